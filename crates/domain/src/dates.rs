@@ -1,0 +1,113 @@
+//! Calendar dates as users write and read them.
+
+use time::{Date, Month, format_description::BorrowedFormatItem, macros::format_description};
+
+const ISO: &[BorrowedFormatItem<'static>] = format_description!("[year]-[month]-[day]");
+const NL: &[BorrowedFormatItem<'static>] = format_description!("[day]-[month]-[year]");
+
+/// Why a text is not a date.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error("datum '{0}' bestaat niet of heeft niet de vorm JJJJ-MM-DD of DD-MM-JJJJ")]
+    Invalid(String),
+}
+
+/// Parses `YYYY-MM-DD` or `DD-MM-YYYY` (also with slashes); impossible dates such as
+/// 31-02-2026 are refused.
+pub fn parse_date(input: &str) -> Result<Date, DateError> {
+    let text = input.trim().replace('/', "-");
+    let parsed = if text.len() == 10 && text.as_bytes().get(4) == Some(&b'-') {
+        Date::parse(&text, ISO)
+    } else if text.len() == 10 && text.as_bytes().get(2) == Some(&b'-') {
+        Date::parse(&text, NL)
+    } else {
+        return Err(DateError::Invalid(input.trim().to_string()));
+    };
+    parsed.map_err(|_| DateError::Invalid(input.trim().to_string()))
+}
+
+/// Parses an optional date: empty means unknown.
+pub fn parse_optional_date(input: &str) -> Result<Option<Date>, DateError> {
+    if input.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_date(input).map(Some)
+    }
+}
+
+/// Formats a date the Dutch way: 24-11-2026.
+pub fn format_nl(date: Date) -> String {
+    date.format(NL).unwrap_or_default()
+}
+
+/// Formats a date as ISO 8601: 2026-11-24.
+pub fn format_iso(date: Date) -> String {
+    date.format(ISO).unwrap_or_default()
+}
+
+/// Adds calendar months; a day that does not exist in the target month becomes the last
+/// day of that month (31 May + 3 months = 31 August, 30 November + 3 months = 28/29 February).
+pub fn add_months(date: Date, months: u32) -> Date {
+    let total = date.year() * 12 + (date.month() as i32 - 1) + months as i32;
+    let year = total.div_euclid(12);
+    let month = Month::try_from((total.rem_euclid(12) + 1) as u8).unwrap_or(Month::January);
+    let last = time::util::days_in_month(month, year);
+    Date::from_calendar_date(year, month, date.day().min(last)).unwrap_or(date)
+}
+
+/// Age in whole years on a given day.
+pub fn age_on(birth: Date, day: Date) -> i32 {
+    let mut age = day.year() - birth.year();
+    if (day.month() as u8, day.day()) < (birth.month() as u8, birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn both_date_forms_are_accepted() {
+        assert_eq!(parse_date("2026-03-12"), Ok(date!(2026 - 03 - 12)));
+        assert_eq!(parse_date("12-03-2026"), Ok(date!(2026 - 03 - 12)));
+        assert_eq!(parse_date(" 12/03/2026 "), Ok(date!(2026 - 03 - 12)));
+    }
+
+    #[test]
+    fn impossible_and_malformed_dates_are_refused() {
+        for bad in [
+            "2026-02-30",
+            "31-04-2026",
+            "2026-13-01",
+            "12-3-2026",
+            "gisteren",
+            "",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(parse_date("2024-02-29"), Ok(date!(2024 - 02 - 29)));
+    }
+
+    #[test]
+    fn dutch_format_is_day_month_year() {
+        assert_eq!(format_nl(date!(2026 - 11 - 24)), "24-11-2026");
+    }
+
+    #[test]
+    fn months_are_added_clamping_to_the_month_end() {
+        assert_eq!(add_months(date!(2026 - 05 - 31), 3), date!(2026 - 08 - 31));
+        assert_eq!(add_months(date!(2026 - 11 - 30), 3), date!(2027 - 02 - 28));
+        assert_eq!(add_months(date!(2027 - 11 - 30), 3), date!(2028 - 02 - 29));
+    }
+
+    #[test]
+    fn age_turns_on_the_birthday_itself() {
+        assert_eq!(age_on(date!(2008 - 06 - 01), date!(2026 - 05 - 31)), 17);
+        assert_eq!(age_on(date!(2008 - 06 - 01), date!(2026 - 06 - 01)), 18);
+        assert_eq!(age_on(date!(2008 - 02 - 29), date!(2026 - 02 - 28)), 17);
+        assert_eq!(age_on(date!(2008 - 02 - 29), date!(2026 - 03 - 01)), 18);
+    }
+}

@@ -1,0 +1,23 @@
+//! The pure domain core of Nazorg: the rules of aftercare for residents released from
+//! prison. Nothing in this crate performs I/O; storage and HTTP call into it.
+
+#[macro_use]
+mod macros;
+
+pub mod access;
+pub mod bsn;
+pub mod case;
+pub mod dates;
+pub mod eligibility;
+pub mod lifecycle;
+pub mod notification;
+pub mod triage;
+
+pub use bsn::Bsn;
+pub use dates::{format_nl, parse_date};
+pub use eligibility::{Assessment, Eligibility, EligibilityFacts, Reason};
+pub use lifecycle::{Status, Step, TransitionError};
+pub use notification::{MunicipalityCode, Notification, RowError};
+
+/// Westland, the municipality this system was first built for (CBS code).
+pub const DEFAULT_MUNICIPALITY: &str = "1783";

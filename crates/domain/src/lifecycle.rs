@@ -1,0 +1,536 @@
+//! The case lifecycle as an explicit state machine.
+//!
+//! ```text
+//! notified ──offer──▶ accepted ──triage──▶ triaged ──direction──▶ planning ──release──▶ aftercare ──close──▶ closed
+//!    │  ▲                 │                   │                                              ▲
+//!    ▼  │offer            └──────release──────┴──────────────▶ (aftercare) ──────────────────┘
+//! not_reached / declined ──close (not reached / declined / not eligible)──▶ closed
+//! ```
+//! Moving away, re-detention and death close a case from any open phase.
+
+use crate::case::{ClosingReason, OfferOutcome};
+use crate::dates::add_months;
+use time::{Date, Duration};
+
+code_enum! {
+    /// The phase of a case.
+    Status {
+        Notified = "notified" => "Gemeld",
+        NotReached = "not_reached" => "Niet bereikt",
+        Declined = "declined" => "Aanbod afgewezen",
+        Accepted = "accepted" => "Aanbod aanvaard",
+        Triaged = "triaged" => "Triage gedaan",
+        Planning = "planning" => "Plan van aanpak",
+        Aftercare = "aftercare" => "Nazorgperiode",
+        Closed = "closed" => "Afgesloten",
+    }
+}
+
+impl Status {
+    pub fn is_open(self) -> bool {
+        self != Status::Closed
+    }
+}
+
+/// One step a user takes on a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Contact in detention and the offer of aftercare.
+    RecordOffer(OfferOutcome),
+    /// Triage of the five life domains.
+    Triage,
+    /// Deciding (or handing over) the case direction.
+    DecideDirection,
+    /// Adding or changing agreements in the plan of action.
+    EditPlan,
+    /// Ticking the release-readiness checklist.
+    Readiness,
+    /// Recording the actual release date; starts the aftercare period.
+    RecordRelease,
+    /// A line in the contact log.
+    LogContact,
+    /// Adding or changing a household member.
+    Household,
+    /// Correcting the facts of the detention (sentence, expected release, …).
+    UpdateFacts,
+    /// Overriding the eligibility outcome with a reason.
+    OverrideEligibility,
+    /// Closing the case.
+    Close(ClosingReason),
+}
+
+impl Step {
+    /// The Dutch name of the step, as a user would call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::RecordOffer(_) => "Contact en aanbod vastleggen",
+            Step::Triage => "Triage vastleggen",
+            Step::DecideDirection => "Casusregie bepalen",
+            Step::EditPlan => "Plan van aanpak bijwerken",
+            Step::Readiness => "Checklist vrijlating bijwerken",
+            Step::RecordRelease => "Vrijlating vastleggen",
+            Step::LogContact => "Contact vastleggen",
+            Step::Household => "Gezinslid vastleggen",
+            Step::UpdateFacts => "Gegevens van de detentie wijzigen",
+            Step::OverrideEligibility => "Doelgroepbepaling overrulen",
+            Step::Close(_) => "Casus afsluiten",
+        }
+    }
+}
+
+/// What the state machine needs to know about a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseState {
+    pub status: Status,
+    /// Whether the actual release date is recorded.
+    pub released: bool,
+}
+
+/// A step that is not allowed now, with a Dutch explanation of what to do instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("‘{step}’ kan niet in de fase ‘{status}’. {hint}")]
+pub struct TransitionError {
+    pub step: &'static str,
+    pub status: &'static str,
+    pub hint: &'static str,
+}
+
+/// Applies a step and returns the new status, or refuses it.
+pub fn apply(state: CaseState, step: Step) -> Result<Status, TransitionError> {
+    use Status::*;
+    let refuse = |hint: &'static str| {
+        Err(TransitionError {
+            step: step.label(),
+            status: state.status.label(),
+            hint,
+        })
+    };
+    if state.status == Closed {
+        return refuse("De casus is afgesloten.");
+    }
+    match step {
+        Step::RecordOffer(outcome) => match state.status {
+            Notified | NotReached | Declined => Ok(match outcome {
+                OfferOutcome::Accepted => Accepted,
+                OfferOutcome::Declined => Declined,
+                OfferOutcome::NotReached => NotReached,
+            }),
+            _ => refuse(
+                "Het aanbod is al aanvaard; leg verdere gesprekken vast in het contactlogboek.",
+            ),
+        },
+        Step::Triage => match state.status {
+            Accepted => Ok(Triaged),
+            Triaged | Planning | Aftercare => Ok(state.status),
+            _ => refuse("Triage volgt nadat de inwoner het aanbod heeft aanvaard."),
+        },
+        Step::DecideDirection => match state.status {
+            Triaged if state.released => Ok(Aftercare),
+            Triaged => Ok(Planning),
+            Planning | Aftercare => Ok(state.status),
+            _ => refuse("Doe eerst de triage van de vijf leefgebieden."),
+        },
+        Step::EditPlan => match state.status {
+            Triaged | Planning | Aftercare => Ok(state.status),
+            _ => refuse("Een plan van aanpak volgt op de triage."),
+        },
+        Step::Readiness => match state.status {
+            Accepted | Triaged | Planning | Aftercare => Ok(state.status),
+            _ => refuse("De checklist hoort bij een inwoner die het aanbod heeft aanvaard."),
+        },
+        Step::RecordRelease if state.released => refuse("De vrijlating is al vastgelegd."),
+        Step::RecordRelease => match state.status {
+            Accepted | Triaged | Planning => Ok(Aftercare),
+            other => Ok(other),
+        },
+        Step::LogContact | Step::Household | Step::UpdateFacts | Step::OverrideEligibility => {
+            Ok(state.status)
+        }
+        Step::Close(reason) => match (reason, state.status) {
+            (ClosingReason::Completed, Aftercare) => Ok(Closed),
+            (ClosingReason::Completed, _) => {
+                refuse("Afronden kan pas in de nazorgperiode, nadat de vrijlating is vastgelegd.")
+            }
+            (ClosingReason::Declined, Declined) => Ok(Closed),
+            (ClosingReason::Declined, _) => {
+                refuse("Sluit af met ‘Aanbod afgewezen’ nadat de afwijzing is vastgelegd.")
+            }
+            (ClosingReason::NotReached, NotReached) => Ok(Closed),
+            (ClosingReason::NotReached, _) => refuse(
+                "Sluit af met ‘Niet bereikt’ nadat een contactpoging zonder resultaat is vastgelegd.",
+            ),
+            (ClosingReason::NotEligible, Notified | NotReached | Declined) => Ok(Closed),
+            (ClosingReason::NotEligible, _) => refuse(
+                "De inwoner heeft het aanbod al aanvaard; overrule zo nodig de doelgroepbepaling of kies een andere reden.",
+            ),
+            (ClosingReason::MovedAway | ClosingReason::ReDetained | ClosingReason::Died, _) => {
+                Ok(Closed)
+            }
+        },
+    }
+}
+
+/// The aftercare period: three months after release.
+pub fn aftercare_end(release: Date) -> Date {
+    add_months(release, 3)
+}
+
+/// The facts that decide what a case needs next and by when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionFacts {
+    pub status: Status,
+    pub notified_on: Date,
+    pub last_step_on: Date,
+    pub expected_release: Option<Date>,
+    pub aftercare_end: Option<Date>,
+}
+
+/// What the case needs next, in Dutch, and the day by which it should happen; the
+/// worklist shows the earliest first. Closed cases need nothing.
+pub fn next_action(f: ActionFacts) -> Option<(&'static str, Date)> {
+    let days = |d: Date, n: i64| d + Duration::days(n);
+    let before_release = |fallback: Date| {
+        f.expected_release
+            .map(|r| days(r, -14).min(fallback))
+            .unwrap_or(fallback)
+    };
+    Some(match f.status {
+        Status::Notified => (
+            "Contact opnemen en nazorg aanbieden",
+            before_release(days(f.notified_on, 3)),
+        ),
+        Status::NotReached => (
+            "Opnieuw contact proberen of afsluiten",
+            days(f.last_step_on, 7),
+        ),
+        Status::Declined => ("Afsluiten of opnieuw aanbieden", days(f.last_step_on, 14)),
+        Status::Accepted => (
+            "Triage van de leefgebieden doen",
+            before_release(days(f.last_step_on, 7)),
+        ),
+        Status::Triaged => (
+            "Casusregie bepalen",
+            before_release(days(f.last_step_on, 7)),
+        ),
+        Status::Planning => (
+            "Plan van aanpak en vrijlating voorbereiden",
+            before_release(days(f.last_step_on, 30)),
+        ),
+        Status::Aftercare => (
+            "Nazorgperiode begeleiden en afsluiten",
+            f.aftercare_end.unwrap_or_else(|| days(f.last_step_on, 90)),
+        ),
+        Status::Closed => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ClosingReason as R;
+    use Status::*;
+    use time::macros::date;
+
+    fn at(status: Status) -> CaseState {
+        CaseState {
+            status,
+            released: false,
+        }
+    }
+
+    fn released(status: Status) -> CaseState {
+        CaseState {
+            status,
+            released: true,
+        }
+    }
+
+    /// Every step from every status: the expected outcome (None = refused).
+    #[test]
+    fn every_transition_legal_and_illegal() {
+        let steps: Vec<(Step, [Option<Status>; 8])> = vec![
+            // statuses: Notified, NotReached, Declined, Accepted, Triaged, Planning, Aftercare, Closed
+            (
+                Step::RecordOffer(OfferOutcome::Accepted),
+                [
+                    Some(Accepted),
+                    Some(Accepted),
+                    Some(Accepted),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                ],
+            ),
+            (
+                Step::RecordOffer(OfferOutcome::Declined),
+                [
+                    Some(Declined),
+                    Some(Declined),
+                    Some(Declined),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                ],
+            ),
+            (
+                Step::RecordOffer(OfferOutcome::NotReached),
+                [
+                    Some(NotReached),
+                    Some(NotReached),
+                    Some(NotReached),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                ],
+            ),
+            (
+                Step::Triage,
+                [
+                    None,
+                    None,
+                    None,
+                    Some(Triaged),
+                    Some(Triaged),
+                    Some(Planning),
+                    Some(Aftercare),
+                    None,
+                ],
+            ),
+            (
+                Step::DecideDirection,
+                [
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some(Planning),
+                    Some(Planning),
+                    Some(Aftercare),
+                    None,
+                ],
+            ),
+            (
+                Step::EditPlan,
+                [
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some(Triaged),
+                    Some(Planning),
+                    Some(Aftercare),
+                    None,
+                ],
+            ),
+            (
+                Step::Readiness,
+                [
+                    None,
+                    None,
+                    None,
+                    Some(Accepted),
+                    Some(Triaged),
+                    Some(Planning),
+                    Some(Aftercare),
+                    None,
+                ],
+            ),
+            (
+                Step::RecordRelease,
+                [
+                    Some(Notified),
+                    Some(NotReached),
+                    Some(Declined),
+                    Some(Aftercare),
+                    Some(Aftercare),
+                    Some(Aftercare),
+                    Some(Aftercare),
+                    None,
+                ],
+            ),
+            (
+                Step::LogContact,
+                [
+                    Some(Notified),
+                    Some(NotReached),
+                    Some(Declined),
+                    Some(Accepted),
+                    Some(Triaged),
+                    Some(Planning),
+                    Some(Aftercare),
+                    None,
+                ],
+            ),
+            (
+                Step::Household,
+                [
+                    Some(Notified),
+                    Some(NotReached),
+                    Some(Declined),
+                    Some(Accepted),
+                    Some(Triaged),
+                    Some(Planning),
+                    Some(Aftercare),
+                    None,
+                ],
+            ),
+            (
+                Step::UpdateFacts,
+                [
+                    Some(Notified),
+                    Some(NotReached),
+                    Some(Declined),
+                    Some(Accepted),
+                    Some(Triaged),
+                    Some(Planning),
+                    Some(Aftercare),
+                    None,
+                ],
+            ),
+            (
+                Step::OverrideEligibility,
+                [
+                    Some(Notified),
+                    Some(NotReached),
+                    Some(Declined),
+                    Some(Accepted),
+                    Some(Triaged),
+                    Some(Planning),
+                    Some(Aftercare),
+                    None,
+                ],
+            ),
+            (
+                Step::Close(R::Completed),
+                [None, None, None, None, None, None, Some(Closed), None],
+            ),
+            (
+                Step::Close(R::Declined),
+                [None, None, Some(Closed), None, None, None, None, None],
+            ),
+            (
+                Step::Close(R::NotReached),
+                [None, Some(Closed), None, None, None, None, None, None],
+            ),
+            (
+                Step::Close(R::NotEligible),
+                [
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                ],
+            ),
+            (
+                Step::Close(R::MovedAway),
+                [
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    None,
+                ],
+            ),
+            (
+                Step::Close(R::ReDetained),
+                [
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    None,
+                ],
+            ),
+            (
+                Step::Close(R::Died),
+                [
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    Some(Closed),
+                    None,
+                ],
+            ),
+        ];
+        for (step, expected) in steps {
+            for (status, want) in Status::ALL.iter().zip(expected) {
+                let got = apply(at(*status), step).ok();
+                assert_eq!(got, want, "{step:?} from {status:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn after_release_the_direction_leads_straight_into_aftercare() {
+        assert_eq!(
+            apply(released(Triaged), Step::DecideDirection),
+            Ok(Aftercare)
+        );
+    }
+
+    #[test]
+    fn release_cannot_be_recorded_twice() {
+        let err = apply(released(Aftercare), Step::RecordRelease).unwrap_err();
+        assert_eq!(err.hint, "De vrijlating is al vastgelegd.");
+    }
+
+    #[test]
+    fn refusals_explain_themselves_in_dutch() {
+        let err = apply(at(Notified), Step::Triage).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "‘Triage vastleggen’ kan niet in de fase ‘Gemeld’. Triage volgt nadat de inwoner het aanbod heeft aanvaard."
+        );
+        let err = apply(at(Closed), Step::LogContact).unwrap_err();
+        assert!(err.to_string().ends_with("De casus is afgesloten."));
+    }
+
+    #[test]
+    fn the_aftercare_period_lasts_three_months() {
+        assert_eq!(aftercare_end(date!(2026 - 06 - 10)), date!(2026 - 09 - 10));
+        assert_eq!(aftercare_end(date!(2026 - 11 - 30)), date!(2027 - 02 - 28));
+    }
+
+    #[test]
+    fn a_near_release_makes_a_new_notification_urgent() {
+        let facts = ActionFacts {
+            status: Notified,
+            notified_on: date!(2026 - 03 - 01),
+            last_step_on: date!(2026 - 03 - 01),
+            expected_release: Some(date!(2026 - 03 - 12)),
+            aftercare_end: None,
+        };
+        assert_eq!(next_action(facts).map(|a| a.1), Some(date!(2026 - 02 - 26)));
+        let later = ActionFacts {
+            expected_release: Some(date!(2026 - 09 - 01)),
+            ..facts
+        };
+        assert_eq!(next_action(later).map(|a| a.1), Some(date!(2026 - 03 - 04)));
+        assert_eq!(
+            next_action(ActionFacts {
+                status: Closed,
+                ..facts
+            }),
+            None
+        );
+    }
+}

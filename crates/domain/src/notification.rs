@@ -1,0 +1,322 @@
+//! A notification (melding): the signal that a resident entered detention, validated at
+//! the edge so that nothing invalid enters the core.
+
+use crate::bsn::{Bsn, BsnError};
+use crate::dates::{DateError, parse_optional_date};
+use time::Date;
+
+/// A CBS municipality code: four digits, e.g. 1783 for Westland.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct MunicipalityCode(String);
+
+impl MunicipalityCode {
+    /// Accepts `1783`, `GM1783`, ` gm1783 `, and codes with their leading zeros dropped.
+    pub fn parse(input: &str) -> Result<MunicipalityCode, RowError> {
+        let trimmed = input.trim();
+        let digits = trimmed
+            .strip_prefix("GM")
+            .or_else(|| trimmed.strip_prefix("gm"))
+            .or_else(|| trimmed.strip_prefix("Gm"))
+            .unwrap_or(trimmed)
+            .trim();
+        if digits.is_empty() || digits.len() > 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(RowError::Municipality(trimmed.to_string()));
+        }
+        Ok(MunicipalityCode(format!("{digits:0>4}")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for MunicipalityCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+code_enum! {
+    /// The resident's registration in the population register (BRP).
+    BrpStatus {
+        Registered = "registered" => "Ingeschreven",
+        RecentlyDeregistered = "recently_deregistered" => "Recent uitgeschreven",
+        NotRegistered = "not_registered" => "Niet ingeschreven",
+    }
+}
+
+code_enum! {
+    /// The kind of title for the detention.
+    Sentence {
+        PrisonSentence = "prison_sentence" => "Gevangenisstraf",
+        Pretrial = "pretrial" => "Voorlopige hechtenis",
+        Other = "other" => "Anders (geen gevangenisstraf)",
+    }
+}
+
+code_enum! {
+    /// Who sent the notification.
+    Source {
+        Automatic = "automatic" => "Automatisch (justitieketen)",
+        Casemanager = "casemanager" => "Casemanager van de PI",
+        Partner = "partner" => "Ketenpartner",
+        SelfReported = "self" => "Inwoner zelf",
+    }
+}
+
+/// One notification row as it arrives (CSV, JSON or the web form): text fields.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct NotificationRow {
+    pub bsn: String,
+    pub family_name: String,
+    pub given_names: String,
+    pub birth_date: String,
+    pub municipality_code: String,
+    pub brp_status: String,
+    pub institution: String,
+    pub detention_start: String,
+    pub expected_release: String,
+    pub sentence: String,
+    pub source: String,
+}
+
+/// A validated notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub bsn: Bsn,
+    pub family_name: String,
+    pub given_names: String,
+    pub birth_date: Option<Date>,
+    pub municipality_code: Option<MunicipalityCode>,
+    pub brp_status: Option<BrpStatus>,
+    pub institution: String,
+    pub detention_start: Date,
+    pub expected_release: Option<Date>,
+    pub sentence: Option<Sentence>,
+    pub source: Source,
+}
+
+/// Why a notification row is refused. The message is Dutch: it reaches the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RowError {
+    #[error(transparent)]
+    Bsn(#[from] BsnError),
+    #[error("{field}: {source}")]
+    Date {
+        field: &'static str,
+        source: DateError,
+    },
+    #[error("begindatum detentie ontbreekt")]
+    MissingDetentionStart,
+    #[error("achternaam ontbreekt")]
+    MissingFamilyName,
+    #[error("verwachte vrijlating ({release}) ligt vóór de begindatum van de detentie ({start})")]
+    ReleaseBeforeStart { start: String, release: String },
+    #[error("geboortedatum ({0}) ligt in de toekomst of na de begindatum van de detentie")]
+    BirthAfterStart(String),
+    #[error("gemeentecode '{0}' is geen CBS-code van vier cijfers")]
+    Municipality(String),
+    #[error("{field} '{value}' is onbekend; toegestaan: {allowed}")]
+    Code {
+        field: &'static str,
+        value: String,
+        allowed: String,
+    },
+    #[error("{field} is te lang (hoogstens {max} tekens)")]
+    TooLong { field: &'static str, max: usize },
+}
+
+const MAX_TEXT: usize = 200;
+
+fn text(field: &'static str, value: &str) -> Result<String, RowError> {
+    let value = value.trim();
+    if value.chars().count() > MAX_TEXT {
+        return Err(RowError::TooLong {
+            field,
+            max: MAX_TEXT,
+        });
+    }
+    Ok(value.to_string())
+}
+
+fn date(field: &'static str, value: &str) -> Result<Option<Date>, RowError> {
+    parse_optional_date(value).map_err(|source| RowError::Date { field, source })
+}
+
+fn optional_code<T>(
+    field: &'static str,
+    value: &str,
+    parse: fn(&str) -> Option<T>,
+    allowed: fn() -> String,
+) -> Result<Option<T>, RowError> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    parse(value).map(Some).ok_or_else(|| RowError::Code {
+        field,
+        value: value.trim().to_string(),
+        allowed: allowed(),
+    })
+}
+
+impl NotificationRow {
+    /// Validates the row. Unknown facts (empty sentence, release, BRP status) stay unknown:
+    /// eligibility decides what they mean.
+    pub fn parse(&self) -> Result<Notification, RowError> {
+        let bsn = Bsn::parse(&self.bsn)?;
+        let family_name = text("achternaam", &self.family_name)?;
+        if family_name.is_empty() {
+            return Err(RowError::MissingFamilyName);
+        }
+        let detention_start = match date("begindatum detentie", &self.detention_start)? {
+            Some(d) => d,
+            None => return Err(RowError::MissingDetentionStart),
+        };
+        let expected_release = date("verwachte vrijlating", &self.expected_release)?;
+        let birth_date = date("geboortedatum", &self.birth_date)?;
+        if let Some(release) = expected_release
+            && release < detention_start
+        {
+            return Err(RowError::ReleaseBeforeStart {
+                start: crate::format_nl(detention_start),
+                release: crate::format_nl(release),
+            });
+        }
+        if let Some(birth) = birth_date
+            && birth > detention_start
+        {
+            return Err(RowError::BirthAfterStart(crate::format_nl(birth)));
+        }
+        let municipality_code = if self.municipality_code.trim().is_empty() {
+            None
+        } else {
+            Some(MunicipalityCode::parse(&self.municipality_code)?)
+        };
+        let source = optional_code("bron", &self.source, Source::parse, Source::codes_list)?
+            .unwrap_or(Source::Automatic);
+        Ok(Notification {
+            bsn,
+            family_name,
+            given_names: text("voornamen", &self.given_names)?,
+            birth_date,
+            municipality_code,
+            brp_status: optional_code(
+                "BRP-status",
+                &self.brp_status,
+                BrpStatus::parse,
+                BrpStatus::codes_list,
+            )?,
+            institution: text("inrichting", &self.institution)?,
+            detention_start,
+            expected_release,
+            sentence: optional_code(
+                "vonnis",
+                &self.sentence,
+                Sentence::parse,
+                Sentence::codes_list,
+            )?,
+            source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn row() -> NotificationRow {
+        NotificationRow {
+            bsn: "691967301".into(),
+            family_name: "van den Berg".into(),
+            given_names: "Anna".into(),
+            birth_date: "1992-02-14".into(),
+            municipality_code: "1783".into(),
+            brp_status: "registered".into(),
+            institution: "PI Haaglanden".into(),
+            detention_start: "2026-02-10".into(),
+            expected_release: "2026-06-10".into(),
+            sentence: "prison_sentence".into(),
+            source: "automatic".into(),
+        }
+    }
+
+    #[test]
+    fn a_complete_row_parses() {
+        let n = row().parse().unwrap();
+        assert_eq!(n.detention_start, date!(2026 - 02 - 10));
+        assert_eq!(n.municipality_code.unwrap().as_str(), "1783");
+        assert_eq!(n.sentence, Some(Sentence::PrisonSentence));
+    }
+
+    #[test]
+    fn municipality_codes_accept_prefix_and_spaces() {
+        for input in ["GM1783", " gm1783 ", "1783 ", " GM 1783"] {
+            assert_eq!(
+                MunicipalityCode::parse(input).unwrap().as_str(),
+                "1783",
+                "{input}"
+            );
+        }
+        assert_eq!(MunicipalityCode::parse("363").unwrap().as_str(), "0363");
+        assert!(MunicipalityCode::parse("Westland").is_err());
+        assert!(MunicipalityCode::parse("17830").is_err());
+    }
+
+    #[test]
+    fn release_before_start_is_refused_but_the_same_day_is_not() {
+        let mut r = row();
+        r.expected_release = "2026-02-09".into();
+        assert!(matches!(
+            r.parse(),
+            Err(RowError::ReleaseBeforeStart { .. })
+        ));
+        r.expected_release = "2026-02-10".into();
+        assert!(r.parse().is_ok());
+    }
+
+    #[test]
+    fn impossible_dates_and_unknown_codes_are_refused_with_the_field() {
+        let mut r = row();
+        r.birth_date = "1992-02-30".into();
+        assert!(
+            r.parse()
+                .unwrap_err()
+                .to_string()
+                .starts_with("geboortedatum")
+        );
+        let mut r = row();
+        r.sentence = "life".into();
+        assert!(
+            r.parse()
+                .unwrap_err()
+                .to_string()
+                .contains("prison_sentence")
+        );
+    }
+
+    #[test]
+    fn empty_facts_stay_unknown() {
+        let mut r = row();
+        r.sentence = String::new();
+        r.expected_release = " ".into();
+        r.source = String::new();
+        let n = r.parse().unwrap();
+        assert_eq!(
+            (n.sentence, n.expected_release, n.source),
+            (None, None, Source::Automatic)
+        );
+    }
+
+    #[test]
+    fn missing_bsn_and_start_are_refused() {
+        let mut r = row();
+        r.bsn = String::new();
+        assert_eq!(r.parse(), Err(RowError::Bsn(BsnError::Missing)));
+        let mut r = row();
+        r.detention_start = String::new();
+        assert_eq!(r.parse(), Err(RowError::MissingDetentionStart));
+    }
+}
