@@ -1,1 +1,381 @@
+//! Storage of Nazorg on SQLite (the embedded default) and PostgreSQL (the scale-out).
+//!
+//! The use cases live in `backend.rs`, written once against a concrete `DB` type and
+//! compiled twice, once per backend, so both run the same SQL and the same rules. Every
+//! read and write of personal data passes through its `gate`, which asks the domain's
+//! access policy and writes the processing log in the same transaction.
 
+pub mod model;
+mod secrets;
+
+pub use model::*;
+pub use secrets::{hash_password, new_token, token_hash, verify_password};
+
+use nazorg_domain::access::{Actor, Denied, Role};
+use nazorg_domain::lifecycle::TransitionError;
+use nazorg_domain::notification::{MunicipalityCode, Notification};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// What can go wrong in the store. Messages are Dutch where a user may read them.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("Niet gevonden.")]
+    NotFound,
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migratie: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database-adres niet herkend: {0} (gebruik sqlite://PAD of postgres://…)")]
+    Url(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Clone, Debug)]
+enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The store: one connection pool, on either backend.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Db,
+}
+
+mod sqlite {
+    pub type DB = sqlx::Sqlite;
+    include!("backend.rs");
+}
+
+mod postgres {
+    pub type DB = sqlx::Postgres;
+    include!("backend.rs");
+}
+
+/// Runs the same use case on whichever backend the store has.
+macro_rules! dispatch {
+    ($self:ident . $f:ident ( $($arg:expr),* $(,)? )) => {
+        match &$self.db {
+            Db::Sqlite(pool) => sqlite::$f(pool, $($arg),*).await,
+            Db::Postgres(pool) => postgres::$f(pool, $($arg),*).await,
+        }
+    };
+}
+
+impl Store {
+    /// Connects by URL (`sqlite://PATH` or `postgres://…`) and runs the migrations. A
+    /// SQLite file and its folder are created when missing.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let db = if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            let path = path.split('?').next().unwrap_or(path);
+            if path != ":memory:"
+                && let Some(parent) = std::path::Path::new(path).parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| StoreError::Url(format!("{url}: map aanmaken mislukt: {e}")))?;
+            }
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            Db::Sqlite(pool)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Db::Postgres(pool)
+        } else {
+            return Err(StoreError::Url(url.to_string()));
+        };
+        Ok(Store { db })
+    }
+
+    /// Which backend this is, for messages: "SQLite" or "PostgreSQL".
+    pub fn backend_name(&self) -> &'static str {
+        match self.db {
+            Db::Sqlite(_) => "SQLite",
+            Db::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        dispatch!(self.ping())
+    }
+
+    // --- users, sessions, tokens -------------------------------------------------------
+
+    pub async fn count_users(&self) -> Result<i64> {
+        dispatch!(self.count_users())
+    }
+
+    /// Adds a user; the password is hashed with argon2id.
+    pub async fn add_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        password: &str,
+        role: Role,
+        municipality: &str,
+    ) -> Result<i64> {
+        let hash = hash_password(password)?;
+        dispatch!(self.add_user(username, display_name, &hash, role, municipality))
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<User>> {
+        dispatch!(self.list_users())
+    }
+
+    /// Checks a username and password; `None` when either is wrong or the account is off.
+    pub async fn verify_login(&self, username: &str, password: &str) -> Result<Option<Actor>> {
+        let found = dispatch!(self.user_credentials(username))?;
+        Ok(match found {
+            Some((actor, hash)) if verify_password(password, &hash) => Some(actor),
+            Some(_) => None,
+            None => {
+                // Spend the same time as for a real account, so timing does not tell
+                // which usernames exist.
+                let _ = verify_password(password, secrets::DUMMY_HASH);
+                None
+            }
+        })
+    }
+
+    /// Starts a session; returns the cookie value and the CSRF token.
+    pub async fn create_session(&self, user_id: i64) -> Result<(String, String)> {
+        let token = new_token();
+        let csrf = new_token();
+        dispatch!(self.create_session(&token_hash(&token), user_id, &csrf))?;
+        Ok((token, csrf))
+    }
+
+    /// The actor and CSRF token of a live session; touches its idle timer.
+    pub async fn session(&self, token: &str) -> Result<Option<(Actor, String)>> {
+        dispatch!(self.session(&token_hash(token)))
+    }
+
+    pub async fn end_session(&self, token: &str) -> Result<()> {
+        dispatch!(self.end_session(&token_hash(token)))
+    }
+
+    /// Creates an API token for a user; the token itself is shown once and stored hashed.
+    pub async fn create_api_token(&self, username: &str, name: &str, days: i64) -> Result<String> {
+        let token = format!("nzg_{}", new_token());
+        dispatch!(self.create_api_token(username, name, &token_hash(&token), days))?;
+        Ok(token)
+    }
+
+    pub async fn api_token_actor(&self, token: &str) -> Result<Option<Actor>> {
+        dispatch!(self.api_token_actor(&token_hash(token)))
+    }
+
+    /// Creates a one-time setup token for the first administrator (only while no user
+    /// exists).
+    pub async fn create_setup_token(&self) -> Result<String> {
+        let token = new_token();
+        dispatch!(self.create_setup_token(&token_hash(&token)))?;
+        Ok(token)
+    }
+
+    /// Uses a setup token to create the first administrator.
+    pub async fn complete_setup(
+        &self,
+        token: &str,
+        username: &str,
+        display_name: &str,
+        password: &str,
+        municipality: &str,
+    ) -> Result<i64> {
+        let hash = hash_password(password)?;
+        dispatch!(self.complete_setup(
+            &token_hash(token),
+            username,
+            display_name,
+            &hash,
+            municipality
+        ))
+    }
+
+    // --- cases ------------------------------------------------------------------------
+
+    /// Registers one notification: a new case, or nothing new for a known detention.
+    pub async fn import_notification(
+        &self,
+        actor: &Actor,
+        n: &Notification,
+    ) -> Result<ImportOutcome> {
+        let home = home(actor)?;
+        dispatch!(self.import_notification(actor, &home, n))
+    }
+
+    pub async fn list_cases(
+        &self,
+        actor: &Actor,
+        filter: &CaseFilter,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Page<CaseSummary>> {
+        dispatch!(self.list_cases(actor, filter, after, limit.clamp(1, 500)))
+    }
+
+    pub async fn get_case(&self, actor: &Actor, case_id: i64) -> Result<CaseDetail> {
+        dispatch!(self.get_case(actor, case_id))
+    }
+
+    pub async fn record_offer(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &OfferInput,
+    ) -> Result<()> {
+        dispatch!(self.record_offer(actor, case_id, input))
+    }
+
+    pub async fn record_triage(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &TriageInput,
+    ) -> Result<()> {
+        dispatch!(self.record_triage(actor, case_id, input))
+    }
+
+    pub async fn decide_direction(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &DirectionInput,
+    ) -> Result<()> {
+        dispatch!(self.decide_direction(actor, case_id, input))
+    }
+
+    pub async fn add_agreement(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &AgreementInput,
+    ) -> Result<i64> {
+        dispatch!(self.add_agreement(actor, case_id, input))
+    }
+
+    pub async fn set_agreement_done(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        agreement_id: i64,
+        done: bool,
+    ) -> Result<()> {
+        dispatch!(self.set_agreement_done(actor, case_id, agreement_id, done))
+    }
+
+    pub async fn set_readiness(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &ReadinessInput,
+    ) -> Result<()> {
+        dispatch!(self.set_readiness(actor, case_id, input))
+    }
+
+    pub async fn record_release(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        date: time::Date,
+    ) -> Result<()> {
+        dispatch!(self.record_release(actor, case_id, date))
+    }
+
+    pub async fn log_contact(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &ContactInput,
+    ) -> Result<i64> {
+        dispatch!(self.log_contact(actor, case_id, input))
+    }
+
+    pub async fn add_household_member(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &HouseholdInput,
+    ) -> Result<i64> {
+        dispatch!(self.add_household_member(actor, case_id, input))
+    }
+
+    pub async fn update_facts(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &FactsInput,
+    ) -> Result<()> {
+        dispatch!(self.update_facts(actor, case_id, input))
+    }
+
+    pub async fn override_eligibility(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &OverrideInput,
+    ) -> Result<()> {
+        dispatch!(self.override_eligibility(actor, case_id, input))
+    }
+
+    pub async fn assign_coordinator(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        user_id: Option<i64>,
+    ) -> Result<()> {
+        dispatch!(self.assign_coordinator(actor, case_id, user_id))
+    }
+
+    pub async fn close_case(&self, actor: &Actor, case_id: i64, input: &CloseInput) -> Result<()> {
+        dispatch!(self.close_case(actor, case_id, input))
+    }
+
+    /// Users who can direct cases (coordinators), for filters and assignment.
+    pub async fn coordinators(&self, actor: &Actor) -> Result<Vec<User>> {
+        let all = self.list_users().await?;
+        Ok(all
+            .into_iter()
+            .filter(|u| {
+                u.active && u.role == Role::Coordinator && u.municipality_code == actor.municipality
+            })
+            .collect())
+    }
+}
+
+fn home(actor: &Actor) -> Result<MunicipalityCode> {
+    MunicipalityCode::parse(&actor.municipality)
+        .map_err(|_| StoreError::Invalid(format!("ongeldige gemeentecode {}", actor.municipality)))
+}

@@ -1,0 +1,1202 @@
+// The use cases, written once against `DB` (a concrete sqlx database set by the module
+// that includes this file) so that SQLite and PostgreSQL run the same code.
+
+use crate::model::*;
+use crate::{Result, StoreError};
+use nazorg_domain::access::{Action, Actor, Role, authorize};
+use nazorg_domain::case::{ClosingReason, ContactKind, OfferOutcome};
+use nazorg_domain::eligibility::{self, Eligibility, EligibilityFacts};
+use nazorg_domain::lifecycle::{self, ActionFacts, CaseState, Status, Step};
+use nazorg_domain::notification::{BrpStatus, MunicipalityCode, Notification, Sentence, Source};
+use nazorg_domain::search::{prefix_upper_bound, search_key};
+use nazorg_domain::triage::{Direction, DomainTriage, LifeDomain};
+use nazorg_domain::{Bsn, format_nl};
+use sqlx::{Pool, QueryBuilder, Transaction};
+use time::{Date, Duration, OffsetDateTime};
+
+type Tx = Transaction<'static, DB>;
+
+/// The purpose every processing in this system serves (the register of processing
+/// activities becomes configurable with the privacy issue).
+const PURPOSE: &str = "Nazorg ex-gedetineerden (Wet straffen en beschermen; art. 10 AVG)";
+/// Sessions end after this long without a request…
+const SESSION_IDLE: Duration = Duration::minutes(60);
+/// …and in any case after this long.
+const SESSION_ABSOLUTE: Duration = Duration::hours(12);
+/// Closed cases sort last in every list.
+const FAR_FUTURE: Date = time::macros::date!(9999 - 12 - 31);
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+fn today() -> Date {
+    now().date()
+}
+
+fn actor_id(actor: &Actor) -> Option<i64> {
+    (actor.user_id > 0).then_some(actor.user_id)
+}
+
+fn parse_code<T>(text: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    parse(text).ok_or_else(|| StoreError::Invalid(format!("onbekende waarde '{text}' in de database")))
+}
+
+fn parse_opt<T>(text: Option<String>, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
+    text.map(|t| parse_code(&t, parse)).transpose()
+}
+
+fn invalid(message: impl Into<String>) -> StoreError {
+    StoreError::Invalid(message.into())
+}
+
+fn unique_to_conflict(e: sqlx::Error, message: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message.to_string()),
+        _ => StoreError::Db(e),
+    }
+}
+
+fn check_text(field: &str, value: &str, max: usize, required: bool) -> Result<String> {
+    let value = value.trim();
+    if required && value.is_empty() {
+        return Err(invalid(format!("Vul {field} in.")));
+    }
+    if value.chars().count() > max {
+        return Err(invalid(format!("{field} is te lang (hoogstens {max} tekens).")));
+    }
+    Ok(value.to_string())
+}
+
+fn check_not_future(field: &str, date: Date) -> Result<()> {
+    if date > today() {
+        return Err(invalid(format!("{field} ({}) ligt in de toekomst.", format_nl(date))));
+    }
+    Ok(())
+}
+
+// --- the gate -------------------------------------------------------------------------
+
+/// Permission to process personal data, granted by the access policy. It can only be
+/// made by `check` and is spent by `log`, so a use case cannot read or write personal
+/// data without both.
+struct Permit<'a> {
+    actor: &'a Actor,
+    action: Action,
+    municipality: String,
+}
+
+/// Asks the access policy. Fails closed.
+fn check<'a>(actor: &'a Actor, action: Action, municipality: &str) -> Result<Permit<'a>> {
+    authorize(actor, action, municipality)?;
+    Ok(Permit { actor, action, municipality: municipality.to_string() })
+}
+
+/// Writes the processing log entry for a permitted processing, in the transaction of
+/// the processing itself.
+async fn log(tx: &mut Tx, permit: Permit<'_>, resident_id: Option<i64>, case_id: Option<i64>, detail: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO processing_log (at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(now())
+    .bind(actor_id(permit.actor))
+    .bind(&permit.actor.username)
+    .bind(permit.action.code())
+    .bind(&permit.municipality)
+    .bind(resident_id)
+    .bind(case_id)
+    .bind(PURPOSE)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Check and log in one go, for processings of one known case.
+async fn gate(tx: &mut Tx, actor: &Actor, action: Action, core: &CaseCore, detail: &str) -> Result<()> {
+    let permit = check(actor, action, &core.municipality_code)?;
+    log(tx, permit, Some(core.resident_id), Some(core.id), detail).await
+}
+
+// --- health, users, sessions, tokens ------------------------------------------------
+
+pub async fn ping(pool: &Pool<DB>) -> Result<()> {
+    sqlx::query("SELECT 1").execute(pool).await?;
+    Ok(())
+}
+
+pub async fn count_users(pool: &Pool<DB>) -> Result<i64> {
+    Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(pool).await?)
+}
+
+fn check_username(username: &str) -> Result<()> {
+    let ok = (2..=64).contains(&username.len())
+        && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-@".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid("Een gebruikersnaam heeft 2 tot 64 tekens: kleine letters, cijfers, punt, streepje, liggend streepje of @."))
+    }
+}
+
+async fn insert_user(
+    conn: &mut <DB as sqlx::Database>::Connection,
+    username: &str,
+    display_name: &str,
+    hash: &str,
+    role: Role,
+    municipality: &str,
+) -> Result<i64> {
+    check_username(username)?;
+    let display_name = check_text("de naam", display_name, 100, false)?;
+    let display_name = if display_name.is_empty() { username.to_string() } else { display_name };
+    let municipality = MunicipalityCode::parse(municipality).map_err(|e| invalid(e.to_string()))?;
+    sqlx::query_scalar::<_, i64>(
+        "INSERT INTO users (username, display_name, password_hash, role, municipality_code, active, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(username)
+    .bind(display_name)
+    .bind(hash)
+    .bind(role.code())
+    .bind(municipality.as_str())
+    .bind(true)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| unique_to_conflict(e, &format!("De gebruikersnaam '{username}' bestaat al.")))
+}
+
+pub async fn add_user(pool: &Pool<DB>, username: &str, display_name: &str, hash: &str, role: Role, municipality: &str) -> Result<i64> {
+    let mut conn = pool.acquire().await?;
+    insert_user(&mut conn, username, display_name, hash, role, municipality).await
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    municipality_code: String,
+    active: bool,
+}
+
+impl UserRow {
+    fn into_user(self) -> Result<User> {
+        Ok(User {
+            id: self.id,
+            role: parse_code(&self.role, Role::parse)?,
+            username: self.username,
+            display_name: self.display_name,
+            municipality_code: self.municipality_code,
+            active: self.active,
+        })
+    }
+
+    fn into_actor(self) -> Result<Actor> {
+        Ok(Actor {
+            user_id: self.id,
+            role: parse_code(&self.role, Role::parse)?,
+            username: self.username,
+            municipality: self.municipality_code,
+        })
+    }
+}
+
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.municipality_code, u.active";
+
+pub async fn list_users(pool: &Pool<DB>) -> Result<Vec<User>> {
+    let rows: Vec<UserRow> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.username"))
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter().map(UserRow::into_user).collect()
+}
+
+pub async fn user_credentials(pool: &Pool<DB>, username: &str) -> Result<Option<(Actor, String)>> {
+    let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, username, role, municipality_code, password_hash FROM users WHERE username = $1 AND active = $2",
+    )
+    .bind(username.trim().to_lowercase())
+    .bind(true)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|(id, username, role, municipality, hash)| {
+        Ok((Actor { user_id: id, username, role: parse_code(&role, Role::parse)?, municipality }, hash))
+    })
+    .transpose()
+}
+
+pub async fn create_session(pool: &Pool<DB>, id_hash: &str, user_id: i64, csrf: &str) -> Result<()> {
+    let at = now();
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)",
+    )
+    .bind(id_hash)
+    .bind(user_id)
+    .bind(csrf)
+    .bind(at)
+    .bind(at + SESSION_ABSOLUTE)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn session(pool: &Pool<DB>, id_hash: &str) -> Result<Option<(Actor, String)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: UserRow,
+        csrf_token: String,
+        last_seen_at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    }
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS}, s.csrf_token, s.last_seen_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1"
+    ))
+    .bind(id_hash)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let at = now();
+    if !row.user.active || at >= row.expires_at || at - row.last_seen_at > SESSION_IDLE {
+        end_session(pool, id_hash).await?;
+        return Ok(None);
+    }
+    if at - row.last_seen_at > Duration::minutes(1) {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2").bind(at).bind(id_hash).execute(pool).await?;
+    }
+    Ok(Some((row.user.into_actor()?, row.csrf_token)))
+}
+
+pub async fn end_session(pool: &Pool<DB>, id_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(pool).await?;
+    Ok(())
+}
+
+pub async fn create_api_token(pool: &Pool<DB>, username: &str, name: &str, hash: &str, days: i64) -> Result<()> {
+    let user_id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(pool)
+        .await?;
+    let user_id = user_id.ok_or_else(|| invalid(format!("Gebruiker '{username}' bestaat niet.")))?;
+    let at = now();
+    sqlx::query("INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(user_id)
+        .bind(name)
+        .bind(hash)
+        .bind(at)
+        .bind(at + Duration::days(days.clamp(1, 366)))
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn api_token_actor(pool: &Pool<DB>, hash: &str) -> Result<Option<Actor>> {
+    let row: Option<UserRow> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.active = $3"
+    ))
+    .bind(hash)
+    .bind(now())
+    .bind(true)
+    .fetch_optional(pool)
+    .await?;
+    row.map(UserRow::into_actor).transpose()
+}
+
+pub async fn create_setup_token(pool: &Pool<DB>, hash: &str) -> Result<()> {
+    sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
+        .bind(hash)
+        .bind(now())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn complete_setup(pool: &Pool<DB>, hash: &str, username: &str, display_name: &str, password_hash: &str, municipality: &str) -> Result<i64> {
+    let mut tx = pool.begin().await?;
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
+    let used = sqlx::query("UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+        .bind(now())
+        .bind(hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if users > 0 || used != 1 {
+        return Err(invalid("Deze installatielink is niet (meer) geldig: er is al een beheerder. Log in."));
+    }
+    let id = insert_user(&mut tx, username, display_name, password_hash, Role::Administrator, municipality).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+// --- cases: loading ---------------------------------------------------------------------
+
+/// The columns every step needs to check access and the lifecycle.
+#[derive(sqlx::FromRow)]
+struct CaseCore {
+    id: i64,
+    municipality_code: String,
+    resident_id: i64,
+    status: String,
+    detention_start: Date,
+    actual_release: Option<Date>,
+}
+
+async fn core(tx: &mut Tx, case_id: i64) -> Result<CaseCore> {
+    sqlx::query_as::<_, CaseCore>(
+        "SELECT id, municipality_code, resident_id, status, detention_start, actual_release FROM cases WHERE id = $1",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+const SUMMARY_SELECT: &str = "SELECT c.id AS case_id, c.resident_id, r.bsn, r.family_name, r.given_names, r.birth_date, \
+     c.institution, c.detention_start, c.expected_release, c.actual_release, c.status, c.eligibility_in_force, \
+     c.eligibility_reasons, c.override_eligibility, c.direction, u.display_name AS coordinator, c.next_action, c.action_due \
+     FROM cases c JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id";
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    case_id: i64,
+    resident_id: i64,
+    bsn: String,
+    family_name: String,
+    given_names: String,
+    birth_date: Option<Date>,
+    institution: String,
+    detention_start: Date,
+    expected_release: Option<Date>,
+    actual_release: Option<Date>,
+    status: String,
+    eligibility_in_force: String,
+    eligibility_reasons: String,
+    override_eligibility: Option<String>,
+    direction: Option<String>,
+    coordinator: Option<String>,
+    next_action: String,
+    action_due: Date,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> Result<CaseSummary> {
+        Ok(CaseSummary {
+            case_id: self.case_id,
+            resident_id: self.resident_id,
+            bsn: self.bsn,
+            family_name: self.family_name,
+            given_names: self.given_names,
+            birth_date: self.birth_date,
+            institution: self.institution,
+            detention_start: self.detention_start,
+            expected_release: self.expected_release,
+            actual_release: self.actual_release,
+            status: parse_code(&self.status, Status::parse)?,
+            eligibility: parse_code(&self.eligibility_in_force, Eligibility::parse)?,
+            eligibility_reasons: eligibility::decode_reasons(&self.eligibility_reasons),
+            eligibility_overridden: self.override_eligibility.is_some(),
+            direction: parse_opt(self.direction, Direction::parse)?,
+            coordinator: self.coordinator,
+            next_action: self.next_action,
+            action_due: self.action_due,
+        })
+    }
+}
+
+pub async fn list_cases(pool: &Pool<DB>, actor: &Actor, filter: &CaseFilter, after: Option<Cursor>, limit: u32) -> Result<Page<CaseSummary>> {
+    let permit = check(actor, Action::ListCases, &actor.municipality)?;
+    let mut q = QueryBuilder::<DB>::new(SUMMARY_SELECT);
+    q.push(" WHERE c.municipality_code = ").push_bind(actor.municipality.clone());
+    if let Some(status) = filter.status {
+        q.push(" AND c.status = ").push_bind(status.code());
+    } else if filter.open_only {
+        q.push(" AND c.is_open = ").push_bind(true);
+    }
+    if let Some(direction) = filter.direction {
+        q.push(" AND c.direction = ").push_bind(direction.code());
+    }
+    if let Some(coordinator) = filter.coordinator_id {
+        q.push(" AND c.coordinator_id = ").push_bind(coordinator);
+    }
+    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let digits: String = search.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
+        if digits.chars().all(|c| c.is_ascii_digit()) {
+            // A number is a BSN: an exact match, never a prefix (a partial BSN finds nobody).
+            let bsn = Bsn::parse(&digits).map(|b| b.to_string()).unwrap_or(digits);
+            q.push(" AND r.municipality_code = ").push_bind(actor.municipality.clone());
+            q.push(" AND r.bsn = ").push_bind(bsn);
+        } else {
+            let key = search_key(search);
+            q.push(" AND r.municipality_code = ").push_bind(actor.municipality.clone());
+            q.push(" AND r.search_name >= ").push_bind(key.clone());
+            q.push(" AND r.search_name < ").push_bind(prefix_upper_bound(&key));
+        }
+    }
+    if let Some(cursor) = after {
+        q.push(" AND (c.action_due > ").push_bind(cursor.due);
+        q.push(" OR (c.action_due = ").push_bind(cursor.due);
+        q.push(" AND c.id > ").push_bind(cursor.id).push("))");
+    }
+    q.push(" ORDER BY c.action_due, c.id LIMIT ").push_bind(i64::from(limit) + 1);
+    let mut tx = pool.begin().await?;
+    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *tx).await?;
+    let more = rows.len() > limit as usize;
+    let items: Vec<CaseSummary> =
+        rows.into_iter().take(limit as usize).map(SummaryRow::into_summary).collect::<Result<_>>()?;
+    let ids: Vec<String> = items.iter().map(|c| c.case_id.to_string()).collect();
+    log(&mut tx, permit, None, None, &format!("lijst van casussen: {}", ids.join(","))).await?;
+    tx.commit().await?;
+    let next = if more { items.last().map(|c| Cursor { due: c.action_due, id: c.case_id }) } else { None };
+    Ok(Page { items, next })
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    municipality_code: String,
+    last_residence_code: Option<String>,
+    brp_status: Option<String>,
+    sentence: Option<String>,
+    eligibility: String,
+    override_reason: Option<String>,
+    override_by: Option<String>,
+    direction_reason: Option<String>,
+    direction_since: Option<Date>,
+    offer_outcome: Option<String>,
+    offer_date: Option<Date>,
+    offer_contact_kind: Option<String>,
+    triage_note: String,
+    ready_housing: bool,
+    ready_brp: bool,
+    ready_id: bool,
+    ready_income: bool,
+    aftercare_end: Option<Date>,
+    closing_reason: Option<String>,
+    overall_result: Option<String>,
+    closing_note: Option<String>,
+    closed_on: Option<Date>,
+    notified_on: Date,
+}
+
+pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<CaseDetail> {
+    let mut tx = pool.begin().await?;
+    let core = core(&mut tx, case_id).await?;
+    gate(&mut tx, actor, Action::ReadCase, &core, "casus ingezien").await?;
+    let summary: SummaryRow = sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE c.id = $1"))
+        .bind(case_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let d: DetailRow = sqlx::query_as(
+        "SELECT municipality_code, last_residence_code, brp_status, sentence, eligibility, override_reason, override_by, \
+         direction_reason, direction_since, offer_outcome, offer_date, offer_contact_kind, triage_note, ready_housing, \
+         ready_brp, ready_id, ready_income, aftercare_end, closing_reason, overall_result, closing_note, closed_on, notified_on \
+         FROM cases WHERE id = $1",
+    )
+    .bind(case_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let triage_rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT domain, need, self_reliance FROM triage_domains WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut triage = triage_rows
+        .into_iter()
+        .map(|(domain, need, reliance)| {
+            Ok(DomainTriage {
+                domain: parse_code(&domain, LifeDomain::parse)?,
+                need: parse_code(&need, nazorg_domain::triage::Need::parse)?,
+                self_reliance: parse_code(&reliance, nazorg_domain::triage::SelfReliance::parse)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    triage.sort_by_key(|t| t.domain);
+    let agreement_rows: Vec<(i64, String, String, String, Option<Date>, bool, Option<Date>)> = sqlx::query_as(
+        "SELECT id, domain, description, owner, due_date, done, done_on FROM agreements WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let agreements = agreement_rows
+        .into_iter()
+        .map(|(id, domain, description, owner, due_date, done, done_on)| {
+            Ok(Agreement { id, domain: parse_code(&domain, LifeDomain::parse)?, description, owner, due_date, done, done_on })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let contact_rows: Vec<(i64, Date, String, String, String)> = sqlx::query_as(
+        "SELECT id, contact_date, kind, note, created_by FROM contacts WHERE case_id = $1 ORDER BY contact_date DESC, id DESC",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let contacts = contact_rows
+        .into_iter()
+        .map(|(id, date, kind, note, created_by)| {
+            Ok(Contact { id, date, kind: parse_code(&kind, ContactKind::parse)?, note, created_by })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let household_rows: Vec<(i64, String, bool, String, String)> = sqlx::query_as(
+        "SELECT id, relation, is_minor, support_need, note FROM household_members WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let household = household_rows
+        .into_iter()
+        .map(|(id, relation, is_minor, need, note)| {
+            Ok(HouseholdMember {
+                id,
+                relation: parse_code(&relation, nazorg_domain::case::Relation::parse)?,
+                is_minor,
+                support_need: parse_code(&need, nazorg_domain::triage::Need::parse)?,
+                note,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let result_rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT domain, result FROM closure_results WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut closure_results = result_rows
+        .into_iter()
+        .map(|(domain, result)| {
+            Ok((parse_code(&domain, LifeDomain::parse)?, parse_code(&result, nazorg_domain::case::DomainResult::parse)?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    closure_results.sort();
+    let event_rows: Vec<(OffsetDateTime, String, String, String)> = sqlx::query_as(
+        "SELECT at, actor_name, kind, summary FROM case_events WHERE case_id = $1 ORDER BY id DESC",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let events = event_rows.into_iter().map(|(at, actor, kind, summary)| CaseEvent { at, actor, kind, summary }).collect();
+    let notification_rows: Vec<(String, OffsetDateTime)> =
+        sqlx::query_as("SELECT source, received_at FROM notifications WHERE case_id = $1 ORDER BY id")
+            .bind(case_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let notifications = notification_rows
+        .into_iter()
+        .map(|(source, received_at)| Ok(NotificationRecord { source: parse_code(&source, Source::parse)?, received_at }))
+        .collect::<Result<Vec<_>>>()?;
+    tx.commit().await?;
+    Ok(CaseDetail {
+        summary: summary.into_summary()?,
+        municipality_code: d.municipality_code,
+        last_residence_code: d.last_residence_code,
+        brp_status: parse_opt(d.brp_status, BrpStatus::parse)?,
+        sentence: parse_opt(d.sentence, Sentence::parse)?,
+        computed_eligibility: parse_code(&d.eligibility, Eligibility::parse)?,
+        override_reason: d.override_reason,
+        override_by: d.override_by,
+        direction_reason: d.direction_reason,
+        direction_since: d.direction_since,
+        offer_outcome: parse_opt(d.offer_outcome, OfferOutcome::parse)?,
+        offer_date: d.offer_date,
+        offer_contact_kind: parse_opt(d.offer_contact_kind, ContactKind::parse)?,
+        triage,
+        triage_note: d.triage_note,
+        agreements,
+        ready_housing: d.ready_housing,
+        ready_brp: d.ready_brp,
+        ready_id: d.ready_id,
+        ready_income: d.ready_income,
+        aftercare_end: d.aftercare_end,
+        contacts,
+        household,
+        closing_reason: parse_opt(d.closing_reason, ClosingReason::parse)?,
+        overall_result: parse_opt(d.overall_result, nazorg_domain::case::OverallResult::parse)?,
+        closing_note: d.closing_note,
+        closed_on: d.closed_on,
+        closure_results,
+        notified_on: d.notified_on,
+        notifications,
+        events,
+    })
+}
+
+// --- cases: writing ---------------------------------------------------------------------
+
+async fn event(tx: &mut Tx, case_id: i64, actor: &Actor, kind: &str, summary: &str) -> Result<()> {
+    sqlx::query("INSERT INTO case_events (case_id, at, actor_id, actor_name, kind, summary) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(case_id)
+        .bind(now())
+        .bind(actor_id(actor))
+        .bind(&actor.username)
+        .bind(kind)
+        .bind(summary)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Re-evaluates eligibility from the stored facts and records the outcome in force.
+async fn reassess(tx: &mut Tx, case_id: i64) -> Result<(Eligibility, Eligibility)> {
+    #[derive(sqlx::FromRow)]
+    struct Facts {
+        birth_date: Option<Date>,
+        last_residence_code: Option<String>,
+        brp_status: Option<String>,
+        sentence: Option<String>,
+        detention_start: Date,
+        expected_release: Option<Date>,
+        override_eligibility: Option<String>,
+        municipality_code: String,
+        eligibility_in_force: String,
+    }
+    let f: Facts = sqlx::query_as(
+        "SELECT r.birth_date, c.last_residence_code, c.brp_status, c.sentence, c.detention_start, c.expected_release, \
+         c.override_eligibility, c.municipality_code, c.eligibility_in_force FROM cases c JOIN residents r ON r.id = c.resident_id WHERE c.id = $1",
+    )
+    .bind(case_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let home = MunicipalityCode::parse(&f.municipality_code).map_err(|e| invalid(e.to_string()))?;
+    let facts = EligibilityFacts {
+        birth_date: f.birth_date,
+        residence: f.last_residence_code.as_deref().and_then(|c| MunicipalityCode::parse(c).ok()),
+        brp_status: parse_opt(f.brp_status, BrpStatus::parse)?,
+        sentence: parse_opt(f.sentence, Sentence::parse)?,
+        detention_start: f.detention_start,
+        expected_release: f.expected_release,
+    };
+    let assessment = eligibility::assess(&facts, &home);
+    let in_force = parse_opt(f.override_eligibility, Eligibility::parse)?.unwrap_or(assessment.outcome);
+    let before = parse_code(&f.eligibility_in_force, Eligibility::parse)?;
+    sqlx::query("UPDATE cases SET eligibility = $1, eligibility_reasons = $2, eligibility_in_force = $3 WHERE id = $4")
+        .bind(assessment.outcome.code())
+        .bind(eligibility::encode_reasons(&assessment.reasons))
+        .bind(in_force.code())
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok((before, in_force))
+}
+
+/// Recomputes what the case needs next, for the worklist order.
+async fn refresh_action(tx: &mut Tx, case_id: i64) -> Result<()> {
+    let (status, notified_on, last_step_on, expected_release, aftercare_end): (String, Date, Date, Option<Date>, Option<Date>) =
+        sqlx::query_as("SELECT status, notified_on, last_step_on, expected_release, aftercare_end FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let status = parse_code(&status, Status::parse)?;
+    let (label, due) = lifecycle::next_action(ActionFacts { status, notified_on, last_step_on, expected_release, aftercare_end })
+        .unwrap_or(("Geen", FAR_FUTURE));
+    sqlx::query("UPDATE cases SET next_action = $1, action_due = $2 WHERE id = $3")
+        .bind(label)
+        .bind(due)
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Opens a step: loads the case, checks access (and logs), and asks the state machine.
+async fn begin_step(tx: &mut Tx, actor: &Actor, case_id: i64, step: Step) -> Result<(CaseCore, Status, Status)> {
+    let core = core(tx, case_id).await?;
+    gate(tx, actor, Action::WriteCase, &core, step.label()).await?;
+    let status = parse_code(&core.status, Status::parse)?;
+    let next = lifecycle::apply(CaseState { status, released: core.actual_release.is_some() }, step)?;
+    Ok((core, status, next))
+}
+
+/// Closes a step: stores the new status, the history entry and the next action.
+async fn finish_step(tx: &mut Tx, actor: &Actor, case_id: i64, (before, after): (Status, Status), kind: &str, summary: &str) -> Result<()> {
+    sqlx::query("UPDATE cases SET status = $1, is_open = $2, last_step_on = $3, updated_at = $4 WHERE id = $5")
+        .bind(after.code())
+        .bind(after.is_open())
+        .bind(today())
+        .bind(now())
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await?;
+    let summary = if before == after {
+        summary.to_string()
+    } else {
+        format!("{summary} Fase: ‘{}’ → ‘{}’.", before.label(), after.label())
+    };
+    event(tx, case_id, actor, kind, &summary).await?;
+    refresh_action(tx, case_id).await
+}
+
+pub async fn import_notification(pool: &Pool<DB>, actor: &Actor, home: &MunicipalityCode, n: &Notification) -> Result<ImportOutcome> {
+    let permit = check(actor, Action::CreateNotification, home.as_str())?;
+    let mut tx = pool.begin().await?;
+    let at = now();
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM residents WHERE municipality_code = $1 AND bsn = $2")
+        .bind(home.as_str())
+        .bind(n.bsn.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    let resident_id = match existing {
+        Some(id) => {
+            sqlx::query("UPDATE residents SET birth_date = COALESCE(birth_date, $1) WHERE id = $2")
+                .bind(n.birth_date)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            id
+        }
+        None => sqlx::query_scalar::<_, i64>(
+            "INSERT INTO residents (municipality_code, bsn, family_name, given_names, birth_date, search_name, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(home.as_str())
+        .bind(n.bsn.as_str())
+        .bind(&n.family_name)
+        .bind(&n.given_names)
+        .bind(n.birth_date)
+        .bind(search_key(&n.family_name))
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| unique_to_conflict(e, "Deze inwoner werd tegelijk door een ander geregistreerd; probeer het opnieuw."))?,
+    };
+    let case: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE resident_id = $1 AND detention_start = $2")
+        .bind(resident_id)
+        .bind(n.detention_start)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(case_id) = case {
+        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE case_id = $1 AND source = $2")
+            .bind(case_id)
+            .bind(n.source.code())
+            .fetch_one(&mut *tx)
+            .await?;
+        log(&mut tx, permit, Some(resident_id), Some(case_id), "melding van een bekende detentie").await?;
+        if known == 0 {
+            sqlx::query("INSERT INTO notifications (case_id, source, received_at) VALUES ($1, $2, $3)")
+                .bind(case_id)
+                .bind(n.source.code())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            let summary = format!("Nog een melding van dezelfde detentie ontvangen, bron: {}.", n.source.label());
+            event(&mut tx, case_id, actor, "notification", &summary).await?;
+        }
+        tx.commit().await?;
+        return Ok(ImportOutcome::Duplicate { case_id });
+    }
+    let facts = EligibilityFacts {
+        birth_date: n.birth_date,
+        residence: n.municipality_code.clone(),
+        brp_status: n.brp_status,
+        sentence: n.sentence,
+        detention_start: n.detention_start,
+        expected_release: n.expected_release,
+    };
+    let assessment = eligibility::assess(&facts, home);
+    let day = today();
+    let case_id: i64 = sqlx::query_scalar(
+        "INSERT INTO cases (municipality_code, resident_id, institution, detention_start, expected_release, last_residence_code, \
+         brp_status, sentence, status, is_open, eligibility, eligibility_reasons, eligibility_in_force, notified_on, last_step_on, \
+         action_due, next_action, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $13, $13, $13, '', $14, $14) RETURNING id",
+    )
+    .bind(home.as_str())
+    .bind(resident_id)
+    .bind(&n.institution)
+    .bind(n.detention_start)
+    .bind(n.expected_release)
+    .bind(n.municipality_code.as_ref().map(|c| c.as_str().to_string()))
+    .bind(n.brp_status.map(|s| s.code()))
+    .bind(n.sentence.map(|s| s.code()))
+    .bind(Status::Notified.code())
+    .bind(true)
+    .bind(assessment.outcome.code())
+    .bind(eligibility::encode_reasons(&assessment.reasons))
+    .bind(day)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| unique_to_conflict(e, "Deze detentie werd tegelijk door een ander geregistreerd; probeer het opnieuw."))?;
+    log(&mut tx, permit, Some(resident_id), Some(case_id), "melding geregistreerd").await?;
+    sqlx::query("INSERT INTO notifications (case_id, source, received_at) VALUES ($1, $2, $3)")
+        .bind(case_id)
+        .bind(n.source.code())
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    let summary = format!(
+        "Melding ontvangen (bron: {}). Doelgroepbepaling: {}.",
+        n.source.label(),
+        assessment.outcome.label().to_lowercase()
+    );
+    event(&mut tx, case_id, actor, "notification", &summary).await?;
+    refresh_action(&mut tx, case_id).await?;
+    tx.commit().await?;
+    Ok(ImportOutcome::Created { case_id })
+}
+
+pub async fn record_offer(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &OfferInput) -> Result<()> {
+    check_not_future("De datum van het contact", input.date)?;
+    let note = check_text("de notitie", &input.note, 2000, false)?;
+    let mut tx = pool.begin().await?;
+    let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::RecordOffer(input.outcome)).await?;
+    if input.date < core.detention_start {
+        return Err(invalid("Het contact kan niet vóór de begindatum van de detentie liggen."));
+    }
+    sqlx::query("UPDATE cases SET offer_outcome = $1, offer_date = $2, offer_contact_kind = $3 WHERE id = $4")
+        .bind(input.outcome.code())
+        .bind(input.date)
+        .bind(input.kind.code())
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
+    insert_contact(&mut tx, actor, case_id, input.date, input.kind, &note).await?;
+    let summary = format!(
+        "Aanbod: {} ({}, {}).",
+        input.outcome.label().to_lowercase(),
+        input.kind.label(),
+        format_nl(input.date)
+    );
+    finish_step(&mut tx, actor, case_id, (before, after), "offer", &summary).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn insert_contact(tx: &mut Tx, actor: &Actor, case_id: i64, date: Date, kind: ContactKind, note: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "INSERT INTO contacts (case_id, contact_date, kind, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(date)
+    .bind(kind.code())
+    .bind(note)
+    .bind(&actor.username)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn record_triage(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &TriageInput) -> Result<()> {
+    for domain in LifeDomain::ALL {
+        if input.domains.iter().filter(|t| t.domain == *domain).count() != 1 {
+            return Err(invalid(format!("Vul de triage in voor elk leefgebied, ook voor ‘{}’.", domain.label())));
+        }
+    }
+    let note = check_text("de notitie", &input.note, 2000, false)?;
+    let mut tx = pool.begin().await?;
+    let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::Triage).await?;
+    sqlx::query("DELETE FROM triage_domains WHERE case_id = $1").bind(case_id).execute(&mut *tx).await?;
+    for t in &input.domains {
+        sqlx::query("INSERT INTO triage_domains (case_id, domain, need, self_reliance) VALUES ($1, $2, $3, $4)")
+            .bind(case_id)
+            .bind(t.domain.code())
+            .bind(t.need.code())
+            .bind(t.self_reliance.code())
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE cases SET triage_note = $1 WHERE id = $2").bind(&note).bind(case_id).execute(&mut *tx).await?;
+    let needs: Vec<String> = input
+        .domains
+        .iter()
+        .map(|t| format!("{}: {}", t.domain.label(), t.need.label().to_lowercase()))
+        .collect();
+    finish_step(&mut tx, actor, case_id, (before, after), "triage", &format!("Triage: {}.", needs.join("; "))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn decide_direction(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &DirectionInput) -> Result<()> {
+    let reason = check_text("de reden", &input.reason, 1000, true)?;
+    let mut tx = pool.begin().await?;
+    let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::DecideDirection).await?;
+    let current: Option<String> = sqlx::query_scalar("SELECT direction FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let changed = current.as_deref() != Some(input.direction.code());
+    sqlx::query(
+        "UPDATE cases SET direction = $1, direction_reason = $2, direction_since = CASE WHEN $3 THEN $4 ELSE direction_since END, \
+         coordinator_id = COALESCE(coordinator_id, $5) WHERE id = $6",
+    )
+    .bind(input.direction.code())
+    .bind(&reason)
+    .bind(changed)
+    .bind(today())
+    .bind(actor_id(actor).filter(|_| actor.role == Role::Coordinator))
+    .bind(case_id)
+    .execute(&mut *tx)
+    .await?;
+    let summary = format!("Casusregie: {}. Reden: {reason}", input.direction.label());
+    finish_step(&mut tx, actor, case_id, (before, after), "direction", &summary).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn add_agreement(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &AgreementInput) -> Result<i64> {
+    let description = check_text("wat er is afgesproken", &input.description, 500, true)?;
+    let owner = check_text("wie het doet", &input.owner, 100, true)?;
+    let mut tx = pool.begin().await?;
+    let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::EditPlan).await?;
+    let at = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO agreements (case_id, domain, description, owner, due_date, done, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(input.domain.code())
+    .bind(&description)
+    .bind(&owner)
+    .bind(input.due_date)
+    .bind(false)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let due = input.due_date.map(|d| format!(", uiterlijk {}", format_nl(d))).unwrap_or_default();
+    let summary = format!("Afspraak ({}): {description} — {owner}{due}.", input.domain.label());
+    finish_step(&mut tx, actor, case_id, (before, after), "agreement", &summary).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn set_agreement_done(pool: &Pool<DB>, actor: &Actor, case_id: i64, agreement_id: i64, done: bool) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::EditPlan).await?;
+    let description: Option<String> = sqlx::query_scalar(
+        "UPDATE agreements SET done = $1, done_on = $2, updated_at = $3 WHERE id = $4 AND case_id = $5 RETURNING description",
+    )
+    .bind(done)
+    .bind(done.then(today))
+    .bind(now())
+    .bind(agreement_id)
+    .bind(case_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let description = description.ok_or(StoreError::NotFound)?;
+    let summary = if done { format!("Afspraak gedaan: {description}.") } else { format!("Afspraak weer open: {description}.") };
+    finish_step(&mut tx, actor, case_id, (before, after), "agreement", &summary).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_readiness(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &ReadinessInput) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::Readiness).await?;
+    sqlx::query("UPDATE cases SET ready_housing = $1, ready_brp = $2, ready_id = $3, ready_income = $4 WHERE id = $5")
+        .bind(input.housing)
+        .bind(input.brp)
+        .bind(input.id_document)
+        .bind(input.income)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
+    let items = [("huisvesting", input.housing), ("BRP", input.brp), ("ID-bewijs", input.id_document), ("inkomen", input.income)];
+    let done: Vec<&str> = items.iter().filter(|(_, v)| *v).map(|(k, _)| *k).collect();
+    let summary = if done.is_empty() {
+        "Checklist vrijlating: nog niets geregeld.".to_string()
+    } else {
+        format!("Checklist vrijlating: geregeld: {}.", done.join(", "))
+    };
+    finish_step(&mut tx, actor, case_id, (before, after), "readiness", &summary).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn record_release(pool: &Pool<DB>, actor: &Actor, case_id: i64, date: Date) -> Result<()> {
+    check_not_future("De datum van vrijlating", date)?;
+    let mut tx = pool.begin().await?;
+    let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::RecordRelease).await?;
+    if date < core.detention_start {
+        return Err(invalid("De vrijlating kan niet vóór de begindatum van de detentie liggen."));
+    }
+    let end = lifecycle::aftercare_end(date);
+    sqlx::query("UPDATE cases SET actual_release = $1, aftercare_end = $2 WHERE id = $3")
+        .bind(date)
+        .bind(end)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
+    let summary = format!("Vrijgelaten op {}; de nazorgperiode loopt tot {}.", format_nl(date), format_nl(end));
+    finish_step(&mut tx, actor, case_id, (before, after), "release", &summary).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn log_contact(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &ContactInput) -> Result<i64> {
+    check_not_future("De datum van het contact", input.date)?;
+    let note = check_text("de notitie", &input.note, 2000, true)?;
+    let mut tx = pool.begin().await?;
+    let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::LogContact).await?;
+    let id = insert_contact(&mut tx, actor, case_id, input.date, input.kind, &note).await?;
+    let summary = format!("Contact vastgelegd: {} op {}.", input.kind.label(), format_nl(input.date));
+    finish_step(&mut tx, actor, case_id, (before, after), "contact", &summary).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn add_household_member(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &HouseholdInput) -> Result<i64> {
+    let note = check_text("de notitie", &input.note, 1000, false)?;
+    let mut tx = pool.begin().await?;
+    let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::Household).await?;
+    let at = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO household_members (case_id, relation, is_minor, support_need, note, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(input.relation.code())
+    .bind(input.is_minor)
+    .bind(input.support_need.code())
+    .bind(&note)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let summary = format!(
+        "Gezinslid vastgelegd: {} ({}), ondersteuningsbehoefte {}.",
+        input.relation.label().to_lowercase(),
+        if input.is_minor { "minderjarig" } else { "meerderjarig" },
+        input.support_need.label().to_lowercase()
+    );
+    finish_step(&mut tx, actor, case_id, (before, after), "household", &summary).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update_facts(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &FactsInput) -> Result<()> {
+    let institution = check_text("de inrichting", &input.institution, 200, false)?;
+    let residence = match input.last_residence_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => Some(MunicipalityCode::parse(code).map_err(|e| invalid(e.to_string()))?.as_str().to_string()),
+        None => None,
+    };
+    let mut tx = pool.begin().await?;
+    let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::UpdateFacts).await?;
+    if let Some(release) = input.expected_release
+        && release < core.detention_start
+    {
+        return Err(invalid("De verwachte vrijlating kan niet vóór de begindatum van de detentie liggen."));
+    }
+    if let Some(birth) = input.birth_date
+        && birth > core.detention_start
+    {
+        return Err(invalid("De geboortedatum kan niet na de begindatum van de detentie liggen."));
+    }
+    sqlx::query(
+        "UPDATE cases SET institution = $1, expected_release = $2, sentence = $3, brp_status = $4, last_residence_code = $5 WHERE id = $6",
+    )
+    .bind(&institution)
+    .bind(input.expected_release)
+    .bind(input.sentence.map(|s| s.code()))
+    .bind(input.brp_status.map(|s| s.code()))
+    .bind(&residence)
+    .bind(case_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE residents SET birth_date = $1, updated_at = $2 WHERE id = $3")
+        .bind(input.birth_date)
+        .bind(now())
+        .bind(core.resident_id)
+        .execute(&mut *tx)
+        .await?;
+    let (was, is) = reassess(&mut tx, case_id).await?;
+    let mut summary = "Gegevens van de detentie gewijzigd.".to_string();
+    if was != is {
+        summary.push_str(&format!(" Doelgroepbepaling: ‘{}’ → ‘{}’.", was.label(), is.label()));
+    }
+    finish_step(&mut tx, actor, case_id, (before, after), "facts", &summary).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn override_eligibility(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &OverrideInput) -> Result<()> {
+    let reason = check_text("de reden", &input.reason, 1000, input.outcome.is_some())?;
+    let mut tx = pool.begin().await?;
+    let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::OverrideEligibility).await?;
+    let (override_code, override_reason, override_by, override_at) = match input.outcome {
+        Some(outcome) => (Some(outcome.code()), Some(reason.clone()), Some(actor.username.clone()), Some(now())),
+        None => (None, None, None, None),
+    };
+    sqlx::query(
+        "UPDATE cases SET override_eligibility = $1, override_reason = $2, override_by = $3, override_at = $4 WHERE id = $5",
+    )
+    .bind(override_code)
+    .bind(override_reason)
+    .bind(override_by)
+    .bind(override_at)
+    .bind(case_id)
+    .execute(&mut *tx)
+    .await?;
+    let (_, is) = reassess(&mut tx, case_id).await?;
+    let summary = match input.outcome {
+        Some(_) => format!("Doelgroepbepaling overruled: ‘{}’. Reden: {reason}", is.label()),
+        None => format!("Overrule ingetrokken; de regels gelden weer: ‘{}’.", is.label()),
+    };
+    finish_step(&mut tx, actor, case_id, (before, after), "eligibility", &summary).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn assign_coordinator(pool: &Pool<DB>, actor: &Actor, case_id: i64, user_id: Option<i64>) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::UpdateFacts).await?;
+    let name = match user_id {
+        Some(id) => {
+            let row: Option<(String, String, String)> =
+                sqlx::query_as("SELECT display_name, role, municipality_code FROM users WHERE id = $1 AND active = $2")
+                    .bind(id)
+                    .bind(true)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            match row {
+                Some((name, role, municipality))
+                    if role == Role::Coordinator.code() && municipality == core.municipality_code =>
+                {
+                    name
+                }
+                _ => return Err(invalid("Kies een actieve nazorgcoördinator van deze gemeente.")),
+            }
+        }
+        None => "niemand".to_string(),
+    };
+    sqlx::query("UPDATE cases SET coordinator_id = $1 WHERE id = $2").bind(user_id).bind(case_id).execute(&mut *tx).await?;
+    finish_step(&mut tx, actor, case_id, (before, after), "coordinator", &format!("Nazorgcoördinator: {name}.")).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn close_case(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &CloseInput) -> Result<()> {
+    let note = check_text("de toelichting", &input.note, 2000, false)?;
+    check_not_future("De datum van afsluiten", input.date)?;
+    if input.reason == ClosingReason::Completed {
+        if input.overall.is_none() {
+            return Err(invalid("Kies het resultaat van het traject als geheel."));
+        }
+        for domain in LifeDomain::ALL {
+            if !input.results.iter().any(|(d, _)| d == domain) {
+                return Err(invalid(format!("Kies het resultaat voor het leefgebied ‘{}’.", domain.label())));
+            }
+        }
+    }
+    let mut tx = pool.begin().await?;
+    let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::Close(input.reason)).await?;
+    sqlx::query("DELETE FROM closure_results WHERE case_id = $1").bind(case_id).execute(&mut *tx).await?;
+    for (domain, result) in &input.results {
+        sqlx::query("INSERT INTO closure_results (case_id, domain, result) VALUES ($1, $2, $3)")
+            .bind(case_id)
+            .bind(domain.code())
+            .bind(result.code())
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE cases SET closing_reason = $1, overall_result = $2, closing_note = $3, closed_on = $4 WHERE id = $5")
+        .bind(input.reason.code())
+        .bind(input.overall.map(|o| o.code()))
+        .bind(&note)
+        .bind(input.date)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
+    let overall = input.overall.map(|o| format!(" Resultaat: {}.", o.label().to_lowercase())).unwrap_or_default();
+    let summary = format!("Afgesloten op {}: {}.{overall}", format_nl(input.date), input.reason.label().to_lowercase());
+    finish_step(&mut tx, actor, case_id, (before, after), "close", &summary).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,276 @@
+//! What the store hands out and takes in.
+
+use nazorg_domain::Status;
+use nazorg_domain::access::Role;
+use nazorg_domain::case::{
+    ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation,
+};
+use nazorg_domain::eligibility::{Eligibility, Reason};
+use nazorg_domain::notification::{BrpStatus, Sentence, Source};
+use nazorg_domain::triage::{Direction, DomainTriage, LifeDomain, Need};
+use time::{Date, OffsetDateTime};
+
+/// Which cases a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    /// Only open cases (the worklist). Ignored when `status` is given.
+    pub open_only: bool,
+    pub status: Option<Status>,
+    pub direction: Option<Direction>,
+    pub coordinator_id: Option<i64>,
+    /// A BSN (exact) or the start of a family name.
+    pub search: Option<String>,
+}
+
+/// Where a page starts: after this (due date, case id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub due: Date,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// Encodes as `2026-03-01_123`, safe in a URL.
+    pub fn encode(&self) -> String {
+        format!("{}_{}", nazorg_domain::dates::format_iso(self.due), self.id)
+    }
+
+    pub fn decode(text: &str) -> Option<Cursor> {
+        let (due, id) = text.split_once('_')?;
+        Some(Cursor {
+            due: nazorg_domain::parse_date(due).ok()?,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<Cursor>,
+}
+
+/// A case as a list shows it.
+#[derive(Debug, Clone)]
+pub struct CaseSummary {
+    pub case_id: i64,
+    pub resident_id: i64,
+    pub bsn: String,
+    pub family_name: String,
+    pub given_names: String,
+    pub birth_date: Option<Date>,
+    pub institution: String,
+    pub detention_start: Date,
+    pub expected_release: Option<Date>,
+    pub actual_release: Option<Date>,
+    pub status: Status,
+    /// The outcome in force, after any override.
+    pub eligibility: Eligibility,
+    /// The reasons of the rules' own outcome.
+    pub eligibility_reasons: Vec<Reason>,
+    pub eligibility_overridden: bool,
+    pub direction: Option<Direction>,
+    pub coordinator: Option<String>,
+    pub next_action: String,
+    pub action_due: Date,
+}
+
+/// An agreement in the plan of action.
+#[derive(Debug, Clone)]
+pub struct Agreement {
+    pub id: i64,
+    pub domain: LifeDomain,
+    pub description: String,
+    pub owner: String,
+    pub due_date: Option<Date>,
+    pub done: bool,
+    pub done_on: Option<Date>,
+}
+
+/// A line in the contact log.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub id: i64,
+    pub date: Date,
+    pub kind: ContactKind,
+    pub note: String,
+    pub created_by: String,
+}
+
+/// A household member left behind.
+#[derive(Debug, Clone)]
+pub struct HouseholdMember {
+    pub id: i64,
+    pub relation: Relation,
+    pub is_minor: bool,
+    pub support_need: Need,
+    pub note: String,
+}
+
+/// One entry of a case's history.
+#[derive(Debug, Clone)]
+pub struct CaseEvent {
+    pub at: OffsetDateTime,
+    pub actor: String,
+    pub kind: String,
+    pub summary: String,
+}
+
+/// One notification received for a case.
+#[derive(Debug, Clone)]
+pub struct NotificationRecord {
+    pub source: Source,
+    pub received_at: OffsetDateTime,
+}
+
+/// Everything about one case.
+#[derive(Debug, Clone)]
+pub struct CaseDetail {
+    pub summary: CaseSummary,
+    pub municipality_code: String,
+    pub last_residence_code: Option<String>,
+    pub brp_status: Option<BrpStatus>,
+    pub sentence: Option<Sentence>,
+    /// The rules' own outcome, before any override.
+    pub computed_eligibility: Eligibility,
+    pub override_reason: Option<String>,
+    pub override_by: Option<String>,
+    pub direction_reason: Option<String>,
+    pub direction_since: Option<Date>,
+    pub offer_outcome: Option<OfferOutcome>,
+    pub offer_date: Option<Date>,
+    pub offer_contact_kind: Option<ContactKind>,
+    pub triage: Vec<DomainTriage>,
+    pub triage_note: String,
+    pub agreements: Vec<Agreement>,
+    pub ready_housing: bool,
+    pub ready_brp: bool,
+    pub ready_id: bool,
+    pub ready_income: bool,
+    pub aftercare_end: Option<Date>,
+    pub contacts: Vec<Contact>,
+    pub household: Vec<HouseholdMember>,
+    pub closing_reason: Option<ClosingReason>,
+    pub overall_result: Option<OverallResult>,
+    pub closing_note: Option<String>,
+    pub closed_on: Option<Date>,
+    pub closure_results: Vec<(LifeDomain, DomainResult)>,
+    pub notified_on: Date,
+    pub notifications: Vec<NotificationRecord>,
+    pub events: Vec<CaseEvent>,
+}
+
+/// What an import of one notification did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// A new case (and perhaps a new resident).
+    Created { case_id: i64 },
+    /// The detention was already known; at most the source was added to its history.
+    Duplicate { case_id: i64 },
+}
+
+impl ImportOutcome {
+    pub fn case_id(self) -> i64 {
+        match self {
+            ImportOutcome::Created { case_id } | ImportOutcome::Duplicate { case_id } => case_id,
+        }
+    }
+}
+
+/// Contact in detention and the offer.
+#[derive(Debug, Clone)]
+pub struct OfferInput {
+    pub outcome: OfferOutcome,
+    pub date: Date,
+    pub kind: ContactKind,
+    pub note: String,
+}
+
+/// The triage of all five life domains.
+#[derive(Debug, Clone)]
+pub struct TriageInput {
+    pub domains: Vec<DomainTriage>,
+    pub note: String,
+}
+
+/// The case direction decided.
+#[derive(Debug, Clone)]
+pub struct DirectionInput {
+    pub direction: Direction,
+    pub reason: String,
+}
+
+/// A new agreement in the plan of action.
+#[derive(Debug, Clone)]
+pub struct AgreementInput {
+    pub domain: LifeDomain,
+    pub description: String,
+    pub owner: String,
+    pub due_date: Option<Date>,
+}
+
+/// The release-readiness checklist.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadinessInput {
+    pub housing: bool,
+    pub brp: bool,
+    pub id_document: bool,
+    pub income: bool,
+}
+
+/// A contact log line.
+#[derive(Debug, Clone)]
+pub struct ContactInput {
+    pub date: Date,
+    pub kind: ContactKind,
+    pub note: String,
+}
+
+/// A household member.
+#[derive(Debug, Clone)]
+pub struct HouseholdInput {
+    pub relation: Relation,
+    pub is_minor: bool,
+    pub support_need: Need,
+    pub note: String,
+}
+
+/// Corrected facts of the detention; eligibility is re-evaluated.
+#[derive(Debug, Clone)]
+pub struct FactsInput {
+    pub institution: String,
+    pub expected_release: Option<Date>,
+    pub sentence: Option<Sentence>,
+    pub brp_status: Option<BrpStatus>,
+    pub last_residence_code: Option<String>,
+    pub birth_date: Option<Date>,
+}
+
+/// An override of the eligibility outcome; `outcome: None` withdraws it.
+#[derive(Debug, Clone)]
+pub struct OverrideInput {
+    pub outcome: Option<Eligibility>,
+    pub reason: String,
+}
+
+/// Closing a case.
+#[derive(Debug, Clone)]
+pub struct CloseInput {
+    pub reason: ClosingReason,
+    pub date: Date,
+    pub overall: Option<OverallResult>,
+    pub results: Vec<(LifeDomain, DomainResult)>,
+    pub note: String,
+}
+
+/// A user account as an administrator sees it.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub municipality_code: String,
+    pub active: bool,
+}
