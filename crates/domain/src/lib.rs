@@ -20,5 +20,12 @@ pub use eligibility::{Assessment, Eligibility, EligibilityFacts, Reason};
 pub use lifecycle::{Status, Step, TransitionError};
 pub use notification::{MunicipalityCode, Notification, RowError};
 
+/// A closed set of values with a stable code and a Dutch label (every `code_enum!`).
+pub trait Coded: Copy + PartialEq + 'static {
+    fn all() -> &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self) -> &'static str;
+}
+
 /// Westland, the municipality this system was first built for (CBS code).
 pub const DEFAULT_MUNICIPALITY: &str = "1783";

@@ -32,6 +32,12 @@ macro_rules! code_enum {
             }
         }
 
+        impl crate::Coded for $name {
+            fn all() -> &'static [Self] { $name::ALL }
+            fn code(self) -> &'static str { $name::code(self) }
+            fn label(self) -> &'static str { $name::label(self) }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.code())

@@ -1,1 +1,67 @@
+//! The HTTP surface of Nazorg: a Dutch HTML interface with plain forms, and the JSON API
+//! under `/api/v1`. Handlers are thin: they parse input, call the store, and render.
 
+pub mod api;
+mod auth;
+mod error;
+pub mod input;
+mod middleware;
+mod ui;
+
+pub use error::{ApiError, AppError};
+
+use axum::Router;
+use axum::routing::get;
+use nazorg_store::Store;
+use std::sync::Arc;
+
+/// The API's version, sent in the `API-Version` header of every response.
+pub const API_VERSION: &str = "1.0.0";
+
+/// Settings the web layer needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// CBS code of the installation's municipality.
+    pub municipality: String,
+    /// Set the `Secure` flag on cookies (when served over TLS).
+    pub secure_cookies: bool,
+}
+
+/// Shared state of every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+}
+
+/// Builds the whole application, so tests can run the real thing on port 0.
+pub fn router(store: Store, config: Config) -> Router {
+    let state = AppState { store, config: Arc::new(config) };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/api/v1", api::router())
+        .merge(ui::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
+        .layer(axum::middleware::from_fn(middleware::headers))
+        .with_state(state)
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match state.store.ping().await {
+        Ok(()) => "ok".into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Serves the application on a bound listener until Ctrl-C.
+pub async fn serve(listener: tokio::net::TcpListener, store: Store, config: Config) -> std::io::Result<()> {
+    axum::serve(listener, router(store, config))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

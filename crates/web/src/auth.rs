@@ -1,0 +1,108 @@
+//! Who is asking: a session cookie (browser) or a bearer token (API clients).
+
+use crate::AppState;
+use crate::error::{ApiError, AppError};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use nazorg_domain::access::Actor;
+
+pub const SESSION_COOKIE: &str = "nazorg_session";
+
+/// The value of one cookie from the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The `Set-Cookie` value for a session.
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+/// An authenticated API caller.
+pub struct ApiActor(pub Actor);
+
+impl FromRequestParts<AppState> for ApiActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+                .ok_or(AppError::Unauthorized)?;
+            return match state.store.api_token_actor(token.trim()).await? {
+                Some(actor) => Ok(ApiActor(actor)),
+                None => Err(AppError::Unauthorized.into()),
+            };
+        }
+        if let Some(token) = cookie(&parts.headers, SESSION_COOKIE)
+            && let Some((actor, csrf)) = state.store.session(&token).await?
+        {
+            // A browser session may change data through the API only with its CSRF token.
+            let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            let header_token = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+            if !safe && header_token != Some(csrf.as_str()) {
+                return Err(AppError::Forbidden("CSRF-token ontbreekt of klopt niet.".into()).into());
+            }
+            return Ok(ApiActor(actor));
+        }
+        Err(AppError::Unauthorized.into())
+    }
+}
+
+/// A logged-in browser user, with the CSRF token its forms must carry.
+pub struct UiUser {
+    pub actor: Actor,
+    pub csrf: String,
+}
+
+impl FromRequestParts<AppState> for UiUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+            match state.store.session(&token).await {
+                Ok(Some((actor, csrf))) => return Ok(UiUser { actor, csrf }),
+                Ok(None) => {}
+                Err(e) => return Err(crate::error::UiError::from(e).into_response()),
+            }
+        }
+        let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let target = if parts.method == Method::GET && next != "/" {
+            format!("/inloggen?next={}", urlencode(next))
+        } else {
+            "/inloggen".to_string()
+        };
+        Err(Redirect::to(&target).into_response())
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(value: &str) -> String {
+    serde_urlencoded::to_string([("v", value)]).map(|s| s[2..].to_string()).unwrap_or_default()
+}
+
+/// Only local paths are followed after login (no open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/casussen".to_string(),
+    }
+}

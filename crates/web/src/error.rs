@@ -1,0 +1,138 @@
+//! One error type for the web layer, shown as problem+json to the API and as a Dutch page
+//! in the browser. Causes of server errors are logged, never shown.
+
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use nazorg_domain::access::Denied;
+use nazorg_store::StoreError;
+
+/// What went wrong, in terms a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("Log in om verder te gaan.")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("Niet gevonden.")]
+    NotFound,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Er ging iets mis aan onze kant. Probeer het later opnieuw.")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            // Whether a case of another municipality exists is itself sensitive.
+            StoreError::Denied(Denied::OtherMunicipality) => AppError::NotFound,
+            StoreError::Denied(d) => AppError::Forbidden(d.to_string()),
+            StoreError::Transition(t) => AppError::Conflict(t.to_string()),
+            StoreError::Invalid(m) => AppError::Invalid(m),
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable snake_case code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Invalid(_) => "invalid_input",
+            AppError::Conflict(_) => "conflict",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            AppError::Unauthorized => "Niet ingelogd",
+            AppError::Forbidden(_) => "Geen toegang",
+            AppError::NotFound => "Niet gevonden",
+            AppError::Invalid(_) => "Ongeldige invoer",
+            AppError::Conflict(_) => "Niet mogelijk",
+            AppError::Internal(_) => "Serverfout",
+        }
+    }
+
+    fn log(&self) {
+        if let AppError::Internal(cause) = self {
+            tracing::error!(%cause, "request failed");
+        }
+    }
+}
+
+/// The error as the API shows it: `application/problem+json` (RFC 9457).
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        e.log();
+        let body = serde_json::json!({
+            "type": format!("urn:nazorg:problem:{}", e.code()),
+            "title": e.title(),
+            "status": e.status().as_u16(),
+            "detail": e.to_string(),
+            "code": e.code(),
+        });
+        let mut response = (e.status(), body.to_string()).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
+        if matches!(e, AppError::Unauthorized) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer realm=\"nazorg\""),
+            );
+        }
+        response
+    }
+}
+
+/// The error as the browser shows it: a Dutch page.
+#[derive(Debug)]
+pub struct UiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for UiError {
+    fn from(e: E) -> Self {
+        UiError(e.into())
+    }
+}
+
+impl IntoResponse for UiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        e.log();
+        if matches!(e, AppError::Unauthorized) {
+            return axum::response::Redirect::to("/inloggen").into_response();
+        }
+        let page = crate::ui::error_page(e.title(), &e.to_string());
+        (e.status(), Html(page)).into_response()
+    }
+}

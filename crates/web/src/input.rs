@@ -1,0 +1,381 @@
+//! Inputs shared by the JSON API and the HTML forms: text as it arrives, turned into the
+//! store's typed inputs with Dutch messages for whatever does not parse.
+
+use crate::error::AppError;
+use nazorg_domain::case::{ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation};
+use nazorg_domain::eligibility::Eligibility;
+use nazorg_domain::notification::{BrpStatus, NotificationRow, Sentence};
+use nazorg_domain::triage::{Direction, LifeDomain, Need};
+use nazorg_domain::{Coded, parse_date};
+use nazorg_store as store;
+use serde::{Deserialize, Deserializer, Serialize};
+use time::Date;
+use utoipa::ToSchema;
+
+/// Parses a code of a closed set, or says in Dutch which values are allowed.
+pub fn code<T: Coded>(field: &str, value: &str) -> Result<T, AppError> {
+    let value = value.trim();
+    T::all().iter().copied().find(|v| v.code() == value).ok_or_else(|| {
+        let allowed: Vec<&str> = T::all().iter().map(|v| v.code()).collect();
+        if value.is_empty() {
+            AppError::Invalid(format!("Kies {field}."))
+        } else {
+            AppError::Invalid(format!("{field}: '{value}' is onbekend; kies uit {}.", allowed.join(", ")))
+        }
+    })
+}
+
+/// Parses an optional code: empty means unknown.
+pub fn optional_code<T: Coded>(field: &str, value: Option<&str>) -> Result<Option<T>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => code(field, v).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Parses a required date.
+pub fn date(field: &str, value: &str) -> Result<Date, AppError> {
+    if value.trim().is_empty() {
+        return Err(AppError::Invalid(format!("Vul {field} in.")));
+    }
+    parse_date(value).map_err(|e| AppError::Invalid(format!("{field}: {e}")))
+}
+
+/// Parses an optional date: empty means unknown.
+pub fn optional_date(field: &str, value: Option<&str>) -> Result<Option<Date>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => date(field, v).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Accepts a JSON boolean as well as a checkbox's "on" (absent means false).
+pub fn checkbox<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(match Flag::deserialize(d)? {
+        Flag::Bool(b) => b,
+        Flag::Text(t) => matches!(t.as_str(), "on" | "true" | "1" | "ja"),
+    })
+}
+
+/// A notification entered by hand or posted by a client; the import format's fields.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct NotificationIn {
+    /// Citizen service number; must pass the eleven-test.
+    #[schema(example = "691967301")]
+    pub bsn: String,
+    pub family_name: String,
+    pub given_names: String,
+    /// YYYY-MM-DD or DD-MM-YYYY.
+    pub birth_date: String,
+    /// CBS code of the last address before detention, e.g. 1783 or GM1783.
+    pub municipality_code: String,
+    /// registered | recently_deregistered | not_registered
+    pub brp_status: String,
+    pub institution: String,
+    pub detention_start: String,
+    /// Empty when unknown.
+    pub expected_release: String,
+    /// prison_sentence | pretrial | other | empty (unknown)
+    pub sentence: String,
+    /// automatic | casemanager | partner | self
+    pub source: String,
+}
+
+impl NotificationIn {
+    pub fn to_row(&self) -> NotificationRow {
+        NotificationRow {
+            bsn: self.bsn.clone(),
+            family_name: self.family_name.clone(),
+            given_names: self.given_names.clone(),
+            birth_date: self.birth_date.clone(),
+            municipality_code: self.municipality_code.clone(),
+            brp_status: self.brp_status.clone(),
+            institution: self.institution.clone(),
+            detention_start: self.detention_start.clone(),
+            expected_release: self.expected_release.clone(),
+            sentence: self.sentence.clone(),
+            source: self.source.clone(),
+        }
+    }
+}
+
+/// Contact in detention and the offer of aftercare.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct OfferIn {
+    /// accepted | declined | not_reached
+    pub outcome: String,
+    pub date: String,
+    /// visit_in_prison | online_in_prison | phone | home_visit | office | letter | via_casemanager
+    pub kind: String,
+    pub note: String,
+}
+
+impl OfferIn {
+    pub fn parse(&self) -> Result<store::OfferInput, AppError> {
+        Ok(store::OfferInput {
+            outcome: code::<OfferOutcome>("de uitkomst van het aanbod", &self.outcome)?,
+            date: date("de datum van het contact", &self.date)?,
+            kind: code::<ContactKind>("de soort contact", &self.kind)?,
+            note: self.note.clone(),
+        })
+    }
+}
+
+/// The triage of one life domain.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TriageDomainIn {
+    /// id_document | housing | income | care | social_network
+    pub domain: String,
+    /// none | practical | complex
+    pub need: String,
+    /// low | moderate | high
+    pub self_reliance: String,
+}
+
+/// The triage of all five life domains.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct TriageIn {
+    pub domains: Vec<TriageDomainIn>,
+    pub note: String,
+}
+
+impl TriageIn {
+    pub fn parse(&self) -> Result<store::TriageInput, AppError> {
+        let domains = self
+            .domains
+            .iter()
+            .map(|d| {
+                let domain = code::<LifeDomain>("het leefgebied", &d.domain)?;
+                Ok(nazorg_domain::triage::DomainTriage {
+                    domain,
+                    need: code(&format!("de behoefte bij {}", domain.label()), &d.need)?,
+                    self_reliance: code(&format!("de zelfredzaamheid bij {}", domain.label()), &d.self_reliance)?,
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        Ok(store::TriageInput { domains, note: self.note.clone() })
+    }
+}
+
+/// The case direction and why.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct DirectionIn {
+    /// coordinator | skt | exodus
+    pub direction: String,
+    pub reason: String,
+}
+
+impl DirectionIn {
+    pub fn parse(&self) -> Result<store::DirectionInput, AppError> {
+        Ok(store::DirectionInput {
+            direction: code::<Direction>("wie de regie heeft", &self.direction)?,
+            reason: self.reason.clone(),
+        })
+    }
+}
+
+/// A new agreement in the plan of action.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct AgreementIn {
+    pub domain: String,
+    pub description: String,
+    pub owner: String,
+    pub due_date: Option<String>,
+}
+
+impl AgreementIn {
+    pub fn parse(&self) -> Result<store::AgreementInput, AppError> {
+        Ok(store::AgreementInput {
+            domain: code::<LifeDomain>("het leefgebied", &self.domain)?,
+            description: self.description.clone(),
+            owner: self.owner.clone(),
+            due_date: optional_date("de streefdatum", self.due_date.as_deref())?,
+        })
+    }
+}
+
+/// Marks an agreement done or open.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct AgreementDoneIn {
+    #[serde(deserialize_with = "checkbox")]
+    pub done: bool,
+}
+
+/// The release-readiness checklist.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ReadinessIn {
+    #[serde(deserialize_with = "checkbox")]
+    pub housing: bool,
+    #[serde(deserialize_with = "checkbox")]
+    pub brp_registration: bool,
+    #[serde(deserialize_with = "checkbox")]
+    pub id_document: bool,
+    #[serde(deserialize_with = "checkbox")]
+    pub income: bool,
+}
+
+impl ReadinessIn {
+    pub fn parse(&self) -> store::ReadinessInput {
+        store::ReadinessInput {
+            housing: self.housing,
+            brp: self.brp_registration,
+            id_document: self.id_document,
+            income: self.income,
+        }
+    }
+}
+
+/// The actual release date.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ReleaseIn {
+    pub date: String,
+}
+
+/// A contact log line.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ContactIn {
+    pub date: String,
+    pub kind: String,
+    pub note: String,
+}
+
+impl ContactIn {
+    pub fn parse(&self) -> Result<store::ContactInput, AppError> {
+        Ok(store::ContactInput {
+            date: date("de datum", &self.date)?,
+            kind: code::<ContactKind>("de soort contact", &self.kind)?,
+            note: self.note.clone(),
+        })
+    }
+}
+
+/// A household member left behind.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct HouseholdIn {
+    /// partner | child | parent | sibling | other
+    pub relation: String,
+    #[serde(deserialize_with = "checkbox")]
+    pub is_minor: bool,
+    /// none | practical | complex
+    pub support_need: String,
+    pub note: String,
+}
+
+impl HouseholdIn {
+    pub fn parse(&self) -> Result<store::HouseholdInput, AppError> {
+        Ok(store::HouseholdInput {
+            relation: code::<Relation>("de relatie", &self.relation)?,
+            is_minor: self.is_minor,
+            support_need: code::<Need>("de ondersteuningsbehoefte", &self.support_need)?,
+            note: self.note.clone(),
+        })
+    }
+}
+
+/// Corrected facts of the detention; eligibility is re-evaluated.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct FactsIn {
+    pub institution: String,
+    pub expected_release: Option<String>,
+    pub sentence: Option<String>,
+    pub brp_status: Option<String>,
+    pub last_residence_code: Option<String>,
+    pub birth_date: Option<String>,
+}
+
+impl FactsIn {
+    pub fn parse(&self) -> Result<store::FactsInput, AppError> {
+        Ok(store::FactsInput {
+            institution: self.institution.clone(),
+            expected_release: optional_date("de verwachte vrijlating", self.expected_release.as_deref())?,
+            sentence: optional_code::<Sentence>("het vonnis", self.sentence.as_deref())?,
+            brp_status: optional_code::<BrpStatus>("de inschrijving in de BRP", self.brp_status.as_deref())?,
+            last_residence_code: self.last_residence_code.clone(),
+            birth_date: optional_date("de geboortedatum", self.birth_date.as_deref())?,
+        })
+    }
+}
+
+/// Overrides the eligibility outcome; an empty outcome withdraws the override.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct OverrideIn {
+    /// eligible | not_eligible | undetermined | empty (withdraw)
+    pub outcome: Option<String>,
+    pub reason: String,
+}
+
+impl OverrideIn {
+    pub fn parse(&self) -> Result<store::OverrideInput, AppError> {
+        Ok(store::OverrideInput {
+            outcome: optional_code::<Eligibility>("de uitkomst", self.outcome.as_deref())?,
+            reason: self.reason.clone(),
+        })
+    }
+}
+
+/// Assigns (or unassigns) the case's coordinator.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct CoordinatorIn {
+    pub user_id: Option<i64>,
+}
+
+/// The result in one life domain at closure.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DomainResultIn {
+    pub domain: String,
+    /// arranged | partly | not_arranged | not_applicable
+    pub result: String,
+}
+
+/// Closing a case.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct CloseIn {
+    /// completed | declined | not_reached | moved_away | re_detained | died | not_eligible
+    pub reason: String,
+    pub date: String,
+    /// successful | partly | not_successful
+    pub overall_result: Option<String>,
+    pub results: Vec<DomainResultIn>,
+    pub note: String,
+}
+
+impl CloseIn {
+    pub fn parse(&self) -> Result<store::CloseInput, AppError> {
+        let results = self
+            .results
+            .iter()
+            .filter(|r| !r.result.trim().is_empty())
+            .map(|r| {
+                let domain = code::<LifeDomain>("het leefgebied", &r.domain)?;
+                Ok((domain, code::<DomainResult>(&format!("het resultaat bij {}", domain.label()), &r.result)?))
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        Ok(store::CloseInput {
+            reason: code::<ClosingReason>("de reden van afsluiten", &self.reason)?,
+            date: date("de datum van afsluiten", &self.date)?,
+            overall: optional_code::<OverallResult>("het resultaat", self.overall_result.as_deref())?,
+            results,
+            note: self.note.clone(),
+        })
+    }
+}

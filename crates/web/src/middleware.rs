@@ -1,0 +1,83 @@
+//! Cross-cutting HTTP concerns: security headers and CSRF protection of forms.
+
+use crate::auth::{SESSION_COOKIE, cookie};
+use crate::{API_VERSION, AppState};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+
+/// Security headers on every response, and the API version (NL GOV API Design Rules).
+pub async fn headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert("api-version", HeaderValue::from_static(API_VERSION));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if path == "/api/v1/openapi.json" {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    } else if !path.starts_with("/static/") {
+        // Pages hold personal data: never keep them in a shared or browser cache.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+const FORM_LIMIT: usize = 1024 * 1024;
+
+/// Every form post of a logged-in user must carry the session's CSRF token, and come from
+/// this site. The login and setup forms, which have no session yet, are exempt; the API
+/// checks its own (bearer tokens, or the `X-CSRF-Token` header).
+pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !unsafe_method || path.starts_with("/api/") || path == "/inloggen" || path == "/installatie" {
+        return next.run(request).await;
+    }
+    if let (Some(origin), Some(host)) = (request.headers().get(header::ORIGIN), request.headers().get(header::HOST)) {
+        let origin = origin.to_str().unwrap_or("");
+        let host = host.to_str().unwrap_or("");
+        let same = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host);
+        if !same {
+            return refuse();
+        }
+    }
+    let Some(token) = cookie(request.headers(), SESSION_COOKIE) else {
+        return next.run(request).await; // the handler sends the visitor to the login page
+    };
+    let expected = match state.store.session(&token).await {
+        Ok(Some((_, csrf))) => csrf,
+        _ => return next.run(request).await,
+    };
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, Html(crate::ui::error_page("Te groot", "Het formulier is te groot."))).into_response();
+    };
+    let sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v));
+    if sent.as_deref() != Some(expected.as_str()) {
+        return refuse();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+fn refuse() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Html(crate::ui::error_page(
+            "Formulier niet geaccepteerd",
+            "Dit formulier is verlopen of kwam niet van Nazorg zelf. Ga terug, vernieuw de pagina en probeer het opnieuw.",
+        )),
+    )
+        .into_response()
+}
