@@ -3,27 +3,115 @@
 
 use anyhow::Result;
 use nazorg_domain::access::{Actor, Role};
-use nazorg_domain::case::{ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation};
+use nazorg_domain::case::{
+    ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation,
+};
 use nazorg_domain::dates::format_iso;
 use nazorg_domain::notification::NotificationRow;
-use nazorg_domain::triage::{Direction, DomainTriage, LifeDomain, Need, SelfReliance, suggest_direction};
+use nazorg_domain::triage::{
+    Direction, DomainTriage, LifeDomain, Need, SelfReliance, suggest_direction,
+};
 use nazorg_store::*;
 use time::{Date, Duration, OffsetDateTime};
 
 const FAMILY: &[&str] = &[
-    "de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen", "Visser", "Smit", "Meijer",
-    "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer",
-    "de Wit", "Dijkstra", "Smits", "de Graaf", "van der Meer", "van der Linden", "Kok", "Jacobs", "de Haan", "Vermeulen",
-    "van den Heuvel", "van der Veen", "van den Broek", "de Bruijn", "Schouten", "van Beek", "Willems", "van Vliet", "Hoekstra", "Maas",
-    "Öztürk", "Yılmaz", "El Amrani", "Bouzid", "Şahin", "Kaya", "Nguyen", "Martens", "Çelik", "Rodrigues",
+    "de Jong",
+    "Jansen",
+    "de Vries",
+    "van den Berg",
+    "van Dijk",
+    "Bakker",
+    "Janssen",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Smits",
+    "de Graaf",
+    "van der Meer",
+    "van der Linden",
+    "Kok",
+    "Jacobs",
+    "de Haan",
+    "Vermeulen",
+    "van den Heuvel",
+    "van der Veen",
+    "van den Broek",
+    "de Bruijn",
+    "Schouten",
+    "van Beek",
+    "Willems",
+    "van Vliet",
+    "Hoekstra",
+    "Maas",
+    "Öztürk",
+    "Yılmaz",
+    "El Amrani",
+    "Bouzid",
+    "Şahin",
+    "Kaya",
+    "Nguyen",
+    "Martens",
+    "Çelik",
+    "Rodrigues",
 ];
 const GIVEN: &[&str] = &[
-    "Daan", "Sem", "Lucas", "Levi", "Finn", "Milan", "Bram", "Thijs", "Ruben", "Jesse", "Mohamed", "Youssef", "Kevin",
-    "Dennis", "Mark", "Ricardo", "Anouk", "Sanne", "Lotte", "Fleur", "Emma", "Fatima", "Naima", "Priscilla", "Chantal",
-    "Jeroen", "Patrick", "Sander", "René", "Zoë", "Anaïs", "Emre", "Burak", "Tim", "Sven",
+    "Daan",
+    "Sem",
+    "Lucas",
+    "Levi",
+    "Finn",
+    "Milan",
+    "Bram",
+    "Thijs",
+    "Ruben",
+    "Jesse",
+    "Mohamed",
+    "Youssef",
+    "Kevin",
+    "Dennis",
+    "Mark",
+    "Ricardo",
+    "Anouk",
+    "Sanne",
+    "Lotte",
+    "Fleur",
+    "Emma",
+    "Fatima",
+    "Naima",
+    "Priscilla",
+    "Chantal",
+    "Jeroen",
+    "Patrick",
+    "Sander",
+    "René",
+    "Zoë",
+    "Anaïs",
+    "Emre",
+    "Burak",
+    "Tim",
+    "Sven",
 ];
-const INSTITUTIONS: &[&str] =
-    &["PI Haaglanden", "PI Rotterdam", "PI Dordrecht", "PI Alphen aan den Rijn", "PI Zwolle", "PI Nieuwersluis", "PI Vught"];
+const INSTITUTIONS: &[&str] = &[
+    "PI Haaglanden",
+    "PI Rotterdam",
+    "PI Dordrecht",
+    "PI Alphen aan den Rijn",
+    "PI Zwolle",
+    "PI Nieuwersluis",
+    "PI Vught",
+];
 
 /// A small deterministic random source.
 struct Dice(fastrand::Rng);
@@ -43,8 +131,20 @@ impl Dice {
 /// A random BSN that passes the eleven-test.
 pub fn random_bsn(rng: &mut fastrand::Rng) -> String {
     loop {
-        let digits: Vec<i64> = (0..8).map(|i| if i == 0 { rng.i64(1..=9) } else { rng.i64(0..=9) }).collect();
-        let sum: i64 = digits.iter().enumerate().map(|(i, d)| d * (9 - i as i64)).sum();
+        let digits: Vec<i64> = (0..8)
+            .map(|i| {
+                if i == 0 {
+                    rng.i64(1..=9)
+                } else {
+                    rng.i64(0..=9)
+                }
+            })
+            .collect();
+        let sum: i64 = digits
+            .iter()
+            .enumerate()
+            .map(|(i, d)| d * (9 - i as i64))
+            .sum();
         let check = sum % 11;
         if check < 10 {
             return digits.iter().map(|d| d.to_string()).collect::<String>() + &check.to_string();
@@ -91,7 +191,11 @@ pub async fn run(store: &Store, actor: &Actor, residents: usize, seed: u64) -> R
         // One in eight residents has an earlier, closed detention too.
         let detentions = if d.chance(12) { 2 } else { 1 };
         for n in 0..detentions {
-            let target = if n + 1 < detentions { Stage::Closed } else { stage(&mut d) };
+            let target = if n + 1 < detentions {
+                Stage::Closed
+            } else {
+                stage(&mut d)
+            };
             let released_stage = target >= Stage::Aftercare;
             let (start, expected) = if released_stage {
                 let start = today - Duration::days(d.range(60, 330));
@@ -106,20 +210,59 @@ pub async fn run(store: &Store, actor: &Actor, residents: usize, seed: u64) -> R
                 family_name: family.into(),
                 given_names: given.into(),
                 birth_date: format_iso(birth),
-                municipality_code: if eligible_facts || d.chance(50) { actor.municipality.clone() } else { "0603".into() },
-                brp_status: if d.chance(8) { "recently_deregistered".into() } else { "registered".into() },
+                municipality_code: if eligible_facts || d.chance(50) {
+                    actor.municipality.clone()
+                } else {
+                    "0603".into()
+                },
+                brp_status: if d.chance(8) {
+                    "recently_deregistered".into()
+                } else {
+                    "registered".into()
+                },
                 institution: (*d.pick(INSTITUTIONS)).into(),
                 detention_start: format_iso(start),
-                expected_release: if eligible_facts || d.chance(50) { format_iso(expected) } else { String::new() },
-                sentence: if eligible_facts { "prison_sentence".into() } else { (*d.pick(&["", "pretrial", "other"])).into() },
-                source: (*d.pick(&["automatic", "automatic", "automatic", "casemanager", "partner", "self"])).into(),
+                expected_release: if eligible_facts || d.chance(50) {
+                    format_iso(expected)
+                } else {
+                    String::new()
+                },
+                sentence: if eligible_facts {
+                    "prison_sentence".into()
+                } else {
+                    (*d.pick(&["", "pretrial", "other"])).into()
+                },
+                source: (*d.pick(&[
+                    "automatic",
+                    "automatic",
+                    "automatic",
+                    "casemanager",
+                    "partner",
+                    "self",
+                ]))
+                .into(),
             };
             let notification = row.parse()?;
-            let id = store.import_notification(actor, &notification).await?.case_id();
+            let id = store
+                .import_notification(actor, &notification)
+                .await?
+                .case_id();
             cases += 1;
             let coordinator = *d.pick(&coordinators);
-            store.assign_coordinator(actor, id, Some(coordinator)).await?;
-            walk(store, actor, &mut d, id, target, start, expected.min(today - Duration::days(1)), today).await?;
+            store
+                .assign_coordinator(actor, id, Some(coordinator))
+                .await?;
+            walk(
+                store,
+                actor,
+                &mut d,
+                id,
+                target,
+                start,
+                expected.min(today - Duration::days(1)),
+                today,
+            )
+            .await?;
         }
         bar.inc(1);
     }
@@ -135,43 +278,101 @@ async fn ensure_coordinators(store: &Store, actor: &Actor) -> Result<Vec<i64>> {
         return Ok(existing.iter().map(|u| u.id).collect());
     }
     let mut ids = Vec::new();
-    for (name, display) in [("demo", "Demi de Coördinator"), ("vervanger", "Victor Vervanger")] {
+    for (name, display) in [
+        ("demo", "Demi de Coördinator"),
+        ("vervanger", "Victor Vervanger"),
+    ] {
         let password = nazorg_store::new_token()[..20].to_string();
-        ids.push(store.add_user(name, display, &password, Role::Coordinator, &actor.municipality).await?);
+        ids.push(
+            store
+                .add_user(
+                    name,
+                    display,
+                    &password,
+                    Role::Coordinator,
+                    &actor.municipality,
+                )
+                .await?,
+        );
         eprintln!("Demo-gebruiker {name} (nazorgcoördinator), wachtwoord: {password}");
     }
     Ok(ids)
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn walk(store: &Store, actor: &Actor, d: &mut Dice, id: i64, target: Stage, start: Date, release: Date, today: Date) -> Result<()> {
+async fn walk(
+    store: &Store,
+    actor: &Actor,
+    d: &mut Dice,
+    id: i64,
+    target: Stage,
+    start: Date,
+    release: Date,
+    today: Date,
+) -> Result<()> {
     if target == Stage::Notified {
         return Ok(());
     }
     let contact_day = (start + Duration::days(d.range(1, 6))).min(today);
-    let kinds = [ContactKind::VisitInPrison, ContactKind::OnlineInPrison, ContactKind::Phone];
+    let kinds = [
+        ContactKind::VisitInPrison,
+        ContactKind::OnlineInPrison,
+        ContactKind::Phone,
+    ];
     let outcome = match target {
         Stage::NotReached => OfferOutcome::NotReached,
         Stage::Declined => OfferOutcome::Declined,
         _ => OfferOutcome::Accepted,
     };
-    let offer = OfferInput { outcome, date: contact_day, kind: *d.pick(&kinds), note: "Kennismaking en aanbod nazorg.".into() };
+    let offer = OfferInput {
+        outcome,
+        date: contact_day,
+        kind: *d.pick(&kinds),
+        note: "Kennismaking en aanbod nazorg.".into(),
+    };
     store.record_offer(actor, id, &offer).await?;
-    if matches!(target, Stage::NotReached | Stage::Declined | Stage::Accepted) {
+    if matches!(
+        target,
+        Stage::NotReached | Stage::Declined | Stage::Accepted
+    ) {
         return Ok(());
     }
     let domains: Vec<DomainTriage> = LifeDomain::ALL
         .iter()
         .map(|domain| DomainTriage {
             domain: *domain,
-            need: *d.pick(&[Need::None, Need::None, Need::Practical, Need::Practical, Need::Complex]),
-            self_reliance: *d.pick(&[SelfReliance::Low, SelfReliance::Moderate, SelfReliance::High]),
+            need: *d.pick(&[
+                Need::None,
+                Need::None,
+                Need::Practical,
+                Need::Practical,
+                Need::Complex,
+            ]),
+            self_reliance: *d.pick(&[
+                SelfReliance::Low,
+                SelfReliance::Moderate,
+                SelfReliance::High,
+            ]),
         })
         .collect();
     let (suggested, _) = suggest_direction(&domains);
-    store.record_triage(actor, id, &TriageInput { domains: domains.clone(), note: "Triage in de PI met de casemanager.".into() }).await?;
+    store
+        .record_triage(
+            actor,
+            id,
+            &TriageInput {
+                domains: domains.clone(),
+                note: "Triage in de PI met de casemanager.".into(),
+            },
+        )
+        .await?;
     if d.chance(35) {
-        let relation = *d.pick(&[Relation::Partner, Relation::Child, Relation::Child, Relation::Parent]);
+        let relation = *d.pick(&[
+            Relation::Partner,
+            Relation::Child,
+            Relation::Child,
+            Relation::Parent,
+        ]);
         let member = HouseholdInput {
             relation,
             is_minor: relation == Relation::Child && d.chance(70),
@@ -183,17 +384,39 @@ async fn walk(store: &Store, actor: &Actor, d: &mut Dice, id: i64, target: Stage
     if target == Stage::Triaged {
         return Ok(());
     }
-    let direction = if d.chance(85) { suggested } else { *d.pick(&[Direction::Coordinator, Direction::Skt, Direction::Exodus]) };
+    let direction = if d.chance(85) {
+        suggested
+    } else {
+        *d.pick(&[Direction::Coordinator, Direction::Skt, Direction::Exodus])
+    };
     let reason = match direction {
         Direction::Coordinator => "Lichte praktische ondersteuning volstaat.",
         Direction::Skt => "Meerdere complexe problemen; afgestemd met de zorgregisseur.",
         Direction::Exodus => "Specialistische begeleiding nodig; warme overdracht aan Exodus.",
     };
-    store.decide_direction(actor, id, &DirectionInput { direction, reason: reason.into() }).await?;
-    let owners = ["Nazorgcoördinator", "Inwoner", "Zorgregisseur SKT", "Casemanager PI", "Exodus"];
+    store
+        .decide_direction(
+            actor,
+            id,
+            &DirectionInput {
+                direction,
+                reason: reason.into(),
+            },
+        )
+        .await?;
+    let owners = [
+        "Nazorgcoördinator",
+        "Inwoner",
+        "Zorgregisseur SKT",
+        "Casemanager PI",
+        "Exodus",
+    ];
     let what = [
         (LifeDomain::IdDocument, "ID-kaart aanvragen"),
-        (LifeDomain::Housing, "Woonruimte regelen via de woningcorporatie"),
+        (
+            LifeDomain::Housing,
+            "Woonruimte regelen via de woningcorporatie",
+        ),
         (LifeDomain::Income, "Bijstandsuitkering aanvragen"),
         (LifeDomain::Income, "Aanmelden bij schuldhulpverlening"),
         (LifeDomain::Care, "Intake bij de ggz plannen"),
@@ -210,27 +433,59 @@ async fn walk(store: &Store, actor: &Actor, d: &mut Dice, id: i64, target: Stage
         };
         agreement_ids.push(store.add_agreement(actor, id, &input).await?);
     }
-    let ready = ReadinessInput { housing: d.chance(60), brp: d.chance(70), id_document: d.chance(60), income: d.chance(50) };
+    let ready = ReadinessInput {
+        housing: d.chance(60),
+        brp: d.chance(70),
+        id_document: d.chance(60),
+        income: d.chance(50),
+    };
     store.set_readiness(actor, id, &ready).await?;
     if target == Stage::Planning {
         return Ok(());
     }
     for agreement in agreement_ids.iter().filter(|_| d.chance(60)) {
-        store.set_agreement_done(actor, id, *agreement, true).await?;
+        store
+            .set_agreement_done(actor, id, *agreement, true)
+            .await?;
     }
     store.record_release(actor, id, release.max(start)).await?;
     let after_release = (release + Duration::days(d.range(1, 20))).min(today);
     store
-        .log_contact(actor, id, &ContactInput { date: after_release, kind: ContactKind::HomeVisit, note: "Huisbezoek na vrijlating.".into() })
+        .log_contact(
+            actor,
+            id,
+            &ContactInput {
+                date: after_release,
+                kind: ContactKind::HomeVisit,
+                note: "Huisbezoek na vrijlating.".into(),
+            },
+        )
         .await?;
     if target == Stage::Aftercare {
         return Ok(());
     }
-    let reason = *d.pick(&[ClosingReason::Completed, ClosingReason::Completed, ClosingReason::Completed, ClosingReason::ReDetained, ClosingReason::MovedAway]);
+    let reason = *d.pick(&[
+        ClosingReason::Completed,
+        ClosingReason::Completed,
+        ClosingReason::Completed,
+        ClosingReason::ReDetained,
+        ClosingReason::MovedAway,
+    ]);
     let results = if reason == ClosingReason::Completed {
         LifeDomain::ALL
             .iter()
-            .map(|domain| (*domain, *d.pick(&[DomainResult::Arranged, DomainResult::Arranged, DomainResult::Partly, DomainResult::NotArranged, DomainResult::NotApplicable])))
+            .map(|domain| {
+                (
+                    *domain,
+                    *d.pick(&[
+                        DomainResult::Arranged,
+                        DomainResult::Arranged,
+                        DomainResult::Partly,
+                        DomainResult::NotArranged,
+                        DomainResult::NotApplicable,
+                    ]),
+                )
+            })
             .collect()
     } else {
         Vec::new()
@@ -238,7 +493,14 @@ async fn walk(store: &Store, actor: &Actor, d: &mut Dice, id: i64, target: Stage
     let close = CloseInput {
         reason,
         date: today,
-        overall: (reason == ClosingReason::Completed).then(|| *d.pick(&[OverallResult::Successful, OverallResult::Successful, OverallResult::Partly, OverallResult::NotSuccessful])),
+        overall: (reason == ClosingReason::Completed).then(|| {
+            *d.pick(&[
+                OverallResult::Successful,
+                OverallResult::Successful,
+                OverallResult::Partly,
+                OverallResult::NotSuccessful,
+            ])
+        }),
         results,
         note: String::new(),
     };

@@ -59,28 +59,55 @@ fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Input>)> {
         .byte_headers()
         .context("kopregel lezen")?
         .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_lowercase())
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_lowercase()
+        })
         .collect();
-    let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| !headers.iter().any(|h| h == c)).collect();
+    let missing: Vec<&str> = COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !headers.iter().any(|h| h == c))
+        .collect();
     if !missing.is_empty() {
-        bail!("de kopregel mist de kolom(men) {}; verwacht: {}", missing.join(", "), COLUMNS.join(","));
+        bail!(
+            "de kopregel mist de kolom(men) {}; verwacht: {}",
+            missing.join(", "),
+            COLUMNS.join(",")
+        );
     }
     let mut inputs = Vec::new();
     for record in reader.byte_records() {
         let record = record.context("CSV lezen")?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let raw: Vec<String> = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+        let raw: Vec<String> = record
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .collect();
         if raw.iter().all(|f| f.trim().is_empty()) {
             continue; // blank lines are not rows
         }
-        let row = match record.iter().map(std::str::from_utf8).collect::<Result<Vec<&str>, _>>() {
+        let row = match record
+            .iter()
+            .map(std::str::from_utf8)
+            .collect::<Result<Vec<&str>, _>>()
+        {
             Err(_) => Err("de regel is geen geldige UTF-8-tekst".to_string()),
-            Ok(fields) if fields.len() != headers.len() => {
-                Err(format!("de regel heeft {} velden, de kopregel {}", fields.len(), headers.len()))
-            }
+            Ok(fields) if fields.len() != headers.len() => Err(format!(
+                "de regel heeft {} velden, de kopregel {}",
+                fields.len(),
+                headers.len()
+            )),
             Ok(fields) => {
                 let get = |name: &str| {
-                    headers.iter().position(|h| h == name).and_then(|i| fields.get(i)).map(|s| s.to_string()).unwrap_or_default()
+                    headers
+                        .iter()
+                        .position(|h| h == name)
+                        .and_then(|i| fields.get(i))
+                        .map(|s| s.to_string())
+                        .unwrap_or_default()
                 };
                 Ok(NotificationRow {
                     bsn: get("bsn"),
@@ -103,33 +130,56 @@ fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Input>)> {
 }
 
 fn read_json(path: &Path) -> Result<(Vec<String>, Vec<Input>)> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{} lezen", path.display()))?;
-    let values: Vec<serde_json::Value> =
-        serde_json::from_str(&text).context("het JSON-bestand moet een lijst (array) van meldingen zijn")?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("{} lezen", path.display()))?;
+    let values: Vec<serde_json::Value> = serde_json::from_str(&text)
+        .context("het JSON-bestand moet een lijst (array) van meldingen zijn")?;
     let inputs = values
         .into_iter()
         .enumerate()
         .map(|(i, value)| {
             let raw = vec![value.to_string()];
-            let row = serde_json::from_value::<NotificationRow>(value).map_err(|e| format!("ongeldige melding: {e}"));
-            Input { line: i as u64 + 1, row, raw }
+            let row = serde_json::from_value::<NotificationRow>(value)
+                .map_err(|e| format!("ongeldige melding: {e}"));
+            Input {
+                line: i as u64 + 1,
+                row,
+                raw,
+            }
         })
         .collect();
     Ok((vec!["json".to_string()], inputs))
 }
 
-pub async fn run(store: &Store, actor: &Actor, path: &Path, rejects: Option<&Path>) -> Result<Summary> {
-    let is_json = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let (headers, inputs) = if is_json { read_json(path)? } else { read_csv(path)? };
+pub async fn run(
+    store: &Store,
+    actor: &Actor,
+    path: &Path,
+    rejects: Option<&Path>,
+) -> Result<Summary> {
+    let is_json = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let (headers, inputs) = if is_json {
+        read_json(path)?
+    } else {
+        read_csv(path)?
+    };
     let bar = ProgressBar::new(inputs.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} meldingen ({eta} te gaan)")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut summary = Summary { rows: inputs.len(), ..Default::default() };
+    let mut summary = Summary {
+        rows: inputs.len(),
+        ..Default::default()
+    };
     let mut rejected: Vec<(u64, String, Vec<String>)> = Vec::new();
     for input in inputs {
-        let parsed = input.row.and_then(|row| row.parse().map_err(|e| e.to_string()));
+        let parsed = input
+            .row
+            .and_then(|row| row.parse().map_err(|e| e.to_string()));
         match parsed {
             Err(reason) => {
                 summary.rejected += 1;
@@ -138,7 +188,10 @@ pub async fn run(store: &Store, actor: &Actor, path: &Path, rejects: Option<&Pat
             Ok(notification) => match store.import_notification(actor, &notification).await {
                 Ok(ImportOutcome::Created { .. }) => summary.created += 1,
                 Ok(ImportOutcome::Duplicate { .. }) => summary.duplicates += 1,
-                Err(nazorg_store::StoreError::Invalid(reason) | nazorg_store::StoreError::Conflict(reason)) => {
+                Err(
+                    nazorg_store::StoreError::Invalid(reason)
+                    | nazorg_store::StoreError::Conflict(reason),
+                ) => {
                     summary.rejected += 1;
                     rejected.push((input.line, reason, input.raw));
                 }
@@ -152,7 +205,10 @@ pub async fn run(store: &Store, actor: &Actor, path: &Path, rejects: Option<&Pat
         eprintln!("regel {line} afgewezen: {reason}");
     }
     if let Some(out) = rejects {
-        let mut writer = csv::Writer::from_path(out).with_context(|| format!("{} schrijven", out.display()))?;
+        let mut writer = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_path(out)
+            .with_context(|| format!("{} schrijven", out.display()))?;
         let mut header = vec!["line".to_string(), "reason".to_string()];
         header.extend(headers.iter().cloned());
         writer.write_record(&header)?;
@@ -168,5 +224,9 @@ pub async fn run(store: &Store, actor: &Actor, path: &Path, rejects: Option<&Pat
 
 /// A cell that a spreadsheet would run as a formula gets a leading quote.
 fn neutralise(field: &str) -> String {
-    if field.starts_with(['=', '+', '-', '@']) { format!("'{field}") } else { field.to_string() }
+    if field.starts_with(['=', '+', '-', '@']) {
+        format!("'{field}")
+    } else {
+        field.to_string()
+    }
 }

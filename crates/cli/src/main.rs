@@ -19,12 +19,22 @@ use std::process::ExitCode;
 struct Cli {
     /// Database URL: sqlite://PATH (the default, created when missing) or postgres://USER@HOST/DB.
     /// Migrations run automatically.
-    #[arg(long, global = true, env = "NAZORG_DATABASE_URL", default_value = "sqlite://nazorg-data/nazorg.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_DATABASE_URL",
+        default_value = "sqlite://nazorg-data/nazorg.db"
+    )]
     database: String,
 
     /// CBS code of the installation's municipality: eligibility is judged against it
     /// (default Westland, 1783).
-    #[arg(long, global = true, env = "NAZORG_MUNICIPALITY", default_value = "1783")]
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_MUNICIPALITY",
+        default_value = "1783"
+    )]
     municipality: String,
 
     #[command(subcommand)]
@@ -146,13 +156,21 @@ enum CasesCommand {
 /// installation's municipality. Named after the OS user in the processing log.
 fn cli_actor(municipality: &str) -> Actor {
     let who = std::env::var("USER").unwrap_or_else(|_| "onbekend".into());
-    Actor { user_id: 0, username: format!("cli:{who}"), role: Role::Coordinator, municipality: municipality.to_string() }
+    Actor {
+        user_id: 0,
+        username: format!("cli:{who}"),
+        role: Role::Coordinator,
+        municipality: municipality.to_string(),
+    }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("NAZORG_LOG").unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("NAZORG_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -167,44 +185,105 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     let municipality = MunicipalityCode::parse(&cli.municipality)
-        .map_err(|_| anyhow::anyhow!("--municipality '{}' is geen CBS-code van vier cijfers", cli.municipality))?
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "--municipality '{}' is geen CBS-code van vier cijfers",
+                cli.municipality
+            )
+        })?
         .to_string();
-    let store = Store::connect(&cli.database).await.with_context(|| format!("database {} openen", redact(&cli.database)))?;
+    let store = Store::connect(&cli.database)
+        .await
+        .with_context(|| format!("database {} openen", redact(&cli.database)))?;
     match cli.command {
-        Command::Serve { listen, secure_cookies, public_url } => {
-            let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("luisteren op {listen}"))?;
+        Command::Serve {
+            listen,
+            secure_cookies,
+            public_url,
+        } => {
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .with_context(|| format!("luisteren op {listen}"))?;
             let address = listener.local_addr()?;
             let base = public_url.unwrap_or_else(|| format!("http://{address}"));
-            eprintln!("Nazorg draait op {base} ({}, gemeente {municipality})", store.backend_name());
+            eprintln!(
+                "Nazorg draait op {base} ({}, gemeente {municipality})",
+                store.backend_name()
+            );
             if store.count_users().await? == 0 {
                 let token = store.create_setup_token().await?;
-                eprintln!("Er is nog geen gebruiker. Maak de eerste beheerder aan via deze eenmalige link:");
+                eprintln!(
+                    "Er is nog geen gebruiker. Maak de eerste beheerder aan via deze eenmalige link:"
+                );
                 eprintln!("  {base}/installatie?token={token}");
                 eprintln!("(of met: nazorg user add NAAM --role administrator)");
             }
-            let config = nazorg_web::Config { municipality, secure_cookies };
+            let config = nazorg_web::Config {
+                municipality,
+                secure_cookies,
+            };
             nazorg_web::serve(listener, store, config).await?;
         }
-        Command::User { command: UserCommand::Add { username, role, name } } => {
-            let role = Role::parse(&role).with_context(|| format!("onbekende rol '{role}'; kies uit {}", Role::codes_list()))?;
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    name,
+                },
+        } => {
+            let role = Role::parse(&role).with_context(|| {
+                format!("onbekende rol '{role}'; kies uit {}", Role::codes_list())
+            })?;
             let password = read_password()?;
             if password.chars().count() < 12 {
                 bail!("het wachtwoord moet minstens 12 tekens hebben");
             }
-            let id = store.add_user(&username.to_lowercase(), &name, &password, role, &municipality).await?;
-            eprintln!("Gebruiker {username} ({}) toegevoegd met nummer {id}.", role.label());
+            let id = store
+                .add_user(
+                    &username.to_lowercase(),
+                    &name,
+                    &password,
+                    role,
+                    &municipality,
+                )
+                .await?;
+            eprintln!(
+                "Gebruiker {username} ({}) toegevoegd met nummer {id}.",
+                role.label()
+            );
         }
-        Command::User { command: UserCommand::List } => {
+        Command::User {
+            command: UserCommand::List,
+        } => {
             for u in store.list_users().await? {
-                println!("{}\t{}\t{}\t{}\t{}", u.id, u.username, u.role.code(), u.municipality_code, if u.active { "actief" } else { "inactief" });
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    u.id,
+                    u.username,
+                    u.role.code(),
+                    u.municipality_code,
+                    if u.active { "actief" } else { "inactief" }
+                );
             }
         }
-        Command::Token { command: TokenCommand::Create { username, name, days } } => {
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    username,
+                    name,
+                    days,
+                },
+        } => {
             let token = store.create_api_token(&username, &name, days).await?;
             println!("{token}");
-            eprintln!("Bewaar dit token veilig: het wordt niet nog eens getoond. Geldig {days} dagen.");
+            eprintln!(
+                "Bewaar dit token veilig: het wordt niet nog eens getoond. Geldig {days} dagen."
+            );
         }
-        Command::Import { command: ImportCommand::Notifications { file, rejects } } => {
+        Command::Import {
+            command: ImportCommand::Notifications { file, rejects },
+        } => {
             let actor = cli_actor(&municipality);
             let summary = import::run(&store, &actor, &file, rejects.as_deref()).await?;
             eprintln!("{}", summary.describe());
@@ -212,12 +291,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Cases { command: CasesCommand::List { format, status, open, search } } => {
+        Command::Cases {
+            command:
+                CasesCommand::List {
+                    format,
+                    status,
+                    open,
+                    search,
+                },
+        } => {
             let actor = cli_actor(&municipality);
             let filter = CaseFilter {
                 open_only: open,
                 status: match status {
-                    Some(s) => Some(nazorg_domain::Status::parse(&s).with_context(|| format!("onbekende fase '{s}'"))?),
+                    Some(s) => Some(
+                        nazorg_domain::Status::parse(&s)
+                            .with_context(|| format!("onbekende fase '{s}'"))?,
+                    ),
                     None => None,
                 },
                 search,
@@ -234,14 +324,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Streams every matching case, page by page, as a JSON array or a table.
-async fn list_cases(store: &Store, actor: &Actor, filter: &CaseFilter, format: Format) -> Result<()> {
+async fn list_cases(
+    store: &Store,
+    actor: &Actor,
+    filter: &CaseFilter,
+    format: Format,
+) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut after = None;
     let mut first = true;
     match format {
         Format::Json => write!(out, "[")?,
-        Format::Table => writeln!(out, "{:>7}  {:9}  {:28}  {:10}  {:18}  {}", "casus", "BSN", "naam", "detentie", "fase", "doelgroep")?,
+        Format::Table => writeln!(
+            out,
+            "{:>7}  {:9}  {:28}  {:10}  {:18}  {}",
+            "casus", "BSN", "naam", "detentie", "fase", "doelgroep"
+        )?,
     }
     loop {
         let page = store.list_cases(actor, filter, after, 500).await?;
@@ -249,11 +348,20 @@ async fn list_cases(store: &Store, actor: &Actor, filter: &CaseFilter, format: F
             match format {
                 Format::Json => {
                     let dto = nazorg_web::api::CaseSummaryDto::from(c);
-                    write!(out, "{}\n  {}", if first { "" } else { "," }, serde_json::to_string(&dto)?)?;
+                    write!(
+                        out,
+                        "{}\n  {}",
+                        if first { "" } else { "," },
+                        serde_json::to_string(&dto)?
+                    )?;
                 }
                 Format::Table => {
-                    let name: String = format!("{}, {}", c.family_name, c.given_names).chars().take(28).collect();
-                    let reasons: Vec<&str> = c.eligibility_reasons.iter().map(|r| r.code()).collect();
+                    let name: String = format!("{}, {}", c.family_name, c.given_names)
+                        .chars()
+                        .take(28)
+                        .collect();
+                    let reasons: Vec<&str> =
+                        c.eligibility_reasons.iter().map(|r| r.code()).collect();
                     writeln!(
                         out,
                         "{:>7}  {:9}  {:28}  {:10}  {:18}  {}{}",
@@ -263,7 +371,11 @@ async fn list_cases(store: &Store, actor: &Actor, filter: &CaseFilter, format: F
                         nazorg_domain::dates::format_iso(c.detention_start),
                         c.status.label(),
                         c.eligibility.code(),
-                        if reasons.is_empty() { String::new() } else { format!(" ({})", reasons.join(", ")) }
+                        if reasons.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", reasons.join(", "))
+                        }
                     )?;
                 }
             }
@@ -288,7 +400,10 @@ fn read_password() -> Result<String> {
         eprint!("Wachtwoord: ");
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).context("wachtwoord lezen van standaardinvoer")?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("wachtwoord lezen van standaardinvoer")?;
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
 

@@ -1164,7 +1164,12 @@ pub async fn assign_coordinator(pool: &Pool<DB>, actor: &Actor, case_id: i64, us
 
 pub async fn close_case(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &CloseInput) -> Result<()> {
     let note = check_text("de toelichting", &input.note, 2000, false)?;
+    let mut tx = pool.begin().await?;
+    let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::Close(input.reason)).await?;
     check_not_future("De datum van afsluiten", input.date)?;
+    if input.date < core.detention_start {
+        return Err(invalid("De datum van afsluiten kan niet vóór de begindatum van de detentie liggen."));
+    }
     if input.reason == ClosingReason::Completed {
         if input.overall.is_none() {
             return Err(invalid("Kies het resultaat van het traject als geheel."));
@@ -1175,8 +1180,6 @@ pub async fn close_case(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &Cl
             }
         }
     }
-    let mut tx = pool.begin().await?;
-    let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::Close(input.reason)).await?;
     sqlx::query("DELETE FROM closure_results WHERE case_id = $1").bind(case_id).execute(&mut *tx).await?;
     for (domain, result) in &input.results {
         sqlx::query("INSERT INTO closure_results (case_id, domain, result) VALUES ($1, $2, $3)")

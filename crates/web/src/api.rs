@@ -31,13 +31,19 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/triage", put(record_triage))
         .route("/cases/{id}/direction", put(decide_direction))
         .route("/cases/{id}/agreements", post(add_agreement))
-        .route("/cases/{id}/agreements/{agreement_id}", axum::routing::patch(set_agreement_done))
+        .route(
+            "/cases/{id}/agreements/{agreement_id}",
+            axum::routing::patch(set_agreement_done),
+        )
         .route("/cases/{id}/readiness", put(set_readiness))
         .route("/cases/{id}/release", put(record_release))
         .route("/cases/{id}/contacts", post(log_contact))
         .route("/cases/{id}/household-members", post(add_household_member))
         .route("/cases/{id}/facts", put(update_facts))
-        .route("/cases/{id}/eligibility-override", put(override_eligibility))
+        .route(
+            "/cases/{id}/eligibility-override",
+            put(override_eligibility),
+        )
         .route("/cases/{id}/coordinator", put(assign_coordinator))
         .route("/cases/{id}/closure", post(close_case))
         .fallback(not_found)
@@ -63,7 +69,9 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<
 
 fn json_message(e: &JsonRejection) -> String {
     match e {
-        JsonRejection::MissingJsonContentType(_) => "Stuur de gegevens als JSON (Content-Type: application/json).".into(),
+        JsonRejection::MissingJsonContentType(_) => {
+            "Stuur de gegevens als JSON (Content-Type: application/json).".into()
+        }
         other => format!("De JSON kon niet worden gelezen: {}", other.body_text()),
     }
 }
@@ -74,12 +82,15 @@ pub struct ApiQuery<T>(pub T);
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(ApiQuery(v)),
-            Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => {
-                Err(ApiError(AppError::Invalid(format!("Ongeldige zoekparameters: {}", e.body_text()))))
-            }
+            Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => Err(ApiError(
+                AppError::Invalid(format!("Ongeldige zoekparameters: {}", e.body_text())),
+            )),
             Err(e) => Err(ApiError(AppError::Invalid(e.body_text()))),
         }
     }
@@ -134,7 +145,11 @@ impl From<&CaseSummary> for CaseSummaryDto {
             status: c.status.code().into(),
             status_label: c.status.label().into(),
             eligibility: c.eligibility.code().into(),
-            eligibility_reasons: c.eligibility_reasons.iter().map(|r| r.code().to_string()).collect(),
+            eligibility_reasons: c
+                .eligibility_reasons
+                .iter()
+                .map(|r| r.code().to_string())
+                .collect(),
             eligibility_overridden: c.eligibility_overridden,
             direction: c.direction.map(|d| d.code().to_string()),
             coordinator: c.coordinator.clone(),
@@ -269,7 +284,10 @@ pub struct CaseDetailDto {
 pub fn rules_of(d: &CaseDetail) -> Vec<nazorg_domain::eligibility::RuleResult> {
     let facts = EligibilityFacts {
         birth_date: d.summary.birth_date,
-        residence: d.last_residence_code.as_deref().and_then(|c| MunicipalityCode::parse(c).ok()),
+        residence: d
+            .last_residence_code
+            .as_deref()
+            .and_then(|c| MunicipalityCode::parse(c).ok()),
         brp_status: d.brp_status,
         sentence: d.sentence,
         detention_start: d.summary.detention_start,
@@ -318,8 +336,10 @@ impl From<&CaseDetail> for CaseDetailDto {
             override_by: d.override_by.clone(),
             direction_reason: d.direction_reason.clone(),
             direction_since: iso(d.direction_since),
-            suggested_direction: suggestion_of(d)
-                .map(|(direction, reason)| SuggestionDto { direction: direction.code().into(), reason }),
+            suggested_direction: suggestion_of(d).map(|(direction, reason)| SuggestionDto {
+                direction: direction.code().into(),
+                reason,
+            }),
             offer_outcome: code(d.offer_outcome.map(|x| x.code())),
             offer_date: iso(d.offer_date),
             offer_contact_kind: code(d.offer_contact_kind.map(|x| x.code())),
@@ -382,15 +402,25 @@ impl From<&CaseDetail> for CaseDetailDto {
             closure_results: d
                 .closure_results
                 .iter()
-                .map(|(domain, result)| DomainResultDto { domain: domain.code().into(), result: result.code().into() })
+                .map(|(domain, result)| DomainResultDto {
+                    domain: domain.code().into(),
+                    result: result.code().into(),
+                })
                 .collect(),
             notified_on: format_iso(d.notified_on),
-            notification_sources: d.notifications.iter().map(|n| n.source.code().to_string()).collect(),
+            notification_sources: d
+                .notifications
+                .iter()
+                .map(|n| n.source.code().to_string())
+                .collect(),
             history: d
                 .events
                 .iter()
                 .map(|e| EventDto {
-                    at: e.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                    at: e
+                        .at
+                        .format(&time::format_description::well_known::Rfc3339)
+                        .unwrap_or_default(),
                     actor: e.actor.clone(),
                     kind: e.kind.clone(),
                     summary: e.summary.clone(),
@@ -441,7 +471,10 @@ impl CaseQuery {
             search: self.search.clone(),
         };
         let after = match self.after.as_deref().filter(|a| !a.is_empty()) {
-            Some(a) => Some(Cursor::decode(a).ok_or_else(|| AppError::Invalid("Ongeldige waarde voor 'after'.".into()))?),
+            Some(a) => Some(
+                Cursor::decode(a)
+                    .ok_or_else(|| AppError::Invalid("Ongeldige waarde voor 'after'.".into()))?,
+            ),
             None => None,
         };
         Ok((filter, after))
@@ -450,34 +483,72 @@ impl CaseQuery {
 
 #[utoipa::path(get, path = "/api/v1/cases", tag = "casussen", params(CaseQuery),
     responses((status = 200, body = CaseList), (status = 401, description = "Niet ingelogd")))]
-async fn list_cases(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiQuery(q): ApiQuery<CaseQuery>) -> Result<Json<CaseList>, ApiError> {
+async fn list_cases(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<CaseQuery>,
+) -> Result<Json<CaseList>, ApiError> {
     let (filter, after) = q.filter()?;
-    let page = s.store.list_cases(&actor, &filter, after, q.limit.unwrap_or(25)).await?;
-    Ok(Json(CaseList { items: page.items.iter().map(CaseSummaryDto::from).collect(), next: page.next.map(|c| c.encode()) }))
+    let page = s
+        .store
+        .list_cases(&actor, &filter, after, q.limit.unwrap_or(25))
+        .await?;
+    Ok(Json(CaseList {
+        items: page.items.iter().map(CaseSummaryDto::from).collect(),
+        next: page.next.map(|c| c.encode()),
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/notifications", tag = "meldingen", request_body = NotificationIn,
     responses((status = 201, body = NotificationResult, description = "Nieuwe casus"),
               (status = 200, body = NotificationResult, description = "Detentie was al bekend"),
               (status = 422, description = "Ongeldige melding")))]
-async fn create_notification(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiJson(body): ApiJson<NotificationIn>) -> Result<Response, ApiError> {
-    let notification = body.to_row().parse().map_err(|e| AppError::Invalid(e.to_string()))?;
+async fn create_notification(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<NotificationIn>,
+) -> Result<Response, ApiError> {
+    let notification = body
+        .to_row()
+        .parse()
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
     let outcome = s.store.import_notification(&actor, &notification).await?;
     let created = matches!(outcome, ImportOutcome::Created { .. });
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(NotificationResult { case_id: outcome.case_id(), created })).into_response())
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(NotificationResult {
+            case_id: outcome.case_id(),
+            created,
+        }),
+    )
+        .into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "casussen", params(("id" = i64, Path)),
     responses((status = 200, body = CaseDetailDto), (status = 404, description = "Niet gevonden")))]
-async fn get_case(State(s): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<i64>) -> Result<Json<CaseDetailDto>, ApiError> {
+async fn get_case(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<Json<CaseDetailDto>, ApiError> {
     let detail = s.store.get_case(&actor, id).await?;
     Ok(Json(CaseDetailDto::from(&detail)))
 }
 
 /// Answers a step with the case as it now is.
-async fn fresh(s: &AppState, actor: &nazorg_domain::access::Actor, id: i64) -> Result<Json<CaseDetailDto>, ApiError> {
-    Ok(Json(CaseDetailDto::from(&s.store.get_case(actor, id).await?)))
+async fn fresh(
+    s: &AppState,
+    actor: &nazorg_domain::access::Actor,
+    id: i64,
+) -> Result<Json<CaseDetailDto>, ApiError> {
+    Ok(Json(CaseDetailDto::from(
+        &s.store.get_case(actor, id).await?,
+    )))
 }
 
 macro_rules! step_handler {
@@ -492,24 +563,112 @@ macro_rules! step_handler {
     };
 }
 
-step_handler!(record_offer, put, "/api/v1/cases/{id}/offer", OfferIn, |s, actor, id, b| s.store.record_offer(&actor, id, &b.parse()?).await?);
-step_handler!(record_triage, put, "/api/v1/cases/{id}/triage", TriageIn, |s, actor, id, b| s.store.record_triage(&actor, id, &b.parse()?).await?);
-step_handler!(decide_direction, put, "/api/v1/cases/{id}/direction", DirectionIn, |s, actor, id, b| s.store.decide_direction(&actor, id, &b.parse()?).await?);
-step_handler!(add_agreement, post, "/api/v1/cases/{id}/agreements", AgreementIn, |s, actor, id, b| s.store.add_agreement(&actor, id, &b.parse()?).await?);
-step_handler!(set_readiness, put, "/api/v1/cases/{id}/readiness", ReadinessIn, |s, actor, id, b| s.store.set_readiness(&actor, id, &b.parse()).await?);
-step_handler!(record_release, put, "/api/v1/cases/{id}/release", ReleaseIn, |s, actor, id, b| s.store.record_release(&actor, id, date("de datum van vrijlating", &b.date)?).await?);
-step_handler!(log_contact, post, "/api/v1/cases/{id}/contacts", ContactIn, |s, actor, id, b| s.store.log_contact(&actor, id, &b.parse()?).await?);
-step_handler!(add_household_member, post, "/api/v1/cases/{id}/household-members", HouseholdIn, |s, actor, id, b| s.store.add_household_member(&actor, id, &b.parse()?).await?);
-step_handler!(update_facts, put, "/api/v1/cases/{id}/facts", FactsIn, |s, actor, id, b| s.store.update_facts(&actor, id, &b.parse()?).await?);
-step_handler!(override_eligibility, put, "/api/v1/cases/{id}/eligibility-override", OverrideIn, |s, actor, id, b| s.store.override_eligibility(&actor, id, &b.parse()?).await?);
-step_handler!(assign_coordinator, put, "/api/v1/cases/{id}/coordinator", CoordinatorIn, |s, actor, id, b| s.store.assign_coordinator(&actor, id, b.user_id).await?);
-step_handler!(close_case, post, "/api/v1/cases/{id}/closure", CloseIn, |s, actor, id, b| s.store.close_case(&actor, id, &b.parse()?).await?);
+step_handler!(
+    record_offer,
+    put,
+    "/api/v1/cases/{id}/offer",
+    OfferIn,
+    |s, actor, id, b| s.store.record_offer(&actor, id, &b.parse()?).await?
+);
+step_handler!(
+    record_triage,
+    put,
+    "/api/v1/cases/{id}/triage",
+    TriageIn,
+    |s, actor, id, b| s.store.record_triage(&actor, id, &b.parse()?).await?
+);
+step_handler!(
+    decide_direction,
+    put,
+    "/api/v1/cases/{id}/direction",
+    DirectionIn,
+    |s, actor, id, b| s.store.decide_direction(&actor, id, &b.parse()?).await?
+);
+step_handler!(
+    add_agreement,
+    post,
+    "/api/v1/cases/{id}/agreements",
+    AgreementIn,
+    |s, actor, id, b| s.store.add_agreement(&actor, id, &b.parse()?).await?
+);
+step_handler!(
+    set_readiness,
+    put,
+    "/api/v1/cases/{id}/readiness",
+    ReadinessIn,
+    |s, actor, id, b| s.store.set_readiness(&actor, id, &b.parse()).await?
+);
+step_handler!(
+    record_release,
+    put,
+    "/api/v1/cases/{id}/release",
+    ReleaseIn,
+    |s, actor, id, b| s
+        .store
+        .record_release(&actor, id, date("de datum van vrijlating", &b.date)?)
+        .await?
+);
+step_handler!(
+    log_contact,
+    post,
+    "/api/v1/cases/{id}/contacts",
+    ContactIn,
+    |s, actor, id, b| s.store.log_contact(&actor, id, &b.parse()?).await?
+);
+step_handler!(
+    add_household_member,
+    post,
+    "/api/v1/cases/{id}/household-members",
+    HouseholdIn,
+    |s, actor, id, b| s
+        .store
+        .add_household_member(&actor, id, &b.parse()?)
+        .await?
+);
+step_handler!(
+    update_facts,
+    put,
+    "/api/v1/cases/{id}/facts",
+    FactsIn,
+    |s, actor, id, b| s.store.update_facts(&actor, id, &b.parse()?).await?
+);
+step_handler!(
+    override_eligibility,
+    put,
+    "/api/v1/cases/{id}/eligibility-override",
+    OverrideIn,
+    |s, actor, id, b| s
+        .store
+        .override_eligibility(&actor, id, &b.parse()?)
+        .await?
+);
+step_handler!(
+    assign_coordinator,
+    put,
+    "/api/v1/cases/{id}/coordinator",
+    CoordinatorIn,
+    |s, actor, id, b| s.store.assign_coordinator(&actor, id, b.user_id).await?
+);
+step_handler!(
+    close_case,
+    post,
+    "/api/v1/cases/{id}/closure",
+    CloseIn,
+    |s, actor, id, b| s.store.close_case(&actor, id, &b.parse()?).await?
+);
 
 #[utoipa::path(patch, path = "/api/v1/cases/{id}/agreements/{agreement_id}", tag = "casussen",
     params(("id" = i64, Path), ("agreement_id" = i64, Path)), request_body = AgreementDoneIn,
     responses((status = 200, body = CaseDetailDto), (status = 404, description = "Niet gevonden")))]
-async fn set_agreement_done(State(s): State<AppState>, ApiActor(actor): ApiActor, Path((id, agreement_id)): Path<(i64, i64)>, ApiJson(b): ApiJson<AgreementDoneIn>) -> Result<Json<CaseDetailDto>, ApiError> {
-    s.store.set_agreement_done(&actor, id, agreement_id, b.done).await?;
+async fn set_agreement_done(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((id, agreement_id)): Path<(i64, i64)>,
+    ApiJson(b): ApiJson<AgreementDoneIn>,
+) -> Result<Json<CaseDetailDto>, ApiError> {
+    s.store
+        .set_agreement_done(&actor, id, agreement_id, b.done)
+        .await?;
     fresh(&s, &actor, id).await
 }
 
@@ -529,10 +688,20 @@ struct Security;
 
 impl utoipa::Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
-        components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
     }
 }
 

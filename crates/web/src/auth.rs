@@ -40,12 +40,18 @@ pub struct ApiActor(pub Actor);
 impl FromRequestParts<AppState> for ApiActor {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
             let token = value
                 .to_str()
                 .ok()
-                .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+                .and_then(|v| {
+                    v.strip_prefix("Bearer ")
+                        .or_else(|| v.strip_prefix("bearer "))
+                })
                 .ok_or(AppError::Unauthorized)?;
             return match state.store.api_token_actor(token.trim()).await? {
                 Some(actor) => Ok(ApiActor(actor)),
@@ -57,9 +63,14 @@ impl FromRequestParts<AppState> for ApiActor {
         {
             // A browser session may change data through the API only with its CSRF token.
             let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-            let header_token = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+            let header_token = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok());
             if !safe && header_token != Some(csrf.as_str()) {
-                return Err(AppError::Forbidden("CSRF-token ontbreekt of klopt niet.".into()).into());
+                return Err(
+                    AppError::Forbidden("CSRF-token ontbreekt of klopt niet.".into()).into(),
+                );
             }
             return Ok(ApiActor(actor));
         }
@@ -76,7 +87,10 @@ pub struct UiUser {
 impl FromRequestParts<AppState> for UiUser {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
             match state.store.session(&token).await {
                 Ok(Some((actor, csrf))) => return Ok(UiUser { actor, csrf }),
@@ -84,7 +98,11 @@ impl FromRequestParts<AppState> for UiUser {
                 Err(e) => return Err(crate::error::UiError::from(e).into_response()),
             }
         }
-        let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
         let target = if parts.method == Method::GET && next != "/" {
             format!("/inloggen?next={}", urlencode(next))
         } else {
@@ -96,7 +114,9 @@ impl FromRequestParts<AppState> for UiUser {
 
 /// Percent-encodes a query value.
 pub fn urlencode(value: &str) -> String {
-    serde_urlencoded::to_string([("v", value)]).map(|s| s[2..].to_string()).unwrap_or_default()
+    serde_urlencoded::to_string([("v", value)])
+        .map(|s| s[2..].to_string())
+        .unwrap_or_default()
 }
 
 /// Only local paths are followed after login (no open redirect).

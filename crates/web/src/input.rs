@@ -2,7 +2,9 @@
 //! store's typed inputs with Dutch messages for whatever does not parse.
 
 use crate::error::AppError;
-use nazorg_domain::case::{ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation};
+use nazorg_domain::case::{
+    ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation,
+};
 use nazorg_domain::eligibility::Eligibility;
 use nazorg_domain::notification::{BrpStatus, NotificationRow, Sentence};
 use nazorg_domain::triage::{Direction, LifeDomain, Need};
@@ -15,14 +17,21 @@ use utoipa::ToSchema;
 /// Parses a code of a closed set, or says in Dutch which values are allowed.
 pub fn code<T: Coded>(field: &str, value: &str) -> Result<T, AppError> {
     let value = value.trim();
-    T::all().iter().copied().find(|v| v.code() == value).ok_or_else(|| {
-        let allowed: Vec<&str> = T::all().iter().map(|v| v.code()).collect();
-        if value.is_empty() {
-            AppError::Invalid(format!("Kies {field}."))
-        } else {
-            AppError::Invalid(format!("{field}: '{value}' is onbekend; kies uit {}.", allowed.join(", ")))
-        }
-    })
+    T::all()
+        .iter()
+        .copied()
+        .find(|v| v.code() == value)
+        .ok_or_else(|| {
+            let allowed: Vec<&str> = T::all().iter().map(|v| v.code()).collect();
+            if value.is_empty() {
+                AppError::Invalid(format!("Kies {field}."))
+            } else {
+                AppError::Invalid(format!(
+                    "{field}: '{value}' is onbekend; kies uit {}.",
+                    allowed.join(", ")
+                ))
+            }
+        })
 }
 
 /// Parses an optional code: empty means unknown.
@@ -158,11 +167,17 @@ impl TriageIn {
                 Ok(nazorg_domain::triage::DomainTriage {
                     domain,
                     need: code(&format!("de behoefte bij {}", domain.label()), &d.need)?,
-                    self_reliance: code(&format!("de zelfredzaamheid bij {}", domain.label()), &d.self_reliance)?,
+                    self_reliance: code(
+                        &format!("de zelfredzaamheid bij {}", domain.label()),
+                        &d.self_reliance,
+                    )?,
                 })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
-        Ok(store::TriageInput { domains, note: self.note.clone() })
+        Ok(store::TriageInput {
+            domains,
+            note: self.note.clone(),
+        })
     }
 }
 
@@ -304,9 +319,15 @@ impl FactsIn {
     pub fn parse(&self) -> Result<store::FactsInput, AppError> {
         Ok(store::FactsInput {
             institution: self.institution.clone(),
-            expected_release: optional_date("de verwachte vrijlating", self.expected_release.as_deref())?,
+            expected_release: optional_date(
+                "de verwachte vrijlating",
+                self.expected_release.as_deref(),
+            )?,
             sentence: optional_code::<Sentence>("het vonnis", self.sentence.as_deref())?,
-            brp_status: optional_code::<BrpStatus>("de inschrijving in de BRP", self.brp_status.as_deref())?,
+            brp_status: optional_code::<BrpStatus>(
+                "de inschrijving in de BRP",
+                self.brp_status.as_deref(),
+            )?,
             last_residence_code: self.last_residence_code.clone(),
             birth_date: optional_date("de geboortedatum", self.birth_date.as_deref())?,
         })
@@ -367,13 +388,22 @@ impl CloseIn {
             .filter(|r| !r.result.trim().is_empty())
             .map(|r| {
                 let domain = code::<LifeDomain>("het leefgebied", &r.domain)?;
-                Ok((domain, code::<DomainResult>(&format!("het resultaat bij {}", domain.label()), &r.result)?))
+                Ok((
+                    domain,
+                    code::<DomainResult>(
+                        &format!("het resultaat bij {}", domain.label()),
+                        &r.result,
+                    )?,
+                ))
             })
             .collect::<Result<Vec<_>, AppError>>()?;
         Ok(store::CloseInput {
             reason: code::<ClosingReason>("de reden van afsluiten", &self.reason)?,
             date: date("de datum van afsluiten", &self.date)?,
-            overall: optional_code::<OverallResult>("het resultaat", self.overall_result.as_deref())?,
+            overall: optional_code::<OverallResult>(
+                "het resultaat",
+                self.overall_result.as_deref(),
+            )?,
             results,
             note: self.note.clone(),
         })

@@ -20,11 +20,20 @@ pub async fn headers(request: Request, next: Next) -> Response {
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     if path == "/api/v1/openapi.json" {
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
     } else if !path.starts_with("/static/") {
         // Pages hold personal data: never keep them in a shared or browser cache.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -39,14 +48,24 @@ const FORM_LIMIT: usize = 1024 * 1024;
 /// checks its own (bearer tokens, or the `X-CSRF-Token` header).
 pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !unsafe_method || path.starts_with("/api/") || path == "/inloggen" || path == "/installatie" {
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if !unsafe_method || path.starts_with("/api/") || path == "/inloggen" || path == "/installatie"
+    {
         return next.run(request).await;
     }
-    if let (Some(origin), Some(host)) = (request.headers().get(header::ORIGIN), request.headers().get(header::HOST)) {
+    if let (Some(origin), Some(host)) = (
+        request.headers().get(header::ORIGIN),
+        request.headers().get(header::HOST),
+    ) {
         let origin = origin.to_str().unwrap_or("");
         let host = host.to_str().unwrap_or("");
-        let same = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host);
+        let same = origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"))
+            == Some(host);
         if !same {
             return refuse();
         }
@@ -60,7 +79,14 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
     };
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, Html(crate::ui::error_page("Te groot", "Het formulier is te groot."))).into_response();
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Html(crate::ui::error_page(
+                "Te groot",
+                "Het formulier is te groot.",
+            )),
+        )
+            .into_response();
     };
     let sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
         .ok()
@@ -68,7 +94,8 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
     if sent.as_deref() != Some(expected.as_str()) {
         return refuse();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 fn refuse() -> Response {

@@ -2,17 +2,21 @@
 
 use crate::AppState;
 use crate::api::{CaseQuery, rules_of, suggestion_of};
-use crate::auth::{UiUser, clear_cookie, safe_next, session_cookie, urlencode, cookie, SESSION_COOKIE};
+use crate::auth::{
+    SESSION_COOKIE, UiUser, clear_cookie, cookie, safe_next, session_cookie, urlencode,
+};
 use crate::error::{AppError, UiError};
 use crate::input::*;
 use askama::Template;
+use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use nazorg_domain::access::{Actor, Role};
-use nazorg_domain::case::{ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation};
+use nazorg_domain::case::{
+    ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation,
+};
 use nazorg_domain::dates::format_iso;
 use nazorg_domain::eligibility::{Eligibility, RuleState};
 use nazorg_domain::lifecycle::{self, CaseState, Status, Step};
@@ -38,7 +42,10 @@ pub fn router() -> Router<AppState> {
         .route("/meldingen", post(create_notification))
         .route("/casussen/{id}", get(case_page))
         .route("/casussen/{id}/{step}", post(case_step))
-        .route("/casussen/{id}/afspraken/{agreement_id}", post(agreement_done))
+        .route(
+            "/casussen/{id}/afspraken/{agreement_id}",
+            post(agreement_done),
+        )
         .fallback(not_found)
 }
 
@@ -47,7 +54,14 @@ async fn not_found() -> UiError {
 }
 
 async fn css() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
+        .into_response()
 }
 
 /// What every page needs for its frame.
@@ -83,7 +97,11 @@ fn opts<T: Coded>(selected: Option<T>) -> Vec<Opt> {
 fn opts_of<T: Coded>(values: &[T], selected: Option<T>) -> Vec<Opt> {
     values
         .iter()
-        .map(|v| Opt { value: v.code().into(), label: v.label().into(), selected: Some(*v) == selected })
+        .map(|v| Opt {
+            value: v.code().into(),
+            label: v.label().into(),
+            selected: Some(*v) == selected,
+        })
         .collect()
 }
 
@@ -107,9 +125,14 @@ struct ErrorPage<'a> {
 
 /// A Dutch error page (without the user's menu: it may be shown to anyone).
 pub fn error_page(title: &str, message: &str) -> String {
-    ErrorPage { base: Base::new(title, None, ""), message }
-        .render()
-        .unwrap_or_else(|_| format!("<!DOCTYPE html><html lang=\"nl\"><title>{title}</title><p>{message}</p></html>"))
+    ErrorPage {
+        base: Base::new(title, None, ""),
+        message,
+    }
+    .render()
+    .unwrap_or_else(|_| {
+        format!("<!DOCTYPE html><html lang=\"nl\"><title>{title}</title><p>{message}</p></html>")
+    })
 }
 
 // --- login, logout, setup -----------------------------------------------------------
@@ -130,7 +153,15 @@ struct NextQuery {
 }
 
 async fn login_page(Query(q): Query<NextQuery>) -> Response {
-    render(StatusCode::OK, LoginPage { base: Base::new("Inloggen", None, ""), error: None, next: safe_next(q.next.as_deref()), username: String::new() })
+    render(
+        StatusCode::OK,
+        LoginPage {
+            base: Base::new("Inloggen", None, ""),
+            error: None,
+            next: safe_next(q.next.as_deref()),
+            username: String::new(),
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -145,8 +176,22 @@ async fn login(State(s): State<AppState>, Form(f): Form<LoginForm>) -> Result<Re
     match s.store.verify_login(&f.username, &f.password).await? {
         Some(actor) => {
             let (token, _) = s.store.create_session(actor.user_id).await?;
-            let target = if actor.role == Role::Administrator { "/gebruikers".to_string() } else { safe_next(Some(&f.next)) };
-            Ok((StatusCode::SEE_OTHER, [(header::SET_COOKIE, session_cookie(&token, s.config.secure_cookies)), (header::LOCATION, target)]).into_response())
+            let target = if actor.role == Role::Administrator {
+                "/gebruikers".to_string()
+            } else {
+                safe_next(Some(&f.next))
+            };
+            Ok((
+                StatusCode::SEE_OTHER,
+                [
+                    (
+                        header::SET_COOKIE,
+                        session_cookie(&token, s.config.secure_cookies),
+                    ),
+                    (header::LOCATION, target),
+                ],
+            )
+                .into_response())
         }
         None => Ok(render(
             StatusCode::UNAUTHORIZED,
@@ -160,11 +205,21 @@ async fn login(State(s): State<AppState>, Form(f): Form<LoginForm>) -> Result<Re
     }
 }
 
-async fn logout(State(s): State<AppState>, headers: axum::http::HeaderMap) -> Result<Response, UiError> {
+async fn logout(
+    State(s): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, UiError> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         s.store.end_session(&token).await?;
     }
-    Ok((StatusCode::SEE_OTHER, [(header::SET_COOKIE, clear_cookie(s.config.secure_cookies)), (header::LOCATION, "/inloggen".to_string())]).into_response())
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (header::SET_COOKIE, clear_cookie(s.config.secure_cookies)),
+            (header::LOCATION, "/inloggen".to_string()),
+        ],
+    )
+        .into_response())
 }
 
 #[derive(Template)]
@@ -187,7 +242,16 @@ struct SetupForm {
 }
 
 async fn setup_page(Query(f): Query<SetupForm>) -> Response {
-    render(StatusCode::OK, SetupPage { base: Base::new("Installatie", None, ""), error: None, token: f.token, username: String::new(), display_name: String::new() })
+    render(
+        StatusCode::OK,
+        SetupPage {
+            base: Base::new("Installatie", None, ""),
+            error: None,
+            token: f.token,
+            username: String::new(),
+            display_name: String::new(),
+        },
+    )
 }
 
 /// Minimum password length for now; the sign-on issue adds the full NIST rules.
@@ -195,10 +259,18 @@ pub const MIN_PASSWORD: usize = 12;
 
 async fn setup(State(s): State<AppState>, Form(f): Form<SetupForm>) -> Result<Response, UiError> {
     let result = if f.password.chars().count() < MIN_PASSWORD {
-        Err(AppError::Invalid(format!("Kies een wachtwoord van minstens {MIN_PASSWORD} tekens.")))
+        Err(AppError::Invalid(format!(
+            "Kies een wachtwoord van minstens {MIN_PASSWORD} tekens."
+        )))
     } else {
         s.store
-            .complete_setup(&f.token, &f.username.trim().to_lowercase(), &f.display_name, &f.password, &s.config.municipality)
+            .complete_setup(
+                &f.token,
+                &f.username.trim().to_lowercase(),
+                &f.display_name,
+                &f.password,
+                &s.config.municipality,
+            )
             .await
             .map_err(AppError::from)
     };
@@ -206,7 +278,13 @@ async fn setup(State(s): State<AppState>, Form(f): Form<SetupForm>) -> Result<Re
         Ok(_) => Ok(Redirect::to("/inloggen").into_response()),
         Err(e) => Ok(render(
             e.status(),
-            SetupPage { base: Base::new("Installatie", None, ""), error: Some(e.to_string()), token: f.token, username: f.username, display_name: f.display_name },
+            SetupPage {
+                base: Base::new("Installatie", None, ""),
+                error: Some(e.to_string()),
+                token: f.token,
+                username: f.username,
+                display_name: f.display_name,
+            },
         )),
     }
 }
@@ -232,11 +310,21 @@ struct UsersPage {
 }
 
 fn require_admin(user: &UiUser) -> Result<(), UiError> {
-    nazorg_domain::access::authorize(&user.actor, nazorg_domain::access::Action::ManageUsers, &user.actor.municipality)
-        .map_err(|d| UiError(AppError::Forbidden(d.to_string())))
+    nazorg_domain::access::authorize(
+        &user.actor,
+        nazorg_domain::access::Action::ManageUsers,
+        &user.actor.municipality,
+    )
+    .map_err(|d| UiError(AppError::Forbidden(d.to_string())))
 }
 
-async fn users_view(s: &AppState, user: &UiUser, status: StatusCode, flash: Option<String>, error: Option<String>) -> Result<Response, UiError> {
+async fn users_view(
+    s: &AppState,
+    user: &UiUser,
+    status: StatusCode,
+    flash: Option<String>,
+    error: Option<String>,
+) -> Result<Response, UiError> {
     let users = s
         .store
         .list_users()
@@ -250,7 +338,16 @@ async fn users_view(s: &AppState, user: &UiUser, status: StatusCode, flash: Opti
             active: if u.active { "ja" } else { "nee" },
         })
         .collect();
-    Ok(render(status, UsersPage { base: Base::new("Gebruikers", Some(user), "users"), users, role_opts: opts::<Role>(Some(Role::Coordinator)), flash, error }))
+    Ok(render(
+        status,
+        UsersPage {
+            base: Base::new("Gebruikers", Some(user), "users"),
+            users,
+            role_opts: opts::<Role>(Some(Role::Coordinator)),
+            flash,
+            error,
+        },
+    ))
 }
 
 async fn users_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
@@ -267,20 +364,43 @@ struct UserForm {
     password: String,
 }
 
-async fn add_user(State(s): State<AppState>, user: UiUser, Form(f): Form<UserForm>) -> Result<Response, UiError> {
+async fn add_user(
+    State(s): State<AppState>,
+    user: UiUser,
+    Form(f): Form<UserForm>,
+) -> Result<Response, UiError> {
     require_admin(&user)?;
     let result = async {
         let role = code::<Role>("de rol", &f.role)?;
         if f.password.chars().count() < MIN_PASSWORD {
-            return Err(AppError::Invalid(format!("Kies een wachtwoord van minstens {MIN_PASSWORD} tekens.")));
+            return Err(AppError::Invalid(format!(
+                "Kies een wachtwoord van minstens {MIN_PASSWORD} tekens."
+            )));
         }
         let username = f.username.trim().to_lowercase();
-        s.store.add_user(&username, &f.display_name, &f.password, role, &user.actor.municipality).await?;
+        s.store
+            .add_user(
+                &username,
+                &f.display_name,
+                &f.password,
+                role,
+                &user.actor.municipality,
+            )
+            .await?;
         Ok(username)
     }
     .await;
     match result {
-        Ok(name) => users_view(&s, &user, StatusCode::OK, Some(format!("Gebruiker {name} is toegevoegd.")), None).await,
+        Ok(name) => {
+            users_view(
+                &s,
+                &user,
+                StatusCode::OK,
+                Some(format!("Gebruiker {name} is toegevoegd.")),
+                None,
+            )
+            .await
+        }
         Err(e) => users_view(&s, &user, e.status(), None, Some(e.to_string())).await,
     }
 }
@@ -314,14 +434,26 @@ struct CasesPage {
 }
 
 fn full_name(given: &str, family: &str) -> String {
-    if given.is_empty() { family.to_string() } else { format!("{given} {family}") }
+    if given.is_empty() {
+        family.to_string()
+    } else {
+        format!("{given} {family}")
+    }
 }
 
-async fn cases_page(State(s): State<AppState>, user: UiUser, Query(raw): Query<Vec<(String, String)>>) -> Result<Response, UiError> {
+async fn cases_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    Query(raw): Query<Vec<(String, String)>>,
+) -> Result<Response, UiError> {
     if user.actor.role == Role::Administrator {
         return Ok(Redirect::to("/gebruikers").into_response());
     }
-    let get = |k: &str| raw.iter().find(|(key, v)| key == k && !v.is_empty()).map(|(_, v)| v.clone());
+    let get = |k: &str| {
+        raw.iter()
+            .find(|(key, v)| key == k && !v.is_empty())
+            .map(|(_, v)| v.clone())
+    };
     let q = CaseQuery {
         status: get("status"),
         direction: get("direction"),
@@ -345,19 +477,35 @@ async fn cases_page(State(s): State<AppState>, user: UiUser, Query(raw): Query<V
             status: c.status.label().into(),
             eligibility: c.eligibility.label().into(),
             direction: c.direction.map(|d| d.label()).unwrap_or("—").into(),
-            next_action: if c.status.is_open() { c.next_action.clone() } else { "—".into() },
-            due: if c.status.is_open() { format_nl(c.action_due) } else { "—".into() },
+            next_action: if c.status.is_open() {
+                c.next_action.clone()
+            } else {
+                "—".into()
+            },
+            due: if c.status.is_open() {
+                format_nl(c.action_due)
+            } else {
+                "—".into()
+            },
             overdue: c.status.is_open() && c.action_due < today,
         })
         .collect();
-    let keep: Vec<(String, String)> = raw.iter().filter(|(k, v)| k != "after" && !v.is_empty()).cloned().collect();
+    let keep: Vec<(String, String)> = raw
+        .iter()
+        .filter(|(k, v)| k != "after" && !v.is_empty())
+        .cloned()
+        .collect();
     let url = |after: Option<String>| {
         let mut params = keep.clone();
         if let Some(a) = after {
             params.push(("after".into(), a));
         }
         let query = serde_urlencoded::to_string(&params).unwrap_or_default();
-        if query.is_empty() { "/casussen".to_string() } else { format!("/casussen?{query}") }
+        if query.is_empty() {
+            "/casussen".to_string()
+        } else {
+            format!("/casussen?{query}")
+        }
     };
     let coordinators = s.store.coordinators(&user.actor).await?;
     let page_view = CasesPage {
@@ -368,7 +516,11 @@ async fn cases_page(State(s): State<AppState>, user: UiUser, Query(raw): Query<V
         direction_opts: opts::<Direction>(filter.direction),
         coordinator_opts: coordinators
             .iter()
-            .map(|u| Opt { value: u.id.to_string(), label: u.display_name.clone(), selected: Some(u.id) == filter.coordinator_id })
+            .map(|u| Opt {
+                value: u.id.to_string(),
+                label: u.display_name.clone(),
+                selected: Some(u.id) == filter.coordinator_id,
+            })
             .collect(),
         next_url: page.next.map(|c| url(Some(c.encode()))),
         first_url: after.map(|_| url(None)),
@@ -389,7 +541,11 @@ struct NotificationPage {
     source_opts: Vec<Opt>,
 }
 
-fn notification_view(user: &UiUser, form: NotificationIn, error: Option<String>) -> NotificationPage {
+fn notification_view(
+    user: &UiUser,
+    form: NotificationIn,
+    error: Option<String>,
+) -> NotificationPage {
     NotificationPage {
         base: Base::new("Melding invoeren", Some(user), "notification"),
         brp_opts: opts::<BrpStatus>(BrpStatus::parse(&form.brp_status)),
@@ -401,14 +557,26 @@ fn notification_view(user: &UiUser, form: NotificationIn, error: Option<String>)
 }
 
 async fn notification_page(user: UiUser, State(s): State<AppState>) -> Response {
-    let form = NotificationIn { municipality_code: s.config.municipality.clone(), ..Default::default() };
+    let form = NotificationIn {
+        municipality_code: s.config.municipality.clone(),
+        ..Default::default()
+    };
     render(StatusCode::OK, notification_view(&user, form, None))
 }
 
-async fn create_notification(State(s): State<AppState>, user: UiUser, Form(form): Form<NotificationIn>) -> Result<Response, UiError> {
+async fn create_notification(
+    State(s): State<AppState>,
+    user: UiUser,
+    Form(form): Form<NotificationIn>,
+) -> Result<Response, UiError> {
     let parsed = match form.to_row().parse() {
         Ok(n) => n,
-        Err(e) => return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, notification_view(&user, form, Some(e.to_string())))),
+        Err(e) => {
+            return Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                notification_view(&user, form, Some(e.to_string())),
+            ));
+        }
     };
     let outcome = s.store.import_notification(&user.actor, &parsed).await?;
     let flash = match outcome {
@@ -546,13 +714,24 @@ struct CasePage {
     error: Option<String>,
 }
 
-fn case_view(d: &CaseDetail, coordinators: &[nazorg_store::User], coordinator_id: Option<i64>) -> CaseView {
+fn case_view(
+    d: &CaseDetail,
+    coordinators: &[nazorg_store::User],
+    coordinator_id: Option<i64>,
+) -> CaseView {
     let c = &d.summary;
-    let state = CaseState { status: c.status, released: c.actual_release.is_some() };
+    let state = CaseState {
+        status: c.status,
+        released: c.actual_release.is_some(),
+    };
     let can = |step: Step| lifecycle::apply(state, step).is_ok();
     let today = time::OffsetDateTime::now_utc().date();
     let suggestion = suggestion_of(d);
-    let closing: Vec<ClosingReason> = ClosingReason::ALL.iter().copied().filter(|r| can(Step::Close(*r))).collect();
+    let closing: Vec<ClosingReason> = ClosingReason::ALL
+        .iter()
+        .copied()
+        .filter(|r| can(Step::Close(*r)))
+        .collect();
     CaseView {
         id: c.case_id,
         name: full_name(&c.given_names, &c.family_name),
@@ -567,14 +746,34 @@ fn case_view(d: &CaseDetail, coordinators: &[nazorg_store::User], coordinator_id
         aftercare_end: nl(d.aftercare_end),
         residence_code: d.last_residence_code.clone().unwrap_or_default(),
         status: c.status.label(),
-        next_action: if c.status.is_open() { c.next_action.clone() } else { "Geen: de casus is afgesloten".into() },
-        due: if c.status.is_open() { format_nl(c.action_due) } else { String::new() },
+        next_action: if c.status.is_open() {
+            c.next_action.clone()
+        } else {
+            "Geen: de casus is afgesloten".into()
+        },
+        due: if c.status.is_open() {
+            format_nl(c.action_due)
+        } else {
+            String::new()
+        },
         overdue: c.status.is_open() && c.action_due < today,
-        direction: c.direction.map(|x| x.label()).unwrap_or("Nog niet bepaald").into(),
+        direction: c
+            .direction
+            .map(|x| x.label())
+            .unwrap_or("Nog niet bepaald")
+            .into(),
         direction_reason: d.direction_reason.clone().unwrap_or_default(),
         direction_since: d.direction_since.map(format_nl).unwrap_or_default(),
-        coordinator: c.coordinator.clone().unwrap_or_else(|| "Niet toegewezen".into()),
-        sources: d.notifications.iter().map(|n| n.source.label()).collect::<Vec<_>>().join(", "),
+        coordinator: c
+            .coordinator
+            .clone()
+            .unwrap_or_else(|| "Niet toegewezen".into()),
+        sources: d
+            .notifications
+            .iter()
+            .map(|n| n.source.label())
+            .collect::<Vec<_>>()
+            .join(", "),
         eligibility: c.eligibility.label(),
         eligibility_code: c.eligibility.code(),
         computed_eligibility: d.computed_eligibility.label(),
@@ -589,7 +788,12 @@ fn case_view(d: &CaseDetail, coordinators: &[nazorg_store::User], coordinator_id
                     RuleState::Failed(_) => ("failed", "Niet voldaan"),
                     RuleState::Unknown(_) => ("unknown", "Nog onbekend"),
                 };
-                RuleRow { label: r.rule.label().into(), state, result, explanation: r.explanation }
+                RuleRow {
+                    label: r.rule.label().into(),
+                    state,
+                    result,
+                    explanation: r.explanation,
+                }
             })
             .collect(),
         offer: d.offer_outcome.map(|o| {
@@ -611,12 +815,16 @@ fn case_view(d: &CaseDetail, coordinators: &[nazorg_store::User], coordinator_id
                     need: t.map(|t| t.need.label()).unwrap_or("—"),
                     reliance: t.map(|t| t.self_reliance.label()).unwrap_or("—"),
                     need_opts: opts::<Need>(Some(t.map(|t| t.need).unwrap_or(Need::None))),
-                    reliance_opts: opts::<SelfReliance>(Some(t.map(|t| t.self_reliance).unwrap_or(SelfReliance::High))),
+                    reliance_opts: opts::<SelfReliance>(Some(
+                        t.map(|t| t.self_reliance).unwrap_or(SelfReliance::High),
+                    )),
                 }
             })
             .collect(),
         triage_note: d.triage_note.clone(),
-        suggestion: suggestion.as_ref().map(|(dir, reason)| (dir.label(), reason.clone())),
+        suggestion: suggestion
+            .as_ref()
+            .map(|(dir, reason)| (dir.label(), reason.clone())),
         agreements: d
             .agreements
             .iter()
@@ -637,29 +845,59 @@ fn case_view(d: &CaseDetail, coordinators: &[nazorg_store::User], coordinator_id
         contacts: d
             .contacts
             .iter()
-            .map(|x| ContactRow { date: format_nl(x.date), kind: x.kind.label(), note: x.note.clone(), by: x.created_by.clone() })
+            .map(|x| ContactRow {
+                date: format_nl(x.date),
+                kind: x.kind.label(),
+                note: x.note.clone(),
+                by: x.created_by.clone(),
+            })
             .collect(),
         household: d
             .household
             .iter()
             .map(|h| HouseholdRow {
                 relation: h.relation.label(),
-                age: if h.is_minor { "Minderjarig" } else { "Meerderjarig" },
+                age: if h.is_minor {
+                    "Minderjarig"
+                } else {
+                    "Meerderjarig"
+                },
                 need: h.support_need.label(),
                 note: h.note.clone(),
             })
             .collect(),
         closure: d.closing_reason.map(|r| {
-            let overall = d.overall_result.map(|o| format!(" Resultaat: {}.", o.label().to_lowercase())).unwrap_or_default();
-            let note = d.closing_note.as_deref().filter(|n| !n.is_empty()).map(|n| format!(" {n}")).unwrap_or_default();
-            format!("Afgesloten op {}: {}.{overall}{note}", nl(d.closed_on), r.label().to_lowercase())
+            let overall = d
+                .overall_result
+                .map(|o| format!(" Resultaat: {}.", o.label().to_lowercase()))
+                .unwrap_or_default();
+            let note = d
+                .closing_note
+                .as_deref()
+                .filter(|n| !n.is_empty())
+                .map(|n| format!(" {n}"))
+                .unwrap_or_default();
+            format!(
+                "Afgesloten op {}: {}.{overall}{note}",
+                nl(d.closed_on),
+                r.label().to_lowercase()
+            )
         }),
-        closure_results: d.closure_results.iter().map(|(dom, res)| (dom.label(), res.label())).collect(),
+        closure_results: d
+            .closure_results
+            .iter()
+            .map(|(dom, res)| (dom.label(), res.label()))
+            .collect(),
         events: d
             .events
             .iter()
             .map(|e| EventRow {
-                at: format!("{} {:02}:{:02}", format_nl(e.at.date()), e.at.hour(), e.at.minute()),
+                at: format!(
+                    "{} {:02}:{:02}",
+                    format_nl(e.at.date()),
+                    e.at.hour(),
+                    e.at.minute()
+                ),
                 actor: e.actor.clone(),
                 summary: e.summary.clone(),
             })
@@ -686,7 +924,11 @@ fn case_view(d: &CaseDetail, coordinators: &[nazorg_store::User], coordinator_id
         need_opts: opts::<Need>(None),
         coordinator_opts: coordinators
             .iter()
-            .map(|u| Opt { value: u.id.to_string(), label: u.display_name.clone(), selected: Some(u.id) == coordinator_id })
+            .map(|u| Opt {
+                value: u.id.to_string(),
+                label: u.display_name.clone(),
+                selected: Some(u.id) == coordinator_id,
+            })
             .collect(),
         closing_opts: opts_of(&closing, None),
         overall_opts: opts::<OverallResult>(None),
@@ -694,12 +936,30 @@ fn case_view(d: &CaseDetail, coordinators: &[nazorg_store::User], coordinator_id
     }
 }
 
-async fn case_view_page(s: &AppState, user: &UiUser, id: i64, status: StatusCode, flash: Option<String>, error: Option<String>) -> Result<Response, UiError> {
+async fn case_view_page(
+    s: &AppState,
+    user: &UiUser,
+    id: i64,
+    status: StatusCode,
+    flash: Option<String>,
+    error: Option<String>,
+) -> Result<Response, UiError> {
     let detail = s.store.get_case(&user.actor, id).await?;
     let coordinators = s.store.coordinators(&user.actor).await?;
-    let current = coordinators.iter().find(|u| Some(&u.display_name) == detail.summary.coordinator.as_ref()).map(|u| u.id);
+    let current = coordinators
+        .iter()
+        .find(|u| Some(&u.display_name) == detail.summary.coordinator.as_ref())
+        .map(|u| u.id);
     let view = case_view(&detail, &coordinators, current);
-    Ok(render(status, CasePage { base: Base::new(view.name.clone(), Some(user), "cases"), c: view, flash, error }))
+    Ok(render(
+        status,
+        CasePage {
+            base: Base::new(view.name.clone(), Some(user), "cases"),
+            c: view,
+            flash,
+            error,
+        },
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -709,10 +969,17 @@ struct CaseQueryFlash {
     opgeslagen: Option<String>,
 }
 
-async fn case_page(State(s): State<AppState>, user: UiUser, Path(id): Path<i64>, Query(q): Query<CaseQueryFlash>) -> Result<Response, UiError> {
+async fn case_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    Path(id): Path<i64>,
+    Query(q): Query<CaseQueryFlash>,
+) -> Result<Response, UiError> {
     let flash = match (q.melding.as_deref(), q.opgeslagen.as_deref()) {
         (Some("nieuw"), _) => Some("De melding is opgeslagen als nieuwe casus.".to_string()),
-        (Some("bekend"), _) => Some("Deze detentie was al bekend; er is geen nieuwe casus gemaakt.".to_string()),
+        (Some("bekend"), _) => {
+            Some("Deze detentie was al bekend; er is geen nieuwe casus gemaakt.".to_string())
+        }
         (_, Some(label)) => Some(format!("Opgeslagen: {label}.")),
         _ => None,
     };
@@ -721,9 +988,20 @@ async fn case_page(State(s): State<AppState>, user: UiUser, Path(id): Path<i64>,
 
 /// Runs one step from a form and answers with the page: redirected on success, the same
 /// page with the error on top when refused.
-async fn run_step(s: &AppState, user: &UiUser, id: i64, label: &str, anchor: &str, result: Result<(), AppError>) -> Result<Response, UiError> {
+async fn run_step(
+    s: &AppState,
+    user: &UiUser,
+    id: i64,
+    label: &str,
+    anchor: &str,
+    result: Result<(), AppError>,
+) -> Result<Response, UiError> {
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/casussen/{id}?opgeslagen={}#{anchor}", urlencode(label))).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/casussen/{id}?opgeslagen={}#{anchor}",
+            urlencode(label)
+        ))
+        .into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             case_view_page(s, user, id, e.status(), None, Some(format!("{label}: {e}"))).await
         }
@@ -734,97 +1012,248 @@ async fn run_step(s: &AppState, user: &UiUser, id: i64, label: &str, anchor: &st
 fn domain_fields(form: &HashMap<String, String>, prefix: &str) -> Vec<(LifeDomain, String)> {
     LifeDomain::ALL
         .iter()
-        .map(|d| (*d, form.get(&format!("{prefix}{}", d.code())).cloned().unwrap_or_default()))
+        .map(|d| {
+            (
+                *d,
+                form.get(&format!("{prefix}{}", d.code()))
+                    .cloned()
+                    .unwrap_or_default(),
+            )
+        })
         .collect()
 }
 
-async fn case_step(State(s): State<AppState>, user: UiUser, Path((id, step)): Path<(i64, String)>, Form(form): Form<HashMap<String, String>>) -> Result<Response, UiError> {
+async fn case_step(
+    State(s): State<AppState>,
+    user: UiUser,
+    Path((id, step)): Path<(i64, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, UiError> {
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let opt = |k: &str| form.get(k).cloned().filter(|v| !v.trim().is_empty());
     let flag = |k: &str| matches!(form.get(k).map(String::as_str), Some("on" | "true" | "1"));
     let actor: &Actor = &user.actor;
     let store = &s.store;
     let (label, anchor, result): (&str, &str, Result<(), AppError>) = match step.as_str() {
-        "aanbod" => ("Contact en aanbod", "aanbod", async {
-            let input = OfferIn { outcome: get("outcome"), date: get("date"), kind: get("kind"), note: get("note") }.parse()?;
-            Ok(store.record_offer(actor, id, &input).await?)
-        }.await),
-        "triage" => ("Triage", "triage", async {
-            let needs = domain_fields(&form, "need_");
-            let reliances = domain_fields(&form, "reliance_");
-            let domains = needs
-                .into_iter()
-                .zip(reliances)
-                .map(|((d, need), (_, self_reliance))| TriageDomainIn { domain: d.code().into(), need, self_reliance })
-                .collect();
-            let input = TriageIn { domains, note: get("note") }.parse()?;
-            Ok(store.record_triage(actor, id, &input).await?)
-        }.await),
-        "regie" => ("Casusregie", "regie", async {
-            let input = DirectionIn { direction: get("direction"), reason: get("reason") }.parse()?;
-            Ok(store.decide_direction(actor, id, &input).await?)
-        }.await),
-        "afspraken" => ("Afspraak", "plan", async {
-            let input = AgreementIn { domain: get("domain"), description: get("description"), owner: get("owner"), due_date: opt("due_date") }.parse()?;
-            store.add_agreement(actor, id, &input).await.map(|_| ()).map_err(AppError::from)
-        }.await),
-        "checklist" => ("Checklist vrijlating", "checklist", async {
-            let input = ReadinessIn { housing: flag("housing"), brp_registration: flag("brp_registration"), id_document: flag("id_document"), income: flag("income") };
-            Ok(store.set_readiness(actor, id, &input.parse()).await?)
-        }.await),
-        "vrijlating" => ("Vrijlating", "vrijlating", async {
-            let date = date("de datum van vrijlating", &get("date"))?;
-            Ok(store.record_release(actor, id, date).await?)
-        }.await),
-        "contacten" => ("Contact", "contacten", async {
-            let input = ContactIn { date: get("date"), kind: get("kind"), note: get("note") }.parse()?;
-            store.log_contact(actor, id, &input).await.map(|_| ()).map_err(AppError::from)
-        }.await),
-        "gezinsleden" => ("Gezinslid", "gezin", async {
-            let input = HouseholdIn { relation: get("relation"), is_minor: flag("is_minor"), support_need: get("support_need"), note: get("note") }.parse()?;
-            store.add_household_member(actor, id, &input).await.map(|_| ()).map_err(AppError::from)
-        }.await),
-        "gegevens" => ("Gegevens van de detentie", "doelgroep", async {
-            let input = FactsIn {
-                institution: get("institution"),
-                expected_release: opt("expected_release"),
-                sentence: opt("sentence"),
-                brp_status: opt("brp_status"),
-                last_residence_code: opt("last_residence_code"),
-                birth_date: opt("birth_date"),
+        "aanbod" => (
+            "Contact en aanbod",
+            "aanbod",
+            async {
+                let input = OfferIn {
+                    outcome: get("outcome"),
+                    date: get("date"),
+                    kind: get("kind"),
+                    note: get("note"),
+                }
+                .parse()?;
+                Ok(store.record_offer(actor, id, &input).await?)
             }
-            .parse()?;
-            Ok(store.update_facts(actor, id, &input).await?)
-        }.await),
-        "doelgroep" => ("Doelgroepbepaling", "doelgroep", async {
-            let input = OverrideIn { outcome: opt("outcome"), reason: get("reason") }.parse()?;
-            Ok(store.override_eligibility(actor, id, &input).await?)
-        }.await),
-        "coordinator" => ("Nazorgcoördinator", "coordinator", async {
-            let user_id = match opt("user_id") {
-                Some(v) => Some(v.parse::<i64>().map_err(|_| AppError::Invalid("Kies een nazorgcoördinator uit de lijst.".into()))?),
-                None => None,
-            };
-            Ok(store.assign_coordinator(actor, id, user_id).await?)
-        }.await),
-        "afsluiten" => ("Afsluiten", "afsluiten", async {
-            if !flag("confirm") {
-                return Err(AppError::Invalid("Bevestig dat de casus afgesloten mag worden.".into()));
+            .await,
+        ),
+        "triage" => (
+            "Triage",
+            "triage",
+            async {
+                let needs = domain_fields(&form, "need_");
+                let reliances = domain_fields(&form, "reliance_");
+                let domains = needs
+                    .into_iter()
+                    .zip(reliances)
+                    .map(|((d, need), (_, self_reliance))| TriageDomainIn {
+                        domain: d.code().into(),
+                        need,
+                        self_reliance,
+                    })
+                    .collect();
+                let input = TriageIn {
+                    domains,
+                    note: get("note"),
+                }
+                .parse()?;
+                Ok(store.record_triage(actor, id, &input).await?)
             }
-            let results = domain_fields(&form, "result_")
-                .into_iter()
-                .map(|(d, result)| DomainResultIn { domain: d.code().into(), result })
-                .collect();
-            let input = CloseIn { reason: get("reason"), date: get("date"), overall_result: opt("overall_result"), results, note: get("note") }.parse()?;
-            Ok(store.close_case(actor, id, &input).await?)
-        }.await),
+            .await,
+        ),
+        "regie" => (
+            "Casusregie",
+            "regie",
+            async {
+                let input = DirectionIn {
+                    direction: get("direction"),
+                    reason: get("reason"),
+                }
+                .parse()?;
+                Ok(store.decide_direction(actor, id, &input).await?)
+            }
+            .await,
+        ),
+        "afspraken" => (
+            "Afspraak",
+            "plan",
+            async {
+                let input = AgreementIn {
+                    domain: get("domain"),
+                    description: get("description"),
+                    owner: get("owner"),
+                    due_date: opt("due_date"),
+                }
+                .parse()?;
+                store
+                    .add_agreement(actor, id, &input)
+                    .await
+                    .map(|_| ())
+                    .map_err(AppError::from)
+            }
+            .await,
+        ),
+        "checklist" => (
+            "Checklist vrijlating",
+            "checklist",
+            async {
+                let input = ReadinessIn {
+                    housing: flag("housing"),
+                    brp_registration: flag("brp_registration"),
+                    id_document: flag("id_document"),
+                    income: flag("income"),
+                };
+                Ok(store.set_readiness(actor, id, &input.parse()).await?)
+            }
+            .await,
+        ),
+        "vrijlating" => (
+            "Vrijlating",
+            "vrijlating",
+            async {
+                let date = date("de datum van vrijlating", &get("date"))?;
+                Ok(store.record_release(actor, id, date).await?)
+            }
+            .await,
+        ),
+        "contacten" => (
+            "Contact",
+            "contacten",
+            async {
+                let input = ContactIn {
+                    date: get("date"),
+                    kind: get("kind"),
+                    note: get("note"),
+                }
+                .parse()?;
+                store
+                    .log_contact(actor, id, &input)
+                    .await
+                    .map(|_| ())
+                    .map_err(AppError::from)
+            }
+            .await,
+        ),
+        "gezinsleden" => (
+            "Gezinslid",
+            "gezin",
+            async {
+                let input = HouseholdIn {
+                    relation: get("relation"),
+                    is_minor: flag("is_minor"),
+                    support_need: get("support_need"),
+                    note: get("note"),
+                }
+                .parse()?;
+                store
+                    .add_household_member(actor, id, &input)
+                    .await
+                    .map(|_| ())
+                    .map_err(AppError::from)
+            }
+            .await,
+        ),
+        "gegevens" => (
+            "Gegevens van de detentie",
+            "doelgroep",
+            async {
+                let input = FactsIn {
+                    institution: get("institution"),
+                    expected_release: opt("expected_release"),
+                    sentence: opt("sentence"),
+                    brp_status: opt("brp_status"),
+                    last_residence_code: opt("last_residence_code"),
+                    birth_date: opt("birth_date"),
+                }
+                .parse()?;
+                Ok(store.update_facts(actor, id, &input).await?)
+            }
+            .await,
+        ),
+        "doelgroep" => (
+            "Doelgroepbepaling",
+            "doelgroep",
+            async {
+                let input = OverrideIn {
+                    outcome: opt("outcome"),
+                    reason: get("reason"),
+                }
+                .parse()?;
+                Ok(store.override_eligibility(actor, id, &input).await?)
+            }
+            .await,
+        ),
+        "coordinator" => (
+            "Nazorgcoördinator",
+            "coordinator",
+            async {
+                let user_id = match opt("user_id") {
+                    Some(v) => Some(v.parse::<i64>().map_err(|_| {
+                        AppError::Invalid("Kies een nazorgcoördinator uit de lijst.".into())
+                    })?),
+                    None => None,
+                };
+                Ok(store.assign_coordinator(actor, id, user_id).await?)
+            }
+            .await,
+        ),
+        "afsluiten" => (
+            "Afsluiten",
+            "afsluiten",
+            async {
+                if !flag("confirm") {
+                    return Err(AppError::Invalid(
+                        "Bevestig dat de casus afgesloten mag worden.".into(),
+                    ));
+                }
+                let results = domain_fields(&form, "result_")
+                    .into_iter()
+                    .map(|(d, result)| DomainResultIn {
+                        domain: d.code().into(),
+                        result,
+                    })
+                    .collect();
+                let input = CloseIn {
+                    reason: get("reason"),
+                    date: get("date"),
+                    overall_result: opt("overall_result"),
+                    results,
+                    note: get("note"),
+                }
+                .parse()?;
+                Ok(store.close_case(actor, id, &input).await?)
+            }
+            .await,
+        ),
         _ => return Err(UiError(AppError::NotFound)),
     };
     run_step(&s, &user, id, label, anchor, result).await
 }
 
-async fn agreement_done(State(s): State<AppState>, user: UiUser, Path((id, agreement_id)): Path<(i64, i64)>, Form(form): Form<HashMap<String, String>>) -> Result<Response, UiError> {
+async fn agreement_done(
+    State(s): State<AppState>,
+    user: UiUser,
+    Path((id, agreement_id)): Path<(i64, i64)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, UiError> {
     let done = matches!(form.get("done").map(String::as_str), Some("on"));
-    let result = s.store.set_agreement_done(&user.actor, id, agreement_id, done).await.map_err(AppError::from);
+    let result = s
+        .store
+        .set_agreement_done(&user.actor, id, agreement_id, done)
+        .await
+        .map_err(AppError::from);
     run_step(&s, &user, id, "Afspraak", "plan", result).await
 }

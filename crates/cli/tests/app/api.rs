@@ -1,0 +1,547 @@
+//! The JSON API: the whole lifecycle, refusals, filters, paging and the API rules.
+
+use crate::common::{App, TestDb, notification};
+use serde_json::json;
+
+async fn the_api_is_closed_without_a_login_but_health_and_openapi_are_public(db: TestDb) {
+    let app = App::spawn(db).await;
+    let health = app.get_anonymous("/healthz").await;
+    assert_eq!(health.status, 200);
+    assert_eq!(health.api_version.as_deref(), Some("1.0.0"));
+    let cases = app.get_anonymous("/api/v1/cases").await;
+    assert_eq!(cases.status, 401);
+    assert_eq!(cases.content_type, "application/problem+json");
+    assert_eq!(cases.json["status"], 401);
+    assert_eq!(cases.api_version.as_deref(), Some("1.0.0"));
+    let doc = app.get_anonymous("/api/v1/openapi.json").await;
+    assert_eq!(doc.status, 200);
+    assert!(doc.json["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/cases",
+        "/api/v1/notifications",
+        "/api/v1/cases/{id}/closure",
+        "/api/v1/cases/{id}/triage",
+    ] {
+        assert!(
+            doc.json["paths"].get(path).is_some(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    let wrong_token = app
+        .client
+        .get(format!("{}/api/v1/cases", app.base))
+        .bearer_auth("nzg_not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_token.status(), 401);
+}
+
+async fn trailing_slashes_and_unknown_resources_are_404_problems(db: TestDb) {
+    let app = App::spawn(db).await;
+    let slash = app.get("/api/v1/cases/").await;
+    assert_eq!(slash.status, 404);
+    assert_eq!(slash.content_type, "application/problem+json");
+    assert_eq!(app.get("/api/v1/nothing").await.status, 404);
+    assert_eq!(app.get("/api/v1/cases/999999").await.status, 404);
+}
+
+async fn a_notification_goes_all_the_way_to_a_closed_case(db: TestDb) {
+    let app = App::spawn(db).await;
+    let first = app
+        .post("/api/v1/notifications", notification(json!({})))
+        .await;
+    assert_eq!(first.status, 201, "{}", first.json);
+    assert_eq!(first.json["created"], true);
+    let id = first.json["case_id"].as_i64().unwrap();
+    let again = app
+        .post(
+            "/api/v1/notifications",
+            notification(json!({"source": "casemanager"})),
+        )
+        .await;
+    assert_eq!(
+        (
+            again.status,
+            again.json["created"].clone(),
+            again.json["case_id"].as_i64()
+        ),
+        (200, json!(false), Some(id))
+    );
+
+    let case = app.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(case.json["status"], "notified");
+    assert_eq!(case.json["eligibility"], "eligible");
+    assert_eq!(case.json["eligibility_rules"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        case.json["notification_sources"],
+        json!(["automatic", "casemanager"])
+    );
+
+    let path = |step: &str| format!("/api/v1/cases/{id}/{step}");
+    let r = app.put(&path("offer"), json!({"outcome": "accepted", "date": "2026-02-12", "kind": "visit_in_prison", "note": "Wil graag hulp."})).await;
+    assert_eq!(
+        (r.status, r.json["status"].as_str()),
+        (200, Some("accepted")),
+        "{}",
+        r.json
+    );
+
+    let domains = ["id_document", "housing", "income", "care", "social_network"];
+    let triage: Vec<_> = domains
+        .iter()
+        .map(|d| json!({"domain": d, "need": if *d == "housing" || *d == "income" { "complex" } else { "practical" }, "self_reliance": "low"}))
+        .collect();
+    let r = app
+        .put(
+            &path("triage"),
+            json!({"domains": triage, "note": "Geen woning, schulden."}),
+        )
+        .await;
+    assert_eq!(r.json["status"], "triaged", "{}", r.json);
+    assert_eq!(r.json["suggested_direction"]["direction"], "skt");
+
+    let r = app.put(&path("direction"), json!({"direction": "skt", "reason": "Complexe problemen, afgestemd met de zorgregisseur."})).await;
+    assert_eq!(r.json["status"], "planning", "{}", r.json);
+    assert_eq!(r.json["direction"], "skt");
+
+    let r = app.post(&path("agreements"), json!({"domain": "housing", "description": "Urgentie aanvragen", "owner": "Zorgregisseur", "due_date": "2026-05-01"})).await;
+    let agreement = r.json["agreements"][0]["id"].as_i64().unwrap();
+    let r = app
+        .patch(
+            &format!("/api/v1/cases/{id}/agreements/{agreement}"),
+            json!({"done": true}),
+        )
+        .await;
+    assert_eq!(r.json["agreements"][0]["done"], true, "{}", r.json);
+
+    let r = app.put(&path("readiness"), json!({"housing": true, "brp_registration": true, "id_document": false, "income": true})).await;
+    assert_eq!(
+        r.json["readiness"],
+        json!({"housing": true, "brp_registration": true, "id_document": false, "income": true})
+    );
+
+    let r = app.post(&path("household-members"), json!({"relation": "child", "is_minor": true, "support_need": "practical", "note": "Via jeugdhulp"})).await;
+    assert_eq!(
+        r.json["household_members"][0]["is_minor"], true,
+        "{}",
+        r.json
+    );
+
+    let r = app
+        .put(&path("release"), json!({"date": "2026-06-10"}))
+        .await;
+    assert_eq!(
+        (r.json["status"].as_str(), r.json["aftercare_end"].as_str()),
+        (Some("aftercare"), Some("2026-09-10")),
+        "{}",
+        r.json
+    );
+
+    let r = app.post(&path("contacts"), json!({"date": "2026-06-12", "kind": "home_visit", "note": "Huisbezoek: woning in orde."})).await;
+    assert_eq!(
+        r.json["contacts"].as_array().unwrap().len(),
+        2,
+        "the offer and the visit are both in the log"
+    );
+
+    let results: Vec<_> = domains
+        .iter()
+        .map(|d| json!({"domain": d, "result": "arranged"}))
+        .collect();
+    let r = app.post(&path("closure"), json!({"reason": "completed", "date": "2026-09-10", "overall_result": "successful", "results": results})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["status"], "closed");
+    assert_eq!(r.json["closing_reason"], "completed");
+    assert_eq!(r.json["closure_results"].as_array().unwrap().len(), 5);
+    assert_eq!(r.json["next_action"], serde_json::Value::Null);
+    let history = r.json["history"].as_array().unwrap();
+    assert!(
+        history.len() >= 10,
+        "every step is in the history: {history:?}"
+    );
+    assert!(
+        history.iter().all(|e| e["actor"] == "coordinator"),
+        "who did it is recorded"
+    );
+    assert!(
+        history[0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("Afgesloten")
+    );
+
+    let after = app
+        .post(
+            &path("contacts"),
+            json!({"date": "2026-09-11", "kind": "phone", "note": "Nog een belletje"}),
+        )
+        .await;
+    assert_eq!(after.status, 409);
+    assert!(
+        after.json["detail"]
+            .as_str()
+            .unwrap()
+            .contains("De casus is afgesloten")
+    );
+}
+
+async fn illegal_steps_are_refused_with_a_dutch_explanation(db: TestDb) {
+    let app = App::spawn(db).await;
+    let id = app.notify(notification(json!({}))).await;
+    let domains: Vec<_> = ["id_document", "housing", "income", "care", "social_network"]
+        .iter()
+        .map(|d| json!({"domain": d, "need": "none", "self_reliance": "high"}))
+        .collect();
+    let r = app
+        .put(
+            &format!("/api/v1/cases/{id}/triage"),
+            json!({"domains": domains}),
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    assert_eq!(r.json["code"], "conflict");
+    assert_eq!(
+        r.json["detail"],
+        "‘Triage vastleggen’ kan niet in de fase ‘Gemeld’. Triage volgt nadat de inwoner het aanbod heeft aanvaard."
+    );
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/closure"),
+            json!({"reason": "completed", "date": "2026-03-01"}),
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    let r = app
+        .put(
+            &format!("/api/v1/cases/{id}/release"),
+            json!({"date": "2026-01-01"}),
+        )
+        .await;
+    assert_eq!(
+        r.status, 422,
+        "release before the detention started: {}",
+        r.json
+    );
+    let case = app.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(case.json["status"], "notified", "nothing changed");
+    assert_eq!(case.json["history"].as_array().unwrap().len(), 1);
+}
+
+async fn invalid_input_is_a_422_problem_that_names_the_field(db: TestDb) {
+    let app = App::spawn(db).await;
+    let r = app
+        .post(
+            "/api/v1/notifications",
+            notification(json!({"bsn": "443613889"})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json["detail"].as_str()),
+        (422, Some("BSN 443613889 voldoet niet aan de elfproef"))
+    );
+    let r = app
+        .post(
+            "/api/v1/notifications",
+            notification(json!({"detention_start": "2026-02-30"})),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.json["detail"]
+            .as_str()
+            .unwrap()
+            .contains("begindatum detentie"),
+        "{}",
+        r.json
+    );
+    let id = app.notify(notification(json!({}))).await;
+    let r = app
+        .put(
+            &format!("/api/v1/cases/{id}/offer"),
+            json!({"outcome": "maybe", "date": "2026-02-12", "kind": "phone"}),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.json["detail"]
+            .as_str()
+            .unwrap()
+            .contains("accepted, declined, not_reached"),
+        "{}",
+        r.json
+    );
+    let r = app
+        .put(
+            &format!("/api/v1/cases/{id}/offer"),
+            json!({"outcome": "accepted", "date": "2099-01-01", "kind": "phone"}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "a contact in the future: {}", r.json);
+    let raw = app
+        .client
+        .put(format!("{}/api/v1/cases/{id}/offer", app.base))
+        .bearer_auth(&app.token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 422);
+    assert_eq!(raw.headers()["content-type"], "application/problem+json");
+}
+
+async fn eligibility_is_re_evaluated_and_can_be_overridden_with_a_reason(db: TestDb) {
+    let app = App::spawn(db).await;
+    let id = app
+        .notify(notification(
+            json!({"expected_release": "", "sentence": "pretrial"}),
+        ))
+        .await;
+    let case = app.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(case.json["eligibility"], "undetermined");
+    assert_eq!(
+        case.json["eligibility_reasons"],
+        json!(["sentence_unknown", "release_unknown"])
+    );
+
+    let facts = json!({"institution": "PI Haaglanden", "expected_release": "2026-02-15", "sentence": "prison_sentence",
+                       "brp_status": "registered", "last_residence_code": "GM1783", "birth_date": "1992-02-14"});
+    let r = app.put(&format!("/api/v1/cases/{id}/facts"), facts).await;
+    assert_eq!(r.json["eligibility"], "not_eligible", "{}", r.json);
+    assert_eq!(
+        r.json["eligibility_reasons"],
+        json!(["detention_under_10_days"])
+    );
+
+    let r = app
+        .put(
+            &format!("/api/v1/cases/{id}/eligibility-override"),
+            json!({"outcome": "eligible", "reason": ""}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "an override needs a reason");
+    let r = app
+        .put(
+            &format!("/api/v1/cases/{id}/eligibility-override"),
+            json!({"outcome": "eligible", "reason": "Verlenging van de detentie is al bekend."}),
+        )
+        .await;
+    assert_eq!(
+        (
+            r.json["eligibility"].as_str(),
+            r.json["computed_eligibility"].as_str()
+        ),
+        (Some("eligible"), Some("not_eligible"))
+    );
+    assert_eq!(r.json["eligibility_overridden"], true);
+    assert_eq!(
+        r.json["override_reason"],
+        "Verlenging van de detentie is al bekend."
+    );
+    let listed = app.get("/api/v1/cases").await;
+    assert_eq!(listed.json["items"][0]["eligibility"], "eligible");
+    let r = app
+        .put(
+            &format!("/api/v1/cases/{id}/eligibility-override"),
+            json!({"outcome": null, "reason": ""}),
+        )
+        .await;
+    assert_eq!(r.json["eligibility"], "not_eligible");
+}
+
+async fn the_worklist_filters_searches_and_pages_without_gaps_or_repeats(db: TestDb) {
+    let app = App::spawn(db).await;
+    let actor = crate::common::system_actor();
+    let mut rng = fastrand::Rng::with_seed(7);
+    for i in 0..30 {
+        let bsn = random_bsn(&mut rng);
+        let name = match i {
+            0 => "Öztürk".to_string(),
+            1 => "van den Berg".to_string(),
+            _ => format!("Jansen{i}"),
+        };
+        let row = nazorg_domain::notification::NotificationRow {
+            bsn,
+            family_name: name,
+            given_names: "Test".into(),
+            birth_date: "1990-01-01".into(),
+            municipality_code: "1783".into(),
+            brp_status: "registered".into(),
+            institution: "PI Haaglanden".into(),
+            detention_start: format!("2026-03-{:02}", i % 28 + 1),
+            expected_release: format!("2026-{:02}-15", 4 + i % 8),
+            sentence: "prison_sentence".into(),
+            source: "automatic".into(),
+        };
+        app.store
+            .import_notification(&actor, &row.parse().unwrap())
+            .await
+            .unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut after = String::new();
+    let mut pages = 0;
+    loop {
+        let r = app
+            .get(&format!("/api/v1/cases?limit=7&after={after}"))
+            .await;
+        let items = r.json["items"].as_array().unwrap().clone();
+        assert!(items.len() <= 7);
+        seen.extend(items.iter().map(|c| {
+            (
+                c["action_due"].as_str().unwrap().to_string(),
+                c["case_id"].as_i64().unwrap(),
+            )
+        }));
+        pages += 1;
+        match r.json["next"].as_str() {
+            Some(next) => after = next.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 5);
+    assert_eq!(seen.len(), 30, "every case exactly once");
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted, "most urgent first, stable across pages");
+
+    let by_name = |q: &str| {
+        let app = &app;
+        let q = q.to_string();
+        async move {
+            let r = app
+                .get(&format!("/api/v1/cases?search={}", urlencode(&q)))
+                .await;
+            r.json["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["family_name"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(by_name("ozturk").await, vec!["Öztürk"]);
+    assert_eq!(by_name("Öz").await, vec!["Öztürk"]);
+    assert_eq!(by_name("berg").await, vec!["van den Berg"]);
+    assert_eq!(by_name("van den berg").await, vec!["van den Berg"]);
+    assert_eq!(by_name("jansen1").await.len(), 10, "Jansen10 to Jansen19");
+    let first = app.get("/api/v1/cases?search=jansen2").await;
+    let bsn = first.json["items"][0]["bsn"].as_str().unwrap().to_string();
+    let by_bsn = app.get(&format!("/api/v1/cases?search={bsn}")).await;
+    assert_eq!(by_bsn.json["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.get(&format!("/api/v1/cases?search={}", &bsn[..5]))
+            .await
+            .json["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0,
+        "no partial BSN matches"
+    );
+
+    let r = app.get("/api/v1/cases?status=accepted").await;
+    assert_eq!(r.json["items"].as_array().unwrap().len(), 0);
+    let r = app.get("/api/v1/cases?status=bogus").await;
+    assert_eq!(r.status, 422);
+    let r = app.get("/api/v1/cases?after=garbage").await;
+    assert_eq!(r.status, 422);
+}
+
+async fn other_municipalities_and_administrators_see_no_cases(db: TestDb) {
+    let app = App::spawn(db).await;
+    let id = app.notify(notification(json!({}))).await;
+    use nazorg_domain::access::Role;
+    app.store
+        .add_user(
+            "rijswijk",
+            "",
+            crate::common::PASSWORD,
+            Role::Coordinator,
+            "0603",
+        )
+        .await
+        .unwrap();
+    app.store
+        .add_user(
+            "beheer",
+            "",
+            crate::common::PASSWORD,
+            Role::Administrator,
+            "1783",
+        )
+        .await
+        .unwrap();
+    let other = app
+        .store
+        .create_api_token("rijswijk", "t", 1)
+        .await
+        .unwrap();
+    let admin = app.store.create_api_token("beheer", "t", 1).await.unwrap();
+    let get = |token: &str, path: &str| {
+        let request = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .bearer_auth(token.to_string());
+        async move { request.send().await.unwrap() }
+    };
+    assert_eq!(
+        get(&other, &format!("/api/v1/cases/{id}")).await.status(),
+        404,
+        "existence is not revealed"
+    );
+    let list: serde_json::Value = get(&other, "/api/v1/cases").await.json().await.unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        get(&admin, &format!("/api/v1/cases/{id}")).await.status(),
+        403
+    );
+    assert_eq!(get(&admin, "/api/v1/cases").await.status(), 403);
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+pub fn random_bsn(rng: &mut fastrand::Rng) -> String {
+    loop {
+        let digits: Vec<i64> = (0..8)
+            .map(|i| {
+                if i == 0 {
+                    rng.i64(1..=9)
+                } else {
+                    rng.i64(0..=9)
+                }
+            })
+            .collect();
+        let sum: i64 = digits
+            .iter()
+            .enumerate()
+            .map(|(i, d)| d * (9 - i as i64))
+            .sum();
+        if sum % 11 < 10 {
+            return digits.iter().map(|d| d.to_string()).collect::<String>()
+                + &(sum % 11).to_string();
+        }
+    }
+}
+
+crate::on_both_databases!(
+    the_api_is_closed_without_a_login_but_health_and_openapi_are_public,
+    trailing_slashes_and_unknown_resources_are_404_problems,
+    a_notification_goes_all_the_way_to_a_closed_case,
+    illegal_steps_are_refused_with_a_dutch_explanation,
+    invalid_input_is_a_422_problem_that_names_the_field,
+    eligibility_is_re_evaluated_and_can_be_overridden_with_a_reason,
+    the_worklist_filters_searches_and_pages_without_gaps_or_repeats,
+    other_municipalities_and_administrators_see_no_cases,
+);

@@ -1,0 +1,10 @@
+//! Integration tests: the real application over HTTP, the real binary on the command
+//! line, and a real headless browser, each on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+mod api;
+mod browser;
+mod cli;
+mod ui;

@@ -1,0 +1,217 @@
+//! The HTML interface over HTTP: login, CSRF, the worklist and the case page.
+
+use crate::common::{App, PASSWORD, TestDb, notification};
+use serde_json::json;
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn login(app: &App, client: &reqwest::Client) {
+    let r = client
+        .post(format!("{}/inloggen", app.base))
+        .form(&[
+            ("username", "coordinator"),
+            ("password", PASSWORD),
+            ("next", "/casussen"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+}
+
+async fn page(client: &reqwest::Client, url: String) -> (u16, String) {
+    let r = client.get(url).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+fn csrf_of(html: &str) -> String {
+    let start = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token")
+        + 19;
+    html[start..start + 64].to_string()
+}
+
+async fn pages_need_a_login_and_a_wrong_password_is_refused_in_dutch(db: TestDb) {
+    let app = App::spawn(db).await;
+    let client = browser();
+    let r = client
+        .get(format!("{}/casussen", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/inloggen?next=%2Fcasussen");
+    let r = client
+        .get(format!("{}/casussen/1", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/inloggen?next=%2Fcasussen%2F1");
+    let r = client
+        .post(format!("{}/inloggen", app.base))
+        .form(&[("username", "coordinator"), ("password", "fout-wachtwoord")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("lang=\"nl\""));
+    assert!(body.contains("Gebruikersnaam of wachtwoord is onjuist."));
+    let headers = client
+        .get(format!("{}/inloggen", app.base))
+        .send()
+        .await
+        .unwrap();
+    let csp = headers.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert_eq!(headers.headers()["x-content-type-options"], "nosniff");
+}
+
+async fn a_coordinator_enters_a_notification_and_works_the_case_with_forms(db: TestDb) {
+    let app = App::spawn(db).await;
+    let client = browser();
+    login(&app, &client).await;
+    let (status, form) = page(&client, format!("{}/meldingen/nieuw", app.base)).await;
+    assert_eq!(status, 200);
+    let csrf = csrf_of(&form);
+    let mut fields: Vec<(String, String)> =
+        notification(json!({"given_names": "Zoë", "family_name": "de Wit"}))
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+            .collect();
+    let without_token = client
+        .post(format!("{}/meldingen", app.base))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        without_token.status(),
+        403,
+        "a form without the CSRF token is refused"
+    );
+    fields.push(("csrf".into(), csrf.clone()));
+    let bad: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| {
+            if k == "bsn" {
+                (k.clone(), "123456789".into())
+            } else {
+                (k.clone(), v.clone())
+            }
+        })
+        .collect();
+    let r = client
+        .post(format!("{}/meldingen", app.base))
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("voldoet niet aan de elfproef"),
+        "the form says why"
+    );
+    assert!(
+        body.contains("value=\"de Wit\""),
+        "and keeps what was typed"
+    );
+
+    let r = client
+        .post(format!("{}/meldingen", app.base))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with("/casussen/") && location.ends_with("?melding=nieuw"),
+        "{location}"
+    );
+    let (_, case) = page(&client, format!("{}{location}", app.base)).await;
+    assert!(case.contains("Zoë de Wit"));
+    assert!(case.contains("De melding is opgeslagen als nieuwe casus."));
+    assert!(case.contains("Valt onder de doelgroep"));
+    assert!(
+        case.contains("33 jaar op 10-02-2026, de begindatum van de detentie."),
+        "rules explained in Dutch"
+    );
+
+    let id = location
+        .trim_start_matches("/casussen/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let post = |step: &str, extra: &[(&str, &str)]| {
+        let mut form: Vec<(String, String)> = vec![("csrf".into(), csrf.clone())];
+        form.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        client
+            .post(format!("{}/casussen/{id}/{step}", app.base))
+            .form(&form)
+            .send()
+    };
+    let triage: Vec<(String, String)> =
+        ["id_document", "housing", "income", "care", "social_network"]
+            .iter()
+            .flat_map(|d| {
+                [
+                    (format!("need_{d}"), "practical".to_string()),
+                    (format!("reliance_{d}"), "high".to_string()),
+                ]
+            })
+            .collect();
+    let triage: Vec<(&str, &str)> = triage
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = post("triage", &triage).await.unwrap();
+    assert_eq!(refused.status(), 409);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Triage volgt nadat de inwoner het aanbod heeft aanvaard.")
+    );
+    let ok = post(
+        "aanbod",
+        &[
+            ("date", "2026-02-12"),
+            ("kind", "visit_in_prison"),
+            ("outcome", "accepted"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(ok.status(), 303);
+    let (_, case) = page(&client, format!("{}/casussen/{id}", app.base)).await;
+    assert!(case.contains("Aanbod aanvaard op 12-02-2026 (Gesprek in de PI)."));
+    let (_, list) = page(&client, format!("{}/casussen?search=wit", app.base)).await;
+    assert!(list.contains("Zoë de Wit") && list.contains("Aanbod aanvaard"));
+    let (_, none) = page(&client, format!("{}/casussen?status=closed", app.base)).await;
+    assert!(none.contains("Geen casussen gevonden"));
+}
+
+crate::on_both_databases!(
+    pages_need_a_login_and_a_wrong_password_is_refused_in_dutch,
+    a_coordinator_enters_a_notification_and_works_the_case_with_forms,
+);
