@@ -1,1 +1,315 @@
-pub async fn placeholder() {}
+//! A real headless Chromium, driven over WebDriver, walks a notification to a closed
+//! case, and axe-core checks every page it visits for WCAG 2.1 A/AA violations.
+
+use crate::common::{App, PASSWORD, TestDb, skip};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn axe_path() -> PathBuf {
+    std::env::var("NAZORG_AXE_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/axe-core/axe.min.js")
+        })
+}
+
+/// Chromedriver on a free port, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_driver() -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if reqwest::get(format!("{url}/status")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Driver { child, url }
+}
+
+async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", "--window-size=1280,1024", format!("--user-data-dir={}", profile.display())]
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("start a Chromium session")
+}
+
+/// The WCAG 2.1 A/AA violations axe-core finds on the current page.
+async fn violations(client: &Client, axe: &str) -> serde_json::Value {
+    client.execute(axe, vec![]).await.expect("inject axe-core");
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+           .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                                                     nodes: v.nodes.map(n => n.target.join(' ')) }))))
+           .catch(e => done([{ id: 'axe-error', help: String(e) }]));
+    "#;
+    client
+        .execute_async(script, vec![])
+        .await
+        .expect("run axe-core")
+}
+
+/// Fails on any WCAG 2.1 A/AA violation of the current page; with NAZORG_SCREENSHOTS set
+/// to a folder, also saves a screenshot of it there for a person to look at.
+async fn assert_accessible(client: &Client, axe: &str, page: &str) {
+    if let Ok(dir) = std::env::var("NAZORG_SCREENSHOTS") {
+        let png = client.screenshot().await.expect("screenshot");
+        std::fs::write(
+            std::path::Path::new(&dir).join(format!("{}.png", page.replace(' ', "-"))),
+            png,
+        )
+        .expect("save screenshot");
+    }
+    assert_eq!(
+        violations(client, axe).await,
+        json!([]),
+        "accessibility violations on {page}"
+    );
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no field {css}"))
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+async fn set(client: &Client, id: &str, value: &str) {
+    client
+        .execute(
+            "document.getElementById(arguments[0]).value = arguments[1];",
+            vec![json!(id), json!(value)],
+        )
+        .await
+        .unwrap();
+}
+
+async fn choose(client: &Client, css: &str, value: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no select {css}"))
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("nothing to click at {css}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Submits the form that holds `css` and waits for the next page.
+async fn submit(client: &Client, form_action: &str) {
+    click(
+        client,
+        &format!("form[action='{form_action}'] button[type=submit]"),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+}
+
+async fn text(client: &Client) -> String {
+    client
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_browser(db: TestDb) {
+    let axe_file = axe_path();
+    if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
+        return skip(
+            "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver); browser test skipped",
+        );
+    }
+    let Ok(axe) = std::fs::read_to_string(&axe_file) else {
+        return skip(&format!(
+            "axe-core is not at {} (npm install --no-save axe-core); browser test skipped",
+            axe_file.display()
+        ));
+    };
+    let app = App::spawn(db).await;
+    let driver = start_driver().await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    let base = app.base.clone();
+
+    // The checker itself must be able to fail: a page with an unlabelled field and an image
+    // without text is caught.
+    client
+        .goto("data:text/html,<html><body><img src='x.png'><input></body></html>")
+        .await
+        .unwrap();
+    let found = violations(&client, &axe).await;
+    assert!(
+        found.as_array().is_some_and(|v| v.len() >= 2),
+        "axe-core found nothing on a broken page: {found}"
+    );
+
+    client.goto(&format!("{base}/casussen")).await.unwrap();
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/inloggen")
+    );
+    assert_accessible(&client, &axe, "the login page").await;
+    fill(&client, "#username", "coordinator").await;
+    fill(&client, "#password", PASSWORD).await;
+    submit(&client, "/inloggen").await;
+    assert_eq!(client.current_url().await.unwrap().path(), "/casussen");
+    assert_accessible(&client, &axe, "the empty worklist").await;
+
+    click(&client, "a[href='/meldingen/nieuw']").await;
+    assert_accessible(&client, &axe, "the notification form").await;
+    fill(&client, "#bsn", "481656686").await;
+    fill(&client, "#family_name", "Öztürk").await;
+    fill(&client, "#given_names", "Selin").await;
+    set(&client, "birth_date", "1997-07-07").await;
+    choose(&client, "#brp_status", "registered").await;
+    fill(&client, "#institution", "PI Haaglanden").await;
+    set(&client, "detention_start", "2026-03-12").await;
+    set(&client, "expected_release", "2026-09-12").await;
+    choose(&client, "#sentence", "prison_sentence").await;
+    submit(&client, "/meldingen").await;
+    let case_url = client.current_url().await.unwrap();
+    assert!(case_url.path().starts_with("/casussen/"), "{case_url}");
+    let case_path = case_url.path().to_string();
+    let page = text(&client).await;
+    assert!(
+        page.contains("Selin Öztürk") && page.contains("Valt onder de doelgroep"),
+        "{page}"
+    );
+    assert_accessible(&client, &axe, "a new case").await;
+
+    choose(&client, "#offer-kind", "visit_in_prison").await;
+    click(&client, "#offer-accepted").await;
+    submit(&client, &format!("{case_path}/aanbod")).await;
+    assert!(
+        text(&client)
+            .await
+            .contains("Opgeslagen: Contact en aanbod.")
+    );
+
+    for domain in ["housing", "income"] {
+        choose(&client, &format!("#need-{domain}"), "complex").await;
+        choose(&client, &format!("#reliance-{domain}"), "low").await;
+    }
+    submit(&client, &format!("{case_path}/triage")).await;
+    let page = text(&client).await;
+    assert!(
+        page.contains("Voorstel van het systeem op grond van de triage: Sociaal Kernteam"),
+        "{page}"
+    );
+    assert_accessible(&client, &axe, "a triaged case").await;
+
+    choose(&client, "#direction", "skt").await;
+    fill(
+        &client,
+        "#direction-reason",
+        "Complexe problemen op twee leefgebieden.",
+    )
+    .await;
+    submit(&client, &format!("{case_path}/regie")).await;
+
+    click(&client, "#plan summary").await;
+    choose(&client, "#ag-domain", "housing").await;
+    fill(&client, "#ag-description", "Urgentieaanvraag indienen").await;
+    fill(&client, "#ag-owner", "Zorgregisseur").await;
+    submit(&client, &format!("{case_path}/afspraken")).await;
+    assert!(text(&client).await.contains("Urgentieaanvraag indienen"));
+
+    for check in ["#ready-housing", "#ready-brp", "#ready-id", "#ready-income"] {
+        click(&client, check).await;
+    }
+    submit(&client, &format!("{case_path}/checklist")).await;
+    submit(&client, &format!("{case_path}/vrijlating")).await;
+    let page = text(&client).await;
+    assert!(page.contains("Nazorgperiode"), "{page}");
+    assert_accessible(&client, &axe, "a case in its aftercare period").await;
+
+    click(&client, "#afsluiten summary").await;
+    choose(&client, "#close-reason", "completed").await;
+    choose(&client, "#close-overall", "successful").await;
+    for domain in ["id_document", "housing", "income", "care", "social_network"] {
+        choose(&client, &format!("#result-{domain}"), "arranged").await;
+    }
+    click(&client, "#close-confirm").await;
+    submit(&client, &format!("{case_path}/afsluiten")).await;
+    let page = text(&client).await;
+    assert!(
+        page.contains("Afgesloten op") && page.contains("Resultaat: geslaagd."),
+        "{page}"
+    );
+    assert!(
+        page.contains("Afgesloten") && page.contains("Fase: ‘Nazorgperiode’ → ‘Afgesloten’."),
+        "{page}"
+    );
+    assert_accessible(&client, &axe, "a closed case").await;
+
+    client
+        .goto(&format!("{base}/casussen?status=closed"))
+        .await
+        .unwrap();
+    assert!(text(&client).await.contains("Selin Öztürk"));
+    assert_accessible(&client, &axe, "the worklist with a result").await;
+    client.close().await.unwrap();
+}
+
+crate::on_both_databases!(
+    a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_browser
+);
