@@ -131,23 +131,8 @@ impl Dice {
 /// A random BSN that passes the eleven-test.
 pub fn random_bsn(rng: &mut fastrand::Rng) -> String {
     loop {
-        let digits: Vec<i64> = (0..8)
-            .map(|i| {
-                if i == 0 {
-                    rng.i64(1..=9)
-                } else {
-                    rng.i64(0..=9)
-                }
-            })
-            .collect();
-        let sum: i64 = digits
-            .iter()
-            .enumerate()
-            .map(|(i, d)| d * (9 - i as i64))
-            .sum();
-        let check = sum % 11;
-        if check < 10 {
-            return digits.iter().map(|d| d.to_string()).collect::<String>() + &check.to_string();
+        if let Some(bsn) = nazorg_domain::Bsn::complete(rng.u32(10_000_000..100_000_000)) {
+            return bsn.to_string();
         }
     }
 }

@@ -42,6 +42,15 @@ impl Bsn {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Completes eight digits (0–99,999,999) with the check digit that makes a valid BSN,
+    /// or `None` when no digit can (one in eleven). For generated test and demo data.
+    pub fn complete(first_eight: u32) -> Option<Bsn> {
+        let digits = format!("{:08}", first_eight % 100_000_000);
+        let sum: u32 = digits.bytes().enumerate().map(|(i, b)| u32::from(b - b'0') * (9 - i as u32)).sum();
+        let check = sum % 11;
+        (check < 10).then(|| Bsn(format!("{digits}{check}"))).filter(|b| passes_eleven_test(&b.0))
+    }
 }
 
 /// The BSN eleven-test: 9·d1 + 8·d2 + … + 2·d8 − 1·d9 is a multiple of 11 (and not 0).
@@ -115,6 +124,14 @@ mod tests {
             Bsn::parse("12345672").map(|b| b.to_string()),
             Ok("012345672".into())
         );
+    }
+
+    #[test]
+    fn completed_numbers_pass_the_eleven_test() {
+        assert_eq!(Bsn::complete(69196730).map(|b| b.to_string()), Some("691967301".into()));
+        let made: Vec<Bsn> = (10_000_000..10_000_100).filter_map(Bsn::complete).collect();
+        assert!(made.len() > 80);
+        assert!(made.iter().all(|b| Bsn::parse(b.as_str()).is_ok()));
     }
 
     #[test]

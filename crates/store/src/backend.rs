@@ -357,7 +357,7 @@ async fn core(tx: &mut Tx, case_id: i64) -> Result<CaseCore> {
 
 const SUMMARY_SELECT: &str = "SELECT c.id AS case_id, c.resident_id, r.bsn, r.family_name, r.given_names, r.birth_date, \
      c.institution, c.detention_start, c.expected_release, c.actual_release, c.status, c.eligibility_in_force, \
-     c.eligibility_reasons, c.override_eligibility, c.direction, u.display_name AS coordinator, c.next_action, c.action_due \
+     c.eligibility_reasons, c.override_eligibility, c.direction, c.coordinator_id, u.display_name AS coordinator, c.next_action, c.action_due \
      FROM cases c JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id";
 
 #[derive(sqlx::FromRow)]
@@ -377,6 +377,7 @@ struct SummaryRow {
     eligibility_reasons: String,
     override_eligibility: Option<String>,
     direction: Option<String>,
+    coordinator_id: Option<i64>,
     coordinator: Option<String>,
     next_action: String,
     action_due: Date,
@@ -400,6 +401,7 @@ impl SummaryRow {
             eligibility_reasons: eligibility::decode_reasons(&self.eligibility_reasons),
             eligibility_overridden: self.override_eligibility.is_some(),
             direction: parse_opt(self.direction, Direction::parse)?,
+            coordinator_id: self.coordinator_id,
             coordinator: self.coordinator,
             next_action: self.next_action,
             action_due: self.action_due,
@@ -437,9 +439,11 @@ pub async fn list_cases(pool: &Pool<DB>, actor: &Actor, filter: &CaseFilter, aft
         }
     }
     if let Some(cursor) = after {
+        // Keyset: strictly after (due, id). The plain lower bound on action_due lets both
+        // databases start the index range there instead of filtering from the top.
+        q.push(" AND c.action_due >= ").push_bind(cursor.due);
         q.push(" AND (c.action_due > ").push_bind(cursor.due);
-        q.push(" OR (c.action_due = ").push_bind(cursor.due);
-        q.push(" AND c.id > ").push_bind(cursor.id).push("))");
+        q.push(" OR c.id > ").push_bind(cursor.id).push(")");
     }
     q.push(" ORDER BY c.action_due, c.id LIMIT ").push_bind(i64::from(limit) + 1);
     let mut tx = pool.begin().await?;
@@ -1202,4 +1206,137 @@ pub async fn close_case(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &Cl
     finish_step(&mut tx, actor, case_id, (before, after), "close", &summary).await?;
     tx.commit().await?;
     Ok(())
+}
+
+// --- generated volume, for benchmarks and load tests -----------------------------------
+
+/// A small deterministic generator (xorshift64*), so the store needs no random crate.
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+const BULK_FAMILY: &[&str] = &[
+    "de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen", "Visser", "Smit", "Meijer", "de Boer",
+    "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra",
+    "Smits", "de Graaf", "van der Meer", "van der Linden", "Kok", "Jacobs", "de Haan", "Vermeulen", "van den Heuvel",
+    "van der Veen", "van den Broek", "de Bruijn", "Schouten", "van Beek", "Willems", "van Vliet", "Hoekstra", "Maas",
+    "Verhoeven", "Koster", "van Dam", "Prins", "Blom", "Huisman", "Peeters", "de Leeuw", "Kuipers", "Veenstra",
+    "Öztürk", "Yılmaz", "El Amrani", "Bouzid", "Şahin", "Kaya", "Nguyen", "Martens", "Çelik", "Rodrigues",
+];
+const BULK_GIVEN: &[&str] = &["Daan", "Sem", "Lucas", "Levi", "Finn", "Milan", "Anouk", "Sanne", "Mohamed", "Kevin", "Fatima", "Emre"];
+
+/// Inserts `count` generated residents with one case each (one in ten with a second,
+/// earlier detention), spread over every phase, for `municipality`. Bypasses the use
+/// cases for speed, so it is for measuring only; `progress` is told the number done.
+pub async fn seed_bulk(pool: &Pool<DB>, municipality: &str, count: usize, seed: u64, coordinators: &[i64], progress: &(dyn Fn(usize) + Sync)) -> Result<usize> {
+    const BATCH: usize = 500;
+    let mut rng = Xorshift(seed | 1);
+    let today = today();
+    let at = now();
+    let statuses = [
+        (Status::Notified, 12), (Status::NotReached, 4), (Status::Declined, 4), (Status::Accepted, 6),
+        (Status::Triaged, 6), (Status::Planning, 16), (Status::Aftercare, 12), (Status::Closed, 40),
+    ];
+    let mut candidate = 10_000_000 + rng.below(50_000_000) as u32;
+    let mut next_bsn = || loop {
+        candidate += 1;
+        if let Some(bsn) = Bsn::complete(candidate) {
+            return bsn.to_string();
+        }
+    };
+    let mut made = 0;
+    let mut done = 0;
+    while done < count {
+        let n = BATCH.min(count - done);
+        let mut tx = pool.begin().await?;
+        let residents: Vec<(String, &str, &str, Date)> = (0..n)
+            .map(|_| {
+                let family = BULK_FAMILY[rng.below(BULK_FAMILY.len() as u64) as usize];
+                let given = BULK_GIVEN[rng.below(BULK_GIVEN.len() as u64) as usize];
+                let birth = today - Duration::days(18 * 365 + rng.below(45 * 365) as i64);
+                (next_bsn(), family, given, birth)
+            })
+            .collect();
+        let mut q = QueryBuilder::<DB>::new(
+            "INSERT INTO residents (municipality_code, bsn, family_name, given_names, birth_date, search_name, created_at, updated_at) ",
+        );
+        q.push_values(&residents, |mut b, (bsn, family, given, birth)| {
+            b.push_bind(municipality.to_string())
+                .push_bind(bsn.clone())
+                .push_bind(family.to_string())
+                .push_bind(given.to_string())
+                .push_bind(*birth)
+                .push_bind(search_key(family))
+                .push_bind(at)
+                .push_bind(at);
+        });
+        q.push(" RETURNING id");
+        let ids: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
+        let mut cases = Vec::with_capacity(n + n / 10);
+        for id in ids {
+            let detentions = if rng.below(10) == 0 { 2 } else { 1 };
+            let latest = today - Duration::days(rng.below(900) as i64);
+            for k in 0..detentions {
+                let mut roll = rng.below(100) as i64;
+                let status = if k + 1 < detentions {
+                    Status::Closed
+                } else {
+                    statuses.iter().find(|(_, w)| { roll -= w; roll < 0 }).map(|s| s.0).unwrap_or(Status::Closed)
+                };
+                // An earlier detention ended well before the latest one began.
+                let start = if k + 1 < detentions { latest - Duration::days(400 + rng.below(600) as i64) } else { latest };
+                let release = start + Duration::days(10 + rng.below(200) as i64);
+                let direction = matches!(status, Status::Planning | Status::Aftercare | Status::Closed)
+                    .then(|| [Direction::Coordinator, Direction::Skt, Direction::Exodus][rng.below(3) as usize]);
+                let due = if status.is_open() { today + Duration::days(rng.below(120) as i64 - 30) } else { FAR_FUTURE };
+                let coordinator = (!coordinators.is_empty()).then(|| coordinators[rng.below(coordinators.len() as u64) as usize]);
+                cases.push((id, status, start, release, direction, due, coordinator));
+            }
+        }
+        let mut q = QueryBuilder::<DB>::new(
+            "INSERT INTO cases (municipality_code, resident_id, institution, detention_start, expected_release, last_residence_code, \
+             brp_status, sentence, status, is_open, eligibility, eligibility_reasons, eligibility_in_force, coordinator_id, direction, \
+             notified_on, last_step_on, action_due, next_action, created_at, updated_at) ",
+        );
+        q.push_values(&cases, |mut b, (id, status, start, release, direction, due, coordinator)| {
+            b.push_bind(municipality.to_string())
+                .push_bind(*id)
+                .push_bind("PI Haaglanden")
+                .push_bind(*start)
+                .push_bind(*release)
+                .push_bind(municipality.to_string())
+                .push_bind("registered")
+                .push_bind("prison_sentence")
+                .push_bind(status.code())
+                .push_bind(status.is_open())
+                .push_bind("eligible")
+                .push_bind("")
+                .push_bind("eligible")
+                .push_bind(*coordinator)
+                .push_bind(direction.map(|d| d.code()))
+                .push_bind(*start)
+                .push_bind(*start)
+                .push_bind(*due)
+                .push_bind(if status.is_open() { "Volgende stap" } else { "Geen" })
+                .push_bind(at)
+                .push_bind(at);
+        });
+        q.build().execute(&mut *tx).await?;
+        tx.commit().await?;
+        made += cases.len();
+        done += n;
+        progress(done);
+    }
+    sqlx::query("ANALYZE").execute(pool).await?;
+    Ok(made)
 }

@@ -363,6 +363,13 @@ impl Store {
         dispatch!(self.close_case(actor, case_id, input))
     }
 
+    /// Generates `residents` residents with their cases directly in the tables, for
+    /// benchmarks and load tests only (it bypasses the use cases and the processing log).
+    /// Returns the number of cases made.
+    pub async fn seed_bulk(&self, municipality: &str, residents: usize, seed: u64, coordinators: &[i64], progress: &(dyn Fn(usize) + Sync)) -> Result<usize> {
+        dispatch!(self.seed_bulk(municipality, residents, seed, coordinators, progress))
+    }
+
     /// Users who can direct cases (coordinators), for filters and assignment.
     pub async fn coordinators(&self, actor: &Actor) -> Result<Vec<User>> {
         let all = self.list_users().await?;

@@ -71,6 +71,7 @@ pub struct CaseSummary {
     pub eligibility_reasons: Vec<Reason>,
     pub eligibility_overridden: bool,
     pub direction: Option<Direction>,
+    pub coordinator_id: Option<i64>,
     pub coordinator: Option<String>,
     pub next_action: String,
     pub action_due: Date,

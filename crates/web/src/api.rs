@@ -123,6 +123,9 @@ pub struct CaseSummaryDto {
     pub eligibility_overridden: bool,
     /// coordinator | skt | exodus
     pub direction: Option<String>,
+    /// User id of the case's coordinator.
+    pub coordinator_id: Option<i64>,
+    /// Display name of the case's coordinator.
     pub coordinator: Option<String>,
     pub next_action: Option<String>,
     pub action_due: Option<String>,
@@ -152,6 +155,7 @@ impl From<&CaseSummary> for CaseSummaryDto {
                 .collect(),
             eligibility_overridden: c.eligibility_overridden,
             direction: c.direction.map(|d| d.code().to_string()),
+            coordinator_id: c.coordinator_id,
             coordinator: c.coordinator.clone(),
             next_action: open.then(|| c.next_action.clone()),
             action_due: open.then(|| format_iso(c.action_due)),

@@ -70,6 +70,8 @@ pub struct Base {
     pub user: Option<String>,
     pub csrf: String,
     pub nav: &'static str,
+    /// Administrators get the user pages in their menu instead of the case pages.
+    pub admin: bool,
 }
 
 impl Base {
@@ -79,6 +81,7 @@ impl Base {
             user: user.map(|u| u.actor.username.clone()),
             csrf: user.map(|u| u.csrf.clone()).unwrap_or_default(),
             nav,
+            admin: user.is_some_and(|u| u.actor.role == Role::Administrator),
         }
     }
 }
@@ -424,6 +427,7 @@ struct CaseRow {
 #[template(path = "cases.html")]
 struct CasesPage {
     base: Base,
+    lead: String,
     rows: Vec<CaseRow>,
     search: String,
     status_opts: Vec<Opt>,
@@ -510,6 +514,10 @@ async fn cases_page(
     let coordinators = s.store.coordinators(&user.actor).await?;
     let page_view = CasesPage {
         base: Base::new("Werklijst", Some(&user), "cases"),
+        lead: match filter.status {
+            Some(status) => format!("Casussen in de fase ‘{}’, het dringendste eerst.", status.label()),
+            None => "Open casussen, het dringendste eerst.".into(),
+        },
         rows,
         search: q.search.clone().unwrap_or_default(),
         status_opts: opts::<Status>(filter.status),
