@@ -34,38 +34,113 @@ where
     }
     samples.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    (ms(samples[iterations / 2]), ms(samples[iterations * 95 / 100]))
+    (
+        ms(samples[iterations / 2]),
+        ms(samples[iterations * 95 / 100]),
+    )
 }
 
 async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
     let store = Store::connect(url).await.expect("connect");
     let mut coordinators = Vec::new();
     for i in 0..20 {
-        coordinators.push(store.add_user(&format!("coordinator{i}"), "", "bench-password-123", Role::Coordinator, "1783").await.unwrap());
+        coordinators.push(
+            store
+                .add_user(
+                    &format!("coordinator{i}"),
+                    "",
+                    "bench-password-123",
+                    Role::Coordinator,
+                    "1783",
+                )
+                .await
+                .unwrap(),
+        );
     }
     let started = Instant::now();
     let bar = indicatif::ProgressBar::new(residents as u64);
-    let cases = store.seed_bulk("1783", residents, 42, &coordinators, &|n| bar.set_position(n as u64)).await.unwrap();
+    let cases = store
+        .seed_bulk("1783", residents, 42, &coordinators, &|n| {
+            bar.set_position(n as u64)
+        })
+        .await
+        .unwrap();
     bar.finish_and_clear();
-    eprintln!("{label}: {residents} residents, {cases} cases generated in {:.0} s", started.elapsed().as_secs_f64());
-    let actor = Actor { user_id: coordinators[0], username: "coordinator0".into(), role: Role::Coordinator, municipality: "1783".into() };
-    let open = CaseFilter { open_only: true, ..Default::default() };
+    eprintln!(
+        "{label}: {residents} residents, {cases} cases generated in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    let actor = Actor {
+        user_id: coordinators[0],
+        username: "coordinator0".into(),
+        role: Role::Coordinator,
+        municipality: "1783".into(),
+    };
+    let open = CaseFilter {
+        open_only: true,
+        ..Default::default()
+    };
     let first = store.list_cases(&actor, &open, None, 25).await.unwrap();
     let sample_bsn = first.items[0].bsn.clone();
     let sample_case = first.items[0].case_id;
     // A cursor 40 pages deep.
     let mut deep = first.next;
     for _ in 0..40 {
-        deep = store.list_cases(&actor, &open, deep, 25).await.unwrap().next;
+        deep = store
+            .list_cases(&actor, &open, deep, 25)
+            .await
+            .unwrap()
+            .next;
     }
     let checks: Vec<(&str, CaseFilter, Option<nazorg_store::Cursor>)> = vec![
-        ("worklist, first page (open cases, most urgent first)", open.clone(), None),
+        (
+            "worklist, first page (open cases, most urgent first)",
+            open.clone(),
+            None,
+        ),
         ("worklist, page 41 (keyset cursor)", open.clone(), deep),
-        ("filter: phase = planning", CaseFilter { status: Some(nazorg_domain::Status::Planning), ..Default::default() }, None),
-        ("filter: direction = SKT", CaseFilter { open_only: true, direction: Some(Direction::Skt), ..Default::default() }, None),
-        ("filter: one coordinator", CaseFilter { open_only: true, coordinator_id: Some(coordinators[3]), ..Default::default() }, None),
-        ("search: BSN", CaseFilter { search: Some(sample_bsn), ..Default::default() }, None),
-        ("search: name 'ozturk' (1 in 60 names)", CaseFilter { search: Some("ozturk".into()), ..Default::default() }, None),
+        (
+            "filter: phase = planning",
+            CaseFilter {
+                status: Some(nazorg_domain::Status::Planning),
+                ..Default::default()
+            },
+            None,
+        ),
+        (
+            "filter: direction = SKT",
+            CaseFilter {
+                open_only: true,
+                direction: Some(Direction::Skt),
+                ..Default::default()
+            },
+            None,
+        ),
+        (
+            "filter: one coordinator",
+            CaseFilter {
+                open_only: true,
+                coordinator_id: Some(coordinators[3]),
+                ..Default::default()
+            },
+            None,
+        ),
+        (
+            "search: BSN",
+            CaseFilter {
+                search: Some(sample_bsn),
+                ..Default::default()
+            },
+            None,
+        ),
+        (
+            "search: name 'ozturk' (1 in 60 names)",
+            CaseFilter {
+                search: Some("ozturk".into()),
+                ..Default::default()
+            },
+            None,
+        ),
     ];
     println!("\n{label}, {cases} cases ({iterations} requests each): median / p95 in ms");
     for (name, filter, after) in &checks {
@@ -88,25 +163,57 @@ async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
         }
     })
     .await;
-    println!("  {:<55} {median:>7.2} {p95:>7.2}", "case page data (one case, all sections)");
+    println!(
+        "  {:<55} {median:>7.2} {p95:>7.2}",
+        "case page data (one case, all sections)"
+    );
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let sizes: Vec<usize> = env("NAZORG_BENCH_SIZES", "10000,1000000").split(',').filter_map(|s| s.trim().parse().ok()).collect();
+    let sizes: Vec<usize> = env("NAZORG_BENCH_SIZES", "10000,1000000")
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
     let iterations: usize = env("NAZORG_BENCH_ITERATIONS", "200").parse().unwrap_or(200);
     let postgres = std::env::var("NAZORG_BENCH_POSTGRES_URL").ok();
     for residents in sizes {
         let dir = tempfile::tempdir().unwrap();
-        run("SQLite", &format!("sqlite://{}/bench.db", dir.path().display()), residents, iterations).await;
+        run(
+            "SQLite",
+            &format!("sqlite://{}/bench.db", dir.path().display()),
+            residents,
+            iterations,
+        )
+        .await;
         if let Some(admin) = &postgres {
             let name = format!("nazorg_bench_{residents}");
-            let mut conn = sqlx::PgConnection::connect(admin).await.expect("PostgreSQL admin connection");
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await.unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
-            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
-            run("PostgreSQL", &format!("{base}/{name}"), residents, iterations).await;
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await.unwrap();
+            let mut conn = sqlx::PgConnection::connect(admin)
+                .await
+                .expect("PostgreSQL admin connection");
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .unwrap_or(admin.clone());
+            run(
+                "PostgreSQL",
+                &format!("{base}/{name}"),
+                residents,
+                iterations,
+            )
+            .await;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
         }
     }
 }

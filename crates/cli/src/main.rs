@@ -338,8 +338,8 @@ async fn list_cases(
         Format::Json => write!(out, "[")?,
         Format::Table => writeln!(
             out,
-            "{:>7}  {:9}  {:28}  {:10}  {:18}  {}",
-            "casus", "BSN", "naam", "detentie", "fase", "doelgroep"
+            "{:>7}  {:9}  {:28}  {:10}  {:18}  doelgroep",
+            "casus", "BSN", "naam", "detentie", "fase"
         )?,
     }
     loop {

@@ -47,9 +47,15 @@ impl Bsn {
     /// or `None` when no digit can (one in eleven). For generated test and demo data.
     pub fn complete(first_eight: u32) -> Option<Bsn> {
         let digits = format!("{:08}", first_eight % 100_000_000);
-        let sum: u32 = digits.bytes().enumerate().map(|(i, b)| u32::from(b - b'0') * (9 - i as u32)).sum();
+        let sum: u32 = digits
+            .bytes()
+            .enumerate()
+            .map(|(i, b)| u32::from(b - b'0') * (9 - i as u32))
+            .sum();
         let check = sum % 11;
-        (check < 10).then(|| Bsn(format!("{digits}{check}"))).filter(|b| passes_eleven_test(&b.0))
+        (check < 10)
+            .then(|| Bsn(format!("{digits}{check}")))
+            .filter(|b| passes_eleven_test(&b.0))
     }
 }
 
@@ -128,7 +134,10 @@ mod tests {
 
     #[test]
     fn completed_numbers_pass_the_eleven_test() {
-        assert_eq!(Bsn::complete(69196730).map(|b| b.to_string()), Some("691967301".into()));
+        assert_eq!(
+            Bsn::complete(69196730).map(|b| b.to_string()),
+            Some("691967301".into())
+        );
         let made: Vec<Bsn> = (10_000_000..10_000_100).filter_map(Bsn::complete).collect();
         assert!(made.len() > 80);
         assert!(made.iter().all(|b| Bsn::parse(b.as_str()).is_ok()));

@@ -39,7 +39,8 @@ fn actor_id(actor: &Actor) -> Option<i64> {
 }
 
 fn parse_code<T>(text: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
-    parse(text).ok_or_else(|| StoreError::Invalid(format!("onbekende waarde '{text}' in de database")))
+    parse(text)
+        .ok_or_else(|| StoreError::Invalid(format!("onbekende waarde '{text}' in de database")))
 }
 
 fn parse_opt<T>(text: Option<String>, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
@@ -52,7 +53,9 @@ fn invalid(message: impl Into<String>) -> StoreError {
 
 fn unique_to_conflict(e: sqlx::Error, message: &str) -> StoreError {
     match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message.to_string()),
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(message.to_string())
+        }
         _ => StoreError::Db(e),
     }
 }
@@ -63,14 +66,19 @@ fn check_text(field: &str, value: &str, max: usize, required: bool) -> Result<St
         return Err(invalid(format!("Vul {field} in.")));
     }
     if value.chars().count() > max {
-        return Err(invalid(format!("{field} is te lang (hoogstens {max} tekens).")));
+        return Err(invalid(format!(
+            "{field} is te lang (hoogstens {max} tekens)."
+        )));
     }
     Ok(value.to_string())
 }
 
 fn check_not_future(field: &str, date: Date) -> Result<()> {
     if date > today() {
-        return Err(invalid(format!("{field} ({}) ligt in de toekomst.", format_nl(date))));
+        return Err(invalid(format!(
+            "{field} ({}) ligt in de toekomst.",
+            format_nl(date)
+        )));
     }
     Ok(())
 }
@@ -89,12 +97,22 @@ struct Permit<'a> {
 /// Asks the access policy. Fails closed.
 fn check<'a>(actor: &'a Actor, action: Action, municipality: &str) -> Result<Permit<'a>> {
     authorize(actor, action, municipality)?;
-    Ok(Permit { actor, action, municipality: municipality.to_string() })
+    Ok(Permit {
+        actor,
+        action,
+        municipality: municipality.to_string(),
+    })
 }
 
 /// Writes the processing log entry for a permitted processing, in the transaction of
 /// the processing itself.
-async fn log(tx: &mut Tx, permit: Permit<'_>, resident_id: Option<i64>, case_id: Option<i64>, detail: &str) -> Result<()> {
+async fn log(
+    tx: &mut Tx,
+    permit: Permit<'_>,
+    resident_id: Option<i64>,
+    case_id: Option<i64>,
+    detail: &str,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO processing_log (at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -114,7 +132,13 @@ async fn log(tx: &mut Tx, permit: Permit<'_>, resident_id: Option<i64>, case_id:
 }
 
 /// Check and log in one go, for processings of one known case.
-async fn gate(tx: &mut Tx, actor: &Actor, action: Action, core: &CaseCore, detail: &str) -> Result<()> {
+async fn gate(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: Action,
+    core: &CaseCore,
+    detail: &str,
+) -> Result<()> {
     let permit = check(actor, action, &core.municipality_code)?;
     log(tx, permit, Some(core.resident_id), Some(core.id), detail).await
 }
@@ -127,16 +151,22 @@ pub async fn ping(pool: &Pool<DB>) -> Result<()> {
 }
 
 pub async fn count_users(pool: &Pool<DB>) -> Result<i64> {
-    Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(pool).await?)
+    Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users")
+        .fetch_one(pool)
+        .await?)
 }
 
 fn check_username(username: &str) -> Result<()> {
     let ok = (2..=64).contains(&username.len())
-        && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-@".contains(c));
+        && username
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-@".contains(c));
     if ok {
         Ok(())
     } else {
-        Err(invalid("Een gebruikersnaam heeft 2 tot 64 tekens: kleine letters, cijfers, punt, streepje, liggend streepje of @."))
+        Err(invalid(
+            "Een gebruikersnaam heeft 2 tot 64 tekens: kleine letters, cijfers, punt, streepje, liggend streepje of @.",
+        ))
     }
 }
 
@@ -150,7 +180,11 @@ async fn insert_user(
 ) -> Result<i64> {
     check_username(username)?;
     let display_name = check_text("de naam", display_name, 100, false)?;
-    let display_name = if display_name.is_empty() { username.to_string() } else { display_name };
+    let display_name = if display_name.is_empty() {
+        username.to_string()
+    } else {
+        display_name
+    };
     let municipality = MunicipalityCode::parse(municipality).map_err(|e| invalid(e.to_string()))?;
     sqlx::query_scalar::<_, i64>(
         "INSERT INTO users (username, display_name, password_hash, role, municipality_code, active, created_at, updated_at) \
@@ -168,7 +202,14 @@ async fn insert_user(
     .map_err(|e| unique_to_conflict(e, &format!("De gebruikersnaam '{username}' bestaat al.")))
 }
 
-pub async fn add_user(pool: &Pool<DB>, username: &str, display_name: &str, hash: &str, role: Role, municipality: &str) -> Result<i64> {
+pub async fn add_user(
+    pool: &Pool<DB>,
+    username: &str,
+    display_name: &str,
+    hash: &str,
+    role: Role,
+    municipality: &str,
+) -> Result<i64> {
     let mut conn = pool.acquire().await?;
     insert_user(&mut conn, username, display_name, hash, role, municipality).await
 }
@@ -205,12 +246,15 @@ impl UserRow {
     }
 }
 
-const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.municipality_code, u.active";
+const USER_COLUMNS: &str =
+    "u.id, u.username, u.display_name, u.role, u.municipality_code, u.active";
 
 pub async fn list_users(pool: &Pool<DB>) -> Result<Vec<User>> {
-    let rows: Vec<UserRow> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.username"))
-        .fetch_all(pool)
-        .await?;
+    let rows: Vec<UserRow> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users u ORDER BY u.username"
+    ))
+    .fetch_all(pool)
+    .await?;
     rows.into_iter().map(UserRow::into_user).collect()
 }
 
@@ -223,12 +267,25 @@ pub async fn user_credentials(pool: &Pool<DB>, username: &str) -> Result<Option<
     .fetch_optional(pool)
     .await?;
     row.map(|(id, username, role, municipality, hash)| {
-        Ok((Actor { user_id: id, username, role: parse_code(&role, Role::parse)?, municipality }, hash))
+        Ok((
+            Actor {
+                user_id: id,
+                username,
+                role: parse_code(&role, Role::parse)?,
+                municipality,
+            },
+            hash,
+        ))
     })
     .transpose()
 }
 
-pub async fn create_session(pool: &Pool<DB>, id_hash: &str, user_id: i64, csrf: &str) -> Result<()> {
+pub async fn create_session(
+    pool: &Pool<DB>,
+    id_hash: &str,
+    user_id: i64,
+    csrf: &str,
+) -> Result<()> {
     let at = now();
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)",
@@ -265,22 +322,36 @@ pub async fn session(pool: &Pool<DB>, id_hash: &str) -> Result<Option<(Actor, St
         return Ok(None);
     }
     if at - row.last_seen_at > Duration::minutes(1) {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2").bind(at).bind(id_hash).execute(pool).await?;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(at)
+            .bind(id_hash)
+            .execute(pool)
+            .await?;
     }
     Ok(Some((row.user.into_actor()?, row.csrf_token)))
 }
 
 pub async fn end_session(pool: &Pool<DB>, id_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(pool).await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
-pub async fn create_api_token(pool: &Pool<DB>, username: &str, name: &str, hash: &str, days: i64) -> Result<()> {
+pub async fn create_api_token(
+    pool: &Pool<DB>,
+    username: &str,
+    name: &str,
+    hash: &str,
+    days: i64,
+) -> Result<()> {
     let user_id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
         .bind(username)
         .fetch_optional(pool)
         .await?;
-    let user_id = user_id.ok_or_else(|| invalid(format!("Gebruiker '{username}' bestaat niet.")))?;
+    let user_id =
+        user_id.ok_or_else(|| invalid(format!("Gebruiker '{username}' bestaat niet.")))?;
     let at = now();
     sqlx::query("INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(user_id)
@@ -315,19 +386,40 @@ pub async fn create_setup_token(pool: &Pool<DB>, hash: &str) -> Result<()> {
     Ok(())
 }
 
-pub async fn complete_setup(pool: &Pool<DB>, hash: &str, username: &str, display_name: &str, password_hash: &str, municipality: &str) -> Result<i64> {
+pub async fn complete_setup(
+    pool: &Pool<DB>,
+    hash: &str,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    municipality: &str,
+) -> Result<i64> {
     let mut tx = pool.begin().await?;
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
-    let used = sqlx::query("UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
-        .bind(now())
-        .bind(hash)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&mut *tx)
+        .await?;
+    let used = sqlx::query(
+        "UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+    )
+    .bind(now())
+    .bind(hash)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     if users > 0 || used != 1 {
-        return Err(invalid("Deze installatielink is niet (meer) geldig: er is al een beheerder. Log in."));
+        return Err(invalid(
+            "Deze installatielink is niet (meer) geldig: er is al een beheerder. Log in.",
+        ));
     }
-    let id = insert_user(&mut tx, username, display_name, password_hash, Role::Administrator, municipality).await?;
+    let id = insert_user(
+        &mut tx,
+        username,
+        display_name,
+        password_hash,
+        Role::Administrator,
+        municipality,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -409,10 +501,17 @@ impl SummaryRow {
     }
 }
 
-pub async fn list_cases(pool: &Pool<DB>, actor: &Actor, filter: &CaseFilter, after: Option<Cursor>, limit: u32) -> Result<Page<CaseSummary>> {
+pub async fn list_cases(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    filter: &CaseFilter,
+    after: Option<Cursor>,
+    limit: u32,
+) -> Result<Page<CaseSummary>> {
     let permit = check(actor, Action::ListCases, &actor.municipality)?;
     let mut q = QueryBuilder::<DB>::new(SUMMARY_SELECT);
-    q.push(" WHERE c.municipality_code = ").push_bind(actor.municipality.clone());
+    q.push(" WHERE c.municipality_code = ")
+        .push_bind(actor.municipality.clone());
     if let Some(status) = filter.status {
         q.push(" AND c.status = ").push_bind(status.code());
     } else if filter.open_only {
@@ -424,18 +523,29 @@ pub async fn list_cases(pool: &Pool<DB>, actor: &Actor, filter: &CaseFilter, aft
     if let Some(coordinator) = filter.coordinator_id {
         q.push(" AND c.coordinator_id = ").push_bind(coordinator);
     }
-    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let digits: String = search.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let digits: String = search
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '.' | '-'))
+            .collect();
         if digits.chars().all(|c| c.is_ascii_digit()) {
             // A number is a BSN: an exact match, never a prefix (a partial BSN finds nobody).
             let bsn = Bsn::parse(&digits).map(|b| b.to_string()).unwrap_or(digits);
-            q.push(" AND r.municipality_code = ").push_bind(actor.municipality.clone());
+            q.push(" AND r.municipality_code = ")
+                .push_bind(actor.municipality.clone());
             q.push(" AND r.bsn = ").push_bind(bsn);
         } else {
             let key = search_key(search);
-            q.push(" AND r.municipality_code = ").push_bind(actor.municipality.clone());
+            q.push(" AND r.municipality_code = ")
+                .push_bind(actor.municipality.clone());
             q.push(" AND r.search_name >= ").push_bind(key.clone());
-            q.push(" AND r.search_name < ").push_bind(prefix_upper_bound(&key));
+            q.push(" AND r.search_name < ")
+                .push_bind(prefix_upper_bound(&key));
         }
     }
     if let Some(cursor) = after {
@@ -445,16 +555,34 @@ pub async fn list_cases(pool: &Pool<DB>, actor: &Actor, filter: &CaseFilter, aft
         q.push(" AND (c.action_due > ").push_bind(cursor.due);
         q.push(" OR c.id > ").push_bind(cursor.id).push(")");
     }
-    q.push(" ORDER BY c.action_due, c.id LIMIT ").push_bind(i64::from(limit) + 1);
+    q.push(" ORDER BY c.action_due, c.id LIMIT ")
+        .push_bind(i64::from(limit) + 1);
     let mut tx = pool.begin().await?;
     let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *tx).await?;
     let more = rows.len() > limit as usize;
-    let items: Vec<CaseSummary> =
-        rows.into_iter().take(limit as usize).map(SummaryRow::into_summary).collect::<Result<_>>()?;
+    let items: Vec<CaseSummary> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(SummaryRow::into_summary)
+        .collect::<Result<_>>()?;
     let ids: Vec<String> = items.iter().map(|c| c.case_id.to_string()).collect();
-    log(&mut tx, permit, None, None, &format!("lijst van casussen: {}", ids.join(","))).await?;
+    log(
+        &mut tx,
+        permit,
+        None,
+        None,
+        &format!("lijst van casussen: {}", ids.join(",")),
+    )
+    .await?;
     tx.commit().await?;
-    let next = if more { items.last().map(|c| Cursor { due: c.action_due, id: c.case_id }) } else { None };
+    let next = if more {
+        items.last().map(|c| Cursor {
+            due: c.action_due,
+            id: c.case_id,
+        })
+    } else {
+        None
+    };
     Ok(Page { items, next })
 }
 
@@ -484,6 +612,17 @@ struct DetailRow {
     closed_on: Option<Date>,
     notified_on: Date,
 }
+
+/// id, domain, description, owner, due date, done, done on.
+type AgreementRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<Date>,
+    bool,
+    Option<Date>,
+);
 
 pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<CaseDetail> {
     let mut tx = pool.begin().await?;
@@ -518,7 +657,7 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
         })
         .collect::<Result<Vec<_>>>()?;
     triage.sort_by_key(|t| t.domain);
-    let agreement_rows: Vec<(i64, String, String, String, Option<Date>, bool, Option<Date>)> = sqlx::query_as(
+    let agreement_rows: Vec<AgreementRow> = sqlx::query_as(
         "SELECT id, domain, description, owner, due_date, done, done_on FROM agreements WHERE case_id = $1 ORDER BY id",
     )
     .bind(case_id)
@@ -526,9 +665,19 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
     .await?;
     let agreements = agreement_rows
         .into_iter()
-        .map(|(id, domain, description, owner, due_date, done, done_on)| {
-            Ok(Agreement { id, domain: parse_code(&domain, LifeDomain::parse)?, description, owner, due_date, done, done_on })
-        })
+        .map(
+            |(id, domain, description, owner, due_date, done, done_on)| {
+                Ok(Agreement {
+                    id,
+                    domain: parse_code(&domain, LifeDomain::parse)?,
+                    description,
+                    owner,
+                    due_date,
+                    done,
+                    done_on,
+                })
+            },
+        )
         .collect::<Result<Vec<_>>>()?;
     let contact_rows: Vec<(i64, Date, String, String, String)> = sqlx::query_as(
         "SELECT id, contact_date, kind, note, created_by FROM contacts WHERE case_id = $1 ORDER BY contact_date DESC, id DESC",
@@ -539,7 +688,13 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
     let contacts = contact_rows
         .into_iter()
         .map(|(id, date, kind, note, created_by)| {
-            Ok(Contact { id, date, kind: parse_code(&kind, ContactKind::parse)?, note, created_by })
+            Ok(Contact {
+                id,
+                date,
+                kind: parse_code(&kind, ContactKind::parse)?,
+                note,
+                created_by,
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     let household_rows: Vec<(i64, String, bool, String, String)> = sqlx::query_as(
@@ -568,7 +723,10 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
     let mut closure_results = result_rows
         .into_iter()
         .map(|(domain, result)| {
-            Ok((parse_code(&domain, LifeDomain::parse)?, parse_code(&result, nazorg_domain::case::DomainResult::parse)?))
+            Ok((
+                parse_code(&domain, LifeDomain::parse)?,
+                parse_code(&result, nazorg_domain::case::DomainResult::parse)?,
+            ))
         })
         .collect::<Result<Vec<_>>>()?;
     closure_results.sort();
@@ -578,15 +736,29 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
     .bind(case_id)
     .fetch_all(&mut *tx)
     .await?;
-    let events = event_rows.into_iter().map(|(at, actor, kind, summary)| CaseEvent { at, actor, kind, summary }).collect();
-    let notification_rows: Vec<(String, OffsetDateTime)> =
-        sqlx::query_as("SELECT source, received_at FROM notifications WHERE case_id = $1 ORDER BY id")
-            .bind(case_id)
-            .fetch_all(&mut *tx)
-            .await?;
+    let events = event_rows
+        .into_iter()
+        .map(|(at, actor, kind, summary)| CaseEvent {
+            at,
+            actor,
+            kind,
+            summary,
+        })
+        .collect();
+    let notification_rows: Vec<(String, OffsetDateTime)> = sqlx::query_as(
+        "SELECT source, received_at FROM notifications WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *tx)
+    .await?;
     let notifications = notification_rows
         .into_iter()
-        .map(|(source, received_at)| Ok(NotificationRecord { source: parse_code(&source, Source::parse)?, received_at }))
+        .map(|(source, received_at)| {
+            Ok(NotificationRecord {
+                source: parse_code(&source, Source::parse)?,
+                received_at,
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
     tx.commit().await?;
     Ok(CaseDetail {
@@ -663,14 +835,18 @@ async fn reassess(tx: &mut Tx, case_id: i64) -> Result<(Eligibility, Eligibility
     let home = MunicipalityCode::parse(&f.municipality_code).map_err(|e| invalid(e.to_string()))?;
     let facts = EligibilityFacts {
         birth_date: f.birth_date,
-        residence: f.last_residence_code.as_deref().and_then(|c| MunicipalityCode::parse(c).ok()),
+        residence: f
+            .last_residence_code
+            .as_deref()
+            .and_then(|c| MunicipalityCode::parse(c).ok()),
         brp_status: parse_opt(f.brp_status, BrpStatus::parse)?,
         sentence: parse_opt(f.sentence, Sentence::parse)?,
         detention_start: f.detention_start,
         expected_release: f.expected_release,
     };
     let assessment = eligibility::assess(&facts, &home);
-    let in_force = parse_opt(f.override_eligibility, Eligibility::parse)?.unwrap_or(assessment.outcome);
+    let in_force =
+        parse_opt(f.override_eligibility, Eligibility::parse)?.unwrap_or(assessment.outcome);
     let before = parse_code(&f.eligibility_in_force, Eligibility::parse)?;
     sqlx::query("UPDATE cases SET eligibility = $1, eligibility_reasons = $2, eligibility_in_force = $3 WHERE id = $4")
         .bind(assessment.outcome.code())
@@ -690,8 +866,14 @@ async fn refresh_action(tx: &mut Tx, case_id: i64) -> Result<()> {
             .fetch_one(&mut **tx)
             .await?;
     let status = parse_code(&status, Status::parse)?;
-    let (label, due) = lifecycle::next_action(ActionFacts { status, notified_on, last_step_on, expected_release, aftercare_end })
-        .unwrap_or(("Geen", FAR_FUTURE));
+    let (label, due) = lifecycle::next_action(ActionFacts {
+        status,
+        notified_on,
+        last_step_on,
+        expected_release,
+        aftercare_end,
+    })
+    .unwrap_or(("Geen", FAR_FUTURE));
     sqlx::query("UPDATE cases SET next_action = $1, action_due = $2 WHERE id = $3")
         .bind(label)
         .bind(due)
@@ -702,16 +884,34 @@ async fn refresh_action(tx: &mut Tx, case_id: i64) -> Result<()> {
 }
 
 /// Opens a step: loads the case, checks access (and logs), and asks the state machine.
-async fn begin_step(tx: &mut Tx, actor: &Actor, case_id: i64, step: Step) -> Result<(CaseCore, Status, Status)> {
+async fn begin_step(
+    tx: &mut Tx,
+    actor: &Actor,
+    case_id: i64,
+    step: Step,
+) -> Result<(CaseCore, Status, Status)> {
     let core = core(tx, case_id).await?;
     gate(tx, actor, Action::WriteCase, &core, step.label()).await?;
     let status = parse_code(&core.status, Status::parse)?;
-    let next = lifecycle::apply(CaseState { status, released: core.actual_release.is_some() }, step)?;
+    let next = lifecycle::apply(
+        CaseState {
+            status,
+            released: core.actual_release.is_some(),
+        },
+        step,
+    )?;
     Ok((core, status, next))
 }
 
 /// Closes a step: stores the new status, the history entry and the next action.
-async fn finish_step(tx: &mut Tx, actor: &Actor, case_id: i64, (before, after): (Status, Status), kind: &str, summary: &str) -> Result<()> {
+async fn finish_step(
+    tx: &mut Tx,
+    actor: &Actor,
+    case_id: i64,
+    (before, after): (Status, Status),
+    kind: &str,
+    summary: &str,
+) -> Result<()> {
     sqlx::query("UPDATE cases SET status = $1, is_open = $2, last_step_on = $3, updated_at = $4 WHERE id = $5")
         .bind(after.code())
         .bind(after.is_open())
@@ -723,21 +923,31 @@ async fn finish_step(tx: &mut Tx, actor: &Actor, case_id: i64, (before, after): 
     let summary = if before == after {
         summary.to_string()
     } else {
-        format!("{summary} Fase: ‘{}’ → ‘{}’.", before.label(), after.label())
+        format!(
+            "{summary} Fase: ‘{}’ → ‘{}’.",
+            before.label(),
+            after.label()
+        )
     };
     event(tx, case_id, actor, kind, &summary).await?;
     refresh_action(tx, case_id).await
 }
 
-pub async fn import_notification(pool: &Pool<DB>, actor: &Actor, home: &MunicipalityCode, n: &Notification) -> Result<ImportOutcome> {
+pub async fn import_notification(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    home: &MunicipalityCode,
+    n: &Notification,
+) -> Result<ImportOutcome> {
     let permit = check(actor, Action::CreateNotification, home.as_str())?;
     let mut tx = pool.begin().await?;
     let at = now();
-    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM residents WHERE municipality_code = $1 AND bsn = $2")
-        .bind(home.as_str())
-        .bind(n.bsn.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM residents WHERE municipality_code = $1 AND bsn = $2")
+            .bind(home.as_str())
+            .bind(n.bsn.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
     let resident_id = match existing {
         Some(id) => {
             sqlx::query("UPDATE residents SET birth_date = COALESCE(birth_date, $1) WHERE id = $2")
@@ -762,26 +972,41 @@ pub async fn import_notification(pool: &Pool<DB>, actor: &Actor, home: &Municipa
         .await
         .map_err(|e| unique_to_conflict(e, "Deze inwoner werd tegelijk door een ander geregistreerd; probeer het opnieuw."))?,
     };
-    let case: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE resident_id = $1 AND detention_start = $2")
-        .bind(resident_id)
-        .bind(n.detention_start)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let case: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM cases WHERE resident_id = $1 AND detention_start = $2")
+            .bind(resident_id)
+            .bind(n.detention_start)
+            .fetch_optional(&mut *tx)
+            .await?;
     if let Some(case_id) = case {
-        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE case_id = $1 AND source = $2")
+        let known: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE case_id = $1 AND source = $2",
+        )
+        .bind(case_id)
+        .bind(n.source.code())
+        .fetch_one(&mut *tx)
+        .await?;
+        log(
+            &mut tx,
+            permit,
+            Some(resident_id),
+            Some(case_id),
+            "melding van een bekende detentie",
+        )
+        .await?;
+        if known == 0 {
+            sqlx::query(
+                "INSERT INTO notifications (case_id, source, received_at) VALUES ($1, $2, $3)",
+            )
             .bind(case_id)
             .bind(n.source.code())
-            .fetch_one(&mut *tx)
+            .bind(at)
+            .execute(&mut *tx)
             .await?;
-        log(&mut tx, permit, Some(resident_id), Some(case_id), "melding van een bekende detentie").await?;
-        if known == 0 {
-            sqlx::query("INSERT INTO notifications (case_id, source, received_at) VALUES ($1, $2, $3)")
-                .bind(case_id)
-                .bind(n.source.code())
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-            let summary = format!("Nog een melding van dezelfde detentie ontvangen, bron: {}.", n.source.label());
+            let summary = format!(
+                "Nog een melding van dezelfde detentie ontvangen, bron: {}.",
+                n.source.label()
+            );
             event(&mut tx, case_id, actor, "notification", &summary).await?;
         }
         tx.commit().await?;
@@ -820,7 +1045,14 @@ pub async fn import_notification(pool: &Pool<DB>, actor: &Actor, home: &Municipa
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| unique_to_conflict(e, "Deze detentie werd tegelijk door een ander geregistreerd; probeer het opnieuw."))?;
-    log(&mut tx, permit, Some(resident_id), Some(case_id), "melding geregistreerd").await?;
+    log(
+        &mut tx,
+        permit,
+        Some(resident_id),
+        Some(case_id),
+        "melding geregistreerd",
+    )
+    .await?;
     sqlx::query("INSERT INTO notifications (case_id, source, received_at) VALUES ($1, $2, $3)")
         .bind(case_id)
         .bind(n.source.code())
@@ -838,13 +1070,21 @@ pub async fn import_notification(pool: &Pool<DB>, actor: &Actor, home: &Municipa
     Ok(ImportOutcome::Created { case_id })
 }
 
-pub async fn record_offer(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &OfferInput) -> Result<()> {
+pub async fn record_offer(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    input: &OfferInput,
+) -> Result<()> {
     check_not_future("De datum van het contact", input.date)?;
     let note = check_text("de notitie", &input.note, 2000, false)?;
     let mut tx = pool.begin().await?;
-    let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::RecordOffer(input.outcome)).await?;
+    let (core, before, after) =
+        begin_step(&mut tx, actor, case_id, Step::RecordOffer(input.outcome)).await?;
     if input.date < core.detention_start {
-        return Err(invalid("Het contact kan niet vóór de begindatum van de detentie liggen."));
+        return Err(invalid(
+            "Het contact kan niet vóór de begindatum van de detentie liggen.",
+        ));
     }
     sqlx::query("UPDATE cases SET offer_outcome = $1, offer_date = $2, offer_contact_kind = $3 WHERE id = $4")
         .bind(input.outcome.code())
@@ -865,7 +1105,14 @@ pub async fn record_offer(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &
     Ok(())
 }
 
-async fn insert_contact(tx: &mut Tx, actor: &Actor, case_id: i64, date: Date, kind: ContactKind, note: &str) -> Result<i64> {
+async fn insert_contact(
+    tx: &mut Tx,
+    actor: &Actor,
+    case_id: i64,
+    date: Date,
+    kind: ContactKind,
+    note: &str,
+) -> Result<i64> {
     Ok(sqlx::query_scalar::<_, i64>(
         "INSERT INTO contacts (case_id, contact_date, kind, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -879,16 +1126,27 @@ async fn insert_contact(tx: &mut Tx, actor: &Actor, case_id: i64, date: Date, ki
     .await?)
 }
 
-pub async fn record_triage(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &TriageInput) -> Result<()> {
+pub async fn record_triage(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    input: &TriageInput,
+) -> Result<()> {
     for domain in LifeDomain::ALL {
         if input.domains.iter().filter(|t| t.domain == *domain).count() != 1 {
-            return Err(invalid(format!("Vul de triage in voor elk leefgebied, ook voor ‘{}’.", domain.label())));
+            return Err(invalid(format!(
+                "Vul de triage in voor elk leefgebied, ook voor ‘{}’.",
+                domain.label()
+            )));
         }
     }
     let note = check_text("de notitie", &input.note, 2000, false)?;
     let mut tx = pool.begin().await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::Triage).await?;
-    sqlx::query("DELETE FROM triage_domains WHERE case_id = $1").bind(case_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM triage_domains WHERE case_id = $1")
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
     for t in &input.domains {
         sqlx::query("INSERT INTO triage_domains (case_id, domain, need, self_reliance) VALUES ($1, $2, $3, $4)")
             .bind(case_id)
@@ -898,18 +1156,35 @@ pub async fn record_triage(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: 
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("UPDATE cases SET triage_note = $1 WHERE id = $2").bind(&note).bind(case_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE cases SET triage_note = $1 WHERE id = $2")
+        .bind(&note)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
     let needs: Vec<String> = input
         .domains
         .iter()
         .map(|t| format!("{}: {}", t.domain.label(), t.need.label().to_lowercase()))
         .collect();
-    finish_step(&mut tx, actor, case_id, (before, after), "triage", &format!("Triage: {}.", needs.join("; "))).await?;
+    finish_step(
+        &mut tx,
+        actor,
+        case_id,
+        (before, after),
+        "triage",
+        &format!("Triage: {}.", needs.join("; ")),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn decide_direction(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &DirectionInput) -> Result<()> {
+pub async fn decide_direction(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    input: &DirectionInput,
+) -> Result<()> {
     let reason = check_text("de reden", &input.reason, 1000, true)?;
     let mut tx = pool.begin().await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::DecideDirection).await?;
@@ -931,12 +1206,25 @@ pub async fn decide_direction(pool: &Pool<DB>, actor: &Actor, case_id: i64, inpu
     .execute(&mut *tx)
     .await?;
     let summary = format!("Casusregie: {}. Reden: {reason}", input.direction.label());
-    finish_step(&mut tx, actor, case_id, (before, after), "direction", &summary).await?;
+    finish_step(
+        &mut tx,
+        actor,
+        case_id,
+        (before, after),
+        "direction",
+        &summary,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn add_agreement(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &AgreementInput) -> Result<i64> {
+pub async fn add_agreement(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    input: &AgreementInput,
+) -> Result<i64> {
     let description = check_text("wat er is afgesproken", &input.description, 500, true)?;
     let owner = check_text("wie het doet", &input.owner, 100, true)?;
     let mut tx = pool.begin().await?;
@@ -955,14 +1243,34 @@ pub async fn add_agreement(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: 
     .bind(at)
     .fetch_one(&mut *tx)
     .await?;
-    let due = input.due_date.map(|d| format!(", uiterlijk {}", format_nl(d))).unwrap_or_default();
-    let summary = format!("Afspraak ({}): {description} — {owner}{due}.", input.domain.label());
-    finish_step(&mut tx, actor, case_id, (before, after), "agreement", &summary).await?;
+    let due = input
+        .due_date
+        .map(|d| format!(", uiterlijk {}", format_nl(d)))
+        .unwrap_or_default();
+    let summary = format!(
+        "Afspraak ({}): {description} — {owner}{due}.",
+        input.domain.label()
+    );
+    finish_step(
+        &mut tx,
+        actor,
+        case_id,
+        (before, after),
+        "agreement",
+        &summary,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
-pub async fn set_agreement_done(pool: &Pool<DB>, actor: &Actor, case_id: i64, agreement_id: i64, done: bool) -> Result<()> {
+pub async fn set_agreement_done(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    agreement_id: i64,
+    done: bool,
+) -> Result<()> {
     let mut tx = pool.begin().await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::EditPlan).await?;
     let description: Option<String> = sqlx::query_scalar(
@@ -976,13 +1284,30 @@ pub async fn set_agreement_done(pool: &Pool<DB>, actor: &Actor, case_id: i64, ag
     .fetch_optional(&mut *tx)
     .await?;
     let description = description.ok_or(StoreError::NotFound)?;
-    let summary = if done { format!("Afspraak gedaan: {description}.") } else { format!("Afspraak weer open: {description}.") };
-    finish_step(&mut tx, actor, case_id, (before, after), "agreement", &summary).await?;
+    let summary = if done {
+        format!("Afspraak gedaan: {description}.")
+    } else {
+        format!("Afspraak weer open: {description}.")
+    };
+    finish_step(
+        &mut tx,
+        actor,
+        case_id,
+        (before, after),
+        "agreement",
+        &summary,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn set_readiness(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &ReadinessInput) -> Result<()> {
+pub async fn set_readiness(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    input: &ReadinessInput,
+) -> Result<()> {
     let mut tx = pool.begin().await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::Readiness).await?;
     sqlx::query("UPDATE cases SET ready_housing = $1, ready_brp = $2, ready_id = $3, ready_income = $4 WHERE id = $5")
@@ -993,24 +1318,44 @@ pub async fn set_readiness(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: 
         .bind(case_id)
         .execute(&mut *tx)
         .await?;
-    let items = [("huisvesting", input.housing), ("BRP", input.brp), ("ID-bewijs", input.id_document), ("inkomen", input.income)];
+    let items = [
+        ("huisvesting", input.housing),
+        ("BRP", input.brp),
+        ("ID-bewijs", input.id_document),
+        ("inkomen", input.income),
+    ];
     let done: Vec<&str> = items.iter().filter(|(_, v)| *v).map(|(k, _)| *k).collect();
     let summary = if done.is_empty() {
         "Checklist vrijlating: nog niets geregeld.".to_string()
     } else {
         format!("Checklist vrijlating: geregeld: {}.", done.join(", "))
     };
-    finish_step(&mut tx, actor, case_id, (before, after), "readiness", &summary).await?;
+    finish_step(
+        &mut tx,
+        actor,
+        case_id,
+        (before, after),
+        "readiness",
+        &summary,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn record_release(pool: &Pool<DB>, actor: &Actor, case_id: i64, date: Date) -> Result<()> {
+pub async fn record_release(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    date: Date,
+) -> Result<()> {
     check_not_future("De datum van vrijlating", date)?;
     let mut tx = pool.begin().await?;
     let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::RecordRelease).await?;
     if date < core.detention_start {
-        return Err(invalid("De vrijlating kan niet vóór de begindatum van de detentie liggen."));
+        return Err(invalid(
+            "De vrijlating kan niet vóór de begindatum van de detentie liggen.",
+        ));
     }
     let end = lifecycle::aftercare_end(date);
     sqlx::query("UPDATE cases SET actual_release = $1, aftercare_end = $2 WHERE id = $3")
@@ -1019,25 +1364,59 @@ pub async fn record_release(pool: &Pool<DB>, actor: &Actor, case_id: i64, date: 
         .bind(case_id)
         .execute(&mut *tx)
         .await?;
-    let summary = format!("Vrijgelaten op {}; de nazorgperiode loopt tot {}.", format_nl(date), format_nl(end));
-    finish_step(&mut tx, actor, case_id, (before, after), "release", &summary).await?;
+    let summary = format!(
+        "Vrijgelaten op {}; de nazorgperiode loopt tot {}.",
+        format_nl(date),
+        format_nl(end)
+    );
+    finish_step(
+        &mut tx,
+        actor,
+        case_id,
+        (before, after),
+        "release",
+        &summary,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn log_contact(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &ContactInput) -> Result<i64> {
+pub async fn log_contact(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    input: &ContactInput,
+) -> Result<i64> {
     check_not_future("De datum van het contact", input.date)?;
     let note = check_text("de notitie", &input.note, 2000, true)?;
     let mut tx = pool.begin().await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::LogContact).await?;
     let id = insert_contact(&mut tx, actor, case_id, input.date, input.kind, &note).await?;
-    let summary = format!("Contact vastgelegd: {} op {}.", input.kind.label(), format_nl(input.date));
-    finish_step(&mut tx, actor, case_id, (before, after), "contact", &summary).await?;
+    let summary = format!(
+        "Contact vastgelegd: {} op {}.",
+        input.kind.label(),
+        format_nl(input.date)
+    );
+    finish_step(
+        &mut tx,
+        actor,
+        case_id,
+        (before, after),
+        "contact",
+        &summary,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
-pub async fn add_household_member(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &HouseholdInput) -> Result<i64> {
+pub async fn add_household_member(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    input: &HouseholdInput,
+) -> Result<i64> {
     let note = check_text("de notitie", &input.note, 1000, false)?;
     let mut tx = pool.begin().await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::Household).await?;
@@ -1057,18 +1436,45 @@ pub async fn add_household_member(pool: &Pool<DB>, actor: &Actor, case_id: i64, 
     let summary = format!(
         "Gezinslid vastgelegd: {} ({}), ondersteuningsbehoefte {}.",
         input.relation.label().to_lowercase(),
-        if input.is_minor { "minderjarig" } else { "meerderjarig" },
+        if input.is_minor {
+            "minderjarig"
+        } else {
+            "meerderjarig"
+        },
         input.support_need.label().to_lowercase()
     );
-    finish_step(&mut tx, actor, case_id, (before, after), "household", &summary).await?;
+    finish_step(
+        &mut tx,
+        actor,
+        case_id,
+        (before, after),
+        "household",
+        &summary,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
-pub async fn update_facts(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &FactsInput) -> Result<()> {
+pub async fn update_facts(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    input: &FactsInput,
+) -> Result<()> {
     let institution = check_text("de inrichting", &input.institution, 200, false)?;
-    let residence = match input.last_residence_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => Some(MunicipalityCode::parse(code).map_err(|e| invalid(e.to_string()))?.as_str().to_string()),
+    let residence = match input
+        .last_residence_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(code) => Some(
+            MunicipalityCode::parse(code)
+                .map_err(|e| invalid(e.to_string()))?
+                .as_str()
+                .to_string(),
+        ),
         None => None,
     };
     let mut tx = pool.begin().await?;
@@ -1076,12 +1482,16 @@ pub async fn update_facts(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &
     if let Some(release) = input.expected_release
         && release < core.detention_start
     {
-        return Err(invalid("De verwachte vrijlating kan niet vóór de begindatum van de detentie liggen."));
+        return Err(invalid(
+            "De verwachte vrijlating kan niet vóór de begindatum van de detentie liggen.",
+        ));
     }
     if let Some(birth) = input.birth_date
         && birth > core.detention_start
     {
-        return Err(invalid("De geboortedatum kan niet na de begindatum van de detentie liggen."));
+        return Err(invalid(
+            "De geboortedatum kan niet na de begindatum van de detentie liggen.",
+        ));
     }
     sqlx::query(
         "UPDATE cases SET institution = $1, expected_release = $2, sentence = $3, brp_status = $4, last_residence_code = $5 WHERE id = $6",
@@ -1103,19 +1513,33 @@ pub async fn update_facts(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &
     let (was, is) = reassess(&mut tx, case_id).await?;
     let mut summary = "Gegevens van de detentie gewijzigd.".to_string();
     if was != is {
-        summary.push_str(&format!(" Doelgroepbepaling: ‘{}’ → ‘{}’.", was.label(), is.label()));
+        summary.push_str(&format!(
+            " Doelgroepbepaling: ‘{}’ → ‘{}’.",
+            was.label(),
+            is.label()
+        ));
     }
     finish_step(&mut tx, actor, case_id, (before, after), "facts", &summary).await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn override_eligibility(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &OverrideInput) -> Result<()> {
+pub async fn override_eligibility(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    input: &OverrideInput,
+) -> Result<()> {
     let reason = check_text("de reden", &input.reason, 1000, input.outcome.is_some())?;
     let mut tx = pool.begin().await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::OverrideEligibility).await?;
     let (override_code, override_reason, override_by, override_at) = match input.outcome {
-        Some(outcome) => (Some(outcome.code()), Some(reason.clone()), Some(actor.username.clone()), Some(now())),
+        Some(outcome) => (
+            Some(outcome.code()),
+            Some(reason.clone()),
+            Some(actor.username.clone()),
+            Some(now()),
+        ),
         None => (None, None, None, None),
     };
     sqlx::query(
@@ -1130,15 +1554,34 @@ pub async fn override_eligibility(pool: &Pool<DB>, actor: &Actor, case_id: i64, 
     .await?;
     let (_, is) = reassess(&mut tx, case_id).await?;
     let summary = match input.outcome {
-        Some(_) => format!("Doelgroepbepaling overruled: ‘{}’. Reden: {reason}", is.label()),
-        None => format!("Overrule ingetrokken; de regels gelden weer: ‘{}’.", is.label()),
+        Some(_) => format!(
+            "Doelgroepbepaling overruled: ‘{}’. Reden: {reason}",
+            is.label()
+        ),
+        None => format!(
+            "Overrule ingetrokken; de regels gelden weer: ‘{}’.",
+            is.label()
+        ),
     };
-    finish_step(&mut tx, actor, case_id, (before, after), "eligibility", &summary).await?;
+    finish_step(
+        &mut tx,
+        actor,
+        case_id,
+        (before, after),
+        "eligibility",
+        &summary,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn assign_coordinator(pool: &Pool<DB>, actor: &Actor, case_id: i64, user_id: Option<i64>) -> Result<()> {
+pub async fn assign_coordinator(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    user_id: Option<i64>,
+) -> Result<()> {
     let mut tx = pool.begin().await?;
     let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::UpdateFacts).await?;
     let name = match user_id {
@@ -1151,28 +1594,53 @@ pub async fn assign_coordinator(pool: &Pool<DB>, actor: &Actor, case_id: i64, us
                     .await?;
             match row {
                 Some((name, role, municipality))
-                    if role == Role::Coordinator.code() && municipality == core.municipality_code =>
+                    if role == Role::Coordinator.code()
+                        && municipality == core.municipality_code =>
                 {
                     name
                 }
-                _ => return Err(invalid("Kies een actieve nazorgcoördinator van deze gemeente.")),
+                _ => {
+                    return Err(invalid(
+                        "Kies een actieve nazorgcoördinator van deze gemeente.",
+                    ));
+                }
             }
         }
         None => "niemand".to_string(),
     };
-    sqlx::query("UPDATE cases SET coordinator_id = $1 WHERE id = $2").bind(user_id).bind(case_id).execute(&mut *tx).await?;
-    finish_step(&mut tx, actor, case_id, (before, after), "coordinator", &format!("Nazorgcoördinator: {name}.")).await?;
+    sqlx::query("UPDATE cases SET coordinator_id = $1 WHERE id = $2")
+        .bind(user_id)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
+    finish_step(
+        &mut tx,
+        actor,
+        case_id,
+        (before, after),
+        "coordinator",
+        &format!("Nazorgcoördinator: {name}."),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn close_case(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &CloseInput) -> Result<()> {
+pub async fn close_case(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    input: &CloseInput,
+) -> Result<()> {
     let note = check_text("de toelichting", &input.note, 2000, false)?;
     let mut tx = pool.begin().await?;
-    let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::Close(input.reason)).await?;
+    let (core, before, after) =
+        begin_step(&mut tx, actor, case_id, Step::Close(input.reason)).await?;
     check_not_future("De datum van afsluiten", input.date)?;
     if input.date < core.detention_start {
-        return Err(invalid("De datum van afsluiten kan niet vóór de begindatum van de detentie liggen."));
+        return Err(invalid(
+            "De datum van afsluiten kan niet vóór de begindatum van de detentie liggen.",
+        ));
     }
     if input.reason == ClosingReason::Completed {
         if input.overall.is_none() {
@@ -1180,11 +1648,17 @@ pub async fn close_case(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &Cl
         }
         for domain in LifeDomain::ALL {
             if !input.results.iter().any(|(d, _)| d == domain) {
-                return Err(invalid(format!("Kies het resultaat voor het leefgebied ‘{}’.", domain.label())));
+                return Err(invalid(format!(
+                    "Kies het resultaat voor het leefgebied ‘{}’.",
+                    domain.label()
+                )));
             }
         }
     }
-    sqlx::query("DELETE FROM closure_results WHERE case_id = $1").bind(case_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM closure_results WHERE case_id = $1")
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
     for (domain, result) in &input.results {
         sqlx::query("INSERT INTO closure_results (case_id, domain, result) VALUES ($1, $2, $3)")
             .bind(case_id)
@@ -1201,8 +1675,15 @@ pub async fn close_case(pool: &Pool<DB>, actor: &Actor, case_id: i64, input: &Cl
         .bind(case_id)
         .execute(&mut *tx)
         .await?;
-    let overall = input.overall.map(|o| format!(" Resultaat: {}.", o.label().to_lowercase())).unwrap_or_default();
-    let summary = format!("Afgesloten op {}: {}.{overall}", format_nl(input.date), input.reason.label().to_lowercase());
+    let overall = input
+        .overall
+        .map(|o| format!(" Resultaat: {}.", o.label().to_lowercase()))
+        .unwrap_or_default();
+    let summary = format!(
+        "Afgesloten op {}: {}.{overall}",
+        format_nl(input.date),
+        input.reason.label().to_lowercase()
+    );
     finish_step(&mut tx, actor, case_id, (before, after), "close", &summary).await?;
     tx.commit().await?;
     Ok(())
@@ -1226,26 +1707,96 @@ impl Xorshift {
 }
 
 const BULK_FAMILY: &[&str] = &[
-    "de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen", "Visser", "Smit", "Meijer", "de Boer",
-    "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra",
-    "Smits", "de Graaf", "van der Meer", "van der Linden", "Kok", "Jacobs", "de Haan", "Vermeulen", "van den Heuvel",
-    "van der Veen", "van den Broek", "de Bruijn", "Schouten", "van Beek", "Willems", "van Vliet", "Hoekstra", "Maas",
-    "Verhoeven", "Koster", "van Dam", "Prins", "Blom", "Huisman", "Peeters", "de Leeuw", "Kuipers", "Veenstra",
-    "Öztürk", "Yılmaz", "El Amrani", "Bouzid", "Şahin", "Kaya", "Nguyen", "Martens", "Çelik", "Rodrigues",
+    "de Jong",
+    "Jansen",
+    "de Vries",
+    "van den Berg",
+    "van Dijk",
+    "Bakker",
+    "Janssen",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Smits",
+    "de Graaf",
+    "van der Meer",
+    "van der Linden",
+    "Kok",
+    "Jacobs",
+    "de Haan",
+    "Vermeulen",
+    "van den Heuvel",
+    "van der Veen",
+    "van den Broek",
+    "de Bruijn",
+    "Schouten",
+    "van Beek",
+    "Willems",
+    "van Vliet",
+    "Hoekstra",
+    "Maas",
+    "Verhoeven",
+    "Koster",
+    "van Dam",
+    "Prins",
+    "Blom",
+    "Huisman",
+    "Peeters",
+    "de Leeuw",
+    "Kuipers",
+    "Veenstra",
+    "Öztürk",
+    "Yılmaz",
+    "El Amrani",
+    "Bouzid",
+    "Şahin",
+    "Kaya",
+    "Nguyen",
+    "Martens",
+    "Çelik",
+    "Rodrigues",
 ];
-const BULK_GIVEN: &[&str] = &["Daan", "Sem", "Lucas", "Levi", "Finn", "Milan", "Anouk", "Sanne", "Mohamed", "Kevin", "Fatima", "Emre"];
+const BULK_GIVEN: &[&str] = &[
+    "Daan", "Sem", "Lucas", "Levi", "Finn", "Milan", "Anouk", "Sanne", "Mohamed", "Kevin",
+    "Fatima", "Emre",
+];
 
 /// Inserts `count` generated residents with one case each (one in ten with a second,
 /// earlier detention), spread over every phase, for `municipality`. Bypasses the use
 /// cases for speed, so it is for measuring only; `progress` is told the number done.
-pub async fn seed_bulk(pool: &Pool<DB>, municipality: &str, count: usize, seed: u64, coordinators: &[i64], progress: &(dyn Fn(usize) + Sync)) -> Result<usize> {
+pub async fn seed_bulk(
+    pool: &Pool<DB>,
+    municipality: &str,
+    count: usize,
+    seed: u64,
+    coordinators: &[i64],
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<usize> {
     const BATCH: usize = 500;
     let mut rng = Xorshift(seed | 1);
     let today = today();
     let at = now();
     let statuses = [
-        (Status::Notified, 12), (Status::NotReached, 4), (Status::Declined, 4), (Status::Accepted, 6),
-        (Status::Triaged, 6), (Status::Planning, 16), (Status::Aftercare, 12), (Status::Closed, 40),
+        (Status::Notified, 12),
+        (Status::NotReached, 4),
+        (Status::Declined, 4),
+        (Status::Accepted, 6),
+        (Status::Triaged, 6),
+        (Status::Planning, 16),
+        (Status::Aftercare, 12),
+        (Status::Closed, 40),
     ];
     let mut candidate = 10_000_000 + rng.below(50_000_000) as u32;
     let mut next_bsn = || loop {
@@ -1291,15 +1842,37 @@ pub async fn seed_bulk(pool: &Pool<DB>, municipality: &str, count: usize, seed: 
                 let status = if k + 1 < detentions {
                     Status::Closed
                 } else {
-                    statuses.iter().find(|(_, w)| { roll -= w; roll < 0 }).map(|s| s.0).unwrap_or(Status::Closed)
+                    statuses
+                        .iter()
+                        .find(|(_, w)| {
+                            roll -= w;
+                            roll < 0
+                        })
+                        .map(|s| s.0)
+                        .unwrap_or(Status::Closed)
                 };
                 // An earlier detention ended well before the latest one began.
-                let start = if k + 1 < detentions { latest - Duration::days(400 + rng.below(600) as i64) } else { latest };
+                let start = if k + 1 < detentions {
+                    latest - Duration::days(400 + rng.below(600) as i64)
+                } else {
+                    latest
+                };
                 let release = start + Duration::days(10 + rng.below(200) as i64);
-                let direction = matches!(status, Status::Planning | Status::Aftercare | Status::Closed)
-                    .then(|| [Direction::Coordinator, Direction::Skt, Direction::Exodus][rng.below(3) as usize]);
-                let due = if status.is_open() { today + Duration::days(rng.below(120) as i64 - 30) } else { FAR_FUTURE };
-                let coordinator = (!coordinators.is_empty()).then(|| coordinators[rng.below(coordinators.len() as u64) as usize]);
+                let direction = matches!(
+                    status,
+                    Status::Planning | Status::Aftercare | Status::Closed
+                )
+                .then(|| {
+                    [Direction::Coordinator, Direction::Skt, Direction::Exodus]
+                        [rng.below(3) as usize]
+                });
+                let due = if status.is_open() {
+                    today + Duration::days(rng.below(120) as i64 - 30)
+                } else {
+                    FAR_FUTURE
+                };
+                let coordinator = (!coordinators.is_empty())
+                    .then(|| coordinators[rng.below(coordinators.len() as u64) as usize]);
                 cases.push((id, status, start, release, direction, due, coordinator));
             }
         }
@@ -1308,29 +1881,36 @@ pub async fn seed_bulk(pool: &Pool<DB>, municipality: &str, count: usize, seed: 
              brp_status, sentence, status, is_open, eligibility, eligibility_reasons, eligibility_in_force, coordinator_id, direction, \
              notified_on, last_step_on, action_due, next_action, created_at, updated_at) ",
         );
-        q.push_values(&cases, |mut b, (id, status, start, release, direction, due, coordinator)| {
-            b.push_bind(municipality.to_string())
-                .push_bind(*id)
-                .push_bind("PI Haaglanden")
-                .push_bind(*start)
-                .push_bind(*release)
-                .push_bind(municipality.to_string())
-                .push_bind("registered")
-                .push_bind("prison_sentence")
-                .push_bind(status.code())
-                .push_bind(status.is_open())
-                .push_bind("eligible")
-                .push_bind("")
-                .push_bind("eligible")
-                .push_bind(*coordinator)
-                .push_bind(direction.map(|d| d.code()))
-                .push_bind(*start)
-                .push_bind(*start)
-                .push_bind(*due)
-                .push_bind(if status.is_open() { "Volgende stap" } else { "Geen" })
-                .push_bind(at)
-                .push_bind(at);
-        });
+        q.push_values(
+            &cases,
+            |mut b, (id, status, start, release, direction, due, coordinator)| {
+                b.push_bind(municipality.to_string())
+                    .push_bind(*id)
+                    .push_bind("PI Haaglanden")
+                    .push_bind(*start)
+                    .push_bind(*release)
+                    .push_bind(municipality.to_string())
+                    .push_bind("registered")
+                    .push_bind("prison_sentence")
+                    .push_bind(status.code())
+                    .push_bind(status.is_open())
+                    .push_bind("eligible")
+                    .push_bind("")
+                    .push_bind("eligible")
+                    .push_bind(*coordinator)
+                    .push_bind(direction.map(|d| d.code()))
+                    .push_bind(*start)
+                    .push_bind(*start)
+                    .push_bind(*due)
+                    .push_bind(if status.is_open() {
+                        "Volgende stap"
+                    } else {
+                        "Geen"
+                    })
+                    .push_bind(at)
+                    .push_bind(at);
+            },
+        );
         q.build().execute(&mut *tx).await?;
         tx.commit().await?;
         made += cases.len();

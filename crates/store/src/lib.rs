@@ -366,7 +366,14 @@ impl Store {
     /// Generates `residents` residents with their cases directly in the tables, for
     /// benchmarks and load tests only (it bypasses the use cases and the processing log).
     /// Returns the number of cases made.
-    pub async fn seed_bulk(&self, municipality: &str, residents: usize, seed: u64, coordinators: &[i64], progress: &(dyn Fn(usize) + Sync)) -> Result<usize> {
+    pub async fn seed_bulk(
+        &self,
+        municipality: &str,
+        residents: usize,
+        seed: u64,
+        coordinators: &[i64],
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<usize> {
         dispatch!(self.seed_bulk(municipality, residents, seed, coordinators, progress))
     }
 

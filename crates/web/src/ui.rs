@@ -515,7 +515,10 @@ async fn cases_page(
     let page_view = CasesPage {
         base: Base::new("Werklijst", Some(&user), "cases"),
         lead: match filter.status {
-            Some(status) => format!("Casussen in de fase ‘{}’, het dringendste eerst.", status.label()),
+            Some(status) => format!(
+                "Casussen in de fase ‘{}’, het dringendste eerst.",
+                status.label()
+            ),
             None => "Open casussen, het dringendste eerst.".into(),
         },
         rows,

@@ -519,3 +519,14 @@ pub fn random_bsn(rng: &mut fastrand::Rng) -> String {
         }
     }
 }
+
+crate::on_both_databases!(
+    the_api_is_closed_without_a_login_but_health_and_openapi_are_public,
+    trailing_slashes_and_unknown_resources_are_404_problems,
+    a_notification_goes_all_the_way_to_a_closed_case,
+    illegal_steps_are_refused_with_a_dutch_explanation,
+    invalid_input_is_a_422_problem_that_names_the_field,
+    eligibility_is_re_evaluated_and_can_be_overridden_with_a_reason,
+    the_worklist_filters_searches_and_pages_without_gaps_or_repeats,
+    other_municipalities_and_administrators_see_no_cases,
+);

@@ -35,7 +35,6 @@ fn postgres_admin_url() -> String {
 /// A fresh, empty database; a PostgreSQL one is dropped when the test ends.
 pub struct TestDb {
     pub url: String,
-    pub backend: Backend,
     pg: Option<(String, String)>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -49,7 +48,6 @@ impl TestDb {
                 let url = format!("sqlite://{}/nazorg.db", dir.path().display());
                 Some(TestDb {
                     url,
-                    backend,
                     pg: None,
                     _dir: Some(dir),
                 })
@@ -65,10 +63,7 @@ impl TestDb {
                         return None;
                     }
                 };
-                let name = format!(
-                    "nazorg_test_{}",
-                    nazorg_store::new_token()[..16].to_string()
-                );
+                let name = format!("nazorg_test_{}", &nazorg_store::new_token()[..16]);
                 sqlx::query(&format!("CREATE DATABASE {name}"))
                     .execute(&mut conn)
                     .await
@@ -79,7 +74,6 @@ impl TestDb {
                     .unwrap_or(admin.clone());
                 Some(TestDb {
                     url: format!("{base}/{name}"),
-                    backend,
                     pg: Some((admin, name)),
                     _dir: None,
                 })
@@ -126,7 +120,8 @@ pub struct App {
     pub client: reqwest::Client,
     pub store: Store,
     pub token: String,
-    pub db: TestDb,
+    /// Kept so the database outlives the server (a PostgreSQL one is dropped with it).
+    _db: TestDb,
 }
 
 pub struct Reply {
@@ -172,7 +167,7 @@ impl App {
             client,
             store,
             token,
-            db,
+            _db: db,
         }
     }
 
