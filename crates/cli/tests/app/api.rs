@@ -500,6 +500,48 @@ async fn other_municipalities_and_administrators_see_no_cases(db: TestDb) {
     assert_eq!(get(&admin, "/api/v1/cases").await.status(), 403);
 }
 
+async fn every_read_and_write_of_a_case_is_in_the_processing_log(db: TestDb) {
+    let app = App::spawn(db).await;
+    let id = app.notify(notification(json!({}))).await;
+    assert_eq!(app.processing_log_count("create_notification", id).await, 1);
+    assert_eq!(app.processing_log_count("read_case", id).await, 0);
+    app.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(
+        app.processing_log_count("read_case", id).await,
+        1,
+        "reading the case is logged"
+    );
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/contacts"),
+            json!({"date": "2026-02-11", "kind": "phone", "note": "Gebeld"}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        app.processing_log_count("write_case", id).await,
+        1,
+        "the change is logged"
+    );
+    assert_eq!(
+        app.processing_log_count("read_case", id).await,
+        2,
+        "and so is the page it answers with"
+    );
+    let refused = app
+        .put(
+            &format!("/api/v1/cases/{id}/triage"),
+            json!({"domains": []}),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        app.processing_log_count("write_case", id).await,
+        1,
+        "a refused change leaves no trace of a change"
+    );
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {
@@ -529,4 +571,5 @@ crate::on_both_databases!(
     eligibility_is_re_evaluated_and_can_be_overridden_with_a_reason,
     the_worklist_filters_searches_and_pages_without_gaps_or_repeats,
     other_municipalities_and_administrators_see_no_cases,
+    every_read_and_write_of_a_case_is_in_the_processing_log,
 );

@@ -148,6 +148,16 @@ impl App {
             .create_api_token("coordinator", "test", 1)
             .await
             .expect("token");
+        App::serve(db, store, token).await
+    }
+
+    /// The application on a database without any user yet.
+    pub async fn spawn_without_users(db: TestDb) -> App {
+        let store = Store::connect(&db.url).await.expect("connect and migrate");
+        App::serve(db, store, String::new()).await
+    }
+
+    async fn serve(db: TestDb, store: Store, token: String) -> App {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -168,6 +178,30 @@ impl App {
             store,
             token,
             _db: db,
+        }
+    }
+
+    /// Counts rows of the processing log that match a condition, straight from the database.
+    pub async fn processing_log_count(&self, action: &str, case_id: i64) -> i64 {
+        let sql = "SELECT COUNT(*) FROM processing_log WHERE action = $1 AND case_id = $2";
+        if self._db.url.starts_with("sqlite") {
+            let mut conn = sqlx::SqliteConnection::connect(&self._db.url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sql)
+                .bind(action)
+                .bind(case_id)
+                .fetch_one(&mut conn)
+                .await
+                .unwrap()
+        } else {
+            let mut conn = sqlx::PgConnection::connect(&self._db.url).await.unwrap();
+            sqlx::query_scalar(sql)
+                .bind(action)
+                .bind(case_id)
+                .fetch_one(&mut conn)
+                .await
+                .unwrap()
         }
     }
 

@@ -211,7 +211,75 @@ async fn a_coordinator_enters_a_notification_and_works_the_case_with_forms(db: T
     assert!(none.contains("Geen casussen gevonden"));
 }
 
+async fn the_setup_link_creates_the_first_administrator_once(db: TestDb) {
+    let store = nazorg_store::Store::connect(&db.url).await.unwrap();
+    let token = store.create_setup_token().await.unwrap();
+    let row: nazorg_domain::notification::NotificationRow =
+        serde_json::from_value(notification(json!({}))).unwrap();
+    let case_id = store
+        .import_notification(&crate::common::system_actor(), &row.parse().unwrap())
+        .await
+        .unwrap()
+        .case_id();
+    drop(store);
+    let app = App::spawn_without_users(db).await;
+    let client = browser();
+    let (status, html) = page(&client, format!("{}/installatie?token={token}", app.base)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Eerste beheerder aanmaken"));
+    let form = [
+        ("token", token.as_str()),
+        ("username", "Beheer"),
+        ("display_name", "Bea Heer"),
+        ("password", "kort"),
+    ];
+    let r = client
+        .post(format!("{}/installatie", app.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "a short password is refused");
+    let form = [
+        ("token", token.as_str()),
+        ("username", "Beheer"),
+        ("display_name", "Bea Heer"),
+        ("password", PASSWORD),
+    ];
+    let r = client
+        .post(format!("{}/installatie", app.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let again = client
+        .post(format!("{}/installatie", app.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 422);
+    assert!(again.text().await.unwrap().contains("niet (meer) geldig"));
+    let r = client
+        .post(format!("{}/inloggen", app.base))
+        .form(&[("username", "beheer"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["location"],
+        "/gebruikers",
+        "an administrator lands on the user pages"
+    );
+    let (_, users) = page(&client, format!("{}/gebruikers", app.base)).await;
+    assert!(users.contains("Bea Heer") && users.contains("Beheerder"));
+    let (status, _) = page(&client, format!("{}/casussen/{case_id}", app.base)).await;
+    assert_eq!(status, 403, "and sees no case content");
+}
+
 crate::on_both_databases!(
+    the_setup_link_creates_the_first_administrator_once,
     pages_need_a_login_and_a_wrong_password_is_refused_in_dutch,
     a_coordinator_enters_a_notification_and_works_the_case_with_forms,
 );
