@@ -75,6 +75,14 @@ enum Command {
         #[command(subcommand)]
         command: CasesCommand,
     },
+    /// Print a year's budget: per line the cap, what is committed, spent and remaining.
+    Budget {
+        /// The year (default: this year).
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
     /// Fill the database with realistic generated residents and cases in every phase.
     Demo {
         /// How many residents to generate.
@@ -98,6 +106,10 @@ enum UserCommand {
         /// Full name as shown in the interface (default: the username).
         #[arg(long, default_value = "")]
         name: String,
+        /// For skt_care_director and exodus_worker: the partner organisation's name, as
+        /// on the partners page (e.g. "Exodus", "Sociaal Kernteam").
+        #[arg(long)]
+        partner: Option<String>,
     },
     /// List users.
     List,
@@ -161,6 +173,7 @@ fn cli_actor(municipality: &str) -> Actor {
         username: format!("cli:{who}"),
         role: Role::Coordinator,
         municipality: municipality.to_string(),
+        partner_id: None,
     }
 }
 
@@ -230,6 +243,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     username,
                     role,
                     name,
+                    partner,
                 },
         } => {
             let role = Role::parse(&role).with_context(|| {
@@ -239,13 +253,30 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if password.chars().count() < 12 {
                 bail!("het wachtwoord moet minstens 12 tekens hebben");
             }
+            let partner_id = match partner {
+                None => None,
+                Some(wanted) => {
+                    let partners = store.list_partners(&municipality).await?;
+                    let found = partners
+                        .iter()
+                        .find(|p| p.name.eq_ignore_ascii_case(wanted.trim()));
+                    let names: Vec<&str> = partners.iter().map(|p| p.name.as_str()).collect();
+                    Some(found.map(|p| p.id).with_context(|| {
+                        format!(
+                            "onbekende ketenpartner '{wanted}'; kies uit: {}",
+                            names.join(", ")
+                        )
+                    })?)
+                }
+            };
             let id = store
-                .add_user(
+                .add_partner_user(
                     &username.to_lowercase(),
                     &name,
                     &password,
                     role,
                     &municipality,
+                    partner_id,
                 )
                 .await?;
             eprintln!(
@@ -256,7 +287,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::User {
             command: UserCommand::List,
         } => {
-            for u in store.list_users().await? {
+            for u in store.list_users(None).await? {
                 println!(
                     "{}\t{}\t{}\t{}\t{}",
                     u.id,
@@ -314,6 +345,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 ..Default::default()
             };
             list_cases(&store, &actor, &filter, format).await?;
+        }
+        Command::Budget { year, format } => {
+            let actor = cli_actor(&municipality);
+            let year = year.unwrap_or_else(|| time::OffsetDateTime::now_utc().year());
+            let budget = store.budget(&actor, year).await?;
+            print_budget(&budget, format)?;
         }
         Command::Demo { residents, seed } => {
             let actor = cli_actor(&municipality);
@@ -390,6 +427,55 @@ async fn list_cases(
         writeln!(out, "{}]", if first { "" } else { "\n" })?;
     }
     out.flush()?;
+    Ok(())
+}
+
+/// Prints a budget as JSON (amounts in euros as numbers) or as a table (Dutch amounts).
+fn print_budget(budget: &nazorg_store::Budget, format: Format) -> Result<()> {
+    use nazorg_domain::referral::format_eur;
+    let euros = |cents: i64| cents as f64 / 100.0;
+    match format {
+        Format::Json => {
+            let lines: Vec<serde_json::Value> = budget
+                .lines
+                .iter()
+                .map(|l| {
+                    serde_json::json!({
+                        "code": l.code.code(),
+                        "name": l.name,
+                        "cap": euros(l.cap_cents),
+                        "committed": euros(l.committed_cents),
+                        "spent": euros(l.spent_cents),
+                        "remaining": euros(l.remaining_cents()),
+                    })
+                })
+                .collect();
+            let months: Vec<serde_json::Value> = budget
+                .months
+                .iter()
+                .map(|m| serde_json::json!({"month": m.month, "committed": euros(m.committed_cents), "spent": euros(m.spent_cents)}))
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({"year": budget.year, "lines": lines, "months": months})
+                )?
+            );
+        }
+        Format::Table => {
+            println!("Budget {}", budget.year);
+            for l in &budget.lines {
+                println!(
+                    "{:<66} plafond {:>14}  vastgelegd {:>14}  besteed {:>14}  over {:>14}",
+                    l.name,
+                    format_eur(l.cap_cents),
+                    format_eur(l.committed_cents),
+                    format_eur(l.spent_cents),
+                    format_eur(l.remaining_cents())
+                );
+            }
+        }
+    }
     Ok(())
 }
 

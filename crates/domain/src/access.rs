@@ -1,9 +1,10 @@
 //! Who may do what: the one access policy every use case asks.
 //!
-//! This is the first cut for the core workflow: coordinators work on the cases of their
-//! own municipality and administrators manage users without seeing case content. The
-//! other roles exist so that accounts can be made, and are refused case content until
-//! their need-to-know rules (referrals, agenda, pseudonymised data) are built.
+//! Coordinators work on the cases of their own municipality; administrators manage users
+//! and partners without seeing case content; SKT care directors and Exodus workers see
+//! and work on the referrals to their own organisation only. The other roles exist so
+//! that accounts can be made, and are refused case content until their need-to-know rules
+//! (substitution, the safety chamber's agenda, pseudonymised data) are built.
 
 code_enum! {
     /// A user's role.
@@ -26,6 +27,8 @@ pub struct Actor {
     pub role: Role,
     /// CBS code of the municipality the user works for.
     pub municipality: String,
+    /// The partner organisation a partner user works for (SKT, Exodus).
+    pub partner_id: Option<i64>,
 }
 
 code_enum! {
@@ -36,7 +39,13 @@ code_enum! {
         ReadCase = "read_case" => "Casus inzien",
         WriteCase = "write_case" => "Casus wijzigen",
         CreateNotification = "create_notification" => "Melding registreren",
+        ListReferrals = "list_referrals" => "Verwijzingen opvragen",
+        ReadReferral = "read_referral" => "Verwijzing inzien",
+        WriteReferral = "write_referral" => "Verwijzing bijwerken",
+        ReadBudget = "read_budget" => "Budget inzien",
+        ManageBudget = "manage_budget" => "Budget beheren",
         ManageUsers = "manage_users" => "Gebruikers beheren",
+        ManagePartners = "manage_partners" => "Ketenpartners beheren",
     }
 }
 
@@ -47,23 +56,51 @@ pub enum Denied {
     Role(&'static str),
     #[error("Deze casus hoort bij een andere gemeente.")]
     OtherMunicipality,
+    #[error("Deze verwijzing is niet aan uw organisatie gericht.")]
+    OtherPartner,
 }
 
 /// Decides whether `actor` may perform `action` on data of `municipality`. Fails closed:
 /// anything not granted here is refused.
 pub fn authorize(actor: &Actor, action: Action, municipality: &str) -> Result<(), Denied> {
+    use Action::*;
     let granted = match actor.role {
-        Role::Coordinator => !matches!(action, Action::ManageUsers),
-        Role::Administrator => matches!(action, Action::ManageUsers),
+        Role::Coordinator => !matches!(action, ManageUsers | ManagePartners),
+        Role::Administrator => matches!(action, ManageUsers | ManagePartners),
+        Role::SktCareDirector | Role::ExodusWorker => {
+            actor.partner_id.is_some()
+                && matches!(action, ListReferrals | ReadReferral | WriteReferral)
+        }
         _ => false,
     };
     if !granted {
         return Err(Denied::Role(actor.role.label()));
     }
-    if action != Action::ManageUsers && actor.municipality != municipality {
+    if !matches!(action, ManageUsers | ManagePartners) && actor.municipality != municipality {
         return Err(Denied::OtherMunicipality);
     }
     Ok(())
+}
+
+/// Decides on one referral: a partner user only reaches the referrals to their own
+/// organisation; a coordinator every referral of the municipality.
+pub fn authorize_referral(
+    actor: &Actor,
+    action: Action,
+    municipality: &str,
+    partner_id: i64,
+) -> Result<(), Denied> {
+    authorize(actor, action, municipality)?;
+    match actor.role {
+        Role::Coordinator => Ok(()),
+        _ if actor.partner_id == Some(partner_id) => Ok(()),
+        _ => Err(Denied::OtherPartner),
+    }
+}
+
+/// Whether the role works for a partner organisation (and must be linked to one).
+pub fn is_partner_role(role: Role) -> bool {
+    matches!(role, Role::SktCareDirector | Role::ExodusWorker)
 }
 
 #[cfg(test)]
@@ -76,6 +113,7 @@ mod tests {
             username: "x".into(),
             role,
             municipality: "1783".into(),
+            partner_id: None,
         }
     }
 
@@ -95,14 +133,55 @@ mod tests {
             );
         }
         assert!(authorize(&c, Action::ManageUsers, "1783").is_err());
+        assert!(authorize(&c, Action::ManagePartners, "1783").is_err());
+        assert_eq!(authorize(&c, Action::ManageBudget, "1783"), Ok(()));
     }
 
     #[test]
     fn administrators_manage_users_but_see_no_case_content() {
         let a = actor(Role::Administrator);
         assert_eq!(authorize(&a, Action::ManageUsers, "1783"), Ok(()));
+        assert_eq!(authorize(&a, Action::ManagePartners, "1783"), Ok(()));
         assert!(authorize(&a, Action::ReadCase, "1783").is_err());
         assert!(authorize(&a, Action::ListCases, "1783").is_err());
+        assert!(authorize(&a, Action::ReadReferral, "1783").is_err());
+    }
+
+    #[test]
+    fn partner_users_reach_only_the_referrals_to_their_own_organisation() {
+        let exodus = Actor {
+            partner_id: Some(2),
+            ..actor(Role::ExodusWorker)
+        };
+        assert_eq!(
+            authorize_referral(&exodus, Action::ReadReferral, "1783", 2),
+            Ok(())
+        );
+        assert_eq!(
+            authorize_referral(&exodus, Action::WriteReferral, "1783", 2),
+            Ok(())
+        );
+        assert_eq!(
+            authorize_referral(&exodus, Action::ReadReferral, "1783", 1),
+            Err(Denied::OtherPartner)
+        );
+        assert!(
+            authorize(&exodus, Action::ReadCase, "1783").is_err(),
+            "no full case"
+        );
+        assert!(authorize(&exodus, Action::ListCases, "1783").is_err());
+        assert!(authorize(&exodus, Action::ReadBudget, "1783").is_err());
+        let unlinked = actor(Role::SktCareDirector);
+        assert!(
+            authorize(&unlinked, Action::ListReferrals, "1783").is_err(),
+            "a partner user without partner sees nothing"
+        );
+        let coordinator = actor(Role::Coordinator);
+        assert_eq!(
+            authorize_referral(&coordinator, Action::WriteReferral, "1783", 7),
+            Ok(())
+        );
+        assert!(authorize_referral(&coordinator, Action::WriteReferral, "0603", 7).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod dates;
 pub mod eligibility;
 pub mod lifecycle;
 pub mod notification;
+pub mod referral;
 pub mod search;
 pub mod triage;
 

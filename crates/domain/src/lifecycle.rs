@@ -49,8 +49,14 @@ pub enum Step {
     RecordRelease,
     /// A line in the contact log.
     LogContact,
-    /// Adding or changing a household member.
+    /// Adding or changing a household member (and referring them).
     Household,
+    /// Referring the resident to a partner.
+    Refer,
+    /// Assigning the case to a coordinator.
+    AssignCoordinator,
+    /// Putting the case on the safety chamber's agenda, or recording its outcome.
+    SafetyChamber,
     /// Correcting the facts of the detention (sentence, expected release, …).
     UpdateFacts,
     /// Overriding the eligibility outcome with a reason.
@@ -71,6 +77,9 @@ impl Step {
             Step::RecordRelease => "Vrijlating vastleggen",
             Step::LogContact => "Contact vastleggen",
             Step::Household => "Gezinslid vastleggen",
+            Step::Refer => "Verwijzen naar een ketenpartner",
+            Step::AssignCoordinator => "Nazorgcoördinator toewijzen",
+            Step::SafetyChamber => "Veiligheidskamer",
             Step::UpdateFacts => "Gegevens van de detentie wijzigen",
             Step::OverrideEligibility => "Doelgroepbepaling overrulen",
             Step::Close(_) => "Casus afsluiten",
@@ -143,9 +152,16 @@ pub fn apply(state: CaseState, step: Step) -> Result<Status, TransitionError> {
             Accepted | Triaged | Planning => Ok(Aftercare),
             other => Ok(other),
         },
-        Step::LogContact | Step::Household | Step::UpdateFacts | Step::OverrideEligibility => {
-            Ok(state.status)
-        }
+        Step::Refer => match state.status {
+            Accepted | Triaged | Planning | Aftercare => Ok(state.status),
+            _ => refuse("Verwijzen kan nadat de inwoner het aanbod van nazorg heeft aanvaard."),
+        },
+        Step::LogContact
+        | Step::Household
+        | Step::AssignCoordinator
+        | Step::SafetyChamber
+        | Step::UpdateFacts
+        | Step::OverrideEligibility => Ok(state.status),
         Step::Close(reason) => match (reason, state.status) {
             (ClosingReason::Completed, Aftercare) => Ok(Closed),
             (ClosingReason::Completed, _) => {
@@ -373,6 +389,32 @@ mod tests {
                     Some(Notified),
                     Some(NotReached),
                     Some(Declined),
+                    Some(Accepted),
+                    Some(Triaged),
+                    Some(Planning),
+                    Some(Aftercare),
+                    None,
+                ],
+            ),
+            (
+                Step::SafetyChamber,
+                [
+                    Some(Notified),
+                    Some(NotReached),
+                    Some(Declined),
+                    Some(Accepted),
+                    Some(Triaged),
+                    Some(Planning),
+                    Some(Aftercare),
+                    None,
+                ],
+            ),
+            (
+                Step::Refer,
+                [
+                    None,
+                    None,
+                    None,
                     Some(Accepted),
                     Some(Triaged),
                     Some(Planning),

@@ -3,11 +3,15 @@
 
 use crate::model::*;
 use crate::{Result, StoreError};
-use nazorg_domain::access::{Action, Actor, Role, authorize};
+use nazorg_domain::access::{Action, Actor, Role, authorize, authorize_referral};
 use nazorg_domain::case::{ClosingReason, ContactKind, OfferOutcome};
 use nazorg_domain::eligibility::{self, Eligibility, EligibilityFacts};
 use nazorg_domain::lifecycle::{self, ActionFacts, CaseState, Status, Step};
 use nazorg_domain::notification::{BrpStatus, MunicipalityCode, Notification, Sentence, Source};
+use nazorg_domain::referral::{
+    BudgetLineCode, DEFAULT_PARTNERS, DEFAULT_SERVICES, PartnerKind, ReferralResult,
+    ReferralStatus, ReferralStep,
+};
 use nazorg_domain::search::{prefix_upper_bound, search_key};
 use nazorg_domain::triage::{Direction, DomainTriage, LifeDomain};
 use nazorg_domain::{Bsn, format_nl};
@@ -39,8 +43,7 @@ fn actor_id(actor: &Actor) -> Option<i64> {
 }
 
 fn parse_code<T>(text: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
-    parse(text)
-        .ok_or_else(|| StoreError::Invalid(format!("onbekende waarde '{text}' in de database")))
+    parse(text).ok_or_else(|| StoreError::Corrupt(format!("onbekende waarde '{text}'")))
 }
 
 fn parse_opt<T>(text: Option<String>, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
@@ -177,8 +180,10 @@ async fn insert_user(
     hash: &str,
     role: Role,
     municipality: &str,
+    partner_id: Option<i64>,
 ) -> Result<i64> {
     check_username(username)?;
+    check_user_partner(&mut *conn, role, municipality, partner_id).await?;
     let display_name = check_text("de naam", display_name, 100, false)?;
     let display_name = if display_name.is_empty() {
         username.to_string()
@@ -187,8 +192,8 @@ async fn insert_user(
     };
     let municipality = MunicipalityCode::parse(municipality).map_err(|e| invalid(e.to_string()))?;
     sqlx::query_scalar::<_, i64>(
-        "INSERT INTO users (username, display_name, password_hash, role, municipality_code, active, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        "INSERT INTO users (username, display_name, password_hash, role, municipality_code, active, created_at, updated_at, partner_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
     )
     .bind(username)
     .bind(display_name)
@@ -197,9 +202,53 @@ async fn insert_user(
     .bind(municipality.as_str())
     .bind(true)
     .bind(now())
+    .bind(partner_id)
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| unique_to_conflict(e, &format!("De gebruikersnaam '{username}' bestaat al.")))
+}
+
+/// A partner user (SKT care director, Exodus worker) belongs to a partner of the right
+/// kind in the same municipality; other users to none.
+async fn check_user_partner(
+    conn: &mut <DB as sqlx::Database>::Connection,
+    role: Role,
+    municipality: &str,
+    partner_id: Option<i64>,
+) -> Result<()> {
+    let wanted = match role {
+        Role::SktCareDirector => Some(PartnerKind::Skt),
+        Role::ExodusWorker => Some(PartnerKind::Exodus),
+        _ => None,
+    };
+    match (wanted, partner_id) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err(invalid(
+            "Alleen zorgregisseurs en medewerkers van Exodus horen bij een ketenpartner.",
+        )),
+        (Some(kind), None) => Err(invalid(format!(
+            "Kies de organisatie ({}) waarvoor deze gebruiker werkt.",
+            kind.label()
+        ))),
+        (Some(kind), Some(id)) => {
+            let found: Option<String> = sqlx::query_scalar(
+                "SELECT kind FROM partners WHERE id = $1 AND municipality_code = $2 AND active = $3",
+            )
+            .bind(id)
+            .bind(municipality)
+            .bind(true)
+            .fetch_optional(&mut *conn)
+            .await?;
+            if found.as_deref() == Some(kind.code()) {
+                Ok(())
+            } else {
+                Err(invalid(format!(
+                    "Kies een actieve ketenpartner van het soort ‘{}’.",
+                    kind.label()
+                )))
+            }
+        }
+    }
 }
 
 pub async fn add_user(
@@ -209,9 +258,20 @@ pub async fn add_user(
     hash: &str,
     role: Role,
     municipality: &str,
+    partner_id: Option<i64>,
 ) -> Result<i64> {
     let mut conn = pool.acquire().await?;
-    insert_user(&mut conn, username, display_name, hash, role, municipality).await
+    ensure_defaults_on(&mut conn, municipality, today().year()).await?;
+    insert_user(
+        &mut conn,
+        username,
+        display_name,
+        hash,
+        role,
+        municipality,
+        partner_id,
+    )
+    .await
 }
 
 #[derive(sqlx::FromRow)]
@@ -222,6 +282,7 @@ struct UserRow {
     role: String,
     municipality_code: String,
     active: bool,
+    partner_id: Option<i64>,
 }
 
 impl UserRow {
@@ -233,6 +294,7 @@ impl UserRow {
             display_name: self.display_name,
             municipality_code: self.municipality_code,
             active: self.active,
+            partner_id: self.partner_id,
         })
     }
 
@@ -242,42 +304,40 @@ impl UserRow {
             role: parse_code(&self.role, Role::parse)?,
             username: self.username,
             municipality: self.municipality_code,
+            partner_id: self.partner_id,
         })
     }
 }
 
 const USER_COLUMNS: &str =
-    "u.id, u.username, u.display_name, u.role, u.municipality_code, u.active";
+    "u.id, u.username, u.display_name, u.role, u.municipality_code, u.active, u.partner_id";
 
-pub async fn list_users(pool: &Pool<DB>) -> Result<Vec<User>> {
+pub async fn list_users(pool: &Pool<DB>, municipality: Option<&str>) -> Result<Vec<User>> {
     let rows: Vec<UserRow> = sqlx::query_as(&format!(
-        "SELECT {USER_COLUMNS} FROM users u ORDER BY u.username"
+        "SELECT {USER_COLUMNS} FROM users u WHERE $1 IS NULL OR u.municipality_code = $1 ORDER BY u.username"
     ))
+    .bind(municipality)
     .fetch_all(pool)
     .await?;
     rows.into_iter().map(UserRow::into_user).collect()
 }
 
 pub async fn user_credentials(pool: &Pool<DB>, username: &str) -> Result<Option<(Actor, String)>> {
-    let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, username, role, municipality_code, password_hash FROM users WHERE username = $1 AND active = $2",
-    )
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: UserRow,
+        password_hash: String,
+    }
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1 AND u.active = $2"
+    ))
     .bind(username.trim().to_lowercase())
     .bind(true)
     .fetch_optional(pool)
     .await?;
-    row.map(|(id, username, role, municipality, hash)| {
-        Ok((
-            Actor {
-                user_id: id,
-                username,
-                role: parse_code(&role, Role::parse)?,
-                municipality,
-            },
-            hash,
-        ))
-    })
-    .transpose()
+    row.map(|r| Ok((r.user.into_actor()?, r.password_hash)))
+        .transpose()
 }
 
 pub async fn create_session(
@@ -406,9 +466,14 @@ pub async fn complete_setup(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    if users > 0 || used != 1 {
+    if users > 0 {
         return Err(invalid(
-            "Deze installatielink is niet (meer) geldig: er is al een beheerder. Log in.",
+            "Deze installatielink is niet meer geldig: er is al een beheerder. Log in.",
+        ));
+    }
+    if used != 1 {
+        return Err(invalid(
+            "Deze installatielink is niet (meer) geldig. Start Nazorg opnieuw voor een nieuwe link, of gebruik ‘nazorg user add’.",
         ));
     }
     let id = insert_user(
@@ -418,6 +483,7 @@ pub async fn complete_setup(
         password_hash,
         Role::Administrator,
         municipality,
+        None,
     )
     .await?;
     tx.commit().await?;
@@ -751,6 +817,8 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
     .bind(case_id)
     .fetch_all(&mut *tx)
     .await?;
+    let referrals = case_referrals(&mut tx, case_id).await?;
+    let safety_agenda = case_safety_agenda(&mut tx, case_id).await?;
     let notifications = notification_rows
         .into_iter()
         .map(|(source, received_at)| {
@@ -793,6 +861,8 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
         notified_on: d.notified_on,
         notifications,
         events,
+        referrals,
+        safety_agenda,
     })
 }
 
@@ -821,13 +891,14 @@ async fn reassess(tx: &mut Tx, case_id: i64) -> Result<(Eligibility, Eligibility
         sentence: Option<String>,
         detention_start: Date,
         expected_release: Option<Date>,
+        actual_release: Option<Date>,
         override_eligibility: Option<String>,
         municipality_code: String,
         eligibility_in_force: String,
     }
     let f: Facts = sqlx::query_as(
         "SELECT r.birth_date, c.last_residence_code, c.brp_status, c.sentence, c.detention_start, c.expected_release, \
-         c.override_eligibility, c.municipality_code, c.eligibility_in_force FROM cases c JOIN residents r ON r.id = c.resident_id WHERE c.id = $1",
+         c.actual_release, c.override_eligibility, c.municipality_code, c.eligibility_in_force FROM cases c JOIN residents r ON r.id = c.resident_id WHERE c.id = $1",
     )
     .bind(case_id)
     .fetch_one(&mut **tx)
@@ -842,7 +913,8 @@ async fn reassess(tx: &mut Tx, case_id: i64) -> Result<(Eligibility, Eligibility
         brp_status: parse_opt(f.brp_status, BrpStatus::parse)?,
         sentence: parse_opt(f.sentence, Sentence::parse)?,
         detention_start: f.detention_start,
-        expected_release: f.expected_release,
+        // Once released, the real length of the detention decides the 10-day rule.
+        expected_release: f.actual_release.or(f.expected_release),
     };
     let assessment = eligibility::assess(&facts, &home);
     let in_force =
@@ -912,9 +984,15 @@ async fn finish_step(
     kind: &str,
     summary: &str,
 ) -> Result<()> {
-    sqlx::query("UPDATE cases SET status = $1, is_open = $2, last_step_on = $3, updated_at = $4 WHERE id = $5")
+    // The phase's clock (what the worklist measures deadlines from) restarts only when the
+    // phase changes, not with every contact or note.
+    sqlx::query(
+        "UPDATE cases SET status = $1, is_open = $2, last_step_on = CASE WHEN $3 THEN $4 ELSE last_step_on END, \
+         updated_at = $5 WHERE id = $6",
+    )
         .bind(after.code())
         .bind(after.is_open())
+        .bind(before != after)
         .bind(today())
         .bind(now())
         .bind(case_id)
@@ -930,6 +1008,59 @@ async fn finish_step(
         )
     };
     event(tx, case_id, actor, kind, &summary).await?;
+    refresh_action(tx, case_id).await
+}
+
+/// A later notification of a known detention may know more (the sentence, the release
+/// date): it fills in what was unknown, never overwrites what was known, and eligibility
+/// is re-evaluated.
+async fn fill_unknown_facts(
+    tx: &mut Tx,
+    actor: &Actor,
+    case_id: i64,
+    n: &Notification,
+) -> Result<()> {
+    let (release, sentence, brp, residence): (Option<Date>, Option<String>, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT expected_release, sentence, brp_status, last_residence_code FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let unknown_sentence = matches!(sentence.as_deref(), None | Some("pretrial"));
+    let new_release = release.or(n.expected_release);
+    let new_sentence = match n.sentence {
+        Some(s) if unknown_sentence && s != Sentence::Pretrial => Some(s.code().to_string()),
+        _ => sentence.clone(),
+    };
+    let new_brp = brp.clone().or(n.brp_status.map(|b| b.code().to_string()));
+    let new_residence = residence
+        .clone()
+        .or(n.municipality_code.as_ref().map(|c| c.to_string()));
+    if (new_release, &new_sentence, &new_brp, &new_residence)
+        == (release, &sentence, &brp, &residence)
+    {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE cases SET expected_release = $1, sentence = $2, brp_status = $3, last_residence_code = $4, updated_at = $5 WHERE id = $6",
+    )
+    .bind(new_release)
+    .bind(new_sentence)
+    .bind(new_brp)
+    .bind(new_residence)
+    .bind(now())
+    .bind(case_id)
+    .execute(&mut **tx)
+    .await?;
+    let (was, is) = reassess(tx, case_id).await?;
+    let mut summary = "Ontbrekende gegevens aangevuld uit een nieuwe melding.".to_string();
+    if was != is {
+        summary.push_str(&format!(
+            " Doelgroepbepaling: ‘{}’ → ‘{}’.",
+            was.label(),
+            is.label()
+        ));
+    }
+    event(tx, case_id, actor, "facts", &summary).await?;
     refresh_action(tx, case_id).await
 }
 
@@ -994,6 +1125,7 @@ pub async fn import_notification(
             "melding van een bekende detentie",
         )
         .await?;
+        fill_unknown_facts(&mut tx, actor, case_id, n).await?;
         if known == 0 {
             sqlx::query(
                 "INSERT INTO notifications (case_id, source, received_at) VALUES ($1, $2, $3)",
@@ -1364,11 +1496,19 @@ pub async fn record_release(
         .bind(case_id)
         .execute(&mut *tx)
         .await?;
-    let summary = format!(
+    let (was, is) = reassess(&mut tx, case_id).await?;
+    let mut summary = format!(
         "Vrijgelaten op {}; de nazorgperiode loopt tot {}.",
         format_nl(date),
         format_nl(end)
     );
+    if was != is {
+        summary.push_str(&format!(
+            " Doelgroepbepaling: ‘{}’ → ‘{}’.",
+            was.label(),
+            is.label()
+        ));
+    }
     finish_step(
         &mut tx,
         actor,
@@ -1478,7 +1618,8 @@ pub async fn update_facts(
         None => None,
     };
     let mut tx = pool.begin().await?;
-    let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::UpdateFacts).await?;
+    let (core, before, after) =
+        begin_step(&mut tx, actor, case_id, Step::AssignCoordinator).await?;
     if let Some(release) = input.expected_release
         && release < core.detention_start
     {
@@ -1510,6 +1651,18 @@ pub async fn update_facts(
         .bind(core.resident_id)
         .execute(&mut *tx)
         .await?;
+    // The birth date belongs to the resident: their other open cases are judged again too.
+    let others: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM cases WHERE resident_id = $1 AND id <> $2 AND is_open = $3",
+    )
+    .bind(core.resident_id)
+    .bind(case_id)
+    .bind(true)
+    .fetch_all(&mut *tx)
+    .await?;
+    for other in others {
+        reassess(&mut tx, other).await?;
+    }
     let (was, is) = reassess(&mut tx, case_id).await?;
     let mut summary = "Gegevens van de detentie gewijzigd.".to_string();
     if was != is {
@@ -1640,6 +1793,32 @@ pub async fn close_case(
     if input.date < core.detention_start {
         return Err(invalid(
             "De datum van afsluiten kan niet vóór de begindatum van de detentie liggen.",
+        ));
+    }
+    for (i, (domain, _)) in input.results.iter().enumerate() {
+        if input.results[..i].iter().any(|(d, _)| d == domain) {
+            return Err(invalid(format!(
+                "Het leefgebied ‘{}’ staat twee keer in de resultaten.",
+                domain.label()
+            )));
+        }
+    }
+    let (in_force, released): (String, Option<Date>) =
+        sqlx::query_as("SELECT eligibility_in_force, actual_release FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if input.reason == ClosingReason::NotEligible && in_force != Eligibility::NotEligible.code() {
+        return Err(invalid(
+            "Volgens de doelgroepbepaling valt deze inwoner wel (of misschien) onder de doelgroep. Overrule de doelgroepbepaling eerst met een reden, of kies een andere reden van afsluiten.",
+        ));
+    }
+    if let Some(release) = released
+        && input.reason == ClosingReason::Completed
+        && input.date < release
+    {
+        return Err(invalid(
+            "Een afgerond traject kan niet vóór de vrijlating zijn afgesloten.",
         ));
     }
     if input.reason == ClosingReason::Completed {
@@ -1919,4 +2098,982 @@ pub async fn seed_bulk(
     }
     sqlx::query("ANALYZE").execute(pool).await?;
     Ok(made)
+}
+
+// --- partners, referrals, budget, safety chamber ---------------------------------------
+
+/// Makes sure a municipality has its default partners, services and the budget lines of
+/// `year` (the policy's defaults); existing rows are left alone.
+async fn ensure_defaults_on(
+    conn: &mut <DB as sqlx::Database>::Connection,
+    municipality: &str,
+    year: i32,
+) -> Result<()> {
+    let at = now();
+    for (name, kind) in DEFAULT_PARTNERS {
+        sqlx::query(
+            "INSERT INTO partners (municipality_code, kind, name, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) \
+             ON CONFLICT (municipality_code, name) DO NOTHING",
+        )
+        .bind(municipality)
+        .bind(kind.code())
+        .bind(*name)
+        .bind(true)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (name, kind, price) in DEFAULT_SERVICES {
+        sqlx::query(
+            "INSERT INTO service_kinds (municipality_code, partner_kind, name, price_cents, budget_line, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (municipality_code, name) DO NOTHING",
+        )
+        .bind(municipality)
+        .bind(kind.code())
+        .bind(*name)
+        .bind(*price)
+        .bind(BudgetLineCode::Support.code())
+        .bind(true)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for line in BudgetLineCode::ALL {
+        sqlx::query(
+            "INSERT INTO budget_lines (municipality_code, year, code, name, cap_cents, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (municipality_code, year, code) DO NOTHING",
+        )
+        .bind(municipality)
+        .bind(i64::from(year))
+        .bind(line.code())
+        .bind(line.label())
+        .bind(line.default_cap_cents())
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn ensure_defaults(pool: &Pool<DB>, municipality: &str, year: i32) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    ensure_defaults_on(&mut conn, municipality, year).await
+}
+
+pub async fn list_partners(pool: &Pool<DB>, municipality: &str) -> Result<Vec<Partner>> {
+    ensure_defaults(pool, municipality, today().year()).await?;
+    let rows: Vec<(i64, String, String, bool)> = sqlx::query_as(
+        "SELECT id, kind, name, active FROM partners WHERE municipality_code = $1 ORDER BY name",
+    )
+    .bind(municipality)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(id, kind, name, active)| {
+            Ok(Partner {
+                id,
+                kind: parse_code(&kind, PartnerKind::parse)?,
+                name,
+                active,
+            })
+        })
+        .collect()
+}
+
+pub async fn add_partner(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    name: &str,
+    kind: PartnerKind,
+) -> Result<i64> {
+    check(actor, Action::ManagePartners, &actor.municipality)?;
+    let name = check_text("de naam", name, 100, true)?;
+    let at = now();
+    sqlx::query_scalar::<_, i64>(
+        "INSERT INTO partners (municipality_code, kind, name, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(&actor.municipality)
+    .bind(kind.code())
+    .bind(&name)
+    .bind(true)
+    .bind(at)
+    .fetch_one(pool)
+    .await
+    .map_err(|e| unique_to_conflict(e, &format!("Er is al een ketenpartner ‘{name}’.")))
+}
+
+pub async fn set_partner_active(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    partner_id: i64,
+    active: bool,
+) -> Result<()> {
+    check(actor, Action::ManagePartners, &actor.municipality)?;
+    let changed = sqlx::query(
+        "UPDATE partners SET active = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4",
+    )
+    .bind(active)
+    .bind(now())
+    .bind(partner_id)
+    .bind(&actor.municipality)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn list_service_kinds(pool: &Pool<DB>, municipality: &str) -> Result<Vec<ServiceKind>> {
+    ensure_defaults(pool, municipality, today().year()).await?;
+    let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
+        "SELECT id, partner_kind, name, price_cents, budget_line FROM service_kinds WHERE municipality_code = $1 AND active = $2 ORDER BY name",
+    )
+    .bind(municipality)
+    .bind(true)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(id, kind, name, price_cents, line)| {
+            Ok(ServiceKind {
+                id,
+                partner_kind: parse_code(&kind, PartnerKind::parse)?,
+                name,
+                price_cents,
+                budget_line: parse_code(&line, BudgetLineCode::parse)?,
+            })
+        })
+        .collect()
+}
+
+pub async fn set_service_price(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    service_id: i64,
+    price_cents: i64,
+) -> Result<()> {
+    check(actor, Action::ManageBudget, &actor.municipality)?;
+    if !(0..=100_000_000).contains(&price_cents) {
+        return Err(invalid("Vul een prijs in tussen € 0 en € 1.000.000."));
+    }
+    let changed = sqlx::query("UPDATE service_kinds SET price_cents = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4")
+        .bind(price_cents)
+        .bind(now())
+        .bind(service_id)
+        .bind(&actor.municipality)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// Committed and spent cents on one budget line in one year, from the referrals.
+async fn line_usage(tx: &mut Tx, municipality: &str, year: i64, line: &str) -> Result<(i64, i64)> {
+    let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT status, price_cents FROM referrals WHERE municipality_code = $1 AND budget_year = $2 AND budget_line = $3",
+    )
+    .bind(municipality)
+    .bind(year)
+    .bind(line)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut committed = 0;
+    let mut spent = 0;
+    for (status, price) in rows {
+        let price = price.unwrap_or(0);
+        match parse_code(&status, ReferralStatus::parse)? {
+            ReferralStatus::Finished => spent += price,
+            s if s.is_open() => committed += price,
+            _ => {}
+        }
+    }
+    Ok((committed, spent))
+}
+
+pub async fn create_referral(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    input: &ReferralInput,
+) -> Result<i64> {
+    let reason = check_text("de reden van de verwijzing", &input.reason, 1000, true)?;
+    check_not_future("De datum van de vraag", input.asked_on)?;
+    let mut tx = pool.begin().await?;
+    ensure_defaults_on(&mut tx, &actor.municipality, input.asked_on.year()).await?;
+    let step = if input.household_member_id.is_some() {
+        Step::Household
+    } else {
+        Step::Refer
+    };
+    let (core, before, after) = begin_step(&mut tx, actor, case_id, step).await?;
+    let partner: Option<(String, String, bool)> = sqlx::query_as(
+        "SELECT name, kind, active FROM partners WHERE id = $1 AND municipality_code = $2",
+    )
+    .bind(input.partner_id)
+    .bind(&core.municipality_code)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((partner_name, partner_kind, true)) = partner else {
+        return Err(invalid("Kies een actieve ketenpartner uit de lijst."));
+    };
+    let partner_kind = parse_code(&partner_kind, PartnerKind::parse)?;
+    if let Some(member) = input.household_member_id {
+        let minor: Option<bool> = sqlx::query_scalar(
+            "SELECT is_minor FROM household_members WHERE id = $1 AND case_id = $2",
+        )
+        .bind(member)
+        .bind(case_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let minor = minor.ok_or(StoreError::NotFound)?;
+        if !nazorg_domain::referral::household_partner_allowed(minor, partner_kind) {
+            return Err(invalid(if minor {
+                "Een minderjarig gezinslid wordt verwezen naar de jeugdhulp."
+            } else {
+                "Een meerderjarig gezinslid wordt verwezen naar de centrale toegang of het Sociaal Kernteam."
+            }));
+        }
+    } else if input.domains.is_empty() {
+        return Err(invalid("Kies minstens één leefgebied waarvoor u verwijst."));
+    }
+    let service = match input.service_kind_id {
+        None => None,
+        Some(id) => {
+            let row: Option<(String, String, i64, String)> = sqlx::query_as(
+                "SELECT name, partner_kind, price_cents, budget_line FROM service_kinds WHERE id = $1 AND municipality_code = $2 AND active = $3",
+            )
+            .bind(id)
+            .bind(&core.municipality_code)
+            .bind(true)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((name, kind, price, line)) = row else {
+                return Err(invalid("Kies een product uit de lijst."));
+            };
+            if kind != partner_kind.code() {
+                return Err(invalid(format!(
+                    "‘{name}’ wordt niet door {partner_name} geleverd."
+                )));
+            }
+            Some((name, price, line))
+        }
+    };
+    let year = i64::from(input.asked_on.year());
+    let over_cap_reason = input
+        .over_cap_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if let Some((_, price, line)) = &service {
+        let (committed, spent) = line_usage(&mut tx, &core.municipality_code, year, line).await?;
+        let (line_name, cap): (String, i64) = sqlx::query_as(
+            "SELECT name, cap_cents FROM budget_lines WHERE municipality_code = $1 AND year = $2 AND code = $3",
+        )
+        .bind(&core.municipality_code)
+        .bind(year)
+        .bind(line)
+        .fetch_one(&mut *tx)
+        .await?;
+        if nazorg_domain::referral::passes_cap(cap, committed, spent, *price)
+            && over_cap_reason.is_none()
+        {
+            return Err(StoreError::OverCap(OverCap {
+                line: line_name,
+                cap_cents: cap,
+                committed_cents: committed,
+                spent_cents: spent,
+                price_cents: *price,
+            }));
+        }
+    }
+    let at = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO referrals (municipality_code, case_id, partner_id, household_member_id, domains, reason, service_kind_id, \
+         price_cents, budget_line, budget_year, over_cap_reason, status, asked_on, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+    )
+    .bind(&core.municipality_code)
+    .bind(case_id)
+    .bind(input.partner_id)
+    .bind(input.household_member_id)
+    .bind(nazorg_domain::referral::encode_domains(&input.domains))
+    .bind(&reason)
+    .bind(input.service_kind_id)
+    .bind(service.as_ref().map(|s| s.1))
+    .bind(service.as_ref().map(|s| s.2.clone()))
+    .bind(service.as_ref().map(|_| year))
+    .bind(over_cap_reason.filter(|_| service.is_some()))
+    .bind(ReferralStatus::Asked.code())
+    .bind(input.asked_on)
+    .bind(&actor.username)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let what = service
+        .as_ref()
+        .map(|(name, price, _)| {
+            format!(" ({name}, {})", nazorg_domain::referral::format_eur(*price))
+        })
+        .unwrap_or_default();
+    let domains: Vec<&str> = input.domains.iter().map(|d| d.label()).collect();
+    let mut summary = if input.household_member_id.is_some() {
+        format!("Gezinslid verwezen naar {partner_name}{what}.")
+    } else {
+        format!(
+            "Verwezen naar {partner_name}{what} voor {}.",
+            domains.join(", ").to_lowercase()
+        )
+    };
+    if let Some(r) = over_cap_reason.filter(|_| service.is_some()) {
+        summary.push_str(&format!(" Boven het budgetplafond, reden: {r}"));
+    }
+    finish_step(
+        &mut tx,
+        actor,
+        case_id,
+        (before, after),
+        "referral",
+        &summary,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+const REFERRAL_SELECT: &str = "SELECT f.id, f.case_id, r.given_names, r.family_name, f.partner_id, p.name AS partner, \
+     p.kind AS partner_kind, f.household_member_id, f.domains, f.reason, s.name AS service, f.price_cents, f.over_cap_reason, \
+     f.status, f.asked_on, f.accepted_on, f.started_on, f.ended_on, f.return_reason, f.result, f.result_note, f.acknowledged_at, \
+     f.municipality_code, c.resident_id \
+     FROM referrals f JOIN partners p ON p.id = f.partner_id JOIN cases c ON c.id = f.case_id \
+     JOIN residents r ON r.id = c.resident_id LEFT JOIN service_kinds s ON s.id = f.service_kind_id";
+
+#[derive(sqlx::FromRow)]
+struct ReferralRow {
+    id: i64,
+    case_id: i64,
+    given_names: String,
+    family_name: String,
+    partner_id: i64,
+    partner: String,
+    partner_kind: String,
+    household_member_id: Option<i64>,
+    domains: String,
+    reason: String,
+    service: Option<String>,
+    price_cents: Option<i64>,
+    over_cap_reason: Option<String>,
+    status: String,
+    asked_on: Date,
+    accepted_on: Option<Date>,
+    started_on: Option<Date>,
+    ended_on: Option<Date>,
+    return_reason: Option<String>,
+    result: Option<String>,
+    result_note: Option<String>,
+    acknowledged_at: Option<OffsetDateTime>,
+    municipality_code: String,
+    resident_id: i64,
+}
+
+impl ReferralRow {
+    fn into_referral(self) -> Result<Referral> {
+        Ok(Referral {
+            id: self.id,
+            case_id: self.case_id,
+            resident: if self.given_names.is_empty() {
+                self.family_name
+            } else {
+                format!("{} {}", self.given_names, self.family_name)
+            },
+            partner_id: self.partner_id,
+            partner: self.partner,
+            partner_kind: parse_code(&self.partner_kind, PartnerKind::parse)?,
+            household_member_id: self.household_member_id,
+            domains: nazorg_domain::referral::decode_domains(&self.domains),
+            reason: self.reason,
+            service: self.service,
+            price_cents: self.price_cents,
+            over_cap_reason: self.over_cap_reason,
+            status: parse_code(&self.status, ReferralStatus::parse)?,
+            asked_on: self.asked_on,
+            accepted_on: self.accepted_on,
+            started_on: self.started_on,
+            ended_on: self.ended_on,
+            return_reason: self.return_reason,
+            result: parse_opt(self.result, ReferralResult::parse)?,
+            result_note: self.result_note,
+            acknowledged: self.acknowledged_at.is_some(),
+        })
+    }
+}
+
+pub async fn list_referrals(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    filter: &ReferralFilter,
+    before_id: Option<i64>,
+    limit: u32,
+) -> Result<Page<Referral>> {
+    let permit = check(actor, Action::ListReferrals, &actor.municipality)?;
+    let mut q = QueryBuilder::<DB>::new(REFERRAL_SELECT);
+    q.push(" WHERE f.municipality_code = ")
+        .push_bind(actor.municipality.clone());
+    if actor.role != Role::Coordinator {
+        // A partner user sees the referrals to their own organisation, nothing else.
+        q.push(" AND f.partner_id = ")
+            .push_bind(actor.partner_id.unwrap_or(-1));
+    }
+    if let Some(status) = filter.status {
+        q.push(" AND f.status = ").push_bind(status.code());
+    } else if filter.open_only {
+        q.push(" AND f.status IN ('asked', 'accepted', 'started')");
+    }
+    if filter.unacknowledged {
+        q.push(" AND f.status IN ('finished', 'returned') AND f.acknowledged_at IS NULL");
+    }
+    if let Some(before) = before_id {
+        q.push(" AND f.id < ").push_bind(before);
+    }
+    q.push(" ORDER BY f.id DESC LIMIT ")
+        .push_bind(i64::from(limit) + 1);
+    let mut tx = pool.begin().await?;
+    let rows: Vec<ReferralRow> = q.build_query_as().fetch_all(&mut *tx).await?;
+    let more = rows.len() > limit as usize;
+    let items: Vec<Referral> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(ReferralRow::into_referral)
+        .collect::<Result<_>>()?;
+    let ids: Vec<String> = items.iter().map(|r| r.id.to_string()).collect();
+    log(
+        &mut tx,
+        permit,
+        None,
+        None,
+        &format!("lijst van verwijzingen: {}", ids.join(",")),
+    )
+    .await?;
+    tx.commit().await?;
+    let next = if more {
+        items.last().map(|r| Cursor {
+            due: FAR_FUTURE,
+            id: r.id,
+        })
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+async fn referral_row(tx: &mut Tx, referral_id: i64) -> Result<(ReferralRow, i64)> {
+    let row: ReferralRow = sqlx::query_as(&format!("{REFERRAL_SELECT} WHERE f.id = $1"))
+        .bind(referral_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let resident_id = row.resident_id;
+    Ok((row, resident_id))
+}
+
+pub async fn get_referral(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    referral_id: i64,
+) -> Result<ReferralDetail> {
+    let mut tx = pool.begin().await?;
+    let (row, resident_id) = referral_row(&mut tx, referral_id).await?;
+    let municipality = row.municipality_code.clone();
+    authorize_referral(actor, Action::ReadReferral, &municipality, row.partner_id)?;
+    let permit = check(actor, Action::ReadReferral, &municipality)?;
+    log(
+        &mut tx,
+        permit,
+        Some(resident_id),
+        Some(row.case_id),
+        &format!("verwijzing {referral_id} ingezien"),
+    )
+    .await?;
+    let referral = row.into_referral()?;
+    let birth_date: Option<Date> =
+        sqlx::query_scalar("SELECT birth_date FROM residents WHERE id = $1")
+            .bind(resident_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    // Of the triage, only the life domains the referral is about.
+    let triage_rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT domain, need, self_reliance FROM triage_domains WHERE case_id = $1")
+            .bind(referral.case_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut triage = Vec::new();
+    for (domain, need, reliance) in triage_rows {
+        let domain = parse_code(&domain, LifeDomain::parse)?;
+        if referral.domains.contains(&domain) {
+            triage.push(DomainTriage {
+                domain,
+                need: parse_code(&need, nazorg_domain::triage::Need::parse)?,
+                self_reliance: parse_code(&reliance, nazorg_domain::triage::SelfReliance::parse)?,
+            });
+        }
+    }
+    triage.sort_by_key(|t| t.domain);
+    let note_rows: Vec<(Date, String, String, String)> = sqlx::query_as(
+        "SELECT note_date, step, note, author FROM referral_notes WHERE referral_id = $1 ORDER BY id",
+    )
+    .bind(referral_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let notes = note_rows
+        .into_iter()
+        .map(|(date, step, note, author)| {
+            Ok(ReferralNote {
+                date,
+                step: parse_code(&step, ReferralStep::parse)?,
+                note,
+                author,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    tx.commit().await?;
+    Ok(ReferralDetail {
+        referral,
+        birth_date,
+        triage,
+        notes,
+    })
+}
+
+pub async fn referral_step(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    referral_id: i64,
+    input: &ReferralStepInput,
+) -> Result<()> {
+    check_not_future("De datum", input.date)?;
+    let note = check_text("de toelichting", &input.note, 2000, false)?;
+    let mut tx = pool.begin().await?;
+    let (row, resident_id) = referral_row(&mut tx, referral_id).await?;
+    authorize_referral(
+        actor,
+        Action::WriteReferral,
+        &row.municipality_code,
+        row.partner_id,
+    )?;
+    if input.step == ReferralStep::Withdraw && actor.role != Role::Coordinator {
+        return Err(StoreError::Denied(nazorg_domain::access::Denied::Role(
+            actor.role.label(),
+        )));
+    }
+    let permit = check(actor, Action::WriteReferral, &row.municipality_code)?;
+    log(
+        &mut tx,
+        permit,
+        Some(resident_id),
+        Some(row.case_id),
+        &format!("verwijzing {referral_id}: {}", input.step.label()),
+    )
+    .await?;
+    let referral = row.into_referral()?;
+    let status = nazorg_domain::referral::apply(referral.status, input.step)?;
+    let case_open: bool = sqlx::query_scalar("SELECT is_open FROM cases WHERE id = $1")
+        .bind(referral.case_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !case_open && !matches!(input.step, ReferralStep::Finish | ReferralStep::Progress) {
+        return Err(invalid(
+            "De casus is afgesloten; een verwijzing kan dan alleen nog worden afgerond.",
+        ));
+    }
+    let earliest = referral
+        .started_on
+        .or(referral.accepted_on)
+        .unwrap_or(referral.asked_on);
+    if input.date < earliest {
+        return Err(invalid(format!(
+            "De datum kan niet vóór {} liggen.",
+            format_nl(earliest)
+        )));
+    }
+    if matches!(
+        input.step,
+        ReferralStep::Return | ReferralStep::Progress | ReferralStep::Withdraw
+    ) && note.is_empty()
+    {
+        return Err(invalid("Vul een toelichting in."));
+    }
+    let result = match (input.step, input.result) {
+        (ReferralStep::Finish, None) => {
+            return Err(invalid("Kies het resultaat van de verwijzing."));
+        }
+        (ReferralStep::Finish, Some(r)) => Some(r),
+        _ => None,
+    };
+    let (accepted_on, started_on, ended_on) = match input.step {
+        ReferralStep::Accept => (Some(input.date), referral.started_on, referral.ended_on),
+        ReferralStep::Start => (referral.accepted_on, Some(input.date), referral.ended_on),
+        ReferralStep::Finish | ReferralStep::Return | ReferralStep::Withdraw => {
+            (referral.accepted_on, referral.started_on, Some(input.date))
+        }
+        ReferralStep::Progress => (referral.accepted_on, referral.started_on, referral.ended_on),
+    };
+    sqlx::query(
+        "UPDATE referrals SET status = $1, accepted_on = $2, started_on = $3, ended_on = $4, \
+         return_reason = COALESCE($5, return_reason), result = COALESCE($6, result), result_note = COALESCE($7, result_note), \
+         updated_at = $8 WHERE id = $9",
+    )
+    .bind(status.code())
+    .bind(accepted_on)
+    .bind(started_on)
+    .bind(ended_on)
+    .bind(matches!(input.step, ReferralStep::Return | ReferralStep::Withdraw).then(|| note.clone()))
+    .bind(result.map(|r| r.code()))
+    .bind((input.step == ReferralStep::Finish && !note.is_empty()).then(|| note.clone()))
+    .bind(now())
+    .bind(referral_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO referral_notes (referral_id, note_date, step, note, author, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(referral_id)
+        .bind(input.date)
+        .bind(input.step.code())
+        .bind(&note)
+        .bind(&actor.username)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    let mut summary = format!(
+        "Verwijzing naar {}: {} ({}).",
+        referral.partner,
+        input.step.label().to_lowercase(),
+        format_nl(input.date)
+    );
+    if let Some(r) = result {
+        summary.push_str(&format!(" Resultaat: {}.", r.label().to_lowercase()));
+    }
+    if !note.is_empty() && input.step != ReferralStep::Progress {
+        summary.push_str(&format!(" {note}"));
+    }
+    event(&mut tx, referral.case_id, actor, "referral", &summary).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The coordinator has seen a partner's report back (a finished or returned referral).
+pub async fn acknowledge_referral(pool: &Pool<DB>, actor: &Actor, referral_id: i64) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let (row, resident_id) = referral_row(&mut tx, referral_id).await?;
+    let permit = check(actor, Action::WriteCase, &row.municipality_code)?;
+    log(
+        &mut tx,
+        permit,
+        Some(resident_id),
+        Some(row.case_id),
+        &format!("terugmelding verwijzing {referral_id} gezien"),
+    )
+    .await?;
+    sqlx::query("UPDATE referrals SET acknowledged_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(referral_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn case_referrals(tx: &mut Tx, case_id: i64) -> Result<Vec<Referral>> {
+    let rows: Vec<ReferralRow> = sqlx::query_as(&format!(
+        "{REFERRAL_SELECT} WHERE f.case_id = $1 ORDER BY f.id"
+    ))
+    .bind(case_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.into_iter().map(ReferralRow::into_referral).collect()
+}
+
+async fn case_safety_agenda(tx: &mut Tx, case_id: i64) -> Result<Vec<SafetyAgendaItem>> {
+    let rows: Vec<(i64, Date, String, Option<Date>, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id, put_on, reason, discussed_on, outcome, follow_up FROM safety_agenda_items WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, put_on, reason, discussed_on, outcome, follow_up)| SafetyAgendaItem {
+                id,
+                put_on,
+                reason,
+                discussed_on,
+                outcome,
+                follow_up,
+            },
+        )
+        .collect())
+}
+
+pub async fn add_safety_item(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    put_on: Date,
+    reason: &str,
+) -> Result<i64> {
+    let reason = check_text("de reden", reason, 1000, true)?;
+    let mut tx = pool.begin().await?;
+    let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::SafetyChamber).await?;
+    let at = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO safety_agenda_items (municipality_code, case_id, put_on, reason, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(&core.municipality_code)
+    .bind(case_id)
+    .bind(put_on)
+    .bind(&reason)
+    .bind(&actor.username)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let summary = format!(
+        "Op de agenda van de Veiligheidskamer gezet voor {}. Reden: {reason}",
+        format_nl(put_on)
+    );
+    finish_step(
+        &mut tx,
+        actor,
+        case_id,
+        (before, after),
+        "safety_chamber",
+        &summary,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn record_safety_outcome(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    item_id: i64,
+    discussed_on: Date,
+    outcome: &str,
+    follow_up: &str,
+) -> Result<()> {
+    check_not_future("De datum van bespreking", discussed_on)?;
+    let outcome = check_text("de uitkomst", outcome, 2000, true)?;
+    let follow_up = check_text("de vervolgafspraken", follow_up, 2000, false)?;
+    let mut tx = pool.begin().await?;
+    let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::SafetyChamber).await?;
+    let put_on: Option<Date> =
+        sqlx::query_scalar("SELECT put_on FROM safety_agenda_items WHERE id = $1 AND case_id = $2")
+            .bind(item_id)
+            .bind(case_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let put_on = put_on.ok_or(StoreError::NotFound)?;
+    if discussed_on < put_on {
+        return Err(invalid("De bespreking kan niet vóór de agendering liggen."));
+    }
+    sqlx::query(
+        "UPDATE safety_agenda_items SET discussed_on = $1, outcome = $2, follow_up = $3, updated_at = $4 WHERE id = $5",
+    )
+    .bind(discussed_on)
+    .bind(&outcome)
+    .bind(&follow_up)
+    .bind(now())
+    .bind(item_id)
+    .execute(&mut *tx)
+    .await?;
+    let summary = format!(
+        "Besproken in de Veiligheidskamer op {}: {outcome}",
+        format_nl(discussed_on)
+    );
+    finish_step(
+        &mut tx,
+        actor,
+        case_id,
+        (before, after),
+        "safety_chamber",
+        &summary,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn budget(pool: &Pool<DB>, actor: &Actor, year: i32) -> Result<Budget> {
+    check(actor, Action::ReadBudget, &actor.municipality)?;
+    let mut tx = pool.begin().await?;
+    ensure_defaults_on(&mut tx, &actor.municipality, year).await?;
+    let line_rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT code, name, cap_cents FROM budget_lines WHERE municipality_code = $1 AND year = $2 ORDER BY id",
+    )
+    .bind(&actor.municipality)
+    .bind(i64::from(year))
+    .fetch_all(&mut *tx)
+    .await?;
+    let referral_rows: Vec<(String, Option<String>, Option<i64>, Date, Option<Date>)> =
+        sqlx::query_as(
+            "SELECT status, budget_line, price_cents, asked_on, ended_on FROM referrals \
+         WHERE municipality_code = $1 AND budget_year = $2 AND price_cents IS NOT NULL",
+        )
+        .bind(&actor.municipality)
+        .bind(i64::from(year))
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let mut lines: Vec<BudgetLine> = line_rows
+        .into_iter()
+        .map(|(code, name, cap_cents)| {
+            Ok(BudgetLine {
+                code: parse_code(&code, BudgetLineCode::parse)?,
+                name,
+                cap_cents,
+                committed_cents: 0,
+                spent_cents: 0,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut months: Vec<BudgetMonth> = (1..=12)
+        .map(|m| BudgetMonth {
+            month: m,
+            ..Default::default()
+        })
+        .collect();
+    for (status, line, price, asked_on, ended_on) in referral_rows {
+        let status = parse_code(&status, ReferralStatus::parse)?;
+        let price = price.unwrap_or(0);
+        let Some(line) = lines
+            .iter_mut()
+            .find(|l| Some(l.code.code()) == line.as_deref())
+        else {
+            continue;
+        };
+        if status == ReferralStatus::Finished {
+            line.spent_cents += price;
+            let month = ended_on.unwrap_or(asked_on).month() as usize;
+            months[month - 1].spent_cents += price;
+        } else if status.is_open() {
+            line.committed_cents += price;
+            months[asked_on.month() as usize - 1].committed_cents += price;
+        }
+    }
+    Ok(Budget {
+        year,
+        lines,
+        months,
+    })
+}
+
+pub async fn set_budget_cap(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    year: i32,
+    line: BudgetLineCode,
+    cap_cents: i64,
+) -> Result<()> {
+    check(actor, Action::ManageBudget, &actor.municipality)?;
+    if !(0..=100_000_000_00).contains(&cap_cents) {
+        return Err(invalid("Vul een plafond in tussen € 0 en € 100.000.000."));
+    }
+    let mut tx = pool.begin().await?;
+    ensure_defaults_on(&mut tx, &actor.municipality, year).await?;
+    sqlx::query("UPDATE budget_lines SET cap_cents = $1, updated_at = $2 WHERE municipality_code = $3 AND year = $4 AND code = $5")
+        .bind(cap_cents)
+        .bind(now())
+        .bind(&actor.municipality)
+        .bind(i64::from(year))
+        .bind(line.code())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Median and 90th percentile (nearest rank) of a list of day counts.
+fn median_p90(mut days: Vec<i64>) -> Option<(f64, f64)> {
+    if days.is_empty() {
+        return None;
+    }
+    days.sort_unstable();
+    let n = days.len();
+    let median = if n % 2 == 1 {
+        days[n / 2] as f64
+    } else {
+        (days[n / 2 - 1] + days[n / 2]) as f64 / 2.0
+    };
+    let rank = ((0.9 * n as f64).ceil() as usize).clamp(1, n);
+    Some((median, days[rank - 1] as f64))
+}
+
+/// Referral figures per partner for referrals asked in [from, to].
+pub async fn referral_figures(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    from: Date,
+    to: Date,
+) -> Result<Vec<PartnerFigures>> {
+    check(actor, Action::ReadBudget, &actor.municipality)?;
+    let rows: Vec<(String, String, Date, Option<Date>, Option<Date>, Option<String>)> = sqlx::query_as(
+        "SELECT p.name, f.status, f.asked_on, f.started_on, f.ended_on, f.result FROM referrals f JOIN partners p ON p.id = f.partner_id \
+         WHERE f.municipality_code = $1 AND f.asked_on >= $2 AND f.asked_on <= $3 ORDER BY p.name",
+    )
+    .bind(&actor.municipality)
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await?;
+    let mut figures: Vec<(PartnerFigures, Vec<i64>, Vec<i64>)> = Vec::new();
+    for (partner, status, asked_on, started_on, ended_on, result) in rows {
+        if figures.last().is_none_or(|(f, _, _)| f.partner != partner) {
+            figures.push((
+                PartnerFigures {
+                    partner: partner.clone(),
+                    ..Default::default()
+                },
+                Vec::new(),
+                Vec::new(),
+            ));
+        }
+        let Some((f, to_start, to_end)) = figures.last_mut() else {
+            continue;
+        };
+        let status = parse_code(&status, ReferralStatus::parse)?;
+        f.referrals += 1;
+        if let Some(start) = started_on {
+            f.started += 1;
+            to_start.push((start - asked_on).whole_days());
+            if let (Some(end), ReferralStatus::Finished) = (ended_on, status) {
+                to_end.push((end - start).whole_days());
+            }
+        }
+        match status {
+            ReferralStatus::Finished => f.finished += 1,
+            ReferralStatus::Returned => f.returned += 1,
+            _ => {}
+        }
+        if let Some(result) = parse_opt(result, ReferralResult::parse)? {
+            match f.results.iter_mut().find(|(r, _)| *r == result) {
+                Some((_, n)) => *n += 1,
+                None => f.results.push((result, 1)),
+            }
+        }
+    }
+    Ok(figures
+        .into_iter()
+        .map(|(mut f, to_start, to_end)| {
+            f.ask_to_start_days = median_p90(to_start);
+            f.start_to_end_days = median_p90(to_end);
+            f.results.sort();
+            f
+        })
+        .collect())
 }

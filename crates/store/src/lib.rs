@@ -29,10 +29,18 @@ pub enum StoreError {
     Denied(#[from] Denied),
     #[error(transparent)]
     Transition(#[from] TransitionError),
+    #[error(transparent)]
+    ReferralTransition(#[from] nazorg_domain::referral::ReferralError),
     #[error("{0}")]
     Invalid(String),
     #[error("{0}")]
     Conflict(String),
+    /// A referral would pass the budget line's cap: the user must confirm with a reason.
+    #[error("{0}")]
+    OverCap(OverCap),
+    /// Stored data that does not parse: a fault, not the user's.
+    #[error("onleesbare gegevens in de database: {0}")]
+    Corrupt(String),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
     #[error("migratie: {0}")]
@@ -146,12 +154,34 @@ impl Store {
         role: Role,
         municipality: &str,
     ) -> Result<i64> {
-        let hash = hash_password(password)?;
-        dispatch!(self.add_user(username, display_name, &hash, role, municipality))
+        self.add_partner_user(username, display_name, password, role, municipality, None)
+            .await
     }
 
-    pub async fn list_users(&self) -> Result<Vec<User>> {
-        dispatch!(self.list_users())
+    /// Adds a user who may belong to a partner organisation (SKT care director, Exodus worker).
+    pub async fn add_partner_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        password: &str,
+        role: Role,
+        municipality: &str,
+        partner_id: Option<i64>,
+    ) -> Result<i64> {
+        let hash = hash_password(password)?;
+        dispatch!(self.add_user(
+            username,
+            display_name,
+            &hash,
+            role,
+            municipality,
+            partner_id
+        ))
+    }
+
+    /// All users, or those of one municipality.
+    pub async fn list_users(&self, municipality: Option<&str>) -> Result<Vec<User>> {
+        dispatch!(self.list_users(municipality))
     }
 
     /// Checks a username and password; `None` when either is wrong or the account is off.
@@ -363,6 +393,141 @@ impl Store {
         dispatch!(self.close_case(actor, case_id, input))
     }
 
+    // --- partners, referrals, budget, safety chamber ----------------------------------------
+
+    /// Creates the default partners, services and budget lines of a year where missing.
+    pub async fn ensure_defaults(&self, municipality: &str, year: i32) -> Result<()> {
+        dispatch!(self.ensure_defaults(municipality, year))
+    }
+
+    pub async fn list_partners(&self, municipality: &str) -> Result<Vec<Partner>> {
+        dispatch!(self.list_partners(municipality))
+    }
+
+    pub async fn add_partner(
+        &self,
+        actor: &Actor,
+        name: &str,
+        kind: nazorg_domain::referral::PartnerKind,
+    ) -> Result<i64> {
+        dispatch!(self.add_partner(actor, name, kind))
+    }
+
+    pub async fn set_partner_active(
+        &self,
+        actor: &Actor,
+        partner_id: i64,
+        active: bool,
+    ) -> Result<()> {
+        dispatch!(self.set_partner_active(actor, partner_id, active))
+    }
+
+    pub async fn list_service_kinds(&self, municipality: &str) -> Result<Vec<ServiceKind>> {
+        dispatch!(self.list_service_kinds(municipality))
+    }
+
+    pub async fn set_service_price(
+        &self,
+        actor: &Actor,
+        service_id: i64,
+        price_cents: i64,
+    ) -> Result<()> {
+        dispatch!(self.set_service_price(actor, service_id, price_cents))
+    }
+
+    /// Refers the resident (or a household member) to a partner. A bought service is
+    /// committed on its budget line; passing the cap needs `over_cap_reason`, else the
+    /// answer is `StoreError::OverCap`.
+    pub async fn create_referral(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &ReferralInput,
+    ) -> Result<i64> {
+        dispatch!(self.create_referral(actor, case_id, input))
+    }
+
+    /// Referrals, newest first: a coordinator's of the municipality, a partner user's own.
+    pub async fn list_referrals(
+        &self,
+        actor: &Actor,
+        filter: &ReferralFilter,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Page<Referral>> {
+        dispatch!(self.list_referrals(actor, filter, before_id, limit.clamp(1, 200)))
+    }
+
+    pub async fn get_referral(&self, actor: &Actor, referral_id: i64) -> Result<ReferralDetail> {
+        dispatch!(self.get_referral(actor, referral_id))
+    }
+
+    pub async fn referral_step(
+        &self,
+        actor: &Actor,
+        referral_id: i64,
+        input: &ReferralStepInput,
+    ) -> Result<()> {
+        dispatch!(self.referral_step(actor, referral_id, input))
+    }
+
+    pub async fn acknowledge_referral(&self, actor: &Actor, referral_id: i64) -> Result<()> {
+        dispatch!(self.acknowledge_referral(actor, referral_id))
+    }
+
+    pub async fn add_safety_item(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        put_on: time::Date,
+        reason: &str,
+    ) -> Result<i64> {
+        dispatch!(self.add_safety_item(actor, case_id, put_on, reason))
+    }
+
+    pub async fn record_safety_outcome(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        item_id: i64,
+        discussed_on: time::Date,
+        outcome: &str,
+        follow_up: &str,
+    ) -> Result<()> {
+        dispatch!(self.record_safety_outcome(
+            actor,
+            case_id,
+            item_id,
+            discussed_on,
+            outcome,
+            follow_up
+        ))
+    }
+
+    pub async fn budget(&self, actor: &Actor, year: i32) -> Result<Budget> {
+        dispatch!(self.budget(actor, year))
+    }
+
+    pub async fn set_budget_cap(
+        &self,
+        actor: &Actor,
+        year: i32,
+        line: nazorg_domain::referral::BudgetLineCode,
+        cap_cents: i64,
+    ) -> Result<()> {
+        dispatch!(self.set_budget_cap(actor, year, line, cap_cents))
+    }
+
+    /// Time from asking to start and from start to end, and results, per partner.
+    pub async fn referral_figures(
+        &self,
+        actor: &Actor,
+        from: time::Date,
+        to: time::Date,
+    ) -> Result<Vec<PartnerFigures>> {
+        dispatch!(self.referral_figures(actor, from, to))
+    }
+
     /// Generates `residents` residents with their cases directly in the tables, for
     /// benchmarks and load tests only (it bypasses the use cases and the processing log).
     /// Returns the number of cases made.
@@ -379,7 +544,7 @@ impl Store {
 
     /// Users who can direct cases (coordinators), for filters and assignment.
     pub async fn coordinators(&self, actor: &Actor) -> Result<Vec<User>> {
-        let all = self.list_users().await?;
+        let all = self.list_users(Some(&actor.municipality)).await?;
         Ok(all
             .into_iter()
             .filter(|u| {

@@ -7,6 +7,9 @@ use nazorg_domain::case::{
 };
 use nazorg_domain::eligibility::{Eligibility, Reason};
 use nazorg_domain::notification::{BrpStatus, Sentence, Source};
+use nazorg_domain::referral::{
+    BudgetLineCode, PartnerKind, ReferralResult, ReferralStatus, ReferralStep,
+};
 use nazorg_domain::triage::{Direction, DomainTriage, LifeDomain, Need};
 use time::{Date, OffsetDateTime};
 
@@ -160,6 +163,8 @@ pub struct CaseDetail {
     pub notified_on: Date,
     pub notifications: Vec<NotificationRecord>,
     pub events: Vec<CaseEvent>,
+    pub referrals: Vec<Referral>,
+    pub safety_agenda: Vec<SafetyAgendaItem>,
 }
 
 /// What an import of one notification did.
@@ -274,4 +279,182 @@ pub struct User {
     pub role: Role,
     pub municipality_code: String,
     pub active: bool,
+    pub partner_id: Option<i64>,
+}
+
+/// A partner organisation.
+#[derive(Debug, Clone)]
+pub struct Partner {
+    pub id: i64,
+    pub kind: PartnerKind,
+    pub name: String,
+    pub active: bool,
+}
+
+/// A bought service (a trajectory kind) with its price.
+#[derive(Debug, Clone)]
+pub struct ServiceKind {
+    pub id: i64,
+    pub partner_kind: PartnerKind,
+    pub name: String,
+    pub price_cents: i64,
+    pub budget_line: BudgetLineCode,
+}
+
+/// A referral as lists show it, with just enough of the resident for a partner to act.
+#[derive(Debug, Clone)]
+pub struct Referral {
+    pub id: i64,
+    pub case_id: i64,
+    pub resident: String,
+    pub partner_id: i64,
+    pub partner: String,
+    pub partner_kind: PartnerKind,
+    pub household_member_id: Option<i64>,
+    pub domains: Vec<LifeDomain>,
+    pub reason: String,
+    pub service: Option<String>,
+    pub price_cents: Option<i64>,
+    pub over_cap_reason: Option<String>,
+    pub status: ReferralStatus,
+    pub asked_on: Date,
+    pub accepted_on: Option<Date>,
+    pub started_on: Option<Date>,
+    pub ended_on: Option<Date>,
+    pub return_reason: Option<String>,
+    pub result: Option<ReferralResult>,
+    pub result_note: Option<String>,
+    pub acknowledged: bool,
+}
+
+/// One line of a referral's progress.
+#[derive(Debug, Clone)]
+pub struct ReferralNote {
+    pub date: Date,
+    pub step: ReferralStep,
+    pub note: String,
+    pub author: String,
+}
+
+/// A referral with its progress and the triage of the domains it is about.
+#[derive(Debug, Clone)]
+pub struct ReferralDetail {
+    pub referral: Referral,
+    pub birth_date: Option<Date>,
+    pub triage: Vec<DomainTriage>,
+    pub notes: Vec<ReferralNote>,
+}
+
+/// A new referral.
+#[derive(Debug, Clone)]
+pub struct ReferralInput {
+    pub partner_id: i64,
+    pub domains: Vec<LifeDomain>,
+    pub reason: String,
+    pub service_kind_id: Option<i64>,
+    pub household_member_id: Option<i64>,
+    pub asked_on: Date,
+    /// Given when the user confirmed passing the budget cap.
+    pub over_cap_reason: Option<String>,
+}
+
+/// A step on a referral.
+#[derive(Debug, Clone)]
+pub struct ReferralStepInput {
+    pub step: ReferralStep,
+    pub date: Date,
+    pub note: String,
+    pub result: Option<ReferralResult>,
+}
+
+/// Which referrals a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ReferralFilter {
+    pub status: Option<ReferralStatus>,
+    pub open_only: bool,
+    /// Finished or returned referrals the coordinator has not yet seen.
+    pub unacknowledged: bool,
+}
+
+/// Why a referral needs confirmation: it would pass the cap of its budget line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverCap {
+    pub line: String,
+    pub cap_cents: i64,
+    pub committed_cents: i64,
+    pub spent_cents: i64,
+    pub price_cents: i64,
+}
+
+impl std::fmt::Display for OverCap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use nazorg_domain::referral::format_eur;
+        write!(
+            f,
+            "Deze verwijzing ({}) brengt de budgetregel ‘{}’ boven het plafond van {}: al vastgelegd {}, besteed {}. Bevestig met een reden om toch te verwijzen.",
+            format_eur(self.price_cents),
+            self.line,
+            format_eur(self.cap_cents),
+            format_eur(self.committed_cents),
+            format_eur(self.spent_cents)
+        )
+    }
+}
+
+/// One budget line of a year.
+#[derive(Debug, Clone)]
+pub struct BudgetLine {
+    pub code: BudgetLineCode,
+    pub name: String,
+    pub cap_cents: i64,
+    pub committed_cents: i64,
+    pub spent_cents: i64,
+}
+
+impl BudgetLine {
+    pub fn remaining_cents(&self) -> i64 {
+        self.cap_cents - self.committed_cents - self.spent_cents
+    }
+}
+
+/// Commitments and spend of one month (of the support line).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BudgetMonth {
+    pub month: u8,
+    pub committed_cents: i64,
+    pub spent_cents: i64,
+}
+
+/// A year's budget.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    pub year: i32,
+    pub lines: Vec<BudgetLine>,
+    pub months: Vec<BudgetMonth>,
+}
+
+/// A safety chamber agenda item of a case.
+#[derive(Debug, Clone)]
+pub struct SafetyAgendaItem {
+    pub id: i64,
+    pub put_on: Date,
+    pub reason: String,
+    pub discussed_on: Option<Date>,
+    pub outcome: Option<String>,
+    pub follow_up: Option<String>,
+}
+
+/// Referral figures of one partner over a period.
+#[derive(Debug, Clone, Default)]
+pub struct PartnerFigures {
+    pub partner: String,
+    pub referrals: i64,
+    pub started: i64,
+    pub finished: i64,
+    pub returned: i64,
+    /// Days from asking to the start: median and 90th percentile.
+    pub ask_to_start_days: Option<(f64, f64)>,
+    /// Days from the start to the end.
+    pub start_to_end_days: Option<(f64, f64)>,
+    pub results: Vec<(ReferralResult, i64)>,
 }

@@ -46,6 +46,25 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cases/{id}/coordinator", put(assign_coordinator))
         .route("/cases/{id}/closure", post(close_case))
+        .route("/cases/{id}/referrals", post(create_referral))
+        .route("/cases/{id}/safety-agenda-items", post(add_safety_item))
+        .route(
+            "/cases/{id}/safety-agenda-items/{item_id}",
+            put(record_safety_outcome),
+        )
+        .route("/referrals", get(list_referrals))
+        .route("/referrals/{id}", get(get_referral))
+        .route("/referrals/{id}/steps", post(referral_step))
+        .route(
+            "/referrals/{id}/acknowledgement",
+            post(acknowledge_referral),
+        )
+        .route("/referral-figures", get(referral_figures))
+        .route("/partners", get(list_partners).post(add_partner))
+        .route("/service-kinds", get(list_service_kinds))
+        .route("/service-kinds/{id}", put(set_service_price))
+        .route("/budgets/{year}", get(get_budget))
+        .route("/budgets/{year}/lines/{code}", put(set_budget_cap))
         .fallback(not_found)
 }
 
@@ -73,6 +92,23 @@ fn json_message(e: &JsonRejection) -> String {
             "Stuur de gegevens als JSON (Content-Type: application/json).".into()
         }
         other => format!("De JSON kon niet worden gelezen: {}", other.body_text()),
+    }
+}
+
+/// Path extractor whose rejections (an id that is not a number) are problem+json in Dutch.
+pub struct ApiPath<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => Ok(ApiPath(v)),
+            Err(_) => Err(ApiError(AppError::NotFound)),
+        }
     }
 }
 
@@ -281,6 +317,8 @@ pub struct CaseDetailDto {
     pub closure_results: Vec<DomainResultDto>,
     pub notified_on: String,
     pub notification_sources: Vec<String>,
+    pub referrals: Vec<ReferralDto>,
+    pub safety_agenda: Vec<SafetyItemDto>,
     pub history: Vec<EventDto>,
 }
 
@@ -295,7 +333,7 @@ pub fn rules_of(d: &CaseDetail) -> Vec<nazorg_domain::eligibility::RuleResult> {
         brp_status: d.brp_status,
         sentence: d.sentence,
         detention_start: d.summary.detention_start,
-        expected_release: d.summary.expected_release,
+        expected_release: d.summary.actual_release.or(d.summary.expected_release),
     };
     match MunicipalityCode::parse(&d.municipality_code) {
         Ok(home) => rule_results(&facts, &home),
@@ -416,6 +454,19 @@ impl From<&CaseDetail> for CaseDetailDto {
                 .notifications
                 .iter()
                 .map(|n| n.source.code().to_string())
+                .collect(),
+            referrals: d.referrals.iter().map(ReferralDto::from).collect(),
+            safety_agenda: d
+                .safety_agenda
+                .iter()
+                .map(|i| SafetyItemDto {
+                    id: i.id,
+                    put_on: format_iso(i.put_on),
+                    reason: i.reason.clone(),
+                    discussed_on: i.discussed_on.map(format_iso),
+                    outcome: i.outcome.clone(),
+                    follow_up: i.follow_up.clone(),
+                })
                 .collect(),
             history: d
                 .events
@@ -538,7 +589,7 @@ async fn create_notification(
 async fn get_case(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<CaseDetailDto>, ApiError> {
     let detail = s.store.get_case(&actor, id).await?;
     Ok(Json(CaseDetailDto::from(&detail)))
@@ -560,7 +611,7 @@ macro_rules! step_handler {
         #[utoipa::path($method, path = $path, tag = "casussen", params(("id" = i64, Path)), request_body = $body,
             responses((status = 200, body = CaseDetailDto), (status = 409, description = "Niet toegestaan in deze fase"),
                       (status = 422, description = "Ongeldige invoer")))]
-        async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, Path($id): Path<i64>, ApiJson($b): ApiJson<$body>) -> Result<Json<CaseDetailDto>, ApiError> {
+        async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<i64>, ApiJson($b): ApiJson<$body>) -> Result<Json<CaseDetailDto>, ApiError> {
             $call;
             fresh(&$s, &$actor, $id).await
         }
@@ -667,11 +718,517 @@ step_handler!(
 async fn set_agreement_done(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path((id, agreement_id)): Path<(i64, i64)>,
+    ApiPath((id, agreement_id)): ApiPath<(i64, i64)>,
     ApiJson(b): ApiJson<AgreementDoneIn>,
 ) -> Result<Json<CaseDetailDto>, ApiError> {
     s.store
         .set_agreement_done(&actor, id, agreement_id, b.done)
+        .await?;
+    fresh(&s, &actor, id).await
+}
+
+// --- partners, referrals, budget, safety chamber ------------------------------------------
+
+/// A referral to a partner.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralDto {
+    pub id: i64,
+    pub case_id: i64,
+    pub resident: String,
+    pub partner_id: i64,
+    pub partner: String,
+    pub partner_kind: String,
+    pub household_member_id: Option<i64>,
+    pub domains: Vec<String>,
+    pub reason: String,
+    pub service: Option<String>,
+    /// Price in euros.
+    pub price: Option<f64>,
+    pub over_cap_reason: Option<String>,
+    /// asked | accepted | started | finished | returned | withdrawn
+    pub status: String,
+    pub asked_on: String,
+    pub accepted_on: Option<String>,
+    pub started_on: Option<String>,
+    pub ended_on: Option<String>,
+    pub return_reason: Option<String>,
+    /// achieved | partly | not_achieved | stopped
+    pub result: Option<String>,
+    pub result_note: Option<String>,
+    pub acknowledged: bool,
+}
+
+impl From<&nazorg_store::Referral> for ReferralDto {
+    fn from(r: &nazorg_store::Referral) -> Self {
+        ReferralDto {
+            id: r.id,
+            case_id: r.case_id,
+            resident: r.resident.clone(),
+            partner_id: r.partner_id,
+            partner: r.partner.clone(),
+            partner_kind: r.partner_kind.code().into(),
+            household_member_id: r.household_member_id,
+            domains: r.domains.iter().map(|d| d.code().to_string()).collect(),
+            reason: r.reason.clone(),
+            service: r.service.clone(),
+            price: r.price_cents.map(|c| c as f64 / 100.0),
+            over_cap_reason: r.over_cap_reason.clone(),
+            status: r.status.code().into(),
+            asked_on: format_iso(r.asked_on),
+            accepted_on: r.accepted_on.map(format_iso),
+            started_on: r.started_on.map(format_iso),
+            ended_on: r.ended_on.map(format_iso),
+            return_reason: r.return_reason.clone(),
+            result: r.result.map(|x| x.code().to_string()),
+            result_note: r.result_note.clone(),
+            acknowledged: r.acknowledged,
+        }
+    }
+}
+
+/// A referral with its progress, as the partner sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralDetailDto {
+    #[serde(flatten)]
+    pub referral: ReferralDto,
+    pub birth_date: Option<String>,
+    /// The triage of the referred life domains only.
+    pub triage: Vec<TriageDto>,
+    pub notes: Vec<ReferralNoteDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralNoteDto {
+    pub date: String,
+    pub step: String,
+    pub note: String,
+    pub author: String,
+}
+
+/// One page of referrals.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralList {
+    pub items: Vec<ReferralDto>,
+    /// Pass as `before` for the next page.
+    pub next: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SafetyItemDto {
+    pub id: i64,
+    pub put_on: String,
+    pub reason: String,
+    pub discussed_on: Option<String>,
+    pub outcome: Option<String>,
+    pub follow_up: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerDto {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceKindDto {
+    pub id: i64,
+    pub name: String,
+    pub partner_kind: String,
+    /// Euros.
+    pub price: f64,
+    pub budget_line: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BudgetLineDto {
+    pub code: String,
+    pub name: String,
+    /// Amounts in euros.
+    pub cap: f64,
+    pub committed: f64,
+    pub spent: f64,
+    pub remaining: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BudgetMonthDto {
+    pub month: u8,
+    pub committed: f64,
+    pub spent: f64,
+}
+
+/// A year's budget.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BudgetDto {
+    pub year: i32,
+    pub lines: Vec<BudgetLineDto>,
+    pub months: Vec<BudgetMonthDto>,
+}
+
+impl From<&nazorg_store::Budget> for BudgetDto {
+    fn from(b: &nazorg_store::Budget) -> Self {
+        let euros = |c: i64| c as f64 / 100.0;
+        BudgetDto {
+            year: b.year,
+            lines: b
+                .lines
+                .iter()
+                .map(|l| BudgetLineDto {
+                    code: l.code.code().into(),
+                    name: l.name.clone(),
+                    cap: euros(l.cap_cents),
+                    committed: euros(l.committed_cents),
+                    spent: euros(l.spent_cents),
+                    remaining: euros(l.remaining_cents()),
+                })
+                .collect(),
+            months: b
+                .months
+                .iter()
+                .map(|m| BudgetMonthDto {
+                    month: m.month,
+                    committed: euros(m.committed_cents),
+                    spent: euros(m.spent_cents),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Days: median and 90th percentile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DaysDto {
+    pub median: f64,
+    pub p90: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerFiguresDto {
+    pub partner: String,
+    pub referrals: i64,
+    pub started: i64,
+    pub finished: i64,
+    pub returned: i64,
+    pub ask_to_start_days: Option<DaysDto>,
+    pub start_to_end_days: Option<DaysDto>,
+    /// Result code → number of referrals.
+    pub results: std::collections::BTreeMap<String, i64>,
+}
+
+impl From<&nazorg_store::PartnerFigures> for PartnerFiguresDto {
+    fn from(f: &nazorg_store::PartnerFigures) -> Self {
+        let days = |d: Option<(f64, f64)>| d.map(|(median, p90)| DaysDto { median, p90 });
+        PartnerFiguresDto {
+            partner: f.partner.clone(),
+            referrals: f.referrals,
+            started: f.started,
+            finished: f.finished,
+            returned: f.returned,
+            ask_to_start_days: days(f.ask_to_start_days),
+            start_to_end_days: days(f.start_to_end_days),
+            results: f
+                .results
+                .iter()
+                .map(|(r, n)| (r.code().to_string(), *n))
+                .collect(),
+        }
+    }
+}
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", tag = "verwijzingen", params(("id" = i64, Path)), request_body = ReferralIn,
+    responses((status = 201, body = ReferralDto), (status = 409, description = "Niet toegestaan in deze fase, of boven het budgetplafond (code budget_cap_exceeded: stuur over_cap_reason mee)"),
+              (status = 422, description = "Ongeldige invoer")))]
+async fn create_referral(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ReferralIn>,
+) -> Result<Response, ApiError> {
+    let referral_id = s
+        .store
+        .create_referral(&actor, id, &b.parse(today())?)
+        .await?;
+    let detail = s.store.get_referral(&actor, referral_id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ReferralDto::from(&detail.referral)),
+    )
+        .into_response())
+}
+
+/// Filters and paging of the referral list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct ReferralQuery {
+    /// asked | accepted | started | finished | returned | withdrawn
+    pub status: Option<String>,
+    /// Only referrals still running.
+    pub open: Option<bool>,
+    /// Only finished or returned referrals the coordinator has not yet seen.
+    pub unacknowledged: Option<bool>,
+    /// The `next` value of the previous page.
+    pub before: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/v1/referrals", tag = "verwijzingen", params(ReferralQuery),
+    responses((status = 200, body = ReferralList, description = "Een coördinator ziet alle verwijzingen van de gemeente, een ketenpartner alleen die aan de eigen organisatie")))]
+async fn list_referrals(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<ReferralQuery>,
+) -> Result<Json<ReferralList>, ApiError> {
+    let filter = nazorg_store::ReferralFilter {
+        status: optional_code("de status", q.status.as_deref())?,
+        open_only: q.open.unwrap_or(false),
+        unacknowledged: q.unacknowledged.unwrap_or(false),
+    };
+    let page = s
+        .store
+        .list_referrals(&actor, &filter, q.before, q.limit.unwrap_or(25))
+        .await?;
+    Ok(Json(ReferralList {
+        items: page.items.iter().map(ReferralDto::from).collect(),
+        next: page.next.map(|c| c.id),
+    }))
+}
+
+fn referral_detail_dto(d: &nazorg_store::ReferralDetail) -> ReferralDetailDto {
+    ReferralDetailDto {
+        referral: ReferralDto::from(&d.referral),
+        birth_date: d.birth_date.map(format_iso),
+        triage: d
+            .triage
+            .iter()
+            .map(|t| TriageDto {
+                domain: t.domain.code().into(),
+                need: t.need.code().into(),
+                self_reliance: t.self_reliance.code().into(),
+            })
+            .collect(),
+        notes: d
+            .notes
+            .iter()
+            .map(|n| ReferralNoteDto {
+                date: format_iso(n.date),
+                step: n.step.code().into(),
+                note: n.note.clone(),
+                author: n.author.clone(),
+            })
+            .collect(),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/referrals/{id}", tag = "verwijzingen", params(("id" = i64, Path)),
+    responses((status = 200, body = ReferralDetailDto), (status = 403, description = "Verwijzing aan een andere organisatie")))]
+async fn get_referral(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ReferralDetailDto>, ApiError> {
+    Ok(Json(referral_detail_dto(
+        &s.store.get_referral(&actor, id).await?,
+    )))
+}
+
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/steps", tag = "verwijzingen", params(("id" = i64, Path)), request_body = ReferralStepIn,
+    responses((status = 200, body = ReferralDetailDto), (status = 409, description = "Niet mogelijk bij deze status")))]
+async fn referral_step(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ReferralStepIn>,
+) -> Result<Json<ReferralDetailDto>, ApiError> {
+    s.store
+        .referral_step(&actor, id, &b.parse(today())?)
+        .await?;
+    Ok(Json(referral_detail_dto(
+        &s.store.get_referral(&actor, id).await?,
+    )))
+}
+
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/acknowledgement", tag = "verwijzingen", params(("id" = i64, Path)),
+    responses((status = 204, description = "De terugmelding is gezien")))]
+async fn acknowledge_referral(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    s.store.acknowledge_referral(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The period of the referral figures (by the date a referral was asked).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodQuery {
+    /// YYYY-MM-DD; default 1 January of this year.
+    pub from: Option<String>,
+    /// YYYY-MM-DD; default today.
+    pub to: Option<String>,
+}
+
+impl PeriodQuery {
+    pub fn period(&self) -> Result<(time::Date, time::Date), AppError> {
+        let to = optional_date("de einddatum", self.to.as_deref())?.unwrap_or_else(today);
+        let from = optional_date("de begindatum", self.from.as_deref())?.unwrap_or_else(|| {
+            time::Date::from_calendar_date(to.year(), time::Month::January, 1).unwrap_or(to)
+        });
+        if from > to {
+            return Err(AppError::Invalid(
+                "De begindatum ligt na de einddatum.".into(),
+            ));
+        }
+        Ok((from, to))
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/referral-figures", tag = "verwijzingen", params(PeriodQuery),
+    responses((status = 200, body = [PartnerFiguresDto])))]
+async fn referral_figures(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> Result<Json<Vec<PartnerFiguresDto>>, ApiError> {
+    let (from, to) = q.period()?;
+    let figures = s.store.referral_figures(&actor, from, to).await?;
+    Ok(Json(figures.iter().map(PartnerFiguresDto::from).collect()))
+}
+
+#[utoipa::path(get, path = "/api/v1/partners", tag = "ketenpartners", responses((status = 200, body = [PartnerDto])))]
+async fn list_partners(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<Vec<PartnerDto>>, ApiError> {
+    let partners = s.store.list_partners(&actor.municipality).await?;
+    Ok(Json(
+        partners
+            .into_iter()
+            .map(|p| PartnerDto {
+                id: p.id,
+                name: p.name,
+                kind: p.kind.code().into(),
+                active: p.active,
+            })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/partners", tag = "ketenpartners", request_body = PartnerIn,
+    responses((status = 201, body = PartnerDto), (status = 403, description = "Alleen een beheerder")))]
+async fn add_partner(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(b): ApiJson<PartnerIn>,
+) -> Result<Response, ApiError> {
+    let kind = code::<nazorg_domain::referral::PartnerKind>("het soort organisatie", &b.kind)?;
+    let id = s.store.add_partner(&actor, &b.name, kind).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PartnerDto {
+            id,
+            name: b.name.trim().to_string(),
+            kind: kind.code().into(),
+            active: true,
+        }),
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/service-kinds", tag = "budget", responses((status = 200, body = [ServiceKindDto])))]
+async fn list_service_kinds(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<Vec<ServiceKindDto>>, ApiError> {
+    let kinds = s.store.list_service_kinds(&actor.municipality).await?;
+    Ok(Json(
+        kinds
+            .into_iter()
+            .map(|k| ServiceKindDto {
+                id: k.id,
+                name: k.name,
+                partner_kind: k.partner_kind.code().into(),
+                price: k.price_cents as f64 / 100.0,
+                budget_line: k.budget_line.code().into(),
+            })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/service-kinds/{id}", tag = "budget", params(("id" = i64, Path)), request_body = AmountIn,
+    responses((status = 204, description = "Prijs gewijzigd")))]
+async fn set_service_price(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<AmountIn>,
+) -> Result<StatusCode, ApiError> {
+    s.store.set_service_price(&actor, id, b.cents()?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/budgets/{year}", tag = "budget", params(("year" = i32, Path)), responses((status = 200, body = BudgetDto)))]
+async fn get_budget(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(year): ApiPath<i32>,
+) -> Result<Json<BudgetDto>, ApiError> {
+    Ok(Json(BudgetDto::from(&s.store.budget(&actor, year).await?)))
+}
+
+#[utoipa::path(put, path = "/api/v1/budgets/{year}/lines/{code}", tag = "budget", params(("year" = i32, Path), ("code" = String, Path)),
+    request_body = AmountIn, responses((status = 200, body = BudgetDto)))]
+async fn set_budget_cap(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath((year, line)): ApiPath<(i32, String)>,
+    ApiJson(b): ApiJson<AmountIn>,
+) -> Result<Json<BudgetDto>, ApiError> {
+    let line = code::<nazorg_domain::referral::BudgetLineCode>("de budgetregel", &line)?;
+    s.store
+        .set_budget_cap(&actor, year, line, b.cents()?)
+        .await?;
+    Ok(Json(BudgetDto::from(&s.store.budget(&actor, year).await?)))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/safety-agenda-items", tag = "casussen", params(("id" = i64, Path)), request_body = SafetyItemIn,
+    responses((status = 200, body = CaseDetailDto)))]
+async fn add_safety_item(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<SafetyItemIn>,
+) -> Result<Json<CaseDetailDto>, ApiError> {
+    s.store
+        .add_safety_item(
+            &actor,
+            id,
+            date("de datum van de Veiligheidskamer", &b.put_on)?,
+            &b.reason,
+        )
+        .await?;
+    fresh(&s, &actor, id).await
+}
+
+#[utoipa::path(put, path = "/api/v1/cases/{id}/safety-agenda-items/{item_id}", tag = "casussen", params(("id" = i64, Path), ("item_id" = i64, Path)),
+    request_body = SafetyOutcomeIn, responses((status = 200, body = CaseDetailDto)))]
+async fn record_safety_outcome(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath((id, item_id)): ApiPath<(i64, i64)>,
+    ApiJson(b): ApiJson<SafetyOutcomeIn>,
+) -> Result<Json<CaseDetailDto>, ApiError> {
+    let discussed = date("de datum van bespreking", &b.discussed_on)?;
+    s.store
+        .record_safety_outcome(&actor, id, item_id, discussed, &b.outcome, &b.follow_up)
         .await?;
     fresh(&s, &actor, id).await
 }
@@ -682,7 +1239,9 @@ async fn set_agreement_done(
          license(name = "EUPL-1.2")),
     paths(list_cases, create_notification, get_case, record_offer, record_triage, decide_direction, add_agreement,
           set_agreement_done, set_readiness, record_release, log_contact, add_household_member, update_facts,
-          override_eligibility, assign_coordinator, close_case),
+          override_eligibility, assign_coordinator, close_case, create_referral, list_referrals, get_referral, referral_step,
+          acknowledge_referral, referral_figures, list_partners, add_partner, list_service_kinds, set_service_price, get_budget,
+          set_budget_cap, add_safety_item, record_safety_outcome),
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))
 )]

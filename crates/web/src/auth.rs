@@ -120,9 +120,17 @@ pub fn urlencode(value: &str) -> String {
 }
 
 /// Only local paths are followed after login (no open redirect).
+/// (Control characters and spaces are refused too: browsers drop a tab in `/\t/evil`,
+/// which would turn it into `//evil`.)
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.chars().all(|c| c.is_ascii_graphic() && c != '\\') =>
+        {
+            n.to_string()
+        }
         _ => "/casussen".to_string(),
     }
 }

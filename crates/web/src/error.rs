@@ -19,6 +19,9 @@ pub enum AppError {
     Invalid(String),
     #[error("{0}")]
     Conflict(String),
+    /// The step passes the budget cap: it needs a confirmation with a reason.
+    #[error("{0}")]
+    OverCap(String),
     #[error("Er ging iets mis aan onze kant. Probeer het later opnieuw.")]
     Internal(String),
 }
@@ -31,6 +34,8 @@ impl From<StoreError> for AppError {
             StoreError::Denied(Denied::OtherMunicipality) => AppError::NotFound,
             StoreError::Denied(d) => AppError::Forbidden(d.to_string()),
             StoreError::Transition(t) => AppError::Conflict(t.to_string()),
+            StoreError::ReferralTransition(t) => AppError::Conflict(t.to_string()),
+            StoreError::OverCap(o) => AppError::OverCap(o.to_string()),
             StoreError::Invalid(m) => AppError::Invalid(m),
             StoreError::Conflict(m) => AppError::Conflict(m),
             other => AppError::Internal(other.to_string()),
@@ -45,7 +50,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::OverCap(_) => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -58,6 +63,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Invalid(_) => "invalid_input",
             AppError::Conflict(_) => "conflict",
+            AppError::OverCap(_) => "budget_cap_exceeded",
             AppError::Internal(_) => "internal",
         }
     }
@@ -69,6 +75,7 @@ impl AppError {
             AppError::NotFound => "Niet gevonden",
             AppError::Invalid(_) => "Ongeldige invoer",
             AppError::Conflict(_) => "Niet mogelijk",
+            AppError::OverCap(_) => "Boven het budgetplafond",
             AppError::Internal(_) => "Serverfout",
         }
     }

@@ -139,7 +139,8 @@ impl OfferIn {
 }
 
 /// The triage of one life domain.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct TriageDomainIn {
     /// id_document | housing | income | care | social_network
     pub domain: String,
@@ -360,7 +361,8 @@ pub struct CoordinatorIn {
 }
 
 /// The result in one life domain at closure.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct DomainResultIn {
     pub domain: String,
     /// arranged | partly | not_arranged | not_applicable
@@ -408,4 +410,123 @@ impl CloseIn {
             note: self.note.clone(),
         })
     }
+}
+
+/// A referral to a partner.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ReferralIn {
+    pub partner_id: i64,
+    /// Life domains the referral is about (codes); may be empty for a household member.
+    pub domains: Vec<String>,
+    pub reason: String,
+    /// A bought service (see /api/v1/service-kinds); its price is committed on the budget.
+    pub service_kind_id: Option<i64>,
+    /// Refer a household member of the case instead of the resident.
+    pub household_member_id: Option<i64>,
+    /// YYYY-MM-DD; default today.
+    pub asked_on: Option<String>,
+    /// Needed when the referral passes the budget cap: why it is made anyway.
+    pub over_cap_reason: Option<String>,
+}
+
+impl ReferralIn {
+    pub fn parse(&self, today: Date) -> Result<store::ReferralInput, AppError> {
+        let domains = self
+            .domains
+            .iter()
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| code::<LifeDomain>("het leefgebied", d))
+            .collect::<Result<Vec<_>, _>>()?;
+        if self.partner_id <= 0 {
+            return Err(AppError::Invalid("Kies een ketenpartner.".into()));
+        }
+        Ok(store::ReferralInput {
+            partner_id: self.partner_id,
+            domains,
+            reason: self.reason.clone(),
+            service_kind_id: self.service_kind_id.filter(|id| *id > 0),
+            household_member_id: self.household_member_id.filter(|id| *id > 0),
+            asked_on: optional_date("de datum van de vraag", self.asked_on.as_deref())?
+                .unwrap_or(today),
+            over_cap_reason: self.over_cap_reason.clone(),
+        })
+    }
+}
+
+/// A step on a referral.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ReferralStepIn {
+    /// accept | return | start | progress | finish | withdraw
+    pub step: String,
+    /// YYYY-MM-DD; default today.
+    pub date: Option<String>,
+    /// Required for return, progress and withdraw.
+    pub note: String,
+    /// For finish: achieved | partly | not_achieved | stopped
+    pub result: Option<String>,
+}
+
+impl ReferralStepIn {
+    pub fn parse(&self, today: Date) -> Result<store::ReferralStepInput, AppError> {
+        use nazorg_domain::referral::{ReferralResult, ReferralStep};
+        Ok(store::ReferralStepInput {
+            step: code::<ReferralStep>("de stap", &self.step)?,
+            date: optional_date("de datum", self.date.as_deref())?.unwrap_or(today),
+            note: self.note.clone(),
+            result: optional_code::<ReferralResult>("het resultaat", self.result.as_deref())?,
+        })
+    }
+}
+
+/// Putting a case on the safety chamber's agenda.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct SafetyItemIn {
+    /// The meeting date, YYYY-MM-DD.
+    pub put_on: String,
+    pub reason: String,
+}
+
+/// The safety chamber's outcome for an agenda item.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct SafetyOutcomeIn {
+    pub discussed_on: String,
+    pub outcome: String,
+    pub follow_up: String,
+}
+
+/// A new amount in euros: a number, or Dutch text such as "28.000,00".
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct AmountIn {
+    #[schema(value_type = f64)]
+    pub amount: serde_json::Value,
+}
+
+impl AmountIn {
+    pub fn cents(&self) -> Result<i64, AppError> {
+        let cents = match &self.amount {
+            serde_json::Value::Number(n) => n
+                .as_f64()
+                .filter(|f| *f >= 0.0)
+                .map(|f| (f * 100.0).round() as i64),
+            serde_json::Value::String(s) => nazorg_domain::referral::parse_eur(s),
+            _ => None,
+        };
+        cents.ok_or_else(|| {
+            AppError::Invalid("Vul een bedrag in euro's in, bijvoorbeeld 28.000,00.".into())
+        })
+    }
+}
+
+/// A new partner organisation.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct PartnerIn {
+    pub name: String,
+    /// skt | exodus | wmo | debt_counselling | housing | benefits | mental_health | youth_care | central_access | safety_chamber | other
+    pub kind: String,
 }

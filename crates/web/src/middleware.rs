@@ -52,10 +52,10 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if !unsafe_method || path.starts_with("/api/") || path == "/inloggen" || path == "/installatie"
-    {
+    if !unsafe_method || path.starts_with("/api/") {
         return next.run(request).await;
     }
+    // Every form must come from this site, the login and setup forms included.
     if let (Some(origin), Some(host)) = (
         request.headers().get(header::ORIGIN),
         request.headers().get(header::HOST),
@@ -70,12 +70,27 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
             return refuse();
         }
     }
+    // The login and setup forms have no session (and so no token) yet.
+    if path == "/inloggen" || path == "/installatie" {
+        return next.run(request).await;
+    }
     let Some(token) = cookie(request.headers(), SESSION_COOKIE) else {
         return next.run(request).await; // the handler sends the visitor to the login page
     };
     let expected = match state.store.session(&token).await {
         Ok(Some((_, csrf))) => csrf,
-        _ => return next.run(request).await,
+        Ok(None) => return next.run(request).await,
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup failed during CSRF check");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Html(crate::ui::error_page(
+                    "Even niet beschikbaar",
+                    "Nazorg kan de database nu niet bereiken. Probeer het zo opnieuw.",
+                )),
+            )
+                .into_response();
+        }
     };
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {

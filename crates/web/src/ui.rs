@@ -2,9 +2,7 @@
 
 use crate::AppState;
 use crate::api::{CaseQuery, rules_of, suggestion_of};
-use crate::auth::{
-    SESSION_COOKIE, UiUser, clear_cookie, cookie, safe_next, session_cookie, urlencode,
-};
+use crate::auth::{SESSION_COOKIE, UiUser, clear_cookie, cookie, safe_next, session_cookie};
 use crate::error::{AppError, UiError};
 use crate::input::*;
 use askama::Template;
@@ -330,7 +328,7 @@ async fn users_view(
 ) -> Result<Response, UiError> {
     let users = s
         .store
-        .list_users()
+        .list_users(Some(&user.actor.municipality))
         .await?
         .into_iter()
         .map(|u| UserRow {
@@ -965,7 +963,7 @@ async fn case_view_page(
     Ok(render(
         status,
         CasePage {
-            base: Base::new(view.name.clone(), Some(user), "cases"),
+            base: Base::new(format!("Casus {id}"), Some(user), "cases"),
             c: view,
             flash,
             error,
@@ -991,10 +989,31 @@ async fn case_page(
         (Some("bekend"), _) => {
             Some("Deze detentie was al bekend; er is geen nieuwe casus gemaakt.".to_string())
         }
-        (_, Some(label)) => Some(format!("Opgeslagen: {label}.")),
+        (_, Some(section)) => section_label(section).map(|label| format!("Opgeslagen: {label}.")),
         _ => None,
     };
     case_view_page(&s, &user, id, StatusCode::OK, flash, None).await
+}
+
+/// The name of a section of the case page, for the "saved" message; only known sections
+/// (a link cannot put arbitrary text on the page).
+fn section_label(anchor: &str) -> Option<&'static str> {
+    Some(match anchor {
+        "aanbod" => "Contact en aanbod",
+        "triage" => "Triage",
+        "regie" => "Casusregie",
+        "plan" => "Plan van aanpak",
+        "checklist" => "Checklist vrijlating",
+        "vrijlating" => "Vrijlating",
+        "contacten" => "Contact",
+        "gezin" => "Gezinsleden",
+        "doelgroep" => "Doelgroepbepaling",
+        "coordinator" => "Nazorgcoördinator",
+        "verwijzingen" => "Verwijzingen",
+        "veiligheidskamer" => "Veiligheidskamer",
+        "afsluiten" => "Afsluiten",
+        _ => return None,
+    })
 }
 
 /// Runs one step from a form and answers with the page: redirected on success, the same
@@ -1008,11 +1027,9 @@ async fn run_step(
     result: Result<(), AppError>,
 ) -> Result<Response, UiError> {
     match result {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/casussen/{id}?opgeslagen={}#{anchor}",
-            urlencode(label)
-        ))
-        .into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("/casussen/{id}?opgeslagen={anchor}#{anchor}")).into_response(),
+        ),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             case_view_page(s, user, id, e.status(), None, Some(format!("{label}: {e}"))).await
         }

@@ -111,6 +111,7 @@ pub fn system_actor() -> Actor {
         username: "test".into(),
         role: Role::Coordinator,
         municipality: "1783".into(),
+        partner_id: None,
     }
 }
 
