@@ -19,6 +19,7 @@ use nazorg_domain::dates::format_iso;
 use nazorg_domain::eligibility::{Eligibility, RuleState};
 use nazorg_domain::lifecycle::{self, CaseState, Status, Step};
 use nazorg_domain::notification::{BrpStatus, Sentence, Source};
+use nazorg_domain::referral::PartnerKind;
 use nazorg_domain::triage::{Direction, LifeDomain, Need, SelfReliance};
 use nazorg_domain::{Coded, format_nl};
 use nazorg_store::{CaseDetail, ImportOutcome};
@@ -27,8 +28,11 @@ use std::collections::HashMap;
 
 const CSS: &str = include_str!("../static/nazorg.css");
 
+mod partners;
+
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(partners::router())
         .route("/", get(|| async { Redirect::to("/casussen") }))
         .route("/static/nazorg.css", get(css))
         .route("/inloggen", get(login_page).post(login))
@@ -68,8 +72,8 @@ pub struct Base {
     pub user: Option<String>,
     pub csrf: String,
     pub nav: &'static str,
-    /// Administrators get the user pages in their menu instead of the case pages.
-    pub admin: bool,
+    /// Which menu: "admin" (users, partners), "partner" (own referrals) or "coordinator".
+    pub menu: &'static str,
 }
 
 impl Base {
@@ -79,7 +83,12 @@ impl Base {
             user: user.map(|u| u.actor.username.clone()),
             csrf: user.map(|u| u.csrf.clone()).unwrap_or_default(),
             nav,
-            admin: user.is_some_and(|u| u.actor.role == Role::Administrator),
+            menu: match user.map(|u| u.actor.role) {
+                Some(Role::Administrator) => "admin",
+                Some(role) if nazorg_domain::access::is_partner_role(role) => "partner",
+                Some(_) => "coordinator",
+                None => "",
+            },
         }
     }
 }
@@ -179,6 +188,8 @@ async fn login(State(s): State<AppState>, Form(f): Form<LoginForm>) -> Result<Re
             let (token, _) = s.store.create_session(actor.user_id).await?;
             let target = if actor.role == Role::Administrator {
                 "/gebruikers".to_string()
+            } else if nazorg_domain::access::is_partner_role(actor.role) {
+                "/verwijzingen".to_string()
             } else {
                 safe_next(Some(&f.next))
             };
@@ -306,6 +317,7 @@ struct UsersPage {
     base: Base,
     users: Vec<UserRow>,
     role_opts: Vec<Opt>,
+    partner_opts: Vec<Opt>,
     flash: Option<String>,
     error: Option<String>,
 }
@@ -326,6 +338,7 @@ async fn users_view(
     flash: Option<String>,
     error: Option<String>,
 ) -> Result<Response, UiError> {
+    let partner_list = s.store.list_partners(&user.actor.municipality).await?;
     let users = s
         .store
         .list_users(Some(&user.actor.municipality))
@@ -345,6 +358,15 @@ async fn users_view(
             base: Base::new("Gebruikers", Some(user), "users"),
             users,
             role_opts: opts::<Role>(Some(Role::Coordinator)),
+            partner_opts: partner_list
+                .iter()
+                .filter(|p| p.active && matches!(p.kind, PartnerKind::Skt | PartnerKind::Exodus))
+                .map(|p| Opt {
+                    value: p.id.to_string(),
+                    label: p.name.clone(),
+                    selected: false,
+                })
+                .collect(),
             flash,
             error,
         },
@@ -363,6 +385,7 @@ struct UserForm {
     display_name: String,
     role: String,
     password: String,
+    partner_id: String,
 }
 
 async fn add_user(
@@ -379,13 +402,15 @@ async fn add_user(
             )));
         }
         let username = f.username.trim().to_lowercase();
+        let partner_id = f.partner_id.parse::<i64>().ok();
         s.store
-            .add_user(
+            .add_partner_user(
                 &username,
                 &f.display_name,
                 &f.password,
                 role,
                 &user.actor.municipality,
+                partner_id,
             )
             .await?;
         Ok(username)
@@ -433,6 +458,8 @@ struct CasesPage {
     coordinator_opts: Vec<Opt>,
     next_url: Option<String>,
     first_url: Option<String>,
+    /// Partners' reports back (finished or returned referrals) not yet seen.
+    feedback: Vec<partners::ReferralRow>,
 }
 
 fn full_name(given: &str, family: &str) -> String {
@@ -450,6 +477,9 @@ async fn cases_page(
 ) -> Result<Response, UiError> {
     if user.actor.role == Role::Administrator {
         return Ok(Redirect::to("/gebruikers").into_response());
+    }
+    if nazorg_domain::access::is_partner_role(user.actor.role) {
+        return Ok(Redirect::to("/verwijzingen").into_response());
     }
     let get = |k: &str| {
         raw.iter()
@@ -510,7 +540,24 @@ async fn cases_page(
         }
     };
     let coordinators = s.store.coordinators(&user.actor).await?;
+    let feedback = s
+        .store
+        .list_referrals(
+            &user.actor,
+            &nazorg_store::ReferralFilter {
+                unacknowledged: true,
+                ..Default::default()
+            },
+            None,
+            20,
+        )
+        .await?
+        .items
+        .iter()
+        .map(partners::ReferralRow::from)
+        .collect();
     let page_view = CasesPage {
+        feedback,
         base: Base::new("Werklijst", Some(&user), "cases"),
         lead: match filter.status {
             Some(status) => format!(
@@ -631,10 +678,36 @@ struct ContactRow {
 }
 
 struct HouseholdRow {
+    id: i64,
     relation: &'static str,
     age: &'static str,
     need: &'static str,
     note: String,
+    /// The member's referral and how it stands, if any.
+    referral: Option<String>,
+    referral_id: Option<i64>,
+    /// Where this member may be referred (youth care for minors; central access or SKT).
+    partner_opts: Vec<Opt>,
+}
+
+struct SafetyRow {
+    id: i64,
+    put_on: String,
+    reason: String,
+    discussed_on: Option<String>,
+    outcome: String,
+    follow_up: String,
+}
+
+/// A referral that needs confirmation because it passes the budget cap: the form is shown
+/// again with what was entered and a field for the reason.
+pub struct OverCapView {
+    message: String,
+    partner_id: String,
+    domains: Vec<String>,
+    reason: String,
+    service_kind_id: String,
+    asked_on: String,
 }
 
 struct EventRow {
@@ -645,6 +718,13 @@ struct EventRow {
 
 /// The case as its page shows it.
 struct CaseView {
+    referrals: Vec<partners::ReferralRow>,
+    can_refer: bool,
+    partner_opts: Vec<Opt>,
+    service_opts: Vec<Opt>,
+    domain_choices: Vec<(&'static str, &'static str)>,
+    can_safety: bool,
+    safety_items: Vec<SafetyRow>,
     id: i64,
     name: String,
     bsn: String,
@@ -721,12 +801,15 @@ struct CasePage {
     c: CaseView,
     flash: Option<String>,
     error: Option<String>,
+    over_cap: Option<OverCapView>,
 }
 
 fn case_view(
     d: &CaseDetail,
     coordinators: &[nazorg_store::User],
     coordinator_id: Option<i64>,
+    partner_list: &[nazorg_store::Partner],
+    services: &[nazorg_store::ServiceKind],
 ) -> CaseView {
     let c = &d.summary;
     let state = CaseState {
@@ -823,10 +906,8 @@ fn case_view(
                     domain: domain.label(),
                     need: t.map(|t| t.need.label()).unwrap_or("—"),
                     reliance: t.map(|t| t.self_reliance.label()).unwrap_or("—"),
-                    need_opts: opts::<Need>(Some(t.map(|t| t.need).unwrap_or(Need::None))),
-                    reliance_opts: opts::<SelfReliance>(Some(
-                        t.map(|t| t.self_reliance).unwrap_or(SelfReliance::High),
-                    )),
+                    need_opts: opts::<Need>(t.map(|t| t.need)),
+                    reliance_opts: opts::<SelfReliance>(t.map(|t| t.self_reliance)),
                 }
             })
             .collect(),
@@ -864,15 +945,57 @@ fn case_view(
         household: d
             .household
             .iter()
-            .map(|h| HouseholdRow {
-                relation: h.relation.label(),
-                age: if h.is_minor {
-                    "Minderjarig"
-                } else {
-                    "Meerderjarig"
-                },
-                need: h.support_need.label(),
-                note: h.note.clone(),
+            .map(|h| {
+                let referral = d
+                    .referrals
+                    .iter()
+                    .rev()
+                    .find(|r| r.household_member_id == Some(h.id));
+                HouseholdRow {
+                    id: h.id,
+                    relation: h.relation.label(),
+                    age: if h.is_minor {
+                        "Minderjarig"
+                    } else {
+                        "Meerderjarig"
+                    },
+                    need: h.support_need.label(),
+                    note: h.note.clone(),
+                    referral: referral.map(|r| {
+                        let result = r
+                            .result
+                            .map(|x| format!(", {}", x.label().to_lowercase()))
+                            .unwrap_or_default();
+                        format!("{}: {}{result}", r.partner, r.status.label().to_lowercase())
+                    }),
+                    referral_id: referral.map(|r| r.id),
+                    partner_opts: partners::referral_partner_opts(partner_list, |kind| {
+                        nazorg_domain::referral::household_partner_allowed(h.is_minor, kind)
+                    }),
+                }
+            })
+            .collect(),
+        referrals: d
+            .referrals
+            .iter()
+            .filter(|r| r.household_member_id.is_none())
+            .map(partners::ReferralRow::from)
+            .collect(),
+        can_refer: can(Step::Refer),
+        partner_opts: partners::referral_partner_opts(partner_list, |_| true),
+        service_opts: partners::service_opts(services),
+        domain_choices: partners::domain_choices(),
+        can_safety: can(Step::SafetyChamber),
+        safety_items: d
+            .safety_agenda
+            .iter()
+            .map(|i| SafetyRow {
+                id: i.id,
+                put_on: format_nl(i.put_on),
+                reason: i.reason.clone(),
+                discussed_on: i.discussed_on.map(format_nl),
+                outcome: i.outcome.clone().unwrap_or_default(),
+                follow_up: i.follow_up.clone().unwrap_or_default(),
             })
             .collect(),
         closure: d.closing_reason.map(|r| {
@@ -952,14 +1075,19 @@ async fn case_view_page(
     status: StatusCode,
     flash: Option<String>,
     error: Option<String>,
+    over_cap: Option<OverCapView>,
 ) -> Result<Response, UiError> {
     let detail = s.store.get_case(&user.actor, id).await?;
     let coordinators = s.store.coordinators(&user.actor).await?;
-    let current = coordinators
-        .iter()
-        .find(|u| Some(&u.display_name) == detail.summary.coordinator.as_ref())
-        .map(|u| u.id);
-    let view = case_view(&detail, &coordinators, current);
+    let partner_list = s.store.list_partners(&user.actor.municipality).await?;
+    let services = s.store.list_service_kinds(&user.actor.municipality).await?;
+    let view = case_view(
+        &detail,
+        &coordinators,
+        detail.summary.coordinator_id,
+        &partner_list,
+        &services,
+    );
     Ok(render(
         status,
         CasePage {
@@ -967,6 +1095,7 @@ async fn case_view_page(
             c: view,
             flash,
             error,
+            over_cap,
         },
     ))
 }
@@ -992,7 +1121,7 @@ async fn case_page(
         (_, Some(section)) => section_label(section).map(|label| format!("Opgeslagen: {label}.")),
         _ => None,
     };
-    case_view_page(&s, &user, id, StatusCode::OK, flash, None).await
+    case_view_page(&s, &user, id, StatusCode::OK, flash, None, None).await
 }
 
 /// The name of a section of the case page, for the "saved" message; only known sections
@@ -1031,7 +1160,16 @@ async fn run_step(
             Redirect::to(&format!("/casussen/{id}?opgeslagen={anchor}#{anchor}")).into_response(),
         ),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            case_view_page(s, user, id, e.status(), None, Some(format!("{label}: {e}"))).await
+            case_view_page(
+                s,
+                user,
+                id,
+                e.status(),
+                None,
+                Some(format!("{label}: {e}")),
+                None,
+            )
+            .await
         }
         Err(e) => Err(UiError(e)),
     }
@@ -1051,12 +1189,100 @@ fn domain_fields(form: &HashMap<String, String>, prefix: &str) -> Vec<(LifeDomai
         .collect()
 }
 
+/// A referral from the case page. Passing the budget cap shows the form again with a
+/// warning that must be confirmed with a reason.
+async fn refer(
+    s: &AppState,
+    user: &UiUser,
+    id: i64,
+    pairs: &[(String, String)],
+) -> Result<Response, UiError> {
+    let one = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let domains: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "domain")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let input = ReferralIn {
+        partner_id: one("partner_id").parse().unwrap_or(0),
+        domains: domains.clone(),
+        reason: one("reason"),
+        service_kind_id: one("service_kind_id").parse().ok(),
+        household_member_id: one("household_member_id").parse().ok(),
+        asked_on: Some(one("asked_on")).filter(|d| !d.is_empty()),
+        over_cap_reason: Some(one("over_cap_reason")).filter(|r| !r.trim().is_empty()),
+    };
+    let anchor = if input.household_member_id.is_some() {
+        "gezin"
+    } else {
+        "verwijzingen"
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    let result = match input.parse(today) {
+        Ok(parsed) => s
+            .store
+            .create_referral(&user.actor, id, &parsed)
+            .await
+            .map(|_| ())
+            .map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/casussen/{id}?opgeslagen={anchor}#{anchor}")).into_response(),
+        ),
+        Err(AppError::OverCap(message)) => {
+            let over_cap = OverCapView {
+                message,
+                partner_id: one("partner_id"),
+                domains,
+                reason: one("reason"),
+                service_kind_id: one("service_kind_id"),
+                asked_on: one("asked_on"),
+            };
+            case_view_page(
+                s,
+                user,
+                id,
+                StatusCode::CONFLICT,
+                None,
+                None,
+                Some(over_cap),
+            )
+            .await
+        }
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            case_view_page(
+                s,
+                user,
+                id,
+                e.status(),
+                None,
+                Some(format!("Verwijzing: {e}")),
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(UiError(e)),
+    }
+}
+
 async fn case_step(
     State(s): State<AppState>,
     user: UiUser,
     Path((id, step)): Path<(i64, String)>,
-    Form(form): Form<HashMap<String, String>>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, UiError> {
+    let form: HashMap<String, String> = pairs.iter().cloned().collect();
+    if step == "verwijzingen" {
+        return refer(&s, &user, id, &pairs).await;
+    }
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let opt = |k: &str| form.get(k).cloned().filter(|v| !v.trim().is_empty());
     let flag = |k: &str| matches!(form.get(k).map(String::as_str), Some("on" | "true" | "1"));
@@ -1235,6 +1461,40 @@ async fn case_step(
                     None => None,
                 };
                 Ok(store.assign_coordinator(actor, id, user_id).await?)
+            }
+            .await,
+        ),
+        "veiligheidskamer" => (
+            "Veiligheidskamer",
+            "veiligheidskamer",
+            async {
+                let put_on = date("de datum van de Veiligheidskamer", &get("put_on"))?;
+                store
+                    .add_safety_item(actor, id, put_on, &get("reason"))
+                    .await
+                    .map(|_| ())
+                    .map_err(AppError::from)
+            }
+            .await,
+        ),
+        "veiligheidskamer-uitkomst" => (
+            "Veiligheidskamer",
+            "veiligheidskamer",
+            async {
+                let item = get("item_id")
+                    .parse::<i64>()
+                    .map_err(|_| AppError::NotFound)?;
+                let discussed = date("de datum van bespreking", &get("discussed_on"))?;
+                Ok(store
+                    .record_safety_outcome(
+                        actor,
+                        id,
+                        item,
+                        discussed,
+                        &get("outcome"),
+                        &get("follow_up"),
+                    )
+                    .await?)
             }
             .await,
         ),

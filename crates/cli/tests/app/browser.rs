@@ -245,9 +245,20 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
             .contains("Opgeslagen: Contact en aanbod.")
     );
 
-    for domain in ["housing", "income"] {
-        choose(&client, &format!("#need-{domain}"), "complex").await;
-        choose(&client, &format!("#reliance-{domain}"), "low").await;
+    for domain in ["id_document", "housing", "income", "care", "social_network"] {
+        let complex = domain == "housing" || domain == "income";
+        choose(
+            &client,
+            &format!("#need-{domain}"),
+            if complex { "complex" } else { "none" },
+        )
+        .await;
+        choose(
+            &client,
+            &format!("#reliance-{domain}"),
+            if complex { "low" } else { "high" },
+        )
+        .await;
     }
     submit(&client, &format!("{case_path}/triage")).await;
     let page = text(&client).await;
@@ -272,6 +283,118 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     fill(&client, "#ag-owner", "Zorgregisseur").await;
     submit(&client, &format!("{case_path}/afspraken")).await;
     assert!(text(&client).await.contains("Urgentieaanvraag indienen"));
+
+    // A referral to Exodus, bought from the budget, that an Exodus worker finishes.
+    click(&client, "#verwijzingen summary").await;
+    let exodus = app
+        .store
+        .list_partners("1783")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.kind == nazorg_domain::referral::PartnerKind::Exodus)
+        .unwrap();
+    choose(&client, "#ref-partner", &exodus.id.to_string()).await;
+    click(&client, "#ref-domain-housing").await;
+    click(&client, "#ref-domain-income").await;
+    let service = app
+        .store
+        .list_service_kinds("1783")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|k| k.name == "Exodus ambulant begeleidingstraject")
+        .unwrap();
+    choose(&client, "#ref-service", &service.id.to_string()).await;
+    fill(
+        &client,
+        "#ref-reason",
+        "Specialistische begeleiding bij wonen en schulden.",
+    )
+    .await;
+    submit(&client, &format!("{case_path}/verwijzingen")).await;
+    let page = text(&client).await;
+    assert!(
+        page.contains("Opgeslagen: Verwijzingen.") && page.contains("Gevraagd"),
+        "{page}"
+    );
+    assert_accessible(&client, &axe, "a case with a referral").await;
+    app.store
+        .add_partner_user(
+            "ellen",
+            "Ellen van Exodus",
+            PASSWORD,
+            nazorg_domain::access::Role::ExodusWorker,
+            "1783",
+            Some(exodus.id),
+        )
+        .await
+        .unwrap();
+    submit(&client, "/uitloggen").await;
+    fill(&client, "#username", "ellen").await;
+    fill(&client, "#password", PASSWORD).await;
+    submit(&client, "/inloggen").await;
+    assert_eq!(client.current_url().await.unwrap().path(), "/verwijzingen");
+    assert!(text(&client).await.contains("Selin Öztürk"));
+    assert_accessible(&client, &axe, "the Exodus worker's referrals").await;
+    click(&client, "td a[href^='/verwijzingen/']").await;
+    let referral_path = client.current_url().await.unwrap().path().to_string();
+    let page = text(&client).await;
+    assert!(
+        page.contains("Specialistische begeleiding bij wonen en schulden.")
+            && !page.contains("PI Haaglanden"),
+        "{page}"
+    );
+    assert_accessible(&client, &axe, "a referral as Exodus sees it").await;
+    let step = format!("{referral_path}/stap");
+    submit(&client, &step).await; // accept
+    assert!(text(&client).await.contains("Opgeslagen: Accepteren."));
+    submit(&client, &step).await; // start
+    click(&client, "#afronden summary").await;
+    choose(&client, "#finish-result", "achieved").await;
+    fill(
+        &client,
+        "#finish-note",
+        "Woning gevonden, schuldhulp loopt.",
+    )
+    .await;
+    click(&client, "#afronden button[type=submit]").await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let page = text(&client).await;
+    assert!(
+        page.contains("Afgerond") && page.contains("Doel bereikt"),
+        "{page}"
+    );
+    client.goto(&format!("{base}{case_path}")).await.unwrap();
+    assert!(
+        text(&client).await.contains("geeft geen toegang"),
+        "the Exodus worker cannot open the whole case"
+    );
+    client.goto(&format!("{base}/verwijzingen")).await.unwrap();
+    submit(&client, "/uitloggen").await;
+    fill(&client, "#username", "coordinator").await;
+    fill(&client, "#password", PASSWORD).await;
+    submit(&client, "/inloggen").await;
+    let page = text(&client).await;
+    assert!(
+        page.contains("Terugmeldingen van ketenpartners") && page.contains("Doel bereikt"),
+        "{page}"
+    );
+    assert_accessible(&client, &axe, "the worklist with a report back").await;
+    click(&client, "form[action$='/gezien'] button").await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert!(
+        !text(&client)
+            .await
+            .contains("Terugmeldingen van ketenpartners")
+    );
+    client.goto(&format!("{base}/budget")).await.unwrap();
+    assert!(
+        text(&client).await.contains("€ 3.200,00"),
+        "the trajectory is spent on the budget"
+    );
+    assert_accessible(&client, &axe, "the budget page").await;
+    client.goto(&format!("{base}{case_path}")).await.unwrap();
 
     for check in ["#ready-housing", "#ready-brp", "#ready-id", "#ready-income"] {
         click(&client, check).await;

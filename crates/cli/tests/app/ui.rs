@@ -260,7 +260,13 @@ async fn the_setup_link_creates_the_first_administrator_once(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(again.status(), 422);
-    assert!(again.text().await.unwrap().contains("niet meer geldig: er is al een beheerder"));
+    assert!(
+        again
+            .text()
+            .await
+            .unwrap()
+            .contains("niet meer geldig: er is al een beheerder")
+    );
     let r = client
         .post(format!("{}/inloggen", app.base))
         .form(&[("username", "beheer"), ("password", PASSWORD)])
