@@ -182,6 +182,11 @@ impl App {
         }
     }
 
+    /// The database URL, for running the binary against the same data.
+    pub fn db_url(&self) -> String {
+        self._db.url.clone()
+    }
+
     /// Counts rows of the processing log that match a condition, straight from the database.
     pub async fn processing_log_count(&self, action: &str, case_id: i64) -> i64 {
         let sql = "SELECT COUNT(*) FROM processing_log WHERE action = $1 AND case_id = $2";

@@ -1,0 +1,640 @@
+//! Working with partners: referrals and their lifecycle, partner users, the budget and its
+//! cap, household members and the safety chamber.
+
+use crate::common::{App, PASSWORD, TestDb, notification};
+use nazorg_domain::access::Role;
+use nazorg_domain::referral::PartnerKind;
+use serde_json::{Value, json};
+
+/// A case whose resident accepted aftercare, ready for referrals.
+async fn accepted_case(app: &App) -> i64 {
+    let id = app.notify(notification(json!({}))).await;
+    let r = app
+        .put(
+            &format!("/api/v1/cases/{id}/offer"),
+            json!({"outcome": "accepted", "date": "2026-02-12", "kind": "visit_in_prison"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    id
+}
+
+async fn partner_id(app: &App, kind: PartnerKind) -> i64 {
+    app.store
+        .list_partners("1783")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.kind == kind)
+        .unwrap()
+        .id
+}
+
+async fn service_id(app: &App, name: &str) -> i64 {
+    app.store
+        .list_service_kinds("1783")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|k| k.name == name)
+        .unwrap()
+        .id
+}
+
+/// A bearer token for a new partner user.
+async fn partner_user(app: &App, name: &str, role: Role, partner: i64) -> String {
+    app.store
+        .add_partner_user(name, "", PASSWORD, role, "1783", Some(partner))
+        .await
+        .unwrap();
+    app.store.create_api_token(name, "test", 1).await.unwrap()
+}
+
+async fn as_user(
+    app: &App,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = app
+        .client
+        .request(method, format!("{}{path}", app.base))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refused(db: TestDb) {
+    let app = App::spawn(db).await;
+    let case = accepted_case(&app).await;
+    let exodus = partner_id(&app, PartnerKind::Exodus).await;
+    let r = app
+        .post(&format!("/api/v1/cases/{case}/referrals"), json!({"partner_id": exodus, "domains": ["housing"], "reason": "Woonbegeleiding", "asked_on": "2026-11-01"}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.json);
+    assert_eq!(r.json["status"], "asked");
+    let id = r.json["id"].as_i64().unwrap();
+    let app_ref = &app;
+    let step = |name: &str, date: &str, extra: Value| {
+        let mut body = json!({"step": name, "date": date});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        let path = format!("/api/v1/referrals/{id}/steps");
+        async move { app_ref.post(&path, body).await }
+    };
+    let refused = step("start", "2026-11-02", json!({})).await;
+    assert_eq!(
+        (refused.status, refused.json["detail"].as_str()),
+        (
+            409,
+            Some(
+                "‘Starten’ kan niet bij een verwijzing met de status ‘Gevraagd’. Accepteer de verwijzing eerst."
+            )
+        )
+    );
+    assert_eq!(
+        step("finish", "2026-11-02", json!({"result": "achieved"}))
+            .await
+            .status,
+        409
+    );
+    assert_eq!(
+        step("accept", "2026-10-01", json!({})).await.status,
+        422,
+        "not before it was asked"
+    );
+    assert_eq!(
+        step("accept", "2026-11-03", json!({})).await.json["status"],
+        "accepted"
+    );
+    assert_eq!(step("accept", "2026-11-03", json!({})).await.status, 409);
+    assert_eq!(
+        step("progress", "2026-11-04", json!({"note": "x"}))
+            .await
+            .status,
+        409,
+        "progress needs a start"
+    );
+    assert_eq!(
+        step("start", "2026-11-10", json!({})).await.json["status"],
+        "started"
+    );
+    assert_eq!(
+        step("return", "2026-11-11", json!({"note": "te laat"}))
+            .await
+            .status,
+        409,
+        "no return after the start"
+    );
+    assert_eq!(
+        step("progress", "2026-11-12", json!({"note": ""}))
+            .await
+            .status,
+        422,
+        "progress needs a note"
+    );
+    assert_eq!(
+        step(
+            "progress",
+            "2026-11-12",
+            json!({"note": "Woning bezichtigd"})
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        step("finish", "2026-11-20", json!({})).await.status,
+        422,
+        "finishing needs a result"
+    );
+    let done = step(
+        "finish",
+        "2026-11-20",
+        json!({"result": "partly", "note": "Woning, nog geen inkomen"}),
+    )
+    .await;
+    assert_eq!(done.json["status"], "finished", "{}", done.json);
+    assert_eq!(done.json["result"], "partly");
+    assert_eq!(done.json["notes"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        step("withdraw", "2026-11-21", json!({"note": "x"}))
+            .await
+            .status,
+        409
+    );
+
+    let second = app
+        .post(&format!("/api/v1/cases/{case}/referrals"), json!({"partner_id": exodus, "domains": ["care"], "reason": "Ggz", "asked_on": "2026-11-05"}))
+        .await
+        .json["id"]
+        .as_i64()
+        .unwrap();
+    let withdraw = app
+        .post(
+            &format!("/api/v1/referrals/{second}/steps"),
+            json!({"step": "withdraw", "note": "Niet meer nodig"}),
+        )
+        .await;
+    assert_eq!(withdraw.json["status"], "withdrawn");
+
+    let figures = app
+        .get("/api/v1/referral-figures?from=2026-01-01&to=2026-12-31")
+        .await;
+    let exodus_figures = &figures.json.as_array().unwrap()[0];
+    assert_eq!(exodus_figures["partner"], "Exodus");
+    assert_eq!(
+        (
+            exodus_figures["referrals"].as_i64(),
+            exodus_figures["finished"].as_i64()
+        ),
+        (Some(2), Some(1))
+    );
+    assert_eq!(
+        exodus_figures["ask_to_start_days"],
+        json!({"median": 9.0, "p90": 9.0})
+    );
+    assert_eq!(
+        exodus_figures["start_to_end_days"],
+        json!({"median": 10.0, "p90": 10.0})
+    );
+    assert_eq!(exodus_figures["results"], json!({"partly": 1}));
+
+    let case_view = app.get(&format!("/api/v1/cases/{case}")).await;
+    assert_eq!(case_view.json["referrals"].as_array().unwrap().len(), 2);
+    let history: Vec<&str> = case_view.json["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["summary"].as_str().unwrap())
+        .collect();
+    assert!(
+        history
+            .iter()
+            .any(|h| h.contains("Verwijzing naar Exodus: afronden")),
+        "{history:?}"
+    );
+}
+
+async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
+    let app = App::spawn(db).await;
+    let case = accepted_case(&app).await;
+    let exodus = partner_id(&app, PartnerKind::Exodus).await;
+    let skt = partner_id(&app, PartnerKind::Skt).await;
+    let to_exodus = app
+        .post(
+            &format!("/api/v1/cases/{case}/referrals"),
+            json!({"partner_id": exodus, "domains": ["housing"], "reason": "Wonen"}),
+        )
+        .await
+        .json["id"]
+        .as_i64()
+        .unwrap();
+    let to_skt = app
+        .post(
+            &format!("/api/v1/cases/{case}/referrals"),
+            json!({"partner_id": skt, "domains": ["care"], "reason": "Zorg"}),
+        )
+        .await
+        .json["id"]
+        .as_i64()
+        .unwrap();
+    let ellen = partner_user(&app, "ellen", Role::ExodusWorker, exodus).await;
+    let sam = partner_user(&app, "sam", Role::SktCareDirector, skt).await;
+    use reqwest::Method;
+    let (status, list) = as_user(&app, &ellen, Method::GET, "/api/v1/referrals", None).await;
+    assert_eq!(status, 200);
+    let ids: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![to_exodus], "Exodus sees only its own referral");
+    let (_, list) = as_user(&app, &sam, Method::GET, "/api/v1/referrals", None).await;
+    let ids: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![to_skt]);
+    let (status, detail) = as_user(
+        &app,
+        &ellen,
+        Method::GET,
+        &format!("/api/v1/referrals/{to_exodus}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        detail.get("institution").is_none() && detail.get("bsn").is_none(),
+        "no detention details or BSN: {detail}"
+    );
+    assert_eq!(
+        as_user(
+            &app,
+            &ellen,
+            Method::GET,
+            &format!("/api/v1/referrals/{to_skt}"),
+            None
+        )
+        .await
+        .0,
+        403
+    );
+    let (status, _) = as_user(
+        &app,
+        &ellen,
+        Method::POST,
+        &format!("/api/v1/referrals/{to_skt}/steps"),
+        Some(json!({"step": "accept"})),
+    )
+    .await;
+    assert_eq!(status, 403, "Exodus cannot act on the SKT's referral");
+    let (status, _) = as_user(
+        &app,
+        &ellen,
+        Method::POST,
+        &format!("/api/v1/referrals/{to_exodus}/steps"),
+        Some(json!({"step": "withdraw", "note": "x"})),
+    )
+    .await;
+    assert_eq!(status, 403, "only the coordinator withdraws");
+    let (status, r) = as_user(
+        &app,
+        &ellen,
+        Method::POST,
+        &format!("/api/v1/referrals/{to_exodus}/steps"),
+        Some(json!({"step": "accept"})),
+    )
+    .await;
+    assert_eq!((status, r["status"].as_str()), (200, Some("accepted")));
+    assert_eq!(
+        as_user(
+            &app,
+            &ellen,
+            Method::GET,
+            &format!("/api/v1/cases/{case}"),
+            None
+        )
+        .await
+        .0,
+        403,
+        "no whole case"
+    );
+    assert_eq!(
+        as_user(&app, &ellen, Method::GET, "/api/v1/cases", None)
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        as_user(&app, &ellen, Method::GET, "/api/v1/budgets/2026", None)
+            .await
+            .0,
+        403
+    );
+    let unlinked = app
+        .store
+        .add_partner_user("nobody", "", PASSWORD, Role::ExodusWorker, "1783", None)
+        .await;
+    assert!(unlinked.is_err(), "an Exodus worker must belong to Exodus");
+    let wrong = app
+        .store
+        .add_partner_user("wrong", "", PASSWORD, Role::ExodusWorker, "1783", Some(skt))
+        .await;
+    assert!(wrong.is_err(), "…and not to the SKT");
+}
+
+async fn the_cap_warning_appears_exactly_when_the_next_commitment_would_pass_the_cap(db: TestDb) {
+    let app = App::spawn(db).await;
+    let case = accepted_case(&app).await;
+    let exodus = partner_id(&app, PartnerKind::Exodus).await;
+    let trajectory = service_id(&app, "Exodus ambulant begeleidingstraject").await;
+    let r = app
+        .put(
+            "/api/v1/budgets/2026/lines/support",
+            json!({"amount": "6.400,00"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let app_ref = &app;
+    let refer = |extra: Value| {
+        let mut body = json!({"partner_id": exodus, "domains": ["housing"], "reason": "Traject", "service_kind_id": trajectory});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        let path = format!("/api/v1/cases/{case}/referrals");
+        async move { app_ref.post(&path, body).await }
+    };
+    assert_eq!(refer(json!({})).await.status, 201);
+    assert_eq!(
+        refer(json!({})).await.status,
+        201,
+        "reaching the cap exactly (€ 6.400) is allowed"
+    );
+    let over = refer(json!({})).await;
+    assert_eq!(over.status, 409);
+    assert_eq!(over.json["code"], "budget_cap_exceeded");
+    assert!(
+        over.json["detail"].as_str().unwrap().contains("€ 6.400,00"),
+        "{}",
+        over.json
+    );
+    assert_eq!(
+        refer(json!({"over_cap_reason": "  "})).await.status,
+        409,
+        "an empty reason is no confirmation"
+    );
+    let confirmed = refer(json!({"over_cap_reason": "Acute woonnood; wethouder akkoord"})).await;
+    assert_eq!(confirmed.status, 201);
+    assert_eq!(
+        confirmed.json["over_cap_reason"],
+        "Acute woonnood; wethouder akkoord"
+    );
+    let budget = app.get("/api/v1/budgets/2026").await;
+    let support = budget.json["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "support")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        support,
+        json!({"code": "support", "name": "Ondersteuning zorgregisseurs SKT en ambulante begeleiding Exodus", "cap": 6400.0, "committed": 9600.0, "spent": 0.0, "remaining": -3200.0})
+    );
+    let without_service = app
+        .post(&format!("/api/v1/cases/{case}/referrals"), json!({"partner_id": partner_id(&app, PartnerKind::Wmo).await, "domains": ["care"], "reason": "Wmo"}))
+        .await;
+    assert_eq!(
+        without_service.status, 201,
+        "a referral without a bought service costs nothing"
+    );
+}
+
+async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: TestDb) {
+    let app = App::spawn(db).await;
+    let case = accepted_case(&app).await;
+    let exodus = partner_id(&app, PartnerKind::Exodus).await;
+    let skt = partner_id(&app, PartnerKind::Skt).await;
+    let intake = service_id(&app, "Exodus intakegesprek").await;
+    let trajectory = service_id(&app, "Exodus ambulant begeleidingstraject").await;
+    let skt_support = service_id(&app, "Nazorgondersteuning zorgregisseur SKT").await;
+    let r = app
+        .put(
+            &format!("/api/v1/service-kinds/{intake}"),
+            json!({"amount": 475.5}),
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    let mut ids = Vec::new();
+    for (partner, service, asked) in [
+        (exodus, intake, "2026-03-02"),
+        (exodus, trajectory, "2026-03-20"),
+        (skt, skt_support, "2026-04-01"),
+        (exodus, trajectory, "2026-05-01"),
+    ] {
+        let r = app
+            .post(&format!("/api/v1/cases/{case}/referrals"), json!({"partner_id": partner, "domains": ["income"], "reason": "x", "service_kind_id": service, "asked_on": asked}))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.json);
+        ids.push(r.json["id"].as_i64().unwrap());
+    }
+    let app_ref = &app;
+    let step = |id: i64, step: &'static str, date: &'static str| {
+        let path = format!("/api/v1/referrals/{id}/steps");
+        async move {
+            app_ref
+                .post(
+                    &path,
+                    json!({"step": step, "date": date, "note": "n", "result": "achieved"}),
+                )
+                .await
+        }
+    };
+    // The intake is delivered (spent), the SKT referral returned (released), two remain committed.
+    step(ids[0], "accept", "2026-03-03").await;
+    step(ids[0], "start", "2026-03-04").await;
+    assert_eq!(step(ids[0], "finish", "2026-06-15").await.status, 200);
+    assert_eq!(
+        step(ids[2], "return", "2026-04-02").await.json["status"],
+        "returned"
+    );
+    let budget = app.get("/api/v1/budgets/2026").await.json;
+    let support = budget["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "support")
+        .unwrap()
+        .clone();
+    assert_eq!(support["spent"], 475.5);
+    assert_eq!(support["committed"], 6400.0);
+    assert_eq!(support["remaining"], 28000.0 - 475.5 - 6400.0);
+    let months = budget["months"].as_array().unwrap();
+    assert_eq!(
+        months[2]["committed"], 3200.0,
+        "March: the trajectory asked then (the intake is spent)"
+    );
+    assert_eq!(months[4]["committed"], 3200.0, "May");
+    assert_eq!(months[5]["spent"], 475.5, "June: the intake delivered");
+    let staff = budget["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "coordinator_staff")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (staff["cap"].as_f64(), staff["remaining"].as_f64()),
+        (Some(48000.0), Some(48000.0))
+    );
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nazorg"))
+        .args([
+            "--database",
+            &app.db_url(),
+            "budget",
+            "--year",
+            "2026",
+            "--format",
+            "json",
+        ])
+        .env("NAZORG_MUNICIPALITY", "1783")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cli_support = cli["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "support")
+        .unwrap()
+        .clone();
+    for key in ["name", "cap", "committed", "spent", "remaining"] {
+        assert_eq!(
+            cli_support[key], support[key],
+            "{key} in the CLI equals the API"
+        );
+    }
+}
+
+async fn household_members_are_referred_where_the_law_says(db: TestDb) {
+    let app = App::spawn(db).await;
+    let case = accepted_case(&app).await;
+    let child = app
+        .post(
+            &format!("/api/v1/cases/{case}/household-members"),
+            json!({"relation": "child", "is_minor": true, "support_need": "practical"}),
+        )
+        .await
+        .json["household_members"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let skt = partner_id(&app, PartnerKind::Skt).await;
+    let youth = partner_id(&app, PartnerKind::YouthCare).await;
+    let refused = app
+        .post(
+            &format!("/api/v1/cases/{case}/referrals"),
+            json!({"partner_id": skt, "household_member_id": child, "reason": "Steun"}),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        refused.json["detail"],
+        "Een minderjarig gezinslid wordt verwezen naar de jeugdhulp."
+    );
+    let ok = app
+        .post(
+            &format!("/api/v1/cases/{case}/referrals"),
+            json!({"partner_id": youth, "household_member_id": child, "reason": "Steun"}),
+        )
+        .await;
+    assert_eq!(
+        (ok.status, ok.json["household_member_id"].as_i64()),
+        (201, Some(child))
+    );
+}
+
+async fn the_safety_chamber_agenda_and_outcome_show_on_the_case(db: TestDb) {
+    let app = App::spawn(db).await;
+    let case = app.notify(notification(json!({}))).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{case}/safety-agenda-items"),
+            json!({"put_on": "2026-03-01", "reason": "Dreiging richting ex-partner"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let item = r.json["safety_agenda"][0]["id"].as_i64().unwrap();
+    let early = app
+        .put(
+            &format!("/api/v1/cases/{case}/safety-agenda-items/{item}"),
+            json!({"discussed_on": "2026-02-01", "outcome": "x"}),
+        )
+        .await;
+    assert_eq!(
+        early.status, 422,
+        "not discussed before it was put on the agenda"
+    );
+    let r = app
+        .put(&format!("/api/v1/cases/{case}/safety-agenda-items/{item}"), json!({"discussed_on": "2026-03-01", "outcome": "Gebiedsverbod geadviseerd", "follow_up": "Wijkagent informeren"}))
+        .await;
+    assert_eq!(
+        r.json["safety_agenda"][0]["outcome"],
+        "Gebiedsverbod geadviseerd"
+    );
+    assert!(
+        r.json["history"][0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("Besproken in de Veiligheidskamer")
+    );
+}
+
+async fn a_referral_needs_an_accepted_offer(db: TestDb) {
+    let app = App::spawn(db).await;
+    let case = app.notify(notification(json!({}))).await;
+    let exodus = partner_id(&app, PartnerKind::Exodus).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{case}/referrals"),
+            json!({"partner_id": exodus, "domains": ["housing"], "reason": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    assert!(
+        r.json["detail"]
+            .as_str()
+            .unwrap()
+            .contains("nadat de inwoner het aanbod van nazorg heeft aanvaard")
+    );
+}
+
+crate::on_both_databases!(
+    a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refused,
+    partner_users_see_and_work_only_their_own_referrals,
+    the_cap_warning_appears_exactly_when_the_next_commitment_would_pass_the_cap,
+    budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli,
+    household_members_are_referred_where_the_law_says,
+    the_safety_chamber_agenda_and_outcome_show_on_the_case,
+    a_referral_needs_an_accepted_offer,
+);
