@@ -75,6 +75,7 @@ async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
         username: "coordinator0".into(),
         role: Role::Coordinator,
         municipality: "1783".into(),
+        partner_id: None,
     };
     let open = CaseFilter {
         open_only: true,

@@ -63,11 +63,15 @@ pub struct Store {
     db: Db,
 }
 
+// Query results are read as tuples of the selected columns; naming each one as a type
+// would add nothing.
+#[allow(clippy::type_complexity)]
 mod sqlite {
     pub type DB = sqlx::Sqlite;
     include!("backend.rs");
 }
 
+#[allow(clippy::type_complexity)]
 mod postgres {
     pub type DB = sqlx::Postgres;
     include!("backend.rs");

@@ -554,11 +554,10 @@ struct FiguresPage {
 
 fn days(d: Option<(f64, f64)>) -> String {
     match d {
-        Some((median, p90)) => format!(
-            "{} / {}",
-            format!("{median:.1}").replace('.', ","),
-            format!("{p90:.0}")
-        ),
+        Some((median, p90)) => {
+            let median = format!("{median:.1}").replace('.', ",");
+            format!("{median} / {p90:.0}")
+        }
         None => "n.v.t.".into(),
     }
 }
