@@ -8,6 +8,7 @@ use nazorg_domain::case::{
 };
 use nazorg_domain::dates::format_iso;
 use nazorg_domain::notification::NotificationRow;
+use nazorg_domain::referral::{PartnerKind, ReferralResult, ReferralStep};
 use nazorg_domain::triage::{
     Direction, DomainTriage, LifeDomain, Need, SelfReliance, suggest_direction,
 };
@@ -281,7 +282,101 @@ async fn ensure_coordinators(store: &Store, actor: &Actor) -> Result<Vec<i64>> {
         );
         eprintln!("Demo-gebruiker {name} (nazorgcoördinator), wachtwoord: {password}");
     }
+    let partners = store.list_partners(&actor.municipality).await?;
+    for (name, display, role, kind) in [
+        (
+            "exodus",
+            "Esther van Exodus",
+            Role::ExodusWorker,
+            PartnerKind::Exodus,
+        ),
+        (
+            "zorgregisseur",
+            "Sander Zorgregisseur",
+            Role::SktCareDirector,
+            PartnerKind::Skt,
+        ),
+    ] {
+        let Some(partner) = partners.iter().find(|p| p.kind == kind) else {
+            continue;
+        };
+        let password = nazorg_store::new_token()[..20].to_string();
+        store
+            .add_partner_user(
+                name,
+                display,
+                &password,
+                role,
+                &actor.municipality,
+                Some(partner.id),
+            )
+            .await?;
+        eprintln!(
+            "Demo-gebruiker {name} ({}), wachtwoord: {password}",
+            role.label().to_lowercase()
+        );
+    }
     Ok(ids)
+}
+
+/// Refers a directed case to the partner that fits the direction; SKT and Exodus
+/// trajectories are bought from the budget when it allows. Returns the referral and its date.
+async fn refer(
+    store: &Store,
+    actor: &Actor,
+    d: &mut Dice,
+    id: i64,
+    direction: Direction,
+    asked_on: Date,
+) -> Result<Option<(i64, Date)>> {
+    let (kind, service, domains) = match direction {
+        Direction::Exodus => (
+            PartnerKind::Exodus,
+            Some("Exodus ambulant begeleidingstraject"),
+            vec![LifeDomain::Housing, LifeDomain::Income],
+        ),
+        Direction::Skt => (
+            PartnerKind::Skt,
+            Some("Nazorgondersteuning zorgregisseur SKT"),
+            vec![LifeDomain::Care, LifeDomain::SocialNetwork],
+        ),
+        Direction::Coordinator if d.chance(50) => (
+            *d.pick(&[
+                PartnerKind::DebtCounselling,
+                PartnerKind::Wmo,
+                PartnerKind::Benefits,
+            ]),
+            None,
+            vec![LifeDomain::Income],
+        ),
+        Direction::Coordinator => return Ok(None),
+    };
+    let partners = store.list_partners(&actor.municipality).await?;
+    let Some(partner) = partners.iter().find(|p| p.kind == kind) else {
+        return Ok(None);
+    };
+    let services = store.list_service_kinds(&actor.municipality).await?;
+    let service_kind_id = service
+        .and_then(|name| services.iter().find(|k| k.name == name))
+        .map(|k| k.id);
+    let mut input = ReferralInput {
+        partner_id: partner.id,
+        domains,
+        reason: "Ondersteuning volgens het plan van aanpak.".into(),
+        service_kind_id,
+        household_member_id: None,
+        asked_on,
+        over_cap_reason: None,
+    };
+    let referral = match store.create_referral(actor, id, &input).await {
+        Err(nazorg_store::StoreError::OverCap(_)) => {
+            // The budget is spent: refer without buying, as a coordinator would.
+            input.service_kind_id = None;
+            store.create_referral(actor, id, &input).await?
+        }
+        other => other?,
+    };
+    Ok(Some((referral, asked_on)))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -389,6 +484,7 @@ async fn walk(
             },
         )
         .await?;
+    let referral = refer(store, actor, d, id, direction, contact_day).await?;
     let owners = [
         "Nazorgcoördinator",
         "Inwoner",
@@ -432,6 +528,17 @@ async fn walk(
         store
             .set_agreement_done(actor, id, *agreement, true)
             .await?;
+    }
+    if let Some((referral, asked)) = referral {
+        for (step, days) in [(ReferralStep::Accept, 2), (ReferralStep::Start, 7)] {
+            let input = ReferralStepInput {
+                step,
+                date: (asked + Duration::days(days)).min(today),
+                note: String::new(),
+                result: None,
+            };
+            store.referral_step(actor, referral, &input).await?;
+        }
     }
     store.record_release(actor, id, release.max(start)).await?;
     let after_release = (release + Duration::days(d.range(1, 20))).min(today);
@@ -489,6 +596,40 @@ async fn walk(
         results,
         note: String::new(),
     };
+    if let Some((referral, _)) = referral {
+        let input = ReferralStepInput {
+            step: ReferralStep::Finish,
+            date: today,
+            note: "Traject afgerond; terugmelding aan de coördinator.".into(),
+            result: Some(*d.pick(&[
+                ReferralResult::Achieved,
+                ReferralResult::Achieved,
+                ReferralResult::Partly,
+                ReferralResult::Stopped,
+            ])),
+        };
+        store.referral_step(actor, referral, &input).await?;
+    }
+    if d.chance(8) {
+        let item = store
+            .add_safety_item(
+                actor,
+                id,
+                contact_day,
+                "Zorgen over de veiligheid van het gezin.",
+            )
+            .await?;
+        store
+            .record_safety_outcome(
+                actor,
+                id,
+                item,
+                contact_day,
+                "Casusoverleg met politie en SKT afgesproken.",
+                "Wijkagent sluit aan.",
+            )
+            .await?;
+    }
     store.close_case(actor, id, &close).await?;
     Ok(())
 }

@@ -1337,7 +1337,15 @@ pub async fn decide_direction(
     .bind(case_id)
     .execute(&mut *tx)
     .await?;
-    let summary = format!("Casusregie: {}. Reden: {reason}", input.direction.label());
+    let previous = current.as_deref().and_then(Direction::parse);
+    let summary = match previous {
+        Some(from) if changed => format!(
+            "Casusregie overgedragen van {} aan {}. Overdrachtsnotitie: {reason}",
+            from.label(),
+            input.direction.label()
+        ),
+        _ => format!("Casusregie: {}. Reden: {reason}", input.direction.label()),
+    };
     finish_step(
         &mut tx,
         actor,

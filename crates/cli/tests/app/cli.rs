@@ -333,6 +333,21 @@ async fn demo_fills_every_phase(db: TestDb) {
         );
     }
     assert!(String::from_utf8_lossy(&out.stderr).contains("Demo-gebruiker demo"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Demo-gebruiker exodus"),
+        "a partner user to log in with"
+    );
+    let budget = nazorg(&db, &["budget", "--format", "json"], None);
+    let budget: Value = serde_json::from_slice(&budget.stdout).unwrap();
+    let support = budget["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "support")
+        .unwrap()
+        .clone();
+    let used = support["committed"].as_f64().unwrap() + support["spent"].as_f64().unwrap();
+    assert!(used > 0.0, "demo referrals draw on the budget: {support}");
 }
 
 crate::on_both_databases!(

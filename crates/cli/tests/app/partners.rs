@@ -610,6 +610,45 @@ async fn the_safety_chamber_agenda_and_outcome_show_on_the_case(db: TestDb) {
     );
 }
 
+async fn a_direction_handover_is_recorded_with_its_note(db: TestDb) {
+    let app = App::spawn(db).await;
+    let case = accepted_case(&app).await;
+    let domains: Vec<Value> = ["id_document", "housing", "income", "care", "social_network"]
+        .iter()
+        .map(|d| json!({"domain": d, "need": "complex", "self_reliance": "low"}))
+        .collect();
+    app.put(
+        &format!("/api/v1/cases/{case}/triage"),
+        json!({"domains": domains}),
+    )
+    .await;
+    let r = app
+        .put(
+            &format!("/api/v1/cases/{case}/direction"),
+            json!({"direction": "skt", "reason": "Eerst het SKT"}),
+        )
+        .await;
+    assert_eq!(
+        (
+            r.json["direction"].as_str(),
+            r.json["direction_since"].is_string()
+        ),
+        (Some("skt"), true)
+    );
+    let r = app
+        .put(&format!("/api/v1/cases/{case}/direction"), json!({"direction": "exodus", "reason": "Meer specialisme nodig; warme overdracht op 20-11"}))
+        .await;
+    assert_eq!(r.json["direction"], "exodus");
+    assert_eq!(
+        r.json["direction_reason"],
+        "Meer specialisme nodig; warme overdracht op 20-11"
+    );
+    assert_eq!(
+        r.json["history"][0]["summary"],
+        "Casusregie overgedragen van Sociaal Kernteam (zorgregisseur) aan Exodus. Overdrachtsnotitie: Meer specialisme nodig; warme overdracht op 20-11"
+    );
+}
+
 async fn a_referral_needs_an_accepted_offer(db: TestDb) {
     let app = App::spawn(db).await;
     let case = app.notify(notification(json!({}))).await;
@@ -637,4 +676,5 @@ crate::on_both_databases!(
     household_members_are_referred_where_the_law_says,
     the_safety_chamber_agenda_and_outcome_show_on_the_case,
     a_referral_needs_an_accepted_offer,
+    a_direction_handover_is_recorded_with_its_note,
 );
