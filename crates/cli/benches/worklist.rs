@@ -76,6 +76,7 @@ async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
         role: Role::Coordinator,
         municipality: "1783".into(),
         partner_id: None,
+        substituting: false,
     };
     let open = CaseFilter {
         open_only: true,

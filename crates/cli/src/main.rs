@@ -174,6 +174,7 @@ fn cli_actor(municipality: &str) -> Actor {
         role: Role::Coordinator,
         municipality: municipality.to_string(),
         partner_id: None,
+        substituting: false,
     }
 }
 

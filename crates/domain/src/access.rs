@@ -29,6 +29,9 @@ pub struct Actor {
     pub municipality: String,
     /// The partner organisation a partner user works for (SKT, Exodus).
     pub partner_id: Option<i64>,
+    /// A substitute coordinator with a substitution running today: they then have a
+    /// coordinator's rights, and only then.
+    pub substituting: bool,
 }
 
 code_enum! {
@@ -66,6 +69,9 @@ pub fn authorize(actor: &Actor, action: Action, municipality: &str) -> Result<()
     use Action::*;
     let granted = match actor.role {
         Role::Coordinator => !matches!(action, ManageUsers | ManagePartners),
+        Role::SubstituteCoordinator if actor.substituting => {
+            !matches!(action, ManageUsers | ManagePartners)
+        }
         Role::Administrator => matches!(action, ManageUsers | ManagePartners),
         Role::SktCareDirector | Role::ExodusWorker => {
             actor.partner_id.is_some()
@@ -92,7 +98,7 @@ pub fn authorize_referral(
 ) -> Result<(), Denied> {
     authorize(actor, action, municipality)?;
     match actor.role {
-        Role::Coordinator => Ok(()),
+        Role::Coordinator | Role::SubstituteCoordinator => Ok(()),
         _ if actor.partner_id == Some(partner_id) => Ok(()),
         _ => Err(Denied::OtherPartner),
     }
@@ -114,6 +120,7 @@ mod tests {
             role,
             municipality: "1783".into(),
             partner_id: None,
+            substituting: false,
         }
     }
 
@@ -145,6 +152,20 @@ mod tests {
         assert!(authorize(&a, Action::ReadCase, "1783").is_err());
         assert!(authorize(&a, Action::ListCases, "1783").is_err());
         assert!(authorize(&a, Action::ReadReferral, "1783").is_err());
+    }
+
+    #[test]
+    fn a_substitute_has_a_coordinators_rights_only_while_substituting() {
+        let idle = actor(Role::SubstituteCoordinator);
+        assert!(authorize(&idle, Action::ReadCase, "1783").is_err());
+        let active = Actor {
+            substituting: true,
+            ..actor(Role::SubstituteCoordinator)
+        };
+        assert_eq!(authorize(&active, Action::ReadCase, "1783"), Ok(()));
+        assert_eq!(authorize(&active, Action::WriteCase, "1783"), Ok(()));
+        assert!(authorize(&active, Action::ManageUsers, "1783").is_err());
+        assert!(authorize(&active, Action::ReadCase, "0603").is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod access;
 pub mod bsn;
 pub mod case;
 pub mod dates;
+pub mod deadlines;
 pub mod eligibility;
 pub mod lifecycle;
 pub mod notification;

@@ -305,6 +305,7 @@ impl UserRow {
             username: self.username,
             municipality: self.municipality_code,
             partner_id: self.partner_id,
+            substituting: false,
         })
     }
 }
@@ -338,6 +339,31 @@ pub async fn user_credentials(pool: &Pool<DB>, username: &str) -> Result<Option<
     .await?;
     row.map(|r| Ok((r.user.into_actor()?, r.password_hash)))
         .transpose()
+}
+
+/// What the account alone does not say: a substitute's substitution running today, and
+/// whether a partner user's organisation is still active (if not, they reach nothing).
+async fn enrich(pool: &Pool<DB>, mut actor: Actor) -> Result<Actor> {
+    if actor.role == Role::SubstituteCoordinator {
+        let running: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM absences WHERE substitute_id = $1 AND starts_on <= $2 AND ends_on >= $2",
+        )
+        .bind(actor.user_id)
+        .bind(today())
+        .fetch_one(pool)
+        .await?;
+        actor.substituting = running > 0;
+    }
+    if let Some(partner) = actor.partner_id {
+        let active: Option<bool> = sqlx::query_scalar("SELECT active FROM partners WHERE id = $1")
+            .bind(partner)
+            .fetch_optional(pool)
+            .await?;
+        if active != Some(true) {
+            actor.partner_id = None;
+        }
+    }
+    Ok(actor)
 }
 
 pub async fn create_session(
@@ -388,7 +414,10 @@ pub async fn session(pool: &Pool<DB>, id_hash: &str) -> Result<Option<(Actor, St
             .execute(pool)
             .await?;
     }
-    Ok(Some((row.user.into_actor()?, row.csrf_token)))
+    Ok(Some((
+        enrich(pool, row.user.into_actor()?).await?,
+        row.csrf_token,
+    )))
 }
 
 pub async fn end_session(pool: &Pool<DB>, id_hash: &str) -> Result<()> {
@@ -434,7 +463,10 @@ pub async fn api_token_actor(pool: &Pool<DB>, hash: &str) -> Result<Option<Actor
     .bind(true)
     .fetch_optional(pool)
     .await?;
-    row.map(UserRow::into_actor).transpose()
+    match row {
+        Some(user) => Ok(Some(enrich(pool, user.into_actor()?).await?)),
+        None => Ok(None),
+    }
 }
 
 pub async fn create_setup_token(pool: &Pool<DB>, hash: &str) -> Result<()> {
@@ -1626,8 +1658,7 @@ pub async fn update_facts(
         None => None,
     };
     let mut tx = pool.begin().await?;
-    let (core, before, after) =
-        begin_step(&mut tx, actor, case_id, Step::AssignCoordinator).await?;
+    let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::UpdateFacts).await?;
     if let Some(release) = input.expected_release
         && release < core.detention_start
     {
@@ -1744,7 +1775,8 @@ pub async fn assign_coordinator(
     user_id: Option<i64>,
 ) -> Result<()> {
     let mut tx = pool.begin().await?;
-    let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::UpdateFacts).await?;
+    let (core, before, after) =
+        begin_step(&mut tx, actor, case_id, Step::AssignCoordinator).await?;
     let name = match user_id {
         Some(id) => {
             let row: Option<(String, String, String)> =
@@ -1841,6 +1873,30 @@ pub async fn close_case(
                 )));
             }
         }
+    }
+    // Referrals that never started are withdrawn with the case, so they do not stay
+    // committed on the budget; a running one can still be finished by its partner.
+    let withdrawn = sqlx::query(
+        "UPDATE referrals SET status = $1, ended_on = $2, return_reason = $3, updated_at = $4 \
+         WHERE case_id = $5 AND status IN ('asked', 'accepted')",
+    )
+    .bind(ReferralStatus::Withdrawn.code())
+    .bind(input.date)
+    .bind("Ingetrokken bij het afsluiten van de casus.")
+    .bind(now())
+    .bind(case_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if withdrawn > 0 {
+        event(
+            &mut tx,
+            case_id,
+            actor,
+            "referral",
+            &format!("{withdrawn} niet gestarte verwijzing(en) ingetrokken bij het afsluiten."),
+        )
+        .await?;
     }
     sqlx::query("DELETE FROM closure_results WHERE case_id = $1")
         .bind(case_id)
@@ -2117,6 +2173,18 @@ async fn ensure_defaults_on(
     municipality: &str,
     year: i32,
 ) -> Result<()> {
+    // Most calls find everything in place: check with one read before writing anything.
+    let (partners, lines): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM partners WHERE municipality_code = $1), \
+         (SELECT COUNT(*) FROM budget_lines WHERE municipality_code = $1 AND year = $2)",
+    )
+    .bind(municipality)
+    .bind(i64::from(year))
+    .fetch_one(&mut *conn)
+    .await?;
+    if partners > 0 && lines >= BudgetLineCode::ALL.len() as i64 {
+        return Ok(());
+    }
     let at = now();
     for (name, kind) in DEFAULT_PARTNERS {
         sqlx::query(
@@ -2320,6 +2388,11 @@ pub async fn create_referral(
         Step::Refer
     };
     let (core, before, after) = begin_step(&mut tx, actor, case_id, step).await?;
+    if input.asked_on < core.detention_start {
+        return Err(invalid(
+            "Een verwijzing kan niet vóór de begindatum van de detentie zijn gevraagd.",
+        ));
+    }
     let partner: Option<(String, String, bool)> = sqlx::query_as(
         "SELECT name, kind, active FROM partners WHERE id = $1 AND municipality_code = $2",
     )
@@ -2373,12 +2446,30 @@ pub async fn create_referral(
         }
     };
     let year = i64::from(input.asked_on.year());
-    let over_cap_reason = input
+    let confirmed = input
         .over_cap_reason
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty());
+    if let Some(reason) = confirmed {
+        check_text(
+            "de reden om boven het plafond te verwijzen",
+            reason,
+            1000,
+            true,
+        )?;
+    }
+    let mut over_cap_reason = None;
     if let Some((_, price, line)) = &service {
+        // Writing the budget line first locks it, so two referrals at the same moment
+        // cannot both slip under the cap.
+        sqlx::query("UPDATE budget_lines SET updated_at = $1 WHERE municipality_code = $2 AND year = $3 AND code = $4")
+            .bind(now())
+            .bind(&core.municipality_code)
+            .bind(year)
+            .bind(line)
+            .execute(&mut *tx)
+            .await?;
         let (committed, spent) = line_usage(&mut tx, &core.municipality_code, year, line).await?;
         let (line_name, cap): (String, i64) = sqlx::query_as(
             "SELECT name, cap_cents FROM budget_lines WHERE municipality_code = $1 AND year = $2 AND code = $3",
@@ -2388,16 +2479,18 @@ pub async fn create_referral(
         .bind(line)
         .fetch_one(&mut *tx)
         .await?;
-        if nazorg_domain::referral::passes_cap(cap, committed, spent, *price)
-            && over_cap_reason.is_none()
-        {
-            return Err(StoreError::OverCap(OverCap {
-                line: line_name,
-                cap_cents: cap,
-                committed_cents: committed,
-                spent_cents: spent,
-                price_cents: *price,
-            }));
+        if nazorg_domain::referral::passes_cap(cap, committed, spent, *price) {
+            if confirmed.is_none() {
+                return Err(StoreError::OverCap(OverCap {
+                    line: line_name,
+                    cap_cents: cap,
+                    committed_cents: committed,
+                    spent_cents: spent,
+                    price_cents: *price,
+                }));
+            }
+            // The reason is kept only where it was needed: above the cap.
+            over_cap_reason = confirmed;
         }
     }
     let at = now();
@@ -2532,7 +2625,7 @@ pub async fn list_referrals(
     let mut q = QueryBuilder::<DB>::new(REFERRAL_SELECT);
     q.push(" WHERE f.municipality_code = ")
         .push_bind(actor.municipality.clone());
-    if actor.role != Role::Coordinator {
+    if !matches!(actor.role, Role::Coordinator | Role::SubstituteCoordinator) {
         // A partner user sees the referrals to their own organisation, nothing else.
         q.push(" AND f.partner_id = ")
             .push_bind(actor.partner_id.unwrap_or(-1));
@@ -2545,6 +2638,12 @@ pub async fn list_referrals(
     if filter.unacknowledged {
         q.push(" AND f.status IN ('finished', 'returned') AND f.acknowledged_at IS NULL");
     }
+    if let Some(coordinator) = filter.for_coordinator {
+        // A report back goes to the case's own coordinator (or to all, while unassigned).
+        q.push(" AND (c.coordinator_id = ")
+            .push_bind(coordinator)
+            .push(" OR c.coordinator_id IS NULL)");
+    }
     if let Some(before) = before_id {
         q.push(" AND f.id < ").push_bind(before);
     }
@@ -2553,11 +2652,14 @@ pub async fn list_referrals(
     let mut tx = pool.begin().await?;
     let rows: Vec<ReferralRow> = q.build_query_as().fetch_all(&mut *tx).await?;
     let more = rows.len() > limit as usize;
-    let items: Vec<Referral> = rows
+    let mut items: Vec<Referral> = rows
         .into_iter()
         .take(limit as usize)
         .map(ReferralRow::into_referral)
         .collect::<Result<_>>()?;
+    if actor.role != Role::Coordinator && actor.role != Role::SubstituteCoordinator {
+        items.iter_mut().for_each(|r| r.over_cap_reason = None);
+    }
     let ids: Vec<String> = items.iter().map(|r| r.id.to_string()).collect();
     log(
         &mut tx,
@@ -2607,12 +2709,43 @@ pub async fn get_referral(
         &format!("verwijzing {referral_id} ingezien"),
     )
     .await?;
-    let referral = row.into_referral()?;
-    let birth_date: Option<Date> =
+    let mut referral = row.into_referral()?;
+    if actor.role != Role::Coordinator && actor.role != Role::SubstituteCoordinator {
+        // Why the budget cap was passed is the municipality's business, not the partner's.
+        referral.over_cap_reason = None;
+    }
+    let household = match referral.household_member_id {
+        None => None,
+        Some(member) => Some(
+            sqlx::query_as::<_, (String, bool)>(
+                "SELECT relation, is_minor FROM household_members WHERE id = $1",
+            )
+            .bind(member)
+            .fetch_one(&mut *tx)
+            .await?,
+        ),
+    };
+    if let Some((relation, minor)) = &household {
+        // The referral is about a family member: name them by relation, not by the
+        // resident's own birth date and triage.
+        let relation = nazorg_domain::case::Relation::parse(relation)
+            .map(|r| r.label())
+            .unwrap_or("Gezinslid");
+        let age = if *minor {
+            "minderjarig"
+        } else {
+            "meerderjarig"
+        };
+        referral.resident = format!("{relation} ({age}) van {}", referral.resident);
+    }
+    let birth_date: Option<Date> = if household.is_some() {
+        None
+    } else {
         sqlx::query_scalar("SELECT birth_date FROM residents WHERE id = $1")
             .bind(resident_id)
             .fetch_one(&mut *tx)
-            .await?;
+            .await?
+    };
     // Of the triage, only the life domains the referral is about.
     let triage_rows: Vec<(String, String, String)> =
         sqlx::query_as("SELECT domain, need, self_reliance FROM triage_domains WHERE case_id = $1")
@@ -2622,7 +2755,7 @@ pub async fn get_referral(
     let mut triage = Vec::new();
     for (domain, need, reliance) in triage_rows {
         let domain = parse_code(&domain, LifeDomain::parse)?;
-        if referral.domains.contains(&domain) {
+        if household.is_none() && referral.domains.contains(&domain) {
             triage.push(DomainTriage {
                 domain,
                 need: parse_code(&need, nazorg_domain::triage::Need::parse)?,
@@ -2673,7 +2806,9 @@ pub async fn referral_step(
         &row.municipality_code,
         row.partner_id,
     )?;
-    if input.step == ReferralStep::Withdraw && actor.role != Role::Coordinator {
+    if input.step == ReferralStep::Withdraw
+        && !matches!(actor.role, Role::Coordinator | Role::SubstituteCoordinator)
+    {
         return Err(StoreError::Denied(nazorg_domain::access::Denied::Role(
             actor.role.label(),
         )));
@@ -2730,10 +2865,10 @@ pub async fn referral_step(
         }
         ReferralStep::Progress => (referral.accepted_on, referral.started_on, referral.ended_on),
     };
-    sqlx::query(
+    let changed = sqlx::query(
         "UPDATE referrals SET status = $1, accepted_on = $2, started_on = $3, ended_on = $4, \
          return_reason = COALESCE($5, return_reason), result = COALESCE($6, result), result_note = COALESCE($7, result_note), \
-         updated_at = $8 WHERE id = $9",
+         acknowledged_at = NULL, updated_at = $8 WHERE id = $9 AND status = $10",
     )
     .bind(status.code())
     .bind(accepted_on)
@@ -2744,8 +2879,15 @@ pub async fn referral_step(
     .bind((input.step == ReferralStep::Finish && !note.is_empty()).then(|| note.clone()))
     .bind(now())
     .bind(referral_id)
+    .bind(referral.status.code())
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(StoreError::Conflict(
+            "De verwijzing is intussen door een ander gewijzigd. Vernieuw de pagina.".into(),
+        ));
+    }
     sqlx::query("INSERT INTO referral_notes (referral_id, note_date, step, note, author, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(referral_id)
         .bind(input.date)
@@ -2785,6 +2927,14 @@ pub async fn acknowledge_referral(pool: &Pool<DB>, actor: &Actor, referral_id: i
         &format!("terugmelding verwijzing {referral_id} gezien"),
     )
     .await?;
+    if !matches!(
+        parse_code(&row.status, ReferralStatus::parse)?,
+        ReferralStatus::Finished | ReferralStatus::Returned
+    ) {
+        return Err(invalid(
+            "Alleen een afgeronde of teruggegeven verwijzing kan als gezien worden gemarkeerd.",
+        ));
+    }
     sqlx::query("UPDATE referrals SET acknowledged_at = $1 WHERE id = $2")
         .bind(now())
         .bind(referral_id)
@@ -2881,7 +3031,7 @@ pub async fn record_safety_outcome(
     let mut tx = pool.begin().await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::SafetyChamber).await?;
     let put_on: Option<Date> =
-        sqlx::query_scalar("SELECT put_on FROM safety_agenda_items WHERE id = $1 AND case_id = $2")
+        sqlx::query_scalar("SELECT put_on FROM safety_agenda_items WHERE id = $1 AND case_id = $2 AND discussed_on IS NULL")
             .bind(item_id)
             .bind(case_id)
             .fetch_optional(&mut *tx)
@@ -2967,8 +3117,12 @@ pub async fn budget(pool: &Pool<DB>, actor: &Actor, year: i32) -> Result<Budget>
         };
         if status == ReferralStatus::Finished {
             line.spent_cents += price;
-            let month = ended_on.unwrap_or(asked_on).month() as usize;
-            months[month - 1].spent_cents += price;
+            let delivered = ended_on.unwrap_or(asked_on);
+            // The spend belongs to the year of the referral; a month of another year is
+            // not one of this budget's months.
+            if delivered.year() == year {
+                months[delivered.month() as usize - 1].spent_cents += price;
+            }
         } else if status.is_open() {
             line.committed_cents += price;
             months[asked_on.month() as usize - 1].committed_cents += price;

@@ -374,6 +374,8 @@ pub struct ReferralFilter {
     pub open_only: bool,
     /// Finished or returned referrals the coordinator has not yet seen.
     pub unacknowledged: bool,
+    /// Only referrals of cases directed by this coordinator (or not yet assigned).
+    pub for_coordinator: Option<i64>,
 }
 
 /// Why a referral needs confirmation: it would pass the cap of its budget line.

@@ -989,6 +989,7 @@ async fn list_referrals(
         status: optional_code("de status", q.status.as_deref())?,
         open_only: q.open.unwrap_or(false),
         unacknowledged: q.unacknowledged.unwrap_or(false),
+        for_coordinator: None,
     };
     let page = s
         .store
@@ -1181,6 +1182,9 @@ async fn get_budget(
     ApiActor(actor): ApiActor,
     ApiPath(year): ApiPath<i32>,
 ) -> Result<Json<BudgetDto>, ApiError> {
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::Invalid("Kies een jaar tussen 2000 en 2100.".into()).into());
+    }
     Ok(Json(BudgetDto::from(&s.store.budget(&actor, year).await?)))
 }
 

@@ -31,7 +31,9 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             // Whether a case of another municipality exists is itself sensitive.
-            StoreError::Denied(Denied::OtherMunicipality) => AppError::NotFound,
+            StoreError::Denied(Denied::OtherMunicipality | Denied::OtherPartner) => {
+                AppError::NotFound
+            }
             StoreError::Denied(d) => AppError::Forbidden(d.to_string()),
             StoreError::Transition(t) => AppError::Conflict(t.to_string()),
             StoreError::ReferralTransition(t) => AppError::Conflict(t.to_string()),

@@ -546,6 +546,7 @@ async fn cases_page(
             &user.actor,
             &nazorg_store::ReferralFilter {
                 unacknowledged: true,
+                for_coordinator: Some(user.actor.user_id),
                 ..Default::default()
             },
             None,
@@ -686,6 +687,8 @@ struct HouseholdRow {
     /// The member's referral and how it stands, if any.
     referral: Option<String>,
     referral_id: Option<i64>,
+    /// No referral yet, or the last one was returned or withdrawn.
+    can_refer: bool,
     /// Where this member may be referred (youth care for minors; central access or SKT).
     partner_opts: Vec<Opt>,
 }
@@ -969,6 +972,13 @@ fn case_view(
                         format!("{}: {}{result}", r.partner, r.status.label().to_lowercase())
                     }),
                     referral_id: referral.map(|r| r.id),
+                    can_refer: referral.is_none_or(|r| {
+                        matches!(
+                            r.status,
+                            nazorg_domain::referral::ReferralStatus::Returned
+                                | nazorg_domain::referral::ReferralStatus::Withdrawn
+                        )
+                    }),
                     partner_opts: partners::referral_partner_opts(partner_list, |kind| {
                         nazorg_domain::referral::household_partner_allowed(h.is_minor, kind)
                     }),

@@ -112,6 +112,7 @@ pub fn system_actor() -> Actor {
         role: Role::Coordinator,
         municipality: "1783".into(),
         partner_id: None,
+        substituting: false,
     }
 }
 

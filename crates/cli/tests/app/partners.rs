@@ -292,7 +292,8 @@ async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
         )
         .await
         .0,
-        403
+        404,
+        "another organisation's referral does not exist for Exodus"
     );
     let (status, _) = as_user(
         &app,
@@ -302,7 +303,7 @@ async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
         Some(json!({"step": "accept"})),
     )
     .await;
-    assert_eq!(status, 403, "Exodus cannot act on the SKT's referral");
+    assert_eq!(status, 404, "Exodus cannot act on the SKT's referral");
     let (status, _) = as_user(
         &app,
         &ellen,
@@ -346,6 +347,31 @@ async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
             .0,
         403
     );
+    let admin = nazorg_domain::access::Actor {
+        user_id: 0,
+        username: "beheer".into(),
+        role: Role::Administrator,
+        municipality: "1783".into(),
+        partner_id: None,
+        substituting: false,
+    };
+    app.store
+        .set_partner_active(&admin, exodus, false)
+        .await
+        .unwrap();
+    let (status, _) = as_user(
+        &app,
+        &ellen,
+        Method::GET,
+        &format!("/api/v1/referrals/{to_exodus}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403, "a switched-off partner's users reach nothing");
+    app.store
+        .set_partner_active(&admin, exodus, true)
+        .await
+        .unwrap();
     let unlinked = app
         .store
         .add_partner_user("nobody", "", PASSWORD, Role::ExodusWorker, "1783", None)

@@ -122,6 +122,7 @@ async fn referrals_page(
         status,
         open_only: false,
         unacknowledged: false,
+        for_coordinator: None,
     };
     let page = s
         .store
@@ -353,9 +354,22 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
-/// An amount for a form field: 28000,00.
+/// An amount for a form field or CSV: 28000,00 (and -1,50).
 fn plain(cents: i64) -> String {
-    format!("{},{:02}", cents / 100, cents % 100)
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}{},{:02}", cents / 100, cents % 100)
+}
+
+/// Budget years a user may ask for.
+fn year_in_range(year: i32) -> Result<i32, UiError> {
+    if (2000..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(UiError(AppError::Invalid(
+            "Kies een jaar tussen 2000 en 2100.".into(),
+        )))
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -422,7 +436,7 @@ async fn budget_page(
     user: UiUser,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, UiError> {
-    let year = q.jaar.unwrap_or_else(|| today().year());
+    let year = year_in_range(q.jaar.unwrap_or_else(|| today().year()))?;
     let flash = q.opgeslagen.is_some().then(|| "Opgeslagen.".to_string());
     budget_view(&s, &user, year, StatusCode::OK, flash, None).await
 }
@@ -496,7 +510,7 @@ async fn budget_csv(
     user: UiUser,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, UiError> {
-    let year = q.jaar.unwrap_or_else(|| today().year());
+    let year = year_in_range(q.jaar.unwrap_or_else(|| today().year()))?;
     let budget = s.store.budget(&user.actor, year).await?;
     let mut out = String::from("\u{feff}soort;naam;plafond;vastgelegd;besteed;resterend\r\n");
     for l in &budget.lines {

@@ -1,0 +1,561 @@
+//! Deadlines derived from the facts of a case: what needs doing, by when, and why.
+//!
+//! Pure functions of the case facts and "today", so every rule is tested at its edges.
+//! Dutch public holidays (Algemene termijnenwet) are not working days.
+
+use crate::case::ReadinessItem;
+use crate::lifecycle::Status;
+use crate::referral::ReferralStatus;
+use time::{Date, Duration, Month, Weekday};
+
+code_enum! {
+    /// Why something is on a worklist. The codes are part of the CLI contract.
+    DeadlineKind {
+        NotificationUnhandled = "notification_unhandled" => "Melding nog niet opgepakt",
+        NoContactBeforeRelease = "no_contact_before_release" => "Nog geen contact, vrijlating nadert",
+        ReleaseNotReady = "release_not_ready" => "Vrijlating nadert, nog niet alles geregeld",
+        AgreementOverdue = "agreement_overdue" => "Afspraak over de datum",
+        AftercareEnding = "aftercare_ending" => "Nazorgperiode loopt af",
+        NoRecentContact = "no_recent_contact" => "Lang geen contact",
+        ReferralNotStarted = "referral_not_started" => "Verwijzing nog niet gestart",
+    }
+}
+
+/// The thresholds, each a setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeadlineSettings {
+    /// A notification must be handled (the offer made) within this many working days.
+    pub notification_working_days: u32,
+    /// Warn when release is this close and nobody reached the resident yet.
+    pub contact_before_release_days: i64,
+    /// Warn when release is this close and housing, BRP, ID or income is not arranged.
+    pub release_ready_days: i64,
+    /// Warn when the aftercare period ends within this many days.
+    pub aftercare_ending_days: i64,
+    /// An open case without contact for this many days needs a contact.
+    pub no_contact_days: i64,
+    /// A referral should have started this many days after it was asked.
+    pub referral_start_days: i64,
+}
+
+impl Default for DeadlineSettings {
+    fn default() -> Self {
+        DeadlineSettings {
+            notification_working_days: 3,
+            contact_before_release_days: 28,
+            release_ready_days: 14,
+            aftercare_ending_days: 14,
+            no_contact_days: 30,
+            referral_start_days: 10,
+        }
+    }
+}
+
+/// Easter Sunday (the anonymous Gregorian algorithm).
+pub fn easter(year: i32) -> Date {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    let month = if month == 3 {
+        Month::March
+    } else {
+        Month::April
+    };
+    Date::from_calendar_date(year, month, day as u8).unwrap_or(Date::MIN)
+}
+
+/// The Dutch public holidays of the Algemene termijnenwet: New Year's Day, Easter and Easter
+/// Monday, King's Day (27 April, or 26 April when that is a Sunday), Liberation Day (5 May),
+/// Ascension Day, Whit Sunday and Whit Monday, Christmas Day and Boxing Day.
+pub fn is_public_holiday(date: Date) -> bool {
+    let year = date.year();
+    let easter = easter(year);
+    let fixed =
+        |month: Month, day: u8| Date::from_calendar_date(year, month, day).ok() == Some(date);
+    let kings_day = {
+        let d = Date::from_calendar_date(year, Month::April, 27).unwrap_or(Date::MIN);
+        if d.weekday() == Weekday::Sunday {
+            d - Duration::days(1)
+        } else {
+            d
+        }
+    };
+    fixed(Month::January, 1)
+        || fixed(Month::May, 5)
+        || fixed(Month::December, 25)
+        || fixed(Month::December, 26)
+        || date == kings_day
+        || [0, 1, 39, 49, 50]
+            .iter()
+            .any(|offset| date == easter + Duration::days(*offset))
+}
+
+/// A weekday that is not a public holiday.
+pub fn is_working_day(date: Date) -> bool {
+    !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) && !is_public_holiday(date)
+}
+
+/// The day `n` working days after `date` (a notification on Friday with n = 1 is due Monday).
+pub fn add_working_days(date: Date, n: u32) -> Date {
+    let mut day = date;
+    let mut left = n;
+    while left > 0 {
+        day += Duration::days(1);
+        if is_working_day(day) {
+            left -= 1;
+        }
+    }
+    day
+}
+
+/// An agreement of the plan of action, as the rules need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementFacts {
+    pub id: i64,
+    pub due: Option<Date>,
+    pub done: bool,
+}
+
+/// A referral, as the rules need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralFacts {
+    pub id: i64,
+    pub status: ReferralStatus,
+    pub asked_on: Date,
+}
+
+/// The facts of one open case that deadlines are derived from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub case_id: i64,
+    pub status: Status,
+    pub notified_on: Date,
+    pub expected_release: Option<Date>,
+    pub actual_release: Option<Date>,
+    /// What of housing, BRP registration, ID document and income is arranged.
+    pub ready: Vec<ReadinessItem>,
+    pub aftercare_end: Option<Date>,
+    /// The last contact in the contact log (the offer's contact counts).
+    pub last_contact: Option<Date>,
+    pub agreements: Vec<AgreementFacts>,
+    pub referrals: Vec<ReferralFacts>,
+}
+
+/// Something that needs doing by a day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    pub case_id: i64,
+    pub kind: DeadlineKind,
+    pub due: Date,
+    /// The agreement or referral it is about, if any.
+    pub subject_id: Option<i64>,
+    /// Why it is on the list, in Dutch.
+    pub reason: String,
+}
+
+/// Every deadline of a case that applies on `today`.
+pub fn deadlines(f: &CaseFacts, s: &DeadlineSettings, today: Date) -> Vec<Deadline> {
+    use Status::*;
+    let mut out = Vec::new();
+    let mut push = |kind: DeadlineKind, due: Date, subject_id: Option<i64>, reason: String| {
+        out.push(Deadline {
+            case_id: f.case_id,
+            kind,
+            due,
+            subject_id,
+            reason,
+        });
+    };
+    let nl = crate::dates::format_nl;
+    if f.status == Closed {
+        return out;
+    }
+    let released = f.actual_release.is_some();
+    if f.status == Notified {
+        let due = add_working_days(f.notified_on, s.notification_working_days);
+        push(
+            DeadlineKind::NotificationUnhandled,
+            due,
+            None,
+            format!(
+                "Gemeld op {}; binnen {} werkdagen contact opnemen en nazorg aanbieden.",
+                nl(f.notified_on),
+                s.notification_working_days
+            ),
+        );
+    }
+    if let (false, Some(release)) = (released, f.expected_release) {
+        let window = release - Duration::days(s.contact_before_release_days);
+        if matches!(f.status, Notified | NotReached) && today >= window {
+            push(
+                DeadlineKind::NoContactBeforeRelease,
+                release,
+                None,
+                format!(
+                    "Vrijlating verwacht op {} en de inwoner is nog niet bereikt.",
+                    nl(release)
+                ),
+            );
+        }
+        let missing: Vec<&str> = ReadinessItem::ALL
+            .iter()
+            .filter(|i| !f.ready.contains(i))
+            .map(|i| i.label())
+            .collect();
+        if matches!(f.status, Accepted | Triaged | Planning)
+            && today >= release - Duration::days(s.release_ready_days)
+            && !missing.is_empty()
+        {
+            push(
+                DeadlineKind::ReleaseNotReady,
+                release,
+                None,
+                format!(
+                    "Vrijlating verwacht op {}; nog niet geregeld: {}.",
+                    nl(release),
+                    missing.join(", ").to_lowercase()
+                ),
+            );
+        }
+    }
+    for a in &f.agreements {
+        if let Some(due) = a.due
+            && !a.done
+            && due < today
+        {
+            push(
+                DeadlineKind::AgreementOverdue,
+                due,
+                Some(a.id),
+                format!("Afspraak had uiterlijk {} klaar moeten zijn.", nl(due)),
+            );
+        }
+    }
+    if let (Aftercare, Some(end)) = (f.status, f.aftercare_end)
+        && today >= end - Duration::days(s.aftercare_ending_days)
+    {
+        push(
+            DeadlineKind::AftercareEnding,
+            end,
+            None,
+            format!(
+                "De nazorgperiode eindigt op {}: resultaat vastleggen en afsluiten.",
+                nl(end)
+            ),
+        );
+    }
+    if matches!(f.status, Accepted | Triaged | Planning | Aftercare) {
+        let since = f.last_contact.unwrap_or(f.notified_on);
+        let due = since + Duration::days(s.no_contact_days);
+        if today >= due {
+            push(
+                DeadlineKind::NoRecentContact,
+                due,
+                None,
+                format!("Laatste contact op {}.", nl(since)),
+            );
+        }
+    }
+    for r in &f.referrals {
+        let due = r.asked_on + Duration::days(s.referral_start_days);
+        if matches!(r.status, ReferralStatus::Asked | ReferralStatus::Accepted) && today >= due {
+            push(
+                DeadlineKind::ReferralNotStarted,
+                due,
+                Some(r.id),
+                format!(
+                    "Verwijzing gevraagd op {} en nog niet gestart.",
+                    nl(r.asked_on)
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// Orders a worklist: the earliest due first, then by kind, then by case.
+pub fn sort_by_urgency(list: &mut [Deadline]) {
+    list.sort_by(|a, b| {
+        (a.due, a.kind, a.case_id, a.subject_id).cmp(&(b.due, b.kind, b.case_id, b.subject_id))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn facts(status: Status) -> CaseFacts {
+        CaseFacts {
+            case_id: 1,
+            status,
+            notified_on: date!(2026 - 03 - 02),
+            expected_release: None,
+            actual_release: None,
+            ready: vec![],
+            aftercare_end: None,
+            last_contact: None,
+            agreements: vec![],
+            referrals: vec![],
+        }
+    }
+
+    fn kinds(f: &CaseFacts, today: Date) -> Vec<(DeadlineKind, Date)> {
+        deadlines(f, &DeadlineSettings::default(), today)
+            .into_iter()
+            .map(|d| (d.kind, d.due))
+            .collect()
+    }
+
+    #[test]
+    fn easter_and_the_holidays_that_hang_on_it() {
+        assert_eq!(easter(2024), date!(2024 - 03 - 31));
+        assert_eq!(easter(2025), date!(2025 - 04 - 20));
+        assert_eq!(easter(2026), date!(2026 - 04 - 05));
+        assert_eq!(easter(2027), date!(2027 - 03 - 28));
+        for holiday in [
+            date!(2026 - 01 - 01),
+            date!(2026 - 04 - 06), // Easter Monday
+            date!(2026 - 04 - 27), // King's Day (a Monday)
+            date!(2026 - 05 - 05),
+            date!(2026 - 05 - 14), // Ascension
+            date!(2026 - 05 - 25), // Whit Monday
+            date!(2026 - 12 - 25),
+            date!(2026 - 12 - 26),
+            date!(2025 - 04 - 26), // King's Day moved: 27 April 2025 was a Sunday
+        ] {
+            assert!(is_public_holiday(holiday), "{holiday}");
+        }
+        assert!(!is_public_holiday(date!(2025 - 04 - 27)));
+        assert!(
+            !is_public_holiday(date!(2026 - 04 - 03)),
+            "Good Friday is not in the Algemene termijnenwet"
+        );
+    }
+
+    #[test]
+    fn working_days_skip_weekends_and_holidays() {
+        assert_eq!(
+            add_working_days(date!(2026 - 11 - 20), 1),
+            date!(2026 - 11 - 23),
+            "Friday + 1 = Monday"
+        );
+        assert_eq!(
+            add_working_days(date!(2026 - 04 - 02), 1),
+            date!(2026 - 04 - 03),
+            "Good Friday counts"
+        );
+        assert_eq!(
+            add_working_days(date!(2026 - 04 - 03), 1),
+            date!(2026 - 04 - 07),
+            "over Easter Monday"
+        );
+        assert_eq!(
+            add_working_days(date!(2026 - 12 - 24), 1),
+            date!(2026 - 12 - 28),
+            "over Christmas and the weekend"
+        );
+        assert_eq!(
+            add_working_days(date!(2026 - 03 - 02), 0),
+            date!(2026 - 03 - 02)
+        );
+    }
+
+    #[test]
+    fn an_unhandled_notification_is_due_after_n_working_days() {
+        let mut f = facts(Status::Notified);
+        f.notified_on = date!(2026 - 04 - 30); // Thursday; 1 May Fri, 4 May Mon, 5 May holiday, 6 May Wed
+        assert_eq!(
+            kinds(&f, date!(2026 - 04 - 30)),
+            vec![(DeadlineKind::NotificationUnhandled, date!(2026 - 05 - 06))]
+        );
+        f.status = Status::NotReached;
+        assert_eq!(
+            kinds(&f, date!(2026 - 05 - 20)),
+            vec![],
+            "handled once an attempt is made"
+        );
+    }
+
+    #[test]
+    fn no_contact_shows_from_four_weeks_before_release() {
+        let mut f = facts(Status::NotReached);
+        f.expected_release = Some(date!(2026 - 06 - 30));
+        assert_eq!(kinds(&f, date!(2026 - 06 - 01)), vec![]);
+        assert_eq!(
+            kinds(&f, date!(2026 - 06 - 02)),
+            vec![(DeadlineKind::NoContactBeforeRelease, date!(2026 - 06 - 30))]
+        );
+        f.status = Status::Accepted;
+        f.last_contact = Some(date!(2026 - 06 - 01));
+        assert!(
+            kinds(&f, date!(2026 - 06 - 02))
+                .iter()
+                .all(|k| k.0 != DeadlineKind::NoContactBeforeRelease)
+        );
+        f.status = Status::NotReached;
+        f.actual_release = Some(date!(2026 - 06 - 01));
+        assert_eq!(kinds(&f, date!(2026 - 06 - 02)), vec![], "already released");
+    }
+
+    #[test]
+    fn release_not_ready_from_two_weeks_before_until_everything_is_arranged() {
+        let mut f = facts(Status::Planning);
+        f.expected_release = Some(date!(2026 - 06 - 30));
+        f.last_contact = Some(date!(2026 - 06 - 10));
+        f.ready = vec![
+            ReadinessItem::Housing,
+            ReadinessItem::BrpRegistration,
+            ReadinessItem::IdDocument,
+        ];
+        assert_eq!(kinds(&f, date!(2026 - 06 - 15)), vec![]);
+        let on_time = deadlines(&f, &DeadlineSettings::default(), date!(2026 - 06 - 16));
+        assert_eq!(on_time.len(), 1);
+        assert_eq!(on_time[0].kind, DeadlineKind::ReleaseNotReady);
+        assert!(
+            on_time[0]
+                .reason
+                .ends_with("nog niet geregeld: inkomen of uitkering."),
+            "{}",
+            on_time[0].reason
+        );
+        f.ready.push(ReadinessItem::Income);
+        assert_eq!(kinds(&f, date!(2026 - 06 - 16)), vec![]);
+    }
+
+    #[test]
+    fn an_agreement_is_overdue_the_day_after_its_due_date() {
+        let mut f = facts(Status::Planning);
+        f.last_contact = Some(date!(2026 - 06 - 10));
+        f.agreements = vec![
+            AgreementFacts {
+                id: 7,
+                due: Some(date!(2026 - 06 - 15)),
+                done: false,
+            },
+            AgreementFacts {
+                id: 8,
+                due: Some(date!(2026 - 06 - 01)),
+                done: true,
+            },
+            AgreementFacts {
+                id: 9,
+                due: None,
+                done: false,
+            },
+        ];
+        assert_eq!(kinds(&f, date!(2026 - 06 - 15)), vec![]);
+        let list = deadlines(&f, &DeadlineSettings::default(), date!(2026 - 06 - 16));
+        assert_eq!(
+            (list.len(), list[0].kind, list[0].subject_id),
+            (1, DeadlineKind::AgreementOverdue, Some(7))
+        );
+    }
+
+    #[test]
+    fn the_aftercare_period_ending_shows_two_weeks_ahead() {
+        let mut f = facts(Status::Aftercare);
+        f.actual_release = Some(date!(2026 - 03 - 31));
+        f.aftercare_end = Some(date!(2026 - 06 - 30));
+        f.last_contact = Some(date!(2026 - 06 - 10));
+        assert_eq!(kinds(&f, date!(2026 - 06 - 15)), vec![]);
+        assert_eq!(
+            kinds(&f, date!(2026 - 06 - 16)),
+            vec![(DeadlineKind::AftercareEnding, date!(2026 - 06 - 30))]
+        );
+    }
+
+    #[test]
+    fn thirty_days_without_contact_in_an_open_case() {
+        let mut f = facts(Status::Triaged);
+        f.last_contact = Some(date!(2026 - 05 - 01));
+        assert_eq!(kinds(&f, date!(2026 - 05 - 30)), vec![]);
+        assert_eq!(
+            kinds(&f, date!(2026 - 05 - 31)),
+            vec![(DeadlineKind::NoRecentContact, date!(2026 - 05 - 31))]
+        );
+        f.status = Status::Declined;
+        assert_eq!(
+            kinds(&f, date!(2026 - 07 - 01)),
+            vec![],
+            "not for a declined offer"
+        );
+    }
+
+    #[test]
+    fn a_referral_not_started_after_n_days() {
+        let mut f = facts(Status::Planning);
+        f.last_contact = Some(date!(2026 - 06 - 10));
+        f.referrals = vec![
+            ReferralFacts {
+                id: 3,
+                status: ReferralStatus::Accepted,
+                asked_on: date!(2026 - 06 - 01),
+            },
+            ReferralFacts {
+                id: 4,
+                status: ReferralStatus::Started,
+                asked_on: date!(2026 - 05 - 01),
+            },
+            ReferralFacts {
+                id: 5,
+                status: ReferralStatus::Returned,
+                asked_on: date!(2026 - 05 - 01),
+            },
+        ];
+        assert_eq!(kinds(&f, date!(2026 - 06 - 10)), vec![]);
+        let list = deadlines(&f, &DeadlineSettings::default(), date!(2026 - 06 - 11));
+        assert_eq!(
+            (list.len(), list[0].kind, list[0].subject_id),
+            (1, DeadlineKind::ReferralNotStarted, Some(3))
+        );
+    }
+
+    #[test]
+    fn closed_cases_have_no_deadlines_and_lists_sort_by_due_date() {
+        let mut f = facts(Status::Closed);
+        f.agreements = vec![AgreementFacts {
+            id: 1,
+            due: Some(date!(2026 - 01 - 01)),
+            done: false,
+        }];
+        assert_eq!(kinds(&f, date!(2026 - 06 - 01)), vec![]);
+        let mut list = vec![
+            Deadline {
+                case_id: 2,
+                kind: DeadlineKind::NoRecentContact,
+                due: date!(2026 - 06 - 02),
+                subject_id: None,
+                reason: String::new(),
+            },
+            Deadline {
+                case_id: 1,
+                kind: DeadlineKind::AgreementOverdue,
+                due: date!(2026 - 05 - 02),
+                subject_id: Some(1),
+                reason: String::new(),
+            },
+            Deadline {
+                case_id: 3,
+                kind: DeadlineKind::NotificationUnhandled,
+                due: date!(2026 - 06 - 02),
+                subject_id: None,
+                reason: String::new(),
+            },
+        ];
+        sort_by_urgency(&mut list);
+        let order: Vec<i64> = list.iter().map(|d| d.case_id).collect();
+        assert_eq!(order, vec![1, 3, 2]);
+    }
+}
