@@ -13,7 +13,7 @@ use nazorg_domain::triage::{
     Direction, DomainTriage, LifeDomain, Need, SelfReliance, suggest_direction,
 };
 use nazorg_store::*;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, Duration};
 
 const FAMILY: &[&str] = &[
     "de Jong",
@@ -165,7 +165,7 @@ fn stage(d: &mut Dice) -> Stage {
 
 pub async fn run(store: &Store, actor: &Actor, residents: usize, seed: u64) -> Result<()> {
     let mut d = Dice(fastrand::Rng::with_seed(seed));
-    let today = OffsetDateTime::now_utc().date();
+    let today = nazorg_domain::dates::today_nl();
     let coordinators = ensure_coordinators(store, actor).await?;
     let bar = indicatif::ProgressBar::new(residents as u64);
     let mut cases = 0;

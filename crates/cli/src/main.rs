@@ -37,8 +37,104 @@ struct Cli {
     )]
     municipality: String,
 
+    #[command(flatten)]
+    deadlines: DeadlineArgs,
+
+    #[command(flatten)]
+    mail: MailArgs,
+
     #[command(subcommand)]
     command: Command,
+}
+
+/// The thresholds of the deadline rules (the worklist, "Mijn werk", the digest).
+#[derive(clap::Args, Clone, Copy)]
+struct DeadlineArgs {
+    /// Working days (Dutch public holidays excluded) within which a notification must be handled.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_NOTIFICATION_WORKING_DAYS",
+        default_value_t = 3
+    )]
+    notification_working_days: u32,
+    /// Days before the expected release from which "no contact yet" is flagged.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_CONTACT_BEFORE_RELEASE_DAYS",
+        default_value_t = 28
+    )]
+    contact_before_release_days: i64,
+    /// Days before the expected release from which missing housing, BRP, ID or income is flagged.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_RELEASE_READY_DAYS",
+        default_value_t = 14
+    )]
+    release_ready_days: i64,
+    /// Days before the end of the aftercare period from which it is flagged.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_AFTERCARE_ENDING_DAYS",
+        default_value_t = 14
+    )]
+    aftercare_ending_days: i64,
+    /// Days without contact after which an open case is flagged.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_NO_CONTACT_DAYS",
+        default_value_t = 30
+    )]
+    no_contact_days: i64,
+    /// Days after asking by which a referral should have started.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_REFERRAL_START_DAYS",
+        default_value_t = 10
+    )]
+    referral_start_days: i64,
+}
+
+impl DeadlineArgs {
+    fn settings(self) -> nazorg_domain::deadlines::DeadlineSettings {
+        nazorg_domain::deadlines::DeadlineSettings {
+            notification_working_days: self.notification_working_days,
+            contact_before_release_days: self.contact_before_release_days,
+            release_ready_days: self.release_ready_days,
+            aftercare_ending_days: self.aftercare_ending_days,
+            no_contact_days: self.no_contact_days,
+            referral_start_days: self.referral_start_days,
+        }
+    }
+}
+
+/// The daily digest e-mail (off unless an SMTP server is given).
+#[derive(clap::Args, Clone)]
+struct MailArgs {
+    /// SMTP server for the daily digest: smtp://host:port (plain), smtp://host?tls=required
+    /// (STARTTLS) or smtps://host; user:password@ may be included. Off when empty.
+    #[arg(long, global = true, env = "NAZORG_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Sender of the digest.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_MAIL_FROM",
+        default_value = "Nazorg <nazorg@localhost>"
+    )]
+    mail_from: String,
+    /// Dutch local hour from which the daily digest is sent.
+    #[arg(long, global = true, env = "NAZORG_DIGEST_HOUR", default_value_t = 7)]
+    digest_hour: u8,
+    /// The address users reach Nazorg on, for links in e-mails, the calendar feed and the
+    /// setup link (default http://LISTEN).
+    #[arg(long, global = true, env = "NAZORG_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -51,9 +147,24 @@ enum Command {
         /// Mark cookies Secure: set this when Nazorg is served over HTTPS (behind a proxy).
         #[arg(long, env = "NAZORG_SECURE_COOKIES")]
         secure_cookies: bool,
-        /// The address users reach Nazorg on, for the setup link (default http://LISTEN).
-        #[arg(long, env = "NAZORG_PUBLIC_URL")]
-        public_url: Option<String>,
+    },
+    /// Print the open deadlines (a user's worklist, or everyone's), most urgent first.
+    Worklist {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Only this user's worklist (their cases, unassigned ones, and those they stand in for).
+        #[arg(long)]
+        user: Option<String>,
+        /// The day to judge by, YYYY-MM-DD (default today).
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// Send the daily digest e-mail now (it is sent automatically by `serve` when
+    /// --smtp-url is set).
+    Digest {
+        /// The day to judge by, YYYY-MM-DD (default today).
+        #[arg(long)]
+        today: Option<String>,
     },
     /// Manage user accounts.
     User {
@@ -213,8 +324,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve {
             listen,
             secure_cookies,
-            public_url,
         } => {
+            let public_url = cli.mail.public_url.clone();
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .with_context(|| format!("luisteren op {listen}"))?;
@@ -233,8 +344,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("(of met: nazorg user add NAAM --role administrator)");
             }
             let config = nazorg_web::Config {
-                municipality,
                 secure_cookies,
+                public_url: base.clone(),
+                ..web_config(&municipality, &cli.deadlines, &cli.mail)
             };
             nazorg_web::serve(listener, store, config).await?;
         }
@@ -347,6 +459,36 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             list_cases(&store, &actor, &filter, format).await?;
         }
+        Command::Worklist {
+            format,
+            user,
+            today,
+        } => {
+            let actor = cli_actor(&municipality);
+            let day = parse_day(today.as_deref())?;
+            let scope = match user {
+                Some(name) => {
+                    let id = store.user_id_by_name(&name.to_lowercase()).await?;
+                    nazorg_store::Scope::Of(
+                        id.with_context(|| format!("gebruiker '{name}' bestaat niet"))?,
+                    )
+                }
+                None => nazorg_store::Scope::Team,
+            };
+            let items = store
+                .worklist(&actor, scope, day, &cli.deadlines.settings())
+                .await?;
+            print_worklist(&items, format)?;
+        }
+        Command::Digest { today } => {
+            let day = parse_day(today.as_deref())?;
+            let config = web_config(&municipality, &cli.deadlines, &cli.mail);
+            if config.mail.is_none() {
+                bail!("geen SMTP-server ingesteld (--smtp-url of NAZORG_SMTP_URL)");
+            }
+            let sent = nazorg_web::digest::send_all(&store, &config, day).await?;
+            eprintln!("{sent} e-mail(s) verstuurd.");
+        }
         Command::Budget { year, format } => {
             let actor = cli_actor(&municipality);
             let year = year.unwrap_or_else(|| time::OffsetDateTime::now_utc().year());
@@ -428,6 +570,68 @@ async fn list_cases(
         writeln!(out, "{}]", if first { "" } else { "\n" })?;
     }
     out.flush()?;
+    Ok(())
+}
+
+fn parse_day(text: Option<&str>) -> Result<time::Date> {
+    match text {
+        Some(t) => nazorg_domain::parse_date(t).map_err(|e| anyhow::anyhow!("--today: {e}")),
+        None => Ok(nazorg_domain::dates::today_nl()),
+    }
+}
+
+fn web_config(municipality: &str, deadlines: &DeadlineArgs, mail: &MailArgs) -> nazorg_web::Config {
+    let mut config = nazorg_web::Config::new(municipality);
+    config.deadlines = deadlines.settings();
+    if let Some(url) = &mail.public_url {
+        config.public_url = url.clone();
+    }
+    config.mail = mail
+        .smtp_url
+        .as_ref()
+        .filter(|u| !u.trim().is_empty())
+        .map(|url| nazorg_web::digest::MailConfig {
+            smtp_url: url.clone(),
+            from: mail.mail_from.clone(),
+            hour: mail.digest_hour,
+        });
+    config
+}
+
+/// Prints a worklist as JSON (case_id, kind, due, …) or as a table.
+fn print_worklist(items: &[nazorg_store::WorkItem], format: Format) -> Result<()> {
+    use nazorg_domain::dates::format_iso;
+    match format {
+        Format::Json => {
+            let rows: Vec<serde_json::Value> = items
+                .iter()
+                .map(|i| {
+                    serde_json::json!({
+                        "case_id": i.deadline.case_id,
+                        "kind": i.deadline.kind.code(),
+                        "due": format_iso(i.deadline.due),
+                        "subject_id": i.deadline.subject_id,
+                        "reason": i.deadline.reason,
+                        "resident": i.resident,
+                        "coordinator": i.coordinator,
+                        "standing_in_for": i.standing_in_for,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&rows)?);
+        }
+        Format::Table => {
+            for i in items {
+                println!(
+                    "{}  casus {:>7}  {:<28}  {}",
+                    format_iso(i.deadline.due),
+                    i.deadline.case_id,
+                    i.deadline.kind.code(),
+                    i.deadline.reason
+                );
+            }
+        }
+    }
     Ok(())
 }
 

@@ -47,6 +47,7 @@ code_enum! {
         WriteReferral = "write_referral" => "Verwijzing bijwerken",
         ReadBudget = "read_budget" => "Budget inzien",
         ManageBudget = "manage_budget" => "Budget beheren",
+        ManageAbsences = "manage_absences" => "Afwezigheid en vervanging beheren",
         ManageUsers = "manage_users" => "Gebruikers beheren",
         ManagePartners = "manage_partners" => "Ketenpartners beheren",
     }

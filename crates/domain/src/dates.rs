@@ -55,6 +55,47 @@ pub fn add_months(date: Date, months: u32) -> Date {
     Date::from_calendar_date(year, month, date.day().min(last)).unwrap_or(date)
 }
 
+/// The UTC offset of Dutch local time on a day (and hour, UTC): CEST (+2) from the last
+/// Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC, CET (+1) otherwise.
+pub fn amsterdam_offset(utc: time::PrimitiveDateTime) -> time::UtcOffset {
+    let last_sunday = |month: Month| {
+        let mut d = Date::from_calendar_date(
+            utc.year(),
+            month,
+            time::util::days_in_month(month, utc.year()),
+        )
+        .unwrap_or(Date::MIN);
+        while d.weekday() != time::Weekday::Sunday {
+            d = d.previous_day().unwrap_or(d);
+        }
+        d.with_hms(1, 0, 0).unwrap_or(time::PrimitiveDateTime::MIN)
+    };
+    let summer = utc >= last_sunday(Month::March) && utc < last_sunday(Month::October);
+    time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).unwrap_or(time::UtcOffset::UTC)
+}
+
+/// A Dutch local date and time as an instant.
+pub fn amsterdam_to_utc(local: time::PrimitiveDateTime) -> time::OffsetDateTime {
+    // Guess with the offset at that moment read as UTC; around the switch this is off by
+    // at most the hour that does not exist or exists twice.
+    let offset = amsterdam_offset(local - time::Duration::hours(1));
+    local.assume_offset(offset).to_offset(time::UtcOffset::UTC)
+}
+
+/// An instant in Dutch local time.
+pub fn to_amsterdam(at: time::OffsetDateTime) -> time::OffsetDateTime {
+    let utc = at.to_offset(time::UtcOffset::UTC);
+    utc.to_offset(amsterdam_offset(time::PrimitiveDateTime::new(
+        utc.date(),
+        utc.time(),
+    )))
+}
+
+/// Today in the Netherlands.
+pub fn today_nl() -> Date {
+    to_amsterdam(time::OffsetDateTime::now_utc()).date()
+}
+
 /// Age in whole years on a given day.
 pub fn age_on(birth: Date, day: Date) -> i32 {
     let mut age = day.year() - birth.year();
@@ -101,6 +142,24 @@ mod tests {
         assert_eq!(add_months(date!(2026 - 05 - 31), 3), date!(2026 - 08 - 31));
         assert_eq!(add_months(date!(2026 - 11 - 30), 3), date!(2027 - 02 - 28));
         assert_eq!(add_months(date!(2027 - 11 - 30), 3), date!(2028 - 02 - 29));
+    }
+
+    #[test]
+    fn dutch_local_time_follows_summer_time() {
+        use time::macros::datetime;
+        assert_eq!(to_amsterdam(datetime!(2026-07-01 10:00 UTC)).hour(), 12);
+        assert_eq!(to_amsterdam(datetime!(2026-12-01 10:00 UTC)).hour(), 11);
+        // Summer time starts on Sunday 29 March 2026 at 01:00 UTC.
+        assert_eq!(to_amsterdam(datetime!(2026-03-29 00:59 UTC)).hour(), 1);
+        assert_eq!(to_amsterdam(datetime!(2026-03-29 01:00 UTC)).hour(), 3);
+        assert_eq!(
+            amsterdam_to_utc(datetime!(2026-07-01 12:00)),
+            datetime!(2026-07-01 10:00 UTC)
+        );
+        assert_eq!(
+            amsterdam_to_utc(datetime!(2026-12-01 09:30)),
+            datetime!(2026-12-01 08:30 UTC)
+        );
     }
 
     #[test]

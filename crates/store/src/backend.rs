@@ -4,7 +4,8 @@
 use crate::model::*;
 use crate::{Result, StoreError};
 use nazorg_domain::access::{Action, Actor, Role, authorize, authorize_referral};
-use nazorg_domain::case::{ClosingReason, ContactKind, OfferOutcome};
+use nazorg_domain::case::{ClosingReason, ContactKind, OfferOutcome, ReadinessItem};
+use nazorg_domain::deadlines::{AgreementFacts, CaseFacts, DeadlineSettings, ReferralFacts, deadlines};
 use nazorg_domain::eligibility::{self, Eligibility, EligibilityFacts};
 use nazorg_domain::lifecycle::{self, ActionFacts, CaseState, Status, Step};
 use nazorg_domain::notification::{BrpStatus, MunicipalityCode, Notification, Sentence, Source};
@@ -34,8 +35,9 @@ fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
+/// Today in the Netherlands (not in UTC: at 00:30 Dutch time it is already tomorrow here).
 fn today() -> Date {
-    now().date()
+    nazorg_domain::dates::today_nl()
 }
 
 fn actor_id(actor: &Actor) -> Option<i64> {
@@ -850,6 +852,7 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
     .fetch_all(&mut *tx)
     .await?;
     let referrals = case_referrals(&mut tx, case_id).await?;
+    let appointments = case_appointments(&mut tx, case_id).await?;
     let safety_agenda = case_safety_agenda(&mut tx, case_id).await?;
     let notifications = notification_rows
         .into_iter()
@@ -895,6 +898,7 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
         events,
         referrals,
         safety_agenda,
+        appointments,
     })
 }
 
@@ -3238,4 +3242,461 @@ pub async fn referral_figures(
             f
         })
         .collect())
+}
+
+// --- worklist, absences, appointments, calendar, digest -----------------------------------
+
+#[derive(sqlx::FromRow)]
+struct FactsRow {
+    id: i64,
+    status: String,
+    notified_on: Date,
+    expected_release: Option<Date>,
+    actual_release: Option<Date>,
+    ready_housing: bool,
+    ready_brp: bool,
+    ready_id: bool,
+    ready_income: bool,
+    aftercare_end: Option<Date>,
+    coordinator_id: Option<i64>,
+    given_names: String,
+    family_name: String,
+    coordinator: Option<String>,
+}
+
+/// Open cases in scope, with their facts (three more queries for all of them together).
+async fn case_facts(tx: &mut Tx, municipality: &str, scope: Scope, day: Date) -> Result<Vec<(CaseFacts, FactsRow)>> {
+    let mut q = QueryBuilder::<DB>::new(
+        "SELECT c.id, c.status, c.notified_on, c.expected_release, c.actual_release, c.ready_housing, c.ready_brp, c.ready_id, \
+         c.ready_income, c.aftercare_end, c.coordinator_id, r.given_names, r.family_name, u.display_name AS coordinator \
+         FROM cases c JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id WHERE c.municipality_code = ",
+    );
+    q.push_bind(municipality.to_string()).push(" AND c.is_open = ").push_bind(true);
+    if let Scope::Of(user) = scope {
+        q.push(" AND (c.coordinator_id IS NULL OR c.coordinator_id = ").push_bind(user);
+        q.push(" OR c.coordinator_id IN (SELECT user_id FROM absences WHERE substitute_id = ").push_bind(user);
+        q.push(" AND starts_on <= ").push_bind(day).push(" AND ends_on >= ").push_bind(day).push("))");
+    }
+    q.push(" ORDER BY c.id");
+    let rows: Vec<FactsRow> = q.build_query_as().fetch_all(&mut **tx).await?;
+    let mut facts: Vec<(CaseFacts, FactsRow)> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut ready = Vec::new();
+        for (flag, item) in [
+            (row.ready_housing, ReadinessItem::Housing),
+            (row.ready_brp, ReadinessItem::BrpRegistration),
+            (row.ready_id, ReadinessItem::IdDocument),
+            (row.ready_income, ReadinessItem::Income),
+        ] {
+            if flag {
+                ready.push(item);
+            }
+        }
+        let f = CaseFacts {
+            case_id: row.id,
+            status: parse_code(&row.status, Status::parse)?,
+            notified_on: row.notified_on,
+            expected_release: row.expected_release,
+            actual_release: row.actual_release,
+            ready,
+            aftercare_end: row.aftercare_end,
+            last_contact: None,
+            agreements: Vec::new(),
+            referrals: Vec::new(),
+        };
+        facts.push((f, row));
+    }
+    let index: std::collections::HashMap<i64, usize> = facts.iter().enumerate().map(|(i, (f, _))| (f.case_id, i)).collect();
+    let ids: Vec<i64> = facts.iter().map(|(f, _)| f.case_id).collect();
+    for chunk in ids.chunks(500) {
+        let mut q = QueryBuilder::<DB>::new("SELECT case_id, MAX(contact_date) FROM contacts WHERE case_id IN (");
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        q.push(") GROUP BY case_id");
+        let rows: Vec<(i64, Option<Date>)> = q.build_query_as().fetch_all(&mut **tx).await?;
+        for (case, last) in rows {
+            if let Some(i) = index.get(&case) {
+                facts[*i].0.last_contact = last;
+            }
+        }
+        let mut q = QueryBuilder::<DB>::new("SELECT case_id, id, due_date, done FROM agreements WHERE done = ");
+        q.push_bind(false).push(" AND case_id IN (");
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        q.push(")");
+        let rows: Vec<(i64, i64, Option<Date>, bool)> = q.build_query_as().fetch_all(&mut **tx).await?;
+        for (case, id, due, done) in rows {
+            if let Some(i) = index.get(&case) {
+                facts[*i].0.agreements.push(AgreementFacts { id, due, done });
+            }
+        }
+        let mut q = QueryBuilder::<DB>::new(
+            "SELECT case_id, id, status, asked_on FROM referrals WHERE status IN ('asked', 'accepted') AND case_id IN (",
+        );
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        q.push(")");
+        let rows: Vec<(i64, i64, String, Date)> = q.build_query_as().fetch_all(&mut **tx).await?;
+        for (case, id, status, asked_on) in rows {
+            if let Some(i) = index.get(&case) {
+                facts[*i].0.referrals.push(ReferralFacts { id, status: parse_code(&status, ReferralStatus::parse)?, asked_on });
+            }
+        }
+    }
+    Ok(facts)
+}
+
+/// The open deadlines in scope on `day`, most urgent first.
+pub async fn worklist(pool: &Pool<DB>, actor: &Actor, scope: Scope, day: Date, settings: &DeadlineSettings) -> Result<Vec<WorkItem>> {
+    let permit = check(actor, Action::ListCases, &actor.municipality)?;
+    let mut tx = pool.begin().await?;
+    let facts = case_facts(&mut tx, &actor.municipality, scope, day).await?;
+    let mut items = Vec::new();
+    for (f, row) in &facts {
+        for deadline in deadlines(f, settings, day) {
+            let standing_in_for = match (scope, row.coordinator_id) {
+                (Scope::Of(user), Some(owner)) if owner != user => row.coordinator.clone(),
+                _ => None,
+            };
+            items.push(WorkItem {
+                resident: if row.given_names.is_empty() {
+                    row.family_name.clone()
+                } else {
+                    format!("{} {}", row.given_names, row.family_name)
+                },
+                coordinator: row.coordinator.clone(),
+                standing_in_for,
+                deadline,
+            });
+        }
+    }
+    items.sort_by(|a, b| {
+        (a.deadline.due, a.deadline.kind, a.deadline.case_id, a.deadline.subject_id).cmp(&(
+            b.deadline.due,
+            b.deadline.kind,
+            b.deadline.case_id,
+            b.deadline.subject_id,
+        ))
+    });
+    let mut ids: Vec<String> = items.iter().map(|i| i.deadline.case_id.to_string()).collect();
+    ids.dedup();
+    log(&mut tx, permit, None, None, &format!("werklijst: casussen {}", ids.join(","))).await?;
+    tx.commit().await?;
+    Ok(items)
+}
+
+/// How many deadlines are on a user's worklist, for the menu. Counts only: nothing about
+/// a person leaves the store, so nothing is logged.
+pub async fn work_count(pool: &Pool<DB>, actor: &Actor, day: Date, settings: &DeadlineSettings) -> Result<usize> {
+    check(actor, Action::ListCases, &actor.municipality)?;
+    let mut tx = pool.begin().await?;
+    let facts = case_facts(&mut tx, &actor.municipality, Scope::Of(actor.user_id), day).await?;
+    tx.commit().await?;
+    Ok(facts.iter().map(|(f, _)| deadlines(f, settings, day).len()).sum())
+}
+
+pub async fn user_id_by_name(pool: &Pool<DB>, username: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = $1").bind(username).fetch_optional(pool).await?)
+}
+
+pub async fn set_user_email(pool: &Pool<DB>, user_id: i64, email: Option<&str>) -> Result<()> {
+    let email = email.map(str::trim).filter(|e| !e.is_empty());
+    if let Some(e) = email
+        && (e.len() > 200 || !e.contains('@') || e.contains(char::is_whitespace))
+    {
+        return Err(invalid(format!("‘{e}’ is geen e-mailadres.")));
+    }
+    sqlx::query("UPDATE users SET email = $1, updated_at = $2 WHERE id = $3")
+        .bind(email)
+        .bind(now())
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+async fn coordinator_name(tx: &mut Tx, municipality: &str, user_id: i64) -> Result<String> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT display_name, role FROM users WHERE id = $1 AND municipality_code = $2 AND active = $3",
+    )
+    .bind(user_id)
+    .bind(municipality)
+    .bind(true)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match row {
+        Some((name, role)) if role == Role::Coordinator.code() || role == Role::SubstituteCoordinator.code() => Ok(name),
+        _ => Err(invalid("Kies een actieve (vervangend) nazorgcoördinator van deze gemeente.")),
+    }
+}
+
+pub async fn add_absence(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    user_id: i64,
+    substitute_id: i64,
+    starts_on: Date,
+    ends_on: Date,
+    note: &str,
+) -> Result<i64> {
+    let permit = check(actor, Action::ManageAbsences, &actor.municipality)?;
+    let note = check_text("de toelichting", note, 500, false)?;
+    if ends_on < starts_on {
+        return Err(invalid("De laatste dag van de afwezigheid ligt vóór de eerste."));
+    }
+    if user_id == substitute_id {
+        return Err(invalid("Kies als vervanger iemand anders dan de afwezige."));
+    }
+    if ends_on < today() {
+        return Err(invalid("Deze afwezigheid ligt helemaal in het verleden."));
+    }
+    let mut tx = pool.begin().await?;
+    let absent = coordinator_name(&mut tx, &actor.municipality, user_id).await?;
+    let substitute = coordinator_name(&mut tx, &actor.municipality, substitute_id).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO absences (municipality_code, user_id, substitute_id, starts_on, ends_on, note, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(&actor.municipality)
+    .bind(user_id)
+    .bind(substitute_id)
+    .bind(starts_on)
+    .bind(ends_on)
+    .bind(&note)
+    .bind(&actor.username)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    let detail = format!("afwezigheid {absent} van {} t/m {}, vervanger {substitute}", format_nl(starts_on), format_nl(ends_on));
+    log(&mut tx, permit, None, None, &detail).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn list_absences(pool: &Pool<DB>, actor: &Actor) -> Result<Vec<Absence>> {
+    check(actor, Action::ManageAbsences, &actor.municipality)?;
+    let rows: Vec<(i64, i64, String, i64, String, Date, Date, String)> = sqlx::query_as(
+        "SELECT a.id, a.user_id, u.display_name, a.substitute_id, s.display_name, a.starts_on, a.ends_on, a.note \
+         FROM absences a JOIN users u ON u.id = a.user_id JOIN users s ON s.id = a.substitute_id \
+         WHERE a.municipality_code = $1 AND a.ends_on >= $2 ORDER BY a.starts_on, a.id",
+    )
+    .bind(&actor.municipality)
+    .bind(today())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, user_id, user, substitute_id, substitute, starts_on, ends_on, note)| Absence {
+            id,
+            user_id,
+            user,
+            substitute_id,
+            substitute,
+            starts_on,
+            ends_on,
+            note,
+        })
+        .collect())
+}
+
+/// Ends an absence today (or removes one that has not begun).
+pub async fn end_absence(pool: &Pool<DB>, actor: &Actor, absence_id: i64) -> Result<()> {
+    let permit = check(actor, Action::ManageAbsences, &actor.municipality)?;
+    let mut tx = pool.begin().await?;
+    let starts: Option<Date> = sqlx::query_scalar("SELECT starts_on FROM absences WHERE id = $1 AND municipality_code = $2")
+        .bind(absence_id)
+        .bind(&actor.municipality)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let starts = starts.ok_or(StoreError::NotFound)?;
+    let day = today();
+    if starts > day {
+        sqlx::query("DELETE FROM absences WHERE id = $1").bind(absence_id).execute(&mut *tx).await?;
+    } else {
+        let yesterday = day - Duration::days(1);
+        sqlx::query("UPDATE absences SET ends_on = $1 WHERE id = $2").bind(yesterday.max(starts)).bind(absence_id).execute(&mut *tx).await?;
+    }
+    log(&mut tx, permit, None, None, &format!("afwezigheid {absence_id} beëindigd")).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn add_appointment(pool: &Pool<DB>, actor: &Actor, case_id: i64, starts_at: OffsetDateTime, kind: ContactKind, place: &str) -> Result<i64> {
+    let place = check_text("de plaats", place, 200, false)?;
+    let mut tx = pool.begin().await?;
+    let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::LogContact).await?;
+    if starts_at < now() - Duration::days(1) {
+        return Err(invalid("Een afspraak plant u vooruit; leg een gesprek dat al was vast als contact."));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO appointments (case_id, starts_at, kind, place, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(starts_at)
+    .bind(kind.code())
+    .bind(&place)
+    .bind(&actor.username)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    let local = nazorg_domain::dates::to_amsterdam(starts_at);
+    let summary = format!(
+        "Afspraak gepland: {} op {} om {:02}:{:02}{}.",
+        kind.label().to_lowercase(),
+        format_nl(local.date()),
+        local.hour(),
+        local.minute(),
+        if place.is_empty() { String::new() } else { format!(" ({place})") }
+    );
+    finish_step(&mut tx, actor, case_id, (before, after), "appointment", &summary).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn case_appointments(tx: &mut Tx, case_id: i64) -> Result<Vec<Appointment>> {
+    let rows: Vec<(i64, OffsetDateTime, String, String)> =
+        sqlx::query_as("SELECT id, starts_at, kind, place FROM appointments WHERE case_id = $1 ORDER BY starts_at")
+            .bind(case_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    rows.into_iter()
+        .map(|(id, starts_at, kind, place)| Ok(Appointment { id, starts_at, kind: parse_code(&kind, ContactKind::parse)?, place }))
+        .collect()
+}
+
+/// A new secret calendar link for the user; the previous one stops working.
+pub async fn create_calendar_token(pool: &Pool<DB>, actor: &Actor, hash: &str) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE calendar_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now())
+        .bind(actor.user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO calendar_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
+        .bind(hash)
+        .bind(actor.user_id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn revoke_calendar_token(pool: &Pool<DB>, actor: &Actor) -> Result<()> {
+    sqlx::query("UPDATE calendar_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now())
+        .bind(actor.user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn has_calendar_token(pool: &Pool<DB>, actor: &Actor) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM calendar_tokens WHERE user_id = $1 AND revoked_at IS NULL")
+        .bind(actor.user_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn calendar_actor(pool: &Pool<DB>, hash: &str) -> Result<Option<Actor>> {
+    let row: Option<UserRow> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM calendar_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = $2"
+    ))
+    .bind(hash)
+    .bind(true)
+    .fetch_optional(pool)
+    .await?;
+    match row {
+        Some(user) => Ok(Some(enrich(pool, user.into_actor()?).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Appointments and due agreements of the user's cases, for the calendar feed: case
+/// numbers only, no names or case details.
+pub async fn calendar_items(pool: &Pool<DB>, actor: &Actor, day: Date) -> Result<Vec<CalendarItem>> {
+    let permit = check(actor, Action::ListCases, &actor.municipality)?;
+    let mut tx = pool.begin().await?;
+    let facts = case_facts(&mut tx, &actor.municipality, Scope::Of(actor.user_id), day).await?;
+    let ids: Vec<i64> = facts.iter().map(|(f, _)| f.case_id).collect();
+    let mut items = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut q = QueryBuilder::<DB>::new("SELECT id, case_id, starts_at, kind FROM appointments WHERE starts_at >= ");
+        q.push_bind(now() - Duration::days(60)).push(" AND case_id IN (");
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        q.push(")");
+        let rows: Vec<(i64, i64, OffsetDateTime, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
+        for (id, case_id, starts_at, kind) in rows {
+            let kind = parse_code(&kind, ContactKind::parse)?;
+            items.push(CalendarItem {
+                uid: format!("afspraak-{id}"),
+                case_id,
+                starts_at: Some(starts_at),
+                day: starts_at.date(),
+                summary: format!("{} (casus {case_id})", kind.label()),
+            });
+        }
+    }
+    for (f, _) in &facts {
+        for a in &f.agreements {
+            if let Some(due) = a.due {
+                items.push(CalendarItem {
+                    uid: format!("plan-{}", a.id),
+                    case_id: f.case_id,
+                    starts_at: None,
+                    day: due,
+                    summary: format!("Afspraak plan van aanpak uiterlijk vandaag (casus {})", f.case_id),
+                });
+            }
+        }
+    }
+    items.sort_by(|a, b| (a.day, &a.uid).cmp(&(b.day, &b.uid)));
+    log(&mut tx, permit, None, None, &format!("agenda-abonnement: {} items", items.len())).await?;
+    tx.commit().await?;
+    Ok(items)
+}
+
+/// Claims the digest of a day; only the first caller (of any server) gets true.
+pub async fn claim_digest(pool: &Pool<DB>, day: Date) -> Result<bool> {
+    let inserted = sqlx::query("INSERT INTO digest_runs (run_on, started_at) VALUES ($1, $2) ON CONFLICT (run_on) DO NOTHING")
+        .bind(day)
+        .bind(now())
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(inserted == 1)
+}
+
+/// Users who get the digest: active (substitute) coordinators with an e-mail address.
+pub async fn digest_users(pool: &Pool<DB>) -> Result<Vec<(Actor, String, String)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: UserRow,
+        email: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS}, u.email FROM users u WHERE u.active = $1 AND u.email IS NOT NULL AND u.role IN ('coordinator', 'substitute_coordinator') ORDER BY u.id"
+    ))
+    .bind(true)
+    .fetch_all(pool)
+    .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let name = row.user.display_name.clone();
+        let actor = enrich(pool, row.user.into_actor()?).await?;
+        out.push((actor, name, row.email));
+    }
+    Ok(out)
 }

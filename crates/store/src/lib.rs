@@ -532,6 +532,104 @@ impl Store {
         dispatch!(self.referral_figures(actor, from, to))
     }
 
+    // --- worklist, absences, appointments, calendar, digest -------------------------------------
+
+    /// The open deadlines of a user (own, unassigned and stood-in-for cases) or of the
+    /// whole team, most urgent first.
+    pub async fn worklist(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        day: time::Date,
+        settings: &nazorg_domain::deadlines::DeadlineSettings,
+    ) -> Result<Vec<WorkItem>> {
+        dispatch!(self.worklist(actor, scope, day, settings))
+    }
+
+    pub async fn work_count(
+        &self,
+        actor: &Actor,
+        day: time::Date,
+        settings: &nazorg_domain::deadlines::DeadlineSettings,
+    ) -> Result<usize> {
+        dispatch!(self.work_count(actor, day, settings))
+    }
+
+    pub async fn user_id_by_name(&self, username: &str) -> Result<Option<i64>> {
+        dispatch!(self.user_id_by_name(username))
+    }
+
+    pub async fn set_user_email(&self, user_id: i64, email: Option<&str>) -> Result<()> {
+        dispatch!(self.set_user_email(user_id, email))
+    }
+
+    pub async fn add_absence(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        substitute_id: i64,
+        starts_on: time::Date,
+        ends_on: time::Date,
+        note: &str,
+    ) -> Result<i64> {
+        dispatch!(self.add_absence(actor, user_id, substitute_id, starts_on, ends_on, note))
+    }
+
+    pub async fn list_absences(&self, actor: &Actor) -> Result<Vec<Absence>> {
+        dispatch!(self.list_absences(actor))
+    }
+
+    pub async fn end_absence(&self, actor: &Actor, absence_id: i64) -> Result<()> {
+        dispatch!(self.end_absence(actor, absence_id))
+    }
+
+    pub async fn add_appointment(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        starts_at: time::OffsetDateTime,
+        kind: nazorg_domain::case::ContactKind,
+        place: &str,
+    ) -> Result<i64> {
+        dispatch!(self.add_appointment(actor, case_id, starts_at, kind, place))
+    }
+
+    /// A new secret calendar link (the token is returned once; the old link stops working).
+    pub async fn create_calendar_token(&self, actor: &Actor) -> Result<String> {
+        let token = new_token();
+        dispatch!(self.create_calendar_token(actor, &token_hash(&token)))?;
+        Ok(token)
+    }
+
+    pub async fn revoke_calendar_token(&self, actor: &Actor) -> Result<()> {
+        dispatch!(self.revoke_calendar_token(actor))
+    }
+
+    pub async fn has_calendar_token(&self, actor: &Actor) -> Result<bool> {
+        dispatch!(self.has_calendar_token(actor))
+    }
+
+    pub async fn calendar_actor(&self, token: &str) -> Result<Option<Actor>> {
+        dispatch!(self.calendar_actor(&token_hash(token)))
+    }
+
+    pub async fn calendar_items(
+        &self,
+        actor: &Actor,
+        day: time::Date,
+    ) -> Result<Vec<CalendarItem>> {
+        dispatch!(self.calendar_items(actor, day))
+    }
+
+    pub async fn claim_digest(&self, day: time::Date) -> Result<bool> {
+        dispatch!(self.claim_digest(day))
+    }
+
+    /// (actor, display name, e-mail) of everyone who gets the daily digest.
+    pub async fn digest_users(&self) -> Result<Vec<(Actor, String, String)>> {
+        dispatch!(self.digest_users())
+    }
+
     /// Generates `residents` residents with their cases directly in the tables, for
     /// benchmarks and load tests only (it bypasses the use cases and the processing log).
     /// Returns the number of cases made.

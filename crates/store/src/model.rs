@@ -165,6 +165,50 @@ pub struct CaseDetail {
     pub events: Vec<CaseEvent>,
     pub referrals: Vec<Referral>,
     pub safety_agenda: Vec<SafetyAgendaItem>,
+    pub appointments: Vec<Appointment>,
+}
+
+/// A planned appointment with the resident (in the PI or after release).
+#[derive(Debug, Clone)]
+pub struct Appointment {
+    pub id: i64,
+    pub starts_at: OffsetDateTime,
+    pub kind: ContactKind,
+    pub place: String,
+}
+
+/// One line of a worklist: a deadline with whom it is about.
+#[derive(Debug, Clone)]
+pub struct WorkItem {
+    pub deadline: nazorg_domain::deadlines::Deadline,
+    pub resident: String,
+    pub coordinator: Option<String>,
+    /// On this list because the user stands in for this absent colleague.
+    pub standing_in_for: Option<String>,
+}
+
+/// An absence of a coordinator and who stands in.
+#[derive(Debug, Clone)]
+pub struct Absence {
+    pub id: i64,
+    pub user_id: i64,
+    pub user: String,
+    pub substitute_id: i64,
+    pub substitute: String,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub note: String,
+}
+
+/// An event of the calendar feed: no names, no case details.
+#[derive(Debug, Clone)]
+pub struct CalendarItem {
+    pub uid: String,
+    pub case_id: i64,
+    /// A timed appointment; `None` for an all-day item (a due agreement).
+    pub starts_at: Option<OffsetDateTime>,
+    pub day: Date,
+    pub summary: String,
 }
 
 /// What an import of one notification did.
@@ -459,4 +503,13 @@ pub struct PartnerFigures {
     /// Days from the start to the end.
     pub start_to_end_days: Option<(f64, f64)>,
     pub results: Vec<(ReferralResult, i64)>,
+}
+
+/// Whose cases a worklist covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    /// The user's own cases, unassigned ones, and those of colleagues they stand in for today.
+    Of(i64),
+    /// Every open case of the municipality.
+    Team,
 }

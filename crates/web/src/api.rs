@@ -938,7 +938,7 @@ impl From<&nazorg_store::PartnerFigures> for PartnerFiguresDto {
 }
 
 fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
+    nazorg_domain::dates::today_nl()
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", tag = "verwijzingen", params(("id" = i64, Path)), request_body = ReferralIn,

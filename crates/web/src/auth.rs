@@ -82,6 +82,8 @@ impl FromRequestParts<AppState> for ApiActor {
 pub struct UiUser {
     pub actor: Actor,
     pub csrf: String,
+    /// The number of things on their worklist, for the menu (coordinators).
+    pub work_count: Option<usize>,
 }
 
 impl FromRequestParts<AppState> for UiUser {
@@ -93,7 +95,19 @@ impl FromRequestParts<AppState> for UiUser {
     ) -> Result<Self, Self::Rejection> {
         if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
             match state.store.session(&token).await {
-                Ok(Some((actor, csrf))) => return Ok(UiUser { actor, csrf }),
+                Ok(Some((actor, csrf))) => {
+                    let day = nazorg_domain::dates::today_nl();
+                    let work_count = state
+                        .store
+                        .work_count(&actor, day, &state.config.deadlines)
+                        .await
+                        .ok();
+                    return Ok(UiUser {
+                        actor,
+                        csrf,
+                        work_count,
+                    });
+                }
                 Ok(None) => {}
                 Err(e) => return Err(crate::error::UiError::from(e).into_response()),
             }
@@ -131,6 +145,6 @@ pub fn safe_next(next: Option<&str>) -> String {
         {
             n.to_string()
         }
-        _ => "/casussen".to_string(),
+        _ => "/mijn-werk".to_string(),
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 mod auth;
+pub mod digest;
 mod error;
 pub mod input;
 mod middleware;
@@ -25,6 +26,25 @@ pub struct Config {
     pub municipality: String,
     /// Set the `Secure` flag on cookies (when served over TLS).
     pub secure_cookies: bool,
+    /// The address users reach Nazorg on, for links in e-mails and calendar feeds.
+    pub public_url: String,
+    /// The thresholds of the deadline rules.
+    pub deadlines: nazorg_domain::deadlines::DeadlineSettings,
+    /// Where the daily digest goes out; `None` means no e-mail at all.
+    pub mail: Option<digest::MailConfig>,
+}
+
+impl Config {
+    /// Defaults for one municipality: no e-mail, the default thresholds.
+    pub fn new(municipality: &str) -> Config {
+        Config {
+            municipality: municipality.to_string(),
+            secure_cookies: false,
+            public_url: "http://127.0.0.1:8080".into(),
+            deadlines: Default::default(),
+            mail: None,
+        }
+    }
 }
 
 /// Shared state of every request.

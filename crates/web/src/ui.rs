@@ -29,11 +29,13 @@ use std::collections::HashMap;
 const CSS: &str = include_str!("../static/nazorg.css");
 
 mod partners;
+mod work;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(partners::router())
-        .route("/", get(|| async { Redirect::to("/casussen") }))
+        .merge(work::router())
+        .route("/", get(|| async { Redirect::to("/mijn-werk") }))
         .route("/static/nazorg.css", get(css))
         .route("/inloggen", get(login_page).post(login))
         .route("/uitloggen", post(logout))
@@ -74,6 +76,8 @@ pub struct Base {
     pub nav: &'static str,
     /// Which menu: "admin" (users, partners), "partner" (own referrals) or "coordinator".
     pub menu: &'static str,
+    /// Items on the user's worklist, shown in the menu.
+    pub work_count: Option<usize>,
 }
 
 impl Base {
@@ -83,6 +87,7 @@ impl Base {
             user: user.map(|u| u.actor.username.clone()),
             csrf: user.map(|u| u.csrf.clone()).unwrap_or_default(),
             nav,
+            work_count: user.and_then(|u| u.work_count),
             menu: match user.map(|u| u.actor.role) {
                 Some(Role::Administrator) => "admin",
                 Some(role) if nazorg_domain::access::is_partner_role(role) => "partner",
@@ -497,7 +502,7 @@ async fn cases_page(
     };
     let (filter, after) = q.filter()?;
     let page = s.store.list_cases(&user.actor, &filter, after, 25).await?;
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = nazorg_domain::dates::today_nl();
     let rows = page
         .items
         .iter()
@@ -721,6 +726,7 @@ struct EventRow {
 
 /// The case as its page shows it.
 struct CaseView {
+    appointments: Vec<(String, &'static str, String)>,
     referrals: Vec<partners::ReferralRow>,
     can_refer: bool,
     partner_opts: Vec<Opt>,
@@ -820,7 +826,7 @@ fn case_view(
         released: c.actual_release.is_some(),
     };
     let can = |step: Step| lifecycle::apply(state, step).is_ok();
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = nazorg_domain::dates::today_nl();
     let suggestion = suggestion_of(d);
     let closing: Vec<ClosingReason> = ClosingReason::ALL
         .iter()
@@ -983,6 +989,23 @@ fn case_view(
                         nazorg_domain::referral::household_partner_allowed(h.is_minor, kind)
                     }),
                 }
+            })
+            .collect(),
+        appointments: d
+            .appointments
+            .iter()
+            .map(|a| {
+                let local = nazorg_domain::dates::to_amsterdam(a.starts_at);
+                (
+                    format!(
+                        "{} {:02}:{:02}",
+                        format_nl(local.date()),
+                        local.hour(),
+                        local.minute()
+                    ),
+                    a.kind.label(),
+                    a.place.clone(),
+                )
             })
             .collect(),
         referrals: d
@@ -1233,7 +1256,7 @@ async fn refer(
     } else {
         "verwijzingen"
     };
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = nazorg_domain::dates::today_nl();
     let result = match input.parse(today) {
         Ok(parsed) => s
             .store
@@ -1471,6 +1494,29 @@ async fn case_step(
                     None => None,
                 };
                 Ok(store.assign_coordinator(actor, id, user_id).await?)
+            }
+            .await,
+        ),
+        "afspraak" => (
+            "Afspraak",
+            "contacten",
+            async {
+                let day = date("de datum van de afspraak", &get("date"))?;
+                let time = time::Time::parse(
+                    get("time").trim(),
+                    time::macros::format_description!("[hour]:[minute]"),
+                )
+                .map_err(|_| {
+                    AppError::Invalid("Vul de tijd in als uu:mm, bijvoorbeeld 10:30.".into())
+                })?;
+                let kind = code::<ContactKind>("de soort afspraak", &get("kind"))?;
+                let at =
+                    nazorg_domain::dates::amsterdam_to_utc(time::PrimitiveDateTime::new(day, time));
+                store
+                    .add_appointment(actor, id, at, kind, &get("place"))
+                    .await
+                    .map(|_| ())
+                    .map_err(AppError::from)
             }
             .await,
         ),

@@ -394,6 +394,14 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
         "the trajectory is spent on the budget"
     );
     assert_accessible(&client, &axe, "the budget page").await;
+    for (path, page) in [
+        ("/afwezigheid", "the absence page"),
+        ("/agenda", "the calendar page"),
+        ("/mijn-werk?team=1", "the team's work"),
+    ] {
+        client.goto(&format!("{base}{path}")).await.unwrap();
+        assert_accessible(&client, &axe, page).await;
+    }
     client.goto(&format!("{base}{case_path}")).await.unwrap();
 
     for check in ["#ready-housing", "#ready-brp", "#ready-id", "#ready-income"] {

@@ -164,10 +164,7 @@ impl App {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let config = nazorg_web::Config {
-            municipality: "1783".into(),
-            secure_cookies: false,
-        };
+        let config = nazorg_web::Config::new("1783");
         let served = store.clone();
         tokio::spawn(async move { nazorg_web::serve(listener, served, config).await });
         let client = reqwest::Client::builder()

@@ -39,7 +39,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
+    nazorg_domain::dates::today_nl()
 }
 
 fn nl(date: Option<time::Date>) -> String {
@@ -297,7 +297,7 @@ async fn acknowledge(
     Path(id): Path<i64>,
 ) -> Result<Response, UiError> {
     s.store.acknowledge_referral(&user.actor, id).await?;
-    Ok(Redirect::to("/casussen").into_response())
+    Ok(Redirect::to("/mijn-werk").into_response())
 }
 
 // --- budget -------------------------------------------------------------------------------

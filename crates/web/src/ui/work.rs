@@ -1,0 +1,374 @@
+//! "Mijn werk": each user's deadlines; absences and substitution; the calendar feed.
+
+use super::{Base, Opt, render};
+use crate::AppState;
+use crate::auth::UiUser;
+use crate::error::{AppError, UiError};
+use crate::input::date;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use nazorg_domain::access::Role;
+use nazorg_domain::dates::{format_iso, format_nl, today_nl};
+use nazorg_domain::deadlines::DeadlineKind;
+use nazorg_store::{CalendarItem, Scope};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/mijn-werk", get(work_page))
+        .route("/afwezigheid", get(absence_page).post(add_absence))
+        .route("/afwezigheid/{id}/einde", post(end_absence))
+        .route("/agenda", get(calendar_page))
+        .route("/agenda/link", post(new_calendar_link))
+        .route("/agenda/intrekken", post(revoke_calendar_link))
+        .route("/agenda/{token}", get(calendar_feed))
+}
+
+/// Where on the case (or referral) a deadline is acted on.
+pub fn place_to_act(kind: DeadlineKind, case_id: i64, subject: Option<i64>) -> String {
+    let anchor = match kind {
+        DeadlineKind::NotificationUnhandled | DeadlineKind::NoContactBeforeRelease => "aanbod",
+        DeadlineKind::ReleaseNotReady => "checklist",
+        DeadlineKind::AgreementOverdue => "plan",
+        DeadlineKind::AftercareEnding => "afsluiten",
+        DeadlineKind::NoRecentContact => "contacten",
+        DeadlineKind::ReferralNotStarted => {
+            return subject
+                .map(|s| format!("/verwijzingen/{s}"))
+                .unwrap_or_else(|| format!("/casussen/{case_id}#verwijzingen"));
+        }
+    };
+    format!("/casussen/{case_id}#{anchor}")
+}
+
+struct WorkRow {
+    kind: &'static str,
+    reason: String,
+    resident: String,
+    case_id: i64,
+    link: String,
+    due: String,
+    overdue: bool,
+    coordinator: String,
+    standing_in_for: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "work.html")]
+struct WorkPage {
+    base: Base,
+    feedback: Vec<super::partners::ReferralRow>,
+    team: bool,
+    rows: Vec<WorkRow>,
+    overdue: usize,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct WorkQuery {
+    team: Option<String>,
+}
+
+async fn work_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    Query(q): Query<WorkQuery>,
+) -> Result<Response, UiError> {
+    if user.actor.role == Role::Administrator {
+        return Ok(Redirect::to("/gebruikers").into_response());
+    }
+    if nazorg_domain::access::is_partner_role(user.actor.role) {
+        return Ok(Redirect::to("/verwijzingen").into_response());
+    }
+    let team = q.team.is_some();
+    let scope = if team {
+        Scope::Team
+    } else {
+        Scope::Of(user.actor.user_id)
+    };
+    let day = today_nl();
+    let items = s
+        .store
+        .worklist(&user.actor, scope, day, &s.config.deadlines)
+        .await?;
+    let rows: Vec<WorkRow> = items
+        .iter()
+        .map(|i| WorkRow {
+            kind: i.deadline.kind.label(),
+            reason: i.deadline.reason.clone(),
+            resident: i.resident.clone(),
+            case_id: i.deadline.case_id,
+            link: place_to_act(i.deadline.kind, i.deadline.case_id, i.deadline.subject_id),
+            due: format_nl(i.deadline.due),
+            overdue: i.deadline.due < day,
+            coordinator: i
+                .coordinator
+                .clone()
+                .unwrap_or_else(|| "niet toegewezen".into()),
+            standing_in_for: i.standing_in_for.clone(),
+        })
+        .collect();
+    let overdue = rows.iter().filter(|r| r.overdue).count();
+    let title = if team {
+        "Werk van het team"
+    } else {
+        "Mijn werk"
+    };
+    let feedback = s
+        .store
+        .list_referrals(
+            &user.actor,
+            &nazorg_store::ReferralFilter {
+                unacknowledged: true,
+                for_coordinator: Some(user.actor.user_id),
+                ..Default::default()
+            },
+            None,
+            20,
+        )
+        .await?
+        .items
+        .iter()
+        .map(super::partners::ReferralRow::from)
+        .collect();
+    Ok(render(
+        StatusCode::OK,
+        WorkPage {
+            base: Base::new(title, Some(&user), "work"),
+            feedback,
+            team,
+            rows,
+            overdue,
+        },
+    ))
+}
+
+// --- absences ------------------------------------------------------------------------------
+
+struct AbsenceRow {
+    id: i64,
+    user: String,
+    substitute: String,
+    period: String,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "absence.html")]
+struct AbsencePage {
+    base: Base,
+    rows: Vec<AbsenceRow>,
+    people: Vec<Opt>,
+    substitutes: Vec<Opt>,
+    today: String,
+    flash: Option<String>,
+    error: Option<String>,
+}
+
+async fn absence_view(
+    s: &AppState,
+    user: &UiUser,
+    status: StatusCode,
+    flash: Option<String>,
+    error: Option<String>,
+) -> Result<Response, UiError> {
+    let absences = s.store.list_absences(&user.actor).await?;
+    let users = s.store.list_users(Some(&user.actor.municipality)).await?;
+    let coordinators: Vec<&nazorg_store::User> = users
+        .iter()
+        .filter(|u| u.active && matches!(u.role, Role::Coordinator | Role::SubstituteCoordinator))
+        .collect();
+    let view = AbsencePage {
+        base: Base::new("Afwezigheid en vervanging", Some(user), "absence"),
+        rows: absences
+            .iter()
+            .map(|a| AbsenceRow {
+                id: a.id,
+                user: a.user.clone(),
+                substitute: a.substitute.clone(),
+                period: format!("{} t/m {}", format_nl(a.starts_on), format_nl(a.ends_on)),
+                note: a.note.clone(),
+            })
+            .collect(),
+        people: coordinators
+            .iter()
+            .filter(|u| u.role == Role::Coordinator)
+            .map(|u| Opt {
+                value: u.id.to_string(),
+                label: u.display_name.clone(),
+                selected: u.id == user.actor.user_id,
+            })
+            .collect(),
+        substitutes: coordinators
+            .iter()
+            .map(|u| Opt {
+                value: u.id.to_string(),
+                label: format!("{} ({})", u.display_name, u.role.label().to_lowercase()),
+                selected: false,
+            })
+            .collect(),
+        today: format_iso(today_nl()),
+        flash,
+        error,
+    };
+    Ok(render(status, view))
+}
+
+async fn absence_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
+    absence_view(&s, &user, StatusCode::OK, None, None).await
+}
+
+async fn add_absence(
+    State(s): State<AppState>,
+    user: UiUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, UiError> {
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let result = async {
+        let absent = get("user_id")
+            .parse::<i64>()
+            .map_err(|_| AppError::Invalid("Kies wie afwezig is.".into()))?;
+        let substitute = get("substitute_id")
+            .parse::<i64>()
+            .map_err(|_| AppError::Invalid("Kies een vervanger.".into()))?;
+        let from = date("de eerste dag", &get("starts_on"))?;
+        let to = date("de laatste dag", &get("ends_on"))?;
+        Ok::<_, AppError>(
+            s.store
+                .add_absence(&user.actor, absent, substitute, from, to, &get("note"))
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(_) => {
+            absence_view(
+                &s,
+                &user,
+                StatusCode::OK,
+                Some("De afwezigheid is vastgelegd.".into()),
+                None,
+            )
+            .await
+        }
+        Err(e @ AppError::Invalid(_)) => {
+            absence_view(&s, &user, e.status(), None, Some(e.to_string())).await
+        }
+        Err(e) => Err(UiError(e)),
+    }
+}
+
+async fn end_absence(
+    State(s): State<AppState>,
+    user: UiUser,
+    Path(id): Path<i64>,
+) -> Result<Response, UiError> {
+    s.store.end_absence(&user.actor, id).await?;
+    Ok(Redirect::to("/afwezigheid").into_response())
+}
+
+// --- calendar feed ---------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "calendar.html")]
+struct CalendarPage {
+    base: Base,
+    link: Option<String>,
+    active: bool,
+}
+
+async fn calendar_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
+    let active = s.store.has_calendar_token(&user.actor).await?;
+    Ok(render(
+        StatusCode::OK,
+        CalendarPage {
+            base: Base::new("Agenda-abonnement", Some(&user), "work"),
+            link: None,
+            active,
+        },
+    ))
+}
+
+async fn new_calendar_link(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
+    let token = s.store.create_calendar_token(&user.actor).await?;
+    let link = format!(
+        "{}/agenda/{token}.ics",
+        s.config.public_url.trim_end_matches('/')
+    );
+    Ok(render(
+        StatusCode::OK,
+        CalendarPage {
+            base: Base::new("Agenda-abonnement", Some(&user), "work"),
+            link: Some(link),
+            active: true,
+        },
+    ))
+}
+
+async fn revoke_calendar_link(
+    State(s): State<AppState>,
+    user: UiUser,
+) -> Result<Response, UiError> {
+    s.store.revoke_calendar_token(&user.actor).await?;
+    Ok(Redirect::to("/agenda").into_response())
+}
+
+/// The iCalendar feed behind a secret link: appointments and due agreements, identified by
+/// case number only.
+async fn calendar_feed(
+    State(s): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, UiError> {
+    let token = token.trim_end_matches(".ics");
+    let Some(actor) = s.store.calendar_actor(token).await? else {
+        return Err(UiError(AppError::NotFound));
+    };
+    let items = s.store.calendar_items(&actor, today_nl()).await?;
+    let body = ical(&items, &s.config.public_url);
+    Ok((
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+        body,
+    )
+        .into_response())
+}
+
+/// Writes calendar items as iCalendar (RFC 5545).
+pub fn ical(items: &[CalendarItem], base_url: &str) -> String {
+    use icalendar::{Calendar, Component, Event, EventLike};
+    let mut calendar = Calendar::new();
+    calendar.name("Nazorg");
+    for item in items {
+        let mut event = Event::new();
+        event
+            .uid(&format!("{}@nazorg", item.uid))
+            .summary(&item.summary)
+            .description(&format!(
+                "{}/casussen/{}",
+                base_url.trim_end_matches('/'),
+                item.case_id
+            ));
+        match item.starts_at {
+            Some(at) => {
+                if let Some(start) = chrono::DateTime::from_timestamp(at.unix_timestamp(), 0) {
+                    event.starts(start).ends(start + chrono::Duration::hours(1));
+                }
+            }
+            None => {
+                if let Some(day) = chrono::NaiveDate::from_ymd_opt(
+                    item.day.year(),
+                    item.day.month() as u32,
+                    u32::from(item.day.day()),
+                ) {
+                    event.all_day(day);
+                }
+            }
+        }
+        calendar.push(event.done());
+    }
+    calendar.done().to_string()
+}
