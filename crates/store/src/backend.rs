@@ -5,7 +5,9 @@ use crate::model::*;
 use crate::{Result, StoreError};
 use nazorg_domain::access::{Action, Actor, Role, authorize, authorize_referral};
 use nazorg_domain::case::{ClosingReason, ContactKind, OfferOutcome, ReadinessItem};
-use nazorg_domain::deadlines::{AgreementFacts, CaseFacts, DeadlineSettings, ReferralFacts, deadlines};
+use nazorg_domain::deadlines::{
+    AgreementFacts, CaseFacts, DeadlineSettings, ReferralFacts, deadlines,
+};
 use nazorg_domain::eligibility::{self, Eligibility, EligibilityFacts};
 use nazorg_domain::lifecycle::{self, ActionFacts, CaseState, Status, Step};
 use nazorg_domain::notification::{BrpStatus, MunicipalityCode, Notification, Sentence, Source};
@@ -3265,17 +3267,30 @@ struct FactsRow {
 }
 
 /// Open cases in scope, with their facts (three more queries for all of them together).
-async fn case_facts(tx: &mut Tx, municipality: &str, scope: Scope, day: Date) -> Result<Vec<(CaseFacts, FactsRow)>> {
+async fn case_facts(
+    tx: &mut Tx,
+    municipality: &str,
+    scope: Scope,
+    day: Date,
+) -> Result<Vec<(CaseFacts, FactsRow)>> {
     let mut q = QueryBuilder::<DB>::new(
         "SELECT c.id, c.status, c.notified_on, c.expected_release, c.actual_release, c.ready_housing, c.ready_brp, c.ready_id, \
          c.ready_income, c.aftercare_end, c.coordinator_id, r.given_names, r.family_name, u.display_name AS coordinator \
          FROM cases c JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id WHERE c.municipality_code = ",
     );
-    q.push_bind(municipality.to_string()).push(" AND c.is_open = ").push_bind(true);
+    q.push_bind(municipality.to_string())
+        .push(" AND c.is_open = ")
+        .push_bind(true);
     if let Scope::Of(user) = scope {
-        q.push(" AND (c.coordinator_id IS NULL OR c.coordinator_id = ").push_bind(user);
-        q.push(" OR c.coordinator_id IN (SELECT user_id FROM absences WHERE substitute_id = ").push_bind(user);
-        q.push(" AND starts_on <= ").push_bind(day).push(" AND ends_on >= ").push_bind(day).push("))");
+        q.push(" AND (c.coordinator_id IS NULL OR c.coordinator_id = ")
+            .push_bind(user);
+        q.push(" OR c.coordinator_id IN (SELECT user_id FROM absences WHERE substitute_id = ")
+            .push_bind(user);
+        q.push(" AND starts_on <= ")
+            .push_bind(day)
+            .push(" AND ends_on >= ")
+            .push_bind(day)
+            .push("))");
     }
     q.push(" ORDER BY c.id");
     let rows: Vec<FactsRow> = q.build_query_as().fetch_all(&mut **tx).await?;
@@ -3306,10 +3321,16 @@ async fn case_facts(tx: &mut Tx, municipality: &str, scope: Scope, day: Date) ->
         };
         facts.push((f, row));
     }
-    let index: std::collections::HashMap<i64, usize> = facts.iter().enumerate().map(|(i, (f, _))| (f.case_id, i)).collect();
+    let index: std::collections::HashMap<i64, usize> = facts
+        .iter()
+        .enumerate()
+        .map(|(i, (f, _))| (f.case_id, i))
+        .collect();
     let ids: Vec<i64> = facts.iter().map(|(f, _)| f.case_id).collect();
     for chunk in ids.chunks(500) {
-        let mut q = QueryBuilder::<DB>::new("SELECT case_id, MAX(contact_date) FROM contacts WHERE case_id IN (");
+        let mut q = QueryBuilder::<DB>::new(
+            "SELECT case_id, MAX(contact_date) FROM contacts WHERE case_id IN (",
+        );
         let mut list = q.separated(", ");
         for id in chunk {
             list.push_bind(*id);
@@ -3321,17 +3342,23 @@ async fn case_facts(tx: &mut Tx, municipality: &str, scope: Scope, day: Date) ->
                 facts[*i].0.last_contact = last;
             }
         }
-        let mut q = QueryBuilder::<DB>::new("SELECT case_id, id, due_date, done FROM agreements WHERE done = ");
+        let mut q = QueryBuilder::<DB>::new(
+            "SELECT case_id, id, due_date, done FROM agreements WHERE done = ",
+        );
         q.push_bind(false).push(" AND case_id IN (");
         let mut list = q.separated(", ");
         for id in chunk {
             list.push_bind(*id);
         }
         q.push(")");
-        let rows: Vec<(i64, i64, Option<Date>, bool)> = q.build_query_as().fetch_all(&mut **tx).await?;
+        let rows: Vec<(i64, i64, Option<Date>, bool)> =
+            q.build_query_as().fetch_all(&mut **tx).await?;
         for (case, id, due, done) in rows {
             if let Some(i) = index.get(&case) {
-                facts[*i].0.agreements.push(AgreementFacts { id, due, done });
+                facts[*i]
+                    .0
+                    .agreements
+                    .push(AgreementFacts { id, due, done });
             }
         }
         let mut q = QueryBuilder::<DB>::new(
@@ -3345,7 +3372,11 @@ async fn case_facts(tx: &mut Tx, municipality: &str, scope: Scope, day: Date) ->
         let rows: Vec<(i64, i64, String, Date)> = q.build_query_as().fetch_all(&mut **tx).await?;
         for (case, id, status, asked_on) in rows {
             if let Some(i) = index.get(&case) {
-                facts[*i].0.referrals.push(ReferralFacts { id, status: parse_code(&status, ReferralStatus::parse)?, asked_on });
+                facts[*i].0.referrals.push(ReferralFacts {
+                    id,
+                    status: parse_code(&status, ReferralStatus::parse)?,
+                    asked_on,
+                });
             }
         }
     }
@@ -3353,7 +3384,13 @@ async fn case_facts(tx: &mut Tx, municipality: &str, scope: Scope, day: Date) ->
 }
 
 /// The open deadlines in scope on `day`, most urgent first.
-pub async fn worklist(pool: &Pool<DB>, actor: &Actor, scope: Scope, day: Date, settings: &DeadlineSettings) -> Result<Vec<WorkItem>> {
+pub async fn worklist(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    scope: Scope,
+    day: Date,
+    settings: &DeadlineSettings,
+) -> Result<Vec<WorkItem>> {
     let permit = check(actor, Action::ListCases, &actor.municipality)?;
     let mut tx = pool.begin().await?;
     let facts = case_facts(&mut tx, &actor.municipality, scope, day).await?;
@@ -3377,32 +3414,61 @@ pub async fn worklist(pool: &Pool<DB>, actor: &Actor, scope: Scope, day: Date, s
         }
     }
     items.sort_by(|a, b| {
-        (a.deadline.due, a.deadline.kind, a.deadline.case_id, a.deadline.subject_id).cmp(&(
-            b.deadline.due,
-            b.deadline.kind,
-            b.deadline.case_id,
-            b.deadline.subject_id,
-        ))
+        (
+            a.deadline.due,
+            a.deadline.kind,
+            a.deadline.case_id,
+            a.deadline.subject_id,
+        )
+            .cmp(&(
+                b.deadline.due,
+                b.deadline.kind,
+                b.deadline.case_id,
+                b.deadline.subject_id,
+            ))
     });
-    let mut ids: Vec<String> = items.iter().map(|i| i.deadline.case_id.to_string()).collect();
+    let mut ids: Vec<String> = items
+        .iter()
+        .map(|i| i.deadline.case_id.to_string())
+        .collect();
     ids.dedup();
-    log(&mut tx, permit, None, None, &format!("werklijst: casussen {}", ids.join(","))).await?;
+    log(
+        &mut tx,
+        permit,
+        None,
+        None,
+        &format!("werklijst: casussen {}", ids.join(",")),
+    )
+    .await?;
     tx.commit().await?;
     Ok(items)
 }
 
 /// How many deadlines are on a user's worklist, for the menu. Counts only: nothing about
 /// a person leaves the store, so nothing is logged.
-pub async fn work_count(pool: &Pool<DB>, actor: &Actor, day: Date, settings: &DeadlineSettings) -> Result<usize> {
+pub async fn work_count(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    day: Date,
+    settings: &DeadlineSettings,
+) -> Result<usize> {
     check(actor, Action::ListCases, &actor.municipality)?;
     let mut tx = pool.begin().await?;
     let facts = case_facts(&mut tx, &actor.municipality, Scope::Of(actor.user_id), day).await?;
     tx.commit().await?;
-    Ok(facts.iter().map(|(f, _)| deadlines(f, settings, day).len()).sum())
+    Ok(facts
+        .iter()
+        .map(|(f, _)| deadlines(f, settings, day).len())
+        .sum())
 }
 
 pub async fn user_id_by_name(pool: &Pool<DB>, username: &str) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = $1").bind(username).fetch_optional(pool).await?)
+    Ok(
+        sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(pool)
+            .await?,
+    )
 }
 
 pub async fn set_user_email(pool: &Pool<DB>, user_id: i64, email: Option<&str>) -> Result<()> {
@@ -3431,8 +3497,14 @@ async fn coordinator_name(tx: &mut Tx, municipality: &str, user_id: i64) -> Resu
     .fetch_optional(&mut **tx)
     .await?;
     match row {
-        Some((name, role)) if role == Role::Coordinator.code() || role == Role::SubstituteCoordinator.code() => Ok(name),
-        _ => Err(invalid("Kies een actieve (vervangend) nazorgcoördinator van deze gemeente.")),
+        Some((name, role))
+            if role == Role::Coordinator.code() || role == Role::SubstituteCoordinator.code() =>
+        {
+            Ok(name)
+        }
+        _ => Err(invalid(
+            "Kies een actieve (vervangend) nazorgcoördinator van deze gemeente.",
+        )),
     }
 }
 
@@ -3448,7 +3520,9 @@ pub async fn add_absence(
     let permit = check(actor, Action::ManageAbsences, &actor.municipality)?;
     let note = check_text("de toelichting", note, 500, false)?;
     if ends_on < starts_on {
-        return Err(invalid("De laatste dag van de afwezigheid ligt vóór de eerste."));
+        return Err(invalid(
+            "De laatste dag van de afwezigheid ligt vóór de eerste.",
+        ));
     }
     if user_id == substitute_id {
         return Err(invalid("Kies als vervanger iemand anders dan de afwezige."));
@@ -3473,7 +3547,11 @@ pub async fn add_absence(
     .bind(now())
     .fetch_one(&mut *tx)
     .await?;
-    let detail = format!("afwezigheid {absent} van {} t/m {}, vervanger {substitute}", format_nl(starts_on), format_nl(ends_on));
+    let detail = format!(
+        "afwezigheid {absent} van {} t/m {}, vervanger {substitute}",
+        format_nl(starts_on),
+        format_nl(ends_on)
+    );
     log(&mut tx, permit, None, None, &detail).await?;
     tx.commit().await?;
     Ok(id)
@@ -3492,47 +3570,75 @@ pub async fn list_absences(pool: &Pool<DB>, actor: &Actor) -> Result<Vec<Absence
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, user_id, user, substitute_id, substitute, starts_on, ends_on, note)| Absence {
-            id,
-            user_id,
-            user,
-            substitute_id,
-            substitute,
-            starts_on,
-            ends_on,
-            note,
-        })
+        .map(
+            |(id, user_id, user, substitute_id, substitute, starts_on, ends_on, note)| Absence {
+                id,
+                user_id,
+                user,
+                substitute_id,
+                substitute,
+                starts_on,
+                ends_on,
+                note,
+            },
+        )
         .collect())
 }
 
-/// Ends an absence today (or removes one that has not begun).
+/// Ends an absence now: from today on the absent colleague's work is theirs again.
 pub async fn end_absence(pool: &Pool<DB>, actor: &Actor, absence_id: i64) -> Result<()> {
     let permit = check(actor, Action::ManageAbsences, &actor.municipality)?;
     let mut tx = pool.begin().await?;
-    let starts: Option<Date> = sqlx::query_scalar("SELECT starts_on FROM absences WHERE id = $1 AND municipality_code = $2")
-        .bind(absence_id)
-        .bind(&actor.municipality)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let starts: Option<Date> = sqlx::query_scalar(
+        "SELECT starts_on FROM absences WHERE id = $1 AND municipality_code = $2",
+    )
+    .bind(absence_id)
+    .bind(&actor.municipality)
+    .fetch_optional(&mut *tx)
+    .await?;
     let starts = starts.ok_or(StoreError::NotFound)?;
     let day = today();
-    if starts > day {
-        sqlx::query("DELETE FROM absences WHERE id = $1").bind(absence_id).execute(&mut *tx).await?;
+    // One that has not begun before today is removed; one that has, ends yesterday.
+    if starts >= day {
+        sqlx::query("DELETE FROM absences WHERE id = $1")
+            .bind(absence_id)
+            .execute(&mut *tx)
+            .await?;
     } else {
         let yesterday = day - Duration::days(1);
-        sqlx::query("UPDATE absences SET ends_on = $1 WHERE id = $2").bind(yesterday.max(starts)).bind(absence_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE absences SET ends_on = $1 WHERE id = $2")
+            .bind(yesterday.max(starts))
+            .bind(absence_id)
+            .execute(&mut *tx)
+            .await?;
     }
-    log(&mut tx, permit, None, None, &format!("afwezigheid {absence_id} beëindigd")).await?;
+    log(
+        &mut tx,
+        permit,
+        None,
+        None,
+        &format!("afwezigheid {absence_id} beëindigd"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn add_appointment(pool: &Pool<DB>, actor: &Actor, case_id: i64, starts_at: OffsetDateTime, kind: ContactKind, place: &str) -> Result<i64> {
+pub async fn add_appointment(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+    starts_at: OffsetDateTime,
+    kind: ContactKind,
+    place: &str,
+) -> Result<i64> {
     let place = check_text("de plaats", place, 200, false)?;
     let mut tx = pool.begin().await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::LogContact).await?;
     if starts_at < now() - Duration::days(1) {
-        return Err(invalid("Een afspraak plant u vooruit; leg een gesprek dat al was vast als contact."));
+        return Err(invalid(
+            "Een afspraak plant u vooruit; leg een gesprek dat al was vast als contact.",
+        ));
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO appointments (case_id, starts_at, kind, place, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -3552,56 +3658,84 @@ pub async fn add_appointment(pool: &Pool<DB>, actor: &Actor, case_id: i64, start
         format_nl(local.date()),
         local.hour(),
         local.minute(),
-        if place.is_empty() { String::new() } else { format!(" ({place})") }
+        if place.is_empty() {
+            String::new()
+        } else {
+            format!(" ({place})")
+        }
     );
-    finish_step(&mut tx, actor, case_id, (before, after), "appointment", &summary).await?;
+    finish_step(
+        &mut tx,
+        actor,
+        case_id,
+        (before, after),
+        "appointment",
+        &summary,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
 async fn case_appointments(tx: &mut Tx, case_id: i64) -> Result<Vec<Appointment>> {
-    let rows: Vec<(i64, OffsetDateTime, String, String)> =
-        sqlx::query_as("SELECT id, starts_at, kind, place FROM appointments WHERE case_id = $1 ORDER BY starts_at")
-            .bind(case_id)
-            .fetch_all(&mut **tx)
-            .await?;
+    let rows: Vec<(i64, OffsetDateTime, String, String)> = sqlx::query_as(
+        "SELECT id, starts_at, kind, place FROM appointments WHERE case_id = $1 ORDER BY starts_at",
+    )
+    .bind(case_id)
+    .fetch_all(&mut **tx)
+    .await?;
     rows.into_iter()
-        .map(|(id, starts_at, kind, place)| Ok(Appointment { id, starts_at, kind: parse_code(&kind, ContactKind::parse)?, place }))
+        .map(|(id, starts_at, kind, place)| {
+            Ok(Appointment {
+                id,
+                starts_at,
+                kind: parse_code(&kind, ContactKind::parse)?,
+                place,
+            })
+        })
         .collect()
 }
 
 /// A new secret calendar link for the user; the previous one stops working.
 pub async fn create_calendar_token(pool: &Pool<DB>, actor: &Actor, hash: &str) -> Result<()> {
     let mut tx = pool.begin().await?;
-    sqlx::query("UPDATE calendar_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-        .bind(now())
-        .bind(actor.user_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO calendar_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
-        .bind(hash)
-        .bind(actor.user_id)
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE calendar_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now())
+    .bind(actor.user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO calendar_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(hash)
+    .bind(actor.user_id)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 pub async fn revoke_calendar_token(pool: &Pool<DB>, actor: &Actor) -> Result<()> {
-    sqlx::query("UPDATE calendar_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-        .bind(now())
-        .bind(actor.user_id)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "UPDATE calendar_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now())
+    .bind(actor.user_id)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
 pub async fn has_calendar_token(pool: &Pool<DB>, actor: &Actor) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM calendar_tokens WHERE user_id = $1 AND revoked_at IS NULL")
-        .bind(actor.user_id)
-        .fetch_one(pool)
-        .await?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM calendar_tokens WHERE user_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(actor.user_id)
+    .fetch_one(pool)
+    .await?;
     Ok(n > 0)
 }
 
@@ -3622,21 +3756,29 @@ pub async fn calendar_actor(pool: &Pool<DB>, hash: &str) -> Result<Option<Actor>
 
 /// Appointments and due agreements of the user's cases, for the calendar feed: case
 /// numbers only, no names or case details.
-pub async fn calendar_items(pool: &Pool<DB>, actor: &Actor, day: Date) -> Result<Vec<CalendarItem>> {
+pub async fn calendar_items(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    day: Date,
+) -> Result<Vec<CalendarItem>> {
     let permit = check(actor, Action::ListCases, &actor.municipality)?;
     let mut tx = pool.begin().await?;
     let facts = case_facts(&mut tx, &actor.municipality, Scope::Of(actor.user_id), day).await?;
     let ids: Vec<i64> = facts.iter().map(|(f, _)| f.case_id).collect();
     let mut items = Vec::new();
     for chunk in ids.chunks(500) {
-        let mut q = QueryBuilder::<DB>::new("SELECT id, case_id, starts_at, kind FROM appointments WHERE starts_at >= ");
-        q.push_bind(now() - Duration::days(60)).push(" AND case_id IN (");
+        let mut q = QueryBuilder::<DB>::new(
+            "SELECT id, case_id, starts_at, kind FROM appointments WHERE starts_at >= ",
+        );
+        q.push_bind(now() - Duration::days(60))
+            .push(" AND case_id IN (");
         let mut list = q.separated(", ");
         for id in chunk {
             list.push_bind(*id);
         }
         q.push(")");
-        let rows: Vec<(i64, i64, OffsetDateTime, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
+        let rows: Vec<(i64, i64, OffsetDateTime, String)> =
+            q.build_query_as().fetch_all(&mut *tx).await?;
         for (id, case_id, starts_at, kind) in rows {
             let kind = parse_code(&kind, ContactKind::parse)?;
             items.push(CalendarItem {
@@ -3656,13 +3798,23 @@ pub async fn calendar_items(pool: &Pool<DB>, actor: &Actor, day: Date) -> Result
                     case_id: f.case_id,
                     starts_at: None,
                     day: due,
-                    summary: format!("Afspraak plan van aanpak uiterlijk vandaag (casus {})", f.case_id),
+                    summary: format!(
+                        "Afspraak plan van aanpak uiterlijk vandaag (casus {})",
+                        f.case_id
+                    ),
                 });
             }
         }
     }
     items.sort_by(|a, b| (a.day, &a.uid).cmp(&(b.day, &b.uid)));
-    log(&mut tx, permit, None, None, &format!("agenda-abonnement: {} items", items.len())).await?;
+    log(
+        &mut tx,
+        permit,
+        None,
+        None,
+        &format!("agenda-abonnement: {} items", items.len()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(items)
 }

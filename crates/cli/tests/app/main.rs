@@ -9,3 +9,4 @@ mod browser;
 mod cli;
 mod partners;
 mod ui;
+mod work;

@@ -1,0 +1,497 @@
+//! Deadlines on the worklist (CLI), substitution windows, the digest as an SMTP server
+//! receives it, and the calendar feed read by a real iCalendar parser.
+
+use crate::common::{App, PASSWORD, TestDb, notification, skip};
+use nazorg_domain::access::Role;
+use nazorg_domain::dates::{format_iso, today_nl};
+use nazorg_domain::deadlines::add_working_days;
+use serde_json::{Value, json};
+use std::process::Command;
+use time::{Date, Duration};
+
+fn iso(d: Date) -> String {
+    format_iso(d)
+}
+
+/// Three cases whose facts put every kind of deadline on the list (all relative to today).
+struct Scenario {
+    a: i64,
+    b: i64,
+    c: i64,
+    today: Date,
+    expected: Vec<(i64, &'static str, Date)>,
+}
+
+async fn scenario(app: &App) -> Scenario {
+    let today = today_nl();
+    let days = |n: i64| today + Duration::days(n);
+    let kees = app
+        .store
+        .add_user("kees", "Kees Collega", PASSWORD, Role::Coordinator, "1783")
+        .await
+        .unwrap();
+    let me = app
+        .store
+        .user_id_by_name("coordinator")
+        .await
+        .unwrap()
+        .unwrap();
+
+    // A: a fresh notification, release in 10 days, nobody assigned.
+    let a = app
+        .notify(notification(json!({"bsn": "691967301", "detention_start": iso(days(-20)), "expected_release": iso(days(10))})))
+        .await;
+
+    // B: in planning, release in a week, not ready, an overdue agreement, a referral waiting.
+    let b = app
+        .notify(notification(json!({"bsn": "341436239", "birth_date": "1990-01-01", "detention_start": iso(days(-60)), "expected_release": iso(days(7))})))
+        .await;
+    let path = |case: i64, step: &str| format!("/api/v1/cases/{case}/{step}");
+    let r = app
+        .put(
+            &path(b, "offer"),
+            json!({"outcome": "accepted", "date": iso(days(-50)), "kind": "visit_in_prison"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let domains: Vec<Value> = ["id_document", "housing", "income", "care", "social_network"]
+        .iter()
+        .map(|d| json!({"domain": d, "need": "practical", "self_reliance": "high"}))
+        .collect();
+    app.put(&path(b, "triage"), json!({"domains": domains}))
+        .await;
+    app.put(
+        &path(b, "direction"),
+        json!({"direction": "coordinator", "reason": "Licht"}),
+    )
+    .await;
+    let r = app.post(&path(b, "agreements"), json!({"domain": "housing", "description": "Woning zoeken", "owner": "Inwoner", "due_date": iso(days(-5))})).await;
+    let agreement = r.json["agreements"][0]["id"].as_i64().unwrap();
+    app.put(&path(b, "readiness"), json!({"housing": true}))
+        .await;
+    let wmo = app
+        .store
+        .list_partners("1783")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "Wmo-consulenten")
+        .unwrap()
+        .id;
+    let r = app.post(&path(b, "referrals"), json!({"partner_id": wmo, "domains": ["care"], "reason": "Huishoudelijke hulp", "asked_on": iso(days(-15))})).await;
+    let referral = r.json["id"].as_i64().unwrap();
+    app.put(&path(b, "coordinator"), json!({"user_id": me}))
+        .await;
+
+    // C: released 80 days ago: the aftercare period ends soon; Kees's case.
+    let c = app
+        .notify(notification(json!({"bsn": "562930036", "municipality_code": "1783", "detention_start": iso(days(-120)), "expected_release": iso(days(-80))})))
+        .await;
+    app.put(
+        &path(c, "offer"),
+        json!({"outcome": "accepted", "date": iso(days(-110)), "kind": "phone"}),
+    )
+    .await;
+    let r = app
+        .put(&path(c, "release"), json!({"date": iso(days(-80))}))
+        .await;
+    assert_eq!(r.json["status"], "aftercare", "{}", r.json);
+    app.post(
+        &path(c, "contacts"),
+        json!({"date": iso(days(-5)), "kind": "home_visit", "note": "Bezoek"}),
+    )
+    .await;
+    app.put(&path(c, "coordinator"), json!({"user_id": kees}))
+        .await;
+    let end = nazorg_domain::lifecycle::aftercare_end(days(-80));
+    assert!(
+        end - today <= Duration::days(14),
+        "the scenario needs the period to end within two weeks"
+    );
+
+    let expected = vec![
+        (a, "notification_unhandled", add_working_days(today, 3)),
+        (a, "no_contact_before_release", days(10)),
+        (b, "no_recent_contact", days(-20)),
+        (b, "agreement_overdue", days(-5)),
+        (b, "referral_not_started", days(-5)),
+        (b, "release_not_ready", days(7)),
+        (c, "aftercare_ending", end),
+    ];
+    let _ = (agreement, referral);
+    Scenario {
+        a,
+        b,
+        c,
+        today,
+        expected,
+    }
+}
+
+fn worklist(app: &App, args: &[&str]) -> Vec<Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_nazorg"))
+        .args(["--database", &app.db_url(), "worklist", "--format", "json"])
+        .args(args)
+        .env("NAZORG_MUNICIPALITY", "1783")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn triples(list: &[Value]) -> Vec<(i64, String, String)> {
+    list.iter()
+        .map(|d| {
+            (
+                d["case_id"].as_i64().unwrap(),
+                d["kind"].as_str().unwrap().to_string(),
+                d["due"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn every_deadline_kind_is_derived_and_the_list_is_ordered_by_urgency(db: TestDb) {
+    let app = App::spawn(db).await;
+    let s = scenario(&app).await;
+    let today = iso(s.today);
+    let team = worklist(&app, &["--today", &today]);
+    let mut want: Vec<(i64, String, String)> = s
+        .expected
+        .iter()
+        .map(|(c, k, d)| (*c, k.to_string(), iso(*d)))
+        .collect();
+    let mut got = triples(&team);
+    let order: Vec<String> = got.iter().map(|t| t.2.clone()).collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted, "most urgent first");
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    assert!(
+        team.iter()
+            .all(|d| !d["reason"].as_str().unwrap().is_empty()),
+        "each line says why"
+    );
+
+    let mine = triples(&worklist(
+        &app,
+        &["--user", "coordinator", "--today", &today],
+    ));
+    let cases: std::collections::BTreeSet<i64> = mine.iter().map(|t| t.0).collect();
+    assert_eq!(
+        cases,
+        [s.a, s.b].into_iter().collect(),
+        "own and unassigned cases, not Kees's"
+    );
+
+    // A month later the fresh notification is overdue and the referral still waits.
+    let later = worklist(&app, &["--today", &iso(s.today + Duration::days(30))]);
+    assert!(
+        triples(&later)
+            .iter()
+            .any(|t| t.0 == s.a && t.1 == "notification_unhandled")
+    );
+}
+
+async fn a_substitute_sees_the_absent_colleagues_work_only_during_the_absence(db: TestDb) {
+    let app = App::spawn(db).await;
+    let s = scenario(&app).await;
+    let kees = app.store.user_id_by_name("kees").await.unwrap().unwrap();
+    let me = app
+        .store
+        .user_id_by_name("coordinator")
+        .await
+        .unwrap()
+        .unwrap();
+    let actor = crate::common::system_actor();
+    app.store
+        .add_absence(
+            &actor,
+            kees,
+            me,
+            s.today - Duration::days(1),
+            s.today + Duration::days(3),
+            "Vakantie",
+        )
+        .await
+        .unwrap();
+    let during = worklist(&app, &["--user", "coordinator", "--today", &iso(s.today)]);
+    let stood_in: Vec<&Value> = during.iter().filter(|d| d["case_id"] == s.c).collect();
+    assert_eq!(stood_in.len(), 1, "Kees's case shows for his substitute");
+    assert_eq!(stood_in[0]["standing_in_for"], "Kees Collega");
+    for day in [s.today - Duration::days(2), s.today + Duration::days(4)] {
+        let outside = worklist(&app, &["--user", "coordinator", "--today", &iso(day)]);
+        assert!(outside.iter().all(|d| d["case_id"] != s.c), "not on {day}");
+    }
+    let last_day = worklist(
+        &app,
+        &[
+            "--user",
+            "coordinator",
+            "--today",
+            &iso(s.today + Duration::days(3)),
+        ],
+    );
+    assert!(
+        last_day.iter().any(|d| d["case_id"] == s.c),
+        "the last day of the absence counts"
+    );
+
+    // A substitute coordinator has a coordinator's rights only while substituting.
+    let vera = app
+        .store
+        .add_user(
+            "vera",
+            "Vera Vervanger",
+            PASSWORD,
+            Role::SubstituteCoordinator,
+            "1783",
+        )
+        .await
+        .unwrap();
+    let token = app.store.create_api_token("vera", "t", 1).await.unwrap();
+    let read = |token: String| {
+        let request = app
+            .client
+            .get(format!("{}/api/v1/cases/{}", app.base, s.c))
+            .bearer_auth(token);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(read(token.clone()).await, 403, "no substitution yet");
+    let absence = app
+        .store
+        .add_absence(&actor, kees, vera, s.today, s.today, "Ziek")
+        .await
+        .unwrap();
+    assert_eq!(read(token.clone()).await, 200, "substituting today");
+    app.store.end_absence(&actor, absence).await.unwrap();
+    assert_eq!(read(token).await, 403, "the substitution has ended");
+    let refused = app
+        .store
+        .add_absence(&actor, kees, kees, s.today, s.today, "")
+        .await;
+    assert!(refused.is_err(), "nobody stands in for themselves");
+}
+
+async fn the_digest_arrives_with_counts_and_a_link_but_no_names(db: TestDb) {
+    let smtp_dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = Command::new("python3")
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(smtp_dir.path().join("mail"))
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut server) = server else {
+        return skip("python3 is not available; digest test skipped");
+    };
+    let mut ready = false;
+    for _ in 0..50 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            ready = true;
+            break;
+        }
+        if let Ok(Some(_)) = server.try_wait() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    if !ready {
+        let _ = server.kill();
+        return skip(
+            "the aiosmtpd SMTP server did not start (pip install aiosmtpd); digest test skipped",
+        );
+    }
+    let app = App::spawn(db).await;
+    let s = scenario(&app).await;
+    let me = app
+        .store
+        .user_id_by_name("coordinator")
+        .await
+        .unwrap()
+        .unwrap();
+    app.store
+        .set_user_email(me, Some("cora@gemeente.example"))
+        .await
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_nazorg"))
+        .args([
+            "--database",
+            &app.db_url(),
+            "digest",
+            "--today",
+            &iso(s.today),
+        ])
+        .args([
+            "--smtp-url",
+            &format!("smtp://127.0.0.1:{port}"),
+            "--mail-from",
+            "Nazorg <nazorg@gemeente.example>",
+        ])
+        .args(["--public-url", "https://nazorg.gemeente.example"])
+        .env("NAZORG_MUNICIPALITY", "1783")
+        .output()
+        .unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 e-mail(s) verstuurd."));
+    let new = smtp_dir.path().join("mail").join("new");
+    let messages: Vec<String> = std::fs::read_dir(&new)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(messages.len(), 1, "only Cora has an e-mail address");
+    let mail = messages[0].replace("=\r\n", "").replace("=\n", "");
+    assert!(mail.contains("To: cora@gemeente.example"), "{mail}");
+    assert!(
+        mail.contains("Subject: Nazorg: 6 punten op uw werklijst"),
+        "A and B: six deadlines: {mail}"
+    );
+    assert!(mail.contains("https://nazorg.gemeente.example/mijn-werk"));
+    for secret in [
+        "van den Berg",
+        "Anna",
+        "691967301",
+        "341436239",
+        "PI Haaglanden",
+    ] {
+        assert!(
+            !mail.contains(secret),
+            "the digest names no one: found {secret}"
+        );
+    }
+}
+
+async fn the_calendar_feed_parses_and_names_no_one(db: TestDb) {
+    let app = App::spawn(db).await;
+    let s = scenario(&app).await;
+    let tomorrow = s.today + Duration::days(1);
+    let r = app
+        .client
+        .post(format!("{}/api/v1/cases/{}/contacts", app.base, s.b))
+        .bearer_auth(&app.token)
+        .json(&json!({"date": iso(s.today), "kind": "phone", "note": "Belafspraak"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let at = nazorg_domain::dates::amsterdam_to_utc(time::PrimitiveDateTime::new(
+        tomorrow,
+        time::macros::time!(10:30),
+    ));
+    let actor = nazorg_domain::access::Actor {
+        user_id: app
+            .store
+            .user_id_by_name("coordinator")
+            .await
+            .unwrap()
+            .unwrap(),
+        username: "coordinator".into(),
+        role: Role::Coordinator,
+        municipality: "1783".into(),
+        partner_id: None,
+        substituting: false,
+    };
+    app.store
+        .add_appointment(
+            &actor,
+            s.b,
+            at,
+            nazorg_domain::case::ContactKind::VisitInPrison,
+            "PI Haaglanden, zaal 3",
+        )
+        .await
+        .unwrap();
+    let token = app.store.create_calendar_token(&actor).await.unwrap();
+    let feed = app
+        .client
+        .get(format!("{}/agenda/{token}.ics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(feed.status(), 200);
+    assert!(
+        feed.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let text = feed.text().await.unwrap();
+    let calendar: icalendar::Calendar = text.parse().expect("a valid iCalendar document");
+    use icalendar::Component;
+    let events: Vec<&icalendar::Event> = calendar
+        .components
+        .iter()
+        .filter_map(|c| c.as_event())
+        .collect();
+    assert_eq!(
+        events.len(),
+        2,
+        "the appointment and the agreement's due date: {text}"
+    );
+    let summaries: Vec<&str> = events.iter().filter_map(|e| e.get_summary()).collect();
+    assert!(
+        summaries.contains(&format!("Gesprek in de PI (casus {})", s.b).as_str()),
+        "{summaries:?}"
+    );
+    let visit = events
+        .iter()
+        .find(|e| e.get_summary().is_some_and(|x| x.starts_with("Gesprek")))
+        .unwrap();
+    match visit.get_start() {
+        Some(icalendar::DatePerhapsTime::DateTime(icalendar::CalendarDateTime::Utc(start))) => {
+            assert_eq!(start.timestamp(), at.unix_timestamp(), "10:30 Dutch time");
+        }
+        other => panic!("unexpected start {other:?}"),
+    }
+    for secret in [
+        "van den Berg",
+        "Anna",
+        "341436239",
+        "PI Haaglanden",
+        "zaal 3",
+        "Woning zoeken",
+    ] {
+        assert!(
+            !text.contains(secret),
+            "the feed names no one and no details: found {secret}"
+        );
+    }
+    app.store.revoke_calendar_token(&actor).await.unwrap();
+    let revoked = app
+        .client
+        .get(format!("{}/agenda/{token}.ics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 404, "a revoked link stops working");
+}
+
+crate::on_both_databases!(
+    every_deadline_kind_is_derived_and_the_list_is_ordered_by_urgency,
+    a_substitute_sees_the_absent_colleagues_work_only_during_the_absence,
+    the_digest_arrives_with_counts_and_a_link_but_no_names,
+    the_calendar_feed_parses_and_names_no_one,
+);
