@@ -186,6 +186,11 @@ enum Command {
         #[command(subcommand)]
         command: CasesCommand,
     },
+    /// The processing log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Print a year's budget: per line the cap, what is committed, spent and remaining.
     Budget {
         /// The year (default: this year).
@@ -224,6 +229,13 @@ enum UserCommand {
     },
     /// List users.
     List,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the processing log's hash chains; reports the first entry changed or removed
+    /// in the database and exits non-zero when any is found.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -488,6 +500,30 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             let sent = nazorg_web::digest::send_all(&store, &config, day).await?;
             eprintln!("{sent} e-mail(s) verstuurd.");
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let reports = store.audit_verify().await?;
+            let mut broken = false;
+            for r in &reports {
+                match &r.fault {
+                    None => println!(
+                        "gemeente {}: {} regels, keten intact",
+                        r.municipality, r.entries
+                    ),
+                    Some(fault) => {
+                        broken = true;
+                        println!("gemeente {}: NIET INTACT: {fault}", r.municipality);
+                    }
+                }
+            }
+            if reports.is_empty() {
+                println!("het verwerkingenlogboek is nog leeg");
+            }
+            if broken {
+                return Ok(ExitCode::from(1));
+            }
         }
         Command::Budget { year, format } => {
             let actor = cli_actor(&municipality);

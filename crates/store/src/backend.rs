@@ -120,21 +120,60 @@ async fn log(
     case_id: Option<i64>,
     detail: &str,
 ) -> Result<()> {
+    use crate::audit::{EntryFields, GENESIS, chain_hash, to_micros};
+    let municipality = permit.municipality.as_str();
+    // Taking the next number from the chain's head locks it: appends in one municipality
+    // happen one after the other, so the chain never forks.
     sqlx::query(
-        "INSERT INTO processing_log (at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO audit_heads (municipality_code, last_seq, last_hash) VALUES ($1, 0, $2) \
+         ON CONFLICT (municipality_code) DO NOTHING",
     )
-    .bind(now())
-    .bind(actor_id(permit.actor))
-    .bind(&permit.actor.username)
-    .bind(permit.action.code())
-    .bind(&permit.municipality)
+    .bind(municipality)
+    .bind(GENESIS)
+    .execute(&mut **tx)
+    .await?;
+    let (seq, prev): (i64, String) = sqlx::query_as(
+        "UPDATE audit_heads SET last_seq = last_seq + 1 WHERE municipality_code = $1 RETURNING last_seq, last_hash",
+    )
+    .bind(municipality)
+    .fetch_one(&mut **tx)
+    .await?;
+    let entry = EntryFields {
+        seq,
+        at: to_micros(now()),
+        actor_id: actor_id(permit.actor),
+        actor_name: &permit.actor.username,
+        action: permit.action.code(),
+        municipality,
+        resident_id,
+        case_id,
+        purpose: PURPOSE,
+        detail,
+    };
+    let hash = chain_hash(&prev, &entry);
+    sqlx::query(
+        "INSERT INTO processing_log (at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, detail, \
+         seq, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(entry.at)
+    .bind(entry.actor_id)
+    .bind(entry.actor_name)
+    .bind(entry.action)
+    .bind(municipality)
     .bind(resident_id)
     .bind(case_id)
     .bind(PURPOSE)
     .bind(detail)
+    .bind(seq)
+    .bind(&prev)
+    .bind(&hash)
     .execute(&mut **tx)
     .await?;
+    sqlx::query("UPDATE audit_heads SET last_hash = $1 WHERE municipality_code = $2")
+        .bind(&hash)
+        .bind(municipality)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -3851,4 +3890,139 @@ pub async fn digest_users(pool: &Pool<DB>) -> Result<Vec<(Actor, String, String)
         out.push((actor, name, row.email));
     }
     Ok(out)
+}
+
+// --- the processing log: verification and a resident's processings ---------------------------
+
+#[derive(sqlx::FromRow)]
+struct LogRow {
+    seq: i64,
+    at: OffsetDateTime,
+    actor_id: Option<i64>,
+    actor_name: String,
+    action: String,
+    municipality_code: String,
+    resident_id: Option<i64>,
+    case_id: Option<i64>,
+    purpose: String,
+    detail: String,
+    prev_hash: String,
+    hash: String,
+}
+
+/// Recomputes every chain and reports, per municipality, the first entry changed or
+/// removed directly in the database.
+pub async fn audit_verify(pool: &Pool<DB>) -> Result<Vec<crate::audit::ChainReport>> {
+    use crate::audit::{ChainFault, ChainReport, EntryFields, GENESIS, chain_hash};
+    let heads: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT municipality_code, last_seq, last_hash FROM audit_heads ORDER BY municipality_code",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut reports = Vec::new();
+    for (municipality, last_seq, last_hash) in heads {
+        let mut running = GENESIS.to_string();
+        let mut expect = 1;
+        let mut fault = None;
+        let mut after = 0;
+        'pages: loop {
+            let rows: Vec<LogRow> = sqlx::query_as(
+                "SELECT seq, at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, detail, prev_hash, hash \
+                 FROM processing_log WHERE municipality_code = $1 AND seq > $2 ORDER BY seq LIMIT 5000",
+            )
+            .bind(&municipality)
+            .bind(after)
+            .fetch_all(pool)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in &rows {
+                if row.seq != expect {
+                    fault = Some(ChainFault::Removed(expect));
+                    break 'pages;
+                }
+                if row.prev_hash != running {
+                    // The entry before was altered in its hash column (or replaced).
+                    fault = Some(ChainFault::Altered(expect - 1));
+                    break 'pages;
+                }
+                let fields = EntryFields {
+                    seq: row.seq,
+                    at: row.at,
+                    actor_id: row.actor_id,
+                    actor_name: &row.actor_name,
+                    action: &row.action,
+                    municipality: &row.municipality_code,
+                    resident_id: row.resident_id,
+                    case_id: row.case_id,
+                    purpose: &row.purpose,
+                    detail: &row.detail,
+                };
+                if chain_hash(&row.prev_hash, &fields) != row.hash {
+                    fault = Some(ChainFault::Altered(row.seq));
+                    break 'pages;
+                }
+                running = row.hash.clone();
+                expect += 1;
+                after = row.seq;
+            }
+        }
+        if fault.is_none() {
+            if expect - 1 < last_seq {
+                fault = Some(ChainFault::Removed(expect));
+            } else if running != last_hash {
+                fault = Some(ChainFault::Altered(expect - 1));
+            }
+        }
+        reports.push(ChainReport {
+            municipality,
+            entries: expect - 1,
+            fault,
+        });
+    }
+    Ok(reports)
+}
+
+/// Every processing of one resident's data, newest first (itself a processing, logged).
+pub async fn processings_of(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    resident_id: i64,
+) -> Result<Vec<ProcessingEntry>> {
+    let mut tx = pool.begin().await?;
+    let municipality: Option<String> =
+        sqlx::query_scalar("SELECT municipality_code FROM residents WHERE id = $1")
+            .bind(resident_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let municipality = municipality.ok_or(StoreError::NotFound)?;
+    let permit = check(actor, Action::ReadCase, &municipality)?;
+    let rows: Vec<(OffsetDateTime, String, String, Option<i64>, String, String)> = sqlx::query_as(
+        "SELECT at, actor_name, action, case_id, purpose, detail FROM processing_log WHERE resident_id = $1 ORDER BY id DESC LIMIT 2000",
+    )
+    .bind(resident_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    log(
+        &mut tx,
+        permit,
+        Some(resident_id),
+        None,
+        "overzicht van verwerkingen opgevraagd",
+    )
+    .await?;
+    tx.commit().await?;
+    rows.into_iter()
+        .map(|(at, actor, action, case_id, purpose, detail)| {
+            Ok(ProcessingEntry {
+                at,
+                actor,
+                action: parse_code(&action, Action::parse)?,
+                case_id,
+                purpose,
+                detail,
+            })
+        })
+        .collect()
 }

@@ -5,6 +5,7 @@
 //! read and write of personal data passes through its `gate`, which asks the domain's
 //! access policy and writes the processing log in the same transaction.
 
+pub mod audit;
 pub mod model;
 mod secrets;
 
@@ -628,6 +629,20 @@ impl Store {
     /// (actor, display name, e-mail) of everyone who gets the daily digest.
     pub async fn digest_users(&self) -> Result<Vec<(Actor, String, String)>> {
         dispatch!(self.digest_users())
+    }
+
+    /// Checks the processing log's hash chains.
+    pub async fn audit_verify(&self) -> Result<Vec<audit::ChainReport>> {
+        dispatch!(self.audit_verify())
+    }
+
+    /// Every processing of a resident's data, for the resident's right of access.
+    pub async fn processings_of(
+        &self,
+        actor: &Actor,
+        resident_id: i64,
+    ) -> Result<Vec<ProcessingEntry>> {
+        dispatch!(self.processings_of(actor, resident_id))
     }
 
     /// Generates `residents` residents with their cases directly in the tables, for

@@ -513,3 +513,14 @@ pub enum Scope {
     /// Every open case of the municipality.
     Team,
 }
+
+/// One processing of a resident's personal data.
+#[derive(Debug, Clone)]
+pub struct ProcessingEntry {
+    pub at: OffsetDateTime,
+    pub actor: String,
+    pub action: nazorg_domain::access::Action,
+    pub case_id: Option<i64>,
+    pub purpose: String,
+    pub detail: String,
+}

@@ -726,6 +726,7 @@ struct EventRow {
 
 /// The case as its page shows it.
 struct CaseView {
+    resident_id: i64,
     appointments: Vec<(String, &'static str, String)>,
     referrals: Vec<partners::ReferralRow>,
     can_refer: bool,
@@ -991,6 +992,7 @@ fn case_view(
                 }
             })
             .collect(),
+        resident_id: c.resident_id,
         appointments: d
             .appointments
             .iter()

@@ -185,6 +185,19 @@ impl App {
         self._db.url.clone()
     }
 
+    /// Runs a statement straight on the database, around the application (as an intruder would).
+    pub async fn execute_sql(&self, sql: &str) {
+        if self._db.url.starts_with("sqlite") {
+            let mut conn = sqlx::SqliteConnection::connect(&self._db.url)
+                .await
+                .unwrap();
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+        } else {
+            let mut conn = sqlx::PgConnection::connect(&self._db.url).await.unwrap();
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+        }
+    }
+
     /// Counts rows of the processing log that match a condition, straight from the database.
     pub async fn processing_log_count(&self, action: &str, case_id: i64) -> i64 {
         let sql = "SELECT COUNT(*) FROM processing_log WHERE action = $1 AND case_id = $2";

@@ -8,5 +8,6 @@ mod api;
 mod browser;
 mod cli;
 mod partners;
+mod privacy;
 mod ui;
 mod work;

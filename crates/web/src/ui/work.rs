@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/agenda/link", post(new_calendar_link))
         .route("/agenda/intrekken", post(revoke_calendar_link))
         .route("/agenda/{token}", get(calendar_feed))
+        .route("/inwoners/{id}/verwerkingen", get(processings_page))
 }
 
 /// Where on the case (or referral) a deadline is acted on.
@@ -371,4 +372,67 @@ pub fn ical(items: &[CalendarItem], base_url: &str) -> String {
         calendar.push(event.done());
     }
     calendar.done().to_string()
+}
+
+// --- a resident's processings -------------------------------------------------------------------
+
+struct ProcessingRow {
+    at: String,
+    actor: String,
+    action: &'static str,
+    case_id: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "processings.html")]
+struct ProcessingsPage {
+    base: Base,
+    resident_id: i64,
+    purpose: String,
+    rows: Vec<ProcessingRow>,
+}
+
+/// Every processing of one resident's data: who, when, what, for which case and why.
+async fn processings_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    Path(id): Path<i64>,
+) -> Result<Response, UiError> {
+    let entries = s.store.processings_of(&user.actor, id).await?;
+    let purpose = entries
+        .first()
+        .map(|e| e.purpose.clone())
+        .unwrap_or_default();
+    let rows = entries
+        .iter()
+        .map(|e| {
+            let local = nazorg_domain::dates::to_amsterdam(e.at);
+            ProcessingRow {
+                at: format!(
+                    "{} {:02}:{:02}:{:02}",
+                    format_nl(local.date()),
+                    local.hour(),
+                    local.minute(),
+                    local.second()
+                ),
+                actor: e.actor.clone(),
+                action: e.action.label(),
+                case_id: e
+                    .case_id
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                detail: e.detail.clone(),
+            }
+        })
+        .collect();
+    Ok(render(
+        StatusCode::OK,
+        ProcessingsPage {
+            base: Base::new("Verwerkingen", Some(&user), "cases"),
+            resident_id: id,
+            purpose,
+            rows,
+        },
+    ))
 }
