@@ -49,7 +49,7 @@ async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
                 .add_user(
                     &format!("coordinator{i}"),
                     "",
-                    "bench-password-123",
+                    "paars-fietsrek-onweer-42",
                     Role::Coordinator,
                     "1783",
                 )

@@ -375,9 +375,6 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 format!("onbekende rol '{role}'; kies uit {}", Role::codes_list())
             })?;
             let password = read_password()?;
-            if password.chars().count() < 12 {
-                bail!("het wachtwoord moet minstens 12 tekens hebben");
-            }
             let partner_id = match partner {
                 None => None,
                 Some(wanted) => {

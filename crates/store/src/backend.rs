@@ -366,22 +366,58 @@ pub async fn list_users(pool: &Pool<DB>, municipality: Option<&str>) -> Result<V
     rows.into_iter().map(UserRow::into_user).collect()
 }
 
-pub async fn user_credentials(pool: &Pool<DB>, username: &str) -> Result<Option<(Actor, String)>> {
+pub async fn user_credentials(
+    pool: &Pool<DB>,
+    username: &str,
+) -> Result<Option<(Actor, String, Option<OffsetDateTime>)>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
         user: UserRow,
         password_hash: String,
+        locked_until: Option<OffsetDateTime>,
     }
     let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1 AND u.active = $2"
+        "SELECT {USER_COLUMNS}, u.password_hash, u.locked_until FROM users u WHERE u.username = $1 AND u.active = $2"
     ))
     .bind(username.trim().to_lowercase())
     .bind(true)
     .fetch_optional(pool)
     .await?;
-    row.map(|r| Ok((r.user.into_actor()?, r.password_hash)))
-        .transpose()
+    match row {
+        Some(r) => Ok(Some((
+            enrich(pool, r.user.into_actor()?).await?,
+            r.password_hash,
+            r.locked_until,
+        ))),
+        None => Ok(None),
+    }
+}
+
+pub async fn login_failed(pool: &Pool<DB>, user_id: i64) -> Result<()> {
+    let failures: i64 = sqlx::query_scalar(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+    )
+    .bind(user_id)
+    .fetch_one(pool)
+    .await?;
+    if failures >= 5 {
+        let minutes = 1i64 << (failures - 5).min(6);
+        sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
+            .bind(now() + Duration::minutes(minutes.min(60)))
+            .bind(user_id)
+            .execute(pool)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn login_succeeded(pool: &Pool<DB>, user_id: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 /// What the account alone does not say: a substitute's substitution running today, and

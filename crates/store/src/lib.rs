@@ -10,7 +10,9 @@ pub mod model;
 mod secrets;
 
 pub use model::*;
-pub use secrets::{hash_password, new_token, token_hash, verify_password};
+pub use secrets::{
+    MIN_PASSWORD, check_password, hash_password, new_token, token_hash, verify_password,
+};
 
 use nazorg_domain::access::{Actor, Denied, Role};
 use nazorg_domain::lifecycle::TransitionError;
@@ -46,6 +48,9 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("migratie: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Too many failed logins: the account waits until then.
+    #[error("Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen.")]
+    Locked(time::OffsetDateTime),
     #[error("database-adres niet herkend: {0} (gebruik sqlite://PAD of postgres://…)")]
     Url(String),
 }
@@ -173,6 +178,7 @@ impl Store {
         municipality: &str,
         partner_id: Option<i64>,
     ) -> Result<i64> {
+        check_password(password, &[username, display_name])?;
         let hash = hash_password(password)?;
         dispatch!(self.add_user(
             username,
@@ -190,18 +196,28 @@ impl Store {
     }
 
     /// Checks a username and password; `None` when either is wrong or the account is off.
+    /// After five failures in a row the account waits, one minute and doubling with each
+    /// further failure up to an hour (`StoreError::Locked`); a success resets the count.
     pub async fn verify_login(&self, username: &str, password: &str) -> Result<Option<Actor>> {
         let found = dispatch!(self.user_credentials(username))?;
-        Ok(match found {
-            Some((actor, hash)) if verify_password(password, &hash) => Some(actor),
-            Some(_) => None,
-            None => {
-                // Spend the same time as for a real account, so timing does not tell
-                // which usernames exist.
-                let _ = verify_password(password, secrets::DUMMY_HASH);
-                None
-            }
-        })
+        let Some((actor, hash, locked_until)) = found else {
+            // Spend the same time as for a real account, so timing does not tell which
+            // usernames exist.
+            let _ = verify_password(password, secrets::DUMMY_HASH);
+            return Ok(None);
+        };
+        if let Some(until) = locked_until
+            && until > time::OffsetDateTime::now_utc()
+        {
+            return Err(StoreError::Locked(until));
+        }
+        if verify_password(password, &hash) {
+            dispatch!(self.login_succeeded(actor.user_id))?;
+            Ok(Some(actor))
+        } else {
+            dispatch!(self.login_failed(actor.user_id))?;
+            Ok(None)
+        }
     }
 
     /// Starts a session; returns the cookie value and the CSRF token.
@@ -249,6 +265,7 @@ impl Store {
         password: &str,
         municipality: &str,
     ) -> Result<i64> {
+        check_password(password, &[username, display_name])?;
         let hash = hash_password(password)?;
         dispatch!(self.complete_setup(
             &token_hash(token),

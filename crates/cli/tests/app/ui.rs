@@ -284,7 +284,82 @@ async fn the_setup_link_creates_the_first_administrator_once(db: TestDb) {
     assert_eq!(status, 403, "and sees no case content");
 }
 
+async fn repeated_wrong_passwords_lock_the_account_for_a_while(db: TestDb) {
+    let app = App::spawn(db).await;
+    let client = browser();
+    let attempt = |password: &'static str| {
+        let request = client
+            .post(format!("{}/inloggen", app.base))
+            .form(&[("username", "coordinator"), ("password", password)]);
+        async move {
+            let r = request.send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    for _ in 0..4 {
+        assert_eq!(attempt("fout-wachtwoord").await.0, 401);
+    }
+    assert_eq!(
+        attempt("lange-test-wachtwoord-123").await.0,
+        303,
+        "a success resets the count"
+    );
+    for _ in 0..5 {
+        assert_eq!(attempt("fout-wachtwoord").await.0, 401);
+    }
+    let (status, page) = attempt("lange-test-wachtwoord-123").await;
+    assert_eq!(status, 429, "the right password waits too");
+    assert!(
+        page.contains("tijdelijk geblokkeerd na te veel mislukte pogingen"),
+        "{page}"
+    );
+    let (status, _) = app
+        .store
+        .verify_login("nobody", "x")
+        .await
+        .map(|a| (a.is_none(), ()))
+        .unwrap();
+    assert!(status, "an unknown name is simply wrong");
+}
+
+async fn guessable_passwords_are_refused_for_new_accounts(db: TestDb) {
+    let app = App::spawn(db).await;
+    for weak in ["welkom12345678", "wachtwoord2026", "coordinator123"] {
+        let refused = app
+            .store
+            .add_user(
+                "nieuw",
+                "",
+                weak,
+                nazorg_domain::access::Role::Coordinator,
+                "1783",
+            )
+            .await;
+        assert!(
+            refused
+                .unwrap_err()
+                .to_string()
+                .contains("te makkelijk te raden"),
+            "{weak}"
+        );
+    }
+    assert!(
+        app.store
+            .add_user(
+                "nieuw",
+                "",
+                "paars-fietsrek-onweer-42",
+                nazorg_domain::access::Role::Coordinator,
+                "1783"
+            )
+            .await
+            .is_ok()
+    );
+}
+
 crate::on_both_databases!(
+    repeated_wrong_passwords_lock_the_account_for_a_while,
+    guessable_passwords_are_refused_for_new_accounts,
     the_setup_link_creates_the_first_administrator_once,
     pages_need_a_login_and_a_wrong_password_is_refused_in_dutch,
     a_coordinator_enters_a_notification_and_works_the_case_with_forms,
