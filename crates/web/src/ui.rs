@@ -68,6 +68,47 @@ async fn css() -> Response {
         .into_response()
 }
 
+/// Path extractor for pages: an id that is not a number is simply not found (a Dutch
+/// page), not axum's English rejection.
+pub struct UiPath<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S>
+    for UiPath<T>
+{
+    type Rejection = UiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => Ok(UiPath(v)),
+            Err(_) => Err(UiError(AppError::NotFound)),
+        }
+    }
+}
+
+/// Query extractor for pages: malformed parameters give a Dutch page.
+pub struct UiQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S>
+    for UiQuery<T>
+{
+    type Rejection = UiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(UiQuery(v)),
+            Err(_) => Err(UiError(AppError::Invalid(
+                "De adresregel bevat een ongeldige waarde.".into(),
+            ))),
+        }
+    }
+}
+
 /// What every page needs for its frame.
 pub struct Base {
     pub title: String,
@@ -167,7 +208,7 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn login_page(Query(q): Query<NextQuery>) -> Response {
+async fn login_page(UiQuery(q): UiQuery<NextQuery>) -> Response {
     render(
         StatusCode::OK,
         LoginPage {
@@ -277,7 +318,7 @@ struct SetupForm {
     password: String,
 }
 
-async fn setup_page(Query(f): Query<SetupForm>) -> Response {
+async fn setup_page(UiQuery(f): UiQuery<SetupForm>) -> Response {
     render(
         StatusCode::OK,
         SetupPage {
@@ -485,7 +526,7 @@ fn full_name(given: &str, family: &str) -> String {
 async fn cases_page(
     State(s): State<AppState>,
     user: UiUser,
-    Query(raw): Query<Vec<(String, String)>>,
+    UiQuery(raw): UiQuery<Vec<(String, String)>>,
 ) -> Result<Response, UiError> {
     if user.actor.role == Role::Administrator {
         return Ok(Redirect::to("/gebruikers").into_response());
@@ -1152,8 +1193,8 @@ struct CaseQueryFlash {
 async fn case_page(
     State(s): State<AppState>,
     user: UiUser,
-    Path(id): Path<i64>,
-    Query(q): Query<CaseQueryFlash>,
+    UiPath(id): UiPath<i64>,
+    UiQuery(q): UiQuery<CaseQueryFlash>,
 ) -> Result<Response, UiError> {
     let flash = match (q.melding.as_deref(), q.opgeslagen.as_deref()) {
         (Some("nieuw"), _) => Some("De melding is opgeslagen als nieuwe casus.".to_string()),
@@ -1318,7 +1359,7 @@ async fn refer(
 async fn case_step(
     State(s): State<AppState>,
     user: UiUser,
-    Path((id, step)): Path<(i64, String)>,
+    UiPath((id, step)): UiPath<(i64, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, UiError> {
     let form: HashMap<String, String> = pairs.iter().cloned().collect();
@@ -1599,7 +1640,7 @@ async fn case_step(
 async fn agreement_done(
     State(s): State<AppState>,
     user: UiUser,
-    Path((id, agreement_id)): Path<(i64, i64)>,
+    UiPath((id, agreement_id)): UiPath<(i64, i64)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, UiError> {
     let done = matches!(form.get("done").map(String::as_str), Some("on"));

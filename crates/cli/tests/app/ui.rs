@@ -357,7 +357,28 @@ async fn guessable_passwords_are_refused_for_new_accounts(db: TestDb) {
     );
 }
 
+async fn malformed_addresses_get_a_dutch_page(db: TestDb) {
+    let app = App::spawn(db).await;
+    let client = browser();
+    login(&app, &client).await;
+    for (path, status, text) in [
+        ("/casussen/abc", 404, "Niet gevonden"),
+        ("/verwijzingen/12x", 404, "Niet gevonden"),
+        ("/budget?jaar=twintig", 422, "ongeldige waarde"),
+        ("/budget?jaar=1850", 422, "tussen 2000 en 2100"),
+        ("/bestaat-niet", 404, "Niet gevonden"),
+    ] {
+        let (got, html) = page(&client, format!("{}{path}", app.base)).await;
+        assert_eq!(got, status, "{path}");
+        assert!(
+            html.contains("lang=\"nl\"") && html.contains(text),
+            "{path}: {html}"
+        );
+    }
+}
+
 crate::on_both_databases!(
+    malformed_addresses_get_a_dutch_page,
     repeated_wrong_passwords_lock_the_account_for_a_while,
     guessable_passwords_are_refused_for_new_accounts,
     the_setup_link_creates_the_first_administrator_once,

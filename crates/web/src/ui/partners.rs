@@ -1,7 +1,7 @@
 //! Pages for the chain: referrals (for coordinators and partner users), the budget, the
 //! referral figures, and the partner organisations (for administrators).
 
-use super::{Base, Opt, opts, render};
+use super::{Base, Opt, UiPath, UiQuery, opts, render};
 use crate::AppState;
 use crate::api::PeriodQuery;
 use crate::auth::UiUser;
@@ -9,7 +9,7 @@ use crate::error::{AppError, UiError};
 use crate::input::*;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -115,7 +115,7 @@ struct ReferralsQuery {
 async fn referrals_page(
     State(s): State<AppState>,
     user: UiUser,
-    Query(q): Query<ReferralsQuery>,
+    UiQuery(q): UiQuery<ReferralsQuery>,
 ) -> Result<Response, UiError> {
     let status = optional_code::<ReferralStatus>("de status", q.status.as_deref())?;
     let filter = ReferralFilter {
@@ -248,8 +248,8 @@ struct SavedQuery {
 async fn referral_page(
     State(s): State<AppState>,
     user: UiUser,
-    Path(id): Path<i64>,
-    Query(q): Query<SavedQuery>,
+    UiPath(id): UiPath<i64>,
+    UiQuery(q): UiQuery<SavedQuery>,
 ) -> Result<Response, UiError> {
     let flash = q
         .opgeslagen
@@ -262,7 +262,7 @@ async fn referral_page(
 async fn referral_step(
     State(s): State<AppState>,
     user: UiUser,
-    Path(id): Path<i64>,
+    UiPath(id): UiPath<i64>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, UiError> {
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
@@ -294,7 +294,7 @@ async fn referral_step(
 async fn acknowledge(
     State(s): State<AppState>,
     user: UiUser,
-    Path(id): Path<i64>,
+    UiPath(id): UiPath<i64>,
 ) -> Result<Response, UiError> {
     s.store.acknowledge_referral(&user.actor, id).await?;
     Ok(Redirect::to("/mijn-werk").into_response())
@@ -434,7 +434,7 @@ async fn budget_view(
 async fn budget_page(
     State(s): State<AppState>,
     user: UiUser,
-    Query(q): Query<YearQuery>,
+    UiQuery(q): UiQuery<YearQuery>,
 ) -> Result<Response, UiError> {
     let year = year_in_range(q.jaar.unwrap_or_else(|| today().year()))?;
     let flash = q.opgeslagen.is_some().then(|| "Opgeslagen.".to_string());
@@ -508,7 +508,7 @@ async fn set_price(
 async fn budget_csv(
     State(s): State<AppState>,
     user: UiUser,
-    Query(q): Query<YearQuery>,
+    UiQuery(q): UiQuery<YearQuery>,
 ) -> Result<Response, UiError> {
     let year = year_in_range(q.jaar.unwrap_or_else(|| today().year()))?;
     let budget = s.store.budget(&user.actor, year).await?;
@@ -579,7 +579,7 @@ fn days(d: Option<(f64, f64)>) -> String {
 async fn figures_page(
     State(s): State<AppState>,
     user: UiUser,
-    Query(q): Query<PeriodQuery>,
+    UiQuery(q): UiQuery<PeriodQuery>,
 ) -> Result<Response, UiError> {
     let (from, to) = q.period()?;
     let figures = s.store.referral_figures(&user.actor, from, to).await?;
@@ -699,7 +699,7 @@ async fn add_partner(
 async fn toggle_partner(
     State(s): State<AppState>,
     user: UiUser,
-    Path(id): Path<i64>,
+    UiPath(id): UiPath<i64>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, UiError> {
     let active = f.get("active").map(String::as_str) == Some("true");

@@ -1,13 +1,13 @@
 //! "Mijn werk": each user's deadlines; absences and substitution; the calendar feed.
 
-use super::{Base, Opt, render};
+use super::{Base, Opt, UiPath, UiQuery, render};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::{AppError, UiError};
 use crate::input::date;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -78,7 +78,7 @@ struct WorkQuery {
 async fn work_page(
     State(s): State<AppState>,
     user: UiUser,
-    Query(q): Query<WorkQuery>,
+    UiQuery(q): UiQuery<WorkQuery>,
 ) -> Result<Response, UiError> {
     if user.actor.role == Role::Administrator {
         return Ok(Redirect::to("/gebruikers").into_response());
@@ -267,7 +267,7 @@ async fn add_absence(
 async fn end_absence(
     State(s): State<AppState>,
     user: UiUser,
-    Path(id): Path<i64>,
+    UiPath(id): UiPath<i64>,
 ) -> Result<Response, UiError> {
     s.store.end_absence(&user.actor, id).await?;
     Ok(Redirect::to("/afwezigheid").into_response())
@@ -323,7 +323,7 @@ async fn revoke_calendar_link(
 /// case number only.
 async fn calendar_feed(
     State(s): State<AppState>,
-    Path(token): Path<String>,
+    UiPath(token): UiPath<String>,
 ) -> Result<Response, UiError> {
     let token = token.trim_end_matches(".ics");
     let Some(actor) = s.store.calendar_actor(token).await? else {
@@ -397,7 +397,7 @@ struct ProcessingsPage {
 async fn processings_page(
     State(s): State<AppState>,
     user: UiUser,
-    Path(id): Path<i64>,
+    UiPath(id): UiPath<i64>,
 ) -> Result<Response, UiError> {
     let entries = s.store.processings_of(&user.actor, id).await?;
     let purpose = entries
