@@ -2030,73 +2030,6 @@ impl Xorshift {
     }
 }
 
-const BULK_FAMILY: &[&str] = &[
-    "de Jong",
-    "Jansen",
-    "de Vries",
-    "van den Berg",
-    "van Dijk",
-    "Bakker",
-    "Janssen",
-    "Visser",
-    "Smit",
-    "Meijer",
-    "de Boer",
-    "Mulder",
-    "de Groot",
-    "Bos",
-    "Vos",
-    "Peters",
-    "Hendriks",
-    "van Leeuwen",
-    "Dekker",
-    "Brouwer",
-    "de Wit",
-    "Dijkstra",
-    "Smits",
-    "de Graaf",
-    "van der Meer",
-    "van der Linden",
-    "Kok",
-    "Jacobs",
-    "de Haan",
-    "Vermeulen",
-    "van den Heuvel",
-    "van der Veen",
-    "van den Broek",
-    "de Bruijn",
-    "Schouten",
-    "van Beek",
-    "Willems",
-    "van Vliet",
-    "Hoekstra",
-    "Maas",
-    "Verhoeven",
-    "Koster",
-    "van Dam",
-    "Prins",
-    "Blom",
-    "Huisman",
-    "Peeters",
-    "de Leeuw",
-    "Kuipers",
-    "Veenstra",
-    "Öztürk",
-    "Yılmaz",
-    "El Amrani",
-    "Bouzid",
-    "Şahin",
-    "Kaya",
-    "Nguyen",
-    "Martens",
-    "Çelik",
-    "Rodrigues",
-];
-const BULK_GIVEN: &[&str] = &[
-    "Daan", "Sem", "Lucas", "Levi", "Finn", "Milan", "Anouk", "Sanne", "Mohamed", "Kevin",
-    "Fatima", "Emre",
-];
-
 /// Inserts `count` generated residents with one case each (one in ten with a second,
 /// earlier detention), spread over every phase, for `municipality`. Bypasses the use
 /// cases for speed, so it is for measuring only; `progress` is told the number done.
@@ -2136,8 +2069,10 @@ pub async fn seed_bulk(
         let mut tx = pool.begin().await?;
         let residents: Vec<(String, &str, &str, Date)> = (0..n)
             .map(|_| {
-                let family = BULK_FAMILY[rng.below(BULK_FAMILY.len() as u64) as usize];
-                let given = BULK_GIVEN[rng.below(BULK_GIVEN.len() as u64) as usize];
+                let family = crate::names::FAMILY_NAMES
+                    [rng.below(crate::names::FAMILY_NAMES.len() as u64) as usize];
+                let given = crate::names::GIVEN_NAMES
+                    [rng.below(crate::names::GIVEN_NAMES.len() as u64) as usize];
                 let birth = today - Duration::days(18 * 365 + rng.below(45 * 365) as i64);
                 (next_bsn(), family, given, birth)
             })

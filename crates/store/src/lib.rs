@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod model;
+pub mod names;
 mod secrets;
 
 pub use model::*;
