@@ -3997,3 +3997,42 @@ pub async fn processings_of(
         })
         .collect()
 }
+
+/// Asks the access policy before anything else is done with a request (so a refused
+/// user learns nothing, not even whether their input was valid). Reads no personal data.
+pub async fn permit(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    action: Action,
+    case_id: Option<i64>,
+) -> Result<()> {
+    let municipality = match case_id {
+        None => actor.municipality.clone(),
+        Some(id) => {
+            let found: Option<String> =
+                sqlx::query_scalar("SELECT municipality_code FROM cases WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?;
+            found.ok_or(StoreError::NotFound)?
+        }
+    };
+    check(actor, action, &municipality).map(|_| ())
+}
+
+/// The same for one referral: a partner user only for their own organisation's.
+pub async fn permit_referral(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    action: Action,
+    referral_id: i64,
+) -> Result<()> {
+    let found: Option<(String, i64)> =
+        sqlx::query_as("SELECT municipality_code, partner_id FROM referrals WHERE id = $1")
+            .bind(referral_id)
+            .fetch_optional(pool)
+            .await?;
+    let (municipality, partner) = found.ok_or(StoreError::NotFound)?;
+    authorize_referral(actor, action, &municipality, partner)?;
+    Ok(())
+}

@@ -663,6 +663,27 @@ impl Store {
         dispatch!(self.processings_of(actor, resident_id))
     }
 
+    /// Asks the access policy before a request is handled further (its input checked,
+    /// its work done): a refused user learns nothing about the input either.
+    pub async fn permit(
+        &self,
+        actor: &Actor,
+        action: nazorg_domain::access::Action,
+        case_id: Option<i64>,
+    ) -> Result<()> {
+        dispatch!(self.permit(actor, action, case_id))
+    }
+
+    /// The same for one referral.
+    pub async fn permit_referral(
+        &self,
+        actor: &Actor,
+        action: nazorg_domain::access::Action,
+        referral_id: i64,
+    ) -> Result<()> {
+        dispatch!(self.permit_referral(actor, action, referral_id))
+    }
+
     /// Generates `residents` residents with their cases directly in the tables, for
     /// benchmarks and load tests only (it bypasses the use cases and the processing log).
     /// Returns the number of cases made.

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use nazorg_domain::access::Action;
 use nazorg_domain::dates::format_iso;
 use nazorg_domain::eligibility::{RuleState, rule_results};
 use nazorg_domain::notification::MunicipalityCode;
@@ -563,6 +564,9 @@ async fn create_notification(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NotificationIn>,
 ) -> Result<Response, ApiError> {
+    s.store
+        .permit(&actor, Action::CreateNotification, None)
+        .await?;
     let notification = body
         .to_row()
         .parse()
@@ -612,6 +616,7 @@ macro_rules! step_handler {
             responses((status = 200, body = CaseDetailDto), (status = 409, description = "Niet toegestaan in deze fase"),
                       (status = 422, description = "Ongeldige invoer")))]
         async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<i64>, ApiJson($b): ApiJson<$body>) -> Result<Json<CaseDetailDto>, ApiError> {
+            $s.store.permit(&$actor, Action::WriteCase, Some($id)).await?;
             $call;
             fresh(&$s, &$actor, $id).await
         }
@@ -950,6 +955,7 @@ async fn create_referral(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ReferralIn>,
 ) -> Result<Response, ApiError> {
+    s.store.permit(&actor, Action::WriteCase, Some(id)).await?;
     let referral_id = s
         .store
         .create_referral(&actor, id, &b.parse(today())?)
@@ -1048,6 +1054,9 @@ async fn referral_step(
     ApiJson(b): ApiJson<ReferralStepIn>,
 ) -> Result<Json<ReferralDetailDto>, ApiError> {
     s.store
+        .permit_referral(&actor, Action::WriteReferral, id)
+        .await?;
+    s.store
         .referral_step(&actor, id, &b.parse(today())?)
         .await?;
     Ok(Json(referral_detail_dto(
@@ -1130,6 +1139,7 @@ async fn add_partner(
     ApiActor(actor): ApiActor,
     ApiJson(b): ApiJson<PartnerIn>,
 ) -> Result<Response, ApiError> {
+    s.store.permit(&actor, Action::ManagePartners, None).await?;
     let kind = code::<nazorg_domain::referral::PartnerKind>("het soort organisatie", &b.kind)?;
     let id = s.store.add_partner(&actor, &b.name, kind).await?;
     Ok((
@@ -1172,6 +1182,7 @@ async fn set_service_price(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<AmountIn>,
 ) -> Result<StatusCode, ApiError> {
+    s.store.permit(&actor, Action::ManageBudget, None).await?;
     s.store.set_service_price(&actor, id, b.cents()?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -1196,6 +1207,7 @@ async fn set_budget_cap(
     ApiPath((year, line)): ApiPath<(i32, String)>,
     ApiJson(b): ApiJson<AmountIn>,
 ) -> Result<Json<BudgetDto>, ApiError> {
+    s.store.permit(&actor, Action::ManageBudget, None).await?;
     let line = code::<nazorg_domain::referral::BudgetLineCode>("de budgetregel", &line)?;
     s.store
         .set_budget_cap(&actor, year, line, b.cents()?)
@@ -1211,6 +1223,7 @@ async fn add_safety_item(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<SafetyItemIn>,
 ) -> Result<Json<CaseDetailDto>, ApiError> {
+    s.store.permit(&actor, Action::WriteCase, Some(id)).await?;
     s.store
         .add_safety_item(
             &actor,
@@ -1230,6 +1243,7 @@ async fn record_safety_outcome(
     ApiPath((id, item_id)): ApiPath<(i64, i64)>,
     ApiJson(b): ApiJson<SafetyOutcomeIn>,
 ) -> Result<Json<CaseDetailDto>, ApiError> {
+    s.store.permit(&actor, Action::WriteCase, Some(id)).await?;
     let discussed = date("de datum van bespreking", &b.discussed_on)?;
     s.store
         .record_safety_outcome(&actor, id, item_id, discussed, &b.outcome, &b.follow_up)

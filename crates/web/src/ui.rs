@@ -666,12 +666,19 @@ fn notification_view(
     }
 }
 
-async fn notification_page(user: UiUser, State(s): State<AppState>) -> Response {
+async fn notification_page(user: UiUser, State(s): State<AppState>) -> Result<Response, UiError> {
+    s.store
+        .permit(
+            &user.actor,
+            nazorg_domain::access::Action::CreateNotification,
+            None,
+        )
+        .await?;
     let form = NotificationIn {
         municipality_code: s.config.municipality.clone(),
         ..Default::default()
     };
-    render(StatusCode::OK, notification_view(&user, form, None))
+    Ok(render(StatusCode::OK, notification_view(&user, form, None)))
 }
 
 async fn create_notification(
@@ -679,6 +686,13 @@ async fn create_notification(
     user: UiUser,
     Form(form): Form<NotificationIn>,
 ) -> Result<Response, UiError> {
+    s.store
+        .permit(
+            &user.actor,
+            nazorg_domain::access::Action::CreateNotification,
+            None,
+        )
+        .await?;
     let parsed = match form.to_row().parse() {
         Ok(n) => n,
         Err(e) => {
@@ -1362,6 +1376,13 @@ async fn case_step(
     UiPath((id, step)): UiPath<(i64, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, UiError> {
+    s.store
+        .permit(
+            &user.actor,
+            nazorg_domain::access::Action::WriteCase,
+            Some(id),
+        )
+        .await?;
     let form: HashMap<String, String> = pairs.iter().cloned().collect();
     if step == "verwijzingen" {
         return refer(&s, &user, id, &pairs).await;

@@ -265,6 +265,13 @@ async fn referral_step(
     UiPath(id): UiPath<i64>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, UiError> {
+    s.store
+        .permit_referral(
+            &user.actor,
+            nazorg_domain::access::Action::WriteReferral,
+            id,
+        )
+        .await?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let input = ReferralStepIn {
         step: get("step"),
@@ -446,6 +453,13 @@ async fn set_cap(
     user: UiUser,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, UiError> {
+    s.store
+        .permit(
+            &user.actor,
+            nazorg_domain::access::Action::ManageBudget,
+            None,
+        )
+        .await?;
     let year = f
         .get("year")
         .and_then(|y| y.parse::<i32>().ok())
@@ -479,6 +493,13 @@ async fn set_price(
     user: UiUser,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, UiError> {
+    s.store
+        .permit(
+            &user.actor,
+            nazorg_domain::access::Action::ManageBudget,
+            None,
+        )
+        .await?;
     let year = f
         .get("year")
         .and_then(|y| y.parse::<i32>().ok())
@@ -487,7 +508,9 @@ async fn set_price(
         let id = f
             .get("id")
             .and_then(|i| i.parse::<i64>().ok())
-            .ok_or(AppError::NotFound)?;
+            .ok_or_else(|| {
+                AppError::Invalid("Kies het product waarvan u de prijs wijzigt.".into())
+            })?;
         let cents =
             parse_eur(f.get("price").map(String::as_str).unwrap_or("")).ok_or_else(|| {
                 AppError::Invalid("Vul de prijs in als bedrag, bijvoorbeeld 3.200,00.".into())
@@ -673,6 +696,13 @@ async fn add_partner(
     user: UiUser,
     Form(f): Form<PartnerIn>,
 ) -> Result<Response, UiError> {
+    s.store
+        .permit(
+            &user.actor,
+            nazorg_domain::access::Action::ManagePartners,
+            None,
+        )
+        .await?;
     let result = async {
         let kind = code::<PartnerKind>("het soort organisatie", &f.kind)?;
         Ok::<_, AppError>(s.store.add_partner(&user.actor, &f.name, kind).await?)

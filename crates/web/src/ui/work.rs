@@ -229,6 +229,13 @@ async fn add_absence(
     user: UiUser,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, UiError> {
+    s.store
+        .permit(
+            &user.actor,
+            nazorg_domain::access::Action::ManageAbsences,
+            None,
+        )
+        .await?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let result = async {
         let absent = get("user_id")

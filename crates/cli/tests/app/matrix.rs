@@ -1,0 +1,626 @@
+//! The authorization matrix: every route × every role × own/other municipality's data,
+//! each asserted allowed or refused. The routes are read from the web crate's source, so a
+//! route added without a line in this matrix fails the test.
+
+use crate::common::{App, PASSWORD, TestDb, notification};
+use nazorg_domain::access::{Actor, Role};
+use nazorg_domain::referral::PartnerKind;
+use reqwest::Method;
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rule {
+    /// Everyone, without logging in.
+    Public,
+    /// Any logged-in user (reference data, their own calendar link).
+    LoggedIn,
+    /// Coordinators of the municipality (a substitute only while substituting).
+    Coordinator,
+    /// Coordinators, and partner users for their own organisation's referral.
+    Referral,
+    /// Coordinators and partner users (each sees their own referrals).
+    ReferralList,
+    /// Administrators.
+    Admin,
+    /// Logging out: tested on its own (it ends the session it is sent with).
+    Logout,
+}
+
+const MATRIX: &[(&str, &str, Rule)] = &[
+    ("GET", "/healthz", Rule::Public),
+    ("GET", "/api/v1/openapi.json", Rule::Public),
+    ("GET", "/api/v1/cases", Rule::Coordinator),
+    ("POST", "/api/v1/notifications", Rule::Coordinator),
+    ("GET", "/api/v1/cases/{id}", Rule::Coordinator),
+    ("PUT", "/api/v1/cases/{id}/offer", Rule::Coordinator),
+    ("PUT", "/api/v1/cases/{id}/triage", Rule::Coordinator),
+    ("PUT", "/api/v1/cases/{id}/direction", Rule::Coordinator),
+    ("POST", "/api/v1/cases/{id}/agreements", Rule::Coordinator),
+    (
+        "PATCH",
+        "/api/v1/cases/{id}/agreements/{agreement_id}",
+        Rule::Coordinator,
+    ),
+    ("PUT", "/api/v1/cases/{id}/readiness", Rule::Coordinator),
+    ("PUT", "/api/v1/cases/{id}/release", Rule::Coordinator),
+    ("POST", "/api/v1/cases/{id}/contacts", Rule::Coordinator),
+    (
+        "POST",
+        "/api/v1/cases/{id}/household-members",
+        Rule::Coordinator,
+    ),
+    ("PUT", "/api/v1/cases/{id}/facts", Rule::Coordinator),
+    (
+        "PUT",
+        "/api/v1/cases/{id}/eligibility-override",
+        Rule::Coordinator,
+    ),
+    ("PUT", "/api/v1/cases/{id}/coordinator", Rule::Coordinator),
+    ("POST", "/api/v1/cases/{id}/closure", Rule::Coordinator),
+    ("POST", "/api/v1/cases/{id}/referrals", Rule::Coordinator),
+    (
+        "POST",
+        "/api/v1/cases/{id}/safety-agenda-items",
+        Rule::Coordinator,
+    ),
+    (
+        "PUT",
+        "/api/v1/cases/{id}/safety-agenda-items/{item_id}",
+        Rule::Coordinator,
+    ),
+    ("GET", "/api/v1/referrals", Rule::ReferralList),
+    ("GET", "/api/v1/referrals/{id}", Rule::Referral),
+    ("POST", "/api/v1/referrals/{id}/steps", Rule::Referral),
+    (
+        "POST",
+        "/api/v1/referrals/{id}/acknowledgement",
+        Rule::Coordinator,
+    ),
+    ("GET", "/api/v1/referral-figures", Rule::Coordinator),
+    ("GET", "/api/v1/partners", Rule::LoggedIn),
+    ("POST", "/api/v1/partners", Rule::Admin),
+    ("GET", "/api/v1/service-kinds", Rule::LoggedIn),
+    ("PUT", "/api/v1/service-kinds/{id}", Rule::Coordinator),
+    ("GET", "/api/v1/budgets/{year}", Rule::Coordinator),
+    (
+        "PUT",
+        "/api/v1/budgets/{year}/lines/{code}",
+        Rule::Coordinator,
+    ),
+    ("GET", "/", Rule::Public),
+    ("GET", "/static/nazorg.css", Rule::Public),
+    ("GET", "/inloggen", Rule::Public),
+    ("POST", "/inloggen", Rule::Public),
+    ("POST", "/uitloggen", Rule::Logout),
+    ("GET", "/installatie", Rule::Public),
+    ("POST", "/installatie", Rule::Public),
+    ("GET", "/gebruikers", Rule::Admin),
+    ("POST", "/gebruikers", Rule::Admin),
+    ("GET", "/casussen", Rule::Coordinator),
+    ("GET", "/meldingen/nieuw", Rule::Coordinator),
+    ("POST", "/meldingen", Rule::Coordinator),
+    ("GET", "/casussen/{id}", Rule::Coordinator),
+    ("POST", "/casussen/{id}/{step}", Rule::Coordinator),
+    (
+        "POST",
+        "/casussen/{id}/afspraken/{agreement_id}",
+        Rule::Coordinator,
+    ),
+    ("GET", "/verwijzingen", Rule::ReferralList),
+    ("GET", "/verwijzingen/cijfers", Rule::Coordinator),
+    ("GET", "/verwijzingen/{id}", Rule::Referral),
+    ("POST", "/verwijzingen/{id}/stap", Rule::Referral),
+    ("POST", "/verwijzingen/{id}/gezien", Rule::Coordinator),
+    ("GET", "/budget", Rule::Coordinator),
+    ("POST", "/budget/plafond", Rule::Coordinator),
+    ("POST", "/budget/prijs", Rule::Coordinator),
+    ("GET", "/budget.csv", Rule::Coordinator),
+    ("GET", "/ketenpartners", Rule::Admin),
+    ("POST", "/ketenpartners", Rule::Admin),
+    ("POST", "/ketenpartners/{id}", Rule::Admin),
+    ("GET", "/mijn-werk", Rule::Coordinator),
+    ("GET", "/afwezigheid", Rule::Coordinator),
+    ("POST", "/afwezigheid", Rule::Coordinator),
+    ("POST", "/afwezigheid/{id}/einde", Rule::Coordinator),
+    ("GET", "/agenda", Rule::LoggedIn),
+    ("POST", "/agenda/link", Rule::LoggedIn),
+    ("POST", "/agenda/intrekken", Rule::LoggedIn),
+    ("GET", "/agenda/{token}", Rule::Public),
+    ("GET", "/inwoners/{id}/verwerkingen", Rule::Coordinator),
+];
+
+/// Every (method, path) the web crate routes, read from its source.
+fn routes_in_source() -> BTreeSet<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/src");
+    let files = [
+        ("lib.rs", ""),
+        ("api.rs", "/api/v1"),
+        ("ui.rs", ""),
+        ("ui/partners.rs", ""),
+        ("ui/work.rs", ""),
+    ];
+    let mut routes = BTreeSet::new();
+    for (file, prefix) in files {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        for (start, _) in text.match_indices(".route(") {
+            let rest = &text[start + 7..];
+            let open = rest.find('"').unwrap();
+            let close = open + 1 + rest[open + 1..].find('"').unwrap();
+            let path = &rest[open + 1..close];
+            // The route call ends at the parenthesis that balances ".route(".
+            let mut depth = 1;
+            let mut end = close;
+            for (i, c) in rest[close..].char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = close + i;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let call = &rest[close..end];
+            for method in ["get", "post", "put", "patch", "delete"] {
+                let found = call.match_indices(&format!("{method}(")).any(|(i, _)| {
+                    i == 0 || !call[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                });
+                if found {
+                    routes.insert((method.to_uppercase(), format!("{prefix}{path}")));
+                }
+            }
+        }
+    }
+    routes
+}
+
+#[test]
+fn every_route_has_a_line_in_the_matrix_and_every_line_a_route() {
+    let routes = routes_in_source();
+    assert!(
+        routes.len() > 60,
+        "the route reader found too few routes: {routes:?}"
+    );
+    let matrix: BTreeSet<(String, String)> = MATRIX
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    let unlisted: Vec<_> = routes.difference(&matrix).collect();
+    assert!(
+        unlisted.is_empty(),
+        "routes without a line in the authorization matrix: {unlisted:?}"
+    );
+    let stale: Vec<_> = matrix.difference(&routes).collect();
+    assert!(stale.is_empty(), "matrix lines without a route: {stale:?}");
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    Anonymous,
+    Coordinator,
+    IdleSubstitute,
+    SktCareDirector,
+    ExodusWorker,
+    SafetyChamber,
+    PolicyAdvisor,
+    Administrator,
+}
+
+fn allowed(rule: Rule, who: Who, own: bool) -> bool {
+    use Who::*;
+    match rule {
+        Rule::Public => true,
+        Rule::Logout => unreachable!(),
+        _ if who == Anonymous => false,
+        _ if !own => false,
+        Rule::LoggedIn => true,
+        Rule::Coordinator => who == Coordinator,
+        Rule::Referral => matches!(who, Coordinator | ExodusWorker),
+        Rule::ReferralList => matches!(who, Coordinator | ExodusWorker | SktCareDirector),
+        Rule::Admin => who == Administrator,
+    }
+}
+
+/// The ids a path's parameters stand for, for data of our municipality or of another.
+struct Ids {
+    case: i64,
+    agreement: i64,
+    item: i64,
+    referral: i64,
+    resident: i64,
+}
+
+async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
+    let app = App::spawn(db).await;
+    let store = &app.store;
+    // Our municipality's data: an accepted case with an agreement, a safety item and a
+    // referral to Exodus.
+    let case = app.notify(notification(json!({}))).await;
+    app.put(
+        &format!("/api/v1/cases/{case}/offer"),
+        json!({"outcome": "accepted", "date": "2026-02-12", "kind": "phone"}),
+    )
+    .await;
+    let exodus = store
+        .list_partners("1783")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.kind == PartnerKind::Exodus)
+        .unwrap()
+        .id;
+    let skt = store
+        .list_partners("1783")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.kind == PartnerKind::Skt)
+        .unwrap()
+        .id;
+    let domains: Vec<_> = ["id_document", "housing", "income", "care", "social_network"]
+        .iter()
+        .map(|d| json!({"domain": d, "need": "none", "self_reliance": "high"}))
+        .collect();
+    app.put(
+        &format!("/api/v1/cases/{case}/triage"),
+        json!({"domains": domains}),
+    )
+    .await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{case}/agreements"),
+            json!({"domain": "housing", "description": "x", "owner": "y"}),
+        )
+        .await;
+    let agreement = r.json["agreements"][0]["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{case}/safety-agenda-items"),
+            json!({"put_on": "2026-03-01", "reason": "x"}),
+        )
+        .await;
+    let item = r.json["safety_agenda"][0]["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{case}/referrals"),
+            json!({"partner_id": exodus, "domains": ["housing"], "reason": "x"}),
+        )
+        .await;
+    let referral = r.json["id"].as_i64().unwrap();
+    let resident = app.get(&format!("/api/v1/cases/{case}")).await.json["resident_id"]
+        .as_i64()
+        .unwrap();
+    let own = Ids {
+        case,
+        agreement,
+        item,
+        referral,
+        resident,
+    };
+
+    // Another municipality's data, made by its own coordinator.
+    let rijswijk = Actor {
+        user_id: 0,
+        username: "rijswijk".into(),
+        role: Role::Coordinator,
+        municipality: "0603".into(),
+        partner_id: None,
+        substituting: false,
+    };
+    let row: nazorg_domain::notification::NotificationRow = serde_json::from_value(notification(
+        json!({"bsn": "341436239", "municipality_code": "0603"}),
+    ))
+    .unwrap();
+    let other_case = store
+        .import_notification(&rijswijk, &row.parse().unwrap())
+        .await
+        .unwrap()
+        .case_id();
+    let offer = nazorg_store::OfferInput {
+        outcome: nazorg_domain::case::OfferOutcome::Accepted,
+        date: time::macros::date!(2026 - 02 - 12),
+        kind: nazorg_domain::case::ContactKind::Phone,
+        note: String::new(),
+    };
+    store
+        .record_offer(&rijswijk, other_case, &offer)
+        .await
+        .unwrap();
+    let triage = nazorg_store::TriageInput {
+        domains: nazorg_domain::triage::LifeDomain::ALL
+            .iter()
+            .map(|d| nazorg_domain::triage::DomainTriage {
+                domain: *d,
+                need: nazorg_domain::triage::Need::None,
+                self_reliance: nazorg_domain::triage::SelfReliance::High,
+            })
+            .collect(),
+        note: String::new(),
+    };
+    store
+        .record_triage(&rijswijk, other_case, &triage)
+        .await
+        .unwrap();
+    let other_agreement = store
+        .add_agreement(
+            &rijswijk,
+            other_case,
+            &nazorg_store::AgreementInput {
+                domain: nazorg_domain::triage::LifeDomain::Housing,
+                description: "x".into(),
+                owner: "y".into(),
+                due_date: None,
+            },
+        )
+        .await
+        .unwrap();
+    let other_item = store
+        .add_safety_item(
+            &rijswijk,
+            other_case,
+            time::macros::date!(2026 - 03 - 01),
+            "x",
+        )
+        .await
+        .unwrap();
+    let other_exodus = store
+        .list_partners("0603")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.kind == PartnerKind::Exodus)
+        .unwrap()
+        .id;
+    let other_referral = store
+        .create_referral(
+            &rijswijk,
+            other_case,
+            &nazorg_store::ReferralInput {
+                partner_id: other_exodus,
+                domains: vec![nazorg_domain::triage::LifeDomain::Housing],
+                reason: "x".into(),
+                service_kind_id: None,
+                household_member_id: None,
+                asked_on: time::macros::date!(2026 - 03 - 01),
+                over_cap_reason: None,
+            },
+        )
+        .await
+        .unwrap();
+    let other_resident = store
+        .get_case(&rijswijk, other_case)
+        .await
+        .unwrap()
+        .summary
+        .resident_id;
+    let other = Ids {
+        case: other_case,
+        agreement: other_agreement,
+        item: other_item,
+        referral: other_referral,
+        resident: other_resident,
+    };
+
+    // The users, each with an API token and a browser session.
+    let coordinator_id = store.user_id_by_name("coordinator").await.unwrap().unwrap();
+    let coordinator = Actor {
+        user_id: coordinator_id,
+        username: "coordinator".into(),
+        role: Role::Coordinator,
+        municipality: "1783".into(),
+        partner_id: None,
+        substituting: false,
+    };
+    let kees = store
+        .add_user("kees", "", PASSWORD, Role::Coordinator, "1783")
+        .await
+        .unwrap();
+    let absence = store
+        .add_absence(
+            &coordinator,
+            kees,
+            coordinator_id,
+            time::OffsetDateTime::now_utc().date() + time::Duration::days(30),
+            time::OffsetDateTime::now_utc().date() + time::Duration::days(31),
+            "",
+        )
+        .await
+        .unwrap();
+    let calendar = store.create_calendar_token(&coordinator).await.unwrap();
+    let spare_partner = store
+        .add_partner(
+            &Actor {
+                role: Role::Administrator,
+                ..coordinator.clone()
+            },
+            "Testpartner",
+            PartnerKind::Other,
+        )
+        .await
+        .unwrap();
+    let service = store.list_service_kinds("1783").await.unwrap()[0].id;
+    let users = [
+        (
+            Who::IdleSubstitute,
+            "vera",
+            Role::SubstituteCoordinator,
+            None,
+        ),
+        (
+            Who::SktCareDirector,
+            "sam",
+            Role::SktCareDirector,
+            Some(skt),
+        ),
+        (Who::ExodusWorker, "ellen", Role::ExodusWorker, Some(exodus)),
+        (Who::SafetyChamber, "veilig", Role::SafetyChamber, None),
+        (Who::PolicyAdvisor, "beleid", Role::PolicyAdvisor, None),
+        (Who::Administrator, "beheer", Role::Administrator, None),
+    ];
+    let mut credentials: BTreeMap<Who, (String, String, String)> = BTreeMap::new();
+    let (cookie, csrf) = store.create_session(coordinator_id).await.unwrap();
+    credentials.insert(Who::Coordinator, (app.token.clone(), cookie, csrf));
+    for (who, name, role, partner) in users {
+        let id = store
+            .add_partner_user(name, "", PASSWORD, role, "1783", partner)
+            .await
+            .unwrap();
+        let token = store.create_api_token(name, "t", 1).await.unwrap();
+        let (cookie, csrf) = store.create_session(id).await.unwrap();
+        credentials.insert(who, (token, cookie, csrf));
+    }
+
+    let fill = |path: &str, ids: &Ids| {
+        let first = if path.starts_with("/verwijzingen/") || path.starts_with("/api/v1/referrals/")
+        {
+            ids.referral
+        } else if path.starts_with("/inwoners/") {
+            ids.resident
+        } else if path.starts_with("/ketenpartners/") {
+            spare_partner
+        } else if path.starts_with("/afwezigheid/") {
+            absence
+        } else if path.starts_with("/api/v1/service-kinds/") {
+            service
+        } else {
+            ids.case
+        };
+        path.replace("{id}", &first.to_string())
+            .replace("{agreement_id}", &ids.agreement.to_string())
+            .replace("{item_id}", &ids.item.to_string())
+            .replace("{year}", "2026")
+            .replace("{code}", "support")
+            .replace("{step}", "contacten")
+            .replace("{token}", &format!("{calendar}.ics"))
+    };
+    let has_data_ids = |path: &str| {
+        ["{id}", "{agreement_id}", "{item_id}"]
+            .iter()
+            .any(|p| path.contains(p))
+            && !path.starts_with("/ketenpartners/")
+            && !path.starts_with("/afwezigheid/")
+            && !path.starts_with("/api/v1/service-kinds/")
+    };
+
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut failures = Vec::new();
+    // Reading before changing: a change (closing the case, a new calendar link) must not
+    // decide what a later read sees.
+    let mut order: Vec<&(&str, &str, Rule)> = MATRIX
+        .iter()
+        .filter(|(_, _, r)| *r != Rule::Logout)
+        .collect();
+    order.sort_by_key(|(m, p, _)| (*m != "GET", p.contains("closure"), p.contains("/agenda/")));
+    let people = [
+        Who::Anonymous,
+        Who::Coordinator,
+        Who::IdleSubstitute,
+        Who::SktCareDirector,
+        Who::ExodusWorker,
+        Who::SafetyChamber,
+        Who::PolicyAdvisor,
+        Who::Administrator,
+    ];
+    for (method, template, rule) in order {
+        let variants: Vec<(bool, &Ids)> = if has_data_ids(template) {
+            vec![(true, &own), (false, &other)]
+        } else {
+            vec![(true, &own)]
+        };
+        for (is_own, ids) in variants {
+            let path = fill(template, ids);
+            for who in people {
+                let api = path.starts_with("/api/") || path == "/healthz";
+                let mut request = client.request(
+                    Method::from_bytes(method.as_bytes()).unwrap(),
+                    format!("{}{path}", app.base),
+                );
+                if let Some((token, cookie, csrf)) = credentials.get(&who) {
+                    if api {
+                        request = request.bearer_auth(token);
+                    } else {
+                        request = request.header("cookie", format!("nazorg_session={cookie}"));
+                        if *method != "GET" {
+                            request = request.form(&[("csrf", csrf.as_str())]);
+                        }
+                    }
+                }
+                if api && *method != "GET" {
+                    request = request.json(&json!({}));
+                }
+                let response = request.send().await.unwrap();
+                let status = response.status().as_u16();
+                let location = response
+                    .headers()
+                    .get("location")
+                    .and_then(|l| l.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
+                let got = match status {
+                    // A public route is reachable whatever it answers (a wrong password is 401).
+                    _ if *rule == Rule::Public => {
+                        status != 403 && !location.starts_with("/inloggen")
+                    }
+                    401 | 403 | 404 => false,
+                    300..=399 if location.starts_with("/inloggen") => false,
+                    // A page that sends a role elsewhere (an administrator from the case list) shows nothing.
+                    300..=399 if *method == "GET" && *rule != Rule::Public => false,
+                    _ => true,
+                };
+                let want = allowed(*rule, who, is_own);
+                if got != want {
+                    failures.push(format!(
+                        "{method} {template} ({}) as {who:?}: got {status}{}, want {}",
+                        if is_own { "own" } else { "other municipality" },
+                        if location.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" → {location}")
+                        },
+                        if want { "allowed" } else { "refused" }
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} breaches of the authorization matrix:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+
+    // Logging out ends the session it comes with, for every role.
+    for who in people.iter().filter(|w| **w != Who::Anonymous) {
+        let (_, cookie, csrf) = credentials.get(who).unwrap();
+        let r = client
+            .post(format!("{}/uitloggen", app.base))
+            .header("cookie", format!("nazorg_session={cookie}"))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                r.status().as_u16(),
+                r.headers()["location"].to_str().unwrap()
+            ),
+            (303, "/inloggen"),
+            "{who:?}"
+        );
+        assert!(
+            store.session(cookie).await.unwrap().is_none(),
+            "{who:?}'s session is gone"
+        );
+    }
+}
+
+crate::on_both_databases!(matrix_holds_for_every_route_role_and_municipality);
