@@ -249,7 +249,14 @@ enum TokenCommand {
         /// Days until it expires (1–366).
         #[arg(long, default_value_t = 90)]
         days: i64,
+        /// What it may do: read, write, notifications (only deliver notifications), comma-separated.
+        #[arg(long, default_value = "read,write")]
+        scope: String,
     },
+    /// List a user's API tokens (never the tokens themselves).
+    List { username: String },
+    /// Revoke an API token by its number (see `token list`).
+    Revoke { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -426,13 +433,49 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     username,
                     name,
                     days,
+                    scope,
                 },
         } => {
-            let token = store.create_api_token(&username, &name, days).await?;
+            use nazorg_domain::access::TokenScope;
+            let scopes = scope
+                .split(',')
+                .map(|s| {
+                    TokenScope::parse(s).with_context(|| {
+                        format!(
+                            "onbekend bereik '{s}'; kies uit {}",
+                            TokenScope::codes_list()
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let (id, token) = store
+                .create_scoped_api_token(&username, &name, days, &scopes)
+                .await?;
             println!("{token}");
             eprintln!(
-                "Bewaar dit token veilig: het wordt niet nog eens getoond. Geldig {days} dagen."
+                "Token {id}: bewaar het veilig, het wordt niet nog eens getoond. Geldig {days} dagen, bereik: {scope}."
             );
+        }
+        Command::Token {
+            command: TokenCommand::List { username },
+        } => {
+            for t in store.list_api_tokens(&username).await? {
+                let scopes: Vec<&str> = t.scopes.iter().map(|s| s.code()).collect();
+                println!(
+                    "{}\t{}\t{}\ttot {}\t{}",
+                    t.id,
+                    t.name,
+                    scopes.join(","),
+                    nazorg_domain::dates::format_iso(t.expires_at.date()),
+                    if t.revoked { "ingetrokken" } else { "geldig" }
+                );
+            }
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { id },
+        } => {
+            store.revoke_api_token(id).await?;
+            eprintln!("Token {id} is ingetrokken.");
         }
         Command::Import {
             command: ImportCommand::Notifications { file, rejects },

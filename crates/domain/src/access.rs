@@ -19,6 +19,28 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// What an API token may be used for (a machine client gets only what it needs).
+    TokenScope {
+        Read = "read" => "Lezen",
+        Write = "write" => "Wijzigen",
+        Notifications = "notifications" => "Alleen meldingen aanleveren",
+    }
+}
+
+impl TokenScope {
+    /// Whether a token with `scopes` may make this request (`write` covers notifications).
+    pub fn allows(scopes: &[TokenScope], method_is_read: bool, is_notification: bool) -> bool {
+        if method_is_read {
+            scopes.contains(&TokenScope::Read)
+        } else if is_notification {
+            scopes.contains(&TokenScope::Notifications) || scopes.contains(&TokenScope::Write)
+        } else {
+            scopes.contains(&TokenScope::Write)
+        }
+    }
+}
+
 /// The person (or API client) acting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
@@ -123,6 +145,20 @@ mod tests {
             partner_id: None,
             substituting: false,
         }
+    }
+
+    #[test]
+    fn token_scopes_limit_what_a_client_may_do() {
+        use TokenScope::*;
+        assert!(TokenScope::allows(&[Read], true, false));
+        assert!(!TokenScope::allows(&[Read], false, false));
+        assert!(
+            !TokenScope::allows(&[Notifications], true, false),
+            "a feed cannot read cases"
+        );
+        assert!(TokenScope::allows(&[Notifications], false, true));
+        assert!(!TokenScope::allows(&[Notifications], false, false));
+        assert!(TokenScope::allows(&[Write], false, true));
     }
 
     #[test]

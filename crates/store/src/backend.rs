@@ -3,7 +3,7 @@
 
 use crate::model::*;
 use crate::{Result, StoreError};
-use nazorg_domain::access::{Action, Actor, Role, authorize, authorize_referral};
+use nazorg_domain::access::{Action, Actor, Role, TokenScope, authorize, authorize_referral};
 use nazorg_domain::case::{ClosingReason, ContactKind, OfferOutcome, ReadinessItem};
 use nazorg_domain::deadlines::{
     AgreementFacts, CaseFacts, DeadlineSettings, ReferralFacts, deadlines,
@@ -513,28 +513,43 @@ pub async fn create_api_token(
     name: &str,
     hash: &str,
     days: i64,
-) -> Result<()> {
+    scopes: &[TokenScope],
+) -> Result<i64> {
     let user_id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
         .bind(username)
         .fetch_optional(pool)
         .await?;
     let user_id =
         user_id.ok_or_else(|| invalid(format!("Gebruiker '{username}' bestaat niet.")))?;
+    if scopes.is_empty() {
+        return Err(invalid(
+            "Geef het token minstens één bereik: read, write of notifications.",
+        ));
+    }
+    let name = check_text("de naam", name, 100, true)?;
     let at = now();
-    sqlx::query("INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(user_id)
-        .bind(name)
-        .bind(hash)
-        .bind(at)
-        .bind(at + Duration::days(days.clamp(1, 366)))
-        .execute(pool)
-        .await?;
-    Ok(())
+    Ok(sqlx::query_scalar(
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, scopes) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(&name)
+    .bind(hash)
+    .bind(at)
+    .bind(at + Duration::days(days.clamp(1, 366)))
+    .bind(scopes.iter().map(|s| s.code()).collect::<Vec<_>>().join(","))
+    .fetch_one(pool)
+    .await?)
 }
 
-pub async fn api_token_actor(pool: &Pool<DB>, hash: &str) -> Result<Option<Actor>> {
-    let row: Option<UserRow> = sqlx::query_as(&format!(
-        "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+pub async fn api_token(pool: &Pool<DB>, hash: &str) -> Result<Option<(Actor, Vec<TokenScope>)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: UserRow,
+        scopes: String,
+    }
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS}, t.scopes FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.active = $3"
     ))
     .bind(hash)
@@ -543,8 +558,49 @@ pub async fn api_token_actor(pool: &Pool<DB>, hash: &str) -> Result<Option<Actor
     .fetch_optional(pool)
     .await?;
     match row {
-        Some(user) => Ok(Some(enrich(pool, user.into_actor()?).await?)),
+        Some(r) => {
+            let scopes = r.scopes.split(',').filter_map(TokenScope::parse).collect();
+            Ok(Some((enrich(pool, r.user.into_actor()?).await?, scopes)))
+        }
         None => Ok(None),
+    }
+}
+
+pub async fn list_api_tokens(pool: &Pool<DB>, username: &str) -> Result<Vec<ApiTokenInfo>> {
+    let rows: Vec<(i64, String, String, OffsetDateTime, OffsetDateTime, Option<OffsetDateTime>)> = sqlx::query_as(
+        "SELECT t.id, t.name, t.scopes, t.created_at, t.expires_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE u.username = $1 ORDER BY t.id",
+    )
+    .bind(username)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, name, scopes, created_at, expires_at, revoked_at)| ApiTokenInfo {
+                id,
+                name,
+                scopes: scopes.split(',').filter_map(TokenScope::parse).collect(),
+                created_at,
+                expires_at,
+                revoked: revoked_at.is_some(),
+            },
+        )
+        .collect())
+}
+
+pub async fn revoke_api_token(pool: &Pool<DB>, token_id: i64) -> Result<()> {
+    let changed =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now())
+            .bind(token_id)
+            .execute(pool)
+            .await?
+            .rows_affected();
+    if changed == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
     }
 }
 

@@ -238,15 +238,44 @@ impl Store {
         dispatch!(self.end_session(&token_hash(token)))
     }
 
-    /// Creates an API token for a user; the token itself is shown once and stored hashed.
+    /// Creates an API token for a user, to read and write; the token itself is shown once
+    /// and stored hashed.
     pub async fn create_api_token(&self, username: &str, name: &str, days: i64) -> Result<String> {
-        let token = format!("nzg_{}", new_token());
-        dispatch!(self.create_api_token(username, name, &token_hash(&token), days))?;
-        Ok(token)
+        use nazorg_domain::access::TokenScope;
+        Ok(self
+            .create_scoped_api_token(username, name, days, &[TokenScope::Read, TokenScope::Write])
+            .await?
+            .1)
     }
 
-    pub async fn api_token_actor(&self, token: &str) -> Result<Option<Actor>> {
-        dispatch!(self.api_token_actor(&token_hash(token)))
+    /// Creates an API token limited to `scopes`; returns its id and the token.
+    pub async fn create_scoped_api_token(
+        &self,
+        username: &str,
+        name: &str,
+        days: i64,
+        scopes: &[nazorg_domain::access::TokenScope],
+    ) -> Result<(i64, String)> {
+        let token = format!("nzg_{}", new_token());
+        let id =
+            dispatch!(self.create_api_token(username, name, &token_hash(&token), days, scopes))?;
+        Ok((id, token))
+    }
+
+    /// The user and scopes of a live API token.
+    pub async fn api_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<(Actor, Vec<nazorg_domain::access::TokenScope>)>> {
+        dispatch!(self.api_token(&token_hash(token)))
+    }
+
+    pub async fn list_api_tokens(&self, username: &str) -> Result<Vec<ApiTokenInfo>> {
+        dispatch!(self.list_api_tokens(username))
+    }
+
+    pub async fn revoke_api_token(&self, token_id: i64) -> Result<()> {
+        dispatch!(self.revoke_api_token(token_id))
     }
 
     /// Creates a one-time setup token for the first administrator (only while no user

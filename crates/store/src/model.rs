@@ -524,3 +524,14 @@ pub struct ProcessingEntry {
     pub purpose: String,
     pub detail: String,
 }
+
+/// An API token as its owner's administrator sees it (never the token itself).
+#[derive(Debug, Clone)]
+pub struct ApiTokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub scopes: Vec<nazorg_domain::access::TokenScope>,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub revoked: bool,
+}

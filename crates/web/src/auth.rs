@@ -53,10 +53,28 @@ impl FromRequestParts<AppState> for ApiActor {
                         .or_else(|| v.strip_prefix("bearer "))
                 })
                 .ok_or(AppError::Unauthorized)?;
-            return match state.store.api_token_actor(token.trim()).await? {
-                Some(actor) => Ok(ApiActor(actor)),
-                None => Err(AppError::Unauthorized.into()),
+            let Some((actor, scopes)) = state.store.api_token(token.trim()).await? else {
+                return Err(AppError::Unauthorized.into());
             };
+            let read = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            // Inside the nested API router the path has lost its /api/v1 prefix.
+            let path = parts
+                .extensions
+                .get::<axum::extract::OriginalUri>()
+                .map(|u| u.0.path().to_string());
+            let notification = path
+                .as_deref()
+                .unwrap_or(parts.uri.path())
+                .ends_with("/notifications");
+            if !nazorg_domain::access::TokenScope::allows(&scopes, read, notification) {
+                let granted: Vec<&str> = scopes.iter().map(|s| s.code()).collect();
+                return Err(AppError::Forbidden(format!(
+                    "Dit API-token mag dit niet; het mag alleen: {}.",
+                    granted.join(", ")
+                ))
+                .into());
+            }
+            return Ok(ApiActor(actor));
         }
         if let Some(token) = cookie(&parts.headers, SESSION_COOKIE)
             && let Some((actor, csrf)) = state.store.session(&token).await?

@@ -127,7 +127,115 @@ async fn a_coordinator_lists_the_processings_of_a_residents_data(db: TestDb) {
     );
 }
 
+async fn api_tokens_are_scoped_expiring_and_revocable(db: TestDb) {
+    use nazorg_domain::access::TokenScope;
+    let app = App::spawn(db).await;
+    let (feed_id, feed) = app
+        .store
+        .create_scoped_api_token(
+            "coordinator",
+            "PI-koppeling",
+            30,
+            &[TokenScope::Notifications],
+        )
+        .await
+        .unwrap();
+    let (_, reader) = app
+        .store
+        .create_scoped_api_token("coordinator", "rapportage", 30, &[TokenScope::Read])
+        .await
+        .unwrap();
+    let call =
+        |method: reqwest::Method, path: &str, token: &str, body: Option<serde_json::Value>| {
+            let mut request = app
+                .client
+                .request(method, format!("{}{path}", app.base))
+                .bearer_auth(token.to_string());
+            if let Some(body) = body {
+                request = request.json(&body);
+            }
+            async move { request.send().await.unwrap().status().as_u16() }
+        };
+    use reqwest::Method;
+    assert_eq!(
+        call(
+            Method::POST,
+            "/api/v1/notifications",
+            &feed,
+            Some(notification(json!({})))
+        )
+        .await,
+        201,
+        "the feed delivers"
+    );
+    assert_eq!(
+        call(Method::GET, "/api/v1/cases", &feed, None).await,
+        403,
+        "…but reads nothing"
+    );
+    assert_eq!(call(Method::GET, "/api/v1/cases", &reader, None).await, 200);
+    assert_eq!(
+        call(
+            Method::POST,
+            "/api/v1/notifications",
+            &reader,
+            Some(notification(json!({})))
+        )
+        .await,
+        403,
+        "a read-only token changes nothing"
+    );
+    let listed = Command::new(env!("CARGO_BIN_EXE_nazorg"))
+        .args(["--database", &app.db_url(), "token", "list", "coordinator"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(
+        listed.contains("PI-koppeling\tnotifications") && !listed.contains(&feed),
+        "{listed}"
+    );
+    let revoked = Command::new(env!("CARGO_BIN_EXE_nazorg"))
+        .args([
+            "--database",
+            &app.db_url(),
+            "token",
+            "revoke",
+            &feed_id.to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(revoked.status.success());
+    assert_eq!(
+        call(
+            Method::POST,
+            "/api/v1/notifications",
+            &feed,
+            Some(notification(json!({})))
+        )
+        .await,
+        401,
+        "revoked"
+    );
+    let made = Command::new(env!("CARGO_BIN_EXE_nazorg"))
+        .args([
+            "--database",
+            &app.db_url(),
+            "token",
+            "create",
+            "coordinator",
+            "--scope",
+            "read,admin",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        !made.status.success()
+            && String::from_utf8_lossy(&made.stderr).contains("onbekend bereik 'admin'")
+    );
+}
+
 crate::on_both_databases!(
+    api_tokens_are_scoped_expiring_and_revocable,
     audit_verify_finds_an_entry_changed_in_the_database,
     audit_verify_finds_an_entry_removed_from_the_database,
     audit_verify_finds_the_last_entry_removed_and_a_rehashed_entry,
