@@ -4092,3 +4092,84 @@ pub async fn permit_referral(
     authorize_referral(actor, action, &municipality, partner)?;
     Ok(())
 }
+
+// --- second factor ------------------------------------------------------------------------------
+
+pub async fn set_totp_required(pool: &Pool<DB>, user_id: i64, required: bool) -> Result<()> {
+    sqlx::query("UPDATE users SET totp_required = $1, updated_at = $2 WHERE id = $3")
+        .bind(required)
+        .bind(now())
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Whether a user must give a code, and their secret if they have one.
+pub async fn second_factor(pool: &Pool<DB>, user_id: i64) -> Result<(bool, Option<String>)> {
+    Ok(
+        sqlx::query_as("SELECT totp_required, totp_secret FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// The step between password and code: valid for five minutes, used once.
+pub async fn create_login_challenge(
+    pool: &Pool<DB>,
+    hash: &str,
+    user_id: i64,
+    pending_secret: Option<&str>,
+) -> Result<()> {
+    sqlx::query("INSERT INTO login_challenges (token_hash, user_id, pending_secret, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(hash)
+        .bind(user_id)
+        .bind(pending_secret)
+        .bind(now() + Duration::minutes(5))
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The user, their secret and the secret they are setting up, of a live challenge.
+pub async fn login_challenge(
+    pool: &Pool<DB>,
+    hash: &str,
+) -> Result<Option<(i64, Option<String>, Option<String>)>> {
+    Ok(sqlx::query_as(
+        "SELECT c.user_id, u.totp_secret, c.pending_secret FROM login_challenges c JOIN users u ON u.id = c.user_id \
+         WHERE c.token_hash = $1 AND c.expires_at > $2 AND u.active = $3",
+    )
+    .bind(hash)
+    .bind(now())
+    .bind(true)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Ends a challenge; when it set up a secret, the secret becomes the user's.
+pub async fn complete_login_challenge(pool: &Pool<DB>, hash: &str) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let row: Option<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT user_id, pending_secret FROM login_challenges WHERE token_hash = $1",
+    )
+    .bind(hash)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((user, Some(secret))) = row {
+        sqlx::query("UPDATE users SET totp_secret = $1, updated_at = $2 WHERE id = $3")
+            .bind(secret)
+            .bind(now())
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM login_challenges WHERE token_hash = $1 OR expires_at < $2")
+        .bind(hash)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

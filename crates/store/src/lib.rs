@@ -12,7 +12,8 @@ mod secrets;
 
 pub use model::*;
 pub use secrets::{
-    MIN_PASSWORD, check_password, hash_password, new_token, token_hash, verify_password,
+    MIN_PASSWORD, check_password, hash_password, new_token, new_totp_secret, token_hash,
+    totp_matches, totp_uri, verify_password,
 };
 
 use nazorg_domain::access::{Actor, Denied, Role};
@@ -711,6 +712,51 @@ impl Store {
         referral_id: i64,
     ) -> Result<()> {
         dispatch!(self.permit_referral(actor, action, referral_id))
+    }
+
+    /// Requires (or no longer requires) a second factor of a user.
+    pub async fn set_totp_required(&self, user_id: i64, required: bool) -> Result<()> {
+        dispatch!(self.set_totp_required(user_id, required))
+    }
+
+    /// After a correct password: `None` when no code is needed, else a challenge token for
+    /// the code page (with a new secret to set up when the user has none yet).
+    pub async fn second_factor_challenge(&self, user_id: i64) -> Result<Option<String>> {
+        let (required, secret) = dispatch!(self.second_factor(user_id))?;
+        if !required && secret.is_none() {
+            return Ok(None);
+        }
+        let pending = if secret.is_none() {
+            Some(new_totp_secret())
+        } else {
+            None
+        };
+        let token = new_token();
+        dispatch!(self.create_login_challenge(&token_hash(&token), user_id, pending.as_deref()))?;
+        Ok(Some(token))
+    }
+
+    /// The user of a live challenge and the secret to show for set-up, if any.
+    pub async fn challenge(&self, token: &str) -> Result<Option<(i64, Option<String>)>> {
+        Ok(dispatch!(self.login_challenge(&token_hash(token)))?
+            .map(|(user, _, pending)| (user, pending)))
+    }
+
+    /// Checks the code of a challenge; on success the challenge ends (saving a new secret)
+    /// and the user id is returned.
+    pub async fn answer_challenge(&self, token: &str, code: &str) -> Result<Option<i64>> {
+        let hash = token_hash(token);
+        let Some((user, secret, pending)) = dispatch!(self.login_challenge(&hash))? else {
+            return Ok(None);
+        };
+        let Some(secret) = pending.or(secret) else {
+            return Ok(None);
+        };
+        if !totp_matches(&secret, code) {
+            return Ok(None);
+        }
+        dispatch!(self.complete_login_challenge(&hash))?;
+        Ok(Some(user))
     }
 
     /// Generates `residents` residents with their cases directly in the tables, for

@@ -71,7 +71,7 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
         }
     }
     // The login and setup forms have no session (and so no token) yet.
-    if path == "/inloggen" || path == "/installatie" {
+    if path == "/inloggen" || path == "/inloggen/code" || path == "/installatie" {
         return next.run(request).await;
     }
     let Some(token) = cookie(request.headers(), SESSION_COOKIE) else {

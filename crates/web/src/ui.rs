@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/mijn-werk") }))
         .route("/static/nazorg.css", get(css))
         .route("/inloggen", get(login_page).post(login))
+        .route("/inloggen/code", get(code_page).post(login_code))
         .route("/uitloggen", post(logout))
         .route("/installatie", get(setup_page).post(setup))
         .route("/gebruikers", get(users_page).post(add_user))
@@ -248,6 +249,14 @@ async fn login(State(s): State<AppState>, Form(f): Form<LoginForm>) -> Result<Re
         }
         other => other?,
     };
+    if let Some(actor) = &outcome
+        && let Some(challenge) = s.store.second_factor_challenge(actor.user_id).await?
+    {
+        let next = urlencode_next(&safe_next(Some(&f.next)));
+        return Ok(
+            Redirect::to(&format!("/inloggen/code?c={challenge}&next={next}")).into_response(),
+        );
+    }
     match outcome {
         Some(actor) => {
             let (token, _) = s.store.create_session(actor.user_id).await?;
@@ -279,6 +288,108 @@ async fn login(State(s): State<AppState>, Form(f): Form<LoginForm>) -> Result<Re
                 username: f.username,
             },
         )),
+    }
+}
+
+fn urlencode_next(next: &str) -> String {
+    serde_urlencoded::to_string([("v", next)])
+        .map(|s| s[2..].to_string())
+        .unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "login_code.html")]
+struct CodePage {
+    base: Base,
+    challenge: String,
+    next: String,
+    setup: Option<(String, String)>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CodeForm {
+    c: String,
+    next: String,
+    code: String,
+}
+
+async fn code_view(
+    s: &AppState,
+    f: &CodeForm,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<Response, UiError> {
+    let Some((user_id, pending)) = s.store.challenge(&f.c).await? else {
+        return Ok(Redirect::to("/inloggen").into_response());
+    };
+    let setup = match pending {
+        Some(secret) => {
+            let username = s
+                .store
+                .list_users(None)
+                .await?
+                .into_iter()
+                .find(|u| u.id == user_id)
+                .map(|u| u.username)
+                .unwrap_or_default();
+            let uri = nazorg_store::totp_uri(&secret, &username);
+            Some((secret, uri))
+        }
+        None => None,
+    };
+    Ok(render(
+        status,
+        CodePage {
+            base: Base::new("Inlogcode", None, ""),
+            challenge: f.c.clone(),
+            next: safe_next(Some(&f.next)),
+            setup,
+            error,
+        },
+    ))
+}
+
+async fn code_page(
+    State(s): State<AppState>,
+    UiQuery(f): UiQuery<CodeForm>,
+) -> Result<Response, UiError> {
+    code_view(&s, &f, StatusCode::OK, None).await
+}
+
+/// The second step of logging in: the six-digit code of the user's authenticator app.
+async fn login_code(
+    State(s): State<AppState>,
+    Form(f): Form<CodeForm>,
+) -> Result<Response, UiError> {
+    match s.store.answer_challenge(&f.c, &f.code).await? {
+        Some(user_id) => {
+            let (token, _) = s.store.create_session(user_id).await?;
+            Ok((
+                StatusCode::SEE_OTHER,
+                [
+                    (
+                        header::SET_COOKIE,
+                        session_cookie(&token, s.config.secure_cookies),
+                    ),
+                    (header::LOCATION, safe_next(Some(&f.next))),
+                ],
+            )
+                .into_response())
+        }
+        None => {
+            code_view(
+                &s,
+                &f,
+                StatusCode::UNAUTHORIZED,
+                Some(
+                    "Deze code klopt niet of is verlopen. Probeer de code die uw app nu toont."
+                        .into(),
+                ),
+            )
+            .await
+        }
     }
 }
 
@@ -444,6 +555,7 @@ struct UserForm {
     role: String,
     password: String,
     partner_id: String,
+    totp_required: Option<String>,
 }
 
 async fn add_user(
@@ -456,7 +568,8 @@ async fn add_user(
         let role = code::<Role>("de rol", &f.role)?;
         let username = f.username.trim().to_lowercase();
         let partner_id = f.partner_id.parse::<i64>().ok();
-        s.store
+        let id = s
+            .store
             .add_partner_user(
                 &username,
                 &f.display_name,
@@ -466,6 +579,9 @@ async fn add_user(
                 partner_id,
             )
             .await?;
+        if f.totp_required.is_some() {
+            s.store.set_totp_required(id, true).await?;
+        }
         Ok::<_, AppError>(username)
     }
     .await;

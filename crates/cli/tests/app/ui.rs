@@ -377,7 +377,107 @@ async fn malformed_addresses_get_a_dutch_page(db: TestDb) {
     }
 }
 
+fn totp_code(secret: &str) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_string())
+        .to_bytes()
+        .unwrap();
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes)
+        .unwrap()
+        .generate_current()
+        .unwrap()
+}
+
+async fn a_required_second_factor_is_set_up_once_and_asked_at_every_login(db: TestDb) {
+    let app = App::spawn(db).await;
+    let me = app
+        .store
+        .user_id_by_name("coordinator")
+        .await
+        .unwrap()
+        .unwrap();
+    app.store.set_totp_required(me, true).await.unwrap();
+    let client = browser();
+    let password_step = || {
+        let request = client.post(format!("{}/inloggen", app.base)).form(&[
+            ("username", "coordinator"),
+            ("password", PASSWORD),
+            ("next", "/casussen"),
+        ]);
+        async move {
+            let r = request.send().await.unwrap();
+            assert_eq!(r.status(), 303);
+            assert!(
+                r.headers().get("set-cookie").is_none(),
+                "no session after the password alone"
+            );
+            let location = r.headers()["location"].to_str().unwrap().to_string();
+            assert!(location.starts_with("/inloggen/code?c="), "{location}");
+            location
+        }
+    };
+    let location = password_step().await;
+    let challenge = location
+        .trim_start_matches("/inloggen/code?c=")
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, html) = page(&client, format!("{}{location}", app.base)).await;
+    assert_eq!(status, 200);
+    let needle = "<code id=\"totp-secret\">";
+    let start = html.find(needle).expect("a secret to set up") + needle.len();
+    let secret = html[start..start + 32].to_string();
+    let answer = |code: String, challenge: String| {
+        let request = client.post(format!("{}/inloggen/code", app.base)).form(&[
+            ("c", challenge.as_str()),
+            ("code", code.as_str()),
+            ("next", "/casussen"),
+        ]);
+        async move { request.send().await.unwrap() }
+    };
+    let wrong = answer("12345".into(), challenge.clone()).await;
+    assert_eq!(wrong.status(), 401);
+    assert!(wrong.text().await.unwrap().contains("Deze code klopt niet"));
+    let right = answer(totp_code(&secret), challenge.clone()).await;
+    assert_eq!(right.status(), 303);
+    assert_eq!(right.headers()["location"], "/casussen");
+    assert!(
+        right.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .starts_with("nazorg_session=")
+    );
+    let reused = answer(totp_code(&secret), challenge).await;
+    assert_eq!(
+        (
+            reused.status().as_u16(),
+            reused.headers()["location"].to_str().unwrap()
+        ),
+        (303, "/inloggen"),
+        "a challenge is used once"
+    );
+
+    let again = password_step().await;
+    let (_, html) = page(&client, format!("{}{again}", app.base)).await;
+    assert!(
+        !html.contains("totp-secret"),
+        "the secret is shown only when it is set up"
+    );
+    let challenge = again
+        .trim_start_matches("/inloggen/code?c=")
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        answer(totp_code(&secret), challenge).await.status(),
+        303,
+        "the same app's code works the next time"
+    );
+}
+
 crate::on_both_databases!(
+    a_required_second_factor_is_set_up_once_and_asked_at_every_login,
     malformed_addresses_get_a_dutch_page,
     repeated_wrong_passwords_lock_the_account_for_a_while,
     guessable_passwords_are_refused_for_new_accounts,
