@@ -226,6 +226,10 @@ enum UserCommand {
         /// on the partners page (e.g. "Exodus", "Sociaal Kernteam").
         #[arg(long)]
         partner: Option<String>,
+        /// Require a second step at login (a code from an authenticator app), set up at the
+        /// first login.
+        #[arg(long)]
+        require_2fa: bool,
     },
     /// List users.
     List,
@@ -376,6 +380,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     role,
                     name,
                     partner,
+                    require_2fa,
                 },
         } => {
             let role = Role::parse(&role).with_context(|| {
@@ -408,6 +413,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     partner_id,
                 )
                 .await?;
+            if require_2fa {
+                store.set_totp_required(id, true).await?;
+            }
             eprintln!(
                 "Gebruiker {username} ({}) toegevoegd met nummer {id}.",
                 role.label()
