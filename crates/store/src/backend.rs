@@ -4173,3 +4173,27 @@ pub async fn complete_login_challenge(pool: &Pool<DB>, hash: &str) -> Result<()>
     tx.commit().await?;
     Ok(())
 }
+
+/// The cases of one resident, newest first (for the right of access).
+pub async fn resident_case_ids(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    resident_id: i64,
+) -> Result<Vec<i64>> {
+    let municipality: Option<String> =
+        sqlx::query_scalar("SELECT municipality_code FROM residents WHERE id = $1")
+            .bind(resident_id)
+            .fetch_optional(pool)
+            .await?;
+    check(
+        actor,
+        Action::ReadCase,
+        &municipality.ok_or(StoreError::NotFound)?,
+    )?;
+    Ok(
+        sqlx::query_scalar("SELECT id FROM cases WHERE resident_id = $1 ORDER BY id DESC")
+            .bind(resident_id)
+            .fetch_all(pool)
+            .await?,
+    )
+}

@@ -759,6 +759,11 @@ impl Store {
         Ok(Some(user))
     }
 
+    /// The ids of one resident's cases (each then read, and logged, through `get_case`).
+    pub async fn resident_case_ids(&self, actor: &Actor, resident_id: i64) -> Result<Vec<i64>> {
+        dispatch!(self.resident_case_ids(actor, resident_id))
+    }
+
     /// Generates `residents` residents with their cases directly in the tables, for
     /// benchmarks and load tests only (it bypasses the use cases and the processing log).
     /// Returns the number of cases made.

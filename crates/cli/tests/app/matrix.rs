@@ -131,6 +131,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/agenda/intrekken", Rule::LoggedIn),
     ("GET", "/agenda/{token}", Rule::Public),
     ("GET", "/inwoners/{id}/verwerkingen", Rule::Coordinator),
+    ("GET", "/inwoners/{id}/inzage.json", Rule::Coordinator),
 ];
 
 /// Every (method, path) the web crate routes, read from its source.

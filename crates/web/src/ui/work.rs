@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/agenda/intrekken", post(revoke_calendar_link))
         .route("/agenda/{token}", get(calendar_feed))
         .route("/inwoners/{id}/verwerkingen", get(processings_page))
+        .route("/inwoners/{id}/inzage.json", get(access_export))
 }
 
 /// Where on the case (or referral) a deadline is acted on.
@@ -442,4 +443,56 @@ async fn processings_page(
             rows,
         },
     ))
+}
+
+/// Everything Nazorg holds about one resident, machine-readable (right of access, AVG
+/// art. 15): every case with all its sections, and every processing of their data. The
+/// readable form is the case pages and the processings page.
+async fn access_export(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiPath(id): UiPath<i64>,
+) -> Result<Response, UiError> {
+    let ids = s.store.resident_case_ids(&user.actor, id).await?;
+    let mut cases = Vec::new();
+    for case_id in ids {
+        let detail = s.store.get_case(&user.actor, case_id).await?;
+        cases.push(crate::api::CaseDetailDto::from(&detail));
+    }
+    let processings: Vec<serde_json::Value> = s
+        .store
+        .processings_of(&user.actor, id)
+        .await?
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "at": p.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                "by": p.actor,
+                "action": p.action.code(),
+                "case_id": p.case_id,
+                "purpose": p.purpose,
+                "detail": p.detail,
+            })
+        })
+        .collect();
+    let body = serde_json::json!({
+        "resident_id": id,
+        "exported_at": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        "cases": cases,
+        "processings": processings,
+    });
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"inzage-inwoner-{id}.json\""),
+            ),
+        ],
+        serde_json::to_string_pretty(&body).unwrap_or_default(),
+    )
+        .into_response())
 }
