@@ -33,6 +33,14 @@ const SESSION_ABSOLUTE: Duration = Duration::hours(12);
 /// Closed cases sort last in every list.
 const FAR_FUTURE: Date = time::macros::date!(9999 - 12 - 31);
 
+/// Starts a transaction. On SQLite every transaction here writes (at least the processing
+/// log), so it takes the write lock at once (BEGIN IMMEDIATE): a transaction that read
+/// first and then tried to write would fail at once when another had written meanwhile,
+/// instead of waiting its turn.
+async fn begin(pool: &Pool<DB>) -> Result<Tx> {
+    Ok(pool.begin_with(BEGIN).await?)
+}
+
 fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
@@ -621,7 +629,7 @@ pub async fn complete_setup(
     password_hash: &str,
     municipality: &str,
 ) -> Result<i64> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(&mut *tx)
         .await?;
@@ -790,7 +798,7 @@ pub async fn list_cases(
     }
     q.push(" ORDER BY c.action_due, c.id LIMIT ")
         .push_bind(i64::from(limit) + 1);
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *tx).await?;
     let more = rows.len() > limit as usize;
     let items: Vec<CaseSummary> = rows
@@ -858,7 +866,7 @@ type AgreementRow = (
 );
 
 pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<CaseDetail> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let core = core(&mut tx, case_id).await?;
     gate(&mut tx, actor, Action::ReadCase, &core, "casus ingezien").await?;
     let summary: SummaryRow = sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE c.id = $1"))
@@ -1240,7 +1248,7 @@ pub async fn import_notification(
     n: &Notification,
 ) -> Result<ImportOutcome> {
     let permit = check(actor, Action::CreateNotification, home.as_str())?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let at = now();
     let existing: Option<i64> =
         sqlx::query_scalar("SELECT id FROM residents WHERE municipality_code = $1 AND bsn = $2")
@@ -1379,7 +1387,7 @@ pub async fn record_offer(
 ) -> Result<()> {
     check_not_future("De datum van het contact", input.date)?;
     let note = check_text("de notitie", &input.note, 2000, false)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (core, before, after) =
         begin_step(&mut tx, actor, case_id, Step::RecordOffer(input.outcome)).await?;
     if input.date < core.detention_start {
@@ -1442,7 +1450,7 @@ pub async fn record_triage(
         }
     }
     let note = check_text("de notitie", &input.note, 2000, false)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::Triage).await?;
     sqlx::query("DELETE FROM triage_domains WHERE case_id = $1")
         .bind(case_id)
@@ -1487,7 +1495,7 @@ pub async fn decide_direction(
     input: &DirectionInput,
 ) -> Result<()> {
     let reason = check_text("de reden", &input.reason, 1000, true)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::DecideDirection).await?;
     let current: Option<String> = sqlx::query_scalar("SELECT direction FROM cases WHERE id = $1")
         .bind(case_id)
@@ -1536,7 +1544,7 @@ pub async fn add_agreement(
 ) -> Result<i64> {
     let description = check_text("wat er is afgesproken", &input.description, 500, true)?;
     let owner = check_text("wie het doet", &input.owner, 100, true)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::EditPlan).await?;
     let at = now();
     let id: i64 = sqlx::query_scalar(
@@ -1580,7 +1588,7 @@ pub async fn set_agreement_done(
     agreement_id: i64,
     done: bool,
 ) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::EditPlan).await?;
     let description: Option<String> = sqlx::query_scalar(
         "UPDATE agreements SET done = $1, done_on = $2, updated_at = $3 WHERE id = $4 AND case_id = $5 RETURNING description",
@@ -1617,7 +1625,7 @@ pub async fn set_readiness(
     case_id: i64,
     input: &ReadinessInput,
 ) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::Readiness).await?;
     sqlx::query("UPDATE cases SET ready_housing = $1, ready_brp = $2, ready_id = $3, ready_income = $4 WHERE id = $5")
         .bind(input.housing)
@@ -1659,7 +1667,7 @@ pub async fn record_release(
     date: Date,
 ) -> Result<()> {
     check_not_future("De datum van vrijlating", date)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::RecordRelease).await?;
     if date < core.detention_start {
         return Err(invalid(
@@ -1707,7 +1715,7 @@ pub async fn log_contact(
 ) -> Result<i64> {
     check_not_future("De datum van het contact", input.date)?;
     let note = check_text("de notitie", &input.note, 2000, true)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::LogContact).await?;
     let id = insert_contact(&mut tx, actor, case_id, input.date, input.kind, &note).await?;
     let summary = format!(
@@ -1735,7 +1743,7 @@ pub async fn add_household_member(
     input: &HouseholdInput,
 ) -> Result<i64> {
     let note = check_text("de notitie", &input.note, 1000, false)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::Household).await?;
     let at = now();
     let id: i64 = sqlx::query_scalar(
@@ -1794,7 +1802,7 @@ pub async fn update_facts(
         ),
         None => None,
     };
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::UpdateFacts).await?;
     if let Some(release) = input.expected_release
         && release < core.detention_start
@@ -1860,7 +1868,7 @@ pub async fn override_eligibility(
     input: &OverrideInput,
 ) -> Result<()> {
     let reason = check_text("de reden", &input.reason, 1000, input.outcome.is_some())?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::OverrideEligibility).await?;
     let (override_code, override_reason, override_by, override_at) = match input.outcome {
         Some(outcome) => (
@@ -1911,7 +1919,7 @@ pub async fn assign_coordinator(
     case_id: i64,
     user_id: Option<i64>,
 ) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (core, before, after) =
         begin_step(&mut tx, actor, case_id, Step::AssignCoordinator).await?;
     let name = match user_id {
@@ -1963,7 +1971,7 @@ pub async fn close_case(
     input: &CloseInput,
 ) -> Result<()> {
     let note = check_text("de toelichting", &input.note, 2000, false)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (core, before, after) =
         begin_step(&mut tx, actor, case_id, Step::Close(input.reason)).await?;
     check_not_future("De datum van afsluiten", input.date)?;
@@ -2122,7 +2130,7 @@ pub async fn seed_bulk(
     let mut done = 0;
     while done < count {
         let n = BATCH.min(count - done);
-        let mut tx = pool.begin().await?;
+        let mut tx = begin(pool).await?;
         let residents: Vec<(String, &str, &str, Date)> = (0..n)
             .map(|_| {
                 let family = crate::names::FAMILY_NAMES
@@ -2452,7 +2460,7 @@ pub async fn create_referral(
 ) -> Result<i64> {
     let reason = check_text("de reden van de verwijzing", &input.reason, 1000, true)?;
     check_not_future("De datum van de vraag", input.asked_on)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     ensure_defaults_on(&mut tx, &actor.municipality, input.asked_on.year()).await?;
     let step = if input.household_member_id.is_some() {
         Step::Household
@@ -2721,7 +2729,7 @@ pub async fn list_referrals(
     }
     q.push(" ORDER BY f.id DESC LIMIT ")
         .push_bind(i64::from(limit) + 1);
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let rows: Vec<ReferralRow> = q.build_query_as().fetch_all(&mut *tx).await?;
     let more = rows.len() > limit as usize;
     let mut items: Vec<Referral> = rows
@@ -2768,7 +2776,7 @@ pub async fn get_referral(
     actor: &Actor,
     referral_id: i64,
 ) -> Result<ReferralDetail> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (row, resident_id) = referral_row(&mut tx, referral_id).await?;
     let municipality = row.municipality_code.clone();
     authorize_referral(actor, Action::ReadReferral, &municipality, row.partner_id)?;
@@ -2870,7 +2878,7 @@ pub async fn referral_step(
 ) -> Result<()> {
     check_not_future("De datum", input.date)?;
     let note = check_text("de toelichting", &input.note, 2000, false)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (row, resident_id) = referral_row(&mut tx, referral_id).await?;
     authorize_referral(
         actor,
@@ -2988,7 +2996,7 @@ pub async fn referral_step(
 
 /// The coordinator has seen a partner's report back (a finished or returned referral).
 pub async fn acknowledge_referral(pool: &Pool<DB>, actor: &Actor, referral_id: i64) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (row, resident_id) = referral_row(&mut tx, referral_id).await?;
     let permit = check(actor, Action::WriteCase, &row.municipality_code)?;
     log(
@@ -3056,7 +3064,7 @@ pub async fn add_safety_item(
     reason: &str,
 ) -> Result<i64> {
     let reason = check_text("de reden", reason, 1000, true)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::SafetyChamber).await?;
     let at = now();
     let id: i64 = sqlx::query_scalar(
@@ -3100,7 +3108,7 @@ pub async fn record_safety_outcome(
     check_not_future("De datum van bespreking", discussed_on)?;
     let outcome = check_text("de uitkomst", outcome, 2000, true)?;
     let follow_up = check_text("de vervolgafspraken", follow_up, 2000, false)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::SafetyChamber).await?;
     let put_on: Option<Date> =
         sqlx::query_scalar("SELECT put_on FROM safety_agenda_items WHERE id = $1 AND case_id = $2 AND discussed_on IS NULL")
@@ -3141,7 +3149,7 @@ pub async fn record_safety_outcome(
 
 pub async fn budget(pool: &Pool<DB>, actor: &Actor, year: i32) -> Result<Budget> {
     check(actor, Action::ReadBudget, &actor.municipality)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     ensure_defaults_on(&mut tx, &actor.municipality, year).await?;
     let line_rows: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT code, name, cap_cents FROM budget_lines WHERE municipality_code = $1 AND year = $2 ORDER BY id",
@@ -3218,7 +3226,7 @@ pub async fn set_budget_cap(
     if !(0..=100_000_000_00).contains(&cap_cents) {
         return Err(invalid("Vul een plafond in tussen € 0 en € 100.000.000."));
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     ensure_defaults_on(&mut tx, &actor.municipality, year).await?;
     sqlx::query("UPDATE budget_lines SET cap_cents = $1, updated_at = $2 WHERE municipality_code = $3 AND year = $4 AND code = $5")
         .bind(cap_cents)
@@ -3458,7 +3466,7 @@ pub async fn worklist(
     settings: &DeadlineSettings,
 ) -> Result<Vec<WorkItem>> {
     let permit = check(actor, Action::ListCases, &actor.municipality)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let facts = case_facts(&mut tx, &actor.municipality, scope, day).await?;
     let mut items = Vec::new();
     for (f, row) in &facts {
@@ -3519,7 +3527,7 @@ pub async fn work_count(
     settings: &DeadlineSettings,
 ) -> Result<usize> {
     check(actor, Action::ListCases, &actor.municipality)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let facts = case_facts(&mut tx, &actor.municipality, Scope::Of(actor.user_id), day).await?;
     tx.commit().await?;
     Ok(facts
@@ -3596,7 +3604,7 @@ pub async fn add_absence(
     if ends_on < today() {
         return Err(invalid("Deze afwezigheid ligt helemaal in het verleden."));
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let absent = coordinator_name(&mut tx, &actor.municipality, user_id).await?;
     let substitute = coordinator_name(&mut tx, &actor.municipality, substitute_id).await?;
     let id: i64 = sqlx::query_scalar(
@@ -3654,7 +3662,7 @@ pub async fn list_absences(pool: &Pool<DB>, actor: &Actor) -> Result<Vec<Absence
 /// Ends an absence now: from today on the absent colleague's work is theirs again.
 pub async fn end_absence(pool: &Pool<DB>, actor: &Actor, absence_id: i64) -> Result<()> {
     let permit = check(actor, Action::ManageAbsences, &actor.municipality)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let starts: Option<Date> = sqlx::query_scalar(
         "SELECT starts_on FROM absences WHERE id = $1 AND municipality_code = $2",
     )
@@ -3699,7 +3707,7 @@ pub async fn add_appointment(
     place: &str,
 ) -> Result<i64> {
     let place = check_text("de plaats", place, 200, false)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let (_, before, after) = begin_step(&mut tx, actor, case_id, Step::LogContact).await?;
     if starts_at < now() - Duration::days(1) {
         return Err(invalid(
@@ -3764,7 +3772,7 @@ async fn case_appointments(tx: &mut Tx, case_id: i64) -> Result<Vec<Appointment>
 
 /// A new secret calendar link for the user; the previous one stops working.
 pub async fn create_calendar_token(pool: &Pool<DB>, actor: &Actor, hash: &str) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     sqlx::query(
         "UPDATE calendar_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
     )
@@ -3828,7 +3836,7 @@ pub async fn calendar_items(
     day: Date,
 ) -> Result<Vec<CalendarItem>> {
     let permit = check(actor, Action::ListCases, &actor.municipality)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let facts = case_facts(&mut tx, &actor.municipality, Scope::Of(actor.user_id), day).await?;
     let ids: Vec<i64> = facts.iter().map(|(f, _)| f.case_id).collect();
     let mut items = Vec::new();
@@ -4017,7 +4025,7 @@ pub async fn processings_of(
     actor: &Actor,
     resident_id: i64,
 ) -> Result<Vec<ProcessingEntry>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let municipality: Option<String> =
         sqlx::query_scalar("SELECT municipality_code FROM residents WHERE id = $1")
             .bind(resident_id)
@@ -4150,7 +4158,7 @@ pub async fn login_challenge(
 
 /// Ends a challenge; when it set up a secret, the secret becomes the user's.
 pub async fn complete_login_challenge(pool: &Pool<DB>, hash: &str) -> Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     let row: Option<(i64, Option<String>)> = sqlx::query_as(
         "SELECT user_id, pending_secret FROM login_challenges WHERE token_hash = $1",
     )

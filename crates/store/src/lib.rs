@@ -76,12 +76,14 @@ pub struct Store {
 #[allow(clippy::type_complexity)]
 mod sqlite {
     pub type DB = sqlx::Sqlite;
+    const BEGIN: &str = "BEGIN IMMEDIATE";
     include!("backend.rs");
 }
 
 #[allow(clippy::type_complexity)]
 mod postgres {
     pub type DB = sqlx::Postgres;
+    const BEGIN: &str = "BEGIN";
     include!("backend.rs");
 }
 

@@ -542,6 +542,36 @@ async fn every_read_and_write_of_a_case_is_in_the_processing_log(db: TestDb) {
     );
 }
 
+async fn concurrent_changes_and_reads_all_succeed(db: TestDb) {
+    let app = App::spawn(db).await;
+    let id = app.notify(notification(json!({}))).await;
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let client = app.client.clone();
+        let base = app.base.clone();
+        let token = app.token.clone();
+        tasks.push(tokio::spawn(async move {
+            let request = if i % 2 == 0 {
+                client
+                    .post(format!("{base}/api/v1/cases/{id}/contacts"))
+                    .json(&json!({"date": "2026-02-11", "kind": "phone", "note": format!("Gesprek {i}")}))
+            } else {
+                client.get(format!("{base}/api/v1/cases"))
+            };
+            request.bearer_auth(token).send().await.unwrap().status().as_u16()
+        }));
+    }
+    for task in tasks {
+        assert_eq!(
+            task.await.unwrap(),
+            200,
+            "no request may fail on a busy database"
+        );
+    }
+    let case = app.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(case.json["contacts"].as_array().unwrap().len(), 12);
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {
@@ -572,4 +602,5 @@ crate::on_both_databases!(
     the_worklist_filters_searches_and_pages_without_gaps_or_repeats,
     other_municipalities_and_administrators_see_no_cases,
     every_read_and_write_of_a_case_is_in_the_processing_log,
+    concurrent_changes_and_reads_all_succeed,
 );
