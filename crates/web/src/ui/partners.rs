@@ -448,6 +448,29 @@ async fn budget_page(
     budget_view(&s, &user, year, StatusCode::OK, flash, None).await
 }
 
+/// The budget year a form is about (default this year).
+fn form_year(f: &HashMap<String, String>) -> i32 {
+    f.get("year")
+        .and_then(|y| y.parse::<i32>().ok())
+        .unwrap_or_else(|| today().year())
+}
+
+/// After a budget change: back to the budget page, or the page again with the reason.
+async fn budget_saved(
+    s: &AppState,
+    user: &UiUser,
+    year: i32,
+    result: Result<(), AppError>,
+) -> Result<Response, UiError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/budget?jaar={year}&opgeslagen=1")).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            budget_view(s, user, year, e.status(), None, Some(e.to_string())).await
+        }
+        Err(e) => Err(UiError(e)),
+    }
+}
+
 async fn set_cap(
     State(s): State<AppState>,
     user: UiUser,
@@ -460,10 +483,7 @@ async fn set_cap(
             None,
         )
         .await?;
-    let year = f
-        .get("year")
-        .and_then(|y| y.parse::<i32>().ok())
-        .unwrap_or_else(|| today().year());
+    let year = form_year(&f);
     let result = async {
         let line = code::<BudgetLineCode>(
             "de budgetregel",
@@ -479,13 +499,7 @@ async fn set_cap(
         )
     }
     .await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/budget?jaar={year}&opgeslagen=1")).into_response()),
-        Err(e @ AppError::Invalid(_)) => {
-            budget_view(&s, &user, year, e.status(), None, Some(e.to_string())).await
-        }
-        Err(e) => Err(UiError(e)),
-    }
+    budget_saved(&s, &user, year, result).await
 }
 
 async fn set_price(
@@ -500,10 +514,7 @@ async fn set_price(
             None,
         )
         .await?;
-    let year = f
-        .get("year")
-        .and_then(|y| y.parse::<i32>().ok())
-        .unwrap_or_else(|| today().year());
+    let year = form_year(&f);
     let result = async {
         let id = f
             .get("id")
@@ -518,13 +529,7 @@ async fn set_price(
         Ok::<_, AppError>(s.store.set_service_price(&user.actor, id, cents).await?)
     }
     .await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/budget?jaar={year}&opgeslagen=1")).into_response()),
-        Err(e @ AppError::Invalid(_)) => {
-            budget_view(&s, &user, year, e.status(), None, Some(e.to_string())).await
-        }
-        Err(e) => Err(UiError(e)),
-    }
+    budget_saved(&s, &user, year, result).await
 }
 
 /// The budget of a year as CSV (semicolons and decimal commas, as Dutch spreadsheets read it).
