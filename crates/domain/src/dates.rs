@@ -45,6 +45,11 @@ pub fn format_iso(date: Date) -> String {
     date.format(ISO).unwrap_or_default()
 }
 
+/// Serializes a date as ISO 8601 text (for `#[serde(serialize_with)]`).
+pub fn serialize_iso<S: serde::Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_iso(*date))
+}
+
 /// Adds calendar months; a day that does not exist in the target month becomes the last
 /// day of that month (31 May + 3 months = 31 August, 30 November + 3 months = 28/29 February).
 pub fn add_months(date: Date, months: u32) -> Date {
