@@ -354,6 +354,8 @@ async fn walk(
             &TriageInput {
                 domains: domains.clone(),
                 note: "Triage in de PI met de casemanager.".into(),
+                known_to_skt: Some(d.chance(40)),
+                known_to_safety_chamber: Some(d.chance(15)),
             },
         )
         .await?;

@@ -2,9 +2,8 @@
 //!
 //! Coordinators work on the cases of their own municipality; administrators manage users
 //! and partners without seeing case content; SKT care directors and Exodus workers see
-//! and work on the referrals to their own organisation only. The other roles exist so
-//! that accounts can be made, and are refused case content until their need-to-know rules
-//! (substitution, the safety chamber's agenda, pseudonymised data) are built.
+//! and work on the referrals to their own organisation only; the policy advisor sees
+//! aggregated figures and pseudonymised exports, never a case.
 
 code_enum! {
     /// A user's role.
@@ -72,6 +71,9 @@ code_enum! {
         ManageAbsences = "manage_absences" => "Afwezigheid en vervanging beheren",
         ManageUsers = "manage_users" => "Gebruikers beheren",
         ManagePartners = "manage_partners" => "Ketenpartners beheren",
+        ReadReports = "read_reports" => "Monitor en evaluatie inzien",
+        ManageReportSettings = "manage_report_settings" => "Aannames van de capaciteitsraming beheren",
+        ExportPseudonymised = "export_pseudonymised" => "Gepseudonimiseerde gegevens exporteren",
     }
 }
 
@@ -96,6 +98,11 @@ pub fn authorize(actor: &Actor, action: Action, municipality: &str) -> Result<()
             !matches!(action, ManageUsers | ManagePartners)
         }
         Role::Administrator => matches!(action, ManageUsers | ManagePartners),
+        // Aggregated and pseudonymised figures only: never a name, a BSN or a case.
+        Role::PolicyAdvisor => matches!(
+            action,
+            ReadReports | ManageReportSettings | ExportPseudonymised
+        ),
         Role::SktCareDirector | Role::ExodusWorker => {
             actor.partner_id.is_some()
                 && matches!(action, ListReferrals | ReadReferral | WriteReferral)
@@ -243,12 +250,24 @@ mod tests {
     }
 
     #[test]
+    fn the_policy_advisor_sees_figures_and_no_case() {
+        let p = actor(Role::PolicyAdvisor);
+        for action in Action::ALL {
+            let figures = matches!(
+                action,
+                Action::ReadReports | Action::ManageReportSettings | Action::ExportPseudonymised
+            );
+            assert_eq!(authorize(&p, *action, "1783").is_ok(), figures, "{action:?}");
+        }
+        assert!(authorize(&p, Action::ReadReports, "0603").is_err());
+    }
+
+    #[test]
     fn roles_without_rules_yet_are_refused_everything() {
         for role in [
             Role::SktCareDirector,
             Role::ExodusWorker,
             Role::SafetyChamber,
-            Role::PolicyAdvisor,
             Role::SubstituteCoordinator,
         ] {
             for action in Action::ALL {

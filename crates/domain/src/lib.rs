@@ -15,6 +15,7 @@ pub mod lifecycle;
 pub mod monitor;
 pub mod notification;
 pub mod outlook;
+pub mod pseudonym;
 pub mod referral;
 pub mod search;
 pub mod triage;

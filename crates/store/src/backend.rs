@@ -4,19 +4,26 @@
 use crate::model::*;
 use crate::{Result, StoreError};
 use nazorg_domain::access::{Action, Actor, Role, TokenScope, authorize, authorize_referral};
-use nazorg_domain::case::{ClosingReason, ContactKind, OfferOutcome, ReadinessItem};
+use nazorg_domain::case::{
+    ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, ReadinessItem,
+};
 use nazorg_domain::deadlines::{
     AgreementFacts, CaseFacts, DeadlineSettings, ReferralFacts, deadlines,
 };
 use nazorg_domain::eligibility::{self, Eligibility, EligibilityFacts};
 use nazorg_domain::lifecycle::{self, ActionFacts, CaseState, Status, Step};
+use nazorg_domain::monitor::{CaseFacts as MonitorCase, Monitor, ReferralFacts as MonitorReferral};
 use nazorg_domain::notification::{BrpStatus, MunicipalityCode, Notification, Sentence, Source};
+use nazorg_domain::outlook::{
+    CapacitySettings, HISTORIC_OUTFLOW, Observed, forecast, outflow_series,
+};
+use nazorg_domain::pseudonym::{PseudoRecord, PseudonymisedExport};
 use nazorg_domain::referral::{
     BudgetLineCode, DEFAULT_PARTNERS, DEFAULT_SERVICES, PartnerKind, ReferralResult,
     ReferralStatus, ReferralStep,
 };
 use nazorg_domain::search::{prefix_upper_bound, search_key};
-use nazorg_domain::triage::{Direction, DomainTriage, LifeDomain};
+use nazorg_domain::triage::{Direction, DomainTriage, LifeDomain, Need};
 use nazorg_domain::{Bsn, format_nl};
 use sqlx::{Pool, QueryBuilder, Transaction};
 use time::{Date, Duration, OffsetDateTime};
@@ -842,6 +849,8 @@ struct DetailRow {
     offer_date: Option<Date>,
     offer_contact_kind: Option<String>,
     triage_note: String,
+    known_to_skt: Option<bool>,
+    known_to_safety_chamber: Option<bool>,
     ready_housing: bool,
     ready_brp: bool,
     ready_id: bool,
@@ -875,8 +884,8 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
         .await?;
     let d: DetailRow = sqlx::query_as(
         "SELECT municipality_code, last_residence_code, brp_status, sentence, eligibility, override_reason, override_by, \
-         direction_reason, direction_since, offer_outcome, offer_date, offer_contact_kind, triage_note, ready_housing, \
-         ready_brp, ready_id, ready_income, aftercare_end, closing_reason, overall_result, closing_note, closed_on, notified_on \
+         direction_reason, direction_since, offer_outcome, offer_date, offer_contact_kind, triage_note, known_to_skt, known_to_safety_chamber, \
+         ready_housing, ready_brp, ready_id, ready_income, aftercare_end, closing_reason, overall_result, closing_note, closed_on, notified_on \
          FROM cases WHERE id = $1",
     )
     .bind(case_id)
@@ -1021,6 +1030,8 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
         offer_contact_kind: parse_opt(d.offer_contact_kind, ContactKind::parse)?,
         triage,
         triage_note: d.triage_note,
+        known_to_skt: d.known_to_skt,
+        known_to_safety_chamber: d.known_to_safety_chamber,
         agreements,
         ready_housing: d.ready_housing,
         ready_brp: d.ready_brp,
@@ -1435,6 +1446,14 @@ async fn insert_contact(
     .await?)
 }
 
+fn yes_no_unknown(value: Option<bool>) -> &'static str {
+    match value {
+        Some(true) => "ja",
+        Some(false) => "nee",
+        None => "onbekend",
+    }
+}
+
 pub async fn record_triage(
     pool: &Pool<DB>,
     actor: &Actor,
@@ -1465,9 +1484,13 @@ pub async fn record_triage(
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("UPDATE cases SET triage_note = $1 WHERE id = $2")
-        .bind(&note)
-        .bind(case_id)
+    sqlx::query(
+        "UPDATE cases SET triage_note = $1, known_to_skt = $2, known_to_safety_chamber = $3 WHERE id = $4",
+    )
+    .bind(&note)
+    .bind(input.known_to_skt)
+    .bind(input.known_to_safety_chamber)
+    .bind(case_id)
         .execute(&mut *tx)
         .await?;
     let needs: Vec<String> = input
@@ -1481,7 +1504,12 @@ pub async fn record_triage(
         case_id,
         (before, after),
         "triage",
-        &format!("Triage: {}.", needs.join("; ")),
+        &format!(
+            "Triage: {}. Al bekend bij het SKT: {}; bij de Veiligheidskamer: {}.",
+            needs.join("; "),
+            yes_no_unknown(input.known_to_skt),
+            yes_no_unknown(input.known_to_safety_chamber)
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -4204,4 +4232,409 @@ pub async fn resident_case_ids(
             .fetch_all(pool)
             .await?,
     )
+}
+
+// --- monitoring, evaluation, outlook, pseudonymised export ----------------------------------
+
+#[derive(sqlx::FromRow)]
+struct MonitorRow {
+    id: i64,
+    resident_id: i64,
+    detention_start: Date,
+    eligibility_in_force: String,
+    offer_outcome: Option<String>,
+    offer_date: Option<Date>,
+    expected_release: Option<Date>,
+    actual_release: Option<Date>,
+    direction: Option<String>,
+    closed_on: Option<Date>,
+    closing_reason: Option<String>,
+    overall_result: Option<String>,
+    known_to_skt: Option<bool>,
+    known_to_safety_chamber: Option<bool>,
+    triaged: bool,
+    planned: bool,
+    on_agenda: bool,
+    detained_again: bool,
+    birth_date: Option<Date>,
+    status: String,
+}
+
+/// The cases whose detention started in [from, to], with what the figures need. One
+/// query for the cases and one each for triage, results and referrals: no per-case queries.
+async fn period_facts(
+    tx: &mut Tx,
+    municipality: &str,
+    from: Date,
+    to: Date,
+) -> Result<(
+    Vec<(i64, MonitorRow)>,
+    Vec<MonitorCase>,
+    Vec<MonitorReferral>,
+)> {
+    let rows: Vec<MonitorRow> = sqlx::query_as(
+        "SELECT c.id, c.resident_id, c.detention_start, c.eligibility_in_force, c.offer_outcome, c.offer_date, \
+         c.expected_release, c.actual_release, c.direction, c.closed_on, c.closing_reason, c.overall_result, \
+         c.known_to_skt, c.known_to_safety_chamber, c.status, r.birth_date, \
+         EXISTS (SELECT 1 FROM triage_domains t WHERE t.case_id = c.id) AS triaged, \
+         (EXISTS (SELECT 1 FROM agreements a WHERE a.case_id = c.id) OR c.status IN ('planning', 'aftercare')) AS planned, \
+         EXISTS (SELECT 1 FROM safety_agenda_items s WHERE s.case_id = c.id) AS on_agenda, \
+         EXISTS (SELECT 1 FROM cases l WHERE l.resident_id = c.resident_id AND l.detention_start > c.detention_start \
+                 AND l.detention_start >= COALESCE(c.actual_release, c.expected_release, c.detention_start)) AS detained_again \
+         FROM cases c JOIN residents r ON r.id = c.resident_id \
+         WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3 ORDER BY c.id",
+    )
+    .bind(municipality)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut **tx)
+    .await?;
+    let triage: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT t.case_id, t.domain, t.need FROM triage_domains t JOIN cases c ON c.id = t.case_id \
+         WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3",
+    )
+    .bind(municipality)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut **tx)
+    .await?;
+    let results: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT r.case_id, r.domain, r.result FROM closure_results r JOIN cases c ON c.id = r.case_id \
+         WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3",
+    )
+    .bind(municipality)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut **tx)
+    .await?;
+    let referral_rows: Vec<(String, String, Date, Option<Date>, String)> = sqlx::query_as(
+        "SELECT p.name, p.kind, f.asked_on, f.started_on, f.status FROM referrals f \
+         JOIN partners p ON p.id = f.partner_id JOIN cases c ON c.id = f.case_id \
+         WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3",
+    )
+    .bind(municipality)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut **tx)
+    .await?;
+
+    let mut needs: std::collections::HashMap<i64, Vec<(LifeDomain, Need)>> = Default::default();
+    for (case_id, domain, need) in triage {
+        needs.entry(case_id).or_default().push((
+            parse_code(&domain, LifeDomain::parse)?,
+            parse_code(&need, Need::parse)?,
+        ));
+    }
+    let mut outcomes: std::collections::HashMap<i64, Vec<(LifeDomain, DomainResult)>> =
+        Default::default();
+    for (case_id, domain, result) in results {
+        outcomes.entry(case_id).or_default().push((
+            parse_code(&domain, LifeDomain::parse)?,
+            parse_code(&result, DomainResult::parse)?,
+        ));
+    }
+    let mut facts = Vec::with_capacity(rows.len());
+    for r in &rows {
+        facts.push(MonitorCase {
+            resident_id: r.resident_id,
+            detention_start: r.detention_start,
+            eligible: parse_code(&r.eligibility_in_force, Eligibility::parse)?
+                == Eligibility::Eligible,
+            offer_outcome: parse_opt(r.offer_outcome.clone(), OfferOutcome::parse)?,
+            offer_date: r.offer_date,
+            triaged: r.triaged,
+            planned: r.planned,
+            expected_release: r.expected_release,
+            actual_release: r.actual_release,
+            direction: parse_opt(r.direction.clone(), Direction::parse)?,
+            closed_on: r.closed_on,
+            closing_reason: parse_opt(r.closing_reason.clone(), ClosingReason::parse)?,
+            overall_result: parse_opt(r.overall_result.clone(), OverallResult::parse)?,
+            known_to_skt: r.known_to_skt,
+            known_to_safety_chamber: r.known_to_safety_chamber,
+            on_safety_agenda: r.on_agenda,
+            detained_again: r.detained_again,
+            needs: needs.remove(&r.id).unwrap_or_default(),
+            results: outcomes.remove(&r.id).unwrap_or_default(),
+        });
+    }
+    let mut referrals = Vec::with_capacity(referral_rows.len());
+    for (partner, kind, asked_on, started_on, status) in referral_rows {
+        referrals.push(MonitorReferral {
+            partner,
+            kind: parse_code(&kind, PartnerKind::parse)?,
+            asked_on,
+            started_on,
+            status: parse_code(&status, ReferralStatus::parse)?,
+        });
+    }
+    Ok((
+        rows.into_iter().map(|r| (r.id, r)).collect(),
+        facts,
+        referrals,
+    ))
+}
+
+fn check_period(from: Date, to: Date) -> Result<()> {
+    if from > to {
+        return Err(invalid(format!(
+            "De periode begint ({}) na het einde ({}).",
+            format_nl(from),
+            format_nl(to)
+        )));
+    }
+    Ok(())
+}
+
+/// The monitoring figures of the cases whose detention started in [from, to]. Works on
+/// personal data to count it, so it is permitted and logged like any processing; what
+/// leaves is aggregated.
+pub async fn monitor(pool: &Pool<DB>, actor: &Actor, from: Date, to: Date) -> Result<Monitor> {
+    check_period(from, to)?;
+    let permit = check(actor, Action::ReadReports, &actor.municipality)?;
+    let mut tx = begin(pool).await?;
+    let (_, facts, referrals) = period_facts(&mut tx, &actor.municipality, from, to).await?;
+    let m = nazorg_domain::monitor::compute(from, to, today(), &facts, &referrals);
+    log(
+        &mut tx,
+        permit,
+        None,
+        None,
+        &format!(
+            "monitor {} t/m {} ({} casussen, geaggregeerd)",
+            format_nl(from),
+            format_nl(to),
+            facts.len()
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// The first day anything was registered (the default start of the evaluation period).
+pub async fn first_notified(pool: &Pool<DB>, actor: &Actor) -> Result<Option<Date>> {
+    check(actor, Action::ReadReports, &actor.municipality)?;
+    Ok(
+        sqlx::query_scalar("SELECT MIN(notified_on) FROM cases WHERE municipality_code = $1")
+            .bind(&actor.municipality)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// The capacity assumptions of the municipality (the defaults until someone changes them).
+pub async fn capacity_settings(pool: &Pool<DB>, actor: &Actor) -> Result<CapacitySettings> {
+    check(actor, Action::ReadReports, &actor.municipality)?;
+    let row: Option<(i64, i64, i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT hours_light, hours_skt, hours_exodus, hourly_cost_cents, skt_price_cents, exodus_price_cents, \
+         default_uptake_pct, default_skt_pct, default_exodus_pct FROM capacity_settings WHERE municipality_code = $1",
+    )
+    .bind(&actor.municipality)
+    .fetch_optional(pool)
+    .await?;
+    Ok(match row {
+        None => CapacitySettings::default(),
+        Some((a, b, c, d, e, f, g, h, i)) => CapacitySettings {
+            hours_light: a,
+            hours_skt: b,
+            hours_exodus: c,
+            hourly_cost_cents: d,
+            skt_price_cents: e,
+            exodus_price_cents: f,
+            default_uptake_pct: g,
+            default_skt_pct: h,
+            default_exodus_pct: i,
+        },
+    })
+}
+
+pub async fn set_capacity_settings(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    s: &CapacitySettings,
+) -> Result<()> {
+    check(actor, Action::ManageReportSettings, &actor.municipality)?;
+    s.validate().map_err(invalid)?;
+    sqlx::query(
+        "INSERT INTO capacity_settings (municipality_code, hours_light, hours_skt, hours_exodus, hourly_cost_cents, \
+         skt_price_cents, exodus_price_cents, default_uptake_pct, default_skt_pct, default_exodus_pct, updated_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         ON CONFLICT (municipality_code) DO UPDATE SET hours_light = $2, hours_skt = $3, hours_exodus = $4, \
+         hourly_cost_cents = $5, skt_price_cents = $6, exodus_price_cents = $7, default_uptake_pct = $8, \
+         default_skt_pct = $9, default_exodus_pct = $10, updated_by = $11, updated_at = $12",
+    )
+    .bind(&actor.municipality)
+    .bind(s.hours_light)
+    .bind(s.hours_skt)
+    .bind(s.hours_exodus)
+    .bind(s.hourly_cost_cents)
+    .bind(s.skt_price_cents)
+    .bind(s.exodus_price_cents)
+    .bind(s.default_uptake_pct)
+    .bind(s.default_skt_pct)
+    .bind(s.default_exodus_pct)
+    .bind(&actor.username)
+    .bind(now())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Outflow per year, the forecast for next year and the capacity it asks for.
+pub async fn outlook(pool: &Pool<DB>, actor: &Actor) -> Result<Outlook> {
+    let settings = capacity_settings(pool, actor).await?;
+    let permit = check(actor, Action::ReadReports, &actor.municipality)?;
+    let mut tx = begin(pool).await?;
+    let current = today().year();
+    let last_historic = HISTORIC_OUTFLOW.last().map_or(current, |(y, _)| *y);
+    let mut registered = Vec::new();
+    for year in (last_historic + 1)..=current {
+        let (Ok(first), Ok(last)) = (
+            Date::from_calendar_date(year, time::Month::January, 1),
+            Date::from_calendar_date(year, time::Month::December, 31),
+        ) else {
+            continue;
+        };
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM cases WHERE municipality_code = $1 \
+             AND COALESCE(actual_release, expected_release) >= $2 AND COALESCE(actual_release, expected_release) <= $3",
+        )
+        .bind(&actor.municipality)
+        .bind(first)
+        .bind(last)
+        .fetch_one(&mut *tx)
+        .await?;
+        registered.push((year, n.max(0) as u64));
+    }
+    let (notifications, accepted, light, skt, exodus): (i64, i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), \
+         COALESCE(SUM(CASE WHEN offer_outcome = 'accepted' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN direction = 'coordinator' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN direction = 'skt' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN direction = 'exodus' THEN 1 ELSE 0 END), 0) \
+         FROM cases WHERE municipality_code = $1",
+    )
+    .bind(&actor.municipality)
+    .fetch_one(&mut *tx)
+    .await?;
+    let observed = Observed {
+        notifications: notifications.max(0) as u64,
+        accepted: accepted.max(0) as u64,
+        light: light.max(0) as u64,
+        skt: skt.max(0) as u64,
+        exodus: exodus.max(0) as u64,
+    };
+    let series = outflow_series(&registered, current);
+    let forecast = forecast(&series, current + 1);
+    let mut caps = Vec::new();
+    for code in [BudgetLineCode::CoordinatorStaff, BudgetLineCode::Support] {
+        let cap: Option<i64> = sqlx::query_scalar(
+            "SELECT cap_cents FROM budget_lines WHERE municipality_code = $1 AND year = $2 AND code = $3",
+        )
+        .bind(&actor.municipality)
+        .bind(i64::from(current + 1))
+        .bind(code.code())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let cap = match cap {
+            Some(c) => Some(c),
+            None => sqlx::query_scalar(
+                "SELECT cap_cents FROM budget_lines WHERE municipality_code = $1 AND year = $2 AND code = $3",
+            )
+            .bind(&actor.municipality)
+            .bind(i64::from(current))
+            .bind(code.code())
+            .fetch_optional(&mut *tx)
+            .await?,
+        };
+        caps.push(cap.unwrap_or(code.default_cap_cents()));
+    }
+    let capacity = forecast.as_ref().map(|f| {
+        nazorg_domain::outlook::capacity(
+            f,
+            &observed,
+            &settings,
+            caps.first().copied().unwrap_or(0),
+            caps.get(1).copied().unwrap_or(0),
+        )
+    });
+    log(
+        &mut tx,
+        permit,
+        None,
+        None,
+        "uitstroom en prognose (geaggregeerd)",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Outlook {
+        series,
+        forecast,
+        capacity,
+        observed,
+        settings,
+    })
+}
+
+/// The municipality's secret for pseudonyms, made on first use.
+async fn pseudonym_key(tx: &mut Tx, municipality: &str) -> Result<Vec<u8>> {
+    sqlx::query(
+        "INSERT INTO pseudonym_keys (municipality_code, secret, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (municipality_code) DO NOTHING",
+    )
+    .bind(municipality)
+    .bind(crate::secrets::new_token())
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    let secret: String =
+        sqlx::query_scalar("SELECT secret FROM pseudonym_keys WHERE municipality_code = $1")
+            .bind(municipality)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(secret.into_bytes())
+}
+
+/// The cases whose detention started in [from, to], pseudonymised: a stable pseudonym per
+/// resident (a keyed hash, not derivable from the BSN without the key), months instead of
+/// dates, age bands, and no name, BSN, institution or free text. Values shared by fewer
+/// than five residents are suppressed (see `nazorg_domain::pseudonym`).
+pub async fn pseudonymised_export(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    from: Date,
+    to: Date,
+) -> Result<PseudonymisedExport> {
+    check_period(from, to)?;
+    let permit = check(actor, Action::ExportPseudonymised, &actor.municipality)?;
+    let mut tx = begin(pool).await?;
+    let key = pseudonym_key(&mut tx, &actor.municipality).await?;
+    let (rows, facts, _) = period_facts(&mut tx, &actor.municipality, from, to).await?;
+    let records: Vec<PseudoRecord> = rows
+        .iter()
+        .zip(&facts)
+        .map(|((_, row), f)| PseudoRecord {
+            pseudonym: crate::secrets::pseudonym(&key, &actor.municipality, f.resident_id),
+            birth_date: row.birth_date,
+            status: Status::parse(&row.status),
+            facts: f.clone(),
+        })
+        .collect();
+    let export = nazorg_domain::pseudonym::export(&records, today());
+    log(
+        &mut tx,
+        permit,
+        None,
+        None,
+        &format!(
+            "gepseudonimiseerde export {} t/m {} ({} casussen)",
+            format_nl(from),
+            format_nl(to),
+            records.len()
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(export)
 }

@@ -583,6 +583,54 @@ impl Store {
         dispatch!(self.referral_figures(actor, from, to))
     }
 
+    // --- monitoring, evaluation, outlook, pseudonymised export ---------------------------------
+
+    /// The monitoring figures of the cases whose detention started in [from, to].
+    pub async fn monitor(
+        &self,
+        actor: &Actor,
+        from: time::Date,
+        to: time::Date,
+    ) -> Result<nazorg_domain::monitor::Monitor> {
+        dispatch!(self.monitor(actor, from, to))
+    }
+
+    /// The first registration date (the default start of the evaluation period).
+    pub async fn first_notified(&self, actor: &Actor) -> Result<Option<time::Date>> {
+        dispatch!(self.first_notified(actor))
+    }
+
+    /// The assumptions of the capacity estimate.
+    pub async fn capacity_settings(
+        &self,
+        actor: &Actor,
+    ) -> Result<nazorg_domain::outlook::CapacitySettings> {
+        dispatch!(self.capacity_settings(actor))
+    }
+
+    pub async fn set_capacity_settings(
+        &self,
+        actor: &Actor,
+        settings: &nazorg_domain::outlook::CapacitySettings,
+    ) -> Result<()> {
+        dispatch!(self.set_capacity_settings(actor, settings))
+    }
+
+    /// Outflow per year, the forecast for next year and the capacity it asks for.
+    pub async fn outlook(&self, actor: &Actor) -> Result<Outlook> {
+        dispatch!(self.outlook(actor))
+    }
+
+    /// The pseudonymised cases of a period, small groups suppressed.
+    pub async fn pseudonymised_export(
+        &self,
+        actor: &Actor,
+        from: time::Date,
+        to: time::Date,
+    ) -> Result<nazorg_domain::pseudonym::PseudonymisedExport> {
+        dispatch!(self.pseudonymised_export(actor, from, to))
+    }
+
     // --- worklist, absences, appointments, calendar, digest -------------------------------------
 
     /// The open deadlines of a user (own, unassigned and stood-in-for cases) or of the

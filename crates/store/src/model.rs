@@ -147,6 +147,8 @@ pub struct CaseDetail {
     pub offer_contact_kind: Option<ContactKind>,
     pub triage: Vec<DomainTriage>,
     pub triage_note: String,
+    pub known_to_skt: Option<bool>,
+    pub known_to_safety_chamber: Option<bool>,
     pub agreements: Vec<Agreement>,
     pub ready_housing: bool,
     pub ready_brp: bool,
@@ -242,6 +244,10 @@ pub struct OfferInput {
 pub struct TriageInput {
     pub domains: Vec<DomainTriage>,
     pub note: String,
+    /// Whether the resident was already known to the SKT (`None`: not known whether).
+    pub known_to_skt: Option<bool>,
+    /// Whether the resident was already known to the safety chamber.
+    pub known_to_safety_chamber: Option<bool>,
 }
 
 /// The case direction decided.
@@ -534,4 +540,14 @@ pub struct ApiTokenInfo {
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
     pub revoked: bool,
+}
+
+/// Outflow, forecast and capacity for the outlook page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Outlook {
+    pub series: Vec<nazorg_domain::outlook::OutflowYear>,
+    pub forecast: Option<nazorg_domain::outlook::Forecast>,
+    pub capacity: Option<nazorg_domain::outlook::CapacityEstimate>,
+    pub observed: nazorg_domain::outlook::Observed,
+    pub settings: nazorg_domain::outlook::CapacitySettings,
 }

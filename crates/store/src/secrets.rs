@@ -114,6 +114,20 @@ pub fn new_token() -> String {
     hex::encode(bytes)
 }
 
+/// A resident's stable pseudonym: HMAC-SHA256 of municipality and resident number under
+/// the municipality's secret key, so it cannot be recomputed from a BSN or a number
+/// without the key. 16 hex characters (64 bits) after "P-".
+pub fn pseudonym(key: &[u8], municipality: &str, resident_id: i64) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+        // HMAC takes keys of any length; this cannot happen.
+        std::process::abort();
+    };
+    mac.update(format!("{municipality}:{resident_id}").as_bytes());
+    let digest = mac.finalize().into_bytes();
+    format!("P-{}", &hex::encode(digest)[..16])
+}
+
 /// The SHA-256 of a token, as stored.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

@@ -156,6 +156,10 @@ pub struct TriageDomainIn {
 pub struct TriageIn {
     pub domains: Vec<TriageDomainIn>,
     pub note: String,
+    /// Already known to the SKT before this detention (absent: not known whether).
+    pub known_to_skt: Option<bool>,
+    /// Already known to the safety chamber.
+    pub known_to_safety_chamber: Option<bool>,
 }
 
 impl TriageIn {
@@ -178,6 +182,8 @@ impl TriageIn {
         Ok(store::TriageInput {
             domains,
             note: self.note.clone(),
+            known_to_skt: self.known_to_skt,
+            known_to_safety_chamber: self.known_to_safety_chamber,
         })
     }
 }

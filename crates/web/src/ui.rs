@@ -945,6 +945,10 @@ struct CaseView {
     triage_done: bool,
     triage: Vec<TriageRow>,
     triage_note: String,
+    known_skt_opts: Vec<Opt>,
+    known_sc_opts: Vec<Opt>,
+    known_skt: &'static str,
+    known_sc: &'static str,
     suggestion: Option<(&'static str, String)>,
     agreements: Vec<AgreementRow>,
     ready_housing: bool,
@@ -1100,6 +1104,10 @@ fn case_view(
             })
             .collect(),
         triage_note: d.triage_note.clone(),
+        known_skt_opts: yes_no_opts(d.known_to_skt),
+        known_sc_opts: yes_no_opts(d.known_to_safety_chamber),
+        known_skt: yes_no_label(d.known_to_skt),
+        known_sc: yes_no_label(d.known_to_safety_chamber),
         suggestion: suggestion
             .as_ref()
             .map(|(dir, reason)| (dir.label(), reason.clone())),
@@ -1388,6 +1396,37 @@ async fn run_step(
     }
 }
 
+/// A yes / no / not known choice of a form ("ja", "nee" or empty).
+fn yes_no(field: &str, value: &str) -> Result<Option<bool>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        "ja" => Ok(Some(true)),
+        "nee" => Ok(Some(false)),
+        _ => Err(AppError::Invalid(format!(
+            "Kies ‘ja’, ‘nee’ of ‘onbekend’ {field}."
+        ))),
+    }
+}
+
+fn yes_no_label(value: Option<bool>) -> &'static str {
+    match value {
+        Some(true) => "ja",
+        Some(false) => "nee",
+        None => "niet vastgelegd",
+    }
+}
+
+fn yes_no_opts(value: Option<bool>) -> Vec<Opt> {
+    [("", "Onbekend", None), ("ja", "Ja", Some(true)), ("nee", "Nee", Some(false))]
+        .into_iter()
+        .map(|(v, label, b)| Opt {
+            value: v.into(),
+            label: label.into(),
+            selected: b == value,
+        })
+        .collect()
+}
+
 fn domain_fields(form: &HashMap<String, String>, prefix: &str) -> Vec<(LifeDomain, String)> {
     LifeDomain::ALL
         .iter()
@@ -1542,6 +1581,11 @@ async fn case_step(
                 let input = TriageIn {
                     domains,
                     note: get("note"),
+                    known_to_skt: yes_no("bij het SKT", &get("known_to_skt"))?,
+                    known_to_safety_chamber: yes_no(
+                        "bij de Veiligheidskamer",
+                        &get("known_to_safety_chamber"),
+                    )?,
                 }
                 .parse()?;
                 Ok(store.record_triage(actor, id, &input).await?)

@@ -1,0 +1,229 @@
+//! The pseudonymised export for the policy advisor: one row per case with a stable
+//! pseudonym per resident, months instead of dates, an age band instead of a birth date,
+//! codes instead of free text, and no name, BSN or institution. Any value that fewer than
+//! five residents share is suppressed, so no cell singles out a small group.
+
+use serde::Serialize;
+use time::Date;
+
+use crate::Coded;
+use crate::dates::age_on;
+use crate::lifecycle::Status;
+use crate::monitor::CaseFacts;
+use crate::triage::LifeDomain;
+
+/// Groups smaller than this are suppressed.
+pub const MIN_GROUP: usize = 5;
+/// What a suppressed value shows.
+pub const SUPPRESSED: &str = "<5";
+
+/// One case before pseudonymisation (the pseudonym is made by the store, with its key).
+#[derive(Debug, Clone)]
+pub struct PseudoRecord {
+    pub pseudonym: String,
+    pub birth_date: Option<Date>,
+    pub status: Option<Status>,
+    pub facts: CaseFacts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PseudonymisedExport {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// How many cells were suppressed.
+    pub suppressed: usize,
+}
+
+fn month(date: Option<Date>) -> String {
+    date.map(|d| format!("{:04}-{:02}", d.year(), u8::from(d.month())))
+        .unwrap_or_default()
+}
+
+fn age_band(birth: Option<Date>, on: Date) -> String {
+    let Some(age) = birth.map(|b| age_on(b, on)) else {
+        return String::new();
+    };
+    match age {
+        ..=24 => "18-24",
+        25..=34 => "25-34",
+        35..=44 => "35-44",
+        45..=54 => "45-54",
+        _ => "55+",
+    }
+    .into()
+}
+
+fn yes_no(value: Option<bool>) -> String {
+    match value {
+        Some(true) => "ja".into(),
+        Some(false) => "nee".into(),
+        None => String::new(),
+    }
+}
+
+fn code<T: Coded>(value: Option<T>) -> String {
+    value.map(|v| v.code().to_string()).unwrap_or_default()
+}
+
+/// Builds the export; `as_of` decides which expected releases have passed.
+pub fn export(records: &[PseudoRecord], as_of: Date) -> PseudonymisedExport {
+    let mut columns: Vec<String> = [
+        "pseudoniem",
+        "maand_detentie",
+        "maand_vrijlating",
+        "leeftijdsklasse",
+        "doelgroep",
+        "aanbod",
+        "casusregie",
+        "fase",
+        "reden_afsluiting",
+        "eindresultaat",
+        "al_bekend_skt",
+        "al_bekend_veiligheidskamer",
+        "opnieuw_gedetineerd",
+    ]
+    .iter()
+    .map(|c| c.to_string())
+    .collect();
+    for d in LifeDomain::ALL {
+        columns.push(format!("behoefte_{}", d.code()));
+    }
+    for d in LifeDomain::ALL {
+        columns.push(format!("resultaat_{}", d.code()));
+    }
+    let mut rows: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| {
+            let f = &r.facts;
+            let released = f.released_on(as_of);
+            let mut row = vec![
+                r.pseudonym.clone(),
+                month(Some(f.detention_start)),
+                month(released),
+                age_band(r.birth_date, f.detention_start),
+                if f.eligible { "ja" } else { "nee" }.into(),
+                code(f.offer_outcome),
+                code(f.direction),
+                code(r.status),
+                code(f.closing_reason),
+                code(f.overall_result),
+                yes_no(f.known_to_skt),
+                yes_no(f.known_to_safety_chamber),
+                if released.is_some() {
+                    yes_no(Some(
+                        f.detained_again
+                            || f.closing_reason == Some(crate::case::ClosingReason::ReDetained),
+                    ))
+                } else {
+                    String::new()
+                },
+            ];
+            for d in LifeDomain::ALL {
+                row.push(code(f.needs.iter().find(|(x, _)| x == d).map(|(_, n)| *n)));
+            }
+            for d in LifeDomain::ALL {
+                row.push(code(f.results.iter().find(|(x, _)| x == d).map(|(_, n)| *n)));
+            }
+            row
+        })
+        .collect();
+
+    // Suppress every value that fewer than MIN_GROUP different residents share.
+    let mut suppressed = 0;
+    for col in 1..columns.len() {
+        let mut groups: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for row in &rows {
+            if !row[col].is_empty() {
+                groups
+                    .entry(row[col].clone())
+                    .or_default()
+                    .push(row[0].clone());
+            }
+        }
+        let small: Vec<String> = groups
+            .into_iter()
+            .filter_map(|(value, mut who)| {
+                who.sort();
+                who.dedup();
+                (who.len() < MIN_GROUP).then_some(value)
+            })
+            .collect();
+        for row in &mut rows {
+            if small.contains(&row[col]) {
+                row[col] = SUPPRESSED.into();
+                suppressed += 1;
+            }
+        }
+    }
+    PseudonymisedExport {
+        columns,
+        rows,
+        suppressed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::Direction;
+    use time::macros::date;
+
+    fn record(n: i64, start: Date, direction: Option<Direction>) -> PseudoRecord {
+        PseudoRecord {
+            pseudonym: format!("P{n}"),
+            birth_date: Some(date!(1990 - 05 - 01)),
+            status: Some(Status::Notified),
+            facts: CaseFacts {
+                resident_id: n,
+                detention_start: start,
+                eligible: true,
+                offer_outcome: None,
+                offer_date: None,
+                triaged: false,
+                planned: false,
+                expected_release: None,
+                actual_release: None,
+                direction,
+                closed_on: None,
+                closing_reason: None,
+                overall_result: None,
+                known_to_skt: None,
+                known_to_safety_chamber: None,
+                on_safety_agenda: false,
+                detained_again: false,
+                needs: vec![],
+                results: vec![],
+            },
+        }
+    }
+
+    #[test]
+    fn values_of_fewer_than_five_residents_are_suppressed() {
+        let mut records: Vec<PseudoRecord> = (1..=5)
+            .map(|n| record(n, date!(2026 - 01 - 15), Some(Direction::Coordinator)))
+            .collect();
+        records.push(record(6, date!(2026 - 02 - 03), Some(Direction::Exodus)));
+        // The same resident twice is still one resident.
+        records.push(record(6, date!(2026 - 02 - 20), Some(Direction::Exodus)));
+        let e = export(&records, date!(2026 - 11 - 25));
+        let col = |name: &str| e.columns.iter().position(|c| c == name).expect(name);
+        let months: Vec<&str> = e
+            .rows
+            .iter()
+            .map(|r| r[col("maand_detentie")].as_str())
+            .collect();
+        assert_eq!(
+            months,
+            ["2026-01", "2026-01", "2026-01", "2026-01", "2026-01", "<5", "<5"]
+        );
+        assert_eq!(e.rows[0][col("casusregie")], "coordinator");
+        assert_eq!(e.rows[5][col("casusregie")], "<5");
+        assert_eq!(e.rows[0][col("leeftijdsklasse")], "35-44");
+        // Resident 6 shares the age band with the others: six residents, kept.
+        assert_eq!(e.rows[6][col("leeftijdsklasse")], "35-44");
+        assert_eq!(e.rows[0][0], "P1", "the pseudonym itself is never suppressed");
+        assert_eq!(e.rows[5][0], e.rows[6][0], "one pseudonym per resident");
+        assert!(e.suppressed >= 4);
+        assert!(!e.columns.iter().any(|c| c.contains("bsn") || c.contains("naam")));
+    }
+}
