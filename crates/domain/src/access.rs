@@ -257,7 +257,11 @@ mod tests {
                 action,
                 Action::ReadReports | Action::ManageReportSettings | Action::ExportPseudonymised
             );
-            assert_eq!(authorize(&p, *action, "1783").is_ok(), figures, "{action:?}");
+            assert_eq!(
+                authorize(&p, *action, "1783").is_ok(),
+                figures,
+                "{action:?}"
+            );
         }
         assert!(authorize(&p, Action::ReadReports, "0603").is_err());
     }

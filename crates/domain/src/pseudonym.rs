@@ -122,7 +122,9 @@ pub fn export(records: &[PseudoRecord], as_of: Date) -> PseudonymisedExport {
                 row.push(code(f.needs.iter().find(|(x, _)| x == d).map(|(_, n)| *n)));
             }
             for d in LifeDomain::ALL {
-                row.push(code(f.results.iter().find(|(x, _)| x == d).map(|(_, n)| *n)));
+                row.push(code(
+                    f.results.iter().find(|(x, _)| x == d).map(|(_, n)| *n),
+                ));
             }
             row
         })
@@ -214,16 +216,25 @@ mod tests {
             .collect();
         assert_eq!(
             months,
-            ["2026-01", "2026-01", "2026-01", "2026-01", "2026-01", "<5", "<5"]
+            [
+                "2026-01", "2026-01", "2026-01", "2026-01", "2026-01", "<5", "<5"
+            ]
         );
         assert_eq!(e.rows[0][col("casusregie")], "coordinator");
         assert_eq!(e.rows[5][col("casusregie")], "<5");
         assert_eq!(e.rows[0][col("leeftijdsklasse")], "35-44");
         // Resident 6 shares the age band with the others: six residents, kept.
         assert_eq!(e.rows[6][col("leeftijdsklasse")], "35-44");
-        assert_eq!(e.rows[0][0], "P1", "the pseudonym itself is never suppressed");
+        assert_eq!(
+            e.rows[0][0], "P1",
+            "the pseudonym itself is never suppressed"
+        );
         assert_eq!(e.rows[5][0], e.rows[6][0], "one pseudonym per resident");
         assert!(e.suppressed >= 4);
-        assert!(!e.columns.iter().any(|c| c.contains("bsn") || c.contains("naam")));
+        assert!(
+            !e.columns
+                .iter()
+                .any(|c| c.contains("bsn") || c.contains("naam"))
+        );
     }
 }

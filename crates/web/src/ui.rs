@@ -1417,14 +1417,18 @@ fn yes_no_label(value: Option<bool>) -> &'static str {
 }
 
 fn yes_no_opts(value: Option<bool>) -> Vec<Opt> {
-    [("", "Onbekend", None), ("ja", "Ja", Some(true)), ("nee", "Nee", Some(false))]
-        .into_iter()
-        .map(|(v, label, b)| Opt {
-            value: v.into(),
-            label: label.into(),
-            selected: b == value,
-        })
-        .collect()
+    [
+        ("", "Onbekend", None),
+        ("ja", "Ja", Some(true)),
+        ("nee", "Nee", Some(false)),
+    ]
+    .into_iter()
+    .map(|(v, label, b)| Opt {
+        value: v.into(),
+        label: label.into(),
+        selected: b == value,
+    })
+    .collect()
 }
 
 fn domain_fields(form: &HashMap<String, String>, prefix: &str) -> Vec<(LifeDomain, String)> {
