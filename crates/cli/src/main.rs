@@ -3,6 +3,7 @@
 
 mod demo;
 mod import;
+mod report;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -42,6 +43,11 @@ struct Cli {
 
     #[command(flatten)]
     mail: MailArgs,
+
+    /// The start of the aftercare programme, YYYY-MM-DD: the evaluation covers the eight
+    /// months after it (default: the first registration).
+    #[arg(long, global = true, env = "NAZORG_PROGRAMME_START")]
+    programme_start: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -199,6 +205,16 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+    /// Reports: the monitor's figures and the evaluation (see docs/evaluation.md).
+    Report {
+        #[command(subcommand)]
+        command: report::ReportCommand,
+    },
+    /// Export data: the pseudonymised cases for the policy advisor.
+    Export {
+        #[command(subcommand)]
+        command: report::ExportCommand,
+    },
     /// Fill the database with realistic generated residents and cases in every phase.
     Demo {
         /// How many residents to generate.
@@ -340,6 +356,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             )
         })?
         .to_string();
+    let programme_start = cli
+        .programme_start
+        .as_deref()
+        .map(nazorg_domain::parse_date)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--programme-start: {e}"))?;
     let store = Store::connect(&cli.database)
         .await
         .with_context(|| format!("database {} openen", redact(&cli.database)))?;
@@ -369,6 +391,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let config = nazorg_web::Config {
                 secure_cookies,
                 public_url: base.clone(),
+                programme_start,
                 ..web_config(&municipality, &cli.deadlines, &cli.mail)
             };
             nazorg_web::serve(listener, store, config).await?;
@@ -578,6 +601,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let year = year.unwrap_or_else(|| time::OffsetDateTime::now_utc().year());
             let budget = store.budget(&actor, year).await?;
             print_budget(&budget, format)?;
+        }
+        Command::Report { command } => {
+            let actor = cli_actor(&municipality);
+            report::run(&store, &actor, &municipality, programme_start, command).await?;
+        }
+        Command::Export { command } => {
+            let actor = cli_actor(&municipality);
+            report::export(&store, &actor, command).await?;
         }
         Command::Demo { residents, seed } => {
             let actor = cli_actor(&municipality);

@@ -8,7 +8,6 @@ use serde::Serialize;
 use crate::monitor::{Monitor, Spread};
 use crate::outlook::{CapacityEstimate, Forecast, OutflowYear};
 use crate::referral::format_eur;
-use crate::triage::LifeDomain;
 
 /// One value in a table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -750,10 +749,37 @@ pub fn evaluation(
         .collect()
 }
 
-/// The life domains in display order (for templates).
-pub fn domains() -> &'static [LifeDomain] {
-    LifeDomain::ALL
-}
+/// What the figures mean, printed with every report.
+pub const DEFINITIONS: &[(&str, &str)] = &[
+    (
+        "Periode",
+        "de casussen waarvan de detentie in de periode begon; een melding telt op de dag dat de detentie begon.",
+    ),
+    (
+        "Meldingen",
+        "gemelde detenties (casussen); dubbele meldingen van dezelfde detentie tellen één keer.",
+    ),
+    (
+        "Bereikt",
+        "de inwoner is gesproken en het aanbod is aanvaard of afgewezen. Alle fasen na ‘binnen de doelgroep’ tellen alleen casussen binnen de doelgroep.",
+    ),
+    (
+        "Vrijgelaten",
+        "de vrijlating is vastgelegd, of de verwachte datum van vrijlating is op de peildatum voorbij.",
+    ),
+    (
+        "Bereik",
+        "vrijgelaten inwoners uit de doelgroep die bereikt zijn, gedeeld door alle vrijgelaten inwoners uit de doelgroep; n.v.t. als nog niemand is vrijgelaten. Het doel is 95%.",
+    ),
+    (
+        "Doorlooptijden",
+        "in kalenderdagen: melding tot contact (begin detentie tot het gesprek met het aanbod), verwijzing tot start, vrijlating tot afsluiting; mediaan (bij een even aantal het gemiddelde van de middelste twee) en 90e percentiel (de waarde op rangnummer 0,9 × n, naar boven afgerond).",
+    ),
+    (
+        "Opnieuw gedetineerd",
+        "vrijgelaten inwoners met een latere geregistreerde detentie, of van wie de casus is afgesloten met de reden ‘opnieuw gedetineerd’.",
+    ),
+];
 
 #[cfg(test)]
 mod tests {

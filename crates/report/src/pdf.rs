@@ -210,22 +210,45 @@ impl Writer {
                 MARGIN + first + other * (i - 1) as f32
             }
         };
-        self.ensure(row_height * 3.0 + 12.0);
+        self.ensure(row_height * 4.0 + 12.0);
         self.y -= 6.0;
         self.paragraph(&table.title, BOLD, 9.5, 2.0);
-        let header: Vec<String> = table.columns.clone();
-        self.table_row(&header, BOLD, size, row_height, &x_of, first, other);
-        self.rule(MARGIN, WIDTH - MARGIN, self.y + 3.0, 0.3);
+        self.header(&table.columns, size, &x_of, first, other);
         for row in &table.rows {
             let cells: Vec<String> = row.iter().map(|c| c.display()).collect();
             if self.y - row_height < MARGIN {
-                self.ensure(row_height * 2.0);
-                self.table_row(&header, BOLD, size, row_height, &x_of, first, other);
+                self.ensure(row_height * 3.0);
+                self.header(&table.columns, size, &x_of, first, other);
             }
             self.table_row(&cells, REGULAR, size, row_height, &x_of, first, other);
-            self.rule(MARGIN, WIDTH - MARGIN, self.y + 3.0, 0.8);
+            self.rule(MARGIN, WIDTH - MARGIN, self.y, 0.8);
         }
         self.y -= 8.0;
+    }
+
+    /// The column headings, wrapped onto as many lines as they need.
+    fn header(
+        &mut self,
+        columns: &[String],
+        size: f32,
+        x_of: &dyn Fn(usize) -> f32,
+        first: f32,
+        other: f32,
+    ) {
+        let wrapped: Vec<Vec<String>> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| wrap(c, BOLD, size, if i == 0 { first } else { other } - 6.0))
+            .collect();
+        let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        for line in 0..lines {
+            let cells: Vec<String> = wrapped
+                .iter()
+                .map(|w| w.get(line).cloned().unwrap_or_default())
+                .collect();
+            self.table_row(&cells, BOLD, size, 11.0, x_of, first, other);
+        }
+        self.rule(MARGIN, WIDTH - MARGIN, self.y, 0.3);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -250,7 +273,7 @@ impl Writer {
                 // Figures are right-aligned in their column.
                 x_of(i) + space - width(&text, font, size)
             };
-            let y = self.y + 3.0;
+            let y = self.y + 4.0;
             self.text_at(x, y, font, size, &text);
         }
     }
@@ -276,6 +299,11 @@ pub fn evaluation(title: &str, subtitle: &[String], sections: &[Section]) -> Vec
             w.table(t);
         }
         w.y -= 6.0;
+    }
+    w.ensure(60.0);
+    w.paragraph("Definities", BOLD, 13.0, 2.0);
+    for (term, meaning) in nazorg_domain::evaluation::DEFINITIONS {
+        w.paragraph(&format!("{term}: {meaning}"), REGULAR, 9.0, 2.0);
     }
     let count = w.pages.len();
     for (i, page) in w.pages.iter_mut().enumerate() {

@@ -45,6 +45,12 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<nazorg_report::ReportError> for AppError {
+    fn from(e: nazorg_report::ReportError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {

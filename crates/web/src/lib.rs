@@ -7,6 +7,7 @@ pub mod digest;
 mod error;
 pub mod input;
 mod middleware;
+pub mod report;
 mod ui;
 
 pub use error::{ApiError, AppError};
@@ -32,6 +33,9 @@ pub struct Config {
     pub deadlines: nazorg_domain::deadlines::DeadlineSettings,
     /// Where the daily digest goes out; `None` means no e-mail at all.
     pub mail: Option<digest::MailConfig>,
+    /// The start of the aftercare programme: the evaluation covers the eight months
+    /// after it. `None`: from the first registration.
+    pub programme_start: Option<time::Date>,
 }
 
 impl Config {
@@ -43,6 +47,7 @@ impl Config {
             public_url: "http://127.0.0.1:8080".into(),
             deadlines: Default::default(),
             mail: None,
+            programme_start: None,
         }
     }
 }

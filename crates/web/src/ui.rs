@@ -29,11 +29,13 @@ use std::collections::HashMap;
 const CSS: &str = include_str!("../static/nazorg.css");
 
 mod partners;
+mod reports;
 mod work;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(partners::router())
+        .merge(reports::router())
         .merge(work::router())
         .route("/", get(|| async { Redirect::to("/mijn-werk") }))
         .route("/static/nazorg.css", get(css))
@@ -132,6 +134,7 @@ impl Base {
             work_count: user.and_then(|u| u.work_count),
             menu: match user.map(|u| u.actor.role) {
                 Some(Role::Administrator) => "admin",
+                Some(Role::PolicyAdvisor) => "policy",
                 Some(role) if nazorg_domain::access::is_partner_role(role) => "partner",
                 Some(_) => "coordinator",
                 None => "",
@@ -262,6 +265,8 @@ async fn login(State(s): State<AppState>, Form(f): Form<LoginForm>) -> Result<Re
             let (token, _) = s.store.create_session(actor.user_id).await?;
             let target = if actor.role == Role::Administrator {
                 "/gebruikers".to_string()
+            } else if actor.role == Role::PolicyAdvisor {
+                "/monitor".to_string()
             } else if nazorg_domain::access::is_partner_role(actor.role) {
                 "/verwijzingen".to_string()
             } else {
@@ -649,6 +654,9 @@ async fn cases_page(
     }
     if nazorg_domain::access::is_partner_role(user.actor.role) {
         return Ok(Redirect::to("/verwijzingen").into_response());
+    }
+    if user.actor.role == Role::PolicyAdvisor {
+        return Ok(Redirect::to("/monitor").into_response());
     }
     let get = |k: &str| {
         raw.iter()

@@ -87,6 +87,9 @@ async fn work_page(
     if nazorg_domain::access::is_partner_role(user.actor.role) {
         return Ok(Redirect::to("/verwijzingen").into_response());
     }
+    if user.actor.role == Role::PolicyAdvisor {
+        return Ok(Redirect::to("/monitor").into_response());
+    }
     let team = q.team.is_some();
     let scope = if team {
         Scope::Team

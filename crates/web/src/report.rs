@@ -1,0 +1,141 @@
+//! Reports shared by the pages, the API and the CLI: the period of the evaluation, the
+//! evaluation's sections with the outlook, and the documents made from them. The
+//! figures come from the store (which checks access and logs) and the domain (which
+//! computes); this module only puts them together.
+
+use crate::error::AppError;
+use nazorg_domain::access::Actor;
+use nazorg_domain::dates::{add_months, format_nl};
+use nazorg_domain::evaluation::{Section, Table, evaluation, key_figures, monitor_tables};
+use nazorg_domain::monitor::Monitor;
+use nazorg_report::sheet;
+use nazorg_store::{Outlook, Store};
+use time::{Date, Duration};
+
+/// How long the evaluation period lasts after the start (the policy: eight months).
+pub const EVALUATION_MONTHS: u32 = 8;
+
+/// The default evaluation period: eight months from the programme start (a setting),
+/// or from the first registration when it is not set, or from 1 January of this year.
+pub async fn evaluation_period(
+    store: &Store,
+    actor: &Actor,
+    programme_start: Option<Date>,
+    today: Date,
+) -> Result<(Date, Date), AppError> {
+    let start = match programme_start {
+        Some(d) => d,
+        None => match store.first_notified(actor).await? {
+            Some(d) => d,
+            None => {
+                Date::from_calendar_date(today.year(), time::Month::January, 1).unwrap_or(today)
+            }
+        },
+    };
+    let end = add_months(start, EVALUATION_MONTHS) - Duration::days(1);
+    Ok((start, end))
+}
+
+/// Everything the evaluation report shows.
+pub struct EvaluationData {
+    pub monitor: Monitor,
+    pub outlook: Outlook,
+    pub sections: Vec<Section>,
+}
+
+impl EvaluationData {
+    pub async fn load(
+        store: &Store,
+        actor: &Actor,
+        from: Date,
+        to: Date,
+    ) -> Result<EvaluationData, AppError> {
+        let monitor = store.monitor(actor, from, to).await?;
+        let outlook = store.outlook(actor).await?;
+        let sections = evaluation(
+            &monitor,
+            &outlook.series,
+            outlook.forecast.as_ref(),
+            outlook.capacity.as_ref(),
+        );
+        Ok(EvaluationData {
+            monitor,
+            outlook,
+            sections,
+        })
+    }
+
+    /// Every table of the report, once (for the spreadsheets).
+    pub fn tables(&self) -> Vec<Table> {
+        let mut tables = monitor_tables(&self.monitor);
+        tables.extend(nazorg_domain::evaluation::outlook_tables(
+            &self.outlook.series,
+            self.outlook.forecast.as_ref(),
+            self.outlook.capacity.as_ref(),
+        ));
+        tables
+    }
+
+    pub fn title(&self) -> String {
+        period_title("Evaluatie nazorg ex-gedetineerden", &self.monitor)
+    }
+
+    pub fn pdf(&self, municipality: &str) -> Vec<u8> {
+        nazorg_report::pdf::evaluation(
+            &self.title(),
+            &subtitle(&self.monitor, municipality),
+            &self.sections,
+        )
+    }
+
+    pub fn xlsx(&self) -> Result<Vec<u8>, AppError> {
+        Ok(sheet::xlsx(
+            &self.title(),
+            &key_figures(&self.monitor),
+            &self.tables(),
+        )?)
+    }
+
+    pub fn csv(&self) -> Result<Vec<u8>, AppError> {
+        Ok(sheet::csv(&key_figures(&self.monitor), &self.tables())?)
+    }
+}
+
+/// "Title, 01-01-2026 t/m 31-08-2026".
+pub fn period_title(title: &str, m: &Monitor) -> String {
+    format!("{title}, {} t/m {}", format_nl(m.from), format_nl(m.to))
+}
+
+/// The lines under the title: what is counted and on which day.
+pub fn subtitle(m: &Monitor, municipality: &str) -> Vec<String> {
+    vec![
+        format!(
+            "Gemeente (CBS-code) {municipality}. Casussen waarvan de detentie begon van {} tot en met {}.",
+            format_nl(m.from),
+            format_nl(m.to)
+        ),
+        format!(
+            "Stand op {}. Gemaakt door Nazorg uit de registratie; de definities staan aan het eind.",
+            format_nl(m.as_of)
+        ),
+    ]
+}
+
+/// The monitor's figures as a spreadsheet.
+pub fn monitor_xlsx(m: &Monitor) -> Result<Vec<u8>, AppError> {
+    Ok(sheet::xlsx(
+        &period_title("Monitor nazorg", m),
+        &key_figures(m),
+        &monitor_tables(m),
+    )?)
+}
+
+/// The monitor's figures as CSV.
+pub fn monitor_csv(m: &Monitor) -> Result<Vec<u8>, AppError> {
+    Ok(sheet::csv(&key_figures(m), &monitor_tables(m))?)
+}
+
+/// The monitor's figures as JSON (the CLI's and the API's format).
+pub fn monitor_json(m: &Monitor) -> serde_json::Value {
+    serde_json::to_value(m).unwrap_or(serde_json::Value::Null)
+}

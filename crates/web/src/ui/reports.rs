@@ -1,0 +1,580 @@
+//! Pages for the policy advisor and the coordinator: the monitor, the evaluation report
+//! (HTML, PDF, XLSX, CSV), outflow and forecast with the capacity assumptions, and the
+//! pseudonymised export. Every figure comes through the store's gate.
+
+use super::{Base, UiQuery, render};
+use crate::AppState;
+use crate::auth::UiUser;
+use crate::error::{AppError, UiError};
+use crate::input::optional_date;
+use crate::report::{self, EvaluationData};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use nazorg_domain::access::Action;
+use nazorg_domain::dates::{format_iso, format_nl, today_nl};
+use nazorg_domain::evaluation::{Table, decimal, monitor_tables, outlook_tables, percent};
+use nazorg_domain::monitor::Monitor;
+use nazorg_domain::outlook::CapacitySettings;
+use nazorg_domain::referral::{format_eur, parse_eur};
+use serde::Deserialize;
+use std::collections::HashMap;
+use time::Date;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/monitor", get(monitor_page))
+        .route("/monitor.xlsx", get(monitor_xlsx))
+        .route("/monitor.csv", get(monitor_csv))
+        .route("/evaluatie", get(evaluation_page))
+        .route("/evaluatie.pdf", get(evaluation_pdf))
+        .route("/evaluatie.xlsx", get(evaluation_xlsx))
+        .route("/evaluatie.csv", get(evaluation_csv))
+        .route("/prognose", get(outlook_page))
+        .route("/prognose/aannames", post(save_settings))
+        .route("/export/gepseudonimiseerd.csv", get(pseudonymised_csv))
+}
+
+/// A period in the address: `from` and `to` as dates (YYYY-MM-DD or DD-MM-YYYY).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Period {
+    from: Option<String>,
+    to: Option<String>,
+    opgeslagen: Option<String>,
+}
+
+impl Period {
+    fn parse(&self) -> Result<(Option<Date>, Option<Date>), AppError> {
+        let blank = |v: &Option<String>| {
+            v.as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_string)
+        };
+        let from = optional_date("de begindatum", blank(&self.from).as_deref())?;
+        let to = optional_date("de einddatum", blank(&self.to).as_deref())?;
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(AppError::Invalid(format!(
+                "De begindatum ({}) ligt na de einddatum ({}).",
+                format_nl(f),
+                format_nl(t)
+            )));
+        }
+        Ok((from, to))
+    }
+
+    /// The monitor's default: 1 January of this year up to today.
+    fn monitor_period(&self) -> Result<(Date, Date), AppError> {
+        let (from, to) = self.parse()?;
+        let to = to.unwrap_or_else(today_nl);
+        let from = from.unwrap_or_else(|| {
+            Date::from_calendar_date(to.year(), time::Month::January, 1).unwrap_or(to)
+        });
+        if from > to {
+            return Err(AppError::Invalid(
+                "De begindatum ligt na de einddatum.".into(),
+            ));
+        }
+        Ok((from, to))
+    }
+
+    /// The evaluation's default: the eight months after the programme start.
+    async fn evaluation_period(
+        &self,
+        s: &AppState,
+        user: &UiUser,
+    ) -> Result<(Date, Date), AppError> {
+        let (from, to) = self.parse()?;
+        let (default_from, default_to) =
+            report::evaluation_period(&s.store, &user.actor, s.config.programme_start, today_nl())
+                .await?;
+        let from = from.unwrap_or(default_from);
+        let to = to.unwrap_or(if from == default_from {
+            default_to
+        } else {
+            from.max(default_to)
+        });
+        if from > to {
+            return Err(AppError::Invalid(
+                "De begindatum ligt na de einddatum.".into(),
+            ));
+        }
+        Ok((from, to))
+    }
+}
+
+/// A table as the templates show it: texts in Dutch, and its chart.
+pub struct TableView {
+    pub id: &'static str,
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub svg: Option<String>,
+}
+
+fn views(tables: &[Table]) -> Vec<TableView> {
+    tables
+        .iter()
+        .map(|t| TableView {
+            id: t.id,
+            title: t.title.clone(),
+            columns: t.columns.clone(),
+            rows: t
+                .rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.display()).collect())
+                .collect(),
+            svg: nazorg_report::svg::bar_chart(t),
+        })
+        .collect()
+}
+
+fn query(from: Date, to: Date) -> String {
+    format!("from={}&to={}", format_iso(from), format_iso(to))
+}
+
+fn reach_text(m: &Monitor) -> String {
+    m.reach.map(percent).unwrap_or_else(|| "n.v.t.".into())
+}
+
+#[derive(Template)]
+#[template(path = "monitor.html")]
+struct MonitorPage {
+    base: Base,
+    from: String,
+    to: String,
+    period: String,
+    as_of: String,
+    query: String,
+    reach: String,
+    reach_goal: String,
+    reach_met: Option<bool>,
+    notifications: u64,
+    eligible: u64,
+    released: u64,
+    tables: Vec<TableView>,
+}
+
+async fn monitor_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiQuery(q): UiQuery<Period>,
+) -> Result<Response, UiError> {
+    s.store
+        .permit(&user.actor, Action::ReadReports, None)
+        .await?;
+    let (from, to) = q.monitor_period()?;
+    let m = s.store.monitor(&user.actor, from, to).await?;
+    let page = MonitorPage {
+        base: Base::new("Monitor", Some(&user), "monitor"),
+        from: format_iso(from),
+        to: format_iso(to),
+        period: format!("{} tot en met {}", format_nl(from), format_nl(to)),
+        as_of: format_nl(m.as_of),
+        query: query(from, to),
+        reach: reach_text(&m),
+        reach_goal: percent(m.reach_goal),
+        reach_met: m.reach.map(|r| r >= m.reach_goal),
+        notifications: m.notifications,
+        eligible: m.eligible,
+        released: m.released,
+        tables: views(&monitor_tables(&m)),
+    };
+    Ok(render(StatusCode::OK, page))
+}
+
+fn download(content_type: &'static str, name: String, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const CSV: &str = "text/csv; charset=utf-8";
+
+fn file_name(stem: &str, from: Date, to: Date, ext: &str) -> String {
+    format!("{stem}-{}-{}.{ext}", format_iso(from), format_iso(to))
+}
+
+async fn monitor_xlsx(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiQuery(q): UiQuery<Period>,
+) -> Result<Response, UiError> {
+    let (from, to) = q.monitor_period()?;
+    let m = s.store.monitor(&user.actor, from, to).await?;
+    Ok(download(
+        XLSX,
+        file_name("monitor", from, to, "xlsx"),
+        report::monitor_xlsx(&m)?,
+    ))
+}
+
+async fn monitor_csv(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiQuery(q): UiQuery<Period>,
+) -> Result<Response, UiError> {
+    let (from, to) = q.monitor_period()?;
+    let m = s.store.monitor(&user.actor, from, to).await?;
+    Ok(download(
+        CSV,
+        file_name("monitor", from, to, "csv"),
+        report::monitor_csv(&m)?,
+    ))
+}
+
+pub struct SectionView {
+    pub number: usize,
+    pub title: &'static str,
+    pub question: &'static str,
+    pub answer: Vec<String>,
+    pub tables: Vec<TableView>,
+}
+
+#[derive(Template)]
+#[template(path = "evaluation.html")]
+struct EvaluationPage {
+    base: Base,
+    heading: String,
+    subtitle: Vec<String>,
+    from: String,
+    to: String,
+    query: String,
+    sections: Vec<SectionView>,
+    definitions: &'static [(&'static str, &'static str)],
+}
+
+async fn evaluation_data(
+    s: &AppState,
+    user: &UiUser,
+    q: &Period,
+) -> Result<(EvaluationData, Date, Date), AppError> {
+    s.store
+        .permit(&user.actor, Action::ReadReports, None)
+        .await?;
+    let (from, to) = q.evaluation_period(s, user).await?;
+    Ok((
+        EvaluationData::load(&s.store, &user.actor, from, to).await?,
+        from,
+        to,
+    ))
+}
+
+async fn evaluation_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiQuery(q): UiQuery<Period>,
+) -> Result<Response, UiError> {
+    let (data, from, to) = evaluation_data(&s, &user, &q).await?;
+    let page = EvaluationPage {
+        base: Base::new("Evaluatie", Some(&user), "evaluation"),
+        heading: data.title(),
+        subtitle: report::subtitle(&data.monitor, &s.config.municipality),
+        from: format_iso(from),
+        to: format_iso(to),
+        query: query(from, to),
+        sections: data
+            .sections
+            .iter()
+            .map(|sec| SectionView {
+                number: sec.number,
+                title: sec.title,
+                question: sec.question,
+                answer: sec.answer.clone(),
+                tables: views(&sec.tables),
+            })
+            .collect(),
+        definitions: nazorg_domain::evaluation::DEFINITIONS,
+    };
+    Ok(render(StatusCode::OK, page))
+}
+
+async fn evaluation_pdf(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiQuery(q): UiQuery<Period>,
+) -> Result<Response, UiError> {
+    let (data, from, to) = evaluation_data(&s, &user, &q).await?;
+    let bytes = data.pdf(&s.config.municipality);
+    Ok(download(
+        "application/pdf",
+        file_name("evaluatie", from, to, "pdf"),
+        bytes,
+    ))
+}
+
+async fn evaluation_xlsx(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiQuery(q): UiQuery<Period>,
+) -> Result<Response, UiError> {
+    let (data, from, to) = evaluation_data(&s, &user, &q).await?;
+    Ok(download(
+        XLSX,
+        file_name("evaluatie", from, to, "xlsx"),
+        data.xlsx()?,
+    ))
+}
+
+async fn evaluation_csv(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiQuery(q): UiQuery<Period>,
+) -> Result<Response, UiError> {
+    let (data, from, to) = evaluation_data(&s, &user, &q).await?;
+    Ok(download(
+        CSV,
+        file_name("evaluatie", from, to, "csv"),
+        data.csv()?,
+    ))
+}
+
+/// One assumption on the form.
+pub struct SettingField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub hint: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "outlook.html")]
+struct OutlookPage {
+    base: Base,
+    flash: Option<String>,
+    error: Option<String>,
+    forecast: Option<String>,
+    capacity: Option<String>,
+    tables: Vec<TableView>,
+    fields: Vec<SettingField>,
+    can_edit: bool,
+}
+
+fn fields(s: &CapacitySettings) -> Vec<SettingField> {
+    let money = |c: i64| format_eur(c).trim_start_matches("€ ").to_string();
+    vec![
+        SettingField {
+            name: "hours_light",
+            label: "Uren nazorgcoördinator per casus met lichte ondersteuning",
+            value: s.hours_light.to_string(),
+            hint: "uren",
+        },
+        SettingField {
+            name: "hours_skt",
+            label: "Uren nazorgcoördinator per casus met regie bij het SKT",
+            value: s.hours_skt.to_string(),
+            hint: "uren",
+        },
+        SettingField {
+            name: "hours_exodus",
+            label: "Uren nazorgcoördinator per casus met regie bij Exodus",
+            value: s.hours_exodus.to_string(),
+            hint: "uren",
+        },
+        SettingField {
+            name: "hourly_cost",
+            label: "Kosten per uur nazorgcoördinator",
+            value: money(s.hourly_cost_cents),
+            hint: "euro",
+        },
+        SettingField {
+            name: "skt_price",
+            label: "Prijs van een SKT-traject",
+            value: money(s.skt_price_cents),
+            hint: "euro",
+        },
+        SettingField {
+            name: "exodus_price",
+            label: "Prijs van een Exodus-traject",
+            value: money(s.exodus_price_cents),
+            hint: "euro",
+        },
+        SettingField {
+            name: "uptake",
+            label: "Aandeel van de uitstroom dat nazorg aanvaardt, zolang de registratie het nog niet laat zien",
+            value: s.default_uptake_pct.to_string(),
+            hint: "procent",
+        },
+        SettingField {
+            name: "skt_share",
+            label: "Aandeel met regie bij het SKT, zolang de registratie het nog niet laat zien",
+            value: s.default_skt_pct.to_string(),
+            hint: "procent",
+        },
+        SettingField {
+            name: "exodus_share",
+            label: "Aandeel met regie bij Exodus, zolang de registratie het nog niet laat zien",
+            value: s.default_exodus_pct.to_string(),
+            hint: "procent",
+        },
+    ]
+}
+
+async fn outlook_view(
+    s: &AppState,
+    user: &UiUser,
+    status: StatusCode,
+    flash: Option<String>,
+    error: Option<(String, Vec<SettingField>)>,
+) -> Result<Response, UiError> {
+    let outlook = s.store.outlook(&user.actor).await?;
+    let forecast = outlook.forecast.as_ref().map(|f| {
+        format!(
+            "Verwachte uitstroom in {}: {} inwoners, met een bandbreedte van {} tot {} (gemiddelde van {}; de bandbreedte is de laagste en hoogste uitstroom van de laatste vijf bekende jaren).",
+            f.year,
+            decimal(f.expected, 1),
+            f.low,
+            f.high,
+            f.basis.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", "),
+        )
+    });
+    let capacity = outlook.capacity.as_ref().map(|c| {
+        format!(
+            "Aanvaarding: {} ({}); verdeling licht / SKT / Exodus: {}.",
+            percent(c.uptake),
+            if c.uptake_observed {
+                "uit de registratie"
+            } else {
+                "aanname, de registratie heeft nog geen aanvaarde casussen"
+            },
+            if c.split_observed {
+                "uit de registratie"
+            } else {
+                "aanname, nog geen casusregie vastgelegd"
+            },
+        )
+    });
+    let (error, fields) = match error {
+        Some((e, f)) => (Some(e), f),
+        None => (None, fields(&outlook.settings)),
+    };
+    let page = OutlookPage {
+        base: Base::new("Uitstroom en prognose", Some(user), "outlook"),
+        flash,
+        error,
+        forecast,
+        capacity,
+        tables: views(&outlook_tables(
+            &outlook.series,
+            outlook.forecast.as_ref(),
+            outlook.capacity.as_ref(),
+        )),
+        fields,
+        can_edit: nazorg_domain::access::authorize(
+            &user.actor,
+            Action::ManageReportSettings,
+            &user.actor.municipality,
+        )
+        .is_ok(),
+    };
+    Ok(render(status, page))
+}
+
+async fn outlook_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiQuery(q): UiQuery<Period>,
+) -> Result<Response, UiError> {
+    s.store
+        .permit(&user.actor, Action::ReadReports, None)
+        .await?;
+    let flash = q
+        .opgeslagen
+        .is_some()
+        .then(|| "De aannames zijn opgeslagen.".to_string());
+    outlook_view(&s, &user, StatusCode::OK, flash, None).await
+}
+
+fn parse_settings(f: &HashMap<String, String>) -> Result<CapacitySettings, AppError> {
+    let get = |k: &str| f.get(k).map(|v| v.trim()).unwrap_or("");
+    let whole = |k: &str, label: &str| {
+        get(k)
+            .parse::<i64>()
+            .map_err(|_| AppError::Invalid(format!("Vul bij ‘{label}’ een heel getal in.")))
+    };
+    let money = |k: &str, label: &str| {
+        parse_eur(get(k)).ok_or_else(|| {
+            AppError::Invalid(format!(
+                "Vul bij ‘{label}’ een bedrag in, bijvoorbeeld 80,00."
+            ))
+        })
+    };
+    let settings = CapacitySettings {
+        hours_light: whole("hours_light", "uren lichte ondersteuning")?,
+        hours_skt: whole("hours_skt", "uren regie SKT")?,
+        hours_exodus: whole("hours_exodus", "uren regie Exodus")?,
+        hourly_cost_cents: money("hourly_cost", "kosten per uur")?,
+        skt_price_cents: money("skt_price", "prijs SKT-traject")?,
+        exodus_price_cents: money("exodus_price", "prijs Exodus-traject")?,
+        default_uptake_pct: whole("uptake", "aandeel dat aanvaardt")?,
+        default_skt_pct: whole("skt_share", "aandeel SKT")?,
+        default_exodus_pct: whole("exodus_share", "aandeel Exodus")?,
+    };
+    settings.validate().map_err(AppError::Invalid)?;
+    Ok(settings)
+}
+
+async fn save_settings(
+    State(s): State<AppState>,
+    user: UiUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, UiError> {
+    s.store
+        .permit(&user.actor, Action::ManageReportSettings, None)
+        .await?;
+    let result = match parse_settings(&f) {
+        Ok(settings) => s
+            .store
+            .set_capacity_settings(&user.actor, &settings)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/prognose?opgeslagen=1").into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            // Show the form again with what was typed.
+            let typed = fields(&CapacitySettings::default())
+                .into_iter()
+                .map(|mut field| {
+                    field.value = f.get(field.name).cloned().unwrap_or_default();
+                    field
+                })
+                .collect();
+            outlook_view(&s, &user, e.status(), None, Some((e.to_string(), typed))).await
+        }
+        Err(e) => Err(UiError(e)),
+    }
+}
+
+async fn pseudonymised_csv(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiQuery(q): UiQuery<Period>,
+) -> Result<Response, UiError> {
+    s.store
+        .permit(&user.actor, Action::ExportPseudonymised, None)
+        .await?;
+    let (from, to) = q.monitor_period()?;
+    let export = s.store.pseudonymised_export(&user.actor, from, to).await?;
+    let bytes = nazorg_report::sheet::rows_csv(&export.columns, &export.rows)?;
+    Ok(download(
+        CSV,
+        file_name("gepseudonimiseerd", from, to, "csv"),
+        bytes,
+    ))
+}
