@@ -61,6 +61,7 @@ pub fn router() -> Router<AppState> {
             post(acknowledge_referral),
         )
         .route("/referral-figures", get(referral_figures))
+        .route("/monitor", get(monitor))
         .route("/partners", get(list_partners).post(add_partner))
         .route("/service-kinds", get(list_service_kinds))
         .route("/service-kinds/{id}", put(set_service_price))
@@ -1113,6 +1114,22 @@ async fn referral_figures(
     Ok(Json(figures.iter().map(PartnerFiguresDto::from).collect()))
 }
 
+/// The monitor's figures for the cases whose detention started in the period (the same
+/// JSON as `nazorg report monitor --format json`): the funnel, `reach` (0–1 or null),
+/// `by_direction`, `throughput_days` with `median` and `p90`, needs, results, referrals
+/// per partner, overlap with SKT and safety chamber, re-detention.
+#[utoipa::path(get, path = "/api/v1/monitor", tag = "monitor", params(PeriodQuery),
+    responses((status = 200, description = "De cijfers van de periode", body = Object)))]
+async fn monitor(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (from, to) = q.period()?;
+    let m = s.store.monitor(&actor, from, to).await?;
+    Ok(Json(crate::report::monitor_json(&m)))
+}
+
 #[utoipa::path(get, path = "/api/v1/partners", tag = "ketenpartners", responses((status = 200, body = [PartnerDto])))]
 async fn list_partners(
     State(s): State<AppState>,
@@ -1259,7 +1276,7 @@ async fn record_safety_outcome(
           set_agreement_done, set_readiness, record_release, log_contact, add_household_member, update_facts,
           override_eligibility, assign_coordinator, close_case, create_referral, list_referrals, get_referral, referral_step,
           acknowledge_referral, referral_figures, list_partners, add_partner, list_service_kinds, set_service_price, get_budget,
-          set_budget_cap, add_safety_item, record_safety_outcome),
+          set_budget_cap, add_safety_item, record_safety_outcome, monitor),
     modifiers(&Security),
     security(("bearer" = []), ("session" = []))
 )]

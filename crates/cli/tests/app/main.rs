@@ -7,6 +7,7 @@ mod common;
 mod api;
 mod browser;
 mod cli;
+mod evaluation;
 mod matrix;
 mod partners;
 mod privacy;

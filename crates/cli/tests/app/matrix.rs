@@ -343,6 +343,8 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
                 self_reliance: nazorg_domain::triage::SelfReliance::High,
             })
             .collect(),
+        known_to_skt: None,
+        known_to_safety_chamber: None,
         note: String::new(),
     };
     store
