@@ -24,6 +24,8 @@ enum Rule {
     ReferralList,
     /// Administrators.
     Admin,
+    /// Aggregated figures and pseudonymised exports: coordinators and the policy advisor.
+    Reports,
     /// Logging out: tested on its own (it ends the session it is sent with).
     Logout,
 }
@@ -132,6 +134,17 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/agenda/{token}", Rule::Public),
     ("GET", "/inwoners/{id}/verwerkingen", Rule::Coordinator),
     ("GET", "/inwoners/{id}/inzage.json", Rule::Coordinator),
+    ("GET", "/api/v1/monitor", Rule::Reports),
+    ("GET", "/monitor", Rule::Reports),
+    ("GET", "/monitor.xlsx", Rule::Reports),
+    ("GET", "/monitor.csv", Rule::Reports),
+    ("GET", "/evaluatie", Rule::Reports),
+    ("GET", "/evaluatie.pdf", Rule::Reports),
+    ("GET", "/evaluatie.xlsx", Rule::Reports),
+    ("GET", "/evaluatie.csv", Rule::Reports),
+    ("GET", "/prognose", Rule::Reports),
+    ("POST", "/prognose/aannames", Rule::Reports),
+    ("GET", "/export/gepseudonimiseerd.csv", Rule::Reports),
 ];
 
 /// Every (method, path) the web crate routes, read from its source.
@@ -143,6 +156,7 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
         ("ui.rs", ""),
         ("ui/partners.rs", ""),
         ("ui/work.rs", ""),
+        ("ui/reports.rs", ""),
     ];
     let mut routes = BTreeSet::new();
     for (file, prefix) in files {
@@ -226,6 +240,7 @@ fn allowed(rule: Rule, who: Who, own: bool) -> bool {
         Rule::Referral => matches!(who, Coordinator | ExodusWorker),
         Rule::ReferralList => matches!(who, Coordinator | ExodusWorker | SktCareDirector),
         Rule::Admin => who == Administrator,
+        Rule::Reports => matches!(who, Coordinator | PolicyAdvisor),
     }
 }
 
