@@ -438,6 +438,26 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
         .unwrap();
     assert!(text(&client).await.contains("Selin Öztürk"));
     assert_accessible(&client, &axe, "the worklist with a result").await;
+
+    // The closed case shows up in the monitor and the evaluation, charts and all.
+    client
+        .goto(&format!("{base}/monitor?from=2000-01-01&to=2026-12-31"))
+        .await
+        .unwrap();
+    let page = text(&client).await;
+    assert!(
+        page.contains("Van melding tot afsluiting") && !page.contains("Selin"),
+        "{page}"
+    );
+    assert_accessible(&client, &axe, "the monitor").await;
+    client
+        .goto(&format!("{base}/evaluatie?from=2000-01-01&to=2026-12-31"))
+        .await
+        .unwrap();
+    assert!(text(&client).await.contains("6. Effect"));
+    assert_accessible(&client, &axe, "the evaluation report").await;
+    client.goto(&format!("{base}/prognose")).await.unwrap();
+    assert_accessible(&client, &axe, "the outflow and forecast").await;
     client.close().await.unwrap();
 }
 
