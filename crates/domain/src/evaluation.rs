@@ -523,7 +523,7 @@ fn days(d: Option<f64>) -> String {
     d.map_or("n.v.t.".into(), |d| decimal(d, 1))
 }
 
-fn pick<'a>(tables: &[Table], ids: &[&str]) -> Vec<Table> {
+fn pick(tables: &[Table], ids: &[&str]) -> Vec<Table> {
     tables
         .iter()
         .filter(|t| ids.contains(&t.id))

@@ -291,7 +291,7 @@ pub fn evaluation(title: &str, subtitle: &[String], sections: &[Section]) -> Vec
         w.ensure(60.0);
         w.anchors.push((w.pages.len() - 1, w.y));
         w.paragraph(&format!("{}. {}", s.number, s.title), BOLD, 13.0, 2.0);
-        w.paragraph(&s.question, ITALIC, 10.0, 4.0);
+        w.paragraph(s.question, ITALIC, 10.0, 4.0);
         for p in &s.answer {
             w.paragraph(p, REGULAR, 10.0, 4.0);
         }
