@@ -535,3 +535,18 @@ pub struct ApiTokenInfo {
     pub expires_at: OffsetDateTime,
     pub revoked: bool,
 }
+
+/// Who signed in through the OpenID Connect provider, with what the configuration made of
+/// their claims.
+#[derive(Debug, Clone)]
+pub struct OidcIdentity {
+    /// The provider (its issuer URL) and its stable identifier of the person (`sub`).
+    pub issuer: String,
+    pub subject: String,
+    /// The wanted username (`preferred_username`, else the subject).
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub municipality: String,
+    pub partner_id: Option<i64>,
+}
