@@ -7,6 +7,7 @@ pub mod digest;
 mod error;
 pub mod input;
 mod middleware;
+pub mod oidc;
 mod ui;
 
 pub use error::{ApiError, AppError};
@@ -32,6 +33,8 @@ pub struct Config {
     pub deadlines: nazorg_domain::deadlines::DeadlineSettings,
     /// Where the daily digest goes out; `None` means no e-mail at all.
     pub mail: Option<digest::MailConfig>,
+    /// Single sign-on through the municipality's OpenID Connect provider; `None`: off.
+    pub oidc: Option<oidc::OidcConfig>,
 }
 
 impl Config {
@@ -43,6 +46,7 @@ impl Config {
             public_url: "http://127.0.0.1:8080".into(),
             deadlines: Default::default(),
             mail: None,
+            oidc: None,
         }
     }
 }
@@ -52,13 +56,20 @@ impl Config {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
+    /// The relying party of single sign-on, when configured.
+    pub sso: Option<Arc<oidc::Sso>>,
 }
 
 /// Builds the whole application, so tests can run the real thing on port 0.
 pub fn router(store: Store, config: Config) -> Router {
+    let sso = config
+        .oidc
+        .clone()
+        .map(|c| Arc::new(oidc::Sso::new(c, &config.public_url)));
     let state = AppState {
         store,
         config: Arc::new(config),
+        sso,
     };
     Router::new()
         .route("/healthz", get(healthz))

@@ -29,6 +29,7 @@ use std::collections::HashMap;
 const CSS: &str = include_str!("../static/nazorg.css");
 
 mod partners;
+mod sso;
 mod work;
 
 pub fn router() -> Router<AppState> {
@@ -39,6 +40,8 @@ pub fn router() -> Router<AppState> {
         .route("/static/nazorg.css", get(css))
         .route("/inloggen", get(login_page).post(login))
         .route("/inloggen/code", get(code_page).post(login_code))
+        .route("/inloggen/sso", get(sso::start))
+        .route("/inloggen/sso/terug", get(sso::callback))
         .route("/uitloggen", post(logout))
         .route("/installatie", get(setup_page).post(setup))
         .route("/gebruikers", get(users_page).post(add_user))
@@ -201,6 +204,8 @@ struct LoginPage {
     error: Option<String>,
     next: String,
     username: String,
+    /// Offer single sign-on with the municipality's account.
+    sso: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -209,7 +214,7 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn login_page(UiQuery(q): UiQuery<NextQuery>) -> Response {
+async fn login_page(State(s): State<AppState>, UiQuery(q): UiQuery<NextQuery>) -> Response {
     render(
         StatusCode::OK,
         LoginPage {
@@ -217,6 +222,7 @@ async fn login_page(UiQuery(q): UiQuery<NextQuery>) -> Response {
             error: None,
             next: safe_next(q.next.as_deref()),
             username: String::new(),
+            sso: s.sso.is_some(),
         },
     )
 }
@@ -244,6 +250,7 @@ async fn login(State(s): State<AppState>, Form(f): Form<LoginForm>) -> Result<Re
                     )),
                     next: safe_next(Some(&f.next)),
                     username: f.username,
+                    sso: s.sso.is_some(),
                 },
             ));
         }
@@ -286,6 +293,7 @@ async fn login(State(s): State<AppState>, Form(f): Form<LoginForm>) -> Result<Re
                 error: Some("Gebruikersnaam of wachtwoord is onjuist.".into()),
                 next: safe_next(Some(&f.next)),
                 username: f.username,
+                sso: s.sso.is_some(),
             },
         )),
     }

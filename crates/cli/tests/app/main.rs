@@ -8,6 +8,7 @@ mod api;
 mod browser;
 mod cli;
 mod matrix;
+mod oidc;
 mod partners;
 mod privacy;
 mod ui;
