@@ -4253,7 +4253,7 @@ pub async fn oidc_sign_in(pool: &Pool<DB>, who: &OidcIdentity) -> Result<Option<
     let display_name: String = who.display_name.trim().chars().take(100).collect();
     let wanted = who.username.trim().to_lowercase();
     let mut tx = begin(pool).await?;
-    check_user_partner(&mut *tx, who.role, &municipality, who.partner_id).await?;
+    check_user_partner(&mut tx, who.role, &municipality, who.partner_id).await?;
     let by_subject: Option<(i64, String, bool)> = sqlx::query_as(
         "SELECT id, username, active FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2",
     )
