@@ -459,3 +459,57 @@ async fn sso_signs_in_with_roles_from_the_claims(db: TestDb) {
 }
 
 crate::on_both_databases!(sso_signs_in_with_roles_from_the_claims);
+
+/// `serve` refuses an incomplete or wrong SSO configuration at start, saying what is wrong.
+#[test]
+fn serve_checks_the_sso_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_nazorg"))
+            .arg("--database")
+            .arg(format!("sqlite://{}/nazorg.db", dir.path().display()))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args([
+                "--oidc-issuer",
+                "http://127.0.0.1:9",
+                "--oidc-client-id",
+                "nazorg",
+            ])
+            .args(extra)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    assert!(serve(&[]).contains("--oidc-client-secret"));
+    let err = serve(&["--oidc-client-secret", "s"]);
+    assert!(err.contains("--oidc-role-map"), "{err}");
+    let err = serve(&["--oidc-client-secret", "s", "--oidc-role-map", "a=baas"]);
+    assert!(err.contains("onbekende rol 'baas'"), "{err}");
+    let err = serve(&[
+        "--oidc-client-secret",
+        "s",
+        "--oidc-role-map",
+        "exodus=exodus_worker",
+    ]);
+    assert!(err.contains("ketenpartner"), "{err}");
+
+    let help = Command::new(env!("CARGO_BIN_EXE_nazorg"))
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for var in [
+        "NAZORG_OIDC_ISSUER",
+        "NAZORG_OIDC_CLIENT_ID",
+        "NAZORG_OIDC_CLIENT_SECRET",
+        "NAZORG_OIDC_SCOPES",
+        "NAZORG_OIDC_ROLE_CLAIM",
+        "NAZORG_OIDC_ROLE_MAP",
+        "NAZORG_OIDC_MUNICIPALITY_CLAIM",
+    ] {
+        assert!(help.contains(var), "{var} in serve --help");
+    }
+}

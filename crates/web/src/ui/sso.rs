@@ -5,7 +5,7 @@
 //! set in a short-lived cookie and must come back with the browser that started, so that
 //! nobody can sign a victim in to the attacker's own account with a callback link.
 
-use super::{Base, render};
+use super::{Base, UiQuery, render};
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie, safe_next, session_cookie};
 use crate::error::{AppError, UiError};
@@ -80,7 +80,7 @@ pub struct StartQuery {
 /// Sends the browser to the provider, with a fresh state, nonce and PKCE challenge.
 pub async fn start(
     State(s): State<AppState>,
-    Query(q): Query<StartQuery>,
+    UiQuery(q): UiQuery<StartQuery>,
 ) -> Result<Response, UiError> {
     let sso = sso_of(&s)?;
     let client = match sso.client().await {
