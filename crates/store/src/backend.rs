@@ -4210,6 +4210,182 @@ pub async fn complete_login_challenge(pool: &Pool<DB>, hash: &str) -> Result<()>
     Ok(())
 }
 
+// --- single sign-on (OpenID Connect) -------------------------------------------------
+
+/// Keeps a sign-in under way for ten minutes; drops those that ran out.
+pub async fn create_oidc_login(
+    pool: &Pool<DB>,
+    state_hash: &str,
+    verifier: &str,
+    nonce: &str,
+    next: &str,
+) -> Result<()> {
+    let mut tx = begin(pool).await?;
+    sqlx::query("DELETE FROM oidc_logins WHERE expires_at < $1")
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO oidc_logins (state_hash, pkce_verifier, nonce, next_path, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(state_hash)
+    .bind(verifier)
+    .bind(nonce)
+    .bind(next)
+    .bind(now() + Duration::minutes(10))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends a sign-in under way and returns its PKCE verifier, nonce and next page, if it was
+/// still live: each state can be used once.
+pub async fn take_oidc_login(
+    pool: &Pool<DB>,
+    state_hash: &str,
+) -> Result<Option<(String, String, String)>> {
+    let row: Option<(String, String, String, OffsetDateTime)> = sqlx::query_as(
+        "DELETE FROM oidc_logins WHERE state_hash = $1 RETURNING pkce_verifier, nonce, next_path, expires_at",
+    )
+    .bind(state_hash)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row
+        .filter(|(_, _, _, expires)| *expires > now())
+        .map(|(verifier, nonce, next, _)| (verifier, nonce, next)))
+}
+
+/// The id, whether active, and the provider subject of the user with a username.
+async fn user_by_name(tx: &mut Tx, username: &str) -> Result<Option<(i64, bool, Option<String>)>> {
+    Ok(
+        sqlx::query_as("SELECT id, active, oidc_subject FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
+}
+
+/// The local user of a provider account: found by its subject, else linked by username
+/// (a local account not yet linked to any provider account), else created. The role,
+/// partner, municipality and name follow the provider on every sign-in. `None` when the
+/// local account is deactivated.
+pub async fn oidc_sign_in(pool: &Pool<DB>, who: &OidcIdentity) -> Result<Option<i64>> {
+    let municipality = MunicipalityCode::parse(&who.municipality)
+        .map_err(|e| invalid(e.to_string()))?
+        .to_string();
+    {
+        let mut conn = pool.acquire().await?;
+        ensure_defaults_on(&mut conn, &municipality, today().year()).await?;
+    }
+    let display_name: String = who.display_name.trim().chars().take(100).collect();
+    let wanted = who.username.trim().to_lowercase();
+    let mut tx = begin(pool).await?;
+    check_user_partner(&mut tx, who.role, &municipality, who.partner_id).await?;
+    let by_subject: Option<(i64, String, bool)> = sqlx::query_as(
+        "SELECT id, username, active FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2",
+    )
+    .bind(&who.issuer)
+    .bind(&who.subject)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let user_id = match by_subject {
+        Some((_, _, false)) => return Ok(None),
+        Some((id, current, true)) => {
+            // A new username at the provider follows, when it is valid and free.
+            if wanted != current
+                && check_username(&wanted).is_ok()
+                && user_by_name(&mut tx, &wanted).await?.is_none()
+            {
+                sqlx::query("UPDATE users SET username = $1 WHERE id = $2")
+                    .bind(&wanted)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            id
+        }
+        None => {
+            let existing = if check_username(&wanted).is_ok() {
+                user_by_name(&mut tx, &wanted).await?
+            } else {
+                None
+            };
+            match existing {
+                Some((_, false, None)) => return Ok(None),
+                Some((id, true, None)) => {
+                    sqlx::query(
+                        "UPDATE users SET oidc_issuer = $1, oidc_subject = $2 WHERE id = $3",
+                    )
+                    .bind(&who.issuer)
+                    .bind(&who.subject)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    id
+                }
+                // The name is free, or belongs to another provider account: a new user, under
+                // the first free name of the preferred one, the subject and a derived one.
+                _ => {
+                    let subject = who.subject.trim().to_lowercase();
+                    let derived = format!(
+                        "sso-{}",
+                        &crate::token_hash(&format!("{}|{}", who.issuer, who.subject))[..16]
+                    );
+                    let mut username = derived.clone();
+                    for candidate in [wanted.clone(), subject, derived] {
+                        if check_username(&candidate).is_ok()
+                            && user_by_name(&mut tx, &candidate).await?.is_none()
+                        {
+                            username = candidate;
+                            break;
+                        }
+                    }
+                    let name = if display_name.is_empty() {
+                        username.clone()
+                    } else {
+                        display_name.clone()
+                    };
+                    sqlx::query_scalar::<_, i64>(
+                        "INSERT INTO users (username, display_name, password_hash, role, municipality_code, active, created_at, updated_at, partner_id, oidc_issuer, oidc_subject) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id",
+                    )
+                    .bind(&username)
+                    .bind(name)
+                    // No password: this account signs in through the provider only.
+                    .bind("!oidc")
+                    .bind(who.role.code())
+                    .bind(&municipality)
+                    .bind(true)
+                    .bind(now())
+                    .bind(who.partner_id)
+                    .bind(&who.issuer)
+                    .bind(&who.subject)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| unique_to_conflict(e, "Dit account bestaat al."))?
+                }
+            }
+        }
+    };
+    let mut update = sqlx::QueryBuilder::<DB>::new("UPDATE users SET role = ");
+    update
+        .push_bind(who.role.code())
+        .push(", partner_id = ")
+        .push_bind(who.partner_id)
+        .push(", municipality_code = ")
+        .push_bind(&municipality)
+        .push(", updated_at = ")
+        .push_bind(now());
+    if !display_name.is_empty() {
+        update.push(", display_name = ").push_bind(&display_name);
+    }
+    update.push(" WHERE id = ").push_bind(user_id);
+    update.build().execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(Some(user_id))
+}
+
 /// The cases of one resident, newest first (for the right of access).
 pub async fn resident_case_ids(
     pool: &Pool<DB>,

@@ -809,6 +809,31 @@ impl Store {
         Ok(Some(user))
     }
 
+    /// Keeps a single sign-on under way (for ten minutes, once): the `state` sent to the
+    /// provider (stored hashed), the PKCE verifier, the nonce and the page to go to after.
+    pub async fn create_oidc_login(
+        &self,
+        state: &str,
+        verifier: &str,
+        nonce: &str,
+        next: &str,
+    ) -> Result<()> {
+        dispatch!(self.create_oidc_login(&token_hash(state), verifier, nonce, next))
+    }
+
+    /// Ends the single sign-on of a `state`: its PKCE verifier, nonce and next page, or
+    /// `None` when the state is unknown, used already or older than ten minutes.
+    pub async fn take_oidc_login(&self, state: &str) -> Result<Option<(String, String, String)>> {
+        dispatch!(self.take_oidc_login(&token_hash(state)))
+    }
+
+    /// The local user of someone who signed in through the provider (matched by subject,
+    /// else by username, else created), with role, partner and municipality updated from
+    /// the provider; `None` when that user is deactivated.
+    pub async fn oidc_sign_in(&self, who: &OidcIdentity) -> Result<Option<i64>> {
+        dispatch!(self.oidc_sign_in(who))
+    }
+
     /// The ids of one resident's cases (each then read, and logged, through `get_case`).
     pub async fn resident_case_ids(&self, actor: &Actor, resident_id: i64) -> Result<Vec<i64>> {
         dispatch!(self.resident_case_ids(actor, resident_id))

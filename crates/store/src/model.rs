@@ -551,3 +551,18 @@ pub struct Outlook {
     pub observed: nazorg_domain::outlook::Observed,
     pub settings: nazorg_domain::outlook::CapacitySettings,
 }
+
+/// Who signed in through the OpenID Connect provider, with what the configuration made of
+/// their claims.
+#[derive(Debug, Clone)]
+pub struct OidcIdentity {
+    /// The provider (its issuer URL) and its stable identifier of the person (`sub`).
+    pub issuer: String,
+    pub subject: String,
+    /// The wanted username (`preferred_username`, else the subject).
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub municipality: String,
+    pub partner_id: Option<i64>,
+}

@@ -8,6 +8,7 @@ mod error;
 pub mod input;
 mod middleware;
 pub mod report;
+pub mod oidc;
 mod ui;
 
 pub use error::{ApiError, AppError};
@@ -36,6 +37,8 @@ pub struct Config {
     /// The start of the aftercare programme: the evaluation covers the eight months
     /// after it. `None`: from the first registration.
     pub programme_start: Option<time::Date>,
+    /// Single sign-on through the municipality's OpenID Connect provider; `None`: off.
+    pub oidc: Option<oidc::OidcConfig>,
 }
 
 impl Config {
@@ -48,6 +51,7 @@ impl Config {
             deadlines: Default::default(),
             mail: None,
             programme_start: None,
+            oidc: None,
         }
     }
 }
@@ -57,13 +61,20 @@ impl Config {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
+    /// The relying party of single sign-on, when configured.
+    pub sso: Option<Arc<oidc::Sso>>,
 }
 
 /// Builds the whole application, so tests can run the real thing on port 0.
 pub fn router(store: Store, config: Config) -> Router {
+    let sso = config
+        .oidc
+        .clone()
+        .map(|c| Arc::new(oidc::Sso::new(c, &config.public_url)));
     let state = AppState {
         store,
         config: Arc::new(config),
+        sso,
     };
     Router::new()
         .route("/healthz", get(healthz))

@@ -30,6 +30,7 @@ const CSS: &str = include_str!("../static/nazorg.css");
 
 mod partners;
 mod reports;
+mod sso;
 mod work;
 
 pub fn router() -> Router<AppState> {
@@ -41,6 +42,8 @@ pub fn router() -> Router<AppState> {
         .route("/static/nazorg.css", get(css))
         .route("/inloggen", get(login_page).post(login))
         .route("/inloggen/code", get(code_page).post(login_code))
+        .route("/inloggen/sso", get(sso::start))
+        .route("/inloggen/sso/terug", get(sso::callback))
         .route("/uitloggen", post(logout))
         .route("/installatie", get(setup_page).post(setup))
         .route("/gebruikers", get(users_page).post(add_user))
@@ -204,6 +207,8 @@ struct LoginPage {
     error: Option<String>,
     next: String,
     username: String,
+    /// Offer single sign-on with the municipality's account.
+    sso: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -212,7 +217,7 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn login_page(UiQuery(q): UiQuery<NextQuery>) -> Response {
+async fn login_page(State(s): State<AppState>, UiQuery(q): UiQuery<NextQuery>) -> Response {
     render(
         StatusCode::OK,
         LoginPage {
@@ -220,6 +225,7 @@ async fn login_page(UiQuery(q): UiQuery<NextQuery>) -> Response {
             error: None,
             next: safe_next(q.next.as_deref()),
             username: String::new(),
+            sso: s.sso.is_some(),
         },
     )
 }
@@ -247,6 +253,7 @@ async fn login(State(s): State<AppState>, Form(f): Form<LoginForm>) -> Result<Re
                     )),
                     next: safe_next(Some(&f.next)),
                     username: f.username,
+                    sso: s.sso.is_some(),
                 },
             ));
         }
@@ -291,6 +298,7 @@ async fn login(State(s): State<AppState>, Form(f): Form<LoginForm>) -> Result<Re
                 error: Some("Gebruikersnaam of wachtwoord is onjuist.".into()),
                 next: safe_next(Some(&f.next)),
                 username: f.username,
+                sso: s.sso.is_some(),
             },
         )),
     }

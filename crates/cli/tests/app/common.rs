@@ -135,6 +135,25 @@ pub struct Reply {
 
 impl App {
     pub async fn spawn(db: TestDb) -> App {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        App::spawn_on(db, listener, nazorg_web::Config::new("1783")).await
+    }
+
+    /// The application on a database without any user yet.
+    pub async fn spawn_without_users(db: TestDb) -> App {
+        let store = Store::connect(&db.url).await.expect("connect and migrate");
+        App::serve(db, store, String::new()).await
+    }
+
+    /// The application, with its coordinator, on a listener bound and a configuration made
+    /// by the test (single sign-on needs Nazorg's address before the provider starts).
+    pub async fn spawn_on(
+        db: TestDb,
+        listener: tokio::net::TcpListener,
+        config: nazorg_web::Config,
+    ) -> App {
         let store = Store::connect(&db.url).await.expect("connect and migrate");
         store
             .add_user(
@@ -150,21 +169,25 @@ impl App {
             .create_api_token("coordinator", "test", 1)
             .await
             .expect("token");
-        App::serve(db, store, token).await
-    }
-
-    /// The application on a database without any user yet.
-    pub async fn spawn_without_users(db: TestDb) -> App {
-        let store = Store::connect(&db.url).await.expect("connect and migrate");
-        App::serve(db, store, String::new()).await
+        App::serve_on(db, store, token, listener, config).await
     }
 
     async fn serve(db: TestDb, store: Store, token: String) -> App {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
         let config = nazorg_web::Config::new("1783");
+        App::serve_on(db, store, token, listener, config).await
+    }
+
+    async fn serve_on(
+        db: TestDb,
+        store: Store,
+        token: String,
+        listener: tokio::net::TcpListener,
+        config: nazorg_web::Config,
+    ) -> App {
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
         let served = store.clone();
         tokio::spawn(async move { nazorg_web::serve(listener, served, config).await });
         let client = reqwest::Client::builder()

@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod evaluation;
 mod matrix;
+mod oidc;
 mod partners;
 mod privacy;
 mod ui;

@@ -97,6 +97,9 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/inloggen", Rule::Public),
     ("GET", "/inloggen/code", Rule::Public),
     ("POST", "/inloggen/code", Rule::Public),
+    // Single sign-on (not configured here: not found; the flow itself is in oidc.rs).
+    ("GET", "/inloggen/sso", Rule::Public),
+    ("GET", "/inloggen/sso/terug", Rule::Public),
     ("POST", "/uitloggen", Rule::Logout),
     ("GET", "/installatie", Rule::Public),
     ("POST", "/installatie", Rule::Public),

@@ -1,0 +1,361 @@
+//! The pages of single sign-on: off to the municipality's provider, and back.
+//!
+//! The sign-in under way (state, PKCE verifier, nonce, the page to return to) is kept in
+//! the database, once and for ten minutes, so any instance can finish it. The state is also
+//! set in a short-lived cookie and must come back with the browser that started, so that
+//! nobody can sign a victim in to the attacker's own account with a callback link.
+
+use super::{Base, UiQuery, render};
+use crate::AppState;
+use crate::auth::{SESSION_COOKIE, cookie, safe_next, session_cookie};
+use crate::error::{AppError, UiError};
+use crate::oidc::{ExtraClaims, Sso, claim, error_chain};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use nazorg_domain::access::{Role, is_partner_role};
+use nazorg_store::OidcIdentity;
+use openidconnect::core::{CoreAuthenticationFlow, CoreGenderClaim};
+use openidconnect::{
+    AuthorizationCode, CsrfToken, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
+    Scope, TokenResponse, UserInfoClaims,
+};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// The cookie that ties a sign-in under way to the browser that started it.
+const STATE_COOKIE: &str = "nazorg_sso";
+
+fn state_cookie(value: &str, secure: bool, max_age: u32) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{STATE_COOKIE}={value}; Path=/inloggen/sso; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    )
+}
+
+#[derive(Template)]
+#[template(path = "sso_error.html")]
+struct SsoErrorPage {
+    base: Base,
+    message: String,
+}
+
+/// A Dutch page about a sign-in that did not work, with the way back to the login page.
+/// The state cookie goes: a new attempt starts afresh.
+fn refuse(s: &AppState, status: StatusCode, title: &str, message: impl Into<String>) -> Response {
+    let mut response = render(
+        status,
+        SsoErrorPage {
+            base: Base::new(title, None, ""),
+            message: message.into(),
+        },
+    );
+    if let Ok(v) = HeaderValue::from_str(&state_cookie("", s.config.secure_cookies, 0)) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+fn unavailable(s: &AppState, cause: &str) -> Response {
+    tracing::error!(%cause, "single sign-on: provider unavailable");
+    refuse(
+        s,
+        StatusCode::BAD_GATEWAY,
+        "Inloggen niet gelukt",
+        "De gemeentelijke inlogdienst is nu niet bereikbaar of gaf geen bruikbaar antwoord. Probeer het later opnieuw, of log in met uw Nazorg-wachtwoord als u dat heeft.",
+    )
+}
+
+fn sso_of(s: &AppState) -> Result<&Sso, UiError> {
+    s.sso.as_deref().ok_or(UiError(AppError::NotFound))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StartQuery {
+    next: Option<String>,
+}
+
+/// Sends the browser to the provider, with a fresh state, nonce and PKCE challenge.
+pub async fn start(
+    State(s): State<AppState>,
+    UiQuery(q): UiQuery<StartQuery>,
+) -> Result<Response, UiError> {
+    let sso = sso_of(&s)?;
+    let client = match sso.client().await {
+        Ok(c) => c,
+        Err(cause) => return Ok(unavailable(&s, &cause)),
+    };
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let mut request = client.authorize_url(
+        CoreAuthenticationFlow::AuthorizationCode,
+        CsrfToken::new_random,
+        Nonce::new_random,
+    );
+    for scope in &sso.config.scopes {
+        request = request.add_scope(Scope::new(scope.clone()));
+    }
+    let (url, state, nonce) = request.set_pkce_challenge(challenge).url();
+    let next = safe_next(q.next.as_deref());
+    s.store
+        .create_oidc_login(state.secret(), verifier.secret(), nonce.secret(), &next)
+        .await?;
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (
+                header::SET_COOKIE,
+                state_cookie(state.secret(), s.config.secure_cookies, 600),
+            ),
+            (header::LOCATION, url.to_string()),
+        ],
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// Where the provider sends the browser back: checks the state, exchanges the code (with
+/// the PKCE verifier) for tokens, verifies the ID token, maps the claims to a role, and
+/// starts a session like the local login does.
+pub async fn callback(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, UiError> {
+    let sso = sso_of(&s)?;
+    let q = query.map(|Query(q)| q).unwrap_or_default();
+    // The state must be one this browser started, still live, and is used up now.
+    let bound = q
+        .state
+        .as_deref()
+        .filter(|state| cookie(&headers, STATE_COOKIE).as_deref() == Some(*state));
+    let pending = match bound {
+        Some(state) => s.store.take_oidc_login(state).await?,
+        None => None,
+    };
+    if let Some(error) = &q.error {
+        tracing::info!(%error, "single sign-on: the provider refused");
+        let message = if error == "access_denied" {
+            "U heeft het inloggen bij de gemeentelijke account afgebroken, of de gemeentelijke inlogdienst gaf geen toestemming. U bent niet ingelogd."
+        } else {
+            "De gemeentelijke inlogdienst kon u niet aanmelden. U bent niet ingelogd. Probeer het opnieuw; blijft dit gebeuren, neem dan contact op met uw beheerder."
+        };
+        return Ok(refuse(
+            &s,
+            StatusCode::UNAUTHORIZED,
+            "Inloggen niet gelukt",
+            message,
+        ));
+    }
+    let (Some((verifier, nonce, next)), Some(code)) = (pending, q.code) else {
+        return Ok(refuse(
+            &s,
+            StatusCode::BAD_REQUEST,
+            "Inloggen niet gelukt",
+            "Deze inlogpoging is verlopen, al gebruikt of niet in deze browser begonnen. Begin opnieuw bij de inlogpagina.",
+        ));
+    };
+
+    let client = match sso.client().await {
+        Ok(c) => c,
+        Err(cause) => return Ok(unavailable(&s, &cause)),
+    };
+    let http = match sso.http() {
+        Ok(h) => h,
+        Err(cause) => return Ok(unavailable(&s, &cause)),
+    };
+    let exchange = match client.exchange_code(AuthorizationCode::new(code)) {
+        Ok(request) => {
+            request
+                .set_pkce_verifier(PkceCodeVerifier::new(verifier))
+                .request_async(http)
+                .await
+        }
+        Err(e) => return Ok(unavailable(&s, &error_chain(&e))),
+    };
+    let tokens = match exchange {
+        Ok(t) => t,
+        Err(e) => return Ok(unavailable(&s, &format!("token: {}", error_chain(&e)))),
+    };
+    let not_verified = |cause: String| {
+        tracing::warn!(%cause, "single sign-on: ID token refused");
+        refuse(
+            &s,
+            StatusCode::UNAUTHORIZED,
+            "Inloggen niet gelukt",
+            "Het antwoord van de gemeentelijke inlogdienst kon niet worden gecontroleerd. U bent niet ingelogd. Probeer het opnieuw.",
+        )
+    };
+    let Some(id_token) = tokens.id_token() else {
+        return Ok(not_verified("no ID token".into()));
+    };
+    // Signature (against the provider's keys), issuer, audience, expiry and nonce.
+    let claims = match id_token.claims(&client.id_token_verifier(), &Nonce::new(nonce)) {
+        Ok(c) => c,
+        Err(e) => {
+            sso.forget_metadata().await;
+            return Ok(not_verified(error_chain(&e)));
+        }
+    };
+    let subject = claims.subject().to_string();
+    let mut extra = claims.additional_claims().all.clone();
+    let mut username = claims.preferred_username().map(|u| u.to_string());
+    let mut name = claims
+        .name()
+        .and_then(|n| n.get(None))
+        .map(|n| n.to_string());
+
+    // Many providers put the profile only in the userinfo answer: fill what the ID token lacks.
+    let config = &sso.config;
+    let lacking = claim(&extra, &config.role_claim).is_none()
+        || username.is_none()
+        || config
+            .municipality_claim
+            .as_deref()
+            .is_some_and(|c| claim(&extra, c).is_none());
+    if lacking && let Ok(request) = client.user_info(tokens.access_token().clone(), None) {
+        let info: Result<UserInfoClaims<ExtraClaims, CoreGenderClaim>, _> =
+            request.request_async(http).await;
+        match info {
+            // The userinfo must be about the same person as the ID token.
+            Ok(info) if info.subject().as_str() == subject => {
+                for (k, v) in &info.additional_claims().all {
+                    extra.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+                username = username.or_else(|| info.preferred_username().map(|u| u.to_string()));
+                name =
+                    name.or_else(|| info.name().and_then(|n| n.get(None)).map(|n| n.to_string()));
+            }
+            Ok(_) => return Ok(not_verified("userinfo about another subject".into())),
+            Err(e) => return Ok(unavailable(&s, &format!("userinfo: {}", error_chain(&e)))),
+        }
+    }
+
+    sign_in(&s, sso, &headers, subject, username, name, &extra, &next).await
+}
+
+/// Maps the claims to a role and a local user, and starts the session.
+#[allow(clippy::too_many_arguments)]
+async fn sign_in(
+    s: &AppState,
+    sso: &Sso,
+    headers: &HeaderMap,
+    subject: String,
+    username: Option<String>,
+    name: Option<String>,
+    claims: &Map<String, Value>,
+    next: &str,
+) -> Result<Response, UiError> {
+    let config = &sso.config;
+    let Some(mapping) = config.role_for(claims) else {
+        tracing::info!(%subject, "single sign-on: no role in the claims");
+        return Ok(refuse(
+            s,
+            StatusCode::FORBIDDEN,
+            "Geen toegang tot Nazorg",
+            "U bent aangemeld bij de gemeente, maar uw account heeft geen rol in Nazorg. Vraag uw beheerder om u toe te voegen aan een groep die toegang geeft tot Nazorg.",
+        ));
+    };
+    let municipality = match &config.municipality_claim {
+        None => s.config.municipality.clone(),
+        Some(c) => match claim(claims, c).and_then(Value::as_str) {
+            Some(code) => code.trim().to_string(),
+            None => {
+                return Ok(refuse(
+                    s,
+                    StatusCode::FORBIDDEN,
+                    "Geen toegang tot Nazorg",
+                    "Uw gemeentelijke account zegt niet bij welke gemeente u hoort, en dat is nodig voor Nazorg. Neem contact op met uw beheerder.",
+                ));
+            }
+        },
+    };
+    let partner_id = match &mapping.partner {
+        None => None,
+        Some(wanted) => {
+            let partners = s.store.list_partners(&municipality).await?;
+            match partners
+                .iter()
+                .find(|p| p.active && p.name.eq_ignore_ascii_case(wanted))
+            {
+                Some(p) => Some(p.id),
+                None => {
+                    return Ok(refuse(
+                        s,
+                        StatusCode::FORBIDDEN,
+                        "Geen toegang tot Nazorg",
+                        format!(
+                            "Uw account hoort bij ketenpartner ‘{wanted}’, maar die kent Nazorg niet (meer). Neem contact op met uw beheerder."
+                        ),
+                    ));
+                }
+            }
+        }
+    };
+    let identity = OidcIdentity {
+        issuer: config.issuer.clone(),
+        username: username.unwrap_or_else(|| subject.clone()),
+        subject,
+        display_name: name.unwrap_or_default(),
+        role: mapping.role,
+        municipality,
+        partner_id,
+    };
+    let user_id = match s.store.oidc_sign_in(&identity).await {
+        Ok(Some(id)) => id,
+        Ok(None) => {
+            return Ok(refuse(
+                s,
+                StatusCode::FORBIDDEN,
+                "Geen toegang tot Nazorg",
+                "Uw account in Nazorg is uitgeschakeld. Neem contact op met uw beheerder.",
+            ));
+        }
+        Err(e @ (nazorg_store::StoreError::Invalid(_) | nazorg_store::StoreError::Conflict(_))) => {
+            return Ok(refuse(
+                s,
+                StatusCode::FORBIDDEN,
+                "Geen toegang tot Nazorg",
+                format!("Uw gemeentelijke account past niet in Nazorg: {e}"),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tracing::info!(user_id, role = mapping.role.code(), "single sign-on");
+
+    // A new session id on every sign-in; a session this browser still had ends.
+    if let Some(old) = cookie(headers, SESSION_COOKIE) {
+        s.store.end_session(&old).await?;
+    }
+    let (token, _) = s.store.create_session(user_id).await?;
+    let target = if mapping.role == Role::Administrator {
+        "/gebruikers".to_string()
+    } else if is_partner_role(mapping.role) {
+        "/verwijzingen".to_string()
+    } else {
+        safe_next(Some(next))
+    };
+    let mut response = (
+        StatusCode::SEE_OTHER,
+        [
+            (
+                header::SET_COOKIE,
+                session_cookie(&token, s.config.secure_cookies),
+            ),
+            (header::LOCATION, target),
+        ],
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&state_cookie("", s.config.secure_cookies, 0)) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
