@@ -169,6 +169,26 @@ async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
         "  {:<55} {median:>7.2} {p95:>7.2}",
         "case page data (one case, all sections)"
     );
+    // The monitor counts a period's cases: its cost grows with the cases in the period,
+    // not with the table. A month and a quarter of detentions.
+    let today = nazorg_domain::dates::today_nl();
+    for (name, days) in [
+        ("monitor, one month of detentions", 30),
+        ("monitor, one quarter of detentions", 91),
+    ] {
+        let from = today - time::Duration::days(days);
+        let m = store.monitor(&actor, from, today).await.unwrap();
+        let (median, p95) = time(iterations.min(20), |_| {
+            let store = &store;
+            let actor = &actor;
+            async move {
+                store.monitor(actor, from, today).await.unwrap();
+            }
+        })
+        .await;
+        let label = format!("{name} ({} cases)", m.notifications);
+        println!("  {label:<55} {median:>7.2} {p95:>7.2}");
+    }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

@@ -7,8 +7,8 @@ pub mod digest;
 mod error;
 pub mod input;
 mod middleware;
-pub mod report;
 pub mod oidc;
+pub mod report;
 mod ui;
 
 pub use error::{ApiError, AppError};
