@@ -725,7 +725,8 @@ pub fn evaluation(
     let outlook = outlook_tables(series, forecast, capacity);
     let section_tables: [Vec<Table>; 6] = [
         pick(&tables, &["doorlooptijden", "verwijzingen"]),
-        pick(&tables, &["casusregie", "verwijzingen"]),
+        // Each table once in the report: the split is in section 3, referrals in 1.
+        Vec::new(),
         pick(&tables, &["casusregie", "hulpvraag"]),
         pick(&tables, &["bekend"]),
         [pick(&tables, &["trechter"]), outlook].concat(),

@@ -322,7 +322,8 @@ pub fn compute(
             c.known_to_skt == Some(false) && c.known_to_safety_chamber == Some(false)
         }),
         unrecorded: count(&|c| {
-            c.known_to_skt != Some(true)
+            c.triaged
+                && c.known_to_skt != Some(true)
                 && c.known_to_safety_chamber != Some(true)
                 && (c.known_to_skt.is_none() || c.known_to_safety_chamber.is_none())
         }),

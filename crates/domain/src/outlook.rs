@@ -28,7 +28,8 @@ pub enum Source {
     Historic,
     /// Detentions registered in Nazorg, a complete year.
     Registered,
-    /// Detentions registered in Nazorg, the year is still running.
+    /// Detentions registered in Nazorg in an incomplete year: the first year of the
+    /// registration (it began during the year) or the running one.
     Running,
 }
 
@@ -37,7 +38,7 @@ impl Source {
         match self {
             Source::Historic => "DJI (beleidsnotitie)",
             Source::Registered => "Nazorg-registratie",
-            Source::Running => "Nazorg-registratie, lopend jaar",
+            Source::Running => "Nazorg-registratie, onvolledig jaar",
         }
     }
 }
@@ -77,7 +78,7 @@ pub fn outflow_series(registered: &[(i32, u64)], current_year: i32) -> Vec<Outfl
             series.push(OutflowYear {
                 year,
                 count,
-                source: if year == current_year {
+                source: if year == current_year || year == first {
                     Source::Running
                 } else {
                     Source::Registered
@@ -290,8 +291,14 @@ mod tests {
         let s = outflow_series(&[(2025, 40), (2026, 12)], 2026);
         assert_eq!(s.len(), 9);
         assert_eq!(s[7].year, 2025);
-        assert_eq!(s[7].source, Source::Registered);
+        assert_eq!(
+            s[7].source,
+            Source::Running,
+            "the first registered year is incomplete"
+        );
         assert_eq!(s[8].source, Source::Running);
+        let s = outflow_series(&[(2024, 20), (2025, 40), (2026, 12)], 2026);
+        assert_eq!(s[8].source, Source::Registered);
         // Nothing registered yet: the historic years only.
         assert_eq!(outflow_series(&[], 2026).len(), 7);
         // Years between the last historic one and the first registered one are unknown.
@@ -311,8 +318,8 @@ mod tests {
         assert!((f.expected - 160.0 / 3.0).abs() < 1e-9);
         // 2017–2021: 74, 55, 68, 48, 44.
         assert_eq!((f.low, f.high), (44, 74));
-        // A running year does not count.
-        let s = outflow_series(&[(2025, 50), (2026, 3)], 2026);
+        // Neither the first (incomplete) registered year nor the running year counts.
+        let s = outflow_series(&[(2024, 10), (2025, 50), (2026, 3)], 2026);
         let f = forecast(&s, 2027).expect("forecast");
         assert_eq!(f.basis, vec![2020, 2021, 2025]);
     }

@@ -130,12 +130,38 @@ pub fn export(records: &[PseudoRecord], as_of: Date) -> PseudonymisedExport {
         })
         .collect();
 
-    // Suppress every value that fewer than MIN_GROUP different residents share.
+    // The quasi-identifiers together (detention month, release month, age band): a
+    // combination fewer than MIN_GROUP residents share is suppressed as a whole.
     let mut suppressed = 0;
+    let key = |row: &Vec<String>| format!("{}|{}|{}", row[1], row[2], row[3]);
+    let mut combinations: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for row in &rows {
+        combinations
+            .entry(key(row))
+            .or_default()
+            .push(row[0].clone());
+    }
+    for who in combinations.values_mut() {
+        who.sort();
+        who.dedup();
+    }
+    for row in &mut rows {
+        if combinations
+            .get(&key(row))
+            .is_some_and(|who| who.len() < MIN_GROUP)
+        {
+            for cell in &mut row[1..4] {
+                *cell = SUPPRESSED.into();
+                suppressed += 1;
+            }
+        }
+    }
+    // Then every value (an empty one too: "not released yet" says something) that fewer
+    // than MIN_GROUP different residents share.
     for col in 1..columns.len() {
         let mut groups: std::collections::HashMap<String, Vec<String>> = Default::default();
         for row in &rows {
-            if !row[col].is_empty() {
+            if row[col] != SUPPRESSED {
                 groups
                     .entry(row[col].clone())
                     .or_default()
@@ -223,8 +249,10 @@ mod tests {
         assert_eq!(e.rows[0][col("casusregie")], "coordinator");
         assert_eq!(e.rows[5][col("casusregie")], "<5");
         assert_eq!(e.rows[0][col("leeftijdsklasse")], "35-44");
-        // Resident 6 shares the age band with the others: six residents, kept.
-        assert_eq!(e.rows[6][col("leeftijdsklasse")], "35-44");
+        // Resident 6 shares the age band with the others, but not the combination of
+        // months and age band: the combination is suppressed as a whole.
+        assert_eq!(e.rows[6][col("leeftijdsklasse")], "<5");
+        assert_eq!(e.rows[6][col("maand_vrijlating")], "<5");
         assert_eq!(
             e.rows[0][0], "P1",
             "the pseudonym itself is never suppressed"

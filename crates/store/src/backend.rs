@@ -4453,7 +4453,8 @@ async fn period_facts(
          c.expected_release, c.actual_release, c.direction, c.closed_on, c.closing_reason, c.overall_result, \
          c.known_to_skt, c.known_to_safety_chamber, c.status, r.birth_date, \
          EXISTS (SELECT 1 FROM triage_domains t WHERE t.case_id = c.id) AS triaged, \
-         (EXISTS (SELECT 1 FROM agreements a WHERE a.case_id = c.id) OR c.status IN ('planning', 'aftercare')) AS planned, \
+         (EXISTS (SELECT 1 FROM agreements a WHERE a.case_id = c.id) \
+          OR (c.direction IS NOT NULL AND EXISTS (SELECT 1 FROM triage_domains t2 WHERE t2.case_id = c.id))) AS planned, \
          EXISTS (SELECT 1 FROM safety_agenda_items s WHERE s.case_id = c.id) AS on_agenda, \
          EXISTS (SELECT 1 FROM cases l WHERE l.resident_id = c.resident_id AND l.detention_start > c.detention_start \
                  AND l.detention_start >= COALESCE(c.actual_release, c.expected_release, c.detention_start)) AS detained_again \

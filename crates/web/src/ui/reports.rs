@@ -97,7 +97,8 @@ impl Period {
         let to = to.unwrap_or(if from == default_from {
             default_to
         } else {
-            from.max(default_to)
+            nazorg_domain::dates::add_months(from, report::EVALUATION_MONTHS)
+                - time::Duration::days(1)
         });
         if from > to {
             return Err(AppError::Invalid(
