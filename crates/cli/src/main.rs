@@ -49,6 +49,13 @@ struct Cli {
     #[arg(long, global = true, env = "NAZORG_PROGRAMME_START")]
     programme_start: Option<String>,
 
+    /// Years after closure after which a case is anonymised (names, BSN, notes and contacts
+    /// removed; the figures stay). `serve` runs the job daily; 0 switches it off. See
+    /// docs/privacy.md for the default.
+    #[arg(long, global = true, env = "NAZORG_RETENTION_YEARS", default_value_t = nazorg_web::DEFAULT_RETENTION_YEARS,
+          value_parser = clap::value_parser!(u32).range(0..=30))]
+    retention_years: u32,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -285,6 +292,21 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+    /// Apply the retention period now: anonymise the closed cases whose period ended
+    /// (`serve` does this daily). Use --dry-run first to see which.
+    Retention {
+        /// Only report what would be anonymised; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The day to judge by, YYYY-MM-DD (default today).
+        #[arg(long)]
+        today: Option<String>,
+        /// At most this many cases.
+        #[arg(long, default_value_t = 10_000)]
+        limit: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
     /// Reports: the monitor's figures and the evaluation (see docs/evaluation.md).
     Report {
         #[command(subcommand)]
@@ -480,6 +502,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 secure_cookies,
                 public_url: base.clone(),
                 programme_start,
+                retention_years: cli.retention_years,
                 oidc,
                 ..web_config(&municipality, &cli.deadlines, &cli.mail)
             };
@@ -690,6 +713,53 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let year = year.unwrap_or_else(|| time::OffsetDateTime::now_utc().year());
             let budget = store.budget(&actor, year).await?;
             print_budget(&budget, format)?;
+        }
+        Command::Retention {
+            dry_run,
+            today,
+            limit,
+            format,
+        } => {
+            if cli.retention_years == 0 {
+                anyhow::bail!("de bewaartermijn staat uit (--retention-years 0)");
+            }
+            let today = parse_day(today.as_deref())?;
+            let report = nazorg_web::jobs::retention(
+                &store,
+                &municipality,
+                cli.retention_years,
+                today,
+                dry_run,
+                limit,
+            )
+            .await?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+                Format::Table => {
+                    println!(
+                        "{} {} casus(sen), afgesloten op of voor {}:",
+                        if report.dry_run {
+                            "Proefdraai: zou anonimiseren"
+                        } else {
+                            "Geanonimiseerd:"
+                        },
+                        report.items.len(),
+                        nazorg_domain::format_nl(report.cutoff)
+                    );
+                    for item in &report.items {
+                        println!(
+                            "  casus {:>8}  afgesloten {}{}",
+                            item.case_id,
+                            nazorg_domain::format_nl(item.closed_on),
+                            if item.resident_anonymised {
+                                "  (ook naam, BSN en geboortedatum van de inwoner)"
+                            } else {
+                                ""
+                            }
+                        );
+                    }
+                }
+            }
         }
         Command::Report { command } => {
             let actor = cli_actor(&municipality);

@@ -74,6 +74,7 @@ code_enum! {
         ReadReports = "read_reports" => "Monitor en evaluatie inzien",
         ManageReportSettings = "manage_report_settings" => "Aannames van de capaciteitsraming beheren",
         ExportPseudonymised = "export_pseudonymised" => "Gepseudonimiseerde gegevens exporteren",
+        ApplyRetention = "apply_retention" => "Bewaartermijn toepassen (anonimiseren)",
     }
 }
 
@@ -93,11 +94,12 @@ pub enum Denied {
 pub fn authorize(actor: &Actor, action: Action, municipality: &str) -> Result<(), Denied> {
     use Action::*;
     let granted = match actor.role {
-        Role::Coordinator => !matches!(action, ManageUsers | ManagePartners),
+        Role::Coordinator => !matches!(action, ManageUsers | ManagePartners | ApplyRetention),
         Role::SubstituteCoordinator if actor.substituting => {
-            !matches!(action, ManageUsers | ManagePartners)
+            !matches!(action, ManageUsers | ManagePartners | ApplyRetention)
         }
-        Role::Administrator => matches!(action, ManageUsers | ManagePartners),
+        // Users, partners and the retention job: no case content.
+        Role::Administrator => matches!(action, ManageUsers | ManagePartners | ApplyRetention),
         // Aggregated and pseudonymised figures only: never a name, a BSN or a case.
         Role::PolicyAdvisor => matches!(
             action,

@@ -45,6 +45,14 @@ pub fn format_iso(date: Date) -> String {
     date.format(ISO).unwrap_or_default()
 }
 
+/// The same calendar day `years` years earlier (29 February becomes 28 February).
+pub fn years_before(date: Date, years: u32) -> Date {
+    let year = date.year() - years as i32;
+    Date::from_calendar_date(year, date.month(), date.day())
+        .or_else(|_| Date::from_calendar_date(year, date.month(), 28))
+        .unwrap_or(date)
+}
+
 /// Serializes a date as ISO 8601 text (for `#[serde(serialize_with)]`).
 pub fn serialize_iso<S: serde::Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format_iso(*date))

@@ -4815,3 +4815,177 @@ pub async fn pseudonymised_export(
     tx.commit().await?;
     Ok(export)
 }
+
+// --- retention ------------------------------------------------------------------------------
+
+/// Closed cases of the actor's municipality whose retention period ended (closed on or
+/// before `cutoff`, not yet anonymised), oldest first, at most `limit`. With `dry_run`
+/// nothing changes: the report says what a real run would do. A real run anonymises each
+/// case in its own transaction and logs it in the processing log; both log the run.
+pub async fn retention(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    cutoff: Date,
+    dry_run: bool,
+    limit: i64,
+) -> Result<RetentionReport> {
+    let municipality = actor.municipality.clone();
+    let permit = check(actor, Action::ApplyRetention, &municipality)?;
+    let rows: Vec<(i64, i64, Date)> = sqlx::query_as(
+        "SELECT id, resident_id, closed_on FROM cases WHERE municipality_code = $1 AND closed_on IS NOT NULL \
+         AND anonymised_at IS NULL AND closed_on <= $2 ORDER BY closed_on, id LIMIT $3",
+    )
+    .bind(&municipality)
+    .bind(cutoff)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for (case_id, resident_id, closed_on) in rows {
+        // The resident keeps their identity while any other case of theirs is kept.
+        let kept: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM cases WHERE resident_id = $1 AND id <> $2 AND anonymised_at IS NULL \
+             AND NOT (closed_on IS NOT NULL AND closed_on <= $3)",
+        )
+        .bind(resident_id)
+        .bind(case_id)
+        .bind(cutoff)
+        .fetch_one(pool)
+        .await?;
+        items.push(RetentionItem {
+            case_id,
+            resident_id,
+            closed_on,
+            resident_anonymised: kept == 0,
+        });
+    }
+    if !dry_run {
+        for item in &items {
+            let mut tx = begin(pool).await?;
+            let permit = check(actor, Action::ApplyRetention, &municipality)?;
+            anonymise_case(&mut tx, actor, item).await?;
+            log(
+                &mut tx,
+                permit,
+                Some(item.resident_id),
+                Some(item.case_id),
+                &format!(
+                    "geanonimiseerd na de bewaartermijn (afgesloten op {}){}",
+                    format_nl(item.closed_on),
+                    if item.resident_anonymised {
+                        "; naam, BSN en geboortedatum verwijderd"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+    }
+    if items.is_empty() && !dry_run {
+        // Nothing to do: the claimed run in retention_runs is the trace.
+        return Ok(RetentionReport {
+            cutoff,
+            dry_run,
+            items,
+        });
+    }
+    let mut tx = begin(pool).await?;
+    log(
+        &mut tx,
+        permit,
+        None,
+        None,
+        &format!(
+            "bewaartermijn{}: {} casussen afgesloten op of voor {}{}",
+            if dry_run { " (proefdraai)" } else { "" },
+            items.len(),
+            format_nl(cutoff),
+            if items.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (casusnummers {})",
+                    items
+                        .iter()
+                        .map(|i| i.case_id.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(RetentionReport {
+        cutoff,
+        dry_run,
+        items,
+    })
+}
+
+/// Removes a closed case's personal data and keeps what the figures need.
+async fn anonymise_case(tx: &mut Tx, actor: &Actor, item: &RetentionItem) -> Result<()> {
+    let id = item.case_id;
+    for sql in [
+        "DELETE FROM contacts WHERE case_id = $1",
+        "DELETE FROM agreements WHERE case_id = $1",
+        "DELETE FROM appointments WHERE case_id = $1",
+        "DELETE FROM notifications WHERE case_id = $1",
+        "DELETE FROM case_events WHERE case_id = $1",
+        "DELETE FROM referral_notes WHERE referral_id IN (SELECT id FROM referrals WHERE case_id = $1)",
+        "UPDATE referrals SET reason = '', return_reason = NULL, result_note = NULL, over_cap_reason = NULL, \
+         household_member_id = NULL WHERE case_id = $1",
+        "DELETE FROM household_members WHERE case_id = $1",
+        "UPDATE safety_agenda_items SET reason = '', outcome = NULL, follow_up = NULL WHERE case_id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut **tx).await?;
+    }
+    sqlx::query(
+        "UPDATE cases SET institution = '', override_reason = NULL, override_by = NULL, direction_reason = NULL, \
+         triage_note = '', closing_note = NULL, anonymised_at = $1 WHERE id = $2",
+    )
+    .bind(now())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO case_events (case_id, at, actor_id, actor_name, kind, summary) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(now())
+    .bind(actor_id(actor))
+    .bind(&actor.username)
+    .bind("retention")
+    .bind("Geanonimiseerd na afloop van de bewaartermijn: notities, contacten, afspraken en huishouden zijn verwijderd; de cijfers blijven.")
+    .execute(&mut **tx)
+    .await?;
+    if item.resident_anonymised {
+        sqlx::query(
+            "UPDATE residents SET bsn = $1, family_name = '(geanonimiseerd)', given_names = '', birth_date = NULL, \
+             search_name = '', updated_at = $2 WHERE id = $3",
+        )
+        .bind(format!("anoniem-{}", item.resident_id))
+        .bind(now())
+        .bind(item.resident_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Claims today's retention run of a municipality (one server of many does it).
+pub async fn claim_retention(pool: &Pool<DB>, municipality: &str, day: Date) -> Result<bool> {
+    let inserted = sqlx::query(
+        "INSERT INTO retention_runs (municipality_code, run_on, started_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (municipality_code, run_on) DO NOTHING",
+    )
+    .bind(municipality)
+    .bind(day)
+    .bind(now())
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
+}

@@ -631,6 +631,25 @@ impl Store {
         dispatch!(self.pseudonymised_export(actor, from, to))
     }
 
+    // --- retention -------------------------------------------------------------------------------
+
+    /// Anonymises (or with `dry_run` only lists) the closed cases whose retention period
+    /// ended on `cutoff`, at most `limit` per run.
+    pub async fn retention(
+        &self,
+        actor: &Actor,
+        cutoff: time::Date,
+        dry_run: bool,
+        limit: i64,
+    ) -> Result<RetentionReport> {
+        dispatch!(self.retention(actor, cutoff, dry_run, limit))
+    }
+
+    /// Claims a day's retention run (true for the one server that gets it).
+    pub async fn claim_retention(&self, municipality: &str, day: time::Date) -> Result<bool> {
+        dispatch!(self.claim_retention(municipality, day))
+    }
+
     // --- worklist, absences, appointments, calendar, digest -------------------------------------
 
     /// The open deadlines of a user (own, unassigned and stood-in-for cases) or of the

@@ -566,3 +566,24 @@ pub struct OidcIdentity {
     pub municipality: String,
     pub partner_id: Option<i64>,
 }
+
+/// One closed case whose retention period has ended.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RetentionItem {
+    pub case_id: i64,
+    pub resident_id: i64,
+    #[serde(serialize_with = "nazorg_domain::dates::serialize_iso")]
+    pub closed_on: Date,
+    /// The resident has no other case left, so their name, BSN and birth date go too.
+    pub resident_anonymised: bool,
+}
+
+/// What the retention job did, or (dry run) would do.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RetentionReport {
+    /// Cases closed on or before this day are anonymised.
+    #[serde(serialize_with = "nazorg_domain::dates::serialize_iso")]
+    pub cutoff: Date,
+    pub dry_run: bool,
+    pub items: Vec<RetentionItem>,
+}

@@ -130,23 +130,6 @@ pub async fn send_all(store: &Store, config: &Config, day: Date) -> Result<usize
 
 /// Runs for the life of the server: once a day, from the configured hour, one server
 /// (whichever claims the day first) sends the digest.
-pub async fn daily(store: Store, config: Config) {
-    let hour = config.mail.as_ref().map(|m| m.hour).unwrap_or(7);
-    loop {
-        let now = nazorg_domain::dates::to_amsterdam(time::OffsetDateTime::now_utc());
-        if now.hour() >= hour {
-            match store.claim_digest(now.date()).await {
-                Ok(true) => match send_all(&store, &config, now.date()).await {
-                    Ok(n) => tracing::info!(sent = n, "daily digest sent"),
-                    Err(e) => tracing::error!(error = %e, "daily digest failed"),
-                },
-                Ok(false) => {}
-                Err(e) => tracing::error!(error = %e, "could not claim the daily digest"),
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(600)).await;
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@ mod auth;
 pub mod digest;
 mod error;
 pub mod input;
+pub mod jobs;
 mod middleware;
 pub mod oidc;
 pub mod report;
@@ -34,6 +35,9 @@ pub struct Config {
     pub deadlines: nazorg_domain::deadlines::DeadlineSettings,
     /// Where the daily digest goes out; `None` means no e-mail at all.
     pub mail: Option<digest::MailConfig>,
+    /// Years after closure after which a case is anonymised by the daily retention job;
+    /// 0 switches the job off.
+    pub retention_years: u32,
     /// The start of the aftercare programme: the evaluation covers the eight months
     /// after it. `None`: from the first registration.
     pub programme_start: Option<time::Date>,
@@ -51,10 +55,14 @@ impl Config {
             deadlines: Default::default(),
             mail: None,
             programme_start: None,
+            retention_years: DEFAULT_RETENTION_YEARS,
             oidc: None,
         }
     }
 }
+
+/// The default retention period (docs/privacy.md explains the choice).
+pub const DEFAULT_RETENTION_YEARS: u32 = 5;
 
 /// Shared state of every request.
 #[derive(Clone)]
@@ -111,6 +119,7 @@ pub async fn serve(
     store: Store,
     config: Config,
 ) -> std::io::Result<()> {
+    tokio::spawn(jobs::daily(store.clone(), config.clone()));
     axum::serve(listener, router(store, config))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

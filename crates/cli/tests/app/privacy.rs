@@ -234,10 +234,111 @@ async fn api_tokens_are_scoped_expiring_and_revocable(db: TestDb) {
     );
 }
 
+fn retention(app: &App, args: &[&str]) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_nazorg"))
+        .args(["--database", &app.db_url(), "retention", "--format", "json"])
+        .args(args)
+        .env("NAZORG_MUNICIPALITY", "1783")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A case whose resident declined, closed on `closed`, with a contact note.
+async fn closed_case(app: &App, bsn: &str, name: &str, closed: &str) -> i64 {
+    let id = app
+        .notify(notification(json!({"bsn": bsn, "family_name": name})))
+        .await;
+    app.post(
+        &format!("/api/v1/cases/{id}/contacts"),
+        json!({"date": "2026-02-11", "kind": "phone", "note": "Gebeld over de woning"}),
+    )
+    .await;
+    let r = app
+        .put(
+            &format!("/api/v1/cases/{id}/offer"),
+            json!({"outcome": "declined", "date": "2026-02-12", "kind": "visit_in_prison"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/closure"),
+            json!({"reason": "declined", "date": closed, "note": "Wil geen nazorg"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    id
+}
+
+async fn the_retention_job_anonymises_exactly_what_its_dry_run_announced(db: TestDb) {
+    let app = App::spawn(db).await;
+    let old = closed_case(&app, "691967301", "Oudgesloten", "2026-03-01").await;
+    let recent = closed_case(&app, "481656686", "Recentgesloten", "2026-11-20").await;
+    let open = app
+        .notify(notification(
+            json!({"bsn": "123456782", "family_name": "Nogopen"}),
+        ))
+        .await;
+    // Five years after 1 June 2026: the case closed in March has passed its period.
+    let day = ["--today", "2031-06-01"];
+    let dry = retention(&app, &["--dry-run", day[0], day[1]]);
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(dry["cutoff"], "2026-06-01");
+    let announced: Vec<i64> = dry["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["case_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(announced, vec![old]);
+    // The dry run changed nothing.
+    let before = app.get(&format!("/api/v1/cases/{old}")).await.json;
+    assert_eq!(before["family_name"], "Oudgesloten", "{before}");
+
+    let done = retention(&app, &[day[0], day[1]]);
+    assert_eq!(done["dry_run"], false);
+    assert_eq!(
+        done["items"], dry["items"],
+        "the run did what the dry run said"
+    );
+    let after = app.get(&format!("/api/v1/cases/{old}")).await.json;
+    assert_eq!(after["family_name"], "(geanonimiseerd)", "{after}");
+    assert_ne!(after["bsn"], "691967301");
+    assert_eq!(after["contacts"].as_array().unwrap().len(), 0, "{after}");
+    assert_eq!(after["status"], "closed", "the figures stay");
+    let text = after.to_string();
+    assert!(!text.contains("Wil geen nazorg") && !text.contains("Gebeld over de woning"));
+    for kept in [recent, open] {
+        let c = app.get(&format!("/api/v1/cases/{kept}")).await.json;
+        assert_ne!(c["family_name"], "(geanonimiseerd)", "{c}");
+    }
+    let c = app.get(&format!("/api/v1/cases/{recent}")).await.json;
+    assert!(c.to_string().contains("Gebeld over de woning"), "{c}");
+    // The job is logged, the chain is intact, and a second run finds nothing.
+    assert_eq!(app.processing_log_count("apply_retention", old).await, 1);
+    let (code, out) = verify(&app);
+    assert_eq!(code, Some(0), "{out}");
+    let again = retention(&app, &[day[0], day[1]]);
+    assert_eq!(again["items"].as_array().unwrap().len(), 0);
+    // The monitor still counts the anonymised case.
+    let m = app
+        .get("/api/v1/monitor?from=2026-01-01&to=2026-12-31")
+        .await
+        .json;
+    assert_eq!(m["notifications"], 3, "{m}");
+}
+
 crate::on_both_databases!(
     api_tokens_are_scoped_expiring_and_revocable,
     audit_verify_finds_an_entry_changed_in_the_database,
     audit_verify_finds_an_entry_removed_from_the_database,
     audit_verify_finds_the_last_entry_removed_and_a_rehashed_entry,
     a_coordinator_lists_the_processings_of_a_residents_data,
+    the_retention_job_anonymises_exactly_what_its_dry_run_announced,
 );
