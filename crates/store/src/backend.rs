@@ -1830,8 +1830,86 @@ pub async fn update_facts(
         ),
         None => None,
     };
+    let family_name = match &input.family_name {
+        Some(n) => Some(check_text("de achternaam", n, 200, true)?),
+        None => None,
+    };
+    let given_names = match &input.given_names {
+        Some(n) => Some(check_text("de voornamen", n, 200, false)?),
+        None => None,
+    };
     let mut tx = begin(pool).await?;
     let (core, before, after) = begin_step(&mut tx, actor, case_id, Step::UpdateFacts).await?;
+    // The old values, so that the history keeps what was corrected.
+    #[allow(clippy::type_complexity)]
+    let old: (
+        String,
+        Option<Date>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<Date>,
+        String,
+        String,
+    ) = sqlx::query_as(
+        "SELECT c.institution, c.expected_release, c.sentence, c.brp_status, c.last_residence_code, r.birth_date, \
+         r.family_name, r.given_names FROM cases c JOIN residents r ON r.id = c.resident_id WHERE c.id = $1",
+    )
+    .bind(case_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let shown = |v: Option<String>| {
+        v.filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "onbekend".into())
+    };
+    let date = |d: Option<Date>| shown(d.map(format_nl));
+    let label_of = |code: Option<&str>, parse: fn(&str) -> Option<&'static str>| {
+        shown(code.map(|c| parse(c).unwrap_or(c).to_string()))
+    };
+    let sentence_label = |c: &str| Sentence::parse(c).map(Sentence::label);
+    let brp_label = |c: &str| BrpStatus::parse(c).map(BrpStatus::label);
+    let mut changes: Vec<String> = Vec::new();
+    let mut change = |what: &str, was: String, is: String| {
+        if was != is {
+            changes.push(format!("{what}: ‘{was}’ → ‘{is}’"));
+        }
+    };
+    change(
+        "Inrichting",
+        shown(Some(old.0.clone())),
+        shown(Some(institution.clone())),
+    );
+    change(
+        "Verwachte vrijlating",
+        date(old.1),
+        date(input.expected_release),
+    );
+    change(
+        "Vonnis",
+        label_of(old.2.as_deref(), sentence_label),
+        label_of(input.sentence.map(|s| s.code()), sentence_label),
+    );
+    change(
+        "Inschrijving in de BRP",
+        label_of(old.3.as_deref(), brp_label),
+        label_of(input.brp_status.map(|s| s.code()), brp_label),
+    );
+    change(
+        "Gemeente van het laatste adres",
+        shown(old.4.clone()),
+        shown(residence.clone()),
+    );
+    change("Geboortedatum", date(old.5), date(input.birth_date));
+    if let Some(name) = &family_name {
+        change("Achternaam", old.6.clone(), name.clone());
+    }
+    if let Some(names) = &given_names {
+        change(
+            "Voornamen",
+            shown(Some(old.7.clone())),
+            shown(Some(names.clone())),
+        );
+    }
     if let Some(release) = input.expected_release
         && release < core.detention_start
     {
@@ -1857,12 +1935,19 @@ pub async fn update_facts(
     .bind(case_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE residents SET birth_date = $1, updated_at = $2 WHERE id = $3")
-        .bind(input.birth_date)
-        .bind(now())
-        .bind(core.resident_id)
-        .execute(&mut *tx)
-        .await?;
+    let family_name = family_name.unwrap_or(old.6);
+    let given_names = given_names.unwrap_or(old.7);
+    sqlx::query(
+        "UPDATE residents SET birth_date = $1, family_name = $2, given_names = $3, search_name = $4, updated_at = $5 WHERE id = $6",
+    )
+    .bind(input.birth_date)
+    .bind(&family_name)
+    .bind(&given_names)
+    .bind(search_key(&family_name))
+    .bind(now())
+    .bind(core.resident_id)
+    .execute(&mut *tx)
+    .await?;
     // The birth date belongs to the resident: their other open cases are judged again too.
     let others: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM cases WHERE resident_id = $1 AND id <> $2 AND is_open = $3",
@@ -1876,7 +1961,11 @@ pub async fn update_facts(
         reassess(&mut tx, other).await?;
     }
     let (was, is) = reassess(&mut tx, case_id).await?;
-    let mut summary = "Gegevens van de detentie gewijzigd.".to_string();
+    let mut summary = if changes.is_empty() {
+        "Gegevens opgeslagen; er is niets gewijzigd.".to_string()
+    } else {
+        format!("Gegevens gecorrigeerd. {}.", changes.join("; "))
+    };
     if was != is {
         summary.push_str(&format!(
             " Doelgroepbepaling: ‘{}’ → ‘{}’.",

@@ -301,6 +301,10 @@ pub struct FactsInput {
     pub brp_status: Option<BrpStatus>,
     pub last_residence_code: Option<String>,
     pub birth_date: Option<Date>,
+    /// A corrected family name (`None`: unchanged).
+    pub family_name: Option<String>,
+    /// Corrected given names (`None`: unchanged).
+    pub given_names: Option<String>,
 }
 
 /// An override of the eligibility outcome; `outcome: None` withdraws it.

@@ -320,6 +320,10 @@ pub struct FactsIn {
     pub brp_status: Option<String>,
     pub last_residence_code: Option<String>,
     pub birth_date: Option<String>,
+    /// A corrected family name (absent: unchanged).
+    pub family_name: Option<String>,
+    /// Corrected given names (absent: unchanged).
+    pub given_names: Option<String>,
 }
 
 impl FactsIn {
@@ -337,6 +341,8 @@ impl FactsIn {
             )?,
             last_residence_code: self.last_residence_code.clone(),
             birth_date: optional_date("de geboortedatum", self.birth_date.as_deref())?,
+            family_name: self.family_name.clone(),
+            given_names: self.given_names.clone(),
         })
     }
 }

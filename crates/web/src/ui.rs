@@ -934,6 +934,8 @@ struct CaseView {
     bsn: String,
     birth_date: String,
     birth_date_iso: String,
+    family_name: String,
+    given_names: String,
     institution: String,
     detention_start: String,
     expected_release: String,
@@ -1038,6 +1040,8 @@ fn case_view(
         bsn: c.bsn.clone(),
         birth_date: nl(c.birth_date),
         birth_date_iso: c.birth_date.map(format_iso).unwrap_or_default(),
+        family_name: c.family_name.clone(),
+        given_names: c.given_names.clone(),
         institution: c.institution.clone(),
         detention_start: format_nl(c.detention_start),
         expected_release: nl(c.expected_release),
@@ -1715,6 +1719,8 @@ async fn case_step(
                     brp_status: opt("brp_status"),
                     last_residence_code: opt("last_residence_code"),
                     birth_date: opt("birth_date"),
+                    family_name: form.get("family_name").cloned(),
+                    given_names: form.get("given_names").cloned(),
                 }
                 .parse()?;
                 Ok(store.update_facts(actor, id, &input).await?)

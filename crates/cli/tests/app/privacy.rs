@@ -334,6 +334,51 @@ async fn the_retention_job_anonymises_exactly_what_its_dry_run_announced(db: Tes
     assert_eq!(m["notifications"], 3, "{m}");
 }
 
+async fn a_correction_keeps_the_old_value_in_the_history(db: TestDb) {
+    let app = App::spawn(db).await;
+    let id = app.notify(notification(json!({}))).await;
+    let facts = json!({"institution": "PI Haaglanden", "expected_release": "2026-07-01", "sentence": "prison_sentence",
+                       "brp_status": "registered", "last_residence_code": "1783", "birth_date": "1992-02-14",
+                       "family_name": "Berg-Jansen", "given_names": "Anna Maria"});
+    let r = app
+        .put(&format!("/api/v1/cases/{id}/facts"), facts.clone())
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["family_name"], "Berg-Jansen");
+    let history = r.json["history"].to_string();
+    assert!(
+        history.contains("Verwachte vrijlating: ‘10-06-2026’ → ‘01-07-2026’"),
+        "{history}"
+    );
+    assert!(
+        history.contains("Achternaam: ‘van den Berg’ → ‘Berg-Jansen’")
+            && history.contains("Voornamen: ‘Anna’ → ‘Anna Maria’"),
+        "{history}"
+    );
+    assert!(
+        !history.contains("Inrichting"),
+        "unchanged fields are not listed"
+    );
+    // The new name is found, the old one no more.
+    let found = app.get("/api/v1/cases?search=berg-j").await.json;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
+    // Saving the same again records that nothing changed.
+    let r = app.put(&format!("/api/v1/cases/{id}/facts"), facts).await;
+    assert!(
+        r.json["history"]
+            .to_string()
+            .contains("er is niets gewijzigd")
+    );
+    // An empty family name is refused.
+    let r = app
+        .put(
+            &format!("/api/v1/cases/{id}/facts"),
+            json!({"institution": "PI Haaglanden", "family_name": " "}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.json);
+}
+
 crate::on_both_databases!(
     api_tokens_are_scoped_expiring_and_revocable,
     audit_verify_finds_an_entry_changed_in_the_database,
@@ -341,4 +386,5 @@ crate::on_both_databases!(
     audit_verify_finds_the_last_entry_removed_and_a_rehashed_entry,
     a_coordinator_lists_the_processings_of_a_residents_data,
     the_retention_job_anonymises_exactly_what_its_dry_run_announced,
+    a_correction_keeps_the_old_value_in_the_history,
 );
