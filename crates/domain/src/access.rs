@@ -75,6 +75,7 @@ code_enum! {
         ManageReportSettings = "manage_report_settings" => "Aannames van de capaciteitsraming beheren",
         ExportPseudonymised = "export_pseudonymised" => "Gepseudonimiseerde gegevens exporteren",
         ApplyRetention = "apply_retention" => "Bewaartermijn toepassen (anonimiseren)",
+        ListSafetyAgenda = "list_safety_agenda" => "Agenda van de Veiligheidskamer inzien",
     }
 }
 
@@ -87,6 +88,8 @@ pub enum Denied {
     OtherMunicipality,
     #[error("Deze verwijzing is niet aan uw organisatie gericht.")]
     OtherPartner,
+    #[error("Deze casus staat niet op de agenda van de Veiligheidskamer.")]
+    NotOnAgenda,
 }
 
 /// Decides whether `actor` may perform `action` on data of `municipality`. Fails closed:
@@ -100,6 +103,8 @@ pub fn authorize(actor: &Actor, action: Action, municipality: &str) -> Result<()
         }
         // Users, partners and the retention job: no case content.
         Role::Administrator => matches!(action, ManageUsers | ManagePartners | ApplyRetention),
+        // The chamber's agenda; the cases on it are read through `authorize_case`.
+        Role::SafetyChamber => matches!(action, ListSafetyAgenda),
         // Aggregated and pseudonymised figures only: never a name, a BSN or a case.
         Role::PolicyAdvisor => matches!(
             action,
@@ -118,6 +123,27 @@ pub fn authorize(actor: &Actor, action: Action, municipality: &str) -> Result<()
         return Err(Denied::OtherMunicipality);
     }
     Ok(())
+}
+
+/// Decides on one case: as `authorize`, and a safety-chamber member may read a case of
+/// their municipality while it is on the chamber's agenda (and only read it).
+pub fn authorize_case(
+    actor: &Actor,
+    action: Action,
+    municipality: &str,
+    on_safety_agenda: bool,
+) -> Result<(), Denied> {
+    if actor.role == Role::SafetyChamber && action == Action::ReadCase && on_safety_agenda {
+        return if actor.municipality == municipality {
+            Ok(())
+        } else {
+            Err(Denied::OtherMunicipality)
+        };
+    }
+    if actor.role == Role::SafetyChamber && action == Action::ReadCase {
+        return Err(Denied::NotOnAgenda);
+    }
+    authorize(actor, action, municipality)
 }
 
 /// Decides on one referral: a partner user only reaches the referrals to their own
@@ -252,6 +278,25 @@ mod tests {
     }
 
     #[test]
+    fn a_safety_chamber_member_reads_only_the_cases_on_its_agenda() {
+        let v = actor(Role::SafetyChamber);
+        assert_eq!(authorize_case(&v, Action::ReadCase, "1783", true), Ok(()));
+        assert_eq!(
+            authorize_case(&v, Action::ReadCase, "1783", false),
+            Err(Denied::NotOnAgenda)
+        );
+        assert_eq!(
+            authorize_case(&v, Action::ReadCase, "0603", true),
+            Err(Denied::OtherMunicipality)
+        );
+        assert!(authorize_case(&v, Action::WriteCase, "1783", true).is_err());
+        assert!(authorize(&v, Action::ListCases, "1783").is_err());
+        assert_eq!(authorize(&v, Action::ListSafetyAgenda, "1783"), Ok(()));
+        let c = actor(Role::Coordinator);
+        assert_eq!(authorize_case(&c, Action::WriteCase, "1783", false), Ok(()));
+    }
+
+    #[test]
     fn the_policy_advisor_sees_figures_and_no_case() {
         let p = actor(Role::PolicyAdvisor);
         for action in Action::ALL {
@@ -273,7 +318,6 @@ mod tests {
         for role in [
             Role::SktCareDirector,
             Role::ExodusWorker,
-            Role::SafetyChamber,
             Role::SubstituteCoordinator,
         ] {
             for action in Action::ALL {

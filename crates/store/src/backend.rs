@@ -3,7 +3,9 @@
 
 use crate::model::*;
 use crate::{Result, StoreError};
-use nazorg_domain::access::{Action, Actor, Role, TokenScope, authorize, authorize_referral};
+use nazorg_domain::access::{
+    Action, Actor, Role, TokenScope, authorize, authorize_case, authorize_referral,
+};
 use nazorg_domain::case::{
     ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, ReadinessItem,
 };
@@ -126,6 +128,22 @@ fn check<'a>(actor: &'a Actor, action: Action, municipality: &str) -> Result<Per
     })
 }
 
+/// Asks the access policy about one case (a safety-chamber member may read the cases on
+/// the chamber's agenda). Fails closed.
+fn check_case<'a>(
+    actor: &'a Actor,
+    action: Action,
+    municipality: &str,
+    on_agenda: bool,
+) -> Result<Permit<'a>> {
+    authorize_case(actor, action, municipality, on_agenda)?;
+    Ok(Permit {
+        actor,
+        action,
+        municipality: municipality.to_string(),
+    })
+}
+
 /// Writes the processing log entry for a permitted processing, in the transaction of
 /// the processing itself.
 async fn log(
@@ -200,7 +218,7 @@ async fn gate(
     core: &CaseCore,
     detail: &str,
 ) -> Result<()> {
-    let permit = check(actor, action, &core.municipality_code)?;
+    let permit = check_case(actor, action, &core.municipality_code, core.on_agenda)?;
     log(tx, permit, Some(core.resident_id), Some(core.id), detail).await
 }
 
@@ -683,11 +701,14 @@ struct CaseCore {
     status: String,
     detention_start: Date,
     actual_release: Option<Date>,
+    /// On the safety chamber's agenda (its members may then read the case).
+    on_agenda: bool,
 }
 
 async fn core(tx: &mut Tx, case_id: i64) -> Result<CaseCore> {
     sqlx::query_as::<_, CaseCore>(
-        "SELECT id, municipality_code, resident_id, status, detention_start, actual_release FROM cases WHERE id = $1",
+        "SELECT id, municipality_code, resident_id, status, detention_start, actual_release, \
+         EXISTS (SELECT 1 FROM safety_agenda_items s WHERE s.case_id = cases.id) AS on_agenda FROM cases WHERE id = $1",
     )
     .bind(case_id)
     .fetch_optional(&mut **tx)
@@ -4187,18 +4208,20 @@ pub async fn permit(
     action: Action,
     case_id: Option<i64>,
 ) -> Result<()> {
-    let municipality = match case_id {
-        None => actor.municipality.clone(),
+    match case_id {
+        None => check(actor, action, &actor.municipality).map(|_| ()),
         Some(id) => {
-            let found: Option<String> =
-                sqlx::query_scalar("SELECT municipality_code FROM cases WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(pool)
-                    .await?;
-            found.ok_or(StoreError::NotFound)?
+            let found: Option<(String, bool)> = sqlx::query_as(
+                "SELECT municipality_code, EXISTS (SELECT 1 FROM safety_agenda_items s WHERE s.case_id = cases.id) \
+                 FROM cases WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+            let (municipality, on_agenda) = found.ok_or(StoreError::NotFound)?;
+            Ok(authorize_case(actor, action, &municipality, on_agenda)?)
         }
-    };
-    check(actor, action, &municipality).map(|_| ())
+    }
 }
 
 /// The same for one referral: a partner user only for their own organisation's.
@@ -5077,4 +5100,63 @@ pub async fn claim_retention(pool: &Pool<DB>, municipality: &str, day: Date) -> 
     .await?
     .rows_affected();
     Ok(inserted == 1)
+}
+
+// --- the safety chamber's agenda ------------------------------------------------------------
+
+/// The agenda of the safety chamber of the actor's municipality, newest first (at most 200
+/// items): what its members may see, and the way to the cases on it.
+pub async fn safety_agenda(pool: &Pool<DB>, actor: &Actor) -> Result<Vec<SafetyAgendaEntry>> {
+    let permit = check(actor, Action::ListSafetyAgenda, &actor.municipality)?;
+    let mut tx = begin(pool).await?;
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(i64, i64, String, String, Date, String, Option<Date>, Option<String>, Option<String>)> =
+        sqlx::query_as(
+            "SELECT s.id, s.case_id, r.given_names, r.family_name, s.put_on, s.reason, s.discussed_on, s.outcome, s.follow_up \
+             FROM safety_agenda_items s JOIN cases c ON c.id = s.case_id JOIN residents r ON r.id = c.resident_id \
+             WHERE s.municipality_code = $1 ORDER BY s.put_on DESC, s.id DESC LIMIT 200",
+        )
+        .bind(&actor.municipality)
+        .fetch_all(&mut *tx)
+        .await?;
+    let ids: Vec<String> = rows.iter().map(|r| r.1.to_string()).collect();
+    log(
+        &mut tx,
+        permit,
+        None,
+        None,
+        &format!(
+            "agenda Veiligheidskamer ingezien (casussen {})",
+            ids.join(", ")
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                case_id,
+                given_names,
+                family_name,
+                put_on,
+                reason,
+                discussed_on,
+                outcome,
+                follow_up,
+            )| {
+                SafetyAgendaEntry {
+                    id,
+                    case_id,
+                    resident: format!("{given_names} {family_name}").trim().to_string(),
+                    put_on,
+                    reason,
+                    discussed_on,
+                    outcome,
+                    follow_up,
+                }
+            },
+        )
+        .collect())
 }

@@ -631,6 +631,11 @@ impl Store {
         dispatch!(self.pseudonymised_export(actor, from, to))
     }
 
+    /// The safety chamber's agenda of the actor's municipality.
+    pub async fn safety_agenda(&self, actor: &Actor) -> Result<Vec<SafetyAgendaEntry>> {
+        dispatch!(self.safety_agenda(actor))
+    }
+
     // --- retention -------------------------------------------------------------------------------
 
     /// Anonymises (or with `dry_run` only lists) the closed cases whose retention period

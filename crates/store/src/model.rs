@@ -591,3 +591,16 @@ pub struct RetentionReport {
     pub dry_run: bool,
     pub items: Vec<RetentionItem>,
 }
+
+/// One item on the safety chamber's agenda, as its members see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafetyAgendaEntry {
+    pub id: i64,
+    pub case_id: i64,
+    pub resident: String,
+    pub put_on: Date,
+    pub reason: String,
+    pub discussed_on: Option<Date>,
+    pub outcome: Option<String>,
+    pub follow_up: Option<String>,
+}

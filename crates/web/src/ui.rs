@@ -138,6 +138,7 @@ impl Base {
             menu: match user.map(|u| u.actor.role) {
                 Some(Role::Administrator) => "admin",
                 Some(Role::PolicyAdvisor) => "policy",
+                Some(Role::SafetyChamber) => "safety",
                 Some(role) if nazorg_domain::access::is_partner_role(role) => "partner",
                 Some(_) => "coordinator",
                 None => "",
@@ -274,6 +275,8 @@ async fn login(State(s): State<AppState>, Form(f): Form<LoginForm>) -> Result<Re
                 "/gebruikers".to_string()
             } else if actor.role == Role::PolicyAdvisor {
                 "/monitor".to_string()
+            } else if actor.role == Role::SafetyChamber {
+                "/veiligheidskamer".to_string()
             } else if nazorg_domain::access::is_partner_role(actor.role) {
                 "/verwijzingen".to_string()
             } else {
@@ -665,6 +668,9 @@ async fn cases_page(
     }
     if user.actor.role == Role::PolicyAdvisor {
         return Ok(Redirect::to("/monitor").into_response());
+    }
+    if user.actor.role == Role::SafetyChamber {
+        return Ok(Redirect::to("/veiligheidskamer").into_response());
     }
     let get = |k: &str| {
         raw.iter()

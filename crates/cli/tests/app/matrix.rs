@@ -26,6 +26,11 @@ enum Rule {
     Admin,
     /// Aggregated figures and pseudonymised exports: coordinators and the policy advisor.
     Reports,
+    /// Reading one case: coordinators, and safety-chamber members while the case is on the
+    /// chamber's agenda (our case is).
+    CaseRead,
+    /// The safety chamber's agenda: coordinators and its members.
+    SafetyAgenda,
     /// Logging out: tested on its own (it ends the session it is sent with).
     Logout,
 }
@@ -35,7 +40,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/openapi.json", Rule::Public),
     ("GET", "/api/v1/cases", Rule::Coordinator),
     ("POST", "/api/v1/notifications", Rule::Coordinator),
-    ("GET", "/api/v1/cases/{id}", Rule::Coordinator),
+    ("GET", "/api/v1/cases/{id}", Rule::CaseRead),
     ("PUT", "/api/v1/cases/{id}/offer", Rule::Coordinator),
     ("PUT", "/api/v1/cases/{id}/triage", Rule::Coordinator),
     ("PUT", "/api/v1/cases/{id}/direction", Rule::Coordinator),
@@ -108,7 +113,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/casussen", Rule::Coordinator),
     ("GET", "/meldingen/nieuw", Rule::Coordinator),
     ("POST", "/meldingen", Rule::Coordinator),
-    ("GET", "/casussen/{id}", Rule::Coordinator),
+    ("GET", "/casussen/{id}", Rule::CaseRead),
     ("POST", "/casussen/{id}/{step}", Rule::Coordinator),
     (
         "POST",
@@ -148,6 +153,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/prognose", Rule::Reports),
     ("POST", "/prognose/aannames", Rule::Reports),
     ("GET", "/export/gepseudonimiseerd.csv", Rule::Reports),
+    ("GET", "/veiligheidskamer", Rule::SafetyAgenda),
 ];
 
 /// Every (method, path) the web crate routes, read from its source.
@@ -244,6 +250,7 @@ fn allowed(rule: Rule, who: Who, own: bool) -> bool {
         Rule::ReferralList => matches!(who, Coordinator | ExodusWorker | SktCareDirector),
         Rule::Admin => who == Administrator,
         Rule::Reports => matches!(who, Coordinator | PolicyAdvisor),
+        Rule::CaseRead | Rule::SafetyAgenda => matches!(who, Coordinator | SafetyChamber),
     }
 }
 

@@ -379,6 +379,93 @@ async fn a_correction_keeps_the_old_value_in_the_history(db: TestDb) {
     assert_eq!(r.status, 422, "{}", r.json);
 }
 
+async fn a_safety_chamber_member_sees_only_the_cases_on_its_agenda(db: TestDb) {
+    let app = App::spawn(db).await;
+    let on = app
+        .notify(notification(
+            json!({"bsn": "691967301", "family_name": "Opdeagenda"}),
+        ))
+        .await;
+    let off = app
+        .notify(notification(
+            json!({"bsn": "481656686", "family_name": "Nietopdeagenda"}),
+        ))
+        .await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{on}/safety-agenda-items"),
+            json!({"put_on": "2026-03-02", "reason": "Zorgen om de veiligheid van de partner"}),
+        )
+        .await;
+    assert!(r.status == 201 || r.status == 200, "{}", r.json);
+    app.store
+        .add_user(
+            "vera",
+            "Vera Veilig",
+            PASSWORD,
+            nazorg_domain::access::Role::SafetyChamber,
+            "1783",
+        )
+        .await
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = client
+        .post(format!("{}/inloggen", app.base))
+        .form(&[("username", "vera"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/veiligheidskamer");
+    let get = |path: String| {
+        let client = client.clone();
+        async move {
+            let r = client.get(path).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (status, html) = get(format!("{}/veiligheidskamer", app.base)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Opdeagenda") && html.contains("Zorgen om de veiligheid"));
+    assert!(!html.contains("Nietopdeagenda"));
+    let (status, html) = get(format!("{}/casussen/{on}", app.base)).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Opdeagenda"));
+    assert!(
+        !html.contains("Contact vastleggen"),
+        "read only: no forms to change it"
+    );
+    let (status, html) = get(format!("{}/casussen/{off}", app.base)).await;
+    assert_eq!(status, 403);
+    assert!(
+        html.contains("staat niet op de agenda van de Veiligheidskamer"),
+        "{html}"
+    );
+    let (status, _) = get(format!("{}/casussen", app.base)).await;
+    assert_eq!(status, 303, "no case list");
+    // Reading is logged; a change is refused.
+    assert!(app.processing_log_count("read_case", on).await >= 1);
+    let page = get(format!("{}/casussen/{on}", app.base)).await.1;
+    let start = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = &page[start..start + 64];
+    let r = client
+        .post(format!("{}/casussen/{on}/contacten", app.base))
+        .header("origin", &app.base)
+        .form(&[
+            ("csrf", csrf),
+            ("date", "2026-03-03"),
+            ("kind", "phone"),
+            ("note", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+
 crate::on_both_databases!(
     api_tokens_are_scoped_expiring_and_revocable,
     audit_verify_finds_an_entry_changed_in_the_database,
@@ -387,4 +474,5 @@ crate::on_both_databases!(
     a_coordinator_lists_the_processings_of_a_residents_data,
     the_retention_job_anonymises_exactly_what_its_dry_run_announced,
     a_correction_keeps_the_old_value_in_the_history,
+    a_safety_chamber_member_sees_only_the_cases_on_its_agenda,
 );

@@ -36,6 +36,46 @@ pub fn router() -> Router<AppState> {
         .route("/prognose", get(outlook_page))
         .route("/prognose/aannames", post(save_settings))
         .route("/export/gepseudonimiseerd.csv", get(pseudonymised_csv))
+        .route("/veiligheidskamer", get(safety_agenda_page))
+}
+
+pub struct AgendaRow {
+    pub case_id: i64,
+    pub resident: String,
+    pub put_on: String,
+    pub reason: String,
+    pub discussed_on: String,
+    pub outcome: String,
+    pub follow_up: String,
+}
+
+#[derive(Template)]
+#[template(path = "safety_agenda.html")]
+struct SafetyAgendaPage {
+    base: Base,
+    rows: Vec<AgendaRow>,
+}
+
+/// The safety chamber's agenda: its members reach the cases on it from here.
+async fn safety_agenda_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
+    let entries = s.store.safety_agenda(&user.actor).await?;
+    let nl = |d: Option<Date>| d.map(format_nl).unwrap_or_else(|| "—".into());
+    let page = SafetyAgendaPage {
+        base: Base::new("Agenda Veiligheidskamer", Some(&user), "safety"),
+        rows: entries
+            .into_iter()
+            .map(|e| AgendaRow {
+                case_id: e.case_id,
+                resident: e.resident,
+                put_on: format_nl(e.put_on),
+                reason: e.reason,
+                discussed_on: nl(e.discussed_on),
+                outcome: e.outcome.unwrap_or_default(),
+                follow_up: e.follow_up.unwrap_or_default(),
+            })
+            .collect(),
+    };
+    Ok(render(StatusCode::OK, page))
 }
 
 /// A period in the address: `from` and `to` as dates (YYYY-MM-DD or DD-MM-YYYY).

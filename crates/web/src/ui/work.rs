@@ -90,6 +90,9 @@ async fn work_page(
     if user.actor.role == Role::PolicyAdvisor {
         return Ok(Redirect::to("/monitor").into_response());
     }
+    if user.actor.role == Role::SafetyChamber {
+        return Ok(Redirect::to("/veiligheidskamer").into_response());
+    }
     let team = q.team.is_some();
     let scope = if team {
         Scope::Team
