@@ -76,6 +76,7 @@ code_enum! {
         ExportPseudonymised = "export_pseudonymised" => "Gepseudonimiseerde gegevens exporteren",
         ApplyRetention = "apply_retention" => "Bewaartermijn toepassen (anonimiseren)",
         ListSafetyAgenda = "list_safety_agenda" => "Agenda van de Veiligheidskamer inzien",
+        ManageRegister = "manage_register" => "Register van verwerkingsactiviteiten beheren",
     }
 }
 
@@ -97,12 +98,19 @@ pub enum Denied {
 pub fn authorize(actor: &Actor, action: Action, municipality: &str) -> Result<(), Denied> {
     use Action::*;
     let granted = match actor.role {
-        Role::Coordinator => !matches!(action, ManageUsers | ManagePartners | ApplyRetention),
-        Role::SubstituteCoordinator if actor.substituting => {
-            !matches!(action, ManageUsers | ManagePartners | ApplyRetention)
-        }
+        Role::Coordinator => !matches!(
+            action,
+            ManageUsers | ManagePartners | ApplyRetention | ManageRegister
+        ),
+        Role::SubstituteCoordinator if actor.substituting => !matches!(
+            action,
+            ManageUsers | ManagePartners | ApplyRetention | ManageRegister
+        ),
         // Users, partners and the retention job: no case content.
-        Role::Administrator => matches!(action, ManageUsers | ManagePartners | ApplyRetention),
+        Role::Administrator => matches!(
+            action,
+            ManageUsers | ManagePartners | ApplyRetention | ManageRegister
+        ),
         // The chamber's agenda; the cases on it are read through `authorize_case`.
         Role::SafetyChamber => matches!(action, ListSafetyAgenda),
         // Aggregated and pseudonymised figures only: never a name, a BSN or a case.

@@ -17,6 +17,7 @@ pub mod notification;
 pub mod outlook;
 pub mod pseudonym;
 pub mod referral;
+pub mod register;
 pub mod search;
 pub mod triage;
 

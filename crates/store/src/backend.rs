@@ -171,6 +171,23 @@ async fn log(
     .bind(municipality)
     .fetch_one(&mut **tx)
     .await?;
+    // Purpose and legal ground as the register says now.
+    let activity = nazorg_domain::register::activity_of(permit.action);
+    let registered: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT name, purpose, legal_ground FROM processing_activities WHERE municipality_code = $1 AND code = $2",
+    )
+    .bind(municipality)
+    .bind(activity)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let purpose = match registered {
+        Some((name, purpose, ground)) => {
+            nazorg_domain::register::purpose_text(&name, &purpose, &ground)
+        }
+        None => nazorg_domain::register::default_activity(activity)
+            .map(|a| nazorg_domain::register::purpose_text(a.name, a.purpose, a.legal_ground))
+            .unwrap_or_else(|| PURPOSE.to_string()),
+    };
     let entry = EntryFields {
         seq,
         at: to_micros(now()),
@@ -180,7 +197,7 @@ async fn log(
         municipality,
         resident_id,
         case_id,
-        purpose: PURPOSE,
+        purpose: &purpose,
         detail,
     };
     let hash = chain_hash(&prev, &entry);
@@ -195,7 +212,7 @@ async fn log(
     .bind(municipality)
     .bind(resident_id)
     .bind(case_id)
-    .bind(PURPOSE)
+    .bind(&purpose)
     .bind(detail)
     .bind(seq)
     .bind(&prev)
@@ -5159,4 +5176,69 @@ pub async fn safety_agenda(pool: &Pool<DB>, actor: &Actor) -> Result<Vec<SafetyA
             },
         )
         .collect())
+}
+
+// --- the register of processing activities -------------------------------------------------
+
+/// The register of the actor's municipality: every activity with its current texts.
+pub async fn processing_register(pool: &Pool<DB>, actor: &Actor) -> Result<Vec<ActivityEntry>> {
+    check(actor, Action::ManageRegister, &actor.municipality)?;
+    let rows: Vec<(String, String, String, String, String, OffsetDateTime)> = sqlx::query_as(
+        "SELECT code, name, purpose, legal_ground, updated_by, updated_at FROM processing_activities WHERE municipality_code = $1",
+    )
+    .bind(&actor.municipality)
+    .fetch_all(pool)
+    .await?;
+    Ok(nazorg_domain::register::ACTIVITIES
+        .iter()
+        .map(|a| match rows.iter().find(|r| r.0 == a.code) {
+            Some((code, name, purpose, ground, by, at)) => ActivityEntry {
+                code: code.clone(),
+                name: name.clone(),
+                purpose: purpose.clone(),
+                legal_ground: ground.clone(),
+                changed: Some((by.clone(), *at)),
+            },
+            None => ActivityEntry {
+                code: a.code.to_string(),
+                name: a.name.to_string(),
+                purpose: a.purpose.to_string(),
+                legal_ground: a.legal_ground.to_string(),
+                changed: None,
+            },
+        })
+        .collect())
+}
+
+/// Changes an activity's name, purpose and legal ground; later log entries state the new texts.
+pub async fn set_processing_activity(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    code: &str,
+    name: &str,
+    purpose: &str,
+    legal_ground: &str,
+) -> Result<()> {
+    check(actor, Action::ManageRegister, &actor.municipality)?;
+    if nazorg_domain::register::default_activity(code).is_none() {
+        return Err(StoreError::NotFound);
+    }
+    let name = check_text("de naam", name, 200, true)?;
+    let purpose = check_text("het doel", purpose, 1000, true)?;
+    let legal_ground = check_text("de grondslag", legal_ground, 1000, true)?;
+    sqlx::query(
+        "INSERT INTO processing_activities (municipality_code, code, name, purpose, legal_ground, updated_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (municipality_code, code) DO UPDATE SET name = $3, purpose = $4, \
+         legal_ground = $5, updated_by = $6, updated_at = $7",
+    )
+    .bind(&actor.municipality)
+    .bind(code)
+    .bind(&name)
+    .bind(&purpose)
+    .bind(&legal_ground)
+    .bind(&actor.username)
+    .bind(now())
+    .execute(pool)
+    .await?;
+    Ok(())
 }

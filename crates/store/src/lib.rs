@@ -636,6 +636,23 @@ impl Store {
         dispatch!(self.safety_agenda(actor))
     }
 
+    /// The register of processing activities of the actor's municipality.
+    pub async fn processing_register(&self, actor: &Actor) -> Result<Vec<ActivityEntry>> {
+        dispatch!(self.processing_register(actor))
+    }
+
+    /// Changes the texts of one processing activity.
+    pub async fn set_processing_activity(
+        &self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+        purpose: &str,
+        legal_ground: &str,
+    ) -> Result<()> {
+        dispatch!(self.set_processing_activity(actor, code, name, purpose, legal_ground))
+    }
+
     // --- retention -------------------------------------------------------------------------------
 
     /// Anonymises (or with `dry_run` only lists) the closed cases whose retention period

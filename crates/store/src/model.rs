@@ -604,3 +604,14 @@ pub struct SafetyAgendaEntry {
     pub outcome: Option<String>,
     pub follow_up: Option<String>,
 }
+
+/// One activity of the register of processing activities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityEntry {
+    pub code: String,
+    pub name: String,
+    pub purpose: String,
+    pub legal_ground: String,
+    /// Who changed it last and when; `None` while it has the default texts.
+    pub changed: Option<(String, OffsetDateTime)>,
+}

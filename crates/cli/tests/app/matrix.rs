@@ -154,6 +154,8 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/prognose/aannames", Rule::Reports),
     ("GET", "/export/gepseudonimiseerd.csv", Rule::Reports),
     ("GET", "/veiligheidskamer", Rule::SafetyAgenda),
+    ("GET", "/verwerkingsregister", Rule::Admin),
+    ("POST", "/verwerkingsregister/{code}", Rule::Admin),
 ];
 
 /// Every (method, path) the web crate routes, read from its source.
@@ -524,7 +526,14 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
             .replace("{agreement_id}", &ids.agreement.to_string())
             .replace("{item_id}", &ids.item.to_string())
             .replace("{year}", "2026")
-            .replace("{code}", "support")
+            .replace(
+                "{code}",
+                if path.starts_with("/verwerkingsregister/") {
+                    "nazorg_casus"
+                } else {
+                    "support"
+                },
+            )
             .replace("{step}", "contacten")
             .replace("{token}", &format!("{calendar}.ics"))
     };

@@ -117,7 +117,8 @@ async fn a_coordinator_lists_the_processings_of_a_residents_data(db: TestDb) {
         "{html}"
     );
     assert!(
-        html.contains("Nazorg ex-gedetineerden (Wet straffen en beschermen"),
+        html.contains("Nazorg ex-gedetineerden: casusregie: ")
+            && html.contains("(grondslag: Wet straffen en beschermen"),
         "the purpose and legal ground"
     );
     assert_eq!(
@@ -466,6 +467,118 @@ async fn a_safety_chamber_member_sees_only_the_cases_on_its_agenda(db: TestDb) {
     assert_eq!(r.status(), 403);
 }
 
+async fn the_register_of_processing_activities_decides_what_the_log_states(db: TestDb) {
+    let app = App::spawn(db).await;
+    let id = app.notify(notification(json!({}))).await;
+    app.store
+        .add_user(
+            "beheer",
+            "",
+            PASSWORD,
+            nazorg_domain::access::Role::Administrator,
+            "1783",
+        )
+        .await
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    client
+        .post(format!("{}/inloggen", app.base))
+        .form(&[("username", "beheer"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let page = client
+        .get(format!("{}/verwerkingsregister", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Nazorg ex-gedetineerden: casusregie") && page.contains("standaardtekst")
+    );
+    let start = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = page[start..start + 64].to_string();
+    let post = |form: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        let url = format!("{}/verwerkingsregister/nazorg_casus", app.base);
+        let origin = app.base.clone();
+        async move {
+            client
+                .post(url)
+                .header("origin", origin)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = post(vec![
+        ("csrf", csrf.clone()),
+        ("name", "Nazorg".into()),
+        ("purpose", " ".into()),
+        ("legal_ground", "x".into()),
+    ])
+    .await;
+    assert_eq!(r.status(), 422, "a purpose is required");
+    let r = post(vec![
+        ("csrf", csrf.clone()),
+        ("name", "Nazorg na detentie".into()),
+        ("purpose", "Terugkeer na detentie begeleiden".into()),
+        (
+            "legal_ground",
+            "Wet straffen en beschermen, art. 10 AVG".into(),
+        ),
+    ])
+    .await;
+    assert_eq!(r.status(), 303);
+    // A read now states the new purpose; the earlier entry keeps its own.
+    app.get(&format!("/api/v1/cases/{id}")).await;
+    let resident = app.get(&format!("/api/v1/cases/{id}")).await.json["resident_id"]
+        .as_i64()
+        .unwrap();
+    let coordinator = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    coordinator
+        .post(format!("{}/inloggen", app.base))
+        .form(&[("username", "coordinator"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let html = coordinator
+        .get(format!("{}/inwoners/{resident}/verwerkingen", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Nazorg na detentie: Terugkeer na detentie begeleiden (grondslag: Wet straffen en beschermen, art. 10 AVG)"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Nazorg ex-gedetineerden: casusregie: "),
+        "the notification keeps its purpose: {html}"
+    );
+    let (code, out) = verify(&app);
+    assert_eq!(code, Some(0), "{out}");
+    // Coordinators do not edit the register.
+    let r = coordinator
+        .get(format!("{}/verwerkingsregister", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+
 crate::on_both_databases!(
     api_tokens_are_scoped_expiring_and_revocable,
     audit_verify_finds_an_entry_changed_in_the_database,
@@ -475,4 +588,5 @@ crate::on_both_databases!(
     the_retention_job_anonymises_exactly_what_its_dry_run_announced,
     a_correction_keeps_the_old_value_in_the_history,
     a_safety_chamber_member_sees_only_the_cases_on_its_agenda,
+    the_register_of_processing_activities_decides_what_the_log_states,
 );

@@ -36,6 +36,110 @@ pub fn router() -> Router<AppState> {
         .route("/budget.csv", get(budget_csv))
         .route("/ketenpartners", get(partners_page).post(add_partner))
         .route("/ketenpartners/{id}", post(toggle_partner))
+        .route("/verwerkingsregister", get(register_page))
+        .route("/verwerkingsregister/{code}", post(set_activity))
+}
+
+pub struct ActivityRow {
+    pub code: String,
+    pub name: String,
+    pub purpose: String,
+    pub legal_ground: String,
+    pub changed: String,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    base: Base,
+    rows: Vec<ActivityRow>,
+    flash: Option<String>,
+    error: Option<String>,
+}
+
+async fn register_view(
+    s: &AppState,
+    user: &UiUser,
+    status: StatusCode,
+    flash: Option<String>,
+    error: Option<String>,
+) -> Result<Response, UiError> {
+    let rows = s
+        .store
+        .processing_register(&user.actor)
+        .await?
+        .into_iter()
+        .map(|a| ActivityRow {
+            changed: match &a.changed {
+                Some((by, at)) => format!(
+                    "gewijzigd door {by} op {}",
+                    format_nl(nazorg_domain::dates::to_amsterdam(*at).date())
+                ),
+                None => "standaardtekst".into(),
+            },
+            code: a.code,
+            name: a.name,
+            purpose: a.purpose,
+            legal_ground: a.legal_ground,
+        })
+        .collect();
+    let page = RegisterPage {
+        base: Base::new(
+            "Register van verwerkingsactiviteiten",
+            Some(user),
+            "register",
+        ),
+        rows,
+        flash,
+        error,
+    };
+    Ok(render(status, page))
+}
+
+async fn register_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiQuery(q): UiQuery<YearQuery>,
+) -> Result<Response, UiError> {
+    let flash = q.opgeslagen.is_some().then(|| {
+        "Opgeslagen. Nieuwe regels in het verwerkingenlogboek noemen de nieuwe tekst.".to_string()
+    });
+    register_view(&s, &user, StatusCode::OK, flash, None).await
+}
+
+async fn set_activity(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiPath(code): UiPath<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, UiError> {
+    s.store
+        .permit(
+            &user.actor,
+            nazorg_domain::access::Action::ManageRegister,
+            None,
+        )
+        .await?;
+    let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    match s
+        .store
+        .set_processing_activity(
+            &user.actor,
+            &code,
+            get("name"),
+            get("purpose"),
+            get("legal_ground"),
+        )
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/verwerkingsregister?opgeslagen=1").into_response()),
+        Err(e) => match AppError::from(e) {
+            e @ AppError::Invalid(_) => {
+                register_view(&s, &user, e.status(), None, Some(e.to_string())).await
+            }
+            e => Err(UiError(e)),
+        },
+    }
 }
 
 fn today() -> time::Date {

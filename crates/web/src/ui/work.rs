@@ -396,6 +396,7 @@ struct ProcessingRow {
     action: &'static str,
     case_id: String,
     detail: String,
+    purpose: String,
 }
 
 #[derive(Template)]
@@ -403,7 +404,6 @@ struct ProcessingRow {
 struct ProcessingsPage {
     base: Base,
     resident_id: i64,
-    purpose: String,
     rows: Vec<ProcessingRow>,
 }
 
@@ -414,10 +414,6 @@ async fn processings_page(
     UiPath(id): UiPath<i64>,
 ) -> Result<Response, UiError> {
     let entries = s.store.processings_of(&user.actor, id).await?;
-    let purpose = entries
-        .first()
-        .map(|e| e.purpose.clone())
-        .unwrap_or_default();
     let rows = entries
         .iter()
         .map(|e| {
@@ -437,6 +433,7 @@ async fn processings_page(
                     .map(|c| c.to_string())
                     .unwrap_or_else(|| "—".into()),
                 detail: e.detail.clone(),
+                purpose: e.purpose.clone(),
             }
         })
         .collect();
@@ -445,7 +442,6 @@ async fn processings_page(
         ProcessingsPage {
             base: Base::new("Verwerkingen", Some(&user), "cases"),
             resident_id: id,
-            purpose,
             rows,
         },
     ))
