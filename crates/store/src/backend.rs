@@ -4596,8 +4596,8 @@ async fn period_facts(
     .fetch_all(&mut **tx)
     .await?;
     let triage: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT t.case_id, t.domain, t.need FROM triage_domains t JOIN cases c ON c.id = t.case_id \
-         WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3",
+        "SELECT t.case_id, t.domain, t.need FROM triage_domains t WHERE t.case_id IN \
+         (SELECT c.id FROM cases c WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3)",
     )
     .bind(municipality)
     .bind(from)
@@ -4605,8 +4605,8 @@ async fn period_facts(
     .fetch_all(&mut **tx)
     .await?;
     let results: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT r.case_id, r.domain, r.result FROM closure_results r JOIN cases c ON c.id = r.case_id \
-         WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3",
+        "SELECT r.case_id, r.domain, r.result FROM closure_results r WHERE r.case_id IN \
+         (SELECT c.id FROM cases c WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3)",
     )
     .bind(municipality)
     .bind(from)
@@ -4615,8 +4615,8 @@ async fn period_facts(
     .await?;
     let referral_rows: Vec<(String, String, Date, Option<Date>, String)> = sqlx::query_as(
         "SELECT p.name, p.kind, f.asked_on, f.started_on, f.status FROM referrals f \
-         JOIN partners p ON p.id = f.partner_id JOIN cases c ON c.id = f.case_id \
-         WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3",
+         JOIN partners p ON p.id = f.partner_id WHERE f.case_id IN \
+         (SELECT c.id FROM cases c WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3)",
     )
     .bind(municipality)
     .bind(from)
