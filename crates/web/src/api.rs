@@ -307,6 +307,10 @@ pub struct CaseDetailDto {
     pub offer_contact_kind: Option<String>,
     pub triage: Vec<TriageDto>,
     pub triage_note: String,
+    /// Already known to the SKT before (null: not recorded).
+    pub known_to_skt: Option<bool>,
+    /// Already known to the safety chamber before (null: not recorded).
+    pub known_to_safety_chamber: Option<bool>,
     pub agreements: Vec<AgreementDto>,
     pub readiness: ReadinessDto,
     pub aftercare_end: Option<String>,
@@ -397,6 +401,8 @@ impl From<&CaseDetail> for CaseDetailDto {
                 })
                 .collect(),
             triage_note: d.triage_note.clone(),
+            known_to_skt: d.known_to_skt,
+            known_to_safety_chamber: d.known_to_safety_chamber,
             agreements: d
                 .agreements
                 .iter()

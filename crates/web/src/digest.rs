@@ -128,9 +128,6 @@ pub async fn send_all(store: &Store, config: &Config, day: Date) -> Result<usize
     Ok(sent)
 }
 
-/// Runs for the life of the server: once a day, from the configured hour, one server
-/// (whichever claims the day first) sends the digest.
-
 #[cfg(test)]
 mod tests {
     use super::*;

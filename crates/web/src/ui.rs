@@ -29,6 +29,7 @@ use std::collections::HashMap;
 const CSS: &str = include_str!("../static/nazorg.css");
 
 mod partners;
+mod readable;
 mod reports;
 mod sso;
 mod work;

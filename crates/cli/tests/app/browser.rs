@@ -458,6 +458,31 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     assert_accessible(&client, &axe, "the evaluation report").await;
     client.goto(&format!("{base}/prognose")).await.unwrap();
     assert_accessible(&client, &axe, "the outflow and forecast").await;
+
+    // The right of access as a readable document, and the safety chamber's agenda.
+    client.goto(&format!("{base}{case_path}")).await.unwrap();
+    let processings = client
+        .find(Locator::Css("a[href$='/verwerkingen']"))
+        .await
+        .expect("the link to the processings")
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    client
+        .goto(&format!(
+            "{base}{}",
+            processings.replace("/verwerkingen", "/inzage")
+        ))
+        .await
+        .unwrap();
+    assert!(text(&client).await.contains("Öztürk"));
+    assert_accessible(&client, &axe, "the readable access document").await;
+    client
+        .goto(&format!("{base}/veiligheidskamer"))
+        .await
+        .unwrap();
+    assert_accessible(&client, &axe, "the safety chamber's agenda").await;
     client.close().await.unwrap();
 }
 

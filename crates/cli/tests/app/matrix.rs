@@ -142,6 +142,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/agenda/{token}", Rule::Public),
     ("GET", "/inwoners/{id}/verwerkingen", Rule::Coordinator),
     ("GET", "/inwoners/{id}/inzage.json", Rule::Coordinator),
+    ("GET", "/inwoners/{id}/inzage", Rule::Coordinator),
     ("GET", "/api/v1/monitor", Rule::Reports),
     ("GET", "/monitor", Rule::Reports),
     ("GET", "/monitor.xlsx", Rule::Reports),

@@ -579,6 +579,50 @@ async fn the_register_of_processing_activities_decides_what_the_log_states(db: T
     assert_eq!(r.status(), 403);
 }
 
+async fn the_right_of_access_comes_as_a_readable_document_and_as_json(db: TestDb) {
+    let app = App::spawn(db).await;
+    let case = some_processings(&app).await;
+    let resident = app.get(&format!("/api/v1/cases/{case}")).await.json["resident_id"]
+        .as_i64()
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    client
+        .post(format!("{}/inloggen", app.base))
+        .form(&[("username", "coordinator"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let r = client
+        .get(format!("{}/inwoners/{resident}/inzage", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    for expected in [
+        "<dt>Achternaam</dt><dd>van den Berg</dd>",
+        "<dt>BSN</dt><dd>691967301</dd>",
+        "<dt>Contacten</dt>",
+        "Gebeld",
+        "<dt>Verwerkingen</dt>",
+        "Melding registreren",
+    ] {
+        assert!(html.contains(expected), "{expected} in {html}");
+    }
+    let json: serde_json::Value = client
+        .get(format!("{}/inwoners/{resident}/inzage.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json["cases"][0]["family_name"], "van den Berg");
+}
+
 crate::on_both_databases!(
     api_tokens_are_scoped_expiring_and_revocable,
     audit_verify_finds_an_entry_changed_in_the_database,
@@ -589,4 +633,5 @@ crate::on_both_databases!(
     a_correction_keeps_the_old_value_in_the_history,
     a_safety_chamber_member_sees_only_the_cases_on_its_agenda,
     the_register_of_processing_activities_decides_what_the_log_states,
+    the_right_of_access_comes_as_a_readable_document_and_as_json,
 );

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/agenda/{token}", get(calendar_feed))
         .route("/inwoners/{id}/verwerkingen", get(processings_page))
         .route("/inwoners/{id}/inzage.json", get(access_export))
+        .route("/inwoners/{id}/inzage", get(access_readable))
 }
 
 /// Where on the case (or referral) a deadline is acted on.
@@ -455,6 +456,25 @@ async fn access_export(
     user: UiUser,
     UiPath(id): UiPath<i64>,
 ) -> Result<Response, UiError> {
+    let body = access_data(&s, &user, id).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"inzage-inwoner-{id}.json\""),
+            ),
+        ],
+        serde_json::to_string_pretty(&body).unwrap_or_default(),
+    )
+        .into_response())
+}
+
+/// Everything Nazorg holds about one resident, and every processing of it (right of access).
+async fn access_data(s: &AppState, user: &UiUser, id: i64) -> Result<serde_json::Value, UiError> {
     let ids = s.store.resident_case_ids(&user.actor, id).await?;
     let mut cases = Vec::new();
     for case_id in ids {
@@ -471,30 +491,42 @@ async fn access_export(
                 "at": p.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
                 "by": p.actor,
                 "action": p.action.code(),
+                "action_label": p.action.label(),
                 "case_id": p.case_id,
                 "purpose": p.purpose,
                 "detail": p.detail,
             })
         })
         .collect();
-    let body = serde_json::json!({
+    Ok(serde_json::json!({
         "resident_id": id,
         "exported_at": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
         "cases": cases,
         "processings": processings,
-    });
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/json; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"inzage-inwoner-{id}.json\""),
-            ),
-        ],
-        serde_json::to_string_pretty(&body).unwrap_or_default(),
-    )
-        .into_response())
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "inzage.html")]
+struct AccessPage {
+    base: Base,
+    resident_id: i64,
+    body: String,
+}
+
+/// The readable form of the same: a printable page.
+async fn access_readable(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiPath(id): UiPath<i64>,
+) -> Result<Response, UiError> {
+    let data = access_data(&s, &user, id).await?;
+    Ok(render(
+        StatusCode::OK,
+        AccessPage {
+            base: Base::new("Inzage", Some(&user), "cases"),
+            resident_id: id,
+            body: super::readable::render(&data),
+        },
+    ))
 }
