@@ -152,7 +152,7 @@ async fn log(
     resident_id: Option<i64>,
     case_id: Option<i64>,
     detail: &str,
-) -> Result<()> {
+) -> Result<i64> {
     use crate::audit::{EntryFields, GENESIS, chain_hash, to_micros};
     let municipality = permit.municipality.as_str();
     // Taking the next number from the chain's head locks it: appends in one municipality
@@ -201,9 +201,9 @@ async fn log(
         detail,
     };
     let hash = chain_hash(&prev, &entry);
-    sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO processing_log (at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, detail, \
-         seq, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         seq, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(entry.at)
     .bind(entry.actor_id)
@@ -217,13 +217,37 @@ async fn log(
     .bind(seq)
     .bind(&prev)
     .bind(&hash)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
     sqlx::query("UPDATE audit_heads SET last_hash = $1 WHERE municipality_code = $2")
         .bind(&hash)
         .bind(municipality)
         .execute(&mut **tx)
         .await?;
+    Ok(id)
+}
+
+/// Logs a list view: one entry, and the residents and cases it showed, so that every
+/// resident's overview of processings includes the lists they appeared in.
+async fn log_list(tx: &mut Tx, permit: Permit<'_>, case_ids: &[i64], detail: &str) -> Result<()> {
+    let id = log(tx, permit, None, None, detail).await?;
+    let mut ids: Vec<i64> = case_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut q: QueryBuilder<DB> = QueryBuilder::new(
+        "INSERT INTO processing_log_subjects (log_id, resident_id, case_id) SELECT ",
+    );
+    q.push_bind(id)
+        .push(", resident_id, id FROM cases WHERE id IN (");
+    let mut list = q.separated(", ");
+    for case_id in &ids {
+        list.push_bind(*case_id);
+    }
+    q.push(")");
+    q.build().execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -236,7 +260,9 @@ async fn gate(
     detail: &str,
 ) -> Result<()> {
     let permit = check_case(actor, action, &core.municipality_code, core.on_agenda)?;
-    log(tx, permit, Some(core.resident_id), Some(core.id), detail).await
+    log(tx, permit, Some(core.resident_id), Some(core.id), detail)
+        .await
+        .map(|_| ())
 }
 
 // --- health, users, sessions, tokens ------------------------------------------------
@@ -852,11 +878,11 @@ pub async fn list_cases(
         .map(SummaryRow::into_summary)
         .collect::<Result<_>>()?;
     let ids: Vec<String> = items.iter().map(|c| c.case_id.to_string()).collect();
-    log(
+    let case_ids: Vec<i64> = items.iter().map(|c| c.case_id).collect();
+    log_list(
         &mut tx,
         permit,
-        None,
-        None,
+        &case_ids,
         &format!("lijst van casussen: {}", ids.join(",")),
     )
     .await?;
@@ -2896,11 +2922,11 @@ pub async fn list_referrals(
         items.iter_mut().for_each(|r| r.over_cap_reason = None);
     }
     let ids: Vec<String> = items.iter().map(|r| r.id.to_string()).collect();
-    log(
+    let case_ids: Vec<i64> = items.iter().map(|r| r.case_id).collect();
+    log_list(
         &mut tx,
         permit,
-        None,
-        None,
+        &case_ids,
         &format!("lijst van verwijzingen: {}", ids.join(",")),
     )
     .await?;
@@ -3656,16 +3682,18 @@ pub async fn worklist(
                 b.deadline.subject_id,
             ))
     });
-    let mut ids: Vec<String> = items
-        .iter()
-        .map(|i| i.deadline.case_id.to_string())
-        .collect();
-    ids.dedup();
-    log(
+    let mut ids: Vec<String> = Vec::new();
+    for item in &items {
+        let id = item.deadline.case_id.to_string();
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let case_ids: Vec<i64> = items.iter().map(|i| i.deadline.case_id).collect();
+    log_list(
         &mut tx,
         permit,
-        None,
-        None,
+        &case_ids,
         &format!("werklijst: casussen {}", ids.join(",")),
     )
     .await?;
@@ -4189,7 +4217,12 @@ pub async fn processings_of(
     let municipality = municipality.ok_or(StoreError::NotFound)?;
     let permit = check(actor, Action::ReadCase, &municipality)?;
     let rows: Vec<(OffsetDateTime, String, String, Option<i64>, String, String)> = sqlx::query_as(
-        "SELECT at, actor_name, action, case_id, purpose, detail FROM processing_log WHERE resident_id = $1 ORDER BY id DESC LIMIT 2000",
+        "SELECT at, actor_name, action, case_id, purpose, detail FROM ( \
+         SELECT id, at, actor_name, action, case_id, purpose, detail FROM processing_log WHERE resident_id = $1 \
+         UNION ALL \
+         SELECT p.id, p.at, p.actor_name, p.action, s.case_id, p.purpose, p.detail FROM processing_log_subjects s \
+         JOIN processing_log p ON p.id = s.log_id WHERE s.resident_id = $1 \
+         ) e ORDER BY id DESC LIMIT 2000",
     )
     .bind(resident_id)
     .fetch_all(&mut *tx)
@@ -5137,11 +5170,11 @@ pub async fn safety_agenda(pool: &Pool<DB>, actor: &Actor) -> Result<Vec<SafetyA
         .fetch_all(&mut *tx)
         .await?;
     let ids: Vec<String> = rows.iter().map(|r| r.1.to_string()).collect();
-    log(
+    let case_ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    log_list(
         &mut tx,
         permit,
-        None,
-        None,
+        &case_ids,
         &format!(
             "agenda Veiligheidskamer ingezien (casussen {})",
             ids.join(", ")

@@ -582,6 +582,13 @@ async fn the_register_of_processing_activities_decides_what_the_log_states(db: T
 async fn the_right_of_access_comes_as_a_readable_document_and_as_json(db: TestDb) {
     let app = App::spawn(db).await;
     let case = some_processings(&app).await;
+    // A list that showed the resident counts as a processing of their data too.
+    let other = app
+        .notify(notification(
+            json!({"bsn": "481656686", "family_name": "Anders"}),
+        ))
+        .await;
+    assert_eq!(app.get("/api/v1/cases").await.status, 200);
     let resident = app.get(&format!("/api/v1/cases/{case}")).await.json["resident_id"]
         .as_i64()
         .unwrap();
@@ -609,6 +616,7 @@ async fn the_right_of_access_comes_as_a_readable_document_and_as_json(db: TestDb
         "Gebeld",
         "<dt>Verwerkingen</dt>",
         "Melding registreren",
+        "Casussen opvragen",
     ] {
         assert!(html.contains(expected), "{expected} in {html}");
     }
@@ -621,6 +629,17 @@ async fn the_right_of_access_comes_as_a_readable_document_and_as_json(db: TestDb
         .await
         .unwrap();
     assert_eq!(json["cases"][0]["family_name"], "van den Berg");
+    let lists: Vec<&serde_json::Value> = json["processings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["action"] == "list_cases")
+        .collect();
+    assert!(!lists.is_empty(), "{json}");
+    for list in lists {
+        assert_eq!(list["case_id"], case, "the list names this resident's case");
+        assert_ne!(list["case_id"], other);
+    }
 }
 
 crate::on_both_databases!(
