@@ -77,6 +77,7 @@ code_enum! {
         ApplyRetention = "apply_retention" => "Bewaartermijn toepassen (anonimiseren)",
         ListSafetyAgenda = "list_safety_agenda" => "Agenda van de Veiligheidskamer inzien",
         ManageRegister = "manage_register" => "Register van verwerkingsactiviteiten beheren",
+        ReadDirectedCase = "read_directed_case" => "Casus met eigen casusregie inzien",
     }
 }
 
@@ -91,6 +92,8 @@ pub enum Denied {
     OtherPartner,
     #[error("Deze casus staat niet op de agenda van de Veiligheidskamer.")]
     NotOnAgenda,
+    #[error("Uw organisatie heeft niet de casusregie over deze casus.")]
+    NotDirected,
 }
 
 /// Decides whether `actor` may perform `action` on data of `municipality`. Fails closed:
@@ -120,7 +123,10 @@ pub fn authorize(actor: &Actor, action: Action, municipality: &str) -> Result<()
         ),
         Role::SktCareDirector | Role::ExodusWorker => {
             actor.partner_id.is_some()
-                && matches!(action, ListReferrals | ReadReferral | WriteReferral)
+                && matches!(
+                    action,
+                    ListReferrals | ReadReferral | WriteReferral | ReadDirectedCase
+                )
         }
         _ => false,
     };
@@ -152,6 +158,24 @@ pub fn authorize_case(
         return Err(Denied::NotOnAgenda);
     }
     authorize(actor, action, municipality)
+}
+
+/// Decides on reading a case in the limited view of the one who directs it: coordinators
+/// always; an SKT care director when the SKT directs the case, an Exodus worker when Exodus
+/// does.
+pub fn authorize_directed(
+    actor: &Actor,
+    municipality: &str,
+    direction: Option<crate::triage::Direction>,
+) -> Result<(), Denied> {
+    use crate::triage::Direction;
+    authorize(actor, Action::ReadDirectedCase, municipality)?;
+    match (actor.role, direction) {
+        (Role::Coordinator | Role::SubstituteCoordinator, _) => Ok(()),
+        (Role::SktCareDirector, Some(Direction::Skt)) => Ok(()),
+        (Role::ExodusWorker, Some(Direction::Exodus)) => Ok(()),
+        _ => Err(Denied::NotDirected),
+    }
 }
 
 /// Decides on one referral: a partner user only reaches the referrals to their own
@@ -302,6 +326,39 @@ mod tests {
         assert_eq!(authorize(&v, Action::ListSafetyAgenda, "1783"), Ok(()));
         let c = actor(Role::Coordinator);
         assert_eq!(authorize_case(&c, Action::WriteCase, "1783", false), Ok(()));
+    }
+
+    #[test]
+    fn partner_users_read_the_cases_their_organisation_directs() {
+        use crate::triage::Direction;
+        let skt = Actor {
+            partner_id: Some(1),
+            ..actor(Role::SktCareDirector)
+        };
+        let exodus = Actor {
+            partner_id: Some(2),
+            ..actor(Role::ExodusWorker)
+        };
+        assert_eq!(
+            authorize_directed(&skt, "1783", Some(Direction::Skt)),
+            Ok(())
+        );
+        assert_eq!(
+            authorize_directed(&skt, "1783", Some(Direction::Exodus)),
+            Err(Denied::NotDirected)
+        );
+        assert_eq!(
+            authorize_directed(&exodus, "1783", Some(Direction::Exodus)),
+            Ok(())
+        );
+        assert!(authorize_directed(&exodus, "1783", None).is_err());
+        assert!(authorize_directed(&skt, "0603", Some(Direction::Skt)).is_err());
+        assert!(
+            authorize(&skt, Action::ReadCase, "1783").is_err(),
+            "never the full case"
+        );
+        let unlinked = actor(Role::SktCareDirector);
+        assert!(authorize_directed(&unlinked, "1783", Some(Direction::Skt)).is_err());
     }
 
     #[test]

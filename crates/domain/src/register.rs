@@ -60,7 +60,7 @@ pub const ACTIVITIES: &[Activity] = &[
 pub fn activity_of(action: Action) -> &'static str {
     use Action::*;
     match action {
-        ListCases | ReadCase | WriteCase | CreateNotification => "nazorg_casus",
+        ListCases | ReadCase | WriteCase | CreateNotification | ReadDirectedCase => "nazorg_casus",
         ListReferrals | ReadReferral | WriteReferral => "verwijzing",
         ListSafetyAgenda => "veiligheidskamer",
         ReadBudget | ManageBudget | ReadReports | ManageReportSettings | ExportPseudonymised => {

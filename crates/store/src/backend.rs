@@ -942,9 +942,16 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
     let mut tx = begin(pool).await?;
     let core = core(&mut tx, case_id).await?;
     gate(&mut tx, actor, Action::ReadCase, &core, "casus ingezien").await?;
+    let detail = load_detail(&mut tx, case_id).await?;
+    tx.commit().await?;
+    Ok(detail)
+}
+
+/// Everything about one case, read inside a transaction whose access is already decided.
+async fn load_detail(tx: &mut Tx, case_id: i64) -> Result<CaseDetail> {
     let summary: SummaryRow = sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE c.id = $1"))
         .bind(case_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
     let d: DetailRow = sqlx::query_as(
         "SELECT municipality_code, last_residence_code, brp_status, sentence, eligibility, override_reason, override_by, \
@@ -953,12 +960,12 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
          FROM cases WHERE id = $1",
     )
     .bind(case_id)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     let triage_rows: Vec<(String, String, String)> =
         sqlx::query_as("SELECT domain, need, self_reliance FROM triage_domains WHERE case_id = $1")
             .bind(case_id)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut **tx)
             .await?;
     let mut triage = triage_rows
         .into_iter()
@@ -975,7 +982,7 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
         "SELECT id, domain, description, owner, due_date, done, done_on FROM agreements WHERE case_id = $1 ORDER BY id",
     )
     .bind(case_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     let agreements = agreement_rows
         .into_iter()
@@ -997,7 +1004,7 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
         "SELECT id, contact_date, kind, note, created_by FROM contacts WHERE case_id = $1 ORDER BY contact_date DESC, id DESC",
     )
     .bind(case_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     let contacts = contact_rows
         .into_iter()
@@ -1015,7 +1022,7 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
         "SELECT id, relation, is_minor, support_need, note FROM household_members WHERE case_id = $1 ORDER BY id",
     )
     .bind(case_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     let household = household_rows
         .into_iter()
@@ -1032,7 +1039,7 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
     let result_rows: Vec<(String, String)> =
         sqlx::query_as("SELECT domain, result FROM closure_results WHERE case_id = $1")
             .bind(case_id)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut **tx)
             .await?;
     let mut closure_results = result_rows
         .into_iter()
@@ -1048,7 +1055,7 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
         "SELECT at, actor_name, kind, summary FROM case_events WHERE case_id = $1 ORDER BY id DESC",
     )
     .bind(case_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     let events = event_rows
         .into_iter()
@@ -1063,11 +1070,11 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
         "SELECT source, received_at FROM notifications WHERE case_id = $1 ORDER BY id",
     )
     .bind(case_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
-    let referrals = case_referrals(&mut tx, case_id).await?;
-    let appointments = case_appointments(&mut tx, case_id).await?;
-    let safety_agenda = case_safety_agenda(&mut tx, case_id).await?;
+    let referrals = case_referrals(tx, case_id).await?;
+    let appointments = case_appointments(tx, case_id).await?;
+    let safety_agenda = case_safety_agenda(tx, case_id).await?;
     let notifications = notification_rows
         .into_iter()
         .map(|(source, received_at)| {
@@ -1077,7 +1084,6 @@ pub async fn get_case(pool: &Pool<DB>, actor: &Actor, case_id: i64) -> Result<Ca
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    tx.commit().await?;
     Ok(CaseDetail {
         summary: summary.into_summary()?,
         municipality_code: d.municipality_code,
@@ -5274,4 +5280,107 @@ pub async fn set_processing_activity(
     .execute(pool)
     .await?;
     Ok(())
+}
+
+// --- cases directed by a partner organisation ------------------------------------------------
+
+/// The open cases the actor's organisation directs (SKT or Exodus), newest first, at most 200.
+pub async fn directed_cases(pool: &Pool<DB>, actor: &Actor) -> Result<Vec<DirectedCaseRow>> {
+    let permit = check(actor, Action::ReadDirectedCase, &actor.municipality)?;
+    let direction = match actor.role {
+        Role::SktCareDirector => Direction::Skt,
+        Role::ExodusWorker => Direction::Exodus,
+        _ => return Ok(Vec::new()),
+    };
+    let mut tx = begin(pool).await?;
+    let rows: Vec<(i64, String, String, String, Option<Date>)> = sqlx::query_as(
+        "SELECT c.id, r.given_names, r.family_name, c.status, c.direction_since FROM cases c \
+         JOIN residents r ON r.id = c.resident_id \
+         WHERE c.municipality_code = $1 AND c.direction = $2 AND c.is_open = $3 ORDER BY c.id DESC LIMIT 200",
+    )
+    .bind(&actor.municipality)
+    .bind(direction.code())
+    .bind(true)
+    .fetch_all(&mut *tx)
+    .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    log_list(
+        &mut tx,
+        permit,
+        &ids,
+        &format!(
+            "casussen met regie bij {}: {}",
+            direction.label(),
+            ids.iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    rows.into_iter()
+        .map(|(case_id, given, family, status, since)| {
+            Ok(DirectedCaseRow {
+                case_id,
+                resident: format!("{given} {family}").trim().to_string(),
+                status: parse_code(&status, Status::parse)?,
+                direction_since: since,
+            })
+        })
+        .collect()
+}
+
+/// One case in the limited view of the organisation that directs it.
+pub async fn get_directed_case(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    case_id: i64,
+) -> Result<DirectedCase> {
+    let mut tx = begin(pool).await?;
+    let core = core(&mut tx, case_id).await?;
+    let direction: Option<String> = sqlx::query_scalar("SELECT direction FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let direction = parse_opt(direction, Direction::parse)?;
+    nazorg_domain::access::authorize_directed(actor, &core.municipality_code, direction)?;
+    let permit = check(actor, Action::ReadDirectedCase, &core.municipality_code)?;
+    log(
+        &mut tx,
+        permit,
+        Some(core.resident_id),
+        Some(case_id),
+        "casus ingezien (beperkt, casusregie)",
+    )
+    .await?;
+    let d = load_detail(&mut tx, case_id).await?;
+    tx.commit().await?;
+    Ok(DirectedCase {
+        case_id,
+        resident: format!("{} {}", d.summary.given_names, d.summary.family_name)
+            .trim()
+            .to_string(),
+        birth_date: d.summary.birth_date,
+        status: d.summary.status,
+        direction,
+        direction_since: d.direction_since,
+        expected_release: d.summary.expected_release,
+        actual_release: d.summary.actual_release,
+        aftercare_end: d.aftercare_end,
+        triage: d.triage,
+        triage_note: d.triage_note,
+        agreements: d.agreements,
+        ready_housing: d.ready_housing,
+        ready_brp: d.ready_brp,
+        ready_id: d.ready_id,
+        ready_income: d.ready_income,
+        contacts: d.contacts,
+        household: d.household,
+        referrals: d
+            .referrals
+            .into_iter()
+            .map(|r| (r.partner, r.domains, r.status))
+            .collect(),
+    })
 }

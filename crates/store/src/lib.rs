@@ -653,6 +653,16 @@ impl Store {
         dispatch!(self.set_processing_activity(actor, code, name, purpose, legal_ground))
     }
 
+    /// The open cases the actor's partner organisation directs.
+    pub async fn directed_cases(&self, actor: &Actor) -> Result<Vec<DirectedCaseRow>> {
+        dispatch!(self.directed_cases(actor))
+    }
+
+    /// A case in the limited view of the organisation that directs it.
+    pub async fn get_directed_case(&self, actor: &Actor, case_id: i64) -> Result<DirectedCase> {
+        dispatch!(self.get_directed_case(actor, case_id))
+    }
+
     // --- retention -------------------------------------------------------------------------------
 
     /// Anonymises (or with `dry_run` only lists) the closed cases whose retention period

@@ -615,3 +615,39 @@ pub struct ActivityEntry {
     /// Who changed it last and when; `None` while it has the default texts.
     pub changed: Option<(String, OffsetDateTime)>,
 }
+
+/// A case as the SKT care director or Exodus worker who directs it sees it: what the
+/// support needs, and no BSN, detention details, eligibility, safety-chamber items or
+/// history (the criminal record stays with the coordinator).
+#[derive(Debug, Clone)]
+pub struct DirectedCase {
+    pub case_id: i64,
+    pub resident: String,
+    pub birth_date: Option<Date>,
+    pub status: Status,
+    pub direction: Option<Direction>,
+    pub direction_since: Option<Date>,
+    pub expected_release: Option<Date>,
+    pub actual_release: Option<Date>,
+    pub aftercare_end: Option<Date>,
+    pub triage: Vec<DomainTriage>,
+    pub triage_note: String,
+    pub agreements: Vec<Agreement>,
+    pub ready_housing: bool,
+    pub ready_brp: bool,
+    pub ready_id: bool,
+    pub ready_income: bool,
+    pub contacts: Vec<Contact>,
+    pub household: Vec<HouseholdMember>,
+    /// Partner, domains and status of each referral (no notes or reasons).
+    pub referrals: Vec<(String, Vec<LifeDomain>, ReferralStatus)>,
+}
+
+/// A line of the list of cases a partner organisation directs.
+#[derive(Debug, Clone)]
+pub struct DirectedCaseRow {
+    pub case_id: i64,
+    pub resident: String,
+    pub status: Status,
+    pub direction_since: Option<Date>,
+}

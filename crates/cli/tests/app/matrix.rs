@@ -156,6 +156,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/export/gepseudonimiseerd.csv", Rule::Reports),
     ("GET", "/veiligheidskamer", Rule::SafetyAgenda),
     ("GET", "/verwerkingsregister", Rule::Admin),
+    ("GET", "/regie/{id}", Rule::Coordinator),
     ("POST", "/verwerkingsregister/{code}", Rule::Admin),
 ];
 

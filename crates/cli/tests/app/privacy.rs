@@ -642,6 +642,117 @@ async fn the_right_of_access_comes_as_a_readable_document_and_as_json(db: TestDb
     }
 }
 
+async fn the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more(db: TestDb) {
+    use nazorg_domain::access::Role;
+    use nazorg_domain::referral::PartnerKind;
+    let app = App::spawn(db).await;
+    let directed = app
+        .notify(notification(
+            json!({"bsn": "691967301", "family_name": "Metregie"}),
+        ))
+        .await;
+    let other = app
+        .notify(notification(
+            json!({"bsn": "481656686", "family_name": "Zonderregie"}),
+        ))
+        .await;
+    for id in [directed, other] {
+        app.put(
+            &format!("/api/v1/cases/{id}/offer"),
+            json!({"outcome": "accepted", "date": "2026-02-12", "kind": "visit_in_prison"}),
+        )
+        .await;
+        let domains: Vec<serde_json::Value> =
+            ["id_document", "housing", "income", "care", "social_network"]
+                .iter()
+                .map(|d| json!({"domain": d, "need": "complex", "self_reliance": "low"}))
+                .collect();
+        app.put(
+            &format!("/api/v1/cases/{id}/triage"),
+            json!({"domains": domains, "note": "Schulden en geen woning"}),
+        )
+        .await;
+    }
+    let r = app
+        .put(
+            &format!("/api/v1/cases/{directed}/direction"),
+            json!({"direction": "skt", "reason": "Complexe problemen"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    app.put(
+        &format!("/api/v1/cases/{other}/direction"),
+        json!({"direction": "exodus", "reason": "Specialistisch"}),
+    )
+    .await;
+    let skt = app
+        .store
+        .list_partners("1783")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.kind == PartnerKind::Skt)
+        .unwrap()
+        .id;
+    app.store
+        .add_partner_user(
+            "zora",
+            "Zora Zorgregisseur",
+            PASSWORD,
+            Role::SktCareDirector,
+            "1783",
+            Some(skt),
+        )
+        .await
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    client
+        .post(format!("{}/inloggen", app.base))
+        .form(&[("username", "zora"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let get = |path: String| {
+        let client = client.clone();
+        async move {
+            let r = client.get(path).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (status, html) = get(format!("{}/verwijzingen", app.base)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Casussen met regie bij uw organisatie") && html.contains("Metregie"));
+    assert!(
+        !html.contains("Zonderregie"),
+        "a case Exodus directs is not listed"
+    );
+    let (status, html) = get(format!("{}/regie/{directed}", app.base)).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Metregie") && html.contains("Schulden en geen woning"));
+    for hidden in [
+        "691967301",
+        "PI Haaglanden",
+        "Gevangenisstraf",
+        "10-02-2026",
+    ] {
+        assert!(!html.contains(hidden), "{hidden} is shown to the SKT");
+    }
+    let (status, html) = get(format!("{}/regie/{other}", app.base)).await;
+    assert_eq!(status, 403);
+    assert!(html.contains("niet de casusregie"));
+    let (status, _) = get(format!("{}/casussen/{directed}", app.base)).await;
+    assert_eq!(status, 403, "never the full case");
+    assert!(
+        app.processing_log_count("read_directed_case", directed)
+            .await
+            >= 1
+    );
+}
+
 crate::on_both_databases!(
     api_tokens_are_scoped_expiring_and_revocable,
     audit_verify_finds_an_entry_changed_in_the_database,
@@ -653,4 +764,5 @@ crate::on_both_databases!(
     a_safety_chamber_member_sees_only_the_cases_on_its_agenda,
     the_register_of_processing_activities_decides_what_the_log_states,
     the_right_of_access_comes_as_a_readable_document_and_as_json,
+    the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more,
 );

@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/ketenpartners", get(partners_page).post(add_partner))
         .route("/ketenpartners/{id}", post(toggle_partner))
         .route("/verwerkingsregister", get(register_page))
+        .route("/regie/{id}", get(directed_case_page))
         .route("/verwerkingsregister/{code}", post(set_activity))
 }
 
@@ -203,6 +204,8 @@ impl From<&nazorg_store::Referral> for ReferralRow {
 struct ReferralsPage {
     base: Base,
     heading: String,
+    /// For SKT and Exodus users: the cases their organisation directs.
+    directed: Vec<(i64, String, &'static str, String)>,
     rows: Vec<ReferralRow>,
     status_opts: Vec<Opt>,
     next_url: Option<String>,
@@ -240,9 +243,27 @@ async fn referrals_page(
     } else {
         "Mijn verwijzingen"
     };
+    let directed = if nazorg_domain::access::is_partner_role(user.actor.role) {
+        s.store
+            .directed_cases(&user.actor)
+            .await?
+            .into_iter()
+            .map(|c| {
+                (
+                    c.case_id,
+                    c.resident,
+                    c.status.label(),
+                    nl(c.direction_since),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let view = ReferralsPage {
         base: Base::new(heading, Some(&user), "referrals"),
         heading: heading.into(),
+        directed,
         rows: page.items.iter().map(ReferralRow::from).collect(),
         status_opts: opts::<ReferralStatus>(status),
         next_url: page
@@ -880,4 +901,118 @@ pub fn domain_choices() -> Vec<(&'static str, &'static str)> {
         .iter()
         .map(|d| (d.code(), d.label()))
         .collect()
+}
+
+pub struct DirectedView {
+    pub case_id: i64,
+    pub resident: String,
+    pub birth_date: String,
+    pub status: &'static str,
+    pub direction: &'static str,
+    pub direction_since: String,
+    pub expected_release: String,
+    pub actual_release: String,
+    pub aftercare_end: String,
+    pub triage: Vec<(&'static str, &'static str, &'static str)>,
+    pub triage_note: String,
+    pub agreements: Vec<(&'static str, String, String, String, bool)>,
+    pub readiness: Vec<(&'static str, bool)>,
+    pub contacts: Vec<(String, &'static str, String)>,
+    pub household: Vec<(&'static str, &'static str, &'static str, String)>,
+    pub referrals: Vec<(String, String, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "directed_case.html")]
+struct DirectedCasePage {
+    base: Base,
+    c: DirectedView,
+}
+
+/// A case in the view of the SKT care director or Exodus worker who directs it.
+async fn directed_case_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiPath(id): UiPath<i64>,
+) -> Result<Response, UiError> {
+    let d = s.store.get_directed_case(&user.actor, id).await?;
+    let c = DirectedView {
+        case_id: d.case_id,
+        resident: d.resident,
+        birth_date: nl(d.birth_date),
+        status: d.status.label(),
+        direction: d.direction.map(|x| x.label()).unwrap_or("—"),
+        direction_since: nl(d.direction_since),
+        expected_release: nl(d.expected_release),
+        actual_release: nl(d.actual_release),
+        aftercare_end: nl(d.aftercare_end),
+        triage: d
+            .triage
+            .iter()
+            .map(|t| (t.domain.label(), t.need.label(), t.self_reliance.label()))
+            .collect(),
+        triage_note: d.triage_note,
+        agreements: d
+            .agreements
+            .iter()
+            .map(|a| {
+                (
+                    a.domain.label(),
+                    a.description.clone(),
+                    a.owner.clone(),
+                    nl(a.due_date),
+                    a.done,
+                )
+            })
+            .collect(),
+        readiness: vec![
+            ("Huisvesting", d.ready_housing),
+            ("Inschrijving in de BRP", d.ready_brp),
+            ("Identiteitsbewijs", d.ready_id),
+            ("Inkomen of uitkering", d.ready_income),
+        ],
+        contacts: d
+            .contacts
+            .iter()
+            .map(|c| (format_nl(c.date), c.kind.label(), c.note.clone()))
+            .collect(),
+        household: d
+            .household
+            .iter()
+            .map(|h| {
+                (
+                    h.relation.label(),
+                    if h.is_minor {
+                        "minderjarig"
+                    } else {
+                        "volwassen"
+                    },
+                    h.support_need.label(),
+                    h.note.clone(),
+                )
+            })
+            .collect(),
+        referrals: d
+            .referrals
+            .iter()
+            .map(|(partner, domains, status)| {
+                (
+                    partner.clone(),
+                    domains
+                        .iter()
+                        .map(|x| x.label())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    status.label(),
+                )
+            })
+            .collect(),
+    };
+    Ok(render(
+        StatusCode::OK,
+        DirectedCasePage {
+            base: Base::new(format!("Casus {id} (casusregie)"), Some(&user), "referrals"),
+            c,
+        },
+    ))
 }
