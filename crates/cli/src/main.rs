@@ -724,6 +724,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 anyhow::bail!("de bewaartermijn staat uit (--retention-years 0)");
             }
             let today = parse_day(today.as_deref())?;
+            if !dry_run && today > nazorg_domain::dates::today_nl() {
+                anyhow::bail!(
+                    "--today ligt in de toekomst: dat kan alleen met --dry-run (anonimiseren is onomkeerbaar)"
+                );
+            }
             let report = nazorg_web::jobs::retention(
                 &store,
                 &municipality,

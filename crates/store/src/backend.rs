@@ -116,6 +116,8 @@ struct Permit<'a> {
     actor: &'a Actor,
     action: Action,
     municipality: String,
+    /// The register's activity the processing belongs to.
+    activity: &'static str,
 }
 
 /// Asks the access policy. Fails closed.
@@ -125,6 +127,7 @@ fn check<'a>(actor: &'a Actor, action: Action, municipality: &str) -> Result<Per
         actor,
         action,
         municipality: municipality.to_string(),
+        activity: nazorg_domain::register::activity_of(action),
     })
 }
 
@@ -141,6 +144,12 @@ fn check_case<'a>(
         actor,
         action,
         municipality: municipality.to_string(),
+        // A safety-chamber member reads for the chamber, not for casework.
+        activity: if actor.role == Role::SafetyChamber {
+            "veiligheidskamer"
+        } else {
+            nazorg_domain::register::activity_of(action)
+        },
     })
 }
 
@@ -172,7 +181,7 @@ async fn log(
     .fetch_one(&mut **tx)
     .await?;
     // Purpose and legal ground as the register says now.
-    let activity = nazorg_domain::register::activity_of(permit.action);
+    let activity = permit.activity;
     let registered: Option<(String, String, String)> = sqlx::query_as(
         "SELECT name, purpose, legal_ground FROM processing_activities WHERE municipality_code = $1 AND code = $2",
     )
@@ -744,16 +753,31 @@ struct CaseCore {
     status: String,
     detention_start: Date,
     actual_release: Option<Date>,
-    /// On the safety chamber's agenda (its members may then read the case).
+    /// On the safety chamber's agenda now (its members may then read the case).
     on_agenda: bool,
+    /// Anonymised after the retention period: nothing may be added or changed.
+    anonymised: bool,
+}
+
+/// Agenda items count for access while not yet discussed, or discussed this recently.
+const AGENDA_ACCESS_DAYS: i64 = 90;
+
+/// SQL: the case (table alias `cases`) is on the safety chamber's agenda now; binds the
+/// earliest discussion date that still counts.
+const ON_AGENDA: &str = "(cases.anonymised_at IS NULL AND EXISTS (SELECT 1 FROM safety_agenda_items s \
+     WHERE s.case_id = cases.id AND (s.discussed_on IS NULL OR s.discussed_on >= $2)))";
+
+fn agenda_cutoff() -> Date {
+    today() - Duration::days(AGENDA_ACCESS_DAYS)
 }
 
 async fn core(tx: &mut Tx, case_id: i64) -> Result<CaseCore> {
-    sqlx::query_as::<_, CaseCore>(
+    sqlx::query_as::<_, CaseCore>(&format!(
         "SELECT id, municipality_code, resident_id, status, detention_start, actual_release, \
-         EXISTS (SELECT 1 FROM safety_agenda_items s WHERE s.case_id = cases.id) AS on_agenda FROM cases WHERE id = $1",
-    )
+         {ON_AGENDA} AS on_agenda, anonymised_at IS NOT NULL AS anonymised FROM cases WHERE id = $1"
+    ))
     .bind(case_id)
+    .bind(agenda_cutoff())
     .fetch_optional(&mut **tx)
     .await?
     .ok_or(StoreError::NotFound)
@@ -1222,6 +1246,11 @@ async fn begin_step(
 ) -> Result<(CaseCore, Status, Status)> {
     let core = core(tx, case_id).await?;
     gate(tx, actor, Action::WriteCase, &core, step.label()).await?;
+    if core.anonymised {
+        return Err(invalid(
+            "Deze casus is na afloop van de bewaartermijn geanonimiseerd: er kan niets meer aan worden toegevoegd of gewijzigd.",
+        ));
+    }
     let status = parse_code(&core.status, Status::parse)?;
     let next = lifecycle::apply(
         CaseState {
@@ -2671,6 +2700,11 @@ pub async fn create_referral(
         return Err(invalid("Kies een actieve ketenpartner uit de lijst."));
     };
     let partner_kind = parse_code(&partner_kind, PartnerKind::parse)?;
+    if partner_kind == PartnerKind::SafetyChamber {
+        return Err(invalid(
+            "De Veiligheidskamer krijgt geen verwijzing: zet de casus op haar agenda (Veiligheidskamer op de casuspagina).",
+        ));
+    }
     if let Some(member) = input.household_member_id {
         let minor: Option<bool> = sqlx::query_scalar(
             "SELECT is_minor FROM household_members WHERE id = $1 AND case_id = $2",
@@ -4226,7 +4260,7 @@ pub async fn processings_of(
         "SELECT at, actor_name, action, case_id, purpose, detail FROM ( \
          SELECT id, at, actor_name, action, case_id, purpose, detail FROM processing_log WHERE resident_id = $1 \
          UNION ALL \
-         SELECT p.id, p.at, p.actor_name, p.action, s.case_id, p.purpose, p.detail FROM processing_log_subjects s \
+         SELECT p.id, p.at, p.actor_name, p.action, s.case_id, p.purpose, 'in een lijst getoond' FROM processing_log_subjects s \
          JOIN processing_log p ON p.id = s.log_id WHERE s.resident_id = $1 \
          ) e ORDER BY id DESC LIMIT 2000",
     )
@@ -4267,11 +4301,11 @@ pub async fn permit(
     match case_id {
         None => check(actor, action, &actor.municipality).map(|_| ()),
         Some(id) => {
-            let found: Option<(String, bool)> = sqlx::query_as(
-                "SELECT municipality_code, EXISTS (SELECT 1 FROM safety_agenda_items s WHERE s.case_id = cases.id) \
-                 FROM cases WHERE id = $1",
-            )
+            let found: Option<(String, bool)> = sqlx::query_as(&format!(
+                "SELECT municipality_code, {ON_AGENDA} FROM cases WHERE id = $1"
+            ))
             .bind(id)
+            .bind(agenda_cutoff())
             .fetch_optional(pool)
             .await?;
             let (municipality, on_agenda) = found.ok_or(StoreError::NotFound)?;
@@ -5028,10 +5062,31 @@ pub async fn retention(
         });
     }
     if !dry_run {
-        for item in &items {
+        for item in items.iter_mut() {
             let mut tx = begin(pool).await?;
             let permit = check(actor, Action::ApplyRetention, &municipality)?;
-            anonymise_case(&mut tx, actor, item).await?;
+            // Decided again inside the transaction, with the resident locked: a new
+            // detention notified since the list was made keeps the resident's identity.
+            sqlx::query(&format!(
+                "SELECT id FROM residents WHERE id = $1{FOR_UPDATE}"
+            ))
+            .bind(item.resident_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let kept: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM cases WHERE resident_id = $1 AND id <> $2 AND anonymised_at IS NULL \
+                 AND NOT (closed_on IS NOT NULL AND closed_on <= $3)",
+            )
+            .bind(item.resident_id)
+            .bind(item.case_id)
+            .bind(cutoff)
+            .fetch_one(&mut *tx)
+            .await?;
+            item.resident_anonymised = kept == 0;
+            if !anonymise_case(&mut tx, actor, item).await? {
+                // Another run got there first.
+                continue;
+            }
             log(
                 &mut tx,
                 permit,
@@ -5094,11 +5149,23 @@ pub async fn retention(
 }
 
 /// Removes a closed case's personal data and keeps what the figures need.
-async fn anonymise_case(tx: &mut Tx, actor: &Actor, item: &RetentionItem) -> Result<()> {
+async fn anonymise_case(tx: &mut Tx, actor: &Actor, item: &RetentionItem) -> Result<bool> {
     let id = item.case_id;
+    let claimed = sqlx::query(
+        "UPDATE cases SET anonymised_at = $1 WHERE id = $2 AND anonymised_at IS NULL AND closed_on IS NOT NULL",
+    )
+    .bind(now())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if claimed == 0 {
+        return Ok(false);
+    }
     for sql in [
         "DELETE FROM contacts WHERE case_id = $1",
-        "DELETE FROM agreements WHERE case_id = $1",
+        // The plan stays countable; what it said goes.
+        "UPDATE agreements SET description = '', owner = '' WHERE case_id = $1",
         "DELETE FROM appointments WHERE case_id = $1",
         "DELETE FROM notifications WHERE case_id = $1",
         "DELETE FROM case_events WHERE case_id = $1",
@@ -5112,9 +5179,8 @@ async fn anonymise_case(tx: &mut Tx, actor: &Actor, item: &RetentionItem) -> Res
     }
     sqlx::query(
         "UPDATE cases SET institution = '', override_reason = NULL, override_by = NULL, direction_reason = NULL, \
-         triage_note = '', closing_note = NULL, anonymised_at = $1 WHERE id = $2",
+         triage_note = '', closing_note = NULL WHERE id = $1",
     )
-    .bind(now())
     .bind(id)
     .execute(&mut **tx)
     .await?;
@@ -5130,17 +5196,26 @@ async fn anonymise_case(tx: &mut Tx, actor: &Actor, item: &RetentionItem) -> Res
     .execute(&mut **tx)
     .await?;
     if item.resident_anonymised {
+        // Only the birth year stays (1 January), for age bands in the figures.
+        let birth: Option<Date> =
+            sqlx::query_scalar("SELECT birth_date FROM residents WHERE id = $1")
+                .bind(item.resident_id)
+                .fetch_one(&mut **tx)
+                .await?;
+        let birth_year =
+            birth.and_then(|b| Date::from_calendar_date(b.year(), time::Month::January, 1).ok());
         sqlx::query(
-            "UPDATE residents SET bsn = $1, family_name = '(geanonimiseerd)', given_names = '', birth_date = NULL, \
-             search_name = '', updated_at = $2 WHERE id = $3",
+            "UPDATE residents SET bsn = $1, family_name = '(geanonimiseerd)', given_names = '', birth_date = $2, \
+             search_name = '', updated_at = $3 WHERE id = $4",
         )
         .bind(format!("anoniem-{}", item.resident_id))
+        .bind(birth_year)
         .bind(now())
         .bind(item.resident_id)
         .execute(&mut **tx)
         .await?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Claims today's retention run of a municipality (one server of many does it).
@@ -5170,9 +5245,11 @@ pub async fn safety_agenda(pool: &Pool<DB>, actor: &Actor) -> Result<Vec<SafetyA
         sqlx::query_as(
             "SELECT s.id, s.case_id, r.given_names, r.family_name, s.put_on, s.reason, s.discussed_on, s.outcome, s.follow_up \
              FROM safety_agenda_items s JOIN cases c ON c.id = s.case_id JOIN residents r ON r.id = c.resident_id \
-             WHERE s.municipality_code = $1 ORDER BY s.put_on DESC, s.id DESC LIMIT 200",
+             WHERE s.municipality_code = $1 AND c.anonymised_at IS NULL AND (s.discussed_on IS NULL OR s.discussed_on >= $2) \
+             ORDER BY s.put_on DESC, s.id DESC LIMIT 200",
         )
         .bind(&actor.municipality)
+        .bind(agenda_cutoff())
         .fetch_all(&mut *tx)
         .await?;
     let ids: Vec<String> = rows.iter().map(|r| r.1.to_string()).collect();
@@ -5338,11 +5415,22 @@ pub async fn get_directed_case(
     case_id: i64,
 ) -> Result<DirectedCase> {
     let mut tx = begin(pool).await?;
+    let partner = nazorg_domain::access::is_partner_role(actor.role);
+    let found: Option<(Option<String>, bool)> =
+        sqlx::query_as("SELECT direction, is_open FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    // A partner user learns nothing about cases they do not direct, not even whether they exist.
+    let (direction, open) = match found {
+        Some(f) => f,
+        None if partner => return Err(nazorg_domain::access::Denied::NotDirected.into()),
+        None => return Err(StoreError::NotFound),
+    };
+    if partner && !open {
+        return Err(nazorg_domain::access::Denied::NotDirected.into());
+    }
     let core = core(&mut tx, case_id).await?;
-    let direction: Option<String> = sqlx::query_scalar("SELECT direction FROM cases WHERE id = $1")
-        .bind(case_id)
-        .fetch_one(&mut *tx)
-        .await?;
     let direction = parse_opt(direction, Direction::parse)?;
     nazorg_domain::access::authorize_directed(actor, &core.municipality_code, direction)?;
     let permit = check(actor, Action::ReadDirectedCase, &core.municipality_code)?;

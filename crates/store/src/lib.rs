@@ -77,6 +77,8 @@ pub struct Store {
 mod sqlite {
     pub type DB = sqlx::Sqlite;
     const BEGIN: &str = "BEGIN IMMEDIATE";
+    /// SQLite has no row locks: BEGIN IMMEDIATE already serialises writers.
+    const FOR_UPDATE: &str = "";
     include!("backend.rs");
 }
 
@@ -84,6 +86,7 @@ mod sqlite {
 mod postgres {
     pub type DB = sqlx::Postgres;
     const BEGIN: &str = "BEGIN";
+    const FOR_UPDATE: &str = " FOR UPDATE";
     include!("backend.rs");
 }
 

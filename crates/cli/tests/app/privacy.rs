@@ -286,11 +286,35 @@ async fn the_retention_job_anonymises_exactly_what_its_dry_run_announced(db: Tes
             json!({"bsn": "123456782", "family_name": "Nogopen"}),
         ))
         .await;
-    // Five years after 1 June 2026: the case closed in March has passed its period.
+    // Judged on 1 June 2031, five years after 1 June 2026, the case closed in March has
+    // passed its period; a preview may look ahead, a real run may not.
     let day = ["--today", "2031-06-01"];
     let dry = retention(&app, &["--dry-run", day[0], day[1]]);
     assert_eq!(dry["dry_run"], true);
     assert_eq!(dry["cutoff"], "2026-06-01");
+    let refused = Command::new(env!("CARGO_BIN_EXE_nazorg"))
+        .args(["--database", &app.db_url(), "retention", day[0], day[1]])
+        .env("NAZORG_MUNICIPALITY", "1783")
+        .output()
+        .unwrap();
+    assert!(
+        !refused.status.success(),
+        "a real run cannot judge by a future day"
+    );
+    // So the test moves the case's closure back instead, by five years and three months.
+    app.execute_sql(&format!(
+        "UPDATE cases SET closed_on = '2021-03-01' WHERE id = {old}"
+    ))
+    .await;
+    let recent_dry = retention(&app, &["--dry-run"]);
+    let dry_ids: Vec<i64> = recent_dry["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["case_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(dry_ids, vec![old], "{recent_dry}");
+    let dry = recent_dry;
     let announced: Vec<i64> = dry["items"]
         .as_array()
         .unwrap()
@@ -302,7 +326,7 @@ async fn the_retention_job_anonymises_exactly_what_its_dry_run_announced(db: Tes
     let before = app.get(&format!("/api/v1/cases/{old}")).await.json;
     assert_eq!(before["family_name"], "Oudgesloten", "{before}");
 
-    let done = retention(&app, &[day[0], day[1]]);
+    let done = retention(&app, &[]);
     assert_eq!(done["dry_run"], false);
     assert_eq!(
         done["items"], dry["items"],
@@ -313,6 +337,17 @@ async fn the_retention_job_anonymises_exactly_what_its_dry_run_announced(db: Tes
     assert_ne!(after["bsn"], "691967301");
     assert_eq!(after["contacts"].as_array().unwrap().len(), 0, "{after}");
     assert_eq!(after["status"], "closed", "the figures stay");
+    let r = app
+        .put(
+            &format!("/api/v1/cases/{old}/facts"),
+            json!({"institution": "PI Haaglanden", "family_name": "Oudgesloten"}),
+        )
+        .await;
+    assert_eq!(
+        r.status, 422,
+        "an anonymised case cannot be filled in again: {}",
+        r.json
+    );
     let text = after.to_string();
     assert!(!text.contains("Wil geen nazorg") && !text.contains("Gebeld over de woning"));
     for kept in [recent, open] {
@@ -325,7 +360,7 @@ async fn the_retention_job_anonymises_exactly_what_its_dry_run_announced(db: Tes
     assert_eq!(app.processing_log_count("apply_retention", old).await, 1);
     let (code, out) = verify(&app);
     assert_eq!(code, Some(0), "{out}");
-    let again = retention(&app, &[day[0], day[1]]);
+    let again = retention(&app, &[]);
     assert_eq!(again["items"].as_array().unwrap().len(), 0);
     // The monitor still counts the anonymised case.
     let m = app
@@ -452,6 +487,9 @@ async fn a_safety_chamber_member_sees_only_the_cases_on_its_agenda(db: TestDb) {
     let page = get(format!("{}/casussen/{on}", app.base)).await.1;
     let start = page.find("name=\"csrf\" value=\"").unwrap() + 19;
     let csrf = &page[start..start + 64];
+    let item = app.get(&format!("/api/v1/cases/{on}")).await.json["safety_agenda"][0]["id"]
+        .as_i64()
+        .unwrap();
     let r = client
         .post(format!("{}/casussen/{on}/contacten", app.base))
         .header("origin", &app.base)
@@ -465,6 +503,18 @@ async fn a_safety_chamber_member_sees_only_the_cases_on_its_agenda(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
+    // Discussed more than three months ago: the chamber is done with it, access ends.
+    let r = app
+        .put(
+            &format!("/api/v1/cases/{on}/safety-agenda-items/{item}"),
+            json!({"discussed_on": "2026-03-05", "outcome": "Afspraken gemaakt", "follow_up": "Geen"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let (status, _) = get(format!("{}/casussen/{on}", app.base)).await;
+    assert_eq!(status, 403);
+    let (_, html) = get(format!("{}/veiligheidskamer", app.base)).await;
+    assert!(!html.contains("Opdeagenda"));
 }
 
 async fn the_register_of_processing_activities_decides_what_the_log_states(db: TestDb) {
@@ -746,6 +796,8 @@ async fn the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more(db:
     assert!(html.contains("niet de casusregie"));
     let (status, _) = get(format!("{}/casussen/{directed}", app.base)).await;
     assert_eq!(status, 403, "never the full case");
+    let (status, _) = get(format!("{}/regie/987654", app.base)).await;
+    assert_eq!(status, 403, "whether a case exists is not revealed");
     assert!(
         app.processing_log_count("read_directed_case", directed)
             .await
