@@ -324,6 +324,24 @@ impl App {
     }
 }
 
+/// A browser-like client (a cookie store; redirects are not followed, so tests see them),
+/// logged in as `username` with the test password.
+pub async fn logged_in(app: &App, username: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let r = client
+        .post(format!("{}/inloggen", app.base))
+        .form(&[("username", username), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), 303, "login as {username}");
+    client
+}
+
 /// A valid notification of an eligible resident, with overrides.
 pub fn notification(overrides: Value) -> Value {
     let mut base = serde_json::json!({

@@ -2,7 +2,7 @@
 //! values the test computes on its own, the same figures from the API, the CLI (JSON and
 //! XLSX) and the dashboard; reach without releases; the pseudonymised export; the PDF.
 
-use crate::common::{App, PASSWORD, TestDb, notification, skip};
+use crate::common::{App, PASSWORD, TestDb, logged_in, notification, skip};
 use nazorg_domain::Bsn;
 use nazorg_domain::access::Role;
 use serde_json::{Value, json};
@@ -202,19 +202,7 @@ async fn signed_in(app: &App, username: &str, role: Role) -> reqwest::Client {
         .add_user(username, "", PASSWORD, role, "1783")
         .await
         .unwrap();
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let r = client
-        .post(format!("{}/inloggen", app.base))
-        .form(&[("username", username), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    client
+    logged_in(app, username).await
 }
 
 async fn fetch(client: &reqwest::Client, url: String) -> (u16, String, Vec<u8>) {

@@ -1,7 +1,7 @@
 //! The processing log: a hash chain that `nazorg audit verify` checks, and a resident's
 //! list of processings.
 
-use crate::common::{App, PASSWORD, TestDb, notification};
+use crate::common::{App, PASSWORD, TestDb, logged_in, notification};
 use serde_json::json;
 use std::process::Command;
 
@@ -93,16 +93,7 @@ async fn a_coordinator_lists_the_processings_of_a_residents_data(db: TestDb) {
     let resident = app.get(&format!("/api/v1/cases/{case}")).await.json["resident_id"]
         .as_i64()
         .unwrap();
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    client
-        .post(format!("{}/inloggen", app.base))
-        .form(&[("username", "coordinator"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let client = logged_in(&app, "coordinator").await;
     let page = client
         .get(format!("{}/inwoners/{resident}/verwerkingen", app.base))
         .send()
@@ -530,17 +521,7 @@ async fn the_register_of_processing_activities_decides_what_the_log_states(db: T
         )
         .await
         .unwrap();
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    client
-        .post(format!("{}/inloggen", app.base))
-        .form(&[("username", "beheer"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let client = logged_in(&app, "beheer").await;
     let page = client
         .get(format!("{}/verwerkingsregister", app.base))
         .send()
@@ -592,16 +573,7 @@ async fn the_register_of_processing_activities_decides_what_the_log_states(db: T
     let resident = app.get(&format!("/api/v1/cases/{id}")).await.json["resident_id"]
         .as_i64()
         .unwrap();
-    let coordinator = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    coordinator
-        .post(format!("{}/inloggen", app.base))
-        .form(&[("username", "coordinator"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let coordinator = logged_in(&app, "coordinator").await;
     let html = coordinator
         .get(format!("{}/inwoners/{resident}/verwerkingen", app.base))
         .send()
@@ -642,16 +614,7 @@ async fn the_right_of_access_comes_as_a_readable_document_and_as_json(db: TestDb
     let resident = app.get(&format!("/api/v1/cases/{case}")).await.json["resident_id"]
         .as_i64()
         .unwrap();
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    client
-        .post(format!("{}/inloggen", app.base))
-        .form(&[("username", "coordinator"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let client = logged_in(&app, "coordinator").await;
     let r = client
         .get(format!("{}/inwoners/{resident}/inzage", app.base))
         .send()
@@ -755,17 +718,7 @@ async fn the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more(db:
         )
         .await
         .unwrap();
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    client
-        .post(format!("{}/inloggen", app.base))
-        .form(&[("username", "zora"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let client = logged_in(&app, "zora").await;
     let get = |path: String| {
         let client = client.clone();
         async move {
