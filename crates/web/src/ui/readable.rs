@@ -105,6 +105,54 @@ fn label(key: &str) -> String {
     }
 }
 
+/// The Dutch label of a coded value, by the field it stands in.
+fn value_label(key: &str, value: &str) -> Option<&'static str> {
+    use nazorg_domain::case::*;
+    use nazorg_domain::notification::{BrpStatus, Sentence, Source};
+    use nazorg_domain::referral::{PartnerKind, ReferralStatus};
+    use nazorg_domain::triage::{Direction, LifeDomain, Need, SelfReliance};
+    use nazorg_domain::{Coded, Eligibility, Status};
+    fn of<T: Coded>(parse: fn(&str) -> Option<T>, value: &str) -> Option<&'static str> {
+        parse(value).map(Coded::label)
+    }
+    match key {
+        "domain" | "domains" => of(LifeDomain::parse, value),
+        "need" | "support_need" => of(Need::parse, value),
+        "self_reliance" => of(SelfReliance::parse, value),
+        "direction" => of(Direction::parse, value),
+        "status" => of(Status::parse, value).or_else(|| of(ReferralStatus::parse, value)),
+        "eligibility" | "computed_eligibility" => of(Eligibility::parse, value),
+        "offer_outcome" => of(OfferOutcome::parse, value),
+        "kind" | "offer_contact_kind" => of(ContactKind::parse, value),
+        "closing_reason" => of(ClosingReason::parse, value),
+        "overall_result" => of(OverallResult::parse, value),
+        "result" => of(DomainResult::parse, value),
+        "brp_status" => of(BrpStatus::parse, value),
+        "sentence" => of(Sentence::parse, value),
+        "notification_sources" => of(Source::parse, value),
+        "partner_kind" => of(PartnerKind::parse, value),
+        "relation" => of(Relation::parse, value),
+        _ => None,
+    }
+}
+
+/// 2026-11-25 → 25-11-2026; an RFC 3339 moment → its Dutch date and time.
+fn dutch_date(value: &str) -> Option<String> {
+    if value.len() == 10 {
+        let date = nazorg_domain::parse_date(value).ok()?;
+        return Some(nazorg_domain::format_nl(date));
+    }
+    let moment =
+        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok()?;
+    let local = nazorg_domain::dates::to_amsterdam(moment);
+    Some(format!(
+        "{} {:02}:{:02}",
+        nazorg_domain::format_nl(local.date()),
+        local.hour(),
+        local.minute()
+    ))
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -114,7 +162,20 @@ fn escape(text: &str) -> String {
 
 /// A JSON value as nested definition lists and lists; empty values are left out.
 pub fn render(value: &serde_json::Value) -> String {
+    render_field("", value)
+}
+
+fn render_field(key: &str, value: &serde_json::Value) -> String {
     use serde_json::Value;
+    if let Value::String(s) = value {
+        if let Some(label) = value_label(key, s) {
+            return escape(label);
+        }
+        if let Some(date) = dutch_date(s) {
+            return date;
+        }
+    }
+    let render = |v: &Value| render_field(key, v);
     match value {
         Value::Null => "—".into(),
         Value::Bool(b) => if *b { "ja" } else { "nee" }.into(),
@@ -141,7 +202,7 @@ pub fn render(value: &serde_json::Value) -> String {
                 out.push_str(&format!(
                     "<dt>{}</dt><dd>{}</dd>",
                     escape(&label(key)),
-                    render(v)
+                    render_field(key, v)
                 ));
             }
             out.push_str("</dl>");
@@ -162,5 +223,10 @@ mod tests {
         assert!(html.contains("<dt>Achternaam</dt><dd>&lt;b&gt;Öztürk&lt;/b&gt;</dd>"));
         assert!(html.contains("<dt>Gedaan</dt><dd>ja</dd>"));
         assert!(html.contains("<dt>Contacten</dt><dd>geen</dd>"));
+        let html = render(
+            &serde_json::json!({"domain": "housing", "date": "2026-02-11", "note": "2026-02-11x"}),
+        );
+        assert!(html.contains("<dd>Huisvesting</dd>") && html.contains("<dd>11-02-2026</dd>"));
+        assert!(html.contains("<dd>2026-02-11x</dd>"));
     }
 }
