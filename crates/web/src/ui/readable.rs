@@ -15,7 +15,7 @@ fn label(key: &str) -> String {
         "detention_start" => "Begin detentie",
         "expected_release" => "Verwachte vrijlating",
         "actual_release" => "Vrijlating",
-        "status" => "Fase (code)",
+        "status" => "Fase",
         "status_label" => "Fase",
         "eligibility" => "Doelgroep",
         "eligibility_reasons" => "Redenen doelgroepbepaling",
@@ -63,7 +63,7 @@ fn label(key: &str) -> String {
         "exported_at" => "Samengesteld op",
         "at" => "Wanneer",
         "by" | "actor" | "created_by" | "author" => "Door",
-        "action" => "Handeling (code)",
+        "action" => "Handeling",
         "action_label" => "Handeling",
         "purpose" => "Doel en grondslag",
         "detail" | "summary_text" => "Toelichting",
@@ -132,6 +132,7 @@ fn value_label(key: &str, value: &str) -> Option<&'static str> {
         "notification_sources" => of(Source::parse, value),
         "partner_kind" => of(PartnerKind::parse, value),
         "relation" => of(Relation::parse, value),
+        "action" => of(nazorg_domain::access::Action::parse, value),
         _ => None,
     }
 }
@@ -196,7 +197,11 @@ fn render_field(key: &str, value: &serde_json::Value) -> String {
         Value::Object(map) => {
             let mut out = String::from("<dl class=\"readable\">");
             for (key, v) in map {
-                if v.is_null() || v.as_str() == Some("") {
+                // A label beside its code says the same again: the code is shown translated.
+                let repeats = key
+                    .strip_suffix("_label")
+                    .is_some_and(|base| map.contains_key(base));
+                if repeats || v.is_null() || v.as_str() == Some("") {
                     continue;
                 }
                 out.push_str(&format!(
