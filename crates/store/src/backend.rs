@@ -5472,3 +5472,12 @@ pub async fn get_directed_case(
             .collect(),
     })
 }
+
+/// The municipalities that have cases (for jobs that run per municipality; no personal data).
+pub async fn case_municipalities(pool: &Pool<DB>) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT municipality_code FROM cases ORDER BY municipality_code",
+    )
+    .fetch_all(pool)
+    .await?)
+}

@@ -680,6 +680,11 @@ impl Store {
         dispatch!(self.retention(actor, cutoff, dry_run, limit))
     }
 
+    /// The municipalities that have cases.
+    pub async fn case_municipalities(&self) -> Result<Vec<String>> {
+        dispatch!(self.case_municipalities())
+    }
+
     /// Claims a day's retention run (true for the one server that gets it).
     pub async fn claim_retention(&self, municipality: &str, day: time::Date) -> Result<bool> {
         dispatch!(self.claim_retention(municipality, day))

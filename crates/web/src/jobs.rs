@@ -55,27 +55,40 @@ pub async fn daily(store: Store, config: Config) {
                 }
             }
             if config.retention_years > 0 {
-                match store
-                    .claim_retention(&config.municipality, now.date())
-                    .await
-                {
-                    Ok(true) => {
-                        match retention(
-                            &store,
-                            &config.municipality,
-                            config.retention_years,
-                            now.date(),
-                            false,
-                            RETENTION_BATCH,
-                        )
-                        .await
-                        {
-                            Ok(r) => tracing::info!(cases = r.items.len(), "retention job ran"),
-                            Err(e) => tracing::error!(error = %e, "retention job failed"),
+                // Every municipality with cases: one installation may serve several.
+                let municipalities = match store.case_municipalities().await {
+                    Ok(m) => m,
+                    Err(e) => {
+                        tracing::error!(error = %e, "could not list the municipalities");
+                        Vec::new()
+                    }
+                };
+                for municipality in municipalities {
+                    match store.claim_retention(&municipality, now.date()).await {
+                        Ok(true) => {
+                            match retention(
+                                &store,
+                                &municipality,
+                                config.retention_years,
+                                now.date(),
+                                false,
+                                RETENTION_BATCH,
+                            )
+                            .await
+                            {
+                                Ok(r) => tracing::info!(
+                                    municipality = %municipality,
+                                    cases = r.items.len(),
+                                    "retention job ran"
+                                ),
+                                Err(e) => tracing::error!(error = %e, "retention job failed"),
+                            }
+                        }
+                        Ok(false) => {}
+                        Err(e) => {
+                            tracing::error!(error = %e, "could not claim the retention run")
                         }
                     }
-                    Ok(false) => {}
-                    Err(e) => tracing::error!(error = %e, "could not claim the retention run"),
                 }
             }
         }
