@@ -49,6 +49,13 @@ struct Cli {
     #[arg(long, global = true, env = "NAZORG_PROGRAMME_START")]
     programme_start: Option<String>,
 
+    /// Application key (64 hexadecimal characters, e.g. from `openssl rand -hex 32`) that
+    /// seals the second-factor secrets in the database, so that a copy of the database alone
+    /// does not give them away; secrets stored before are sealed at start. Keep it outside
+    /// the database; losing it means users set up their authenticator app again.
+    #[arg(long, global = true, env = "NAZORG_SECRET_KEY", hide_env_values = true)]
+    secret_key: Option<String>,
+
     /// Years after closure after which a case is anonymised (names, BSN, notes and contacts
     /// removed; the figures stay). `serve` runs the job daily; 0 switches it off. See
     /// docs/privacy.md for the default.
@@ -464,9 +471,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         .map(nazorg_domain::parse_date)
         .transpose()
         .map_err(|e| anyhow::anyhow!("--programme-start: {e}"))?;
-    let store = Store::connect(&cli.database)
+    let mut store = Store::connect(&cli.database)
         .await
         .with_context(|| format!("database {} openen", redact(&cli.database)))?;
+    if let Some(key) = cli.secret_key.as_deref().filter(|k| !k.trim().is_empty()) {
+        let key = nazorg_store::parse_secret_key(key)
+            .map_err(|e| anyhow::anyhow!("--secret-key: {e}"))?;
+        store = store.with_secret_key(key).await?;
+    }
     match cli.command {
         Command::Serve {
             listen,

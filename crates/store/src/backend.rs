@@ -5481,3 +5481,22 @@ pub async fn case_municipalities(pool: &Pool<DB>) -> Result<Vec<String>> {
     .fetch_all(pool)
     .await?)
 }
+
+/// Users whose second-factor secret is not yet sealed with the application key.
+pub async fn unsealed_totp_secrets(pool: &Pool<DB>) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE 'enc1:%'",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+pub async fn set_totp_secret(pool: &Pool<DB>, user_id: i64, secret: &str) -> Result<()> {
+    sqlx::query("UPDATE users SET totp_secret = $1, updated_at = $2 WHERE id = $3")
+        .bind(secret)
+        .bind(now())
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

@@ -12,8 +12,8 @@ mod secrets;
 
 pub use model::*;
 pub use secrets::{
-    MIN_PASSWORD, check_password, hash_password, new_token, new_totp_secret, token_hash,
-    totp_matches, totp_uri, verify_password,
+    MIN_PASSWORD, SEALED, check_password, hash_password, new_token, new_totp_secret,
+    parse_secret_key, token_hash, totp_matches, totp_uri, verify_password,
 };
 
 use nazorg_domain::access::{Actor, Denied, Role};
@@ -69,6 +69,18 @@ enum Db {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Db,
+    /// The application key that seals second-factor secrets; `None`: stored as they are.
+    secret_key: Option<SecretKey>,
+}
+
+/// The application key; its `Debug` shows nothing of it.
+#[derive(Clone)]
+struct SecretKey([u8; 32]);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(…)")
+    }
 }
 
 // Query results are read as tuples of the selected columns; naming each one as a type
@@ -140,7 +152,32 @@ impl Store {
         } else {
             return Err(StoreError::Url(url.to_string()));
         };
-        Ok(Store { db })
+        Ok(Store {
+            db,
+            secret_key: None,
+        })
+    }
+
+    /// Seals second-factor secrets with this key from now on, and seals the ones stored
+    /// unsealed so far.
+    pub async fn with_secret_key(mut self, key: [u8; 32]) -> Result<Store> {
+        self.secret_key = Some(SecretKey(key));
+        for (user, secret) in dispatch!(self.unsealed_totp_secrets())? {
+            let sealed = secrets::seal(&key, &secret);
+            dispatch!(self.set_totp_secret(user, &sealed))?;
+        }
+        Ok(self)
+    }
+
+    fn seal(&self, secret: &str) -> String {
+        match &self.secret_key {
+            Some(key) => secrets::seal(&key.0, secret),
+            None => secret.to_string(),
+        }
+    }
+
+    fn open(&self, stored: &str) -> Result<String> {
+        secrets::open(self.secret_key.as_ref().map(|k| &k.0), stored)
     }
 
     /// Which backend this is, for messages: "SQLite" or "PostgreSQL".
@@ -841,14 +878,19 @@ impl Store {
             None
         };
         let token = new_token();
+        let pending = pending.map(|p| self.seal(&p));
         dispatch!(self.create_login_challenge(&token_hash(&token), user_id, pending.as_deref()))?;
         Ok(Some(token))
     }
 
     /// The user of a live challenge and the secret to show for set-up, if any.
     pub async fn challenge(&self, token: &str) -> Result<Option<(i64, Option<String>)>> {
-        Ok(dispatch!(self.login_challenge(&token_hash(token)))?
-            .map(|(user, _, pending)| (user, pending)))
+        match dispatch!(self.login_challenge(&token_hash(token)))? {
+            None => Ok(None),
+            Some((user, _, pending)) => {
+                Ok(Some((user, pending.map(|p| self.open(&p)).transpose()?)))
+            }
+        }
     }
 
     /// Checks the code of a challenge; on success the challenge ends (saving a new secret)
@@ -861,6 +903,7 @@ impl Store {
         let Some(secret) = pending.or(secret) else {
             return Ok(None);
         };
+        let secret = self.open(&secret)?;
         if !totp_matches(&secret, code) {
             return Ok(None);
         }

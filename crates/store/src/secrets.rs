@@ -128,6 +128,58 @@ pub fn pseudonym(key: &[u8], municipality: &str, resident_id: i64) -> String {
     format!("P-{}", &hex::encode(digest)[..16])
 }
 
+/// How a secret sealed with the application key starts in the database.
+pub const SEALED: &str = "enc1:";
+
+/// Reads the application key: 64 hexadecimal characters (32 bytes).
+pub fn parse_secret_key(text: &str) -> Result<[u8; 32], String> {
+    let bytes = hex::decode(text.trim())
+        .map_err(|_| "de sleutel bestaat uit 64 hexadecimale tekens".to_string())?;
+    bytes
+        .try_into()
+        .map_err(|_| "de sleutel bestaat uit 64 hexadecimale tekens (32 bytes)".to_string())
+}
+
+/// Seals a secret with the application key (AES-256-GCM, a fresh nonce each time).
+pub fn seal(key: &[u8; 32], plain: &str) -> String {
+    use aes_gcm::aead::{Aead, KeyInit};
+    let cipher = aes_gcm::Aes256Gcm::new(key.into());
+    let mut nonce = [0u8; 12];
+    if getrandom::fill(&mut nonce).is_err() {
+        std::process::abort();
+    }
+    match cipher.encrypt((&nonce).into(), plain.as_bytes()) {
+        Ok(sealed) => format!("{SEALED}{}:{}", hex::encode(nonce), hex::encode(sealed)),
+        // Encrypting a short secret in memory cannot fail; never store it unsealed then.
+        Err(_) => std::process::abort(),
+    }
+}
+
+/// Opens a stored secret: sealed ones with the key, older unsealed ones as they are.
+pub fn open(key: Option<&[u8; 32]>, stored: &str) -> Result<String, StoreError> {
+    use aes_gcm::aead::{Aead, KeyInit};
+    let Some(rest) = stored.strip_prefix(SEALED) else {
+        return Ok(stored.to_string());
+    };
+    let key = key.ok_or_else(|| {
+        StoreError::Corrupt(
+            "een versleuteld geheim, maar de sleutel (NAZORG_SECRET_KEY) ontbreekt".into(),
+        )
+    })?;
+    let corrupt = || StoreError::Corrupt("een versleuteld geheim dat niet te openen is".into());
+    let (nonce, sealed) = rest.split_once(':').ok_or_else(corrupt)?;
+    let nonce: [u8; 12] = hex::decode(nonce)
+        .ok()
+        .and_then(|n| n.try_into().ok())
+        .ok_or_else(corrupt)?;
+    let sealed = hex::decode(sealed).map_err(|_| corrupt())?;
+    let cipher = aes_gcm::Aes256Gcm::new(key.into());
+    let plain = cipher
+        .decrypt((&nonce).into(), sealed.as_slice())
+        .map_err(|_| corrupt())?;
+    String::from_utf8(plain).map_err(|_| corrupt())
+}
+
 /// The SHA-256 of a token, as stored.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -136,6 +188,24 @@ pub fn token_hash(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sealed_secret_opens_only_with_its_key() {
+        let key = [7u8; 32];
+        let sealed = seal(&key, "JBSWY3DPEHPK3PXP");
+        assert!(sealed.starts_with(SEALED) && !sealed.contains("JBSWY3DPEHPK3PXP"));
+        assert_ne!(
+            sealed,
+            seal(&key, "JBSWY3DPEHPK3PXP"),
+            "a fresh nonce each time"
+        );
+        assert_eq!(open(Some(&key), &sealed).unwrap(), "JBSWY3DPEHPK3PXP");
+        assert!(open(Some(&[8u8; 32]), &sealed).is_err());
+        assert!(open(None, &sealed).is_err());
+        assert_eq!(open(None, "PLAINOLD").unwrap(), "PLAINOLD");
+        assert!(parse_secret_key(&"ab".repeat(32)).is_ok());
+        assert!(parse_secret_key("abc").is_err());
+    }
 
     #[test]
     fn passwords_verify_only_against_their_own_hash() {

@@ -221,6 +221,19 @@ impl App {
         }
     }
 
+    /// The first column of a query's rows as text, straight from the database.
+    pub async fn query_texts(&self, sql: &str) -> Vec<String> {
+        if self._db.url.starts_with("sqlite") {
+            let mut conn = sqlx::SqliteConnection::connect(&self._db.url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+        } else {
+            let mut conn = sqlx::PgConnection::connect(&self._db.url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+        }
+    }
+
     /// Counts rows of the processing log that match a condition, straight from the database.
     pub async fn processing_log_count(&self, action: &str, case_id: i64) -> i64 {
         let sql = "SELECT COUNT(*) FROM processing_log WHERE action = $1 AND case_id = $2";

@@ -758,6 +758,73 @@ async fn the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more(db:
     );
 }
 
+async fn second_factor_secrets_are_sealed_with_the_application_key(db: TestDb) {
+    use nazorg_domain::access::Role;
+    let app = App::spawn(db).await;
+    // A secret stored before the key was configured.
+    let old = app
+        .store
+        .add_user("oud", "", PASSWORD, Role::Coordinator, "1783")
+        .await
+        .unwrap();
+    app.execute_sql(&format!(
+        "UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' WHERE id = {old}"
+    ))
+    .await;
+    let key = [42u8; 32];
+    let store = nazorg_store::Store::connect(&app.db_url())
+        .await
+        .unwrap()
+        .with_secret_key(key)
+        .await
+        .unwrap();
+    let stored = app
+        .query_texts(&format!("SELECT totp_secret FROM users WHERE id = {old}"))
+        .await;
+    assert!(
+        stored[0].starts_with(nazorg_store::SEALED),
+        "sealed at start: {stored:?}"
+    );
+
+    let user = store.user_id_by_name("coordinator").await.unwrap().unwrap();
+    store.set_totp_required(user, true).await.unwrap();
+    let token = store.second_factor_challenge(user).await.unwrap().unwrap();
+    let (_, pending) = store.challenge(&token).await.unwrap().unwrap();
+    let secret = pending.expect("a secret to set up");
+    let in_db = app
+        .query_texts("SELECT pending_secret FROM login_challenges")
+        .await;
+    assert!(
+        in_db
+            .iter()
+            .all(|s| s.starts_with(nazorg_store::SEALED) && !s.contains(&secret))
+    );
+    let code = crate::ui::totp_code(&secret);
+    assert_eq!(
+        store.answer_challenge(&token, &code).await.unwrap(),
+        Some(user)
+    );
+    let kept = app
+        .query_texts(&format!("SELECT totp_secret FROM users WHERE id = {user}"))
+        .await;
+    assert!(kept[0].starts_with(nazorg_store::SEALED) && !kept[0].contains(&secret));
+
+    // The next login opens it with the key; without the key it cannot be used.
+    let token = store.second_factor_challenge(user).await.unwrap().unwrap();
+    let code = crate::ui::totp_code(&secret);
+    assert_eq!(
+        store.answer_challenge(&token, &code).await.unwrap(),
+        Some(user)
+    );
+    let without = nazorg_store::Store::connect(&app.db_url()).await.unwrap();
+    let token = without
+        .second_factor_challenge(user)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(without.answer_challenge(&token, &code).await.is_err());
+}
+
 crate::on_both_databases!(
     api_tokens_are_scoped_expiring_and_revocable,
     audit_verify_finds_an_entry_changed_in_the_database,
@@ -770,4 +837,5 @@ crate::on_both_databases!(
     the_register_of_processing_activities_decides_what_the_log_states,
     the_right_of_access_comes_as_a_readable_document_and_as_json,
     the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more,
+    second_factor_secrets_are_sealed_with_the_application_key,
 );

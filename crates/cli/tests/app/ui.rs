@@ -377,7 +377,7 @@ async fn malformed_addresses_get_a_dutch_page(db: TestDb) {
     }
 }
 
-fn totp_code(secret: &str) -> String {
+pub fn totp_code(secret: &str) -> String {
     let bytes = totp_rs::Secret::Encoded(secret.to_string())
         .to_bytes()
         .unwrap();
