@@ -365,6 +365,13 @@ enum AuditCommand {
     /// Check the processing log's hash chains; reports the first entry changed or removed
     /// in the database and exits non-zero when any is found.
     Verify,
+    /// The newest refused requests (who tried what, and why it was refused).
+    Refusals {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
 }
 
 #[derive(Subcommand)]
@@ -695,6 +702,34 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             let sent = nazorg_web::digest::send_all(&store, &config, day).await?;
             eprintln!("{sent} e-mail(s) verstuurd.");
+        }
+        Command::Audit {
+            command: AuditCommand::Refusals { limit, format },
+        } => {
+            let refusals = store
+                .refusals(&municipality, limit.clamp(1, 10_000))
+                .await?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&refusals)?),
+                Format::Table => {
+                    if refusals.is_empty() {
+                        println!("geen geweigerde verzoeken");
+                    }
+                    for r in &refusals {
+                        let local = nazorg_domain::dates::to_amsterdam(r.at);
+                        println!(
+                            "{} {:02}:{:02}  {} ({})  {}  {}",
+                            nazorg_domain::format_nl(local.date()),
+                            local.hour(),
+                            local.minute(),
+                            r.actor,
+                            r.role,
+                            r.operation,
+                            r.reason
+                        );
+                    }
+                }
+            }
         }
         Command::Audit {
             command: AuditCommand::Verify,

@@ -5500,3 +5500,48 @@ pub async fn set_totp_secret(pool: &Pool<DB>, user_id: i64, secret: &str) -> Res
         .await?;
     Ok(())
 }
+
+// --- the security log ------------------------------------------------------------------------
+
+pub async fn record_refusal(
+    pool: &Pool<DB>,
+    actor: &Actor,
+    operation: &str,
+    reason: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO security_log (at, actor_id, actor_name, role, municipality_code, operation, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(now())
+    .bind(actor_id(actor))
+    .bind(&actor.username)
+    .bind(actor.role.code())
+    .bind(&actor.municipality)
+    .bind(operation)
+    .bind(reason)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn refusals(pool: &Pool<DB>, municipality: &str, limit: i64) -> Result<Vec<Refusal>> {
+    let rows: Vec<(OffsetDateTime, String, String, String, String)> = sqlx::query_as(
+        "SELECT at, actor_name, role, operation, reason FROM security_log WHERE municipality_code = $1 \
+         ORDER BY id DESC LIMIT $2",
+    )
+    .bind(municipality)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, actor, role, operation, reason)| Refusal {
+            at,
+            actor,
+            role,
+            operation,
+            reason,
+        })
+        .collect())
+}

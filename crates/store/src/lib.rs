@@ -102,6 +102,21 @@ mod postgres {
     include!("backend.rs");
 }
 
+/// As `dispatch!`, for use cases acting for an actor: a refusal is also written to the
+/// security log, here, for every use case at once.
+macro_rules! gated {
+    ($self:ident . $f:ident ( $actor:ident $(, $arg:expr)* $(,)? )) => {{
+        let result = match &$self.db {
+            Db::Sqlite(pool) => sqlite::$f(pool, $actor $(, $arg)*).await,
+            Db::Postgres(pool) => postgres::$f(pool, $actor $(, $arg)*).await,
+        };
+        if let Err(StoreError::Denied(denied)) = &result {
+            $self.record_refusal($actor, stringify!($f), denied).await;
+        }
+        result
+    }};
+}
+
 /// Runs the same use case on whichever backend the store has.
 macro_rules! dispatch {
     ($self:ident . $f:ident ( $($arg:expr),* $(,)? )) => {
@@ -167,6 +182,19 @@ impl Store {
             dispatch!(self.set_totp_secret(user, &sealed))?;
         }
         Ok(self)
+    }
+
+    /// Writes a refused request to the security log; a failure to write is reported in the
+    /// server log and does not change the answer.
+    async fn record_refusal(&self, actor: &Actor, operation: &str, denied: &Denied) {
+        if let Err(e) = dispatch!(self.record_refusal(actor, operation, &denied.to_string())) {
+            tracing::error!(error = %e, "could not write the security log");
+        }
+    }
+
+    /// The newest refusals of a municipality, for the security officer.
+    pub async fn refusals(&self, municipality: &str, limit: i64) -> Result<Vec<Refusal>> {
+        dispatch!(self.refusals(municipality, limit))
     }
 
     fn seal(&self, secret: &str) -> String {
@@ -358,7 +386,7 @@ impl Store {
         n: &Notification,
     ) -> Result<ImportOutcome> {
         let home = home(actor)?;
-        dispatch!(self.import_notification(actor, &home, n))
+        gated!(self.import_notification(actor, &home, n))
     }
 
     pub async fn list_cases(
@@ -368,11 +396,11 @@ impl Store {
         after: Option<Cursor>,
         limit: u32,
     ) -> Result<Page<CaseSummary>> {
-        dispatch!(self.list_cases(actor, filter, after, limit.clamp(1, 500)))
+        gated!(self.list_cases(actor, filter, after, limit.clamp(1, 500)))
     }
 
     pub async fn get_case(&self, actor: &Actor, case_id: i64) -> Result<CaseDetail> {
-        dispatch!(self.get_case(actor, case_id))
+        gated!(self.get_case(actor, case_id))
     }
 
     pub async fn record_offer(
@@ -381,7 +409,7 @@ impl Store {
         case_id: i64,
         input: &OfferInput,
     ) -> Result<()> {
-        dispatch!(self.record_offer(actor, case_id, input))
+        gated!(self.record_offer(actor, case_id, input))
     }
 
     pub async fn record_triage(
@@ -390,7 +418,7 @@ impl Store {
         case_id: i64,
         input: &TriageInput,
     ) -> Result<()> {
-        dispatch!(self.record_triage(actor, case_id, input))
+        gated!(self.record_triage(actor, case_id, input))
     }
 
     pub async fn decide_direction(
@@ -399,7 +427,7 @@ impl Store {
         case_id: i64,
         input: &DirectionInput,
     ) -> Result<()> {
-        dispatch!(self.decide_direction(actor, case_id, input))
+        gated!(self.decide_direction(actor, case_id, input))
     }
 
     pub async fn add_agreement(
@@ -408,7 +436,7 @@ impl Store {
         case_id: i64,
         input: &AgreementInput,
     ) -> Result<i64> {
-        dispatch!(self.add_agreement(actor, case_id, input))
+        gated!(self.add_agreement(actor, case_id, input))
     }
 
     pub async fn set_agreement_done(
@@ -418,7 +446,7 @@ impl Store {
         agreement_id: i64,
         done: bool,
     ) -> Result<()> {
-        dispatch!(self.set_agreement_done(actor, case_id, agreement_id, done))
+        gated!(self.set_agreement_done(actor, case_id, agreement_id, done))
     }
 
     pub async fn set_readiness(
@@ -427,7 +455,7 @@ impl Store {
         case_id: i64,
         input: &ReadinessInput,
     ) -> Result<()> {
-        dispatch!(self.set_readiness(actor, case_id, input))
+        gated!(self.set_readiness(actor, case_id, input))
     }
 
     pub async fn record_release(
@@ -436,7 +464,7 @@ impl Store {
         case_id: i64,
         date: time::Date,
     ) -> Result<()> {
-        dispatch!(self.record_release(actor, case_id, date))
+        gated!(self.record_release(actor, case_id, date))
     }
 
     pub async fn log_contact(
@@ -445,7 +473,7 @@ impl Store {
         case_id: i64,
         input: &ContactInput,
     ) -> Result<i64> {
-        dispatch!(self.log_contact(actor, case_id, input))
+        gated!(self.log_contact(actor, case_id, input))
     }
 
     pub async fn add_household_member(
@@ -454,7 +482,7 @@ impl Store {
         case_id: i64,
         input: &HouseholdInput,
     ) -> Result<i64> {
-        dispatch!(self.add_household_member(actor, case_id, input))
+        gated!(self.add_household_member(actor, case_id, input))
     }
 
     pub async fn update_facts(
@@ -463,7 +491,7 @@ impl Store {
         case_id: i64,
         input: &FactsInput,
     ) -> Result<()> {
-        dispatch!(self.update_facts(actor, case_id, input))
+        gated!(self.update_facts(actor, case_id, input))
     }
 
     pub async fn override_eligibility(
@@ -472,7 +500,7 @@ impl Store {
         case_id: i64,
         input: &OverrideInput,
     ) -> Result<()> {
-        dispatch!(self.override_eligibility(actor, case_id, input))
+        gated!(self.override_eligibility(actor, case_id, input))
     }
 
     pub async fn assign_coordinator(
@@ -481,11 +509,11 @@ impl Store {
         case_id: i64,
         user_id: Option<i64>,
     ) -> Result<()> {
-        dispatch!(self.assign_coordinator(actor, case_id, user_id))
+        gated!(self.assign_coordinator(actor, case_id, user_id))
     }
 
     pub async fn close_case(&self, actor: &Actor, case_id: i64, input: &CloseInput) -> Result<()> {
-        dispatch!(self.close_case(actor, case_id, input))
+        gated!(self.close_case(actor, case_id, input))
     }
 
     // --- partners, referrals, budget, safety chamber ----------------------------------------
@@ -505,7 +533,7 @@ impl Store {
         name: &str,
         kind: nazorg_domain::referral::PartnerKind,
     ) -> Result<i64> {
-        dispatch!(self.add_partner(actor, name, kind))
+        gated!(self.add_partner(actor, name, kind))
     }
 
     pub async fn set_partner_active(
@@ -514,7 +542,7 @@ impl Store {
         partner_id: i64,
         active: bool,
     ) -> Result<()> {
-        dispatch!(self.set_partner_active(actor, partner_id, active))
+        gated!(self.set_partner_active(actor, partner_id, active))
     }
 
     pub async fn list_service_kinds(&self, municipality: &str) -> Result<Vec<ServiceKind>> {
@@ -527,7 +555,7 @@ impl Store {
         service_id: i64,
         price_cents: i64,
     ) -> Result<()> {
-        dispatch!(self.set_service_price(actor, service_id, price_cents))
+        gated!(self.set_service_price(actor, service_id, price_cents))
     }
 
     /// Refers the resident (or a household member) to a partner. A bought service is
@@ -539,7 +567,7 @@ impl Store {
         case_id: i64,
         input: &ReferralInput,
     ) -> Result<i64> {
-        dispatch!(self.create_referral(actor, case_id, input))
+        gated!(self.create_referral(actor, case_id, input))
     }
 
     /// Referrals, newest first: a coordinator's of the municipality, a partner user's own.
@@ -550,11 +578,11 @@ impl Store {
         before_id: Option<i64>,
         limit: u32,
     ) -> Result<Page<Referral>> {
-        dispatch!(self.list_referrals(actor, filter, before_id, limit.clamp(1, 200)))
+        gated!(self.list_referrals(actor, filter, before_id, limit.clamp(1, 200)))
     }
 
     pub async fn get_referral(&self, actor: &Actor, referral_id: i64) -> Result<ReferralDetail> {
-        dispatch!(self.get_referral(actor, referral_id))
+        gated!(self.get_referral(actor, referral_id))
     }
 
     pub async fn referral_step(
@@ -563,11 +591,11 @@ impl Store {
         referral_id: i64,
         input: &ReferralStepInput,
     ) -> Result<()> {
-        dispatch!(self.referral_step(actor, referral_id, input))
+        gated!(self.referral_step(actor, referral_id, input))
     }
 
     pub async fn acknowledge_referral(&self, actor: &Actor, referral_id: i64) -> Result<()> {
-        dispatch!(self.acknowledge_referral(actor, referral_id))
+        gated!(self.acknowledge_referral(actor, referral_id))
     }
 
     pub async fn add_safety_item(
@@ -577,7 +605,7 @@ impl Store {
         put_on: time::Date,
         reason: &str,
     ) -> Result<i64> {
-        dispatch!(self.add_safety_item(actor, case_id, put_on, reason))
+        gated!(self.add_safety_item(actor, case_id, put_on, reason))
     }
 
     pub async fn record_safety_outcome(
@@ -589,7 +617,7 @@ impl Store {
         outcome: &str,
         follow_up: &str,
     ) -> Result<()> {
-        dispatch!(self.record_safety_outcome(
+        gated!(self.record_safety_outcome(
             actor,
             case_id,
             item_id,
@@ -600,7 +628,7 @@ impl Store {
     }
 
     pub async fn budget(&self, actor: &Actor, year: i32) -> Result<Budget> {
-        dispatch!(self.budget(actor, year))
+        gated!(self.budget(actor, year))
     }
 
     pub async fn set_budget_cap(
@@ -610,7 +638,7 @@ impl Store {
         line: nazorg_domain::referral::BudgetLineCode,
         cap_cents: i64,
     ) -> Result<()> {
-        dispatch!(self.set_budget_cap(actor, year, line, cap_cents))
+        gated!(self.set_budget_cap(actor, year, line, cap_cents))
     }
 
     /// Time from asking to start and from start to end, and results, per partner.
@@ -620,7 +648,7 @@ impl Store {
         from: time::Date,
         to: time::Date,
     ) -> Result<Vec<PartnerFigures>> {
-        dispatch!(self.referral_figures(actor, from, to))
+        gated!(self.referral_figures(actor, from, to))
     }
 
     // --- monitoring, evaluation, outlook, pseudonymised export ---------------------------------
@@ -632,12 +660,12 @@ impl Store {
         from: time::Date,
         to: time::Date,
     ) -> Result<nazorg_domain::monitor::Monitor> {
-        dispatch!(self.monitor(actor, from, to))
+        gated!(self.monitor(actor, from, to))
     }
 
     /// The first registration date (the default start of the evaluation period).
     pub async fn first_notified(&self, actor: &Actor) -> Result<Option<time::Date>> {
-        dispatch!(self.first_notified(actor))
+        gated!(self.first_notified(actor))
     }
 
     /// The assumptions of the capacity estimate.
@@ -645,7 +673,7 @@ impl Store {
         &self,
         actor: &Actor,
     ) -> Result<nazorg_domain::outlook::CapacitySettings> {
-        dispatch!(self.capacity_settings(actor))
+        gated!(self.capacity_settings(actor))
     }
 
     pub async fn set_capacity_settings(
@@ -653,12 +681,12 @@ impl Store {
         actor: &Actor,
         settings: &nazorg_domain::outlook::CapacitySettings,
     ) -> Result<()> {
-        dispatch!(self.set_capacity_settings(actor, settings))
+        gated!(self.set_capacity_settings(actor, settings))
     }
 
     /// Outflow per year, the forecast for next year and the capacity it asks for.
     pub async fn outlook(&self, actor: &Actor) -> Result<Outlook> {
-        dispatch!(self.outlook(actor))
+        gated!(self.outlook(actor))
     }
 
     /// The pseudonymised cases of a period, small groups suppressed.
@@ -668,17 +696,17 @@ impl Store {
         from: time::Date,
         to: time::Date,
     ) -> Result<nazorg_domain::pseudonym::PseudonymisedExport> {
-        dispatch!(self.pseudonymised_export(actor, from, to))
+        gated!(self.pseudonymised_export(actor, from, to))
     }
 
     /// The safety chamber's agenda of the actor's municipality.
     pub async fn safety_agenda(&self, actor: &Actor) -> Result<Vec<SafetyAgendaEntry>> {
-        dispatch!(self.safety_agenda(actor))
+        gated!(self.safety_agenda(actor))
     }
 
     /// The register of processing activities of the actor's municipality.
     pub async fn processing_register(&self, actor: &Actor) -> Result<Vec<ActivityEntry>> {
-        dispatch!(self.processing_register(actor))
+        gated!(self.processing_register(actor))
     }
 
     /// Changes the texts of one processing activity.
@@ -690,17 +718,17 @@ impl Store {
         purpose: &str,
         legal_ground: &str,
     ) -> Result<()> {
-        dispatch!(self.set_processing_activity(actor, code, name, purpose, legal_ground))
+        gated!(self.set_processing_activity(actor, code, name, purpose, legal_ground))
     }
 
     /// The open cases the actor's partner organisation directs.
     pub async fn directed_cases(&self, actor: &Actor) -> Result<Vec<DirectedCaseRow>> {
-        dispatch!(self.directed_cases(actor))
+        gated!(self.directed_cases(actor))
     }
 
     /// A case in the limited view of the organisation that directs it.
     pub async fn get_directed_case(&self, actor: &Actor, case_id: i64) -> Result<DirectedCase> {
-        dispatch!(self.get_directed_case(actor, case_id))
+        gated!(self.get_directed_case(actor, case_id))
     }
 
     // --- retention -------------------------------------------------------------------------------
@@ -714,7 +742,7 @@ impl Store {
         dry_run: bool,
         limit: i64,
     ) -> Result<RetentionReport> {
-        dispatch!(self.retention(actor, cutoff, dry_run, limit))
+        gated!(self.retention(actor, cutoff, dry_run, limit))
     }
 
     /// The municipalities that have cases.
@@ -738,7 +766,7 @@ impl Store {
         day: time::Date,
         settings: &nazorg_domain::deadlines::DeadlineSettings,
     ) -> Result<Vec<WorkItem>> {
-        dispatch!(self.worklist(actor, scope, day, settings))
+        gated!(self.worklist(actor, scope, day, settings))
     }
 
     pub async fn work_count(
@@ -747,7 +775,7 @@ impl Store {
         day: time::Date,
         settings: &nazorg_domain::deadlines::DeadlineSettings,
     ) -> Result<usize> {
-        dispatch!(self.work_count(actor, day, settings))
+        gated!(self.work_count(actor, day, settings))
     }
 
     pub async fn user_id_by_name(&self, username: &str) -> Result<Option<i64>> {
@@ -767,15 +795,15 @@ impl Store {
         ends_on: time::Date,
         note: &str,
     ) -> Result<i64> {
-        dispatch!(self.add_absence(actor, user_id, substitute_id, starts_on, ends_on, note))
+        gated!(self.add_absence(actor, user_id, substitute_id, starts_on, ends_on, note))
     }
 
     pub async fn list_absences(&self, actor: &Actor) -> Result<Vec<Absence>> {
-        dispatch!(self.list_absences(actor))
+        gated!(self.list_absences(actor))
     }
 
     pub async fn end_absence(&self, actor: &Actor, absence_id: i64) -> Result<()> {
-        dispatch!(self.end_absence(actor, absence_id))
+        gated!(self.end_absence(actor, absence_id))
     }
 
     pub async fn add_appointment(
@@ -786,22 +814,22 @@ impl Store {
         kind: nazorg_domain::case::ContactKind,
         place: &str,
     ) -> Result<i64> {
-        dispatch!(self.add_appointment(actor, case_id, starts_at, kind, place))
+        gated!(self.add_appointment(actor, case_id, starts_at, kind, place))
     }
 
     /// A new secret calendar link (the token is returned once; the old link stops working).
     pub async fn create_calendar_token(&self, actor: &Actor) -> Result<String> {
         let token = new_token();
-        dispatch!(self.create_calendar_token(actor, &token_hash(&token)))?;
+        gated!(self.create_calendar_token(actor, &token_hash(&token)))?;
         Ok(token)
     }
 
     pub async fn revoke_calendar_token(&self, actor: &Actor) -> Result<()> {
-        dispatch!(self.revoke_calendar_token(actor))
+        gated!(self.revoke_calendar_token(actor))
     }
 
     pub async fn has_calendar_token(&self, actor: &Actor) -> Result<bool> {
-        dispatch!(self.has_calendar_token(actor))
+        gated!(self.has_calendar_token(actor))
     }
 
     pub async fn calendar_actor(&self, token: &str) -> Result<Option<Actor>> {
@@ -813,7 +841,7 @@ impl Store {
         actor: &Actor,
         day: time::Date,
     ) -> Result<Vec<CalendarItem>> {
-        dispatch!(self.calendar_items(actor, day))
+        gated!(self.calendar_items(actor, day))
     }
 
     pub async fn claim_digest(&self, day: time::Date) -> Result<bool> {
@@ -836,7 +864,7 @@ impl Store {
         actor: &Actor,
         resident_id: i64,
     ) -> Result<Vec<ProcessingEntry>> {
-        dispatch!(self.processings_of(actor, resident_id))
+        gated!(self.processings_of(actor, resident_id))
     }
 
     /// Asks the access policy before a request is handled further (its input checked,
@@ -847,7 +875,15 @@ impl Store {
         action: nazorg_domain::access::Action,
         case_id: Option<i64>,
     ) -> Result<()> {
-        dispatch!(self.permit(actor, action, case_id))
+        let result = dispatch!(self.permit(actor, action, case_id));
+        if let Err(StoreError::Denied(denied)) = &result {
+            let what = match case_id {
+                Some(id) => format!("{} (casus {id})", action.code()),
+                None => action.code().to_string(),
+            };
+            self.record_refusal(actor, &what, denied).await;
+        }
+        result
     }
 
     /// The same for one referral.
@@ -857,7 +893,12 @@ impl Store {
         action: nazorg_domain::access::Action,
         referral_id: i64,
     ) -> Result<()> {
-        dispatch!(self.permit_referral(actor, action, referral_id))
+        let result = dispatch!(self.permit_referral(actor, action, referral_id));
+        if let Err(StoreError::Denied(denied)) = &result {
+            let what = format!("{} (verwijzing {referral_id})", action.code());
+            self.record_refusal(actor, &what, denied).await;
+        }
+        result
     }
 
     /// Requires (or no longer requires) a second factor of a user.
@@ -938,7 +979,7 @@ impl Store {
 
     /// The ids of one resident's cases (each then read, and logged, through `get_case`).
     pub async fn resident_case_ids(&self, actor: &Actor, resident_id: i64) -> Result<Vec<i64>> {
-        dispatch!(self.resident_case_ids(actor, resident_id))
+        gated!(self.resident_case_ids(actor, resident_id))
     }
 
     /// Generates `residents` residents with their cases directly in the tables, for

@@ -651,3 +651,14 @@ pub struct DirectedCaseRow {
     pub status: Status,
     pub direction_since: Option<Date>,
 }
+
+/// A refused request, from the security log.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Refusal {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub actor: String,
+    pub role: String,
+    pub operation: String,
+    pub reason: String,
+}

@@ -115,11 +115,22 @@ impl FromRequestParts<AppState> for UiUser {
             match state.store.session(&token).await {
                 Ok(Some((actor, csrf))) => {
                     let day = nazorg_domain::dates::today_nl();
-                    let work_count = state
-                        .store
-                        .work_count(&actor, day, &state.config.deadlines)
-                        .await
-                        .ok();
+                    // Only for those who have a worklist: asking for others would be a refusal.
+                    let has_worklist = nazorg_domain::access::authorize(
+                        &actor,
+                        nazorg_domain::access::Action::ListCases,
+                        &actor.municipality,
+                    )
+                    .is_ok();
+                    let work_count = if has_worklist {
+                        state
+                            .store
+                            .work_count(&actor, day, &state.config.deadlines)
+                            .await
+                            .ok()
+                    } else {
+                        None
+                    };
                     return Ok(UiUser {
                         actor,
                         csrf,

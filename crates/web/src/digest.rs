@@ -83,6 +83,16 @@ pub async fn send_all(store: &Store, config: &Config, day: Date) -> Result<usize
     let link = format!("{}/mijn-werk", config.public_url.trim_end_matches('/'));
     let mut sent = 0;
     for (actor, name, email) in store.digest_users().await? {
+        // A substitute without a running substitution has no worklist: no mail.
+        if nazorg_domain::access::authorize(
+            &actor,
+            nazorg_domain::access::Action::ListCases,
+            &actor.municipality,
+        )
+        .is_err()
+        {
+            continue;
+        }
         let items = match store
             .worklist(&actor, Scope::Of(actor.user_id), day, &config.deadlines)
             .await

@@ -825,6 +825,61 @@ async fn second_factor_secrets_are_sealed_with_the_application_key(db: TestDb) {
     assert!(without.answer_challenge(&token, &code).await.is_err());
 }
 
+async fn refused_requests_are_written_to_the_security_log(db: TestDb) {
+    use nazorg_domain::access::Role;
+    let app = App::spawn(db).await;
+    let case = app.notify(notification(json!({}))).await;
+    app.store
+        .add_user("beleid", "", PASSWORD, Role::PolicyAdvisor, "1783")
+        .await
+        .unwrap();
+    let advisor = logged_in(&app, "beleid").await;
+    let r = advisor
+        .get(format!("{}/casussen/{case}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // Pages the policy advisor may use leave nothing there.
+    let r = advisor
+        .get(format!("{}/monitor", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let out = Command::new(env!("CARGO_BIN_EXE_nazorg"))
+        .args([
+            "--database",
+            &app.db_url(),
+            "audit",
+            "refusals",
+            "--format",
+            "json",
+        ])
+        .env("NAZORG_MUNICIPALITY", "1783")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let refusals: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = refusals.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{refusals}");
+    assert_eq!(list[0]["actor"], "beleid");
+    assert_eq!(list[0]["role"], "policy_advisor");
+    assert_eq!(list[0]["operation"], "get_case");
+    assert!(
+        list[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("geeft geen toegang")
+    );
+    // A refusal processed nothing: the processing log has no entry of it.
+    assert_eq!(app.processing_log_count("read_case", case).await, 0);
+}
+
 crate::on_both_databases!(
     api_tokens_are_scoped_expiring_and_revocable,
     audit_verify_finds_an_entry_changed_in_the_database,
@@ -838,4 +893,5 @@ crate::on_both_databases!(
     the_right_of_access_comes_as_a_readable_document_and_as_json,
     the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more,
     second_factor_secrets_are_sealed_with_the_application_key,
+    refused_requests_are_written_to_the_security_log,
 );
