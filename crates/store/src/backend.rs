@@ -1164,6 +1164,15 @@ async fn event(tx: &mut Tx, case_id: i64, actor: &Actor, kind: &str, summary: &s
 }
 
 /// Re-evaluates eligibility from the stored facts and records the outcome in force.
+/// The sentence for the history when the eligibility outcome changed ("" when it did not).
+fn eligibility_change(was: Eligibility, is: Eligibility) -> String {
+    if was == is {
+        String::new()
+    } else {
+        format!(" Doelgroepbepaling: ‘{}’ → ‘{}’.", was.label(), is.label())
+    }
+}
+
 async fn reassess(tx: &mut Tx, case_id: i64) -> Result<(Eligibility, Eligibility)> {
     #[derive(sqlx::FromRow)]
     struct Facts {
@@ -1340,13 +1349,7 @@ async fn fill_unknown_facts(
     .await?;
     let (was, is) = reassess(tx, case_id).await?;
     let mut summary = "Ontbrekende gegevens aangevuld uit een nieuwe melding.".to_string();
-    if was != is {
-        summary.push_str(&format!(
-            " Doelgroepbepaling: ‘{}’ → ‘{}’.",
-            was.label(),
-            is.label()
-        ));
-    }
+    summary.push_str(&eligibility_change(was, is));
     event(tx, case_id, actor, "facts", &summary).await?;
     refresh_action(tx, case_id).await
 }
@@ -1814,13 +1817,7 @@ pub async fn record_release(
         format_nl(date),
         format_nl(end)
     );
-    if was != is {
-        summary.push_str(&format!(
-            " Doelgroepbepaling: ‘{}’ → ‘{}’.",
-            was.label(),
-            is.label()
-        ));
-    }
+    summary.push_str(&eligibility_change(was, is));
     finish_step(
         &mut tx,
         actor,
@@ -2065,13 +2062,7 @@ pub async fn update_facts(
     } else {
         format!("Gegevens gecorrigeerd. {}.", changes.join("; "))
     };
-    if was != is {
-        summary.push_str(&format!(
-            " Doelgroepbepaling: ‘{}’ → ‘{}’.",
-            was.label(),
-            is.label()
-        ));
-    }
+    summary.push_str(&eligibility_change(was, is));
     finish_step(&mut tx, actor, case_id, (before, after), "facts", &summary).await?;
     tx.commit().await?;
     Ok(())

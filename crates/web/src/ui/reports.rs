@@ -2,7 +2,7 @@
 //! (HTML, PDF, XLSX, CSV), outflow and forecast with the capacity assumptions, and the
 //! pseudonymised export. Every figure comes through the store's gate.
 
-use super::{Base, UiQuery, render};
+use super::{Base, UiQuery, nl, render};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::{AppError, UiError};
@@ -59,7 +59,6 @@ struct SafetyAgendaPage {
 /// The safety chamber's agenda: its members reach the cases on it from here.
 async fn safety_agenda_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
     let entries = s.store.safety_agenda(&user.actor).await?;
-    let nl = |d: Option<Date>| d.map(format_nl).unwrap_or_else(|| "—".into());
     let page = SafetyAgendaPage {
         base: Base::new("Agenda Veiligheidskamer", Some(&user), "safety"),
         rows: entries
