@@ -6,15 +6,19 @@
 //! access policy and writes the processing log in the same transaction.
 
 pub mod audit;
+mod db;
 pub mod model;
 pub mod names;
 mod secrets;
+pub mod sql;
 
+pub use db::{Database, Tx};
 pub use model::*;
 pub use secrets::{
     MIN_PASSWORD, SEALED, check_password, hash_password, new_token, new_totp_secret,
     parse_secret_key, token_hash, totp_matches, totp_uri, verify_password,
 };
+pub use sql::*;
 
 use nazorg_domain::access::{Actor, Denied, Role};
 use nazorg_domain::lifecycle::TransitionError;
@@ -55,6 +59,13 @@ pub enum StoreError {
     Locked(time::OffsetDateTime),
     #[error("database-adres niet herkend: {0} (gebruik sqlite://PAD of postgres://…)")]
     Url(String),
+}
+
+impl StoreError {
+    /// Whether the database refused a row because a unique key already holds it.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Db(sqlx::Error::Database(db)) if db.is_unique_violation())
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -25,6 +25,29 @@ pub struct CaseFilter {
     pub search: Option<String>,
 }
 
+/// How a list search finds residents: a whole BSN, or the start of a family name as a
+/// range of search keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseSearch {
+    Bsn(String),
+    NamePrefix { from: String, below: String },
+}
+
+/// The columns every step of a case needs to check access and the lifecycle.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseCore {
+    pub id: i64,
+    pub municipality_code: String,
+    pub resident_id: i64,
+    pub status: Status,
+    pub detention_start: Date,
+    pub actual_release: Option<Date>,
+    /// On the safety chamber's agenda now (its members may then read the case).
+    pub on_agenda: bool,
+    /// Anonymised after the retention period: nothing may be added or changed.
+    pub anonymised: bool,
+}
+
 /// Where a page starts: after this (due date, case id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {

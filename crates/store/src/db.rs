@@ -1,0 +1,185 @@
+//! The connection to either database, and the one macro through which every query of the
+//! `sql` modules runs on both.
+//!
+//! A query is written once, inside `sql!(tx, |c| …)`. The macro expands the body twice, once
+//! with `c: &mut SqliteConnection` and once with `c: &mut PgConnection`, so both backends
+//! run the same SQL with concrete types: no `Any` driver, no generic bounds, and the files
+//! are ordinary modules an editor can follow (docs/decisions.md).
+
+use crate::{Result, StoreError};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// One pool, on either backend.
+#[derive(Clone, Debug)]
+pub(crate) enum Pools {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The database: a connection pool on SQLite (the embedded default) or PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct Database {
+    pub(crate) pools: Pools,
+}
+
+/// A connection of one backend: in a transaction, or plain for single statements.
+pub(crate) enum Conn<DB: sqlx::Database> {
+    Tx(Transaction<'static, DB>),
+    Plain(PoolConnection<DB>),
+}
+
+impl<DB: sqlx::Database> Conn<DB> {
+    fn raw(&mut self) -> &mut DB::Connection {
+        match self {
+            Conn::Tx(t) => t,
+            Conn::Plain(p) => p,
+        }
+    }
+
+    async fn commit(self) -> Result<()> {
+        if let Conn::Tx(t) = self {
+            t.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+/// A unit of work on the database: every query of the `sql` modules is a method of it.
+/// Made by [`Database::begin`] (a transaction: nothing is kept unless it is committed) or
+/// [`Database::autocommit`] (each statement on its own, for reads and single writes that
+/// must not take SQLite's write lock).
+pub struct Tx {
+    pub(crate) conn: Backend,
+}
+
+pub(crate) enum Backend {
+    Sqlite(Conn<Sqlite>),
+    Postgres(Conn<Postgres>),
+}
+
+/// The raw connection of the backend in use, for `sql!`.
+pub(crate) enum Raw<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Postgres(&'a mut PgConnection),
+}
+
+impl Tx {
+    pub(crate) fn raw(&mut self) -> Raw<'_> {
+        match &mut self.conn {
+            Backend::Sqlite(c) => Raw::Sqlite(c.raw()),
+            Backend::Postgres(c) => Raw::Postgres(c.raw()),
+        }
+    }
+
+    /// Keeps what was done (a no-op outside a transaction).
+    pub async fn commit(self) -> Result<()> {
+        match self.conn {
+            Backend::Sqlite(c) => c.commit().await,
+            Backend::Postgres(c) => c.commit().await,
+        }
+    }
+}
+
+/// Runs a body once per backend, with `$c` the raw connection and, in scope, `DB` (the
+/// backend's sqlx type) and `FOR_UPDATE` (a row lock on PostgreSQL; SQLite's
+/// `BEGIN IMMEDIATE` already serialises writers). Use `&mut *$c` for each query.
+macro_rules! sql {
+    ($tx:expr, |$c:ident| $body:expr) => {
+        match $tx.raw() {
+            $crate::db::Raw::Sqlite($c) => {
+                #[allow(dead_code)]
+                type DB = sqlx::Sqlite;
+                #[allow(dead_code)]
+                const FOR_UPDATE: &str = "";
+                $body
+            }
+            $crate::db::Raw::Postgres($c) => {
+                #[allow(dead_code)]
+                type DB = sqlx::Postgres;
+                #[allow(dead_code)]
+                const FOR_UPDATE: &str = " FOR UPDATE";
+                $body
+            }
+        }
+    };
+}
+pub(crate) use sql;
+
+impl Database {
+    /// Connects by URL (`sqlite://PATH` or `postgres://…`) and runs the migrations. A
+    /// SQLite file and its folder are created when missing.
+    pub async fn connect(url: &str) -> Result<Database> {
+        let pools = if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            let path = path.split('?').next().unwrap_or(path);
+            if path != ":memory:"
+                && let Some(parent) = std::path::Path::new(path).parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| StoreError::Url(format!("{url}: map aanmaken mislukt: {e}")))?;
+            }
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            Pools::Sqlite(pool)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Pools::Postgres(pool)
+        } else {
+            return Err(StoreError::Url(url.to_string()));
+        };
+        Ok(Database { pools })
+    }
+
+    /// Starts a transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE):
+    /// every transaction here writes (at least the processing log), and one that read
+    /// first and then tried to write would fail when another had written meanwhile,
+    /// instead of waiting its turn.
+    pub async fn begin(&self) -> Result<Tx> {
+        let conn = match &self.pools {
+            Pools::Sqlite(p) => Backend::Sqlite(Conn::Tx(p.begin_with("BEGIN IMMEDIATE").await?)),
+            Pools::Postgres(p) => Backend::Postgres(Conn::Tx(p.begin().await?)),
+        };
+        Ok(Tx { conn })
+    }
+
+    /// A plain connection: each statement commits on its own. For reads that log nothing
+    /// and single writes (sessions, claims), so they do not queue for SQLite's write lock.
+    pub async fn autocommit(&self) -> Result<Tx> {
+        let conn = match &self.pools {
+            Pools::Sqlite(p) => Backend::Sqlite(Conn::Plain(p.acquire().await?)),
+            Pools::Postgres(p) => Backend::Postgres(Conn::Plain(p.acquire().await?)),
+        };
+        Ok(Tx { conn })
+    }
+
+    /// Which backend this is, for messages: "SQLite" or "PostgreSQL".
+    pub fn backend_name(&self) -> &'static str {
+        match self.pools {
+            Pools::Sqlite(_) => "SQLite",
+            Pools::Postgres(_) => "PostgreSQL",
+        }
+    }
+}

@@ -1,0 +1,893 @@
+//! Cases: the core every step checks, the list, and the fields each step writes.
+
+use crate::db::{Tx, sql};
+use crate::model::*;
+use crate::{Result, StoreError};
+use nazorg_domain::Status;
+use nazorg_domain::case::{ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult};
+use nazorg_domain::eligibility::{self, Eligibility};
+use nazorg_domain::notification::{BrpStatus, Sentence};
+use nazorg_domain::triage::{Direction, DomainTriage};
+use sqlx::QueryBuilder;
+use time::{Date, OffsetDateTime};
+
+/// Agenda items count for access while not yet discussed, or discussed this recently.
+pub const AGENDA_ACCESS_DAYS: i64 = 90;
+
+/// SQL: the case (table alias `cases`) is on the safety chamber's agenda now; binds the
+/// earliest discussion date that still counts as `$2`.
+pub(crate) const ON_AGENDA: &str = "(cases.anonymised_at IS NULL AND EXISTS (SELECT 1 FROM safety_agenda_items s \
+     WHERE s.case_id = cases.id AND (s.discussed_on IS NULL OR s.discussed_on >= $2)))";
+
+/// The first discussion date that still gives the chamber's members access today.
+pub(crate) fn agenda_cutoff() -> Date {
+    nazorg_domain::dates::today_nl() - time::Duration::days(AGENDA_ACCESS_DAYS)
+}
+
+const SUMMARY_SELECT: &str = "SELECT c.id AS case_id, c.resident_id, r.bsn, r.family_name, r.given_names, r.birth_date, \
+     c.institution, c.detention_start, c.expected_release, c.actual_release, c.status, c.eligibility_in_force, \
+     c.eligibility_reasons, c.override_eligibility, c.direction, c.coordinator_id, u.display_name AS coordinator, c.next_action, c.action_due \
+     FROM cases c JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id";
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    case_id: i64,
+    resident_id: i64,
+    bsn: String,
+    family_name: String,
+    given_names: String,
+    birth_date: Option<Date>,
+    institution: String,
+    detention_start: Date,
+    expected_release: Option<Date>,
+    actual_release: Option<Date>,
+    status: Status,
+    eligibility_in_force: Eligibility,
+    eligibility_reasons: String,
+    override_eligibility: Option<Eligibility>,
+    direction: Option<Direction>,
+    coordinator_id: Option<i64>,
+    coordinator: Option<String>,
+    next_action: String,
+    action_due: Date,
+}
+
+impl From<SummaryRow> for CaseSummary {
+    fn from(r: SummaryRow) -> Self {
+        CaseSummary {
+            case_id: r.case_id,
+            resident_id: r.resident_id,
+            bsn: r.bsn,
+            family_name: r.family_name,
+            given_names: r.given_names,
+            birth_date: r.birth_date,
+            institution: r.institution,
+            detention_start: r.detention_start,
+            expected_release: r.expected_release,
+            actual_release: r.actual_release,
+            status: r.status,
+            eligibility: r.eligibility_in_force,
+            eligibility_reasons: eligibility::decode_reasons(&r.eligibility_reasons),
+            eligibility_overridden: r.override_eligibility.is_some(),
+            direction: r.direction,
+            coordinator_id: r.coordinator_id,
+            coordinator: r.coordinator,
+            next_action: r.next_action,
+            action_due: r.action_due,
+        }
+    }
+}
+
+/// The fields of a case only its page shows.
+#[derive(sqlx::FromRow)]
+pub struct CaseFields {
+    pub municipality_code: String,
+    pub last_residence_code: Option<String>,
+    pub brp_status: Option<BrpStatus>,
+    pub sentence: Option<Sentence>,
+    pub eligibility: Eligibility,
+    pub override_reason: Option<String>,
+    pub override_by: Option<String>,
+    pub direction_reason: Option<String>,
+    pub direction_since: Option<Date>,
+    pub offer_outcome: Option<OfferOutcome>,
+    pub offer_date: Option<Date>,
+    pub offer_contact_kind: Option<ContactKind>,
+    pub triage_note: String,
+    pub known_to_skt: Option<bool>,
+    pub known_to_safety_chamber: Option<bool>,
+    pub ready_housing: bool,
+    pub ready_brp: bool,
+    pub ready_id: bool,
+    pub ready_income: bool,
+    pub aftercare_end: Option<Date>,
+    pub closing_reason: Option<ClosingReason>,
+    pub overall_result: Option<OverallResult>,
+    pub closing_note: Option<String>,
+    pub closed_on: Option<Date>,
+    pub notified_on: Date,
+}
+
+/// The facts eligibility is judged on, and the outcome in force now.
+#[derive(sqlx::FromRow)]
+pub struct EligibilityRow {
+    pub birth_date: Option<Date>,
+    pub last_residence_code: Option<String>,
+    pub brp_status: Option<BrpStatus>,
+    pub sentence: Option<Sentence>,
+    pub detention_start: Date,
+    pub expected_release: Option<Date>,
+    pub actual_release: Option<Date>,
+    pub override_eligibility: Option<Eligibility>,
+    pub municipality_code: String,
+    pub eligibility_in_force: Eligibility,
+}
+
+/// The facts of a case and its resident that can be corrected, as they are now.
+#[derive(sqlx::FromRow)]
+pub struct CorrectableFacts {
+    pub institution: String,
+    pub expected_release: Option<Date>,
+    pub sentence: Option<Sentence>,
+    pub brp_status: Option<BrpStatus>,
+    pub last_residence_code: Option<String>,
+    pub birth_date: Option<Date>,
+    pub family_name: String,
+    pub given_names: String,
+}
+
+/// What the next step of a case is computed from.
+#[derive(sqlx::FromRow)]
+pub struct ActionRow {
+    pub status: Status,
+    pub notified_on: Date,
+    pub last_step_on: Date,
+    pub expected_release: Option<Date>,
+    pub aftercare_end: Option<Date>,
+}
+
+/// A new case, as a first notification opens it.
+pub struct NewCase<'a> {
+    pub municipality: &'a str,
+    pub resident_id: i64,
+    pub institution: &'a str,
+    pub detention_start: Date,
+    pub expected_release: Option<Date>,
+    pub last_residence_code: Option<&'a str>,
+    pub brp_status: Option<BrpStatus>,
+    pub sentence: Option<Sentence>,
+    pub eligibility: Eligibility,
+    pub eligibility_reasons: String,
+    pub notified_on: Date,
+    pub at: OffsetDateTime,
+}
+
+impl Tx {
+    /// The columns every step needs to check access and the lifecycle.
+    pub async fn case_core(&mut self, case_id: i64) -> Result<CaseCore> {
+        let cutoff = agenda_cutoff();
+        sql!(self, |c| sqlx::query_as::<DB, CaseCore>(&format!(
+            "SELECT id, municipality_code, resident_id, status, detention_start, actual_release, \
+             {ON_AGENDA} AS on_agenda, anonymised_at IS NOT NULL AS anonymised FROM cases WHERE id = $1"
+        ))
+        .bind(case_id)
+        .bind(cutoff)
+        .fetch_optional(&mut *c)
+        .await?)
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// The municipality of a case and whether it is on the safety chamber's agenda.
+    pub async fn case_access(&mut self, case_id: i64) -> Result<Option<(String, bool)>> {
+        let cutoff = agenda_cutoff();
+        Ok(sql!(self, |c| sqlx::query_as(&format!(
+            "SELECT municipality_code, {ON_AGENDA} FROM cases WHERE id = $1"
+        ))
+        .bind(case_id)
+        .bind(cutoff)
+        .fetch_optional(&mut *c)
+        .await?))
+    }
+
+    /// One page of cases of a municipality, in the order of their next step's due date;
+    /// `limit + 1` rows, so the caller knows whether there is more.
+    pub async fn list_cases(
+        &mut self,
+        municipality: &str,
+        filter: &CaseFilter,
+        search: Option<&CaseSearch>,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Vec<CaseSummary>> {
+        let rows: Vec<SummaryRow> = sql!(self, |c| {
+            let mut q = QueryBuilder::<DB>::new(SUMMARY_SELECT);
+            q.push(" WHERE c.municipality_code = ")
+                .push_bind(municipality.to_string());
+            if let Some(status) = filter.status {
+                q.push(" AND c.status = ").push_bind(status);
+            } else if filter.open_only {
+                q.push(" AND c.is_open = ").push_bind(true);
+            }
+            if let Some(direction) = filter.direction {
+                q.push(" AND c.direction = ").push_bind(direction);
+            }
+            if let Some(coordinator) = filter.coordinator_id {
+                q.push(" AND c.coordinator_id = ").push_bind(coordinator);
+            }
+            match search {
+                Some(CaseSearch::Bsn(bsn)) => {
+                    q.push(" AND r.municipality_code = ")
+                        .push_bind(municipality.to_string());
+                    q.push(" AND r.bsn = ").push_bind(bsn.clone());
+                }
+                Some(CaseSearch::NamePrefix { from, below }) => {
+                    q.push(" AND r.municipality_code = ")
+                        .push_bind(municipality.to_string());
+                    q.push(" AND r.search_name >= ").push_bind(from.clone());
+                    q.push(" AND r.search_name < ").push_bind(below.clone());
+                }
+                None => {}
+            }
+            if let Some(cursor) = after {
+                // Keyset: strictly after (due, id). The plain lower bound on action_due
+                // lets both databases start the index range there.
+                q.push(" AND c.action_due >= ").push_bind(cursor.due);
+                q.push(" AND (c.action_due > ").push_bind(cursor.due);
+                q.push(" OR c.id > ").push_bind(cursor.id).push(")");
+            }
+            q.push(" ORDER BY c.action_due, c.id LIMIT ")
+                .push_bind(i64::from(limit) + 1);
+            q.build_query_as().fetch_all(&mut *c).await?
+        });
+        Ok(rows.into_iter().map(CaseSummary::from).collect())
+    }
+
+    /// The list columns of one case.
+    pub async fn case_summary(&mut self, case_id: i64) -> Result<CaseSummary> {
+        let row: SummaryRow = sql!(self, |c| sqlx::query_as(&format!(
+            "{SUMMARY_SELECT} WHERE c.id = $1"
+        ))
+        .bind(case_id)
+        .fetch_one(&mut *c)
+        .await?);
+        Ok(row.into())
+    }
+
+    /// The columns only the case page shows.
+    pub async fn case_fields(&mut self, case_id: i64) -> Result<CaseFields> {
+        Ok(sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT municipality_code, last_residence_code, brp_status, sentence, eligibility, override_reason, override_by, \
+             direction_reason, direction_since, offer_outcome, offer_date, offer_contact_kind, triage_note, known_to_skt, \
+             known_to_safety_chamber, ready_housing, ready_brp, ready_id, ready_income, aftercare_end, closing_reason, \
+             overall_result, closing_note, closed_on, notified_on FROM cases WHERE id = $1",
+        )
+        .bind(case_id)
+        .fetch_one(&mut *c)
+        .await?
+        }))
+    }
+
+    pub async fn case_triage(&mut self, case_id: i64) -> Result<Vec<DomainTriage>> {
+        let mut rows: Vec<DomainTriage> = sql!(self, |c| sqlx::query_as::<DB, (_, _, _)>(
+            "SELECT domain, need, self_reliance FROM triage_domains WHERE case_id = $1"
+        )
+        .bind(case_id)
+        .fetch_all(&mut *c)
+        .await?)
+        .into_iter()
+        .map(|(domain, need, self_reliance)| DomainTriage {
+            domain,
+            need,
+            self_reliance,
+        })
+        .collect();
+        rows.sort_by_key(|t| t.domain);
+        Ok(rows)
+    }
+
+    pub async fn case_closure_results(
+        &mut self,
+        case_id: i64,
+    ) -> Result<Vec<(nazorg_domain::triage::LifeDomain, DomainResult)>> {
+        let mut rows: Vec<_> = sql!(self, |c| sqlx::query_as(
+            "SELECT domain, result FROM closure_results WHERE case_id = $1"
+        )
+        .bind(case_id)
+        .fetch_all(&mut *c)
+        .await?);
+        rows.sort();
+        Ok(rows)
+    }
+
+    pub async fn case_events(&mut self, case_id: i64) -> Result<Vec<CaseEvent>> {
+        let rows: Vec<(OffsetDateTime, String, String, String)> = sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT at, actor_name, kind, summary FROM case_events WHERE case_id = $1 ORDER BY id DESC"
+        )
+        .bind(case_id)
+        .fetch_all(&mut *c)
+        .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(at, actor, kind, summary)| CaseEvent {
+                at,
+                actor,
+                kind,
+                summary,
+            })
+            .collect())
+    }
+
+    pub async fn case_notifications(&mut self, case_id: i64) -> Result<Vec<NotificationRecord>> {
+        let rows: Vec<(nazorg_domain::notification::Source, OffsetDateTime)> =
+            sql!(self, |c| sqlx::query_as(
+                "SELECT source, received_at FROM notifications WHERE case_id = $1 ORDER BY id"
+            )
+            .bind(case_id)
+            .fetch_all(&mut *c)
+            .await?);
+        Ok(rows
+            .into_iter()
+            .map(|(source, received_at)| NotificationRecord {
+                source,
+                received_at,
+            })
+            .collect())
+    }
+
+    /// Adds an entry to the case's history.
+    pub async fn add_case_event(
+        &mut self,
+        case_id: i64,
+        actor_id: Option<i64>,
+        actor_name: &str,
+        kind: &str,
+        summary: &str,
+    ) -> Result<()> {
+        let at = OffsetDateTime::now_utc();
+        sql!(self, |c| {
+            sqlx::query(
+            "INSERT INTO case_events (case_id, at, actor_id, actor_name, kind, summary) VALUES ($1, $2, $3, $4, $5, $6)"
+        )
+        .bind(case_id)
+        .bind(at)
+        .bind(actor_id)
+        .bind(actor_name)
+        .bind(kind)
+        .bind(summary)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn eligibility_facts(&mut self, case_id: i64) -> Result<EligibilityRow> {
+        Ok(sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT r.birth_date, c.last_residence_code, c.brp_status, c.sentence, c.detention_start, c.expected_release, \
+             c.actual_release, c.override_eligibility, c.municipality_code, c.eligibility_in_force \
+             FROM cases c JOIN residents r ON r.id = c.resident_id WHERE c.id = $1",
+        )
+        .bind(case_id)
+        .fetch_one(&mut *c)
+        .await?
+        }))
+    }
+
+    /// Stores the rules' outcome, its reasons and the outcome in force.
+    pub async fn set_eligibility(
+        &mut self,
+        case_id: i64,
+        outcome: Eligibility,
+        reasons: &str,
+        in_force: Eligibility,
+    ) -> Result<()> {
+        sql!(self, |c| {
+            sqlx::query(
+            "UPDATE cases SET eligibility = $1, eligibility_reasons = $2, eligibility_in_force = $3 WHERE id = $4"
+        )
+        .bind(outcome)
+        .bind(reasons)
+        .bind(in_force)
+        .bind(case_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn action_facts(&mut self, case_id: i64) -> Result<ActionRow> {
+        Ok(sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT status, notified_on, last_step_on, expected_release, aftercare_end FROM cases WHERE id = $1"
+        )
+        .bind(case_id)
+        .fetch_one(&mut *c)
+        .await?
+        }))
+    }
+
+    /// Stores what the case needs next, for the order of the case list.
+    pub async fn set_next_action(&mut self, case_id: i64, label: &str, due: Date) -> Result<()> {
+        sql!(self, |c| sqlx::query(
+            "UPDATE cases SET next_action = $1, action_due = $2 WHERE id = $3"
+        )
+        .bind(label)
+        .bind(due)
+        .bind(case_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Stores a new phase; the phase's clock restarts only when the phase changed.
+    pub async fn set_status(&mut self, case_id: i64, before: Status, after: Status) -> Result<()> {
+        let day = nazorg_domain::dates::today_nl();
+        let at = OffsetDateTime::now_utc();
+        sql!(self, |c| {
+            sqlx::query(
+            "UPDATE cases SET status = $1, is_open = $2, last_step_on = CASE WHEN $3 THEN $4 ELSE last_step_on END, \
+             updated_at = $5 WHERE id = $6",
+        )
+        .bind(after)
+        .bind(after.is_open())
+        .bind(before != after)
+        .bind(day)
+        .bind(at)
+        .bind(case_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The case of a resident's detention that started on a day, if known.
+    pub async fn case_of_detention(
+        &mut self,
+        resident_id: i64,
+        start: Date,
+    ) -> Result<Option<i64>> {
+        Ok(sql!(self, |c| sqlx::query_scalar(
+            "SELECT id FROM cases WHERE resident_id = $1 AND detention_start = $2"
+        )
+        .bind(resident_id)
+        .bind(start)
+        .fetch_optional(&mut *c)
+        .await?))
+    }
+
+    /// Opens a case in the phase ‘notified’.
+    pub async fn insert_case(&mut self, n: &NewCase<'_>) -> Result<i64> {
+        Ok(sql!(self, |c| {
+            sqlx::query_scalar(
+            "INSERT INTO cases (municipality_code, resident_id, institution, detention_start, expected_release, last_residence_code, \
+             brp_status, sentence, status, is_open, eligibility, eligibility_reasons, eligibility_in_force, notified_on, last_step_on, \
+             action_due, next_action, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $13, $13, $13, '', $14, $14) RETURNING id",
+        )
+        .bind(n.municipality)
+        .bind(n.resident_id)
+        .bind(n.institution)
+        .bind(n.detention_start)
+        .bind(n.expected_release)
+        .bind(n.last_residence_code)
+        .bind(n.brp_status)
+        .bind(n.sentence)
+        .bind(Status::Notified)
+        .bind(true)
+        .bind(n.eligibility)
+        .bind(&n.eligibility_reasons)
+        .bind(n.notified_on)
+        .bind(n.at)
+        .fetch_one(&mut *c)
+        .await?
+        }))
+    }
+
+    /// The sources that notified a case so far.
+    pub async fn notified_by(
+        &mut self,
+        case_id: i64,
+        source: nazorg_domain::notification::Source,
+    ) -> Result<bool> {
+        let n: i64 = sql!(self, |c| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE case_id = $1 AND source = $2"
+        )
+        .bind(case_id)
+        .bind(source)
+        .fetch_one(&mut *c)
+        .await?);
+        Ok(n > 0)
+    }
+
+    pub async fn add_notification(
+        &mut self,
+        case_id: i64,
+        source: nazorg_domain::notification::Source,
+        at: OffsetDateTime,
+    ) -> Result<()> {
+        sql!(self, |c| sqlx::query(
+            "INSERT INTO notifications (case_id, source, received_at) VALUES ($1, $2, $3)"
+        )
+        .bind(case_id)
+        .bind(source)
+        .bind(at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// The detention facts a later notification may fill in: expected release, sentence,
+    /// BRP status, last residence.
+    pub async fn fillable_facts(
+        &mut self,
+        case_id: i64,
+    ) -> Result<(
+        Option<Date>,
+        Option<Sentence>,
+        Option<BrpStatus>,
+        Option<String>,
+    )> {
+        Ok(sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT expected_release, sentence, brp_status, last_residence_code FROM cases WHERE id = $1"
+        )
+        .bind(case_id)
+        .fetch_one(&mut *c)
+        .await?
+        }))
+    }
+
+    pub async fn set_fillable_facts(
+        &mut self,
+        case_id: i64,
+        (release, sentence, brp, residence): (
+            Option<Date>,
+            Option<Sentence>,
+            Option<BrpStatus>,
+            Option<String>,
+        ),
+    ) -> Result<()> {
+        let at = OffsetDateTime::now_utc();
+        sql!(self, |c| {
+            sqlx::query(
+            "UPDATE cases SET expected_release = $1, sentence = $2, brp_status = $3, last_residence_code = $4, updated_at = $5 WHERE id = $6",
+        )
+        .bind(release)
+        .bind(sentence)
+        .bind(brp)
+        .bind(residence)
+        .bind(at)
+        .bind(case_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn correctable_facts(&mut self, case_id: i64) -> Result<CorrectableFacts> {
+        Ok(sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT c.institution, c.expected_release, c.sentence, c.brp_status, c.last_residence_code, r.birth_date, \
+             r.family_name, r.given_names FROM cases c JOIN residents r ON r.id = c.resident_id WHERE c.id = $1",
+        )
+        .bind(case_id)
+        .fetch_one(&mut *c)
+        .await?
+        }))
+    }
+
+    /// Stores corrected detention facts of a case.
+    pub async fn set_detention_facts(
+        &mut self,
+        case_id: i64,
+        institution: &str,
+        expected_release: Option<Date>,
+        sentence: Option<Sentence>,
+        brp_status: Option<BrpStatus>,
+        last_residence_code: Option<&str>,
+    ) -> Result<()> {
+        sql!(self, |c| {
+            sqlx::query(
+            "UPDATE cases SET institution = $1, expected_release = $2, sentence = $3, brp_status = $4, last_residence_code = $5 WHERE id = $6",
+        )
+        .bind(institution)
+        .bind(expected_release)
+        .bind(sentence)
+        .bind(brp_status)
+        .bind(last_residence_code)
+        .bind(case_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The other open cases of a resident.
+    pub async fn other_open_cases(&mut self, resident_id: i64, case_id: i64) -> Result<Vec<i64>> {
+        Ok(sql!(self, |c| sqlx::query_scalar(
+            "SELECT id FROM cases WHERE resident_id = $1 AND id <> $2 AND is_open = $3"
+        )
+        .bind(resident_id)
+        .bind(case_id)
+        .bind(true)
+        .fetch_all(&mut *c)
+        .await?))
+    }
+
+    pub async fn set_offer(
+        &mut self,
+        case_id: i64,
+        outcome: OfferOutcome,
+        date: Date,
+        kind: ContactKind,
+    ) -> Result<()> {
+        sql!(self, |c| {
+            sqlx::query(
+            "UPDATE cases SET offer_outcome = $1, offer_date = $2, offer_contact_kind = $3 WHERE id = $4"
+        )
+        .bind(outcome)
+        .bind(date)
+        .bind(kind)
+        .bind(case_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Replaces the triage of a case.
+    pub async fn set_triage(
+        &mut self,
+        case_id: i64,
+        domains: &[DomainTriage],
+        note: &str,
+        known_to_skt: Option<bool>,
+        known_to_safety_chamber: Option<bool>,
+    ) -> Result<()> {
+        sql!(self, |c| {
+            sqlx::query("DELETE FROM triage_domains WHERE case_id = $1")
+                .bind(case_id)
+                .execute(&mut *c)
+                .await?;
+            for t in domains {
+                sqlx::query(
+                    "INSERT INTO triage_domains (case_id, domain, need, self_reliance) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(case_id)
+                .bind(t.domain)
+                .bind(t.need)
+                .bind(t.self_reliance)
+                .execute(&mut *c)
+                .await?;
+            }
+            sqlx::query(
+                "UPDATE cases SET triage_note = $1, known_to_skt = $2, known_to_safety_chamber = $3 WHERE id = $4",
+            )
+            .bind(note)
+            .bind(known_to_skt)
+            .bind(known_to_safety_chamber)
+            .bind(case_id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn direction_of(&mut self, case_id: i64) -> Result<Option<Direction>> {
+        Ok(sql!(self, |c| sqlx::query_scalar(
+            "SELECT direction FROM cases WHERE id = $1"
+        )
+        .bind(case_id)
+        .fetch_one(&mut *c)
+        .await?))
+    }
+
+    /// Stores the direction; `since` restarts when it changed; the first coordinator to
+    /// decide becomes the case's coordinator when it has none.
+    pub async fn set_direction(
+        &mut self,
+        case_id: i64,
+        direction: Direction,
+        reason: &str,
+        changed: bool,
+        coordinator: Option<i64>,
+    ) -> Result<()> {
+        let day = nazorg_domain::dates::today_nl();
+        sql!(self, |c| {
+            sqlx::query(
+            "UPDATE cases SET direction = $1, direction_reason = $2, direction_since = CASE WHEN $3 THEN $4 ELSE direction_since END, \
+             coordinator_id = COALESCE(coordinator_id, $5) WHERE id = $6",
+        )
+        .bind(direction)
+        .bind(reason)
+        .bind(changed)
+        .bind(day)
+        .bind(coordinator)
+        .bind(case_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn set_readiness(&mut self, case_id: i64, r: &ReadinessInput) -> Result<()> {
+        sql!(self, |c| {
+            sqlx::query(
+            "UPDATE cases SET ready_housing = $1, ready_brp = $2, ready_id = $3, ready_income = $4 WHERE id = $5"
+        )
+        .bind(r.housing)
+        .bind(r.brp)
+        .bind(r.id_document)
+        .bind(r.income)
+        .bind(case_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn set_release(
+        &mut self,
+        case_id: i64,
+        released: Date,
+        aftercare_end: Date,
+    ) -> Result<()> {
+        sql!(self, |c| sqlx::query(
+            "UPDATE cases SET actual_release = $1, aftercare_end = $2 WHERE id = $3"
+        )
+        .bind(released)
+        .bind(aftercare_end)
+        .bind(case_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Sets (`Some`) or withdraws (`None`) an override of the eligibility outcome.
+    pub async fn set_override(
+        &mut self,
+        case_id: i64,
+        outcome: Option<(Eligibility, &str, &str)>,
+    ) -> Result<()> {
+        let at = outcome.map(|_| OffsetDateTime::now_utc());
+        sql!(self, |c| {
+            sqlx::query(
+            "UPDATE cases SET override_eligibility = $1, override_reason = $2, override_by = $3, override_at = $4 WHERE id = $5",
+        )
+        .bind(outcome.map(|o| o.0))
+        .bind(outcome.map(|o| o.1))
+        .bind(outcome.map(|o| o.2))
+        .bind(at)
+        .bind(case_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn set_coordinator(&mut self, case_id: i64, user_id: Option<i64>) -> Result<()> {
+        sql!(self, |c| sqlx::query(
+            "UPDATE cases SET coordinator_id = $1 WHERE id = $2"
+        )
+        .bind(user_id)
+        .bind(case_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// The outcome in force and the actual release, which closing is judged on.
+    pub async fn closing_facts(&mut self, case_id: i64) -> Result<(Eligibility, Option<Date>)> {
+        Ok(sql!(self, |c| sqlx::query_as(
+            "SELECT eligibility_in_force, actual_release FROM cases WHERE id = $1"
+        )
+        .bind(case_id)
+        .fetch_one(&mut *c)
+        .await?))
+    }
+
+    /// Stores the closure: its reason, results per life domain and overall, and the note.
+    pub async fn set_closure(
+        &mut self,
+        case_id: i64,
+        close: &CloseInput,
+        note: &str,
+    ) -> Result<()> {
+        sql!(self, |c| {
+            sqlx::query("DELETE FROM closure_results WHERE case_id = $1")
+                .bind(case_id)
+                .execute(&mut *c)
+                .await?;
+            for (domain, result) in &close.results {
+                sqlx::query(
+                    "INSERT INTO closure_results (case_id, domain, result) VALUES ($1, $2, $3)",
+                )
+                .bind(case_id)
+                .bind(*domain)
+                .bind(*result)
+                .execute(&mut *c)
+                .await?;
+            }
+            sqlx::query(
+                "UPDATE cases SET closing_reason = $1, overall_result = $2, closing_note = $3, closed_on = $4 WHERE id = $5",
+            )
+            .bind(close.reason)
+            .bind(close.overall)
+            .bind(note)
+            .bind(close.date)
+            .bind(case_id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Direction and whether open, of a case (for the directed view), if it exists.
+    pub async fn direction_and_open(
+        &mut self,
+        case_id: i64,
+    ) -> Result<Option<(Option<Direction>, bool)>> {
+        Ok(sql!(self, |c| sqlx::query_as(
+            "SELECT direction, is_open FROM cases WHERE id = $1"
+        )
+        .bind(case_id)
+        .fetch_optional(&mut *c)
+        .await?))
+    }
+
+    /// The open cases a partner organisation directs, newest first, at most 200.
+    pub async fn directed_cases(
+        &mut self,
+        municipality: &str,
+        direction: Direction,
+    ) -> Result<Vec<DirectedCaseRow>> {
+        let rows: Vec<(i64, String, String, Status, Option<Date>)> = sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT c.id, r.given_names, r.family_name, c.status, c.direction_since FROM cases c \
+             JOIN residents r ON r.id = c.resident_id \
+             WHERE c.municipality_code = $1 AND c.direction = $2 AND c.is_open = $3 ORDER BY c.id DESC LIMIT 200",
+        )
+        .bind(municipality)
+        .bind(direction)
+        .bind(true)
+        .fetch_all(&mut *c)
+        .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(case_id, given, family, status, since)| DirectedCaseRow {
+                case_id,
+                resident: format!("{given} {family}").trim().to_string(),
+                status,
+                direction_since: since,
+            })
+            .collect())
+    }
+
+    /// The municipalities that have cases (for jobs that run per municipality).
+    pub async fn case_municipalities(&mut self) -> Result<Vec<String>> {
+        Ok(sql!(self, |c| sqlx::query_scalar(
+            "SELECT DISTINCT municipality_code FROM cases ORDER BY municipality_code"
+        )
+        .fetch_all(&mut *c)
+        .await?))
+    }
+}

@@ -1,0 +1,324 @@
+//! The processing log (a hash chain per municipality), its subjects, the register's texts
+//! it states, and the security log of refused requests.
+
+use crate::Result;
+use crate::audit::{ChainFault, ChainReport, EntryFields, GENESIS, chain_hash, to_micros};
+use crate::db::{Tx, sql};
+use crate::model::*;
+use nazorg_domain::access::Action;
+use sqlx::QueryBuilder;
+use time::OffsetDateTime;
+
+/// One entry to append to the processing log.
+pub struct NewLogEntry<'a> {
+    pub actor_id: Option<i64>,
+    pub actor_name: &'a str,
+    pub action: &'a str,
+    pub municipality: &'a str,
+    pub resident_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub purpose: &'a str,
+    pub detail: &'a str,
+}
+
+/// An activity's texts as the municipality registered them.
+pub struct RegisteredActivity {
+    pub name: String,
+    pub purpose: String,
+    pub legal_ground: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct LogRow {
+    seq: i64,
+    at: OffsetDateTime,
+    actor_id: Option<i64>,
+    actor_name: String,
+    action: String,
+    municipality_code: String,
+    resident_id: Option<i64>,
+    case_id: Option<i64>,
+    purpose: String,
+    detail: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl Tx {
+    pub async fn registered_activity(
+        &mut self,
+        municipality: &str,
+        code: &str,
+    ) -> Result<Option<RegisteredActivity>> {
+        let row: Option<(String, String, String)> = sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT name, purpose, legal_ground FROM processing_activities WHERE municipality_code = $1 AND code = $2",
+        )
+        .bind(municipality)
+        .bind(code)
+        .fetch_optional(&mut *c)
+        .await?
+        });
+        Ok(row.map(|(name, purpose, legal_ground)| RegisteredActivity {
+            name,
+            purpose,
+            legal_ground,
+        }))
+    }
+
+    /// Appends an entry to its municipality's chain. Taking the next number from the
+    /// chain's head locks it: appends in one municipality happen one after the other, so
+    /// the chain never forks.
+    pub async fn append_log(&mut self, e: &NewLogEntry<'_>) -> Result<i64> {
+        let at = to_micros(OffsetDateTime::now_utc());
+        let (seq, prev): (i64, String) = sql!(self, |c| {
+            sqlx::query(
+                "INSERT INTO audit_heads (municipality_code, last_seq, last_hash) VALUES ($1, 0, $2) \
+                 ON CONFLICT (municipality_code) DO NOTHING",
+            )
+            .bind(e.municipality)
+            .bind(GENESIS)
+            .execute(&mut *c)
+            .await?;
+            sqlx::query_as(
+                "UPDATE audit_heads SET last_seq = last_seq + 1 WHERE municipality_code = $1 RETURNING last_seq, last_hash",
+            )
+            .bind(e.municipality)
+            .fetch_one(&mut *c)
+            .await?
+        });
+        let fields = EntryFields {
+            seq,
+            at,
+            actor_id: e.actor_id,
+            actor_name: e.actor_name,
+            action: e.action,
+            municipality: e.municipality,
+            resident_id: e.resident_id,
+            case_id: e.case_id,
+            purpose: e.purpose,
+            detail: e.detail,
+        };
+        let hash = chain_hash(&prev, &fields);
+        Ok(sql!(self, |c| {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO processing_log (at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, \
+                 detail, seq, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            )
+            .bind(at)
+            .bind(e.actor_id)
+            .bind(e.actor_name)
+            .bind(e.action)
+            .bind(e.municipality)
+            .bind(e.resident_id)
+            .bind(e.case_id)
+            .bind(e.purpose)
+            .bind(e.detail)
+            .bind(seq)
+            .bind(&prev)
+            .bind(&hash)
+            .fetch_one(&mut *c)
+            .await?;
+            sqlx::query("UPDATE audit_heads SET last_hash = $1 WHERE municipality_code = $2")
+                .bind(&hash)
+                .bind(e.municipality)
+                .execute(&mut *c)
+                .await?;
+            id
+        }))
+    }
+
+    /// Records the residents and cases a logged list showed.
+    pub async fn add_log_subjects(&mut self, log_id: i64, case_ids: &[i64]) -> Result<()> {
+        if case_ids.is_empty() {
+            return Ok(());
+        }
+        sql!(self, |c| {
+            let mut q: QueryBuilder<DB> = QueryBuilder::new(
+                "INSERT INTO processing_log_subjects (log_id, resident_id, case_id) SELECT ",
+            );
+            q.push_bind(log_id)
+                .push(", resident_id, id FROM cases WHERE id IN (");
+            let mut list = q.separated(", ");
+            for case_id in case_ids {
+                list.push_bind(*case_id);
+            }
+            q.push(")");
+            q.build().execute(&mut *c).await?.rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Every processing of one resident's data, newest first, at most 2,000.
+    pub async fn processings_of(&mut self, resident_id: i64) -> Result<Vec<ProcessingEntry>> {
+        let rows: Vec<(OffsetDateTime, String, Action, Option<i64>, String, String)> = sql!(
+            self,
+            |c| {
+                sqlx::query_as(
+                "SELECT at, actor_name, action, case_id, purpose, detail FROM ( \
+                 SELECT id, at, actor_name, action, case_id, purpose, detail FROM processing_log WHERE resident_id = $1 \
+                 UNION ALL \
+                 SELECT p.id, p.at, p.actor_name, p.action, s.case_id, p.purpose, 'in een lijst getoond' FROM processing_log_subjects s \
+                 JOIN processing_log p ON p.id = s.log_id WHERE s.resident_id = $1 \
+                 ) e ORDER BY id DESC LIMIT 2000",
+            )
+            .bind(resident_id)
+            .fetch_all(&mut *c)
+            .await?
+            }
+        );
+        Ok(rows
+            .into_iter()
+            .map(
+                |(at, actor, action, case_id, purpose, detail)| ProcessingEntry {
+                    at,
+                    actor,
+                    action,
+                    case_id,
+                    purpose,
+                    detail,
+                },
+            )
+            .collect())
+    }
+
+    /// Recomputes every chain and reports, per municipality, the first entry changed or
+    /// removed directly in the database.
+    pub async fn verify_chains(&mut self) -> Result<Vec<ChainReport>> {
+        let heads: Vec<(String, i64, String)> = sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT municipality_code, last_seq, last_hash FROM audit_heads ORDER BY municipality_code",
+        )
+        .fetch_all(&mut *c)
+        .await?
+        });
+        let mut reports = Vec::new();
+        for (municipality, last_seq, last_hash) in heads {
+            let report = self
+                .verify_chain(&municipality, last_seq, &last_hash)
+                .await?;
+            reports.push(report);
+        }
+        Ok(reports)
+    }
+
+    async fn verify_chain(
+        &mut self,
+        municipality: &str,
+        last_seq: i64,
+        last_hash: &str,
+    ) -> Result<ChainReport> {
+        let mut running = GENESIS.to_string();
+        let mut expect = 1;
+        let mut fault = None;
+        let mut after = 0;
+        'pages: loop {
+            let rows: Vec<LogRow> = sql!(self, |c| {
+                sqlx::query_as(
+                "SELECT seq, at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, detail, prev_hash, hash \
+                 FROM processing_log WHERE municipality_code = $1 AND seq > $2 ORDER BY seq LIMIT 5000",
+            )
+            .bind(municipality)
+            .bind(after)
+            .fetch_all(&mut *c)
+            .await?
+            });
+            if rows.is_empty() {
+                break;
+            }
+            for row in &rows {
+                if row.seq != expect {
+                    fault = Some(ChainFault::Removed(expect));
+                    break 'pages;
+                }
+                if row.prev_hash != running {
+                    // The entry before was altered in its hash column (or replaced).
+                    fault = Some(ChainFault::Altered(expect - 1));
+                    break 'pages;
+                }
+                let fields = EntryFields {
+                    seq: row.seq,
+                    at: row.at,
+                    actor_id: row.actor_id,
+                    actor_name: &row.actor_name,
+                    action: &row.action,
+                    municipality: &row.municipality_code,
+                    resident_id: row.resident_id,
+                    case_id: row.case_id,
+                    purpose: &row.purpose,
+                    detail: &row.detail,
+                };
+                if chain_hash(&row.prev_hash, &fields) != row.hash {
+                    fault = Some(ChainFault::Altered(row.seq));
+                    break 'pages;
+                }
+                running = row.hash.clone();
+                expect += 1;
+                after = row.seq;
+            }
+        }
+        if fault.is_none() {
+            if expect - 1 < last_seq {
+                fault = Some(ChainFault::Removed(expect));
+            } else if running != last_hash {
+                fault = Some(ChainFault::Altered(expect - 1));
+            }
+        }
+        Ok(ChainReport {
+            municipality: municipality.to_string(),
+            entries: expect - 1,
+            fault,
+        })
+    }
+
+    /// Writes a refused request to the security log.
+    pub async fn add_refusal(
+        &mut self,
+        actor: &nazorg_domain::access::Actor,
+        operation: &str,
+        reason: &str,
+    ) -> Result<()> {
+        let at = OffsetDateTime::now_utc();
+        sql!(self, |c| {
+            sqlx::query(
+            "INSERT INTO security_log (at, actor_id, actor_name, role, municipality_code, operation, reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(at)
+        .bind((actor.user_id > 0).then_some(actor.user_id))
+        .bind(&actor.username)
+        .bind(actor.role)
+        .bind(&actor.municipality)
+        .bind(operation)
+        .bind(reason)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The newest refusals of a municipality.
+    pub async fn refusals(&mut self, municipality: &str, limit: i64) -> Result<Vec<Refusal>> {
+        let rows: Vec<(OffsetDateTime, String, String, String, String)> = sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT at, actor_name, role, operation, reason FROM security_log WHERE municipality_code = $1 \
+             ORDER BY id DESC LIMIT $2",
+        )
+        .bind(municipality)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(at, actor, role, operation, reason)| Refusal {
+                at,
+                actor,
+                role,
+                operation,
+                reason,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,118 @@
+//! Residents: found by BSN, registered with a first notification, corrected.
+
+use crate::Result;
+use crate::db::{Tx, sql};
+use nazorg_domain::search::search_key;
+use time::{Date, OffsetDateTime};
+
+/// A resident as a first notification registers them.
+pub struct NewResident<'a> {
+    pub municipality: &'a str,
+    pub bsn: &'a str,
+    pub family_name: &'a str,
+    pub given_names: &'a str,
+    pub birth_date: Option<Date>,
+}
+
+impl Tx {
+    pub async fn resident_by_bsn(&mut self, municipality: &str, bsn: &str) -> Result<Option<i64>> {
+        Ok(sql!(self, |c| sqlx::query_scalar(
+            "SELECT id FROM residents WHERE municipality_code = $1 AND bsn = $2"
+        )
+        .bind(municipality)
+        .bind(bsn)
+        .fetch_optional(&mut *c)
+        .await?))
+    }
+
+    /// Fills in a birth date that was unknown.
+    pub async fn fill_birth_date(
+        &mut self,
+        resident_id: i64,
+        birth_date: Option<Date>,
+    ) -> Result<()> {
+        sql!(self, |c| sqlx::query(
+            "UPDATE residents SET birth_date = COALESCE(birth_date, $1) WHERE id = $2"
+        )
+        .bind(birth_date)
+        .bind(resident_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    pub async fn insert_resident(&mut self, r: &NewResident<'_>) -> Result<i64> {
+        let at = OffsetDateTime::now_utc();
+        Ok(sql!(self, |c| {
+            sqlx::query_scalar(
+            "INSERT INTO residents (municipality_code, bsn, family_name, given_names, birth_date, search_name, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(r.municipality)
+        .bind(r.bsn)
+        .bind(r.family_name)
+        .bind(r.given_names)
+        .bind(r.birth_date)
+        .bind(search_key(r.family_name))
+        .bind(at)
+        .fetch_one(&mut *c)
+        .await?
+        }))
+    }
+
+    /// Stores a resident's corrected name and birth date (the search key follows the name).
+    pub async fn set_resident_identity(
+        &mut self,
+        resident_id: i64,
+        birth_date: Option<Date>,
+        family_name: &str,
+        given_names: &str,
+    ) -> Result<()> {
+        let at = OffsetDateTime::now_utc();
+        sql!(self, |c| {
+            sqlx::query(
+            "UPDATE residents SET birth_date = $1, family_name = $2, given_names = $3, search_name = $4, updated_at = $5 WHERE id = $6",
+        )
+        .bind(birth_date)
+        .bind(family_name)
+        .bind(given_names)
+        .bind(search_key(family_name))
+        .bind(at)
+        .bind(resident_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn resident_birth_date(&mut self, resident_id: i64) -> Result<Option<Date>> {
+        Ok(sql!(self, |c| sqlx::query_scalar(
+            "SELECT birth_date FROM residents WHERE id = $1"
+        )
+        .bind(resident_id)
+        .fetch_one(&mut *c)
+        .await?))
+    }
+
+    /// The municipality a resident belongs to, if they exist.
+    pub async fn resident_municipality(&mut self, resident_id: i64) -> Result<Option<String>> {
+        Ok(sql!(self, |c| sqlx::query_scalar(
+            "SELECT municipality_code FROM residents WHERE id = $1"
+        )
+        .bind(resident_id)
+        .fetch_optional(&mut *c)
+        .await?))
+    }
+
+    /// The cases of one resident, newest first.
+    pub async fn resident_case_ids(&mut self, resident_id: i64) -> Result<Vec<i64>> {
+        Ok(sql!(self, |c| sqlx::query_scalar(
+            "SELECT id FROM cases WHERE resident_id = $1 ORDER BY id DESC"
+        )
+        .bind(resident_id)
+        .fetch_all(&mut *c)
+        .await?))
+    }
+}
