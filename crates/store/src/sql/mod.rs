@@ -1,13 +1,44 @@
 //! The SQL of Nazorg by area, written once for both backends (see `db::sql!`). Each file
 //! adds the queries of its area as methods of [`crate::Tx`].
 
+mod absence;
+mod budget;
+mod calendar;
 mod cases;
+mod jobs;
 mod log;
+mod oidc;
+mod partners;
 mod plan;
+mod referrals;
+mod register;
+mod reports;
 mod residents;
+mod retention;
+mod safety;
+mod seed;
+mod sessions;
+mod tokens;
+mod users;
+mod worklist;
 
-pub use cases::{
-    AGENDA_ACCESS_DAYS, ActionRow, CaseFields, CorrectableFacts, EligibilityRow, NewCase,
-};
-pub use log::{NewLogEntry, RegisteredActivity};
-pub use residents::NewResident;
+pub use absence::*;
+pub use budget::*;
+pub use calendar::*;
+pub use cases::*;
+pub use jobs::*;
+pub use log::*;
+pub use oidc::*;
+pub use partners::*;
+pub use plan::*;
+pub use referrals::*;
+pub use register::*;
+pub use reports::*;
+pub use residents::*;
+pub use retention::*;
+pub use safety::*;
+pub use seed::*;
+pub use sessions::*;
+pub use tokens::*;
+pub use users::*;
+pub use worklist::*;

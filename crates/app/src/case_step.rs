@@ -1,0 +1,137 @@
+//! What every step on a case shares: open it (load, check access and log, ask the state
+//! machine), and close it (store the phase, the history entry and the next step).
+
+use crate::error::invalid;
+use crate::{Result, gate};
+use nazorg_domain::access::{Action, Actor};
+use nazorg_domain::eligibility::{self, Eligibility, EligibilityFacts};
+use nazorg_domain::lifecycle::{self, ActionFacts, CaseState, Status, Step};
+use nazorg_domain::notification::MunicipalityCode;
+use nazorg_store::{CaseCore, Tx};
+use time::Date;
+
+/// Closed cases sort last in every list.
+pub(crate) const FAR_FUTURE: Date = time::macros::date!(9999 - 12 - 31);
+
+/// A step under way: the case as it was, and the phase before and after.
+pub(crate) struct OpenStep {
+    pub core: CaseCore,
+    pub before: Status,
+    pub after: Status,
+}
+
+/// Opens a step: loads the case, checks access (and logs), and asks the state machine.
+pub(crate) async fn begin(tx: &mut Tx, actor: &Actor, case_id: i64, step: Step) -> Result<OpenStep> {
+    let core = tx.case_core(case_id).await?;
+    gate::enter_case(tx, actor, Action::WriteCase, &core, step.label()).await?;
+    if core.anonymised {
+        return Err(invalid(
+            "Deze casus is na afloop van de bewaartermijn geanonimiseerd: er kan niets meer aan worden toegevoegd of gewijzigd.",
+        ));
+    }
+    let before = core.status;
+    let after = lifecycle::apply(
+        CaseState {
+            status: before,
+            released: core.actual_release.is_some(),
+        },
+        step,
+    )?;
+    Ok(OpenStep {
+        core,
+        before,
+        after,
+    })
+}
+
+/// Closes a step: stores the new phase, the history entry and the next step.
+pub(crate) async fn finish(
+    tx: &mut Tx,
+    actor: &Actor,
+    step: &OpenStep,
+    kind: &str,
+    summary: &str,
+) -> Result<()> {
+    let case_id = step.core.id;
+    // The phase's clock (what the worklist measures deadlines from) restarts only when the
+    // phase changes, not with every contact or note.
+    tx.set_status(case_id, step.before, step.after).await?;
+    let summary = if step.before == step.after {
+        summary.to_string()
+    } else {
+        format!(
+            "{summary} Fase: ‘{}’ → ‘{}’.",
+            step.before.label(),
+            step.after.label()
+        )
+    };
+    event(tx, case_id, actor, kind, &summary).await?;
+    refresh_action(tx, case_id).await
+}
+
+/// Adds an entry to the case's history, in the name of the actor.
+pub(crate) async fn event(
+    tx: &mut Tx,
+    case_id: i64,
+    actor: &Actor,
+    kind: &str,
+    summary: &str,
+) -> Result<()> {
+    let actor_id = (actor.user_id > 0).then_some(actor.user_id);
+    tx.add_case_event(case_id, actor_id, &actor.username, kind, summary)
+        .await?;
+    Ok(())
+}
+
+/// The sentence for the history when the eligibility outcome changed ("" when it did not).
+pub(crate) fn eligibility_change(was: Eligibility, is: Eligibility) -> String {
+    if was == is {
+        String::new()
+    } else {
+        format!(" Doelgroepbepaling: ‘{}’ → ‘{}’.", was.label(), is.label())
+    }
+}
+
+/// Re-evaluates eligibility from the stored facts and records the outcome in force;
+/// returns the outcome in force before and after.
+pub(crate) async fn reassess(tx: &mut Tx, case_id: i64) -> Result<(Eligibility, Eligibility)> {
+    let f = tx.eligibility_facts(case_id).await?;
+    let home = MunicipalityCode::parse(&f.municipality_code).map_err(|e| invalid(e.to_string()))?;
+    let facts = EligibilityFacts {
+        birth_date: f.birth_date,
+        residence: f
+            .last_residence_code
+            .as_deref()
+            .and_then(|c| MunicipalityCode::parse(c).ok()),
+        brp_status: f.brp_status,
+        sentence: f.sentence,
+        detention_start: f.detention_start,
+        // Once released, the real length of the detention decides the 10-day rule.
+        expected_release: f.actual_release.or(f.expected_release),
+    };
+    let assessment = eligibility::assess(&facts, &home);
+    let in_force = f.override_eligibility.unwrap_or(assessment.outcome);
+    tx.set_eligibility(
+        case_id,
+        assessment.outcome,
+        &eligibility::encode_reasons(&assessment.reasons),
+        in_force,
+    )
+    .await?;
+    Ok((f.eligibility_in_force, in_force))
+}
+
+/// Recomputes what the case needs next, for the order of the case list.
+pub(crate) async fn refresh_action(tx: &mut Tx, case_id: i64) -> Result<()> {
+    let f = tx.action_facts(case_id).await?;
+    let (label, due) = lifecycle::next_action(ActionFacts {
+        status: f.status,
+        notified_on: f.notified_on,
+        last_step_on: f.last_step_on,
+        expected_release: f.expected_release,
+        aftercare_end: f.aftercare_end,
+    })
+    .unwrap_or(("Geen", FAR_FUTURE));
+    tx.set_next_action(case_id, label, due).await?;
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! What a use case can answer instead of a result. Messages are Dutch where a user may
+//! read them; each surface (the API's problem+json, the UI's Dutch page) shows them its way.
+
+use nazorg_domain::access::Denied;
+use nazorg_domain::lifecycle::TransitionError;
+use nazorg_domain::referral::ReferralError;
+use nazorg_store::{OverCap, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("Niet gevonden.")]
+    NotFound,
+    /// The access policy refused.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// The case's state machine refused the step.
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    /// The referral's state machine refused the step.
+    #[error(transparent)]
+    ReferralTransition(#[from] ReferralError),
+    /// The input does not hold; the message says why, in Dutch.
+    #[error("{0}")]
+    Invalid(String),
+    /// Someone else came first, or the data does not allow it now.
+    #[error("{0}")]
+    Conflict(String),
+    /// A referral would pass the budget line's cap: the user must confirm with a reason.
+    #[error("{0}")]
+    OverCap(OverCap),
+    /// Too many failed logins: the account waits until then.
+    #[error("Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen.")]
+    Locked(time::OffsetDateTime),
+    /// The database failed, or holds what cannot be read: a fault, not the user's.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Error::NotFound,
+            other => Error::Store(other),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A Dutch message about the input.
+pub(crate) fn invalid(message: impl Into<String>) -> Error {
+    Error::Invalid(message.into())
+}
+
+/// A unique-key violation as a conflict with this message; other faults as they are.
+pub(crate) fn conflict_on_duplicate(e: StoreError, message: &str) -> Error {
+    if e.is_unique_violation() {
+        Error::Conflict(message.to_string())
+    } else {
+        e.into()
+    }
+}

@@ -1,0 +1,116 @@
+//! The privacy gate: the one place every read and write of personal data passes through.
+//!
+//! `check` asks the domain's access policy and is the only maker of a [`Permit`]; `log`
+//! spends the permit by writing the processing-log entry (who, when, which resident and
+//! case, what, for which purpose) in the transaction of the processing itself. A use case
+//! cannot touch personal data without both, and a refused request writes nothing there.
+
+use crate::Result;
+use nazorg_domain::access::{Action, Actor, Role, authorize, authorize_case};
+use nazorg_domain::register;
+use nazorg_store::{CaseCore, NewLogEntry, Tx};
+
+/// Permission to process personal data, granted by the access policy. Only this module
+/// makes one, and `log` spends it.
+pub(crate) struct Permit<'a> {
+    actor: &'a Actor,
+    action: Action,
+    municipality: String,
+    /// The register's activity the processing belongs to.
+    activity: &'static str,
+}
+
+/// Asks the access policy. Fails closed.
+pub(crate) fn check<'a>(actor: &'a Actor, action: Action, municipality: &str) -> Result<Permit<'a>> {
+    authorize(actor, action, municipality)?;
+    Ok(Permit {
+        actor,
+        action,
+        municipality: municipality.to_string(),
+        activity: register::activity_of(action),
+    })
+}
+
+/// Asks the access policy about one case (a safety-chamber member may read the cases on
+/// the chamber's agenda). Fails closed.
+pub(crate) fn check_case<'a>(
+    actor: &'a Actor,
+    action: Action,
+    municipality: &str,
+    on_agenda: bool,
+) -> Result<Permit<'a>> {
+    authorize_case(actor, action, municipality, on_agenda)?;
+    Ok(Permit {
+        actor,
+        action,
+        municipality: municipality.to_string(),
+        // A safety-chamber member reads for the chamber, not for casework.
+        activity: if actor.role == Role::SafetyChamber {
+            "veiligheidskamer"
+        } else {
+            register::activity_of(action)
+        },
+    })
+}
+
+/// Writes the processing-log entry of a permitted processing, in its transaction, with
+/// the purpose and legal ground the register states now.
+pub(crate) async fn log(
+    tx: &mut Tx,
+    permit: Permit<'_>,
+    resident_id: Option<i64>,
+    case_id: Option<i64>,
+    detail: &str,
+) -> Result<i64> {
+    let purpose = match tx
+        .registered_activity(&permit.municipality, permit.activity)
+        .await?
+    {
+        Some(a) => register::purpose_text(&a.name, &a.purpose, &a.legal_ground),
+        None => register::default_activity(permit.activity)
+            .map(|a| register::purpose_text(a.name, a.purpose, a.legal_ground))
+            .unwrap_or_else(|| register::FALLBACK_PURPOSE.to_string()),
+    };
+    let actor = permit.actor;
+    Ok(tx
+        .append_log(&NewLogEntry {
+            actor_id: (actor.user_id > 0).then_some(actor.user_id),
+            actor_name: &actor.username,
+            action: permit.action.code(),
+            municipality: &permit.municipality,
+            resident_id,
+            case_id,
+            purpose: &purpose,
+            detail,
+        })
+        .await?)
+}
+
+/// Logs a list view: one entry, and the residents and cases it showed, so that every
+/// resident's overview of processings includes the lists they appeared in.
+pub(crate) async fn log_list(
+    tx: &mut Tx,
+    permit: Permit<'_>,
+    case_ids: &[i64],
+    detail: &str,
+) -> Result<()> {
+    let id = log(tx, permit, None, None, detail).await?;
+    let mut ids = case_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    tx.add_log_subjects(id, &ids).await?;
+    Ok(())
+}
+
+/// Check and log in one go, for a processing of one known case.
+pub(crate) async fn enter_case(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: Action,
+    core: &CaseCore,
+    detail: &str,
+) -> Result<()> {
+    let permit = check_case(actor, action, &core.municipality_code, core.on_agenda)?;
+    log(tx, permit, Some(core.resident_id), Some(core.id), detail).await?;
+    Ok(())
+}

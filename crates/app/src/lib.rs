@@ -1,0 +1,94 @@
+//! The use cases of Nazorg, one file per area, with no HTTP and no SQL of their own.
+//!
+//! Every use case that touches personal data passes the privacy gate (`gate`): the access
+//! policy grants a permit, and the processing-log entry that spends it is written in the
+//! same transaction as the change. A refusal is written to the security log here, once,
+//! for every use case (`App::gated`). The queries are the store's, by area.
+
+mod case_step;
+mod error;
+mod gate;
+mod validate;
+
+mod absence;
+mod accounts;
+mod budget;
+mod calendar;
+mod cases;
+mod closure;
+mod contacts;
+mod digest;
+mod direction;
+mod facts;
+mod household;
+mod intake;
+mod jobs;
+mod offer;
+mod partners;
+mod plan;
+mod privacy;
+mod referrals;
+mod release;
+mod reports;
+mod safety;
+mod triage;
+mod worklist;
+
+pub use error::{Error, Result};
+pub use nazorg_store::model::*;
+pub use nazorg_store::{Database, StoreError};
+
+use nazorg_domain::access::Actor;
+use std::future::Future;
+
+/// The application: the database and what the use cases need besides it.
+#[derive(Clone, Debug)]
+pub struct App {
+    db: Database,
+}
+
+impl App {
+    /// Connects by URL (`sqlite://PATH` or `postgres://…`) and runs the migrations.
+    pub async fn connect(url: &str) -> Result<App> {
+        Ok(App {
+            db: Database::connect(url).await?,
+        })
+    }
+
+    /// The application on an open database.
+    pub fn new(db: Database) -> App {
+        App { db }
+    }
+
+    /// Which backend this is, for messages: "SQLite" or "PostgreSQL".
+    pub fn backend_name(&self) -> &'static str {
+        self.db.backend_name()
+    }
+
+    /// Runs a use case for an actor; a refusal by the access policy is also written to the
+    /// security log (a failure to write it is reported in the server log and does not
+    /// change the answer).
+    pub(crate) async fn gated<T>(
+        &self,
+        actor: &Actor,
+        operation: &'static str,
+        work: impl Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let result = work.await;
+        if let Err(Error::Denied(denied)) = &result {
+            let written = async {
+                let mut tx = self.db.autocommit().await?;
+                tx.add_refusal(actor, operation, &denied.to_string()).await
+            };
+            if let Err(e) = written.await {
+                tracing::error!(error = %e, "could not write the security log");
+            }
+        }
+        result
+    }
+}
+
+/// Today in the Netherlands (not in UTC: at 00:30 Dutch time it is already tomorrow here).
+pub(crate) fn today() -> time::Date {
+    nazorg_domain::dates::today_nl()
+}

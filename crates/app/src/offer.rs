@@ -1,0 +1,40 @@
+//! Contact in detention: the offer of aftercare and the resident's answer.
+
+use crate::{App, Result, case_step, error::invalid, validate};
+use nazorg_domain::access::Actor;
+use nazorg_domain::format_nl;
+use nazorg_domain::lifecycle::Step;
+use nazorg_store::OfferInput;
+
+impl App {
+    /// Records the contact in detention and the answer to the offer; the contact also goes
+    /// into the contact log.
+    pub async fn record_offer(&self, actor: &Actor, case_id: i64, input: &OfferInput) -> Result<()> {
+        self.gated(actor, "record_offer", async {
+            validate::not_future("De datum van het contact", input.date)?;
+            let note = validate::text("de notitie", &input.note, 2000, false)?;
+            let mut tx = self.db.begin().await?;
+            let step =
+                case_step::begin(&mut tx, actor, case_id, Step::RecordOffer(input.outcome)).await?;
+            if input.date < step.core.detention_start {
+                return Err(invalid(
+                    "Het contact kan niet vóór de begindatum van de detentie liggen.",
+                ));
+            }
+            tx.set_offer(case_id, input.outcome, input.date, input.kind)
+                .await?;
+            tx.insert_contact(case_id, input.date, input.kind, &note, &actor.username)
+                .await?;
+            let summary = format!(
+                "Aanbod: {} ({}, {}).",
+                input.outcome.label().to_lowercase(),
+                input.kind.label(),
+                format_nl(input.date)
+            );
+            case_step::finish(&mut tx, actor, &step, "offer", &summary).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+}
