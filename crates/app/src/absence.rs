@@ -1,1 +1,115 @@
-//! (being written)
+//! Absences: while a coordinator is away, a colleague's worklist holds their cases.
+
+use crate::error::invalid;
+use crate::{App, Error, Result, gate, validate};
+use nazorg_domain::access::{Action, Actor, Role};
+use nazorg_domain::format_nl;
+use nazorg_store::{Absence, NewAbsence, Tx};
+use time::{Date, Duration};
+
+/// The name of an active (substitute) coordinator of the municipality; refuses anyone else.
+async fn coordinator_name(tx: &mut Tx, municipality: &str, user_id: i64) -> Result<String> {
+    match tx.active_user_name_role(municipality, user_id).await? {
+        Some((name, Role::Coordinator | Role::SubstituteCoordinator)) => Ok(name),
+        _ => Err(invalid(
+            "Kies een actieve (vervangend) nazorgcoördinator van deze gemeente.",
+        )),
+    }
+}
+
+impl App {
+    /// Registers an absence of a coordinator from `starts_on` to `ends_on` (both
+    /// included), with the colleague who stands in.
+    pub async fn add_absence(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        substitute_id: i64,
+        starts_on: Date,
+        ends_on: Date,
+        note: &str,
+    ) -> Result<i64> {
+        self.gated(actor, "add_absence", async {
+            let permit = gate::check(actor, Action::ManageAbsences, &actor.municipality)?;
+            let note = validate::text("de toelichting", note, 500, false)?;
+            if ends_on < starts_on {
+                return Err(invalid(
+                    "De laatste dag van de afwezigheid ligt vóór de eerste.",
+                ));
+            }
+            if user_id == substitute_id {
+                return Err(invalid("Kies als vervanger iemand anders dan de afwezige."));
+            }
+            if ends_on < crate::today() {
+                return Err(invalid("Deze afwezigheid ligt helemaal in het verleden."));
+            }
+            let mut tx = self.db.begin().await?;
+            let absent = coordinator_name(&mut tx, &actor.municipality, user_id).await?;
+            let substitute = coordinator_name(&mut tx, &actor.municipality, substitute_id).await?;
+            let id = tx
+                .insert_absence(&NewAbsence {
+                    municipality: &actor.municipality,
+                    user_id,
+                    substitute_id,
+                    starts_on,
+                    ends_on,
+                    note: &note,
+                    created_by: &actor.username,
+                })
+                .await?;
+            let detail = format!(
+                "afwezigheid {absent} van {} t/m {}, vervanger {substitute}",
+                format_nl(starts_on),
+                format_nl(ends_on)
+            );
+            gate::log(&mut tx, permit, None, None, &detail).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// The absences of the actor's municipality that have not ended yet.
+    pub async fn list_absences(&self, actor: &Actor) -> Result<Vec<Absence>> {
+        self.gated(actor, "list_absences", async {
+            gate::check(actor, Action::ManageAbsences, &actor.municipality)?;
+            let mut tx = self.db.autocommit().await?;
+            Ok(tx
+                .absences_from(&actor.municipality, crate::today())
+                .await?)
+        })
+        .await
+    }
+
+    /// Ends an absence now: from today on the absent colleague's work is theirs again.
+    pub async fn end_absence(&self, actor: &Actor, absence_id: i64) -> Result<()> {
+        self.gated(actor, "end_absence", async {
+            let permit = gate::check(actor, Action::ManageAbsences, &actor.municipality)?;
+            let mut tx = self.db.begin().await?;
+            let starts = tx
+                .absence_start(&actor.municipality, absence_id)
+                .await?
+                .ok_or(Error::NotFound)?;
+            let day = crate::today();
+            // One that has not begun before today is removed; one that has, ends yesterday.
+            if starts >= day {
+                tx.delete_absence(absence_id).await?;
+            } else {
+                let yesterday = day - Duration::days(1);
+                tx.set_absence_end(absence_id, yesterday.max(starts))
+                    .await?;
+            }
+            gate::log(
+                &mut tx,
+                permit,
+                None,
+                None,
+                &format!("afwezigheid {absence_id} beëindigd"),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+}

@@ -1,1 +1,83 @@
-//! (being written)
+//! Case direction: who leads the case (coordinator, SKT care director or Exodus), and which
+//! coordinator it is assigned to.
+
+use crate::error::invalid;
+use crate::{App, Result, case_step, validate};
+use nazorg_domain::access::{Actor, Role};
+use nazorg_domain::lifecycle::Step;
+use nazorg_store::DirectionInput;
+
+impl App {
+    /// Decides (or hands over) the case direction; a handover keeps its note in the history.
+    pub async fn decide_direction(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &DirectionInput,
+    ) -> Result<()> {
+        self.gated(actor, "decide_direction", async {
+            let reason = validate::text("de reden", &input.reason, 1000, true)?;
+            let mut tx = self.db.begin().await?;
+            let step = case_step::begin(&mut tx, actor, case_id, Step::DecideDirection).await?;
+            let previous = tx.direction_of(case_id).await?;
+            let changed = previous != Some(input.direction);
+            // The coordinator who decides becomes the case's coordinator when it has none.
+            let coordinator = (actor.user_id > 0 && actor.role == Role::Coordinator)
+                .then_some(actor.user_id);
+            tx.set_direction(case_id, input.direction, &reason, changed, coordinator)
+                .await?;
+            let summary = match previous {
+                Some(from) if changed => format!(
+                    "Casusregie overgedragen van {} aan {}. Overdrachtsnotitie: {reason}",
+                    from.label(),
+                    input.direction.label()
+                ),
+                _ => format!("Casusregie: {}. Reden: {reason}", input.direction.label()),
+            };
+            case_step::finish(&mut tx, actor, &step, "direction", &summary).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Assigns the case to an active coordinator of its municipality (`None`: to nobody).
+    pub async fn assign_coordinator(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        user_id: Option<i64>,
+    ) -> Result<()> {
+        self.gated(actor, "assign_coordinator", async {
+            let mut tx = self.db.begin().await?;
+            let step = case_step::begin(&mut tx, actor, case_id, Step::AssignCoordinator).await?;
+            let name = match user_id {
+                Some(id) => match tx.active_user_role(id).await? {
+                    Some((name, Role::Coordinator, municipality))
+                        if municipality == step.core.municipality_code =>
+                    {
+                        name
+                    }
+                    _ => {
+                        return Err(invalid(
+                            "Kies een actieve nazorgcoördinator van deze gemeente.",
+                        ));
+                    }
+                },
+                None => "niemand".to_string(),
+            };
+            tx.set_coordinator(case_id, user_id).await?;
+            case_step::finish(
+                &mut tx,
+                actor,
+                &step,
+                "coordinator",
+                &format!("Nazorgcoördinator: {name}."),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+}

@@ -1,1 +1,37 @@
-//! (being written)
+//! The household left behind: partner and children, and their need for support.
+
+use crate::{App, Result, case_step, validate};
+use nazorg_domain::access::Actor;
+use nazorg_domain::lifecycle::Step;
+use nazorg_store::HouseholdInput;
+
+impl App {
+    /// Records a household member and their need for support.
+    pub async fn add_household_member(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &HouseholdInput,
+    ) -> Result<i64> {
+        self.gated(actor, "add_household_member", async {
+            let note = validate::text("de notitie", &input.note, 1000, false)?;
+            let mut tx = self.db.begin().await?;
+            let step = case_step::begin(&mut tx, actor, case_id, Step::Household).await?;
+            let id = tx.insert_household_member(case_id, input, &note).await?;
+            let summary = format!(
+                "Gezinslid vastgelegd: {} ({}), ondersteuningsbehoefte {}.",
+                input.relation.label().to_lowercase(),
+                if input.is_minor {
+                    "minderjarig"
+                } else {
+                    "meerderjarig"
+                },
+                input.support_need.label().to_lowercase()
+            );
+            case_step::finish(&mut tx, actor, &step, "household", &summary).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+        .await
+    }
+}

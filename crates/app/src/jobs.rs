@@ -1,1 +1,183 @@
-//! (being written)
+//! The daily background jobs of `serve`: the digest e-mail and the retention job. Every
+//! ten minutes each server checks whether today's run is still to be done and claims it
+//! in the database, so with several servers each job runs once a day. One check is
+//! [`App::run_daily_jobs`], which tests call directly with the time they want.
+
+use crate::digest::MailConfig;
+use crate::{App, Result};
+use nazorg_domain::access::{Actor, Role};
+use nazorg_domain::dates::{to_amsterdam, years_before};
+use nazorg_domain::deadlines::DeadlineSettings;
+use nazorg_store::RetentionReport;
+use time::{Date, OffsetDateTime};
+
+/// At most this many cases per daily run, so one run stays short; the rest follows the next day.
+pub const RETENTION_BATCH: i64 = 1000;
+
+/// How long the loop waits between two checks.
+const CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The Dutch local hour from which the day's jobs run when no mail hour is set.
+const DEFAULT_HOUR: u8 = 7;
+
+/// What the daily jobs need to know of the installation.
+#[derive(Debug, Clone)]
+pub struct JobSettings {
+    /// The address users reach Nazorg on, for the link in the digest.
+    pub public_url: String,
+    /// The thresholds of the deadline rules.
+    pub deadlines: DeadlineSettings,
+    /// Where the daily digest goes out; `None` means no e-mail at all.
+    pub mail: Option<MailConfig>,
+    /// Years after closure after which a case is anonymised; 0 switches the job off.
+    pub retention_years: u32,
+}
+
+/// What one check of the daily jobs did on this server.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DailyRun {
+    /// The digests sent, when this server claimed and sent today's digest.
+    pub digest_sent: Option<usize>,
+    /// The retention runs this server claimed and did, per municipality.
+    pub retention: Vec<(String, RetentionReport)>,
+    /// How many parts failed (each is in the server log).
+    pub failures: usize,
+}
+
+/// Who the retention job acts as in the processing log: an administrator's rights (no
+/// case content to read), for the installation's municipality.
+pub fn retention_actor(municipality: &str) -> Actor {
+    Actor {
+        user_id: 0,
+        username: "systeem:bewaartermijn".into(),
+        role: Role::Administrator,
+        municipality: municipality.to_string(),
+        partner_id: None,
+        substituting: false,
+    }
+}
+
+impl App {
+    /// Claims the digest of a day; only the first caller (of any server) gets true.
+    pub async fn claim_digest(&self, day: Date) -> Result<bool> {
+        let mut tx = self.db.autocommit().await?;
+        Ok(tx.claim_digest_run(day).await?)
+    }
+
+    /// The municipalities that have cases (for jobs that run per municipality; no
+    /// personal data).
+    pub async fn case_municipalities(&self) -> Result<Vec<String>> {
+        let mut tx = self.db.autocommit().await?;
+        Ok(tx.case_municipalities().await?)
+    }
+
+    /// Runs (or previews) the retention job of a municipality for the day `today`: cases
+    /// closed `years` or more before it.
+    pub async fn retention_job(
+        &self,
+        municipality: &str,
+        years: u32,
+        today: Date,
+        dry_run: bool,
+        limit: i64,
+    ) -> Result<RetentionReport> {
+        let actor = retention_actor(municipality);
+        self.retention(&actor, years_before(today, years), dry_run, limit)
+            .await
+    }
+
+    /// One check of the daily jobs at `now`: from the day's hour on, sends the digest and
+    /// runs the retention job of each municipality, each only if this server claims it.
+    pub async fn run_daily_jobs(&self, settings: &JobSettings, now: OffsetDateTime) -> DailyRun {
+        let now = to_amsterdam(now);
+        let hour = settings.mail.as_ref().map_or(DEFAULT_HOUR, |m| m.hour);
+        let mut run = DailyRun::default();
+        if now.hour() < hour {
+            return run;
+        }
+        if settings.mail.is_some() {
+            self.run_digest(settings, now.date(), &mut run).await;
+        }
+        if settings.retention_years > 0 {
+            self.run_retention(settings, now.date(), &mut run).await;
+        }
+        run
+    }
+
+    /// The loop of `serve`: a check every ten minutes, for as long as the server runs.
+    pub async fn daily_jobs(self, settings: JobSettings) {
+        loop {
+            self.run_daily_jobs(&settings, OffsetDateTime::now_utc())
+                .await;
+            tokio::time::sleep(CHECK_EVERY).await;
+        }
+    }
+
+    /// Today's digest, if this server claims it.
+    async fn run_digest(&self, settings: &JobSettings, day: Date, run: &mut DailyRun) {
+        match self.claim_digest(day).await {
+            Ok(true) => match self.send_digest(settings, day).await {
+                Ok(n) => {
+                    tracing::info!(sent = n, "daily digest sent");
+                    run.digest_sent = Some(n);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "daily digest failed");
+                    run.failures += 1;
+                }
+            },
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "could not claim the daily digest");
+                run.failures += 1;
+            }
+        }
+    }
+
+    /// Today's retention run of every municipality with cases (one installation may serve
+    /// several), each if this server claims it.
+    async fn run_retention(&self, settings: &JobSettings, day: Date, run: &mut DailyRun) {
+        let municipalities = match self.case_municipalities().await {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(error = %e, "could not list the municipalities");
+                run.failures += 1;
+                Vec::new()
+            }
+        };
+        for municipality in municipalities {
+            match self.claim_retention(&municipality, day).await {
+                Ok(true) => {
+                    let result = self
+                        .retention_job(
+                            &municipality,
+                            settings.retention_years,
+                            day,
+                            false,
+                            RETENTION_BATCH,
+                        )
+                        .await;
+                    match result {
+                        Ok(r) => {
+                            tracing::info!(
+                                municipality = %municipality,
+                                cases = r.items.len(),
+                                "retention job ran"
+                            );
+                            run.retention.push((municipality, r));
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "retention job failed");
+                            run.failures += 1;
+                        }
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "could not claim the retention run");
+                    run.failures += 1;
+                }
+            }
+        }
+    }
+}

@@ -34,6 +34,10 @@ mod safety;
 mod triage;
 mod worklist;
 
+pub use accounts::{
+    MIN_PASSWORD, SEALED, check_password, hash_password, new_token, new_totp_secret,
+    parse_secret_key, token_hash, totp_matches, totp_uri, verify_password,
+};
 pub use error::{Error, Result};
 pub use nazorg_store::model::*;
 pub use nazorg_store::{Database, StoreError};
@@ -45,6 +49,8 @@ use std::future::Future;
 #[derive(Clone, Debug)]
 pub struct App {
     db: Database,
+    /// The application key that seals second-factor secrets; `None`: stored as they are.
+    secret_key: Option<accounts::SecretKey>,
 }
 
 impl App {
@@ -52,12 +58,16 @@ impl App {
     pub async fn connect(url: &str) -> Result<App> {
         Ok(App {
             db: Database::connect(url).await?,
+            secret_key: None,
         })
     }
 
     /// The application on an open database.
     pub fn new(db: Database) -> App {
-        App { db }
+        App {
+            db,
+            secret_key: None,
+        }
     }
 
     /// Which backend this is, for messages: "SQLite" or "PostgreSQL".

@@ -1,1 +1,95 @@
-//! (being written)
+//! Partner organisations and the services bought from them, with their prices.
+
+use crate::{App, Error, Result, error, gate, validate};
+use nazorg_domain::access::{Action, Actor};
+use nazorg_domain::referral::PartnerKind;
+use nazorg_store::{Partner, ServiceKind};
+
+impl App {
+    /// Creates the default partners, services and budget lines of a year where missing.
+    pub async fn ensure_defaults(&self, municipality: &str, year: i32) -> Result<()> {
+        let mut tx = self.db.autocommit().await?;
+        tx.ensure_defaults(municipality, year).await?;
+        Ok(())
+    }
+
+    /// The partner organisations of a municipality, by name (inactive ones too).
+    pub async fn list_partners(&self, municipality: &str) -> Result<Vec<Partner>> {
+        let mut tx = self.db.autocommit().await?;
+        tx.ensure_defaults(municipality, crate::today().year())
+            .await?;
+        Ok(tx.partners(municipality).await?)
+    }
+
+    /// Adds a partner organisation to the actor's municipality.
+    pub async fn add_partner(&self, actor: &Actor, name: &str, kind: PartnerKind) -> Result<i64> {
+        self.gated(actor, "add_partner", async {
+            gate::check(actor, Action::ManagePartners, &actor.municipality)?;
+            let name = validate::text("de naam", name, 100, true)?;
+            let mut tx = self.db.autocommit().await?;
+            tx.insert_partner(&actor.municipality, kind, &name)
+                .await
+                .map_err(|e| {
+                    error::conflict_on_duplicate(e, &format!("Er is al een ketenpartner ‘{name}’."))
+                })
+        })
+        .await
+    }
+
+    /// Makes a partner organisation (in)active: an inactive one gets no new referrals.
+    pub async fn set_partner_active(
+        &self,
+        actor: &Actor,
+        partner_id: i64,
+        active: bool,
+    ) -> Result<()> {
+        self.gated(actor, "set_partner_active", async {
+            gate::check(actor, Action::ManagePartners, &actor.municipality)?;
+            let mut tx = self.db.autocommit().await?;
+            if tx
+                .set_partner_active(&actor.municipality, partner_id, active)
+                .await?
+            {
+                Ok(())
+            } else {
+                Err(Error::NotFound)
+            }
+        })
+        .await
+    }
+
+    /// The active bought services of a municipality, by name.
+    pub async fn list_service_kinds(&self, municipality: &str) -> Result<Vec<ServiceKind>> {
+        let mut tx = self.db.autocommit().await?;
+        tx.ensure_defaults(municipality, crate::today().year())
+            .await?;
+        Ok(tx.service_kinds(municipality).await?)
+    }
+
+    /// Sets the price of a bought service (in cents).
+    pub async fn set_service_price(
+        &self,
+        actor: &Actor,
+        service_id: i64,
+        price_cents: i64,
+    ) -> Result<()> {
+        self.gated(actor, "set_service_price", async {
+            gate::check(actor, Action::ManageBudget, &actor.municipality)?;
+            if !(0..=100_000_000).contains(&price_cents) {
+                return Err(error::invalid(
+                    "Vul een prijs in tussen € 0 en € 1.000.000.",
+                ));
+            }
+            let mut tx = self.db.autocommit().await?;
+            if tx
+                .set_service_price(&actor.municipality, service_id, price_cents)
+                .await?
+            {
+                Ok(())
+            } else {
+                Err(Error::NotFound)
+            }
+        })
+        .await
+    }
+}

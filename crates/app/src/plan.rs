@@ -1,1 +1,67 @@
-//! (being written)
+//! The plan of action: agreements with the resident per life domain.
+
+use crate::{App, Error, Result, case_step, validate};
+use nazorg_domain::access::Actor;
+use nazorg_domain::format_nl;
+use nazorg_domain::lifecycle::Step;
+use nazorg_store::AgreementInput;
+
+impl App {
+    /// Adds an agreement to the plan of action.
+    pub async fn add_agreement(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &AgreementInput,
+    ) -> Result<i64> {
+        self.gated(actor, "add_agreement", async {
+            let description =
+                validate::text("wat er is afgesproken", &input.description, 500, true)?;
+            let owner = validate::text("wie het doet", &input.owner, 100, true)?;
+            let mut tx = self.db.begin().await?;
+            let step = case_step::begin(&mut tx, actor, case_id, Step::EditPlan).await?;
+            let id = tx
+                .insert_agreement(case_id, input.domain, &description, &owner, input.due_date)
+                .await?;
+            let due = input
+                .due_date
+                .map(|d| format!(", uiterlijk {}", format_nl(d)))
+                .unwrap_or_default();
+            let summary = format!(
+                "Afspraak ({}): {description} — {owner}{due}.",
+                input.domain.label()
+            );
+            case_step::finish(&mut tx, actor, &step, "agreement", &summary).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// Ticks an agreement off, or opens it again.
+    pub async fn set_agreement_done(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        agreement_id: i64,
+        done: bool,
+    ) -> Result<()> {
+        self.gated(actor, "set_agreement_done", async {
+            let mut tx = self.db.begin().await?;
+            let step = case_step::begin(&mut tx, actor, case_id, Step::EditPlan).await?;
+            let description = tx
+                .set_agreement_done(case_id, agreement_id, done)
+                .await?
+                .ok_or(Error::NotFound)?;
+            let summary = if done {
+                format!("Afspraak gedaan: {description}.")
+            } else {
+                format!("Afspraak weer open: {description}.")
+            };
+            case_step::finish(&mut tx, actor, &step, "agreement", &summary).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+}

@@ -1,1 +1,65 @@
-//! (being written)
+//! Release: the readiness checklist before it, the release itself and the aftercare period.
+
+use crate::case_step::{self, eligibility_change, reassess};
+use crate::error::invalid;
+use crate::{App, Result, validate};
+use nazorg_domain::access::Actor;
+use nazorg_domain::format_nl;
+use nazorg_domain::lifecycle::{self, Step};
+use nazorg_store::ReadinessInput;
+use time::Date;
+
+impl App {
+    /// Records what is arranged before release: housing, BRP, ID document, income.
+    pub async fn set_readiness(&self, actor: &Actor, case_id: i64, input: &ReadinessInput) -> Result<()> {
+        self.gated(actor, "set_readiness", async {
+            let mut tx = self.db.begin().await?;
+            let step = case_step::begin(&mut tx, actor, case_id, Step::Readiness).await?;
+            tx.set_readiness(case_id, input).await?;
+            let items = [
+                ("huisvesting", input.housing),
+                ("BRP", input.brp),
+                ("ID-bewijs", input.id_document),
+                ("inkomen", input.income),
+            ];
+            let done: Vec<&str> = items.iter().filter(|(_, v)| *v).map(|(k, _)| *k).collect();
+            let summary = if done.is_empty() {
+                "Checklist vrijlating: nog niets geregeld.".to_string()
+            } else {
+                format!("Checklist vrijlating: geregeld: {}.", done.join(", "))
+            };
+            case_step::finish(&mut tx, actor, &step, "readiness", &summary).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Records the release; the aftercare period of three months starts, and the real
+    /// length of the detention decides the 10-day rule again.
+    pub async fn record_release(&self, actor: &Actor, case_id: i64, date: Date) -> Result<()> {
+        self.gated(actor, "record_release", async {
+            validate::not_future("De datum van vrijlating", date)?;
+            let mut tx = self.db.begin().await?;
+            let step = case_step::begin(&mut tx, actor, case_id, Step::RecordRelease).await?;
+            if date < step.core.detention_start {
+                return Err(invalid(
+                    "De vrijlating kan niet vóór de begindatum van de detentie liggen.",
+                ));
+            }
+            let end = lifecycle::aftercare_end(date);
+            tx.set_release(case_id, date, end).await?;
+            let (was, is) = reassess(&mut tx, case_id).await?;
+            let mut summary = format!(
+                "Vrijgelaten op {}; de nazorgperiode loopt tot {}.",
+                format_nl(date),
+                format_nl(end)
+            );
+            summary.push_str(&eligibility_change(was, is));
+            case_step::finish(&mut tx, actor, &step, "release", &summary).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+}

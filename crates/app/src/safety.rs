@@ -1,1 +1,100 @@
-//! (being written)
+//! The safety chamber: cases put on its agenda, what it discussed, and the agenda its
+//! members see.
+
+use crate::error::invalid;
+use crate::{App, Error, Result, case_step, gate, validate};
+use nazorg_domain::access::{Action, Actor};
+use nazorg_domain::format_nl;
+use nazorg_domain::lifecycle::Step;
+use nazorg_store::SafetyAgendaEntry;
+use time::Date;
+
+impl App {
+    /// Puts a case on the agenda of the safety chamber (whose members may then read it).
+    pub async fn add_safety_item(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        put_on: Date,
+        reason: &str,
+    ) -> Result<i64> {
+        self.gated(actor, "add_safety_item", async {
+            let reason = validate::text("de reden", reason, 1000, true)?;
+            let mut tx = self.db.begin().await?;
+            let step = case_step::begin(&mut tx, actor, case_id, Step::SafetyChamber).await?;
+            let id = tx
+                .insert_safety_item(
+                    &step.core.municipality_code,
+                    case_id,
+                    put_on,
+                    &reason,
+                    &actor.username,
+                )
+                .await?;
+            let summary = format!(
+                "Op de agenda van de Veiligheidskamer gezet voor {}. Reden: {reason}",
+                format_nl(put_on)
+            );
+            case_step::finish(&mut tx, actor, &step, "safety_chamber", &summary).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// Records the chamber's discussion of an agenda item: its outcome and follow-up.
+    pub async fn record_safety_outcome(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        item_id: i64,
+        discussed_on: Date,
+        outcome: &str,
+        follow_up: &str,
+    ) -> Result<()> {
+        self.gated(actor, "record_safety_outcome", async {
+            validate::not_future("De datum van bespreking", discussed_on)?;
+            let outcome = validate::text("de uitkomst", outcome, 2000, true)?;
+            let follow_up = validate::text("de vervolgafspraken", follow_up, 2000, false)?;
+            let mut tx = self.db.begin().await?;
+            let step = case_step::begin(&mut tx, actor, case_id, Step::SafetyChamber).await?;
+            let put_on = tx
+                .undiscussed_safety_item(case_id, item_id)
+                .await?
+                .ok_or(Error::NotFound)?;
+            if discussed_on < put_on {
+                return Err(invalid("De bespreking kan niet vóór de agendering liggen."));
+            }
+            tx.set_safety_outcome(item_id, discussed_on, &outcome, &follow_up)
+                .await?;
+            let summary = format!(
+                "Besproken in de Veiligheidskamer op {}: {outcome}",
+                format_nl(discussed_on)
+            );
+            case_step::finish(&mut tx, actor, &step, "safety_chamber", &summary).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The agenda of the safety chamber of the actor's municipality, newest first (at most
+    /// 200 items): what its members may see, and the way to the cases on it.
+    pub async fn safety_agenda(&self, actor: &Actor) -> Result<Vec<SafetyAgendaEntry>> {
+        self.gated(actor, "safety_agenda", async {
+            let permit = gate::check(actor, Action::ListSafetyAgenda, &actor.municipality)?;
+            let mut tx = self.db.begin().await?;
+            let entries = tx.safety_agenda(&actor.municipality).await?;
+            let case_ids: Vec<i64> = entries.iter().map(|e| e.case_id).collect();
+            let ids: Vec<String> = case_ids.iter().map(i64::to_string).collect();
+            let detail = format!(
+                "agenda Veiligheidskamer ingezien (casussen {})",
+                ids.join(", ")
+            );
+            gate::log_list(&mut tx, permit, &case_ids, &detail).await?;
+            tx.commit().await?;
+            Ok(entries)
+        })
+        .await
+    }
+}

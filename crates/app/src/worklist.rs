@@ -1,1 +1,107 @@
-//! (being written)
+//! The worklist: the open deadlines of a user or of the whole team, most urgent first.
+
+use crate::{App, Result, gate};
+use nazorg_domain::access::{Action, Actor};
+use nazorg_domain::deadlines::{CaseFacts, DeadlineSettings, deadlines};
+use nazorg_store::{Scope, WorkItem, WorklistRow};
+use time::Date;
+
+impl App {
+    /// The open deadlines of a user (own, unassigned and stood-in-for cases) or of the
+    /// whole team, most urgent first.
+    pub async fn worklist(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        day: Date,
+        settings: &DeadlineSettings,
+    ) -> Result<Vec<WorkItem>> {
+        self.gated(actor, "worklist", async {
+            let permit = gate::check(actor, Action::ListCases, &actor.municipality)?;
+            let mut tx = self.db.begin().await?;
+            let facts = tx.case_facts(&actor.municipality, scope, day).await?;
+            let items = work_items(&facts, scope, day, settings);
+            let mut ids: Vec<String> = Vec::new();
+            for item in &items {
+                let id = item.deadline.case_id.to_string();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            let case_ids: Vec<i64> = items.iter().map(|i| i.deadline.case_id).collect();
+            gate::log_list(
+                &mut tx,
+                permit,
+                &case_ids,
+                &format!("werklijst: casussen {}", ids.join(",")),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(items)
+        })
+        .await
+    }
+
+    /// How many deadlines are on a user's worklist, for the menu. Counts only: nothing
+    /// about a person leaves the store, so nothing is logged.
+    pub async fn work_count(
+        &self,
+        actor: &Actor,
+        day: Date,
+        settings: &DeadlineSettings,
+    ) -> Result<usize> {
+        self.gated(actor, "work_count", async {
+            gate::check(actor, Action::ListCases, &actor.municipality)?;
+            let mut tx = self.db.begin().await?;
+            let facts = tx
+                .case_facts(&actor.municipality, Scope::Of(actor.user_id), day)
+                .await?;
+            tx.commit().await?;
+            Ok(facts
+                .iter()
+                .map(|(f, _)| deadlines(f, settings, day).len())
+                .sum())
+        })
+        .await
+    }
+}
+
+/// Every deadline of the cases on `day`, with whom it is about, most urgent first.
+fn work_items(
+    facts: &[(CaseFacts, WorklistRow)],
+    scope: Scope,
+    day: Date,
+    settings: &DeadlineSettings,
+) -> Vec<WorkItem> {
+    let mut items = Vec::new();
+    for (f, row) in facts {
+        for deadline in deadlines(f, settings, day) {
+            let standing_in_for = match (scope, row.coordinator_id) {
+                (Scope::Of(user), Some(owner)) if owner != user => row.coordinator.clone(),
+                _ => None,
+            };
+            items.push(WorkItem {
+                resident: if row.given_names.is_empty() {
+                    row.family_name.clone()
+                } else {
+                    format!("{} {}", row.given_names, row.family_name)
+                },
+                coordinator: row.coordinator.clone(),
+                standing_in_for,
+                deadline,
+            });
+        }
+    }
+    items.sort_by(|a, b| {
+        let key = |i: &WorkItem| {
+            (
+                i.deadline.due,
+                i.deadline.kind,
+                i.deadline.case_id,
+                i.deadline.subject_id,
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    items
+}

@@ -1,1 +1,322 @@
-//! (being written)
+//! Users: adding them (also the first administrator, through the setup link), checking a
+//! login, and what the account alone does not say about an actor.
+
+use super::secrets::{self, check_password, hash_password, new_token, token_hash, verify_password};
+use crate::error::{conflict_on_duplicate, invalid};
+use crate::{App, Error, Result, User, validate};
+use nazorg_domain::access::{Actor, Role};
+use nazorg_domain::notification::MunicipalityCode;
+use nazorg_domain::referral::PartnerKind;
+use nazorg_store::{NewUser, Tx};
+use time::{Duration, OffsetDateTime};
+
+/// Refuses a username that is not 2 to 64 lowercase letters, digits, or `._-@`.
+pub(crate) fn check_username(username: &str) -> Result<()> {
+    let ok = (2..=64).contains(&username.len())
+        && username
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-@".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            "Een gebruikersnaam heeft 2 tot 64 tekens: kleine letters, cijfers, punt, streepje, liggend streepje of @.",
+        ))
+    }
+}
+
+/// A partner user (SKT care director, Exodus worker) belongs to a partner of the right
+/// kind in the same municipality; other users to none.
+pub(crate) async fn check_user_partner(
+    tx: &mut Tx,
+    role: Role,
+    municipality: &str,
+    partner_id: Option<i64>,
+) -> Result<()> {
+    let wanted = match role {
+        Role::SktCareDirector => Some(PartnerKind::Skt),
+        Role::ExodusWorker => Some(PartnerKind::Exodus),
+        _ => None,
+    };
+    match (wanted, partner_id) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err(invalid(
+            "Alleen zorgregisseurs en medewerkers van Exodus horen bij een ketenpartner.",
+        )),
+        (Some(kind), None) => Err(invalid(format!(
+            "Kies de organisatie ({}) waarvoor deze gebruiker werkt.",
+            kind.label()
+        ))),
+        (Some(kind), Some(id)) => {
+            if tx.active_partner_kind(id, municipality).await? == Some(kind) {
+                Ok(())
+            } else {
+                Err(invalid(format!(
+                    "Kies een actieve ketenpartner van het soort ‘{}’.",
+                    kind.label()
+                )))
+            }
+        }
+    }
+}
+
+/// Checks a new user (username, partner, name, municipality) and adds it.
+async fn insert_user(
+    tx: &mut Tx,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    role: Role,
+    municipality: &str,
+    partner_id: Option<i64>,
+) -> Result<i64> {
+    check_username(username)?;
+    check_user_partner(tx, role, municipality, partner_id).await?;
+    let display_name = validate::text("de naam", display_name, 100, false)?;
+    let display_name = if display_name.is_empty() {
+        username
+    } else {
+        &display_name
+    };
+    let municipality = MunicipalityCode::parse(municipality).map_err(|e| invalid(e.to_string()))?;
+    tx.insert_user(&NewUser {
+        username,
+        display_name,
+        password_hash,
+        role,
+        municipality: municipality.as_str(),
+        partner_id,
+    })
+    .await
+    .map_err(|e| conflict_on_duplicate(e, &format!("De gebruikersnaam '{username}' bestaat al.")))
+}
+
+/// What the account alone does not say: a substitute's substitution running today, and
+/// whether a partner user's organisation is still active (if not, they reach nothing).
+pub(crate) async fn enrich(tx: &mut Tx, mut actor: Actor) -> Result<Actor> {
+    if actor.role == Role::SubstituteCoordinator {
+        actor.substituting = tx
+            .substitution_running(actor.user_id, crate::today())
+            .await?;
+    }
+    if let Some(partner) = actor.partner_id
+        && tx.partner_is_active(partner).await? != Some(true)
+    {
+        actor.partner_id = None;
+    }
+    Ok(actor)
+}
+
+impl App {
+    pub async fn count_users(&self) -> Result<i64> {
+        Ok(self.db.autocommit().await?.count_users().await?)
+    }
+
+    /// Adds a user; the password is hashed with argon2id.
+    pub async fn add_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        password: &str,
+        role: Role,
+        municipality: &str,
+    ) -> Result<i64> {
+        self.add_partner_user(username, display_name, password, role, municipality, None)
+            .await
+    }
+
+    /// Adds a user who may belong to a partner organisation (SKT care director, Exodus worker).
+    pub async fn add_partner_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        password: &str,
+        role: Role,
+        municipality: &str,
+        partner_id: Option<i64>,
+    ) -> Result<i64> {
+        check_password(password, &[username, display_name])?;
+        let hash = hash_password(password)?;
+        // Single statements, as before: the defaults first (so a partner user can be
+        // checked against them), then the user.
+        let mut tx = self.db.autocommit().await?;
+        tx.ensure_defaults(municipality, crate::today().year())
+            .await?;
+        insert_user(
+            &mut tx,
+            username,
+            display_name,
+            &hash,
+            role,
+            municipality,
+            partner_id,
+        )
+        .await
+    }
+
+    /// All users, or those of one municipality.
+    pub async fn list_users(&self, municipality: Option<&str>) -> Result<Vec<User>> {
+        Ok(self.db.autocommit().await?.list_users(municipality).await?)
+    }
+
+    /// Users who can direct cases (coordinators), for filters and assignment.
+    pub async fn coordinators(&self, actor: &Actor) -> Result<Vec<User>> {
+        let all = self.list_users(Some(&actor.municipality)).await?;
+        Ok(all
+            .into_iter()
+            .filter(|u| {
+                u.active && u.role == Role::Coordinator && u.municipality_code == actor.municipality
+            })
+            .collect())
+    }
+
+    /// Checks a username and password; `None` when either is wrong or the account is off.
+    /// After five failures in a row the account waits, one minute and doubling with each
+    /// further failure up to an hour (`Error::Locked`); a success resets the count.
+    pub async fn verify_login(&self, username: &str, password: &str) -> Result<Option<Actor>> {
+        // The connection goes back to the pool before the (slow) password check.
+        let found = {
+            let mut tx = self.db.autocommit().await?;
+            match tx.user_credentials(&username.trim().to_lowercase()).await? {
+                Some(c) => Some((
+                    enrich(&mut tx, c.actor).await?,
+                    c.password_hash,
+                    c.locked_until,
+                )),
+                None => None,
+            }
+        };
+        let Some((actor, hash, locked_until)) = found else {
+            // Spend the same time as for a real account, so timing does not tell which
+            // usernames exist.
+            let _ = verify_password(password, secrets::DUMMY_HASH);
+            return Ok(None);
+        };
+        if let Some(until) = locked_until
+            && until > OffsetDateTime::now_utc()
+        {
+            return Err(Error::Locked(until));
+        }
+        let mut tx = self.db.autocommit().await?;
+        if verify_password(password, &hash) {
+            tx.reset_failed_logins(actor.user_id).await?;
+            Ok(Some(actor))
+        } else {
+            login_failed(&mut tx, actor.user_id).await?;
+            Ok(None)
+        }
+    }
+
+    pub async fn user_id_by_name(&self, username: &str) -> Result<Option<i64>> {
+        Ok(self
+            .db
+            .autocommit()
+            .await?
+            .user_id_by_name(username)
+            .await?)
+    }
+
+    /// Sets (or with `None` or an empty text clears) the address the daily digest goes to.
+    pub async fn set_user_email(&self, user_id: i64, email: Option<&str>) -> Result<()> {
+        let email = email.map(str::trim).filter(|e| !e.is_empty());
+        if let Some(e) = email
+            && (e.len() > 200 || !e.contains('@') || e.contains(char::is_whitespace))
+        {
+            return Err(invalid(format!("‘{e}’ is geen e-mailadres.")));
+        }
+        Ok(self
+            .db
+            .autocommit()
+            .await?
+            .set_user_email(user_id, email)
+            .await?)
+    }
+
+    /// Requires (or no longer requires) a second factor of a user.
+    pub async fn set_totp_required(&self, user_id: i64, required: bool) -> Result<()> {
+        Ok(self
+            .db
+            .autocommit()
+            .await?
+            .set_totp_required(user_id, required)
+            .await?)
+    }
+
+    /// (actor, display name, e-mail) of everyone who gets the daily digest: active
+    /// (substitute) coordinators with an e-mail address.
+    pub async fn digest_users(&self) -> Result<Vec<(Actor, String, String)>> {
+        let mut tx = self.db.autocommit().await?;
+        let rows = tx.digest_users().await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (actor, name, email) in rows {
+            out.push((enrich(&mut tx, actor).await?, name, email));
+        }
+        Ok(out)
+    }
+
+    /// Creates a one-time setup token for the first administrator (only while no user
+    /// exists).
+    pub async fn create_setup_token(&self) -> Result<String> {
+        let token = new_token();
+        self.db
+            .autocommit()
+            .await?
+            .create_setup_token(&token_hash(&token))
+            .await?;
+        Ok(token)
+    }
+
+    /// Uses a setup token to create the first administrator.
+    pub async fn complete_setup(
+        &self,
+        token: &str,
+        username: &str,
+        display_name: &str,
+        password: &str,
+        municipality: &str,
+    ) -> Result<i64> {
+        check_password(password, &[username, display_name])?;
+        let hash = hash_password(password)?;
+        let mut tx = self.db.begin().await?;
+        let users = tx.count_users().await?;
+        let used = tx.use_setup_token(&token_hash(token)).await?;
+        // A refusal rolls back: the token stays unused.
+        if users > 0 {
+            return Err(invalid(
+                "Deze installatielink is niet meer geldig: er is al een beheerder. Log in.",
+            ));
+        }
+        if !used {
+            return Err(invalid(
+                "Deze installatielink is niet (meer) geldig. Start Nazorg opnieuw voor een nieuwe link, of gebruik ‘nazorg user add’.",
+            ));
+        }
+        let id = insert_user(
+            &mut tx,
+            username,
+            display_name,
+            &hash,
+            Role::Administrator,
+            municipality,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+/// Counts a failed login; from the fifth in a row the account waits, one minute and
+/// doubling with each further failure, up to an hour.
+async fn login_failed(tx: &mut Tx, user_id: i64) -> Result<()> {
+    let failures = tx.add_failed_login(user_id).await?;
+    if failures >= 5 {
+        let minutes = 1i64 << (failures - 5).min(6);
+        tx.lock_user(
+            user_id,
+            OffsetDateTime::now_utc() + Duration::minutes(minutes.min(60)),
+        )
+        .await?;
+    }
+    Ok(())
+}

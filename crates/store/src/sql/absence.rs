@@ -1,1 +1,125 @@
-//! (being written)
+//! Absences of coordinators and who stands in for them.
+
+use crate::Result;
+use crate::db::{Tx, sql};
+use crate::model::Absence;
+use nazorg_domain::access::Role;
+use time::{Date, OffsetDateTime};
+
+/// A new absence, as a team lead registers it.
+pub struct NewAbsence<'a> {
+    pub municipality: &'a str,
+    pub user_id: i64,
+    pub substitute_id: i64,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub note: &'a str,
+    pub created_by: &'a str,
+}
+
+impl Tx {
+    /// Display name and role of an active user of the municipality, if there is one.
+    pub async fn active_user_name_role(
+        &mut self,
+        municipality: &str,
+        user_id: i64,
+    ) -> Result<Option<(String, Role)>> {
+        Ok(sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT display_name, role FROM users WHERE id = $1 AND municipality_code = $2 AND active = $3",
+        )
+        .bind(user_id)
+        .bind(municipality)
+        .bind(true)
+        .fetch_optional(&mut *c)
+        .await?
+        }))
+    }
+
+    pub async fn insert_absence(&mut self, a: &NewAbsence<'_>) -> Result<i64> {
+        let at = OffsetDateTime::now_utc();
+        Ok(sql!(self, |c| {
+            sqlx::query_scalar(
+            "INSERT INTO absences (municipality_code, user_id, substitute_id, starts_on, ends_on, note, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(a.municipality)
+        .bind(a.user_id)
+        .bind(a.substitute_id)
+        .bind(a.starts_on)
+        .bind(a.ends_on)
+        .bind(a.note)
+        .bind(a.created_by)
+        .bind(at)
+        .fetch_one(&mut *c)
+        .await?
+        }))
+    }
+
+    /// The absences of a municipality that end on or after `from`, in order of their start.
+    pub async fn absences_from(&mut self, municipality: &str, from: Date) -> Result<Vec<Absence>> {
+        type Row = (i64, i64, String, i64, String, Date, Date, String);
+        let rows: Vec<Row> = sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT a.id, a.user_id, u.display_name, a.substitute_id, s.display_name, a.starts_on, a.ends_on, a.note \
+             FROM absences a JOIN users u ON u.id = a.user_id JOIN users s ON s.id = a.substitute_id \
+             WHERE a.municipality_code = $1 AND a.ends_on >= $2 ORDER BY a.starts_on, a.id",
+        )
+        .bind(municipality)
+        .bind(from)
+        .fetch_all(&mut *c)
+        .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, user_id, user, substitute_id, substitute, starts_on, ends_on, note)| Absence {
+                    id,
+                    user_id,
+                    user,
+                    substitute_id,
+                    substitute,
+                    starts_on,
+                    ends_on,
+                    note,
+                },
+            )
+            .collect())
+    }
+
+    /// The first day of an absence of the municipality, if it exists.
+    pub async fn absence_start(
+        &mut self,
+        municipality: &str,
+        absence_id: i64,
+    ) -> Result<Option<Date>> {
+        Ok(sql!(self, |c| sqlx::query_scalar(
+            "SELECT starts_on FROM absences WHERE id = $1 AND municipality_code = $2"
+        )
+        .bind(absence_id)
+        .bind(municipality)
+        .fetch_optional(&mut *c)
+        .await?))
+    }
+
+    pub async fn delete_absence(&mut self, absence_id: i64) -> Result<()> {
+        sql!(self, |c| sqlx::query("DELETE FROM absences WHERE id = $1")
+            .bind(absence_id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    pub async fn set_absence_end(&mut self, absence_id: i64, ends_on: Date) -> Result<()> {
+        sql!(self, |c| sqlx::query(
+            "UPDATE absences SET ends_on = $1 WHERE id = $2"
+        )
+        .bind(ends_on)
+        .bind(absence_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+}

@@ -1,1 +1,50 @@
-//! (being written)
+//! The calendar feed's appointments.
+
+use crate::Result;
+use crate::db::{Tx, sql};
+use nazorg_domain::case::ContactKind;
+use sqlx::QueryBuilder;
+use time::OffsetDateTime;
+
+/// One appointment as the calendar feed shows it: no place, no names.
+pub struct FeedAppointment {
+    pub id: i64,
+    pub case_id: i64,
+    pub starts_at: OffsetDateTime,
+    pub kind: ContactKind,
+}
+
+impl Tx {
+    /// The appointments of these cases that start at or after `since` (per 500 cases).
+    pub async fn feed_appointments(
+        &mut self,
+        case_ids: &[i64],
+        since: OffsetDateTime,
+    ) -> Result<Vec<FeedAppointment>> {
+        let mut out = Vec::new();
+        for chunk in case_ids.chunks(500) {
+            let rows: Vec<(i64, i64, OffsetDateTime, ContactKind)> = sql!(self, |c| {
+                let mut q = QueryBuilder::<DB>::new(
+                    "SELECT id, case_id, starts_at, kind FROM appointments WHERE starts_at >= ",
+                );
+                q.push_bind(since).push(" AND case_id IN (");
+                let mut list = q.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                q.push(")");
+                q.build_query_as().fetch_all(&mut *c).await?
+            });
+            out.extend(
+                rows.into_iter()
+                    .map(|(id, case_id, starts_at, kind)| FeedAppointment {
+                        id,
+                        case_id,
+                        starts_at,
+                        kind,
+                    }),
+            );
+        }
+        Ok(out)
+    }
+}

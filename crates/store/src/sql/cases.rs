@@ -890,4 +890,18 @@ impl Tx {
         .fetch_all(&mut *c)
         .await?))
     }
+
+    /// Name, role and municipality of an active user, for assigning a case to them.
+    pub async fn active_user_role(
+        &mut self,
+        user_id: i64,
+    ) -> Result<Option<(String, nazorg_domain::access::Role, String)>> {
+        Ok(sql!(self, |c| sqlx::query_as(
+            "SELECT display_name, role, municipality_code FROM users WHERE id = $1 AND active = $2"
+        )
+        .bind(user_id)
+        .bind(true)
+        .fetch_optional(&mut *c)
+        .await?))
+    }
 }

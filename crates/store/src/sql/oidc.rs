@@ -1,1 +1,194 @@
-//! (being written)
+//! Single sign-on (OpenID Connect): sign-ins under way, and the local users of provider
+//! accounts.
+
+use crate::Result;
+use crate::db::{Tx, sql};
+use nazorg_domain::access::Role;
+use sqlx::QueryBuilder;
+use time::OffsetDateTime;
+
+/// A sign-in under way, as the provider's answer will be checked against it.
+pub struct OidcLogin {
+    pub verifier: String,
+    pub nonce: String,
+    pub next_path: String,
+    pub expires_at: OffsetDateTime,
+}
+
+/// A local user for a provider account, made on its first sign-in; checked by the caller.
+pub struct NewOidcUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub municipality: &'a str,
+    pub partner_id: Option<i64>,
+    pub issuer: &'a str,
+    pub subject: &'a str,
+}
+
+/// What the provider decides of a local user on every sign-in.
+pub struct OidcUserUpdate<'a> {
+    pub role: Role,
+    pub partner_id: Option<i64>,
+    pub municipality: &'a str,
+    /// `None`: the provider gave no name, the local one stays.
+    pub display_name: Option<&'a str>,
+}
+
+impl Tx {
+    /// Drops the sign-ins under way that ran out before `at`.
+    pub async fn drop_expired_oidc_logins(&mut self, at: OffsetDateTime) -> Result<()> {
+        sql!(self, |c| sqlx::query(
+            "DELETE FROM oidc_logins WHERE expires_at < $1"
+        )
+        .bind(at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Stores a sign-in under way by the hash of its `state`.
+    pub async fn insert_oidc_login(&mut self, state_hash: &str, login: &OidcLogin) -> Result<()> {
+        sql!(self, |c| {
+            sqlx::query(
+            "INSERT INTO oidc_logins (state_hash, pkce_verifier, nonce, next_path, expires_at) VALUES ($1, $2, $3, $4, $5)"
+        )
+        .bind(state_hash)
+        .bind(&login.verifier)
+        .bind(&login.nonce)
+        .bind(&login.next_path)
+        .bind(login.expires_at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Deletes the sign-in of a `state` and returns it, expired or not.
+    pub async fn take_oidc_login(&mut self, state_hash: &str) -> Result<Option<OidcLogin>> {
+        let row: Option<(String, String, String, OffsetDateTime)> = sql!(self, |c| {
+            sqlx::query_as(
+            "DELETE FROM oidc_logins WHERE state_hash = $1 RETURNING pkce_verifier, nonce, next_path, expires_at"
+        )
+        .bind(state_hash)
+        .fetch_optional(&mut *c)
+        .await?
+        });
+        Ok(
+            row.map(|(verifier, nonce, next_path, expires_at)| OidcLogin {
+                verifier,
+                nonce,
+                next_path,
+                expires_at,
+            }),
+        )
+    }
+
+    /// The id, whether active, and the provider subject of the user with a username.
+    pub async fn user_by_name(
+        &mut self,
+        username: &str,
+    ) -> Result<Option<(i64, bool, Option<String>)>> {
+        Ok(sql!(self, |c| sqlx::query_as(
+            "SELECT id, active, oidc_subject FROM users WHERE username = $1"
+        )
+        .bind(username)
+        .fetch_optional(&mut *c)
+        .await?))
+    }
+
+    /// The id, username and whether active of the user linked to a provider account.
+    pub async fn user_by_oidc_subject(
+        &mut self,
+        issuer: &str,
+        subject: &str,
+    ) -> Result<Option<(i64, String, bool)>> {
+        Ok(sql!(self, |c| sqlx::query_as(
+            "SELECT id, username, active FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2"
+        )
+        .bind(issuer)
+        .bind(subject)
+        .fetch_optional(&mut *c)
+        .await?))
+    }
+
+    pub async fn rename_user(&mut self, user_id: i64, username: &str) -> Result<()> {
+        sql!(self, |c| sqlx::query(
+            "UPDATE users SET username = $1 WHERE id = $2"
+        )
+        .bind(username)
+        .bind(user_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Links a local user to a provider account.
+    pub async fn link_oidc_subject(
+        &mut self,
+        user_id: i64,
+        issuer: &str,
+        subject: &str,
+    ) -> Result<()> {
+        sql!(self, |c| sqlx::query(
+            "UPDATE users SET oidc_issuer = $1, oidc_subject = $2 WHERE id = $3"
+        )
+        .bind(issuer)
+        .bind(subject)
+        .bind(user_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Adds an active user who signs in through the provider only (no password).
+    pub async fn insert_oidc_user(&mut self, u: &NewOidcUser<'_>) -> Result<i64> {
+        let at = OffsetDateTime::now_utc();
+        Ok(sql!(self, |c| {
+            sqlx::query_scalar(
+                "INSERT INTO users (username, display_name, password_hash, role, municipality_code, active, created_at, updated_at, partner_id, oidc_issuer, oidc_subject) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id",
+            )
+            .bind(u.username)
+            .bind(u.display_name)
+            // No password: this account signs in through the provider only.
+            .bind("!oidc")
+            .bind(u.role)
+            .bind(u.municipality)
+            .bind(true)
+            .bind(at)
+            .bind(u.partner_id)
+            .bind(u.issuer)
+            .bind(u.subject)
+            .fetch_one(&mut *c)
+            .await?
+        }))
+    }
+
+    /// Stores what the provider decides of a user: role, partner, municipality, and the
+    /// name when it gave one.
+    pub async fn update_oidc_user(&mut self, user_id: i64, u: &OidcUserUpdate<'_>) -> Result<()> {
+        let at = OffsetDateTime::now_utc();
+        sql!(self, |c| {
+            let mut update = QueryBuilder::<DB>::new("UPDATE users SET role = ");
+            update
+                .push_bind(u.role)
+                .push(", partner_id = ")
+                .push_bind(u.partner_id)
+                .push(", municipality_code = ")
+                .push_bind(u.municipality.to_string())
+                .push(", updated_at = ")
+                .push_bind(at);
+            if let Some(name) = u.display_name {
+                update.push(", display_name = ").push_bind(name.to_string());
+            }
+            update.push(" WHERE id = ").push_bind(user_id);
+            update.build().execute(&mut *c).await?.rows_affected()
+        });
+        Ok(())
+    }
+}

@@ -1,1 +1,351 @@
-//! (being written)
+//! The facts of the monitoring figures, the outlook and the pseudonymised export.
+
+use crate::Result;
+use crate::db::{Tx, sql};
+use nazorg_domain::case::{ClosingReason, DomainResult, OfferOutcome, OverallResult};
+use nazorg_domain::eligibility::Eligibility;
+use nazorg_domain::monitor::{CaseFacts as MonitorCase, ReferralFacts as MonitorReferral};
+use nazorg_domain::outlook::{CapacitySettings, Observed};
+use nazorg_domain::referral::{BudgetLineCode, PartnerKind, ReferralStatus};
+use nazorg_domain::triage::{Direction, LifeDomain, Need};
+use std::collections::HashMap;
+use time::{Date, OffsetDateTime};
+
+/// SQL: the ids of the cases of municipality `$1` whose detention started in [`$2`, `$3`].
+const PERIOD_CASES: &str = "(SELECT c.id FROM cases c WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3)";
+
+/// One case of a period, as the figures read it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MonitorRow {
+    pub id: i64,
+    pub resident_id: i64,
+    pub detention_start: Date,
+    pub eligibility_in_force: Eligibility,
+    pub offer_outcome: Option<OfferOutcome>,
+    pub offer_date: Option<Date>,
+    pub expected_release: Option<Date>,
+    pub actual_release: Option<Date>,
+    pub direction: Option<Direction>,
+    pub closed_on: Option<Date>,
+    pub closing_reason: Option<ClosingReason>,
+    pub overall_result: Option<OverallResult>,
+    pub known_to_skt: Option<bool>,
+    pub known_to_safety_chamber: Option<bool>,
+    pub triaged: bool,
+    pub planned: bool,
+    pub on_agenda: bool,
+    pub detained_again: bool,
+    pub birth_date: Option<Date>,
+    /// The phase's code, as stored (the export leaves out one it does not know).
+    pub status: String,
+}
+
+/// The cases of a period: the rows, their facts for the figures (in the same order) and
+/// their referrals.
+#[derive(Debug, Clone)]
+pub struct PeriodFacts {
+    pub rows: Vec<MonitorRow>,
+    pub cases: Vec<MonitorCase>,
+    pub referrals: Vec<MonitorReferral>,
+}
+
+impl Tx {
+    /// The cases whose detention started in [from, to], with what the figures need. One
+    /// query for the cases and one each for triage, results and referrals: no per-case
+    /// queries.
+    pub async fn period_facts(
+        &mut self,
+        municipality: &str,
+        from: Date,
+        to: Date,
+    ) -> Result<PeriodFacts> {
+        let rows = self.period_cases(municipality, from, to).await?;
+        let triage: Vec<(i64, LifeDomain, Need)> = sql!(self, |c| {
+            sqlx::query_as(&format!(
+                "SELECT t.case_id, t.domain, t.need FROM triage_domains t WHERE t.case_id IN {PERIOD_CASES}"
+            ))
+            .bind(municipality)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut *c)
+            .await?
+        });
+        let results: Vec<(i64, LifeDomain, DomainResult)> = sql!(self, |c| {
+            sqlx::query_as(&format!(
+                "SELECT r.case_id, r.domain, r.result FROM closure_results r WHERE r.case_id IN {PERIOD_CASES}"
+            ))
+            .bind(municipality)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut *c)
+            .await?
+        });
+        let referrals = self.period_referrals(municipality, from, to).await?;
+        let mut needs: HashMap<i64, Vec<(LifeDomain, Need)>> = HashMap::new();
+        for (case_id, domain, need) in triage {
+            needs.entry(case_id).or_default().push((domain, need));
+        }
+        let mut outcomes: HashMap<i64, Vec<(LifeDomain, DomainResult)>> = HashMap::new();
+        for (case_id, domain, result) in results {
+            outcomes.entry(case_id).or_default().push((domain, result));
+        }
+        let cases = rows
+            .iter()
+            .map(|r| {
+                monitor_case(
+                    r,
+                    needs.remove(&r.id).unwrap_or_default(),
+                    outcomes.remove(&r.id).unwrap_or_default(),
+                )
+            })
+            .collect();
+        Ok(PeriodFacts {
+            rows,
+            cases,
+            referrals,
+        })
+    }
+
+    async fn period_cases(
+        &mut self,
+        municipality: &str,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<MonitorRow>> {
+        Ok(sql!(self, |c| {
+            sqlx::query_as::<DB, MonitorRow>(
+            "SELECT c.id, c.resident_id, c.detention_start, c.eligibility_in_force, c.offer_outcome, c.offer_date, \
+             c.expected_release, c.actual_release, c.direction, c.closed_on, c.closing_reason, c.overall_result, \
+             c.known_to_skt, c.known_to_safety_chamber, c.status, r.birth_date, \
+             EXISTS (SELECT 1 FROM triage_domains t WHERE t.case_id = c.id) AS triaged, \
+             (EXISTS (SELECT 1 FROM agreements a WHERE a.case_id = c.id) \
+              OR (c.direction IS NOT NULL AND EXISTS (SELECT 1 FROM triage_domains t2 WHERE t2.case_id = c.id))) AS planned, \
+             EXISTS (SELECT 1 FROM safety_agenda_items s WHERE s.case_id = c.id) AS on_agenda, \
+             EXISTS (SELECT 1 FROM cases l WHERE l.resident_id = c.resident_id AND l.detention_start > c.detention_start \
+                     AND l.detention_start >= COALESCE(c.actual_release, c.expected_release, c.detention_start)) AS detained_again \
+             FROM cases c JOIN residents r ON r.id = c.resident_id \
+             WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3 ORDER BY c.id",
+        )
+        .bind(municipality)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *c)
+        .await?
+        }))
+    }
+
+    async fn period_referrals(
+        &mut self,
+        municipality: &str,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<MonitorReferral>> {
+        let rows: Vec<(String, PartnerKind, Date, Option<Date>, ReferralStatus)> =
+            sql!(self, |c| {
+                sqlx::query_as(&format!(
+                    "SELECT p.name, p.kind, f.asked_on, f.started_on, f.status FROM referrals f \
+                     JOIN partners p ON p.id = f.partner_id WHERE f.case_id IN {PERIOD_CASES}"
+                ))
+                .bind(municipality)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&mut *c)
+                .await?
+            });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(partner, kind, asked_on, started_on, status)| MonitorReferral {
+                    partner,
+                    kind,
+                    asked_on,
+                    started_on,
+                    status,
+                },
+            )
+            .collect())
+    }
+
+    /// The first day a case was registered in the municipality.
+    pub async fn first_notified_on(&mut self, municipality: &str) -> Result<Option<Date>> {
+        Ok(sql!(self, |c| sqlx::query_scalar(
+            "SELECT MIN(notified_on) FROM cases WHERE municipality_code = $1"
+        )
+        .bind(municipality)
+        .fetch_one(&mut *c)
+        .await?))
+    }
+
+    /// The capacity assumptions the municipality stored, if it changed the defaults.
+    pub async fn stored_capacity_settings(
+        &mut self,
+        municipality: &str,
+    ) -> Result<Option<CapacitySettings>> {
+        type Row = (i64, i64, i64, i64, i64, i64, i64, i64, i64);
+        let row: Option<Row> = sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT hours_light, hours_skt, hours_exodus, hourly_cost_cents, skt_price_cents, exodus_price_cents, \
+             default_uptake_pct, default_skt_pct, default_exodus_pct FROM capacity_settings WHERE municipality_code = $1",
+        )
+        .bind(municipality)
+        .fetch_optional(&mut *c)
+        .await?
+        });
+        Ok(row.map(|(a, b, c, d, e, f, g, h, i)| CapacitySettings {
+            hours_light: a,
+            hours_skt: b,
+            hours_exodus: c,
+            hourly_cost_cents: d,
+            skt_price_cents: e,
+            exodus_price_cents: f,
+            default_uptake_pct: g,
+            default_skt_pct: h,
+            default_exodus_pct: i,
+        }))
+    }
+
+    pub async fn save_capacity_settings(
+        &mut self,
+        municipality: &str,
+        s: &CapacitySettings,
+        updated_by: &str,
+    ) -> Result<()> {
+        let at = OffsetDateTime::now_utc();
+        sql!(self, |c| {
+            sqlx::query(
+            "INSERT INTO capacity_settings (municipality_code, hours_light, hours_skt, hours_exodus, hourly_cost_cents, \
+             skt_price_cents, exodus_price_cents, default_uptake_pct, default_skt_pct, default_exodus_pct, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (municipality_code) DO UPDATE SET hours_light = $2, hours_skt = $3, hours_exodus = $4, \
+             hourly_cost_cents = $5, skt_price_cents = $6, exodus_price_cents = $7, default_uptake_pct = $8, \
+             default_skt_pct = $9, default_exodus_pct = $10, updated_by = $11, updated_at = $12",
+        )
+        .bind(municipality)
+        .bind(s.hours_light)
+        .bind(s.hours_skt)
+        .bind(s.hours_exodus)
+        .bind(s.hourly_cost_cents)
+        .bind(s.skt_price_cents)
+        .bind(s.exodus_price_cents)
+        .bind(s.default_uptake_pct)
+        .bind(s.default_skt_pct)
+        .bind(s.default_exodus_pct)
+        .bind(updated_by)
+        .bind(at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// How many cases of the municipality were (or are expected to be) released in [first, last].
+    pub async fn outflow_count(&mut self, municipality: &str, first: Date, last: Date) -> Result<i64> {
+        Ok(sql!(self, |c| {
+            sqlx::query_scalar(
+            "SELECT COUNT(*) FROM cases WHERE municipality_code = $1 \
+             AND COALESCE(actual_release, expected_release) >= $2 AND COALESCE(actual_release, expected_release) <= $3",
+        )
+        .bind(municipality)
+        .bind(first)
+        .bind(last)
+        .fetch_one(&mut *c)
+        .await?
+        }))
+    }
+
+    /// All cases of the municipality so far: notified, accepted, and by direction.
+    pub async fn observed_counts(&mut self, municipality: &str) -> Result<Observed> {
+        let (notifications, accepted, light, skt, exodus): (i64, i64, i64, i64, i64) =
+            sql!(self, |c| {
+                sqlx::query_as(
+                "SELECT COUNT(*), \
+                 COALESCE(SUM(CASE WHEN offer_outcome = 'accepted' THEN 1 ELSE 0 END), 0), \
+                 COALESCE(SUM(CASE WHEN direction = 'coordinator' THEN 1 ELSE 0 END), 0), \
+                 COALESCE(SUM(CASE WHEN direction = 'skt' THEN 1 ELSE 0 END), 0), \
+                 COALESCE(SUM(CASE WHEN direction = 'exodus' THEN 1 ELSE 0 END), 0) \
+                 FROM cases WHERE municipality_code = $1",
+            )
+            .bind(municipality)
+            .fetch_one(&mut *c)
+            .await?
+            });
+        let count = |n: i64| n.max(0) as u64;
+        Ok(Observed {
+            notifications: count(notifications),
+            accepted: count(accepted),
+            light: count(light),
+            skt: count(skt),
+            exodus: count(exodus),
+        })
+    }
+
+    /// The cap of one budget line in one year, if the municipality has that line.
+    pub async fn outlook_line_cap(
+        &mut self,
+        municipality: &str,
+        year: i64,
+        code: BudgetLineCode,
+    ) -> Result<Option<i64>> {
+        Ok(sql!(self, |c| {
+            sqlx::query_scalar(
+            "SELECT cap_cents FROM budget_lines WHERE municipality_code = $1 AND year = $2 AND code = $3",
+        )
+        .bind(municipality)
+        .bind(year)
+        .bind(code)
+        .fetch_optional(&mut *c)
+        .await?
+        }))
+    }
+
+    /// The municipality's secret for pseudonyms; `fresh` becomes it on first use.
+    pub async fn pseudonym_key(&mut self, municipality: &str, fresh: &str) -> Result<Vec<u8>> {
+        let at = OffsetDateTime::now_utc();
+        let secret: String = sql!(self, |c| {
+            sqlx::query(
+                "INSERT INTO pseudonym_keys (municipality_code, secret, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (municipality_code) DO NOTHING",
+            )
+            .bind(municipality)
+            .bind(fresh)
+            .bind(at)
+            .execute(&mut *c)
+            .await?;
+            sqlx::query_scalar("SELECT secret FROM pseudonym_keys WHERE municipality_code = $1")
+                .bind(municipality)
+                .fetch_one(&mut *c)
+                .await?
+        });
+        Ok(secret.into_bytes())
+    }
+}
+
+/// The facts of one case for the figures.
+fn monitor_case(
+    r: &MonitorRow,
+    needs: Vec<(LifeDomain, Need)>,
+    results: Vec<(LifeDomain, DomainResult)>,
+) -> MonitorCase {
+    MonitorCase {
+        resident_id: r.resident_id,
+        detention_start: r.detention_start,
+        eligible: r.eligibility_in_force == Eligibility::Eligible,
+        offer_outcome: r.offer_outcome,
+        offer_date: r.offer_date,
+        triaged: r.triaged,
+        planned: r.planned,
+        expected_release: r.expected_release,
+        actual_release: r.actual_release,
+        direction: r.direction,
+        closed_on: r.closed_on,
+        closing_reason: r.closing_reason,
+        overall_result: r.overall_result,
+        known_to_skt: r.known_to_skt,
+        known_to_safety_chamber: r.known_to_safety_chamber,
+        on_safety_agenda: r.on_agenda,
+        detained_again: r.detained_again,
+        needs,
+        results,
+    }
+}

@@ -1,1 +1,163 @@
-//! (being written)
+//! Retention: the closed cases whose period ended, and removing their personal data.
+
+use crate::Result;
+use crate::db::{Tx, sql};
+use time::{Date, OffsetDateTime};
+
+/// What goes of an anonymised case: free text, contacts, appointments, notifications,
+/// history and household. The plan, referrals and agenda items stay countable; what they
+/// said goes.
+const ERASE_CASE_CONTENT: [&str; 9] = [
+    "DELETE FROM contacts WHERE case_id = $1",
+    "UPDATE agreements SET description = '', owner = '' WHERE case_id = $1",
+    "DELETE FROM appointments WHERE case_id = $1",
+    "DELETE FROM notifications WHERE case_id = $1",
+    "DELETE FROM case_events WHERE case_id = $1",
+    "DELETE FROM referral_notes WHERE referral_id IN (SELECT id FROM referrals WHERE case_id = $1)",
+    "UPDATE referrals SET reason = '', return_reason = NULL, result_note = NULL, over_cap_reason = NULL, \
+     household_member_id = NULL WHERE case_id = $1",
+    "DELETE FROM household_members WHERE case_id = $1",
+    "UPDATE safety_agenda_items SET reason = '', outcome = NULL, follow_up = NULL WHERE case_id = $1",
+];
+
+impl Tx {
+    /// Closed, not yet anonymised cases of a municipality closed on or before `cutoff`,
+    /// oldest first, at most `limit`: (case, resident, closed on).
+    pub async fn retention_candidates(
+        &mut self,
+        municipality: &str,
+        cutoff: Date,
+        limit: i64,
+    ) -> Result<Vec<(i64, i64, Date)>> {
+        Ok(sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT id, resident_id, closed_on FROM cases WHERE municipality_code = $1 AND closed_on IS NOT NULL \
+             AND anonymised_at IS NULL AND closed_on <= $2 ORDER BY closed_on, id LIMIT $3",
+        )
+        .bind(municipality)
+        .bind(cutoff)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?
+        }))
+    }
+
+    /// How many other cases of the resident are kept (not anonymised, and not closed on or
+    /// before `cutoff`).
+    pub async fn other_kept_cases(
+        &mut self,
+        resident_id: i64,
+        case_id: i64,
+        cutoff: Date,
+    ) -> Result<i64> {
+        Ok(sql!(self, |c| {
+            sqlx::query_scalar(
+            "SELECT COUNT(*) FROM cases WHERE resident_id = $1 AND id <> $2 AND anonymised_at IS NULL \
+             AND NOT (closed_on IS NOT NULL AND closed_on <= $3)",
+        )
+        .bind(resident_id)
+        .bind(case_id)
+        .bind(cutoff)
+        .fetch_one(&mut *c)
+        .await?
+        }))
+    }
+
+    /// Locks a resident's row until the transaction ends (PostgreSQL; on SQLite the
+    /// transaction already holds the write lock).
+    pub async fn lock_resident(&mut self, resident_id: i64) -> Result<()> {
+        let _: Option<i64> = sql!(self, |c| {
+            sqlx::query_scalar(&format!(
+                "SELECT id FROM residents WHERE id = $1{FOR_UPDATE}"
+            ))
+            .bind(resident_id)
+            .fetch_optional(&mut *c)
+            .await?
+        });
+        Ok(())
+    }
+
+    /// Marks a closed case anonymised; false when it already was (another run came first).
+    pub async fn claim_anonymisation(&mut self, case_id: i64) -> Result<bool> {
+        let at = OffsetDateTime::now_utc();
+        let claimed = sql!(self, |c| {
+            sqlx::query(
+            "UPDATE cases SET anonymised_at = $1 WHERE id = $2 AND anonymised_at IS NULL AND closed_on IS NOT NULL",
+        )
+        .bind(at)
+        .bind(case_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(claimed > 0)
+    }
+
+    /// Removes a case's personal data and free text; keeps what the figures need.
+    pub async fn erase_case_content(&mut self, case_id: i64) -> Result<()> {
+        for statement in ERASE_CASE_CONTENT {
+            sql!(self, |c| sqlx::query(statement)
+                .bind(case_id)
+                .execute(&mut *c)
+                .await?
+                .rows_affected());
+        }
+        sql!(self, |c| {
+            sqlx::query(
+            "UPDATE cases SET institution = '', override_reason = NULL, override_by = NULL, direction_reason = NULL, \
+             triage_note = '', closing_note = NULL WHERE id = $1",
+        )
+        .bind(case_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Replaces a resident's identity: the BSN, the names (the search key goes) and the
+    /// birth date.
+    pub async fn replace_resident_identity(
+        &mut self,
+        resident_id: i64,
+        bsn: &str,
+        family_name: &str,
+        birth_date: Option<Date>,
+    ) -> Result<()> {
+        let at = OffsetDateTime::now_utc();
+        sql!(self, |c| {
+            sqlx::query(
+            "UPDATE residents SET bsn = $1, family_name = $2, given_names = '', birth_date = $3, \
+             search_name = '', updated_at = $4 WHERE id = $5",
+        )
+        .bind(bsn)
+        .bind(family_name)
+        .bind(birth_date)
+        .bind(at)
+        .bind(resident_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Claims a day's retention run of a municipality; true for the one caller (of any
+    /// server) that gets it.
+    pub async fn claim_retention_run(&mut self, municipality: &str, day: Date) -> Result<bool> {
+        let at = OffsetDateTime::now_utc();
+        let inserted = sql!(self, |c| {
+            sqlx::query(
+                "INSERT INTO retention_runs (municipality_code, run_on, started_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (municipality_code, run_on) DO NOTHING",
+            )
+            .bind(municipality)
+            .bind(day)
+            .bind(at)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+        });
+        Ok(inserted == 1)
+    }
+}

@@ -1,1 +1,165 @@
-//! (being written)
+//! Sessions of the web interface, and the login challenges between password and code.
+
+use crate::Result;
+use crate::db::{Tx, sql};
+use crate::sql::users::{USER_COLUMNS, UserRow};
+use nazorg_domain::access::Actor;
+use time::OffsetDateTime;
+
+/// A stored session and its user, as found by the hash of its cookie.
+pub struct SessionRecord {
+    /// The user (not yet enriched with their substitution and partner).
+    pub actor: Actor,
+    /// Whether the user's account is active.
+    pub active: bool,
+    pub csrf_token: String,
+    pub last_seen_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+impl Tx {
+    /// Stores a session started at `at`; it ends at `expires_at` at the latest.
+    pub async fn insert_session(
+        &mut self,
+        id_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<()> {
+        sql!(self, |c| {
+            sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)"
+        )
+        .bind(id_hash)
+        .bind(user_id)
+        .bind(csrf)
+        .bind(at)
+        .bind(expires_at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The session with this hash and its user, live or not.
+    pub async fn session_record(&mut self, id_hash: &str) -> Result<Option<SessionRecord>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            user: UserRow,
+            csrf_token: String,
+            last_seen_at: OffsetDateTime,
+            expires_at: OffsetDateTime,
+        }
+        let row: Option<Row> = sql!(self, |c| {
+            sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.last_seen_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1"
+        ))
+        .bind(id_hash)
+        .fetch_optional(&mut *c)
+        .await?
+        });
+        Ok(row.map(|r| SessionRecord {
+            active: r.user.active,
+            actor: r.user.into_actor(),
+            csrf_token: r.csrf_token,
+            last_seen_at: r.last_seen_at,
+            expires_at: r.expires_at,
+        }))
+    }
+
+    /// Notes that a session was used at `at` (its idle timer starts again).
+    pub async fn touch_session(&mut self, id_hash: &str, at: OffsetDateTime) -> Result<()> {
+        sql!(self, |c| sqlx::query(
+            "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2"
+        )
+        .bind(at)
+        .bind(id_hash)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    pub async fn delete_session(&mut self, id_hash: &str) -> Result<()> {
+        sql!(self, |c| sqlx::query(
+            "DELETE FROM sessions WHERE id_hash = $1"
+        )
+        .bind(id_hash)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Stores the step between password and code, with the secret being set up, if any.
+    pub async fn insert_login_challenge(
+        &mut self,
+        hash: &str,
+        user_id: i64,
+        pending_secret: Option<&str>,
+        expires_at: OffsetDateTime,
+    ) -> Result<()> {
+        sql!(self, |c| {
+            sqlx::query(
+            "INSERT INTO login_challenges (token_hash, user_id, pending_secret, expires_at) VALUES ($1, $2, $3, $4)"
+        )
+        .bind(hash)
+        .bind(user_id)
+        .bind(pending_secret)
+        .bind(expires_at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The user, their secret and the secret they are setting up, of a challenge still
+    /// live at `at` of an active user.
+    pub async fn login_challenge(
+        &mut self,
+        hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<Option<(i64, Option<String>, Option<String>)>> {
+        Ok(sql!(self, |c| {
+            sqlx::query_as(
+            "SELECT c.user_id, u.totp_secret, c.pending_secret FROM login_challenges c JOIN users u ON u.id = c.user_id \
+             WHERE c.token_hash = $1 AND c.expires_at > $2 AND u.active = $3"
+        )
+        .bind(hash)
+        .bind(at)
+        .bind(true)
+        .fetch_optional(&mut *c)
+        .await?
+        }))
+    }
+
+    /// The user of a challenge and the secret it sets up, if any, live or not.
+    pub async fn challenge_pending_secret(
+        &mut self,
+        hash: &str,
+    ) -> Result<Option<(i64, Option<String>)>> {
+        Ok(sql!(self, |c| sqlx::query_as(
+            "SELECT user_id, pending_secret FROM login_challenges WHERE token_hash = $1"
+        )
+        .bind(hash)
+        .fetch_optional(&mut *c)
+        .await?))
+    }
+
+    /// Deletes a challenge, and every challenge that ran out before `at`.
+    pub async fn delete_login_challenges(&mut self, hash: &str, at: OffsetDateTime) -> Result<()> {
+        sql!(self, |c| sqlx::query(
+            "DELETE FROM login_challenges WHERE token_hash = $1 OR expires_at < $2"
+        )
+        .bind(hash)
+        .bind(at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+}
