@@ -5,6 +5,7 @@ use crate::error::invalid;
 use crate::{Result, gate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::eligibility::{self, Eligibility, EligibilityFacts};
+use nazorg_domain::events::CaseEvent;
 use nazorg_domain::lifecycle::{self, ActionFacts, CaseState, Status, Step};
 use nazorg_domain::notification::MunicipalityCode;
 use nazorg_store::{CaseCore, Tx};
@@ -21,7 +22,12 @@ pub(crate) struct OpenStep {
 }
 
 /// Opens a step: loads the case, checks access (and logs), and asks the state machine.
-pub(crate) async fn begin(tx: &mut Tx, actor: &Actor, case_id: i64, step: Step) -> Result<OpenStep> {
+pub(crate) async fn begin(
+    tx: &mut Tx,
+    actor: &Actor,
+    case_id: i64,
+    step: Step,
+) -> Result<OpenStep> {
     let core = tx.case_core(case_id).await?;
     gate::enter_case(tx, actor, Action::WriteCase, &core, step.label()).await?;
     if core.anonymised {
@@ -69,6 +75,26 @@ pub(crate) async fn finish(
     refresh_action(tx, case_id).await
 }
 
+/// Closes a step with a typed history entry.
+pub(crate) async fn finish_with(
+    tx: &mut Tx,
+    actor: &Actor,
+    step: &OpenStep,
+    what: &CaseEvent,
+) -> Result<()> {
+    finish(tx, actor, step, what.kind(), &what.summary()).await
+}
+
+/// Adds a typed entry to the case's history, in the name of the actor.
+pub(crate) async fn record(
+    tx: &mut Tx,
+    case_id: i64,
+    actor: &Actor,
+    what: &CaseEvent,
+) -> Result<()> {
+    event(tx, case_id, actor, what.kind(), &what.summary()).await
+}
+
 /// Adds an entry to the case's history, in the name of the actor.
 pub(crate) async fn event(
     tx: &mut Tx,
@@ -81,15 +107,6 @@ pub(crate) async fn event(
     tx.add_case_event(case_id, actor_id, &actor.username, kind, summary)
         .await?;
     Ok(())
-}
-
-/// The sentence for the history when the eligibility outcome changed ("" when it did not).
-pub(crate) fn eligibility_change(was: Eligibility, is: Eligibility) -> String {
-    if was == is {
-        String::new()
-    } else {
-        format!(" Doelgroepbepaling: ‘{}’ → ‘{}’.", was.label(), is.label())
-    }
 }
 
 /// Re-evaluates eligibility from the stored facts and records the outcome in force;

@@ -98,13 +98,10 @@ impl App {
             let detail = format!("lijst van casussen: {}", ids.join(","));
             gate::log_list(&mut tx, permit, &case_ids, &detail).await?;
             tx.commit().await?;
-            let next = more
-                .then(|| items.last())
-                .flatten()
-                .map(|c| Cursor {
-                    due: c.action_due,
-                    id: c.case_id,
-                });
+            let next = more.then(|| items.last()).flatten().map(|c| Cursor {
+                due: c.action_due,
+                id: c.case_id,
+            });
             Ok(Page { items, next })
         })
         .await
@@ -167,7 +164,14 @@ impl App {
             nazorg_domain::access::authorize_directed(actor, &core.municipality_code, direction)?;
             let permit = gate::check(actor, Action::ReadDirectedCase, &core.municipality_code)?;
             let detail = "casus ingezien (beperkt, casusregie)";
-            gate::log(&mut tx, permit, Some(core.resident_id), Some(case_id), detail).await?;
+            gate::log(
+                &mut tx,
+                permit,
+                Some(core.resident_id),
+                Some(case_id),
+                detail,
+            )
+            .await?;
             let d = load_detail(&mut tx, case_id).await?;
             tx.commit().await?;
             Ok(directed_view(d, direction))

@@ -1,13 +1,13 @@
 //! Closure: the reason, the result per life domain and overall, and what happens to
 //! referrals that never started.
 
-use crate::case_step::{self, event};
+use crate::case_step::{self, record};
 use crate::error::invalid;
 use crate::{App, Result, validate};
 use nazorg_domain::access::Actor;
 use nazorg_domain::case::ClosingReason;
 use nazorg_domain::eligibility::Eligibility;
-use nazorg_domain::format_nl;
+use nazorg_domain::events::CaseEvent;
 use nazorg_domain::lifecycle::Step;
 use nazorg_domain::triage::LifeDomain;
 use nazorg_store::CloseInput;
@@ -91,22 +91,16 @@ impl App {
                 )
                 .await?;
             if withdrawn > 0 {
-                let summary = format!(
-                    "{withdrawn} niet gestarte verwijzing(en) ingetrokken bij het afsluiten."
-                );
-                event(&mut tx, case_id, actor, "referral", &summary).await?;
+                let what = CaseEvent::ReferralsWithdrawn { count: withdrawn };
+                record(&mut tx, case_id, actor, &what).await?;
             }
             tx.set_closure(case_id, input, &note).await?;
-            let overall = input
-                .overall
-                .map(|o| format!(" Resultaat: {}.", o.label().to_lowercase()))
-                .unwrap_or_default();
-            let summary = format!(
-                "Afgesloten op {}: {}.{overall}",
-                format_nl(input.date),
-                input.reason.label().to_lowercase()
-            );
-            case_step::finish(&mut tx, actor, &step, "close", &summary).await?;
+            let what = CaseEvent::Closed {
+                on: input.date,
+                reason: input.reason,
+                overall: input.overall,
+            };
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

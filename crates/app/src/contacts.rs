@@ -4,14 +4,19 @@ use crate::error::invalid;
 use crate::{App, Result, case_step, validate};
 use nazorg_domain::access::Actor;
 use nazorg_domain::case::ContactKind;
-use nazorg_domain::format_nl;
+use nazorg_domain::events::CaseEvent;
 use nazorg_domain::lifecycle::Step;
 use nazorg_store::ContactInput;
 use time::{Duration, OffsetDateTime};
 
 impl App {
     /// Adds a line to the contact log.
-    pub async fn log_contact(&self, actor: &Actor, case_id: i64, input: &ContactInput) -> Result<i64> {
+    pub async fn log_contact(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &ContactInput,
+    ) -> Result<i64> {
         self.gated(actor, "log_contact", async {
             validate::not_future("De datum van het contact", input.date)?;
             let note = validate::text("de notitie", &input.note, 2000, true)?;
@@ -20,12 +25,11 @@ impl App {
             let id = tx
                 .insert_contact(case_id, input.date, input.kind, &note, &actor.username)
                 .await?;
-            let summary = format!(
-                "Contact vastgelegd: {} op {}.",
-                input.kind.label(),
-                format_nl(input.date)
-            );
-            case_step::finish(&mut tx, actor, &step, "contact", &summary).await?;
+            let what = CaseEvent::Contact {
+                kind: input.kind,
+                date: input.date,
+            };
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -54,19 +58,14 @@ impl App {
                 .insert_appointment(case_id, starts_at, kind, &place, &actor.username)
                 .await?;
             let local = nazorg_domain::dates::to_amsterdam(starts_at);
-            let summary = format!(
-                "Afspraak gepland: {} op {} om {:02}:{:02}{}.",
-                kind.label().to_lowercase(),
-                format_nl(local.date()),
-                local.hour(),
-                local.minute(),
-                if place.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({place})")
-                }
-            );
-            case_step::finish(&mut tx, actor, &step, "appointment", &summary).await?;
+            let what = CaseEvent::Appointment {
+                kind,
+                date: local.date(),
+                hour: local.hour(),
+                minute: local.minute(),
+                place,
+            };
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(id)
         })

@@ -4,6 +4,7 @@
 use crate::error::invalid;
 use crate::{App, Result, case_step, validate};
 use nazorg_domain::access::{Actor, Role};
+use nazorg_domain::events::CaseEvent;
 use nazorg_domain::lifecycle::Step;
 use nazorg_store::DirectionInput;
 
@@ -22,19 +23,16 @@ impl App {
             let previous = tx.direction_of(case_id).await?;
             let changed = previous != Some(input.direction);
             // The coordinator who decides becomes the case's coordinator when it has none.
-            let coordinator = (actor.user_id > 0 && actor.role == Role::Coordinator)
-                .then_some(actor.user_id);
+            let coordinator =
+                (actor.user_id > 0 && actor.role == Role::Coordinator).then_some(actor.user_id);
             tx.set_direction(case_id, input.direction, &reason, changed, coordinator)
                 .await?;
-            let summary = match previous {
-                Some(from) if changed => format!(
-                    "Casusregie overgedragen van {} aan {}. Overdrachtsnotitie: {reason}",
-                    from.label(),
-                    input.direction.label()
-                ),
-                _ => format!("Casusregie: {}. Reden: {reason}", input.direction.label()),
+            let what = CaseEvent::Direction {
+                direction: input.direction,
+                from: previous.filter(|_| changed),
+                reason,
             };
-            case_step::finish(&mut tx, actor, &step, "direction", &summary).await?;
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -56,7 +54,7 @@ impl App {
                     Some((name, Role::Coordinator, municipality))
                         if municipality == step.core.municipality_code =>
                     {
-                        name
+                        Some(name)
                     }
                     _ => {
                         return Err(invalid(
@@ -64,17 +62,11 @@ impl App {
                         ));
                     }
                 },
-                None => "niemand".to_string(),
+                None => None,
             };
             tx.set_coordinator(case_id, user_id).await?;
-            case_step::finish(
-                &mut tx,
-                actor,
-                &step,
-                "coordinator",
-                &format!("Nazorgcoördinator: {name}."),
-            )
-            .await?;
+            let what = CaseEvent::Coordinator { name };
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

@@ -1,10 +1,11 @@
 //! Facts and corrections: the detention's facts and the resident's name and birth date,
 //! corrected with the old value kept in the history; an override of eligibility.
 
-use crate::case_step::{self, eligibility_change, reassess};
+use crate::case_step::{self, reassess};
 use crate::error::invalid;
 use crate::{App, Result, validate};
 use nazorg_domain::access::Actor;
+use nazorg_domain::events::CaseEvent;
 use nazorg_domain::format_nl;
 use nazorg_domain::lifecycle::Step;
 use nazorg_domain::notification::MunicipalityCode;
@@ -61,12 +62,16 @@ fn check(input: &FactsInput) -> Result<Checked> {
     })
 }
 
-/// Each changed field as "What: ‘old’ → ‘new’", in the order of the form.
-fn changes(old: &CorrectableFacts, input: &FactsInput, new: &Checked) -> Vec<String> {
+/// Each changed field as (what, old, new), in the order of the form.
+fn changes(
+    old: &CorrectableFacts,
+    input: &FactsInput,
+    new: &Checked,
+) -> Vec<(&'static str, String, String)> {
     let mut changes = Vec::new();
-    let mut change = |what: &str, was: String, is: String| {
+    let mut change = |what: &'static str, was: String, is: String| {
         if was != is {
-            changes.push(format!("{what}: ‘{was}’ → ‘{is}’"));
+            changes.push((what, was, is));
         }
     };
     change(
@@ -94,7 +99,11 @@ fn changes(old: &CorrectableFacts, input: &FactsInput, new: &Checked) -> Vec<Str
         shown(old.last_residence_code.clone()),
         shown(new.residence.clone()),
     );
-    change("Geboortedatum", date(old.birth_date), date(input.birth_date));
+    change(
+        "Geboortedatum",
+        date(old.birth_date),
+        date(input.birth_date),
+    );
     if let Some(name) = &new.family_name {
         change("Achternaam", old.family_name.clone(), name.clone());
     }
@@ -111,7 +120,12 @@ fn changes(old: &CorrectableFacts, input: &FactsInput, new: &Checked) -> Vec<Str
 impl App {
     /// Corrects the facts of a case and its resident; eligibility is judged again (also on
     /// the resident's other open cases, since the birth date is the resident's).
-    pub async fn update_facts(&self, actor: &Actor, case_id: i64, input: &FactsInput) -> Result<()> {
+    pub async fn update_facts(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &FactsInput,
+    ) -> Result<()> {
         self.gated(actor, "update_facts", async {
             let new = check(input)?;
             let mut tx = self.db.begin().await?;
@@ -154,14 +168,11 @@ impl App {
             for other in tx.other_open_cases(step.core.resident_id, case_id).await? {
                 reassess(&mut tx, other).await?;
             }
-            let (was, is) = reassess(&mut tx, case_id).await?;
-            let mut summary = if changes.is_empty() {
-                "Gegevens opgeslagen; er is niets gewijzigd.".to_string()
-            } else {
-                format!("Gegevens gecorrigeerd. {}.", changes.join("; "))
+            let what = CaseEvent::FactsCorrected {
+                changes,
+                eligibility: reassess(&mut tx, case_id).await?,
             };
-            summary.push_str(&eligibility_change(was, is));
-            case_step::finish(&mut tx, actor, &step, "facts", &summary).await?;
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -183,18 +194,12 @@ impl App {
                 .outcome
                 .map(|outcome| (outcome, reason.as_str(), actor.username.as_str()));
             tx.set_override(case_id, set).await?;
-            let (_, is) = reassess(&mut tx, case_id).await?;
-            let summary = match input.outcome {
-                Some(_) => format!(
-                    "Doelgroepbepaling overruled: ‘{}’. Reden: {reason}",
-                    is.label()
-                ),
-                None => format!(
-                    "Overrule ingetrokken; de regels gelden weer: ‘{}’.",
-                    is.label()
-                ),
+            let (_, in_force) = reassess(&mut tx, case_id).await?;
+            let what = CaseEvent::Overruled {
+                in_force,
+                reason: input.outcome.map(|_| reason),
             };
-            case_step::finish(&mut tx, actor, &step, "eligibility", &summary).await?;
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

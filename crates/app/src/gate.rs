@@ -21,7 +21,11 @@ pub(crate) struct Permit<'a> {
 }
 
 /// Asks the access policy. Fails closed.
-pub(crate) fn check<'a>(actor: &'a Actor, action: Action, municipality: &str) -> Result<Permit<'a>> {
+pub(crate) fn check<'a>(
+    actor: &'a Actor,
+    action: Action,
+    municipality: &str,
+) -> Result<Permit<'a>> {
     authorize(actor, action, municipality)?;
     Ok(Permit {
         actor,

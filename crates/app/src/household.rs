@@ -2,6 +2,7 @@
 
 use crate::{App, Result, case_step, validate};
 use nazorg_domain::access::Actor;
+use nazorg_domain::events::CaseEvent;
 use nazorg_domain::lifecycle::Step;
 use nazorg_store::HouseholdInput;
 
@@ -18,17 +19,12 @@ impl App {
             let mut tx = self.db.begin().await?;
             let step = case_step::begin(&mut tx, actor, case_id, Step::Household).await?;
             let id = tx.insert_household_member(case_id, input, &note).await?;
-            let summary = format!(
-                "Gezinslid vastgelegd: {} ({}), ondersteuningsbehoefte {}.",
-                input.relation.label().to_lowercase(),
-                if input.is_minor {
-                    "minderjarig"
-                } else {
-                    "meerderjarig"
-                },
-                input.support_need.label().to_lowercase()
-            );
-            case_step::finish(&mut tx, actor, &step, "household", &summary).await?;
+            let what = CaseEvent::HouseholdMember {
+                relation: input.relation,
+                minor: input.is_minor,
+                need: input.support_need,
+            };
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(id)
         })

@@ -1,18 +1,23 @@
 //! Intake: a notification of a detention registers the resident (matched by BSN) and opens
 //! a case, or adds to the case of a known detention.
 
-use crate::case_step::{eligibility_change, event, reassess, refresh_action};
+use crate::case_step::{reassess, record, refresh_action};
 use crate::error::{conflict_on_duplicate, invalid};
 use crate::{App, Result, gate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::eligibility::{self, EligibilityFacts};
+use nazorg_domain::events::CaseEvent;
 use nazorg_domain::notification::{MunicipalityCode, Notification, Sentence};
 use nazorg_store::{ImportOutcome, NewCase, NewResident, Tx};
 use time::OffsetDateTime;
 
 impl App {
     /// Registers one notification: a new case, or nothing new for a known detention.
-    pub async fn import_notification(&self, actor: &Actor, n: &Notification) -> Result<ImportOutcome> {
+    pub async fn import_notification(
+        &self,
+        actor: &Actor,
+        n: &Notification,
+    ) -> Result<ImportOutcome> {
         let home = MunicipalityCode::parse(&actor.municipality)
             .map_err(|_| invalid(format!("ongeldige gemeentecode {}", actor.municipality)))?;
         self.gated(actor, "import_notification", async {
@@ -33,11 +38,8 @@ impl App {
                 fill_unknown_facts(&mut tx, actor, case_id, n).await?;
                 if !known {
                     tx.add_notification(case_id, n.source, at).await?;
-                    let summary = format!(
-                        "Nog een melding van dezelfde detentie ontvangen, bron: {}.",
-                        n.source.label()
-                    );
-                    event(&mut tx, case_id, actor, "notification", &summary).await?;
+                    let what = CaseEvent::NotifiedAgain { source: n.source };
+                    record(&mut tx, case_id, actor, &what).await?;
                 }
                 tx.commit().await?;
                 return Ok(ImportOutcome::Duplicate { case_id });
@@ -85,12 +87,11 @@ impl App {
             )
             .await?;
             tx.add_notification(case_id, n.source, at).await?;
-            let summary = format!(
-                "Melding ontvangen (bron: {}). Doelgroepbepaling: {}.",
-                n.source.label(),
-                assessment.outcome.label().to_lowercase()
-            );
-            event(&mut tx, case_id, actor, "notification", &summary).await?;
+            let what = CaseEvent::Notified {
+                source: n.source,
+                eligibility: assessment.outcome,
+            };
+            record(&mut tx, case_id, actor, &what).await?;
             refresh_action(&mut tx, case_id).await?;
             tx.commit().await?;
             Ok(ImportOutcome::Created { case_id })
@@ -125,7 +126,12 @@ async fn resident_of(tx: &mut Tx, municipality: &str, n: &Notification) -> Resul
 /// A later notification of a known detention may know more (the sentence, the release
 /// date): it fills in what was unknown, never overwrites what was known, and eligibility
 /// is re-evaluated.
-async fn fill_unknown_facts(tx: &mut Tx, actor: &Actor, case_id: i64, n: &Notification) -> Result<()> {
+async fn fill_unknown_facts(
+    tx: &mut Tx,
+    actor: &Actor,
+    case_id: i64,
+    n: &Notification,
+) -> Result<()> {
     let old = tx.fillable_facts(case_id).await?;
     let (release, sentence, brp, residence) = old.clone();
     let unknown_sentence = matches!(sentence, None | Some(Sentence::Pretrial));
@@ -142,9 +148,9 @@ async fn fill_unknown_facts(tx: &mut Tx, actor: &Actor, case_id: i64, n: &Notifi
         return Ok(());
     }
     tx.set_fillable_facts(case_id, new).await?;
-    let (was, is) = reassess(tx, case_id).await?;
-    let mut summary = "Ontbrekende gegevens aangevuld uit een nieuwe melding.".to_string();
-    summary.push_str(&eligibility_change(was, is));
-    event(tx, case_id, actor, "facts", &summary).await?;
+    let what = CaseEvent::FactsFilledIn {
+        eligibility: reassess(tx, case_id).await?,
+    };
+    record(tx, case_id, actor, &what).await?;
     refresh_action(tx, case_id).await
 }

@@ -2,14 +2,19 @@
 
 use crate::{App, Result, case_step, error::invalid, validate};
 use nazorg_domain::access::Actor;
-use nazorg_domain::format_nl;
+use nazorg_domain::events::CaseEvent;
 use nazorg_domain::lifecycle::Step;
 use nazorg_store::OfferInput;
 
 impl App {
     /// Records the contact in detention and the answer to the offer; the contact also goes
     /// into the contact log.
-    pub async fn record_offer(&self, actor: &Actor, case_id: i64, input: &OfferInput) -> Result<()> {
+    pub async fn record_offer(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &OfferInput,
+    ) -> Result<()> {
         self.gated(actor, "record_offer", async {
             validate::not_future("De datum van het contact", input.date)?;
             let note = validate::text("de notitie", &input.note, 2000, false)?;
@@ -25,13 +30,12 @@ impl App {
                 .await?;
             tx.insert_contact(case_id, input.date, input.kind, &note, &actor.username)
                 .await?;
-            let summary = format!(
-                "Aanbod: {} ({}, {}).",
-                input.outcome.label().to_lowercase(),
-                input.kind.label(),
-                format_nl(input.date)
-            );
-            case_step::finish(&mut tx, actor, &step, "offer", &summary).await?;
+            let what = CaseEvent::Offer {
+                outcome: input.outcome,
+                kind: input.kind,
+                date: input.date,
+            };
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

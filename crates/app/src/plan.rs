@@ -2,7 +2,7 @@
 
 use crate::{App, Error, Result, case_step, validate};
 use nazorg_domain::access::Actor;
-use nazorg_domain::format_nl;
+use nazorg_domain::events::CaseEvent;
 use nazorg_domain::lifecycle::Step;
 use nazorg_store::AgreementInput;
 
@@ -23,15 +23,13 @@ impl App {
             let id = tx
                 .insert_agreement(case_id, input.domain, &description, &owner, input.due_date)
                 .await?;
-            let due = input
-                .due_date
-                .map(|d| format!(", uiterlijk {}", format_nl(d)))
-                .unwrap_or_default();
-            let summary = format!(
-                "Afspraak ({}): {description} — {owner}{due}.",
-                input.domain.label()
-            );
-            case_step::finish(&mut tx, actor, &step, "agreement", &summary).await?;
+            let what = CaseEvent::AgreementAdded {
+                domain: input.domain,
+                description,
+                owner,
+                due: input.due_date,
+            };
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -53,12 +51,8 @@ impl App {
                 .set_agreement_done(case_id, agreement_id, done)
                 .await?
                 .ok_or(Error::NotFound)?;
-            let summary = if done {
-                format!("Afspraak gedaan: {description}.")
-            } else {
-                format!("Afspraak weer open: {description}.")
-            };
-            case_step::finish(&mut tx, actor, &step, "agreement", &summary).await?;
+            let what = CaseEvent::AgreementDone { description, done };
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

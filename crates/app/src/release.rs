@@ -1,34 +1,33 @@
 //! Release: the readiness checklist before it, the release itself and the aftercare period.
 
-use crate::case_step::{self, eligibility_change, reassess};
+use crate::case_step::{self, reassess};
 use crate::error::invalid;
 use crate::{App, Result, validate};
 use nazorg_domain::access::Actor;
-use nazorg_domain::format_nl;
+use nazorg_domain::events::CaseEvent;
 use nazorg_domain::lifecycle::{self, Step};
 use nazorg_store::ReadinessInput;
 use time::Date;
 
 impl App {
     /// Records what is arranged before release: housing, BRP, ID document, income.
-    pub async fn set_readiness(&self, actor: &Actor, case_id: i64, input: &ReadinessInput) -> Result<()> {
+    pub async fn set_readiness(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &ReadinessInput,
+    ) -> Result<()> {
         self.gated(actor, "set_readiness", async {
             let mut tx = self.db.begin().await?;
             let step = case_step::begin(&mut tx, actor, case_id, Step::Readiness).await?;
             tx.set_readiness(case_id, input).await?;
-            let items = [
-                ("huisvesting", input.housing),
-                ("BRP", input.brp),
-                ("ID-bewijs", input.id_document),
-                ("inkomen", input.income),
-            ];
-            let done: Vec<&str> = items.iter().filter(|(_, v)| *v).map(|(k, _)| *k).collect();
-            let summary = if done.is_empty() {
-                "Checklist vrijlating: nog niets geregeld.".to_string()
-            } else {
-                format!("Checklist vrijlating: geregeld: {}.", done.join(", "))
+            let what = CaseEvent::Readiness {
+                housing: input.housing,
+                brp: input.brp,
+                id_document: input.id_document,
+                income: input.income,
             };
-            case_step::finish(&mut tx, actor, &step, "readiness", &summary).await?;
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -49,14 +48,12 @@ impl App {
             }
             let end = lifecycle::aftercare_end(date);
             tx.set_release(case_id, date, end).await?;
-            let (was, is) = reassess(&mut tx, case_id).await?;
-            let mut summary = format!(
-                "Vrijgelaten op {}; de nazorgperiode loopt tot {}.",
-                format_nl(date),
-                format_nl(end)
-            );
-            summary.push_str(&eligibility_change(was, is));
-            case_step::finish(&mut tx, actor, &step, "release", &summary).await?;
+            let what = CaseEvent::Released {
+                on: date,
+                aftercare_until: end,
+                eligibility: reassess(&mut tx, case_id).await?,
+            };
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

@@ -2,22 +2,20 @@
 
 use crate::{App, Result, case_step, error::invalid, validate};
 use nazorg_domain::access::Actor;
+use nazorg_domain::events::CaseEvent;
 use nazorg_domain::lifecycle::Step;
 use nazorg_domain::triage::LifeDomain;
 use nazorg_store::TriageInput;
 
-fn yes_no_unknown(value: Option<bool>) -> &'static str {
-    match value {
-        Some(true) => "ja",
-        Some(false) => "nee",
-        None => "onbekend",
-    }
-}
-
 impl App {
     /// Records the triage of all five life domains, and whether the resident was already
     /// known to the SKT and the safety chamber.
-    pub async fn record_triage(&self, actor: &Actor, case_id: i64, input: &TriageInput) -> Result<()> {
+    pub async fn record_triage(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        input: &TriageInput,
+    ) -> Result<()> {
         self.gated(actor, "record_triage", async {
             for domain in LifeDomain::ALL {
                 if input.domains.iter().filter(|t| t.domain == *domain).count() != 1 {
@@ -38,18 +36,12 @@ impl App {
                 input.known_to_safety_chamber,
             )
             .await?;
-            let needs: Vec<String> = input
-                .domains
-                .iter()
-                .map(|t| format!("{}: {}", t.domain.label(), t.need.label().to_lowercase()))
-                .collect();
-            let summary = format!(
-                "Triage: {}. Al bekend bij het SKT: {}; bij de Veiligheidskamer: {}.",
-                needs.join("; "),
-                yes_no_unknown(input.known_to_skt),
-                yes_no_unknown(input.known_to_safety_chamber)
-            );
-            case_step::finish(&mut tx, actor, &step, "triage", &summary).await?;
+            let what = CaseEvent::Triage {
+                domains: input.domains.clone(),
+                known_to_skt: input.known_to_skt,
+                known_to_safety_chamber: input.known_to_safety_chamber,
+            };
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

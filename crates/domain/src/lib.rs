@@ -11,6 +11,8 @@ pub mod dates;
 pub mod deadlines;
 pub mod eligibility;
 pub mod evaluation;
+pub mod events;
+pub mod ids;
 pub mod lifecycle;
 pub mod monitor;
 pub mod notification;
@@ -24,6 +26,7 @@ pub mod triage;
 pub use bsn::Bsn;
 pub use dates::{format_nl, parse_date};
 pub use eligibility::{Assessment, Eligibility, EligibilityFacts, Reason};
+pub use ids::*;
 pub use lifecycle::{Status, Step, TransitionError};
 pub use notification::{MunicipalityCode, Notification, RowError};
 

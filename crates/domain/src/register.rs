@@ -7,7 +7,8 @@ use crate::access::Action;
 
 /// The purpose stated for a processing whose activity is in no register (should not
 /// happen: every action has an activity, which a unit test checks).
-pub const FALLBACK_PURPOSE: &str = "Nazorg ex-gedetineerden (Wet straffen en beschermen; art. 10 AVG)";
+pub const FALLBACK_PURPOSE: &str =
+    "Nazorg ex-gedetineerden (Wet straffen en beschermen; art. 10 AVG)";
 
 /// One processing activity and its defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -41,7 +41,15 @@ const STATUSES: [(Status, i64); 8] = [
 
 /// One generated case: resident, phase, detention start and release, direction, due
 /// date of the next step, coordinator.
-type SeedCase = (i64, Status, Date, Date, Option<Direction>, Date, Option<i64>);
+type SeedCase = (
+    i64,
+    Status,
+    Date,
+    Date,
+    Option<Direction>,
+    Date,
+    Option<i64>,
+);
 
 fn cases_of(rng: &mut Xorshift, ids: Vec<i64>, today: Date, coordinators: &[i64]) -> Vec<SeedCase> {
     let mut cases = Vec::with_capacity(ids.len() + ids.len() / 10);
@@ -70,8 +78,13 @@ fn cases_of(rng: &mut Xorshift, ids: Vec<i64>, today: Date, coordinators: &[i64]
                 latest
             };
             let release = start + Duration::days(10 + rng.below(200) as i64);
-            let direction = matches!(status, Status::Planning | Status::Aftercare | Status::Closed)
-                .then(|| [Direction::Coordinator, Direction::Skt, Direction::Exodus][rng.below(3) as usize]);
+            let direction = matches!(
+                status,
+                Status::Planning | Status::Aftercare | Status::Closed
+            )
+            .then(|| {
+                [Direction::Coordinator, Direction::Skt, Direction::Exodus][rng.below(3) as usize]
+            });
             let due = if status.is_open() {
                 today + Duration::days(rng.below(120) as i64 - 30)
             } else {
@@ -168,7 +181,11 @@ impl Database {
                             .push_bind(*start)
                             .push_bind(*start)
                             .push_bind(*due)
-                            .push_bind(if status.is_open() { "Volgende stap" } else { "Geen" })
+                            .push_bind(if status.is_open() {
+                                "Volgende stap"
+                            } else {
+                                "Geen"
+                            })
                             .push_bind(at)
                             .push_bind(at);
                     },
@@ -181,7 +198,10 @@ impl Database {
             progress(done);
         }
         let mut conn = self.autocommit().await?;
-        sql!(conn, |c| sqlx::query("ANALYZE").execute(&mut *c).await?.rows_affected());
+        sql!(conn, |c| sqlx::query("ANALYZE")
+            .execute(&mut *c)
+            .await?
+            .rows_affected());
         Ok(made)
     }
 }
