@@ -5,9 +5,7 @@ use crate::error::invalid;
 use crate::{App, Result, gate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::referral::{BudgetLineCode, ReferralStatus};
-use nazorg_store::{
-    Budget, BudgetClaim, BudgetLine, BudgetMonth, PartnerFigures, ReferralTiming,
-};
+use nazorg_store::{Budget, BudgetClaim, BudgetLine, BudgetMonth, PartnerFigures, ReferralTiming};
 use time::Date;
 
 /// Median and 90th percentile (nearest rank) of a list of day counts.
@@ -60,7 +58,10 @@ fn count_claims(year: i32, lines: &mut [BudgetLine], claims: Vec<BudgetClaim>) -
 fn partner_figures(rows: Vec<ReferralTiming>) -> Vec<PartnerFigures> {
     let mut figures: Vec<(PartnerFigures, Vec<i64>, Vec<i64>)> = Vec::new();
     for row in rows {
-        if figures.last().is_none_or(|(f, _, _)| f.partner != row.partner) {
+        if figures
+            .last()
+            .is_none_or(|(f, _, _)| f.partner != row.partner)
+        {
             figures.push((
                 PartnerFigures {
                     partner: row.partner.clone(),

@@ -102,7 +102,11 @@ fn transport(
 
 impl App {
     /// Sends every user's digest for `day`; returns how many were sent.
-    pub async fn send_digest(&self, settings: &JobSettings, day: Date) -> Result<usize, DigestError> {
+    pub async fn send_digest(
+        &self,
+        settings: &JobSettings,
+        day: Date,
+    ) -> Result<usize, DigestError> {
         let (transport, from) = transport(settings)?;
         let link = format!("{}/mijn-werk", settings.public_url.trim_end_matches('/'));
         let mut sent = 0;

@@ -38,7 +38,9 @@ pub use accounts::{
     MIN_PASSWORD, SEALED, check_password, hash_password, new_token, new_totp_secret,
     parse_secret_key, token_hash, totp_matches, totp_uri, verify_password,
 };
+pub use digest::{DigestError, MailConfig, compose};
 pub use error::{Error, Result};
+pub use jobs::{DailyRun, JobSettings, RETENTION_BATCH, retention_actor};
 pub use nazorg_store::model::*;
 pub use nazorg_store::{Database, StoreError};
 

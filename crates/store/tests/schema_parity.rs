@@ -30,7 +30,9 @@ fn kind(declared: &str) -> &'static str {
 }
 
 async fn sqlite_schema(url: &str) -> Facts {
-    let db = nazorg_store::Database::connect(url).await.expect("migrate SQLite");
+    let db = nazorg_store::Database::connect(url)
+        .await
+        .expect("migrate SQLite");
     drop(db);
     let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect");
     let mut facts = Facts::new();
@@ -42,10 +44,12 @@ async fn sqlite_schema(url: &str) -> Facts {
     .unwrap();
     for table in tables {
         facts.insert(format!("table {table}"));
-        let columns = sqlx::query(&format!("SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}')"))
-            .fetch_all(&mut conn)
-            .await
-            .unwrap();
+        let columns = sqlx::query(&format!(
+            "SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}')"
+        ))
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
         for c in columns {
             let name: String = c.get(0);
             let declared: String = c.get(1);
@@ -71,7 +75,9 @@ async fn sqlite_schema(url: &str) -> Facts {
 }
 
 async fn postgres_schema(url: &str) -> Facts {
-    let db = nazorg_store::Database::connect(url).await.expect("migrate PostgreSQL");
+    let db = nazorg_store::Database::connect(url)
+        .await
+        .expect("migrate PostgreSQL");
     drop(db);
     let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
     let mut facts = Facts::new();
@@ -124,7 +130,10 @@ async fn fresh_postgres() -> Option<(String, String, String)> {
         Ok(c) => c,
         Err(e) => {
             let strict = std::env::var("NAZORG_TEST_STRICT").is_ok_and(|v| v == "1" || v == "true");
-            assert!(!strict, "NAZORG_TEST_STRICT is set, but PostgreSQL is not reachable: {e}");
+            assert!(
+                !strict,
+                "NAZORG_TEST_STRICT is set, but PostgreSQL is not reachable: {e}"
+            );
             eprintln!("SKIPPED: PostgreSQL is not reachable at {admin} ({e})");
             return None;
         }
@@ -138,7 +147,10 @@ async fn fresh_postgres() -> Option<(String, String, String)> {
         .execute(&mut conn)
         .await
         .unwrap();
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
+    let base = admin
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_string())
+        .unwrap_or(admin.clone());
     Some((format!("{base}/{name}"), admin, name))
 }
 
@@ -159,8 +171,14 @@ async fn both_backends_migrate_to_the_same_tables_columns_and_indexes() {
         .await
         .unwrap();
 
-    assert!(sqlite.iter().any(|f| f == "table cases"), "the schema was read");
-    assert!(sqlite.iter().any(|f| f.starts_with("index ")), "indexes were read");
+    assert!(
+        sqlite.iter().any(|f| f == "table cases"),
+        "the schema was read"
+    );
+    assert!(
+        sqlite.iter().any(|f| f.starts_with("index ")),
+        "indexes were read"
+    );
     let only_sqlite: Vec<&String> = sqlite.difference(&postgres).collect();
     let only_postgres: Vec<&String> = postgres.difference(&sqlite).collect();
     assert!(

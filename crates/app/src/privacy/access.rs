@@ -76,8 +76,7 @@ impl App {
             None => gate::check(actor, action, &actor.municipality).map(|_| ()),
             Some(id) => {
                 let mut tx = self.db.autocommit().await?;
-                let (municipality, on_agenda) =
-                    tx.case_access(id).await?.ok_or(Error::NotFound)?;
+                let (municipality, on_agenda) = tx.case_access(id).await?.ok_or(Error::NotFound)?;
                 gate::check_case(actor, action, &municipality, on_agenda).map(|_| ())
             }
         }

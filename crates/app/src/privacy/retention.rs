@@ -75,13 +75,15 @@ impl App {
         let mut tx = self.db.autocommit().await?;
         let rows = tx.retention_candidates(municipality, cutoff, limit).await?;
         let mut items = Vec::with_capacity(rows.len());
-        for (case_id, resident_id, closed_on) in rows {
+        for row in rows {
             // The resident keeps their identity while any other case of theirs is kept.
-            let kept = tx.other_kept_cases(resident_id, case_id, cutoff).await?;
+            let kept = tx
+                .other_kept_cases(row.resident_id, row.case_id, cutoff)
+                .await?;
             items.push(RetentionItem {
-                case_id,
-                resident_id,
-                closed_on,
+                case_id: row.case_id,
+                resident_id: row.resident_id,
+                closed_on: row.closed_on,
                 resident_anonymised: kept == 0,
             });
         }

@@ -73,15 +73,17 @@ impl Tx {
         Ok(rows
             .into_iter()
             .map(
-                |(id, user_id, user, substitute_id, substitute, starts_on, ends_on, note)| Absence {
-                    id,
-                    user_id,
-                    user,
-                    substitute_id,
-                    substitute,
-                    starts_on,
-                    ends_on,
-                    note,
+                |(id, user_id, user, substitute_id, substitute, starts_on, ends_on, note)| {
+                    Absence {
+                        id,
+                        user_id,
+                        user,
+                        substitute_id,
+                        substitute,
+                        starts_on,
+                        ends_on,
+                        note,
+                    }
                 },
             )
             .collect())

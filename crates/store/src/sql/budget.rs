@@ -125,7 +125,11 @@ impl Tx {
     }
 
     /// The priced referrals of a budget year.
-    pub async fn budget_claims(&mut self, municipality: &str, year: i32) -> Result<Vec<BudgetClaim>> {
+    pub async fn budget_claims(
+        &mut self,
+        municipality: &str,
+        year: i32,
+    ) -> Result<Vec<BudgetClaim>> {
         Ok(sql!(self, |c| {
             sqlx::query_as(
                 "SELECT status, budget_line, price_cents, asked_on, ended_on FROM referrals \

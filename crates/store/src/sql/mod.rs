@@ -1,5 +1,6 @@
 //! The SQL of Nazorg by area, written once for both backends (see `db::sql!`). Each file
-//! adds the queries of its area as methods of [`crate::Tx`].
+//! adds the queries of its area as methods of [`crate::Tx`]; the public row and input types
+//! of an area are re-exported here (areas with methods only are not).
 
 mod absence;
 mod budget;
@@ -26,18 +27,13 @@ pub use absence::*;
 pub use budget::*;
 pub use calendar::*;
 pub use cases::*;
-pub use jobs::*;
 pub use log::*;
 pub use oidc::*;
-pub use partners::*;
-pub use plan::*;
 pub use referrals::*;
 pub use register::*;
 pub use reports::*;
 pub use residents::*;
 pub use retention::*;
-pub use safety::*;
-pub use seed::*;
 pub use sessions::*;
 pub use tokens::*;
 pub use users::*;

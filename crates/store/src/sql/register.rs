@@ -16,16 +16,18 @@ pub struct ActivityTexts<'a> {
 
 impl Tx {
     /// The activities whose texts the municipality changed, with who changed them last.
-    pub async fn registered_activities(&mut self, municipality: &str) -> Result<Vec<ActivityEntry>> {
-        let rows: Vec<(String, String, String, String, String, OffsetDateTime)> =
-            sql!(self, |c| {
-                sqlx::query_as(
+    pub async fn registered_activities(
+        &mut self,
+        municipality: &str,
+    ) -> Result<Vec<ActivityEntry>> {
+        let rows: Vec<(String, String, String, String, String, OffsetDateTime)> = sql!(self, |c| {
+            sqlx::query_as(
                 "SELECT code, name, purpose, legal_ground, updated_by, updated_at FROM processing_activities WHERE municipality_code = $1",
             )
             .bind(municipality)
             .fetch_all(&mut *c)
             .await?
-            });
+        });
         Ok(rows
             .into_iter()
             .map(

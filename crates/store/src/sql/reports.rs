@@ -240,7 +240,12 @@ impl Tx {
     }
 
     /// How many cases of the municipality were (or are expected to be) released in [first, last].
-    pub async fn outflow_count(&mut self, municipality: &str, first: Date, last: Date) -> Result<i64> {
+    pub async fn outflow_count(
+        &mut self,
+        municipality: &str,
+        first: Date,
+        last: Date,
+    ) -> Result<i64> {
         Ok(sql!(self, |c| {
             sqlx::query_scalar(
             "SELECT COUNT(*) FROM cases WHERE municipality_code = $1 \
@@ -259,16 +264,16 @@ impl Tx {
         let (notifications, accepted, light, skt, exodus): (i64, i64, i64, i64, i64) =
             sql!(self, |c| {
                 sqlx::query_as(
-                "SELECT COUNT(*), \
+                    "SELECT COUNT(*), \
                  COALESCE(SUM(CASE WHEN offer_outcome = 'accepted' THEN 1 ELSE 0 END), 0), \
                  COALESCE(SUM(CASE WHEN direction = 'coordinator' THEN 1 ELSE 0 END), 0), \
                  COALESCE(SUM(CASE WHEN direction = 'skt' THEN 1 ELSE 0 END), 0), \
                  COALESCE(SUM(CASE WHEN direction = 'exodus' THEN 1 ELSE 0 END), 0) \
                  FROM cases WHERE municipality_code = $1",
-            )
-            .bind(municipality)
-            .fetch_one(&mut *c)
-            .await?
+                )
+                .bind(municipality)
+                .fetch_one(&mut *c)
+                .await?
             });
         let count = |n: i64| n.max(0) as u64;
         Ok(Observed {

@@ -20,17 +20,26 @@ const ERASE_CASE_CONTENT: [&str; 9] = [
     "UPDATE safety_agenda_items SET reason = '', outcome = NULL, follow_up = NULL WHERE case_id = $1",
 ];
 
+/// A closed case whose retention period may have ended.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct RetentionCandidate {
+    #[sqlx(rename = "id")]
+    pub case_id: i64,
+    pub resident_id: i64,
+    pub closed_on: Date,
+}
+
 impl Tx {
     /// Closed, not yet anonymised cases of a municipality closed on or before `cutoff`,
-    /// oldest first, at most `limit`: (case, resident, closed on).
+    /// oldest first, at most `limit`.
     pub async fn retention_candidates(
         &mut self,
         municipality: &str,
         cutoff: Date,
         limit: i64,
-    ) -> Result<Vec<(i64, i64, Date)>> {
+    ) -> Result<Vec<RetentionCandidate>> {
         Ok(sql!(self, |c| {
-            sqlx::query_as(
+            sqlx::query_as::<DB, RetentionCandidate>(
             "SELECT id, resident_id, closed_on FROM cases WHERE municipality_code = $1 AND closed_on IS NOT NULL \
              AND anonymised_at IS NULL AND closed_on <= $2 ORDER BY closed_on, id LIMIT $3",
         )

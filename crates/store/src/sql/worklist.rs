@@ -118,8 +118,10 @@ impl Tx {
             if let Scope::Of(user) = scope {
                 q.push(" AND (c.coordinator_id IS NULL OR c.coordinator_id = ")
                     .push_bind(user);
-                q.push(" OR c.coordinator_id IN (SELECT user_id FROM absences WHERE substitute_id = ")
-                    .push_bind(user);
+                q.push(
+                    " OR c.coordinator_id IN (SELECT user_id FROM absences WHERE substitute_id = ",
+                )
+                .push_bind(user);
                 q.push(" AND starts_on <= ")
                     .push_bind(day)
                     .push(" AND ends_on >= ")
@@ -127,9 +129,7 @@ impl Tx {
                     .push("))");
             }
             q.push(" ORDER BY c.id");
-            q.build_query_as::<WorklistRow>()
-                .fetch_all(&mut *c)
-                .await?
+            q.build_query_as::<WorklistRow>().fetch_all(&mut *c).await?
         }))
     }
 
