@@ -1,7 +1,7 @@
 //! The daily digest e-mail: per user the number of things on their worklist, with a link.
 //! Counts and links only: no names, no case details leave the system by e-mail.
 
-use crate::jobs::JobSettings;
+use crate::settings::JobSettings;
 use crate::{App, Error};
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -11,18 +11,6 @@ use nazorg_domain::deadlines::DeadlineKind;
 use nazorg_store::{Scope, WorkItem};
 use std::collections::BTreeMap;
 use time::Date;
-
-/// Where and how mail goes out.
-#[derive(Debug, Clone)]
-pub struct MailConfig {
-    /// `smtp://host:port` (plain, for a relay on the local network), `smtp://host?tls=required`
-    /// (STARTTLS) or `smtps://host` (TLS); user and password may be in the URL.
-    pub smtp_url: String,
-    /// The sender, e.g. `Nazorg <nazorg@gemeente.nl>`.
-    pub from: String,
-    /// Dutch local hour from which the day's digest is sent.
-    pub hour: u8,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DigestError {

@@ -3,11 +3,10 @@
 //! in the database, so with several servers each job runs once a day. One check is
 //! [`App::run_daily_jobs`], which tests call directly with the time they want.
 
-use crate::digest::MailConfig;
+use crate::settings::JobSettings;
 use crate::{App, Result};
 use nazorg_domain::access::{Actor, Role};
 use nazorg_domain::dates::{to_amsterdam, years_before};
-use nazorg_domain::deadlines::DeadlineSettings;
 use nazorg_store::RetentionReport;
 use time::{Date, OffsetDateTime};
 
@@ -19,19 +18,6 @@ const CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// The Dutch local hour from which the day's jobs run when no mail hour is set.
 const DEFAULT_HOUR: u8 = 7;
-
-/// What the daily jobs need to know of the installation.
-#[derive(Debug, Clone)]
-pub struct JobSettings {
-    /// The address users reach Nazorg on, for the link in the digest.
-    pub public_url: String,
-    /// The thresholds of the deadline rules.
-    pub deadlines: DeadlineSettings,
-    /// Where the daily digest goes out; `None` means no e-mail at all.
-    pub mail: Option<MailConfig>,
-    /// Years after closure after which a case is anonymised; 0 switches the job off.
-    pub retention_years: u32,
-}
 
 /// What one check of the daily jobs did on this server.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

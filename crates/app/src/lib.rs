@@ -31,6 +31,7 @@ mod referrals;
 mod release;
 mod reports;
 mod safety;
+mod settings;
 mod triage;
 mod worklist;
 
@@ -38,11 +39,12 @@ pub use accounts::{
     MIN_PASSWORD, SEALED, check_password, hash_password, new_token, new_totp_secret,
     parse_secret_key, token_hash, totp_matches, totp_uri, verify_password,
 };
-pub use digest::{DigestError, MailConfig, compose};
+pub use digest::{DigestError, compose};
 pub use error::{Error, Result};
-pub use jobs::{DailyRun, JobSettings, RETENTION_BATCH, retention_actor};
+pub use jobs::{DailyRun, RETENTION_BATCH, retention_actor};
 pub use nazorg_store::model::*;
 pub use nazorg_store::{Database, StoreError};
+pub use settings::{JobSettings, MailConfig};
 
 use nazorg_domain::access::Actor;
 use std::future::Future;

@@ -5,6 +5,7 @@
 mod absence;
 mod budget;
 mod calendar;
+mod case_steps;
 mod cases;
 mod jobs;
 mod log;

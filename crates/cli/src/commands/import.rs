@@ -1,12 +1,42 @@
 //! `nazorg import notifications`: a CSV or JSON file of notifications, row by row. A bad
 //! row is rejected with its line number and reason; the rest is imported.
 
+use super::common::Installation;
 use anyhow::{Context, Result, bail};
+use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use nazorg_domain::access::Actor;
 use nazorg_domain::notification::NotificationRow;
 use nazorg_store::{ImportOutcome, Store};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import notifications from CSV (or JSON, by the .json extension). See docs/import-format.md.
+    Notifications {
+        file: PathBuf,
+        /// Write the rejected rows, with line number and reason, to this CSV file.
+        #[arg(long)]
+        rejects: Option<PathBuf>,
+    },
+}
+
+/// Runs an `import` subcommand; exit code 1 when a row was rejected.
+pub async fn run(inst: &Installation, command: ImportCommand) -> Result<ExitCode> {
+    match command {
+        ImportCommand::Notifications { file, rejects } => {
+            let actor = inst.actor();
+            let summary = import_file(&inst.store, &actor, &file, rejects.as_deref()).await?;
+            eprintln!("{}", summary.describe());
+            Ok(if summary.rejected > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
 
 /// The columns of the import format, in order.
 pub const COLUMNS: [&str; 11] = [
@@ -33,6 +63,7 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// One Dutch sentence with the counts.
     pub fn describe(&self) -> String {
         format!(
             "{} regels gelezen: {} nieuwe casussen, {} al bekend, {} afgewezen.",
@@ -40,6 +71,9 @@ impl Summary {
         )
     }
 }
+
+/// A rejected row: its line, the reason, and its fields as read.
+type Rejected = (u64, String, Vec<String>);
 
 /// One row as read, before validation.
 struct Input {
@@ -49,6 +83,7 @@ struct Input {
     raw: Vec<String>,
 }
 
+/// Reads a CSV file: the header must name every column; blank lines are skipped.
 fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Input>)> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -100,35 +135,39 @@ fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Input>)> {
                 fields.len(),
                 headers.len()
             )),
-            Ok(fields) => {
-                let get = |name: &str| {
-                    headers
-                        .iter()
-                        .position(|h| h == name)
-                        .and_then(|i| fields.get(i))
-                        .map(|s| s.to_string())
-                        .unwrap_or_default()
-                };
-                Ok(NotificationRow {
-                    bsn: get("bsn"),
-                    family_name: get("family_name"),
-                    given_names: get("given_names"),
-                    birth_date: get("birth_date"),
-                    municipality_code: get("municipality_code"),
-                    brp_status: get("brp_status"),
-                    institution: get("institution"),
-                    detention_start: get("detention_start"),
-                    expected_release: get("expected_release"),
-                    sentence: get("sentence"),
-                    source: get("source"),
-                })
-            }
+            Ok(fields) => Ok(notification_row(&headers, &fields)),
         };
         inputs.push(Input { line, row, raw });
     }
     Ok((headers, inputs))
 }
 
+/// The row of a record whose fields match the header, by column name.
+fn notification_row(headers: &[String], fields: &[&str]) -> NotificationRow {
+    let get = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .and_then(|i| fields.get(i))
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    };
+    NotificationRow {
+        bsn: get("bsn"),
+        family_name: get("family_name"),
+        given_names: get("given_names"),
+        birth_date: get("birth_date"),
+        municipality_code: get("municipality_code"),
+        brp_status: get("brp_status"),
+        institution: get("institution"),
+        detention_start: get("detention_start"),
+        expected_release: get("expected_release"),
+        sentence: get("sentence"),
+        source: get("source"),
+    }
+}
+
+/// Reads a JSON file: an array with one notification object per element.
 fn read_json(path: &Path) -> Result<(Vec<String>, Vec<Input>)> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("{} lezen", path.display()))?;
@@ -151,7 +190,9 @@ fn read_json(path: &Path) -> Result<(Vec<String>, Vec<Input>)> {
     Ok((vec!["json".to_string()], inputs))
 }
 
-pub async fn run(
+/// Imports every valid row of the file; reports each rejected row on standard error and,
+/// with `rejects`, writes them to that CSV file.
+pub async fn import_file(
     store: &Store,
     actor: &Actor,
     path: &Path,
@@ -175,7 +216,7 @@ pub async fn run(
         rows: inputs.len(),
         ..Default::default()
     };
-    let mut rejected: Vec<(u64, String, Vec<String>)> = Vec::new();
+    let mut rejected: Vec<Rejected> = Vec::new();
     for input in inputs {
         let parsed = input
             .row
@@ -205,21 +246,27 @@ pub async fn run(
         eprintln!("regel {line} afgewezen: {reason}");
     }
     if let Some(out) = rejects {
-        let mut writer = csv::WriterBuilder::new()
-            .flexible(true)
-            .from_path(out)
-            .with_context(|| format!("{} schrijven", out.display()))?;
-        let mut header = vec!["line".to_string(), "reason".to_string()];
-        header.extend(headers.iter().cloned());
-        writer.write_record(&header)?;
-        for (line, reason, raw) in &rejected {
-            let mut record = vec![line.to_string(), reason.clone()];
-            record.extend(raw.iter().map(|f| neutralise(f)));
-            writer.write_record(&record)?;
-        }
-        writer.flush()?;
+        write_rejects(out, &headers, &rejected)?;
     }
     Ok(summary)
+}
+
+/// Writes the rejected rows, with line number and reason before the original fields.
+fn write_rejects(out: &Path, headers: &[String], rejected: &[Rejected]) -> Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_path(out)
+        .with_context(|| format!("{} schrijven", out.display()))?;
+    let mut header = vec!["line".to_string(), "reason".to_string()];
+    header.extend(headers.iter().cloned());
+    writer.write_record(&header)?;
+    for (line, reason, raw) in rejected {
+        let mut record = vec![line.to_string(), reason.clone()];
+        record.extend(raw.iter().map(|f| neutralise(f)));
+        writer.write_record(&record)?;
+    }
+    writer.flush()?;
+    Ok(())
 }
 
 /// A cell that a spreadsheet would run as a formula gets a leading quote.

@@ -1,0 +1,107 @@
+//! The installation-wide settings given as global flags (or `NAZORG_*` variables): the
+//! thresholds of the deadline rules and the daily digest e-mail.
+
+/// The thresholds of the deadline rules (the worklist, "Mijn werk", the digest).
+#[derive(clap::Args, Clone, Copy)]
+pub struct DeadlineArgs {
+    /// Working days (Dutch public holidays excluded) within which a notification must be handled.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_NOTIFICATION_WORKING_DAYS",
+        default_value_t = 3
+    )]
+    notification_working_days: u32,
+    /// Days before the expected release from which "no contact yet" is flagged.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_CONTACT_BEFORE_RELEASE_DAYS",
+        default_value_t = 28
+    )]
+    contact_before_release_days: i64,
+    /// Days before the expected release from which missing housing, BRP, ID or income is flagged.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_RELEASE_READY_DAYS",
+        default_value_t = 14
+    )]
+    release_ready_days: i64,
+    /// Days before the end of the aftercare period from which it is flagged.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_AFTERCARE_ENDING_DAYS",
+        default_value_t = 14
+    )]
+    aftercare_ending_days: i64,
+    /// Days without contact after which an open case is flagged.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_NO_CONTACT_DAYS",
+        default_value_t = 30
+    )]
+    no_contact_days: i64,
+    /// Days after asking by which a referral should have started.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_REFERRAL_START_DAYS",
+        default_value_t = 10
+    )]
+    referral_start_days: i64,
+}
+
+impl DeadlineArgs {
+    /// The thresholds as the domain's deadline rules take them.
+    pub fn settings(self) -> nazorg_domain::deadlines::DeadlineSettings {
+        nazorg_domain::deadlines::DeadlineSettings {
+            notification_working_days: self.notification_working_days,
+            contact_before_release_days: self.contact_before_release_days,
+            release_ready_days: self.release_ready_days,
+            aftercare_ending_days: self.aftercare_ending_days,
+            no_contact_days: self.no_contact_days,
+            referral_start_days: self.referral_start_days,
+        }
+    }
+}
+
+/// The daily digest e-mail (off unless an SMTP server is given).
+#[derive(clap::Args, Clone)]
+pub struct MailArgs {
+    /// SMTP server for the daily digest: smtp://host:port (plain), smtp://host?tls=required
+    /// (STARTTLS) or smtps://host; user:password@ may be included. Off when empty.
+    #[arg(long, global = true, env = "NAZORG_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Sender of the digest.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_MAIL_FROM",
+        default_value = "Nazorg <nazorg@localhost>"
+    )]
+    mail_from: String,
+    /// Dutch local hour from which the daily digest is sent.
+    #[arg(long, global = true, env = "NAZORG_DIGEST_HOUR", default_value_t = 7)]
+    digest_hour: u8,
+    /// The address users reach Nazorg on, for links in e-mails, the calendar feed and the
+    /// setup link (default http://LISTEN).
+    #[arg(long, global = true, env = "NAZORG_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+impl MailArgs {
+    /// The digest's mail settings, `None` when no SMTP server is given.
+    pub fn config(&self) -> Option<nazorg_web::digest::MailConfig> {
+        self.smtp_url
+            .as_ref()
+            .filter(|u| !u.trim().is_empty())
+            .map(|url| nazorg_web::digest::MailConfig {
+                smtp_url: url.clone(),
+                from: self.mail_from.clone(),
+                hour: self.digest_hour,
+            })
+    }
+}
