@@ -138,7 +138,7 @@ impl FromRequestParts<AppState> for UiUser {
                     });
                 }
                 Ok(None) => {}
-                Err(e) => return Err(crate::error::UiError::from(e).into_response()),
+                Err(e) => return Err(crate::pages::UiError::from(e).into_response()),
             }
         }
         let next = parts

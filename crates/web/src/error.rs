@@ -1,8 +1,8 @@
-//! One error type for the web layer, shown as problem+json to the API and as a Dutch page
-//! in the browser. Causes of server errors are logged, never shown.
+//! One error type for the web layer, shown as problem+json to the API (here) and as a Dutch
+//! page in the browser (`pages::UiError`). Causes of server errors are logged, never shown.
 
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use nazorg_domain::access::Denied;
 use nazorg_store::StoreError;
 
@@ -76,7 +76,8 @@ impl AppError {
         }
     }
 
-    fn title(&self) -> &'static str {
+    /// A short Dutch heading for the error.
+    pub fn title(&self) -> &'static str {
         match self {
             AppError::Unauthorized => "Niet ingelogd",
             AppError::Forbidden(_) => "Geen toegang",
@@ -88,7 +89,8 @@ impl AppError {
         }
     }
 
-    fn log(&self) {
+    /// Logs the cause of a server error (it is never shown).
+    pub fn log(&self) {
         if let AppError::Internal(cause) = self {
             tracing::error!(%cause, "request failed");
         }
@@ -128,27 +130,5 @@ impl IntoResponse for ApiError {
             );
         }
         response
-    }
-}
-
-/// The error as the browser shows it: a Dutch page.
-#[derive(Debug)]
-pub struct UiError(pub AppError);
-
-impl<E: Into<AppError>> From<E> for UiError {
-    fn from(e: E) -> Self {
-        UiError(e.into())
-    }
-}
-
-impl IntoResponse for UiError {
-    fn into_response(self) -> Response {
-        let e = self.0;
-        e.log();
-        if matches!(e, AppError::Unauthorized) {
-            return axum::response::Redirect::to("/inloggen").into_response();
-        }
-        let page = crate::ui::error_page(e.title(), &e.to_string());
-        (e.status(), Html(page)).into_response()
     }
 }

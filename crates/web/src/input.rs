@@ -169,14 +169,7 @@ impl TriageIn {
             .iter()
             .map(|d| {
                 let domain = code::<LifeDomain>("het leefgebied", &d.domain)?;
-                Ok(nazorg_domain::triage::DomainTriage {
-                    domain,
-                    need: code(&format!("de behoefte bij {}", domain.label()), &d.need)?,
-                    self_reliance: code(
-                        &format!("de zelfredzaamheid bij {}", domain.label()),
-                        &d.self_reliance,
-                    )?,
-                })
+                domain_triage(domain, &d.need, &d.self_reliance)
             })
             .collect::<Result<Vec<_>, AppError>>()?;
         Ok(store::TriageInput {
@@ -186,6 +179,22 @@ impl TriageIn {
             known_to_safety_chamber: self.known_to_safety_chamber,
         })
     }
+}
+
+/// The triage of one life domain from its two answers.
+pub fn domain_triage(
+    domain: LifeDomain,
+    need: &str,
+    self_reliance: &str,
+) -> Result<nazorg_domain::triage::DomainTriage, AppError> {
+    Ok(nazorg_domain::triage::DomainTriage {
+        domain,
+        need: code(&format!("de behoefte bij {}", domain.label()), need)?,
+        self_reliance: code(
+            &format!("de zelfredzaamheid bij {}", domain.label()),
+            self_reliance,
+        )?,
+    })
 }
 
 /// The case direction and why.
@@ -402,26 +411,43 @@ impl CloseIn {
             .filter(|r| !r.result.trim().is_empty())
             .map(|r| {
                 let domain = code::<LifeDomain>("het leefgebied", &r.domain)?;
-                Ok((
-                    domain,
-                    code::<DomainResult>(
-                        &format!("het resultaat bij {}", domain.label()),
-                        &r.result,
-                    )?,
-                ))
+                domain_result(domain, &r.result)
             })
             .collect::<Result<Vec<_>, AppError>>()?;
-        Ok(store::CloseInput {
-            reason: code::<ClosingReason>("de reden van afsluiten", &self.reason)?,
-            date: date("de datum van afsluiten", &self.date)?,
-            overall: optional_code::<OverallResult>(
-                "het resultaat",
-                self.overall_result.as_deref(),
-            )?,
+        close_input(
             results,
-            note: self.note.clone(),
-        })
+            &self.reason,
+            &self.date,
+            self.overall_result.as_deref(),
+            &self.note,
+        )
     }
+}
+
+/// The result in one life domain at closure.
+pub fn domain_result(
+    domain: LifeDomain,
+    result: &str,
+) -> Result<(LifeDomain, DomainResult), AppError> {
+    let field = format!("het resultaat bij {}", domain.label());
+    Ok((domain, code::<DomainResult>(&field, result)?))
+}
+
+/// The closure from its parts, the per-domain results already parsed.
+pub fn close_input(
+    results: Vec<(LifeDomain, DomainResult)>,
+    reason: &str,
+    date_text: &str,
+    overall: Option<&str>,
+    note: &str,
+) -> Result<store::CloseInput, AppError> {
+    Ok(store::CloseInput {
+        reason: code::<ClosingReason>("de reden van afsluiten", reason)?,
+        date: date("de datum van afsluiten", date_text)?,
+        overall: optional_code::<OverallResult>("het resultaat", overall)?,
+        results,
+        note: note.to_string(),
+    })
 }
 
 /// A referral to a partner.

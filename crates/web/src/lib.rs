@@ -5,10 +5,12 @@ pub mod api;
 mod auth;
 pub mod digest;
 mod error;
+mod forms;
 pub mod input;
 pub mod jobs;
 mod middleware;
 pub mod oidc;
+mod pages;
 pub mod report;
 mod ui;
 

@@ -84,7 +84,7 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
             tracing::error!(error = %e, "session lookup failed during CSRF check");
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Html(crate::ui::error_page(
+                Html(crate::pages::error_page(
                     "Even niet beschikbaar",
                     "Nazorg kan de database nu niet bereiken. Probeer het zo opnieuw.",
                 )),
@@ -96,7 +96,7 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
     let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
-            Html(crate::ui::error_page(
+            Html(crate::pages::error_page(
                 "Te groot",
                 "Het formulier is te groot.",
             )),
@@ -116,7 +116,7 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
 fn refuse() -> Response {
     (
         StatusCode::FORBIDDEN,
-        Html(crate::ui::error_page(
+        Html(crate::pages::error_page(
             "Formulier niet geaccepteerd",
             "Dit formulier is verlopen of kwam niet van Nazorg zelf. Ga terug, vernieuw de pagina en probeer het opnieuw.",
         )),

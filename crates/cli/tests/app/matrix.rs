@@ -160,20 +160,25 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/verwerkingsregister/{code}", Rule::Admin),
 ];
 
-/// Every (method, path) the web crate routes, read from its source.
+/// Every (method, path) the web crate routes, read from its source: every `.rs` file under
+/// `crates/web/src`, those of the API (`api.rs`, `api/`) under `/api/v1`.
 fn routes_in_source() -> BTreeSet<(String, String)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/src");
-    let files = [
-        ("lib.rs", ""),
-        ("api.rs", "/api/v1"),
-        ("ui.rs", ""),
-        ("ui/partners.rs", ""),
-        ("ui/work.rs", ""),
-        ("ui/reports.rs", ""),
-    ];
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
     let mut routes = BTreeSet::new();
-    for (file, prefix) in files {
-        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+    for file in files {
+        let rel = file
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let prefix = if rel == "api.rs" || rel.starts_with("api/") {
+            "/api/v1"
+        } else {
+            ""
+        };
+        let text = std::fs::read_to_string(&file).unwrap();
         for (start, _) in text.match_indices(".route(") {
             let rest = &text[start + 7..];
             let open = rest.find('"').unwrap();
@@ -201,12 +206,37 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
                     i == 0 || !call[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
                 });
                 if found {
-                    routes.insert((method.to_uppercase(), format!("{prefix}{path}")));
+                    routes.insert((
+                        method.to_uppercase(),
+                        matrix_line(&format!("{prefix}{path}")),
+                    ));
                 }
             }
         }
     }
     routes
+}
+
+/// The `.rs` files under a directory, recursively.
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The line of the matrix a route falls under: each step of the case page has its own
+/// route (`/casussen/{id}/aanbod`, `/casussen/{id}/triage`, …), all under the one rule of
+/// `/casussen/{id}/{step}`.
+fn matrix_line(path: &str) -> String {
+    match path.strip_prefix("/casussen/{id}/") {
+        Some(step) if !step.is_empty() && !step.contains('/') => "/casussen/{id}/{step}".into(),
+        _ => path.to_string(),
+    }
 }
 
 #[test]

@@ -2,15 +2,16 @@
 //! (HTML, PDF, XLSX, CSV), outflow and forecast with the capacity assumptions, and the
 //! pseudonymised export. Every figure comes through the store's gate.
 
-use super::{Base, UiQuery, nl, render};
+use super::{UiForm, UiQuery, nl};
 use crate::AppState;
 use crate::auth::UiUser;
-use crate::error::{AppError, UiError};
+use crate::error::AppError;
 use crate::input::optional_date;
+use crate::pages::{Base, UiError, render};
 use crate::report::{self, EvaluationData};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -21,7 +22,6 @@ use nazorg_domain::monitor::Monitor;
 use nazorg_domain::outlook::CapacitySettings;
 use nazorg_domain::referral::{format_eur, parse_eur};
 use serde::Deserialize;
-use std::collections::HashMap;
 use time::Date;
 
 pub fn router() -> Router<AppState> {
@@ -539,44 +539,77 @@ async fn outlook_page(
     outlook_view(&s, &user, StatusCode::OK, flash, None).await
 }
 
-fn parse_settings(f: &HashMap<String, String>) -> Result<CapacitySettings, AppError> {
-    let get = |k: &str| f.get(k).map(|v| v.trim()).unwrap_or("");
-    let whole = |k: &str, label: &str| {
-        get(k)
-            .parse::<i64>()
-            .map_err(|_| AppError::Invalid(format!("Vul bij ‘{label}’ een heel getal in.")))
-    };
-    let money = |k: &str, label: &str| {
-        parse_eur(get(k)).ok_or_else(|| {
-            AppError::Invalid(format!(
-                "Vul bij ‘{label}’ een bedrag in, bijvoorbeeld 80,00."
-            ))
-        })
-    };
-    let settings = CapacitySettings {
-        hours_light: whole("hours_light", "uren lichte ondersteuning")?,
-        hours_skt: whole("hours_skt", "uren regie SKT")?,
-        hours_exodus: whole("hours_exodus", "uren regie Exodus")?,
-        hourly_cost_cents: money("hourly_cost", "kosten per uur")?,
-        skt_price_cents: money("skt_price", "prijs SKT-traject")?,
-        exodus_price_cents: money("exodus_price", "prijs Exodus-traject")?,
-        default_uptake_pct: whole("uptake", "aandeel dat aanvaardt")?,
-        default_skt_pct: whole("skt_share", "aandeel SKT")?,
-        default_exodus_pct: whole("exodus_share", "aandeel Exodus")?,
-    };
-    settings.validate().map_err(AppError::Invalid)?;
-    Ok(settings)
+/// The assumptions of the outlook, as typed.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SettingsForm {
+    hours_light: String,
+    hours_skt: String,
+    hours_exodus: String,
+    hourly_cost: String,
+    skt_price: String,
+    exodus_price: String,
+    uptake: String,
+    skt_share: String,
+    exodus_share: String,
+}
+
+impl SettingsForm {
+    /// What was typed in the field of this name (see `fields`).
+    fn typed(&self, name: &str) -> &str {
+        match name {
+            "hours_light" => &self.hours_light,
+            "hours_skt" => &self.hours_skt,
+            "hours_exodus" => &self.hours_exodus,
+            "hourly_cost" => &self.hourly_cost,
+            "skt_price" => &self.skt_price,
+            "exodus_price" => &self.exodus_price,
+            "uptake" => &self.uptake,
+            "skt_share" => &self.skt_share,
+            "exodus_share" => &self.exodus_share,
+            _ => "",
+        }
+    }
+
+    fn parse(&self) -> Result<CapacitySettings, AppError> {
+        let whole = |value: &str, label: &str| {
+            value
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| AppError::Invalid(format!("Vul bij ‘{label}’ een heel getal in.")))
+        };
+        let money = |value: &str, label: &str| {
+            parse_eur(value.trim()).ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "Vul bij ‘{label}’ een bedrag in, bijvoorbeeld 80,00."
+                ))
+            })
+        };
+        let settings = CapacitySettings {
+            hours_light: whole(&self.hours_light, "uren lichte ondersteuning")?,
+            hours_skt: whole(&self.hours_skt, "uren regie SKT")?,
+            hours_exodus: whole(&self.hours_exodus, "uren regie Exodus")?,
+            hourly_cost_cents: money(&self.hourly_cost, "kosten per uur")?,
+            skt_price_cents: money(&self.skt_price, "prijs SKT-traject")?,
+            exodus_price_cents: money(&self.exodus_price, "prijs Exodus-traject")?,
+            default_uptake_pct: whole(&self.uptake, "aandeel dat aanvaardt")?,
+            default_skt_pct: whole(&self.skt_share, "aandeel SKT")?,
+            default_exodus_pct: whole(&self.exodus_share, "aandeel Exodus")?,
+        };
+        settings.validate().map_err(AppError::Invalid)?;
+        Ok(settings)
+    }
 }
 
 async fn save_settings(
     State(s): State<AppState>,
     user: UiUser,
-    Form(f): Form<HashMap<String, String>>,
+    UiForm(f): UiForm<SettingsForm>,
 ) -> Result<Response, UiError> {
     s.store
         .permit(&user.actor, Action::ManageReportSettings, None)
         .await?;
-    let result = match parse_settings(&f) {
+    let result = match f.parse() {
         Ok(settings) => s
             .store
             .set_capacity_settings(&user.actor, &settings)
@@ -591,7 +624,7 @@ async fn save_settings(
             let typed = fields(&CapacitySettings::default())
                 .into_iter()
                 .map(|mut field| {
-                    field.value = f.get(field.name).cloned().unwrap_or_default();
+                    field.value = f.typed(field.name).to_string();
                     field
                 })
                 .collect();

@@ -5,11 +5,12 @@
 //! set in a short-lived cookie and must come back with the browser that started, so that
 //! nobody can sign a victim in to the attacker's own account with a callback link.
 
-use super::{Base, UiQuery, render};
+use super::UiQuery;
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie, safe_next, session_cookie};
-use crate::error::{AppError, UiError};
+use crate::error::AppError;
 use crate::oidc::{ExtraClaims, Sso, claim, error_chain};
+use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -47,7 +48,7 @@ fn refuse(s: &AppState, status: StatusCode, title: &str, message: impl Into<Stri
     let mut response = render(
         status,
         SsoErrorPage {
-            base: Base::new(title, None, ""),
+            base: Base::anonymous(title),
             message: message.into(),
         },
     );

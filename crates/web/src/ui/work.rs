@@ -1,13 +1,14 @@
 //! "Mijn werk": each user's deadlines; absences and substitution; the calendar feed.
 
-use super::{Base, Opt, UiPath, UiQuery, render};
+use super::{Opt, UiForm, UiPath, UiQuery};
 use crate::AppState;
 use crate::auth::UiUser;
-use crate::error::{AppError, UiError};
+use crate::error::AppError;
 use crate::input::date;
+use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -16,7 +17,6 @@ use nazorg_domain::dates::{format_iso, format_nl, today_nl};
 use nazorg_domain::deadlines::DeadlineKind;
 use nazorg_store::{CalendarItem, Scope};
 use serde::Deserialize;
-use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -65,7 +65,7 @@ struct WorkRow {
 #[template(path = "work.html")]
 struct WorkPage {
     base: Base,
-    feedback: Vec<super::partners::ReferralRow>,
+    feedback: Vec<super::referrals::ReferralRow>,
     team: bool,
     rows: Vec<WorkRow>,
     overdue: usize,
@@ -143,7 +143,7 @@ async fn work_page(
         .await?
         .items
         .iter()
-        .map(super::partners::ReferralRow::from)
+        .map(super::referrals::ReferralRow::from)
         .collect();
     Ok(render(
         StatusCode::OK,
@@ -232,10 +232,21 @@ async fn absence_page(State(s): State<AppState>, user: UiUser) -> Result<Respons
     absence_view(&s, &user, StatusCode::OK, None, None).await
 }
 
+/// A colleague's absence and who stands in.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AbsenceForm {
+    user_id: String,
+    substitute_id: String,
+    starts_on: String,
+    ends_on: String,
+    note: String,
+}
+
 async fn add_absence(
     State(s): State<AppState>,
     user: UiUser,
-    Form(f): Form<HashMap<String, String>>,
+    UiForm(f): UiForm<AbsenceForm>,
 ) -> Result<Response, UiError> {
     s.store
         .permit(
@@ -244,19 +255,20 @@ async fn add_absence(
             None,
         )
         .await?;
-    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let result = async {
-        let absent = get("user_id")
+        let absent = f
+            .user_id
             .parse::<i64>()
             .map_err(|_| AppError::Invalid("Kies wie afwezig is.".into()))?;
-        let substitute = get("substitute_id")
+        let substitute = f
+            .substitute_id
             .parse::<i64>()
             .map_err(|_| AppError::Invalid("Kies een vervanger.".into()))?;
-        let from = date("de eerste dag", &get("starts_on"))?;
-        let to = date("de laatste dag", &get("ends_on"))?;
+        let from = date("de eerste dag", &f.starts_on)?;
+        let to = date("de laatste dag", &f.ends_on)?;
         Ok::<_, AppError>(
             s.store
-                .add_absence(&user.actor, absent, substitute, from, to, &get("note"))
+                .add_absence(&user.actor, absent, substitute, from, to, &f.note)
                 .await?,
         )
     }

@@ -1,0 +1,149 @@
+//! The budget: bought services and their prices, the year's lines and caps.
+
+use super::{ApiJson, ApiPath};
+use crate::AppState;
+use crate::auth::ApiActor;
+use crate::error::{ApiError, AppError};
+use crate::input::*;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use nazorg_domain::access::Action;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/service-kinds", get(list_service_kinds))
+        .route("/service-kinds/{id}", put(set_service_price))
+        .route("/budgets/{year}", get(get_budget))
+        .route("/budgets/{year}/lines/{code}", put(set_budget_cap))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceKindDto {
+    pub id: i64,
+    pub name: String,
+    pub partner_kind: String,
+    /// Euros.
+    pub price: f64,
+    pub budget_line: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BudgetLineDto {
+    pub code: String,
+    pub name: String,
+    /// Amounts in euros.
+    pub cap: f64,
+    pub committed: f64,
+    pub spent: f64,
+    pub remaining: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BudgetMonthDto {
+    pub month: u8,
+    pub committed: f64,
+    pub spent: f64,
+}
+
+/// A year's budget.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BudgetDto {
+    pub year: i32,
+    pub lines: Vec<BudgetLineDto>,
+    pub months: Vec<BudgetMonthDto>,
+}
+
+impl From<&nazorg_store::Budget> for BudgetDto {
+    fn from(b: &nazorg_store::Budget) -> Self {
+        let euros = |c: i64| c as f64 / 100.0;
+        BudgetDto {
+            year: b.year,
+            lines: b
+                .lines
+                .iter()
+                .map(|l| BudgetLineDto {
+                    code: l.code.code().into(),
+                    name: l.name.clone(),
+                    cap: euros(l.cap_cents),
+                    committed: euros(l.committed_cents),
+                    spent: euros(l.spent_cents),
+                    remaining: euros(l.remaining_cents()),
+                })
+                .collect(),
+            months: b
+                .months
+                .iter()
+                .map(|m| BudgetMonthDto {
+                    month: m.month,
+                    committed: euros(m.committed_cents),
+                    spent: euros(m.spent_cents),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/service-kinds", tag = "budget", responses((status = 200, body = [ServiceKindDto])))]
+async fn list_service_kinds(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<Vec<ServiceKindDto>>, ApiError> {
+    let kinds = s.store.list_service_kinds(&actor.municipality).await?;
+    Ok(Json(
+        kinds
+            .into_iter()
+            .map(|k| ServiceKindDto {
+                id: k.id,
+                name: k.name,
+                partner_kind: k.partner_kind.code().into(),
+                price: k.price_cents as f64 / 100.0,
+                budget_line: k.budget_line.code().into(),
+            })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/service-kinds/{id}", tag = "budget", params(("id" = i64, Path)), request_body = AmountIn,
+    responses((status = 204, description = "Prijs gewijzigd")))]
+async fn set_service_price(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<AmountIn>,
+) -> Result<StatusCode, ApiError> {
+    s.store.permit(&actor, Action::ManageBudget, None).await?;
+    s.store.set_service_price(&actor, id, b.cents()?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/budgets/{year}", tag = "budget", params(("year" = i32, Path)), responses((status = 200, body = BudgetDto)))]
+async fn get_budget(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(year): ApiPath<i32>,
+) -> Result<Json<BudgetDto>, ApiError> {
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::Invalid("Kies een jaar tussen 2000 en 2100.".into()).into());
+    }
+    Ok(Json(BudgetDto::from(&s.store.budget(&actor, year).await?)))
+}
+
+#[utoipa::path(put, path = "/api/v1/budgets/{year}/lines/{code}", tag = "budget", params(("year" = i32, Path), ("code" = String, Path)),
+    request_body = AmountIn, responses((status = 200, body = BudgetDto)))]
+async fn set_budget_cap(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath((year, line)): ApiPath<(i32, String)>,
+    ApiJson(b): ApiJson<AmountIn>,
+) -> Result<Json<BudgetDto>, ApiError> {
+    s.store.permit(&actor, Action::ManageBudget, None).await?;
+    let line = code::<nazorg_domain::referral::BudgetLineCode>("de budgetregel", &line)?;
+    s.store
+        .set_budget_cap(&actor, year, line, b.cents()?)
+        .await?;
+    Ok(Json(BudgetDto::from(&s.store.budget(&actor, year).await?)))
+}

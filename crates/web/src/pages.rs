@@ -1,0 +1,83 @@
+//! What every HTML page shares, and the browser's side of errors: the frame (`Base`), the
+//! Dutch error page and `UiError`. This module imports only `error`, so the UI, the
+//! session extractor and the middleware can all use it without importing each other.
+
+use crate::error::AppError;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+/// What every page needs for its frame.
+pub struct Base {
+    pub title: String,
+    pub user: Option<String>,
+    pub csrf: String,
+    pub nav: &'static str,
+    /// Which menu: "admin" (users, partners), "partner" (own referrals) or "coordinator".
+    pub menu: &'static str,
+    /// Items on the user's worklist, shown in the menu.
+    pub work_count: Option<usize>,
+}
+
+impl Base {
+    /// The frame without a user's menu: login pages and error pages.
+    pub fn anonymous(title: impl Into<String>) -> Base {
+        Base {
+            title: title.into(),
+            user: None,
+            csrf: String::new(),
+            nav: "",
+            menu: "",
+            work_count: None,
+        }
+    }
+}
+
+/// Renders a page, or the error page when the template fails.
+pub fn render<T: Template>(status: StatusCode, page: T) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => UiError(AppError::Internal(format!("template: {e}"))).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    base: Base,
+    message: &'a str,
+}
+
+/// A Dutch error page (without the user's menu: it may be shown to anyone).
+pub fn error_page(title: &str, message: &str) -> String {
+    ErrorPage {
+        base: Base::anonymous(title),
+        message,
+    }
+    .render()
+    .unwrap_or_else(|_| {
+        format!("<!DOCTYPE html><html lang=\"nl\"><title>{title}</title><p>{message}</p></html>")
+    })
+}
+
+/// The error as the browser shows it: a Dutch page.
+#[derive(Debug)]
+pub struct UiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for UiError {
+    fn from(e: E) -> Self {
+        UiError(e.into())
+    }
+}
+
+impl IntoResponse for UiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        e.log();
+        if matches!(e, AppError::Unauthorized) {
+            return Redirect::to("/inloggen").into_response();
+        }
+        let page = error_page(e.title(), &e.to_string());
+        (e.status(), Html(page)).into_response()
+    }
+}

@@ -1,0 +1,306 @@
+//! The budget of a year: lines with their caps, commitments and spending, and the prices
+//! of bought services.
+
+use super::{UiForm, UiQuery};
+use crate::AppState;
+use crate::auth::UiUser;
+use crate::error::AppError;
+use crate::input::*;
+use crate::pages::{Base, UiError, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use nazorg_domain::referral::{BudgetLineCode, format_eur, parse_eur};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/budget", get(budget_page))
+        .route("/budget/plafond", post(set_cap))
+        .route("/budget/prijs", post(set_price))
+        .route("/budget.csv", get(budget_csv))
+}
+
+// --- budget -------------------------------------------------------------------------------
+
+struct LineRow {
+    code: &'static str,
+    name: String,
+    cap: String,
+    cap_plain: String,
+    committed: String,
+    spent: String,
+    remaining: String,
+    over: bool,
+}
+
+struct MonthRow {
+    month: &'static str,
+    committed: String,
+    spent: String,
+}
+
+struct PriceRow {
+    id: i64,
+    name: String,
+    partner: &'static str,
+    price: String,
+    price_plain: String,
+}
+
+#[derive(Template)]
+#[template(path = "budget.html")]
+struct BudgetPage {
+    base: Base,
+    year: i32,
+    lines: Vec<LineRow>,
+    months: Vec<MonthRow>,
+    prices: Vec<PriceRow>,
+    flash: Option<String>,
+    error: Option<String>,
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// An amount for a form field or CSV: 28000,00 (and -1,50).
+fn plain(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}{},{:02}", cents / 100, cents % 100)
+}
+
+/// Budget years a user may ask for.
+fn year_in_range(year: i32) -> Result<i32, UiError> {
+    if (2000..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(UiError(AppError::Invalid(
+            "Kies een jaar tussen 2000 en 2100.".into(),
+        )))
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct YearQuery {
+    pub jaar: Option<i32>,
+    pub opgeslagen: Option<String>,
+}
+
+async fn budget_view(
+    s: &AppState,
+    user: &UiUser,
+    year: i32,
+    status: StatusCode,
+    flash: Option<String>,
+    error: Option<String>,
+) -> Result<Response, UiError> {
+    let budget = s.store.budget(&user.actor, year).await?;
+    let services = s.store.list_service_kinds(&user.actor.municipality).await?;
+    let view = BudgetPage {
+        base: Base::new(format!("Budget {year}"), Some(user), "budget"),
+        year,
+        lines: budget
+            .lines
+            .iter()
+            .map(|l| LineRow {
+                code: l.code.code(),
+                name: l.name.clone(),
+                cap: format_eur(l.cap_cents),
+                cap_plain: plain(l.cap_cents),
+                committed: format_eur(l.committed_cents),
+                spent: format_eur(l.spent_cents),
+                remaining: format_eur(l.remaining_cents()),
+                over: l.remaining_cents() < 0,
+            })
+            .collect(),
+        months: budget
+            .months
+            .iter()
+            .map(|m| MonthRow {
+                month: MONTHS[(m.month as usize).saturating_sub(1) % 12],
+                committed: format_eur(m.committed_cents),
+                spent: format_eur(m.spent_cents),
+            })
+            .collect(),
+        prices: services
+            .iter()
+            .map(|k| PriceRow {
+                id: k.id,
+                name: k.name.clone(),
+                partner: k.partner_kind.label(),
+                price: format_eur(k.price_cents),
+                price_plain: plain(k.price_cents),
+            })
+            .collect(),
+        flash,
+        error,
+    };
+    Ok(render(status, view))
+}
+
+async fn budget_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiQuery(q): UiQuery<YearQuery>,
+) -> Result<Response, UiError> {
+    let year = year_in_range(
+        q.jaar
+            .unwrap_or_else(|| nazorg_domain::dates::today_nl().year()),
+    )?;
+    let flash = q.opgeslagen.is_some().then(|| "Opgeslagen.".to_string());
+    budget_view(&s, &user, year, StatusCode::OK, flash, None).await
+}
+
+/// The budget year a form is about (default this year).
+fn form_year(year: &str) -> i32 {
+    year.parse::<i32>()
+        .unwrap_or_else(|_| nazorg_domain::dates::today_nl().year())
+}
+
+/// A new cap of a budget line.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CapForm {
+    year: String,
+    line: String,
+    cap: String,
+}
+
+/// A new price of a bought service.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PriceForm {
+    year: String,
+    id: String,
+    price: String,
+}
+
+/// After a budget change: back to the budget page, or the page again with the reason.
+async fn budget_saved(
+    s: &AppState,
+    user: &UiUser,
+    year: i32,
+    result: Result<(), AppError>,
+) -> Result<Response, UiError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/budget?jaar={year}&opgeslagen=1")).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            budget_view(s, user, year, e.status(), None, Some(e.to_string())).await
+        }
+        Err(e) => Err(UiError(e)),
+    }
+}
+
+async fn set_cap(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiForm(f): UiForm<CapForm>,
+) -> Result<Response, UiError> {
+    s.store
+        .permit(
+            &user.actor,
+            nazorg_domain::access::Action::ManageBudget,
+            None,
+        )
+        .await?;
+    let year = form_year(&f.year);
+    let result = async {
+        let line = code::<BudgetLineCode>("de budgetregel", &f.line)?;
+        let cents = parse_eur(&f.cap).ok_or_else(|| {
+            AppError::Invalid("Vul het plafond in als bedrag, bijvoorbeeld 28.000,00.".into())
+        })?;
+        Ok::<_, AppError>(
+            s.store
+                .set_budget_cap(&user.actor, year, line, cents)
+                .await?,
+        )
+    }
+    .await;
+    budget_saved(&s, &user, year, result).await
+}
+
+async fn set_price(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiForm(f): UiForm<PriceForm>,
+) -> Result<Response, UiError> {
+    s.store
+        .permit(
+            &user.actor,
+            nazorg_domain::access::Action::ManageBudget,
+            None,
+        )
+        .await?;
+    let year = form_year(&f.year);
+    let result = async {
+        let id = f.id.parse::<i64>().map_err(|_| {
+            AppError::Invalid("Kies het product waarvan u de prijs wijzigt.".into())
+        })?;
+        let cents = parse_eur(&f.price).ok_or_else(|| {
+            AppError::Invalid("Vul de prijs in als bedrag, bijvoorbeeld 3.200,00.".into())
+        })?;
+        Ok::<_, AppError>(s.store.set_service_price(&user.actor, id, cents).await?)
+    }
+    .await;
+    budget_saved(&s, &user, year, result).await
+}
+
+/// The budget of a year as CSV (semicolons and decimal commas, as Dutch spreadsheets read it).
+async fn budget_csv(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiQuery(q): UiQuery<YearQuery>,
+) -> Result<Response, UiError> {
+    let year = year_in_range(
+        q.jaar
+            .unwrap_or_else(|| nazorg_domain::dates::today_nl().year()),
+    )?;
+    let budget = s.store.budget(&user.actor, year).await?;
+    let mut out = String::from("\u{feff}soort;naam;plafond;vastgelegd;besteed;resterend\r\n");
+    for l in &budget.lines {
+        out.push_str(&format!(
+            "regel;{};{};{};{};{}\r\n",
+            l.name.replace(';', ","),
+            plain(l.cap_cents),
+            plain(l.committed_cents),
+            plain(l.spent_cents),
+            plain(l.remaining_cents())
+        ));
+    }
+    for m in &budget.months {
+        out.push_str(&format!(
+            "maand;{};;{};{};\r\n",
+            MONTHS[(m.month as usize).saturating_sub(1) % 12],
+            plain(m.committed_cents),
+            plain(m.spent_cents)
+        ));
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"budget-{year}.csv\""),
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}

@@ -1,0 +1,287 @@
+//! The steps of a case, one route and one typed form each, posted from the case page:
+//! on success back to the page's section, when refused the page again with the reason.
+
+use super::case_page::{OverCapView, case_view_page};
+use super::{UiForm, UiPath};
+use crate::AppState;
+use crate::auth::UiUser;
+use crate::error::AppError;
+use crate::forms::{
+    AppointmentForm, CloseForm, CoordinatorForm, ReferralForm, SafetyOutcomeForm, TriageForm,
+};
+use crate::input::{
+    AgreementDoneIn, AgreementIn, ContactIn, DirectionIn, FactsIn, HouseholdIn, OfferIn,
+    OverrideIn, ReadinessIn, ReleaseIn, SafetyItemIn, date,
+};
+use crate::pages::UiError;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use nazorg_domain::access::Action;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/casussen/{id}/aanbod", post(record_offer))
+        .route("/casussen/{id}/triage", post(record_triage))
+        .route("/casussen/{id}/regie", post(decide_direction))
+        .route("/casussen/{id}/afspraken", post(add_agreement))
+        .route(
+            "/casussen/{id}/afspraken/{agreement_id}",
+            post(agreement_done),
+        )
+        .route("/casussen/{id}/checklist", post(set_readiness))
+        .route("/casussen/{id}/vrijlating", post(record_release))
+        .route("/casussen/{id}/contacten", post(log_contact))
+        .route("/casussen/{id}/gezinsleden", post(add_household_member))
+        .route("/casussen/{id}/gegevens", post(update_facts))
+        .route("/casussen/{id}/doelgroep", post(override_eligibility))
+        .route("/casussen/{id}/coordinator", post(assign_coordinator))
+        .route("/casussen/{id}/afspraak", post(add_appointment))
+        .route("/casussen/{id}/veiligheidskamer", post(add_safety_item))
+        .route(
+            "/casussen/{id}/veiligheidskamer-uitkomst",
+            post(record_safety_outcome),
+        )
+        .route("/casussen/{id}/afsluiten", post(close_case))
+        .route("/casussen/{id}/verwijzingen", post(refer))
+}
+
+/// Answers a step: redirected to the section on success, the same page with the error on
+/// top when refused.
+async fn run_step(
+    s: &AppState,
+    user: &UiUser,
+    id: i64,
+    label: &str,
+    anchor: &str,
+    result: Result<(), AppError>,
+) -> Result<Response, UiError> {
+    match result {
+        Ok(()) => Ok(saved(id, anchor)),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let error = Some(format!("{label}: {e}"));
+            case_view_page(s, user, id, e.status(), None, error, None).await
+        }
+        Err(e) => Err(UiError(e)),
+    }
+}
+
+fn saved(id: i64, anchor: &str) -> Response {
+    Redirect::to(&format!("/casussen/{id}?opgeslagen={anchor}#{anchor}")).into_response()
+}
+
+/// One step handler: the case must be writable by the user, then the form is parsed and
+/// the store called (`$call`, with `?` for both), then `run_step` answers with the section
+/// named `$label` at `#$anchor`.
+macro_rules! step {
+    ($name:ident, $form:ty, $label:literal, $anchor:literal,
+     |$s:ident, $actor:ident, $id:ident, $f:ident| $call:expr) => {
+        async fn $name(
+            State($s): State<AppState>,
+            user: UiUser,
+            UiPath($id): UiPath<i64>,
+            UiForm($f): UiForm<$form>,
+        ) -> Result<Response, UiError> {
+            $s.store
+                .permit(&user.actor, Action::WriteCase, Some($id))
+                .await?;
+            let $actor = &user.actor;
+            let result = async {
+                $call;
+                Ok::<(), AppError>(())
+            }
+            .await;
+            run_step(&$s, &user, $id, $label, $anchor, result).await
+        }
+    };
+}
+
+step!(
+    record_offer,
+    OfferIn,
+    "Contact en aanbod",
+    "aanbod",
+    |s, actor, id, f| { s.store.record_offer(actor, id, &f.parse()?).await? }
+);
+step!(
+    record_triage,
+    TriageForm,
+    "Triage",
+    "triage",
+    |s, actor, id, f| { s.store.record_triage(actor, id, &f.parse()?).await? }
+);
+step!(
+    decide_direction,
+    DirectionIn,
+    "Casusregie",
+    "regie",
+    |s, actor, id, f| { s.store.decide_direction(actor, id, &f.parse()?).await? }
+);
+step!(
+    add_agreement,
+    AgreementIn,
+    "Afspraak",
+    "plan",
+    |s, actor, id, f| { s.store.add_agreement(actor, id, &f.parse()?).await? }
+);
+step!(
+    set_readiness,
+    ReadinessIn,
+    "Checklist vrijlating",
+    "checklist",
+    |s, actor, id, f| { s.store.set_readiness(actor, id, &f.parse()).await? }
+);
+step!(
+    record_release,
+    ReleaseIn,
+    "Vrijlating",
+    "vrijlating",
+    |s, actor, id, f| {
+        let day = date("de datum van vrijlating", &f.date)?;
+        s.store.record_release(actor, id, day).await?
+    }
+);
+step!(
+    log_contact,
+    ContactIn,
+    "Contact",
+    "contacten",
+    |s, actor, id, f| { s.store.log_contact(actor, id, &f.parse()?).await? }
+);
+step!(
+    add_household_member,
+    HouseholdIn,
+    "Gezinslid",
+    "gezin",
+    |s, actor, id, f| { s.store.add_household_member(actor, id, &f.parse()?).await? }
+);
+step!(
+    update_facts,
+    FactsIn,
+    "Gegevens van de detentie",
+    "doelgroep",
+    |s, actor, id, f| {
+        // An empty field of the form means "not known", not an empty code.
+        let mut f = f;
+        f.last_residence_code = f.last_residence_code.filter(|c| !c.trim().is_empty());
+        s.store.update_facts(actor, id, &f.parse()?).await?
+    }
+);
+step!(
+    override_eligibility,
+    OverrideIn,
+    "Doelgroepbepaling",
+    "doelgroep",
+    |s, actor, id, f| { s.store.override_eligibility(actor, id, &f.parse()?).await? }
+);
+step!(
+    assign_coordinator,
+    CoordinatorForm,
+    "Nazorgcoördinator",
+    "coordinator",
+    |s, actor, id, f| { s.store.assign_coordinator(actor, id, f.parse()?).await? }
+);
+step!(
+    add_appointment,
+    AppointmentForm,
+    "Afspraak",
+    "contacten",
+    |s, actor, id, f| {
+        let (at, kind) = f.parse()?;
+        s.store
+            .add_appointment(actor, id, at, kind, &f.place)
+            .await?
+    }
+);
+step!(
+    add_safety_item,
+    SafetyItemIn,
+    "Veiligheidskamer",
+    "veiligheidskamer",
+    |s, actor, id, f| {
+        let put_on = date("de datum van de Veiligheidskamer", &f.put_on)?;
+        s.store
+            .add_safety_item(actor, id, put_on, &f.reason)
+            .await?
+    }
+);
+step!(
+    record_safety_outcome,
+    SafetyOutcomeForm,
+    "Veiligheidskamer",
+    "veiligheidskamer",
+    |s, actor, id, f| {
+        let (item, discussed) = f.parse()?;
+        s.store
+            .record_safety_outcome(actor, id, item, discussed, &f.outcome, &f.follow_up)
+            .await?
+    }
+);
+step!(
+    close_case,
+    CloseForm,
+    "Afsluiten",
+    "afsluiten",
+    |s, actor, id, f| { s.store.close_case(actor, id, &f.parse()?).await? }
+);
+
+/// Marks an agreement of the plan done or open again.
+async fn agreement_done(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiPath((id, agreement_id)): UiPath<(i64, i64)>,
+    UiForm(f): UiForm<AgreementDoneIn>,
+) -> Result<Response, UiError> {
+    let result = s
+        .store
+        .set_agreement_done(&user.actor, id, agreement_id, f.done)
+        .await
+        .map_err(AppError::from);
+    run_step(&s, &user, id, "Afspraak", "plan", result).await
+}
+
+/// A referral from the case page. Passing the budget cap shows the form again with a
+/// warning that must be confirmed with a reason.
+async fn refer(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiPath(id): UiPath<i64>,
+    UiForm(f): UiForm<ReferralForm>,
+) -> Result<Response, UiError> {
+    s.store
+        .permit(&user.actor, Action::WriteCase, Some(id))
+        .await?;
+    let anchor = if f.for_household() {
+        "gezin"
+    } else {
+        "verwijzingen"
+    };
+    let today = nazorg_domain::dates::today_nl();
+    let result = match f.parse(today) {
+        Ok(input) => s
+            .store
+            .create_referral(&user.actor, id, &input)
+            .await
+            .map(|_| ())
+            .map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(saved(id, anchor)),
+        Err(AppError::OverCap(message)) => {
+            let over_cap = OverCapView {
+                message,
+                partner_id: f.partner_id,
+                domains: f.domains,
+                reason: f.reason,
+                service_kind_id: f.service_kind_id,
+                asked_on: f.asked_on,
+            };
+            let status = StatusCode::CONFLICT;
+            case_view_page(&s, &user, id, status, None, None, Some(over_cap)).await
+        }
+        Err(e) => run_step(&s, &user, id, "Verwijzing", anchor, Err(e)).await,
+    }
+}

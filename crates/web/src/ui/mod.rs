@@ -1,0 +1,177 @@
+//! The Dutch HTML interface: plain forms that work without JavaScript. One module per page
+//! (or group of pages), each with its own router, merged here.
+
+use crate::AppState;
+use crate::auth::UiUser;
+use crate::error::AppError;
+use crate::pages::{Base, UiError};
+use axum::Router;
+use axum::extract::{Form, FromRequest, Path, Query};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use nazorg_domain::access::Role;
+use nazorg_domain::{Coded, format_nl};
+
+const CSS: &str = include_str!("../../static/nazorg.css");
+
+mod budget;
+mod case_page;
+mod case_steps;
+mod cases;
+mod partners;
+mod readable;
+mod referrals;
+mod reports;
+mod session;
+mod sso;
+mod users;
+mod work;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(session::router())
+        .merge(users::router())
+        .merge(cases::router())
+        .merge(case_page::router())
+        .merge(case_steps::router())
+        .merge(referrals::router())
+        .merge(budget::router())
+        .merge(partners::router())
+        .merge(reports::router())
+        .merge(work::router())
+        .route("/", get(|| async { Redirect::to("/mijn-werk") }))
+        .route("/static/nazorg.css", get(css))
+        .fallback(not_found)
+}
+
+async fn not_found() -> UiError {
+    UiError(AppError::NotFound)
+}
+
+async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
+        .into_response()
+}
+
+/// Path extractor for pages: an id that is not a number is simply not found (a Dutch
+/// page), not axum's English rejection.
+pub struct UiPath<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S>
+    for UiPath<T>
+{
+    type Rejection = UiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => Ok(UiPath(v)),
+            Err(_) => Err(UiError(AppError::NotFound)),
+        }
+    }
+}
+
+/// Query extractor for pages: malformed parameters give a Dutch page.
+pub struct UiQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S>
+    for UiQuery<T>
+{
+    type Rejection = UiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(UiQuery(v)),
+            Err(_) => Err(UiError(AppError::Invalid(
+                "De adresregel bevat een ongeldige waarde.".into(),
+            ))),
+        }
+    }
+}
+
+/// Form extractor for pages: a body that cannot be read as the form gives a Dutch page.
+/// Every form's fields are optional (`#[serde(default)]`), so this only happens for a
+/// body that was not sent by one of our forms; the handler's own checks come first.
+pub struct UiForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for UiForm<T> {
+    type Rejection = UiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Form::<T>::from_request(req, state).await {
+            Ok(Form(v)) => Ok(UiForm(v)),
+            Err(_) => Err(UiError(AppError::Invalid(
+                "Het formulier kon niet worden gelezen. Vernieuw de pagina en probeer het opnieuw."
+                    .into(),
+            ))),
+        }
+    }
+}
+
+/// The frame of a logged-in user's page. (Defined here, not in `pages`, so that `pages`
+/// needs nothing from the session extractor.)
+impl Base {
+    pub fn new(title: impl Into<String>, user: Option<&UiUser>, nav: &'static str) -> Base {
+        Base {
+            title: title.into(),
+            user: user.map(|u| u.actor.username.clone()),
+            csrf: user.map(|u| u.csrf.clone()).unwrap_or_default(),
+            nav,
+            work_count: user.and_then(|u| u.work_count),
+            menu: match user.map(|u| u.actor.role) {
+                Some(Role::Administrator) => "admin",
+                Some(Role::PolicyAdvisor) => "policy",
+                Some(Role::SafetyChamber) => "safety",
+                Some(role) if nazorg_domain::access::is_partner_role(role) => "partner",
+                Some(_) => "coordinator",
+                None => "",
+            },
+        }
+    }
+}
+
+/// One option of a select.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub fn opts<T: Coded>(selected: Option<T>) -> Vec<Opt> {
+    opts_of(T::all(), selected)
+}
+
+pub fn opts_of<T: Coded>(values: &[T], selected: Option<T>) -> Vec<Opt> {
+    values
+        .iter()
+        .map(|v| Opt {
+            value: v.code().into(),
+            label: v.label().into(),
+            selected: Some(*v) == selected,
+        })
+        .collect()
+}
+
+pub fn nl(date: Option<time::Date>) -> String {
+    date.map(format_nl).unwrap_or_else(|| "—".into())
+}
+
+pub fn full_name(given: &str, family: &str) -> String {
+    if given.is_empty() {
+        family.to_string()
+    } else {
+        format!("{given} {family}")
+    }
+}

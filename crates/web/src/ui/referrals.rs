@@ -1,0 +1,530 @@
+//! Referrals, for coordinators and partner users: the list, one referral and its steps,
+//! the figures per partner, and the partner's view of a case it directs.
+
+use super::{Opt, UiForm, UiPath, UiQuery, nl, opts};
+use crate::AppState;
+use crate::api::PeriodQuery;
+use crate::auth::UiUser;
+use crate::error::AppError;
+use crate::input::*;
+use crate::pages::{Base, UiError, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use nazorg_domain::access::Role;
+use nazorg_domain::dates::{format_iso, format_nl};
+use nazorg_domain::referral::{
+    PartnerKind, ReferralResult, ReferralStatus, ReferralStep, format_eur,
+};
+use nazorg_store::ReferralFilter;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/verwijzingen", get(referrals_page))
+        .route("/verwijzingen/cijfers", get(figures_page))
+        .route("/verwijzingen/{id}", get(referral_page))
+        .route("/verwijzingen/{id}/stap", post(referral_step))
+        .route("/verwijzingen/{id}/gezien", post(acknowledge))
+        .route("/regie/{id}", get(directed_case_page))
+}
+
+fn today() -> time::Date {
+    nazorg_domain::dates::today_nl()
+}
+
+/// A referral as a row of a list.
+pub struct ReferralRow {
+    pub id: i64,
+    pub resident: String,
+    pub partner: String,
+    pub domains: String,
+    pub service: String,
+    pub status: &'static str,
+    pub asked_on: String,
+    pub started_on: String,
+    pub ended_on: String,
+    pub result: String,
+    pub for_household: bool,
+}
+
+impl From<&nazorg_store::Referral> for ReferralRow {
+    fn from(r: &nazorg_store::Referral) -> Self {
+        ReferralRow {
+            id: r.id,
+            resident: r.resident.clone(),
+            partner: r.partner.clone(),
+            domains: if r.domains.is_empty() {
+                "—".into()
+            } else {
+                r.domains
+                    .iter()
+                    .map(|d| d.label())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            service: match (&r.service, r.price_cents) {
+                (Some(name), Some(price)) => format!("{name} ({})", format_eur(price)),
+                (Some(name), None) => name.clone(),
+                _ => "—".into(),
+            },
+            status: r.status.label(),
+            asked_on: format_nl(r.asked_on),
+            started_on: nl(r.started_on),
+            ended_on: nl(r.ended_on),
+            result: r
+                .result
+                .map(|x| x.label().to_string())
+                .unwrap_or_else(|| "—".into()),
+            for_household: r.household_member_id.is_some(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "referrals.html")]
+struct ReferralsPage {
+    base: Base,
+    heading: String,
+    /// For SKT and Exodus users: the cases their organisation directs.
+    directed: Vec<(i64, String, &'static str, String)>,
+    rows: Vec<ReferralRow>,
+    status_opts: Vec<Opt>,
+    next_url: Option<String>,
+    first_url: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReferralsQuery {
+    status: Option<String>,
+    before: Option<i64>,
+}
+
+async fn referrals_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiQuery(q): UiQuery<ReferralsQuery>,
+) -> Result<Response, UiError> {
+    let status = optional_code::<ReferralStatus>("de status", q.status.as_deref())?;
+    let filter = ReferralFilter {
+        status,
+        open_only: false,
+        unacknowledged: false,
+        for_coordinator: None,
+    };
+    let page = s
+        .store
+        .list_referrals(&user.actor, &filter, q.before, 25)
+        .await?;
+    let status_param = status
+        .map(|st| format!("status={}&", st.code()))
+        .unwrap_or_default();
+    let heading = if user.actor.role == Role::Coordinator {
+        "Verwijzingen"
+    } else {
+        "Mijn verwijzingen"
+    };
+    let directed = if nazorg_domain::access::is_partner_role(user.actor.role) {
+        s.store
+            .directed_cases(&user.actor)
+            .await?
+            .into_iter()
+            .map(|c| {
+                (
+                    c.case_id,
+                    c.resident,
+                    c.status.label(),
+                    nl(c.direction_since),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let view = ReferralsPage {
+        base: Base::new(heading, Some(&user), "referrals"),
+        heading: heading.into(),
+        directed,
+        rows: page.items.iter().map(ReferralRow::from).collect(),
+        status_opts: opts::<ReferralStatus>(status),
+        next_url: page
+            .next
+            .map(|c| format!("/verwijzingen?{status_param}before={}", c.id)),
+        first_url: q.before.map(|_| {
+            format!("/verwijzingen?{status_param}")
+                .trim_end_matches(['?', '&'])
+                .to_string()
+        }),
+    };
+    Ok(render(StatusCode::OK, view))
+}
+
+struct NoteRow {
+    date: String,
+    step: &'static str,
+    note: String,
+    author: String,
+}
+
+#[derive(Template)]
+#[template(path = "referral.html")]
+struct ReferralPage {
+    base: Base,
+    r: ReferralRow,
+    id: i64,
+    case_id: i64,
+    is_coordinator: bool,
+    birth_date: String,
+    reason: String,
+    return_reason: String,
+    result_note: String,
+    over_cap_reason: String,
+    triage: Vec<(&'static str, &'static str, &'static str)>,
+    notes: Vec<NoteRow>,
+    can_accept: bool,
+    can_return: bool,
+    can_start: bool,
+    can_progress: bool,
+    can_finish: bool,
+    can_withdraw: bool,
+    result_opts: Vec<Opt>,
+    today: String,
+    flash: Option<String>,
+    error: Option<String>,
+}
+
+async fn referral_view(
+    s: &AppState,
+    user: &UiUser,
+    id: i64,
+    status: StatusCode,
+    flash: Option<String>,
+    error: Option<String>,
+) -> Result<Response, UiError> {
+    let d = s.store.get_referral(&user.actor, id).await?;
+    let r = &d.referral;
+    let can = |step| nazorg_domain::referral::apply(r.status, step).is_ok();
+    let is_coordinator = user.actor.role == Role::Coordinator;
+    let view = ReferralPage {
+        base: Base::new(format!("Verwijzing {id}"), Some(user), "referrals"),
+        id,
+        case_id: r.case_id,
+        is_coordinator,
+        birth_date: nl(d.birth_date),
+        reason: r.reason.clone(),
+        return_reason: r.return_reason.clone().unwrap_or_default(),
+        result_note: r.result_note.clone().unwrap_or_default(),
+        over_cap_reason: r.over_cap_reason.clone().unwrap_or_default(),
+        triage: d
+            .triage
+            .iter()
+            .map(|t| (t.domain.label(), t.need.label(), t.self_reliance.label()))
+            .collect(),
+        notes: d
+            .notes
+            .iter()
+            .map(|n| NoteRow {
+                date: format_nl(n.date),
+                step: n.step.label(),
+                note: n.note.clone(),
+                author: n.author.clone(),
+            })
+            .collect(),
+        can_accept: can(ReferralStep::Accept),
+        can_return: can(ReferralStep::Return),
+        can_start: can(ReferralStep::Start),
+        can_progress: can(ReferralStep::Progress),
+        can_finish: can(ReferralStep::Finish),
+        can_withdraw: is_coordinator && can(ReferralStep::Withdraw),
+        result_opts: opts::<ReferralResult>(None),
+        today: format_iso(today()),
+        r: ReferralRow::from(r),
+        flash,
+        error,
+    };
+    Ok(render(status, view))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SavedQuery {
+    opgeslagen: Option<String>,
+}
+
+async fn referral_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiPath(id): UiPath<i64>,
+    UiQuery(q): UiQuery<SavedQuery>,
+) -> Result<Response, UiError> {
+    let flash = q
+        .opgeslagen
+        .as_deref()
+        .and_then(ReferralStep::parse)
+        .map(|st| format!("Opgeslagen: {}.", st.label()));
+    referral_view(&s, &user, id, StatusCode::OK, flash, None).await
+}
+
+async fn referral_step(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiPath(id): UiPath<i64>,
+    UiForm(input): UiForm<ReferralStepIn>,
+) -> Result<Response, UiError> {
+    s.store
+        .permit_referral(
+            &user.actor,
+            nazorg_domain::access::Action::WriteReferral,
+            id,
+        )
+        .await?;
+    let result = match input.parse(today()) {
+        Ok(step) => s
+            .store
+            .referral_step(&user.actor, id, &step)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/verwijzingen/{id}?opgeslagen={}", input.step)).into_response(),
+        ),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            referral_view(&s, &user, id, e.status(), None, Some(e.to_string())).await
+        }
+        Err(e) => Err(UiError(e)),
+    }
+}
+
+async fn acknowledge(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiPath(id): UiPath<i64>,
+) -> Result<Response, UiError> {
+    s.store.acknowledge_referral(&user.actor, id).await?;
+    Ok(Redirect::to("/mijn-werk").into_response())
+}
+
+// --- referral figures -------------------------------------------------------------------------
+
+struct FigureRow {
+    partner: String,
+    referrals: i64,
+    started: i64,
+    finished: i64,
+    returned: i64,
+    to_start: String,
+    to_end: String,
+    results: String,
+}
+
+#[derive(Template)]
+#[template(path = "referral_figures.html")]
+struct FiguresPage {
+    base: Base,
+    from: String,
+    to: String,
+    rows: Vec<FigureRow>,
+}
+
+fn days(d: Option<(f64, f64)>) -> String {
+    match d {
+        Some((median, p90)) => {
+            let median = format!("{median:.1}").replace('.', ",");
+            format!("{median} / {p90:.0}")
+        }
+        None => "n.v.t.".into(),
+    }
+}
+
+async fn figures_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiQuery(q): UiQuery<PeriodQuery>,
+) -> Result<Response, UiError> {
+    let (from, to) = q.period()?;
+    let figures = s.store.referral_figures(&user.actor, from, to).await?;
+    let rows = figures
+        .iter()
+        .map(|f| FigureRow {
+            partner: f.partner.clone(),
+            referrals: f.referrals,
+            started: f.started,
+            finished: f.finished,
+            returned: f.returned,
+            to_start: days(f.ask_to_start_days),
+            to_end: days(f.start_to_end_days),
+            results: if f.results.is_empty() {
+                "—".into()
+            } else {
+                f.results
+                    .iter()
+                    .map(|(r, n)| format!("{}: {n}", r.label()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        })
+        .collect();
+    let view = FiguresPage {
+        base: Base::new("Cijfers verwijzingen", Some(&user), "referrals"),
+        from: format_iso(from),
+        to: format_iso(to),
+        rows,
+    };
+    Ok(render(StatusCode::OK, view))
+}
+
+/// The options of partners a referral can go to (the safety chamber has its own agenda).
+pub fn referral_partner_opts(
+    partners: &[nazorg_store::Partner],
+    allowed: impl Fn(PartnerKind) -> bool,
+) -> Vec<Opt> {
+    partners
+        .iter()
+        .filter(|p| p.active && p.kind != PartnerKind::SafetyChamber && allowed(p.kind))
+        .map(|p| Opt {
+            value: p.id.to_string(),
+            label: p.name.clone(),
+            selected: false,
+        })
+        .collect()
+}
+
+/// The options of bought services, with their price.
+pub fn service_opts(services: &[nazorg_store::ServiceKind]) -> Vec<Opt> {
+    services
+        .iter()
+        .map(|k| Opt {
+            value: k.id.to_string(),
+            label: format!("{} ({})", k.name, format_eur(k.price_cents)),
+            selected: false,
+        })
+        .collect()
+}
+
+/// The life domains as checkboxes' values and labels.
+pub fn domain_choices() -> Vec<(&'static str, &'static str)> {
+    nazorg_domain::triage::LifeDomain::ALL
+        .iter()
+        .map(|d| (d.code(), d.label()))
+        .collect()
+}
+
+pub struct DirectedView {
+    pub case_id: i64,
+    pub resident: String,
+    pub birth_date: String,
+    pub status: &'static str,
+    pub direction: &'static str,
+    pub direction_since: String,
+    pub expected_release: String,
+    pub actual_release: String,
+    pub aftercare_end: String,
+    pub triage: Vec<(&'static str, &'static str, &'static str)>,
+    pub triage_note: String,
+    pub agreements: Vec<(&'static str, String, String, String, bool)>,
+    pub readiness: Vec<(&'static str, bool)>,
+    pub contacts: Vec<(String, &'static str, String)>,
+    pub household: Vec<(&'static str, &'static str, &'static str, String)>,
+    pub referrals: Vec<(String, String, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "directed_case.html")]
+struct DirectedCasePage {
+    base: Base,
+    c: DirectedView,
+}
+
+/// A case in the view of the SKT care director or Exodus worker who directs it.
+async fn directed_case_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiPath(id): UiPath<i64>,
+) -> Result<Response, UiError> {
+    let d = s.store.get_directed_case(&user.actor, id).await?;
+    let c = DirectedView {
+        case_id: d.case_id,
+        resident: d.resident,
+        birth_date: nl(d.birth_date),
+        status: d.status.label(),
+        direction: d.direction.map(|x| x.label()).unwrap_or("—"),
+        direction_since: nl(d.direction_since),
+        expected_release: nl(d.expected_release),
+        actual_release: nl(d.actual_release),
+        aftercare_end: nl(d.aftercare_end),
+        triage: d
+            .triage
+            .iter()
+            .map(|t| (t.domain.label(), t.need.label(), t.self_reliance.label()))
+            .collect(),
+        triage_note: d.triage_note,
+        agreements: d
+            .agreements
+            .iter()
+            .map(|a| {
+                (
+                    a.domain.label(),
+                    a.description.clone(),
+                    a.owner.clone(),
+                    nl(a.due_date),
+                    a.done,
+                )
+            })
+            .collect(),
+        readiness: vec![
+            ("Huisvesting", d.ready_housing),
+            ("Inschrijving in de BRP", d.ready_brp),
+            ("Identiteitsbewijs", d.ready_id),
+            ("Inkomen of uitkering", d.ready_income),
+        ],
+        contacts: d
+            .contacts
+            .iter()
+            .map(|c| (format_nl(c.date), c.kind.label(), c.note.clone()))
+            .collect(),
+        household: d
+            .household
+            .iter()
+            .map(|h| {
+                (
+                    h.relation.label(),
+                    if h.is_minor {
+                        "minderjarig"
+                    } else {
+                        "volwassen"
+                    },
+                    h.support_need.label(),
+                    h.note.clone(),
+                )
+            })
+            .collect(),
+        referrals: d
+            .referrals
+            .iter()
+            .map(|(partner, domains, status)| {
+                (
+                    partner.clone(),
+                    domains
+                        .iter()
+                        .map(|x| x.label())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    status.label(),
+                )
+            })
+            .collect(),
+    };
+    Ok(render(
+        StatusCode::OK,
+        DirectedCasePage {
+            base: Base::new(format!("Casus {id} (casusregie)"), Some(&user), "referrals"),
+            c,
+        },
+    ))
+}

@@ -1,0 +1,317 @@
+//! Logging in (password, second factor, single sign-on), logging out, and the first setup.
+
+use super::{UiForm, UiQuery, sso};
+use crate::AppState;
+use crate::auth::{SESSION_COOKIE, clear_cookie, cookie, safe_next, session_cookie};
+use crate::error::AppError;
+use crate::pages::{Base, UiError, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use nazorg_domain::access::Role;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/inloggen", get(login_page).post(login))
+        .route("/inloggen/code", get(code_page).post(login_code))
+        .route("/inloggen/sso", get(sso::start))
+        .route("/inloggen/sso/terug", get(sso::callback))
+        .route("/uitloggen", post(logout))
+        .route("/installatie", get(setup_page).post(setup))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    base: Base,
+    error: Option<String>,
+    next: String,
+    username: String,
+    /// Offer single sign-on with the municipality's account.
+    sso: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_page(State(s): State<AppState>, UiQuery(q): UiQuery<NextQuery>) -> Response {
+    render(
+        StatusCode::OK,
+        LoginPage {
+            base: Base::anonymous("Inloggen"),
+            error: None,
+            next: safe_next(q.next.as_deref()),
+            username: String::new(),
+            sso: s.sso.is_some(),
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: String,
+}
+
+async fn login(
+    State(s): State<AppState>,
+    UiForm(f): UiForm<LoginForm>,
+) -> Result<Response, UiError> {
+    let outcome = match s.store.verify_login(&f.username, &f.password).await {
+        Err(nazorg_store::StoreError::Locked(until)) => {
+            let local = nazorg_domain::dates::to_amsterdam(until);
+            return Ok(render(
+                StatusCode::TOO_MANY_REQUESTS,
+                LoginPage {
+                    base: Base::anonymous("Inloggen"),
+                    error: Some(format!(
+                        "Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. Probeer het na {:02}:{:02} opnieuw.",
+                        local.hour(),
+                        local.minute()
+                    )),
+                    next: safe_next(Some(&f.next)),
+                    username: f.username,
+                    sso: s.sso.is_some(),
+                },
+            ));
+        }
+        other => other?,
+    };
+    if let Some(actor) = &outcome
+        && let Some(challenge) = s.store.second_factor_challenge(actor.user_id).await?
+    {
+        let next = urlencode_next(&safe_next(Some(&f.next)));
+        return Ok(
+            Redirect::to(&format!("/inloggen/code?c={challenge}&next={next}")).into_response(),
+        );
+    }
+    match outcome {
+        Some(actor) => {
+            let (token, _) = s.store.create_session(actor.user_id).await?;
+            let target = if actor.role == Role::Administrator {
+                "/gebruikers".to_string()
+            } else if actor.role == Role::PolicyAdvisor {
+                "/monitor".to_string()
+            } else if actor.role == Role::SafetyChamber {
+                "/veiligheidskamer".to_string()
+            } else if nazorg_domain::access::is_partner_role(actor.role) {
+                "/verwijzingen".to_string()
+            } else {
+                safe_next(Some(&f.next))
+            };
+            Ok((
+                StatusCode::SEE_OTHER,
+                [
+                    (
+                        header::SET_COOKIE,
+                        session_cookie(&token, s.config.secure_cookies),
+                    ),
+                    (header::LOCATION, target),
+                ],
+            )
+                .into_response())
+        }
+        None => Ok(render(
+            StatusCode::UNAUTHORIZED,
+            LoginPage {
+                base: Base::anonymous("Inloggen"),
+                error: Some("Gebruikersnaam of wachtwoord is onjuist.".into()),
+                next: safe_next(Some(&f.next)),
+                username: f.username,
+                sso: s.sso.is_some(),
+            },
+        )),
+    }
+}
+
+fn urlencode_next(next: &str) -> String {
+    serde_urlencoded::to_string([("v", next)])
+        .map(|s| s[2..].to_string())
+        .unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "login_code.html")]
+struct CodePage {
+    base: Base,
+    challenge: String,
+    next: String,
+    setup: Option<(String, String)>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CodeForm {
+    c: String,
+    next: String,
+    code: String,
+}
+
+async fn code_view(
+    s: &AppState,
+    f: &CodeForm,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<Response, UiError> {
+    let Some((user_id, pending)) = s.store.challenge(&f.c).await? else {
+        return Ok(Redirect::to("/inloggen").into_response());
+    };
+    let setup = match pending {
+        Some(secret) => {
+            let username = s
+                .store
+                .list_users(None)
+                .await?
+                .into_iter()
+                .find(|u| u.id == user_id)
+                .map(|u| u.username)
+                .unwrap_or_default();
+            let uri = nazorg_store::totp_uri(&secret, &username);
+            Some((secret, uri))
+        }
+        None => None,
+    };
+    Ok(render(
+        status,
+        CodePage {
+            base: Base::anonymous("Inlogcode"),
+            challenge: f.c.clone(),
+            next: safe_next(Some(&f.next)),
+            setup,
+            error,
+        },
+    ))
+}
+
+async fn code_page(
+    State(s): State<AppState>,
+    UiQuery(f): UiQuery<CodeForm>,
+) -> Result<Response, UiError> {
+    code_view(&s, &f, StatusCode::OK, None).await
+}
+
+/// The second step of logging in: the six-digit code of the user's authenticator app.
+async fn login_code(
+    State(s): State<AppState>,
+    UiForm(f): UiForm<CodeForm>,
+) -> Result<Response, UiError> {
+    match s.store.answer_challenge(&f.c, &f.code).await? {
+        Some(user_id) => {
+            let (token, _) = s.store.create_session(user_id).await?;
+            Ok((
+                StatusCode::SEE_OTHER,
+                [
+                    (
+                        header::SET_COOKIE,
+                        session_cookie(&token, s.config.secure_cookies),
+                    ),
+                    (header::LOCATION, safe_next(Some(&f.next))),
+                ],
+            )
+                .into_response())
+        }
+        None => {
+            code_view(
+                &s,
+                &f,
+                StatusCode::UNAUTHORIZED,
+                Some(
+                    "Deze code klopt niet of is verlopen. Probeer de code die uw app nu toont."
+                        .into(),
+                ),
+            )
+            .await
+        }
+    }
+}
+
+async fn logout(
+    State(s): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, UiError> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        s.store.end_session(&token).await?;
+    }
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (header::SET_COOKIE, clear_cookie(s.config.secure_cookies)),
+            (header::LOCATION, "/inloggen".to_string()),
+        ],
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    base: Base,
+    error: Option<String>,
+    token: String,
+    username: String,
+    display_name: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SetupForm {
+    token: String,
+    username: String,
+    display_name: String,
+    password: String,
+}
+
+async fn setup_page(UiQuery(f): UiQuery<SetupForm>) -> Response {
+    render(
+        StatusCode::OK,
+        SetupPage {
+            base: Base::anonymous("Installatie"),
+            error: None,
+            token: f.token,
+            username: String::new(),
+            display_name: String::new(),
+        },
+    )
+}
+
+async fn setup(
+    State(s): State<AppState>,
+    UiForm(f): UiForm<SetupForm>,
+) -> Result<Response, UiError> {
+    let result = {
+        s.store
+            .complete_setup(
+                &f.token,
+                &f.username.trim().to_lowercase(),
+                &f.display_name,
+                &f.password,
+                &s.config.municipality,
+            )
+            .await
+            .map_err(AppError::from)
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/inloggen").into_response()),
+        Err(e) => Ok(render(
+            e.status(),
+            SetupPage {
+                base: Base::anonymous("Installatie"),
+                error: Some(e.to_string()),
+                token: f.token,
+                username: f.username,
+                display_name: f.display_name,
+            },
+        )),
+    }
+}

@@ -1,0 +1,149 @@
+//! The users of the municipality (administrators).
+
+use super::{Opt, UiForm, opts};
+use crate::AppState;
+use crate::auth::UiUser;
+use crate::error::AppError;
+use crate::input::code;
+use crate::pages::{Base, UiError, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use nazorg_domain::access::Role;
+use nazorg_domain::referral::PartnerKind;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/gebruikers", get(users_page).post(add_user))
+}
+
+struct UserRow {
+    username: String,
+    display_name: String,
+    role: String,
+    municipality: String,
+    active: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    base: Base,
+    users: Vec<UserRow>,
+    role_opts: Vec<Opt>,
+    partner_opts: Vec<Opt>,
+    flash: Option<String>,
+    error: Option<String>,
+}
+
+fn require_admin(user: &UiUser) -> Result<(), UiError> {
+    nazorg_domain::access::authorize(
+        &user.actor,
+        nazorg_domain::access::Action::ManageUsers,
+        &user.actor.municipality,
+    )
+    .map_err(|d| UiError(AppError::Forbidden(d.to_string())))
+}
+
+async fn users_view(
+    s: &AppState,
+    user: &UiUser,
+    status: StatusCode,
+    flash: Option<String>,
+    error: Option<String>,
+) -> Result<Response, UiError> {
+    let partner_list = s.store.list_partners(&user.actor.municipality).await?;
+    let users = s
+        .store
+        .list_users(Some(&user.actor.municipality))
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role.label().into(),
+            municipality: u.municipality_code,
+            active: if u.active { "ja" } else { "nee" },
+        })
+        .collect();
+    Ok(render(
+        status,
+        UsersPage {
+            base: Base::new("Gebruikers", Some(user), "users"),
+            users,
+            role_opts: opts::<Role>(Some(Role::Coordinator)),
+            partner_opts: partner_list
+                .iter()
+                .filter(|p| p.active && matches!(p.kind, PartnerKind::Skt | PartnerKind::Exodus))
+                .map(|p| Opt {
+                    value: p.id.to_string(),
+                    label: p.name.clone(),
+                    selected: false,
+                })
+                .collect(),
+            flash,
+            error,
+        },
+    ))
+}
+
+async fn users_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
+    require_admin(&user)?;
+    users_view(&s, &user, StatusCode::OK, None, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UserForm {
+    username: String,
+    display_name: String,
+    role: String,
+    password: String,
+    partner_id: String,
+    totp_required: Option<String>,
+}
+
+async fn add_user(
+    State(s): State<AppState>,
+    user: UiUser,
+    UiForm(f): UiForm<UserForm>,
+) -> Result<Response, UiError> {
+    require_admin(&user)?;
+    let result = async {
+        let role = code::<Role>("de rol", &f.role)?;
+        let username = f.username.trim().to_lowercase();
+        let partner_id = f.partner_id.parse::<i64>().ok();
+        let id = s
+            .store
+            .add_partner_user(
+                &username,
+                &f.display_name,
+                &f.password,
+                role,
+                &user.actor.municipality,
+                partner_id,
+            )
+            .await?;
+        if f.totp_required.is_some() {
+            s.store.set_totp_required(id, true).await?;
+        }
+        Ok::<_, AppError>(username)
+    }
+    .await;
+    match result {
+        Ok(name) => {
+            users_view(
+                &s,
+                &user,
+                StatusCode::OK,
+                Some(format!("Gebruiker {name} is toegevoegd.")),
+                None,
+            )
+            .await
+        }
+        Err(e) => users_view(&s, &user, e.status(), None, Some(e.to_string())).await,
+    }
+}
