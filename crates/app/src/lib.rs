@@ -29,6 +29,7 @@ mod plan;
 mod privacy;
 mod referrals;
 mod release;
+pub mod report;
 mod reports;
 mod safety;
 mod settings;
@@ -43,7 +44,7 @@ pub use digest::{DigestError, compose};
 pub use error::{Error, Result};
 pub use jobs::{DailyRun, RETENTION_BATCH, retention_actor};
 pub use nazorg_store::model::*;
-pub use nazorg_store::{Database, StoreError};
+pub use nazorg_store::{Database, StoreError, names};
 pub use settings::{JobSettings, MailConfig};
 
 use nazorg_domain::access::Actor;
@@ -72,6 +73,28 @@ impl App {
             db,
             secret_key: None,
         }
+    }
+
+    /// Generates `residents` residents with their cases directly in the tables, for
+    /// benchmarks and load tests only (it bypasses the use cases and the processing log).
+    /// Returns the number of cases made.
+    pub async fn seed_bulk(
+        &self,
+        municipality: &str,
+        residents: usize,
+        seed: u64,
+        coordinators: &[i64],
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<usize> {
+        Ok(self
+            .db
+            .seed_bulk(municipality, residents, seed, coordinators, progress)
+            .await?)
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.db.ping().await?)
     }
 
     /// Which backend this is, for messages: "SQLite" or "PostgreSQL".

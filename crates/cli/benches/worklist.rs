@@ -8,9 +8,9 @@
 //! size also runs on a fresh PostgreSQL database. NAZORG_BENCH_ITERATIONS (default 200).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use nazorg_app::{App, CaseFilter};
 use nazorg_domain::access::{Actor, Role};
 use nazorg_domain::triage::Direction;
-use nazorg_store::{CaseFilter, Store};
 use sqlx::Connection;
 use std::time::{Duration, Instant};
 
@@ -41,7 +41,7 @@ where
 }
 
 async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
-    let store = Store::connect(url).await.expect("connect");
+    let store = App::connect(url).await.expect("connect");
     let mut coordinators = Vec::new();
     for i in 0..20 {
         coordinators.push(
@@ -94,7 +94,7 @@ async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
             .unwrap()
             .next;
     }
-    let checks: Vec<(&str, CaseFilter, Option<nazorg_store::Cursor>)> = vec![
+    let checks: Vec<(&str, CaseFilter, Option<nazorg_app::Cursor>)> = vec![
         (
             "worklist, first page (open cases, most urgent first)",
             open.clone(),

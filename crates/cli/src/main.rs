@@ -145,7 +145,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     let inst = Installation {
         municipality: common::municipality(&cli.municipality)?,
         programme_start: common::date("programme-start", cli.programme_start.as_deref())?,
-        store: common::open_store(&cli.database, cli.secret_key.as_deref()).await?,
+        app: common::open_store(&cli.database, cli.secret_key.as_deref()).await?,
         deadlines: cli.deadlines,
         mail: cli.mail,
         retention_years: cli.retention_years,

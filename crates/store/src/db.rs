@@ -175,6 +175,16 @@ impl Database {
         Ok(Tx { conn })
     }
 
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        let mut conn = self.autocommit().await?;
+        sql!(conn, |c| sqlx::query("SELECT 1")
+            .execute(&mut *c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
     /// Which backend this is, for messages: "SQLite" or "PostgreSQL".
     pub fn backend_name(&self) -> &'static str {
         match self.pools {

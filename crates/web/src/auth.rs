@@ -53,7 +53,7 @@ impl FromRequestParts<AppState> for ApiActor {
                         .or_else(|| v.strip_prefix("bearer "))
                 })
                 .ok_or(AppError::Unauthorized)?;
-            let Some((actor, scopes)) = state.store.api_token(token.trim()).await? else {
+            let Some((actor, scopes)) = state.app.api_token(token.trim()).await? else {
                 return Err(AppError::Unauthorized.into());
             };
             let read = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -77,7 +77,7 @@ impl FromRequestParts<AppState> for ApiActor {
             return Ok(ApiActor(actor));
         }
         if let Some(token) = cookie(&parts.headers, SESSION_COOKIE)
-            && let Some((actor, csrf)) = state.store.session(&token).await?
+            && let Some((actor, csrf)) = state.app.session(&token).await?
         {
             // A browser session may change data through the API only with its CSRF token.
             let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -112,7 +112,7 @@ impl FromRequestParts<AppState> for UiUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
-            match state.store.session(&token).await {
+            match state.app.session(&token).await {
                 Ok(Some((actor, csrf))) => {
                     let day = nazorg_domain::dates::today_nl();
                     // Only for those who have a worklist: asking for others would be a refusal.
@@ -124,7 +124,7 @@ impl FromRequestParts<AppState> for UiUser {
                     .is_ok();
                     let work_count = if has_worklist {
                         state
-                            .store
+                            .app
                             .work_count(&actor, day, &state.config.deadlines)
                             .await
                             .ok()

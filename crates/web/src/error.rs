@@ -3,8 +3,8 @@
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use nazorg_app::Error;
 use nazorg_domain::access::Denied;
-use nazorg_store::StoreError;
 
 /// What went wrong, in terms a user can act on.
 #[derive(Debug, thiserror::Error)]
@@ -26,20 +26,18 @@ pub enum AppError {
     Internal(String),
 }
 
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
+impl From<Error> for AppError {
+    fn from(e: Error) -> Self {
         match e {
-            StoreError::NotFound => AppError::NotFound,
+            Error::NotFound => AppError::NotFound,
             // Whether a case of another municipality exists is itself sensitive.
-            StoreError::Denied(Denied::OtherMunicipality | Denied::OtherPartner) => {
-                AppError::NotFound
-            }
-            StoreError::Denied(d) => AppError::Forbidden(d.to_string()),
-            StoreError::Transition(t) => AppError::Conflict(t.to_string()),
-            StoreError::ReferralTransition(t) => AppError::Conflict(t.to_string()),
-            StoreError::OverCap(o) => AppError::OverCap(o.to_string()),
-            StoreError::Invalid(m) => AppError::Invalid(m),
-            StoreError::Conflict(m) => AppError::Conflict(m),
+            Error::Denied(Denied::OtherMunicipality | Denied::OtherPartner) => AppError::NotFound,
+            Error::Denied(d) => AppError::Forbidden(d.to_string()),
+            Error::Transition(t) => AppError::Conflict(t.to_string()),
+            Error::ReferralTransition(t) => AppError::Conflict(t.to_string()),
+            Error::OverCap(o) => AppError::OverCap(o.to_string()),
+            Error::Invalid(m) => AppError::Invalid(m),
+            Error::Conflict(m) => AppError::Conflict(m),
             other => AppError::Internal(other.to_string()),
         }
     }

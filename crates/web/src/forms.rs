@@ -9,9 +9,9 @@
 
 use crate::error::AppError;
 use crate::input::{ReferralIn, checkbox, close_input, code, date, domain_result, domain_triage};
+use nazorg_app as store;
 use nazorg_domain::case::ContactKind;
 use nazorg_domain::triage::LifeDomain;
-use nazorg_store as store;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use time::Date;

@@ -2,6 +2,7 @@
 //! store's typed inputs with Dutch messages for whatever does not parse.
 
 use crate::error::AppError;
+use nazorg_app as store;
 use nazorg_domain::case::{
     ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation,
 };
@@ -9,7 +10,6 @@ use nazorg_domain::eligibility::Eligibility;
 use nazorg_domain::notification::{BrpStatus, NotificationRow, Sentence};
 use nazorg_domain::triage::{Direction, LifeDomain, Need};
 use nazorg_domain::{Coded, parse_date};
-use nazorg_store as store;
 use serde::{Deserialize, Deserializer, Serialize};
 use time::Date;
 use utoipa::ToSchema;

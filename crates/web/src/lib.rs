@@ -1,24 +1,22 @@
 //! The HTTP surface of Nazorg: a Dutch HTML interface with plain forms, and the JSON API
-//! under `/api/v1`. Handlers are thin: they parse input, call the store, and render.
+//! under `/api/v1`. Handlers are thin: they parse input, call one use case of the app,
+//! and render.
 
 pub mod api;
 mod auth;
-pub mod digest;
 mod error;
 mod forms;
 pub mod input;
-pub mod jobs;
 mod middleware;
 pub mod oidc;
 mod pages;
-pub mod report;
 mod ui;
 
 pub use error::{ApiError, AppError};
 
 use axum::Router;
 use axum::routing::get;
-use nazorg_store::Store;
+use nazorg_app::App;
 use std::sync::Arc;
 
 /// The API's version, sent in the `API-Version` header of every response.
@@ -36,7 +34,7 @@ pub struct Config {
     /// The thresholds of the deadline rules.
     pub deadlines: nazorg_domain::deadlines::DeadlineSettings,
     /// Where the daily digest goes out; `None` means no e-mail at all.
-    pub mail: Option<digest::MailConfig>,
+    pub mail: Option<nazorg_app::MailConfig>,
     /// Years after closure after which a case is anonymised by the daily retention job;
     /// 0 switches the job off.
     pub retention_years: u32,
@@ -63,26 +61,38 @@ impl Config {
     }
 }
 
+impl Config {
+    /// What the daily jobs (digest, retention) need of these settings.
+    pub fn job_settings(&self) -> nazorg_app::JobSettings {
+        nazorg_app::JobSettings {
+            public_url: self.public_url.clone(),
+            deadlines: self.deadlines,
+            mail: self.mail.clone(),
+            retention_years: self.retention_years,
+        }
+    }
+}
+
 /// The default retention period (docs/privacy.md explains the choice).
 pub const DEFAULT_RETENTION_YEARS: u32 = 5;
 
 /// Shared state of every request.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    pub app: App,
     pub config: Arc<Config>,
     /// The relying party of single sign-on, when configured.
     pub sso: Option<Arc<oidc::Sso>>,
 }
 
 /// Builds the whole application, so tests can run the real thing on port 0.
-pub fn router(store: Store, config: Config) -> Router {
+pub fn router(app: App, config: Config) -> Router {
     let sso = config
         .oidc
         .clone()
         .map(|c| Arc::new(oidc::Sso::new(c, &config.public_url)));
     let state = AppState {
-        store,
+        app,
         config: Arc::new(config),
         sso,
     };
@@ -102,7 +112,7 @@ async fn healthz(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    match state.store.ping().await {
+    match state.app.ping().await {
         Ok(()) => "ok".into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
@@ -118,11 +128,11 @@ async fn healthz(
 /// Serves the application on a bound listener until Ctrl-C.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    store: Store,
+    app: App,
     config: Config,
 ) -> std::io::Result<()> {
-    tokio::spawn(jobs::daily(store.clone(), config.clone()));
-    axum::serve(listener, router(store, config))
+    tokio::spawn(app.clone().daily_jobs(config.job_settings()));
+    axum::serve(listener, router(app, config))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -77,7 +77,7 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
     let Some(token) = cookie(request.headers(), SESSION_COOKIE) else {
         return next.run(request).await; // the handler sends the visitor to the login page
     };
-    let expected = match state.store.session(&token).await {
+    let expected = match state.app.session(&token).await {
         Ok(Some((_, csrf))) => csrf,
         Ok(None) => return next.run(request).await,
         Err(e) => {

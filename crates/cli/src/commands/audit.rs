@@ -32,7 +32,7 @@ pub async fn run(inst: &Installation, command: AuditCommand) -> Result<ExitCode>
 
 /// Checks every municipality's chain and prints the outcome per municipality.
 async fn verify(inst: &Installation) -> Result<ExitCode> {
-    let reports = inst.store.audit_verify().await?;
+    let reports = inst.app.audit_verify().await?;
     let mut broken = false;
     for r in &reports {
         match &r.fault {
@@ -59,7 +59,7 @@ async fn verify(inst: &Installation) -> Result<ExitCode> {
 /// Prints the newest refused requests of the installation's municipality.
 async fn refusals(inst: &Installation, limit: i64, format: Format) -> Result<()> {
     let refusals = inst
-        .store
+        .app
         .refusals(&inst.municipality, limit.clamp(1, 10_000))
         .await?;
     match format {

@@ -21,12 +21,12 @@ pub async fn run(inst: &Installation, args: BudgetArgs) -> Result<()> {
     let year = args
         .year
         .unwrap_or_else(|| time::OffsetDateTime::now_utc().year());
-    let budget = inst.store.budget(&actor, year).await?;
+    let budget = inst.app.budget(&actor, year).await?;
     print_budget(&budget, args.format)
 }
 
 /// Prints a budget as JSON (amounts in euros as numbers) or as a table (Dutch amounts).
-fn print_budget(budget: &nazorg_store::Budget, format: Format) -> Result<()> {
+fn print_budget(budget: &nazorg_app::Budget, format: Format) -> Result<()> {
     let euros = |cents: i64| cents as f64 / 100.0;
     match format {
         Format::Json => {

@@ -3,8 +3,8 @@
 use super::common::{Format, Installation};
 use anyhow::{Context, Result};
 use clap::Subcommand;
+use nazorg_app::{App, CaseFilter};
 use nazorg_domain::access::Actor;
-use nazorg_store::{CaseFilter, Store};
 use std::io::Write;
 
 #[derive(Subcommand)]
@@ -47,18 +47,13 @@ pub async fn run(inst: &Installation, command: CasesCommand) -> Result<()> {
                 search,
                 ..Default::default()
             };
-            list_cases(&inst.store, &actor, &filter, format).await
+            list_cases(&inst.app, &actor, &filter, format).await
         }
     }
 }
 
 /// Streams every matching case, page by page, as a JSON array or a table.
-async fn list_cases(
-    store: &Store,
-    actor: &Actor,
-    filter: &CaseFilter,
-    format: Format,
-) -> Result<()> {
+async fn list_cases(store: &App, actor: &Actor, filter: &CaseFilter, format: Format) -> Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut after = None;
     let mut first = true;
@@ -100,7 +95,7 @@ async fn list_cases(
 }
 
 /// One case as a line of the table.
-fn write_row(out: &mut impl Write, c: &nazorg_store::CaseSummary) -> Result<()> {
+fn write_row(out: &mut impl Write, c: &nazorg_app::CaseSummary) -> Result<()> {
     let name: String = format!("{}, {}", c.family_name, c.given_names)
         .chars()
         .take(28)

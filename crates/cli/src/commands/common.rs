@@ -4,10 +4,10 @@
 use super::settings::{DeadlineArgs, MailArgs};
 use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
+use nazorg_app::App;
 use nazorg_domain::access::{Actor, Role};
 use nazorg_domain::dates::{format_iso, today_nl};
 use nazorg_domain::notification::MunicipalityCode;
-use nazorg_store::Store;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use time::Date;
@@ -15,7 +15,7 @@ use time::Date;
 /// What every command works with: the opened database and the installation's settings
 /// from the global flags.
 pub struct Installation {
-    pub store: Store,
+    pub app: App,
     /// The installation's municipality, a checked CBS code.
     pub municipality: String,
     /// The start of the aftercare programme, when given.
@@ -62,13 +62,13 @@ pub fn municipality(text: &str) -> Result<String> {
 
 /// Opens the database (running its migrations) and seals the second-factor secrets with
 /// the application key when one is given.
-pub async fn open_store(database: &str, secret_key: Option<&str>) -> Result<Store> {
-    let mut store = Store::connect(database)
+pub async fn open_store(database: &str, secret_key: Option<&str>) -> Result<App> {
+    let mut store = App::connect(database)
         .await
         .with_context(|| format!("database {} openen", redact(database)))?;
     if let Some(key) = secret_key.filter(|k| !k.trim().is_empty()) {
-        let key = nazorg_store::parse_secret_key(key)
-            .map_err(|e| anyhow::anyhow!("--secret-key: {e}"))?;
+        let key =
+            nazorg_app::parse_secret_key(key).map_err(|e| anyhow::anyhow!("--secret-key: {e}"))?;
         store = store.with_secret_key(key).await?;
     }
     Ok(store)

@@ -3,6 +3,7 @@
 
 use super::common::Installation;
 use anyhow::Result;
+use nazorg_app::*;
 use nazorg_domain::access::{Actor, Role};
 use nazorg_domain::case::{
     ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation,
@@ -13,7 +14,6 @@ use nazorg_domain::referral::{PartnerKind, ReferralResult, ReferralStep};
 use nazorg_domain::triage::{
     Direction, DomainTriage, LifeDomain, Need, SelfReliance, suggest_direction,
 };
-use nazorg_store::*;
 use time::{Date, Duration};
 
 const INSTITUTIONS: &[&str] = &[
@@ -89,11 +89,11 @@ pub struct DemoArgs {
 /// Generates --residents residents from --seed, with their cases, as the command-line actor.
 pub async fn run(inst: &Installation, args: DemoArgs) -> Result<()> {
     let actor = inst.actor();
-    generate(&inst.store, &actor, args.residents, args.seed).await
+    generate(&inst.app, &actor, args.residents, args.seed).await
 }
 
 /// Makes the coordinators if there are none, then the residents and their cases.
-async fn generate(store: &Store, actor: &Actor, residents: usize, seed: u64) -> Result<()> {
+async fn generate(store: &App, actor: &Actor, residents: usize, seed: u64) -> Result<()> {
     let mut d = Dice(fastrand::Rng::with_seed(seed));
     let today = nazorg_domain::dates::today_nl();
     let coordinators = ensure_coordinators(store, actor).await?;
@@ -148,8 +148,8 @@ struct Person {
 
 impl Person {
     fn generate(d: &mut Dice, today: Date) -> Person {
-        let family = *d.pick(nazorg_store::names::FAMILY_NAMES);
-        let given = *d.pick(nazorg_store::names::GIVEN_NAMES);
+        let family = *d.pick(nazorg_app::names::FAMILY_NAMES);
+        let given = *d.pick(nazorg_app::names::GIVEN_NAMES);
         let bsn = random_bsn(&mut d.0);
         let birth = today - Duration::days(d.range(18 * 365 + 30, 62 * 365));
         Person {
@@ -221,7 +221,7 @@ fn detention(
 }
 
 /// Makes sure there are coordinators to assign; prints the password of any it creates.
-async fn ensure_coordinators(store: &Store, actor: &Actor) -> Result<Vec<i64>> {
+async fn ensure_coordinators(store: &App, actor: &Actor) -> Result<Vec<i64>> {
     let existing = store.coordinators(actor).await?;
     if !existing.is_empty() {
         return Ok(existing.iter().map(|u| u.id).collect());
@@ -231,7 +231,7 @@ async fn ensure_coordinators(store: &Store, actor: &Actor) -> Result<Vec<i64>> {
         ("demo", "Demi de Coördinator"),
         ("vervanger", "Victor Vervanger"),
     ] {
-        let password = nazorg_store::new_token()[..20].to_string();
+        let password = nazorg_app::new_token()[..20].to_string();
         ids.push(
             store
                 .add_user(
@@ -263,7 +263,7 @@ async fn ensure_coordinators(store: &Store, actor: &Actor) -> Result<Vec<i64>> {
         let Some(partner) = partners.iter().find(|p| p.kind == kind) else {
             continue;
         };
-        let password = nazorg_store::new_token()[..20].to_string();
+        let password = nazorg_app::new_token()[..20].to_string();
         store
             .add_partner_user(
                 name,
@@ -285,7 +285,7 @@ async fn ensure_coordinators(store: &Store, actor: &Actor) -> Result<Vec<i64>> {
 /// One case on its way through the phases to its target stage. Every step goes through
 /// the store's use cases, dated between the detention's start and today.
 struct Walk<'a> {
-    store: &'a Store,
+    store: &'a App,
     actor: &'a Actor,
     id: i64,
     target: Stage,
@@ -481,7 +481,7 @@ impl Walk<'_> {
             over_cap_reason: None,
         };
         let referral = match store.create_referral(actor, self.id, &input).await {
-            Err(nazorg_store::StoreError::OverCap(_)) => {
+            Err(nazorg_app::Error::OverCap(_)) => {
                 // The budget is spent: refer without buying, as a coordinator would.
                 input.service_kind_id = None;
                 store.create_referral(actor, self.id, &input).await?

@@ -19,7 +19,7 @@ pub async fn run(inst: &Installation, args: DigestArgs) -> Result<()> {
     if config.mail.is_none() {
         bail!("geen SMTP-server ingesteld (--smtp-url of NAZORG_SMTP_URL)");
     }
-    let sent = nazorg_web::digest::send_all(&inst.store, &config, day).await?;
+    let sent = inst.app.send_digest(&config.job_settings(), day).await?;
     eprintln!("{sent} e-mail(s) verstuurd.");
     Ok(())
 }

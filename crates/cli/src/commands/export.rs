@@ -30,7 +30,7 @@ pub async fn run(inst: &Installation, command: ExportCommand) -> Result<()> {
     match command {
         ExportCommand::Pseudonymised { from, to, output } => {
             let (from, to) = period(from.as_deref(), to.as_deref())?;
-            let export = inst.store.pseudonymised_export(&actor, from, to).await?;
+            let export = inst.app.pseudonymised_export(&actor, from, to).await?;
             let bytes = nazorg_report::sheet::rows_csv(&export.columns, &export.rows)?;
             write_output(output.as_deref(), &bytes, false)?;
             eprintln!(

@@ -5,9 +5,9 @@ use super::common::Installation;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
+use nazorg_app::{App, ImportOutcome};
 use nazorg_domain::access::Actor;
 use nazorg_domain::notification::NotificationRow;
-use nazorg_store::{ImportOutcome, Store};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -27,7 +27,7 @@ pub async fn run(inst: &Installation, command: ImportCommand) -> Result<ExitCode
     match command {
         ImportCommand::Notifications { file, rejects } => {
             let actor = inst.actor();
-            let summary = import_file(&inst.store, &actor, &file, rejects.as_deref()).await?;
+            let summary = import_file(&inst.app, &actor, &file, rejects.as_deref()).await?;
             eprintln!("{}", summary.describe());
             Ok(if summary.rejected > 0 {
                 ExitCode::from(1)
@@ -193,7 +193,7 @@ fn read_json(path: &Path) -> Result<(Vec<String>, Vec<Input>)> {
 /// Imports every valid row of the file; reports each rejected row on standard error and,
 /// with `rejects`, writes them to that CSV file.
 pub async fn import_file(
-    store: &Store,
+    store: &App,
     actor: &Actor,
     path: &Path,
     rejects: Option<&Path>,
@@ -229,10 +229,7 @@ pub async fn import_file(
             Ok(notification) => match store.import_notification(actor, &notification).await {
                 Ok(ImportOutcome::Created { .. }) => summary.created += 1,
                 Ok(ImportOutcome::Duplicate { .. }) => summary.duplicates += 1,
-                Err(
-                    nazorg_store::StoreError::Invalid(reason)
-                    | nazorg_store::StoreError::Conflict(reason),
-                ) => {
+                Err(nazorg_app::Error::Invalid(reason) | nazorg_app::Error::Conflict(reason)) => {
                     summary.rejected += 1;
                     rejected.push((input.line, reason, input.raw));
                 }

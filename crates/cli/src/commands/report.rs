@@ -4,10 +4,10 @@
 use super::common::{Installation, date, period, write_output};
 use anyhow::{Result, bail};
 use clap::{Subcommand, ValueEnum};
+use nazorg_app::App;
+use nazorg_app::report::{self, EvaluationData};
 use nazorg_domain::access::Actor;
 use nazorg_domain::dates::{format_iso, today_nl};
-use nazorg_store::Store;
-use nazorg_web::report::{self, EvaluationData};
 use std::path::{Path, PathBuf};
 use time::Date;
 
@@ -70,7 +70,7 @@ pub async fn run(inst: &Installation, command: ReportCommand) -> Result<()> {
             output,
         } => {
             let (from, to) = period(from.as_deref(), to.as_deref())?;
-            monitor(&inst.store, &actor, from, to, format, output.as_deref()).await
+            monitor(&inst.app, &actor, from, to, format, output.as_deref()).await
         }
         ReportCommand::Evaluation {
             from,
@@ -79,7 +79,7 @@ pub async fn run(inst: &Installation, command: ReportCommand) -> Result<()> {
             output,
         } => {
             let (from, to) = evaluation_period(inst, &actor, from, to).await?;
-            let data = EvaluationData::load(&inst.store, &actor, from, to).await?;
+            let data = EvaluationData::load(&inst.app, &actor, from, to).await?;
             let bytes = match format {
                 EvaluationFormat::Pdf => data.pdf(&inst.municipality),
                 EvaluationFormat::Xlsx => data.xlsx()?,
@@ -99,7 +99,7 @@ pub async fn run(inst: &Installation, command: ReportCommand) -> Result<()> {
 
 /// Writes the monitor's figures for the period in the asked format.
 async fn monitor(
-    store: &Store,
+    store: &App,
     actor: &Actor,
     from: Date,
     to: Date,
@@ -127,7 +127,7 @@ async fn evaluation_period(
     to: Option<String>,
 ) -> Result<(Date, Date)> {
     let (default_from, _) =
-        report::evaluation_period(&inst.store, actor, inst.programme_start, today_nl()).await?;
+        report::evaluation_period(&inst.app, actor, inst.programme_start, today_nl()).await?;
     let from = date("from", from.as_deref())?.unwrap_or(default_from);
     let to = match date("to", to.as_deref())? {
         Some(t) => t,

@@ -31,15 +31,16 @@ pub async fn run(inst: &Installation, args: RetentionArgs) -> Result<()> {
             "--today ligt in de toekomst: dat kan alleen met --dry-run (anonimiseren is onomkeerbaar)"
         );
     }
-    let report = nazorg_web::jobs::retention(
-        &inst.store,
-        &inst.municipality,
-        inst.retention_years,
-        today,
-        args.dry_run,
-        args.limit,
-    )
-    .await?;
+    let report = inst
+        .app
+        .retention_job(
+            &inst.municipality,
+            inst.retention_years,
+            today,
+            args.dry_run,
+            args.limit,
+        )
+        .await?;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         Format::Table => {

@@ -110,11 +110,11 @@ pub async fn run(inst: Installation, args: ServeArgs) -> Result<()> {
         .unwrap_or_else(|| format!("http://{address}"));
     eprintln!(
         "Nazorg draait op {base} ({}, gemeente {})",
-        inst.store.backend_name(),
+        inst.app.backend_name(),
         inst.municipality
     );
-    if inst.store.count_users().await? == 0 {
-        let token = inst.store.create_setup_token().await?;
+    if inst.app.count_users().await? == 0 {
+        let token = inst.app.create_setup_token().await?;
         eprintln!(
             "Er is nog geen gebruiker. Maak de eerste beheerder aan via deze eenmalige link:"
         );
@@ -135,6 +135,6 @@ pub async fn run(inst: Installation, args: ServeArgs) -> Result<()> {
         oidc,
         ..inst.web_config()
     };
-    nazorg_web::serve(listener, inst.store, config).await?;
+    nazorg_web::serve(listener, inst.app, config).await?;
     Ok(())
 }

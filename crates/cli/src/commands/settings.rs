@@ -94,11 +94,11 @@ pub struct MailArgs {
 
 impl MailArgs {
     /// The digest's mail settings, `None` when no SMTP server is given.
-    pub fn config(&self) -> Option<nazorg_web::digest::MailConfig> {
+    pub fn config(&self) -> Option<nazorg_app::MailConfig> {
         self.smtp_url
             .as_ref()
             .filter(|u| !u.trim().is_empty())
-            .map(|url| nazorg_web::digest::MailConfig {
+            .map(|url| nazorg_app::MailConfig {
                 smtp_url: url.clone(),
                 from: self.mail_from.clone(),
                 hour: self.digest_hour,

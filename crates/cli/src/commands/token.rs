@@ -36,7 +36,7 @@ pub async fn run(inst: &Installation, command: TokenCommand) -> Result<()> {
             scope,
         } => create(inst, &username, &name, days, &scope).await?,
         TokenCommand::List { username } => {
-            for t in inst.store.list_api_tokens(&username).await? {
+            for t in inst.app.list_api_tokens(&username).await? {
                 let scopes: Vec<&str> = t.scopes.iter().map(|s| s.code()).collect();
                 println!(
                     "{}\t{}\t{}\ttot {}\t{}",
@@ -49,7 +49,7 @@ pub async fn run(inst: &Installation, command: TokenCommand) -> Result<()> {
             }
         }
         TokenCommand::Revoke { id } => {
-            inst.store.revoke_api_token(id).await?;
+            inst.app.revoke_api_token(id).await?;
             eprintln!("Token {id} is ingetrokken.");
         }
     }
@@ -76,7 +76,7 @@ async fn create(
         })
         .collect::<Result<Vec<_>>>()?;
     let (id, token) = inst
-        .store
+        .app
         .create_scoped_api_token(username, name, days, &scopes)
         .await?;
     println!("{token}");

@@ -39,7 +39,7 @@ pub async fn run(inst: &Installation, command: UserCommand) -> Result<()> {
     match command {
         UserCommand::Add(args) => add(inst, args).await,
         UserCommand::List => {
-            for u in inst.store.list_users(None).await? {
+            for u in inst.app.list_users(None).await? {
                 println!(
                     "{}\t{}\t{}\t{}\t{}",
                     u.id,
@@ -69,7 +69,7 @@ async fn add(inst: &Installation, args: AddArgs) -> Result<()> {
     let partner_id = match partner {
         None => None,
         Some(wanted) => {
-            let partners = inst.store.list_partners(&inst.municipality).await?;
+            let partners = inst.app.list_partners(&inst.municipality).await?;
             let found = partners
                 .iter()
                 .find(|p| p.name.eq_ignore_ascii_case(wanted.trim()));
@@ -83,7 +83,7 @@ async fn add(inst: &Installation, args: AddArgs) -> Result<()> {
         }
     };
     let id = inst
-        .store
+        .app
         .add_partner_user(
             &username.to_lowercase(),
             &name,
@@ -94,7 +94,7 @@ async fn add(inst: &Installation, args: AddArgs) -> Result<()> {
         )
         .await?;
     if require_2fa {
-        inst.store.set_totp_required(id, true).await?;
+        inst.app.set_totp_required(id, true).await?;
     }
     eprintln!(
         "Gebruiker {username} ({}) toegevoegd met nummer {id}.",

@@ -23,20 +23,20 @@ pub async fn run(inst: &Installation, args: WorklistArgs) -> Result<()> {
     let day = parse_day(args.today.as_deref())?;
     let scope = match args.user {
         Some(name) => {
-            let id = inst.store.user_id_by_name(&name.to_lowercase()).await?;
-            nazorg_store::Scope::Of(id.with_context(|| format!("gebruiker '{name}' bestaat niet"))?)
+            let id = inst.app.user_id_by_name(&name.to_lowercase()).await?;
+            nazorg_app::Scope::Of(id.with_context(|| format!("gebruiker '{name}' bestaat niet"))?)
         }
-        None => nazorg_store::Scope::Team,
+        None => nazorg_app::Scope::Team,
     };
     let items = inst
-        .store
+        .app
         .worklist(&actor, scope, day, &inst.deadlines.settings())
         .await?;
     print_worklist(&items, args.format)
 }
 
 /// Prints a worklist as JSON (case_id, kind, due, …) or as a table.
-fn print_worklist(items: &[nazorg_store::WorkItem], format: Format) -> Result<()> {
+fn print_worklist(items: &[nazorg_app::WorkItem], format: Format) -> Result<()> {
     match format {
         Format::Json => {
             let rows: Vec<serde_json::Value> = items

@@ -1,8 +1,8 @@
 //! Test harness: a fresh database per test on SQLite and (when reachable) PostgreSQL, and
 //! the real application served on a free port.
 
+use nazorg_app::App as Nazorg;
 use nazorg_domain::access::{Actor, Role};
-use nazorg_store::Store;
 use serde_json::Value;
 use sqlx::Connection;
 
@@ -63,7 +63,7 @@ impl TestDb {
                         return None;
                     }
                 };
-                let name = format!("nazorg_test_{}", &nazorg_store::new_token()[..16]);
+                let name = format!("nazorg_test_{}", &nazorg_app::new_token()[..16]);
                 sqlx::query(&format!("CREATE DATABASE {name}"))
                     .execute(&mut conn)
                     .await
@@ -120,7 +120,7 @@ pub fn system_actor() -> Actor {
 pub struct App {
     pub base: String,
     pub client: reqwest::Client,
-    pub store: Store,
+    pub store: Nazorg,
     pub token: String,
     /// Kept so the database outlives the server (a PostgreSQL one is dropped with it).
     _db: TestDb,
@@ -143,7 +143,7 @@ impl App {
 
     /// The application on a database without any user yet.
     pub async fn spawn_without_users(db: TestDb) -> App {
-        let store = Store::connect(&db.url).await.expect("connect and migrate");
+        let store = Nazorg::connect(&db.url).await.expect("connect and migrate");
         App::serve(db, store, String::new()).await
     }
 
@@ -154,7 +154,7 @@ impl App {
         listener: tokio::net::TcpListener,
         config: nazorg_web::Config,
     ) -> App {
-        let store = Store::connect(&db.url).await.expect("connect and migrate");
+        let store = Nazorg::connect(&db.url).await.expect("connect and migrate");
         store
             .add_user(
                 "coordinator",
@@ -172,7 +172,7 @@ impl App {
         App::serve_on(db, store, token, listener, config).await
     }
 
-    async fn serve(db: TestDb, store: Store, token: String) -> App {
+    async fn serve(db: TestDb, store: Nazorg, token: String) -> App {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -182,7 +182,7 @@ impl App {
 
     async fn serve_on(
         db: TestDb,
-        store: Store,
+        store: Nazorg,
         token: String,
         listener: tokio::net::TcpListener,
         config: nazorg_web::Config,

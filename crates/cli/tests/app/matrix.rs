@@ -383,7 +383,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         .await
         .unwrap()
         .case_id();
-    let offer = nazorg_store::OfferInput {
+    let offer = nazorg_app::OfferInput {
         outcome: nazorg_domain::case::OfferOutcome::Accepted,
         date: time::macros::date!(2026 - 02 - 12),
         kind: nazorg_domain::case::ContactKind::Phone,
@@ -393,7 +393,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         .record_offer(&rijswijk, other_case, &offer)
         .await
         .unwrap();
-    let triage = nazorg_store::TriageInput {
+    let triage = nazorg_app::TriageInput {
         domains: nazorg_domain::triage::LifeDomain::ALL
             .iter()
             .map(|d| nazorg_domain::triage::DomainTriage {
@@ -414,7 +414,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         .add_agreement(
             &rijswijk,
             other_case,
-            &nazorg_store::AgreementInput {
+            &nazorg_app::AgreementInput {
                 domain: nazorg_domain::triage::LifeDomain::Housing,
                 description: "x".into(),
                 owner: "y".into(),
@@ -444,7 +444,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         .create_referral(
             &rijswijk,
             other_case,
-            &nazorg_store::ReferralInput {
+            &nazorg_app::ReferralInput {
                 partner_id: other_exodus,
                 domains: vec![nazorg_domain::triage::LifeDomain::Housing],
                 reason: "x".into(),

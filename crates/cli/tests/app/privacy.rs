@@ -772,7 +772,7 @@ async fn second_factor_secrets_are_sealed_with_the_application_key(db: TestDb) {
     ))
     .await;
     let key = [42u8; 32];
-    let store = nazorg_store::Store::connect(&app.db_url())
+    let store = nazorg_app::App::connect(&app.db_url())
         .await
         .unwrap()
         .with_secret_key(key)
@@ -782,7 +782,7 @@ async fn second_factor_secrets_are_sealed_with_the_application_key(db: TestDb) {
         .query_texts(&format!("SELECT totp_secret FROM users WHERE id = {old}"))
         .await;
     assert!(
-        stored[0].starts_with(nazorg_store::SEALED),
+        stored[0].starts_with(nazorg_app::SEALED),
         "sealed at start: {stored:?}"
     );
 
@@ -797,7 +797,7 @@ async fn second_factor_secrets_are_sealed_with_the_application_key(db: TestDb) {
     assert!(
         in_db
             .iter()
-            .all(|s| s.starts_with(nazorg_store::SEALED) && !s.contains(&secret))
+            .all(|s| s.starts_with(nazorg_app::SEALED) && !s.contains(&secret))
     );
     let code = crate::ui::totp_code(&secret);
     assert_eq!(
@@ -807,7 +807,7 @@ async fn second_factor_secrets_are_sealed_with_the_application_key(db: TestDb) {
     let kept = app
         .query_texts(&format!("SELECT totp_secret FROM users WHERE id = {user}"))
         .await;
-    assert!(kept[0].starts_with(nazorg_store::SEALED) && !kept[0].contains(&secret));
+    assert!(kept[0].starts_with(nazorg_app::SEALED) && !kept[0].contains(&secret));
 
     // The next login opens it with the key; without the key it cannot be used.
     let token = store.second_factor_challenge(user).await.unwrap().unwrap();
@@ -816,7 +816,7 @@ async fn second_factor_secrets_are_sealed_with_the_application_key(db: TestDb) {
         store.answer_challenge(&token, &code).await.unwrap(),
         Some(user)
     );
-    let without = nazorg_store::Store::connect(&app.db_url()).await.unwrap();
+    let without = nazorg_app::App::connect(&app.db_url()).await.unwrap();
     let token = without
         .second_factor_challenge(user)
         .await

@@ -212,7 +212,7 @@ async fn a_coordinator_enters_a_notification_and_works_the_case_with_forms(db: T
 }
 
 async fn the_setup_link_creates_the_first_administrator_once(db: TestDb) {
-    let store = nazorg_store::Store::connect(&db.url).await.unwrap();
+    let store = nazorg_app::App::connect(&db.url).await.unwrap();
     let token = store.create_setup_token().await.unwrap();
     let row: nazorg_domain::notification::NotificationRow =
         serde_json::from_value(notification(json!({}))).unwrap();

@@ -57,8 +57,8 @@ pub struct BudgetDto {
     pub months: Vec<BudgetMonthDto>,
 }
 
-impl From<&nazorg_store::Budget> for BudgetDto {
-    fn from(b: &nazorg_store::Budget) -> Self {
+impl From<&nazorg_app::Budget> for BudgetDto {
+    fn from(b: &nazorg_app::Budget) -> Self {
         let euros = |c: i64| c as f64 / 100.0;
         BudgetDto {
             year: b.year,
@@ -92,7 +92,7 @@ async fn list_service_kinds(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> Result<Json<Vec<ServiceKindDto>>, ApiError> {
-    let kinds = s.store.list_service_kinds(&actor.municipality).await?;
+    let kinds = s.app.list_service_kinds(&actor.municipality).await?;
     Ok(Json(
         kinds
             .into_iter()
@@ -115,8 +115,8 @@ async fn set_service_price(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<AmountIn>,
 ) -> Result<StatusCode, ApiError> {
-    s.store.permit(&actor, Action::ManageBudget, None).await?;
-    s.store.set_service_price(&actor, id, b.cents()?).await?;
+    s.app.permit(&actor, Action::ManageBudget, None).await?;
+    s.app.set_service_price(&actor, id, b.cents()?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -129,7 +129,7 @@ async fn get_budget(
     if !(2000..=2100).contains(&year) {
         return Err(AppError::Invalid("Kies een jaar tussen 2000 en 2100.".into()).into());
     }
-    Ok(Json(BudgetDto::from(&s.store.budget(&actor, year).await?)))
+    Ok(Json(BudgetDto::from(&s.app.budget(&actor, year).await?)))
 }
 
 #[utoipa::path(put, path = "/api/v1/budgets/{year}/lines/{code}", tag = "budget", params(("year" = i32, Path), ("code" = String, Path)),
@@ -140,10 +140,8 @@ async fn set_budget_cap(
     ApiPath((year, line)): ApiPath<(i32, String)>,
     ApiJson(b): ApiJson<AmountIn>,
 ) -> Result<Json<BudgetDto>, ApiError> {
-    s.store.permit(&actor, Action::ManageBudget, None).await?;
+    s.app.permit(&actor, Action::ManageBudget, None).await?;
     let line = code::<nazorg_domain::referral::BudgetLineCode>("de budgetregel", &line)?;
-    s.store
-        .set_budget_cap(&actor, year, line, b.cents()?)
-        .await?;
-    Ok(Json(BudgetDto::from(&s.store.budget(&actor, year).await?)))
+    s.app.set_budget_cap(&actor, year, line, b.cents()?).await?;
+    Ok(Json(BudgetDto::from(&s.app.budget(&actor, year).await?)))
 }

@@ -11,13 +11,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use nazorg_app::{CaseDetail, CaseFilter, CaseSummary, Cursor, ImportOutcome};
 use nazorg_domain::access::Action;
 use nazorg_domain::dates::format_iso;
 use nazorg_domain::eligibility::{RuleState, rule_results};
 use nazorg_domain::notification::MunicipalityCode;
 use nazorg_domain::triage::{Direction, suggest_direction};
 use nazorg_domain::{EligibilityFacts, Status};
-use nazorg_store::{CaseDetail, CaseFilter, CaseSummary, Cursor, ImportOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -443,7 +443,7 @@ async fn list_cases(
 ) -> Result<Json<CaseList>, ApiError> {
     let (filter, after) = q.filter()?;
     let page = s
-        .store
+        .app
         .list_cases(&actor, &filter, after, q.limit.unwrap_or(25))
         .await?;
     Ok(Json(CaseList {
@@ -461,14 +461,14 @@ async fn create_notification(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NotificationIn>,
 ) -> Result<Response, ApiError> {
-    s.store
+    s.app
         .permit(&actor, Action::CreateNotification, None)
         .await?;
     let notification = body
         .to_row()
         .parse()
         .map_err(|e| AppError::Invalid(e.to_string()))?;
-    let outcome = s.store.import_notification(&actor, &notification).await?;
+    let outcome = s.app.import_notification(&actor, &notification).await?;
     let created = matches!(outcome, ImportOutcome::Created { .. });
     let status = if created {
         StatusCode::CREATED
@@ -492,7 +492,7 @@ async fn get_case(
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<CaseDetailDto>, ApiError> {
-    let detail = s.store.get_case(&actor, id).await?;
+    let detail = s.app.get_case(&actor, id).await?;
     Ok(Json(CaseDetailDto::from(&detail)))
 }
 

@@ -31,7 +31,7 @@ async fn list_partners(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> Result<Json<Vec<PartnerDto>>, ApiError> {
-    let partners = s.store.list_partners(&actor.municipality).await?;
+    let partners = s.app.list_partners(&actor.municipality).await?;
     Ok(Json(
         partners
             .into_iter()
@@ -52,9 +52,9 @@ async fn add_partner(
     ApiActor(actor): ApiActor,
     ApiJson(b): ApiJson<PartnerIn>,
 ) -> Result<Response, ApiError> {
-    s.store.permit(&actor, Action::ManagePartners, None).await?;
+    s.app.permit(&actor, Action::ManagePartners, None).await?;
     let kind = code::<nazorg_domain::referral::PartnerKind>("het soort organisatie", &b.kind)?;
-    let id = s.store.add_partner(&actor, &b.name, kind).await?;
+    let id = s.app.add_partner(&actor, &b.name, kind).await?;
     Ok((
         StatusCode::CREATED,
         Json(PartnerDto {

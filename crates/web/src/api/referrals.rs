@@ -60,8 +60,8 @@ pub struct ReferralDto {
     pub acknowledged: bool,
 }
 
-impl From<&nazorg_store::Referral> for ReferralDto {
-    fn from(r: &nazorg_store::Referral) -> Self {
+impl From<&nazorg_app::Referral> for ReferralDto {
+    fn from(r: &nazorg_app::Referral) -> Self {
         ReferralDto {
             id: r.id,
             case_id: r.case_id,
@@ -135,8 +135,8 @@ pub struct PartnerFiguresDto {
     pub results: std::collections::BTreeMap<String, i64>,
 }
 
-impl From<&nazorg_store::PartnerFigures> for PartnerFiguresDto {
-    fn from(f: &nazorg_store::PartnerFigures) -> Self {
+impl From<&nazorg_app::PartnerFigures> for PartnerFiguresDto {
+    fn from(f: &nazorg_app::PartnerFigures) -> Self {
         let days = |d: Option<(f64, f64)>| d.map(|(median, p90)| DaysDto { median, p90 });
         PartnerFiguresDto {
             partner: f.partner.clone(),
@@ -164,12 +164,12 @@ async fn create_referral(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ReferralIn>,
 ) -> Result<Response, ApiError> {
-    s.store.permit(&actor, Action::WriteCase, Some(id)).await?;
+    s.app.permit(&actor, Action::WriteCase, Some(id)).await?;
     let referral_id = s
-        .store
+        .app
         .create_referral(&actor, id, &b.parse(today())?)
         .await?;
-    let detail = s.store.get_referral(&actor, referral_id).await?;
+    let detail = s.app.get_referral(&actor, referral_id).await?;
     Ok((
         StatusCode::CREATED,
         Json(ReferralDto::from(&detail.referral)),
@@ -200,14 +200,14 @@ async fn list_referrals(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ReferralQuery>,
 ) -> Result<Json<ReferralList>, ApiError> {
-    let filter = nazorg_store::ReferralFilter {
+    let filter = nazorg_app::ReferralFilter {
         status: optional_code("de status", q.status.as_deref())?,
         open_only: q.open.unwrap_or(false),
         unacknowledged: q.unacknowledged.unwrap_or(false),
         for_coordinator: None,
     };
     let page = s
-        .store
+        .app
         .list_referrals(&actor, &filter, q.before, q.limit.unwrap_or(25))
         .await?;
     Ok(Json(ReferralList {
@@ -216,7 +216,7 @@ async fn list_referrals(
     }))
 }
 
-fn referral_detail_dto(d: &nazorg_store::ReferralDetail) -> ReferralDetailDto {
+fn referral_detail_dto(d: &nazorg_app::ReferralDetail) -> ReferralDetailDto {
     ReferralDetailDto {
         referral: ReferralDto::from(&d.referral),
         birth_date: d.birth_date.map(format_iso),
@@ -250,7 +250,7 @@ async fn get_referral(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ReferralDetailDto>, ApiError> {
     Ok(Json(referral_detail_dto(
-        &s.store.get_referral(&actor, id).await?,
+        &s.app.get_referral(&actor, id).await?,
     )))
 }
 
@@ -262,14 +262,12 @@ async fn referral_step(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ReferralStepIn>,
 ) -> Result<Json<ReferralDetailDto>, ApiError> {
-    s.store
+    s.app
         .permit_referral(&actor, Action::WriteReferral, id)
         .await?;
-    s.store
-        .referral_step(&actor, id, &b.parse(today())?)
-        .await?;
+    s.app.referral_step(&actor, id, &b.parse(today())?).await?;
     Ok(Json(referral_detail_dto(
-        &s.store.get_referral(&actor, id).await?,
+        &s.app.get_referral(&actor, id).await?,
     )))
 }
 
@@ -280,7 +278,7 @@ async fn acknowledge_referral(
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    s.store.acknowledge_referral(&actor, id).await?;
+    s.app.acknowledge_referral(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -292,6 +290,6 @@ async fn referral_figures(
     ApiQuery(q): ApiQuery<PeriodQuery>,
 ) -> Result<Json<Vec<PartnerFiguresDto>>, ApiError> {
     let (from, to) = q.period()?;
-    let figures = s.store.referral_figures(&actor, from, to).await?;
+    let figures = s.app.referral_figures(&actor, from, to).await?;
     Ok(Json(figures.iter().map(PartnerFiguresDto::from).collect()))
 }

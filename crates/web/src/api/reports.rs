@@ -53,6 +53,6 @@ async fn monitor(
     ApiQuery(q): ApiQuery<PeriodQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (from, to) = q.period()?;
-    let m = s.store.monitor(&actor, from, to).await?;
-    Ok(Json(crate::report::monitor_json(&m)))
+    let m = s.app.monitor(&actor, from, to).await?;
+    Ok(Json(nazorg_app::report::monitor_json(&m)))
 }

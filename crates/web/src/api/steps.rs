@@ -45,9 +45,7 @@ async fn fresh(
     actor: &nazorg_domain::access::Actor,
     id: i64,
 ) -> Result<Json<CaseDetailDto>, ApiError> {
-    Ok(Json(CaseDetailDto::from(
-        &s.store.get_case(actor, id).await?,
-    )))
+    Ok(Json(CaseDetailDto::from(&s.app.get_case(actor, id).await?)))
 }
 
 macro_rules! step_handler {
@@ -56,7 +54,7 @@ macro_rules! step_handler {
             responses((status = 200, body = CaseDetailDto), (status = 409, description = "Niet toegestaan in deze fase"),
                       (status = 422, description = "Ongeldige invoer")))]
         async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<i64>, ApiJson($b): ApiJson<$body>) -> Result<Json<CaseDetailDto>, ApiError> {
-            $s.store.permit(&$actor, Action::WriteCase, Some($id)).await?;
+            $s.app.permit(&$actor, Action::WriteCase, Some($id)).await?;
             $call;
             fresh(&$s, &$actor, $id).await
         }
@@ -68,35 +66,35 @@ step_handler!(
     put,
     "/api/v1/cases/{id}/offer",
     OfferIn,
-    |s, actor, id, b| s.store.record_offer(&actor, id, &b.parse()?).await?
+    |s, actor, id, b| s.app.record_offer(&actor, id, &b.parse()?).await?
 );
 step_handler!(
     record_triage,
     put,
     "/api/v1/cases/{id}/triage",
     TriageIn,
-    |s, actor, id, b| s.store.record_triage(&actor, id, &b.parse()?).await?
+    |s, actor, id, b| s.app.record_triage(&actor, id, &b.parse()?).await?
 );
 step_handler!(
     decide_direction,
     put,
     "/api/v1/cases/{id}/direction",
     DirectionIn,
-    |s, actor, id, b| s.store.decide_direction(&actor, id, &b.parse()?).await?
+    |s, actor, id, b| s.app.decide_direction(&actor, id, &b.parse()?).await?
 );
 step_handler!(
     add_agreement,
     post,
     "/api/v1/cases/{id}/agreements",
     AgreementIn,
-    |s, actor, id, b| s.store.add_agreement(&actor, id, &b.parse()?).await?
+    |s, actor, id, b| s.app.add_agreement(&actor, id, &b.parse()?).await?
 );
 step_handler!(
     set_readiness,
     put,
     "/api/v1/cases/{id}/readiness",
     ReadinessIn,
-    |s, actor, id, b| s.store.set_readiness(&actor, id, &b.parse()).await?
+    |s, actor, id, b| s.app.set_readiness(&actor, id, &b.parse()).await?
 );
 step_handler!(
     record_release,
@@ -104,7 +102,7 @@ step_handler!(
     "/api/v1/cases/{id}/release",
     ReleaseIn,
     |s, actor, id, b| s
-        .store
+        .app
         .record_release(&actor, id, date("de datum van vrijlating", &b.date)?)
         .await?
 );
@@ -113,48 +111,42 @@ step_handler!(
     post,
     "/api/v1/cases/{id}/contacts",
     ContactIn,
-    |s, actor, id, b| s.store.log_contact(&actor, id, &b.parse()?).await?
+    |s, actor, id, b| s.app.log_contact(&actor, id, &b.parse()?).await?
 );
 step_handler!(
     add_household_member,
     post,
     "/api/v1/cases/{id}/household-members",
     HouseholdIn,
-    |s, actor, id, b| s
-        .store
-        .add_household_member(&actor, id, &b.parse()?)
-        .await?
+    |s, actor, id, b| s.app.add_household_member(&actor, id, &b.parse()?).await?
 );
 step_handler!(
     update_facts,
     put,
     "/api/v1/cases/{id}/facts",
     FactsIn,
-    |s, actor, id, b| s.store.update_facts(&actor, id, &b.parse()?).await?
+    |s, actor, id, b| s.app.update_facts(&actor, id, &b.parse()?).await?
 );
 step_handler!(
     override_eligibility,
     put,
     "/api/v1/cases/{id}/eligibility-override",
     OverrideIn,
-    |s, actor, id, b| s
-        .store
-        .override_eligibility(&actor, id, &b.parse()?)
-        .await?
+    |s, actor, id, b| s.app.override_eligibility(&actor, id, &b.parse()?).await?
 );
 step_handler!(
     assign_coordinator,
     put,
     "/api/v1/cases/{id}/coordinator",
     CoordinatorIn,
-    |s, actor, id, b| s.store.assign_coordinator(&actor, id, b.user_id).await?
+    |s, actor, id, b| s.app.assign_coordinator(&actor, id, b.user_id).await?
 );
 step_handler!(
     close_case,
     post,
     "/api/v1/cases/{id}/closure",
     CloseIn,
-    |s, actor, id, b| s.store.close_case(&actor, id, &b.parse()?).await?
+    |s, actor, id, b| s.app.close_case(&actor, id, &b.parse()?).await?
 );
 
 #[utoipa::path(patch, path = "/api/v1/cases/{id}/agreements/{agreement_id}", tag = "casussen",
@@ -166,7 +158,7 @@ async fn set_agreement_done(
     ApiPath((id, agreement_id)): ApiPath<(i64, i64)>,
     ApiJson(b): ApiJson<AgreementDoneIn>,
 ) -> Result<Json<CaseDetailDto>, ApiError> {
-    s.store
+    s.app
         .set_agreement_done(&actor, id, agreement_id, b.done)
         .await?;
     fresh(&s, &actor, id).await
@@ -180,8 +172,8 @@ async fn add_safety_item(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<SafetyItemIn>,
 ) -> Result<Json<CaseDetailDto>, ApiError> {
-    s.store.permit(&actor, Action::WriteCase, Some(id)).await?;
-    s.store
+    s.app.permit(&actor, Action::WriteCase, Some(id)).await?;
+    s.app
         .add_safety_item(
             &actor,
             id,
@@ -200,9 +192,9 @@ async fn record_safety_outcome(
     ApiPath((id, item_id)): ApiPath<(i64, i64)>,
     ApiJson(b): ApiJson<SafetyOutcomeIn>,
 ) -> Result<Json<CaseDetailDto>, ApiError> {
-    s.store.permit(&actor, Action::WriteCase, Some(id)).await?;
+    s.app.permit(&actor, Action::WriteCase, Some(id)).await?;
     let discussed = date("de datum van bespreking", &b.discussed_on)?;
-    s.store
+    s.app
         .record_safety_outcome(&actor, id, item_id, discussed, &b.outcome, &b.follow_up)
         .await?;
     fresh(&s, &actor, id).await

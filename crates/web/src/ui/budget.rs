@@ -111,8 +111,8 @@ async fn budget_view(
     flash: Option<String>,
     error: Option<String>,
 ) -> Result<Response, UiError> {
-    let budget = s.store.budget(&user.actor, year).await?;
-    let services = s.store.list_service_kinds(&user.actor.municipality).await?;
+    let budget = s.app.budget(&user.actor, year).await?;
+    let services = s.app.list_service_kinds(&user.actor.municipality).await?;
     let view = BudgetPage {
         base: Base::new(format!("Budget {year}"), Some(user), "budget"),
         year,
@@ -213,7 +213,7 @@ async fn set_cap(
     user: UiUser,
     UiForm(f): UiForm<CapForm>,
 ) -> Result<Response, UiError> {
-    s.store
+    s.app
         .permit(
             &user.actor,
             nazorg_domain::access::Action::ManageBudget,
@@ -226,11 +226,7 @@ async fn set_cap(
         let cents = parse_eur(&f.cap).ok_or_else(|| {
             AppError::Invalid("Vul het plafond in als bedrag, bijvoorbeeld 28.000,00.".into())
         })?;
-        Ok::<_, AppError>(
-            s.store
-                .set_budget_cap(&user.actor, year, line, cents)
-                .await?,
-        )
+        Ok::<_, AppError>(s.app.set_budget_cap(&user.actor, year, line, cents).await?)
     }
     .await;
     budget_saved(&s, &user, year, result).await
@@ -241,7 +237,7 @@ async fn set_price(
     user: UiUser,
     UiForm(f): UiForm<PriceForm>,
 ) -> Result<Response, UiError> {
-    s.store
+    s.app
         .permit(
             &user.actor,
             nazorg_domain::access::Action::ManageBudget,
@@ -256,7 +252,7 @@ async fn set_price(
         let cents = parse_eur(&f.price).ok_or_else(|| {
             AppError::Invalid("Vul de prijs in als bedrag, bijvoorbeeld 3.200,00.".into())
         })?;
-        Ok::<_, AppError>(s.store.set_service_price(&user.actor, id, cents).await?)
+        Ok::<_, AppError>(s.app.set_service_price(&user.actor, id, cents).await?)
     }
     .await;
     budget_saved(&s, &user, year, result).await
@@ -272,7 +268,7 @@ async fn budget_csv(
         q.jaar
             .unwrap_or_else(|| nazorg_domain::dates::today_nl().year()),
     )?;
-    let budget = s.store.budget(&user.actor, year).await?;
+    let budget = s.app.budget(&user.actor, year).await?;
     let mut out = String::from("\u{feff}soort;naam;plafond;vastgelegd;besteed;resterend\r\n");
     for l in &budget.lines {
         out.push_str(&format!(

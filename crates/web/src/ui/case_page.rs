@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+use nazorg_app::CaseDetail;
 use nazorg_domain::case::{
     ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation,
 };
@@ -21,7 +22,6 @@ use nazorg_domain::format_nl;
 use nazorg_domain::lifecycle::{self, CaseState, Step};
 use nazorg_domain::notification::{BrpStatus, Sentence};
 use nazorg_domain::triage::{Direction, LifeDomain, Need, SelfReliance};
-use nazorg_store::CaseDetail;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -200,10 +200,10 @@ struct CasePage {
 
 fn case_view(
     d: &CaseDetail,
-    coordinators: &[nazorg_store::User],
+    coordinators: &[nazorg_app::User],
     coordinator_id: Option<i64>,
-    partner_list: &[nazorg_store::Partner],
-    services: &[nazorg_store::ServiceKind],
+    partner_list: &[nazorg_app::Partner],
+    services: &[nazorg_app::ServiceKind],
 ) -> CaseView {
     let c = &d.summary;
     let state = CaseState {
@@ -417,7 +417,7 @@ fn contact_rows(d: &CaseDetail) -> Vec<ContactRow> {
 }
 
 /// The household members, each with their referral if any.
-fn household_rows(d: &CaseDetail, partner_list: &[nazorg_store::Partner]) -> Vec<HouseholdRow> {
+fn household_rows(d: &CaseDetail, partner_list: &[nazorg_app::Partner]) -> Vec<HouseholdRow> {
     d.household
         .iter()
         .map(|h| {
@@ -541,10 +541,10 @@ pub async fn case_view_page(
     error: Option<String>,
     over_cap: Option<OverCapView>,
 ) -> Result<Response, UiError> {
-    let detail = s.store.get_case(&user.actor, id).await?;
-    let coordinators = s.store.coordinators(&user.actor).await?;
-    let partner_list = s.store.list_partners(&user.actor.municipality).await?;
-    let services = s.store.list_service_kinds(&user.actor.municipality).await?;
+    let detail = s.app.get_case(&user.actor, id).await?;
+    let coordinators = s.app.coordinators(&user.actor).await?;
+    let partner_list = s.app.list_partners(&user.actor.municipality).await?;
+    let services = s.app.list_service_kinds(&user.actor.municipality).await?;
     let view = case_view(
         &detail,
         &coordinators,

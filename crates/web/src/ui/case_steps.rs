@@ -84,7 +84,7 @@ macro_rules! step {
             UiPath($id): UiPath<i64>,
             UiForm($f): UiForm<$form>,
         ) -> Result<Response, UiError> {
-            $s.store
+            $s.app
                 .permit(&user.actor, Action::WriteCase, Some($id))
                 .await?;
             let $actor = &user.actor;
@@ -103,35 +103,35 @@ step!(
     OfferIn,
     "Contact en aanbod",
     "aanbod",
-    |s, actor, id, f| { s.store.record_offer(actor, id, &f.parse()?).await? }
+    |s, actor, id, f| { s.app.record_offer(actor, id, &f.parse()?).await? }
 );
 step!(
     record_triage,
     TriageForm,
     "Triage",
     "triage",
-    |s, actor, id, f| { s.store.record_triage(actor, id, &f.parse()?).await? }
+    |s, actor, id, f| { s.app.record_triage(actor, id, &f.parse()?).await? }
 );
 step!(
     decide_direction,
     DirectionIn,
     "Casusregie",
     "regie",
-    |s, actor, id, f| { s.store.decide_direction(actor, id, &f.parse()?).await? }
+    |s, actor, id, f| { s.app.decide_direction(actor, id, &f.parse()?).await? }
 );
 step!(
     add_agreement,
     AgreementIn,
     "Afspraak",
     "plan",
-    |s, actor, id, f| { s.store.add_agreement(actor, id, &f.parse()?).await? }
+    |s, actor, id, f| { s.app.add_agreement(actor, id, &f.parse()?).await? }
 );
 step!(
     set_readiness,
     ReadinessIn,
     "Checklist vrijlating",
     "checklist",
-    |s, actor, id, f| { s.store.set_readiness(actor, id, &f.parse()).await? }
+    |s, actor, id, f| { s.app.set_readiness(actor, id, &f.parse()).await? }
 );
 step!(
     record_release,
@@ -140,7 +140,7 @@ step!(
     "vrijlating",
     |s, actor, id, f| {
         let day = date("de datum van vrijlating", &f.date)?;
-        s.store.record_release(actor, id, day).await?
+        s.app.record_release(actor, id, day).await?
     }
 );
 step!(
@@ -148,14 +148,14 @@ step!(
     ContactIn,
     "Contact",
     "contacten",
-    |s, actor, id, f| { s.store.log_contact(actor, id, &f.parse()?).await? }
+    |s, actor, id, f| { s.app.log_contact(actor, id, &f.parse()?).await? }
 );
 step!(
     add_household_member,
     HouseholdIn,
     "Gezinslid",
     "gezin",
-    |s, actor, id, f| { s.store.add_household_member(actor, id, &f.parse()?).await? }
+    |s, actor, id, f| { s.app.add_household_member(actor, id, &f.parse()?).await? }
 );
 step!(
     update_facts,
@@ -166,7 +166,7 @@ step!(
         // An empty field of the form means "not known", not an empty code.
         let mut f = f;
         f.last_residence_code = f.last_residence_code.filter(|c| !c.trim().is_empty());
-        s.store.update_facts(actor, id, &f.parse()?).await?
+        s.app.update_facts(actor, id, &f.parse()?).await?
     }
 );
 step!(
@@ -174,14 +174,14 @@ step!(
     OverrideIn,
     "Doelgroepbepaling",
     "doelgroep",
-    |s, actor, id, f| { s.store.override_eligibility(actor, id, &f.parse()?).await? }
+    |s, actor, id, f| { s.app.override_eligibility(actor, id, &f.parse()?).await? }
 );
 step!(
     assign_coordinator,
     CoordinatorForm,
     "Nazorgcoördinator",
     "coordinator",
-    |s, actor, id, f| { s.store.assign_coordinator(actor, id, f.parse()?).await? }
+    |s, actor, id, f| { s.app.assign_coordinator(actor, id, f.parse()?).await? }
 );
 step!(
     add_appointment,
@@ -190,9 +190,7 @@ step!(
     "contacten",
     |s, actor, id, f| {
         let (at, kind) = f.parse()?;
-        s.store
-            .add_appointment(actor, id, at, kind, &f.place)
-            .await?
+        s.app.add_appointment(actor, id, at, kind, &f.place).await?
     }
 );
 step!(
@@ -202,9 +200,7 @@ step!(
     "veiligheidskamer",
     |s, actor, id, f| {
         let put_on = date("de datum van de Veiligheidskamer", &f.put_on)?;
-        s.store
-            .add_safety_item(actor, id, put_on, &f.reason)
-            .await?
+        s.app.add_safety_item(actor, id, put_on, &f.reason).await?
     }
 );
 step!(
@@ -214,7 +210,7 @@ step!(
     "veiligheidskamer",
     |s, actor, id, f| {
         let (item, discussed) = f.parse()?;
-        s.store
+        s.app
             .record_safety_outcome(actor, id, item, discussed, &f.outcome, &f.follow_up)
             .await?
     }
@@ -224,7 +220,7 @@ step!(
     CloseForm,
     "Afsluiten",
     "afsluiten",
-    |s, actor, id, f| { s.store.close_case(actor, id, &f.parse()?).await? }
+    |s, actor, id, f| { s.app.close_case(actor, id, &f.parse()?).await? }
 );
 
 /// Marks an agreement of the plan done or open again.
@@ -235,7 +231,7 @@ async fn agreement_done(
     UiForm(f): UiForm<AgreementDoneIn>,
 ) -> Result<Response, UiError> {
     let result = s
-        .store
+        .app
         .set_agreement_done(&user.actor, id, agreement_id, f.done)
         .await
         .map_err(AppError::from);
@@ -250,7 +246,7 @@ async fn refer(
     UiPath(id): UiPath<i64>,
     UiForm(f): UiForm<ReferralForm>,
 ) -> Result<Response, UiError> {
-    s.store
+    s.app
         .permit(&user.actor, Action::WriteCase, Some(id))
         .await?;
     let anchor = if f.for_household() {
@@ -261,7 +257,7 @@ async fn refer(
     let today = nazorg_domain::dates::today_nl();
     let result = match f.parse(today) {
         Ok(input) => s
-            .store
+            .app
             .create_referral(&user.actor, id, &input)
             .await
             .map(|_| ())

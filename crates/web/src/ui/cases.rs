@@ -12,12 +12,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use nazorg_app::ImportOutcome;
 use nazorg_domain::access::Role;
 use nazorg_domain::format_nl;
 use nazorg_domain::lifecycle::Status;
 use nazorg_domain::notification::{BrpStatus, Sentence, Source};
 use nazorg_domain::triage::Direction;
-use nazorg_store::ImportOutcome;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -87,7 +87,7 @@ async fn cases_page(
         limit: Some(25),
     };
     let (filter, after) = q.filter()?;
-    let page = s.store.list_cases(&user.actor, &filter, after, 25).await?;
+    let page = s.app.list_cases(&user.actor, &filter, after, 25).await?;
     let today = nazorg_domain::dates::today_nl();
     let rows = page
         .items
@@ -130,12 +130,12 @@ async fn cases_page(
             format!("/casussen?{query}")
         }
     };
-    let coordinators = s.store.coordinators(&user.actor).await?;
+    let coordinators = s.app.coordinators(&user.actor).await?;
     let feedback = s
-        .store
+        .app
         .list_referrals(
             &user.actor,
-            &nazorg_store::ReferralFilter {
+            &nazorg_app::ReferralFilter {
                 unacknowledged: true,
                 for_coordinator: Some(user.actor.user_id),
                 ..Default::default()
@@ -205,7 +205,7 @@ fn notification_view(
 }
 
 async fn notification_page(user: UiUser, State(s): State<AppState>) -> Result<Response, UiError> {
-    s.store
+    s.app
         .permit(
             &user.actor,
             nazorg_domain::access::Action::CreateNotification,
@@ -224,7 +224,7 @@ async fn create_notification(
     user: UiUser,
     UiForm(form): UiForm<NotificationIn>,
 ) -> Result<Response, UiError> {
-    s.store
+    s.app
         .permit(
             &user.actor,
             nazorg_domain::access::Action::CreateNotification,
@@ -240,7 +240,7 @@ async fn create_notification(
             ));
         }
     };
-    let outcome = s.store.import_notification(&user.actor, &parsed).await?;
+    let outcome = s.app.import_notification(&user.actor, &parsed).await?;
     let flash = match outcome {
         ImportOutcome::Created { .. } => "nieuw",
         ImportOutcome::Duplicate { .. } => "bekend",

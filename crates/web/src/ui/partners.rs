@@ -51,7 +51,7 @@ async fn register_view(
     error: Option<String>,
 ) -> Result<Response, UiError> {
     let rows = s
-        .store
+        .app
         .processing_register(&user.actor)
         .await?
         .into_iter()
@@ -108,7 +108,7 @@ async fn set_activity(
     UiPath(code): UiPath<String>,
     UiForm(f): UiForm<ActivityForm>,
 ) -> Result<Response, UiError> {
-    s.store
+    s.app
         .permit(
             &user.actor,
             nazorg_domain::access::Action::ManageRegister,
@@ -116,7 +116,7 @@ async fn set_activity(
         )
         .await?;
     match s
-        .store
+        .app
         .set_processing_activity(&user.actor, &code, &f.name, &f.purpose, &f.legal_ground)
         .await
     {
@@ -162,7 +162,7 @@ async fn partners_view(
         &user.actor.municipality,
     )
     .map_err(|d| UiError(AppError::Forbidden(d.to_string())))?;
-    let partners = s.store.list_partners(&user.actor.municipality).await?;
+    let partners = s.app.list_partners(&user.actor.municipality).await?;
     let view = PartnersPage {
         base: Base::new("Ketenpartners", Some(user), "partners"),
         rows: partners
@@ -190,7 +190,7 @@ async fn add_partner(
     user: UiUser,
     UiForm(f): UiForm<PartnerIn>,
 ) -> Result<Response, UiError> {
-    s.store
+    s.app
         .permit(
             &user.actor,
             nazorg_domain::access::Action::ManagePartners,
@@ -199,7 +199,7 @@ async fn add_partner(
         .await?;
     let result = async {
         let kind = code::<PartnerKind>("het soort organisatie", &f.kind)?;
-        Ok::<_, AppError>(s.store.add_partner(&user.actor, &f.name, kind).await?)
+        Ok::<_, AppError>(s.app.add_partner(&user.actor, &f.name, kind).await?)
     }
     .await;
     match result {
@@ -234,6 +234,6 @@ async fn toggle_partner(
     UiForm(f): UiForm<ActiveForm>,
 ) -> Result<Response, UiError> {
     let active = f.active == "true";
-    s.store.set_partner_active(&user.actor, id, active).await?;
+    s.app.set_partner_active(&user.actor, id, active).await?;
     Ok(Redirect::to("/ketenpartners").into_response())
 }

@@ -14,12 +14,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use nazorg_app::ReferralFilter;
 use nazorg_domain::access::Role;
 use nazorg_domain::dates::{format_iso, format_nl};
 use nazorg_domain::referral::{
     PartnerKind, ReferralResult, ReferralStatus, ReferralStep, format_eur,
 };
-use nazorg_store::ReferralFilter;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -51,8 +51,8 @@ pub struct ReferralRow {
     pub for_household: bool,
 }
 
-impl From<&nazorg_store::Referral> for ReferralRow {
-    fn from(r: &nazorg_store::Referral) -> Self {
+impl From<&nazorg_app::Referral> for ReferralRow {
+    fn from(r: &nazorg_app::Referral) -> Self {
         ReferralRow {
             id: r.id,
             resident: r.resident.clone(),
@@ -117,7 +117,7 @@ async fn referrals_page(
         for_coordinator: None,
     };
     let page = s
-        .store
+        .app
         .list_referrals(&user.actor, &filter, q.before, 25)
         .await?;
     let status_param = status
@@ -129,7 +129,7 @@ async fn referrals_page(
         "Mijn verwijzingen"
     };
     let directed = if nazorg_domain::access::is_partner_role(user.actor.role) {
-        s.store
+        s.app
             .directed_cases(&user.actor)
             .await?
             .into_iter()
@@ -205,7 +205,7 @@ async fn referral_view(
     flash: Option<String>,
     error: Option<String>,
 ) -> Result<Response, UiError> {
-    let d = s.store.get_referral(&user.actor, id).await?;
+    let d = s.app.get_referral(&user.actor, id).await?;
     let r = &d.referral;
     let can = |step| nazorg_domain::referral::apply(r.status, step).is_ok();
     let is_coordinator = user.actor.role == Role::Coordinator;
@@ -275,7 +275,7 @@ async fn referral_step(
     UiPath(id): UiPath<i64>,
     UiForm(input): UiForm<ReferralStepIn>,
 ) -> Result<Response, UiError> {
-    s.store
+    s.app
         .permit_referral(
             &user.actor,
             nazorg_domain::access::Action::WriteReferral,
@@ -284,7 +284,7 @@ async fn referral_step(
         .await?;
     let result = match input.parse(today()) {
         Ok(step) => s
-            .store
+            .app
             .referral_step(&user.actor, id, &step)
             .await
             .map_err(AppError::from),
@@ -306,7 +306,7 @@ async fn acknowledge(
     user: UiUser,
     UiPath(id): UiPath<i64>,
 ) -> Result<Response, UiError> {
-    s.store.acknowledge_referral(&user.actor, id).await?;
+    s.app.acknowledge_referral(&user.actor, id).await?;
     Ok(Redirect::to("/mijn-werk").into_response())
 }
 
@@ -348,7 +348,7 @@ async fn figures_page(
     UiQuery(q): UiQuery<PeriodQuery>,
 ) -> Result<Response, UiError> {
     let (from, to) = q.period()?;
-    let figures = s.store.referral_figures(&user.actor, from, to).await?;
+    let figures = s.app.referral_figures(&user.actor, from, to).await?;
     let rows = figures
         .iter()
         .map(|f| FigureRow {
@@ -381,7 +381,7 @@ async fn figures_page(
 
 /// The options of partners a referral can go to (the safety chamber has its own agenda).
 pub fn referral_partner_opts(
-    partners: &[nazorg_store::Partner],
+    partners: &[nazorg_app::Partner],
     allowed: impl Fn(PartnerKind) -> bool,
 ) -> Vec<Opt> {
     partners
@@ -396,7 +396,7 @@ pub fn referral_partner_opts(
 }
 
 /// The options of bought services, with their price.
-pub fn service_opts(services: &[nazorg_store::ServiceKind]) -> Vec<Opt> {
+pub fn service_opts(services: &[nazorg_app::ServiceKind]) -> Vec<Opt> {
     services
         .iter()
         .map(|k| Opt {
@@ -447,7 +447,7 @@ async fn directed_case_page(
     user: UiUser,
     UiPath(id): UiPath<i64>,
 ) -> Result<Response, UiError> {
-    let d = s.store.get_directed_case(&user.actor, id).await?;
+    let d = s.app.get_directed_case(&user.actor, id).await?;
     let c = DirectedView {
         case_id: d.case_id,
         resident: d.resident,

@@ -8,13 +8,13 @@ use crate::auth::UiUser;
 use crate::error::AppError;
 use crate::input::optional_date;
 use crate::pages::{Base, UiError, render};
-use crate::report::{self, EvaluationData};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use nazorg_app::report::{self, EvaluationData};
 use nazorg_domain::access::Action;
 use nazorg_domain::dates::{format_iso, format_nl, today_nl};
 use nazorg_domain::evaluation::{Table, decimal, monitor_tables, outlook_tables, percent};
@@ -58,7 +58,7 @@ struct SafetyAgendaPage {
 
 /// The safety chamber's agenda: its members reach the cases on it from here.
 async fn safety_agenda_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
-    let entries = s.store.safety_agenda(&user.actor).await?;
+    let entries = s.app.safety_agenda(&user.actor).await?;
     let page = SafetyAgendaPage {
         base: Base::new("Agenda Veiligheidskamer", Some(&user), "safety"),
         rows: entries
@@ -130,7 +130,7 @@ impl Period {
     ) -> Result<(Date, Date), AppError> {
         let (from, to) = self.parse()?;
         let (default_from, default_to) =
-            report::evaluation_period(&s.store, &user.actor, s.config.programme_start, today_nl())
+            report::evaluation_period(&s.app, &user.actor, s.config.programme_start, today_nl())
                 .await?;
         let from = from.unwrap_or(default_from);
         let to = to.unwrap_or(if from == default_from {
@@ -205,11 +205,9 @@ async fn monitor_page(
     user: UiUser,
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
-    s.store
-        .permit(&user.actor, Action::ReadReports, None)
-        .await?;
+    s.app.permit(&user.actor, Action::ReadReports, None).await?;
     let (from, to) = q.monitor_period()?;
-    let m = s.store.monitor(&user.actor, from, to).await?;
+    let m = s.app.monitor(&user.actor, from, to).await?;
     let page = MonitorPage {
         base: Base::new("Monitor", Some(&user), "monitor"),
         from: format_iso(from),
@@ -255,7 +253,7 @@ async fn monitor_xlsx(
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
     let (from, to) = q.monitor_period()?;
-    let m = s.store.monitor(&user.actor, from, to).await?;
+    let m = s.app.monitor(&user.actor, from, to).await?;
     Ok(download(
         XLSX,
         file_name("monitor", from, to, "xlsx"),
@@ -269,7 +267,7 @@ async fn monitor_csv(
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
     let (from, to) = q.monitor_period()?;
-    let m = s.store.monitor(&user.actor, from, to).await?;
+    let m = s.app.monitor(&user.actor, from, to).await?;
     Ok(download(
         CSV,
         file_name("monitor", from, to, "csv"),
@@ -303,12 +301,10 @@ async fn evaluation_data(
     user: &UiUser,
     q: &Period,
 ) -> Result<(EvaluationData, Date, Date), AppError> {
-    s.store
-        .permit(&user.actor, Action::ReadReports, None)
-        .await?;
+    s.app.permit(&user.actor, Action::ReadReports, None).await?;
     let (from, to) = q.evaluation_period(s, user).await?;
     Ok((
-        EvaluationData::load(&s.store, &user.actor, from, to).await?,
+        EvaluationData::load(&s.app, &user.actor, from, to).await?,
         from,
         to,
     ))
@@ -471,7 +467,7 @@ async fn outlook_view(
     flash: Option<String>,
     error: Option<(String, Vec<SettingField>)>,
 ) -> Result<Response, UiError> {
-    let outlook = s.store.outlook(&user.actor).await?;
+    let outlook = s.app.outlook(&user.actor).await?;
     let forecast = outlook.forecast.as_ref().map(|f| {
         format!(
             "Verwachte uitstroom in {}: {} inwoners, met een bandbreedte van {} tot {} (gemiddelde van {}; de bandbreedte is de laagste en hoogste uitstroom van de laatste vijf bekende jaren).",
@@ -529,9 +525,7 @@ async fn outlook_page(
     user: UiUser,
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
-    s.store
-        .permit(&user.actor, Action::ReadReports, None)
-        .await?;
+    s.app.permit(&user.actor, Action::ReadReports, None).await?;
     let flash = q
         .opgeslagen
         .is_some()
@@ -606,12 +600,12 @@ async fn save_settings(
     user: UiUser,
     UiForm(f): UiForm<SettingsForm>,
 ) -> Result<Response, UiError> {
-    s.store
+    s.app
         .permit(&user.actor, Action::ManageReportSettings, None)
         .await?;
     let result = match f.parse() {
         Ok(settings) => s
-            .store
+            .app
             .set_capacity_settings(&user.actor, &settings)
             .await
             .map_err(AppError::from),
@@ -639,11 +633,11 @@ async fn pseudonymised_csv(
     user: UiUser,
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
-    s.store
+    s.app
         .permit(&user.actor, Action::ExportPseudonymised, None)
         .await?;
     let (from, to) = q.monitor_period()?;
-    let export = s.store.pseudonymised_export(&user.actor, from, to).await?;
+    let export = s.app.pseudonymised_export(&user.actor, from, to).await?;
     let bytes = nazorg_report::sheet::rows_csv(&export.columns, &export.rows)?;
     Ok(download(
         CSV,

@@ -67,8 +67,8 @@ async fn login(
     State(s): State<AppState>,
     UiForm(f): UiForm<LoginForm>,
 ) -> Result<Response, UiError> {
-    let outcome = match s.store.verify_login(&f.username, &f.password).await {
-        Err(nazorg_store::StoreError::Locked(until)) => {
+    let outcome = match s.app.verify_login(&f.username, &f.password).await {
+        Err(nazorg_app::Error::Locked(until)) => {
             let local = nazorg_domain::dates::to_amsterdam(until);
             return Ok(render(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -88,7 +88,7 @@ async fn login(
         other => other?,
     };
     if let Some(actor) = &outcome
-        && let Some(challenge) = s.store.second_factor_challenge(actor.user_id).await?
+        && let Some(challenge) = s.app.second_factor_challenge(actor.user_id).await?
     {
         let next = urlencode_next(&safe_next(Some(&f.next)));
         return Ok(
@@ -97,7 +97,7 @@ async fn login(
     }
     match outcome {
         Some(actor) => {
-            let (token, _) = s.store.create_session(actor.user_id).await?;
+            let (token, _) = s.app.create_session(actor.user_id).await?;
             let target = if actor.role == Role::Administrator {
                 "/gebruikers".to_string()
             } else if actor.role == Role::PolicyAdvisor {
@@ -164,20 +164,20 @@ async fn code_view(
     status: StatusCode,
     error: Option<String>,
 ) -> Result<Response, UiError> {
-    let Some((user_id, pending)) = s.store.challenge(&f.c).await? else {
+    let Some((user_id, pending)) = s.app.challenge(&f.c).await? else {
         return Ok(Redirect::to("/inloggen").into_response());
     };
     let setup = match pending {
         Some(secret) => {
             let username = s
-                .store
+                .app
                 .list_users(None)
                 .await?
                 .into_iter()
                 .find(|u| u.id == user_id)
                 .map(|u| u.username)
                 .unwrap_or_default();
-            let uri = nazorg_store::totp_uri(&secret, &username);
+            let uri = nazorg_app::totp_uri(&secret, &username);
             Some((secret, uri))
         }
         None => None,
@@ -206,9 +206,9 @@ async fn login_code(
     State(s): State<AppState>,
     UiForm(f): UiForm<CodeForm>,
 ) -> Result<Response, UiError> {
-    match s.store.answer_challenge(&f.c, &f.code).await? {
+    match s.app.answer_challenge(&f.c, &f.code).await? {
         Some(user_id) => {
-            let (token, _) = s.store.create_session(user_id).await?;
+            let (token, _) = s.app.create_session(user_id).await?;
             Ok((
                 StatusCode::SEE_OTHER,
                 [
@@ -241,7 +241,7 @@ async fn logout(
     headers: axum::http::HeaderMap,
 ) -> Result<Response, UiError> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        s.store.end_session(&token).await?;
+        s.app.end_session(&token).await?;
     }
     Ok((
         StatusCode::SEE_OTHER,
@@ -290,7 +290,7 @@ async fn setup(
     UiForm(f): UiForm<SetupForm>,
 ) -> Result<Response, UiError> {
     let result = {
-        s.store
+        s.app
             .complete_setup(
                 &f.token,
                 &f.username.trim().to_lowercase(),

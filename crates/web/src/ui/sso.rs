@@ -15,8 +15,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use nazorg_app::OidcIdentity;
 use nazorg_domain::access::{Role, is_partner_role};
-use nazorg_store::OidcIdentity;
 use openidconnect::core::{CoreAuthenticationFlow, CoreGenderClaim};
 use openidconnect::{
     AuthorizationCode, CsrfToken, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
@@ -99,7 +99,7 @@ pub async fn start(
     }
     let (url, state, nonce) = request.set_pkce_challenge(challenge).url();
     let next = safe_next(q.next.as_deref());
-    s.store
+    s.app
         .create_oidc_login(state.secret(), verifier.secret(), nonce.secret(), &next)
         .await?;
     Ok((
@@ -139,7 +139,7 @@ pub async fn callback(
         .as_deref()
         .filter(|state| cookie(&headers, STATE_COOKIE).as_deref() == Some(*state));
     let pending = match bound {
-        Some(state) => s.store.take_oidc_login(state).await?,
+        Some(state) => s.app.take_oidc_login(state).await?,
         None => None,
     };
     if let Some(error) = &q.error {
@@ -282,7 +282,7 @@ async fn sign_in(
     let partner_id = match &mapping.partner {
         None => None,
         Some(wanted) => {
-            let partners = s.store.list_partners(&municipality).await?;
+            let partners = s.app.list_partners(&municipality).await?;
             match partners
                 .iter()
                 .find(|p| p.active && p.name.eq_ignore_ascii_case(wanted))
@@ -310,7 +310,7 @@ async fn sign_in(
         municipality,
         partner_id,
     };
-    let user_id = match s.store.oidc_sign_in(&identity).await {
+    let user_id = match s.app.oidc_sign_in(&identity).await {
         Ok(Some(id)) => id,
         Ok(None) => {
             return Ok(refuse(
@@ -320,7 +320,7 @@ async fn sign_in(
                 "Uw account in Nazorg is uitgeschakeld. Neem contact op met uw beheerder.",
             ));
         }
-        Err(e @ (nazorg_store::StoreError::Invalid(_) | nazorg_store::StoreError::Conflict(_))) => {
+        Err(e @ (nazorg_app::Error::Invalid(_) | nazorg_app::Error::Conflict(_))) => {
             return Ok(refuse(
                 s,
                 StatusCode::FORBIDDEN,
@@ -334,9 +334,9 @@ async fn sign_in(
 
     // A new session id on every sign-in; a session this browser still had ends.
     if let Some(old) = cookie(headers, SESSION_COOKIE) {
-        s.store.end_session(&old).await?;
+        s.app.end_session(&old).await?;
     }
-    let (token, _) = s.store.create_session(user_id).await?;
+    let (token, _) = s.app.create_session(user_id).await?;
     let target = if mapping.role == Role::Administrator {
         "/gebruikers".to_string()
     } else if is_partner_role(mapping.role) {

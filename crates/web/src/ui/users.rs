@@ -55,9 +55,9 @@ async fn users_view(
     flash: Option<String>,
     error: Option<String>,
 ) -> Result<Response, UiError> {
-    let partner_list = s.store.list_partners(&user.actor.municipality).await?;
+    let partner_list = s.app.list_partners(&user.actor.municipality).await?;
     let users = s
-        .store
+        .app
         .list_users(Some(&user.actor.municipality))
         .await?
         .into_iter()
@@ -117,7 +117,7 @@ async fn add_user(
         let username = f.username.trim().to_lowercase();
         let partner_id = f.partner_id.parse::<i64>().ok();
         let id = s
-            .store
+            .app
             .add_partner_user(
                 &username,
                 &f.display_name,
@@ -128,7 +128,7 @@ async fn add_user(
             )
             .await?;
         if f.totp_required.is_some() {
-            s.store.set_totp_required(id, true).await?;
+            s.app.set_totp_required(id, true).await?;
         }
         Ok::<_, AppError>(username)
     }

@@ -12,10 +12,10 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use nazorg_app::{CalendarItem, Scope};
 use nazorg_domain::access::Role;
 use nazorg_domain::dates::{format_iso, format_nl, today_nl};
 use nazorg_domain::deadlines::DeadlineKind;
-use nazorg_store::{CalendarItem, Scope};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -102,7 +102,7 @@ async fn work_page(
     };
     let day = today_nl();
     let items = s
-        .store
+        .app
         .worklist(&user.actor, scope, day, &s.config.deadlines)
         .await?;
     let rows: Vec<WorkRow> = items
@@ -129,10 +129,10 @@ async fn work_page(
         "Mijn werk"
     };
     let feedback = s
-        .store
+        .app
         .list_referrals(
             &user.actor,
-            &nazorg_store::ReferralFilter {
+            &nazorg_app::ReferralFilter {
                 unacknowledged: true,
                 for_coordinator: Some(user.actor.user_id),
                 ..Default::default()
@@ -186,9 +186,9 @@ async fn absence_view(
     flash: Option<String>,
     error: Option<String>,
 ) -> Result<Response, UiError> {
-    let absences = s.store.list_absences(&user.actor).await?;
-    let users = s.store.list_users(Some(&user.actor.municipality)).await?;
-    let coordinators: Vec<&nazorg_store::User> = users
+    let absences = s.app.list_absences(&user.actor).await?;
+    let users = s.app.list_users(Some(&user.actor.municipality)).await?;
+    let coordinators: Vec<&nazorg_app::User> = users
         .iter()
         .filter(|u| u.active && matches!(u.role, Role::Coordinator | Role::SubstituteCoordinator))
         .collect();
@@ -248,7 +248,7 @@ async fn add_absence(
     user: UiUser,
     UiForm(f): UiForm<AbsenceForm>,
 ) -> Result<Response, UiError> {
-    s.store
+    s.app
         .permit(
             &user.actor,
             nazorg_domain::access::Action::ManageAbsences,
@@ -267,7 +267,7 @@ async fn add_absence(
         let from = date("de eerste dag", &f.starts_on)?;
         let to = date("de laatste dag", &f.ends_on)?;
         Ok::<_, AppError>(
-            s.store
+            s.app
                 .add_absence(&user.actor, absent, substitute, from, to, &f.note)
                 .await?,
         )
@@ -296,7 +296,7 @@ async fn end_absence(
     user: UiUser,
     UiPath(id): UiPath<i64>,
 ) -> Result<Response, UiError> {
-    s.store.end_absence(&user.actor, id).await?;
+    s.app.end_absence(&user.actor, id).await?;
     Ok(Redirect::to("/afwezigheid").into_response())
 }
 
@@ -311,7 +311,7 @@ struct CalendarPage {
 }
 
 async fn calendar_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
-    let active = s.store.has_calendar_token(&user.actor).await?;
+    let active = s.app.has_calendar_token(&user.actor).await?;
     Ok(render(
         StatusCode::OK,
         CalendarPage {
@@ -323,7 +323,7 @@ async fn calendar_page(State(s): State<AppState>, user: UiUser) -> Result<Respon
 }
 
 async fn new_calendar_link(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
-    let token = s.store.create_calendar_token(&user.actor).await?;
+    let token = s.app.create_calendar_token(&user.actor).await?;
     let link = format!(
         "{}/agenda/{token}.ics",
         s.config.public_url.trim_end_matches('/')
@@ -342,7 +342,7 @@ async fn revoke_calendar_link(
     State(s): State<AppState>,
     user: UiUser,
 ) -> Result<Response, UiError> {
-    s.store.revoke_calendar_token(&user.actor).await?;
+    s.app.revoke_calendar_token(&user.actor).await?;
     Ok(Redirect::to("/agenda").into_response())
 }
 
@@ -353,10 +353,10 @@ async fn calendar_feed(
     UiPath(token): UiPath<String>,
 ) -> Result<Response, UiError> {
     let token = token.trim_end_matches(".ics");
-    let Some(actor) = s.store.calendar_actor(token).await? else {
+    let Some(actor) = s.app.calendar_actor(token).await? else {
         return Err(UiError(AppError::NotFound));
     };
-    let items = s.store.calendar_items(&actor, today_nl()).await?;
+    let items = s.app.calendar_items(&actor, today_nl()).await?;
     let body = ical(&items, &s.config.public_url);
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
@@ -426,7 +426,7 @@ async fn processings_page(
     user: UiUser,
     UiPath(id): UiPath<i64>,
 ) -> Result<Response, UiError> {
-    let entries = s.store.processings_of(&user.actor, id).await?;
+    let entries = s.app.processings_of(&user.actor, id).await?;
     let rows = entries
         .iter()
         .map(|e| {
@@ -487,14 +487,14 @@ async fn access_export(
 
 /// Everything Nazorg holds about one resident, and every processing of it (right of access).
 async fn access_data(s: &AppState, user: &UiUser, id: i64) -> Result<serde_json::Value, UiError> {
-    let ids = s.store.resident_case_ids(&user.actor, id).await?;
+    let ids = s.app.resident_case_ids(&user.actor, id).await?;
     let mut cases = Vec::new();
     for case_id in ids {
-        let detail = s.store.get_case(&user.actor, case_id).await?;
+        let detail = s.app.get_case(&user.actor, case_id).await?;
         cases.push(crate::api::CaseDetailDto::from(&detail));
     }
     let processings: Vec<serde_json::Value> = s
-        .store
+        .app
         .processings_of(&user.actor, id)
         .await?
         .iter()

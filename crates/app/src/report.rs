@@ -1,15 +1,15 @@
 //! Reports shared by the pages, the API and the CLI: the period of the evaluation, the
 //! evaluation's sections with the outlook, and the documents made from them. The
-//! figures come from the store (which checks access and logs) and the domain (which
+//! figures come from the use cases (which check access and log) and the domain (which
 //! computes); this module only puts them together.
 
-use crate::error::AppError;
+use crate::{App, Outlook, Result};
 use nazorg_domain::access::Actor;
 use nazorg_domain::dates::{add_months, format_nl};
 use nazorg_domain::evaluation::{Section, Table, evaluation, key_figures, monitor_tables};
 use nazorg_domain::monitor::Monitor;
+use nazorg_report::ReportError;
 use nazorg_report::sheet;
-use nazorg_store::{Outlook, Store};
 use time::{Date, Duration};
 
 /// How long the evaluation period lasts after the start (the policy: eight months).
@@ -18,14 +18,14 @@ pub const EVALUATION_MONTHS: u32 = 8;
 /// The default evaluation period: eight months from the programme start (a setting),
 /// or from the first registration when it is not set, or from 1 January of this year.
 pub async fn evaluation_period(
-    store: &Store,
+    app: &App,
     actor: &Actor,
     programme_start: Option<Date>,
     today: Date,
-) -> Result<(Date, Date), AppError> {
+) -> Result<(Date, Date)> {
     let start = match programme_start {
         Some(d) => d,
-        None => match store.first_notified(actor).await? {
+        None => match app.first_notified(actor).await? {
             Some(d) => d,
             None => {
                 Date::from_calendar_date(today.year(), time::Month::January, 1).unwrap_or(today)
@@ -44,14 +44,9 @@ pub struct EvaluationData {
 }
 
 impl EvaluationData {
-    pub async fn load(
-        store: &Store,
-        actor: &Actor,
-        from: Date,
-        to: Date,
-    ) -> Result<EvaluationData, AppError> {
-        let monitor = store.monitor(actor, from, to).await?;
-        let outlook = store.outlook(actor).await?;
+    pub async fn load(app: &App, actor: &Actor, from: Date, to: Date) -> Result<EvaluationData> {
+        let monitor = app.monitor(actor, from, to).await?;
+        let outlook = app.outlook(actor).await?;
         let sections = evaluation(
             &monitor,
             &outlook.series,
@@ -88,16 +83,12 @@ impl EvaluationData {
         )
     }
 
-    pub fn xlsx(&self) -> Result<Vec<u8>, AppError> {
-        Ok(sheet::xlsx(
-            &self.title(),
-            &key_figures(&self.monitor),
-            &self.tables(),
-        )?)
+    pub fn xlsx(&self) -> Result<Vec<u8>, ReportError> {
+        sheet::xlsx(&self.title(), &key_figures(&self.monitor), &self.tables())
     }
 
-    pub fn csv(&self) -> Result<Vec<u8>, AppError> {
-        Ok(sheet::csv(&key_figures(&self.monitor), &self.tables())?)
+    pub fn csv(&self) -> Result<Vec<u8>, ReportError> {
+        sheet::csv(&key_figures(&self.monitor), &self.tables())
     }
 }
 
@@ -122,17 +113,17 @@ pub fn subtitle(m: &Monitor, municipality: &str) -> Vec<String> {
 }
 
 /// The monitor's figures as a spreadsheet.
-pub fn monitor_xlsx(m: &Monitor) -> Result<Vec<u8>, AppError> {
-    Ok(sheet::xlsx(
+pub fn monitor_xlsx(m: &Monitor) -> Result<Vec<u8>, ReportError> {
+    sheet::xlsx(
         &period_title("Monitor nazorg", m),
         &key_figures(m),
         &monitor_tables(m),
-    )?)
+    )
 }
 
 /// The monitor's figures as CSV.
-pub fn monitor_csv(m: &Monitor) -> Result<Vec<u8>, AppError> {
-    Ok(sheet::csv(&key_figures(m), &monitor_tables(m))?)
+pub fn monitor_csv(m: &Monitor) -> Result<Vec<u8>, ReportError> {
+    sheet::csv(&key_figures(m), &monitor_tables(m))
 }
 
 /// The monitor's figures as JSON (the CLI's and the API's format).
