@@ -4,9 +4,10 @@
 use crate::error::invalid;
 use crate::{Result, gate};
 use nazorg_domain::access::{Action, Actor};
+use nazorg_domain::deadlines::{self, DeadlineSettings};
 use nazorg_domain::eligibility::{self, Eligibility, EligibilityFacts};
 use nazorg_domain::events::CaseEvent;
-use nazorg_domain::lifecycle::{self, ActionFacts, CaseState, Status, Step};
+use nazorg_domain::lifecycle::{self, CaseState, Status, Step};
 use nazorg_domain::notification::MunicipalityCode;
 use nazorg_store::{CaseCore, Tx};
 use time::Date;
@@ -19,11 +20,14 @@ pub(crate) struct OpenStep {
     pub core: CaseCore,
     pub before: Status,
     pub after: Status,
+    /// The thresholds the case's next step is computed with.
+    pub deadlines: DeadlineSettings,
 }
 
 /// Opens a step: loads the case, checks access (and logs), and asks the state machine.
 pub(crate) async fn begin(
     tx: &mut Tx,
+    settings: &DeadlineSettings,
     actor: &Actor,
     case_id: i64,
     step: Step,
@@ -47,6 +51,7 @@ pub(crate) async fn begin(
         core,
         before,
         after,
+        deadlines: *settings,
     })
 }
 
@@ -72,7 +77,7 @@ pub(crate) async fn finish(
         )
     };
     event(tx, case_id, actor, kind, &summary).await?;
-    refresh_action(tx, case_id).await
+    refresh_action(tx, case_id, &step.deadlines).await
 }
 
 /// Closes a step with a typed history entry.
@@ -138,17 +143,19 @@ pub(crate) async fn reassess(tx: &mut Tx, case_id: i64) -> Result<(Eligibility, 
     Ok((f.eligibility_in_force, in_force))
 }
 
-/// Recomputes what the case needs next, for the order of the case list.
-pub(crate) async fn refresh_action(tx: &mut Tx, case_id: i64) -> Result<()> {
-    let f = tx.action_facts(case_id).await?;
-    let (label, due) = lifecycle::next_action(ActionFacts {
-        status: f.status,
-        notified_on: f.notified_on,
-        last_step_on: f.last_step_on,
-        expected_release: f.expected_release,
-        aftercare_end: f.aftercare_end,
-    })
-    .unwrap_or(("Geen", FAR_FUTURE));
+/// Recomputes what the case needs next, from the same deadline rules as the worklist, and
+/// stores it for the order of the case list (closed cases, and open ones with nothing due
+/// yet, sort last).
+pub(crate) async fn refresh_action(
+    tx: &mut Tx,
+    case_id: i64,
+    settings: &DeadlineSettings,
+) -> Result<()> {
+    let facts = tx.deadline_facts(case_id).await?;
+    let (label, due) = match deadlines::next_step(&facts, settings) {
+        Some(next) => (next.label, next.due.unwrap_or(FAR_FUTURE)),
+        None => ("Geen", FAR_FUTURE),
+    };
     tx.set_next_action(case_id, label, due).await?;
     Ok(())
 }

@@ -72,7 +72,14 @@ impl App {
         self.gated(actor, "close_case", async {
             let note = validate::text("de toelichting", &input.note, 2000, false)?;
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::Close(input.reason)).await?;
+            let step = case_step::begin(
+                &mut tx,
+                &self.deadlines,
+                actor,
+                case_id,
+                Step::Close(input.reason),
+            )
+            .await?;
             validate::not_future("De datum van afsluiten", input.date)?;
             if input.date < step.core.detention_start {
                 return Err(invalid(

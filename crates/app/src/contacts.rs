@@ -21,7 +21,8 @@ impl App {
             validate::not_future("De datum van het contact", input.date)?;
             let note = validate::text("de notitie", &input.note, 2000, true)?;
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::LogContact).await?;
+            let step = case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::LogContact)
+                .await?;
             let id = tx
                 .insert_contact(case_id, input.date, input.kind, &note, &actor.username)
                 .await?;
@@ -48,7 +49,8 @@ impl App {
         self.gated(actor, "add_appointment", async {
             let place = validate::text("de plaats", place, 200, false)?;
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::LogContact).await?;
+            let step = case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::LogContact)
+                .await?;
             if starts_at < OffsetDateTime::now_utc() - Duration::days(1) {
                 return Err(invalid(
                     "Een afspraak plant u vooruit; leg een gesprek dat al was vast als contact.",

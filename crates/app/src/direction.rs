@@ -19,7 +19,14 @@ impl App {
         self.gated(actor, "decide_direction", async {
             let reason = validate::text("de reden", &input.reason, 1000, true)?;
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::DecideDirection).await?;
+            let step = case_step::begin(
+                &mut tx,
+                &self.deadlines,
+                actor,
+                case_id,
+                Step::DecideDirection,
+            )
+            .await?;
             let previous = tx.direction_of(case_id).await?;
             let changed = previous != Some(input.direction);
             // The coordinator who decides becomes the case's coordinator when it has none.
@@ -48,7 +55,14 @@ impl App {
     ) -> Result<()> {
         self.gated(actor, "assign_coordinator", async {
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::AssignCoordinator).await?;
+            let step = case_step::begin(
+                &mut tx,
+                &self.deadlines,
+                actor,
+                case_id,
+                Step::AssignCoordinator,
+            )
+            .await?;
             let name = match user_id {
                 Some(id) => match tx.active_user_role(id).await? {
                     Some((name, Role::Coordinator, municipality))

@@ -129,7 +129,9 @@ impl App {
         self.gated(actor, "update_facts", async {
             let new = check(input)?;
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::UpdateFacts).await?;
+            let step =
+                case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::UpdateFacts)
+                    .await?;
             // The old values, so that the history keeps what was corrected.
             let old = tx.correctable_facts(case_id).await?;
             let changes = changes(&old, input, &new);
@@ -189,7 +191,14 @@ impl App {
         self.gated(actor, "override_eligibility", async {
             let reason = validate::text("de reden", &input.reason, 1000, input.outcome.is_some())?;
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::OverrideEligibility).await?;
+            let step = case_step::begin(
+                &mut tx,
+                &self.deadlines,
+                actor,
+                case_id,
+                Step::OverrideEligibility,
+            )
+            .await?;
             let set = input
                 .outcome
                 .map(|outcome| (outcome, reason.as_str(), actor.username.as_str()));

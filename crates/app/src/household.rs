@@ -17,7 +17,8 @@ impl App {
         self.gated(actor, "add_household_member", async {
             let note = validate::text("de notitie", &input.note, 1000, false)?;
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::Household).await?;
+            let step =
+                case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::Household).await?;
             let id = tx.insert_household_member(case_id, input, &note).await?;
             let what = CaseEvent::HouseholdMember {
                 relation: input.relation,

@@ -5,6 +5,7 @@ use crate::case_step::{reassess, record, refresh_action};
 use crate::error::{conflict_on_duplicate, invalid};
 use crate::{App, Result, gate};
 use nazorg_domain::access::{Action, Actor};
+use nazorg_domain::deadlines::DeadlineSettings;
 use nazorg_domain::eligibility::{self, EligibilityFacts};
 use nazorg_domain::events::CaseEvent;
 use nazorg_domain::notification::{MunicipalityCode, Notification, Sentence};
@@ -27,20 +28,10 @@ impl App {
             let resident_id = resident_of(&mut tx, home.as_str(), n).await?;
             if let Some(case_id) = tx.case_of_detention(resident_id, n.detention_start).await? {
                 let known = tx.notified_by(case_id, n.source).await?;
-                gate::log(
-                    &mut tx,
-                    permit,
-                    Some(resident_id),
-                    Some(case_id),
-                    "melding van een bekende detentie",
-                )
-                .await?;
-                fill_unknown_facts(&mut tx, actor, case_id, n).await?;
-                if !known {
-                    tx.add_notification(case_id, n.source, at).await?;
-                    let what = CaseEvent::NotifiedAgain { source: n.source };
-                    record(&mut tx, case_id, actor, &what).await?;
-                }
+                let detail = "melding van een bekende detentie";
+                gate::log(&mut tx, permit, Some(resident_id), Some(case_id), detail).await?;
+                self.known_detention(&mut tx, actor, case_id, n, !known)
+                    .await?;
                 tx.commit().await?;
                 return Ok(ImportOutcome::Duplicate { case_id });
             }
@@ -92,11 +83,33 @@ impl App {
                 eligibility: assessment.outcome,
             };
             record(&mut tx, case_id, actor, &what).await?;
-            refresh_action(&mut tx, case_id).await?;
+            refresh_action(&mut tx, case_id, &self.deadlines).await?;
             tx.commit().await?;
             Ok(ImportOutcome::Created { case_id })
         })
         .await
+    }
+}
+
+impl App {
+    /// A later notification of a known detention: it fills in what was unknown, and a new
+    /// source is added to the case's history.
+    async fn known_detention(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        case_id: i64,
+        n: &Notification,
+        new_source: bool,
+    ) -> Result<()> {
+        fill_unknown_facts(tx, &self.deadlines, actor, case_id, n).await?;
+        if new_source {
+            tx.add_notification(case_id, n.source, OffsetDateTime::now_utc())
+                .await?;
+            let what = CaseEvent::NotifiedAgain { source: n.source };
+            record(tx, case_id, actor, &what).await?;
+        }
+        Ok(())
     }
 }
 
@@ -128,6 +141,7 @@ async fn resident_of(tx: &mut Tx, municipality: &str, n: &Notification) -> Resul
 /// is re-evaluated.
 async fn fill_unknown_facts(
     tx: &mut Tx,
+    settings: &DeadlineSettings,
     actor: &Actor,
     case_id: i64,
     n: &Notification,
@@ -152,5 +166,5 @@ async fn fill_unknown_facts(
         eligibility: reassess(tx, case_id).await?,
     };
     record(tx, case_id, actor, &what).await?;
-    refresh_action(tx, case_id).await
+    refresh_action(tx, case_id, settings).await
 }

@@ -48,6 +48,7 @@ pub use nazorg_store::{Database, StoreError, names};
 pub use settings::{JobSettings, MailConfig};
 
 use nazorg_domain::access::Actor;
+use nazorg_domain::deadlines::DeadlineSettings;
 use std::future::Future;
 
 /// The application: the database and what the use cases need besides it.
@@ -56,6 +57,8 @@ pub struct App {
     db: Database,
     /// The application key that seals second-factor secrets; `None`: stored as they are.
     secret_key: Option<accounts::SecretKey>,
+    /// The thresholds of the deadline rules, which also give each case its next step.
+    deadlines: DeadlineSettings,
 }
 
 impl App {
@@ -64,6 +67,7 @@ impl App {
         Ok(App {
             db: Database::connect(url).await?,
             secret_key: None,
+            deadlines: DeadlineSettings::default(),
         })
     }
 
@@ -72,6 +76,7 @@ impl App {
         App {
             db,
             secret_key: None,
+            deadlines: DeadlineSettings::default(),
         }
     }
 
@@ -90,6 +95,12 @@ impl App {
             .db
             .seed_bulk(municipality, residents, seed, coordinators, progress)
             .await?)
+    }
+
+    /// Uses these thresholds for the deadline rules (the default ones otherwise).
+    pub fn with_deadlines(mut self, deadlines: DeadlineSettings) -> App {
+        self.deadlines = deadlines;
+        self
     }
 
     /// Checks that the database answers.

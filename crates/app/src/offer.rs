@@ -19,8 +19,14 @@ impl App {
             validate::not_future("De datum van het contact", input.date)?;
             let note = validate::text("de notitie", &input.note, 2000, false)?;
             let mut tx = self.db.begin().await?;
-            let step =
-                case_step::begin(&mut tx, actor, case_id, Step::RecordOffer(input.outcome)).await?;
+            let step = case_step::begin(
+                &mut tx,
+                &self.deadlines,
+                actor,
+                case_id,
+                Step::RecordOffer(input.outcome),
+            )
+            .await?;
             if input.date < step.core.detention_start {
                 return Err(invalid(
                     "Het contact kan niet vóór de begindatum van de detentie liggen.",

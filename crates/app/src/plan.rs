@@ -19,7 +19,8 @@ impl App {
                 validate::text("wat er is afgesproken", &input.description, 500, true)?;
             let owner = validate::text("wie het doet", &input.owner, 100, true)?;
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::EditPlan).await?;
+            let step =
+                case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::EditPlan).await?;
             let id = tx
                 .insert_agreement(case_id, input.domain, &description, &owner, input.due_date)
                 .await?;
@@ -46,7 +47,8 @@ impl App {
     ) -> Result<()> {
         self.gated(actor, "set_agreement_done", async {
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::EditPlan).await?;
+            let step =
+                case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::EditPlan).await?;
             let description = tx
                 .set_agreement_done(case_id, agreement_id, done)
                 .await?

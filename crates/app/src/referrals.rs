@@ -375,7 +375,7 @@ impl App {
             } else {
                 Step::Refer
             };
-            let step = case_step::begin(&mut tx, actor, case_id, kind).await?;
+            let step = case_step::begin(&mut tx, &self.deadlines, actor, case_id, kind).await?;
             let (id, summary) = store_referral(&mut tx, actor, &step, input, &reason).await?;
             case_step::finish(&mut tx, actor, &step, "referral", &summary).await?;
             tx.commit().await?;
@@ -491,6 +491,8 @@ impl App {
             )
             .await?;
             apply_step(&mut tx, actor, &stored.referral, input, &note).await?;
+            // A started or ended referral changes what the case needs next.
+            case_step::refresh_action(&mut tx, stored.referral.case_id, &self.deadlines).await?;
             tx.commit().await?;
             Ok(())
         })

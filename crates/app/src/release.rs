@@ -19,7 +19,8 @@ impl App {
     ) -> Result<()> {
         self.gated(actor, "set_readiness", async {
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::Readiness).await?;
+            let step =
+                case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::Readiness).await?;
             tx.set_readiness(case_id, input).await?;
             let what = CaseEvent::Readiness {
                 housing: input.housing,
@@ -40,7 +41,14 @@ impl App {
         self.gated(actor, "record_release", async {
             validate::not_future("De datum van vrijlating", date)?;
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::RecordRelease).await?;
+            let step = case_step::begin(
+                &mut tx,
+                &self.deadlines,
+                actor,
+                case_id,
+                Step::RecordRelease,
+            )
+            .await?;
             if date < step.core.detention_start {
                 return Err(invalid(
                     "De vrijlating kan niet vóór de begindatum van de detentie liggen.",

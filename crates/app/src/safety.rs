@@ -21,7 +21,14 @@ impl App {
         self.gated(actor, "add_safety_item", async {
             let reason = validate::text("de reden", reason, 1000, true)?;
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::SafetyChamber).await?;
+            let step = case_step::begin(
+                &mut tx,
+                &self.deadlines,
+                actor,
+                case_id,
+                Step::SafetyChamber,
+            )
+            .await?;
             let id = tx
                 .insert_safety_item(
                     &step.core.municipality_code,
@@ -57,7 +64,14 @@ impl App {
             let outcome = validate::text("de uitkomst", outcome, 2000, true)?;
             let follow_up = validate::text("de vervolgafspraken", follow_up, 2000, false)?;
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::SafetyChamber).await?;
+            let step = case_step::begin(
+                &mut tx,
+                &self.deadlines,
+                actor,
+                case_id,
+                Step::SafetyChamber,
+            )
+            .await?;
             let put_on = tx
                 .undiscussed_safety_item(case_id, item_id)
                 .await?

@@ -27,7 +27,8 @@ impl App {
             }
             let note = validate::text("de notitie", &input.note, 2000, false)?;
             let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, actor, case_id, Step::Triage).await?;
+            let step =
+                case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::Triage).await?;
             tx.set_triage(
                 case_id,
                 &input.domains,

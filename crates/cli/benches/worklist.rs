@@ -7,6 +7,8 @@
 //! about 1.1 cases per resident). NAZORG_BENCH_POSTGRES_URL: an admin URL; when set, every
 //! size also runs on a fresh PostgreSQL database. NAZORG_BENCH_ITERATIONS (default 200).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// The benchmark is one script of measurements, read from top to bottom.
+#![allow(clippy::too_many_lines)]
 
 use nazorg_app::{App, CaseFilter};
 use nazorg_domain::access::{Actor, Role};

@@ -145,7 +145,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     let inst = Installation {
         municipality: common::municipality(&cli.municipality)?,
         programme_start: common::date("programme-start", cli.programme_start.as_deref())?,
-        app: common::open_store(&cli.database, cli.secret_key.as_deref()).await?,
+        app: common::open_store(&cli.database, cli.secret_key.as_deref())
+            .await?
+            .with_deadlines(cli.deadlines.settings()),
         deadlines: cli.deadlines,
         mail: cli.mail,
         retention_years: cli.retention_years,

@@ -199,6 +199,120 @@ pub fn is_partner_role(role: Role) -> bool {
     matches!(role, Role::SktCareDirector | Role::ExodusWorker)
 }
 
+/// A page of the menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Page {
+    Work,
+    Cases,
+    Referrals,
+    Budget,
+    NewNotification,
+    Absence,
+    SafetyAgenda,
+    Monitor,
+    Evaluation,
+    Outlook,
+    Users,
+    Partners,
+    Register,
+}
+
+impl Page {
+    /// The page's address.
+    pub fn path(self) -> &'static str {
+        match self {
+            Page::Work => "/mijn-werk",
+            Page::Cases => "/casussen",
+            Page::Referrals => "/verwijzingen",
+            Page::Budget => "/budget",
+            Page::NewNotification => "/meldingen/nieuw",
+            Page::Absence => "/afwezigheid",
+            Page::SafetyAgenda => "/veiligheidskamer",
+            Page::Monitor => "/monitor",
+            Page::Evaluation => "/evaluatie",
+            Page::Outlook => "/prognose",
+            Page::Users => "/gebruikers",
+            Page::Partners => "/ketenpartners",
+            Page::Register => "/verwerkingsregister",
+        }
+    }
+}
+
+/// One item of a role's menu: the page and its Dutch name for that role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MenuItem {
+    pub page: Page,
+    pub label: &'static str,
+    /// Other pages under this item (it is marked current on them too).
+    pub also: &'static [Page],
+}
+
+const fn item(page: Page, label: &'static str) -> MenuItem {
+    MenuItem {
+        page,
+        label,
+        also: &[],
+    }
+}
+
+const COORDINATOR_MENU: &[MenuItem] = &[
+    item(Page::Work, "Mijn werk"),
+    item(Page::Cases, "Casussen"),
+    item(Page::Referrals, "Verwijzingen"),
+    item(Page::Budget, "Budget"),
+    item(Page::NewNotification, "Melding invoeren"),
+    item(Page::Absence, "Afwezigheid"),
+    item(Page::SafetyAgenda, "Veiligheidskamer"),
+    MenuItem {
+        page: Page::Monitor,
+        label: "Monitor",
+        also: &[Page::Evaluation, Page::Outlook],
+    },
+];
+
+const ADMINISTRATOR_MENU: &[MenuItem] = &[
+    item(Page::Users, "Gebruikers"),
+    item(Page::Partners, "Ketenpartners"),
+    item(Page::Register, "Verwerkingsregister"),
+];
+
+const POLICY_MENU: &[MenuItem] = &[
+    item(Page::Monitor, "Monitor"),
+    item(Page::Evaluation, "Evaluatie"),
+    item(Page::Outlook, "Prognose"),
+];
+
+const SAFETY_MENU: &[MenuItem] = &[item(Page::SafetyAgenda, "Agenda Veiligheidskamer")];
+
+const PARTNER_MENU: &[MenuItem] = &[item(Page::Referrals, "Mijn verwijzingen")];
+
+/// The menu a role sees: only pages its rights reach.
+pub fn menu(role: Role) -> &'static [MenuItem] {
+    match role {
+        Role::Administrator => ADMINISTRATOR_MENU,
+        Role::PolicyAdvisor => POLICY_MENU,
+        Role::SafetyChamber => SAFETY_MENU,
+        Role::SktCareDirector | Role::ExodusWorker => PARTNER_MENU,
+        Role::Coordinator | Role::SubstituteCoordinator => COORDINATOR_MENU,
+    }
+}
+
+/// Where a role lands after signing in (and on the start page).
+pub fn landing(role: Role) -> Page {
+    match role {
+        Role::Administrator => Page::Users,
+        Role::PolicyAdvisor => Page::Monitor,
+        Role::SafetyChamber => Page::SafetyAgenda,
+        Role::SktCareDirector | Role::ExodusWorker => Page::Referrals,
+        Role::Coordinator | Role::SubstituteCoordinator => Page::Work,
+    }
+}
+
+/// Whether a role works on cases (it sees the worklist count in its menu).
+pub fn works_cases(role: Role) -> bool {
+    matches!(role, Role::Coordinator | Role::SubstituteCoordinator)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,5 +506,27 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_role_lands_on_a_page_of_its_own_menu_that_its_rights_reach() {
+        for role in Role::ALL {
+            let landing = landing(*role);
+            assert!(
+                menu(*role).iter().any(|m| m.page == landing),
+                "{role:?} lands outside its menu"
+            );
+        }
+        assert_eq!(landing(Role::Coordinator).path(), "/mijn-werk");
+        assert!(
+            menu(Role::PolicyAdvisor)
+                .iter()
+                .all(|m| !matches!(m.page, Page::Cases | Page::Work))
+        );
+        assert!(
+            menu(Role::Administrator)
+                .iter()
+                .all(|m| m.page != Page::Cases)
+        );
     }
 }

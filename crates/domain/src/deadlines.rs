@@ -4,6 +4,7 @@
 //! Dutch public holidays (Algemene termijnenwet) are not working days.
 
 use crate::case::ReadinessItem;
+use crate::dates::format_nl;
 use crate::lifecycle::Status;
 use crate::referral::ReferralStatus;
 use time::{Date, Duration, Month, Weekday};
@@ -164,124 +165,214 @@ pub struct Deadline {
     pub reason: String,
 }
 
-/// Every deadline of a case that applies on `today`.
+/// A deadline of a case, and the day from which it shows on a worklist (a deadline is
+/// announced ahead of its due date, or from it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upcoming {
+    pub deadline: Deadline,
+    pub shows_from: Date,
+}
+
+/// Every deadline of a case that applies on `today`: those of [`upcoming`] that show by now.
 pub fn deadlines(f: &CaseFacts, s: &DeadlineSettings, today: Date) -> Vec<Deadline> {
-    use Status::*;
+    upcoming(f, s)
+        .into_iter()
+        .filter(|u| today >= u.shows_from)
+        .map(|u| u.deadline)
+        .collect()
+}
+
+/// What a case needs next: the step of its phase, by the earliest due date of its
+/// deadlines (`None` when none applies yet). The case list and the case page show this;
+/// the worklist shows the same deadlines once they show, so the two cannot disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextStep {
+    pub label: &'static str,
+    pub due: Option<Date>,
+}
+
+/// The next step of an open case (`None` for a closed one).
+pub fn next_step(f: &CaseFacts, s: &DeadlineSettings) -> Option<NextStep> {
+    let label = f.status.next_step()?;
+    let due = upcoming(f, s).iter().map(|u| u.deadline.due).min();
+    Some(NextStep { label, due })
+}
+
+/// Every deadline of a case, whether or not it shows yet, in the order of the rules.
+pub fn upcoming(f: &CaseFacts, s: &DeadlineSettings) -> Vec<Upcoming> {
     let mut out = Vec::new();
-    let mut push = |kind: DeadlineKind, due: Date, subject_id: Option<i64>, reason: String| {
-        out.push(Deadline {
+    if f.status == Status::Closed {
+        return out;
+    }
+    out.extend(notification_unhandled(f, s));
+    out.extend(before_release(f, s));
+    out.extend(agreements_overdue(f));
+    out.extend(aftercare_ending(f, s));
+    out.extend(no_recent_contact(f, s));
+    out.extend(referrals_not_started(f, s));
+    out
+}
+
+fn upcoming_at(
+    f: &CaseFacts,
+    kind: DeadlineKind,
+    due: Date,
+    shows_from: Date,
+    subject_id: Option<i64>,
+    reason: String,
+) -> Upcoming {
+    Upcoming {
+        deadline: Deadline {
             case_id: f.case_id,
             kind,
             due,
             subject_id,
             reason,
-        });
-    };
-    let nl = crate::dates::format_nl;
-    if f.status == Closed {
-        return out;
+        },
+        shows_from,
     }
-    let released = f.actual_release.is_some();
-    if f.status == Notified {
-        let due = add_working_days(f.notified_on, s.notification_working_days);
-        push(
-            DeadlineKind::NotificationUnhandled,
-            due,
+}
+
+/// A notification must be handled within N working days; it shows at once.
+fn notification_unhandled(f: &CaseFacts, s: &DeadlineSettings) -> Option<Upcoming> {
+    if f.status != Status::Notified {
+        return None;
+    }
+    let due = add_working_days(f.notified_on, s.notification_working_days);
+    Some(upcoming_at(
+        f,
+        DeadlineKind::NotificationUnhandled,
+        due,
+        f.notified_on,
+        None,
+        format!(
+            "Gemeld op {}; binnen {} werkdagen contact opnemen en nazorg aanbieden.",
+            format_nl(f.notified_on),
+            s.notification_working_days
+        ),
+    ))
+}
+
+/// Before an expected release: nobody reached yet, or not everything arranged.
+fn before_release(f: &CaseFacts, s: &DeadlineSettings) -> Vec<Upcoming> {
+    use Status::*;
+    let mut out = Vec::new();
+    let (None, Some(release)) = (f.actual_release, f.expected_release) else {
+        return out;
+    };
+    if matches!(f.status, Notified | NotReached) {
+        out.push(upcoming_at(
+            f,
+            DeadlineKind::NoContactBeforeRelease,
+            release,
+            release - Duration::days(s.contact_before_release_days),
             None,
             format!(
-                "Gemeld op {}; binnen {} werkdagen contact opnemen en nazorg aanbieden.",
-                nl(f.notified_on),
-                s.notification_working_days
+                "Vrijlating verwacht op {} en de inwoner is nog niet bereikt.",
+                format_nl(release)
             ),
-        );
+        ));
     }
-    if let (false, Some(release)) = (released, f.expected_release) {
-        let window = release - Duration::days(s.contact_before_release_days);
-        if matches!(f.status, Notified | NotReached) && today >= window {
-            push(
-                DeadlineKind::NoContactBeforeRelease,
-                release,
-                None,
-                format!(
-                    "Vrijlating verwacht op {} en de inwoner is nog niet bereikt.",
-                    nl(release)
-                ),
-            );
-        }
-        let missing: Vec<&str> = ReadinessItem::ALL
-            .iter()
-            .filter(|i| !f.ready.contains(i))
-            .map(|i| i.label())
-            .collect();
-        if matches!(f.status, Accepted | Triaged | Planning)
-            && today >= release - Duration::days(s.release_ready_days)
-            && !missing.is_empty()
-        {
-            push(
-                DeadlineKind::ReleaseNotReady,
-                release,
-                None,
-                format!(
-                    "Vrijlating verwacht op {}; nog niet geregeld: {}.",
-                    nl(release),
-                    missing.join(", ").to_lowercase()
-                ),
-            );
-        }
+    let missing: Vec<&str> = ReadinessItem::ALL
+        .iter()
+        .filter(|i| !f.ready.contains(i))
+        .map(|i| i.label())
+        .collect();
+    if matches!(f.status, Accepted | Triaged | Planning) && !missing.is_empty() {
+        out.push(upcoming_at(
+            f,
+            DeadlineKind::ReleaseNotReady,
+            release,
+            release - Duration::days(s.release_ready_days),
+            None,
+            format!(
+                "Vrijlating verwacht op {}; nog niet geregeld: {}.",
+                format_nl(release),
+                missing.join(", ").to_lowercase()
+            ),
+        ));
     }
-    for a in &f.agreements {
-        if let Some(due) = a.due
-            && !a.done
-            && due < today
-        {
-            push(
+    out
+}
+
+/// An agreement not done by its date shows from the day after.
+fn agreements_overdue(f: &CaseFacts) -> Vec<Upcoming> {
+    f.agreements
+        .iter()
+        .filter(|a| !a.done)
+        .filter_map(|a| {
+            let due = a.due?;
+            Some(upcoming_at(
+                f,
                 DeadlineKind::AgreementOverdue,
                 due,
+                due + Duration::days(1),
                 Some(a.id),
-                format!("Afspraak had uiterlijk {} klaar moeten zijn.", nl(due)),
-            );
-        }
+                format!(
+                    "Afspraak had uiterlijk {} klaar moeten zijn.",
+                    format_nl(due)
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// The end of the aftercare period shows some days ahead.
+fn aftercare_ending(f: &CaseFacts, s: &DeadlineSettings) -> Option<Upcoming> {
+    let (Status::Aftercare, Some(end)) = (f.status, f.aftercare_end) else {
+        return None;
+    };
+    Some(upcoming_at(
+        f,
+        DeadlineKind::AftercareEnding,
+        end,
+        end - Duration::days(s.aftercare_ending_days),
+        None,
+        format!(
+            "De nazorgperiode eindigt op {}: resultaat vastleggen en afsluiten.",
+            format_nl(end)
+        ),
+    ))
+}
+
+/// A case in work needs a contact some days after the last one.
+fn no_recent_contact(f: &CaseFacts, s: &DeadlineSettings) -> Option<Upcoming> {
+    use Status::*;
+    if !matches!(f.status, Accepted | Triaged | Planning | Aftercare) {
+        return None;
     }
-    if let (Aftercare, Some(end)) = (f.status, f.aftercare_end)
-        && today >= end - Duration::days(s.aftercare_ending_days)
-    {
-        push(
-            DeadlineKind::AftercareEnding,
-            end,
-            None,
-            format!(
-                "De nazorgperiode eindigt op {}: resultaat vastleggen en afsluiten.",
-                nl(end)
-            ),
-        );
-    }
-    if matches!(f.status, Accepted | Triaged | Planning | Aftercare) {
-        let since = f.last_contact.unwrap_or(f.notified_on);
-        let due = since + Duration::days(s.no_contact_days);
-        if today >= due {
-            push(
-                DeadlineKind::NoRecentContact,
-                due,
-                None,
-                format!("Laatste contact op {}.", nl(since)),
-            );
-        }
-    }
-    for r in &f.referrals {
-        let due = r.asked_on + Duration::days(s.referral_start_days);
-        if matches!(r.status, ReferralStatus::Asked | ReferralStatus::Accepted) && today >= due {
-            push(
+    let since = f.last_contact.unwrap_or(f.notified_on);
+    let due = since + Duration::days(s.no_contact_days);
+    Some(upcoming_at(
+        f,
+        DeadlineKind::NoRecentContact,
+        due,
+        due,
+        None,
+        format!("Laatste contact op {}.", format_nl(since)),
+    ))
+}
+
+/// A referral asked or accepted should have started some days after it was asked.
+fn referrals_not_started(f: &CaseFacts, s: &DeadlineSettings) -> Vec<Upcoming> {
+    f.referrals
+        .iter()
+        .filter(|r| matches!(r.status, ReferralStatus::Asked | ReferralStatus::Accepted))
+        .map(|r| {
+            let due = r.asked_on + Duration::days(s.referral_start_days);
+            upcoming_at(
+                f,
                 DeadlineKind::ReferralNotStarted,
+                due,
                 due,
                 Some(r.id),
                 format!(
                     "Verwijzing gevraagd op {} en nog niet gestart.",
-                    nl(r.asked_on)
+                    format_nl(r.asked_on)
                 ),
-            );
-        }
-    }
-    out
+            )
+        })
+        .collect()
 }
 
 /// Orders a worklist: the earliest due first, then by kind, then by case.
@@ -557,5 +648,40 @@ mod tests {
         sort_by_urgency(&mut list);
         let order: Vec<i64> = list.iter().map(|d| d.case_id).collect();
         assert_eq!(order, vec![1, 3, 2]);
+    }
+
+    #[test]
+    fn the_next_step_is_due_by_the_earliest_deadline_the_worklist_will_show() {
+        let s = DeadlineSettings::default();
+        // Notified on Monday 2 March, release expected eleven days later.
+        let f = CaseFacts {
+            expected_release: Some(date!(2026 - 03 - 13)),
+            ..facts(Status::Notified)
+        };
+        let next = next_step(&f, &s);
+        assert_eq!(
+            next,
+            Some(NextStep {
+                label: "Contact opnemen en nazorg aanbieden",
+                due: Some(date!(2026 - 03 - 05)),
+            }),
+            "three working days after the notification, before the release"
+        );
+        // On its due day, the worklist shows a deadline with that due date, and none earlier.
+        let shown = deadlines(&f, &s, date!(2026 - 03 - 05));
+        assert!(
+            shown
+                .iter()
+                .any(|d| Some(d.due) == next.as_ref().and_then(|n| n.due))
+        );
+        assert!(
+            shown
+                .iter()
+                .all(|d| Some(d.due) >= next.as_ref().and_then(|n| n.due))
+        );
+        // A declined offer has no deadline: a step, but nothing due.
+        let declined = next_step(&facts(Status::Declined), &s);
+        assert_eq!(declined.map(|n| n.due), Some(None));
+        assert_eq!(next_step(&facts(Status::Closed), &s), None);
     }
 }

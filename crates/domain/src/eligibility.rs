@@ -92,28 +92,71 @@ pub struct RuleResult {
     pub explanation: String,
 }
 
+impl RuleState {
+    /// The reason of a failed rule.
+    fn failure(self) -> Option<Reason> {
+        match self {
+            RuleState::Failed(reason) => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// The reason a rule could not be evaluated: the missing fact.
+    fn missing(self) -> Option<Reason> {
+        match self {
+            RuleState::Unknown(reason) => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+/// A rule's state with its explanation.
+type Outcome = (RuleState, String);
+
 /// Evaluates each rule on its own, with a Dutch explanation per rule.
 pub fn rule_results(facts: &EligibilityFacts, home: &MunicipalityCode) -> Vec<RuleResult> {
-    let start = format_nl(facts.detention_start);
-    let age = match facts.birth_date {
-        None => (
+    [
+        (Rule::Age, age_rule(facts)),
+        (Rule::Residence, residence_rule(facts, home)),
+        (Rule::Brp, brp_rule(facts)),
+        (Rule::Sentence, sentence_rule(facts)),
+        (Rule::Duration, duration_rule(facts)),
+    ]
+    .into_iter()
+    .map(|(rule, (state, explanation))| RuleResult {
+        rule,
+        state,
+        explanation,
+    })
+    .collect()
+}
+
+/// 18 or older on the first day of the detention.
+fn age_rule(facts: &EligibilityFacts) -> Outcome {
+    let Some(birth) = facts.birth_date else {
+        return (
             RuleState::Unknown(Reason::BirthDateUnknown),
             "Geboortedatum onbekend.".to_string(),
-        ),
-        Some(birth) => {
-            let years = age_on(birth, facts.detention_start);
-            let state = if years >= 18 {
-                RuleState::Met
-            } else {
-                RuleState::Failed(Reason::Under18)
-            };
-            (
-                state,
-                format!("{years} jaar op {start}, de begindatum van de detentie."),
-            )
-        }
+        );
     };
-    let residence = match &facts.residence {
+    let years = age_on(birth, facts.detention_start);
+    let state = if years >= 18 {
+        RuleState::Met
+    } else {
+        RuleState::Failed(Reason::Under18)
+    };
+    (
+        state,
+        format!(
+            "{years} jaar op {}, de begindatum van de detentie.",
+            format_nl(facts.detention_start)
+        ),
+    )
+}
+
+/// The last address before the detention was in the `home` municipality.
+fn residence_rule(facts: &EligibilityFacts, home: &MunicipalityCode) -> Outcome {
+    match &facts.residence {
         None => (
             RuleState::Unknown(Reason::ResidenceUnknown),
             "Gemeente van het laatste adres onbekend.".to_string(),
@@ -125,8 +168,12 @@ pub fn rule_results(facts: &EligibilityFacts, home: &MunicipalityCode) -> Vec<Ru
             RuleState::Failed(Reason::NotResident),
             format!("Laatste adres in gemeente {code}, niet in deze gemeente ({home})."),
         ),
-    };
-    let brp = match facts.brp_status {
+    }
+}
+
+/// Registered in the BRP, or recently deregistered.
+fn brp_rule(facts: &EligibilityFacts) -> Outcome {
+    match facts.brp_status {
         None => (
             RuleState::Unknown(Reason::BrpUnknown),
             "Inschrijving in de BRP onbekend.".to_string(),
@@ -136,8 +183,12 @@ pub fn rule_results(facts: &EligibilityFacts, home: &MunicipalityCode) -> Vec<Ru
             "Niet ingeschreven in de BRP.".to_string(),
         ),
         Some(status) => (RuleState::Met, format!("{}.", status.label())),
-    };
-    let sentence = match facts.sentence {
+    }
+}
+
+/// Sentenced to prison; pretrial detention is not known yet.
+fn sentence_rule(facts: &EligibilityFacts) -> Outcome {
+    match facts.sentence {
         Some(Sentence::PrisonSentence) => (RuleState::Met, "Gevangenisstraf opgelegd.".to_string()),
         Some(Sentence::Other) => (
             RuleState::Failed(Reason::NoPrisonSentence),
@@ -151,64 +202,44 @@ pub fn rule_results(facts: &EligibilityFacts, home: &MunicipalityCode) -> Vec<Ru
             RuleState::Unknown(Reason::SentenceUnknown),
             "Vonnis onbekend.".to_string(),
         ),
-    };
-    let duration = match facts.expected_release {
-        None => (
+    }
+}
+
+/// A detention of 10 days or longer, up to the expected release.
+fn duration_rule(facts: &EligibilityFacts) -> Outcome {
+    let Some(release) = facts.expected_release else {
+        return (
             RuleState::Unknown(Reason::ReleaseUnknown),
             "Verwachte vrijlating onbekend.".to_string(),
-        ),
-        Some(release) => {
-            let days = (release - facts.detention_start).whole_days();
-            let state = if days >= 10 {
-                RuleState::Met
-            } else {
-                RuleState::Failed(Reason::DetentionUnder10Days)
-            };
-            (
-                state,
-                format!("{days} dagen: van {start} tot {}.", format_nl(release)),
-            )
-        }
+        );
     };
-    [
-        (Rule::Age, age),
-        (Rule::Residence, residence),
-        (Rule::Brp, brp),
-        (Rule::Sentence, sentence),
-        (Rule::Duration, duration),
-    ]
-    .into_iter()
-    .map(|(rule, (state, explanation))| RuleResult {
-        rule,
+    let days = (release - facts.detention_start).whole_days();
+    let state = if days >= 10 {
+        RuleState::Met
+    } else {
+        RuleState::Failed(Reason::DetentionUnder10Days)
+    };
+    (
         state,
-        explanation,
-    })
-    .collect()
+        format!(
+            "{days} dagen: van {} tot {}.",
+            format_nl(facts.detention_start),
+            format_nl(release)
+        ),
+    )
 }
 
 /// Evaluates eligibility for the installation's municipality.
 pub fn assess(facts: &EligibilityFacts, home: &MunicipalityCode) -> Assessment {
     let results = rule_results(facts, home);
-    let failed: Vec<Reason> = results
-        .iter()
-        .filter_map(|r| match r.state {
-            RuleState::Failed(reason) => Some(reason),
-            _ => None,
-        })
-        .collect();
+    let failed: Vec<Reason> = results.iter().filter_map(|r| r.state.failure()).collect();
     if !failed.is_empty() {
         return Assessment {
             outcome: Eligibility::NotEligible,
             reasons: failed,
         };
     }
-    let unknown: Vec<Reason> = results
-        .iter()
-        .filter_map(|r| match r.state {
-            RuleState::Unknown(reason) => Some(reason),
-            _ => None,
-        })
-        .collect();
+    let unknown: Vec<Reason> = results.iter().filter_map(|r| r.state.missing()).collect();
     if !unknown.is_empty() {
         return Assessment {
             outcome: Eligibility::Undetermined,

@@ -153,188 +153,67 @@ impl CaseEvent {
             Notified {
                 source,
                 eligibility,
-            } => format!(
-                "Melding ontvangen (bron: {}). Doelgroepbepaling: {}.",
-                source.label(),
-                eligibility.label().to_lowercase()
-            ),
-            NotifiedAgain { source } => format!(
-                "Nog een melding van dezelfde detentie ontvangen, bron: {}.",
-                source.label()
-            ),
-            FactsFilledIn { eligibility } => format!(
-                "Ontbrekende gegevens aangevuld uit een nieuwe melding.{}",
-                eligibility_sentence(*eligibility)
-            ),
+            } => notified(*source, *eligibility),
+            NotifiedAgain { source } => notified_again(*source),
+            FactsFilledIn { eligibility } => facts_filled_in(*eligibility),
             FactsCorrected {
                 changes,
                 eligibility,
-            } => {
-                let text = if changes.is_empty() {
-                    "Gegevens opgeslagen; er is niets gewijzigd.".to_string()
-                } else {
-                    let listed: Vec<String> = changes
-                        .iter()
-                        .map(|(what, was, is)| format!("{what}: ‘{was}’ → ‘{is}’"))
-                        .collect();
-                    format!("Gegevens gecorrigeerd. {}.", listed.join("; "))
-                };
-                format!("{text}{}", eligibility_sentence(*eligibility))
-            }
+            } => facts_corrected(changes, *eligibility),
             Offer {
                 outcome,
                 kind,
                 date,
-            } => format!(
-                "Aanbod: {} ({}, {}).",
-                outcome.label().to_lowercase(),
-                kind.label(),
-                format_nl(*date)
-            ),
+            } => offer(*outcome, *kind, *date),
             Triage {
                 domains,
                 known_to_skt,
                 known_to_safety_chamber,
-            } => {
-                let needs: Vec<String> = domains
-                    .iter()
-                    .map(|t| format!("{}: {}", t.domain.label(), t.need.label().to_lowercase()))
-                    .collect();
-                format!(
-                    "Triage: {}. Al bekend bij het SKT: {}; bij de Veiligheidskamer: {}.",
-                    needs.join("; "),
-                    yes_no_unknown(*known_to_skt),
-                    yes_no_unknown(*known_to_safety_chamber)
-                )
-            }
+            } => triage(domains, *known_to_skt, *known_to_safety_chamber),
             Direction {
                 direction,
                 reason,
                 from,
-            } => match from {
-                Some(from) => format!(
-                    "Casusregie overgedragen van {} aan {}. Overdrachtsnotitie: {reason}",
-                    from.label(),
-                    direction.label()
-                ),
-                None => format!("Casusregie: {}. Reden: {reason}", direction.label()),
-            },
+            } => directed(*direction, reason, *from),
             AgreementAdded {
                 domain,
                 description,
                 owner,
                 due,
-            } => {
-                let due = due
-                    .map(|d| format!(", uiterlijk {}", format_nl(d)))
-                    .unwrap_or_default();
-                format!(
-                    "Afspraak ({}): {description} — {owner}{due}.",
-                    domain.label()
-                )
-            }
-            AgreementDone { description, done } => {
-                if *done {
-                    format!("Afspraak gedaan: {description}.")
-                } else {
-                    format!("Afspraak weer open: {description}.")
-                }
-            }
+            } => agreement_added(*domain, description, owner, *due),
+            AgreementDone { description, done } => agreement_done(description, *done),
             Readiness {
                 housing,
                 brp,
                 id_document,
                 income,
-            } => {
-                let items = [
-                    ("huisvesting", *housing),
-                    ("BRP", *brp),
-                    ("ID-bewijs", *id_document),
-                    ("inkomen", *income),
-                ];
-                let done: Vec<&str> = items.iter().filter(|(_, v)| *v).map(|(k, _)| *k).collect();
-                if done.is_empty() {
-                    "Checklist vrijlating: nog niets geregeld.".to_string()
-                } else {
-                    format!("Checklist vrijlating: geregeld: {}.", done.join(", "))
-                }
-            }
+            } => readiness(*housing, *brp, *id_document, *income),
             Released {
                 on,
                 aftercare_until,
                 eligibility,
-            } => format!(
-                "Vrijgelaten op {}; de nazorgperiode loopt tot {}.{}",
-                format_nl(*on),
-                format_nl(*aftercare_until),
-                eligibility_sentence(*eligibility)
-            ),
-            Contact { kind, date } => format!(
-                "Contact vastgelegd: {} op {}.",
-                kind.label(),
-                format_nl(*date)
-            ),
+            } => released(*on, *aftercare_until, *eligibility),
+            Contact { kind, date } => contact(*kind, *date),
             Appointment {
                 kind,
                 date,
                 hour,
                 minute,
                 place,
-            } => format!(
-                "Afspraak gepland: {} op {} om {hour:02}:{minute:02}{}.",
-                kind.label().to_lowercase(),
-                format_nl(*date),
-                if place.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({place})")
-                }
-            ),
+            } => appointment(*kind, *date, (*hour, *minute), place),
             HouseholdMember {
                 relation,
                 minor,
                 need,
-            } => format!(
-                "Gezinslid vastgelegd: {} ({}), ondersteuningsbehoefte {}.",
-                relation.label().to_lowercase(),
-                if *minor {
-                    "minderjarig"
-                } else {
-                    "meerderjarig"
-                },
-                need.label().to_lowercase()
-            ),
-            Overruled { in_force, reason } => match reason {
-                Some(reason) => format!(
-                    "Doelgroepbepaling overruled: ‘{}’. Reden: {reason}",
-                    in_force.label()
-                ),
-                None => format!(
-                    "Overrule ingetrokken; de regels gelden weer: ‘{}’.",
-                    in_force.label()
-                ),
-            },
-            Coordinator { name } => format!(
-                "Nazorgcoördinator: {}.",
-                name.as_deref().unwrap_or("niemand")
-            ),
-            ReferralsWithdrawn { count } => {
-                format!("{count} niet gestarte verwijzing(en) ingetrokken bij het afsluiten.")
-            }
+            } => household_member(*relation, *minor, *need),
+            Overruled { in_force, reason } => overruled(*in_force, reason.as_deref()),
+            Coordinator { name } => coordinator(name.as_deref()),
+            ReferralsWithdrawn { count } => referrals_withdrawn(*count),
             Closed {
                 on,
                 reason,
                 overall,
-            } => {
-                let overall = overall
-                    .map(|o| format!(" Resultaat: {}.", o.label().to_lowercase()))
-                    .unwrap_or_default();
-                format!(
-                    "Afgesloten op {}: {}.{overall}",
-                    format_nl(*on),
-                    reason.label().to_lowercase()
-                )
-            }
+            } => closed(*on, *reason, *overall),
         }
     }
 
@@ -351,6 +230,208 @@ impl CaseEvent {
             )
         }
     }
+}
+
+/// The first notification, with the outcome of the eligibility rules.
+fn notified(source: Source, eligibility: Eligibility) -> String {
+    format!(
+        "Melding ontvangen (bron: {}). Doelgroepbepaling: {}.",
+        source.label(),
+        eligibility.label().to_lowercase()
+    )
+}
+
+/// Another notification of the same detention.
+fn notified_again(source: Source) -> String {
+    format!(
+        "Nog een melding van dezelfde detentie ontvangen, bron: {}.",
+        source.label()
+    )
+}
+
+/// Unknown facts filled in from a later notification.
+fn facts_filled_in(eligibility: EligibilityChange) -> String {
+    format!(
+        "Ontbrekende gegevens aangevuld uit een nieuwe melding.{}",
+        eligibility_sentence(eligibility)
+    )
+}
+
+/// Corrected facts, each with its old and new value.
+fn facts_corrected(
+    changes: &[(&'static str, String, String)],
+    eligibility: EligibilityChange,
+) -> String {
+    let text = if changes.is_empty() {
+        "Gegevens opgeslagen; er is niets gewijzigd.".to_string()
+    } else {
+        let listed: Vec<String> = changes
+            .iter()
+            .map(|(what, was, is)| format!("{what}: ‘{was}’ → ‘{is}’"))
+            .collect();
+        format!("Gegevens gecorrigeerd. {}.", listed.join("; "))
+    };
+    format!("{text}{}", eligibility_sentence(eligibility))
+}
+
+/// The resident's answer to the offer of aftercare.
+fn offer(outcome: OfferOutcome, kind: ContactKind, date: Date) -> String {
+    format!(
+        "Aanbod: {} ({}, {}).",
+        outcome.label().to_lowercase(),
+        kind.label(),
+        format_nl(date)
+    )
+}
+
+/// The need per life domain, and whether the SKT or the safety chamber knew the resident.
+fn triage(
+    domains: &[DomainTriage],
+    known_to_skt: Option<bool>,
+    known_to_safety_chamber: Option<bool>,
+) -> String {
+    let needs: Vec<String> = domains
+        .iter()
+        .map(|t| format!("{}: {}", t.domain.label(), t.need.label().to_lowercase()))
+        .collect();
+    format!(
+        "Triage: {}. Al bekend bij het SKT: {}; bij de Veiligheidskamer: {}.",
+        needs.join("; "),
+        yes_no_unknown(known_to_skt),
+        yes_no_unknown(known_to_safety_chamber)
+    )
+}
+
+/// The direction decided, or handed over `from` another.
+fn directed(direction: Direction, reason: &str, from: Option<Direction>) -> String {
+    match from {
+        Some(from) => format!(
+            "Casusregie overgedragen van {} aan {}. Overdrachtsnotitie: {reason}",
+            from.label(),
+            direction.label()
+        ),
+        None => format!("Casusregie: {}. Reden: {reason}", direction.label()),
+    }
+}
+
+/// A new agreement of the plan.
+fn agreement_added(
+    domain: LifeDomain,
+    description: &str,
+    owner: &str,
+    due: Option<Date>,
+) -> String {
+    let due = due
+        .map(|d| format!(", uiterlijk {}", format_nl(d)))
+        .unwrap_or_default();
+    format!(
+        "Afspraak ({}): {description} — {owner}{due}.",
+        domain.label()
+    )
+}
+
+/// An agreement marked done, or open again.
+fn agreement_done(description: &str, done: bool) -> String {
+    if done {
+        format!("Afspraak gedaan: {description}.")
+    } else {
+        format!("Afspraak weer open: {description}.")
+    }
+}
+
+/// The release checklist: which of housing, BRP, ID document and income are arranged.
+fn readiness(housing: bool, brp: bool, id_document: bool, income: bool) -> String {
+    let items = [
+        ("huisvesting", housing),
+        ("BRP", brp),
+        ("ID-bewijs", id_document),
+        ("inkomen", income),
+    ];
+    let done: Vec<&str> = items.iter().filter(|(_, v)| *v).map(|(k, _)| *k).collect();
+    if done.is_empty() {
+        "Checklist vrijlating: nog niets geregeld.".to_string()
+    } else {
+        format!("Checklist vrijlating: geregeld: {}.", done.join(", "))
+    }
+}
+
+/// The release and the end of the aftercare period.
+fn released(on: Date, aftercare_until: Date, eligibility: EligibilityChange) -> String {
+    format!(
+        "Vrijgelaten op {}; de nazorgperiode loopt tot {}.{}",
+        format_nl(on),
+        format_nl(aftercare_until),
+        eligibility_sentence(eligibility)
+    )
+}
+
+/// A contact with or about the resident.
+fn contact(kind: ContactKind, date: Date) -> String {
+    format!(
+        "Contact vastgelegd: {} op {}.",
+        kind.label(),
+        format_nl(date)
+    )
+}
+
+/// An appointment at a date and (hour, minute), with its place if one is given.
+fn appointment(kind: ContactKind, date: Date, (hour, minute): (u8, u8), place: &str) -> String {
+    format!(
+        "Afspraak gepland: {} op {} om {hour:02}:{minute:02}{}.",
+        kind.label().to_lowercase(),
+        format_nl(date),
+        if place.is_empty() {
+            String::new()
+        } else {
+            format!(" ({place})")
+        }
+    )
+}
+
+/// A member of the resident's household and their need for support.
+fn household_member(relation: Relation, minor: bool, need: Need) -> String {
+    format!(
+        "Gezinslid vastgelegd: {} ({}), ondersteuningsbehoefte {}.",
+        relation.label().to_lowercase(),
+        if minor { "minderjarig" } else { "meerderjarig" },
+        need.label().to_lowercase()
+    )
+}
+
+/// An override of eligibility with its reason, or its withdrawal (`None`).
+fn overruled(in_force: Eligibility, reason: Option<&str>) -> String {
+    match reason {
+        Some(reason) => format!(
+            "Doelgroepbepaling overruled: ‘{}’. Reden: {reason}",
+            in_force.label()
+        ),
+        None => format!(
+            "Overrule ingetrokken; de regels gelden weer: ‘{}’.",
+            in_force.label()
+        ),
+    }
+}
+
+/// The coordinator assigned, or nobody.
+fn coordinator(name: Option<&str>) -> String {
+    format!("Nazorgcoördinator: {}.", name.unwrap_or("niemand"))
+}
+
+/// Referrals not started, withdrawn when the case closed.
+fn referrals_withdrawn(count: u64) -> String {
+    format!("{count} niet gestarte verwijzing(en) ingetrokken bij het afsluiten.")
+}
+
+/// The closure, with its reason and the overall result if there is one.
+fn closed(on: Date, reason: ClosingReason, overall: Option<OverallResult>) -> String {
+    let overall = overall
+        .map(|o| format!(" Resultaat: {}.", o.label().to_lowercase()))
+        .unwrap_or_default();
+    format!(
+        "Afgesloten op {}: {}.{overall}",
+        format_nl(on),
+        reason.label().to_lowercase()
+    )
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 
 use crate::case::{ClosingReason, OfferOutcome};
 use crate::dates::add_months;
-use time::{Date, Duration};
+use time::Date;
 
 code_enum! {
     /// The phase of a case.
@@ -191,53 +191,21 @@ pub fn aftercare_end(release: Date) -> Date {
     add_months(release, 3)
 }
 
-/// The facts that decide what a case needs next and by when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ActionFacts {
-    pub status: Status,
-    pub notified_on: Date,
-    pub last_step_on: Date,
-    pub expected_release: Option<Date>,
-    pub aftercare_end: Option<Date>,
-}
-
-/// What the case needs next, in Dutch, and the day by which it should happen; the
-/// worklist shows the earliest first. Closed cases need nothing.
-pub fn next_action(f: ActionFacts) -> Option<(&'static str, Date)> {
-    let days = |d: Date, n: i64| d + Duration::days(n);
-    let before_release = |fallback: Date| {
-        f.expected_release
-            .map(|r| days(r, -14).min(fallback))
-            .unwrap_or(fallback)
-    };
-    Some(match f.status {
-        Status::Notified => (
-            "Contact opnemen en nazorg aanbieden",
-            before_release(days(f.notified_on, 3)),
-        ),
-        Status::NotReached => (
-            "Opnieuw contact proberen of afsluiten",
-            days(f.last_step_on, 7),
-        ),
-        Status::Declined => ("Afsluiten of opnieuw aanbieden", days(f.last_step_on, 14)),
-        Status::Accepted => (
-            "Triage van de leefgebieden doen",
-            before_release(days(f.last_step_on, 7)),
-        ),
-        Status::Triaged => (
-            "Casusregie bepalen",
-            before_release(days(f.last_step_on, 7)),
-        ),
-        Status::Planning => (
-            "Plan van aanpak en vrijlating voorbereiden",
-            before_release(days(f.last_step_on, 30)),
-        ),
-        Status::Aftercare => (
-            "Nazorgperiode begeleiden en afsluiten",
-            f.aftercare_end.unwrap_or_else(|| days(f.last_step_on, 90)),
-        ),
-        Status::Closed => return None,
-    })
+impl Status {
+    /// What a case in this phase needs next, in Dutch; a closed case needs nothing. By
+    /// when is the deadlines' to say (`deadlines::next_step`).
+    pub fn next_step(self) -> Option<&'static str> {
+        Some(match self {
+            Status::Notified => "Contact opnemen en nazorg aanbieden",
+            Status::NotReached => "Opnieuw contact proberen of afsluiten",
+            Status::Declined => "Afsluiten of opnieuw aanbieden",
+            Status::Accepted => "Triage van de leefgebieden doen",
+            Status::Triaged => "Casusregie bepalen",
+            Status::Planning => "Plan van aanpak en vrijlating voorbereiden",
+            Status::Aftercare => "Nazorgperiode begeleiden en afsluiten",
+            Status::Closed => return None,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -263,6 +231,10 @@ mod tests {
 
     /// Every step from every status: the expected outcome (None = refused).
     #[test]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one table of every step from every status"
+    )]
     fn every_transition_legal_and_illegal() {
         let steps: Vec<(Step, [Option<Status>; 8])> = vec![
             // statuses: Notified, NotReached, Declined, Accepted, Triaged, Planning, Aftercare, Closed
@@ -550,29 +522,5 @@ mod tests {
     fn the_aftercare_period_lasts_three_months() {
         assert_eq!(aftercare_end(date!(2026 - 06 - 10)), date!(2026 - 09 - 10));
         assert_eq!(aftercare_end(date!(2026 - 11 - 30)), date!(2027 - 02 - 28));
-    }
-
-    #[test]
-    fn a_near_release_makes_a_new_notification_urgent() {
-        let facts = ActionFacts {
-            status: Notified,
-            notified_on: date!(2026 - 03 - 01),
-            last_step_on: date!(2026 - 03 - 01),
-            expected_release: Some(date!(2026 - 03 - 12)),
-            aftercare_end: None,
-        };
-        assert_eq!(next_action(facts).map(|a| a.1), Some(date!(2026 - 02 - 26)));
-        let later = ActionFacts {
-            expected_release: Some(date!(2026 - 09 - 01)),
-            ..facts
-        };
-        assert_eq!(next_action(later).map(|a| a.1), Some(date!(2026 - 03 - 04)));
-        assert_eq!(
-            next_action(ActionFacts {
-                status: Closed,
-                ..facts
-            }),
-            None
-        );
     }
 }

@@ -222,16 +222,61 @@ pub fn compute(
     referrals: &[ReferralFacts],
 ) -> Monitor {
     let eligible: Vec<&CaseFacts> = cases.iter().filter(|c| c.eligible).collect();
-    let count = |f: &dyn Fn(&CaseFacts) -> bool| eligible.iter().filter(|c| f(c)).count() as u64;
-    let accepted = |c: &CaseFacts| c.offer_outcome == Some(OfferOutcome::Accepted);
+    let count = |f: &dyn Fn(&CaseFacts) -> bool| count_of(&eligible, f);
     let released = count(&|c| c.released_on(as_of).is_some());
     let released_contacted = count(&|c| c.released_on(as_of).is_some() && c.contacted());
+    Monitor {
+        from,
+        to,
+        as_of,
+        notifications: cases.len() as u64,
+        residents: residents(cases),
+        eligible: eligible.len() as u64,
+        contacted: count(&|c| c.contacted()),
+        accepted: count(&accepted),
+        triaged: count(&|c| accepted(c) && c.triaged),
+        planned: count(&|c| accepted(c) && c.planned),
+        released,
+        released_contacted,
+        closed: count(&|c| c.closed_on.is_some()),
+        reach: (released > 0).then(|| released_contacted as f64 / released as f64),
+        reach_goal: REACH_GOAL,
+        by_direction: by_direction(&eligible),
+        needs: needs(&eligible),
+        results: results(&eligible),
+        overall_results: overall_results(&eligible),
+        throughput_days: throughput(&eligible, referrals),
+        referrals: partner_referrals(referrals),
+        known: known(&eligible),
+        re_detained: count(&|c| {
+            c.released_on(as_of).is_some()
+                && (c.detained_again || c.closing_reason == Some(ClosingReason::ReDetained))
+        }),
+    }
+}
+
+/// How many of `cases` satisfy `f`.
+fn count_of(cases: &[&CaseFacts], f: impl Fn(&CaseFacts) -> bool) -> u64 {
+    cases.iter().filter(|c| f(c)).count() as u64
+}
+
+/// The resident accepted the offer of aftercare.
+fn accepted(c: &CaseFacts) -> bool {
+    c.offer_outcome == Some(OfferOutcome::Accepted)
+}
+
+/// The number of different residents among the cases.
+fn residents(cases: &[CaseFacts]) -> u64 {
     let mut residents: Vec<i64> = cases.iter().map(|c| c.resident_id).collect();
     residents.sort_unstable();
     residents.dedup();
+    residents.len() as u64
+}
 
+/// Who directs the eligible cases; accepted ones without a direction are undecided.
+fn by_direction(eligible: &[&CaseFacts]) -> ByDirection {
     let mut by_direction = ByDirection::default();
-    for c in &eligible {
+    for c in eligible {
         match c.direction {
             Some(Direction::Coordinator) => by_direction.coordinator += 1,
             Some(Direction::Skt) => by_direction.skt += 1,
@@ -240,12 +285,27 @@ pub fn compute(
             None => {}
         }
     }
+    by_direction
+}
 
-    let needs = LifeDomain::ALL
+/// How many cases recorded `value` for `domain` in the list that `values` reads.
+fn with_value<T: Copy + PartialEq>(
+    eligible: &[&CaseFacts],
+    values: fn(&CaseFacts) -> &[(LifeDomain, T)],
+    domain: LifeDomain,
+    value: T,
+) -> u64 {
+    count_of(eligible, |c| {
+        values(c).iter().any(|&(d, v)| d == domain && v == value)
+    })
+}
+
+/// Per life domain, how many cases had each need at triage.
+fn needs(eligible: &[&CaseFacts]) -> Vec<DomainNeeds> {
+    LifeDomain::ALL
         .iter()
         .map(|&domain| {
-            let of =
-                |need: Need| count(&|c| c.needs.iter().any(|&(d, n)| d == domain && n == need));
+            let of = |need| with_value(eligible, |c| &c.needs, domain, need);
             DomainNeeds {
                 domain,
                 none: of(Need::None),
@@ -253,13 +313,15 @@ pub fn compute(
                 complex: of(Need::Complex),
             }
         })
-        .collect();
-    let results = LifeDomain::ALL
+        .collect()
+}
+
+/// Per life domain, how many cases had each result at closure.
+fn results(eligible: &[&CaseFacts]) -> Vec<DomainResults> {
+    LifeDomain::ALL
         .iter()
         .map(|&domain| {
-            let of = |result: DomainResult| {
-                count(&|c| c.results.iter().any(|&(d, r)| d == domain && r == result))
-            };
+            let of = |result| with_value(eligible, |c| &c.results, domain, result);
             DomainResults {
                 domain,
                 arranged: of(DomainResult::Arranged),
@@ -268,13 +330,26 @@ pub fn compute(
                 not_applicable: of(DomainResult::NotApplicable),
             }
         })
-        .collect();
-    let overall_results = OverallResults {
-        successful: count(&|c| c.overall_result == Some(OverallResult::Successful)),
-        partly: count(&|c| c.overall_result == Some(OverallResult::Partly)),
-        not_successful: count(&|c| c.overall_result == Some(OverallResult::NotSuccessful)),
-    };
+        .collect()
+}
 
+/// How many cases closed with each overall result.
+fn overall_results(eligible: &[&CaseFacts]) -> OverallResults {
+    let of = |result: OverallResult| count_of(eligible, |c| c.overall_result == Some(result));
+    OverallResults {
+        successful: of(OverallResult::Successful),
+        partly: of(OverallResult::Partly),
+        not_successful: of(OverallResult::NotSuccessful),
+    }
+}
+
+/// The days from asking a partner to the start of the support, once it started.
+fn ask_to_start(r: &ReferralFacts) -> Option<i64> {
+    r.started_on.map(|s| (s - r.asked_on).whole_days())
+}
+
+/// The throughput times: notification to contact, referral to start, release to closure.
+fn throughput(eligible: &[&CaseFacts], referrals: &[ReferralFacts]) -> Throughput {
     let to_contact = eligible
         .iter()
         .filter(|c| c.contacted())
@@ -287,11 +362,15 @@ pub fn compute(
             _ => None,
         })
         .collect();
-    let referral_to_start = referrals
-        .iter()
-        .filter_map(|r| r.started_on.map(|s| (s - r.asked_on).whole_days()))
-        .collect();
+    Throughput {
+        notification_to_contact: Spread::of(to_contact),
+        referral_to_start: Spread::of(referrals.iter().filter_map(ask_to_start).collect()),
+        release_to_closure: Spread::of(release_to_closure),
+    }
+}
 
+/// The referrals per partner, in the order of the partners' names.
+fn partner_referrals(referrals: &[ReferralFacts]) -> Vec<PartnerReferrals> {
     let mut partners: Vec<PartnerReferrals> = Vec::new();
     let mut sorted: Vec<&ReferralFacts> = referrals.iter().collect();
     sorted.sort_by(|a, b| a.partner.cmp(&b.partner));
@@ -305,16 +384,16 @@ pub fn compute(
             started: group.iter().filter(|r| r.started_on.is_some()).count() as u64,
             finished: of(ReferralStatus::Finished),
             returned: of(ReferralStatus::Returned),
-            ask_to_start: Spread::of(
-                group
-                    .iter()
-                    .filter_map(|r| r.started_on.map(|s| (s - r.asked_on).whole_days()))
-                    .collect(),
-            ),
+            ask_to_start: Spread::of(group.iter().copied().filter_map(ask_to_start).collect()),
         });
     }
+    partners
+}
 
-    let known = Known {
+/// Whether the eligible residents were known to the SKT or the safety chamber before.
+fn known(eligible: &[&CaseFacts]) -> Known {
+    let count = |f: &dyn Fn(&CaseFacts) -> bool| count_of(eligible, f);
+    Known {
         skt: count(&|c| c.known_to_skt == Some(true)),
         safety_chamber: count(&|c| c.known_to_safety_chamber == Some(true)),
         either: count(&|c| c.known_to_skt == Some(true) || c.known_to_safety_chamber == Some(true)),
@@ -328,48 +407,16 @@ pub fn compute(
                 && (c.known_to_skt.is_none() || c.known_to_safety_chamber.is_none())
         }),
         on_safety_agenda: count(&|c| c.on_safety_agenda),
-    };
-
-    Monitor {
-        from,
-        to,
-        as_of,
-        notifications: cases.len() as u64,
-        residents: residents.len() as u64,
-        eligible: eligible.len() as u64,
-        contacted: count(&|c| c.contacted()),
-        accepted: count(&accepted),
-        triaged: count(&|c| accepted(c) && c.triaged),
-        planned: count(&|c| accepted(c) && c.planned),
-        released,
-        released_contacted,
-        closed: count(&|c| c.closed_on.is_some()),
-        reach: (released > 0).then(|| released_contacted as f64 / released as f64),
-        reach_goal: REACH_GOAL,
-        by_direction,
-        needs,
-        results,
-        overall_results,
-        throughput_days: Throughput {
-            notification_to_contact: Spread::of(to_contact),
-            referral_to_start: Spread::of(referral_to_start),
-            release_to_closure: Spread::of(release_to_closure),
-        },
-        referrals: partners,
-        known,
-        re_detained: count(&|c| {
-            c.released_on(as_of).is_some()
-                && (c.detained_again || c.closing_reason == Some(ClosingReason::ReDetained))
-        }),
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use time::macros::date;
 
-    fn case(resident_id: i64) -> CaseFacts {
+    /// An eligible case with nothing recorded yet; other tests build on it.
+    pub(crate) fn case(resident_id: i64) -> CaseFacts {
         CaseFacts {
             resident_id,
             detention_start: date!(2026 - 01 - 10),

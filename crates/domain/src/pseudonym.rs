@@ -3,6 +3,8 @@
 //! codes instead of free text, and no name, BSN or institution. Any value that fewer than
 //! five residents share is suppressed, so no cell singles out a small group.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use time::Date;
 
@@ -67,6 +69,21 @@ fn code<T: Coded>(value: Option<T>) -> String {
 
 /// Builds the export; `as_of` decides which expected releases have passed.
 pub fn export(records: &[PseudoRecord], as_of: Date) -> PseudonymisedExport {
+    let columns = columns();
+    let mut rows: Vec<Vec<String>> = records.iter().map(|r| row(r, as_of)).collect();
+    let mut suppressed = suppress_small_combinations(&mut rows);
+    for col in 1..columns.len() {
+        suppressed += suppress_small_values(&mut rows, col);
+    }
+    PseudonymisedExport {
+        columns,
+        rows,
+        suppressed,
+    }
+}
+
+/// The column names: the case's codes, then the need and the result per life domain.
+fn columns() -> Vec<String> {
     let mut columns: Vec<String> = [
         "pseudoniem",
         "maand_detentie",
@@ -91,61 +108,75 @@ pub fn export(records: &[PseudoRecord], as_of: Date) -> PseudonymisedExport {
     for d in LifeDomain::ALL {
         columns.push(format!("resultaat_{}", d.code()));
     }
-    let mut rows: Vec<Vec<String>> = records
-        .iter()
-        .map(|r| {
-            let f = &r.facts;
-            let released = f.released_on(as_of);
-            let mut row = vec![
-                r.pseudonym.clone(),
-                month(Some(f.detention_start)),
-                month(released),
-                age_band(r.birth_date, f.detention_start),
-                if f.eligible { "ja" } else { "nee" }.into(),
-                code(f.offer_outcome),
-                code(f.direction),
-                code(r.status),
-                code(f.closing_reason),
-                code(f.overall_result),
-                yes_no(f.known_to_skt),
-                yes_no(f.known_to_safety_chamber),
-                if released.is_some() {
-                    yes_no(Some(
-                        f.detained_again
-                            || f.closing_reason == Some(crate::case::ClosingReason::ReDetained),
-                    ))
-                } else {
-                    String::new()
-                },
-            ];
-            for d in LifeDomain::ALL {
-                row.push(code(f.needs.iter().find(|(x, _)| x == d).map(|(_, n)| *n)));
-            }
-            for d in LifeDomain::ALL {
-                row.push(code(
-                    f.results.iter().find(|(x, _)| x == d).map(|(_, n)| *n),
-                ));
-            }
-            row
-        })
-        .collect();
+    columns
+}
 
-    // The quasi-identifiers together (detention month, release month, age band): a
-    // combination fewer than MIN_GROUP residents share is suppressed as a whole.
-    let mut suppressed = 0;
-    let key = |row: &Vec<String>| format!("{}|{}|{}", row[1], row[2], row[3]);
-    let mut combinations: std::collections::HashMap<String, Vec<String>> = Default::default();
-    for row in &rows {
-        combinations
-            .entry(key(row))
-            .or_default()
-            .push(row[0].clone());
+/// One case's row, in the order of [`columns`], before suppression.
+fn row(r: &PseudoRecord, as_of: Date) -> Vec<String> {
+    let f = &r.facts;
+    let released = f.released_on(as_of);
+    let mut row = vec![
+        r.pseudonym.clone(),
+        month(Some(f.detention_start)),
+        month(released),
+        age_band(r.birth_date, f.detention_start),
+        if f.eligible { "ja" } else { "nee" }.into(),
+        code(f.offer_outcome),
+        code(f.direction),
+        code(r.status),
+        code(f.closing_reason),
+        code(f.overall_result),
+        yes_no(f.known_to_skt),
+        yes_no(f.known_to_safety_chamber),
+        if released.is_some() {
+            yes_no(Some(
+                f.detained_again
+                    || f.closing_reason == Some(crate::case::ClosingReason::ReDetained),
+            ))
+        } else {
+            String::new()
+        },
+    ];
+    for d in LifeDomain::ALL {
+        row.push(code(in_domain(&f.needs, *d)));
     }
-    for who in combinations.values_mut() {
+    for d in LifeDomain::ALL {
+        row.push(code(in_domain(&f.results, *d)));
+    }
+    row
+}
+
+/// The value recorded for life domain `d`, if any.
+fn in_domain<T: Copy>(values: &[(LifeDomain, T)], d: LifeDomain) -> Option<T> {
+    values.iter().find(|(x, _)| *x == d).map(|(_, v)| *v)
+}
+
+/// The different residents (pseudonyms) per key, over the rows that have a key.
+fn residents_per(
+    rows: &[Vec<String>],
+    key: impl Fn(&[String]) -> Option<String>,
+) -> HashMap<String, Vec<String>> {
+    let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+    for row in rows {
+        if let Some(k) = key(row) {
+            groups.entry(k).or_default().push(row[0].clone());
+        }
+    }
+    for who in groups.values_mut() {
         who.sort();
         who.dedup();
     }
-    for row in &mut rows {
+    groups
+}
+
+/// The quasi-identifiers together (detention month, release month, age band): a
+/// combination fewer than MIN_GROUP residents share is suppressed as a whole. Returns
+/// the number of cells suppressed.
+fn suppress_small_combinations(rows: &mut [Vec<String>]) -> usize {
+    let key = |row: &[String]| format!("{}|{}|{}", row[1], row[2], row[3]);
+    let combinations = residents_per(rows, |row| Some(key(row)));
+    let mut suppressed = 0;
+    for row in rows {
         if combinations
             .get(&key(row))
             .is_some_and(|who| who.len() < MIN_GROUP)
@@ -156,38 +187,28 @@ pub fn export(records: &[PseudoRecord], as_of: Date) -> PseudonymisedExport {
             }
         }
     }
-    // Then every value (an empty one too: "not released yet" says something) that fewer
-    // than MIN_GROUP different residents share.
-    for col in 1..columns.len() {
-        let mut groups: std::collections::HashMap<String, Vec<String>> = Default::default();
-        for row in &rows {
-            if row[col] != SUPPRESSED {
-                groups
-                    .entry(row[col].clone())
-                    .or_default()
-                    .push(row[0].clone());
-            }
-        }
-        let small: Vec<String> = groups
-            .into_iter()
-            .filter_map(|(value, mut who)| {
-                who.sort();
-                who.dedup();
-                (who.len() < MIN_GROUP).then_some(value)
-            })
-            .collect();
-        for row in &mut rows {
-            if small.contains(&row[col]) {
-                row[col] = SUPPRESSED.into();
-                suppressed += 1;
-            }
+    suppressed
+}
+
+/// Suppresses every value of column `col` (an empty one too: "not released yet" says
+/// something) that fewer than MIN_GROUP different residents share. Returns the number of
+/// cells suppressed.
+fn suppress_small_values(rows: &mut [Vec<String>], col: usize) -> usize {
+    let groups = residents_per(rows, |row| {
+        (row[col] != SUPPRESSED).then(|| row[col].clone())
+    });
+    let small: Vec<String> = groups
+        .into_iter()
+        .filter_map(|(value, who)| (who.len() < MIN_GROUP).then_some(value))
+        .collect();
+    let mut suppressed = 0;
+    for row in rows {
+        if small.contains(&row[col]) {
+            row[col] = SUPPRESSED.into();
+            suppressed += 1;
         }
     }
-    PseudonymisedExport {
-        columns,
-        rows,
-        suppressed,
-    }
+    suppressed
 }
 
 #[cfg(test)]
@@ -202,25 +223,9 @@ mod tests {
             birth_date: Some(date!(1990 - 05 - 01)),
             status: Some(Status::Notified),
             facts: CaseFacts {
-                resident_id: n,
                 detention_start: start,
-                eligible: true,
-                offer_outcome: None,
-                offer_date: None,
-                triaged: false,
-                planned: false,
-                expected_release: None,
-                actual_release: None,
                 direction,
-                closed_on: None,
-                closing_reason: None,
-                overall_result: None,
-                known_to_skt: None,
-                known_to_safety_chamber: None,
-                on_safety_agenda: false,
-                detained_again: false,
-                needs: vec![],
-                results: vec![],
+                ..crate::monitor::tests::case(n)
             },
         }
     }

@@ -132,6 +132,16 @@ fn fit(text: &str, font: Name, size: f32, max: f32) -> String {
     format!("{out}…")
 }
 
+/// Draws one line of text at (x, y) on `page`.
+fn show(page: &mut Content, x: f32, y: f32, font: Name, size: f32, text: &str) {
+    let bytes = win_ansi(text);
+    page.begin_text();
+    page.set_font(font, size);
+    page.next_line(x, y);
+    page.show(Str(&bytes));
+    page.end_text();
+}
+
 struct Writer {
     pages: Vec<Content>,
     y: f32,
@@ -164,13 +174,7 @@ impl Writer {
     }
 
     fn text_at(&mut self, x: f32, y: f32, font: Name, size: f32, text: &str) {
-        let bytes = win_ansi(text);
-        let page = self.page();
-        page.begin_text();
-        page.set_font(font, size);
-        page.next_line(x, y);
-        page.show(Str(&bytes));
-        page.end_text();
+        show(self.page(), x, y, font, size, text);
     }
 
     fn paragraph(&mut self, text: &str, font: Name, size: f32, after: f32) {
@@ -190,6 +194,40 @@ impl Writer {
         page.move_to(x1, y);
         page.line_to(x2, y);
         page.stroke();
+    }
+
+    /// One evaluation question: its heading (a bookmark points here), the question, the
+    /// answer and the tables.
+    fn section(&mut self, s: &Section) {
+        self.ensure(60.0);
+        self.anchors.push((self.pages.len() - 1, self.y));
+        self.paragraph(&format!("{}. {}", s.number, s.title), BOLD, 13.0, 2.0);
+        self.paragraph(s.question, ITALIC, 10.0, 4.0);
+        for p in &s.answer {
+            self.paragraph(p, REGULAR, 10.0, 4.0);
+        }
+        for t in &s.tables {
+            self.table(t);
+        }
+        self.y -= 6.0;
+    }
+
+    /// What the figures mean.
+    fn definitions(&mut self) {
+        self.ensure(60.0);
+        self.paragraph("Definities", BOLD, 13.0, 2.0);
+        for (term, meaning) in nazorg_domain::evaluation::DEFINITIONS {
+            self.paragraph(&format!("{term}: {meaning}"), REGULAR, 9.0, 2.0);
+        }
+    }
+
+    /// The title and "pagina i van n" at the foot of every page.
+    fn footers(&mut self, title: &str) {
+        let count = self.pages.len();
+        for (i, page) in self.pages.iter_mut().enumerate() {
+            let footer = format!("{title} — pagina {} van {count}", i + 1);
+            show(page, MARGIN, MARGIN / 2.0, REGULAR, 8.0, &footer);
+        }
     }
 
     fn table(&mut self, table: &Table) {
@@ -281,6 +319,19 @@ impl Writer {
 
 /// The evaluation document. `title` and `subtitle` head the first page.
 pub fn evaluation(title: &str, subtitle: &[String], sections: &[Section]) -> Vec<u8> {
+    let w = layout(title, subtitle, sections);
+    let count = w.pages.len();
+    let mut pdf = Pdf::new();
+    write_head(&mut pdf, title, count, !sections.is_empty());
+    write_pages(&mut pdf, w.pages);
+    if !sections.is_empty() {
+        write_outline(&mut pdf, sections, &w.anchors, count);
+    }
+    pdf.finish()
+}
+
+/// Lays out the pages: the title and subtitle, the sections, the definitions, the footers.
+fn layout(title: &str, subtitle: &[String], sections: &[Section]) -> Writer {
     let mut w = Writer::new();
     w.paragraph(title, BOLD, 18.0, 4.0);
     for line in subtitle {
@@ -288,62 +339,53 @@ pub fn evaluation(title: &str, subtitle: &[String], sections: &[Section]) -> Vec
     }
     w.y -= 10.0;
     for s in sections {
-        w.ensure(60.0);
-        w.anchors.push((w.pages.len() - 1, w.y));
-        w.paragraph(&format!("{}. {}", s.number, s.title), BOLD, 13.0, 2.0);
-        w.paragraph(s.question, ITALIC, 10.0, 4.0);
-        for p in &s.answer {
-            w.paragraph(p, REGULAR, 10.0, 4.0);
-        }
-        for t in &s.tables {
-            w.table(t);
-        }
-        w.y -= 6.0;
+        w.section(s);
     }
-    w.ensure(60.0);
-    w.paragraph("Definities", BOLD, 13.0, 2.0);
-    for (term, meaning) in nazorg_domain::evaluation::DEFINITIONS {
-        w.paragraph(&format!("{term}: {meaning}"), REGULAR, 9.0, 2.0);
-    }
-    let count = w.pages.len();
-    for (i, page) in w.pages.iter_mut().enumerate() {
-        let footer = format!("{title} — pagina {} van {count}", i + 1);
-        let bytes = win_ansi(&footer);
-        page.begin_text();
-        page.set_font(REGULAR, 8.0);
-        page.next_line(MARGIN, MARGIN / 2.0);
-        page.show(Str(&bytes));
-        page.end_text();
-    }
-    let anchors = w.anchors;
-    let pages = w.pages;
+    w.definitions();
+    w.footers(title);
+    w
+}
 
-    // Object numbers: 1 catalog, 2 page tree, 3 info, 4–6 fonts, 7 outline, then per
-    // page (page, content) and per section one outline item.
-    let catalog = Ref::new(1);
-    let tree = Ref::new(2);
-    let info = Ref::new(3);
-    let fonts = [Ref::new(4), Ref::new(5), Ref::new(6)];
-    let outline = Ref::new(7);
-    let page_ref = |i: usize| Ref::new(8 + 2 * i as i32);
-    let content_ref = |i: usize| Ref::new(9 + 2 * i as i32);
-    let item_ref = |i: usize| Ref::new(8 + 2 * count as i32 + i as i32);
+// Object numbers: 1 catalog, 2 page tree, 3 info, 4–6 fonts, 7 outline, then per page
+// (page, content) and per section one outline item.
+const CATALOG: Ref = Ref::new(1);
+const TREE: Ref = Ref::new(2);
+const INFO: Ref = Ref::new(3);
+const FONTS: [Ref; 3] = [Ref::new(4), Ref::new(5), Ref::new(6)];
+const OUTLINE: Ref = Ref::new(7);
 
-    let mut pdf = Pdf::new();
-    let mut cat = pdf.catalog(catalog);
-    cat.pages(tree);
+/// The page object of page `i`.
+fn page_ref(i: usize) -> Ref {
+    Ref::new(8 + 2 * i as i32)
+}
+
+/// The content stream of page `i`.
+fn content_ref(i: usize) -> Ref {
+    Ref::new(9 + 2 * i as i32)
+}
+
+/// The outline item of section `i`, after the objects of all `pages`.
+fn item_ref(pages: usize, i: usize) -> Ref {
+    Ref::new(8 + 2 * pages as i32 + i as i32)
+}
+
+/// The catalog (Dutch, with an outline if there are sections), the document info, the
+/// page tree of `count` pages and the three standard fonts.
+fn write_head(pdf: &mut Pdf, title: &str, count: usize, outlined: bool) {
+    let mut cat = pdf.catalog(CATALOG);
+    cat.pages(TREE);
     cat.lang(TextStr("nl-NL"));
-    if !sections.is_empty() {
-        cat.outlines(outline);
+    if outlined {
+        cat.outlines(OUTLINE);
     }
     drop(cat);
-    pdf.document_info(info)
+    pdf.document_info(INFO)
         .title(TextStr(title))
         .producer(TextStr("Nazorg"));
-    pdf.pages(tree)
+    pdf.pages(TREE)
         .kids((0..count).map(page_ref))
         .count(count as i32);
-    for (id, name) in fonts
+    for (id, name) in FONTS
         .iter()
         .zip(["Helvetica", "Helvetica-Bold", "Helvetica-Oblique"])
     {
@@ -351,42 +393,49 @@ pub fn evaluation(title: &str, subtitle: &[String], sections: &[Section]) -> Vec
             .base_font(Name(name.as_bytes()))
             .encoding_predefined(Name(b"WinAnsiEncoding"));
     }
+}
+
+/// Each page with its fonts and its content stream.
+fn write_pages(pdf: &mut Pdf, pages: Vec<Content>) {
     for (i, content) in pages.into_iter().enumerate() {
         let mut page = pdf.page(page_ref(i));
-        page.parent(tree);
+        page.parent(TREE);
         page.media_box(Rect::new(0.0, 0.0, WIDTH, HEIGHT));
         page.contents(content_ref(i));
         let mut resources = page.resources();
         let mut f = resources.fonts();
-        f.pair(REGULAR, fonts[0]);
-        f.pair(BOLD, fonts[1]);
-        f.pair(ITALIC, fonts[2]);
+        f.pair(REGULAR, FONTS[0]);
+        f.pair(BOLD, FONTS[1]);
+        f.pair(ITALIC, FONTS[2]);
         drop(f);
         drop(resources);
         drop(page);
         pdf.stream(content_ref(i), &content.finish());
     }
-    if !sections.is_empty() {
-        let n = sections.len();
-        pdf.outline(outline)
-            .first(item_ref(0))
-            .last(item_ref(n - 1))
-            .count(n as i32);
-        for (i, s) in sections.iter().enumerate() {
-            let (page, y) = anchors.get(i).copied().unwrap_or((0, HEIGHT - MARGIN));
-            let label = format!("{}. {}", s.number, s.title);
-            let mut item = pdf.outline_item(item_ref(i));
-            item.title(TextStr(&label)).parent(outline);
-            if i > 0 {
-                item.prev(item_ref(i - 1));
-            }
-            if i + 1 < n {
-                item.next(item_ref(i + 1));
-            }
-            item.dest().page(page_ref(page)).xyz(MARGIN, y, None);
+}
+
+/// One bookmark per section, pointing at where its heading is (`anchors`); `count` is
+/// the number of pages.
+fn write_outline(pdf: &mut Pdf, sections: &[Section], anchors: &[(usize, f32)], count: usize) {
+    let n = sections.len();
+    let item_ref = |i: usize| item_ref(count, i);
+    pdf.outline(OUTLINE)
+        .first(item_ref(0))
+        .last(item_ref(n - 1))
+        .count(n as i32);
+    for (i, s) in sections.iter().enumerate() {
+        let (page, y) = anchors.get(i).copied().unwrap_or((0, HEIGHT - MARGIN));
+        let label = format!("{}. {}", s.number, s.title);
+        let mut item = pdf.outline_item(item_ref(i));
+        item.title(TextStr(&label)).parent(OUTLINE);
+        if i > 0 {
+            item.prev(item_ref(i - 1));
         }
+        if i + 1 < n {
+            item.next(item_ref(i + 1));
+        }
+        item.dest().page(page_ref(page)).xyz(MARGIN, y, None);
     }
-    pdf.finish()
 }
 
 #[cfg(test)]

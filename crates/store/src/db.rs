@@ -110,6 +110,65 @@ macro_rules! sql {
 }
 pub(crate) use sql;
 
+/// The single-statement shapes of `sql!`, one macro each, called as `(tx, sql)` or
+/// `(tx, sql, [a, b, …])`: `tx` is the `Tx`, `sql` the SQL text (a `&str`; a
+/// `&format!(…)` may name `FOR_UPDATE`), and `a, b, …` are bound in that order, as `$1`,
+/// `$2`, …. Each gives the value, with the database's error already passed up with `?`:
+///
+/// - `execute!(tx, "UPDATE … WHERE id = $2", [until, id])`: the rows affected (`u64`);
+/// - `fetch_one!`, `fetch_optional!`, `fetch_all!`: rows decoded with `query_as` (a
+///   `FromRow` type or a tuple), one, perhaps one, or all;
+/// - `scalar_one!`, `scalar_optional!`, `scalar_all!`: the first column with
+///   `query_scalar`, likewise.
+///
+/// The row type comes from where the value goes (the method's return type, a `let` with a
+/// type), as with `sql!`. Statements that need more than one query, or a `QueryBuilder`,
+/// use `sql!` itself.
+macro_rules! execute {
+    ($tx:expr, $sql:expr $(, [$($arg:expr),* $(,)?])? $(,)?) => {
+        $crate::db::sql!($tx, |c| sqlx::query($sql)
+            $($(.bind($arg))*)?
+            .execute(&mut *c)
+            .await?
+            .rows_affected())
+    };
+}
+
+/// Helper of the query macros below: `sqlx::$query` (`query_as` or `query_scalar`) with
+/// the arguments bound, fetched by `$fetch`.
+macro_rules! fetch_with {
+    ($query:ident, $fetch:ident, $tx:expr, $sql:expr $(, [$($arg:expr),* $(,)?])? $(,)?) => {
+        $crate::db::sql!($tx, |c| sqlx::$query($sql)
+            $($(.bind($arg))*)?
+            .$fetch(&mut *c)
+            .await?)
+    };
+}
+
+// The six query macros (`query_as`, then `query_scalar`; one, optional, all), each
+// `(tx, sql[, [args…]])` as `execute!`.
+macro_rules! fetch_one { ($($t:tt)*) => { $crate::db::fetch_with!(query_as, fetch_one, $($t)*) }; }
+macro_rules! fetch_optional { ($($t:tt)*) => { $crate::db::fetch_with!(query_as, fetch_optional, $($t)*) }; }
+macro_rules! fetch_all { ($($t:tt)*) => { $crate::db::fetch_with!(query_as, fetch_all, $($t)*) }; }
+macro_rules! scalar_one { ($($t:tt)*) => { $crate::db::fetch_with!(query_scalar, fetch_one, $($t)*) }; }
+macro_rules! scalar_optional { ($($t:tt)*) => { $crate::db::fetch_with!(query_scalar, fetch_optional, $($t)*) }; }
+macro_rules! scalar_all { ($($t:tt)*) => { $crate::db::fetch_with!(query_scalar, fetch_all, $($t)*) }; }
+pub(crate) use {
+    execute, fetch_all, fetch_one, fetch_optional, fetch_with, scalar_all, scalar_one,
+    scalar_optional,
+};
+
+/// Binds each id, comma-separated: the inside of an `IN (…)` of a `QueryBuilder`.
+pub(crate) fn push_ids<'a, DB: sqlx::Database>(q: &mut sqlx::QueryBuilder<'a, DB>, ids: &[i64])
+where
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+}
+
 impl Database {
     /// Connects by URL (`sqlite://PATH` or `postgres://…`) and runs the migrations. A
     /// SQLite file and its folder are created when missing.
@@ -178,10 +237,7 @@ impl Database {
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<()> {
         let mut conn = self.autocommit().await?;
-        sql!(conn, |c| sqlx::query("SELECT 1")
-            .execute(&mut *c)
-            .await?
-            .rows_affected());
+        execute!(conn, "SELECT 1");
         Ok(())
     }
 

@@ -77,8 +77,9 @@ pub struct Page<T> {
     pub next: Option<Cursor>,
 }
 
-/// A case as a list shows it.
-#[derive(Debug, Clone)]
+/// A case as a list shows it. Read from its row as is, but for the fields marked `skip`,
+/// which the store fills in from the columns they are derived from.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CaseSummary {
     pub case_id: i64,
     pub resident_id: i64,
@@ -92,9 +93,12 @@ pub struct CaseSummary {
     pub actual_release: Option<Date>,
     pub status: Status,
     /// The outcome in force, after any override.
+    #[sqlx(rename = "eligibility_in_force")]
     pub eligibility: Eligibility,
     /// The reasons of the rules' own outcome.
+    #[sqlx(skip)]
     pub eligibility_reasons: Vec<Reason>,
+    #[sqlx(skip)]
     pub eligibility_overridden: bool,
     pub direction: Option<Direction>,
     pub coordinator_id: Option<i64>,
@@ -104,7 +108,7 @@ pub struct CaseSummary {
 }
 
 /// An agreement in the plan of action.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Agreement {
     pub id: i64,
     pub domain: LifeDomain,
@@ -116,9 +120,10 @@ pub struct Agreement {
 }
 
 /// A line in the contact log.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Contact {
     pub id: i64,
+    #[sqlx(rename = "contact_date")]
     pub date: Date,
     pub kind: ContactKind,
     pub note: String,
@@ -126,7 +131,7 @@ pub struct Contact {
 }
 
 /// A household member left behind.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct HouseholdMember {
     pub id: i64,
     pub relation: Relation,
@@ -136,16 +141,17 @@ pub struct HouseholdMember {
 }
 
 /// One entry of a case's history.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CaseEvent {
     pub at: OffsetDateTime,
+    #[sqlx(rename = "actor_name")]
     pub actor: String,
     pub kind: String,
     pub summary: String,
 }
 
 /// One notification received for a case.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NotificationRecord {
     pub source: Source,
     pub received_at: OffsetDateTime,
@@ -194,7 +200,7 @@ pub struct CaseDetail {
 }
 
 /// A planned appointment with the resident (in the PI or after release).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Appointment {
     pub id: i64,
     pub starts_at: OffsetDateTime,
@@ -348,7 +354,7 @@ pub struct CloseInput {
 }
 
 /// A user account as an administrator sees it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct User {
     pub id: i64,
     pub username: String,
@@ -360,7 +366,7 @@ pub struct User {
 }
 
 /// A partner organisation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Partner {
     pub id: i64,
     pub kind: PartnerKind,
@@ -369,7 +375,7 @@ pub struct Partner {
 }
 
 /// A bought service (a trajectory kind) with its price.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ServiceKind {
     pub id: i64,
     pub partner_kind: PartnerKind,
@@ -379,15 +385,19 @@ pub struct ServiceKind {
 }
 
 /// A referral as lists show it, with just enough of the resident for a partner to act.
-#[derive(Debug, Clone)]
+/// Read from its row as is, but for the fields marked `skip`, which the store fills in
+/// from the columns they are derived from.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Referral {
     pub id: i64,
     pub case_id: i64,
+    #[sqlx(skip)]
     pub resident: String,
     pub partner_id: i64,
     pub partner: String,
     pub partner_kind: PartnerKind,
     pub household_member_id: Option<i64>,
+    #[sqlx(skip)]
     pub domains: Vec<LifeDomain>,
     pub reason: String,
     pub service: Option<String>,
@@ -401,12 +411,14 @@ pub struct Referral {
     pub return_reason: Option<String>,
     pub result: Option<ReferralResult>,
     pub result_note: Option<String>,
+    #[sqlx(skip)]
     pub acknowledged: bool,
 }
 
 /// One line of a referral's progress.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReferralNote {
+    #[sqlx(rename = "note_date")]
     pub date: Date,
     pub step: ReferralStep,
     pub note: String,
@@ -481,12 +493,14 @@ impl std::fmt::Display for OverCap {
 }
 
 /// One budget line of a year.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BudgetLine {
     pub code: BudgetLineCode,
     pub name: String,
     pub cap_cents: i64,
+    #[sqlx(default)]
     pub committed_cents: i64,
+    #[sqlx(default)]
     pub spent_cents: i64,
 }
 
@@ -513,7 +527,7 @@ pub struct Budget {
 }
 
 /// A safety chamber agenda item of a case.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SafetyAgendaItem {
     pub id: i64,
     pub put_on: Date,
@@ -548,9 +562,10 @@ pub enum Scope {
 }
 
 /// One processing of a resident's personal data.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProcessingEntry {
     pub at: OffsetDateTime,
+    #[sqlx(rename = "actor_name")]
     pub actor: String,
     pub action: nazorg_domain::access::Action,
     pub case_id: Option<i64>,
@@ -558,14 +573,18 @@ pub struct ProcessingEntry {
     pub detail: String,
 }
 
-/// An API token as its owner's administrator sees it (never the token itself).
-#[derive(Debug, Clone)]
+/// An API token as its owner's administrator sees it (never the token itself). Read from
+/// its row as is, but for the fields marked `skip`, which the store fills in from the
+/// columns they are derived from.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApiTokenInfo {
     pub id: i64,
     pub name: String,
+    #[sqlx(skip)]
     pub scopes: Vec<nazorg_domain::access::TokenScope>,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
+    #[sqlx(skip)]
     pub revoked: bool,
 }
 
@@ -676,10 +695,11 @@ pub struct DirectedCaseRow {
 }
 
 /// A refused request, from the security log.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct Refusal {
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
+    #[sqlx(rename = "actor_name")]
     pub actor: String,
     pub role: String,
     pub operation: String,

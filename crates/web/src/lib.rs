@@ -10,7 +10,9 @@ pub mod input;
 mod middleware;
 pub mod oidc;
 mod pages;
+mod query;
 mod ui;
+mod views;
 
 pub use error::{ApiError, AppError};
 

@@ -6,15 +6,20 @@ use crate::error::AppError;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use nazorg_domain::access::{MenuItem, Page};
 
 /// What every page needs for its frame.
 pub struct Base {
     pub title: String,
     pub user: Option<String>,
     pub csrf: String,
-    pub nav: &'static str,
-    /// Which menu: "admin" (users, partners), "partner" (own referrals) or "coordinator".
-    pub menu: &'static str,
+    /// The page of the menu this page belongs to.
+    pub nav: Option<Page>,
+    /// The user's menu, as the access policy gives it for their role.
+    pub menu: &'static [MenuItem],
+    /// Whether the user works on cases (coordinators): the worklist count and the links
+    /// only they follow.
+    pub works_cases: bool,
     /// Items on the user's worklist, shown in the menu.
     pub work_count: Option<usize>,
 }
@@ -26,10 +31,22 @@ impl Base {
             title: title.into(),
             user: None,
             csrf: String::new(),
-            nav: "",
-            menu: "",
+            nav: None,
+            menu: &[],
+            works_cases: false,
             work_count: None,
         }
+    }
+
+    /// Whether a menu item is the current page's.
+    pub fn current(&self, item: &MenuItem) -> bool {
+        self.nav
+            .is_some_and(|nav| nav == item.page || item.also.contains(&nav))
+    }
+
+    /// The count shown beside a menu item: the worklist's, beside "Mijn werk".
+    pub fn badge(&self, item: &MenuItem) -> Option<usize> {
+        self.work_count.filter(|_| item.page == Page::Work)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Integration tests: the real application over HTTP, the real binary on the command
 //! line, and a real headless browser, each on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// A test is a scenario told from start to end; splitting it would hide what it checks.
+#![allow(clippy::too_many_lines)]
 
 mod common;
 

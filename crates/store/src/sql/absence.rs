@@ -1,7 +1,7 @@
 //! Absences of coordinators and who stands in for them.
 
 use crate::Result;
-use crate::db::{Tx, sql};
+use crate::db::{Tx, execute, fetch_all, fetch_optional, scalar_one, scalar_optional};
 use crate::model::Absence;
 use nazorg_domain::access::Role;
 use time::{Date, OffsetDateTime};
@@ -24,52 +24,42 @@ impl Tx {
         municipality: &str,
         user_id: i64,
     ) -> Result<Option<(String, Role)>> {
-        Ok(sql!(self, |c| {
-            sqlx::query_as(
+        Ok(fetch_optional!(
+            self,
             "SELECT display_name, role FROM users WHERE id = $1 AND municipality_code = $2 AND active = $3",
-        )
-        .bind(user_id)
-        .bind(municipality)
-        .bind(true)
-        .fetch_optional(&mut *c)
-        .await?
-        }))
+            [user_id, municipality, true]
+        ))
     }
 
     pub async fn insert_absence(&mut self, a: &NewAbsence<'_>) -> Result<i64> {
         let at = OffsetDateTime::now_utc();
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
+        Ok(scalar_one!(
+            self,
             "INSERT INTO absences (municipality_code, user_id, substitute_id, starts_on, ends_on, note, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(a.municipality)
-        .bind(a.user_id)
-        .bind(a.substitute_id)
-        .bind(a.starts_on)
-        .bind(a.ends_on)
-        .bind(a.note)
-        .bind(a.created_by)
-        .bind(at)
-        .fetch_one(&mut *c)
-        .await?
-        }))
+            [
+                a.municipality,
+                a.user_id,
+                a.substitute_id,
+                a.starts_on,
+                a.ends_on,
+                a.note,
+                a.created_by,
+                at
+            ]
+        ))
     }
 
     /// The absences of a municipality that end on or after `from`, in order of their start.
     pub async fn absences_from(&mut self, municipality: &str, from: Date) -> Result<Vec<Absence>> {
         type Row = (i64, i64, String, i64, String, Date, Date, String);
-        let rows: Vec<Row> = sql!(self, |c| {
-            sqlx::query_as(
+        let rows: Vec<Row> = fetch_all!(
+            self,
             "SELECT a.id, a.user_id, u.display_name, a.substitute_id, s.display_name, a.starts_on, a.ends_on, a.note \
              FROM absences a JOIN users u ON u.id = a.user_id JOIN users s ON s.id = a.substitute_id \
              WHERE a.municipality_code = $1 AND a.ends_on >= $2 ORDER BY a.starts_on, a.id",
-        )
-        .bind(municipality)
-        .bind(from)
-        .fetch_all(&mut *c)
-        .await?
-        });
+            [municipality, from]
+        );
         Ok(rows
             .into_iter()
             .map(
@@ -95,33 +85,24 @@ impl Tx {
         municipality: &str,
         absence_id: i64,
     ) -> Result<Option<Date>> {
-        Ok(sql!(self, |c| sqlx::query_scalar(
-            "SELECT starts_on FROM absences WHERE id = $1 AND municipality_code = $2"
-        )
-        .bind(absence_id)
-        .bind(municipality)
-        .fetch_optional(&mut *c)
-        .await?))
+        Ok(scalar_optional!(
+            self,
+            "SELECT starts_on FROM absences WHERE id = $1 AND municipality_code = $2",
+            [absence_id, municipality]
+        ))
     }
 
     pub async fn delete_absence(&mut self, absence_id: i64) -> Result<()> {
-        sql!(self, |c| sqlx::query("DELETE FROM absences WHERE id = $1")
-            .bind(absence_id)
-            .execute(&mut *c)
-            .await?
-            .rows_affected());
+        execute!(self, "DELETE FROM absences WHERE id = $1", [absence_id]);
         Ok(())
     }
 
     pub async fn set_absence_end(&mut self, absence_id: i64, ends_on: Date) -> Result<()> {
-        sql!(self, |c| sqlx::query(
-            "UPDATE absences SET ends_on = $1 WHERE id = $2"
-        )
-        .bind(ends_on)
-        .bind(absence_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+        execute!(
+            self,
+            "UPDATE absences SET ends_on = $1 WHERE id = $2",
+            [ends_on, absence_id]
+        );
         Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! The budget lines of a year and what the referrals commit and spend on them.
 
 use crate::Result;
-use crate::db::{Tx, sql};
+use crate::db::{Tx, execute, fetch_all, fetch_one};
 use crate::model::*;
 use nazorg_domain::referral::{BudgetLineCode, ReferralResult, ReferralStatus};
 use time::{Date, OffsetDateTime};
@@ -37,18 +37,11 @@ impl Tx {
         line: BudgetLineCode,
     ) -> Result<()> {
         let at = OffsetDateTime::now_utc();
-        sql!(self, |c| {
-            sqlx::query(
-                "UPDATE budget_lines SET updated_at = $1 WHERE municipality_code = $2 AND year = $3 AND code = $4",
-            )
-            .bind(at)
-            .bind(municipality)
-            .bind(i64::from(year))
-            .bind(line)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-        });
+        execute!(
+            self,
+            "UPDATE budget_lines SET updated_at = $1 WHERE municipality_code = $2 AND year = $3 AND code = $4",
+            [at, municipality, i64::from(year), line]
+        );
         Ok(())
     }
 
@@ -59,16 +52,11 @@ impl Tx {
         year: i32,
         line: BudgetLineCode,
     ) -> Result<(i64, i64)> {
-        let rows: Vec<(ReferralStatus, Option<i64>)> = sql!(self, |c| {
-            sqlx::query_as(
-                "SELECT status, price_cents FROM referrals WHERE municipality_code = $1 AND budget_year = $2 AND budget_line = $3",
-            )
-            .bind(municipality)
-            .bind(i64::from(year))
-            .bind(line)
-            .fetch_all(&mut *c)
-            .await?
-        });
+        let rows: Vec<(ReferralStatus, Option<i64>)> = fetch_all!(
+            self,
+            "SELECT status, price_cents FROM referrals WHERE municipality_code = $1 AND budget_year = $2 AND budget_line = $3",
+            [municipality, i64::from(year), line]
+        );
         let mut committed = 0;
         let mut spent = 0;
         for (status, price) in rows {
@@ -89,39 +77,20 @@ impl Tx {
         year: i32,
         line: BudgetLineCode,
     ) -> Result<(String, i64)> {
-        Ok(sql!(self, |c| {
-            sqlx::query_as(
-                "SELECT name, cap_cents FROM budget_lines WHERE municipality_code = $1 AND year = $2 AND code = $3",
-            )
-            .bind(municipality)
-            .bind(i64::from(year))
-            .bind(line)
-            .fetch_one(&mut *c)
-            .await?
-        }))
+        Ok(fetch_one!(
+            self,
+            "SELECT name, cap_cents FROM budget_lines WHERE municipality_code = $1 AND year = $2 AND code = $3",
+            [municipality, i64::from(year), line]
+        ))
     }
 
     /// The budget lines of a year, with nothing yet counted on them.
     pub async fn budget_lines(&mut self, municipality: &str, year: i32) -> Result<Vec<BudgetLine>> {
-        let rows: Vec<(BudgetLineCode, String, i64)> = sql!(self, |c| {
-            sqlx::query_as(
-                "SELECT code, name, cap_cents FROM budget_lines WHERE municipality_code = $1 AND year = $2 ORDER BY id",
-            )
-            .bind(municipality)
-            .bind(i64::from(year))
-            .fetch_all(&mut *c)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(code, name, cap_cents)| BudgetLine {
-                code,
-                name,
-                cap_cents,
-                committed_cents: 0,
-                spent_cents: 0,
-            })
-            .collect())
+        Ok(fetch_all!(
+            self,
+            "SELECT code, name, cap_cents FROM budget_lines WHERE municipality_code = $1 AND year = $2 ORDER BY id",
+            [municipality, i64::from(year)]
+        ))
     }
 
     /// The priced referrals of a budget year.
@@ -130,16 +99,12 @@ impl Tx {
         municipality: &str,
         year: i32,
     ) -> Result<Vec<BudgetClaim>> {
-        Ok(sql!(self, |c| {
-            sqlx::query_as(
-                "SELECT status, budget_line, price_cents, asked_on, ended_on FROM referrals \
-                 WHERE municipality_code = $1 AND budget_year = $2 AND price_cents IS NOT NULL",
-            )
-            .bind(municipality)
-            .bind(i64::from(year))
-            .fetch_all(&mut *c)
-            .await?
-        }))
+        Ok(fetch_all!(
+            self,
+            "SELECT status, budget_line, price_cents, asked_on, ended_on FROM referrals \
+             WHERE municipality_code = $1 AND budget_year = $2 AND price_cents IS NOT NULL",
+            [municipality, i64::from(year)]
+        ))
     }
 
     /// Sets the cap of one budget line of a year.
@@ -151,19 +116,11 @@ impl Tx {
         cap_cents: i64,
     ) -> Result<()> {
         let at = OffsetDateTime::now_utc();
-        sql!(self, |c| {
-            sqlx::query(
-                "UPDATE budget_lines SET cap_cents = $1, updated_at = $2 WHERE municipality_code = $3 AND year = $4 AND code = $5",
-            )
-            .bind(cap_cents)
-            .bind(at)
-            .bind(municipality)
-            .bind(i64::from(year))
-            .bind(line)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-        });
+        execute!(
+            self,
+            "UPDATE budget_lines SET cap_cents = $1, updated_at = $2 WHERE municipality_code = $3 AND year = $4 AND code = $5",
+            [cap_cents, at, municipality, i64::from(year), line]
+        );
         Ok(())
     }
 
@@ -174,17 +131,12 @@ impl Tx {
         from: Date,
         to: Date,
     ) -> Result<Vec<ReferralTiming>> {
-        Ok(sql!(self, |c| {
-            sqlx::query_as(
-                "SELECT p.name AS partner, f.status, f.asked_on, f.started_on, f.ended_on, f.result \
-                 FROM referrals f JOIN partners p ON p.id = f.partner_id \
-                 WHERE f.municipality_code = $1 AND f.asked_on >= $2 AND f.asked_on <= $3 ORDER BY p.name",
-            )
-            .bind(municipality)
-            .bind(from)
-            .bind(to)
-            .fetch_all(&mut *c)
-            .await?
-        }))
+        Ok(fetch_all!(
+            self,
+            "SELECT p.name AS partner, f.status, f.asked_on, f.started_on, f.ended_on, f.result \
+             FROM referrals f JOIN partners p ON p.id = f.partner_id \
+             WHERE f.municipality_code = $1 AND f.asked_on >= $2 AND f.asked_on <= $3 ORDER BY p.name",
+            [municipality, from, to]
+        ))
     }
 }

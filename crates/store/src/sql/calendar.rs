@@ -1,12 +1,13 @@
 //! The calendar feed's appointments.
 
 use crate::Result;
-use crate::db::{Tx, sql};
+use crate::db::{Tx, push_ids, sql};
 use nazorg_domain::case::ContactKind;
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
 /// One appointment as the calendar feed shows it: no place, no names.
+#[derive(sqlx::FromRow)]
 pub struct FeedAppointment {
     pub id: i64,
     pub case_id: i64,
@@ -23,27 +24,16 @@ impl Tx {
     ) -> Result<Vec<FeedAppointment>> {
         let mut out = Vec::new();
         for chunk in case_ids.chunks(500) {
-            let rows: Vec<(i64, i64, OffsetDateTime, ContactKind)> = sql!(self, |c| {
+            let rows: Vec<FeedAppointment> = sql!(self, |c| {
                 let mut q = QueryBuilder::<DB>::new(
                     "SELECT id, case_id, starts_at, kind FROM appointments WHERE starts_at >= ",
                 );
                 q.push_bind(since).push(" AND case_id IN (");
-                let mut list = q.separated(", ");
-                for id in chunk {
-                    list.push_bind(*id);
-                }
+                push_ids(&mut q, chunk);
                 q.push(")");
                 q.build_query_as().fetch_all(&mut *c).await?
             });
-            out.extend(
-                rows.into_iter()
-                    .map(|(id, case_id, starts_at, kind)| FeedAppointment {
-                        id,
-                        case_id,
-                        starts_at,
-                        kind,
-                    }),
-            );
+            out.extend(rows);
         }
         Ok(out)
     }

@@ -1,6 +1,8 @@
 //! Cases: the core every step checks, the list, and the fields each step writes.
 
-use crate::db::{Tx, sql};
+use crate::db::{
+    Tx, execute, fetch_all, fetch_one, fetch_optional, scalar_all, scalar_one, scalar_optional, sql,
+};
 use crate::model::*;
 use crate::{Result, StoreError};
 use nazorg_domain::Status;
@@ -17,7 +19,7 @@ pub const AGENDA_ACCESS_DAYS: i64 = 90;
 /// SQL: the case (table alias `cases`) is on the safety chamber's agenda now; binds the
 /// earliest discussion date that still counts as `$2`.
 pub(crate) const ON_AGENDA: &str = "(cases.anonymised_at IS NULL AND EXISTS (SELECT 1 FROM safety_agenda_items s \
-     WHERE s.case_id = cases.id AND (s.discussed_on IS NULL OR s.discussed_on >= $2)))";
+                                    WHERE s.case_id = cases.id AND (s.discussed_on IS NULL OR s.discussed_on >= $2)))";
 
 /// The first discussion date that still gives the chamber's members access today.
 pub(crate) fn agenda_cutoff() -> Date {
@@ -25,55 +27,25 @@ pub(crate) fn agenda_cutoff() -> Date {
 }
 
 const SUMMARY_SELECT: &str = "SELECT c.id AS case_id, c.resident_id, r.bsn, r.family_name, r.given_names, r.birth_date, \
-     c.institution, c.detention_start, c.expected_release, c.actual_release, c.status, c.eligibility_in_force, \
-     c.eligibility_reasons, c.override_eligibility, c.direction, c.coordinator_id, u.display_name AS coordinator, c.next_action, c.action_due \
-     FROM cases c JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id";
+                              c.institution, c.detention_start, c.expected_release, c.actual_release, c.status, c.eligibility_in_force, \
+                              c.eligibility_reasons, c.override_eligibility, c.direction, c.coordinator_id, u.display_name AS coordinator, c.next_action, c.action_due \
+                              FROM cases c JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id";
 
+/// A row of [`SUMMARY_SELECT`]: the summary, and the columns its derived fields come from.
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
-    case_id: i64,
-    resident_id: i64,
-    bsn: String,
-    family_name: String,
-    given_names: String,
-    birth_date: Option<Date>,
-    institution: String,
-    detention_start: Date,
-    expected_release: Option<Date>,
-    actual_release: Option<Date>,
-    status: Status,
-    eligibility_in_force: Eligibility,
+    #[sqlx(flatten)]
+    summary: CaseSummary,
     eligibility_reasons: String,
     override_eligibility: Option<Eligibility>,
-    direction: Option<Direction>,
-    coordinator_id: Option<i64>,
-    coordinator: Option<String>,
-    next_action: String,
-    action_due: Date,
 }
 
 impl From<SummaryRow> for CaseSummary {
     fn from(r: SummaryRow) -> Self {
         CaseSummary {
-            case_id: r.case_id,
-            resident_id: r.resident_id,
-            bsn: r.bsn,
-            family_name: r.family_name,
-            given_names: r.given_names,
-            birth_date: r.birth_date,
-            institution: r.institution,
-            detention_start: r.detention_start,
-            expected_release: r.expected_release,
-            actual_release: r.actual_release,
-            status: r.status,
-            eligibility: r.eligibility_in_force,
             eligibility_reasons: eligibility::decode_reasons(&r.eligibility_reasons),
             eligibility_overridden: r.override_eligibility.is_some(),
-            direction: r.direction,
-            coordinator_id: r.coordinator_id,
-            coordinator: r.coordinator,
-            next_action: r.next_action,
-            action_due: r.action_due,
+            ..r.summary
         }
     }
 }
@@ -166,27 +138,25 @@ impl Tx {
     /// The columns every step needs to check access and the lifecycle.
     pub async fn case_core(&mut self, case_id: i64) -> Result<CaseCore> {
         let cutoff = agenda_cutoff();
-        sql!(self, |c| sqlx::query_as::<DB, CaseCore>(&format!(
-            "SELECT id, municipality_code, resident_id, status, detention_start, actual_release, \
-             {ON_AGENDA} AS on_agenda, anonymised_at IS NOT NULL AS anonymised FROM cases WHERE id = $1"
-        ))
-        .bind(case_id)
-        .bind(cutoff)
-        .fetch_optional(&mut *c)
-        .await?)
-        .ok_or(StoreError::NotFound)
+        let core: Option<CaseCore> = fetch_optional!(
+            self,
+            &format!(
+                "SELECT id, municipality_code, resident_id, status, detention_start, actual_release, \
+                 {ON_AGENDA} AS on_agenda, anonymised_at IS NOT NULL AS anonymised FROM cases WHERE id = $1"
+            ),
+            [case_id, cutoff]
+        );
+        core.ok_or(StoreError::NotFound)
     }
 
     /// The municipality of a case and whether it is on the safety chamber's agenda.
     pub async fn case_access(&mut self, case_id: i64) -> Result<Option<(String, bool)>> {
         let cutoff = agenda_cutoff();
-        Ok(sql!(self, |c| sqlx::query_as(&format!(
-            "SELECT municipality_code, {ON_AGENDA} FROM cases WHERE id = $1"
+        Ok(fetch_optional!(
+            self,
+            &format!("SELECT municipality_code, {ON_AGENDA} FROM cases WHERE id = $1"),
+            [case_id, cutoff]
         ))
-        .bind(case_id)
-        .bind(cutoff)
-        .fetch_optional(&mut *c)
-        .await?))
     }
 
     /// One page of cases of a municipality, in the order of their next step's due date;
@@ -244,44 +214,40 @@ impl Tx {
 
     /// The list columns of one case.
     pub async fn case_summary(&mut self, case_id: i64) -> Result<CaseSummary> {
-        let row: SummaryRow = sql!(self, |c| sqlx::query_as(&format!(
-            "{SUMMARY_SELECT} WHERE c.id = $1"
-        ))
-        .bind(case_id)
-        .fetch_one(&mut *c)
-        .await?);
+        let row: SummaryRow = fetch_one!(
+            self,
+            &format!("{SUMMARY_SELECT} WHERE c.id = $1"),
+            [case_id]
+        );
         Ok(row.into())
     }
 
     /// The columns only the case page shows.
     pub async fn case_fields(&mut self, case_id: i64) -> Result<CaseFields> {
-        Ok(sql!(self, |c| {
-            sqlx::query_as(
+        Ok(fetch_one!(
+            self,
             "SELECT municipality_code, last_residence_code, brp_status, sentence, eligibility, override_reason, override_by, \
              direction_reason, direction_since, offer_outcome, offer_date, offer_contact_kind, triage_note, known_to_skt, \
              known_to_safety_chamber, ready_housing, ready_brp, ready_id, ready_income, aftercare_end, closing_reason, \
              overall_result, closing_note, closed_on, notified_on FROM cases WHERE id = $1",
-        )
-        .bind(case_id)
-        .fetch_one(&mut *c)
-        .await?
-        }))
+            [case_id]
+        ))
     }
 
     pub async fn case_triage(&mut self, case_id: i64) -> Result<Vec<DomainTriage>> {
-        let mut rows: Vec<DomainTriage> = sql!(self, |c| sqlx::query_as::<DB, (_, _, _)>(
-            "SELECT domain, need, self_reliance FROM triage_domains WHERE case_id = $1"
-        )
-        .bind(case_id)
-        .fetch_all(&mut *c)
-        .await?)
-        .into_iter()
-        .map(|(domain, need, self_reliance)| DomainTriage {
-            domain,
-            need,
-            self_reliance,
-        })
-        .collect();
+        let rows: Vec<(_, _, _)> = fetch_all!(
+            self,
+            "SELECT domain, need, self_reliance FROM triage_domains WHERE case_id = $1",
+            [case_id]
+        );
+        let mut rows: Vec<DomainTriage> = rows
+            .into_iter()
+            .map(|(domain, need, self_reliance)| DomainTriage {
+                domain,
+                need,
+                self_reliance,
+            })
+            .collect();
         rows.sort_by_key(|t| t.domain);
         Ok(rows)
     }
@@ -290,51 +256,29 @@ impl Tx {
         &mut self,
         case_id: i64,
     ) -> Result<Vec<(nazorg_domain::triage::LifeDomain, DomainResult)>> {
-        let mut rows: Vec<_> = sql!(self, |c| sqlx::query_as(
-            "SELECT domain, result FROM closure_results WHERE case_id = $1"
-        )
-        .bind(case_id)
-        .fetch_all(&mut *c)
-        .await?);
+        let mut rows: Vec<_> = fetch_all!(
+            self,
+            "SELECT domain, result FROM closure_results WHERE case_id = $1",
+            [case_id]
+        );
         rows.sort();
         Ok(rows)
     }
 
     pub async fn case_events(&mut self, case_id: i64) -> Result<Vec<CaseEvent>> {
-        let rows: Vec<(OffsetDateTime, String, String, String)> = sql!(self, |c| {
-            sqlx::query_as(
-            "SELECT at, actor_name, kind, summary FROM case_events WHERE case_id = $1 ORDER BY id DESC"
-        )
-        .bind(case_id)
-        .fetch_all(&mut *c)
-        .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(at, actor, kind, summary)| CaseEvent {
-                at,
-                actor,
-                kind,
-                summary,
-            })
-            .collect())
+        Ok(fetch_all!(
+            self,
+            "SELECT at, actor_name, kind, summary FROM case_events WHERE case_id = $1 ORDER BY id DESC",
+            [case_id]
+        ))
     }
 
     pub async fn case_notifications(&mut self, case_id: i64) -> Result<Vec<NotificationRecord>> {
-        let rows: Vec<(nazorg_domain::notification::Source, OffsetDateTime)> =
-            sql!(self, |c| sqlx::query_as(
-                "SELECT source, received_at FROM notifications WHERE case_id = $1 ORDER BY id"
-            )
-            .bind(case_id)
-            .fetch_all(&mut *c)
-            .await?);
-        Ok(rows
-            .into_iter()
-            .map(|(source, received_at)| NotificationRecord {
-                source,
-                received_at,
-            })
-            .collect())
+        Ok(fetch_all!(
+            self,
+            "SELECT source, received_at FROM notifications WHERE case_id = $1 ORDER BY id",
+            [case_id]
+        ))
     }
 
     /// Adds an entry to the case's history.
@@ -347,34 +291,22 @@ impl Tx {
         summary: &str,
     ) -> Result<()> {
         let at = OffsetDateTime::now_utc();
-        sql!(self, |c| {
-            sqlx::query(
-            "INSERT INTO case_events (case_id, at, actor_id, actor_name, kind, summary) VALUES ($1, $2, $3, $4, $5, $6)"
-        )
-        .bind(case_id)
-        .bind(at)
-        .bind(actor_id)
-        .bind(actor_name)
-        .bind(kind)
-        .bind(summary)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+        execute!(
+            self,
+            "INSERT INTO case_events (case_id, at, actor_id, actor_name, kind, summary) VALUES ($1, $2, $3, $4, $5, $6)",
+            [case_id, at, actor_id, actor_name, kind, summary]
+        );
         Ok(())
     }
 
     pub async fn eligibility_facts(&mut self, case_id: i64) -> Result<EligibilityRow> {
-        Ok(sql!(self, |c| {
-            sqlx::query_as(
+        Ok(fetch_one!(
+            self,
             "SELECT r.birth_date, c.last_residence_code, c.brp_status, c.sentence, c.detention_start, c.expected_release, \
              c.actual_release, c.override_eligibility, c.municipality_code, c.eligibility_in_force \
              FROM cases c JOIN residents r ON r.id = c.resident_id WHERE c.id = $1",
-        )
-        .bind(case_id)
-        .fetch_one(&mut *c)
-        .await?
-        }))
+            [case_id]
+        ))
     }
 
     /// Stores the rules' outcome, its reasons and the outcome in force.
@@ -385,43 +317,29 @@ impl Tx {
         reasons: &str,
         in_force: Eligibility,
     ) -> Result<()> {
-        sql!(self, |c| {
-            sqlx::query(
-            "UPDATE cases SET eligibility = $1, eligibility_reasons = $2, eligibility_in_force = $3 WHERE id = $4"
-        )
-        .bind(outcome)
-        .bind(reasons)
-        .bind(in_force)
-        .bind(case_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+        execute!(
+            self,
+            "UPDATE cases SET eligibility = $1, eligibility_reasons = $2, eligibility_in_force = $3 WHERE id = $4",
+            [outcome, reasons, in_force, case_id]
+        );
         Ok(())
     }
 
     pub async fn action_facts(&mut self, case_id: i64) -> Result<ActionRow> {
-        Ok(sql!(self, |c| {
-            sqlx::query_as(
-            "SELECT status, notified_on, last_step_on, expected_release, aftercare_end FROM cases WHERE id = $1"
-        )
-        .bind(case_id)
-        .fetch_one(&mut *c)
-        .await?
-        }))
+        Ok(fetch_one!(
+            self,
+            "SELECT status, notified_on, last_step_on, expected_release, aftercare_end FROM cases WHERE id = $1",
+            [case_id]
+        ))
     }
 
     /// Stores what the case needs next, for the order of the case list.
     pub async fn set_next_action(&mut self, case_id: i64, label: &str, due: Date) -> Result<()> {
-        sql!(self, |c| sqlx::query(
-            "UPDATE cases SET next_action = $1, action_due = $2 WHERE id = $3"
-        )
-        .bind(label)
-        .bind(due)
-        .bind(case_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+        execute!(
+            self,
+            "UPDATE cases SET next_action = $1, action_due = $2 WHERE id = $3",
+            [label, due, case_id]
+        );
         Ok(())
     }
 
@@ -429,21 +347,12 @@ impl Tx {
     pub async fn set_status(&mut self, case_id: i64, before: Status, after: Status) -> Result<()> {
         let day = nazorg_domain::dates::today_nl();
         let at = OffsetDateTime::now_utc();
-        sql!(self, |c| {
-            sqlx::query(
+        execute!(
+            self,
             "UPDATE cases SET status = $1, is_open = $2, last_step_on = CASE WHEN $3 THEN $4 ELSE last_step_on END, \
              updated_at = $5 WHERE id = $6",
-        )
-        .bind(after)
-        .bind(after.is_open())
-        .bind(before != after)
-        .bind(day)
-        .bind(at)
-        .bind(case_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+            [after, after.is_open(), before != after, day, at, case_id]
+        );
         Ok(())
     }
 
@@ -453,41 +362,38 @@ impl Tx {
         resident_id: i64,
         start: Date,
     ) -> Result<Option<i64>> {
-        Ok(sql!(self, |c| sqlx::query_scalar(
-            "SELECT id FROM cases WHERE resident_id = $1 AND detention_start = $2"
-        )
-        .bind(resident_id)
-        .bind(start)
-        .fetch_optional(&mut *c)
-        .await?))
+        Ok(scalar_optional!(
+            self,
+            "SELECT id FROM cases WHERE resident_id = $1 AND detention_start = $2",
+            [resident_id, start]
+        ))
     }
 
     /// Opens a case in the phase ‘notified’.
     pub async fn insert_case(&mut self, n: &NewCase<'_>) -> Result<i64> {
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
+        Ok(scalar_one!(
+            self,
             "INSERT INTO cases (municipality_code, resident_id, institution, detention_start, expected_release, last_residence_code, \
              brp_status, sentence, status, is_open, eligibility, eligibility_reasons, eligibility_in_force, notified_on, last_step_on, \
              action_due, next_action, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $13, $13, $13, '', $14, $14) RETURNING id",
-        )
-        .bind(n.municipality)
-        .bind(n.resident_id)
-        .bind(n.institution)
-        .bind(n.detention_start)
-        .bind(n.expected_release)
-        .bind(n.last_residence_code)
-        .bind(n.brp_status)
-        .bind(n.sentence)
-        .bind(Status::Notified)
-        .bind(true)
-        .bind(n.eligibility)
-        .bind(&n.eligibility_reasons)
-        .bind(n.notified_on)
-        .bind(n.at)
-        .fetch_one(&mut *c)
-        .await?
-        }))
+            [
+                n.municipality,
+                n.resident_id,
+                n.institution,
+                n.detention_start,
+                n.expected_release,
+                n.last_residence_code,
+                n.brp_status,
+                n.sentence,
+                Status::Notified,
+                true,
+                n.eligibility,
+                &n.eligibility_reasons,
+                n.notified_on,
+                n.at
+            ]
+        ))
     }
 
     /// The sources that notified a case so far.
@@ -496,13 +402,11 @@ impl Tx {
         case_id: i64,
         source: nazorg_domain::notification::Source,
     ) -> Result<bool> {
-        let n: i64 = sql!(self, |c| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM notifications WHERE case_id = $1 AND source = $2"
-        )
-        .bind(case_id)
-        .bind(source)
-        .fetch_one(&mut *c)
-        .await?);
+        let n: i64 = scalar_one!(
+            self,
+            "SELECT COUNT(*) FROM notifications WHERE case_id = $1 AND source = $2",
+            [case_id, source]
+        );
         Ok(n > 0)
     }
 
@@ -512,15 +416,11 @@ impl Tx {
         source: nazorg_domain::notification::Source,
         at: OffsetDateTime,
     ) -> Result<()> {
-        sql!(self, |c| sqlx::query(
-            "INSERT INTO notifications (case_id, source, received_at) VALUES ($1, $2, $3)"
-        )
-        .bind(case_id)
-        .bind(source)
-        .bind(at)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+        execute!(
+            self,
+            "INSERT INTO notifications (case_id, source, received_at) VALUES ($1, $2, $3)",
+            [case_id, source, at]
+        );
         Ok(())
     }
 
@@ -535,14 +435,11 @@ impl Tx {
         Option<BrpStatus>,
         Option<String>,
     )> {
-        Ok(sql!(self, |c| {
-            sqlx::query_as(
-            "SELECT expected_release, sentence, brp_status, last_residence_code FROM cases WHERE id = $1"
-        )
-        .bind(case_id)
-        .fetch_one(&mut *c)
-        .await?
-        }))
+        Ok(fetch_one!(
+            self,
+            "SELECT expected_release, sentence, brp_status, last_residence_code FROM cases WHERE id = $1",
+            [case_id]
+        ))
     }
 
     pub async fn set_fillable_facts(
@@ -556,33 +453,21 @@ impl Tx {
         ),
     ) -> Result<()> {
         let at = OffsetDateTime::now_utc();
-        sql!(self, |c| {
-            sqlx::query(
+        execute!(
+            self,
             "UPDATE cases SET expected_release = $1, sentence = $2, brp_status = $3, last_residence_code = $4, updated_at = $5 WHERE id = $6",
-        )
-        .bind(release)
-        .bind(sentence)
-        .bind(brp)
-        .bind(residence)
-        .bind(at)
-        .bind(case_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+            [release, sentence, brp, residence, at, case_id]
+        );
         Ok(())
     }
 
     pub async fn correctable_facts(&mut self, case_id: i64) -> Result<CorrectableFacts> {
-        Ok(sql!(self, |c| {
-            sqlx::query_as(
+        Ok(fetch_one!(
+            self,
             "SELECT c.institution, c.expected_release, c.sentence, c.brp_status, c.last_residence_code, r.birth_date, \
              r.family_name, r.given_names FROM cases c JOIN residents r ON r.id = c.resident_id WHERE c.id = $1",
-        )
-        .bind(case_id)
-        .fetch_one(&mut *c)
-        .await?
-        }))
+            [case_id]
+        ))
     }
 
     /// Stores corrected detention facts of a case.
@@ -595,33 +480,28 @@ impl Tx {
         brp_status: Option<BrpStatus>,
         last_residence_code: Option<&str>,
     ) -> Result<()> {
-        sql!(self, |c| {
-            sqlx::query(
+        execute!(
+            self,
             "UPDATE cases SET institution = $1, expected_release = $2, sentence = $3, brp_status = $4, last_residence_code = $5 WHERE id = $6",
-        )
-        .bind(institution)
-        .bind(expected_release)
-        .bind(sentence)
-        .bind(brp_status)
-        .bind(last_residence_code)
-        .bind(case_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+            [
+                institution,
+                expected_release,
+                sentence,
+                brp_status,
+                last_residence_code,
+                case_id
+            ]
+        );
         Ok(())
     }
 
     /// The other open cases of a resident.
     pub async fn other_open_cases(&mut self, resident_id: i64, case_id: i64) -> Result<Vec<i64>> {
-        Ok(sql!(self, |c| sqlx::query_scalar(
-            "SELECT id FROM cases WHERE resident_id = $1 AND id <> $2 AND is_open = $3"
-        )
-        .bind(resident_id)
-        .bind(case_id)
-        .bind(true)
-        .fetch_all(&mut *c)
-        .await?))
+        Ok(scalar_all!(
+            self,
+            "SELECT id FROM cases WHERE resident_id = $1 AND id <> $2 AND is_open = $3",
+            [resident_id, case_id, true]
+        ))
     }
 
     /// Direction and whether open, of a case (for the directed view), if it exists.
@@ -629,12 +509,11 @@ impl Tx {
         &mut self,
         case_id: i64,
     ) -> Result<Option<(Option<Direction>, bool)>> {
-        Ok(sql!(self, |c| sqlx::query_as(
-            "SELECT direction, is_open FROM cases WHERE id = $1"
-        )
-        .bind(case_id)
-        .fetch_optional(&mut *c)
-        .await?))
+        Ok(fetch_optional!(
+            self,
+            "SELECT direction, is_open FROM cases WHERE id = $1",
+            [case_id]
+        ))
     }
 
     /// The open cases a partner organisation directs, newest first, at most 200.
@@ -643,18 +522,13 @@ impl Tx {
         municipality: &str,
         direction: Direction,
     ) -> Result<Vec<DirectedCaseRow>> {
-        let rows: Vec<(i64, String, String, Status, Option<Date>)> = sql!(self, |c| {
-            sqlx::query_as(
+        let rows: Vec<(i64, String, String, Status, Option<Date>)> = fetch_all!(
+            self,
             "SELECT c.id, r.given_names, r.family_name, c.status, c.direction_since FROM cases c \
              JOIN residents r ON r.id = c.resident_id \
              WHERE c.municipality_code = $1 AND c.direction = $2 AND c.is_open = $3 ORDER BY c.id DESC LIMIT 200",
-        )
-        .bind(municipality)
-        .bind(direction)
-        .bind(true)
-        .fetch_all(&mut *c)
-        .await?
-        });
+            [municipality, direction, true]
+        );
         Ok(rows
             .into_iter()
             .map(|(case_id, given, family, status, since)| DirectedCaseRow {
@@ -668,11 +542,10 @@ impl Tx {
 
     /// The municipalities that have cases (for jobs that run per municipality).
     pub async fn case_municipalities(&mut self) -> Result<Vec<String>> {
-        Ok(sql!(self, |c| sqlx::query_scalar(
+        Ok(scalar_all!(
+            self,
             "SELECT DISTINCT municipality_code FROM cases ORDER BY municipality_code"
-        )
-        .fetch_all(&mut *c)
-        .await?))
+        ))
     }
 
     /// Name, role and municipality of an active user, for assigning a case to them.
@@ -680,12 +553,10 @@ impl Tx {
         &mut self,
         user_id: i64,
     ) -> Result<Option<(String, nazorg_domain::access::Role, String)>> {
-        Ok(sql!(self, |c| sqlx::query_as(
-            "SELECT display_name, role, municipality_code FROM users WHERE id = $1 AND active = $2"
-        )
-        .bind(user_id)
-        .bind(true)
-        .fetch_optional(&mut *c)
-        .await?))
+        Ok(fetch_optional!(
+            self,
+            "SELECT display_name, role, municipality_code FROM users WHERE id = $1 AND active = $2",
+            [user_id, true]
+        ))
     }
 }

@@ -1,23 +1,18 @@
 //! Claims of the daily background jobs, so that with several servers each runs once a day.
 
 use crate::Result;
-use crate::db::{Tx, sql};
+use crate::db::{Tx, execute};
 use time::{Date, OffsetDateTime};
 
 impl Tx {
     /// Claims the digest of a day; only the first caller (of any server) gets true.
     pub async fn claim_digest_run(&mut self, day: Date) -> Result<bool> {
         let at = OffsetDateTime::now_utc();
-        let inserted = sql!(self, |c| {
-            sqlx::query(
+        let inserted = execute!(
+            self,
             "INSERT INTO digest_runs (run_on, started_at) VALUES ($1, $2) ON CONFLICT (run_on) DO NOTHING",
-        )
-        .bind(day)
-        .bind(at)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+            [day, at]
+        );
         Ok(inserted == 1)
     }
 }

@@ -3,9 +3,8 @@
 
 use crate::Result;
 use crate::audit::{ChainFault, ChainReport, EntryFields, GENESIS, chain_hash, to_micros};
-use crate::db::{Tx, sql};
+use crate::db::{Tx, execute, fetch_all, fetch_one, fetch_optional, push_ids, scalar_one, sql};
 use crate::model::*;
-use nazorg_domain::access::Action;
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
@@ -22,6 +21,7 @@ pub struct NewLogEntry<'a> {
 }
 
 /// An activity's texts as the municipality registered them.
+#[derive(sqlx::FromRow)]
 pub struct RegisteredActivity {
     pub name: String,
     pub purpose: String,
@@ -50,20 +50,11 @@ impl Tx {
         municipality: &str,
         code: &str,
     ) -> Result<Option<RegisteredActivity>> {
-        let row: Option<(String, String, String)> = sql!(self, |c| {
-            sqlx::query_as(
+        Ok(fetch_optional!(
+            self,
             "SELECT name, purpose, legal_ground FROM processing_activities WHERE municipality_code = $1 AND code = $2",
-        )
-        .bind(municipality)
-        .bind(code)
-        .fetch_optional(&mut *c)
-        .await?
-        });
-        Ok(row.map(|(name, purpose, legal_ground)| RegisteredActivity {
-            name,
-            purpose,
-            legal_ground,
-        }))
+            [municipality, code]
+        ))
     }
 
     /// Appends an entry to its municipality's chain. Taking the next number from the
@@ -71,22 +62,17 @@ impl Tx {
     /// the chain never forks.
     pub async fn append_log(&mut self, e: &NewLogEntry<'_>) -> Result<i64> {
         let at = to_micros(OffsetDateTime::now_utc());
-        let (seq, prev): (i64, String) = sql!(self, |c| {
-            sqlx::query(
-                "INSERT INTO audit_heads (municipality_code, last_seq, last_hash) VALUES ($1, 0, $2) \
-                 ON CONFLICT (municipality_code) DO NOTHING",
-            )
-            .bind(e.municipality)
-            .bind(GENESIS)
-            .execute(&mut *c)
-            .await?;
-            sqlx::query_as(
-                "UPDATE audit_heads SET last_seq = last_seq + 1 WHERE municipality_code = $1 RETURNING last_seq, last_hash",
-            )
-            .bind(e.municipality)
-            .fetch_one(&mut *c)
-            .await?
-        });
+        execute!(
+            self,
+            "INSERT INTO audit_heads (municipality_code, last_seq, last_hash) VALUES ($1, 0, $2) \
+             ON CONFLICT (municipality_code) DO NOTHING",
+            [e.municipality, GENESIS]
+        );
+        let (seq, prev): (i64, String) = fetch_one!(
+            self,
+            "UPDATE audit_heads SET last_seq = last_seq + 1 WHERE municipality_code = $1 RETURNING last_seq, last_hash",
+            [e.municipality]
+        );
         let fields = EntryFields {
             seq,
             at,
@@ -100,32 +86,31 @@ impl Tx {
             detail: e.detail,
         };
         let hash = chain_hash(&prev, &fields);
-        Ok(sql!(self, |c| {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO processing_log (at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, \
-                 detail, seq, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-            )
-            .bind(at)
-            .bind(e.actor_id)
-            .bind(e.actor_name)
-            .bind(e.action)
-            .bind(e.municipality)
-            .bind(e.resident_id)
-            .bind(e.case_id)
-            .bind(e.purpose)
-            .bind(e.detail)
-            .bind(seq)
-            .bind(&prev)
-            .bind(&hash)
-            .fetch_one(&mut *c)
-            .await?;
-            sqlx::query("UPDATE audit_heads SET last_hash = $1 WHERE municipality_code = $2")
-                .bind(&hash)
-                .bind(e.municipality)
-                .execute(&mut *c)
-                .await?;
-            id
-        }))
+        let id: i64 = scalar_one!(
+            self,
+            "INSERT INTO processing_log (at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, \
+             detail, seq, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            [
+                at,
+                e.actor_id,
+                e.actor_name,
+                e.action,
+                e.municipality,
+                e.resident_id,
+                e.case_id,
+                e.purpose,
+                e.detail,
+                seq,
+                &prev,
+                &hash
+            ]
+        );
+        execute!(
+            self,
+            "UPDATE audit_heads SET last_hash = $1 WHERE municipality_code = $2",
+            [&hash, e.municipality]
+        );
+        Ok(id)
     }
 
     /// Records the residents and cases a logged list showed.
@@ -139,10 +124,7 @@ impl Tx {
             );
             q.push_bind(log_id)
                 .push(", resident_id, id FROM cases WHERE id IN (");
-            let mut list = q.separated(", ");
-            for case_id in case_ids {
-                list.push_bind(*case_id);
-            }
+            push_ids(&mut q, case_ids);
             q.push(")");
             q.build().execute(&mut *c).await?.rows_affected()
         });
@@ -151,47 +133,25 @@ impl Tx {
 
     /// Every processing of one resident's data, newest first, at most 2,000.
     pub async fn processings_of(&mut self, resident_id: i64) -> Result<Vec<ProcessingEntry>> {
-        let rows: Vec<(OffsetDateTime, String, Action, Option<i64>, String, String)> = sql!(
+        Ok(fetch_all!(
             self,
-            |c| {
-                sqlx::query_as(
-                "SELECT at, actor_name, action, case_id, purpose, detail FROM ( \
-                 SELECT id, at, actor_name, action, case_id, purpose, detail FROM processing_log WHERE resident_id = $1 \
-                 UNION ALL \
-                 SELECT p.id, p.at, p.actor_name, p.action, s.case_id, p.purpose, 'in een lijst getoond' FROM processing_log_subjects s \
-                 JOIN processing_log p ON p.id = s.log_id WHERE s.resident_id = $1 \
-                 ) e ORDER BY id DESC LIMIT 2000",
-            )
-            .bind(resident_id)
-            .fetch_all(&mut *c)
-            .await?
-            }
-        );
-        Ok(rows
-            .into_iter()
-            .map(
-                |(at, actor, action, case_id, purpose, detail)| ProcessingEntry {
-                    at,
-                    actor,
-                    action,
-                    case_id,
-                    purpose,
-                    detail,
-                },
-            )
-            .collect())
+            "SELECT at, actor_name, action, case_id, purpose, detail FROM ( \
+             SELECT id, at, actor_name, action, case_id, purpose, detail FROM processing_log WHERE resident_id = $1 \
+             UNION ALL \
+             SELECT p.id, p.at, p.actor_name, p.action, s.case_id, p.purpose, 'in een lijst getoond' FROM processing_log_subjects s \
+             JOIN processing_log p ON p.id = s.log_id WHERE s.resident_id = $1 \
+             ) e ORDER BY id DESC LIMIT 2000",
+            [resident_id]
+        ))
     }
 
     /// Recomputes every chain and reports, per municipality, the first entry changed or
     /// removed directly in the database.
     pub async fn verify_chains(&mut self) -> Result<Vec<ChainReport>> {
-        let heads: Vec<(String, i64, String)> = sql!(self, |c| {
-            sqlx::query_as(
-            "SELECT municipality_code, last_seq, last_hash FROM audit_heads ORDER BY municipality_code",
-        )
-        .fetch_all(&mut *c)
-        .await?
-        });
+        let heads: Vec<(String, i64, String)> = fetch_all!(
+            self,
+            "SELECT municipality_code, last_seq, last_hash FROM audit_heads ORDER BY municipality_code"
+        );
         let mut reports = Vec::new();
         for (municipality, last_seq, last_hash) in heads {
             let report = self
@@ -213,16 +173,12 @@ impl Tx {
         let mut fault = None;
         let mut after = 0;
         'pages: loop {
-            let rows: Vec<LogRow> = sql!(self, |c| {
-                sqlx::query_as(
+            let rows: Vec<LogRow> = fetch_all!(
+                self,
                 "SELECT seq, at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, detail, prev_hash, hash \
                  FROM processing_log WHERE municipality_code = $1 AND seq > $2 ORDER BY seq LIMIT 5000",
-            )
-            .bind(municipality)
-            .bind(after)
-            .fetch_all(&mut *c)
-            .await?
-            });
+                [municipality, after]
+            );
             if rows.is_empty() {
                 break;
             }
@@ -279,46 +235,30 @@ impl Tx {
         reason: &str,
     ) -> Result<()> {
         let at = OffsetDateTime::now_utc();
-        sql!(self, |c| {
-            sqlx::query(
+        execute!(
+            self,
             "INSERT INTO security_log (at, actor_id, actor_name, role, municipality_code, operation, reason) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(at)
-        .bind((actor.user_id > 0).then_some(actor.user_id))
-        .bind(&actor.username)
-        .bind(actor.role)
-        .bind(&actor.municipality)
-        .bind(operation)
-        .bind(reason)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+            [
+                at,
+                (actor.user_id > 0).then_some(actor.user_id),
+                &actor.username,
+                actor.role,
+                &actor.municipality,
+                operation,
+                reason
+            ]
+        );
         Ok(())
     }
 
     /// The newest refusals of a municipality.
     pub async fn refusals(&mut self, municipality: &str, limit: i64) -> Result<Vec<Refusal>> {
-        let rows: Vec<(OffsetDateTime, String, String, String, String)> = sql!(self, |c| {
-            sqlx::query_as(
+        Ok(fetch_all!(
+            self,
             "SELECT at, actor_name, role, operation, reason FROM security_log WHERE municipality_code = $1 \
              ORDER BY id DESC LIMIT $2",
-        )
-        .bind(municipality)
-        .bind(limit)
-        .fetch_all(&mut *c)
-        .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(at, actor, role, operation, reason)| Refusal {
-                at,
-                actor,
-                role,
-                operation,
-                reason,
-            })
-            .collect())
+            [municipality, limit]
+        ))
     }
 }

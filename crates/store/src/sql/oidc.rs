@@ -2,13 +2,15 @@
 //! accounts.
 
 use crate::Result;
-use crate::db::{Tx, sql};
+use crate::db::{Tx, execute, fetch_optional, scalar_one, sql};
 use nazorg_domain::access::Role;
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
 /// A sign-in under way, as the provider's answer will be checked against it.
+#[derive(sqlx::FromRow)]
 pub struct OidcLogin {
+    #[sqlx(rename = "pkce_verifier")]
     pub verifier: String,
     pub nonce: String,
     pub next_path: String,
@@ -38,52 +40,33 @@ pub struct OidcUserUpdate<'a> {
 impl Tx {
     /// Drops the sign-ins under way that ran out before `at`.
     pub async fn drop_expired_oidc_logins(&mut self, at: OffsetDateTime) -> Result<()> {
-        sql!(self, |c| sqlx::query(
-            "DELETE FROM oidc_logins WHERE expires_at < $1"
-        )
-        .bind(at)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+        execute!(self, "DELETE FROM oidc_logins WHERE expires_at < $1", [at]);
         Ok(())
     }
 
     /// Stores a sign-in under way by the hash of its `state`.
     pub async fn insert_oidc_login(&mut self, state_hash: &str, login: &OidcLogin) -> Result<()> {
-        sql!(self, |c| {
-            sqlx::query(
-            "INSERT INTO oidc_logins (state_hash, pkce_verifier, nonce, next_path, expires_at) VALUES ($1, $2, $3, $4, $5)"
-        )
-        .bind(state_hash)
-        .bind(&login.verifier)
-        .bind(&login.nonce)
-        .bind(&login.next_path)
-        .bind(login.expires_at)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+        execute!(
+            self,
+            "INSERT INTO oidc_logins (state_hash, pkce_verifier, nonce, next_path, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            [
+                state_hash,
+                &login.verifier,
+                &login.nonce,
+                &login.next_path,
+                login.expires_at
+            ]
+        );
         Ok(())
     }
 
     /// Deletes the sign-in of a `state` and returns it, expired or not.
     pub async fn take_oidc_login(&mut self, state_hash: &str) -> Result<Option<OidcLogin>> {
-        let row: Option<(String, String, String, OffsetDateTime)> = sql!(self, |c| {
-            sqlx::query_as(
-            "DELETE FROM oidc_logins WHERE state_hash = $1 RETURNING pkce_verifier, nonce, next_path, expires_at"
-        )
-        .bind(state_hash)
-        .fetch_optional(&mut *c)
-        .await?
-        });
-        Ok(
-            row.map(|(verifier, nonce, next_path, expires_at)| OidcLogin {
-                verifier,
-                nonce,
-                next_path,
-                expires_at,
-            }),
-        )
+        Ok(fetch_optional!(
+            self,
+            "DELETE FROM oidc_logins WHERE state_hash = $1 RETURNING pkce_verifier, nonce, next_path, expires_at",
+            [state_hash]
+        ))
     }
 
     /// The id, whether active, and the provider subject of the user with a username.
@@ -91,12 +74,11 @@ impl Tx {
         &mut self,
         username: &str,
     ) -> Result<Option<(i64, bool, Option<String>)>> {
-        Ok(sql!(self, |c| sqlx::query_as(
-            "SELECT id, active, oidc_subject FROM users WHERE username = $1"
-        )
-        .bind(username)
-        .fetch_optional(&mut *c)
-        .await?))
+        Ok(fetch_optional!(
+            self,
+            "SELECT id, active, oidc_subject FROM users WHERE username = $1",
+            [username]
+        ))
     }
 
     /// The id, username and whether active of the user linked to a provider account.
@@ -105,24 +87,19 @@ impl Tx {
         issuer: &str,
         subject: &str,
     ) -> Result<Option<(i64, String, bool)>> {
-        Ok(sql!(self, |c| sqlx::query_as(
-            "SELECT id, username, active FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2"
-        )
-        .bind(issuer)
-        .bind(subject)
-        .fetch_optional(&mut *c)
-        .await?))
+        Ok(fetch_optional!(
+            self,
+            "SELECT id, username, active FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2",
+            [issuer, subject]
+        ))
     }
 
     pub async fn rename_user(&mut self, user_id: i64, username: &str) -> Result<()> {
-        sql!(self, |c| sqlx::query(
-            "UPDATE users SET username = $1 WHERE id = $2"
-        )
-        .bind(username)
-        .bind(user_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+        execute!(
+            self,
+            "UPDATE users SET username = $1 WHERE id = $2",
+            [username, user_id]
+        );
         Ok(())
     }
 
@@ -133,40 +110,35 @@ impl Tx {
         issuer: &str,
         subject: &str,
     ) -> Result<()> {
-        sql!(self, |c| sqlx::query(
-            "UPDATE users SET oidc_issuer = $1, oidc_subject = $2 WHERE id = $3"
-        )
-        .bind(issuer)
-        .bind(subject)
-        .bind(user_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+        execute!(
+            self,
+            "UPDATE users SET oidc_issuer = $1, oidc_subject = $2 WHERE id = $3",
+            [issuer, subject, user_id]
+        );
         Ok(())
     }
 
     /// Adds an active user who signs in through the provider only (no password).
     pub async fn insert_oidc_user(&mut self, u: &NewOidcUser<'_>) -> Result<i64> {
         let at = OffsetDateTime::now_utc();
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
-                "INSERT INTO users (username, display_name, password_hash, role, municipality_code, active, created_at, updated_at, partner_id, oidc_issuer, oidc_subject) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id",
-            )
-            .bind(u.username)
-            .bind(u.display_name)
-            // No password: this account signs in through the provider only.
-            .bind("!oidc")
-            .bind(u.role)
-            .bind(u.municipality)
-            .bind(true)
-            .bind(at)
-            .bind(u.partner_id)
-            .bind(u.issuer)
-            .bind(u.subject)
-            .fetch_one(&mut *c)
-            .await?
-        }))
+        Ok(scalar_one!(
+            self,
+            "INSERT INTO users (username, display_name, password_hash, role, municipality_code, active, created_at, updated_at, partner_id, oidc_issuer, oidc_subject) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id",
+            [
+                u.username,
+                u.display_name,
+                // No password: this account signs in through the provider only.
+                "!oidc",
+                u.role,
+                u.municipality,
+                true,
+                at,
+                u.partner_id,
+                u.issuer,
+                u.subject
+            ]
+        ))
     }
 
     /// Stores what the provider decides of a user: role, partner, municipality, and the

@@ -2,7 +2,7 @@
 //! municipality starts with.
 
 use crate::Result;
-use crate::db::{Tx, sql};
+use crate::db::{Tx, execute, fetch_all, fetch_one, scalar_one};
 use crate::model::*;
 use nazorg_domain::referral::{BudgetLineCode, DEFAULT_PARTNERS, DEFAULT_SERVICES, PartnerKind};
 use time::OffsetDateTime;
@@ -13,87 +13,66 @@ impl Tx {
     pub async fn ensure_defaults(&mut self, municipality: &str, year: i32) -> Result<()> {
         let year = i64::from(year);
         // Most calls find everything in place: check with one read before writing anything.
-        let (partners, lines): (i64, i64) = sql!(self, |c| {
-            sqlx::query_as(
-                "SELECT (SELECT COUNT(*) FROM partners WHERE municipality_code = $1), \
-                 (SELECT COUNT(*) FROM budget_lines WHERE municipality_code = $1 AND year = $2)",
-            )
-            .bind(municipality)
-            .bind(year)
-            .fetch_one(&mut *c)
-            .await?
-        });
+        let (partners, lines): (i64, i64) = fetch_one!(
+            self,
+            "SELECT (SELECT COUNT(*) FROM partners WHERE municipality_code = $1), \
+             (SELECT COUNT(*) FROM budget_lines WHERE municipality_code = $1 AND year = $2)",
+            [municipality, year]
+        );
         if partners > 0 && lines >= BudgetLineCode::ALL.len() as i64 {
             return Ok(());
         }
         let at = OffsetDateTime::now_utc();
-        sql!(self, |c| {
-            for (name, kind) in DEFAULT_PARTNERS {
-                sqlx::query(
-                    "INSERT INTO partners (municipality_code, kind, name, active, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (municipality_code, name) DO NOTHING",
-                )
-                .bind(municipality)
-                .bind(*kind)
-                .bind(*name)
-                .bind(true)
-                .bind(at)
-                .execute(&mut *c)
-                .await?;
-            }
-            for (name, kind, price) in DEFAULT_SERVICES {
-                sqlx::query(
-                    "INSERT INTO service_kinds (municipality_code, partner_kind, name, price_cents, budget_line, active, \
-                     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
-                     ON CONFLICT (municipality_code, name) DO NOTHING",
-                )
-                .bind(municipality)
-                .bind(*kind)
-                .bind(*name)
-                .bind(*price)
-                .bind(BudgetLineCode::Support)
-                .bind(true)
-                .bind(at)
-                .execute(&mut *c)
-                .await?;
-            }
-            for line in BudgetLineCode::ALL {
-                sqlx::query(
-                    "INSERT INTO budget_lines (municipality_code, year, code, name, cap_cents, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (municipality_code, year, code) DO NOTHING",
-                )
-                .bind(municipality)
-                .bind(year)
-                .bind(*line)
-                .bind(line.label())
-                .bind(line.default_cap_cents())
-                .bind(at)
-                .execute(&mut *c)
-                .await?;
-            }
-        });
+        for (name, kind) in DEFAULT_PARTNERS {
+            execute!(
+                self,
+                "INSERT INTO partners (municipality_code, kind, name, active, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (municipality_code, name) DO NOTHING",
+                [municipality, *kind, *name, true, at]
+            );
+        }
+        for (name, kind, price) in DEFAULT_SERVICES {
+            execute!(
+                self,
+                "INSERT INTO service_kinds (municipality_code, partner_kind, name, price_cents, budget_line, active, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+                 ON CONFLICT (municipality_code, name) DO NOTHING",
+                [
+                    municipality,
+                    *kind,
+                    *name,
+                    *price,
+                    BudgetLineCode::Support,
+                    true,
+                    at
+                ]
+            );
+        }
+        for line in BudgetLineCode::ALL {
+            execute!(
+                self,
+                "INSERT INTO budget_lines (municipality_code, year, code, name, cap_cents, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (municipality_code, year, code) DO NOTHING",
+                [
+                    municipality,
+                    year,
+                    *line,
+                    line.label(),
+                    line.default_cap_cents(),
+                    at
+                ]
+            );
+        }
         Ok(())
     }
 
     /// The partner organisations of a municipality, by name (inactive ones too).
     pub async fn partners(&mut self, municipality: &str) -> Result<Vec<Partner>> {
-        let rows: Vec<(i64, PartnerKind, String, bool)> = sql!(self, |c| {
-            sqlx::query_as(
-                "SELECT id, kind, name, active FROM partners WHERE municipality_code = $1 ORDER BY name",
-            )
-            .bind(municipality)
-            .fetch_all(&mut *c)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(id, kind, name, active)| Partner {
-                id,
-                kind,
-                name,
-                active,
-            })
-            .collect())
+        Ok(fetch_all!(
+            self,
+            "SELECT id, kind, name, active FROM partners WHERE municipality_code = $1 ORDER BY name",
+            [municipality]
+        ))
     }
 
     /// Adds an active partner organisation; a name the municipality already has is a
@@ -105,19 +84,12 @@ impl Tx {
         name: &str,
     ) -> Result<i64> {
         let at = OffsetDateTime::now_utc();
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
-                "INSERT INTO partners (municipality_code, kind, name, active, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-            )
-            .bind(municipality)
-            .bind(kind)
-            .bind(name)
-            .bind(true)
-            .bind(at)
-            .fetch_one(&mut *c)
-            .await?
-        }))
+        Ok(scalar_one!(
+            self,
+            "INSERT INTO partners (municipality_code, kind, name, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            [municipality, kind, name, true, at]
+        ))
     }
 
     /// (De)activates a partner; `false` when the municipality has no such partner.
@@ -128,45 +100,22 @@ impl Tx {
         active: bool,
     ) -> Result<bool> {
         let at = OffsetDateTime::now_utc();
-        let changed = sql!(self, |c| {
-            sqlx::query(
-                "UPDATE partners SET active = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4",
-            )
-            .bind(active)
-            .bind(at)
-            .bind(partner_id)
-            .bind(municipality)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-        });
+        let changed = execute!(
+            self,
+            "UPDATE partners SET active = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4",
+            [active, at, partner_id, municipality]
+        );
         Ok(changed > 0)
     }
 
     /// The active bought services of a municipality, by name.
     pub async fn service_kinds(&mut self, municipality: &str) -> Result<Vec<ServiceKind>> {
-        let rows: Vec<(i64, PartnerKind, String, i64, BudgetLineCode)> = sql!(self, |c| {
-            sqlx::query_as(
-                "SELECT id, partner_kind, name, price_cents, budget_line FROM service_kinds \
-                 WHERE municipality_code = $1 AND active = $2 ORDER BY name",
-            )
-            .bind(municipality)
-            .bind(true)
-            .fetch_all(&mut *c)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, partner_kind, name, price_cents, budget_line)| ServiceKind {
-                    id,
-                    partner_kind,
-                    name,
-                    price_cents,
-                    budget_line,
-                },
-            )
-            .collect())
+        Ok(fetch_all!(
+            self,
+            "SELECT id, partner_kind, name, price_cents, budget_line FROM service_kinds \
+             WHERE municipality_code = $1 AND active = $2 ORDER BY name",
+            [municipality, true]
+        ))
     }
 
     /// Sets the price of a service; `false` when the municipality has no such service.
@@ -177,18 +126,11 @@ impl Tx {
         price_cents: i64,
     ) -> Result<bool> {
         let at = OffsetDateTime::now_utc();
-        let changed = sql!(self, |c| {
-            sqlx::query(
-                "UPDATE service_kinds SET price_cents = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4",
-            )
-            .bind(price_cents)
-            .bind(at)
-            .bind(service_id)
-            .bind(municipality)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-        });
+        let changed = execute!(
+            self,
+            "UPDATE service_kinds SET price_cents = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4",
+            [price_cents, at, service_id, municipality]
+        );
         Ok(changed > 0)
     }
 }

@@ -1,45 +1,19 @@
 //! The plan of action, contacts, appointments and the household of a case.
 
 use crate::Result;
-use crate::db::{Tx, sql};
+use crate::db::{Tx, fetch_all, fetch_one, scalar_one, scalar_optional};
 use crate::model::*;
 use nazorg_domain::case::{ContactKind, Relation};
-use nazorg_domain::triage::{LifeDomain, Need};
+use nazorg_domain::triage::LifeDomain;
 use time::{Date, OffsetDateTime};
 
 impl Tx {
     pub async fn case_agreements(&mut self, case_id: i64) -> Result<Vec<Agreement>> {
-        type Row = (
-            i64,
-            LifeDomain,
-            String,
-            String,
-            Option<Date>,
-            bool,
-            Option<Date>,
-        );
-        let rows: Vec<Row> = sql!(self, |c| {
-            sqlx::query_as(
+        Ok(fetch_all!(
+            self,
             "SELECT id, domain, description, owner, due_date, done, done_on FROM agreements WHERE case_id = $1 ORDER BY id",
-        )
-        .bind(case_id)
-        .fetch_all(&mut *c)
-        .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, domain, description, owner, due_date, done, done_on)| Agreement {
-                    id,
-                    domain,
-                    description,
-                    owner,
-                    due_date,
-                    done,
-                    done_on,
-                },
-            )
-            .collect())
+            [case_id]
+        ))
     }
 
     pub async fn insert_agreement(
@@ -51,21 +25,12 @@ impl Tx {
         due_date: Option<Date>,
     ) -> Result<i64> {
         let at = OffsetDateTime::now_utc();
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
+        Ok(scalar_one!(
+            self,
             "INSERT INTO agreements (case_id, domain, description, owner, due_date, done, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-        )
-        .bind(case_id)
-        .bind(domain)
-        .bind(description)
-        .bind(owner)
-        .bind(due_date)
-        .bind(false)
-        .bind(at)
-        .fetch_one(&mut *c)
-        .await?
-        }))
+            [case_id, domain, description, owner, due_date, false, at]
+        ))
     }
 
     /// Ticks an agreement off (or opens it again); its description, if it is the case's.
@@ -77,39 +42,19 @@ impl Tx {
     ) -> Result<Option<String>> {
         let done_on = done.then(nazorg_domain::dates::today_nl);
         let at = OffsetDateTime::now_utc();
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
+        Ok(scalar_optional!(
+            self,
             "UPDATE agreements SET done = $1, done_on = $2, updated_at = $3 WHERE id = $4 AND case_id = $5 RETURNING description",
-        )
-        .bind(done)
-        .bind(done_on)
-        .bind(at)
-        .bind(agreement_id)
-        .bind(case_id)
-        .fetch_optional(&mut *c)
-        .await?
-        }))
+            [done, done_on, at, agreement_id, case_id]
+        ))
     }
 
     pub async fn case_contacts(&mut self, case_id: i64) -> Result<Vec<Contact>> {
-        let rows: Vec<(i64, Date, ContactKind, String, String)> = sql!(self, |c| {
-            sqlx::query_as(
+        Ok(fetch_all!(
+            self,
             "SELECT id, contact_date, kind, note, created_by FROM contacts WHERE case_id = $1 ORDER BY contact_date DESC, id DESC",
-        )
-        .bind(case_id)
-        .fetch_all(&mut *c)
-        .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(id, date, kind, note, created_by)| Contact {
-                id,
-                date,
-                kind,
-                note,
-                created_by,
-            })
-            .collect())
+            [case_id]
+        ))
     }
 
     pub async fn insert_contact(
@@ -121,42 +66,19 @@ impl Tx {
         created_by: &str,
     ) -> Result<i64> {
         let at = OffsetDateTime::now_utc();
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
+        Ok(scalar_one!(
+            self,
             "INSERT INTO contacts (case_id, contact_date, kind, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(case_id)
-        .bind(date)
-        .bind(kind)
-        .bind(note)
-        .bind(created_by)
-        .bind(at)
-        .fetch_one(&mut *c)
-        .await?
-        }))
+            [case_id, date, kind, note, created_by, at]
+        ))
     }
 
     pub async fn case_household(&mut self, case_id: i64) -> Result<Vec<HouseholdMember>> {
-        let rows: Vec<(i64, Relation, bool, Need, String)> = sql!(self, |c| {
-            sqlx::query_as(
+        Ok(fetch_all!(
+            self,
             "SELECT id, relation, is_minor, support_need, note FROM household_members WHERE case_id = $1 ORDER BY id",
-        )
-        .bind(case_id)
-        .fetch_all(&mut *c)
-        .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, relation, is_minor, support_need, note)| HouseholdMember {
-                    id,
-                    relation,
-                    is_minor,
-                    support_need,
-                    note,
-                },
-            )
-            .collect())
+            [case_id]
+        ))
     }
 
     pub async fn insert_household_member(
@@ -166,20 +88,19 @@ impl Tx {
         note: &str,
     ) -> Result<i64> {
         let at = OffsetDateTime::now_utc();
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
+        Ok(scalar_one!(
+            self,
             "INSERT INTO household_members (case_id, relation, is_minor, support_need, note, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-        )
-        .bind(case_id)
-        .bind(input.relation)
-        .bind(input.is_minor)
-        .bind(input.support_need)
-        .bind(note)
-        .bind(at)
-        .fetch_one(&mut *c)
-        .await?
-        }))
+            [
+                case_id,
+                input.relation,
+                input.is_minor,
+                input.support_need,
+                note,
+                at
+            ]
+        ))
     }
 
     /// Whether a household member of the case is a minor; `None` if not the case's.
@@ -188,43 +109,28 @@ impl Tx {
         case_id: i64,
         member_id: i64,
     ) -> Result<Option<bool>> {
-        Ok(sql!(self, |c| sqlx::query_scalar(
-            "SELECT is_minor FROM household_members WHERE id = $1 AND case_id = $2"
-        )
-        .bind(member_id)
-        .bind(case_id)
-        .fetch_optional(&mut *c)
-        .await?))
+        Ok(scalar_optional!(
+            self,
+            "SELECT is_minor FROM household_members WHERE id = $1 AND case_id = $2",
+            [member_id, case_id]
+        ))
     }
 
     /// Relation and minority of a household member.
     pub async fn household_member(&mut self, member_id: i64) -> Result<(Relation, bool)> {
-        Ok(sql!(self, |c| sqlx::query_as(
-            "SELECT relation, is_minor FROM household_members WHERE id = $1"
-        )
-        .bind(member_id)
-        .fetch_one(&mut *c)
-        .await?))
+        Ok(fetch_one!(
+            self,
+            "SELECT relation, is_minor FROM household_members WHERE id = $1",
+            [member_id]
+        ))
     }
 
     pub async fn case_appointments(&mut self, case_id: i64) -> Result<Vec<Appointment>> {
-        let rows: Vec<(i64, OffsetDateTime, ContactKind, String)> = sql!(self, |c| {
-            sqlx::query_as(
+        Ok(fetch_all!(
+            self,
             "SELECT id, starts_at, kind, place FROM appointments WHERE case_id = $1 ORDER BY starts_at",
-        )
-        .bind(case_id)
-        .fetch_all(&mut *c)
-        .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(id, starts_at, kind, place)| Appointment {
-                id,
-                starts_at,
-                kind,
-                place,
-            })
-            .collect())
+            [case_id]
+        ))
     }
 
     pub async fn insert_appointment(
@@ -236,18 +142,10 @@ impl Tx {
         created_by: &str,
     ) -> Result<i64> {
         let at = OffsetDateTime::now_utc();
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
+        Ok(scalar_one!(
+            self,
             "INSERT INTO appointments (case_id, starts_at, kind, place, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(case_id)
-        .bind(starts_at)
-        .bind(kind)
-        .bind(place)
-        .bind(created_by)
-        .bind(at)
-        .fetch_one(&mut *c)
-        .await?
-        }))
+            [case_id, starts_at, kind, place, created_by, at]
+        ))
     }
 }

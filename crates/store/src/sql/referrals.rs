@@ -1,6 +1,6 @@
 //! Referrals to partner organisations: asked, followed step by step, reported back.
 
-use crate::db::{Tx, sql};
+use crate::db::{Tx, execute, fetch_all, fetch_optional, scalar_one, sql};
 use crate::model::*;
 use crate::{Result, StoreError};
 use nazorg_domain::referral::{
@@ -11,35 +11,21 @@ use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 
 const REFERRAL_SELECT: &str = "SELECT f.id, f.case_id, r.given_names, r.family_name, f.partner_id, p.name AS partner, \
-     p.kind AS partner_kind, f.household_member_id, f.domains, f.reason, s.name AS service, f.price_cents, f.over_cap_reason, \
-     f.status, f.asked_on, f.accepted_on, f.started_on, f.ended_on, f.return_reason, f.result, f.result_note, f.acknowledged_at, \
-     f.municipality_code, c.resident_id \
-     FROM referrals f JOIN partners p ON p.id = f.partner_id JOIN cases c ON c.id = f.case_id \
-     JOIN residents r ON r.id = c.resident_id LEFT JOIN service_kinds s ON s.id = f.service_kind_id";
+                               p.kind AS partner_kind, f.household_member_id, f.domains, f.reason, s.name AS service, f.price_cents, f.over_cap_reason, \
+                               f.status, f.asked_on, f.accepted_on, f.started_on, f.ended_on, f.return_reason, f.result, f.result_note, f.acknowledged_at, \
+                               f.municipality_code, c.resident_id \
+                               FROM referrals f JOIN partners p ON p.id = f.partner_id JOIN cases c ON c.id = f.case_id \
+                               JOIN residents r ON r.id = c.resident_id LEFT JOIN service_kinds s ON s.id = f.service_kind_id";
 
+/// A row of [`REFERRAL_SELECT`]: the referral, the columns its derived fields come from, and
+/// what access to it is judged on.
 #[derive(sqlx::FromRow)]
 struct ReferralRow {
-    id: i64,
-    case_id: i64,
+    #[sqlx(flatten)]
+    referral: Referral,
     given_names: String,
     family_name: String,
-    partner_id: i64,
-    partner: String,
-    partner_kind: PartnerKind,
-    household_member_id: Option<i64>,
     domains: String,
-    reason: String,
-    service: Option<String>,
-    price_cents: Option<i64>,
-    over_cap_reason: Option<String>,
-    status: ReferralStatus,
-    asked_on: Date,
-    accepted_on: Option<Date>,
-    started_on: Option<Date>,
-    ended_on: Option<Date>,
-    return_reason: Option<String>,
-    result: Option<ReferralResult>,
-    result_note: Option<String>,
     acknowledged_at: Option<OffsetDateTime>,
     municipality_code: String,
     resident_id: i64,
@@ -51,31 +37,14 @@ impl From<ReferralRow> for StoredReferral {
             municipality_code: r.municipality_code,
             resident_id: r.resident_id,
             referral: Referral {
-                id: r.id,
-                case_id: r.case_id,
                 resident: if r.given_names.is_empty() {
                     r.family_name
                 } else {
                     format!("{} {}", r.given_names, r.family_name)
                 },
-                partner_id: r.partner_id,
-                partner: r.partner,
-                partner_kind: r.partner_kind,
-                household_member_id: r.household_member_id,
                 domains: referral::decode_domains(&r.domains),
-                reason: r.reason,
-                service: r.service,
-                price_cents: r.price_cents,
-                over_cap_reason: r.over_cap_reason,
-                status: r.status,
-                asked_on: r.asked_on,
-                accepted_on: r.accepted_on,
-                started_on: r.started_on,
-                ended_on: r.ended_on,
-                return_reason: r.return_reason,
-                result: r.result,
-                result_note: r.result_note,
                 acknowledged: r.acknowledged_at.is_some(),
+                ..r.referral
             },
         }
     }
@@ -95,6 +64,7 @@ pub struct StoredReferral {
 }
 
 /// A partner as a new referral names it.
+#[derive(sqlx::FromRow)]
 pub struct ReferralPartner {
     pub name: String,
     pub kind: PartnerKind,
@@ -102,6 +72,7 @@ pub struct ReferralPartner {
 }
 
 /// An active bought service as a new referral names it.
+#[derive(sqlx::FromRow)]
 pub struct ReferralService {
     pub name: String,
     pub partner_kind: PartnerKind,
@@ -148,16 +119,11 @@ impl Tx {
         municipality: &str,
         partner_id: i64,
     ) -> Result<Option<ReferralPartner>> {
-        let row: Option<(String, PartnerKind, bool)> = sql!(self, |c| {
-            sqlx::query_as(
-                "SELECT name, kind, active FROM partners WHERE id = $1 AND municipality_code = $2",
-            )
-            .bind(partner_id)
-            .bind(municipality)
-            .fetch_optional(&mut *c)
-            .await?
-        });
-        Ok(row.map(|(name, kind, active)| ReferralPartner { name, kind, active }))
+        Ok(fetch_optional!(
+            self,
+            "SELECT name, kind, active FROM partners WHERE id = $1 AND municipality_code = $2",
+            [partner_id, municipality]
+        ))
     }
 
     /// An active service of the municipality, if it has one with this id.
@@ -166,24 +132,11 @@ impl Tx {
         municipality: &str,
         service_id: i64,
     ) -> Result<Option<ReferralService>> {
-        let row: Option<(String, PartnerKind, i64, BudgetLineCode)> = sql!(self, |c| {
-            sqlx::query_as(
-                "SELECT name, partner_kind, price_cents, budget_line FROM service_kinds \
-                 WHERE id = $1 AND municipality_code = $2 AND active = $3",
-            )
-            .bind(service_id)
-            .bind(municipality)
-            .bind(true)
-            .fetch_optional(&mut *c)
-            .await?
-        });
-        Ok(row.map(
-            |(name, partner_kind, price_cents, budget_line)| ReferralService {
-                name,
-                partner_kind,
-                price_cents,
-                budget_line,
-            },
+        Ok(fetch_optional!(
+            self,
+            "SELECT name, partner_kind, price_cents, budget_line FROM service_kinds \
+             WHERE id = $1 AND municipality_code = $2 AND active = $3",
+            [service_id, municipality, true]
         ))
     }
 
@@ -192,31 +145,30 @@ impl Tx {
         let at = OffsetDateTime::now_utc();
         let domains = referral::encode_domains(r.domains);
         let year = r.budget_year.map(i64::from);
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
-                "INSERT INTO referrals (municipality_code, case_id, partner_id, household_member_id, domains, reason, \
-                 service_kind_id, price_cents, budget_line, budget_year, over_cap_reason, status, asked_on, created_by, \
-                 created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
-            )
-            .bind(r.municipality)
-            .bind(r.case_id)
-            .bind(r.partner_id)
-            .bind(r.household_member_id)
-            .bind(&domains)
-            .bind(r.reason)
-            .bind(r.service_kind_id)
-            .bind(r.price_cents)
-            .bind(r.budget_line)
-            .bind(year)
-            .bind(r.over_cap_reason)
-            .bind(ReferralStatus::Asked)
-            .bind(r.asked_on)
-            .bind(r.created_by)
-            .bind(at)
-            .fetch_one(&mut *c)
-            .await?
-        }))
+        Ok(scalar_one!(
+            self,
+            "INSERT INTO referrals (municipality_code, case_id, partner_id, household_member_id, domains, reason, \
+             service_kind_id, price_cents, budget_line, budget_year, over_cap_reason, status, asked_on, created_by, \
+             created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+            [
+                r.municipality,
+                r.case_id,
+                r.partner_id,
+                r.household_member_id,
+                &domains,
+                r.reason,
+                r.service_kind_id,
+                r.price_cents,
+                r.budget_line,
+                year,
+                r.over_cap_reason,
+                ReferralStatus::Asked,
+                r.asked_on,
+                r.created_by,
+                at
+            ]
+        ))
     }
 
     /// One page of a municipality's referrals, newest first (before `before_id`), only
@@ -263,84 +215,65 @@ impl Tx {
 
     /// One referral, with the municipality and resident it belongs to.
     pub async fn referral_by_id(&mut self, referral_id: i64) -> Result<StoredReferral> {
-        let row: Option<ReferralRow> = sql!(self, |c| {
-            sqlx::query_as(&format!("{REFERRAL_SELECT} WHERE f.id = $1"))
-                .bind(referral_id)
-                .fetch_optional(&mut *c)
-                .await?
-        });
+        let row: Option<ReferralRow> = fetch_optional!(
+            self,
+            &format!("{REFERRAL_SELECT} WHERE f.id = $1"),
+            [referral_id]
+        );
         row.map(StoredReferral::from).ok_or(StoreError::NotFound)
     }
 
     /// The referrals of one case, oldest first.
     pub async fn case_referrals(&mut self, case_id: i64) -> Result<Vec<Referral>> {
-        let rows: Vec<ReferralRow> = sql!(self, |c| {
-            sqlx::query_as(&format!(
-                "{REFERRAL_SELECT} WHERE f.case_id = $1 ORDER BY f.id"
-            ))
-            .bind(case_id)
-            .fetch_all(&mut *c)
-            .await?
-        });
+        let rows: Vec<ReferralRow> = fetch_all!(
+            self,
+            &format!("{REFERRAL_SELECT} WHERE f.case_id = $1 ORDER BY f.id"),
+            [case_id]
+        );
         Ok(into_referrals(rows))
     }
 
     /// The municipality and partner of a referral, if it exists (for the access policy).
     pub async fn referral_owner(&mut self, referral_id: i64) -> Result<Option<(String, i64)>> {
-        Ok(sql!(self, |c| {
-            sqlx::query_as("SELECT municipality_code, partner_id FROM referrals WHERE id = $1")
-                .bind(referral_id)
-                .fetch_optional(&mut *c)
-                .await?
-        }))
+        Ok(fetch_optional!(
+            self,
+            "SELECT municipality_code, partner_id FROM referrals WHERE id = $1",
+            [referral_id]
+        ))
     }
 
     /// The progress notes of a referral, oldest first.
     pub async fn referral_notes(&mut self, referral_id: i64) -> Result<Vec<ReferralNote>> {
-        let rows: Vec<(Date, ReferralStep, String, String)> = sql!(self, |c| {
-            sqlx::query_as(
-                "SELECT note_date, step, note, author FROM referral_notes WHERE referral_id = $1 ORDER BY id",
-            )
-            .bind(referral_id)
-            .fetch_all(&mut *c)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(date, step, note, author)| ReferralNote {
-                date,
-                step,
-                note,
-                author,
-            })
-            .collect())
+        Ok(fetch_all!(
+            self,
+            "SELECT note_date, step, note, author FROM referral_notes WHERE referral_id = $1 ORDER BY id",
+            [referral_id]
+        ))
     }
 
     /// Stores a step on a referral and clears its acknowledgement; `false` when its status
     /// is no longer `from` (someone else changed it meanwhile).
     pub async fn change_referral(&mut self, ch: &ReferralChange<'_>) -> Result<bool> {
         let at = OffsetDateTime::now_utc();
-        let changed = sql!(self, |c| {
-            sqlx::query(
-                "UPDATE referrals SET status = $1, accepted_on = $2, started_on = $3, ended_on = $4, \
-                 return_reason = COALESCE($5, return_reason), result = COALESCE($6, result), \
-                 result_note = COALESCE($7, result_note), acknowledged_at = NULL, updated_at = $8 \
-                 WHERE id = $9 AND status = $10",
-            )
-            .bind(ch.to)
-            .bind(ch.accepted_on)
-            .bind(ch.started_on)
-            .bind(ch.ended_on)
-            .bind(ch.return_reason)
-            .bind(ch.result)
-            .bind(ch.result_note)
-            .bind(at)
-            .bind(ch.referral_id)
-            .bind(ch.from)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-        });
+        let changed = execute!(
+            self,
+            "UPDATE referrals SET status = $1, accepted_on = $2, started_on = $3, ended_on = $4, \
+             return_reason = COALESCE($5, return_reason), result = COALESCE($6, result), \
+             result_note = COALESCE($7, result_note), acknowledged_at = NULL, updated_at = $8 \
+             WHERE id = $9 AND status = $10",
+            [
+                ch.to,
+                ch.accepted_on,
+                ch.started_on,
+                ch.ended_on,
+                ch.return_reason,
+                ch.result,
+                ch.result_note,
+                at,
+                ch.referral_id,
+                ch.from
+            ]
+        );
         Ok(changed > 0)
     }
 
@@ -354,35 +287,23 @@ impl Tx {
         author: &str,
     ) -> Result<()> {
         let at = OffsetDateTime::now_utc();
-        sql!(self, |c| {
-            sqlx::query(
-                "INSERT INTO referral_notes (referral_id, note_date, step, note, author, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(referral_id)
-            .bind(date)
-            .bind(step)
-            .bind(note)
-            .bind(author)
-            .bind(at)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-        });
+        execute!(
+            self,
+            "INSERT INTO referral_notes (referral_id, note_date, step, note, author, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            [referral_id, date, step, note, author, at]
+        );
         Ok(())
     }
 
     /// Marks a referral's report back as seen.
     pub async fn set_referral_acknowledged(&mut self, referral_id: i64) -> Result<()> {
         let at = OffsetDateTime::now_utc();
-        sql!(self, |c| {
-            sqlx::query("UPDATE referrals SET acknowledged_at = $1 WHERE id = $2")
-                .bind(at)
-                .bind(referral_id)
-                .execute(&mut *c)
-                .await?
-                .rows_affected()
-        });
+        execute!(
+            self,
+            "UPDATE referrals SET acknowledged_at = $1 WHERE id = $2",
+            [at, referral_id]
+        );
         Ok(())
     }
 
@@ -395,19 +316,11 @@ impl Tx {
         reason: &str,
     ) -> Result<u64> {
         let at = OffsetDateTime::now_utc();
-        Ok(sql!(self, |c| {
-            sqlx::query(
-                "UPDATE referrals SET status = $1, ended_on = $2, return_reason = $3, updated_at = $4 \
-                 WHERE case_id = $5 AND status IN ('asked', 'accepted')",
-            )
-            .bind(ReferralStatus::Withdrawn)
-            .bind(on)
-            .bind(reason)
-            .bind(at)
-            .bind(case_id)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-        }))
+        Ok(execute!(
+            self,
+            "UPDATE referrals SET status = $1, ended_on = $2, return_reason = $3, updated_at = $4 \
+             WHERE case_id = $5 AND status IN ('asked', 'accepted')",
+            [ReferralStatus::Withdrawn, on, reason, at, case_id]
+        ))
     }
 }

@@ -1,7 +1,7 @@
 //! The register of processing activities: the texts a municipality changed.
 
 use crate::Result;
-use crate::db::{Tx, sql};
+use crate::db::{Tx, execute, fetch_all};
 use crate::model::ActivityEntry;
 use time::OffsetDateTime;
 
@@ -20,14 +20,11 @@ impl Tx {
         &mut self,
         municipality: &str,
     ) -> Result<Vec<ActivityEntry>> {
-        let rows: Vec<(String, String, String, String, String, OffsetDateTime)> = sql!(self, |c| {
-            sqlx::query_as(
-                "SELECT code, name, purpose, legal_ground, updated_by, updated_at FROM processing_activities WHERE municipality_code = $1",
-            )
-            .bind(municipality)
-            .fetch_all(&mut *c)
-            .await?
-        });
+        let rows: Vec<(String, String, String, String, String, OffsetDateTime)> = fetch_all!(
+            self,
+            "SELECT code, name, purpose, legal_ground, updated_by, updated_at FROM processing_activities WHERE municipality_code = $1",
+            [municipality]
+        );
         Ok(rows
             .into_iter()
             .map(
@@ -49,23 +46,21 @@ impl Tx {
         t: &ActivityTexts<'_>,
     ) -> Result<()> {
         let at = OffsetDateTime::now_utc();
-        sql!(self, |c| {
-            sqlx::query(
+        execute!(
+            self,
             "INSERT INTO processing_activities (municipality_code, code, name, purpose, legal_ground, updated_by, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (municipality_code, code) DO UPDATE SET name = $3, purpose = $4, \
              legal_ground = $5, updated_by = $6, updated_at = $7",
-        )
-        .bind(municipality)
-        .bind(t.code)
-        .bind(t.name)
-        .bind(t.purpose)
-        .bind(t.legal_ground)
-        .bind(t.updated_by)
-        .bind(at)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+            [
+                municipality,
+                t.code,
+                t.name,
+                t.purpose,
+                t.legal_ground,
+                t.updated_by,
+                at
+            ]
+        );
         Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! The facts of the monitoring figures, the outlook and the pseudonymised export.
 
 use crate::Result;
-use crate::db::{Tx, sql};
+use crate::db::{Tx, execute, fetch_all, fetch_one, fetch_optional, scalar_one, scalar_optional};
 use nazorg_domain::case::{ClosingReason, DomainResult, OfferOutcome, OverallResult};
 use nazorg_domain::eligibility::Eligibility;
 use nazorg_domain::monitor::{CaseFacts as MonitorCase, ReferralFacts as MonitorReferral};
@@ -60,26 +60,20 @@ impl Tx {
         to: Date,
     ) -> Result<PeriodFacts> {
         let rows = self.period_cases(municipality, from, to).await?;
-        let triage: Vec<(i64, LifeDomain, Need)> = sql!(self, |c| {
-            sqlx::query_as(&format!(
+        let triage: Vec<(i64, LifeDomain, Need)> = fetch_all!(
+            self,
+            &format!(
                 "SELECT t.case_id, t.domain, t.need FROM triage_domains t WHERE t.case_id IN {PERIOD_CASES}"
-            ))
-            .bind(municipality)
-            .bind(from)
-            .bind(to)
-            .fetch_all(&mut *c)
-            .await?
-        });
-        let results: Vec<(i64, LifeDomain, DomainResult)> = sql!(self, |c| {
-            sqlx::query_as(&format!(
+            ),
+            [municipality, from, to]
+        );
+        let results: Vec<(i64, LifeDomain, DomainResult)> = fetch_all!(
+            self,
+            &format!(
                 "SELECT r.case_id, r.domain, r.result FROM closure_results r WHERE r.case_id IN {PERIOD_CASES}"
-            ))
-            .bind(municipality)
-            .bind(from)
-            .bind(to)
-            .fetch_all(&mut *c)
-            .await?
-        });
+            ),
+            [municipality, from, to]
+        );
         let referrals = self.period_referrals(municipality, from, to).await?;
         let mut needs: HashMap<i64, Vec<(LifeDomain, Need)>> = HashMap::new();
         for (case_id, domain, need) in triage {
@@ -112,26 +106,21 @@ impl Tx {
         from: Date,
         to: Date,
     ) -> Result<Vec<MonitorRow>> {
-        Ok(sql!(self, |c| {
-            sqlx::query_as::<DB, MonitorRow>(
+        Ok(fetch_all!(
+            self,
             "SELECT c.id, c.resident_id, c.detention_start, c.eligibility_in_force, c.offer_outcome, c.offer_date, \
              c.expected_release, c.actual_release, c.direction, c.closed_on, c.closing_reason, c.overall_result, \
              c.known_to_skt, c.known_to_safety_chamber, c.status, r.birth_date, \
              EXISTS (SELECT 1 FROM triage_domains t WHERE t.case_id = c.id) AS triaged, \
              (EXISTS (SELECT 1 FROM agreements a WHERE a.case_id = c.id) \
-              OR (c.direction IS NOT NULL AND EXISTS (SELECT 1 FROM triage_domains t2 WHERE t2.case_id = c.id))) AS planned, \
+             OR (c.direction IS NOT NULL AND EXISTS (SELECT 1 FROM triage_domains t2 WHERE t2.case_id = c.id))) AS planned, \
              EXISTS (SELECT 1 FROM safety_agenda_items s WHERE s.case_id = c.id) AS on_agenda, \
              EXISTS (SELECT 1 FROM cases l WHERE l.resident_id = c.resident_id AND l.detention_start > c.detention_start \
-                     AND l.detention_start >= COALESCE(c.actual_release, c.expected_release, c.detention_start)) AS detained_again \
+             AND l.detention_start >= COALESCE(c.actual_release, c.expected_release, c.detention_start)) AS detained_again \
              FROM cases c JOIN residents r ON r.id = c.resident_id \
              WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3 ORDER BY c.id",
-        )
-        .bind(municipality)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&mut *c)
-        .await?
-        }))
+            [municipality, from, to]
+        ))
     }
 
     async fn period_referrals(
@@ -140,18 +129,14 @@ impl Tx {
         from: Date,
         to: Date,
     ) -> Result<Vec<MonitorReferral>> {
-        let rows: Vec<(String, PartnerKind, Date, Option<Date>, ReferralStatus)> =
-            sql!(self, |c| {
-                sqlx::query_as(&format!(
-                    "SELECT p.name, p.kind, f.asked_on, f.started_on, f.status FROM referrals f \
-                     JOIN partners p ON p.id = f.partner_id WHERE f.case_id IN {PERIOD_CASES}"
-                ))
-                .bind(municipality)
-                .bind(from)
-                .bind(to)
-                .fetch_all(&mut *c)
-                .await?
-            });
+        let rows: Vec<(String, PartnerKind, Date, Option<Date>, ReferralStatus)> = fetch_all!(
+            self,
+            &format!(
+                "SELECT p.name, p.kind, f.asked_on, f.started_on, f.status FROM referrals f \
+                 JOIN partners p ON p.id = f.partner_id WHERE f.case_id IN {PERIOD_CASES}"
+            ),
+            [municipality, from, to]
+        );
         Ok(rows
             .into_iter()
             .map(
@@ -168,12 +153,11 @@ impl Tx {
 
     /// The first day a case was registered in the municipality.
     pub async fn first_notified_on(&mut self, municipality: &str) -> Result<Option<Date>> {
-        Ok(sql!(self, |c| sqlx::query_scalar(
-            "SELECT MIN(notified_on) FROM cases WHERE municipality_code = $1"
-        )
-        .bind(municipality)
-        .fetch_one(&mut *c)
-        .await?))
+        Ok(scalar_one!(
+            self,
+            "SELECT MIN(notified_on) FROM cases WHERE municipality_code = $1",
+            [municipality]
+        ))
     }
 
     /// The capacity assumptions the municipality stored, if it changed the defaults.
@@ -182,15 +166,12 @@ impl Tx {
         municipality: &str,
     ) -> Result<Option<CapacitySettings>> {
         type Row = (i64, i64, i64, i64, i64, i64, i64, i64, i64);
-        let row: Option<Row> = sql!(self, |c| {
-            sqlx::query_as(
+        let row: Option<Row> = fetch_optional!(
+            self,
             "SELECT hours_light, hours_skt, hours_exodus, hourly_cost_cents, skt_price_cents, exodus_price_cents, \
              default_uptake_pct, default_skt_pct, default_exodus_pct FROM capacity_settings WHERE municipality_code = $1",
-        )
-        .bind(municipality)
-        .fetch_optional(&mut *c)
-        .await?
-        });
+            [municipality]
+        );
         Ok(row.map(|(a, b, c, d, e, f, g, h, i)| CapacitySettings {
             hours_light: a,
             hours_skt: b,
@@ -211,31 +192,29 @@ impl Tx {
         updated_by: &str,
     ) -> Result<()> {
         let at = OffsetDateTime::now_utc();
-        sql!(self, |c| {
-            sqlx::query(
+        execute!(
+            self,
             "INSERT INTO capacity_settings (municipality_code, hours_light, hours_skt, hours_exodus, hourly_cost_cents, \
              skt_price_cents, exodus_price_cents, default_uptake_pct, default_skt_pct, default_exodus_pct, updated_by, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
              ON CONFLICT (municipality_code) DO UPDATE SET hours_light = $2, hours_skt = $3, hours_exodus = $4, \
              hourly_cost_cents = $5, skt_price_cents = $6, exodus_price_cents = $7, default_uptake_pct = $8, \
              default_skt_pct = $9, default_exodus_pct = $10, updated_by = $11, updated_at = $12",
-        )
-        .bind(municipality)
-        .bind(s.hours_light)
-        .bind(s.hours_skt)
-        .bind(s.hours_exodus)
-        .bind(s.hourly_cost_cents)
-        .bind(s.skt_price_cents)
-        .bind(s.exodus_price_cents)
-        .bind(s.default_uptake_pct)
-        .bind(s.default_skt_pct)
-        .bind(s.default_exodus_pct)
-        .bind(updated_by)
-        .bind(at)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+            [
+                municipality,
+                s.hours_light,
+                s.hours_skt,
+                s.hours_exodus,
+                s.hourly_cost_cents,
+                s.skt_price_cents,
+                s.exodus_price_cents,
+                s.default_uptake_pct,
+                s.default_skt_pct,
+                s.default_exodus_pct,
+                updated_by,
+                at
+            ]
+        );
         Ok(())
     }
 
@@ -246,35 +225,26 @@ impl Tx {
         first: Date,
         last: Date,
     ) -> Result<i64> {
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
+        Ok(scalar_one!(
+            self,
             "SELECT COUNT(*) FROM cases WHERE municipality_code = $1 \
              AND COALESCE(actual_release, expected_release) >= $2 AND COALESCE(actual_release, expected_release) <= $3",
-        )
-        .bind(municipality)
-        .bind(first)
-        .bind(last)
-        .fetch_one(&mut *c)
-        .await?
-        }))
+            [municipality, first, last]
+        ))
     }
 
     /// All cases of the municipality so far: notified, accepted, and by direction.
     pub async fn observed_counts(&mut self, municipality: &str) -> Result<Observed> {
-        let (notifications, accepted, light, skt, exodus): (i64, i64, i64, i64, i64) =
-            sql!(self, |c| {
-                sqlx::query_as(
-                    "SELECT COUNT(*), \
-                 COALESCE(SUM(CASE WHEN offer_outcome = 'accepted' THEN 1 ELSE 0 END), 0), \
-                 COALESCE(SUM(CASE WHEN direction = 'coordinator' THEN 1 ELSE 0 END), 0), \
-                 COALESCE(SUM(CASE WHEN direction = 'skt' THEN 1 ELSE 0 END), 0), \
-                 COALESCE(SUM(CASE WHEN direction = 'exodus' THEN 1 ELSE 0 END), 0) \
-                 FROM cases WHERE municipality_code = $1",
-                )
-                .bind(municipality)
-                .fetch_one(&mut *c)
-                .await?
-            });
+        let (notifications, accepted, light, skt, exodus): (i64, i64, i64, i64, i64) = fetch_one!(
+            self,
+            "SELECT COUNT(*), \
+             COALESCE(SUM(CASE WHEN offer_outcome = 'accepted' THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN direction = 'coordinator' THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN direction = 'skt' THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN direction = 'exodus' THEN 1 ELSE 0 END), 0) \
+             FROM cases WHERE municipality_code = $1",
+            [municipality]
+        );
         let count = |n: i64| n.max(0) as u64;
         Ok(Observed {
             notifications: count(notifications),
@@ -292,36 +262,27 @@ impl Tx {
         year: i64,
         code: BudgetLineCode,
     ) -> Result<Option<i64>> {
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
+        Ok(scalar_optional!(
+            self,
             "SELECT cap_cents FROM budget_lines WHERE municipality_code = $1 AND year = $2 AND code = $3",
-        )
-        .bind(municipality)
-        .bind(year)
-        .bind(code)
-        .fetch_optional(&mut *c)
-        .await?
-        }))
+            [municipality, year, code]
+        ))
     }
 
     /// The municipality's secret for pseudonyms; `fresh` becomes it on first use.
     pub async fn pseudonym_key(&mut self, municipality: &str, fresh: &str) -> Result<Vec<u8>> {
         let at = OffsetDateTime::now_utc();
-        let secret: String = sql!(self, |c| {
-            sqlx::query(
-                "INSERT INTO pseudonym_keys (municipality_code, secret, created_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (municipality_code) DO NOTHING",
-            )
-            .bind(municipality)
-            .bind(fresh)
-            .bind(at)
-            .execute(&mut *c)
-            .await?;
-            sqlx::query_scalar("SELECT secret FROM pseudonym_keys WHERE municipality_code = $1")
-                .bind(municipality)
-                .fetch_one(&mut *c)
-                .await?
-        });
+        execute!(
+            self,
+            "INSERT INTO pseudonym_keys (municipality_code, secret, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (municipality_code) DO NOTHING",
+            [municipality, fresh, at]
+        );
+        let secret: String = scalar_one!(
+            self,
+            "SELECT secret FROM pseudonym_keys WHERE municipality_code = $1",
+            [municipality]
+        );
         Ok(secret.into_bytes())
     }
 }

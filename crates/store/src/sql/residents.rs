@@ -1,7 +1,7 @@
 //! Residents: found by BSN, registered with a first notification, corrected.
 
 use crate::Result;
-use crate::db::{Tx, sql};
+use crate::db::{Tx, execute, scalar_all, scalar_one, scalar_optional};
 use nazorg_domain::search::search_key;
 use time::{Date, OffsetDateTime};
 
@@ -16,13 +16,11 @@ pub struct NewResident<'a> {
 
 impl Tx {
     pub async fn resident_by_bsn(&mut self, municipality: &str, bsn: &str) -> Result<Option<i64>> {
-        Ok(sql!(self, |c| sqlx::query_scalar(
-            "SELECT id FROM residents WHERE municipality_code = $1 AND bsn = $2"
-        )
-        .bind(municipality)
-        .bind(bsn)
-        .fetch_optional(&mut *c)
-        .await?))
+        Ok(scalar_optional!(
+            self,
+            "SELECT id FROM residents WHERE municipality_code = $1 AND bsn = $2",
+            [municipality, bsn]
+        ))
     }
 
     /// Fills in a birth date that was unknown.
@@ -31,34 +29,30 @@ impl Tx {
         resident_id: i64,
         birth_date: Option<Date>,
     ) -> Result<()> {
-        sql!(self, |c| sqlx::query(
-            "UPDATE residents SET birth_date = COALESCE(birth_date, $1) WHERE id = $2"
-        )
-        .bind(birth_date)
-        .bind(resident_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+        execute!(
+            self,
+            "UPDATE residents SET birth_date = COALESCE(birth_date, $1) WHERE id = $2",
+            [birth_date, resident_id]
+        );
         Ok(())
     }
 
     pub async fn insert_resident(&mut self, r: &NewResident<'_>) -> Result<i64> {
         let at = OffsetDateTime::now_utc();
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
+        Ok(scalar_one!(
+            self,
             "INSERT INTO residents (municipality_code, bsn, family_name, given_names, birth_date, search_name, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-        )
-        .bind(r.municipality)
-        .bind(r.bsn)
-        .bind(r.family_name)
-        .bind(r.given_names)
-        .bind(r.birth_date)
-        .bind(search_key(r.family_name))
-        .bind(at)
-        .fetch_one(&mut *c)
-        .await?
-        }))
+            [
+                r.municipality,
+                r.bsn,
+                r.family_name,
+                r.given_names,
+                r.birth_date,
+                search_key(r.family_name),
+                at
+            ]
+        ))
     }
 
     /// Stores a resident's corrected name and birth date (the search key follows the name).
@@ -70,49 +64,44 @@ impl Tx {
         given_names: &str,
     ) -> Result<()> {
         let at = OffsetDateTime::now_utc();
-        sql!(self, |c| {
-            sqlx::query(
+        execute!(
+            self,
             "UPDATE residents SET birth_date = $1, family_name = $2, given_names = $3, search_name = $4, updated_at = $5 WHERE id = $6",
-        )
-        .bind(birth_date)
-        .bind(family_name)
-        .bind(given_names)
-        .bind(search_key(family_name))
-        .bind(at)
-        .bind(resident_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+            [
+                birth_date,
+                family_name,
+                given_names,
+                search_key(family_name),
+                at,
+                resident_id
+            ]
+        );
         Ok(())
     }
 
     pub async fn resident_birth_date(&mut self, resident_id: i64) -> Result<Option<Date>> {
-        Ok(sql!(self, |c| sqlx::query_scalar(
-            "SELECT birth_date FROM residents WHERE id = $1"
-        )
-        .bind(resident_id)
-        .fetch_one(&mut *c)
-        .await?))
+        Ok(scalar_one!(
+            self,
+            "SELECT birth_date FROM residents WHERE id = $1",
+            [resident_id]
+        ))
     }
 
     /// The municipality a resident belongs to, if they exist.
     pub async fn resident_municipality(&mut self, resident_id: i64) -> Result<Option<String>> {
-        Ok(sql!(self, |c| sqlx::query_scalar(
-            "SELECT municipality_code FROM residents WHERE id = $1"
-        )
-        .bind(resident_id)
-        .fetch_optional(&mut *c)
-        .await?))
+        Ok(scalar_optional!(
+            self,
+            "SELECT municipality_code FROM residents WHERE id = $1",
+            [resident_id]
+        ))
     }
 
     /// The cases of one resident, newest first.
     pub async fn resident_case_ids(&mut self, resident_id: i64) -> Result<Vec<i64>> {
-        Ok(sql!(self, |c| sqlx::query_scalar(
-            "SELECT id FROM cases WHERE resident_id = $1 ORDER BY id DESC"
-        )
-        .bind(resident_id)
-        .fetch_all(&mut *c)
-        .await?))
+        Ok(scalar_all!(
+            self,
+            "SELECT id FROM cases WHERE resident_id = $1 ORDER BY id DESC",
+            [resident_id]
+        ))
     }
 }

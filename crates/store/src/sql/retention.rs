@@ -1,7 +1,7 @@
 //! Retention: the closed cases whose period ended, and removing their personal data.
 
 use crate::Result;
-use crate::db::{Tx, sql};
+use crate::db::{Tx, execute, fetch_all, scalar_one, scalar_optional};
 use time::{Date, OffsetDateTime};
 
 /// What goes of an anonymised case: free text, contacts, appointments, notifications,
@@ -38,17 +38,12 @@ impl Tx {
         cutoff: Date,
         limit: i64,
     ) -> Result<Vec<RetentionCandidate>> {
-        Ok(sql!(self, |c| {
-            sqlx::query_as::<DB, RetentionCandidate>(
+        Ok(fetch_all!(
+            self,
             "SELECT id, resident_id, closed_on FROM cases WHERE municipality_code = $1 AND closed_on IS NOT NULL \
              AND anonymised_at IS NULL AND closed_on <= $2 ORDER BY closed_on, id LIMIT $3",
-        )
-        .bind(municipality)
-        .bind(cutoff)
-        .bind(limit)
-        .fetch_all(&mut *c)
-        .await?
-        }))
+            [municipality, cutoff, limit]
+        ))
     }
 
     /// How many other cases of the resident are kept (not anonymised, and not closed on or
@@ -59,68 +54,47 @@ impl Tx {
         case_id: i64,
         cutoff: Date,
     ) -> Result<i64> {
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
+        Ok(scalar_one!(
+            self,
             "SELECT COUNT(*) FROM cases WHERE resident_id = $1 AND id <> $2 AND anonymised_at IS NULL \
              AND NOT (closed_on IS NOT NULL AND closed_on <= $3)",
-        )
-        .bind(resident_id)
-        .bind(case_id)
-        .bind(cutoff)
-        .fetch_one(&mut *c)
-        .await?
-        }))
+            [resident_id, case_id, cutoff]
+        ))
     }
 
     /// Locks a resident's row until the transaction ends (PostgreSQL; on SQLite the
     /// transaction already holds the write lock).
     pub async fn lock_resident(&mut self, resident_id: i64) -> Result<()> {
-        let _: Option<i64> = sql!(self, |c| {
-            sqlx::query_scalar(&format!(
-                "SELECT id FROM residents WHERE id = $1{FOR_UPDATE}"
-            ))
-            .bind(resident_id)
-            .fetch_optional(&mut *c)
-            .await?
-        });
+        let _: Option<i64> = scalar_optional!(
+            self,
+            &format!("SELECT id FROM residents WHERE id = $1{FOR_UPDATE}"),
+            [resident_id]
+        );
         Ok(())
     }
 
     /// Marks a closed case anonymised; false when it already was (another run came first).
     pub async fn claim_anonymisation(&mut self, case_id: i64) -> Result<bool> {
         let at = OffsetDateTime::now_utc();
-        let claimed = sql!(self, |c| {
-            sqlx::query(
+        let claimed = execute!(
+            self,
             "UPDATE cases SET anonymised_at = $1 WHERE id = $2 AND anonymised_at IS NULL AND closed_on IS NOT NULL",
-        )
-        .bind(at)
-        .bind(case_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+            [at, case_id]
+        );
         Ok(claimed > 0)
     }
 
     /// Removes a case's personal data and free text; keeps what the figures need.
     pub async fn erase_case_content(&mut self, case_id: i64) -> Result<()> {
         for statement in ERASE_CASE_CONTENT {
-            sql!(self, |c| sqlx::query(statement)
-                .bind(case_id)
-                .execute(&mut *c)
-                .await?
-                .rows_affected());
+            execute!(self, statement, [case_id]);
         }
-        sql!(self, |c| {
-            sqlx::query(
+        execute!(
+            self,
             "UPDATE cases SET institution = '', override_reason = NULL, override_by = NULL, direction_reason = NULL, \
              triage_note = '', closing_note = NULL WHERE id = $1",
-        )
-        .bind(case_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+            [case_id]
+        );
         Ok(())
     }
 
@@ -134,20 +108,12 @@ impl Tx {
         birth_date: Option<Date>,
     ) -> Result<()> {
         let at = OffsetDateTime::now_utc();
-        sql!(self, |c| {
-            sqlx::query(
+        execute!(
+            self,
             "UPDATE residents SET bsn = $1, family_name = $2, given_names = '', birth_date = $3, \
              search_name = '', updated_at = $4 WHERE id = $5",
-        )
-        .bind(bsn)
-        .bind(family_name)
-        .bind(birth_date)
-        .bind(at)
-        .bind(resident_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+            [bsn, family_name, birth_date, at, resident_id]
+        );
         Ok(())
     }
 
@@ -155,18 +121,12 @@ impl Tx {
     /// server) that gets it.
     pub async fn claim_retention_run(&mut self, municipality: &str, day: Date) -> Result<bool> {
         let at = OffsetDateTime::now_utc();
-        let inserted = sql!(self, |c| {
-            sqlx::query(
-                "INSERT INTO retention_runs (municipality_code, run_on, started_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (municipality_code, run_on) DO NOTHING",
-            )
-            .bind(municipality)
-            .bind(day)
-            .bind(at)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-        });
+        let inserted = execute!(
+            self,
+            "INSERT INTO retention_runs (municipality_code, run_on, started_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (municipality_code, run_on) DO NOTHING",
+            [municipality, day, at]
+        );
         Ok(inserted == 1)
     }
 }

@@ -2,18 +2,9 @@
 
 use super::cases::agenda_cutoff;
 use crate::Result;
-use crate::db::{Tx, sql};
+use crate::db::{Tx, execute, fetch_all, scalar_one, scalar_optional};
 use crate::model::*;
 use time::{Date, OffsetDateTime};
-
-type ItemRow = (
-    i64,
-    Date,
-    String,
-    Option<Date>,
-    Option<String>,
-    Option<String>,
-);
 
 type EntryRow = (
     i64,
@@ -30,28 +21,12 @@ type EntryRow = (
 impl Tx {
     /// The agenda items of one case, oldest first.
     pub async fn case_safety_agenda(&mut self, case_id: i64) -> Result<Vec<SafetyAgendaItem>> {
-        let rows: Vec<ItemRow> = sql!(self, |c| {
-            sqlx::query_as(
-                "SELECT id, put_on, reason, discussed_on, outcome, follow_up FROM safety_agenda_items \
-                 WHERE case_id = $1 ORDER BY id",
-            )
-            .bind(case_id)
-            .fetch_all(&mut *c)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, put_on, reason, discussed_on, outcome, follow_up)| SafetyAgendaItem {
-                    id,
-                    put_on,
-                    reason,
-                    discussed_on,
-                    outcome,
-                    follow_up,
-                },
-            )
-            .collect())
+        Ok(fetch_all!(
+            self,
+            "SELECT id, put_on, reason, discussed_on, outcome, follow_up FROM safety_agenda_items \
+             WHERE case_id = $1 ORDER BY id",
+            [case_id]
+        ))
     }
 
     /// Puts a case on the agenda.
@@ -64,20 +39,12 @@ impl Tx {
         created_by: &str,
     ) -> Result<i64> {
         let at = OffsetDateTime::now_utc();
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
-                "INSERT INTO safety_agenda_items (municipality_code, case_id, put_on, reason, created_by, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-            )
-            .bind(municipality)
-            .bind(case_id)
-            .bind(put_on)
-            .bind(reason)
-            .bind(created_by)
-            .bind(at)
-            .fetch_one(&mut *c)
-            .await?
-        }))
+        Ok(scalar_one!(
+            self,
+            "INSERT INTO safety_agenda_items (municipality_code, case_id, put_on, reason, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+            [municipality, case_id, put_on, reason, created_by, at]
+        ))
     }
 
     /// When an item of the case not yet discussed was put on the agenda; `None` when the
@@ -87,15 +54,11 @@ impl Tx {
         case_id: i64,
         item_id: i64,
     ) -> Result<Option<Date>> {
-        Ok(sql!(self, |c| {
-            sqlx::query_scalar(
-                "SELECT put_on FROM safety_agenda_items WHERE id = $1 AND case_id = $2 AND discussed_on IS NULL",
-            )
-            .bind(item_id)
-            .bind(case_id)
-            .fetch_optional(&mut *c)
-            .await?
-        }))
+        Ok(scalar_optional!(
+            self,
+            "SELECT put_on FROM safety_agenda_items WHERE id = $1 AND case_id = $2 AND discussed_on IS NULL",
+            [item_id, case_id]
+        ))
     }
 
     /// Stores the discussion of an agenda item.
@@ -107,19 +70,11 @@ impl Tx {
         follow_up: &str,
     ) -> Result<()> {
         let at = OffsetDateTime::now_utc();
-        sql!(self, |c| {
-            sqlx::query(
-                "UPDATE safety_agenda_items SET discussed_on = $1, outcome = $2, follow_up = $3, updated_at = $4 WHERE id = $5",
-            )
-            .bind(discussed_on)
-            .bind(outcome)
-            .bind(follow_up)
-            .bind(at)
-            .bind(item_id)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-        });
+        execute!(
+            self,
+            "UPDATE safety_agenda_items SET discussed_on = $1, outcome = $2, follow_up = $3, updated_at = $4 WHERE id = $5",
+            [discussed_on, outcome, follow_up, at, item_id]
+        );
         Ok(())
     }
 
@@ -128,19 +83,15 @@ impl Tx {
     /// not anonymised.
     pub async fn safety_agenda(&mut self, municipality: &str) -> Result<Vec<SafetyAgendaEntry>> {
         let cutoff = agenda_cutoff();
-        let rows: Vec<EntryRow> = sql!(self, |c| {
-            sqlx::query_as(
-                "SELECT s.id, s.case_id, r.given_names, r.family_name, s.put_on, s.reason, s.discussed_on, s.outcome, \
-                 s.follow_up FROM safety_agenda_items s JOIN cases c ON c.id = s.case_id \
-                 JOIN residents r ON r.id = c.resident_id \
-                 WHERE s.municipality_code = $1 AND c.anonymised_at IS NULL AND (s.discussed_on IS NULL OR s.discussed_on >= $2) \
-                 ORDER BY s.put_on DESC, s.id DESC LIMIT 200",
-            )
-            .bind(municipality)
-            .bind(cutoff)
-            .fetch_all(&mut *c)
-            .await?
-        });
+        let rows: Vec<EntryRow> = fetch_all!(
+            self,
+            "SELECT s.id, s.case_id, r.given_names, r.family_name, s.put_on, s.reason, s.discussed_on, s.outcome, \
+             s.follow_up FROM safety_agenda_items s JOIN cases c ON c.id = s.case_id \
+             JOIN residents r ON r.id = c.resident_id \
+             WHERE s.municipality_code = $1 AND c.anonymised_at IS NULL AND (s.discussed_on IS NULL OR s.discussed_on >= $2) \
+             ORDER BY s.put_on DESC, s.id DESC LIMIT 200",
+            [municipality, cutoff]
+        );
         Ok(rows
             .into_iter()
             .map(

@@ -2,7 +2,7 @@
 //! past the use cases and the processing log.
 
 use crate::Result;
-use crate::db::{Database, sql};
+use crate::db::{Database, Tx, execute, sql};
 use nazorg_domain::search::search_key;
 use nazorg_domain::triage::Direction;
 use nazorg_domain::{Bsn, Status};
@@ -98,6 +98,79 @@ fn cases_of(rng: &mut Xorshift, ids: Vec<i64>, today: Date, coordinators: &[i64]
     cases
 }
 
+/// `n` generated residents: BSN, family name, given names, birth date.
+fn residents_of(
+    rng: &mut Xorshift,
+    n: usize,
+    today: Date,
+    candidate: &mut u32,
+) -> Vec<(String, &'static str, &'static str, Date)> {
+    (0..n)
+        .map(|_| {
+            let family = crate::names::FAMILY_NAMES
+                [rng.below(crate::names::FAMILY_NAMES.len() as u64) as usize];
+            let given = crate::names::GIVEN_NAMES
+                [rng.below(crate::names::GIVEN_NAMES.len() as u64) as usize];
+            let birth = today - Duration::days(18 * 365 + rng.below(45 * 365) as i64);
+            let bsn = loop {
+                *candidate += 1;
+                if let Some(bsn) = Bsn::complete(*candidate) {
+                    break bsn.to_string();
+                }
+            };
+            (bsn, family, given, birth)
+        })
+        .collect()
+}
+
+/// Inserts the generated cases of one batch.
+async fn insert_cases(
+    tx: &mut Tx,
+    municipality: &str,
+    cases: &[SeedCase],
+    at: OffsetDateTime,
+) -> Result<()> {
+    sql!(tx, |c| {
+        let mut q = QueryBuilder::<DB>::new(
+            "INSERT INTO cases (municipality_code, resident_id, institution, detention_start, expected_release, last_residence_code, \
+             brp_status, sentence, status, is_open, eligibility, eligibility_reasons, eligibility_in_force, coordinator_id, direction, \
+             notified_on, last_step_on, action_due, next_action, created_at, updated_at) ",
+        );
+        q.push_values(
+            cases,
+            |mut b, (id, status, start, release, direction, due, coordinator)| {
+                b.push_bind(municipality.to_string())
+                    .push_bind(*id)
+                    .push_bind("PI Haaglanden")
+                    .push_bind(*start)
+                    .push_bind(*release)
+                    .push_bind(municipality.to_string())
+                    .push_bind("registered")
+                    .push_bind("prison_sentence")
+                    .push_bind(*status)
+                    .push_bind(status.is_open())
+                    .push_bind("eligible")
+                    .push_bind("")
+                    .push_bind("eligible")
+                    .push_bind(*coordinator)
+                    .push_bind(*direction)
+                    .push_bind(*start)
+                    .push_bind(*start)
+                    .push_bind(*due)
+                    .push_bind(if status.is_open() {
+                        "Volgende stap"
+                    } else {
+                        "Geen"
+                    })
+                    .push_bind(at)
+                    .push_bind(at);
+            },
+        );
+        q.build().execute(&mut *c).await?.rows_affected()
+    });
+    Ok(())
+}
+
 impl Database {
     /// Inserts `count` generated residents with one case each (one in ten with a second,
     /// earlier detention), spread over every phase, for `municipality`; `progress` is told
@@ -119,22 +192,7 @@ impl Database {
         let mut done = 0;
         while done < count {
             let n = BATCH.min(count - done);
-            let residents: Vec<(String, &str, &str, Date)> = (0..n)
-                .map(|_| {
-                    let family = crate::names::FAMILY_NAMES
-                        [rng.below(crate::names::FAMILY_NAMES.len() as u64) as usize];
-                    let given = crate::names::GIVEN_NAMES
-                        [rng.below(crate::names::GIVEN_NAMES.len() as u64) as usize];
-                    let birth = today - Duration::days(18 * 365 + rng.below(45 * 365) as i64);
-                    let bsn = loop {
-                        candidate += 1;
-                        if let Some(bsn) = Bsn::complete(candidate) {
-                            break bsn.to_string();
-                        }
-                    };
-                    (bsn, family, given, birth)
-                })
-                .collect();
+            let residents = residents_of(&mut rng, n, today, &mut candidate);
             let mut tx = self.begin().await?;
             let ids: Vec<i64> = sql!(tx, |c| {
                 let mut q = QueryBuilder::<DB>::new(
@@ -154,54 +212,14 @@ impl Database {
                 q.build_query_scalar().fetch_all(&mut *c).await?
             });
             let cases = cases_of(&mut rng, ids, today, coordinators);
-            sql!(tx, |c| {
-                let mut q = QueryBuilder::<DB>::new(
-                    "INSERT INTO cases (municipality_code, resident_id, institution, detention_start, expected_release, last_residence_code, \
-                     brp_status, sentence, status, is_open, eligibility, eligibility_reasons, eligibility_in_force, coordinator_id, direction, \
-                     notified_on, last_step_on, action_due, next_action, created_at, updated_at) ",
-                );
-                q.push_values(
-                    &cases,
-                    |mut b, (id, status, start, release, direction, due, coordinator)| {
-                        b.push_bind(municipality.to_string())
-                            .push_bind(*id)
-                            .push_bind("PI Haaglanden")
-                            .push_bind(*start)
-                            .push_bind(*release)
-                            .push_bind(municipality.to_string())
-                            .push_bind("registered")
-                            .push_bind("prison_sentence")
-                            .push_bind(*status)
-                            .push_bind(status.is_open())
-                            .push_bind("eligible")
-                            .push_bind("")
-                            .push_bind("eligible")
-                            .push_bind(*coordinator)
-                            .push_bind(*direction)
-                            .push_bind(*start)
-                            .push_bind(*start)
-                            .push_bind(*due)
-                            .push_bind(if status.is_open() {
-                                "Volgende stap"
-                            } else {
-                                "Geen"
-                            })
-                            .push_bind(at)
-                            .push_bind(at);
-                    },
-                );
-                q.build().execute(&mut *c).await?.rows_affected()
-            });
+            insert_cases(&mut tx, municipality, &cases, at).await?;
             tx.commit().await?;
             made += cases.len();
             done += n;
             progress(done);
         }
         let mut conn = self.autocommit().await?;
-        sql!(conn, |c| sqlx::query("ANALYZE")
-            .execute(&mut *c)
-            .await?
-            .rows_affected());
+        execute!(conn, "ANALYZE");
         Ok(made)
     }
 }

@@ -1,8 +1,9 @@
 //! Sessions of the web interface, and the login challenges between password and code.
 
 use crate::Result;
-use crate::db::{Tx, sql};
-use crate::sql::users::{USER_COLUMNS, UserRow};
+use crate::db::{Tx, execute, fetch_optional};
+use crate::model::User;
+use crate::sql::users::{USER_COLUMNS, actor_of};
 use nazorg_domain::access::Actor;
 use time::OffsetDateTime;
 
@@ -27,19 +28,11 @@ impl Tx {
         at: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> Result<()> {
-        sql!(self, |c| {
-            sqlx::query(
-            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)"
-        )
-        .bind(id_hash)
-        .bind(user_id)
-        .bind(csrf)
-        .bind(at)
-        .bind(expires_at)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+        execute!(
+            self,
+            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)",
+            [id_hash, user_id, csrf, at, expires_at]
+        );
         Ok(())
     }
 
@@ -48,22 +41,21 @@ impl Tx {
         #[derive(sqlx::FromRow)]
         struct Row {
             #[sqlx(flatten)]
-            user: UserRow,
+            user: User,
             csrf_token: String,
             last_seen_at: OffsetDateTime,
             expires_at: OffsetDateTime,
         }
-        let row: Option<Row> = sql!(self, |c| {
-            sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS}, s.csrf_token, s.last_seen_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1"
-        ))
-        .bind(id_hash)
-        .fetch_optional(&mut *c)
-        .await?
-        });
+        let row: Option<Row> = fetch_optional!(
+            self,
+            &format!(
+                "SELECT {USER_COLUMNS}, s.csrf_token, s.last_seen_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1"
+            ),
+            [id_hash]
+        );
         Ok(row.map(|r| SessionRecord {
             active: r.user.active,
-            actor: r.user.into_actor(),
+            actor: actor_of(r.user),
             csrf_token: r.csrf_token,
             last_seen_at: r.last_seen_at,
             expires_at: r.expires_at,
@@ -72,25 +64,16 @@ impl Tx {
 
     /// Notes that a session was used at `at` (its idle timer starts again).
     pub async fn touch_session(&mut self, id_hash: &str, at: OffsetDateTime) -> Result<()> {
-        sql!(self, |c| sqlx::query(
-            "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2"
-        )
-        .bind(at)
-        .bind(id_hash)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+        execute!(
+            self,
+            "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2",
+            [at, id_hash]
+        );
         Ok(())
     }
 
     pub async fn delete_session(&mut self, id_hash: &str) -> Result<()> {
-        sql!(self, |c| sqlx::query(
-            "DELETE FROM sessions WHERE id_hash = $1"
-        )
-        .bind(id_hash)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+        execute!(self, "DELETE FROM sessions WHERE id_hash = $1", [id_hash]);
         Ok(())
     }
 
@@ -102,18 +85,11 @@ impl Tx {
         pending_secret: Option<&str>,
         expires_at: OffsetDateTime,
     ) -> Result<()> {
-        sql!(self, |c| {
-            sqlx::query(
-            "INSERT INTO login_challenges (token_hash, user_id, pending_secret, expires_at) VALUES ($1, $2, $3, $4)"
-        )
-        .bind(hash)
-        .bind(user_id)
-        .bind(pending_secret)
-        .bind(expires_at)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-        });
+        execute!(
+            self,
+            "INSERT INTO login_challenges (token_hash, user_id, pending_secret, expires_at) VALUES ($1, $2, $3, $4)",
+            [hash, user_id, pending_secret, expires_at]
+        );
         Ok(())
     }
 
@@ -124,17 +100,12 @@ impl Tx {
         hash: &str,
         at: OffsetDateTime,
     ) -> Result<Option<(i64, Option<String>, Option<String>)>> {
-        Ok(sql!(self, |c| {
-            sqlx::query_as(
+        Ok(fetch_optional!(
+            self,
             "SELECT c.user_id, u.totp_secret, c.pending_secret FROM login_challenges c JOIN users u ON u.id = c.user_id \
-             WHERE c.token_hash = $1 AND c.expires_at > $2 AND u.active = $3"
-        )
-        .bind(hash)
-        .bind(at)
-        .bind(true)
-        .fetch_optional(&mut *c)
-        .await?
-        }))
+             WHERE c.token_hash = $1 AND c.expires_at > $2 AND u.active = $3",
+            [hash, at, true]
+        ))
     }
 
     /// The user of a challenge and the secret it sets up, if any, live or not.
@@ -142,24 +113,20 @@ impl Tx {
         &mut self,
         hash: &str,
     ) -> Result<Option<(i64, Option<String>)>> {
-        Ok(sql!(self, |c| sqlx::query_as(
-            "SELECT user_id, pending_secret FROM login_challenges WHERE token_hash = $1"
-        )
-        .bind(hash)
-        .fetch_optional(&mut *c)
-        .await?))
+        Ok(fetch_optional!(
+            self,
+            "SELECT user_id, pending_secret FROM login_challenges WHERE token_hash = $1",
+            [hash]
+        ))
     }
 
     /// Deletes a challenge, and every challenge that ran out before `at`.
     pub async fn delete_login_challenges(&mut self, hash: &str, at: OffsetDateTime) -> Result<()> {
-        sql!(self, |c| sqlx::query(
-            "DELETE FROM login_challenges WHERE token_hash = $1 OR expires_at < $2"
-        )
-        .bind(hash)
-        .bind(at)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+        execute!(
+            self,
+            "DELETE FROM login_challenges WHERE token_hash = $1 OR expires_at < $2",
+            [hash, at]
+        );
         Ok(())
     }
 }

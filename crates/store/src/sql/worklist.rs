@@ -1,7 +1,7 @@
 //! The worklist's facts: the open cases in scope with what their deadlines are derived from.
 
 use crate::Result;
-use crate::db::{Tx, sql};
+use crate::db::{Tx, push_ids, sql};
 use crate::model::Scope;
 use nazorg_domain::case::ReadinessItem;
 use nazorg_domain::deadlines::{AgreementFacts, CaseFacts, ReferralFacts};
@@ -139,10 +139,7 @@ impl Tx {
             let mut q = QueryBuilder::<DB>::new(
                 "SELECT case_id, MAX(contact_date) FROM contacts WHERE case_id IN (",
             );
-            let mut list = q.separated(", ");
-            for id in case_ids {
-                list.push_bind(*id);
-            }
+            push_ids(&mut q, case_ids);
             q.push(") GROUP BY case_id");
             q.build_query_as().fetch_all(&mut *c).await?
         }))
@@ -158,10 +155,7 @@ impl Tx {
                 "SELECT case_id, id, due_date, done FROM agreements WHERE done = ",
             );
             q.push_bind(false).push(" AND case_id IN (");
-            let mut list = q.separated(", ");
-            for id in case_ids {
-                list.push_bind(*id);
-            }
+            push_ids(&mut q, case_ids);
             q.push(")");
             q.build_query_as().fetch_all(&mut *c).await?
         });
@@ -180,10 +174,7 @@ impl Tx {
             let mut q = QueryBuilder::<DB>::new(
                 "SELECT case_id, id, status, asked_on FROM referrals WHERE status IN ('asked', 'accepted') AND case_id IN (",
             );
-            let mut list = q.separated(", ");
-            for id in case_ids {
-                list.push_bind(*id);
-            }
+            push_ids(&mut q, case_ids);
             q.push(")");
             q.build_query_as().fetch_all(&mut *c).await?
         });

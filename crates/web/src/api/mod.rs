@@ -10,6 +10,8 @@ mod referrals;
 mod reports;
 mod steps;
 
+pub use crate::query::{CaseQuery, PeriodQuery};
+pub use crate::views::*;
 pub use budget::*;
 pub use cases::*;
 pub use openapi::ApiDoc;

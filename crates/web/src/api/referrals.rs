@@ -1,13 +1,13 @@
 //! Referrals to partners: making them, the partner's steps, the coordinator seeing the
 //! report back, and the figures per partner.
 
-use super::cases::TriageDto;
-use super::reports::PeriodQuery;
 use super::{ApiJson, ApiPath, ApiQuery, today};
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::ApiError;
 use crate::input::*;
+use crate::query::PeriodQuery;
+use crate::views::{ReferralDto, TriageDto};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -29,63 +29,6 @@ pub(super) fn router() -> Router<AppState> {
             post(acknowledge_referral),
         )
         .route("/referral-figures", get(referral_figures))
-}
-
-/// A referral to a partner.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReferralDto {
-    pub id: i64,
-    pub case_id: i64,
-    pub resident: String,
-    pub partner_id: i64,
-    pub partner: String,
-    pub partner_kind: String,
-    pub household_member_id: Option<i64>,
-    pub domains: Vec<String>,
-    pub reason: String,
-    pub service: Option<String>,
-    /// Price in euros.
-    pub price: Option<f64>,
-    pub over_cap_reason: Option<String>,
-    /// asked | accepted | started | finished | returned | withdrawn
-    pub status: String,
-    pub asked_on: String,
-    pub accepted_on: Option<String>,
-    pub started_on: Option<String>,
-    pub ended_on: Option<String>,
-    pub return_reason: Option<String>,
-    /// achieved | partly | not_achieved | stopped
-    pub result: Option<String>,
-    pub result_note: Option<String>,
-    pub acknowledged: bool,
-}
-
-impl From<&nazorg_app::Referral> for ReferralDto {
-    fn from(r: &nazorg_app::Referral) -> Self {
-        ReferralDto {
-            id: r.id,
-            case_id: r.case_id,
-            resident: r.resident.clone(),
-            partner_id: r.partner_id,
-            partner: r.partner.clone(),
-            partner_kind: r.partner_kind.code().into(),
-            household_member_id: r.household_member_id,
-            domains: r.domains.iter().map(|d| d.code().to_string()).collect(),
-            reason: r.reason.clone(),
-            service: r.service.clone(),
-            price: r.price_cents.map(|c| c as f64 / 100.0),
-            over_cap_reason: r.over_cap_reason.clone(),
-            status: r.status.code().into(),
-            asked_on: format_iso(r.asked_on),
-            accepted_on: r.accepted_on.map(format_iso),
-            started_on: r.started_on.map(format_iso),
-            ended_on: r.ended_on.map(format_iso),
-            return_reason: r.return_reason.clone(),
-            result: r.result.map(|x| x.code().to_string()),
-            result_note: r.result_note.clone(),
-            acknowledged: r.acknowledged,
-        }
-    }
 }
 
 /// A referral with its progress, as the partner sees it.
@@ -220,15 +163,7 @@ fn referral_detail_dto(d: &nazorg_app::ReferralDetail) -> ReferralDetailDto {
     ReferralDetailDto {
         referral: ReferralDto::from(&d.referral),
         birth_date: d.birth_date.map(format_iso),
-        triage: d
-            .triage
-            .iter()
-            .map(|t| TriageDto {
-                domain: t.domain.code().into(),
-                need: t.need.code().into(),
-                self_reliance: t.self_reliance.code().into(),
-            })
-            .collect(),
+        triage: d.triage.iter().map(TriageDto::from).collect(),
         notes: d
             .notes
             .iter()

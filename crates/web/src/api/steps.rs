@@ -1,11 +1,11 @@
 //! The steps of a case: each changes one part of it and answers with the case as it now is.
 
-use super::cases::CaseDetailDto;
 use super::{ApiJson, ApiPath};
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::ApiError;
 use crate::input::*;
+use crate::views::CaseDetailDto;
 use axum::extract::State;
 use axum::routing::{patch, post, put};
 use axum::{Json, Router};

@@ -13,6 +13,8 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use nazorg_domain::access::Action;
+use nazorg_domain::access::Page;
 use nazorg_domain::referral::{BudgetLineCode, format_eur, parse_eur};
 use serde::Deserialize;
 
@@ -114,7 +116,7 @@ async fn budget_view(
     let budget = s.app.budget(&user.actor, year).await?;
     let services = s.app.list_service_kinds(&user.actor.municipality).await?;
     let view = BudgetPage {
-        base: Base::new(format!("Budget {year}"), Some(user), "budget"),
+        base: Base::new(format!("Budget {year}"), Some(user), Page::Budget),
         year,
         lines: budget
             .lines
@@ -214,11 +216,7 @@ async fn set_cap(
     UiForm(f): UiForm<CapForm>,
 ) -> Result<Response, UiError> {
     s.app
-        .permit(
-            &user.actor,
-            nazorg_domain::access::Action::ManageBudget,
-            None,
-        )
+        .permit(&user.actor, Action::ManageBudget, None)
         .await?;
     let year = form_year(&f.year);
     let result = async {
@@ -238,11 +236,7 @@ async fn set_price(
     UiForm(f): UiForm<PriceForm>,
 ) -> Result<Response, UiError> {
     s.app
-        .permit(
-            &user.actor,
-            nazorg_domain::access::Action::ManageBudget,
-            None,
-        )
+        .permit(&user.actor, Action::ManageBudget, None)
         .await?;
     let year = form_year(&f.year);
     let result = async {

@@ -1,11 +1,11 @@
 //! The case page: everything about one case, with the forms of the steps that are possible
 //! now (posted to `case_steps`).
 
-use super::{Opt, UiPath, UiQuery, full_name, nl, opts, opts_of, referrals};
+use super::{Opt, UiPath, UiQuery, full_name, nl, opts, opts_of, referrals, user_opts};
 use crate::AppState;
-use crate::api::{rules_of, suggestion_of};
 use crate::auth::UiUser;
 use crate::pages::{Base, UiError, render};
+use crate::views::{rules_of, suggestion_of};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use nazorg_app::CaseDetail;
+use nazorg_domain::access::Page;
 use nazorg_domain::case::{
     ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation,
 };
@@ -102,19 +103,36 @@ struct EventRow {
     summary: String,
 }
 
-/// The case as its page shows it.
+/// The case as its page shows it, grouped by the cards of the page.
 struct CaseView {
-    resident_id: i64,
-    appointments: Vec<(String, &'static str, String)>,
-    referrals: Vec<referrals::ReferralRow>,
-    can_refer: bool,
-    partner_opts: Vec<Opt>,
-    service_opts: Vec<Opt>,
-    domain_choices: Vec<(&'static str, &'static str)>,
-    can_safety: bool,
-    safety_items: Vec<SafetyRow>,
     id: i64,
+    resident_id: i64,
     name: String,
+    today: String,
+    facts: FactsCard,
+    eligibility: EligibilityCard,
+    offer: Option<String>,
+    triage: TriageCard,
+    suggestion: Option<(&'static str, String)>,
+    agreements: Vec<AgreementRow>,
+    referrals: Vec<referrals::ReferralRow>,
+    ready_housing: bool,
+    ready_brp: bool,
+    ready_id: bool,
+    ready_income: bool,
+    contacts: Vec<ContactRow>,
+    appointments: Vec<(String, &'static str, String)>,
+    household: Vec<HouseholdRow>,
+    safety_items: Vec<SafetyRow>,
+    closure: Option<String>,
+    closure_results: Vec<(&'static str, &'static str)>,
+    events: Vec<EventRow>,
+    can: AllowedSteps,
+    opts: CaseOptions,
+}
+
+/// The facts of the overview card, the correction form and the release card.
+struct FactsCard {
     bsn: String,
     birth_date: String,
     birth_date_iso: String,
@@ -136,43 +154,48 @@ struct CaseView {
     direction_since: String,
     coordinator: String,
     sources: String,
-    eligibility: &'static str,
-    eligibility_code: &'static str,
-    computed_eligibility: &'static str,
+}
+
+/// The eligibility card: the outcome in force, any override, and the rules.
+struct EligibilityCard {
+    label: &'static str,
+    code: &'static str,
+    computed: &'static str,
     overridden: bool,
-    override_reason: String,
-    override_by: String,
+    reason: String,
+    by: String,
     rules: Vec<RuleRow>,
-    offer: Option<String>,
-    triage_done: bool,
-    triage: Vec<TriageRow>,
-    triage_note: String,
-    known_skt_opts: Vec<Opt>,
-    known_sc_opts: Vec<Opt>,
+}
+
+/// The triage card.
+struct TriageCard {
+    done: bool,
+    rows: Vec<TriageRow>,
+    note: String,
     known_skt: &'static str,
     known_sc: &'static str,
-    suggestion: Option<(&'static str, String)>,
-    agreements: Vec<AgreementRow>,
-    ready_housing: bool,
-    ready_brp: bool,
-    ready_id: bool,
-    ready_income: bool,
-    contacts: Vec<ContactRow>,
-    household: Vec<HouseholdRow>,
-    closure: Option<String>,
-    closure_results: Vec<(&'static str, &'static str)>,
-    events: Vec<EventRow>,
-    today: String,
-    can_offer: bool,
-    can_triage: bool,
-    can_direction: bool,
-    can_plan: bool,
-    can_readiness: bool,
-    can_release: bool,
-    can_log: bool,
-    can_household: bool,
-    can_facts: bool,
-    can_override: bool,
+    known_skt_opts: Vec<Opt>,
+    known_sc_opts: Vec<Opt>,
+}
+
+/// Which steps the case's phase allows now: the page shows only their forms.
+struct AllowedSteps {
+    offer: bool,
+    triage: bool,
+    direction: bool,
+    plan: bool,
+    refer: bool,
+    readiness: bool,
+    release: bool,
+    log: bool,
+    household: bool,
+    facts: bool,
+    override_eligibility: bool,
+    safety: bool,
+}
+
+/// The choices of the page's forms.
+struct CaseOptions {
     override_opts: Vec<Opt>,
     brp_opts: Vec<Opt>,
     sentence_opts: Vec<Opt>,
@@ -186,6 +209,9 @@ struct CaseView {
     closing_opts: Vec<Opt>,
     overall_opts: Vec<Opt>,
     result_opts: Vec<Opt>,
+    partner_opts: Vec<Opt>,
+    service_opts: Vec<Opt>,
+    domain_choices: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Template)]
@@ -206,21 +232,60 @@ fn case_view(
     services: &[nazorg_app::ServiceKind],
 ) -> CaseView {
     let c = &d.summary;
+    let today = nazorg_domain::dates::today_nl();
     let state = CaseState {
         status: c.status,
         released: c.actual_release.is_some(),
     };
-    let can = |step: Step| lifecycle::apply(state, step).is_ok();
-    let today = nazorg_domain::dates::today_nl();
     let suggestion = suggestion_of(d);
-    let closing: Vec<ClosingReason> = ClosingReason::ALL
-        .iter()
-        .copied()
-        .filter(|r| can(Step::Close(*r)))
-        .collect();
+    let opts = CaseOptions {
+        coordinator_opts: user_opts(coordinators, coordinator_id),
+        partner_opts: referrals::referral_partner_opts(partner_list, |_| true),
+        service_opts: referrals::service_opts(services),
+        ..case_options(d, state, suggestion.as_ref().map(|s| s.0))
+    };
     CaseView {
         id: c.case_id,
+        resident_id: c.resident_id,
         name: full_name(&c.given_names, &c.family_name),
+        today: format_iso(today),
+        facts: facts_card(d, today),
+        eligibility: eligibility_card(d),
+        offer: offer_text(d),
+        triage: triage_card(d),
+        suggestion: suggestion.map(|(dir, reason)| (dir.label(), reason)),
+        agreements: agreement_rows(d),
+        referrals: d
+            .referrals
+            .iter()
+            .filter(|r| r.household_member_id.is_none())
+            .map(referrals::ReferralRow::from)
+            .collect(),
+        ready_housing: d.ready_housing,
+        ready_brp: d.ready_brp,
+        ready_id: d.ready_id,
+        ready_income: d.ready_income,
+        contacts: contact_rows(d),
+        appointments: appointment_rows(d),
+        household: household_rows(d, partner_list),
+        safety_items: safety_rows(d),
+        closure: closure_text(d),
+        closure_results: d
+            .closure_results
+            .iter()
+            .map(|(dom, res)| (dom.label(), res.label()))
+            .collect(),
+        events: event_rows(d),
+        can: allowed_steps(state),
+        opts,
+    }
+}
+
+/// The facts of the case as the overview and the forms show them.
+fn facts_card(d: &CaseDetail, today: time::Date) -> FactsCard {
+    let c = &d.summary;
+    let open = c.status.is_open();
+    FactsCard {
         bsn: c.bsn.clone(),
         birth_date: nl(c.birth_date),
         birth_date_iso: c.birth_date.map(format_iso).unwrap_or_default(),
@@ -234,17 +299,13 @@ fn case_view(
         aftercare_end: nl(d.aftercare_end),
         residence_code: d.last_residence_code.clone().unwrap_or_default(),
         status: c.status.label(),
-        next_action: if c.status.is_open() {
+        next_action: if open {
             c.next_action.clone()
         } else {
             "Geen: de casus is afgesloten".into()
         },
-        due: if c.status.is_open() {
-            format_nl(c.action_due)
-        } else {
-            String::new()
-        },
-        overdue: c.status.is_open() && c.action_due < today,
+        due: crate::views::next_due(c).map(format_nl).unwrap_or_default(),
+        overdue: crate::views::next_due(c).is_some_and(|due| due < today),
         direction: c
             .direction
             .map(|x| x.label())
@@ -262,90 +323,93 @@ fn case_view(
             .map(|n| n.source.label())
             .collect::<Vec<_>>()
             .join(", "),
-        eligibility: c.eligibility.label(),
-        eligibility_code: c.eligibility.code(),
-        computed_eligibility: d.computed_eligibility.label(),
+    }
+}
+
+/// The outcome of the eligibility rules, any override, and each rule.
+fn eligibility_card(d: &CaseDetail) -> EligibilityCard {
+    let c = &d.summary;
+    EligibilityCard {
+        label: c.eligibility.label(),
+        code: c.eligibility.code(),
+        computed: d.computed_eligibility.label(),
         overridden: c.eligibility_overridden,
-        override_reason: d.override_reason.clone().unwrap_or_default(),
-        override_by: d.override_by.clone().unwrap_or_default(),
+        reason: d.override_reason.clone().unwrap_or_default(),
+        by: d.override_by.clone().unwrap_or_default(),
         rules: rule_rows(d),
-        offer: d.offer_outcome.map(|o| {
-            format!(
-                "Aanbod {} op {} ({}).",
-                o.label().to_lowercase(),
-                nl(d.offer_date),
-                d.offer_contact_kind.map(|k| k.label()).unwrap_or("—")
-            )
-        }),
-        triage_done: d.triage.len() == 5,
-        triage: triage_rows(d),
-        triage_note: d.triage_note.clone(),
-        known_skt_opts: yes_no_opts(d.known_to_skt),
-        known_sc_opts: yes_no_opts(d.known_to_safety_chamber),
+    }
+}
+
+/// The offer made in detention, in one sentence.
+fn offer_text(d: &CaseDetail) -> Option<String> {
+    d.offer_outcome.map(|o| {
+        format!(
+            "Aanbod {} op {} ({}).",
+            o.label().to_lowercase(),
+            nl(d.offer_date),
+            d.offer_contact_kind.map(|k| k.label()).unwrap_or("—")
+        )
+    })
+}
+
+/// The triage card: the rows per life domain and what was already known.
+fn triage_card(d: &CaseDetail) -> TriageCard {
+    TriageCard {
+        done: d.triage.len() == 5,
+        rows: triage_rows(d),
+        note: d.triage_note.clone(),
         known_skt: yes_no_label(d.known_to_skt),
         known_sc: yes_no_label(d.known_to_safety_chamber),
-        suggestion: suggestion
-            .as_ref()
-            .map(|(dir, reason)| (dir.label(), reason.clone())),
-        agreements: agreement_rows(d),
-        ready_housing: d.ready_housing,
-        ready_brp: d.ready_brp,
-        ready_id: d.ready_id,
-        ready_income: d.ready_income,
-        contacts: contact_rows(d),
-        household: household_rows(d, partner_list),
-        resident_id: c.resident_id,
-        appointments: appointment_rows(d),
-        referrals: d
-            .referrals
-            .iter()
-            .filter(|r| r.household_member_id.is_none())
-            .map(referrals::ReferralRow::from)
-            .collect(),
-        can_refer: can(Step::Refer),
-        partner_opts: referrals::referral_partner_opts(partner_list, |_| true),
-        service_opts: referrals::service_opts(services),
-        domain_choices: referrals::domain_choices(),
-        can_safety: can(Step::SafetyChamber),
-        safety_items: safety_rows(d),
-        closure: closure_text(d),
-        closure_results: d
-            .closure_results
-            .iter()
-            .map(|(dom, res)| (dom.label(), res.label()))
-            .collect(),
-        events: event_rows(d),
-        today: format_iso(today),
-        can_offer: can(Step::RecordOffer(OfferOutcome::Accepted)),
-        can_triage: can(Step::Triage),
-        can_direction: can(Step::DecideDirection),
-        can_plan: can(Step::EditPlan),
-        can_readiness: can(Step::Readiness),
-        can_release: can(Step::RecordRelease),
-        can_log: can(Step::LogContact),
-        can_household: can(Step::Household),
-        can_facts: can(Step::UpdateFacts),
-        can_override: can(Step::OverrideEligibility),
+        known_skt_opts: yes_no_opts(d.known_to_skt),
+        known_sc_opts: yes_no_opts(d.known_to_safety_chamber),
+    }
+}
+
+/// The steps the lifecycle allows in this state.
+fn allowed_steps(state: CaseState) -> AllowedSteps {
+    let can = |step: Step| lifecycle::apply(state, step).is_ok();
+    AllowedSteps {
+        offer: can(Step::RecordOffer(OfferOutcome::Accepted)),
+        triage: can(Step::Triage),
+        direction: can(Step::DecideDirection),
+        plan: can(Step::EditPlan),
+        refer: can(Step::Refer),
+        readiness: can(Step::Readiness),
+        release: can(Step::RecordRelease),
+        log: can(Step::LogContact),
+        household: can(Step::Household),
+        facts: can(Step::UpdateFacts),
+        override_eligibility: can(Step::OverrideEligibility),
+        safety: can(Step::SafetyChamber),
+    }
+}
+
+/// The choices of the forms that follow from the case alone (the coordinators, partners
+/// and services are left empty for the caller).
+fn case_options(d: &CaseDetail, state: CaseState, suggested: Option<Direction>) -> CaseOptions {
+    let c = &d.summary;
+    let closing: Vec<ClosingReason> = ClosingReason::ALL
+        .iter()
+        .copied()
+        .filter(|r| lifecycle::apply(state, Step::Close(*r)).is_ok())
+        .collect();
+    CaseOptions {
         override_opts: opts::<Eligibility>(c.eligibility_overridden.then_some(c.eligibility)),
         brp_opts: opts::<BrpStatus>(d.brp_status),
         sentence_opts: opts::<Sentence>(d.sentence),
         contact_kind_opts: opts::<ContactKind>(None),
         offer_opts: opts::<OfferOutcome>(None),
-        direction_opts: opts::<Direction>(c.direction.or(suggestion.map(|s| s.0))),
+        direction_opts: opts::<Direction>(c.direction.or(suggested)),
         domain_opts: opts::<LifeDomain>(None),
         relation_opts: opts::<Relation>(None),
         need_opts: opts::<Need>(None),
-        coordinator_opts: coordinators
-            .iter()
-            .map(|u| Opt {
-                value: u.id.to_string(),
-                label: u.display_name.clone(),
-                selected: Some(u.id) == coordinator_id,
-            })
-            .collect(),
+        coordinator_opts: Vec::new(),
         closing_opts: opts_of(&closing, None),
         overall_opts: opts::<OverallResult>(None),
         result_opts: opts::<DomainResult>(None),
+        partner_opts: Vec::new(),
+        service_opts: Vec::new(),
+        domain_choices: referrals::domain_choices(),
     }
 }
 
@@ -555,7 +619,7 @@ pub async fn case_view_page(
     Ok(render(
         status,
         CasePage {
-            base: Base::new(format!("Casus {id}"), Some(user), "cases"),
+            base: Base::new(format!("Casus {id}"), Some(user), Page::Cases),
             c: view,
             flash,
             error,

@@ -1,19 +1,19 @@
 //! The case list (the coordinator's worklist) and entering a notification by hand.
 
-use super::{Opt, UiForm, UiQuery, full_name, opts, referrals};
+use super::{Opt, UiForm, full_name, opts, referrals, user_opts};
 use crate::AppState;
-use crate::api::CaseQuery;
 use crate::auth::UiUser;
 use crate::input::NotificationIn;
 use crate::pages::{Base, UiError, render};
+use crate::query::CaseQuery;
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_app::ImportOutcome;
-use nazorg_domain::access::Role;
+use nazorg_domain::access::{Action, Page, Role};
 use nazorg_domain::format_nl;
 use nazorg_domain::lifecycle::Status;
 use nazorg_domain::notification::{BrpStatus, Sentence, Source};
@@ -55,71 +55,45 @@ struct CasesPage {
     feedback: Vec<referrals::ReferralRow>,
 }
 
-async fn cases_page(
-    State(s): State<AppState>,
-    user: UiUser,
-    UiQuery(raw): UiQuery<Vec<(String, String)>>,
-) -> Result<Response, UiError> {
-    if user.actor.role == Role::Administrator {
-        return Ok(Redirect::to("/gebruikers").into_response());
+/// The case list's query string: the filters it asks for, and every parameter but
+/// `after` (unknown ones too, in their order) to carry over into the paging links.
+struct CaseListParams {
+    query: CaseQuery,
+    keep: Vec<(String, String)>,
+}
+
+impl CaseListParams {
+    /// Reads the raw query string; empty values count as absent, the first value of a
+    /// repeated parameter wins, and an unreadable coordinator is ignored.
+    fn parse(raw: Option<&str>) -> CaseListParams {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(raw.unwrap_or_default()).unwrap_or_default();
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, v)| key == k && !v.is_empty())
+                .map(|(_, v)| v.clone())
+        };
+        let query = CaseQuery {
+            status: get("status"),
+            direction: get("direction"),
+            coordinator: get("coordinator").and_then(|c| c.parse().ok()),
+            search: get("search"),
+            open: Some(true),
+            after: get("after"),
+            limit: Some(25),
+        };
+        let keep = pairs
+            .iter()
+            .filter(|(k, v)| k != "after" && !v.is_empty())
+            .cloned()
+            .collect();
+        CaseListParams { query, keep }
     }
-    if nazorg_domain::access::is_partner_role(user.actor.role) {
-        return Ok(Redirect::to("/verwijzingen").into_response());
-    }
-    if user.actor.role == Role::PolicyAdvisor {
-        return Ok(Redirect::to("/monitor").into_response());
-    }
-    if user.actor.role == Role::SafetyChamber {
-        return Ok(Redirect::to("/veiligheidskamer").into_response());
-    }
-    let get = |k: &str| {
-        raw.iter()
-            .find(|(key, v)| key == k && !v.is_empty())
-            .map(|(_, v)| v.clone())
-    };
-    let q = CaseQuery {
-        status: get("status"),
-        direction: get("direction"),
-        coordinator: get("coordinator").and_then(|c| c.parse().ok()),
-        search: get("search"),
-        open: Some(true),
-        after: get("after"),
-        limit: Some(25),
-    };
-    let (filter, after) = q.filter()?;
-    let page = s.app.list_cases(&user.actor, &filter, after, 25).await?;
-    let today = nazorg_domain::dates::today_nl();
-    let rows = page
-        .items
-        .iter()
-        .map(|c| CaseRow {
-            case_id: c.case_id,
-            name: full_name(&c.given_names, &c.family_name),
-            bsn: c.bsn.clone(),
-            detention_start: format_nl(c.detention_start),
-            status: c.status.label().into(),
-            eligibility: c.eligibility.label().into(),
-            direction: c.direction.map(|d| d.label()).unwrap_or("—").into(),
-            next_action: if c.status.is_open() {
-                c.next_action.clone()
-            } else {
-                "—".into()
-            },
-            due: if c.status.is_open() {
-                format_nl(c.action_due)
-            } else {
-                "—".into()
-            },
-            overdue: c.status.is_open() && c.action_due < today,
-        })
-        .collect();
-    let keep: Vec<(String, String)> = raw
-        .iter()
-        .filter(|(k, v)| k != "after" && !v.is_empty())
-        .cloned()
-        .collect();
-    let url = |after: Option<String>| {
-        let mut params = keep.clone();
+
+    /// The link to the list with the same filters, from `after` (or from the start).
+    fn url(&self, after: Option<String>) -> String {
+        let mut params = self.keep.clone();
         if let Some(a) = after {
             params.push(("after".into(), a));
         }
@@ -129,28 +103,51 @@ async fn cases_page(
         } else {
             format!("/casussen?{query}")
         }
-    };
+    }
+}
+
+/// Where roles without a case list start instead (their landing page, by the policy).
+pub(super) fn elsewhere(role: Role) -> Option<&'static str> {
+    (!nazorg_domain::access::works_cases(role)).then(|| nazorg_domain::access::landing(role).path())
+}
+
+fn case_row(c: &nazorg_app::CaseSummary, today: time::Date) -> CaseRow {
+    let open = c.status.is_open();
+    CaseRow {
+        case_id: c.case_id,
+        name: full_name(&c.given_names, &c.family_name),
+        bsn: c.bsn.clone(),
+        detention_start: format_nl(c.detention_start),
+        status: c.status.label().into(),
+        eligibility: c.eligibility.label().into(),
+        direction: c.direction.map(|d| d.label()).unwrap_or("—").into(),
+        next_action: if open {
+            c.next_action.clone()
+        } else {
+            "—".into()
+        },
+        due: crate::views::next_due(c).map_or_else(|| "—".into(), format_nl),
+        overdue: crate::views::next_due(c).is_some_and(|due| due < today),
+    }
+}
+
+async fn cases_page(
+    State(s): State<AppState>,
+    user: UiUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, UiError> {
+    if let Some(start) = elsewhere(user.actor.role) {
+        return Ok(Redirect::to(start).into_response());
+    }
+    let params = CaseListParams::parse(raw.as_deref());
+    let (filter, after) = params.query.filter()?;
+    let page = s.app.list_cases(&user.actor, &filter, after, 25).await?;
+    let today = nazorg_domain::dates::today_nl();
     let coordinators = s.app.coordinators(&user.actor).await?;
-    let feedback = s
-        .app
-        .list_referrals(
-            &user.actor,
-            &nazorg_app::ReferralFilter {
-                unacknowledged: true,
-                for_coordinator: Some(user.actor.user_id),
-                ..Default::default()
-            },
-            None,
-            20,
-        )
-        .await?
-        .items
-        .iter()
-        .map(referrals::ReferralRow::from)
-        .collect();
+    let feedback = referrals::unseen_feedback(&s, &user).await?;
     let page_view = CasesPage {
         feedback,
-        base: Base::new("Werklijst", Some(&user), "cases"),
+        base: Base::new("Werklijst", Some(&user), Page::Cases),
         lead: match filter.status {
             Some(status) => format!(
                 "Casussen in de fase ‘{}’, het dringendste eerst.",
@@ -158,20 +155,13 @@ async fn cases_page(
             ),
             None => "Open casussen, het dringendste eerst.".into(),
         },
-        rows,
-        search: q.search.clone().unwrap_or_default(),
+        rows: page.items.iter().map(|c| case_row(c, today)).collect(),
+        search: params.query.search.clone().unwrap_or_default(),
         status_opts: opts::<Status>(filter.status),
         direction_opts: opts::<Direction>(filter.direction),
-        coordinator_opts: coordinators
-            .iter()
-            .map(|u| Opt {
-                value: u.id.to_string(),
-                label: u.display_name.clone(),
-                selected: Some(u.id) == filter.coordinator_id,
-            })
-            .collect(),
-        next_url: page.next.map(|c| url(Some(c.encode()))),
-        first_url: after.map(|_| url(None)),
+        coordinator_opts: user_opts(&coordinators, filter.coordinator_id),
+        next_url: page.next.map(|c| params.url(Some(c.encode()))),
+        first_url: after.map(|_| params.url(None)),
     };
     Ok(render(StatusCode::OK, page_view))
 }
@@ -195,7 +185,7 @@ fn notification_view(
     error: Option<String>,
 ) -> NotificationPage {
     NotificationPage {
-        base: Base::new("Melding invoeren", Some(user), "notification"),
+        base: Base::new("Melding invoeren", Some(user), Page::NewNotification),
         brp_opts: opts::<BrpStatus>(BrpStatus::parse(&form.brp_status)),
         sentence_opts: opts::<Sentence>(Sentence::parse(&form.sentence)),
         source_opts: opts::<Source>(Source::parse(&form.source).or(Some(Source::Casemanager))),
@@ -206,11 +196,7 @@ fn notification_view(
 
 async fn notification_page(user: UiUser, State(s): State<AppState>) -> Result<Response, UiError> {
     s.app
-        .permit(
-            &user.actor,
-            nazorg_domain::access::Action::CreateNotification,
-            None,
-        )
+        .permit(&user.actor, Action::CreateNotification, None)
         .await?;
     let form = NotificationIn {
         municipality_code: s.config.municipality.clone(),
@@ -225,11 +211,7 @@ async fn create_notification(
     UiForm(form): UiForm<NotificationIn>,
 ) -> Result<Response, UiError> {
     s.app
-        .permit(
-            &user.actor,
-            nazorg_domain::access::Action::CreateNotification,
-            None,
-        )
+        .permit(&user.actor, Action::CreateNotification, None)
         .await?;
     let parsed = match form.to_row().parse() {
         Ok(n) => n,

@@ -10,7 +10,7 @@ use axum::extract::{Form, FromRequest, Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use nazorg_domain::access::Role;
+use nazorg_domain::access::{self, Page};
 use nazorg_domain::{Coded, format_nl};
 
 const CSS: &str = include_str!("../../static/nazorg.css");
@@ -123,21 +123,16 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for UiForm<T
 /// The frame of a logged-in user's page. (Defined here, not in `pages`, so that `pages`
 /// needs nothing from the session extractor.)
 impl Base {
-    pub fn new(title: impl Into<String>, user: Option<&UiUser>, nav: &'static str) -> Base {
+    pub fn new(title: impl Into<String>, user: Option<&UiUser>, nav: Page) -> Base {
+        let role = user.map(|u| u.actor.role);
         Base {
             title: title.into(),
             user: user.map(|u| u.actor.username.clone()),
             csrf: user.map(|u| u.csrf.clone()).unwrap_or_default(),
-            nav,
+            nav: Some(nav),
             work_count: user.and_then(|u| u.work_count),
-            menu: match user.map(|u| u.actor.role) {
-                Some(Role::Administrator) => "admin",
-                Some(Role::PolicyAdvisor) => "policy",
-                Some(Role::SafetyChamber) => "safety",
-                Some(role) if nazorg_domain::access::is_partner_role(role) => "partner",
-                Some(_) => "coordinator",
-                None => "",
-            },
+            menu: role.map(access::menu).unwrap_or(&[]),
+            works_cases: role.is_some_and(access::works_cases),
         }
     }
 }
@@ -160,6 +155,18 @@ pub fn opts_of<T: Coded>(values: &[T], selected: Option<T>) -> Vec<Opt> {
             value: v.code().into(),
             label: v.label().into(),
             selected: Some(*v) == selected,
+        })
+        .collect()
+}
+
+/// The options of a select of users by their display name, one selected.
+pub fn user_opts(users: &[nazorg_app::User], selected: Option<i64>) -> Vec<Opt> {
+    users
+        .iter()
+        .map(|u| Opt {
+            value: u.id.to_string(),
+            label: u.display_name.clone(),
+            selected: Some(u.id) == selected,
         })
         .collect()
 }

@@ -14,6 +14,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use nazorg_domain::access::Action;
+use nazorg_domain::access::Page;
 use nazorg_domain::dates::format_nl;
 use nazorg_domain::referral::PartnerKind;
 use serde::Deserialize;
@@ -73,7 +75,7 @@ async fn register_view(
         base: Base::new(
             "Register van verwerkingsactiviteiten",
             Some(user),
-            "register",
+            Page::Register,
         ),
         rows,
         flash,
@@ -109,11 +111,7 @@ async fn set_activity(
     UiForm(f): UiForm<ActivityForm>,
 ) -> Result<Response, UiError> {
     s.app
-        .permit(
-            &user.actor,
-            nazorg_domain::access::Action::ManageRegister,
-            None,
-        )
+        .permit(&user.actor, Action::ManageRegister, None)
         .await?;
     match s
         .app
@@ -158,13 +156,13 @@ async fn partners_view(
 ) -> Result<Response, UiError> {
     nazorg_domain::access::authorize(
         &user.actor,
-        nazorg_domain::access::Action::ManagePartners,
+        Action::ManagePartners,
         &user.actor.municipality,
     )
     .map_err(|d| UiError(AppError::Forbidden(d.to_string())))?;
     let partners = s.app.list_partners(&user.actor.municipality).await?;
     let view = PartnersPage {
-        base: Base::new("Ketenpartners", Some(user), "partners"),
+        base: Base::new("Ketenpartners", Some(user), Page::Partners),
         rows: partners
             .iter()
             .map(|p| PartnerRow {
@@ -191,11 +189,7 @@ async fn add_partner(
     UiForm(f): UiForm<PartnerIn>,
 ) -> Result<Response, UiError> {
     s.app
-        .permit(
-            &user.actor,
-            nazorg_domain::access::Action::ManagePartners,
-            None,
-        )
+        .permit(&user.actor, Action::ManagePartners, None)
         .await?;
     let result = async {
         let kind = code::<PartnerKind>("het soort organisatie", &f.kind)?;

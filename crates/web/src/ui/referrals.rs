@@ -3,11 +3,11 @@
 
 use super::{Opt, UiForm, UiPath, UiQuery, nl, opts};
 use crate::AppState;
-use crate::api::PeriodQuery;
 use crate::auth::UiUser;
 use crate::error::AppError;
 use crate::input::*;
 use crate::pages::{Base, UiError, render};
+use crate::query::PeriodQuery;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_app::ReferralFilter;
-use nazorg_domain::access::Role;
+use nazorg_domain::access::{Action, Page, Role};
 use nazorg_domain::dates::{format_iso, format_nl};
 use nazorg_domain::referral::{
     PartnerKind, ReferralResult, ReferralStatus, ReferralStep, format_eur,
@@ -84,6 +84,18 @@ impl From<&nazorg_app::Referral> for ReferralRow {
     }
 }
 
+/// The partners' reports back (finished or returned referrals) the coordinator has not
+/// yet seen, for the top of their worklist.
+pub async fn unseen_feedback(s: &AppState, user: &UiUser) -> Result<Vec<ReferralRow>, UiError> {
+    let filter = ReferralFilter {
+        unacknowledged: true,
+        for_coordinator: Some(user.actor.user_id),
+        ..Default::default()
+    };
+    let page = s.app.list_referrals(&user.actor, &filter, None, 20).await?;
+    Ok(page.items.iter().map(ReferralRow::from).collect())
+}
+
 #[derive(Template)]
 #[template(path = "referrals.html")]
 struct ReferralsPage {
@@ -146,7 +158,7 @@ async fn referrals_page(
         Vec::new()
     };
     let view = ReferralsPage {
-        base: Base::new(heading, Some(&user), "referrals"),
+        base: Base::new(heading, Some(&user), Page::Referrals),
         heading: heading.into(),
         directed,
         rows: page.items.iter().map(ReferralRow::from).collect(),
@@ -210,7 +222,7 @@ async fn referral_view(
     let can = |step| nazorg_domain::referral::apply(r.status, step).is_ok();
     let is_coordinator = user.actor.role == Role::Coordinator;
     let view = ReferralPage {
-        base: Base::new(format!("Verwijzing {id}"), Some(user), "referrals"),
+        base: Base::new(format!("Verwijzing {id}"), Some(user), Page::Referrals),
         id,
         case_id: r.case_id,
         is_coordinator,
@@ -276,11 +288,7 @@ async fn referral_step(
     UiForm(input): UiForm<ReferralStepIn>,
 ) -> Result<Response, UiError> {
     s.app
-        .permit_referral(
-            &user.actor,
-            nazorg_domain::access::Action::WriteReferral,
-            id,
-        )
+        .permit_referral(&user.actor, Action::WriteReferral, id)
         .await?;
     let result = match input.parse(today()) {
         Ok(step) => s
@@ -371,7 +379,7 @@ async fn figures_page(
         })
         .collect();
     let view = FiguresPage {
-        base: Base::new("Cijfers verwijzingen", Some(&user), "referrals"),
+        base: Base::new("Cijfers verwijzingen", Some(&user), Page::Referrals),
         from: format_iso(from),
         to: format_iso(to),
         rows,
@@ -448,83 +456,108 @@ async fn directed_case_page(
     UiPath(id): UiPath<i64>,
 ) -> Result<Response, UiError> {
     let d = s.app.get_directed_case(&user.actor, id).await?;
-    let c = DirectedView {
-        case_id: d.case_id,
-        resident: d.resident,
-        birth_date: nl(d.birth_date),
-        status: d.status.label(),
-        direction: d.direction.map(|x| x.label()).unwrap_or("—"),
-        direction_since: nl(d.direction_since),
-        expected_release: nl(d.expected_release),
-        actual_release: nl(d.actual_release),
-        aftercare_end: nl(d.aftercare_end),
-        triage: d
-            .triage
-            .iter()
-            .map(|t| (t.domain.label(), t.need.label(), t.self_reliance.label()))
-            .collect(),
-        triage_note: d.triage_note,
-        agreements: d
-            .agreements
-            .iter()
-            .map(|a| {
-                (
-                    a.domain.label(),
-                    a.description.clone(),
-                    a.owner.clone(),
-                    nl(a.due_date),
-                    a.done,
-                )
-            })
-            .collect(),
-        readiness: vec![
-            ("Huisvesting", d.ready_housing),
-            ("Inschrijving in de BRP", d.ready_brp),
-            ("Identiteitsbewijs", d.ready_id),
-            ("Inkomen of uitkering", d.ready_income),
-        ],
-        contacts: d
-            .contacts
-            .iter()
-            .map(|c| (format_nl(c.date), c.kind.label(), c.note.clone()))
-            .collect(),
-        household: d
-            .household
-            .iter()
-            .map(|h| {
-                (
-                    h.relation.label(),
-                    if h.is_minor {
-                        "minderjarig"
-                    } else {
-                        "volwassen"
-                    },
-                    h.support_need.label(),
-                    h.note.clone(),
-                )
-            })
-            .collect(),
-        referrals: d
-            .referrals
-            .iter()
-            .map(|(partner, domains, status)| {
-                (
-                    partner.clone(),
-                    domains
-                        .iter()
-                        .map(|x| x.label())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    status.label(),
-                )
-            })
-            .collect(),
-    };
     Ok(render(
         StatusCode::OK,
         DirectedCasePage {
-            base: Base::new(format!("Casus {id} (casusregie)"), Some(&user), "referrals"),
-            c,
+            base: Base::new(
+                format!("Casus {id} (casusregie)"),
+                Some(&user),
+                Page::Referrals,
+            ),
+            c: DirectedView::from(d),
         },
     ))
+}
+
+impl From<nazorg_app::DirectedCase> for DirectedView {
+    fn from(d: nazorg_app::DirectedCase) -> Self {
+        DirectedView {
+            case_id: d.case_id,
+            birth_date: nl(d.birth_date),
+            status: d.status.label(),
+            direction: d.direction.map(|x| x.label()).unwrap_or("—"),
+            direction_since: nl(d.direction_since),
+            expected_release: nl(d.expected_release),
+            actual_release: nl(d.actual_release),
+            aftercare_end: nl(d.aftercare_end),
+            triage: d
+                .triage
+                .iter()
+                .map(|t| (t.domain.label(), t.need.label(), t.self_reliance.label()))
+                .collect(),
+            agreements: d
+                .agreements
+                .iter()
+                .map(|a| {
+                    (
+                        a.domain.label(),
+                        a.description.clone(),
+                        a.owner.clone(),
+                        nl(a.due_date),
+                        a.done,
+                    )
+                })
+                .collect(),
+            readiness: vec![
+                ("Huisvesting", d.ready_housing),
+                ("Inschrijving in de BRP", d.ready_brp),
+                ("Identiteitsbewijs", d.ready_id),
+                ("Inkomen of uitkering", d.ready_income),
+            ],
+            contacts: d
+                .contacts
+                .iter()
+                .map(|c| (format_nl(c.date), c.kind.label(), c.note.clone()))
+                .collect(),
+            household: directed_household(&d.household),
+            referrals: directed_referrals(&d.referrals),
+            resident: d.resident,
+            triage_note: d.triage_note,
+        }
+    }
+}
+
+/// The household members as the partner sees them: relation, age group, need, note.
+fn directed_household(
+    household: &[nazorg_app::HouseholdMember],
+) -> Vec<(&'static str, &'static str, &'static str, String)> {
+    household
+        .iter()
+        .map(|h| {
+            (
+                h.relation.label(),
+                if h.is_minor {
+                    "minderjarig"
+                } else {
+                    "volwassen"
+                },
+                h.support_need.label(),
+                h.note.clone(),
+            )
+        })
+        .collect()
+}
+
+/// The referrals as the partner sees them: to whom, for which life domains, how far.
+fn directed_referrals(
+    referrals: &[(
+        String,
+        Vec<nazorg_domain::triage::LifeDomain>,
+        ReferralStatus,
+    )],
+) -> Vec<(String, String, &'static str)> {
+    referrals
+        .iter()
+        .map(|(partner, domains, status)| {
+            (
+                partner.clone(),
+                domains
+                    .iter()
+                    .map(|x| x.label())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                status.label(),
+            )
+        })
+        .collect()
 }

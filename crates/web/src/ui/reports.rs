@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_app::report::{self, EvaluationData};
 use nazorg_domain::access::Action;
+use nazorg_domain::access::Page;
 use nazorg_domain::dates::{format_iso, format_nl, today_nl};
 use nazorg_domain::evaluation::{Table, decimal, monitor_tables, outlook_tables, percent};
 use nazorg_domain::monitor::Monitor;
@@ -60,7 +61,7 @@ struct SafetyAgendaPage {
 async fn safety_agenda_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
     let entries = s.app.safety_agenda(&user.actor).await?;
     let page = SafetyAgendaPage {
-        base: Base::new("Agenda Veiligheidskamer", Some(&user), "safety"),
+        base: Base::new("Agenda Veiligheidskamer", Some(&user), Page::SafetyAgenda),
         rows: entries
             .into_iter()
             .map(|e| AgendaRow {
@@ -209,7 +210,7 @@ async fn monitor_page(
     let (from, to) = q.monitor_period()?;
     let m = s.app.monitor(&user.actor, from, to).await?;
     let page = MonitorPage {
-        base: Base::new("Monitor", Some(&user), "monitor"),
+        base: Base::new("Monitor", Some(&user), Page::Monitor),
         from: format_iso(from),
         to: format_iso(to),
         period: format!("{} tot en met {}", format_nl(from), format_nl(to)),
@@ -247,18 +248,15 @@ fn file_name(stem: &str, from: Date, to: Date, ext: &str) -> String {
     format!("{stem}-{}-{}.{ext}", format_iso(from), format_iso(to))
 }
 
+/// A spreadsheet of the monitor or the evaluation, made from its data.
+type Sheet<T> = fn(&T) -> Result<Vec<u8>, nazorg_report::ReportError>;
+
 async fn monitor_xlsx(
     State(s): State<AppState>,
     user: UiUser,
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
-    let (from, to) = q.monitor_period()?;
-    let m = s.app.monitor(&user.actor, from, to).await?;
-    Ok(download(
-        XLSX,
-        file_name("monitor", from, to, "xlsx"),
-        report::monitor_xlsx(&m)?,
-    ))
+    monitor_file(&s, &user, &q, (XLSX, "xlsx"), report::monitor_xlsx).await
 }
 
 async fn monitor_csv(
@@ -266,12 +264,23 @@ async fn monitor_csv(
     user: UiUser,
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
+    monitor_file(&s, &user, &q, (CSV, "csv"), report::monitor_csv).await
+}
+
+/// The monitor of the asked period as a download of the given type and extension.
+async fn monitor_file(
+    s: &AppState,
+    user: &UiUser,
+    q: &Period,
+    (content_type, ext): (&'static str, &str),
+    sheet: Sheet<Monitor>,
+) -> Result<Response, UiError> {
     let (from, to) = q.monitor_period()?;
     let m = s.app.monitor(&user.actor, from, to).await?;
     Ok(download(
-        CSV,
-        file_name("monitor", from, to, "csv"),
-        report::monitor_csv(&m)?,
+        content_type,
+        file_name("monitor", from, to, ext),
+        sheet(&m)?,
     ))
 }
 
@@ -317,7 +326,7 @@ async fn evaluation_page(
 ) -> Result<Response, UiError> {
     let (data, from, to) = evaluation_data(&s, &user, &q).await?;
     let page = EvaluationPage {
-        base: Base::new("Evaluatie", Some(&user), "evaluation"),
+        base: Base::new("Evaluatie", Some(&user), Page::Evaluation),
         heading: data.title(),
         subtitle: report::subtitle(&data.monitor, &s.config.municipality),
         from: format_iso(from),
@@ -358,12 +367,7 @@ async fn evaluation_xlsx(
     user: UiUser,
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
-    let (data, from, to) = evaluation_data(&s, &user, &q).await?;
-    Ok(download(
-        XLSX,
-        file_name("evaluatie", from, to, "xlsx"),
-        data.xlsx()?,
-    ))
+    evaluation_file(&s, &user, &q, (XLSX, "xlsx"), EvaluationData::xlsx).await
 }
 
 async fn evaluation_csv(
@@ -371,11 +375,22 @@ async fn evaluation_csv(
     user: UiUser,
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
-    let (data, from, to) = evaluation_data(&s, &user, &q).await?;
+    evaluation_file(&s, &user, &q, (CSV, "csv"), EvaluationData::csv).await
+}
+
+/// The evaluation of the asked period as a download of the given type and extension.
+async fn evaluation_file(
+    s: &AppState,
+    user: &UiUser,
+    q: &Period,
+    (content_type, ext): (&'static str, &str),
+    sheet: Sheet<EvaluationData>,
+) -> Result<Response, UiError> {
+    let (data, from, to) = evaluation_data(s, user, q).await?;
     Ok(download(
-        CSV,
-        file_name("evaluatie", from, to, "csv"),
-        data.csv()?,
+        content_type,
+        file_name("evaluatie", from, to, ext),
+        sheet(&data)?,
     ))
 }
 
@@ -499,7 +514,7 @@ async fn outlook_view(
         None => (None, fields(&outlook.settings)),
     };
     let page = OutlookPage {
-        base: Base::new("Uitstroom en prognose", Some(user), "outlook"),
+        base: Base::new("Uitstroom en prognose", Some(user), Page::Outlook),
         flash,
         error,
         forecast,

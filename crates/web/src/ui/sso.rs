@@ -63,7 +63,7 @@ fn unavailable(s: &AppState, cause: &str) -> Response {
     refuse(
         s,
         StatusCode::BAD_GATEWAY,
-        "Inloggen niet gelukt",
+        NOT_SIGNED_IN,
         "De gemeentelijke inlogdienst is nu niet bereikbaar of gaf geen bruikbaar antwoord. Probeer het later opnieuw, of log in met uw Nazorg-wachtwoord als u dat heeft.",
     )
 }
@@ -123,6 +123,36 @@ pub struct CallbackQuery {
     error: Option<String>,
 }
 
+/// Why a sign-in stops before a session starts: a Dutch page for the user, or a failure
+/// of Nazorg itself (shown as its error page).
+enum Stop {
+    Page(Box<Response>),
+    Failed(UiError),
+}
+
+impl From<UiError> for Stop {
+    fn from(e: UiError) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+impl From<nazorg_app::Error> for Stop {
+    fn from(e: nazorg_app::Error) -> Self {
+        Stop::Failed(e.into())
+    }
+}
+
+/// Who the provider says signed in: from the verified ID token, completed from userinfo.
+struct Profile {
+    subject: String,
+    username: Option<String>,
+    name: Option<String>,
+    claims: Map<String, Value>,
+}
+
+const NOT_SIGNED_IN: &str = "Inloggen niet gelukt";
+const NO_ACCESS: &str = "Geen toegang tot Nazorg";
+
 /// Where the provider sends the browser back: checks the state, exchanges the code (with
 /// the PKCE verifier) for tokens, verifies the ID token, maps the claims to a role, and
 /// starts a session like the local login does.
@@ -131,13 +161,25 @@ pub async fn callback(
     headers: HeaderMap,
     query: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, UiError> {
-    let sso = sso_of(&s)?;
+    match finish(&s, &headers, query).await {
+        Ok(response) => Ok(response),
+        Err(Stop::Page(page)) => Ok(*page),
+        Err(Stop::Failed(e)) => Err(e),
+    }
+}
+
+async fn finish(
+    s: &AppState,
+    headers: &HeaderMap,
+    query: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Stop> {
+    let sso = sso_of(s)?;
     let q = query.map(|Query(q)| q).unwrap_or_default();
     // The state must be one this browser started, still live, and is used up now.
     let bound = q
         .state
         .as_deref()
-        .filter(|state| cookie(&headers, STATE_COOKIE).as_deref() == Some(*state));
+        .filter(|state| cookie(headers, STATE_COOKIE).as_deref() == Some(*state));
     let pending = match bound {
         Some(state) => s.app.take_oidc_login(state).await?,
         None => None,
@@ -149,194 +191,159 @@ pub async fn callback(
         } else {
             "De gemeentelijke inlogdienst kon u niet aanmelden. U bent niet ingelogd. Probeer het opnieuw; blijft dit gebeuren, neem dan contact op met uw beheerder."
         };
-        return Ok(refuse(
-            &s,
-            StatusCode::UNAUTHORIZED,
-            "Inloggen niet gelukt",
-            message,
-        ));
+        return Err(stop(s, StatusCode::UNAUTHORIZED, NOT_SIGNED_IN, message));
     }
     let (Some((verifier, nonce, next)), Some(code)) = (pending, q.code) else {
-        return Ok(refuse(
-            &s,
+        return Err(stop(
+            s,
             StatusCode::BAD_REQUEST,
-            "Inloggen niet gelukt",
+            NOT_SIGNED_IN,
             "Deze inlogpoging is verlopen, al gebruikt of niet in deze browser begonnen. Begin opnieuw bij de inlogpagina.",
         ));
     };
+    let profile = fetch_profile(s, sso, code, verifier, nonce).await?;
+    sign_in(s, sso, headers, profile, &next).await
+}
 
-    let client = match sso.client().await {
-        Ok(c) => c,
-        Err(cause) => return Ok(unavailable(&s, &cause)),
-    };
-    let http = match sso.http() {
-        Ok(h) => h,
-        Err(cause) => return Ok(unavailable(&s, &cause)),
-    };
-    let exchange = match client.exchange_code(AuthorizationCode::new(code)) {
-        Ok(request) => {
-            request
-                .set_pkce_verifier(PkceCodeVerifier::new(verifier))
-                .request_async(http)
-                .await
-        }
-        Err(e) => return Ok(unavailable(&s, &error_chain(&e))),
-    };
-    let tokens = match exchange {
-        Ok(t) => t,
-        Err(e) => return Ok(unavailable(&s, &format!("token: {}", error_chain(&e)))),
-    };
-    let not_verified = |cause: String| {
-        tracing::warn!(%cause, "single sign-on: ID token refused");
-        refuse(
-            &s,
-            StatusCode::UNAUTHORIZED,
-            "Inloggen niet gelukt",
-            "Het antwoord van de gemeentelijke inlogdienst kon niet worden gecontroleerd. U bent niet ingelogd. Probeer het opnieuw.",
-        )
-    };
+/// A refusal page as the reason to stop.
+fn stop(s: &AppState, status: StatusCode, title: &str, message: impl Into<String>) -> Stop {
+    Stop::Page(Box::new(refuse(s, status, title, message)))
+}
+
+fn provider_unavailable(s: &AppState, cause: &str) -> Stop {
+    Stop::Page(Box::new(unavailable(s, cause)))
+}
+
+fn not_verified(s: &AppState, cause: String) -> Stop {
+    tracing::warn!(%cause, "single sign-on: ID token refused");
+    stop(
+        s,
+        StatusCode::UNAUTHORIZED,
+        NOT_SIGNED_IN,
+        "Het antwoord van de gemeentelijke inlogdienst kon niet worden gecontroleerd. U bent niet ingelogd. Probeer het opnieuw.",
+    )
+}
+
+/// Exchanges the code for tokens, verifies the ID token and reads who signed in.
+async fn fetch_profile(
+    s: &AppState,
+    sso: &Sso,
+    code: String,
+    verifier: String,
+    nonce: String,
+) -> Result<Profile, Stop> {
+    let client = sso
+        .client()
+        .await
+        .map_err(|cause| provider_unavailable(s, &cause))?;
+    let http = sso
+        .http()
+        .map_err(|cause| provider_unavailable(s, &cause))?;
+    let request = client
+        .exchange_code(AuthorizationCode::new(code))
+        .map_err(|e| provider_unavailable(s, &error_chain(&e)))?;
+    let tokens = request
+        .set_pkce_verifier(PkceCodeVerifier::new(verifier))
+        .request_async(http)
+        .await
+        .map_err(|e| provider_unavailable(s, &format!("token: {}", error_chain(&e))))?;
     let Some(id_token) = tokens.id_token() else {
-        return Ok(not_verified("no ID token".into()));
+        return Err(not_verified(s, "no ID token".into()));
     };
     // Signature (against the provider's keys), issuer, audience, expiry and nonce.
     let claims = match id_token.claims(&client.id_token_verifier(), &Nonce::new(nonce)) {
         Ok(c) => c,
         Err(e) => {
             sso.forget_metadata().await;
-            return Ok(not_verified(error_chain(&e)));
+            return Err(not_verified(s, error_chain(&e)));
         }
     };
-    let subject = claims.subject().to_string();
-    let mut extra = claims.additional_claims().all.clone();
-    let mut username = claims.preferred_username().map(|u| u.to_string());
-    let mut name = claims
-        .name()
-        .and_then(|n| n.get(None))
-        .map(|n| n.to_string());
-
+    let mut profile = Profile {
+        subject: claims.subject().to_string(),
+        claims: claims.additional_claims().all.clone(),
+        username: claims.preferred_username().map(|u| u.to_string()),
+        name: claims
+            .name()
+            .and_then(|n| n.get(None))
+            .map(|n| n.to_string()),
+    };
     // Many providers put the profile only in the userinfo answer: fill what the ID token lacks.
     let config = &sso.config;
-    let lacking = claim(&extra, &config.role_claim).is_none()
-        || username.is_none()
+    let lacking = claim(&profile.claims, &config.role_claim).is_none()
+        || profile.username.is_none()
         || config
             .municipality_claim
             .as_deref()
-            .is_some_and(|c| claim(&extra, c).is_none());
+            .is_some_and(|c| claim(&profile.claims, c).is_none());
     if lacking && let Ok(request) = client.user_info(tokens.access_token().clone(), None) {
         let info: Result<UserInfoClaims<ExtraClaims, CoreGenderClaim>, _> =
             request.request_async(http).await;
         match info {
             // The userinfo must be about the same person as the ID token.
-            Ok(info) if info.subject().as_str() == subject => {
-                for (k, v) in &info.additional_claims().all {
-                    extra.entry(k.clone()).or_insert_with(|| v.clone());
-                }
-                username = username.or_else(|| info.preferred_username().map(|u| u.to_string()));
-                name =
-                    name.or_else(|| info.name().and_then(|n| n.get(None)).map(|n| n.to_string()));
+            Ok(info) if info.subject().as_str() == profile.subject => {
+                profile.complete(&info);
             }
-            Ok(_) => return Ok(not_verified("userinfo about another subject".into())),
-            Err(e) => return Ok(unavailable(&s, &format!("userinfo: {}", error_chain(&e)))),
+            Ok(_) => return Err(not_verified(s, "userinfo about another subject".into())),
+            Err(e) => {
+                return Err(provider_unavailable(
+                    s,
+                    &format!("userinfo: {}", error_chain(&e)),
+                ));
+            }
         }
     }
+    Ok(profile)
+}
 
-    sign_in(&s, sso, &headers, subject, username, name, &extra, &next).await
+impl Profile {
+    /// Fills what the ID token lacked from the userinfo answer; the ID token wins.
+    fn complete(&mut self, info: &UserInfoClaims<ExtraClaims, CoreGenderClaim>) {
+        for (k, v) in &info.additional_claims().all {
+            self.claims.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        if self.username.is_none() {
+            self.username = info.preferred_username().map(|u| u.to_string());
+        }
+        if self.name.is_none() {
+            self.name = info.name().and_then(|n| n.get(None)).map(|n| n.to_string());
+        }
+    }
 }
 
 /// Maps the claims to a role and a local user, and starts the session.
-#[allow(clippy::too_many_arguments)]
 async fn sign_in(
     s: &AppState,
     sso: &Sso,
     headers: &HeaderMap,
-    subject: String,
-    username: Option<String>,
-    name: Option<String>,
-    claims: &Map<String, Value>,
+    profile: Profile,
     next: &str,
-) -> Result<Response, UiError> {
+) -> Result<Response, Stop> {
     let config = &sso.config;
-    let Some(mapping) = config.role_for(claims) else {
-        tracing::info!(%subject, "single sign-on: no role in the claims");
-        return Ok(refuse(
+    let Some(mapping) = config.role_for(&profile.claims) else {
+        tracing::info!(subject = %profile.subject, "single sign-on: no role in the claims");
+        return Err(stop(
             s,
             StatusCode::FORBIDDEN,
-            "Geen toegang tot Nazorg",
+            NO_ACCESS,
             "U bent aangemeld bij de gemeente, maar uw account heeft geen rol in Nazorg. Vraag uw beheerder om u toe te voegen aan een groep die toegang geeft tot Nazorg.",
         ));
     };
-    let municipality = match &config.municipality_claim {
-        None => s.config.municipality.clone(),
-        Some(c) => match claim(claims, c).and_then(Value::as_str) {
-            Some(code) => code.trim().to_string(),
-            None => {
-                return Ok(refuse(
-                    s,
-                    StatusCode::FORBIDDEN,
-                    "Geen toegang tot Nazorg",
-                    "Uw gemeentelijke account zegt niet bij welke gemeente u hoort, en dat is nodig voor Nazorg. Neem contact op met uw beheerder.",
-                ));
-            }
-        },
-    };
+    let municipality = municipality_of(s, sso, &profile.claims)?;
     let partner_id = match &mapping.partner {
         None => None,
-        Some(wanted) => {
-            let partners = s.app.list_partners(&municipality).await?;
-            match partners
-                .iter()
-                .find(|p| p.active && p.name.eq_ignore_ascii_case(wanted))
-            {
-                Some(p) => Some(p.id),
-                None => {
-                    return Ok(refuse(
-                        s,
-                        StatusCode::FORBIDDEN,
-                        "Geen toegang tot Nazorg",
-                        format!(
-                            "Uw account hoort bij ketenpartner ‘{wanted}’, maar die kent Nazorg niet (meer). Neem contact op met uw beheerder."
-                        ),
-                    ));
-                }
-            }
-        }
+        Some(wanted) => Some(partner_named(s, &municipality, wanted).await?),
     };
     let identity = OidcIdentity {
         issuer: config.issuer.clone(),
-        username: username.unwrap_or_else(|| subject.clone()),
-        subject,
-        display_name: name.unwrap_or_default(),
+        username: profile.username.unwrap_or_else(|| profile.subject.clone()),
+        subject: profile.subject,
+        display_name: profile.name.unwrap_or_default(),
         role: mapping.role,
         municipality,
         partner_id,
     };
-    let user_id = match s.app.oidc_sign_in(&identity).await {
-        Ok(Some(id)) => id,
-        Ok(None) => {
-            return Ok(refuse(
-                s,
-                StatusCode::FORBIDDEN,
-                "Geen toegang tot Nazorg",
-                "Uw account in Nazorg is uitgeschakeld. Neem contact op met uw beheerder.",
-            ));
-        }
-        Err(e @ (nazorg_app::Error::Invalid(_) | nazorg_app::Error::Conflict(_))) => {
-            return Ok(refuse(
-                s,
-                StatusCode::FORBIDDEN,
-                "Geen toegang tot Nazorg",
-                format!("Uw gemeentelijke account past niet in Nazorg: {e}"),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let user_id = local_user(s, &identity).await?;
     tracing::info!(user_id, role = mapping.role.code(), "single sign-on");
-
-    // A new session id on every sign-in; a session this browser still had ends.
-    if let Some(old) = cookie(headers, SESSION_COOKIE) {
-        s.app.end_session(&old).await?;
-    }
-    let (token, _) = s.app.create_session(user_id).await?;
     let target = if mapping.role == Role::Administrator {
         "/gebruikers".to_string()
     } else if is_partner_role(mapping.role) {
@@ -344,6 +351,77 @@ async fn sign_in(
     } else {
         safe_next(Some(next))
     };
+    Ok(start_session(s, headers, user_id, target).await?)
+}
+
+/// The municipality the user belongs to: from the claim when one is configured, else the
+/// installation's.
+fn municipality_of(s: &AppState, sso: &Sso, claims: &Map<String, Value>) -> Result<String, Stop> {
+    let Some(c) = &sso.config.municipality_claim else {
+        return Ok(s.config.municipality.clone());
+    };
+    match claim(claims, c).and_then(Value::as_str) {
+        Some(code) => Ok(code.trim().to_string()),
+        None => Err(stop(
+            s,
+            StatusCode::FORBIDDEN,
+            NO_ACCESS,
+            "Uw gemeentelijke account zegt niet bij welke gemeente u hoort, en dat is nodig voor Nazorg. Neem contact op met uw beheerder.",
+        )),
+    }
+}
+
+/// The active partner organisation the role mapping names.
+async fn partner_named(s: &AppState, municipality: &str, wanted: &str) -> Result<i64, Stop> {
+    let partners = s.app.list_partners(municipality).await?;
+    match partners
+        .iter()
+        .find(|p| p.active && p.name.eq_ignore_ascii_case(wanted))
+    {
+        Some(p) => Ok(p.id),
+        None => Err(stop(
+            s,
+            StatusCode::FORBIDDEN,
+            NO_ACCESS,
+            format!(
+                "Uw account hoort bij ketenpartner ‘{wanted}’, maar die kent Nazorg niet (meer). Neem contact op met uw beheerder."
+            ),
+        )),
+    }
+}
+
+/// The local user of the identity, made or updated on the way.
+async fn local_user(s: &AppState, identity: &OidcIdentity) -> Result<i64, Stop> {
+    match s.app.oidc_sign_in(identity).await {
+        Ok(Some(id)) => Ok(id),
+        Ok(None) => Err(stop(
+            s,
+            StatusCode::FORBIDDEN,
+            NO_ACCESS,
+            "Uw account in Nazorg is uitgeschakeld. Neem contact op met uw beheerder.",
+        )),
+        Err(e @ (nazorg_app::Error::Invalid(_) | nazorg_app::Error::Conflict(_))) => Err(stop(
+            s,
+            StatusCode::FORBIDDEN,
+            NO_ACCESS,
+            format!("Uw gemeentelijke account past niet in Nazorg: {e}"),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Starts the session and sends the browser on; the state cookie goes.
+async fn start_session(
+    s: &AppState,
+    headers: &HeaderMap,
+    user_id: i64,
+    target: String,
+) -> Result<Response, UiError> {
+    // A new session id on every sign-in; a session this browser still had ends.
+    if let Some(old) = cookie(headers, SESSION_COOKIE) {
+        s.app.end_session(&old).await?;
+    }
+    let (token, _) = s.app.create_session(user_id).await?;
     let mut response = (
         StatusCode::SEE_OTHER,
         [

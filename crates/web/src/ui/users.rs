@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use nazorg_domain::access::Role;
+use nazorg_domain::access::{Action, Page, Role};
 use nazorg_domain::referral::PartnerKind;
 use serde::Deserialize;
 
@@ -40,12 +40,8 @@ struct UsersPage {
 }
 
 fn require_admin(user: &UiUser) -> Result<(), UiError> {
-    nazorg_domain::access::authorize(
-        &user.actor,
-        nazorg_domain::access::Action::ManageUsers,
-        &user.actor.municipality,
-    )
-    .map_err(|d| UiError(AppError::Forbidden(d.to_string())))
+    nazorg_domain::access::authorize(&user.actor, Action::ManageUsers, &user.actor.municipality)
+        .map_err(|d| UiError(AppError::Forbidden(d.to_string())))
 }
 
 async fn users_view(
@@ -72,7 +68,7 @@ async fn users_view(
     Ok(render(
         status,
         UsersPage {
-            base: Base::new("Gebruikers", Some(user), "users"),
+            base: Base::new("Gebruikers", Some(user), Page::Users),
             users,
             role_opts: opts::<Role>(Some(Role::Coordinator)),
             partner_opts: partner_list

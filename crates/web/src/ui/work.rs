@@ -13,7 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_app::{CalendarItem, Scope};
-use nazorg_domain::access::Role;
+use nazorg_domain::access::{Action, Page, Role};
 use nazorg_domain::dates::{format_iso, format_nl, today_nl};
 use nazorg_domain::deadlines::DeadlineKind;
 use serde::Deserialize;
@@ -82,17 +82,8 @@ async fn work_page(
     user: UiUser,
     UiQuery(q): UiQuery<WorkQuery>,
 ) -> Result<Response, UiError> {
-    if user.actor.role == Role::Administrator {
-        return Ok(Redirect::to("/gebruikers").into_response());
-    }
-    if nazorg_domain::access::is_partner_role(user.actor.role) {
-        return Ok(Redirect::to("/verwijzingen").into_response());
-    }
-    if user.actor.role == Role::PolicyAdvisor {
-        return Ok(Redirect::to("/monitor").into_response());
-    }
-    if user.actor.role == Role::SafetyChamber {
-        return Ok(Redirect::to("/veiligheidskamer").into_response());
+    if let Some(start) = super::cases::elsewhere(user.actor.role) {
+        return Ok(Redirect::to(start).into_response());
     }
     let team = q.team.is_some();
     let scope = if team {
@@ -128,27 +119,11 @@ async fn work_page(
     } else {
         "Mijn werk"
     };
-    let feedback = s
-        .app
-        .list_referrals(
-            &user.actor,
-            &nazorg_app::ReferralFilter {
-                unacknowledged: true,
-                for_coordinator: Some(user.actor.user_id),
-                ..Default::default()
-            },
-            None,
-            20,
-        )
-        .await?
-        .items
-        .iter()
-        .map(super::referrals::ReferralRow::from)
-        .collect();
+    let feedback = super::referrals::unseen_feedback(&s, &user).await?;
     Ok(render(
         StatusCode::OK,
         WorkPage {
-            base: Base::new(title, Some(&user), "work"),
+            base: Base::new(title, Some(&user), Page::Work),
             feedback,
             team,
             rows,
@@ -193,7 +168,7 @@ async fn absence_view(
         .filter(|u| u.active && matches!(u.role, Role::Coordinator | Role::SubstituteCoordinator))
         .collect();
     let view = AbsencePage {
-        base: Base::new("Afwezigheid en vervanging", Some(user), "absence"),
+        base: Base::new("Afwezigheid en vervanging", Some(user), Page::Absence),
         rows: absences
             .iter()
             .map(|a| AbsenceRow {
@@ -249,11 +224,7 @@ async fn add_absence(
     UiForm(f): UiForm<AbsenceForm>,
 ) -> Result<Response, UiError> {
     s.app
-        .permit(
-            &user.actor,
-            nazorg_domain::access::Action::ManageAbsences,
-            None,
-        )
+        .permit(&user.actor, Action::ManageAbsences, None)
         .await?;
     let result = async {
         let absent = f
@@ -315,7 +286,7 @@ async fn calendar_page(State(s): State<AppState>, user: UiUser) -> Result<Respon
     Ok(render(
         StatusCode::OK,
         CalendarPage {
-            base: Base::new("Agenda-abonnement", Some(&user), "work"),
+            base: Base::new("Agenda-abonnement", Some(&user), Page::Work),
             link: None,
             active,
         },
@@ -331,7 +302,7 @@ async fn new_calendar_link(State(s): State<AppState>, user: UiUser) -> Result<Re
     Ok(render(
         StatusCode::OK,
         CalendarPage {
-            base: Base::new("Agenda-abonnement", Some(&user), "work"),
+            base: Base::new("Agenda-abonnement", Some(&user), Page::Work),
             link: Some(link),
             active: true,
         },
@@ -453,7 +424,7 @@ async fn processings_page(
     Ok(render(
         StatusCode::OK,
         ProcessingsPage {
-            base: Base::new("Verwerkingen", Some(&user), "cases"),
+            base: Base::new("Verwerkingen", Some(&user), Page::Cases),
             resident_id: id,
             rows,
         },
@@ -491,7 +462,7 @@ async fn access_data(s: &AppState, user: &UiUser, id: i64) -> Result<serde_json:
     let mut cases = Vec::new();
     for case_id in ids {
         let detail = s.app.get_case(&user.actor, case_id).await?;
-        cases.push(crate::api::CaseDetailDto::from(&detail));
+        cases.push(crate::views::CaseDetailDto::from(&detail));
     }
     let processings: Vec<serde_json::Value> = s
         .app
@@ -536,7 +507,7 @@ async fn access_readable(
     Ok(render(
         StatusCode::OK,
         AccessPage {
-            base: Base::new("Inzage", Some(&user), "cases"),
+            base: Base::new("Inzage", Some(&user), Page::Cases),
             resident_id: id,
             body: super::readable::render(&data),
         },

@@ -1,0 +1,78 @@
+//! The query strings that the JSON API and the HTML pages both read: the filters of the
+//! case list and the period of figures. Shared here so neither surface imports the other.
+
+use crate::error::AppError;
+use crate::input::*;
+use nazorg_app::{CaseFilter, Cursor};
+use nazorg_domain::Status;
+use nazorg_domain::triage::Direction;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Filters and paging of the case list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct CaseQuery {
+    /// notified | not_reached | declined | accepted | triaged | planning | aftercare | closed
+    pub status: Option<String>,
+    /// coordinator | skt | exodus
+    pub direction: Option<String>,
+    /// User id of the coordinator.
+    pub coordinator: Option<i64>,
+    /// A BSN, or the start of a family name.
+    pub search: Option<String>,
+    /// Only open cases (default true when no status is given).
+    pub open: Option<bool>,
+    /// The `next` value of the previous page.
+    pub after: Option<String>,
+    /// Page size, 1–500 (default 25).
+    pub limit: Option<u32>,
+}
+
+impl CaseQuery {
+    pub fn filter(&self) -> Result<(CaseFilter, Option<Cursor>), AppError> {
+        let filter = CaseFilter {
+            open_only: self.open.unwrap_or(true),
+            status: optional_code::<Status>("de fase", self.status.as_deref())?,
+            direction: optional_code::<Direction>("de regie", self.direction.as_deref())?,
+            coordinator_id: self.coordinator,
+            search: self.search.clone(),
+        };
+        let after = match self.after.as_deref().filter(|a| !a.is_empty()) {
+            Some(a) => Some(
+                Cursor::decode(a)
+                    .ok_or_else(|| AppError::Invalid("Ongeldige waarde voor 'after'.".into()))?,
+            ),
+            None => None,
+        };
+        Ok((filter, after))
+    }
+}
+
+/// The period of the referral figures (by the date a referral was asked).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodQuery {
+    /// YYYY-MM-DD; default 1 January of this year.
+    pub from: Option<String>,
+    /// YYYY-MM-DD; default today.
+    pub to: Option<String>,
+}
+
+impl PeriodQuery {
+    pub fn period(&self) -> Result<(time::Date, time::Date), AppError> {
+        let to = optional_date("de einddatum", self.to.as_deref())?
+            .unwrap_or_else(nazorg_domain::dates::today_nl);
+        let from = optional_date("de begindatum", self.from.as_deref())?.unwrap_or_else(|| {
+            time::Date::from_calendar_date(to.year(), time::Month::January, 1).unwrap_or(to)
+        });
+        if from > to {
+            return Err(AppError::Invalid(
+                "De begindatum ligt na de einddatum.".into(),
+            ));
+        }
+        Ok((from, to))
+    }
+}
