@@ -5,6 +5,7 @@ use crate::case_step::{self, FAR_FUTURE, OpenStep};
 use crate::error::invalid;
 use crate::{App, Error, Result, gate, validate};
 use nazorg_domain::access::{Action, Actor, Denied, Role, authorize_referral};
+use nazorg_domain::events::{CaseEvent, ReferralEvent};
 use nazorg_domain::format_nl;
 use nazorg_domain::lifecycle::Step;
 use nazorg_domain::referral::{self, PartnerKind, ReferralResult, ReferralStatus, ReferralStep};
@@ -136,28 +137,19 @@ async fn commit_on_line<'a>(
 }
 
 /// The history entry of a new referral.
-fn referral_summary(
+fn referral_event(
     input: &ReferralInput,
     partner_name: &str,
     service: Option<&ReferralService>,
     over_cap_reason: Option<&str>,
-) -> String {
-    let what = service
-        .map(|s| format!(" ({}, {})", s.name, referral::format_eur(s.price_cents)))
-        .unwrap_or_default();
-    let domains: Vec<&str> = input.domains.iter().map(|d| d.label()).collect();
-    let mut summary = if input.household_member_id.is_some() {
-        format!("Gezinslid verwezen naar {partner_name}{what}.")
-    } else {
-        format!(
-            "Verwezen naar {partner_name}{what} voor {}.",
-            domains.join(", ").to_lowercase()
-        )
-    };
-    if let Some(r) = over_cap_reason {
-        summary.push_str(&format!(" Boven het budgetplafond, reden: {r}"));
-    }
-    summary
+) -> CaseEvent {
+    CaseEvent::Referral(ReferralEvent::Asked {
+        partner: partner_name.to_string(),
+        service: service.map(|s| (s.name.clone(), s.price_cents)),
+        domains: input.domains.clone(),
+        household_member: input.household_member_id.is_some(),
+        over_cap_reason: over_cap_reason.map(str::to_string),
+    })
 }
 
 /// Checks a new referral on the open step and stores it; its id and history entry.
@@ -167,7 +159,7 @@ async fn store_referral(
     step: &OpenStep,
     input: &ReferralInput,
     reason: &str,
-) -> Result<(i64, String)> {
+) -> Result<(i64, CaseEvent)> {
     let case_id = step.core.id;
     let municipality = step.core.municipality_code.as_str();
     if input.asked_on < step.core.detention_start {
@@ -201,8 +193,8 @@ async fn store_referral(
             created_by: &actor.username,
         })
         .await?;
-    let summary = referral_summary(input, &partner_name, service.as_ref(), over_cap_reason);
-    Ok((id, summary))
+    let what = referral_event(input, &partner_name, service.as_ref(), over_cap_reason);
+    Ok((id, what))
 }
 
 /// The dates of a referral after a step.
@@ -295,19 +287,14 @@ async fn apply_step(
     }
     tx.insert_referral_note(referral.id, input.date, input.step, note, &actor.username)
         .await?;
-    let mut summary = format!(
-        "Verwijzing naar {}: {} ({}).",
-        referral.partner,
-        input.step.label().to_lowercase(),
-        format_nl(input.date)
-    );
-    if let Some(r) = result {
-        summary.push_str(&format!(" Resultaat: {}.", r.label().to_lowercase()));
-    }
-    if !note.is_empty() && input.step != ReferralStep::Progress {
-        summary.push_str(&format!(" {note}"));
-    }
-    case_step::event(tx, referral.case_id, actor, "referral", &summary).await
+    let what = CaseEvent::Referral(ReferralEvent::Step {
+        partner: referral.partner.clone(),
+        step: input.step,
+        date: input.date,
+        result,
+        note: note.to_string(),
+    });
+    case_step::record(tx, referral.case_id, actor, &what).await
 }
 
 /// Completes a referral's detail: the household member it is about, or the resident's
@@ -376,8 +363,8 @@ impl App {
                 Step::Refer
             };
             let step = case_step::begin(&mut tx, &self.deadlines, actor, case_id, kind).await?;
-            let (id, summary) = store_referral(&mut tx, actor, &step, input, &reason).await?;
-            case_step::finish(&mut tx, actor, &step, "referral", &summary).await?;
+            let (id, what) = store_referral(&mut tx, actor, &step, input, &reason).await?;
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(id)
         })

@@ -4,7 +4,7 @@
 use crate::error::invalid;
 use crate::{App, Error, Result, case_step, gate, validate};
 use nazorg_domain::access::{Action, Actor};
-use nazorg_domain::format_nl;
+use nazorg_domain::events::{CaseEvent, SafetyEvent};
 use nazorg_domain::lifecycle::Step;
 use nazorg_store::SafetyAgendaEntry;
 use time::Date;
@@ -38,11 +38,8 @@ impl App {
                     &actor.username,
                 )
                 .await?;
-            let summary = format!(
-                "Op de agenda van de Veiligheidskamer gezet voor {}. Reden: {reason}",
-                format_nl(put_on)
-            );
-            case_step::finish(&mut tx, actor, &step, "safety_chamber", &summary).await?;
+            let what = CaseEvent::Safety(SafetyEvent::PutOnAgenda { on: put_on, reason });
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -81,11 +78,11 @@ impl App {
             }
             tx.set_safety_outcome(item_id, discussed_on, &outcome, &follow_up)
                 .await?;
-            let summary = format!(
-                "Besproken in de Veiligheidskamer op {}: {outcome}",
-                format_nl(discussed_on)
-            );
-            case_step::finish(&mut tx, actor, &step, "safety_chamber", &summary).await?;
+            let what = CaseEvent::Safety(SafetyEvent::Discussed {
+                on: discussed_on,
+                outcome,
+            });
+            case_step::finish_with(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

@@ -6,6 +6,7 @@ use crate::dates::format_nl;
 use crate::eligibility::Eligibility;
 use crate::lifecycle::Status;
 use crate::notification::Source;
+use crate::referral::{ReferralResult, ReferralStep, format_eur};
 use crate::triage::{Direction, DomainTriage, LifeDomain, Need};
 use time::Date;
 
@@ -104,6 +105,108 @@ pub enum CaseEvent {
         reason: ClosingReason,
         overall: Option<OverallResult>,
     },
+    /// A referral asked, or a step on it.
+    Referral(ReferralEvent),
+    /// An item on the safety chamber's agenda, or its discussion.
+    Safety(SafetyEvent),
+    /// The case's personal data went at the end of the retention period.
+    Anonymised,
+}
+
+/// What happened to a referral of the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReferralEvent {
+    /// Referred to a partner, perhaps for a bought service (name, price in cents), for the
+    /// resident's life domains or for a household member; above the budget cap with a reason.
+    Asked {
+        partner: String,
+        service: Option<(String, i64)>,
+        domains: Vec<LifeDomain>,
+        household_member: bool,
+        over_cap_reason: Option<String>,
+    },
+    /// A step on the referral, with its result and note.
+    Step {
+        partner: String,
+        step: ReferralStep,
+        date: Date,
+        result: Option<ReferralResult>,
+        note: String,
+    },
+}
+
+impl ReferralEvent {
+    fn summary(&self) -> String {
+        match self {
+            ReferralEvent::Asked {
+                partner,
+                service,
+                domains,
+                household_member,
+                over_cap_reason,
+            } => {
+                let what = service
+                    .as_ref()
+                    .map(|(name, price)| format!(" ({name}, {})", format_eur(*price)))
+                    .unwrap_or_default();
+                let mut line = if *household_member {
+                    format!("Gezinslid verwezen naar {partner}{what}.")
+                } else {
+                    let domains: Vec<&str> = domains.iter().map(|d| d.label()).collect();
+                    format!(
+                        "Verwezen naar {partner}{what} voor {}.",
+                        domains.join(", ").to_lowercase()
+                    )
+                };
+                if let Some(r) = over_cap_reason {
+                    line.push_str(&format!(" Boven het budgetplafond, reden: {r}"));
+                }
+                line
+            }
+            ReferralEvent::Step {
+                partner,
+                step,
+                date,
+                result,
+                note,
+            } => {
+                let mut line = format!(
+                    "Verwijzing naar {partner}: {} ({}).",
+                    step.label().to_lowercase(),
+                    format_nl(*date)
+                );
+                if let Some(r) = result {
+                    line.push_str(&format!(" Resultaat: {}.", r.label().to_lowercase()));
+                }
+                if !note.is_empty() && *step != ReferralStep::Progress {
+                    line.push_str(&format!(" {note}"));
+                }
+                line
+            }
+        }
+    }
+}
+
+/// What happened on the safety chamber's agenda.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SafetyEvent {
+    PutOnAgenda { on: Date, reason: String },
+    Discussed { on: Date, outcome: String },
+}
+
+impl SafetyEvent {
+    fn summary(&self) -> String {
+        match self {
+            SafetyEvent::PutOnAgenda { on, reason } => format!(
+                "Op de agenda van de Veiligheidskamer gezet voor {}. Reden: {reason}",
+                format_nl(*on)
+            ),
+            SafetyEvent::Discussed { on, outcome } => format!(
+                "Besproken in de Veiligheidskamer op {}: {outcome}",
+                format_nl(*on)
+            ),
+        }
+    }
 }
 
 fn yes_no_unknown(value: Option<bool>) -> &'static str {
@@ -143,6 +246,9 @@ impl CaseEvent {
             Coordinator { .. } => "coordinator",
             ReferralsWithdrawn { .. } => "referral",
             Closed { .. } => "close",
+            Referral(_) => "referral",
+            Safety(_) => "safety_chamber",
+            Anonymised => "retention",
         }
     }
 
@@ -214,6 +320,9 @@ impl CaseEvent {
                 reason,
                 overall,
             } => closed(*on, *reason, *overall),
+            Referral(e) => e.summary(),
+            Safety(e) => e.summary(),
+            Anonymised => "Geanonimiseerd na afloop van de bewaartermijn: notities, contacten, afspraken en huishouden zijn verwijderd; de cijfers blijven.".to_string(),
         }
     }
 

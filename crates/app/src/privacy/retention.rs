@@ -3,13 +3,12 @@
 
 use crate::{App, Result, case_step, gate};
 use nazorg_domain::access::{Action, Actor};
+use nazorg_domain::events::CaseEvent;
 use nazorg_domain::format_nl;
 use nazorg_store::{RetentionItem, RetentionReport, Tx};
 use time::Date;
 
 /// The history entry an anonymised case keeps.
-const ANONYMISED: &str = "Geanonimiseerd na afloop van de bewaartermijn: notities, contacten, afspraken en huishouden zijn verwijderd; de cijfers blijven.";
-
 impl App {
     /// Anonymises (or with `dry_run` only lists) the closed cases of the actor's
     /// municipality whose retention period ended (closed on or before `cutoff`, not yet
@@ -140,7 +139,7 @@ async fn anonymise_case(tx: &mut Tx, actor: &Actor, item: &RetentionItem) -> Res
         return Ok(false);
     }
     tx.erase_case_content(item.case_id).await?;
-    case_step::event(tx, item.case_id, actor, "retention", ANONYMISED).await?;
+    case_step::record(tx, item.case_id, actor, &CaseEvent::Anonymised).await?;
     if item.resident_anonymised {
         // Only the birth year stays (1 January), for age bands in the figures.
         let birth = tx.resident_birth_date(item.resident_id).await?;
