@@ -55,53 +55,34 @@ pub(crate) async fn begin(
     })
 }
 
-/// Closes a step: stores the new phase, the history entry and the next step.
+/// Closes a step: stores the new phase, the history entry (with the change of phase, if
+/// any) and the next step.
 pub(crate) async fn finish(
-    tx: &mut Tx,
-    actor: &Actor,
-    step: &OpenStep,
-    kind: &str,
-    summary: &str,
-) -> Result<()> {
-    let case_id = step.core.id;
-    // The phase's clock (what the worklist measures deadlines from) restarts only when the
-    // phase changes, not with every contact or note.
-    tx.set_status(case_id, step.before, step.after).await?;
-    let summary = if step.before == step.after {
-        summary.to_string()
-    } else {
-        format!(
-            "{summary} Fase: ‘{}’ → ‘{}’.",
-            step.before.label(),
-            step.after.label()
-        )
-    };
-    event(tx, case_id, actor, kind, &summary).await?;
-    refresh_action(tx, case_id, &step.deadlines).await
-}
-
-/// Closes a step with a typed history entry.
-pub(crate) async fn finish_with(
     tx: &mut Tx,
     actor: &Actor,
     step: &OpenStep,
     what: &CaseEvent,
 ) -> Result<()> {
-    finish(tx, actor, step, what.kind(), &what.summary()).await
+    let case_id = step.core.id;
+    // The phase's clock (what the worklist measures deadlines from) restarts only when the
+    // phase changes, not with every contact or note.
+    tx.set_status(case_id, step.before, step.after).await?;
+    let summary = what.summary_with_phase(step.before, step.after);
+    add_event(tx, case_id, actor, what.kind(), &summary).await?;
+    refresh_action(tx, case_id, &step.deadlines).await
 }
 
-/// Adds a typed entry to the case's history, in the name of the actor.
+/// Adds an entry to the case's history, in the name of the actor.
 pub(crate) async fn record(
     tx: &mut Tx,
     case_id: i64,
     actor: &Actor,
     what: &CaseEvent,
 ) -> Result<()> {
-    event(tx, case_id, actor, what.kind(), &what.summary()).await
+    add_event(tx, case_id, actor, what.kind(), &what.summary()).await
 }
 
-/// Adds an entry to the case's history, in the name of the actor.
-pub(crate) async fn event(
+async fn add_event(
     tx: &mut Tx,
     case_id: i64,
     actor: &Actor,

@@ -107,7 +107,7 @@ impl App {
                 reason: input.reason,
                 overall: input.overall,
             };
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

@@ -30,7 +30,7 @@ impl App {
                 kind: input.kind,
                 date: input.date,
             };
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -67,7 +67,7 @@ impl App {
                 minute: local.minute(),
                 place,
             };
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(id)
         })

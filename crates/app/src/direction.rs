@@ -39,7 +39,7 @@ impl App {
                 from: previous.filter(|_| changed),
                 reason,
             };
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -80,7 +80,7 @@ impl App {
             };
             tx.set_coordinator(case_id, user_id).await?;
             let what = CaseEvent::Coordinator { name };
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

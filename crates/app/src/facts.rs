@@ -174,7 +174,7 @@ impl App {
                 changes,
                 eligibility: reassess(&mut tx, case_id).await?,
             };
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -208,7 +208,7 @@ impl App {
                 in_force,
                 reason: input.outcome.map(|_| reason),
             };
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

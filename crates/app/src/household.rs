@@ -25,7 +25,7 @@ impl App {
                 minor: input.is_minor,
                 need: input.support_need,
             };
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(id)
         })

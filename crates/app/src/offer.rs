@@ -41,7 +41,7 @@ impl App {
                 kind: input.kind,
                 date: input.date,
             };
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

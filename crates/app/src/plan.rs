@@ -30,7 +30,7 @@ impl App {
                 owner,
                 due: input.due_date,
             };
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -54,7 +54,7 @@ impl App {
                 .await?
                 .ok_or(Error::NotFound)?;
             let what = CaseEvent::AgreementDone { description, done };
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

@@ -364,7 +364,7 @@ impl App {
             };
             let step = case_step::begin(&mut tx, &self.deadlines, actor, case_id, kind).await?;
             let (id, what) = store_referral(&mut tx, actor, &step, input, &reason).await?;
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(id)
         })

@@ -28,7 +28,7 @@ impl App {
                 id_document: input.id_document,
                 income: input.income,
             };
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -61,7 +61,7 @@ impl App {
                 aftercare_until: end,
                 eligibility: reassess(&mut tx, case_id).await?,
             };
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

@@ -39,7 +39,7 @@ impl App {
                 )
                 .await?;
             let what = CaseEvent::Safety(SafetyEvent::PutOnAgenda { on: put_on, reason });
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -82,7 +82,7 @@ impl App {
                 on: discussed_on,
                 outcome,
             });
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })

@@ -42,7 +42,7 @@ impl App {
                 known_to_skt: input.known_to_skt,
                 known_to_safety_chamber: input.known_to_safety_chamber,
             };
-            case_step::finish_with(&mut tx, actor, &step, &what).await?;
+            case_step::finish(&mut tx, actor, &step, &what).await?;
             tx.commit().await?;
             Ok(())
         })
