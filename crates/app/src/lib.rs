@@ -124,15 +124,26 @@ impl App {
     ) -> Result<T> {
         let result = work.await;
         if let Err(Error::Denied(denied)) = &result {
-            let written = async {
-                let mut tx = self.db.autocommit().await?;
-                tx.add_refusal(actor, operation, &denied.to_string()).await
-            };
-            if let Err(e) = written.await {
-                tracing::error!(error = %e, "could not write the security log");
-            }
+            self.record_refusal(actor, operation, denied).await;
         }
         result
+    }
+
+    /// Writes a refusal to the security log, outside the refused work's transaction; a
+    /// failure to write it is reported in the server log and does not change the answer.
+    pub(crate) async fn record_refusal(
+        &self,
+        actor: &Actor,
+        operation: &str,
+        denied: &nazorg_domain::access::Denied,
+    ) {
+        let written = async {
+            let mut tx = self.db.autocommit().await?;
+            tx.add_refusal(actor, operation, &denied.to_string()).await
+        };
+        if let Err(e) = written.await {
+            tracing::error!(error = %e, "could not write the security log");
+        }
     }
 }
 

@@ -10,8 +10,8 @@ use nazorg_domain::format_nl;
 use nazorg_domain::lifecycle::Step;
 use nazorg_domain::referral::{self, PartnerKind, ReferralResult, ReferralStatus, ReferralStep};
 use nazorg_store::{
-    Cursor, Database, NewReferral, OverCap, Page, Referral, ReferralChange, ReferralDetail,
-    ReferralFilter, ReferralInput, ReferralService, ReferralStepInput, StoredReferral, Tx,
+    Cursor, NewReferral, OverCap, Page, Referral, ReferralChange, ReferralDetail, ReferralFilter,
+    ReferralInput, ReferralService, ReferralStepInput, StoredReferral, Tx,
 };
 use time::Date;
 
@@ -329,18 +329,6 @@ async fn referral_detail(tx: &mut Tx, stored: StoredReferral) -> Result<Referral
     })
 }
 
-/// Writes a refusal to the security log; a failure to write it is reported in the
-/// server log and does not change the answer.
-async fn log_refusal(db: &Database, actor: &Actor, operation: &str, denied: &Denied) {
-    let written = async {
-        let mut tx = db.autocommit().await?;
-        tx.add_refusal(actor, operation, &denied.to_string()).await
-    };
-    if let Err(e) = written.await {
-        tracing::error!(error = %e, "could not write the security log");
-    }
-}
-
 impl App {
     /// Refers the resident (or a household member) to a partner. A bought service is
     /// committed on its budget line; passing the cap needs `over_cap_reason`, else the
@@ -533,7 +521,7 @@ impl App {
         drop(tx);
         if let Err(denied) = authorize_referral(actor, action, &municipality, partner) {
             let operation = format!("{} (verwijzing {referral_id})", action.code());
-            log_refusal(&self.db, actor, &operation, &denied).await;
+            self.record_refusal(actor, &operation, &denied).await;
             return Err(denied.into());
         }
         Ok(())

@@ -59,13 +59,7 @@ impl App {
                 Some(id) => format!("{} (casus {id})", action.code()),
                 None => action.code().to_string(),
             };
-            let written = async {
-                let mut tx = self.db.autocommit().await?;
-                tx.add_refusal(actor, &what, &denied.to_string()).await
-            };
-            if let Err(e) = written.await {
-                tracing::error!(error = %e, "could not write the security log");
-            }
+            self.record_refusal(actor, &what, denied).await;
         }
         result
     }
