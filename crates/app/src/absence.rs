@@ -4,11 +4,12 @@ use crate::error::invalid;
 use crate::{App, Error, Result, gate, validate};
 use nazorg_domain::access::{Action, Actor, Role};
 use nazorg_domain::format_nl;
+use nazorg_domain::ids::{AbsenceId, UserId};
 use nazorg_store::{Absence, NewAbsence, Tx};
 use time::{Date, Duration};
 
 /// The name of an active (substitute) coordinator of the municipality; refuses anyone else.
-async fn coordinator_name(tx: &mut Tx, municipality: &str, user_id: i64) -> Result<String> {
+async fn coordinator_name(tx: &mut Tx, municipality: &str, user_id: UserId) -> Result<String> {
     match tx.active_user_name_role(municipality, user_id).await? {
         Some((name, Role::Coordinator | Role::SubstituteCoordinator)) => Ok(name),
         _ => Err(invalid(
@@ -23,12 +24,12 @@ impl App {
     pub async fn add_absence(
         &self,
         actor: &Actor,
-        user_id: i64,
-        substitute_id: i64,
+        user_id: UserId,
+        substitute_id: UserId,
         starts_on: Date,
         ends_on: Date,
         note: &str,
-    ) -> Result<i64> {
+    ) -> Result<AbsenceId> {
         self.gated(actor, "add_absence", async {
             let permit = gate::check(actor, Action::ManageAbsences, &actor.municipality)?;
             let note = validate::text("de toelichting", note, 500, false)?;
@@ -82,7 +83,7 @@ impl App {
     }
 
     /// Ends an absence now: from today on the absent colleague's work is theirs again.
-    pub async fn end_absence(&self, actor: &Actor, absence_id: i64) -> Result<()> {
+    pub async fn end_absence(&self, actor: &Actor, absence_id: AbsenceId) -> Result<()> {
         self.gated(actor, "end_absence", async {
             let permit = gate::check(actor, Action::ManageAbsences, &actor.municipality)?;
             let mut tx = self.db.begin().await?;

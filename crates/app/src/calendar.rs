@@ -3,6 +3,7 @@
 use crate::{App, Result, gate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::deadlines::CaseFacts;
+use nazorg_domain::ids::CaseId;
 use nazorg_store::{CalendarItem, FeedAppointment, Scope};
 use time::{Date, Duration, OffsetDateTime};
 
@@ -19,7 +20,7 @@ impl App {
             let facts = tx
                 .case_facts(&actor.municipality, Scope::Of(actor.user_id), day)
                 .await?;
-            let ids: Vec<i64> = facts.iter().map(|(f, _)| f.case_id).collect();
+            let ids: Vec<CaseId> = facts.iter().map(|(f, _)| f.case_id).collect();
             let since = OffsetDateTime::now_utc() - Duration::days(FEED_HISTORY_DAYS);
             let appointments = tx.feed_appointments(&ids, since).await?;
             let cases: Vec<&CaseFacts> = facts.iter().map(|(f, _)| f).collect();

@@ -7,6 +7,7 @@ use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::deadlines::{self, DeadlineSettings};
 use nazorg_domain::eligibility::{self, Eligibility, EligibilityFacts};
 use nazorg_domain::events::CaseEvent;
+use nazorg_domain::ids::CaseId;
 use nazorg_domain::lifecycle::{self, CaseState, Status, Step};
 use nazorg_domain::notification::MunicipalityCode;
 use nazorg_store::{CaseCore, Tx};
@@ -29,7 +30,7 @@ pub(crate) async fn begin(
     tx: &mut Tx,
     settings: &DeadlineSettings,
     actor: &Actor,
-    case_id: i64,
+    case_id: CaseId,
     step: Step,
 ) -> Result<OpenStep> {
     let core = tx.case_core(case_id).await?;
@@ -75,7 +76,7 @@ pub(crate) async fn finish(
 /// Adds an entry to the case's history, in the name of the actor.
 pub(crate) async fn record(
     tx: &mut Tx,
-    case_id: i64,
+    case_id: CaseId,
     actor: &Actor,
     what: &CaseEvent,
 ) -> Result<()> {
@@ -84,12 +85,12 @@ pub(crate) async fn record(
 
 async fn add_event(
     tx: &mut Tx,
-    case_id: i64,
+    case_id: CaseId,
     actor: &Actor,
     kind: &str,
     summary: &str,
 ) -> Result<()> {
-    let actor_id = (actor.user_id > 0).then_some(actor.user_id);
+    let actor_id = actor.account();
     tx.add_case_event(case_id, actor_id, &actor.username, kind, summary)
         .await?;
     Ok(())
@@ -97,7 +98,7 @@ async fn add_event(
 
 /// Re-evaluates eligibility from the stored facts and records the outcome in force;
 /// returns the outcome in force before and after.
-pub(crate) async fn reassess(tx: &mut Tx, case_id: i64) -> Result<(Eligibility, Eligibility)> {
+pub(crate) async fn reassess(tx: &mut Tx, case_id: CaseId) -> Result<(Eligibility, Eligibility)> {
     let f = tx.eligibility_facts(case_id).await?;
     let home = MunicipalityCode::parse(&f.municipality_code).map_err(|e| invalid(e.to_string()))?;
     let facts = EligibilityFacts {
@@ -129,7 +130,7 @@ pub(crate) async fn reassess(tx: &mut Tx, case_id: i64) -> Result<(Eligibility, 
 /// yet, sort last).
 pub(crate) async fn refresh_action(
     tx: &mut Tx,
-    case_id: i64,
+    case_id: CaseId,
     settings: &DeadlineSettings,
 ) -> Result<()> {
     let facts = tx.deadline_facts(case_id).await?;

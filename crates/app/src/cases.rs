@@ -5,6 +5,7 @@ use crate::error::Error;
 use crate::{App, Result, gate};
 use nazorg_domain::Bsn;
 use nazorg_domain::access::{Action, Actor, Denied, Role, is_partner_role};
+use nazorg_domain::ids::CaseId;
 use nazorg_domain::search::{prefix_upper_bound, search_key};
 use nazorg_domain::triage::Direction;
 use nazorg_store::{
@@ -30,7 +31,7 @@ fn search_of(text: Option<&str>) -> Option<CaseSearch> {
 }
 
 /// Everything about one case, read inside a transaction whose access is already decided.
-async fn load_detail(tx: &mut Tx, case_id: i64) -> Result<CaseDetail> {
+async fn load_detail(tx: &mut Tx, case_id: CaseId) -> Result<CaseDetail> {
     let summary = tx.case_summary(case_id).await?;
     let d = tx.case_fields(case_id).await?;
     Ok(CaseDetail {
@@ -94,7 +95,7 @@ impl App {
             let more = items.len() > limit as usize;
             items.truncate(limit as usize);
             let ids: Vec<String> = items.iter().map(|c| c.case_id.to_string()).collect();
-            let case_ids: Vec<i64> = items.iter().map(|c| c.case_id).collect();
+            let case_ids: Vec<CaseId> = items.iter().map(|c| c.case_id).collect();
             let detail = format!("lijst van casussen: {}", ids.join(","));
             gate::log_list(&mut tx, permit, &case_ids, &detail).await?;
             tx.commit().await?;
@@ -108,7 +109,7 @@ impl App {
     }
 
     /// Everything about one case.
-    pub async fn get_case(&self, actor: &Actor, case_id: i64) -> Result<CaseDetail> {
+    pub async fn get_case(&self, actor: &Actor, case_id: CaseId) -> Result<CaseDetail> {
         self.gated(actor, "get_case", async {
             let mut tx = self.db.begin().await?;
             let core = tx.case_core(case_id).await?;
@@ -131,7 +132,7 @@ impl App {
             };
             let mut tx = self.db.begin().await?;
             let rows = tx.directed_cases(&actor.municipality, direction).await?;
-            let ids: Vec<i64> = rows.iter().map(|r| r.case_id).collect();
+            let ids: Vec<CaseId> = rows.iter().map(|r| r.case_id).collect();
             let listed: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
             let detail = format!(
                 "casussen met regie bij {}: {}",
@@ -146,7 +147,7 @@ impl App {
     }
 
     /// One case in the limited view of the organisation that directs it.
-    pub async fn get_directed_case(&self, actor: &Actor, case_id: i64) -> Result<DirectedCase> {
+    pub async fn get_directed_case(&self, actor: &Actor, case_id: CaseId) -> Result<DirectedCase> {
         self.gated(actor, "get_directed_case", async {
             let mut tx = self.db.begin().await?;
             let partner = is_partner_role(actor.role);

@@ -8,6 +8,7 @@ use nazorg_domain::access::Actor;
 use nazorg_domain::case::ClosingReason;
 use nazorg_domain::eligibility::Eligibility;
 use nazorg_domain::events::CaseEvent;
+use nazorg_domain::ids::CaseId;
 use nazorg_domain::lifecycle::Step;
 use nazorg_domain::triage::LifeDomain;
 use nazorg_store::CloseInput;
@@ -68,7 +69,12 @@ impl App {
     /// Closes a case with its reason and results. Referrals that never started are
     /// withdrawn with it, so they do not stay committed on the budget; a running one can
     /// still be finished by its partner.
-    pub async fn close_case(&self, actor: &Actor, case_id: i64, input: &CloseInput) -> Result<()> {
+    pub async fn close_case(
+        &self,
+        actor: &Actor,
+        case_id: CaseId,
+        input: &CloseInput,
+    ) -> Result<()> {
         self.gated(actor, "close_case", async {
             let note = validate::text("de toelichting", &input.note, 2000, false)?;
             let mut tx = self.db.begin().await?;

@@ -5,6 +5,7 @@ use crate::{App, Result, case_step, validate};
 use nazorg_domain::access::Actor;
 use nazorg_domain::case::ContactKind;
 use nazorg_domain::events::CaseEvent;
+use nazorg_domain::ids::{AppointmentId, CaseId, ContactId};
 use nazorg_domain::lifecycle::Step;
 use nazorg_store::ContactInput;
 use time::{Duration, OffsetDateTime};
@@ -14,9 +15,9 @@ impl App {
     pub async fn log_contact(
         &self,
         actor: &Actor,
-        case_id: i64,
+        case_id: CaseId,
         input: &ContactInput,
-    ) -> Result<i64> {
+    ) -> Result<ContactId> {
         self.gated(actor, "log_contact", async {
             validate::not_future("De datum van het contact", input.date)?;
             let note = validate::text("de notitie", &input.note, 2000, true)?;
@@ -41,11 +42,11 @@ impl App {
     pub async fn add_appointment(
         &self,
         actor: &Actor,
-        case_id: i64,
+        case_id: CaseId,
         starts_at: OffsetDateTime,
         kind: ContactKind,
         place: &str,
-    ) -> Result<i64> {
+    ) -> Result<AppointmentId> {
         self.gated(actor, "add_appointment", async {
             let place = validate::text("de plaats", place, 200, false)?;
             let mut tx = self.db.begin().await?;

@@ -5,6 +5,7 @@ use crate::error::invalid;
 use crate::{App, Result, case_step, validate};
 use nazorg_domain::access::{Actor, Role};
 use nazorg_domain::events::CaseEvent;
+use nazorg_domain::ids::{CaseId, UserId};
 use nazorg_domain::lifecycle::Step;
 use nazorg_store::DirectionInput;
 
@@ -13,7 +14,7 @@ impl App {
     pub async fn decide_direction(
         &self,
         actor: &Actor,
-        case_id: i64,
+        case_id: CaseId,
         input: &DirectionInput,
     ) -> Result<()> {
         self.gated(actor, "decide_direction", async {
@@ -30,8 +31,7 @@ impl App {
             let previous = tx.direction_of(case_id).await?;
             let changed = previous != Some(input.direction);
             // The coordinator who decides becomes the case's coordinator when it has none.
-            let coordinator =
-                (actor.user_id > 0 && actor.role == Role::Coordinator).then_some(actor.user_id);
+            let coordinator = actor.account().filter(|_| actor.role == Role::Coordinator);
             tx.set_direction(case_id, input.direction, &reason, changed, coordinator)
                 .await?;
             let what = CaseEvent::Direction {
@@ -50,8 +50,8 @@ impl App {
     pub async fn assign_coordinator(
         &self,
         actor: &Actor,
-        case_id: i64,
-        user_id: Option<i64>,
+        case_id: CaseId,
+        user_id: Option<UserId>,
     ) -> Result<()> {
         self.gated(actor, "assign_coordinator", async {
             let mut tx = self.db.begin().await?;

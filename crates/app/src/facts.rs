@@ -7,6 +7,7 @@ use crate::{App, Result, validate};
 use nazorg_domain::access::Actor;
 use nazorg_domain::events::CaseEvent;
 use nazorg_domain::format_nl;
+use nazorg_domain::ids::CaseId;
 use nazorg_domain::lifecycle::Step;
 use nazorg_domain::notification::MunicipalityCode;
 use nazorg_store::{CorrectableFacts, FactsInput, OverrideInput};
@@ -123,7 +124,7 @@ impl App {
     pub async fn update_facts(
         &self,
         actor: &Actor,
-        case_id: i64,
+        case_id: CaseId,
         input: &FactsInput,
     ) -> Result<()> {
         self.gated(actor, "update_facts", async {
@@ -185,7 +186,7 @@ impl App {
     pub async fn override_eligibility(
         &self,
         actor: &Actor,
-        case_id: i64,
+        case_id: CaseId,
         input: &OverrideInput,
     ) -> Result<()> {
         self.gated(actor, "override_eligibility", async {

@@ -7,6 +7,7 @@
 
 use crate::Result;
 use nazorg_domain::access::{Action, Actor, Role, authorize, authorize_case};
+use nazorg_domain::ids::{CaseId, LogEntryId, ResidentId};
 use nazorg_domain::register;
 use nazorg_store::{CaseCore, NewLogEntry, Tx};
 
@@ -62,10 +63,10 @@ pub(crate) fn check_case<'a>(
 pub(crate) async fn log(
     tx: &mut Tx,
     permit: Permit<'_>,
-    resident_id: Option<i64>,
-    case_id: Option<i64>,
+    resident_id: Option<ResidentId>,
+    case_id: Option<CaseId>,
     detail: &str,
-) -> Result<i64> {
+) -> Result<LogEntryId> {
     let purpose = match tx
         .registered_activity(&permit.municipality, permit.activity)
         .await?
@@ -78,7 +79,7 @@ pub(crate) async fn log(
     let actor = permit.actor;
     Ok(tx
         .append_log(&NewLogEntry {
-            actor_id: (actor.user_id > 0).then_some(actor.user_id),
+            actor_id: actor.account(),
             actor_name: &actor.username,
             action: permit.action.code(),
             municipality: &permit.municipality,
@@ -95,7 +96,7 @@ pub(crate) async fn log(
 pub(crate) async fn log_list(
     tx: &mut Tx,
     permit: Permit<'_>,
-    case_ids: &[i64],
+    case_ids: &[CaseId],
     detail: &str,
 ) -> Result<()> {
     let id = log(tx, permit, None, None, detail).await?;

@@ -3,6 +3,7 @@
 use crate::{App, Result, case_step, validate};
 use nazorg_domain::access::Actor;
 use nazorg_domain::events::CaseEvent;
+use nazorg_domain::ids::{CaseId, HouseholdMemberId};
 use nazorg_domain::lifecycle::Step;
 use nazorg_store::HouseholdInput;
 
@@ -11,9 +12,9 @@ impl App {
     pub async fn add_household_member(
         &self,
         actor: &Actor,
-        case_id: i64,
+        case_id: CaseId,
         input: &HouseholdInput,
-    ) -> Result<i64> {
+    ) -> Result<HouseholdMemberId> {
         self.gated(actor, "add_household_member", async {
             let note = validate::text("de notitie", &input.note, 1000, false)?;
             let mut tx = self.db.begin().await?;

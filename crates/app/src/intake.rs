@@ -8,6 +8,7 @@ use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::deadlines::DeadlineSettings;
 use nazorg_domain::eligibility::{self, EligibilityFacts};
 use nazorg_domain::events::CaseEvent;
+use nazorg_domain::ids::{CaseId, ResidentId};
 use nazorg_domain::notification::{MunicipalityCode, Notification, Sentence};
 use nazorg_store::{ImportOutcome, NewCase, NewResident, Tx};
 use time::OffsetDateTime;
@@ -98,7 +99,7 @@ impl App {
         &self,
         tx: &mut Tx,
         actor: &Actor,
-        case_id: i64,
+        case_id: CaseId,
         n: &Notification,
         new_source: bool,
     ) -> Result<()> {
@@ -115,7 +116,7 @@ impl App {
 
 /// The resident of a notification: the one known under its BSN (whose unknown birth date
 /// it fills in), or a new one.
-async fn resident_of(tx: &mut Tx, municipality: &str, n: &Notification) -> Result<i64> {
+async fn resident_of(tx: &mut Tx, municipality: &str, n: &Notification) -> Result<ResidentId> {
     if let Some(id) = tx.resident_by_bsn(municipality, n.bsn.as_str()).await? {
         tx.fill_birth_date(id, n.birth_date).await?;
         return Ok(id);
@@ -143,7 +144,7 @@ async fn fill_unknown_facts(
     tx: &mut Tx,
     settings: &DeadlineSettings,
     actor: &Actor,
-    case_id: i64,
+    case_id: CaseId,
     n: &Notification,
 ) -> Result<()> {
     let old = tx.fillable_facts(case_id).await?;

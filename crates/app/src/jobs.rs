@@ -7,6 +7,7 @@ use crate::settings::JobSettings;
 use crate::{App, Result};
 use nazorg_domain::access::{Actor, Role};
 use nazorg_domain::dates::{to_amsterdam, years_before};
+use nazorg_domain::ids::UserId;
 use nazorg_store::RetentionReport;
 use time::{Date, OffsetDateTime};
 
@@ -34,7 +35,7 @@ pub struct DailyRun {
 /// case content to read), for the installation's municipality.
 pub fn retention_actor(municipality: &str) -> Actor {
     Actor {
-        user_id: 0,
+        user_id: UserId(0),
         username: "systeem:bewaartermijn".into(),
         role: Role::Administrator,
         municipality: municipality.to_string(),

@@ -49,6 +49,7 @@ pub use settings::{JobSettings, MailConfig};
 
 use nazorg_domain::access::Actor;
 use nazorg_domain::deadlines::DeadlineSettings;
+use nazorg_domain::ids::UserId;
 use std::future::Future;
 
 /// The application: the database and what the use cases need besides it.
@@ -88,7 +89,7 @@ impl App {
         municipality: &str,
         residents: usize,
         seed: u64,
-        coordinators: &[i64],
+        coordinators: &[UserId],
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<usize> {
         Ok(self

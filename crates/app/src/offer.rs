@@ -3,6 +3,7 @@
 use crate::{App, Result, case_step, error::invalid, validate};
 use nazorg_domain::access::Actor;
 use nazorg_domain::events::CaseEvent;
+use nazorg_domain::ids::CaseId;
 use nazorg_domain::lifecycle::Step;
 use nazorg_store::OfferInput;
 
@@ -12,7 +13,7 @@ impl App {
     pub async fn record_offer(
         &self,
         actor: &Actor,
-        case_id: i64,
+        case_id: CaseId,
         input: &OfferInput,
     ) -> Result<()> {
         self.gated(actor, "record_offer", async {

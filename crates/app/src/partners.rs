@@ -2,6 +2,7 @@
 
 use crate::{App, Error, Result, error, gate, validate};
 use nazorg_domain::access::{Action, Actor};
+use nazorg_domain::ids::{PartnerId, ServiceKindId};
 use nazorg_domain::referral::PartnerKind;
 use nazorg_store::{Partner, ServiceKind};
 
@@ -22,7 +23,12 @@ impl App {
     }
 
     /// Adds a partner organisation to the actor's municipality.
-    pub async fn add_partner(&self, actor: &Actor, name: &str, kind: PartnerKind) -> Result<i64> {
+    pub async fn add_partner(
+        &self,
+        actor: &Actor,
+        name: &str,
+        kind: PartnerKind,
+    ) -> Result<PartnerId> {
         self.gated(actor, "add_partner", async {
             gate::check(actor, Action::ManagePartners, &actor.municipality)?;
             let name = validate::text("de naam", name, 100, true)?;
@@ -40,7 +46,7 @@ impl App {
     pub async fn set_partner_active(
         &self,
         actor: &Actor,
-        partner_id: i64,
+        partner_id: PartnerId,
         active: bool,
     ) -> Result<()> {
         self.gated(actor, "set_partner_active", async {
@@ -70,7 +76,7 @@ impl App {
     pub async fn set_service_price(
         &self,
         actor: &Actor,
-        service_id: i64,
+        service_id: ServiceKindId,
         price_cents: i64,
     ) -> Result<()> {
         self.gated(actor, "set_service_price", async {

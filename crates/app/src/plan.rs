@@ -3,6 +3,7 @@
 use crate::{App, Error, Result, case_step, validate};
 use nazorg_domain::access::Actor;
 use nazorg_domain::events::CaseEvent;
+use nazorg_domain::ids::{AgreementId, CaseId};
 use nazorg_domain::lifecycle::Step;
 use nazorg_store::AgreementInput;
 
@@ -11,9 +12,9 @@ impl App {
     pub async fn add_agreement(
         &self,
         actor: &Actor,
-        case_id: i64,
+        case_id: CaseId,
         input: &AgreementInput,
-    ) -> Result<i64> {
+    ) -> Result<AgreementId> {
         self.gated(actor, "add_agreement", async {
             let description =
                 validate::text("wat er is afgesproken", &input.description, 500, true)?;
@@ -41,8 +42,8 @@ impl App {
     pub async fn set_agreement_done(
         &self,
         actor: &Actor,
-        case_id: i64,
-        agreement_id: i64,
+        case_id: CaseId,
+        agreement_id: AgreementId,
         done: bool,
     ) -> Result<()> {
         self.gated(actor, "set_agreement_done", async {

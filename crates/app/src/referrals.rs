@@ -7,6 +7,7 @@ use crate::{App, Error, Result, gate, validate};
 use nazorg_domain::access::{Action, Actor, Denied, Role, authorize_referral};
 use nazorg_domain::events::{CaseEvent, ReferralEvent};
 use nazorg_domain::format_nl;
+use nazorg_domain::ids::{CaseId, PartnerId, ReferralId};
 use nazorg_domain::lifecycle::Step;
 use nazorg_domain::referral::{self, PartnerKind, ReferralResult, ReferralStatus, ReferralStep};
 use nazorg_store::{
@@ -43,7 +44,7 @@ async fn chosen_partner(
 /// life domain.
 async fn check_subject(
     tx: &mut Tx,
-    case_id: i64,
+    case_id: CaseId,
     input: &ReferralInput,
     partner_kind: PartnerKind,
 ) -> Result<()> {
@@ -159,7 +160,7 @@ async fn store_referral(
     step: &OpenStep,
     input: &ReferralInput,
     reason: &str,
-) -> Result<(i64, CaseEvent)> {
+) -> Result<(ReferralId, CaseEvent)> {
     let case_id = step.core.id;
     let municipality = step.core.municipality_code.as_str();
     if input.asked_on < step.core.detention_start {
@@ -336,9 +337,9 @@ impl App {
     pub async fn create_referral(
         &self,
         actor: &Actor,
-        case_id: i64,
+        case_id: CaseId,
         input: &ReferralInput,
-    ) -> Result<i64> {
+    ) -> Result<ReferralId> {
         self.gated(actor, "create_referral", async {
             let reason = validate::text("de reden van de verwijzing", &input.reason, 1000, true)?;
             validate::not_future("De datum van de vraag", input.asked_on)?;
@@ -364,14 +365,15 @@ impl App {
         &self,
         actor: &Actor,
         filter: &ReferralFilter,
-        before_id: Option<i64>,
+        before_id: Option<ReferralId>,
         limit: u32,
-    ) -> Result<Page<Referral>> {
+    ) -> Result<Page<Referral, ReferralId>> {
         let limit = limit.clamp(1, 200);
         self.gated(actor, "list_referrals", async {
             let permit = gate::check(actor, Action::ListReferrals, &actor.municipality)?;
             // A partner user sees the referrals to their own organisation, nothing else.
-            let partner = (!is_coordinator(actor)).then(|| actor.partner_id.unwrap_or(-1));
+            let partner =
+                (!is_coordinator(actor)).then(|| actor.partner_id.unwrap_or(PartnerId(-1)));
             let mut tx = self.db.begin().await?;
             let rows = tx
                 .list_referrals(&actor.municipality, partner, filter, before_id, limit)
@@ -382,7 +384,7 @@ impl App {
                 items.iter_mut().for_each(|r| r.over_cap_reason = None);
             }
             let ids: Vec<String> = items.iter().map(|r| r.id.to_string()).collect();
-            let case_ids: Vec<i64> = items.iter().map(|r| r.case_id).collect();
+            let case_ids: Vec<CaseId> = items.iter().map(|r| r.case_id).collect();
             let detail = format!("lijst van verwijzingen: {}", ids.join(","));
             gate::log_list(&mut tx, permit, &case_ids, &detail).await?;
             tx.commit().await?;
@@ -400,7 +402,11 @@ impl App {
     }
 
     /// One referral with its progress, for the coordinator or the partner it goes to.
-    pub async fn get_referral(&self, actor: &Actor, referral_id: i64) -> Result<ReferralDetail> {
+    pub async fn get_referral(
+        &self,
+        actor: &Actor,
+        referral_id: ReferralId,
+    ) -> Result<ReferralDetail> {
         self.gated(actor, "get_referral", async {
             let mut tx = self.db.begin().await?;
             let mut stored = tx.referral_by_id(referral_id).await?;
@@ -437,7 +443,7 @@ impl App {
     pub async fn referral_step(
         &self,
         actor: &Actor,
-        referral_id: i64,
+        referral_id: ReferralId,
         input: &ReferralStepInput,
     ) -> Result<()> {
         self.gated(actor, "referral_step", async {
@@ -475,7 +481,7 @@ impl App {
     }
 
     /// The coordinator has seen a partner's report back (a finished or returned referral).
-    pub async fn acknowledge_referral(&self, actor: &Actor, referral_id: i64) -> Result<()> {
+    pub async fn acknowledge_referral(&self, actor: &Actor, referral_id: ReferralId) -> Result<()> {
         self.gated(actor, "acknowledge_referral", async {
             let mut tx = self.db.begin().await?;
             let stored = tx.referral_by_id(referral_id).await?;
@@ -511,7 +517,7 @@ impl App {
         &self,
         actor: &Actor,
         action: Action,
-        referral_id: i64,
+        referral_id: ReferralId,
     ) -> Result<()> {
         let mut tx = self.db.autocommit().await?;
         let (municipality, partner) = tx

@@ -5,6 +5,7 @@ use crate::error::invalid;
 use crate::{App, Result, validate};
 use nazorg_domain::access::Actor;
 use nazorg_domain::events::CaseEvent;
+use nazorg_domain::ids::CaseId;
 use nazorg_domain::lifecycle::{self, Step};
 use nazorg_store::ReadinessInput;
 use time::Date;
@@ -14,7 +15,7 @@ impl App {
     pub async fn set_readiness(
         &self,
         actor: &Actor,
-        case_id: i64,
+        case_id: CaseId,
         input: &ReadinessInput,
     ) -> Result<()> {
         self.gated(actor, "set_readiness", async {
@@ -37,7 +38,7 @@ impl App {
 
     /// Records the release; the aftercare period of three months starts, and the real
     /// length of the detention decides the 10-day rule again.
-    pub async fn record_release(&self, actor: &Actor, case_id: i64, date: Date) -> Result<()> {
+    pub async fn record_release(&self, actor: &Actor, case_id: CaseId, date: Date) -> Result<()> {
         self.gated(actor, "record_release", async {
             validate::not_future("De datum van vrijlating", date)?;
             let mut tx = self.db.begin().await?;

@@ -5,6 +5,7 @@ use crate::error::invalid;
 use crate::{App, Error, Result, case_step, gate, validate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::events::{CaseEvent, SafetyEvent};
+use nazorg_domain::ids::{CaseId, SafetyItemId};
 use nazorg_domain::lifecycle::Step;
 use nazorg_store::SafetyAgendaEntry;
 use time::Date;
@@ -14,10 +15,10 @@ impl App {
     pub async fn add_safety_item(
         &self,
         actor: &Actor,
-        case_id: i64,
+        case_id: CaseId,
         put_on: Date,
         reason: &str,
-    ) -> Result<i64> {
+    ) -> Result<SafetyItemId> {
         self.gated(actor, "add_safety_item", async {
             let reason = validate::text("de reden", reason, 1000, true)?;
             let mut tx = self.db.begin().await?;
@@ -50,8 +51,8 @@ impl App {
     pub async fn record_safety_outcome(
         &self,
         actor: &Actor,
-        case_id: i64,
-        item_id: i64,
+        case_id: CaseId,
+        item_id: SafetyItemId,
         discussed_on: Date,
         outcome: &str,
         follow_up: &str,
@@ -96,8 +97,8 @@ impl App {
             let permit = gate::check(actor, Action::ListSafetyAgenda, &actor.municipality)?;
             let mut tx = self.db.begin().await?;
             let entries = tx.safety_agenda(&actor.municipality).await?;
-            let case_ids: Vec<i64> = entries.iter().map(|e| e.case_id).collect();
-            let ids: Vec<String> = case_ids.iter().map(i64::to_string).collect();
+            let case_ids: Vec<CaseId> = entries.iter().map(|e| e.case_id).collect();
+            let ids: Vec<String> = case_ids.iter().map(CaseId::to_string).collect();
             let detail = format!(
                 "agenda Veiligheidskamer ingezien (casussen {})",
                 ids.join(", ")

@@ -3,6 +3,7 @@
 use crate::{App, Result, gate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::deadlines::{CaseFacts, DeadlineSettings, deadlines};
+use nazorg_domain::ids::CaseId;
 use nazorg_store::{Scope, WorkItem, WorklistRow};
 use time::Date;
 
@@ -28,7 +29,7 @@ impl App {
                     ids.push(id);
                 }
             }
-            let case_ids: Vec<i64> = items.iter().map(|i| i.deadline.case_id).collect();
+            let case_ids: Vec<CaseId> = items.iter().map(|i| i.deadline.case_id).collect();
             gate::log_list(
                 &mut tx,
                 permit,

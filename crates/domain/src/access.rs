@@ -5,6 +5,8 @@
 //! and work on the referrals to their own organisation only; the policy advisor sees
 //! aggregated figures and pseudonymised exports, never a case.
 
+use crate::ids::{PartnerId, UserId};
+
 code_enum! {
     /// A user's role.
     Role {
@@ -43,16 +45,24 @@ impl TokenScope {
 /// The person (or API client) acting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub username: String,
     pub role: Role,
     /// CBS code of the municipality the user works for.
     pub municipality: String,
     /// The partner organisation a partner user works for (SKT, Exodus).
-    pub partner_id: Option<i64>,
+    pub partner_id: Option<PartnerId>,
     /// A substitute coordinator with a substitution running today: they then have a
     /// coordinator's rights, and only then.
     pub substituting: bool,
+}
+
+impl Actor {
+    /// The user account acting; `None` for the system itself (imports, daily jobs), whose
+    /// actor has no account (user id 0).
+    pub fn account(&self) -> Option<UserId> {
+        (self.user_id > UserId(0)).then_some(self.user_id)
+    }
 }
 
 code_enum! {
@@ -184,7 +194,7 @@ pub fn authorize_referral(
     actor: &Actor,
     action: Action,
     municipality: &str,
-    partner_id: i64,
+    partner_id: PartnerId,
 ) -> Result<(), Denied> {
     authorize(actor, action, municipality)?;
     match actor.role {
@@ -319,7 +329,7 @@ mod tests {
 
     fn actor(role: Role) -> Actor {
         Actor {
-            user_id: 1,
+            user_id: UserId(1),
             username: "x".into(),
             role,
             municipality: "1783".into(),
@@ -389,19 +399,19 @@ mod tests {
     #[test]
     fn partner_users_reach_only_the_referrals_to_their_own_organisation() {
         let exodus = Actor {
-            partner_id: Some(2),
+            partner_id: Some(PartnerId(2)),
             ..actor(Role::ExodusWorker)
         };
         assert_eq!(
-            authorize_referral(&exodus, Action::ReadReferral, "1783", 2),
+            authorize_referral(&exodus, Action::ReadReferral, "1783", PartnerId(2)),
             Ok(())
         );
         assert_eq!(
-            authorize_referral(&exodus, Action::WriteReferral, "1783", 2),
+            authorize_referral(&exodus, Action::WriteReferral, "1783", PartnerId(2)),
             Ok(())
         );
         assert_eq!(
-            authorize_referral(&exodus, Action::ReadReferral, "1783", 1),
+            authorize_referral(&exodus, Action::ReadReferral, "1783", PartnerId(1)),
             Err(Denied::OtherPartner)
         );
         assert!(
@@ -417,10 +427,12 @@ mod tests {
         );
         let coordinator = actor(Role::Coordinator);
         assert_eq!(
-            authorize_referral(&coordinator, Action::WriteReferral, "1783", 7),
+            authorize_referral(&coordinator, Action::WriteReferral, "1783", PartnerId(7)),
             Ok(())
         );
-        assert!(authorize_referral(&coordinator, Action::WriteReferral, "0603", 7).is_err());
+        assert!(
+            authorize_referral(&coordinator, Action::WriteReferral, "0603", PartnerId(7)).is_err()
+        );
     }
 
     #[test]
@@ -446,11 +458,11 @@ mod tests {
     fn partner_users_read_the_cases_their_organisation_directs() {
         use crate::triage::Direction;
         let skt = Actor {
-            partner_id: Some(1),
+            partner_id: Some(PartnerId(1)),
             ..actor(Role::SktCareDirector)
         };
         let exodus = Actor {
-            partner_id: Some(2),
+            partner_id: Some(PartnerId(2)),
             ..actor(Role::ExodusWorker)
         };
         assert_eq!(

@@ -5,6 +5,7 @@
 
 use crate::case::ReadinessItem;
 use crate::dates::format_nl;
+use crate::ids::{AgreementId, CaseId, ReferralId};
 use crate::lifecycle::Status;
 use crate::referral::ReferralStatus;
 use time::{Date, Duration, Month, Weekday};
@@ -123,7 +124,7 @@ pub fn add_working_days(date: Date, n: u32) -> Date {
 /// An agreement of the plan of action, as the rules need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgreementFacts {
-    pub id: i64,
+    pub id: AgreementId,
     pub due: Option<Date>,
     pub done: bool,
 }
@@ -131,7 +132,7 @@ pub struct AgreementFacts {
 /// A referral, as the rules need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferralFacts {
-    pub id: i64,
+    pub id: ReferralId,
     pub status: ReferralStatus,
     pub asked_on: Date,
 }
@@ -139,7 +140,7 @@ pub struct ReferralFacts {
 /// The facts of one open case that deadlines are derived from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseFacts {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub status: Status,
     pub notified_on: Date,
     pub expected_release: Option<Date>,
@@ -156,7 +157,7 @@ pub struct CaseFacts {
 /// Something that needs doing by a day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deadline {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub kind: DeadlineKind,
     pub due: Date,
     /// The agreement or referral it is about, if any.
@@ -307,7 +308,7 @@ fn agreements_overdue(f: &CaseFacts) -> Vec<Upcoming> {
                 DeadlineKind::AgreementOverdue,
                 due,
                 due + Duration::days(1),
-                Some(a.id),
+                Some(a.id.get()),
                 format!(
                     "Afspraak had uiterlijk {} klaar moeten zijn.",
                     format_nl(due)
@@ -365,7 +366,7 @@ fn referrals_not_started(f: &CaseFacts, s: &DeadlineSettings) -> Vec<Upcoming> {
                 DeadlineKind::ReferralNotStarted,
                 due,
                 due,
-                Some(r.id),
+                Some(r.id.get()),
                 format!(
                     "Verwijzing gevraagd op {} en nog niet gestart.",
                     format_nl(r.asked_on)
@@ -389,7 +390,7 @@ mod tests {
 
     fn facts(status: Status) -> CaseFacts {
         CaseFacts {
-            case_id: 1,
+            case_id: CaseId(1),
             status,
             notified_on: date!(2026 - 03 - 02),
             expected_release: None,
@@ -531,17 +532,17 @@ mod tests {
         f.last_contact = Some(date!(2026 - 06 - 10));
         f.agreements = vec![
             AgreementFacts {
-                id: 7,
+                id: AgreementId(7),
                 due: Some(date!(2026 - 06 - 15)),
                 done: false,
             },
             AgreementFacts {
-                id: 8,
+                id: AgreementId(8),
                 due: Some(date!(2026 - 06 - 01)),
                 done: true,
             },
             AgreementFacts {
-                id: 9,
+                id: AgreementId(9),
                 due: None,
                 done: false,
             },
@@ -590,17 +591,17 @@ mod tests {
         f.last_contact = Some(date!(2026 - 06 - 10));
         f.referrals = vec![
             ReferralFacts {
-                id: 3,
+                id: ReferralId(3),
                 status: ReferralStatus::Accepted,
                 asked_on: date!(2026 - 06 - 01),
             },
             ReferralFacts {
-                id: 4,
+                id: ReferralId(4),
                 status: ReferralStatus::Started,
                 asked_on: date!(2026 - 05 - 01),
             },
             ReferralFacts {
-                id: 5,
+                id: ReferralId(5),
                 status: ReferralStatus::Returned,
                 asked_on: date!(2026 - 05 - 01),
             },
@@ -617,28 +618,28 @@ mod tests {
     fn closed_cases_have_no_deadlines_and_lists_sort_by_due_date() {
         let mut f = facts(Status::Closed);
         f.agreements = vec![AgreementFacts {
-            id: 1,
+            id: AgreementId(1),
             due: Some(date!(2026 - 01 - 01)),
             done: false,
         }];
         assert_eq!(kinds(&f, date!(2026 - 06 - 01)), vec![]);
         let mut list = vec![
             Deadline {
-                case_id: 2,
+                case_id: CaseId(2),
                 kind: DeadlineKind::NoRecentContact,
                 due: date!(2026 - 06 - 02),
                 subject_id: None,
                 reason: String::new(),
             },
             Deadline {
-                case_id: 1,
+                case_id: CaseId(1),
                 kind: DeadlineKind::AgreementOverdue,
                 due: date!(2026 - 05 - 02),
                 subject_id: Some(1),
                 reason: String::new(),
             },
             Deadline {
-                case_id: 3,
+                case_id: CaseId(3),
                 kind: DeadlineKind::NotificationUnhandled,
                 due: date!(2026 - 06 - 02),
                 subject_id: None,
@@ -646,8 +647,8 @@ mod tests {
             },
         ];
         sort_by_urgency(&mut list);
-        let order: Vec<i64> = list.iter().map(|d| d.case_id).collect();
-        assert_eq!(order, vec![1, 3, 2]);
+        let order: Vec<CaseId> = list.iter().map(|d| d.case_id).collect();
+        assert_eq!(order, vec![CaseId(1), CaseId(3), CaseId(2)]);
     }
 
     #[test]

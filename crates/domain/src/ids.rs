@@ -1,11 +1,12 @@
 //! Typed ids: a case id cannot be passed where a resident id is meant. Each is the
 //! database's integer key; it serialises, binds and decodes as that integer.
+//! The default (0) names no row.
 
 macro_rules! id_type {
     ($($(#[$meta:meta])* $name:ident),+ $(,)?) => {$(
         $(#[$meta])*
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize,
+            Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize,
             serde::Deserialize,
         )]
         #[serde(transparent)]

@@ -15,6 +15,7 @@
 //! - throughput "notification to contact": from the detention start to the date of the
 //!   contact in which the offer was made.
 
+use crate::ids::ResidentId;
 use serde::Serialize;
 use time::Date;
 
@@ -28,7 +29,7 @@ pub const REACH_GOAL: f64 = 0.95;
 /// What the monitor needs to know about one case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseFacts {
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub detention_start: Date,
     pub eligible: bool,
     pub offer_outcome: Option<OfferOutcome>,
@@ -267,7 +268,7 @@ fn accepted(c: &CaseFacts) -> bool {
 
 /// The number of different residents among the cases.
 fn residents(cases: &[CaseFacts]) -> u64 {
-    let mut residents: Vec<i64> = cases.iter().map(|c| c.resident_id).collect();
+    let mut residents: Vec<ResidentId> = cases.iter().map(|c| c.resident_id).collect();
     residents.sort_unstable();
     residents.dedup();
     residents.len() as u64
@@ -418,7 +419,7 @@ pub(crate) mod tests {
     /// An eligible case with nothing recorded yet; other tests build on it.
     pub(crate) fn case(resident_id: i64) -> CaseFacts {
         CaseFacts {
-            resident_id,
+            resident_id: ResidentId(resident_id),
             detention_start: date!(2026 - 01 - 10),
             eligible: true,
             offer_outcome: None,

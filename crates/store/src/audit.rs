@@ -1,6 +1,7 @@
 //! The hash chain of the processing log: each entry's hash covers its content and the
 //! hash of the entry before it, so changing or removing an entry in the database shows.
 
+use nazorg_domain::ids::{CaseId, ResidentId, UserId};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
@@ -12,12 +13,12 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 pub struct EntryFields<'a> {
     pub seq: i64,
     pub at: OffsetDateTime,
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub actor_name: &'a str,
     pub action: &'a str,
     pub municipality: &'a str,
-    pub resident_id: Option<i64>,
-    pub case_id: Option<i64>,
+    pub resident_id: Option<ResidentId>,
+    pub case_id: Option<CaseId>,
     pub purpose: &'a str,
     pub detail: &'a str,
 }
@@ -31,7 +32,9 @@ pub fn to_micros(at: OffsetDateTime) -> OffsetDateTime {
 
 /// SHA-256 over the previous hash and the entry's fields, hex encoded.
 pub fn chain_hash(prev: &str, e: &EntryFields<'_>) -> String {
-    let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    fn opt(v: Option<impl std::fmt::Display>) -> String {
+        v.map(|v| v.to_string()).unwrap_or_default()
+    }
     let at = to_micros(e.at);
     let fields = [
         prev.to_string(),
@@ -86,12 +89,12 @@ mod tests {
         EntryFields {
             seq: 1,
             at: datetime!(2026-11-25 10:00:00.123456789 UTC),
-            actor_id: Some(3),
+            actor_id: Some(UserId(3)),
             actor_name: "cora",
             action: "read_case",
             municipality: "1783",
-            resident_id: Some(9),
-            case_id: Some(12),
+            resident_id: Some(ResidentId(9)),
+            case_id: Some(CaseId(12)),
             purpose: "nazorg",
             detail,
         }

@@ -159,9 +159,9 @@ pub(crate) use {
 };
 
 /// Binds each id, comma-separated: the inside of an `IN (…)` of a `QueryBuilder`.
-pub(crate) fn push_ids<'a, DB: sqlx::Database>(q: &mut sqlx::QueryBuilder<'a, DB>, ids: &[i64])
+pub(crate) fn push_ids<'a, DB: sqlx::Database, Id>(q: &mut sqlx::QueryBuilder<'a, DB>, ids: &[Id])
 where
-    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Id: Copy + sqlx::Encode<'a, DB> + sqlx::Type<DB> + 'a,
 {
     let mut list = q.separated(", ");
     for id in ids {

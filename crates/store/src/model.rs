@@ -6,6 +6,10 @@ use nazorg_domain::case::{
     ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation,
 };
 use nazorg_domain::eligibility::{Eligibility, Reason};
+use nazorg_domain::ids::{
+    AbsenceId, AgreementId, ApiTokenId, AppointmentId, CaseId, ContactId, HouseholdMemberId,
+    PartnerId, ReferralId, ResidentId, SafetyItemId, ServiceKindId, UserId,
+};
 use nazorg_domain::notification::{BrpStatus, Sentence, Source};
 use nazorg_domain::referral::{
     BudgetLineCode, PartnerKind, ReferralResult, ReferralStatus, ReferralStep,
@@ -20,7 +24,7 @@ pub struct CaseFilter {
     pub open_only: bool,
     pub status: Option<Status>,
     pub direction: Option<Direction>,
-    pub coordinator_id: Option<i64>,
+    pub coordinator_id: Option<UserId>,
     /// A BSN (exact) or the start of a family name.
     pub search: Option<String>,
 }
@@ -36,9 +40,9 @@ pub enum CaseSearch {
 /// The columns every step of a case needs to check access and the lifecycle.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CaseCore {
-    pub id: i64,
+    pub id: CaseId,
     pub municipality_code: String,
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub status: Status,
     pub detention_start: Date,
     pub actual_release: Option<Date>,
@@ -48,20 +52,21 @@ pub struct CaseCore {
     pub anonymised: bool,
 }
 
-/// Where a page starts: after this (due date, case id).
+/// Where a page starts: after this (due date, id); the id is a case's, or a referral's
+/// in the referral list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
+pub struct Cursor<Id = CaseId> {
     pub due: Date,
-    pub id: i64,
+    pub id: Id,
 }
 
-impl Cursor {
+impl<Id: std::fmt::Display + std::str::FromStr> Cursor<Id> {
     /// Encodes as `2026-03-01_123`, safe in a URL.
     pub fn encode(&self) -> String {
         format!("{}_{}", nazorg_domain::dates::format_iso(self.due), self.id)
     }
 
-    pub fn decode(text: &str) -> Option<Cursor> {
+    pub fn decode(text: &str) -> Option<Cursor<Id>> {
         let (due, id) = text.split_once('_')?;
         Some(Cursor {
             due: nazorg_domain::parse_date(due).ok()?,
@@ -72,17 +77,17 @@ impl Cursor {
 
 /// One page of a list.
 #[derive(Debug, Clone)]
-pub struct Page<T> {
+pub struct Page<T, Id = CaseId> {
     pub items: Vec<T>,
-    pub next: Option<Cursor>,
+    pub next: Option<Cursor<Id>>,
 }
 
 /// A case as a list shows it. Read from its row as is, but for the fields marked `skip`,
 /// which the store fills in from the columns they are derived from.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CaseSummary {
-    pub case_id: i64,
-    pub resident_id: i64,
+    pub case_id: CaseId,
+    pub resident_id: ResidentId,
     pub bsn: String,
     pub family_name: String,
     pub given_names: String,
@@ -101,7 +106,7 @@ pub struct CaseSummary {
     #[sqlx(skip)]
     pub eligibility_overridden: bool,
     pub direction: Option<Direction>,
-    pub coordinator_id: Option<i64>,
+    pub coordinator_id: Option<UserId>,
     pub coordinator: Option<String>,
     pub next_action: String,
     pub action_due: Date,
@@ -110,7 +115,7 @@ pub struct CaseSummary {
 /// An agreement in the plan of action.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Agreement {
-    pub id: i64,
+    pub id: AgreementId,
     pub domain: LifeDomain,
     pub description: String,
     pub owner: String,
@@ -122,7 +127,7 @@ pub struct Agreement {
 /// A line in the contact log.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Contact {
-    pub id: i64,
+    pub id: ContactId,
     #[sqlx(rename = "contact_date")]
     pub date: Date,
     pub kind: ContactKind,
@@ -133,7 +138,7 @@ pub struct Contact {
 /// A household member left behind.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct HouseholdMember {
-    pub id: i64,
+    pub id: HouseholdMemberId,
     pub relation: Relation,
     pub is_minor: bool,
     pub support_need: Need,
@@ -202,7 +207,7 @@ pub struct CaseDetail {
 /// A planned appointment with the resident (in the PI or after release).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Appointment {
-    pub id: i64,
+    pub id: AppointmentId,
     pub starts_at: OffsetDateTime,
     pub kind: ContactKind,
     pub place: String,
@@ -221,10 +226,10 @@ pub struct WorkItem {
 /// An absence of a coordinator and who stands in.
 #[derive(Debug, Clone)]
 pub struct Absence {
-    pub id: i64,
-    pub user_id: i64,
+    pub id: AbsenceId,
+    pub user_id: UserId,
     pub user: String,
-    pub substitute_id: i64,
+    pub substitute_id: UserId,
     pub substitute: String,
     pub starts_on: Date,
     pub ends_on: Date,
@@ -235,7 +240,7 @@ pub struct Absence {
 #[derive(Debug, Clone)]
 pub struct CalendarItem {
     pub uid: String,
-    pub case_id: i64,
+    pub case_id: CaseId,
     /// A timed appointment; `None` for an all-day item (a due agreement).
     pub starts_at: Option<OffsetDateTime>,
     pub day: Date,
@@ -246,13 +251,13 @@ pub struct CalendarItem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportOutcome {
     /// A new case (and perhaps a new resident).
-    Created { case_id: i64 },
+    Created { case_id: CaseId },
     /// The detention was already known; at most the source was added to its history.
-    Duplicate { case_id: i64 },
+    Duplicate { case_id: CaseId },
 }
 
 impl ImportOutcome {
-    pub fn case_id(self) -> i64 {
+    pub fn case_id(self) -> CaseId {
         match self {
             ImportOutcome::Created { case_id } | ImportOutcome::Duplicate { case_id } => case_id,
         }
@@ -356,19 +361,19 @@ pub struct CloseInput {
 /// A user account as an administrator sees it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     pub role: Role,
     pub municipality_code: String,
     pub active: bool,
-    pub partner_id: Option<i64>,
+    pub partner_id: Option<PartnerId>,
 }
 
 /// A partner organisation.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Partner {
-    pub id: i64,
+    pub id: PartnerId,
     pub kind: PartnerKind,
     pub name: String,
     pub active: bool,
@@ -377,7 +382,7 @@ pub struct Partner {
 /// A bought service (a trajectory kind) with its price.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ServiceKind {
-    pub id: i64,
+    pub id: ServiceKindId,
     pub partner_kind: PartnerKind,
     pub name: String,
     pub price_cents: i64,
@@ -389,14 +394,14 @@ pub struct ServiceKind {
 /// from the columns they are derived from.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Referral {
-    pub id: i64,
-    pub case_id: i64,
+    pub id: ReferralId,
+    pub case_id: CaseId,
     #[sqlx(skip)]
     pub resident: String,
-    pub partner_id: i64,
+    pub partner_id: PartnerId,
     pub partner: String,
     pub partner_kind: PartnerKind,
-    pub household_member_id: Option<i64>,
+    pub household_member_id: Option<HouseholdMemberId>,
     #[sqlx(skip)]
     pub domains: Vec<LifeDomain>,
     pub reason: String,
@@ -437,11 +442,11 @@ pub struct ReferralDetail {
 /// A new referral.
 #[derive(Debug, Clone)]
 pub struct ReferralInput {
-    pub partner_id: i64,
+    pub partner_id: PartnerId,
     pub domains: Vec<LifeDomain>,
     pub reason: String,
-    pub service_kind_id: Option<i64>,
-    pub household_member_id: Option<i64>,
+    pub service_kind_id: Option<ServiceKindId>,
+    pub household_member_id: Option<HouseholdMemberId>,
     pub asked_on: Date,
     /// Given when the user confirmed passing the budget cap.
     pub over_cap_reason: Option<String>,
@@ -464,7 +469,7 @@ pub struct ReferralFilter {
     /// Finished or returned referrals the coordinator has not yet seen.
     pub unacknowledged: bool,
     /// Only referrals of cases directed by this coordinator (or not yet assigned).
-    pub for_coordinator: Option<i64>,
+    pub for_coordinator: Option<UserId>,
 }
 
 /// Why a referral needs confirmation: it would pass the cap of its budget line.
@@ -529,7 +534,7 @@ pub struct Budget {
 /// A safety chamber agenda item of a case.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SafetyAgendaItem {
-    pub id: i64,
+    pub id: SafetyItemId,
     pub put_on: Date,
     pub reason: String,
     pub discussed_on: Option<Date>,
@@ -556,7 +561,7 @@ pub struct PartnerFigures {
 #[derive(Debug, Clone, Copy)]
 pub enum Scope {
     /// The user's own cases, unassigned ones, and those of colleagues they stand in for today.
-    Of(i64),
+    Of(UserId),
     /// Every open case of the municipality.
     Team,
 }
@@ -568,7 +573,7 @@ pub struct ProcessingEntry {
     #[sqlx(rename = "actor_name")]
     pub actor: String,
     pub action: nazorg_domain::access::Action,
-    pub case_id: Option<i64>,
+    pub case_id: Option<CaseId>,
     pub purpose: String,
     pub detail: String,
 }
@@ -578,7 +583,7 @@ pub struct ProcessingEntry {
 /// columns they are derived from.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApiTokenInfo {
-    pub id: i64,
+    pub id: ApiTokenId,
     pub name: String,
     #[sqlx(skip)]
     pub scopes: Vec<nazorg_domain::access::TokenScope>,
@@ -610,14 +615,14 @@ pub struct OidcIdentity {
     pub display_name: String,
     pub role: Role,
     pub municipality: String,
-    pub partner_id: Option<i64>,
+    pub partner_id: Option<PartnerId>,
 }
 
 /// One closed case whose retention period has ended.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RetentionItem {
-    pub case_id: i64,
-    pub resident_id: i64,
+    pub case_id: CaseId,
+    pub resident_id: ResidentId,
     #[serde(serialize_with = "nazorg_domain::dates::serialize_iso")]
     pub closed_on: Date,
     /// The resident has no other case left, so their name, BSN and birth date go too.
@@ -637,8 +642,8 @@ pub struct RetentionReport {
 /// One item on the safety chamber's agenda, as its members see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SafetyAgendaEntry {
-    pub id: i64,
-    pub case_id: i64,
+    pub id: SafetyItemId,
+    pub case_id: CaseId,
     pub resident: String,
     pub put_on: Date,
     pub reason: String,
@@ -663,7 +668,7 @@ pub struct ActivityEntry {
 /// history (the criminal record stays with the coordinator).
 #[derive(Debug, Clone)]
 pub struct DirectedCase {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub resident: String,
     pub birth_date: Option<Date>,
     pub status: Status,
@@ -688,7 +693,7 @@ pub struct DirectedCase {
 /// A line of the list of cases a partner organisation directs.
 #[derive(Debug, Clone)]
 pub struct DirectedCaseRow {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub resident: String,
     pub status: Status,
     pub direction_since: Option<Date>,

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::input::{ReferralIn, checkbox, close_input, code, date, domain_result, domain_triage};
 use nazorg_app as store;
 use nazorg_domain::case::ContactKind;
+use nazorg_domain::ids::{PartnerId, SafetyItemId, UserId};
 use nazorg_domain::triage::LifeDomain;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -136,11 +137,11 @@ pub struct CoordinatorForm {
 }
 
 impl CoordinatorForm {
-    pub fn parse(&self) -> Result<Option<i64>, AppError> {
+    pub fn parse(&self) -> Result<Option<UserId>, AppError> {
         match self.user_id.trim() {
             "" => Ok(None),
             v => v
-                .parse::<i64>()
+                .parse::<UserId>()
                 .map(Some)
                 .map_err(|_| AppError::Invalid("Kies een nazorgcoördinator uit de lijst.".into())),
         }
@@ -184,10 +185,10 @@ pub struct SafetyOutcomeForm {
 
 impl SafetyOutcomeForm {
     /// The item (an id that is not a number is simply not found) and the meeting date.
-    pub fn parse(&self) -> Result<(i64, Date), AppError> {
+    pub fn parse(&self) -> Result<(SafetyItemId, Date), AppError> {
         let item = self
             .item_id
-            .parse::<i64>()
+            .parse::<SafetyItemId>()
             .map_err(|_| AppError::NotFound)?;
         let discussed = date("de datum van bespreking", &self.discussed_on)?;
         Ok((item, discussed))
@@ -215,7 +216,7 @@ impl ReferralForm {
 
     pub fn parse(&self, today: Date) -> Result<store::ReferralInput, AppError> {
         ReferralIn {
-            partner_id: self.partner_id.parse().unwrap_or(0),
+            partner_id: self.partner_id.parse().unwrap_or(PartnerId(0)),
             domains: self.domains.clone(),
             reason: self.reason.clone(),
             service_kind_id: self.service_kind_id.parse().ok(),

@@ -7,6 +7,7 @@ use nazorg_domain::case::{
     ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation,
 };
 use nazorg_domain::eligibility::Eligibility;
+use nazorg_domain::ids::{HouseholdMemberId, PartnerId, ServiceKindId, UserId};
 use nazorg_domain::notification::{BrpStatus, NotificationRow, Sentence};
 use nazorg_domain::triage::{Direction, LifeDomain, Need};
 use nazorg_domain::{Coded, parse_date};
@@ -378,7 +379,8 @@ impl OverrideIn {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct CoordinatorIn {
-    pub user_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub user_id: Option<UserId>,
 }
 
 /// The result in one life domain at closure.
@@ -454,14 +456,17 @@ pub fn close_input(
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ReferralIn {
-    pub partner_id: i64,
+    #[schema(value_type = i64)]
+    pub partner_id: PartnerId,
     /// Life domains the referral is about (codes); may be empty for a household member.
     pub domains: Vec<String>,
     pub reason: String,
     /// A bought service (see /api/v1/service-kinds); its price is committed on the budget.
-    pub service_kind_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub service_kind_id: Option<ServiceKindId>,
     /// Refer a household member of the case instead of the resident.
-    pub household_member_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub household_member_id: Option<HouseholdMemberId>,
     /// YYYY-MM-DD; default today.
     pub asked_on: Option<String>,
     /// Needed when the referral passes the budget cap: why it is made anyway.
@@ -476,15 +481,17 @@ impl ReferralIn {
             .filter(|d| !d.trim().is_empty())
             .map(|d| code::<LifeDomain>("het leefgebied", d))
             .collect::<Result<Vec<_>, _>>()?;
-        if self.partner_id <= 0 {
+        if self.partner_id <= PartnerId(0) {
             return Err(AppError::Invalid("Kies een ketenpartner.".into()));
         }
         Ok(store::ReferralInput {
             partner_id: self.partner_id,
             domains,
             reason: self.reason.clone(),
-            service_kind_id: self.service_kind_id.filter(|id| *id > 0),
-            household_member_id: self.household_member_id.filter(|id| *id > 0),
+            service_kind_id: self.service_kind_id.filter(|id| *id > ServiceKindId(0)),
+            household_member_id: self
+                .household_member_id
+                .filter(|id| *id > HouseholdMemberId(0)),
             asked_on: optional_date("de datum van de vraag", self.asked_on.as_deref())?
                 .unwrap_or(today),
             over_cap_reason: self.over_cap_reason.clone(),

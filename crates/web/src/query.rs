@@ -5,6 +5,7 @@ use crate::error::AppError;
 use crate::input::*;
 use nazorg_app::{CaseFilter, Cursor};
 use nazorg_domain::Status;
+use nazorg_domain::ids::UserId;
 use nazorg_domain::triage::Direction;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -19,7 +20,8 @@ pub struct CaseQuery {
     /// coordinator | skt | exodus
     pub direction: Option<String>,
     /// User id of the coordinator.
-    pub coordinator: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub coordinator: Option<UserId>,
     /// A BSN, or the start of a family name.
     pub search: Option<String>,
     /// Only open cases (default true when no status is given).

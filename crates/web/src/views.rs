@@ -8,6 +8,10 @@ use nazorg_app::{
 use nazorg_domain::EligibilityFacts;
 use nazorg_domain::dates::format_iso;
 use nazorg_domain::eligibility::{RuleResult, RuleState, rule_results};
+use nazorg_domain::ids::{
+    AgreementId, CaseId, ContactId, HouseholdMemberId, PartnerId, ReferralId, ResidentId,
+    SafetyItemId, UserId,
+};
 use nazorg_domain::notification::MunicipalityCode;
 use nazorg_domain::triage::{Direction, DomainTriage, suggest_direction};
 use serde::Serialize;
@@ -16,8 +20,10 @@ use utoipa::ToSchema;
 /// A case as lists show it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseSummaryDto {
-    pub case_id: i64,
-    pub resident_id: i64,
+    #[schema(value_type = i64)]
+    pub case_id: CaseId,
+    #[schema(value_type = i64)]
+    pub resident_id: ResidentId,
     pub bsn: String,
     pub family_name: String,
     pub given_names: String,
@@ -39,7 +45,8 @@ pub struct CaseSummaryDto {
     /// coordinator | skt | exodus
     pub direction: Option<String>,
     /// User id of the case's coordinator.
-    pub coordinator_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub coordinator_id: Option<UserId>,
     /// Display name of the case's coordinator.
     pub coordinator: Option<String>,
     pub next_action: Option<String>,
@@ -98,7 +105,8 @@ pub struct TriageDto {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgreementDto {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: AgreementId,
     pub domain: String,
     pub description: String,
     pub owner: String,
@@ -109,7 +117,8 @@ pub struct AgreementDto {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ContactDto {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ContactId,
     pub date: String,
     pub kind: String,
     pub note: String,
@@ -118,7 +127,8 @@ pub struct ContactDto {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HouseholdMemberDto {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: HouseholdMemberId,
     pub relation: String,
     pub is_minor: bool,
     pub support_need: String,
@@ -378,13 +388,17 @@ impl From<&CaseEvent> for EventDto {
 /// A referral to a partner.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReferralDto {
-    pub id: i64,
-    pub case_id: i64,
+    #[schema(value_type = i64)]
+    pub id: ReferralId,
+    #[schema(value_type = i64)]
+    pub case_id: CaseId,
     pub resident: String,
-    pub partner_id: i64,
+    #[schema(value_type = i64)]
+    pub partner_id: PartnerId,
     pub partner: String,
     pub partner_kind: String,
-    pub household_member_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub household_member_id: Option<HouseholdMemberId>,
     pub domains: Vec<String>,
     pub reason: String,
     pub service: Option<String>,
@@ -434,7 +448,8 @@ impl From<&nazorg_app::Referral> for ReferralDto {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SafetyItemDto {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: SafetyItemId,
     pub put_on: String,
     pub reason: String,
     pub discussed_on: Option<String>,

@@ -4,6 +4,7 @@
 
 use super::secrets::{self, SecretKey, new_token, new_totp_secret, token_hash, totp_matches};
 use crate::{App, Result};
+use nazorg_domain::ids::UserId;
 use time::{Duration, OffsetDateTime};
 
 /// How long the code page of a challenge may be answered.
@@ -38,7 +39,7 @@ impl App {
 
     /// After a correct password: `None` when no code is needed, else a challenge token for
     /// the code page (with a new secret to set up when the user has none yet).
-    pub async fn second_factor_challenge(&self, user_id: i64) -> Result<Option<String>> {
+    pub async fn second_factor_challenge(&self, user_id: UserId) -> Result<Option<String>> {
         let mut tx = self.db.autocommit().await?;
         let (required, secret) = tx.second_factor(user_id).await?;
         if !required && secret.is_none() {
@@ -61,7 +62,7 @@ impl App {
     }
 
     /// The user of a live challenge and the secret to show for set-up, if any.
-    pub async fn challenge(&self, token: &str) -> Result<Option<(i64, Option<String>)>> {
+    pub async fn challenge(&self, token: &str) -> Result<Option<(UserId, Option<String>)>> {
         let found = self
             .db
             .autocommit()
@@ -78,7 +79,7 @@ impl App {
 
     /// Checks the code of a challenge; on success the challenge ends (saving a new secret)
     /// and the user id is returned.
-    pub async fn answer_challenge(&self, token: &str, code: &str) -> Result<Option<i64>> {
+    pub async fn answer_challenge(&self, token: &str, code: &str) -> Result<Option<UserId>> {
         let hash = token_hash(token);
         let found = self
             .db

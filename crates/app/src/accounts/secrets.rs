@@ -6,6 +6,7 @@ use crate::error::invalid;
 use crate::{Error, StoreError};
 use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use nazorg_domain::ids::ResidentId;
 use sha2::{Digest, Sha256};
 
 /// A valid hash of a password nobody knows, to spend equal time on unknown users.
@@ -119,7 +120,7 @@ pub fn new_token() -> String {
 /// A resident's stable pseudonym: HMAC-SHA256 of municipality and resident number under
 /// the municipality's secret key, so it cannot be recomputed from a BSN or a number
 /// without the key. 16 hex characters (64 bits) after "P-".
-pub(crate) fn pseudonym(key: &[u8], municipality: &str, resident_id: i64) -> String {
+pub(crate) fn pseudonym(key: &[u8], municipality: &str, resident_id: ResidentId) -> String {
     use hmac::{Hmac, Mac};
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
         // HMAC takes keys of any length; this cannot happen.

@@ -5,6 +5,7 @@ use super::secrets::{new_token, token_hash};
 use super::users::enrich;
 use crate::{App, Result};
 use nazorg_domain::access::Actor;
+use nazorg_domain::ids::UserId;
 use time::{Duration, OffsetDateTime};
 
 /// Sessions end after this long without a request…
@@ -16,7 +17,7 @@ const TOUCH_AFTER: Duration = Duration::minutes(1);
 
 impl App {
     /// Starts a session; returns the cookie value and the CSRF token.
-    pub async fn create_session(&self, user_id: i64) -> Result<(String, String)> {
+    pub async fn create_session(&self, user_id: UserId) -> Result<(String, String)> {
         let token = new_token();
         let csrf = new_token();
         let at = OffsetDateTime::now_utc();

@@ -5,6 +5,7 @@ use super::secrets::token_hash;
 use super::users::{check_user_partner, check_username};
 use crate::error::{conflict_on_duplicate, invalid};
 use crate::{App, OidcIdentity, Result};
+use nazorg_domain::ids::UserId;
 use nazorg_domain::notification::MunicipalityCode;
 use nazorg_store::{NewOidcUser, OidcLogin, OidcUserUpdate, Tx};
 use time::{Duration, OffsetDateTime};
@@ -58,7 +59,7 @@ impl App {
     /// The local user of someone who signed in through the provider (matched by subject,
     /// else by username, else created), with role, partner and municipality updated from
     /// the provider; `None` when that user is deactivated.
-    pub async fn oidc_sign_in(&self, who: &OidcIdentity) -> Result<Option<i64>> {
+    pub async fn oidc_sign_in(&self, who: &OidcIdentity) -> Result<Option<UserId>> {
         let municipality = MunicipalityCode::parse(&who.municipality)
             .map_err(|e| invalid(e.to_string()))?
             .to_string();
@@ -102,7 +103,7 @@ impl App {
 }
 
 /// A new username at the provider follows, when it is valid and free.
-async fn follow_username(tx: &mut Tx, user_id: i64, current: &str, wanted: &str) -> Result<()> {
+async fn follow_username(tx: &mut Tx, user_id: UserId, current: &str, wanted: &str) -> Result<()> {
     if wanted != current
         && check_username(wanted).is_ok()
         && tx.user_by_name(wanted).await?.is_none()
@@ -121,7 +122,7 @@ async fn link_or_create(
     wanted: &str,
     municipality: &str,
     display_name: &str,
-) -> Result<Option<i64>> {
+) -> Result<Option<UserId>> {
     let existing = if check_username(wanted).is_ok() {
         tx.user_by_name(wanted).await?
     } else {

@@ -6,6 +6,7 @@ use super::users::enrich;
 use crate::error::invalid;
 use crate::{ApiTokenInfo, App, Error, Result, validate};
 use nazorg_domain::access::{Actor, TokenScope};
+use nazorg_domain::ids::ApiTokenId;
 use nazorg_store::NewApiToken;
 use time::{Duration, OffsetDateTime};
 
@@ -26,7 +27,7 @@ impl App {
         name: &str,
         days: i64,
         scopes: &[TokenScope],
-    ) -> Result<(i64, String)> {
+    ) -> Result<(ApiTokenId, String)> {
         let token = format!("nzg_{}", new_token());
         let mut tx = self.db.autocommit().await?;
         let user_id = tx
@@ -76,7 +77,7 @@ impl App {
     }
 
     /// Revokes an API token; `NotFound` when there is no such token or it was revoked.
-    pub async fn revoke_api_token(&self, token_id: i64) -> Result<()> {
+    pub async fn revoke_api_token(&self, token_id: ApiTokenId) -> Result<()> {
         let revoked = self
             .db
             .autocommit()

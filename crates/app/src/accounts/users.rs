@@ -5,6 +5,7 @@ use super::secrets::{self, check_password, hash_password, new_token, token_hash,
 use crate::error::{conflict_on_duplicate, invalid};
 use crate::{App, Error, Result, User, validate};
 use nazorg_domain::access::{Actor, Role};
+use nazorg_domain::ids::{PartnerId, UserId};
 use nazorg_domain::notification::MunicipalityCode;
 use nazorg_domain::referral::PartnerKind;
 use nazorg_store::{NewUser, Tx};
@@ -31,7 +32,7 @@ pub(crate) async fn check_user_partner(
     tx: &mut Tx,
     role: Role,
     municipality: &str,
-    partner_id: Option<i64>,
+    partner_id: Option<PartnerId>,
 ) -> Result<()> {
     let wanted = match role {
         Role::SktCareDirector => Some(PartnerKind::Skt),
@@ -68,8 +69,8 @@ async fn insert_user(
     password_hash: &str,
     role: Role,
     municipality: &str,
-    partner_id: Option<i64>,
-) -> Result<i64> {
+    partner_id: Option<PartnerId>,
+) -> Result<UserId> {
     check_username(username)?;
     check_user_partner(tx, role, municipality, partner_id).await?;
     let display_name = validate::text("de naam", display_name, 100, false)?;
@@ -120,7 +121,7 @@ impl App {
         password: &str,
         role: Role,
         municipality: &str,
-    ) -> Result<i64> {
+    ) -> Result<UserId> {
         self.add_partner_user(username, display_name, password, role, municipality, None)
             .await
     }
@@ -133,8 +134,8 @@ impl App {
         password: &str,
         role: Role,
         municipality: &str,
-        partner_id: Option<i64>,
-    ) -> Result<i64> {
+        partner_id: Option<PartnerId>,
+    ) -> Result<UserId> {
         check_password(password, &[username, display_name])?;
         let hash = hash_password(password)?;
         // Single statements, as before: the defaults first (so a partner user can be
@@ -207,7 +208,7 @@ impl App {
         }
     }
 
-    pub async fn user_id_by_name(&self, username: &str) -> Result<Option<i64>> {
+    pub async fn user_id_by_name(&self, username: &str) -> Result<Option<UserId>> {
         Ok(self
             .db
             .autocommit()
@@ -217,7 +218,7 @@ impl App {
     }
 
     /// Sets (or with `None` or an empty text clears) the address the daily digest goes to.
-    pub async fn set_user_email(&self, user_id: i64, email: Option<&str>) -> Result<()> {
+    pub async fn set_user_email(&self, user_id: UserId, email: Option<&str>) -> Result<()> {
         let email = email.map(str::trim).filter(|e| !e.is_empty());
         if let Some(e) = email
             && (e.len() > 200 || !e.contains('@') || e.contains(char::is_whitespace))
@@ -233,7 +234,7 @@ impl App {
     }
 
     /// Requires (or no longer requires) a second factor of a user.
-    pub async fn set_totp_required(&self, user_id: i64, required: bool) -> Result<()> {
+    pub async fn set_totp_required(&self, user_id: UserId, required: bool) -> Result<()> {
         Ok(self
             .db
             .autocommit()
@@ -274,7 +275,7 @@ impl App {
         display_name: &str,
         password: &str,
         municipality: &str,
-    ) -> Result<i64> {
+    ) -> Result<UserId> {
         check_password(password, &[username, display_name])?;
         let hash = hash_password(password)?;
         let mut tx = self.db.begin().await?;
@@ -308,7 +309,7 @@ impl App {
 
 /// Counts a failed login; from the fifth in a row the account waits, one minute and
 /// doubling with each further failure, up to an hour.
-async fn login_failed(tx: &mut Tx, user_id: i64) -> Result<()> {
+async fn login_failed(tx: &mut Tx, user_id: UserId) -> Result<()> {
     let failures = tx.add_failed_login(user_id).await?;
     if failures >= 5 {
         let minutes = 1i64 << (failures - 5).min(6);

@@ -3,6 +3,7 @@
 
 use crate::{App, Error, Result, gate};
 use nazorg_domain::access::{Action, Actor};
+use nazorg_domain::ids::{CaseId, ResidentId};
 use nazorg_store::ProcessingEntry;
 
 impl App {
@@ -11,7 +12,7 @@ impl App {
     pub async fn processings_of(
         &self,
         actor: &Actor,
-        resident_id: i64,
+        resident_id: ResidentId,
     ) -> Result<Vec<ProcessingEntry>> {
         self.gated(actor, "processings_of", async {
             let mut tx = self.db.begin().await?;
@@ -36,7 +37,11 @@ impl App {
     }
 
     /// The ids of one resident's cases (each then read, and logged, through `get_case`).
-    pub async fn resident_case_ids(&self, actor: &Actor, resident_id: i64) -> Result<Vec<i64>> {
+    pub async fn resident_case_ids(
+        &self,
+        actor: &Actor,
+        resident_id: ResidentId,
+    ) -> Result<Vec<CaseId>> {
         self.gated(actor, "resident_case_ids", async {
             let mut tx = self.db.autocommit().await?;
             let municipality = tx
@@ -52,7 +57,12 @@ impl App {
     /// Asks the access policy before a request is handled further (its input checked,
     /// its work done): a refused user learns nothing about the input either. Reads no
     /// personal data. A refusal is written to the security log as the action (and case).
-    pub async fn permit(&self, actor: &Actor, action: Action, case_id: Option<i64>) -> Result<()> {
+    pub async fn permit(
+        &self,
+        actor: &Actor,
+        action: Action,
+        case_id: Option<CaseId>,
+    ) -> Result<()> {
         let result = self.ask_policy(actor, action, case_id).await;
         if let Err(Error::Denied(denied)) = &result {
             let what = match case_id {
@@ -65,7 +75,12 @@ impl App {
     }
 
     /// The policy's answer for the actor's municipality, or for one case (which must exist).
-    async fn ask_policy(&self, actor: &Actor, action: Action, case_id: Option<i64>) -> Result<()> {
+    async fn ask_policy(
+        &self,
+        actor: &Actor,
+        action: Action,
+        case_id: Option<CaseId>,
+    ) -> Result<()> {
         match case_id {
             None => gate::check(actor, action, &actor.municipality).map(|_| ()),
             Some(id) => {

@@ -7,6 +7,7 @@ use clap::ValueEnum;
 use nazorg_app::App;
 use nazorg_domain::access::{Actor, Role};
 use nazorg_domain::dates::{format_iso, today_nl};
+use nazorg_domain::ids::UserId;
 use nazorg_domain::notification::MunicipalityCode;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -31,7 +32,7 @@ impl Installation {
     pub fn actor(&self) -> Actor {
         let who = std::env::var("USER").unwrap_or_else(|_| "onbekend".into());
         Actor {
-            user_id: 0,
+            user_id: UserId(0),
             username: format!("cli:{who}"),
             role: Role::Coordinator,
             municipality: self.municipality.clone(),

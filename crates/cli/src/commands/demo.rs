@@ -9,6 +9,7 @@ use nazorg_domain::case::{
     ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation,
 };
 use nazorg_domain::dates::format_iso;
+use nazorg_domain::ids::{AgreementId, CaseId, ReferralId, UserId};
 use nazorg_domain::notification::NotificationRow;
 use nazorg_domain::referral::{PartnerKind, ReferralResult, ReferralStep};
 use nazorg_domain::triage::{
@@ -221,7 +222,7 @@ fn detention(
 }
 
 /// Makes sure there are coordinators to assign; prints the password of any it creates.
-async fn ensure_coordinators(store: &App, actor: &Actor) -> Result<Vec<i64>> {
+async fn ensure_coordinators(store: &App, actor: &Actor) -> Result<Vec<UserId>> {
     let existing = store.coordinators(actor).await?;
     if !existing.is_empty() {
         return Ok(existing.iter().map(|u| u.id).collect());
@@ -287,7 +288,7 @@ async fn ensure_coordinators(store: &App, actor: &Actor) -> Result<Vec<i64>> {
 struct Walk<'a> {
     store: &'a App,
     actor: &'a Actor,
-    id: i64,
+    id: CaseId,
     target: Stage,
     start: Date,
     /// The day of release: the expected release, at the latest yesterday.
@@ -296,7 +297,7 @@ struct Walk<'a> {
 }
 
 /// A referral made for the plan, with the day it was asked.
-type Referral = Option<(i64, Date)>;
+type Referral = Option<(ReferralId, Date)>;
 
 impl Walk<'_> {
     /// Takes the case phase by phase to its target stage. The phases draw from the
@@ -492,7 +493,7 @@ impl Walk<'_> {
     }
 
     /// The plan: two to four agreements and the release readiness. Returns the agreements.
-    async fn plan(&self, d: &mut Dice) -> Result<Vec<i64>> {
+    async fn plan(&self, d: &mut Dice) -> Result<Vec<AgreementId>> {
         let owners = [
             "Nazorgcoördinator",
             "Inwoner",
@@ -535,7 +536,12 @@ impl Walk<'_> {
 
     /// Some agreements done, the referral accepted and started, the release, and a home
     /// visit after it.
-    async fn release(&self, d: &mut Dice, agreements: &[i64], referral: Referral) -> Result<()> {
+    async fn release(
+        &self,
+        d: &mut Dice,
+        agreements: &[AgreementId],
+        referral: Referral,
+    ) -> Result<()> {
         let (store, actor, id) = (self.store, self.actor, self.id);
         for agreement in agreements.iter().filter(|_| d.chance(60)) {
             store

@@ -4,6 +4,7 @@ use super::common::Installation;
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use nazorg_domain::access::TokenScope;
+use nazorg_domain::ids::ApiTokenId;
 
 #[derive(Subcommand)]
 pub enum TokenCommand {
@@ -23,7 +24,7 @@ pub enum TokenCommand {
     /// List a user's API tokens (never the tokens themselves).
     List { username: String },
     /// Revoke an API token by its number (see `token list`).
-    Revoke { id: i64 },
+    Revoke { id: ApiTokenId },
 }
 
 /// Runs a `token` subcommand.

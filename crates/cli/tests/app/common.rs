@@ -3,6 +3,7 @@
 
 use nazorg_app::App as Nazorg;
 use nazorg_domain::access::{Actor, Role};
+use nazorg_domain::ids::UserId;
 use serde_json::Value;
 use sqlx::Connection;
 
@@ -107,7 +108,7 @@ impl Drop for TestDb {
 /// The actor the CLI uses; handy for arranging data directly through the store.
 pub fn system_actor() -> Actor {
     Actor {
-        user_id: 0,
+        user_id: UserId(0),
         username: "test".into(),
         role: Role::Coordinator,
         municipality: "1783".into(),

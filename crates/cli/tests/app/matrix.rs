@@ -4,6 +4,7 @@
 
 use crate::common::{App, PASSWORD, TestDb, notification};
 use nazorg_domain::access::{Actor, Role};
+use nazorg_domain::ids::{AgreementId, CaseId, ReferralId, ResidentId, SafetyItemId, UserId};
 use nazorg_domain::referral::PartnerKind;
 use reqwest::Method;
 use serde_json::json;
@@ -290,11 +291,11 @@ fn allowed(rule: Rule, who: Who, own: bool) -> bool {
 
 /// The ids a path's parameters stand for, for data of our municipality or of another.
 struct Ids {
-    case: i64,
-    agreement: i64,
-    item: i64,
-    referral: i64,
-    resident: i64,
+    case: CaseId,
+    agreement: AgreementId,
+    item: SafetyItemId,
+    referral: ReferralId,
+    resident: ResidentId,
 }
 
 async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
@@ -358,16 +359,16 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         .as_i64()
         .unwrap();
     let own = Ids {
-        case,
-        agreement,
-        item,
-        referral,
-        resident,
+        case: CaseId(case),
+        agreement: AgreementId(agreement),
+        item: SafetyItemId(item),
+        referral: ReferralId(referral),
+        resident: ResidentId(resident),
     };
 
     // Another municipality's data, made by its own coordinator.
     let rijswijk = Actor {
-        user_id: 0,
+        user_id: UserId(0),
         username: "rijswijk".into(),
         role: Role::Coordinator,
         municipality: "0603".into(),
@@ -542,19 +543,19 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
     let fill = |path: &str, ids: &Ids| {
         let first = if path.starts_with("/verwijzingen/") || path.starts_with("/api/v1/referrals/")
         {
-            ids.referral
+            ids.referral.to_string()
         } else if path.starts_with("/inwoners/") {
-            ids.resident
+            ids.resident.to_string()
         } else if path.starts_with("/ketenpartners/") {
-            spare_partner
+            spare_partner.to_string()
         } else if path.starts_with("/afwezigheid/") {
-            absence
+            absence.to_string()
         } else if path.starts_with("/api/v1/service-kinds/") {
-            service
+            service.to_string()
         } else {
-            ids.case
+            ids.case.to_string()
         };
-        path.replace("{id}", &first.to_string())
+        path.replace("{id}", &first)
             .replace("{agreement_id}", &ids.agreement.to_string())
             .replace("{item_id}", &ids.item.to_string())
             .replace("{year}", "2026")

@@ -3,6 +3,7 @@
 
 use crate::common::{App, PASSWORD, TestDb, notification};
 use nazorg_domain::access::Role;
+use nazorg_domain::ids::{PartnerId, ServiceKindId, UserId};
 use nazorg_domain::referral::PartnerKind;
 use serde_json::{Value, json};
 
@@ -19,7 +20,7 @@ async fn accepted_case(app: &App) -> i64 {
     id
 }
 
-async fn partner_id(app: &App, kind: PartnerKind) -> i64 {
+async fn partner_id(app: &App, kind: PartnerKind) -> PartnerId {
     app.store
         .list_partners("1783")
         .await
@@ -30,7 +31,7 @@ async fn partner_id(app: &App, kind: PartnerKind) -> i64 {
         .id
 }
 
-async fn service_id(app: &App, name: &str) -> i64 {
+async fn service_id(app: &App, name: &str) -> ServiceKindId {
     app.store
         .list_service_kinds("1783")
         .await
@@ -42,7 +43,7 @@ async fn service_id(app: &App, name: &str) -> i64 {
 }
 
 /// A bearer token for a new partner user.
-async fn partner_user(app: &App, name: &str, role: Role, partner: i64) -> String {
+async fn partner_user(app: &App, name: &str, role: Role, partner: PartnerId) -> String {
     app.store
         .add_partner_user(name, "", PASSWORD, role, "1783", Some(partner))
         .await
@@ -348,7 +349,7 @@ async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
         403
     );
     let admin = nazorg_domain::access::Actor {
-        user_id: 0,
+        user_id: UserId(0),
         username: "beheer".into(),
         role: Role::Administrator,
         municipality: "1783".into(),

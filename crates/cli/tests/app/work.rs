@@ -5,6 +5,7 @@ use crate::common::{App, PASSWORD, TestDb, notification, skip};
 use nazorg_domain::access::Role;
 use nazorg_domain::dates::{format_iso, today_nl};
 use nazorg_domain::deadlines::add_working_days;
+use nazorg_domain::ids::CaseId;
 use serde_json::{Value, json};
 use std::process::Command;
 use time::{Date, Duration};
@@ -417,7 +418,7 @@ async fn the_calendar_feed_parses_and_names_no_one(db: TestDb) {
     app.store
         .add_appointment(
             &actor,
-            s.b,
+            CaseId(s.b),
             at,
             nazorg_domain::case::ContactKind::VisitInPrison,
             "PI Haaglanden, zaal 3",

@@ -4,13 +4,14 @@ use crate::Result;
 use crate::db::{Tx, execute, fetch_all, fetch_optional, scalar_one, scalar_optional};
 use crate::model::Absence;
 use nazorg_domain::access::Role;
+use nazorg_domain::ids::{AbsenceId, UserId};
 use time::{Date, OffsetDateTime};
 
 /// A new absence, as a team lead registers it.
 pub struct NewAbsence<'a> {
     pub municipality: &'a str,
-    pub user_id: i64,
-    pub substitute_id: i64,
+    pub user_id: UserId,
+    pub substitute_id: UserId,
     pub starts_on: Date,
     pub ends_on: Date,
     pub note: &'a str,
@@ -22,7 +23,7 @@ impl Tx {
     pub async fn active_user_name_role(
         &mut self,
         municipality: &str,
-        user_id: i64,
+        user_id: UserId,
     ) -> Result<Option<(String, Role)>> {
         Ok(fetch_optional!(
             self,
@@ -31,7 +32,7 @@ impl Tx {
         ))
     }
 
-    pub async fn insert_absence(&mut self, a: &NewAbsence<'_>) -> Result<i64> {
+    pub async fn insert_absence(&mut self, a: &NewAbsence<'_>) -> Result<AbsenceId> {
         let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
@@ -52,7 +53,16 @@ impl Tx {
 
     /// The absences of a municipality that end on or after `from`, in order of their start.
     pub async fn absences_from(&mut self, municipality: &str, from: Date) -> Result<Vec<Absence>> {
-        type Row = (i64, i64, String, i64, String, Date, Date, String);
+        type Row = (
+            AbsenceId,
+            UserId,
+            String,
+            UserId,
+            String,
+            Date,
+            Date,
+            String,
+        );
         let rows: Vec<Row> = fetch_all!(
             self,
             "SELECT a.id, a.user_id, u.display_name, a.substitute_id, s.display_name, a.starts_on, a.ends_on, a.note \
@@ -83,7 +93,7 @@ impl Tx {
     pub async fn absence_start(
         &mut self,
         municipality: &str,
-        absence_id: i64,
+        absence_id: AbsenceId,
     ) -> Result<Option<Date>> {
         Ok(scalar_optional!(
             self,
@@ -92,12 +102,12 @@ impl Tx {
         ))
     }
 
-    pub async fn delete_absence(&mut self, absence_id: i64) -> Result<()> {
+    pub async fn delete_absence(&mut self, absence_id: AbsenceId) -> Result<()> {
         execute!(self, "DELETE FROM absences WHERE id = $1", [absence_id]);
         Ok(())
     }
 
-    pub async fn set_absence_end(&mut self, absence_id: i64, ends_on: Date) -> Result<()> {
+    pub async fn set_absence_end(&mut self, absence_id: AbsenceId, ends_on: Date) -> Result<()> {
         execute!(
             self,
             "UPDATE absences SET ends_on = $1 WHERE id = $2",

@@ -3,14 +3,15 @@
 use crate::Result;
 use crate::db::{Tx, push_ids, sql};
 use nazorg_domain::case::ContactKind;
+use nazorg_domain::ids::{AppointmentId, CaseId};
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
 /// One appointment as the calendar feed shows it: no place, no names.
 #[derive(sqlx::FromRow)]
 pub struct FeedAppointment {
-    pub id: i64,
-    pub case_id: i64,
+    pub id: AppointmentId,
+    pub case_id: CaseId,
     pub starts_at: OffsetDateTime,
     pub kind: ContactKind,
 }
@@ -19,7 +20,7 @@ impl Tx {
     /// The appointments of these cases that start at or after `since` (per 500 cases).
     pub async fn feed_appointments(
         &mut self,
-        case_ids: &[i64],
+        case_ids: &[CaseId],
         since: OffsetDateTime,
     ) -> Result<Vec<FeedAppointment>> {
         let mut out = Vec::new();

@@ -6,13 +6,14 @@ use crate::db::{Tx, execute, fetch_one, scalar_one};
 use crate::model::*;
 use nazorg_domain::case::{ContactKind, OfferOutcome};
 use nazorg_domain::eligibility::Eligibility;
+use nazorg_domain::ids::{CaseId, UserId};
 use nazorg_domain::triage::{Direction, DomainTriage};
 use time::{Date, OffsetDateTime};
 
 impl Tx {
     pub async fn set_offer(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         outcome: OfferOutcome,
         date: Date,
         kind: ContactKind,
@@ -28,7 +29,7 @@ impl Tx {
     /// Replaces the triage of a case.
     pub async fn set_triage(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         domains: &[DomainTriage],
         note: &str,
         known_to_skt: Option<bool>,
@@ -54,7 +55,7 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn direction_of(&mut self, case_id: i64) -> Result<Option<Direction>> {
+    pub async fn direction_of(&mut self, case_id: CaseId) -> Result<Option<Direction>> {
         Ok(scalar_one!(
             self,
             "SELECT direction FROM cases WHERE id = $1",
@@ -66,11 +67,11 @@ impl Tx {
     /// decide becomes the case's coordinator when it has none.
     pub async fn set_direction(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         direction: Direction,
         reason: &str,
         changed: bool,
-        coordinator: Option<i64>,
+        coordinator: Option<UserId>,
     ) -> Result<()> {
         let day = nazorg_domain::dates::today_nl();
         execute!(
@@ -82,7 +83,7 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn set_readiness(&mut self, case_id: i64, r: &ReadinessInput) -> Result<()> {
+    pub async fn set_readiness(&mut self, case_id: CaseId, r: &ReadinessInput) -> Result<()> {
         execute!(
             self,
             "UPDATE cases SET ready_housing = $1, ready_brp = $2, ready_id = $3, ready_income = $4 WHERE id = $5",
@@ -93,7 +94,7 @@ impl Tx {
 
     pub async fn set_release(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         released: Date,
         aftercare_end: Date,
     ) -> Result<()> {
@@ -108,7 +109,7 @@ impl Tx {
     /// Sets (`Some`) or withdraws (`None`) an override of the eligibility outcome.
     pub async fn set_override(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         outcome: Option<(Eligibility, &str, &str)>,
     ) -> Result<()> {
         let at = outcome.map(|_| OffsetDateTime::now_utc());
@@ -126,7 +127,11 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn set_coordinator(&mut self, case_id: i64, user_id: Option<i64>) -> Result<()> {
+    pub async fn set_coordinator(
+        &mut self,
+        case_id: CaseId,
+        user_id: Option<UserId>,
+    ) -> Result<()> {
         execute!(
             self,
             "UPDATE cases SET coordinator_id = $1 WHERE id = $2",
@@ -136,7 +141,7 @@ impl Tx {
     }
 
     /// The outcome in force and the actual release, which closing is judged on.
-    pub async fn closing_facts(&mut self, case_id: i64) -> Result<(Eligibility, Option<Date>)> {
+    pub async fn closing_facts(&mut self, case_id: CaseId) -> Result<(Eligibility, Option<Date>)> {
         Ok(fetch_one!(
             self,
             "SELECT eligibility_in_force, actual_release FROM cases WHERE id = $1",
@@ -147,7 +152,7 @@ impl Tx {
     /// Stores the closure: its reason, results per life domain and overall, and the note.
     pub async fn set_closure(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         close: &CloseInput,
         note: &str,
     ) -> Result<()> {

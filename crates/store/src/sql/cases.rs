@@ -8,6 +8,7 @@ use crate::{Result, StoreError};
 use nazorg_domain::Status;
 use nazorg_domain::case::{ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult};
 use nazorg_domain::eligibility::{self, Eligibility};
+use nazorg_domain::ids::{CaseId, ResidentId, UserId};
 use nazorg_domain::notification::{BrpStatus, Sentence};
 use nazorg_domain::triage::{Direction, DomainTriage};
 use sqlx::QueryBuilder;
@@ -121,7 +122,7 @@ pub struct ActionRow {
 /// A new case, as a first notification opens it.
 pub struct NewCase<'a> {
     pub municipality: &'a str,
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub institution: &'a str,
     pub detention_start: Date,
     pub expected_release: Option<Date>,
@@ -136,7 +137,7 @@ pub struct NewCase<'a> {
 
 impl Tx {
     /// The columns every step needs to check access and the lifecycle.
-    pub async fn case_core(&mut self, case_id: i64) -> Result<CaseCore> {
+    pub async fn case_core(&mut self, case_id: CaseId) -> Result<CaseCore> {
         let cutoff = agenda_cutoff();
         let core: Option<CaseCore> = fetch_optional!(
             self,
@@ -150,7 +151,7 @@ impl Tx {
     }
 
     /// The municipality of a case and whether it is on the safety chamber's agenda.
-    pub async fn case_access(&mut self, case_id: i64) -> Result<Option<(String, bool)>> {
+    pub async fn case_access(&mut self, case_id: CaseId) -> Result<Option<(String, bool)>> {
         let cutoff = agenda_cutoff();
         Ok(fetch_optional!(
             self,
@@ -213,7 +214,7 @@ impl Tx {
     }
 
     /// The list columns of one case.
-    pub async fn case_summary(&mut self, case_id: i64) -> Result<CaseSummary> {
+    pub async fn case_summary(&mut self, case_id: CaseId) -> Result<CaseSummary> {
         let row: SummaryRow = fetch_one!(
             self,
             &format!("{SUMMARY_SELECT} WHERE c.id = $1"),
@@ -223,7 +224,7 @@ impl Tx {
     }
 
     /// The columns only the case page shows.
-    pub async fn case_fields(&mut self, case_id: i64) -> Result<CaseFields> {
+    pub async fn case_fields(&mut self, case_id: CaseId) -> Result<CaseFields> {
         Ok(fetch_one!(
             self,
             "SELECT municipality_code, last_residence_code, brp_status, sentence, eligibility, override_reason, override_by, \
@@ -234,7 +235,7 @@ impl Tx {
         ))
     }
 
-    pub async fn case_triage(&mut self, case_id: i64) -> Result<Vec<DomainTriage>> {
+    pub async fn case_triage(&mut self, case_id: CaseId) -> Result<Vec<DomainTriage>> {
         let rows: Vec<(_, _, _)> = fetch_all!(
             self,
             "SELECT domain, need, self_reliance FROM triage_domains WHERE case_id = $1",
@@ -254,7 +255,7 @@ impl Tx {
 
     pub async fn case_closure_results(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
     ) -> Result<Vec<(nazorg_domain::triage::LifeDomain, DomainResult)>> {
         let mut rows: Vec<_> = fetch_all!(
             self,
@@ -265,7 +266,7 @@ impl Tx {
         Ok(rows)
     }
 
-    pub async fn case_events(&mut self, case_id: i64) -> Result<Vec<CaseEvent>> {
+    pub async fn case_events(&mut self, case_id: CaseId) -> Result<Vec<CaseEvent>> {
         Ok(fetch_all!(
             self,
             "SELECT at, actor_name, kind, summary FROM case_events WHERE case_id = $1 ORDER BY id DESC",
@@ -273,7 +274,7 @@ impl Tx {
         ))
     }
 
-    pub async fn case_notifications(&mut self, case_id: i64) -> Result<Vec<NotificationRecord>> {
+    pub async fn case_notifications(&mut self, case_id: CaseId) -> Result<Vec<NotificationRecord>> {
         Ok(fetch_all!(
             self,
             "SELECT source, received_at FROM notifications WHERE case_id = $1 ORDER BY id",
@@ -284,8 +285,8 @@ impl Tx {
     /// Adds an entry to the case's history.
     pub async fn add_case_event(
         &mut self,
-        case_id: i64,
-        actor_id: Option<i64>,
+        case_id: CaseId,
+        actor_id: Option<UserId>,
         actor_name: &str,
         kind: &str,
         summary: &str,
@@ -299,7 +300,7 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn eligibility_facts(&mut self, case_id: i64) -> Result<EligibilityRow> {
+    pub async fn eligibility_facts(&mut self, case_id: CaseId) -> Result<EligibilityRow> {
         Ok(fetch_one!(
             self,
             "SELECT r.birth_date, c.last_residence_code, c.brp_status, c.sentence, c.detention_start, c.expected_release, \
@@ -312,7 +313,7 @@ impl Tx {
     /// Stores the rules' outcome, its reasons and the outcome in force.
     pub async fn set_eligibility(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         outcome: Eligibility,
         reasons: &str,
         in_force: Eligibility,
@@ -325,7 +326,7 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn action_facts(&mut self, case_id: i64) -> Result<ActionRow> {
+    pub async fn action_facts(&mut self, case_id: CaseId) -> Result<ActionRow> {
         Ok(fetch_one!(
             self,
             "SELECT status, notified_on, last_step_on, expected_release, aftercare_end FROM cases WHERE id = $1",
@@ -334,7 +335,7 @@ impl Tx {
     }
 
     /// Stores what the case needs next, for the order of the case list.
-    pub async fn set_next_action(&mut self, case_id: i64, label: &str, due: Date) -> Result<()> {
+    pub async fn set_next_action(&mut self, case_id: CaseId, label: &str, due: Date) -> Result<()> {
         execute!(
             self,
             "UPDATE cases SET next_action = $1, action_due = $2 WHERE id = $3",
@@ -344,7 +345,12 @@ impl Tx {
     }
 
     /// Stores a new phase; the phase's clock restarts only when the phase changed.
-    pub async fn set_status(&mut self, case_id: i64, before: Status, after: Status) -> Result<()> {
+    pub async fn set_status(
+        &mut self,
+        case_id: CaseId,
+        before: Status,
+        after: Status,
+    ) -> Result<()> {
         let day = nazorg_domain::dates::today_nl();
         let at = OffsetDateTime::now_utc();
         execute!(
@@ -359,9 +365,9 @@ impl Tx {
     /// The case of a resident's detention that started on a day, if known.
     pub async fn case_of_detention(
         &mut self,
-        resident_id: i64,
+        resident_id: ResidentId,
         start: Date,
-    ) -> Result<Option<i64>> {
+    ) -> Result<Option<CaseId>> {
         Ok(scalar_optional!(
             self,
             "SELECT id FROM cases WHERE resident_id = $1 AND detention_start = $2",
@@ -370,7 +376,7 @@ impl Tx {
     }
 
     /// Opens a case in the phase ‘notified’.
-    pub async fn insert_case(&mut self, n: &NewCase<'_>) -> Result<i64> {
+    pub async fn insert_case(&mut self, n: &NewCase<'_>) -> Result<CaseId> {
         Ok(scalar_one!(
             self,
             "INSERT INTO cases (municipality_code, resident_id, institution, detention_start, expected_release, last_residence_code, \
@@ -399,7 +405,7 @@ impl Tx {
     /// The sources that notified a case so far.
     pub async fn notified_by(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         source: nazorg_domain::notification::Source,
     ) -> Result<bool> {
         let n: i64 = scalar_one!(
@@ -412,7 +418,7 @@ impl Tx {
 
     pub async fn add_notification(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         source: nazorg_domain::notification::Source,
         at: OffsetDateTime,
     ) -> Result<()> {
@@ -428,7 +434,7 @@ impl Tx {
     /// BRP status, last residence.
     pub async fn fillable_facts(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
     ) -> Result<(
         Option<Date>,
         Option<Sentence>,
@@ -444,7 +450,7 @@ impl Tx {
 
     pub async fn set_fillable_facts(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         (release, sentence, brp, residence): (
             Option<Date>,
             Option<Sentence>,
@@ -461,7 +467,7 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn correctable_facts(&mut self, case_id: i64) -> Result<CorrectableFacts> {
+    pub async fn correctable_facts(&mut self, case_id: CaseId) -> Result<CorrectableFacts> {
         Ok(fetch_one!(
             self,
             "SELECT c.institution, c.expected_release, c.sentence, c.brp_status, c.last_residence_code, r.birth_date, \
@@ -473,7 +479,7 @@ impl Tx {
     /// Stores corrected detention facts of a case.
     pub async fn set_detention_facts(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         institution: &str,
         expected_release: Option<Date>,
         sentence: Option<Sentence>,
@@ -496,7 +502,11 @@ impl Tx {
     }
 
     /// The other open cases of a resident.
-    pub async fn other_open_cases(&mut self, resident_id: i64, case_id: i64) -> Result<Vec<i64>> {
+    pub async fn other_open_cases(
+        &mut self,
+        resident_id: ResidentId,
+        case_id: CaseId,
+    ) -> Result<Vec<CaseId>> {
         Ok(scalar_all!(
             self,
             "SELECT id FROM cases WHERE resident_id = $1 AND id <> $2 AND is_open = $3",
@@ -507,7 +517,7 @@ impl Tx {
     /// Direction and whether open, of a case (for the directed view), if it exists.
     pub async fn direction_and_open(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
     ) -> Result<Option<(Option<Direction>, bool)>> {
         Ok(fetch_optional!(
             self,
@@ -522,7 +532,7 @@ impl Tx {
         municipality: &str,
         direction: Direction,
     ) -> Result<Vec<DirectedCaseRow>> {
-        let rows: Vec<(i64, String, String, Status, Option<Date>)> = fetch_all!(
+        let rows: Vec<(CaseId, String, String, Status, Option<Date>)> = fetch_all!(
             self,
             "SELECT c.id, r.given_names, r.family_name, c.status, c.direction_since FROM cases c \
              JOIN residents r ON r.id = c.resident_id \
@@ -551,7 +561,7 @@ impl Tx {
     /// Name, role and municipality of an active user, for assigning a case to them.
     pub async fn active_user_role(
         &mut self,
-        user_id: i64,
+        user_id: UserId,
     ) -> Result<Option<(String, nazorg_domain::access::Role, String)>> {
         Ok(fetch_optional!(
             self,

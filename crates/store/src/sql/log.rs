@@ -5,17 +5,18 @@ use crate::Result;
 use crate::audit::{ChainFault, ChainReport, EntryFields, GENESIS, chain_hash, to_micros};
 use crate::db::{Tx, execute, fetch_all, fetch_one, fetch_optional, push_ids, scalar_one, sql};
 use crate::model::*;
+use nazorg_domain::ids::{CaseId, LogEntryId, ResidentId, UserId};
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
 /// One entry to append to the processing log.
 pub struct NewLogEntry<'a> {
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub actor_name: &'a str,
     pub action: &'a str,
     pub municipality: &'a str,
-    pub resident_id: Option<i64>,
-    pub case_id: Option<i64>,
+    pub resident_id: Option<ResidentId>,
+    pub case_id: Option<CaseId>,
     pub purpose: &'a str,
     pub detail: &'a str,
 }
@@ -32,12 +33,12 @@ pub struct RegisteredActivity {
 struct LogRow {
     seq: i64,
     at: OffsetDateTime,
-    actor_id: Option<i64>,
+    actor_id: Option<UserId>,
     actor_name: String,
     action: String,
     municipality_code: String,
-    resident_id: Option<i64>,
-    case_id: Option<i64>,
+    resident_id: Option<ResidentId>,
+    case_id: Option<CaseId>,
     purpose: String,
     detail: String,
     prev_hash: String,
@@ -60,7 +61,7 @@ impl Tx {
     /// Appends an entry to its municipality's chain. Taking the next number from the
     /// chain's head locks it: appends in one municipality happen one after the other, so
     /// the chain never forks.
-    pub async fn append_log(&mut self, e: &NewLogEntry<'_>) -> Result<i64> {
+    pub async fn append_log(&mut self, e: &NewLogEntry<'_>) -> Result<LogEntryId> {
         let at = to_micros(OffsetDateTime::now_utc());
         execute!(
             self,
@@ -110,11 +111,15 @@ impl Tx {
             "UPDATE audit_heads SET last_hash = $1 WHERE municipality_code = $2",
             [&hash, e.municipality]
         );
-        Ok(id)
+        Ok(LogEntryId(id))
     }
 
     /// Records the residents and cases a logged list showed.
-    pub async fn add_log_subjects(&mut self, log_id: i64, case_ids: &[i64]) -> Result<()> {
+    pub async fn add_log_subjects(
+        &mut self,
+        log_id: LogEntryId,
+        case_ids: &[CaseId],
+    ) -> Result<()> {
         if case_ids.is_empty() {
             return Ok(());
         }
@@ -132,7 +137,10 @@ impl Tx {
     }
 
     /// Every processing of one resident's data, newest first, at most 2,000.
-    pub async fn processings_of(&mut self, resident_id: i64) -> Result<Vec<ProcessingEntry>> {
+    pub async fn processings_of(
+        &mut self,
+        resident_id: ResidentId,
+    ) -> Result<Vec<ProcessingEntry>> {
         Ok(fetch_all!(
             self,
             "SELECT at, actor_name, action, case_id, purpose, detail FROM ( \
@@ -241,7 +249,7 @@ impl Tx {
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
             [
                 at,
-                (actor.user_id > 0).then_some(actor.user_id),
+                actor.account(),
                 &actor.username,
                 actor.role,
                 &actor.municipality,

@@ -5,6 +5,7 @@ use crate::Result;
 use crate::db::{Tx, sql};
 use nazorg_domain::case::ReadinessItem;
 use nazorg_domain::deadlines::{AgreementFacts, CaseFacts, ReferralFacts};
+use nazorg_domain::ids::{AgreementId, CaseId, ReferralId};
 use nazorg_domain::lifecycle::Status;
 use nazorg_domain::referral::ReferralStatus;
 use time::Date;
@@ -25,7 +26,7 @@ struct CaseRow {
 
 impl Tx {
     /// Everything the deadline rules need of one case.
-    pub async fn deadline_facts(&mut self, case_id: i64) -> Result<CaseFacts> {
+    pub async fn deadline_facts(&mut self, case_id: CaseId) -> Result<CaseFacts> {
         let row: CaseRow = sql!(self, |c| {
             sqlx::query_as(
             "SELECT status, notified_on, expected_release, actual_release, ready_housing, ready_brp, ready_id, ready_income, \
@@ -35,7 +36,7 @@ impl Tx {
         .fetch_one(&mut *c)
         .await?
         });
-        let agreements: Vec<(i64, Option<Date>, bool)> = sql!(self, |c| {
+        let agreements: Vec<(AgreementId, Option<Date>, bool)> = sql!(self, |c| {
             sqlx::query_as(
             "SELECT id, due_date, done FROM agreements WHERE case_id = $1 AND done = $2 ORDER BY id",
         )
@@ -44,7 +45,7 @@ impl Tx {
         .fetch_all(&mut *c)
         .await?
         });
-        let referrals: Vec<(i64, ReferralStatus, Date)> = sql!(self, |c| {
+        let referrals: Vec<(ReferralId, ReferralStatus, Date)> = sql!(self, |c| {
             sqlx::query_as(
             "SELECT id, status, asked_on FROM referrals WHERE case_id = $1 AND status IN ('asked', 'accepted') ORDER BY id",
         )

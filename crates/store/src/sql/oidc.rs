@@ -4,6 +4,7 @@
 use crate::Result;
 use crate::db::{Tx, execute, fetch_optional, scalar_one, sql};
 use nazorg_domain::access::Role;
+use nazorg_domain::ids::{PartnerId, UserId};
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
@@ -23,7 +24,7 @@ pub struct NewOidcUser<'a> {
     pub display_name: &'a str,
     pub role: Role,
     pub municipality: &'a str,
-    pub partner_id: Option<i64>,
+    pub partner_id: Option<PartnerId>,
     pub issuer: &'a str,
     pub subject: &'a str,
 }
@@ -31,7 +32,7 @@ pub struct NewOidcUser<'a> {
 /// What the provider decides of a local user on every sign-in.
 pub struct OidcUserUpdate<'a> {
     pub role: Role,
-    pub partner_id: Option<i64>,
+    pub partner_id: Option<PartnerId>,
     pub municipality: &'a str,
     /// `None`: the provider gave no name, the local one stays.
     pub display_name: Option<&'a str>,
@@ -73,7 +74,7 @@ impl Tx {
     pub async fn user_by_name(
         &mut self,
         username: &str,
-    ) -> Result<Option<(i64, bool, Option<String>)>> {
+    ) -> Result<Option<(UserId, bool, Option<String>)>> {
         Ok(fetch_optional!(
             self,
             "SELECT id, active, oidc_subject FROM users WHERE username = $1",
@@ -86,7 +87,7 @@ impl Tx {
         &mut self,
         issuer: &str,
         subject: &str,
-    ) -> Result<Option<(i64, String, bool)>> {
+    ) -> Result<Option<(UserId, String, bool)>> {
         Ok(fetch_optional!(
             self,
             "SELECT id, username, active FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2",
@@ -94,7 +95,7 @@ impl Tx {
         ))
     }
 
-    pub async fn rename_user(&mut self, user_id: i64, username: &str) -> Result<()> {
+    pub async fn rename_user(&mut self, user_id: UserId, username: &str) -> Result<()> {
         execute!(
             self,
             "UPDATE users SET username = $1 WHERE id = $2",
@@ -106,7 +107,7 @@ impl Tx {
     /// Links a local user to a provider account.
     pub async fn link_oidc_subject(
         &mut self,
-        user_id: i64,
+        user_id: UserId,
         issuer: &str,
         subject: &str,
     ) -> Result<()> {
@@ -119,7 +120,7 @@ impl Tx {
     }
 
     /// Adds an active user who signs in through the provider only (no password).
-    pub async fn insert_oidc_user(&mut self, u: &NewOidcUser<'_>) -> Result<i64> {
+    pub async fn insert_oidc_user(&mut self, u: &NewOidcUser<'_>) -> Result<UserId> {
         let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
@@ -143,7 +144,11 @@ impl Tx {
 
     /// Stores what the provider decides of a user: role, partner, municipality, and the
     /// name when it gave one.
-    pub async fn update_oidc_user(&mut self, user_id: i64, u: &OidcUserUpdate<'_>) -> Result<()> {
+    pub async fn update_oidc_user(
+        &mut self,
+        user_id: UserId,
+        u: &OidcUserUpdate<'_>,
+    ) -> Result<()> {
         let at = OffsetDateTime::now_utc();
         sql!(self, |c| {
             let mut update = QueryBuilder::<DB>::new("UPDATE users SET role = ");

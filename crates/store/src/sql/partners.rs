@@ -4,6 +4,7 @@
 use crate::Result;
 use crate::db::{Tx, execute, fetch_all, fetch_one, scalar_one};
 use crate::model::*;
+use nazorg_domain::ids::{PartnerId, ServiceKindId};
 use nazorg_domain::referral::{BudgetLineCode, DEFAULT_PARTNERS, DEFAULT_SERVICES, PartnerKind};
 use time::OffsetDateTime;
 
@@ -82,7 +83,7 @@ impl Tx {
         municipality: &str,
         kind: PartnerKind,
         name: &str,
-    ) -> Result<i64> {
+    ) -> Result<PartnerId> {
         let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
@@ -96,7 +97,7 @@ impl Tx {
     pub async fn set_partner_active(
         &mut self,
         municipality: &str,
-        partner_id: i64,
+        partner_id: PartnerId,
         active: bool,
     ) -> Result<bool> {
         let at = OffsetDateTime::now_utc();
@@ -122,7 +123,7 @@ impl Tx {
     pub async fn set_service_price(
         &mut self,
         municipality: &str,
-        service_id: i64,
+        service_id: ServiceKindId,
         price_cents: i64,
     ) -> Result<bool> {
         let at = OffsetDateTime::now_utc();

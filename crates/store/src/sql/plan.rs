@@ -4,11 +4,12 @@ use crate::Result;
 use crate::db::{Tx, fetch_all, fetch_one, scalar_one, scalar_optional};
 use crate::model::*;
 use nazorg_domain::case::{ContactKind, Relation};
+use nazorg_domain::ids::{AgreementId, AppointmentId, CaseId, ContactId, HouseholdMemberId};
 use nazorg_domain::triage::LifeDomain;
 use time::{Date, OffsetDateTime};
 
 impl Tx {
-    pub async fn case_agreements(&mut self, case_id: i64) -> Result<Vec<Agreement>> {
+    pub async fn case_agreements(&mut self, case_id: CaseId) -> Result<Vec<Agreement>> {
         Ok(fetch_all!(
             self,
             "SELECT id, domain, description, owner, due_date, done, done_on FROM agreements WHERE case_id = $1 ORDER BY id",
@@ -18,12 +19,12 @@ impl Tx {
 
     pub async fn insert_agreement(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         domain: LifeDomain,
         description: &str,
         owner: &str,
         due_date: Option<Date>,
-    ) -> Result<i64> {
+    ) -> Result<AgreementId> {
         let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
@@ -36,8 +37,8 @@ impl Tx {
     /// Ticks an agreement off (or opens it again); its description, if it is the case's.
     pub async fn set_agreement_done(
         &mut self,
-        case_id: i64,
-        agreement_id: i64,
+        case_id: CaseId,
+        agreement_id: AgreementId,
         done: bool,
     ) -> Result<Option<String>> {
         let done_on = done.then(nazorg_domain::dates::today_nl);
@@ -49,7 +50,7 @@ impl Tx {
         ))
     }
 
-    pub async fn case_contacts(&mut self, case_id: i64) -> Result<Vec<Contact>> {
+    pub async fn case_contacts(&mut self, case_id: CaseId) -> Result<Vec<Contact>> {
         Ok(fetch_all!(
             self,
             "SELECT id, contact_date, kind, note, created_by FROM contacts WHERE case_id = $1 ORDER BY contact_date DESC, id DESC",
@@ -59,12 +60,12 @@ impl Tx {
 
     pub async fn insert_contact(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         date: Date,
         kind: ContactKind,
         note: &str,
         created_by: &str,
-    ) -> Result<i64> {
+    ) -> Result<ContactId> {
         let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
@@ -73,7 +74,7 @@ impl Tx {
         ))
     }
 
-    pub async fn case_household(&mut self, case_id: i64) -> Result<Vec<HouseholdMember>> {
+    pub async fn case_household(&mut self, case_id: CaseId) -> Result<Vec<HouseholdMember>> {
         Ok(fetch_all!(
             self,
             "SELECT id, relation, is_minor, support_need, note FROM household_members WHERE case_id = $1 ORDER BY id",
@@ -83,10 +84,10 @@ impl Tx {
 
     pub async fn insert_household_member(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         input: &HouseholdInput,
         note: &str,
-    ) -> Result<i64> {
+    ) -> Result<HouseholdMemberId> {
         let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
@@ -106,8 +107,8 @@ impl Tx {
     /// Whether a household member of the case is a minor; `None` if not the case's.
     pub async fn household_member_is_minor(
         &mut self,
-        case_id: i64,
-        member_id: i64,
+        case_id: CaseId,
+        member_id: HouseholdMemberId,
     ) -> Result<Option<bool>> {
         Ok(scalar_optional!(
             self,
@@ -117,7 +118,10 @@ impl Tx {
     }
 
     /// Relation and minority of a household member.
-    pub async fn household_member(&mut self, member_id: i64) -> Result<(Relation, bool)> {
+    pub async fn household_member(
+        &mut self,
+        member_id: HouseholdMemberId,
+    ) -> Result<(Relation, bool)> {
         Ok(fetch_one!(
             self,
             "SELECT relation, is_minor FROM household_members WHERE id = $1",
@@ -125,7 +129,7 @@ impl Tx {
         ))
     }
 
-    pub async fn case_appointments(&mut self, case_id: i64) -> Result<Vec<Appointment>> {
+    pub async fn case_appointments(&mut self, case_id: CaseId) -> Result<Vec<Appointment>> {
         Ok(fetch_all!(
             self,
             "SELECT id, starts_at, kind, place FROM appointments WHERE case_id = $1 ORDER BY starts_at",
@@ -135,12 +139,12 @@ impl Tx {
 
     pub async fn insert_appointment(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         starts_at: OffsetDateTime,
         kind: ContactKind,
         place: &str,
         created_by: &str,
-    ) -> Result<i64> {
+    ) -> Result<AppointmentId> {
         let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,

@@ -3,6 +3,9 @@
 use crate::db::{Tx, execute, fetch_all, fetch_optional, scalar_one, sql};
 use crate::model::*;
 use crate::{Result, StoreError};
+use nazorg_domain::ids::{
+    CaseId, HouseholdMemberId, PartnerId, ReferralId, ResidentId, ServiceKindId,
+};
 use nazorg_domain::referral::{
     self, BudgetLineCode, PartnerKind, ReferralResult, ReferralStatus, ReferralStep,
 };
@@ -28,7 +31,7 @@ struct ReferralRow {
     domains: String,
     acknowledged_at: Option<OffsetDateTime>,
     municipality_code: String,
-    resident_id: i64,
+    resident_id: ResidentId,
 }
 
 impl From<ReferralRow> for StoredReferral {
@@ -60,7 +63,7 @@ fn into_referrals(rows: Vec<ReferralRow>) -> Vec<Referral> {
 pub struct StoredReferral {
     pub referral: Referral,
     pub municipality_code: String,
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
 }
 
 /// A partner as a new referral names it.
@@ -83,12 +86,12 @@ pub struct ReferralService {
 /// A new referral, asked now.
 pub struct NewReferral<'a> {
     pub municipality: &'a str,
-    pub case_id: i64,
-    pub partner_id: i64,
-    pub household_member_id: Option<i64>,
+    pub case_id: CaseId,
+    pub partner_id: PartnerId,
+    pub household_member_id: Option<HouseholdMemberId>,
     pub domains: &'a [LifeDomain],
     pub reason: &'a str,
-    pub service_kind_id: Option<i64>,
+    pub service_kind_id: Option<ServiceKindId>,
     /// Price, budget line and year of the bought service, if any.
     pub price_cents: Option<i64>,
     pub budget_line: Option<BudgetLineCode>,
@@ -100,7 +103,7 @@ pub struct NewReferral<'a> {
 
 /// A step on a referral: its new status and dates; the texts are kept where given.
 pub struct ReferralChange<'a> {
-    pub referral_id: i64,
+    pub referral_id: ReferralId,
     /// The status the step was judged on: the change is made only if it still holds.
     pub from: ReferralStatus,
     pub to: ReferralStatus,
@@ -117,7 +120,7 @@ impl Tx {
     pub async fn referral_partner(
         &mut self,
         municipality: &str,
-        partner_id: i64,
+        partner_id: PartnerId,
     ) -> Result<Option<ReferralPartner>> {
         Ok(fetch_optional!(
             self,
@@ -130,7 +133,7 @@ impl Tx {
     pub async fn referral_service(
         &mut self,
         municipality: &str,
-        service_id: i64,
+        service_id: ServiceKindId,
     ) -> Result<Option<ReferralService>> {
         Ok(fetch_optional!(
             self,
@@ -141,7 +144,7 @@ impl Tx {
     }
 
     /// Stores a new referral, with the status ‘asked’.
-    pub async fn insert_referral(&mut self, r: &NewReferral<'_>) -> Result<i64> {
+    pub async fn insert_referral(&mut self, r: &NewReferral<'_>) -> Result<ReferralId> {
         let at = OffsetDateTime::now_utc();
         let domains = referral::encode_domains(r.domains);
         let year = r.budget_year.map(i64::from);
@@ -177,9 +180,9 @@ impl Tx {
     pub async fn list_referrals(
         &mut self,
         municipality: &str,
-        partner: Option<i64>,
+        partner: Option<PartnerId>,
         filter: &ReferralFilter,
-        before_id: Option<i64>,
+        before_id: Option<ReferralId>,
         limit: u32,
     ) -> Result<Vec<Referral>> {
         let rows: Vec<ReferralRow> = sql!(self, |c| {
@@ -214,7 +217,7 @@ impl Tx {
     }
 
     /// One referral, with the municipality and resident it belongs to.
-    pub async fn referral_by_id(&mut self, referral_id: i64) -> Result<StoredReferral> {
+    pub async fn referral_by_id(&mut self, referral_id: ReferralId) -> Result<StoredReferral> {
         let row: Option<ReferralRow> = fetch_optional!(
             self,
             &format!("{REFERRAL_SELECT} WHERE f.id = $1"),
@@ -224,7 +227,7 @@ impl Tx {
     }
 
     /// The referrals of one case, oldest first.
-    pub async fn case_referrals(&mut self, case_id: i64) -> Result<Vec<Referral>> {
+    pub async fn case_referrals(&mut self, case_id: CaseId) -> Result<Vec<Referral>> {
         let rows: Vec<ReferralRow> = fetch_all!(
             self,
             &format!("{REFERRAL_SELECT} WHERE f.case_id = $1 ORDER BY f.id"),
@@ -234,7 +237,10 @@ impl Tx {
     }
 
     /// The municipality and partner of a referral, if it exists (for the access policy).
-    pub async fn referral_owner(&mut self, referral_id: i64) -> Result<Option<(String, i64)>> {
+    pub async fn referral_owner(
+        &mut self,
+        referral_id: ReferralId,
+    ) -> Result<Option<(String, PartnerId)>> {
         Ok(fetch_optional!(
             self,
             "SELECT municipality_code, partner_id FROM referrals WHERE id = $1",
@@ -243,7 +249,7 @@ impl Tx {
     }
 
     /// The progress notes of a referral, oldest first.
-    pub async fn referral_notes(&mut self, referral_id: i64) -> Result<Vec<ReferralNote>> {
+    pub async fn referral_notes(&mut self, referral_id: ReferralId) -> Result<Vec<ReferralNote>> {
         Ok(fetch_all!(
             self,
             "SELECT note_date, step, note, author FROM referral_notes WHERE referral_id = $1 ORDER BY id",
@@ -280,7 +286,7 @@ impl Tx {
     /// Adds a line to a referral's progress.
     pub async fn insert_referral_note(
         &mut self,
-        referral_id: i64,
+        referral_id: ReferralId,
         date: Date,
         step: ReferralStep,
         note: &str,
@@ -297,7 +303,7 @@ impl Tx {
     }
 
     /// Marks a referral's report back as seen.
-    pub async fn set_referral_acknowledged(&mut self, referral_id: i64) -> Result<()> {
+    pub async fn set_referral_acknowledged(&mut self, referral_id: ReferralId) -> Result<()> {
         let at = OffsetDateTime::now_utc();
         execute!(
             self,
@@ -311,7 +317,7 @@ impl Tx {
     /// them `on` with `reason`; how many.
     pub async fn withdraw_unstarted_referrals(
         &mut self,
-        case_id: i64,
+        case_id: CaseId,
         on: Date,
         reason: &str,
     ) -> Result<u64> {

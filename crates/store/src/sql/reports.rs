@@ -4,6 +4,7 @@ use crate::Result;
 use crate::db::{Tx, execute, fetch_all, fetch_one, fetch_optional, scalar_one, scalar_optional};
 use nazorg_domain::case::{ClosingReason, DomainResult, OfferOutcome, OverallResult};
 use nazorg_domain::eligibility::Eligibility;
+use nazorg_domain::ids::{CaseId, ResidentId};
 use nazorg_domain::monitor::{CaseFacts as MonitorCase, ReferralFacts as MonitorReferral};
 use nazorg_domain::outlook::{CapacitySettings, Observed};
 use nazorg_domain::referral::{BudgetLineCode, PartnerKind, ReferralStatus};
@@ -17,8 +18,8 @@ const PERIOD_CASES: &str = "(SELECT c.id FROM cases c WHERE c.municipality_code 
 /// One case of a period, as the figures read it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MonitorRow {
-    pub id: i64,
-    pub resident_id: i64,
+    pub id: CaseId,
+    pub resident_id: ResidentId,
     pub detention_start: Date,
     pub eligibility_in_force: Eligibility,
     pub offer_outcome: Option<OfferOutcome>,
@@ -60,14 +61,14 @@ impl Tx {
         to: Date,
     ) -> Result<PeriodFacts> {
         let rows = self.period_cases(municipality, from, to).await?;
-        let triage: Vec<(i64, LifeDomain, Need)> = fetch_all!(
+        let triage: Vec<(CaseId, LifeDomain, Need)> = fetch_all!(
             self,
             &format!(
                 "SELECT t.case_id, t.domain, t.need FROM triage_domains t WHERE t.case_id IN {PERIOD_CASES}"
             ),
             [municipality, from, to]
         );
-        let results: Vec<(i64, LifeDomain, DomainResult)> = fetch_all!(
+        let results: Vec<(CaseId, LifeDomain, DomainResult)> = fetch_all!(
             self,
             &format!(
                 "SELECT r.case_id, r.domain, r.result FROM closure_results r WHERE r.case_id IN {PERIOD_CASES}"
@@ -75,11 +76,11 @@ impl Tx {
             [municipality, from, to]
         );
         let referrals = self.period_referrals(municipality, from, to).await?;
-        let mut needs: HashMap<i64, Vec<(LifeDomain, Need)>> = HashMap::new();
+        let mut needs: HashMap<CaseId, Vec<(LifeDomain, Need)>> = HashMap::new();
         for (case_id, domain, need) in triage {
             needs.entry(case_id).or_default().push((domain, need));
         }
-        let mut outcomes: HashMap<i64, Vec<(LifeDomain, DomainResult)>> = HashMap::new();
+        let mut outcomes: HashMap<CaseId, Vec<(LifeDomain, DomainResult)>> = HashMap::new();
         for (case_id, domain, result) in results {
             outcomes.entry(case_id).or_default().push((domain, result));
         }

@@ -2,6 +2,7 @@
 
 use crate::Result;
 use crate::db::{Tx, execute, scalar_all, scalar_one, scalar_optional};
+use nazorg_domain::ids::{CaseId, ResidentId};
 use nazorg_domain::search::search_key;
 use time::{Date, OffsetDateTime};
 
@@ -15,7 +16,11 @@ pub struct NewResident<'a> {
 }
 
 impl Tx {
-    pub async fn resident_by_bsn(&mut self, municipality: &str, bsn: &str) -> Result<Option<i64>> {
+    pub async fn resident_by_bsn(
+        &mut self,
+        municipality: &str,
+        bsn: &str,
+    ) -> Result<Option<ResidentId>> {
         Ok(scalar_optional!(
             self,
             "SELECT id FROM residents WHERE municipality_code = $1 AND bsn = $2",
@@ -26,7 +31,7 @@ impl Tx {
     /// Fills in a birth date that was unknown.
     pub async fn fill_birth_date(
         &mut self,
-        resident_id: i64,
+        resident_id: ResidentId,
         birth_date: Option<Date>,
     ) -> Result<()> {
         execute!(
@@ -37,7 +42,7 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn insert_resident(&mut self, r: &NewResident<'_>) -> Result<i64> {
+    pub async fn insert_resident(&mut self, r: &NewResident<'_>) -> Result<ResidentId> {
         let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
@@ -58,7 +63,7 @@ impl Tx {
     /// Stores a resident's corrected name and birth date (the search key follows the name).
     pub async fn set_resident_identity(
         &mut self,
-        resident_id: i64,
+        resident_id: ResidentId,
         birth_date: Option<Date>,
         family_name: &str,
         given_names: &str,
@@ -79,7 +84,7 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn resident_birth_date(&mut self, resident_id: i64) -> Result<Option<Date>> {
+    pub async fn resident_birth_date(&mut self, resident_id: ResidentId) -> Result<Option<Date>> {
         Ok(scalar_one!(
             self,
             "SELECT birth_date FROM residents WHERE id = $1",
@@ -88,7 +93,10 @@ impl Tx {
     }
 
     /// The municipality a resident belongs to, if they exist.
-    pub async fn resident_municipality(&mut self, resident_id: i64) -> Result<Option<String>> {
+    pub async fn resident_municipality(
+        &mut self,
+        resident_id: ResidentId,
+    ) -> Result<Option<String>> {
         Ok(scalar_optional!(
             self,
             "SELECT municipality_code FROM residents WHERE id = $1",
@@ -97,7 +105,7 @@ impl Tx {
     }
 
     /// The cases of one resident, newest first.
-    pub async fn resident_case_ids(&mut self, resident_id: i64) -> Result<Vec<i64>> {
+    pub async fn resident_case_ids(&mut self, resident_id: ResidentId) -> Result<Vec<CaseId>> {
         Ok(scalar_all!(
             self,
             "SELECT id FROM cases WHERE resident_id = $1 ORDER BY id DESC",

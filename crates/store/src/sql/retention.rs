@@ -2,6 +2,7 @@
 
 use crate::Result;
 use crate::db::{Tx, execute, fetch_all, scalar_one, scalar_optional};
+use nazorg_domain::ids::{CaseId, ResidentId};
 use time::{Date, OffsetDateTime};
 
 /// What goes of an anonymised case: free text, contacts, appointments, notifications,
@@ -24,8 +25,8 @@ const ERASE_CASE_CONTENT: [&str; 9] = [
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct RetentionCandidate {
     #[sqlx(rename = "id")]
-    pub case_id: i64,
-    pub resident_id: i64,
+    pub case_id: CaseId,
+    pub resident_id: ResidentId,
     pub closed_on: Date,
 }
 
@@ -50,8 +51,8 @@ impl Tx {
     /// before `cutoff`).
     pub async fn other_kept_cases(
         &mut self,
-        resident_id: i64,
-        case_id: i64,
+        resident_id: ResidentId,
+        case_id: CaseId,
         cutoff: Date,
     ) -> Result<i64> {
         Ok(scalar_one!(
@@ -64,7 +65,7 @@ impl Tx {
 
     /// Locks a resident's row until the transaction ends (PostgreSQL; on SQLite the
     /// transaction already holds the write lock).
-    pub async fn lock_resident(&mut self, resident_id: i64) -> Result<()> {
+    pub async fn lock_resident(&mut self, resident_id: ResidentId) -> Result<()> {
         let _: Option<i64> = scalar_optional!(
             self,
             &format!("SELECT id FROM residents WHERE id = $1{FOR_UPDATE}"),
@@ -74,7 +75,7 @@ impl Tx {
     }
 
     /// Marks a closed case anonymised; false when it already was (another run came first).
-    pub async fn claim_anonymisation(&mut self, case_id: i64) -> Result<bool> {
+    pub async fn claim_anonymisation(&mut self, case_id: CaseId) -> Result<bool> {
         let at = OffsetDateTime::now_utc();
         let claimed = execute!(
             self,
@@ -85,7 +86,7 @@ impl Tx {
     }
 
     /// Removes a case's personal data and free text; keeps what the figures need.
-    pub async fn erase_case_content(&mut self, case_id: i64) -> Result<()> {
+    pub async fn erase_case_content(&mut self, case_id: CaseId) -> Result<()> {
         for statement in ERASE_CASE_CONTENT {
             execute!(self, statement, [case_id]);
         }
@@ -102,7 +103,7 @@ impl Tx {
     /// birth date.
     pub async fn replace_resident_identity(
         &mut self,
-        resident_id: i64,
+        resident_id: ResidentId,
         bsn: &str,
         family_name: &str,
         birth_date: Option<Date>,

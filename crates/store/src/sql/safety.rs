@@ -4,11 +4,12 @@ use super::cases::agenda_cutoff;
 use crate::Result;
 use crate::db::{Tx, execute, fetch_all, scalar_one, scalar_optional};
 use crate::model::*;
+use nazorg_domain::ids::{CaseId, SafetyItemId};
 use time::{Date, OffsetDateTime};
 
 type EntryRow = (
-    i64,
-    i64,
+    SafetyItemId,
+    CaseId,
     String,
     String,
     Date,
@@ -20,7 +21,7 @@ type EntryRow = (
 
 impl Tx {
     /// The agenda items of one case, oldest first.
-    pub async fn case_safety_agenda(&mut self, case_id: i64) -> Result<Vec<SafetyAgendaItem>> {
+    pub async fn case_safety_agenda(&mut self, case_id: CaseId) -> Result<Vec<SafetyAgendaItem>> {
         Ok(fetch_all!(
             self,
             "SELECT id, put_on, reason, discussed_on, outcome, follow_up FROM safety_agenda_items \
@@ -33,11 +34,11 @@ impl Tx {
     pub async fn insert_safety_item(
         &mut self,
         municipality: &str,
-        case_id: i64,
+        case_id: CaseId,
         put_on: Date,
         reason: &str,
         created_by: &str,
-    ) -> Result<i64> {
+    ) -> Result<SafetyItemId> {
         let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
@@ -51,8 +52,8 @@ impl Tx {
     /// case has no such item.
     pub async fn undiscussed_safety_item(
         &mut self,
-        case_id: i64,
-        item_id: i64,
+        case_id: CaseId,
+        item_id: SafetyItemId,
     ) -> Result<Option<Date>> {
         Ok(scalar_optional!(
             self,
@@ -64,7 +65,7 @@ impl Tx {
     /// Stores the discussion of an agenda item.
     pub async fn set_safety_outcome(
         &mut self,
-        item_id: i64,
+        item_id: SafetyItemId,
         discussed_on: Date,
         outcome: &str,
         follow_up: &str,

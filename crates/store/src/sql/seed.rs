@@ -3,6 +3,7 @@
 
 use crate::Result;
 use crate::db::{Database, Tx, execute, sql};
+use nazorg_domain::ids::{ResidentId, UserId};
 use nazorg_domain::search::search_key;
 use nazorg_domain::triage::Direction;
 use nazorg_domain::{Bsn, Status};
@@ -42,16 +43,21 @@ const STATUSES: [(Status, i64); 8] = [
 /// One generated case: resident, phase, detention start and release, direction, due
 /// date of the next step, coordinator.
 type SeedCase = (
-    i64,
+    ResidentId,
     Status,
     Date,
     Date,
     Option<Direction>,
     Date,
-    Option<i64>,
+    Option<UserId>,
 );
 
-fn cases_of(rng: &mut Xorshift, ids: Vec<i64>, today: Date, coordinators: &[i64]) -> Vec<SeedCase> {
+fn cases_of(
+    rng: &mut Xorshift,
+    ids: Vec<ResidentId>,
+    today: Date,
+    coordinators: &[UserId],
+) -> Vec<SeedCase> {
     let mut cases = Vec::with_capacity(ids.len() + ids.len() / 10);
     for id in ids {
         let detentions = if rng.below(10) == 0 { 2 } else { 1 };
@@ -180,7 +186,7 @@ impl Database {
         municipality: &str,
         count: usize,
         seed: u64,
-        coordinators: &[i64],
+        coordinators: &[UserId],
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<usize> {
         const BATCH: usize = 500;
@@ -194,7 +200,7 @@ impl Database {
             let n = BATCH.min(count - done);
             let residents = residents_of(&mut rng, n, today, &mut candidate);
             let mut tx = self.begin().await?;
-            let ids: Vec<i64> = sql!(tx, |c| {
+            let ids: Vec<ResidentId> = sql!(tx, |c| {
                 let mut q = QueryBuilder::<DB>::new(
                     "INSERT INTO residents (municipality_code, bsn, family_name, given_names, birth_date, search_name, created_at, updated_at) ",
                 );

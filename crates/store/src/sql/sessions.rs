@@ -5,6 +5,7 @@ use crate::db::{Tx, execute, fetch_optional};
 use crate::model::User;
 use crate::sql::users::{USER_COLUMNS, actor_of};
 use nazorg_domain::access::Actor;
+use nazorg_domain::ids::UserId;
 use time::OffsetDateTime;
 
 /// A stored session and its user, as found by the hash of its cookie.
@@ -23,7 +24,7 @@ impl Tx {
     pub async fn insert_session(
         &mut self,
         id_hash: &str,
-        user_id: i64,
+        user_id: UserId,
         csrf: &str,
         at: OffsetDateTime,
         expires_at: OffsetDateTime,
@@ -81,7 +82,7 @@ impl Tx {
     pub async fn insert_login_challenge(
         &mut self,
         hash: &str,
-        user_id: i64,
+        user_id: UserId,
         pending_secret: Option<&str>,
         expires_at: OffsetDateTime,
     ) -> Result<()> {
@@ -99,7 +100,7 @@ impl Tx {
         &mut self,
         hash: &str,
         at: OffsetDateTime,
-    ) -> Result<Option<(i64, Option<String>, Option<String>)>> {
+    ) -> Result<Option<(UserId, Option<String>, Option<String>)>> {
         Ok(fetch_optional!(
             self,
             "SELECT c.user_id, u.totp_secret, c.pending_secret FROM login_challenges c JOIN users u ON u.id = c.user_id \
@@ -112,7 +113,7 @@ impl Tx {
     pub async fn challenge_pending_secret(
         &mut self,
         hash: &str,
-    ) -> Result<Option<(i64, Option<String>)>> {
+    ) -> Result<Option<(UserId, Option<String>)>> {
         Ok(fetch_optional!(
             self,
             "SELECT user_id, pending_secret FROM login_challenges WHERE token_hash = $1",

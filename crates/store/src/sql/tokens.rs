@@ -6,11 +6,12 @@ use crate::db::{Tx, execute, fetch_all, fetch_optional, scalar_one};
 use crate::model::{ApiTokenInfo, User};
 use crate::sql::users::{USER_COLUMNS, actor_of};
 use nazorg_domain::access::{Actor, TokenScope};
+use nazorg_domain::ids::{ApiTokenId, UserId};
 use time::OffsetDateTime;
 
 /// An API token to store, checked by the caller.
 pub struct NewApiToken<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: &'a str,
     pub token_hash: &'a str,
     pub created_at: OffsetDateTime,
@@ -33,7 +34,7 @@ fn parse_scopes(text: &str) -> Vec<TokenScope> {
 }
 
 impl Tx {
-    pub async fn insert_api_token(&mut self, t: &NewApiToken<'_>) -> Result<i64> {
+    pub async fn insert_api_token(&mut self, t: &NewApiToken<'_>) -> Result<ApiTokenId> {
         let scopes = scopes_text(t.scopes);
         Ok(scalar_one!(
             self,
@@ -99,7 +100,11 @@ impl Tx {
     }
 
     /// Revokes a token not revoked yet; whether there was one.
-    pub async fn revoke_api_token(&mut self, token_id: i64, at: OffsetDateTime) -> Result<bool> {
+    pub async fn revoke_api_token(
+        &mut self,
+        token_id: ApiTokenId,
+        at: OffsetDateTime,
+    ) -> Result<bool> {
         let changed = execute!(
             self,
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
@@ -109,7 +114,11 @@ impl Tx {
     }
 
     /// Revokes the calendar links of a user.
-    pub async fn revoke_calendar_tokens(&mut self, user_id: i64, at: OffsetDateTime) -> Result<()> {
+    pub async fn revoke_calendar_tokens(
+        &mut self,
+        user_id: UserId,
+        at: OffsetDateTime,
+    ) -> Result<()> {
         execute!(
             self,
             "UPDATE calendar_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
@@ -121,7 +130,7 @@ impl Tx {
     pub async fn insert_calendar_token(
         &mut self,
         hash: &str,
-        user_id: i64,
+        user_id: UserId,
         at: OffsetDateTime,
     ) -> Result<()> {
         execute!(
@@ -133,7 +142,7 @@ impl Tx {
     }
 
     /// Whether a user has a calendar link that is not revoked.
-    pub async fn has_calendar_token(&mut self, user_id: i64) -> Result<bool> {
+    pub async fn has_calendar_token(&mut self, user_id: UserId) -> Result<bool> {
         let n: i64 = scalar_one!(
             self,
             "SELECT COUNT(*) FROM calendar_tokens WHERE user_id = $1 AND revoked_at IS NULL",

@@ -5,6 +5,7 @@ use crate::Result;
 use crate::db::{Tx, execute, fetch_all, fetch_one, fetch_optional, scalar_one, scalar_optional};
 use crate::model::User;
 use nazorg_domain::access::{Actor, Role};
+use nazorg_domain::ids::{PartnerId, UserId};
 use nazorg_domain::referral::PartnerKind;
 use time::{Date, OffsetDateTime};
 
@@ -15,7 +16,7 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
     pub role: Role,
     pub municipality: &'a str,
-    pub partner_id: Option<i64>,
+    pub partner_id: Option<PartnerId>,
 }
 
 /// What a login is checked against: the account (as an actor, not yet enriched with its
@@ -50,7 +51,7 @@ impl Tx {
     /// The kind of a partner, when it is active and of this municipality.
     pub async fn active_partner_kind(
         &mut self,
-        partner_id: i64,
+        partner_id: PartnerId,
         municipality: &str,
     ) -> Result<Option<PartnerKind>> {
         Ok(scalar_optional!(
@@ -61,7 +62,7 @@ impl Tx {
     }
 
     /// Adds an active user; a username taken already is a unique-key violation.
-    pub async fn insert_user(&mut self, u: &NewUser<'_>) -> Result<i64> {
+    pub async fn insert_user(&mut self, u: &NewUser<'_>) -> Result<UserId> {
         let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
@@ -115,7 +116,7 @@ impl Tx {
     }
 
     /// Counts a failed login; returns the failures in a row so far.
-    pub async fn add_failed_login(&mut self, user_id: i64) -> Result<i64> {
+    pub async fn add_failed_login(&mut self, user_id: UserId) -> Result<i64> {
         Ok(scalar_one!(
             self,
             "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
@@ -124,7 +125,7 @@ impl Tx {
     }
 
     /// Makes an account wait until `until` before it can log in again.
-    pub async fn lock_user(&mut self, user_id: i64, until: OffsetDateTime) -> Result<()> {
+    pub async fn lock_user(&mut self, user_id: UserId, until: OffsetDateTime) -> Result<()> {
         execute!(
             self,
             "UPDATE users SET locked_until = $1 WHERE id = $2",
@@ -134,7 +135,7 @@ impl Tx {
     }
 
     /// Clears the failed logins and the wait after a successful login.
-    pub async fn reset_failed_logins(&mut self, user_id: i64) -> Result<()> {
+    pub async fn reset_failed_logins(&mut self, user_id: UserId) -> Result<()> {
         execute!(
             self,
             "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
@@ -144,7 +145,7 @@ impl Tx {
     }
 
     /// Whether a user stands in for someone on `day`.
-    pub async fn substitution_running(&mut self, user_id: i64, day: Date) -> Result<bool> {
+    pub async fn substitution_running(&mut self, user_id: UserId, day: Date) -> Result<bool> {
         let running: i64 = scalar_one!(
             self,
             "SELECT COUNT(*) FROM absences WHERE substitute_id = $1 AND starts_on <= $2 AND ends_on >= $2",
@@ -154,7 +155,7 @@ impl Tx {
     }
 
     /// Whether a partner organisation is active (`None`: there is no such partner).
-    pub async fn partner_is_active(&mut self, partner_id: i64) -> Result<Option<bool>> {
+    pub async fn partner_is_active(&mut self, partner_id: PartnerId) -> Result<Option<bool>> {
         Ok(scalar_optional!(
             self,
             "SELECT active FROM partners WHERE id = $1",
@@ -162,7 +163,7 @@ impl Tx {
         ))
     }
 
-    pub async fn user_id_by_name(&mut self, username: &str) -> Result<Option<i64>> {
+    pub async fn user_id_by_name(&mut self, username: &str) -> Result<Option<UserId>> {
         Ok(scalar_optional!(
             self,
             "SELECT id FROM users WHERE username = $1",
@@ -170,7 +171,7 @@ impl Tx {
         ))
     }
 
-    pub async fn set_user_email(&mut self, user_id: i64, email: Option<&str>) -> Result<()> {
+    pub async fn set_user_email(&mut self, user_id: UserId, email: Option<&str>) -> Result<()> {
         let at = OffsetDateTime::now_utc();
         execute!(
             self,
@@ -205,7 +206,7 @@ impl Tx {
             .collect())
     }
 
-    pub async fn set_totp_required(&mut self, user_id: i64, required: bool) -> Result<()> {
+    pub async fn set_totp_required(&mut self, user_id: UserId, required: bool) -> Result<()> {
         let at = OffsetDateTime::now_utc();
         execute!(
             self,
@@ -216,7 +217,7 @@ impl Tx {
     }
 
     /// Whether a user must give a code, and their (stored) secret if they have one.
-    pub async fn second_factor(&mut self, user_id: i64) -> Result<(bool, Option<String>)> {
+    pub async fn second_factor(&mut self, user_id: UserId) -> Result<(bool, Option<String>)> {
         Ok(fetch_one!(
             self,
             "SELECT totp_required, totp_secret FROM users WHERE id = $1",
@@ -225,14 +226,14 @@ impl Tx {
     }
 
     /// Users whose second-factor secret is not yet sealed with the application key.
-    pub async fn unsealed_totp_secrets(&mut self) -> Result<Vec<(i64, String)>> {
+    pub async fn unsealed_totp_secrets(&mut self) -> Result<Vec<(UserId, String)>> {
         Ok(fetch_all!(
             self,
             "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE 'enc1:%'"
         ))
     }
 
-    pub async fn set_totp_secret(&mut self, user_id: i64, secret: &str) -> Result<()> {
+    pub async fn set_totp_secret(&mut self, user_id: UserId, secret: &str) -> Result<()> {
         let at = OffsetDateTime::now_utc();
         execute!(
             self,

@@ -5,6 +5,7 @@ use crate::db::{Tx, push_ids, sql};
 use crate::model::Scope;
 use nazorg_domain::case::ReadinessItem;
 use nazorg_domain::deadlines::{AgreementFacts, CaseFacts, ReferralFacts};
+use nazorg_domain::ids::{AgreementId, CaseId, ReferralId, UserId};
 use nazorg_domain::lifecycle::Status;
 use nazorg_domain::referral::ReferralStatus;
 use sqlx::QueryBuilder;
@@ -17,7 +18,7 @@ const CHUNK: usize = 500;
 /// One open case in a worklist's scope: its facts and whom it is about.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WorklistRow {
-    pub id: i64,
+    pub id: CaseId,
     pub status: Status,
     pub notified_on: Date,
     pub expected_release: Option<Date>,
@@ -27,7 +28,7 @@ pub struct WorklistRow {
     pub ready_id: bool,
     pub ready_income: bool,
     pub aftercare_end: Option<Date>,
-    pub coordinator_id: Option<i64>,
+    pub coordinator_id: Option<UserId>,
     pub given_names: String,
     pub family_name: String,
     pub coordinator: Option<String>,
@@ -72,12 +73,12 @@ impl Tx {
         let rows = self.open_cases_in_scope(municipality, scope, day).await?;
         let mut facts: Vec<(CaseFacts, WorklistRow)> =
             rows.into_iter().map(|row| (row.facts(), row)).collect();
-        let index: HashMap<i64, usize> = facts
+        let index: HashMap<CaseId, usize> = facts
             .iter()
             .enumerate()
             .map(|(i, (f, _))| (f.case_id, i))
             .collect();
-        let ids: Vec<i64> = facts.iter().map(|(f, _)| f.case_id).collect();
+        let ids: Vec<CaseId> = facts.iter().map(|(f, _)| f.case_id).collect();
         for chunk in ids.chunks(CHUNK) {
             for (case, last) in self.last_contacts(chunk).await? {
                 if let Some(i) = index.get(&case) {
@@ -134,7 +135,7 @@ impl Tx {
     }
 
     /// The last contact date of each of these cases that has one.
-    async fn last_contacts(&mut self, case_ids: &[i64]) -> Result<Vec<(i64, Option<Date>)>> {
+    async fn last_contacts(&mut self, case_ids: &[CaseId]) -> Result<Vec<(CaseId, Option<Date>)>> {
         Ok(sql!(self, |c| {
             let mut q = QueryBuilder::<DB>::new(
                 "SELECT case_id, MAX(contact_date) FROM contacts WHERE case_id IN (",
@@ -148,9 +149,9 @@ impl Tx {
     /// The agreements of these cases that are not done yet.
     async fn open_agreement_facts(
         &mut self,
-        case_ids: &[i64],
-    ) -> Result<Vec<(i64, AgreementFacts)>> {
-        let rows: Vec<(i64, i64, Option<Date>, bool)> = sql!(self, |c| {
+        case_ids: &[CaseId],
+    ) -> Result<Vec<(CaseId, AgreementFacts)>> {
+        let rows: Vec<(CaseId, AgreementId, Option<Date>, bool)> = sql!(self, |c| {
             let mut q = QueryBuilder::<DB>::new(
                 "SELECT case_id, id, due_date, done FROM agreements WHERE done = ",
             );
@@ -168,9 +169,9 @@ impl Tx {
     /// The referrals of these cases that are asked or accepted but not started.
     async fn running_referral_facts(
         &mut self,
-        case_ids: &[i64],
-    ) -> Result<Vec<(i64, ReferralFacts)>> {
-        let rows: Vec<(i64, i64, ReferralStatus, Date)> = sql!(self, |c| {
+        case_ids: &[CaseId],
+    ) -> Result<Vec<(CaseId, ReferralFacts)>> {
+        let rows: Vec<(CaseId, ReferralId, ReferralStatus, Date)> = sql!(self, |c| {
             let mut q = QueryBuilder::<DB>::new(
                 "SELECT case_id, id, status, asked_on FROM referrals WHERE status IN ('asked', 'accepted') AND case_id IN (",
             );

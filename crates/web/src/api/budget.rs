@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use nazorg_domain::access::Action;
+use nazorg_domain::ids::ServiceKindId;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -23,7 +24,8 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ServiceKindDto {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ServiceKindId,
     pub name: String,
     pub partner_kind: String,
     /// Euros.
@@ -112,7 +114,7 @@ async fn list_service_kinds(
 async fn set_service_price(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ServiceKindId>,
     ApiJson(b): ApiJson<AmountIn>,
 ) -> Result<StatusCode, ApiError> {
     s.app.permit(&actor, Action::ManageBudget, None).await?;

@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use nazorg_app::ImportOutcome;
 use nazorg_domain::access::Action;
+use nazorg_domain::ids::CaseId;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -35,7 +36,8 @@ pub struct CaseList {
 /// What registering a notification did.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationResult {
-    pub case_id: i64,
+    #[schema(value_type = i64)]
+    pub case_id: CaseId,
     /// false when the detention was already known (nothing new was created).
     pub created: bool,
 }
@@ -96,7 +98,7 @@ async fn create_notification(
 async fn get_case(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CaseId>,
 ) -> Result<Json<CaseDetailDto>, ApiError> {
     let detail = s.app.get_case(&actor, id).await?;
     Ok(Json(CaseDetailDto::from(&detail)))

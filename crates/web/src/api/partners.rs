@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use nazorg_domain::access::Action;
+use nazorg_domain::ids::PartnerId;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -20,7 +21,8 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PartnerDto {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: PartnerId,
     pub name: String,
     pub kind: String,
     pub active: bool,

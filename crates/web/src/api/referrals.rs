@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use nazorg_domain::access::Action;
 use nazorg_domain::dates::format_iso;
+use nazorg_domain::ids::{CaseId, ReferralId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -55,7 +56,8 @@ pub struct ReferralNoteDto {
 pub struct ReferralList {
     pub items: Vec<ReferralDto>,
     /// Pass as `before` for the next page.
-    pub next: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub next: Option<ReferralId>,
 }
 
 /// Days: median and 90th percentile.
@@ -104,7 +106,7 @@ impl From<&nazorg_app::PartnerFigures> for PartnerFiguresDto {
 async fn create_referral(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CaseId>,
     ApiJson(b): ApiJson<ReferralIn>,
 ) -> Result<Response, ApiError> {
     s.app.permit(&actor, Action::WriteCase, Some(id)).await?;
@@ -132,7 +134,8 @@ pub struct ReferralQuery {
     /// Only finished or returned referrals the coordinator has not yet seen.
     pub unacknowledged: Option<bool>,
     /// The `next` value of the previous page.
-    pub before: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub before: Option<ReferralId>,
     pub limit: Option<u32>,
 }
 
@@ -182,7 +185,7 @@ fn referral_detail_dto(d: &nazorg_app::ReferralDetail) -> ReferralDetailDto {
 async fn get_referral(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ReferralId>,
 ) -> Result<Json<ReferralDetailDto>, ApiError> {
     Ok(Json(referral_detail_dto(
         &s.app.get_referral(&actor, id).await?,
@@ -194,7 +197,7 @@ async fn get_referral(
 async fn referral_step(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ReferralId>,
     ApiJson(b): ApiJson<ReferralStepIn>,
 ) -> Result<Json<ReferralDetailDto>, ApiError> {
     s.app
@@ -211,7 +214,7 @@ async fn referral_step(
 async fn acknowledge_referral(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ReferralId>,
 ) -> Result<StatusCode, ApiError> {
     s.app.acknowledge_referral(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)

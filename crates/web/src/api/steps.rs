@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::routing::{patch, post, put};
 use axum::{Json, Router};
 use nazorg_domain::access::Action;
+use nazorg_domain::ids::{AgreementId, CaseId, SafetyItemId};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -43,7 +44,7 @@ pub(super) fn router() -> Router<AppState> {
 async fn fresh(
     s: &AppState,
     actor: &nazorg_domain::access::Actor,
-    id: i64,
+    id: CaseId,
 ) -> Result<Json<CaseDetailDto>, ApiError> {
     Ok(Json(CaseDetailDto::from(&s.app.get_case(actor, id).await?)))
 }
@@ -53,7 +54,7 @@ macro_rules! step_handler {
         #[utoipa::path($method, path = $path, tag = "casussen", params(("id" = i64, Path)), request_body = $body,
             responses((status = 200, body = CaseDetailDto), (status = 409, description = "Niet toegestaan in deze fase"),
                       (status = 422, description = "Ongeldige invoer")))]
-        async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<i64>, ApiJson($b): ApiJson<$body>) -> Result<Json<CaseDetailDto>, ApiError> {
+        async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<CaseId>, ApiJson($b): ApiJson<$body>) -> Result<Json<CaseDetailDto>, ApiError> {
             $s.app.permit(&$actor, Action::WriteCase, Some($id)).await?;
             $call;
             fresh(&$s, &$actor, $id).await
@@ -155,7 +156,7 @@ step_handler!(
 async fn set_agreement_done(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    ApiPath((id, agreement_id)): ApiPath<(i64, i64)>,
+    ApiPath((id, agreement_id)): ApiPath<(CaseId, AgreementId)>,
     ApiJson(b): ApiJson<AgreementDoneIn>,
 ) -> Result<Json<CaseDetailDto>, ApiError> {
     s.app
@@ -169,7 +170,7 @@ async fn set_agreement_done(
 async fn add_safety_item(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CaseId>,
     ApiJson(b): ApiJson<SafetyItemIn>,
 ) -> Result<Json<CaseDetailDto>, ApiError> {
     s.app.permit(&actor, Action::WriteCase, Some(id)).await?;
@@ -189,7 +190,7 @@ async fn add_safety_item(
 async fn record_safety_outcome(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    ApiPath((id, item_id)): ApiPath<(i64, i64)>,
+    ApiPath((id, item_id)): ApiPath<(CaseId, SafetyItemId)>,
     ApiJson(b): ApiJson<SafetyOutcomeIn>,
 ) -> Result<Json<CaseDetailDto>, ApiError> {
     s.app.permit(&actor, Action::WriteCase, Some(id)).await?;

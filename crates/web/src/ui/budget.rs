@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_domain::access::Action;
 use nazorg_domain::access::Page;
+use nazorg_domain::ids::ServiceKindId;
 use nazorg_domain::referral::{BudgetLineCode, format_eur, parse_eur};
 use serde::Deserialize;
 
@@ -46,7 +47,7 @@ struct MonthRow {
 }
 
 struct PriceRow {
-    id: i64,
+    id: ServiceKindId,
     name: String,
     partner: &'static str,
     price: String,
@@ -240,7 +241,7 @@ async fn set_price(
         .await?;
     let year = form_year(&f.year);
     let result = async {
-        let id = f.id.parse::<i64>().map_err(|_| {
+        let id = f.id.parse::<ServiceKindId>().map_err(|_| {
             AppError::Invalid("Kies het product waarvan u de prijs wijzigt.".into())
         })?;
         let cents = parse_eur(&f.price).ok_or_else(|| {

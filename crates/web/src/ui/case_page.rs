@@ -20,6 +20,9 @@ use nazorg_domain::case::{
 use nazorg_domain::dates::format_iso;
 use nazorg_domain::eligibility::{Eligibility, RuleState};
 use nazorg_domain::format_nl;
+use nazorg_domain::ids::{
+    AgreementId, CaseId, HouseholdMemberId, ReferralId, ResidentId, SafetyItemId, UserId,
+};
 use nazorg_domain::lifecycle::{self, CaseState, Step};
 use nazorg_domain::notification::{BrpStatus, Sentence};
 use nazorg_domain::triage::{Direction, LifeDomain, Need, SelfReliance};
@@ -46,7 +49,7 @@ struct TriageRow {
 }
 
 struct AgreementRow {
-    id: i64,
+    id: AgreementId,
     domain: &'static str,
     description: String,
     owner: String,
@@ -63,14 +66,14 @@ struct ContactRow {
 }
 
 struct HouseholdRow {
-    id: i64,
+    id: HouseholdMemberId,
     relation: &'static str,
     age: &'static str,
     need: &'static str,
     note: String,
     /// The member's referral and how it stands, if any.
     referral: Option<String>,
-    referral_id: Option<i64>,
+    referral_id: Option<ReferralId>,
     /// No referral yet, or the last one was returned or withdrawn.
     can_refer: bool,
     /// Where this member may be referred (youth care for minors; central access or SKT).
@@ -78,7 +81,7 @@ struct HouseholdRow {
 }
 
 struct SafetyRow {
-    id: i64,
+    id: SafetyItemId,
     put_on: String,
     reason: String,
     discussed_on: Option<String>,
@@ -105,8 +108,8 @@ struct EventRow {
 
 /// The case as its page shows it, grouped by the cards of the page.
 struct CaseView {
-    id: i64,
-    resident_id: i64,
+    id: CaseId,
+    resident_id: ResidentId,
     name: String,
     today: String,
     facts: FactsCard,
@@ -227,7 +230,7 @@ struct CasePage {
 fn case_view(
     d: &CaseDetail,
     coordinators: &[nazorg_app::User],
-    coordinator_id: Option<i64>,
+    coordinator_id: Option<UserId>,
     partner_list: &[nazorg_app::Partner],
     services: &[nazorg_app::ServiceKind],
 ) -> CaseView {
@@ -599,7 +602,7 @@ fn event_rows(d: &CaseDetail) -> Vec<EventRow> {
 pub async fn case_view_page(
     s: &AppState,
     user: &UiUser,
-    id: i64,
+    id: CaseId,
     status: StatusCode,
     flash: Option<String>,
     error: Option<String>,
@@ -638,7 +641,7 @@ struct CaseQueryFlash {
 async fn case_page(
     State(s): State<AppState>,
     user: UiUser,
-    UiPath(id): UiPath<i64>,
+    UiPath(id): UiPath<CaseId>,
     UiQuery(q): UiQuery<CaseQueryFlash>,
 ) -> Result<Response, UiError> {
     let flash = match (q.melding.as_deref(), q.opgeslagen.as_deref()) {

@@ -20,6 +20,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use nazorg_domain::access::Action;
+use nazorg_domain::ids::{AgreementId, CaseId};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -53,7 +54,7 @@ pub fn router() -> Router<AppState> {
 async fn run_step(
     s: &AppState,
     user: &UiUser,
-    id: i64,
+    id: CaseId,
     label: &str,
     anchor: &str,
     result: Result<(), AppError>,
@@ -68,7 +69,7 @@ async fn run_step(
     }
 }
 
-fn saved(id: i64, anchor: &str) -> Response {
+fn saved(id: CaseId, anchor: &str) -> Response {
     Redirect::to(&format!("/casussen/{id}?opgeslagen={anchor}#{anchor}")).into_response()
 }
 
@@ -81,7 +82,7 @@ macro_rules! step {
         async fn $name(
             State($s): State<AppState>,
             user: UiUser,
-            UiPath($id): UiPath<i64>,
+            UiPath($id): UiPath<CaseId>,
             UiForm($f): UiForm<$form>,
         ) -> Result<Response, UiError> {
             $s.app
@@ -227,7 +228,7 @@ step!(
 async fn agreement_done(
     State(s): State<AppState>,
     user: UiUser,
-    UiPath((id, agreement_id)): UiPath<(i64, i64)>,
+    UiPath((id, agreement_id)): UiPath<(CaseId, AgreementId)>,
     UiForm(f): UiForm<AgreementDoneIn>,
 ) -> Result<Response, UiError> {
     let result = s
@@ -243,7 +244,7 @@ async fn agreement_done(
 async fn refer(
     State(s): State<AppState>,
     user: UiUser,
-    UiPath(id): UiPath<i64>,
+    UiPath(id): UiPath<CaseId>,
     UiForm(f): UiForm<ReferralForm>,
 ) -> Result<Response, UiError> {
     s.app

@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use nazorg_app::ImportOutcome;
 use nazorg_domain::access::{Action, Page, Role};
 use nazorg_domain::format_nl;
+use nazorg_domain::ids::CaseId;
 use nazorg_domain::lifecycle::Status;
 use nazorg_domain::notification::{BrpStatus, Sentence, Source};
 use nazorg_domain::triage::Direction;
@@ -27,7 +28,7 @@ pub fn router() -> Router<AppState> {
 }
 
 struct CaseRow {
-    case_id: i64,
+    case_id: CaseId,
     name: String,
     bsn: String,
     detention_start: String,

@@ -11,6 +11,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use nazorg_domain::access::{self, Page};
+use nazorg_domain::ids::UserId;
 use nazorg_domain::{Coded, format_nl};
 
 const CSS: &str = include_str!("../../static/nazorg.css");
@@ -160,7 +161,7 @@ pub fn opts_of<T: Coded>(values: &[T], selected: Option<T>) -> Vec<Opt> {
 }
 
 /// The options of a select of users by their display name, one selected.
-pub fn user_opts(users: &[nazorg_app::User], selected: Option<i64>) -> Vec<Opt> {
+pub fn user_opts(users: &[nazorg_app::User], selected: Option<UserId>) -> Vec<Opt> {
     users
         .iter()
         .map(|u| Opt {

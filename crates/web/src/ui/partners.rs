@@ -17,6 +17,7 @@ use axum::routing::{get, post};
 use nazorg_domain::access::Action;
 use nazorg_domain::access::Page;
 use nazorg_domain::dates::format_nl;
+use nazorg_domain::ids::PartnerId;
 use nazorg_domain::referral::PartnerKind;
 use serde::Deserialize;
 
@@ -131,7 +132,7 @@ async fn set_activity(
 // --- partner organisations (administrator) -------------------------------------------------------
 
 struct PartnerRow {
-    id: i64,
+    id: PartnerId,
     name: String,
     kind: &'static str,
     active: bool,
@@ -224,7 +225,7 @@ struct ActiveForm {
 async fn toggle_partner(
     State(s): State<AppState>,
     user: UiUser,
-    UiPath(id): UiPath<i64>,
+    UiPath(id): UiPath<PartnerId>,
     UiForm(f): UiForm<ActiveForm>,
 ) -> Result<Response, UiError> {
     let active = f.active == "true";

@@ -17,6 +17,7 @@ use axum::routing::{get, post};
 use nazorg_app::ReferralFilter;
 use nazorg_domain::access::{Action, Page, Role};
 use nazorg_domain::dates::{format_iso, format_nl};
+use nazorg_domain::ids::{CaseId, ReferralId};
 use nazorg_domain::referral::{
     PartnerKind, ReferralResult, ReferralStatus, ReferralStep, format_eur,
 };
@@ -38,7 +39,7 @@ fn today() -> time::Date {
 
 /// A referral as a row of a list.
 pub struct ReferralRow {
-    pub id: i64,
+    pub id: ReferralId,
     pub resident: String,
     pub partner: String,
     pub domains: String,
@@ -102,7 +103,7 @@ struct ReferralsPage {
     base: Base,
     heading: String,
     /// For SKT and Exodus users: the cases their organisation directs.
-    directed: Vec<(i64, String, &'static str, String)>,
+    directed: Vec<(CaseId, String, &'static str, String)>,
     rows: Vec<ReferralRow>,
     status_opts: Vec<Opt>,
     next_url: Option<String>,
@@ -113,7 +114,7 @@ struct ReferralsPage {
 #[serde(default)]
 struct ReferralsQuery {
     status: Option<String>,
-    before: Option<i64>,
+    before: Option<ReferralId>,
 }
 
 async fn referrals_page(
@@ -187,8 +188,8 @@ struct NoteRow {
 struct ReferralPage {
     base: Base,
     r: ReferralRow,
-    id: i64,
-    case_id: i64,
+    id: ReferralId,
+    case_id: CaseId,
     is_coordinator: bool,
     birth_date: String,
     reason: String,
@@ -212,7 +213,7 @@ struct ReferralPage {
 async fn referral_view(
     s: &AppState,
     user: &UiUser,
-    id: i64,
+    id: ReferralId,
     status: StatusCode,
     flash: Option<String>,
     error: Option<String>,
@@ -270,7 +271,7 @@ struct SavedQuery {
 async fn referral_page(
     State(s): State<AppState>,
     user: UiUser,
-    UiPath(id): UiPath<i64>,
+    UiPath(id): UiPath<ReferralId>,
     UiQuery(q): UiQuery<SavedQuery>,
 ) -> Result<Response, UiError> {
     let flash = q
@@ -284,7 +285,7 @@ async fn referral_page(
 async fn referral_step(
     State(s): State<AppState>,
     user: UiUser,
-    UiPath(id): UiPath<i64>,
+    UiPath(id): UiPath<ReferralId>,
     UiForm(input): UiForm<ReferralStepIn>,
 ) -> Result<Response, UiError> {
     s.app
@@ -312,7 +313,7 @@ async fn referral_step(
 async fn acknowledge(
     State(s): State<AppState>,
     user: UiUser,
-    UiPath(id): UiPath<i64>,
+    UiPath(id): UiPath<ReferralId>,
 ) -> Result<Response, UiError> {
     s.app.acknowledge_referral(&user.actor, id).await?;
     Ok(Redirect::to("/mijn-werk").into_response())
@@ -424,7 +425,7 @@ pub fn domain_choices() -> Vec<(&'static str, &'static str)> {
 }
 
 pub struct DirectedView {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub resident: String,
     pub birth_date: String,
     pub status: &'static str,
@@ -453,7 +454,7 @@ struct DirectedCasePage {
 async fn directed_case_page(
     State(s): State<AppState>,
     user: UiUser,
-    UiPath(id): UiPath<i64>,
+    UiPath(id): UiPath<CaseId>,
 ) -> Result<Response, UiError> {
     let d = s.app.get_directed_case(&user.actor, id).await?;
     Ok(render(

@@ -19,6 +19,7 @@ use nazorg_domain::access::Action;
 use nazorg_domain::access::Page;
 use nazorg_domain::dates::{format_iso, format_nl, today_nl};
 use nazorg_domain::evaluation::{Table, decimal, monitor_tables, outlook_tables, percent};
+use nazorg_domain::ids::CaseId;
 use nazorg_domain::monitor::Monitor;
 use nazorg_domain::outlook::CapacitySettings;
 use nazorg_domain::referral::{format_eur, parse_eur};
@@ -41,7 +42,7 @@ pub fn router() -> Router<AppState> {
 }
 
 pub struct AgendaRow {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub resident: String,
     pub put_on: String,
     pub reason: String,

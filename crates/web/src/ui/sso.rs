@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use nazorg_app::OidcIdentity;
 use nazorg_domain::access::{Role, is_partner_role};
+use nazorg_domain::ids::{PartnerId, UserId};
 use openidconnect::core::{CoreAuthenticationFlow, CoreGenderClaim};
 use openidconnect::{
     AuthorizationCode, CsrfToken, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
@@ -343,7 +344,11 @@ async fn sign_in(
         partner_id,
     };
     let user_id = local_user(s, &identity).await?;
-    tracing::info!(user_id, role = mapping.role.code(), "single sign-on");
+    tracing::info!(
+        user_id = user_id.get(),
+        role = mapping.role.code(),
+        "single sign-on"
+    );
     let target = if mapping.role == Role::Administrator {
         "/gebruikers".to_string()
     } else if is_partner_role(mapping.role) {
@@ -372,7 +377,7 @@ fn municipality_of(s: &AppState, sso: &Sso, claims: &Map<String, Value>) -> Resu
 }
 
 /// The active partner organisation the role mapping names.
-async fn partner_named(s: &AppState, municipality: &str, wanted: &str) -> Result<i64, Stop> {
+async fn partner_named(s: &AppState, municipality: &str, wanted: &str) -> Result<PartnerId, Stop> {
     let partners = s.app.list_partners(municipality).await?;
     match partners
         .iter()
@@ -391,7 +396,7 @@ async fn partner_named(s: &AppState, municipality: &str, wanted: &str) -> Result
 }
 
 /// The local user of the identity, made or updated on the way.
-async fn local_user(s: &AppState, identity: &OidcIdentity) -> Result<i64, Stop> {
+async fn local_user(s: &AppState, identity: &OidcIdentity) -> Result<UserId, Stop> {
     match s.app.oidc_sign_in(identity).await {
         Ok(Some(id)) => Ok(id),
         Ok(None) => Err(stop(
@@ -414,7 +419,7 @@ async fn local_user(s: &AppState, identity: &OidcIdentity) -> Result<i64, Stop> 
 async fn start_session(
     s: &AppState,
     headers: &HeaderMap,
-    user_id: i64,
+    user_id: UserId,
     target: String,
 ) -> Result<Response, UiError> {
     // A new session id on every sign-in; a session this browser still had ends.

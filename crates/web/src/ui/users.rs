@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use nazorg_domain::access::{Action, Page, Role};
+use nazorg_domain::ids::PartnerId;
 use nazorg_domain::referral::PartnerKind;
 use serde::Deserialize;
 
@@ -111,7 +112,7 @@ async fn add_user(
     let result = async {
         let role = code::<Role>("de rol", &f.role)?;
         let username = f.username.trim().to_lowercase();
-        let partner_id = f.partner_id.parse::<i64>().ok();
+        let partner_id = f.partner_id.parse::<PartnerId>().ok();
         let id = s
             .app
             .add_partner_user(

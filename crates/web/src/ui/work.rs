@@ -16,6 +16,7 @@ use nazorg_app::{CalendarItem, Scope};
 use nazorg_domain::access::{Action, Page, Role};
 use nazorg_domain::dates::{format_iso, format_nl, today_nl};
 use nazorg_domain::deadlines::DeadlineKind;
+use nazorg_domain::ids::{AbsenceId, CaseId, ResidentId, UserId};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -33,7 +34,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Where on the case (or referral) a deadline is acted on.
-pub fn place_to_act(kind: DeadlineKind, case_id: i64, subject: Option<i64>) -> String {
+pub fn place_to_act(kind: DeadlineKind, case_id: CaseId, subject: Option<i64>) -> String {
     let anchor = match kind {
         DeadlineKind::NotificationUnhandled | DeadlineKind::NoContactBeforeRelease => "aanbod",
         DeadlineKind::ReleaseNotReady => "checklist",
@@ -53,7 +54,7 @@ struct WorkRow {
     kind: &'static str,
     reason: String,
     resident: String,
-    case_id: i64,
+    case_id: CaseId,
     link: String,
     due: String,
     overdue: bool,
@@ -135,7 +136,7 @@ async fn work_page(
 // --- absences ------------------------------------------------------------------------------
 
 struct AbsenceRow {
-    id: i64,
+    id: AbsenceId,
     user: String,
     substitute: String,
     period: String,
@@ -229,11 +230,11 @@ async fn add_absence(
     let result = async {
         let absent = f
             .user_id
-            .parse::<i64>()
+            .parse::<UserId>()
             .map_err(|_| AppError::Invalid("Kies wie afwezig is.".into()))?;
         let substitute = f
             .substitute_id
-            .parse::<i64>()
+            .parse::<UserId>()
             .map_err(|_| AppError::Invalid("Kies een vervanger.".into()))?;
         let from = date("de eerste dag", &f.starts_on)?;
         let to = date("de laatste dag", &f.ends_on)?;
@@ -265,7 +266,7 @@ async fn add_absence(
 async fn end_absence(
     State(s): State<AppState>,
     user: UiUser,
-    UiPath(id): UiPath<i64>,
+    UiPath(id): UiPath<AbsenceId>,
 ) -> Result<Response, UiError> {
     s.app.end_absence(&user.actor, id).await?;
     Ok(Redirect::to("/afwezigheid").into_response())
@@ -387,7 +388,7 @@ struct ProcessingRow {
 #[template(path = "processings.html")]
 struct ProcessingsPage {
     base: Base,
-    resident_id: i64,
+    resident_id: ResidentId,
     rows: Vec<ProcessingRow>,
 }
 
@@ -395,7 +396,7 @@ struct ProcessingsPage {
 async fn processings_page(
     State(s): State<AppState>,
     user: UiUser,
-    UiPath(id): UiPath<i64>,
+    UiPath(id): UiPath<ResidentId>,
 ) -> Result<Response, UiError> {
     let entries = s.app.processings_of(&user.actor, id).await?;
     let rows = entries
@@ -437,7 +438,7 @@ async fn processings_page(
 async fn access_export(
     State(s): State<AppState>,
     user: UiUser,
-    UiPath(id): UiPath<i64>,
+    UiPath(id): UiPath<ResidentId>,
 ) -> Result<Response, UiError> {
     let body = access_data(&s, &user, id).await?;
     Ok((
@@ -457,7 +458,11 @@ async fn access_export(
 }
 
 /// Everything Nazorg holds about one resident, and every processing of it (right of access).
-async fn access_data(s: &AppState, user: &UiUser, id: i64) -> Result<serde_json::Value, UiError> {
+async fn access_data(
+    s: &AppState,
+    user: &UiUser,
+    id: ResidentId,
+) -> Result<serde_json::Value, UiError> {
     let ids = s.app.resident_case_ids(&user.actor, id).await?;
     let mut cases = Vec::new();
     for case_id in ids {
@@ -493,7 +498,7 @@ async fn access_data(s: &AppState, user: &UiUser, id: i64) -> Result<serde_json:
 #[template(path = "inzage.html")]
 struct AccessPage {
     base: Base,
-    resident_id: i64,
+    resident_id: ResidentId,
     body: String,
 }
 
@@ -501,7 +506,7 @@ struct AccessPage {
 async fn access_readable(
     State(s): State<AppState>,
     user: UiUser,
-    UiPath(id): UiPath<i64>,
+    UiPath(id): UiPath<ResidentId>,
 ) -> Result<Response, UiError> {
     let data = access_data(&s, &user, id).await?;
     Ok(render(
