@@ -20,26 +20,16 @@ pub const HISTORIC_OUTFLOW: &[(i32, u64)] = &[
     (2021, 44),
 ];
 
-/// Where a year's figure comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    /// The DJI figures in the policy note.
-    Historic,
-    /// Detentions registered in Nazorg, a complete year.
-    Registered,
-    /// Detentions registered in Nazorg in an incomplete year: the first year of the
-    /// registration (it began during the year) or the running one.
-    Running,
-}
-
-impl Source {
-    pub fn label(self) -> &'static str {
-        match self {
-            Source::Historic => "DJI (beleidsnotitie)",
-            Source::Registered => "Nazorg-registratie",
-            Source::Running => "Nazorg-registratie, onvolledig jaar",
-        }
+code_enum! {
+    /// Where a year's figure comes from.
+    Source {
+        /// The DJI figures in the policy note.
+        Historic = "historic" => "DJI (beleidsnotitie)",
+        /// Detentions registered in Nazorg, a complete year.
+        Registered = "registered" => "Nazorg-registratie",
+        /// Detentions registered in Nazorg in an incomplete year: the first year of the
+        /// registration (it began during the year) or the running one.
+        Running = "running" => "Nazorg-registratie, onvolledig jaar",
     }
 }
 
