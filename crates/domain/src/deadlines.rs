@@ -410,6 +410,21 @@ mod tests {
             .collect()
     }
 
+    /// Asserts that nothing shows the day before `first` and that from `first` one deadline
+    /// shows, of `kind` and due on `due`; returns it.
+    #[track_caller]
+    fn shows_from(f: &CaseFacts, first: Date, kind: DeadlineKind, due: Date) -> Deadline {
+        let day_before = first - Duration::days(1);
+        assert_eq!(
+            kinds(f, day_before),
+            vec![],
+            "nothing shows on {day_before}"
+        );
+        let mut shown = deadlines(f, &DeadlineSettings::default(), first);
+        assert_eq!(kinds(f, first), vec![(kind, due)], "from {first}");
+        shown.remove(0)
+    }
+
     #[test]
     fn easter_and_the_holidays_that_hang_on_it() {
         assert_eq!(easter(2024), date!(2024 - 03 - 31));
@@ -468,9 +483,11 @@ mod tests {
     fn an_unhandled_notification_is_due_after_n_working_days() {
         let mut f = facts(Status::Notified);
         f.notified_on = date!(2026 - 04 - 30); // Thursday; 1 May Fri, 4 May Mon, 5 May holiday, 6 May Wed
-        assert_eq!(
-            kinds(&f, date!(2026 - 04 - 30)),
-            vec![(DeadlineKind::NotificationUnhandled, date!(2026 - 05 - 06))]
+        shows_from(
+            &f,
+            date!(2026 - 04 - 30),
+            DeadlineKind::NotificationUnhandled,
+            date!(2026 - 05 - 06),
         );
         f.status = Status::NotReached;
         assert_eq!(
@@ -484,10 +501,11 @@ mod tests {
     fn no_contact_shows_from_four_weeks_before_release() {
         let mut f = facts(Status::NotReached);
         f.expected_release = Some(date!(2026 - 06 - 30));
-        assert_eq!(kinds(&f, date!(2026 - 06 - 01)), vec![]);
-        assert_eq!(
-            kinds(&f, date!(2026 - 06 - 02)),
-            vec![(DeadlineKind::NoContactBeforeRelease, date!(2026 - 06 - 30))]
+        shows_from(
+            &f,
+            date!(2026 - 06 - 02),
+            DeadlineKind::NoContactBeforeRelease,
+            date!(2026 - 06 - 30),
         );
         f.status = Status::Accepted;
         f.last_contact = Some(date!(2026 - 06 - 01));
@@ -511,16 +529,18 @@ mod tests {
             ReadinessItem::BrpRegistration,
             ReadinessItem::IdDocument,
         ];
-        assert_eq!(kinds(&f, date!(2026 - 06 - 15)), vec![]);
-        let on_time = deadlines(&f, &DeadlineSettings::default(), date!(2026 - 06 - 16));
-        assert_eq!(on_time.len(), 1);
-        assert_eq!(on_time[0].kind, DeadlineKind::ReleaseNotReady);
+        let on_time = shows_from(
+            &f,
+            date!(2026 - 06 - 16),
+            DeadlineKind::ReleaseNotReady,
+            date!(2026 - 06 - 30),
+        );
         assert!(
-            on_time[0]
+            on_time
                 .reason
                 .ends_with("nog niet geregeld: inkomen of uitkering."),
             "{}",
-            on_time[0].reason
+            on_time.reason
         );
         f.ready.push(ReadinessItem::Income);
         assert_eq!(kinds(&f, date!(2026 - 06 - 16)), vec![]);
@@ -547,12 +567,13 @@ mod tests {
                 done: false,
             },
         ];
-        assert_eq!(kinds(&f, date!(2026 - 06 - 15)), vec![]);
-        let list = deadlines(&f, &DeadlineSettings::default(), date!(2026 - 06 - 16));
-        assert_eq!(
-            (list.len(), list[0].kind, list[0].subject_id),
-            (1, DeadlineKind::AgreementOverdue, Some(7))
+        let overdue = shows_from(
+            &f,
+            date!(2026 - 06 - 16),
+            DeadlineKind::AgreementOverdue,
+            date!(2026 - 06 - 15),
         );
+        assert_eq!(overdue.subject_id, Some(7));
     }
 
     #[test]
@@ -561,10 +582,11 @@ mod tests {
         f.actual_release = Some(date!(2026 - 03 - 31));
         f.aftercare_end = Some(date!(2026 - 06 - 30));
         f.last_contact = Some(date!(2026 - 06 - 10));
-        assert_eq!(kinds(&f, date!(2026 - 06 - 15)), vec![]);
-        assert_eq!(
-            kinds(&f, date!(2026 - 06 - 16)),
-            vec![(DeadlineKind::AftercareEnding, date!(2026 - 06 - 30))]
+        shows_from(
+            &f,
+            date!(2026 - 06 - 16),
+            DeadlineKind::AftercareEnding,
+            date!(2026 - 06 - 30),
         );
     }
 
@@ -572,10 +594,11 @@ mod tests {
     fn thirty_days_without_contact_in_an_open_case() {
         let mut f = facts(Status::Triaged);
         f.last_contact = Some(date!(2026 - 05 - 01));
-        assert_eq!(kinds(&f, date!(2026 - 05 - 30)), vec![]);
-        assert_eq!(
-            kinds(&f, date!(2026 - 05 - 31)),
-            vec![(DeadlineKind::NoRecentContact, date!(2026 - 05 - 31))]
+        shows_from(
+            &f,
+            date!(2026 - 05 - 31),
+            DeadlineKind::NoRecentContact,
+            date!(2026 - 05 - 31),
         );
         f.status = Status::Declined;
         assert_eq!(
@@ -606,12 +629,13 @@ mod tests {
                 asked_on: date!(2026 - 05 - 01),
             },
         ];
-        assert_eq!(kinds(&f, date!(2026 - 06 - 10)), vec![]);
-        let list = deadlines(&f, &DeadlineSettings::default(), date!(2026 - 06 - 11));
-        assert_eq!(
-            (list.len(), list[0].kind, list[0].subject_id),
-            (1, DeadlineKind::ReferralNotStarted, Some(3))
+        let not_started = shows_from(
+            &f,
+            date!(2026 - 06 - 11),
+            DeadlineKind::ReferralNotStarted,
+            date!(2026 - 06 - 11),
         );
+        assert_eq!(not_started.subject_id, Some(3));
     }
 
     #[test]

@@ -286,84 +286,69 @@ mod tests {
         }
     }
 
-    fn outcome(f: &EligibilityFacts) -> (Eligibility, Vec<&'static str>) {
+    /// Asserts the outcome for `f` and the codes of its reasons, in order.
+    #[track_caller]
+    fn assert_outcome(f: &EligibilityFacts, outcome: Eligibility, reasons: &[&str]) {
         let a = assess(f, &home());
-        (a.outcome, a.reasons.iter().map(|r| r.code()).collect())
+        let codes: Vec<&str> = a.reasons.iter().map(|r| r.code()).collect();
+        assert_eq!((a.outcome, codes.as_slice()), (outcome, reasons));
     }
 
     #[test]
     fn all_rules_met_is_eligible() {
-        assert_eq!(outcome(&facts()), (Eligibility::Eligible, vec![]));
+        assert_outcome(&facts(), Eligibility::Eligible, &[]);
     }
 
     #[test]
     fn eighteenth_birthday_on_the_start_date_is_old_enough() {
         let mut f = facts();
         f.birth_date = Some(date!(2008 - 03 - 01));
-        assert_eq!(outcome(&f), (Eligibility::Eligible, vec![]));
+        assert_outcome(&f, Eligibility::Eligible, &[]);
         f.birth_date = Some(date!(2008 - 03 - 02));
-        assert_eq!(outcome(&f), (Eligibility::NotEligible, vec!["under_18"]));
+        assert_outcome(&f, Eligibility::NotEligible, &["under_18"]);
     }
 
     #[test]
     fn exactly_ten_days_is_enough_and_nine_is_not() {
         let mut f = facts();
         f.expected_release = Some(date!(2026 - 03 - 11));
-        assert_eq!(outcome(&f), (Eligibility::Eligible, vec![]));
+        assert_outcome(&f, Eligibility::Eligible, &[]);
         f.expected_release = Some(date!(2026 - 03 - 10));
-        assert_eq!(
-            outcome(&f),
-            (Eligibility::NotEligible, vec!["detention_under_10_days"])
-        );
+        assert_outcome(&f, Eligibility::NotEligible, &["detention_under_10_days"]);
     }
 
     #[test]
     fn unknown_release_leaves_it_undetermined() {
         let mut f = facts();
         f.expected_release = None;
-        assert_eq!(
-            outcome(&f),
-            (Eligibility::Undetermined, vec!["release_unknown"])
-        );
+        assert_outcome(&f, Eligibility::Undetermined, &["release_unknown"]);
     }
 
     #[test]
     fn pretrial_and_empty_sentence_are_unknown_other_fails() {
         let mut f = facts();
         f.sentence = Some(Sentence::Pretrial);
-        assert_eq!(
-            outcome(&f),
-            (Eligibility::Undetermined, vec!["sentence_unknown"])
-        );
+        assert_outcome(&f, Eligibility::Undetermined, &["sentence_unknown"]);
         f.sentence = None;
-        assert_eq!(
-            outcome(&f),
-            (Eligibility::Undetermined, vec!["sentence_unknown"])
-        );
+        assert_outcome(&f, Eligibility::Undetermined, &["sentence_unknown"]);
         f.sentence = Some(Sentence::Other);
-        assert_eq!(
-            outcome(&f),
-            (Eligibility::NotEligible, vec!["no_prison_sentence"])
-        );
+        assert_outcome(&f, Eligibility::NotEligible, &["no_prison_sentence"]);
     }
 
     #[test]
     fn recently_deregistered_counts_as_registered() {
         let mut f = facts();
         f.brp_status = Some(BrpStatus::RecentlyDeregistered);
-        assert_eq!(outcome(&f), (Eligibility::Eligible, vec![]));
+        assert_outcome(&f, Eligibility::Eligible, &[]);
         f.brp_status = Some(BrpStatus::NotRegistered);
-        assert_eq!(outcome(&f), (Eligibility::NotEligible, vec!["not_in_brp"]));
+        assert_outcome(&f, Eligibility::NotEligible, &["not_in_brp"]);
     }
 
     #[test]
     fn another_municipality_is_not_resident() {
         let mut f = facts();
         f.residence = MunicipalityCode::parse("0637").ok();
-        assert_eq!(
-            outcome(&f),
-            (Eligibility::NotEligible, vec!["not_resident"])
-        );
+        assert_outcome(&f, Eligibility::NotEligible, &["not_resident"]);
     }
 
     #[test]
@@ -374,27 +359,23 @@ mod tests {
         f.brp_status = Some(BrpStatus::NotRegistered);
         f.sentence = Some(Sentence::Other);
         f.expected_release = Some(date!(2026 - 03 - 05));
-        assert_eq!(
-            outcome(&f),
-            (
-                Eligibility::NotEligible,
-                vec![
-                    "under_18",
-                    "not_resident",
-                    "not_in_brp",
-                    "no_prison_sentence",
-                    "detention_under_10_days"
-                ]
-            )
+        assert_outcome(
+            &f,
+            Eligibility::NotEligible,
+            &[
+                "under_18",
+                "not_resident",
+                "not_in_brp",
+                "no_prison_sentence",
+                "detention_under_10_days",
+            ],
         );
         f.sentence = None;
         f.expected_release = None;
-        assert_eq!(
-            outcome(&f),
-            (
-                Eligibility::NotEligible,
-                vec!["under_18", "not_resident", "not_in_brp"]
-            )
+        assert_outcome(
+            &f,
+            Eligibility::NotEligible,
+            &["under_18", "not_resident", "not_in_brp"],
         );
     }
 
@@ -406,18 +387,16 @@ mod tests {
         f.brp_status = None;
         f.sentence = None;
         f.expected_release = None;
-        assert_eq!(
-            outcome(&f),
-            (
-                Eligibility::Undetermined,
-                vec![
-                    "birth_date_unknown",
-                    "residence_unknown",
-                    "brp_unknown",
-                    "sentence_unknown",
-                    "release_unknown"
-                ]
-            )
+        assert_outcome(
+            &f,
+            Eligibility::Undetermined,
+            &[
+                "birth_date_unknown",
+                "residence_unknown",
+                "brp_unknown",
+                "sentence_unknown",
+                "release_unknown",
+            ],
         );
     }
 

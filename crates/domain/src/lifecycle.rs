@@ -229,266 +229,60 @@ mod tests {
         }
     }
 
-    /// Every step from every status: the expected outcome (None = refused).
+    /// Every step from every status: the expected outcome (`NO` = refused).
     #[test]
-    #[allow(
-        clippy::too_many_lines,
-        reason = "one table of every step from every status"
-    )]
     fn every_transition_legal_and_illegal() {
-        let steps: Vec<(Step, [Option<Status>; 8])> = vec![
-            // statuses: Notified, NotReached, Declined, Accepted, Triaged, Planning, Aftercare, Closed
+        // Two letters for each outcome, so that a row of the table reads as one line.
+        const NO: Option<Status> = None;
+        const NT: Option<Status> = Some(Notified);
+        const NR: Option<Status> = Some(NotReached);
+        const DE: Option<Status> = Some(Declined);
+        const AC: Option<Status> = Some(Accepted);
+        const TR: Option<Status> = Some(Triaged);
+        const PL: Option<Status> = Some(Planning);
+        const AF: Option<Status> = Some(Aftercare);
+        const CL: Option<Status> = Some(Closed);
+        use OfferOutcome as O;
+        use Step as S;
+        let (offer, close) = (S::RecordOffer, S::Close);
+        // Steps with the same outcomes share a row.
+        let table: [(&[Step], [Option<Status>; 8]); 14] = [
+            // from: Notified, NotReached, Declined, Accepted, Triaged, Planning, Aftercare, Closed
+            (&[offer(O::Accepted)], [AC, AC, AC, NO, NO, NO, NO, NO]),
+            (&[offer(O::Declined)], [DE, DE, DE, NO, NO, NO, NO, NO]),
+            (&[offer(O::NotReached)], [NR, NR, NR, NO, NO, NO, NO, NO]),
+            (&[S::Triage], [NO, NO, NO, TR, TR, PL, AF, NO]),
+            (&[S::DecideDirection], [NO, NO, NO, NO, PL, PL, AF, NO]),
+            (&[S::EditPlan], [NO, NO, NO, NO, TR, PL, AF, NO]),
+            (&[S::Readiness, S::Refer], [NO, NO, NO, AC, TR, PL, AF, NO]),
+            (&[S::RecordRelease], [NT, NR, DE, AF, AF, AF, AF, NO]),
+            // Steps that keep the phase, in every open phase.
             (
-                Step::RecordOffer(OfferOutcome::Accepted),
-                [
-                    Some(Accepted),
-                    Some(Accepted),
-                    Some(Accepted),
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
+                &[
+                    S::LogContact,
+                    S::Household,
+                    S::SafetyChamber,
+                    S::UpdateFacts,
+                    S::OverrideEligibility,
                 ],
+                [NT, NR, DE, AC, TR, PL, AF, NO],
             ),
+            (&[close(R::Completed)], [NO, NO, NO, NO, NO, NO, CL, NO]),
+            (&[close(R::Declined)], [NO, NO, CL, NO, NO, NO, NO, NO]),
+            (&[close(R::NotReached)], [NO, CL, NO, NO, NO, NO, NO, NO]),
+            (&[close(R::NotEligible)], [CL, CL, CL, NO, NO, NO, NO, NO]),
+            // Reasons that close a case from any open phase.
             (
-                Step::RecordOffer(OfferOutcome::Declined),
-                [
-                    Some(Declined),
-                    Some(Declined),
-                    Some(Declined),
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                ],
-            ),
-            (
-                Step::RecordOffer(OfferOutcome::NotReached),
-                [
-                    Some(NotReached),
-                    Some(NotReached),
-                    Some(NotReached),
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                ],
-            ),
-            (
-                Step::Triage,
-                [
-                    None,
-                    None,
-                    None,
-                    Some(Triaged),
-                    Some(Triaged),
-                    Some(Planning),
-                    Some(Aftercare),
-                    None,
-                ],
-            ),
-            (
-                Step::DecideDirection,
-                [
-                    None,
-                    None,
-                    None,
-                    None,
-                    Some(Planning),
-                    Some(Planning),
-                    Some(Aftercare),
-                    None,
-                ],
-            ),
-            (
-                Step::EditPlan,
-                [
-                    None,
-                    None,
-                    None,
-                    None,
-                    Some(Triaged),
-                    Some(Planning),
-                    Some(Aftercare),
-                    None,
-                ],
-            ),
-            (
-                Step::Readiness,
-                [
-                    None,
-                    None,
-                    None,
-                    Some(Accepted),
-                    Some(Triaged),
-                    Some(Planning),
-                    Some(Aftercare),
-                    None,
-                ],
-            ),
-            (
-                Step::RecordRelease,
-                [
-                    Some(Notified),
-                    Some(NotReached),
-                    Some(Declined),
-                    Some(Aftercare),
-                    Some(Aftercare),
-                    Some(Aftercare),
-                    Some(Aftercare),
-                    None,
-                ],
-            ),
-            (
-                Step::LogContact,
-                [
-                    Some(Notified),
-                    Some(NotReached),
-                    Some(Declined),
-                    Some(Accepted),
-                    Some(Triaged),
-                    Some(Planning),
-                    Some(Aftercare),
-                    None,
-                ],
-            ),
-            (
-                Step::Household,
-                [
-                    Some(Notified),
-                    Some(NotReached),
-                    Some(Declined),
-                    Some(Accepted),
-                    Some(Triaged),
-                    Some(Planning),
-                    Some(Aftercare),
-                    None,
-                ],
-            ),
-            (
-                Step::SafetyChamber,
-                [
-                    Some(Notified),
-                    Some(NotReached),
-                    Some(Declined),
-                    Some(Accepted),
-                    Some(Triaged),
-                    Some(Planning),
-                    Some(Aftercare),
-                    None,
-                ],
-            ),
-            (
-                Step::Refer,
-                [
-                    None,
-                    None,
-                    None,
-                    Some(Accepted),
-                    Some(Triaged),
-                    Some(Planning),
-                    Some(Aftercare),
-                    None,
-                ],
-            ),
-            (
-                Step::UpdateFacts,
-                [
-                    Some(Notified),
-                    Some(NotReached),
-                    Some(Declined),
-                    Some(Accepted),
-                    Some(Triaged),
-                    Some(Planning),
-                    Some(Aftercare),
-                    None,
-                ],
-            ),
-            (
-                Step::OverrideEligibility,
-                [
-                    Some(Notified),
-                    Some(NotReached),
-                    Some(Declined),
-                    Some(Accepted),
-                    Some(Triaged),
-                    Some(Planning),
-                    Some(Aftercare),
-                    None,
-                ],
-            ),
-            (
-                Step::Close(R::Completed),
-                [None, None, None, None, None, None, Some(Closed), None],
-            ),
-            (
-                Step::Close(R::Declined),
-                [None, None, Some(Closed), None, None, None, None, None],
-            ),
-            (
-                Step::Close(R::NotReached),
-                [None, Some(Closed), None, None, None, None, None, None],
-            ),
-            (
-                Step::Close(R::NotEligible),
-                [
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                ],
-            ),
-            (
-                Step::Close(R::MovedAway),
-                [
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    None,
-                ],
-            ),
-            (
-                Step::Close(R::ReDetained),
-                [
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    None,
-                ],
-            ),
-            (
-                Step::Close(R::Died),
-                [
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    Some(Closed),
-                    None,
-                ],
+                &[close(R::MovedAway), close(R::ReDetained), close(R::Died)],
+                [CL, CL, CL, CL, CL, CL, CL, NO],
             ),
         ];
-        for (step, expected) in steps {
-            for (status, want) in Status::ALL.iter().zip(expected) {
-                let got = apply(at(*status), step).ok();
-                assert_eq!(got, want, "{step:?} from {status:?}");
+        for (steps, expected) in table {
+            for step in steps {
+                for (status, want) in Status::ALL.iter().zip(expected) {
+                    let got = apply(at(*status), *step).ok();
+                    assert_eq!(got, want, "{step:?} from {status:?}");
+                }
             }
         }
     }

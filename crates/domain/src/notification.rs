@@ -243,6 +243,18 @@ mod tests {
         }
     }
 
+    /// `row()` with `change` made to it, parsed.
+    fn parse_changed(change: impl FnOnce(&mut NotificationRow)) -> Result<Notification, RowError> {
+        let mut r = row();
+        change(&mut r);
+        r.parse()
+    }
+
+    /// The message `row()` with `change` made to it is refused with.
+    fn refusal(change: impl FnOnce(&mut NotificationRow)) -> String {
+        parse_changed(change).unwrap_err().to_string()
+    }
+
     #[test]
     fn a_complete_row_parses() {
         let n = row().parse().unwrap();
@@ -279,22 +291,10 @@ mod tests {
 
     #[test]
     fn impossible_dates_and_unknown_codes_are_refused_with_the_field() {
-        let mut r = row();
-        r.birth_date = "1992-02-30".into();
-        assert!(
-            r.parse()
-                .unwrap_err()
-                .to_string()
-                .starts_with("geboortedatum")
-        );
-        let mut r = row();
-        r.sentence = "life".into();
-        assert!(
-            r.parse()
-                .unwrap_err()
-                .to_string()
-                .contains("prison_sentence")
-        );
+        let birth = refusal(|r| r.birth_date = "1992-02-30".into());
+        assert!(birth.starts_with("geboortedatum"), "{birth}");
+        let sentence = refusal(|r| r.sentence = "life".into());
+        assert!(sentence.contains("prison_sentence"), "{sentence}");
     }
 
     #[test]
@@ -312,11 +312,13 @@ mod tests {
 
     #[test]
     fn missing_bsn_and_start_are_refused() {
-        let mut r = row();
-        r.bsn = String::new();
-        assert_eq!(r.parse(), Err(RowError::Bsn(BsnError::Missing)));
-        let mut r = row();
-        r.detention_start = String::new();
-        assert_eq!(r.parse(), Err(RowError::MissingDetentionStart));
+        assert_eq!(
+            parse_changed(|r| r.bsn = String::new()),
+            Err(RowError::Bsn(BsnError::Missing))
+        );
+        assert_eq!(
+            parse_changed(|r| r.detention_start = String::new()),
+            Err(RowError::MissingDetentionStart)
+        );
     }
 }

@@ -20,26 +20,16 @@ pub const HISTORIC_OUTFLOW: &[(i32, u64)] = &[
     (2021, 44),
 ];
 
-/// Where a year's figure comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    /// The DJI figures in the policy note.
-    Historic,
-    /// Detentions registered in Nazorg, a complete year.
-    Registered,
-    /// Detentions registered in Nazorg in an incomplete year: the first year of the
-    /// registration (it began during the year) or the running one.
-    Running,
-}
-
-impl Source {
-    pub fn label(self) -> &'static str {
-        match self {
-            Source::Historic => "DJI (beleidsnotitie)",
-            Source::Registered => "Nazorg-registratie",
-            Source::Running => "Nazorg-registratie, onvolledig jaar",
-        }
+code_enum! {
+    /// Where a year's figure comes from.
+    Source {
+        /// The DJI figures in the policy note.
+        Historic = "historic" => "DJI (beleidsnotitie)",
+        /// Detentions registered in Nazorg, a complete year.
+        Registered = "registered" => "Nazorg-registratie",
+        /// Detentions registered in Nazorg in an incomplete year: the first year of the
+        /// registration (it began during the year) or the running one.
+        Running = "running" => "Nazorg-registratie, onvolledig jaar",
     }
 }
 
@@ -168,25 +158,36 @@ impl Default for CapacitySettings {
 impl CapacitySettings {
     /// Checks the settings; Dutch message on the first problem.
     pub fn validate(&self) -> Result<(), String> {
-        let hours = [self.hours_light, self.hours_skt, self.hours_exodus];
-        if hours.iter().any(|h| !(0..=1000).contains(h)) {
-            return Err("Het aantal uren per casus ligt tussen 0 en 1.000.".into());
-        }
-        let money = [
-            self.hourly_cost_cents,
-            self.skt_price_cents,
-            self.exodus_price_cents,
+        // Each group of settings, the range its values must lie in, and the message if not.
+        let ranges = [
+            (
+                [self.hours_light, self.hours_skt, self.hours_exodus],
+                0..=1000,
+                "Het aantal uren per casus ligt tussen 0 en 1.000.",
+            ),
+            (
+                [
+                    self.hourly_cost_cents,
+                    self.skt_price_cents,
+                    self.exodus_price_cents,
+                ],
+                0..=100_000_00,
+                "Een bedrag ligt tussen € 0 en € 100.000.",
+            ),
+            (
+                [
+                    self.default_uptake_pct,
+                    self.default_skt_pct,
+                    self.default_exodus_pct,
+                ],
+                0..=100,
+                "Een percentage ligt tussen 0 en 100.",
+            ),
         ];
-        if money.iter().any(|m| !(0..=100_000_00).contains(m)) {
-            return Err("Een bedrag ligt tussen € 0 en € 100.000.".into());
-        }
-        let pct = [
-            self.default_uptake_pct,
-            self.default_skt_pct,
-            self.default_exodus_pct,
-        ];
-        if pct.iter().any(|p| !(0..=100).contains(p)) {
-            return Err("Een percentage ligt tussen 0 en 100.".into());
+        for (values, range, message) in ranges {
+            if values.iter().any(|v| !range.contains(v)) {
+                return Err(message.into());
+            }
         }
         if self.default_skt_pct + self.default_exodus_pct > 100 {
             return Err("SKT en Exodus samen zijn hoogstens 100%.".into());
