@@ -2,7 +2,7 @@
 //! machine), and close it (store the phase, the history entry and the next step).
 
 use crate::error::invalid;
-use crate::{Result, gate};
+use crate::{App, Result, gate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::deadlines::{self, DeadlineSettings};
 use nazorg_domain::eligibility::{self, Eligibility, EligibilityFacts};
@@ -23,6 +23,45 @@ pub(crate) struct OpenStep {
     pub after: Status,
     /// The thresholds the case's next step is computed with.
     pub deadlines: DeadlineSettings,
+}
+
+impl App {
+    /// Runs one step on a case in one transaction: opens it (access and log, the state
+    /// machine), runs `work` (the step's own checks and writes, giving its history event)
+    /// and closes it (phase, history, next step).
+    pub(crate) async fn on_case(
+        &self,
+        actor: &Actor,
+        operation: &'static str,
+        case_id: CaseId,
+        step: Step,
+        work: impl AsyncFnOnce(&mut Tx, &OpenStep) -> Result<CaseEvent>,
+    ) -> Result<()> {
+        self.on_case_with(actor, operation, case_id, step, async |tx, open| {
+            Ok(((), work(tx, open).await?))
+        })
+        .await
+    }
+
+    /// As [`App::on_case`], for a step that also gives back what it made (a new row's id).
+    pub(crate) async fn on_case_with<T>(
+        &self,
+        actor: &Actor,
+        operation: &'static str,
+        case_id: CaseId,
+        step: Step,
+        work: impl AsyncFnOnce(&mut Tx, &OpenStep) -> Result<(T, CaseEvent)>,
+    ) -> Result<T> {
+        self.gated(actor, operation, async {
+            let mut tx = self.db.begin().await?;
+            let open = begin(&mut tx, &self.deadlines, actor, case_id, step).await?;
+            let (made, what) = work(&mut tx, &open).await?;
+            finish(&mut tx, actor, &open, &what).await?;
+            tx.commit().await?;
+            Ok(made)
+        })
+        .await
+    }
 }
 
 /// Opens a step: loads the case, checks access (and logs), and asks the state machine.

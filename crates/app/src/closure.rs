@@ -1,7 +1,7 @@
 //! Closure: the reason, the result per life domain and overall, and what happens to
 //! referrals that never started.
 
-use crate::case_step::{self, record};
+use crate::case_step::record;
 use crate::error::invalid;
 use crate::{App, Result, validate};
 use nazorg_domain::access::Actor;
@@ -75,17 +75,8 @@ impl App {
         case_id: CaseId,
         input: &CloseInput,
     ) -> Result<()> {
-        self.gated(actor, "close_case", async {
-            let note = validate::text("de toelichting", &input.note, 2000, false)?;
-            let mut tx = self.db.begin().await?;
-            let step = case_step::begin(
-                &mut tx,
-                &self.deadlines,
-                actor,
-                case_id,
-                Step::Close(input.reason),
-            )
-            .await?;
+        let note = validate::text("de toelichting", &input.note, 2000, false)?;
+        self.on_case(actor, "close_case", case_id, Step::Close(input.reason), async |tx, step| {
             validate::not_future("De datum van afsluiten", input.date)?;
             if input.date < step.core.detention_start {
                 return Err(invalid(
@@ -105,17 +96,14 @@ impl App {
                 .await?;
             if withdrawn > 0 {
                 let what = CaseEvent::ReferralsWithdrawn { count: withdrawn };
-                record(&mut tx, case_id, actor, &what).await?;
+                record(tx, case_id, actor, &what).await?;
             }
             tx.set_closure(case_id, input, &note).await?;
-            let what = CaseEvent::Closed {
+            Ok(CaseEvent::Closed {
                 on: input.date,
                 reason: input.reason,
                 overall: input.overall,
-            };
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(())
+            })
         })
         .await
     }

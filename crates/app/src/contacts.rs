@@ -1,7 +1,7 @@
 //! Contacts with the resident: the contact log and planned appointments.
 
 use crate::error::invalid;
-use crate::{App, Result, case_step, validate};
+use crate::{App, Result, validate};
 use nazorg_domain::access::Actor;
 use nazorg_domain::case::ContactKind;
 use nazorg_domain::events::CaseEvent;
@@ -18,23 +18,26 @@ impl App {
         case_id: CaseId,
         input: &ContactInput,
     ) -> Result<ContactId> {
-        self.gated(actor, "log_contact", async {
-            validate::not_future("De datum van het contact", input.date)?;
-            let note = validate::text("de notitie", &input.note, 2000, true)?;
-            let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::LogContact)
-                .await?;
-            let id = tx
-                .insert_contact(case_id, input.date, input.kind, &note, &actor.username)
-                .await?;
-            let what = CaseEvent::Contact {
-                kind: input.kind,
-                date: input.date,
-            };
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(id)
-        })
+        validate::not_future("De datum van het contact", input.date)?;
+        let note = validate::text("de notitie", &input.note, 2000, true)?;
+        self.on_case_with(
+            actor,
+            "log_contact",
+            case_id,
+            Step::LogContact,
+            async |tx, _| {
+                let id = tx
+                    .insert_contact(case_id, input.date, input.kind, &note, &actor.username)
+                    .await?;
+                Ok((
+                    id,
+                    CaseEvent::Contact {
+                        kind: input.kind,
+                        date: input.date,
+                    },
+                ))
+            },
+        )
         .await
     }
 
@@ -47,11 +50,8 @@ impl App {
         kind: ContactKind,
         place: &str,
     ) -> Result<AppointmentId> {
-        self.gated(actor, "add_appointment", async {
-            let place = validate::text("de plaats", place, 200, false)?;
-            let mut tx = self.db.begin().await?;
-            let step = case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::LogContact)
-                .await?;
+        let place = validate::text("de plaats", place, 200, false)?;
+        self.on_case_with(actor, "add_appointment", case_id, Step::LogContact, async |tx, _| {
             if starts_at < OffsetDateTime::now_utc() - Duration::days(1) {
                 return Err(invalid(
                     "Een afspraak plant u vooruit; leg een gesprek dat al was vast als contact.",
@@ -61,16 +61,13 @@ impl App {
                 .insert_appointment(case_id, starts_at, kind, &place, &actor.username)
                 .await?;
             let local = nazorg_domain::dates::to_amsterdam(starts_at);
-            let what = CaseEvent::Appointment {
+            Ok((id, CaseEvent::Appointment {
                 kind,
                 date: local.date(),
                 hour: local.hour(),
                 minute: local.minute(),
                 place,
-            };
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(id)
+            }))
         })
         .await
     }

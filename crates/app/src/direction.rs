@@ -2,7 +2,7 @@
 //! coordinator it is assigned to.
 
 use crate::error::invalid;
-use crate::{App, Result, case_step, validate};
+use crate::{App, Result, validate};
 use nazorg_domain::access::{Actor, Role};
 use nazorg_domain::events::CaseEvent;
 use nazorg_domain::ids::{CaseId, UserId};
@@ -17,32 +17,26 @@ impl App {
         case_id: CaseId,
         input: &DirectionInput,
     ) -> Result<()> {
-        self.gated(actor, "decide_direction", async {
-            let reason = validate::text("de reden", &input.reason, 1000, true)?;
-            let mut tx = self.db.begin().await?;
-            let step = case_step::begin(
-                &mut tx,
-                &self.deadlines,
-                actor,
-                case_id,
-                Step::DecideDirection,
-            )
-            .await?;
-            let previous = tx.direction_of(case_id).await?;
-            let changed = previous != Some(input.direction);
-            // The coordinator who decides becomes the case's coordinator when it has none.
-            let coordinator = actor.account().filter(|_| actor.role == Role::Coordinator);
-            tx.set_direction(case_id, input.direction, &reason, changed, coordinator)
-                .await?;
-            let what = CaseEvent::Direction {
-                direction: input.direction,
-                from: previous.filter(|_| changed),
-                reason,
-            };
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(())
-        })
+        let reason = validate::text("de reden", &input.reason, 1000, true)?;
+        self.on_case(
+            actor,
+            "decide_direction",
+            case_id,
+            Step::DecideDirection,
+            async |tx, _| {
+                let previous = tx.direction_of(case_id).await?;
+                let changed = previous != Some(input.direction);
+                // The coordinator who decides becomes the case's coordinator when it has none.
+                let coordinator = actor.account().filter(|_| actor.role == Role::Coordinator);
+                tx.set_direction(case_id, input.direction, &reason, changed, coordinator)
+                    .await?;
+                Ok(CaseEvent::Direction {
+                    direction: input.direction,
+                    from: previous.filter(|_| changed),
+                    reason,
+                })
+            },
+        )
         .await
     }
 
@@ -53,37 +47,31 @@ impl App {
         case_id: CaseId,
         user_id: Option<UserId>,
     ) -> Result<()> {
-        self.gated(actor, "assign_coordinator", async {
-            let mut tx = self.db.begin().await?;
-            let step = case_step::begin(
-                &mut tx,
-                &self.deadlines,
-                actor,
-                case_id,
-                Step::AssignCoordinator,
-            )
-            .await?;
-            let name = match user_id {
-                Some(id) => match tx.active_user_role(id).await? {
-                    Some((name, Role::Coordinator, municipality))
-                        if municipality == step.core.municipality_code =>
-                    {
-                        Some(name)
-                    }
-                    _ => {
-                        return Err(invalid(
-                            "Kies een actieve nazorgcoördinator van deze gemeente.",
-                        ));
-                    }
-                },
-                None => None,
-            };
-            tx.set_coordinator(case_id, user_id).await?;
-            let what = CaseEvent::Coordinator { name };
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(())
-        })
+        self.on_case(
+            actor,
+            "assign_coordinator",
+            case_id,
+            Step::AssignCoordinator,
+            async |tx, step| {
+                let name = match user_id {
+                    Some(id) => match tx.active_user_role(id).await? {
+                        Some((name, Role::Coordinator, municipality))
+                            if municipality == step.core.municipality_code =>
+                        {
+                            Some(name)
+                        }
+                        _ => {
+                            return Err(invalid(
+                                "Kies een actieve nazorgcoördinator van deze gemeente.",
+                            ));
+                        }
+                    },
+                    None => None,
+                };
+                tx.set_coordinator(case_id, user_id).await?;
+                Ok(CaseEvent::Coordinator { name })
+            },
+        )
         .await
     }
 }

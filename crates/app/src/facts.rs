@@ -1,7 +1,7 @@
 //! Facts and corrections: the detention's facts and the resident's name and birth date,
 //! corrected with the old value kept in the history; an override of eligibility.
 
-use crate::case_step::{self, reassess};
+use crate::case_step::reassess;
 use crate::error::invalid;
 use crate::{App, Result, validate};
 use nazorg_domain::access::Actor;
@@ -127,12 +127,8 @@ impl App {
         case_id: CaseId,
         input: &FactsInput,
     ) -> Result<()> {
-        self.gated(actor, "update_facts", async {
-            let new = check(input)?;
-            let mut tx = self.db.begin().await?;
-            let step =
-                case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::UpdateFacts)
-                    .await?;
+        let new = check(input)?;
+        self.on_case(actor, "update_facts", case_id, Step::UpdateFacts, async |tx, step| {
             // The old values, so that the history keeps what was corrected.
             let old = tx.correctable_facts(case_id).await?;
             let changes = changes(&old, input, &new);
@@ -169,15 +165,12 @@ impl App {
             )
             .await?;
             for other in tx.other_open_cases(step.core.resident_id, case_id).await? {
-                reassess(&mut tx, other).await?;
+                reassess(tx, other).await?;
             }
-            let what = CaseEvent::FactsCorrected {
+            Ok(CaseEvent::FactsCorrected {
                 changes,
-                eligibility: reassess(&mut tx, case_id).await?,
-            };
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(())
+                eligibility: reassess(tx, case_id).await?,
+            })
         })
         .await
     }
@@ -189,30 +182,24 @@ impl App {
         case_id: CaseId,
         input: &OverrideInput,
     ) -> Result<()> {
-        self.gated(actor, "override_eligibility", async {
-            let reason = validate::text("de reden", &input.reason, 1000, input.outcome.is_some())?;
-            let mut tx = self.db.begin().await?;
-            let step = case_step::begin(
-                &mut tx,
-                &self.deadlines,
-                actor,
-                case_id,
-                Step::OverrideEligibility,
-            )
-            .await?;
-            let set = input
-                .outcome
-                .map(|outcome| (outcome, reason.as_str(), actor.username.as_str()));
-            tx.set_override(case_id, set).await?;
-            let (_, in_force) = reassess(&mut tx, case_id).await?;
-            let what = CaseEvent::Overruled {
-                in_force,
-                reason: input.outcome.map(|_| reason),
-            };
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(())
-        })
+        let reason = validate::text("de reden", &input.reason, 1000, input.outcome.is_some())?;
+        self.on_case(
+            actor,
+            "override_eligibility",
+            case_id,
+            Step::OverrideEligibility,
+            async |tx, _| {
+                let set = input
+                    .outcome
+                    .map(|outcome| (outcome, reason.as_str(), actor.username.as_str()));
+                tx.set_override(case_id, set).await?;
+                let (_, in_force) = reassess(tx, case_id).await?;
+                Ok(CaseEvent::Overruled {
+                    in_force,
+                    reason: input.outcome.map(|_| reason),
+                })
+            },
+        )
         .await
     }
 }

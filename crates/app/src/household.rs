@@ -1,6 +1,6 @@
 //! The household left behind: partner and children, and their need for support.
 
-use crate::{App, Result, case_step, validate};
+use crate::{App, Result, validate};
 use nazorg_domain::access::Actor;
 use nazorg_domain::events::CaseEvent;
 use nazorg_domain::ids::{CaseId, HouseholdMemberId};
@@ -15,21 +15,24 @@ impl App {
         case_id: CaseId,
         input: &HouseholdInput,
     ) -> Result<HouseholdMemberId> {
-        self.gated(actor, "add_household_member", async {
-            let note = validate::text("de notitie", &input.note, 1000, false)?;
-            let mut tx = self.db.begin().await?;
-            let step =
-                case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::Household).await?;
-            let id = tx.insert_household_member(case_id, input, &note).await?;
-            let what = CaseEvent::HouseholdMember {
-                relation: input.relation,
-                minor: input.is_minor,
-                need: input.support_need,
-            };
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(id)
-        })
+        let note = validate::text("de notitie", &input.note, 1000, false)?;
+        self.on_case_with(
+            actor,
+            "add_household_member",
+            case_id,
+            Step::Household,
+            async |tx, _| {
+                let id = tx.insert_household_member(case_id, input, &note).await?;
+                Ok((
+                    id,
+                    CaseEvent::HouseholdMember {
+                        relation: input.relation,
+                        minor: input.is_minor,
+                        need: input.support_need,
+                    },
+                ))
+            },
+        )
         .await
     }
 }

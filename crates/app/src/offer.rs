@@ -1,6 +1,6 @@
 //! Contact in detention: the offer of aftercare and the resident's answer.
 
-use crate::{App, Result, case_step, error::invalid, validate};
+use crate::{App, Result, error::invalid, validate};
 use nazorg_domain::access::Actor;
 use nazorg_domain::events::CaseEvent;
 use nazorg_domain::ids::CaseId;
@@ -16,19 +16,11 @@ impl App {
         case_id: CaseId,
         input: &OfferInput,
     ) -> Result<()> {
-        self.gated(actor, "record_offer", async {
-            validate::not_future("De datum van het contact", input.date)?;
-            let note = validate::text("de notitie", &input.note, 2000, false)?;
-            let mut tx = self.db.begin().await?;
-            let step = case_step::begin(
-                &mut tx,
-                &self.deadlines,
-                actor,
-                case_id,
-                Step::RecordOffer(input.outcome),
-            )
-            .await?;
-            if input.date < step.core.detention_start {
+        validate::not_future("De datum van het contact", input.date)?;
+        let note = validate::text("de notitie", &input.note, 2000, false)?;
+        let step = Step::RecordOffer(input.outcome);
+        self.on_case(actor, "record_offer", case_id, step, async |tx, open| {
+            if input.date < open.core.detention_start {
                 return Err(invalid(
                     "Het contact kan niet vóór de begindatum van de detentie liggen.",
                 ));
@@ -37,14 +29,11 @@ impl App {
                 .await?;
             tx.insert_contact(case_id, input.date, input.kind, &note, &actor.username)
                 .await?;
-            let what = CaseEvent::Offer {
+            Ok(CaseEvent::Offer {
                 outcome: input.outcome,
                 kind: input.kind,
                 date: input.date,
-            };
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(())
+            })
         })
         .await
     }

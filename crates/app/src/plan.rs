@@ -1,6 +1,6 @@
 //! The plan of action: agreements with the resident per life domain.
 
-use crate::{App, Error, Result, case_step, validate};
+use crate::{App, Error, Result, validate};
 use nazorg_domain::access::Actor;
 use nazorg_domain::events::CaseEvent;
 use nazorg_domain::ids::{AgreementId, CaseId};
@@ -15,26 +15,28 @@ impl App {
         case_id: CaseId,
         input: &AgreementInput,
     ) -> Result<AgreementId> {
-        self.gated(actor, "add_agreement", async {
-            let description =
-                validate::text("wat er is afgesproken", &input.description, 500, true)?;
-            let owner = validate::text("wie het doet", &input.owner, 100, true)?;
-            let mut tx = self.db.begin().await?;
-            let step =
-                case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::EditPlan).await?;
-            let id = tx
-                .insert_agreement(case_id, input.domain, &description, &owner, input.due_date)
-                .await?;
-            let what = CaseEvent::AgreementAdded {
-                domain: input.domain,
-                description,
-                owner,
-                due: input.due_date,
-            };
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(id)
-        })
+        let description = validate::text("wat er is afgesproken", &input.description, 500, true)?;
+        let owner = validate::text("wie het doet", &input.owner, 100, true)?;
+        self.on_case_with(
+            actor,
+            "add_agreement",
+            case_id,
+            Step::EditPlan,
+            async |tx, _| {
+                let id = tx
+                    .insert_agreement(case_id, input.domain, &description, &owner, input.due_date)
+                    .await?;
+                Ok((
+                    id,
+                    CaseEvent::AgreementAdded {
+                        domain: input.domain,
+                        description,
+                        owner,
+                        due: input.due_date,
+                    },
+                ))
+            },
+        )
         .await
     }
 
@@ -46,19 +48,19 @@ impl App {
         agreement_id: AgreementId,
         done: bool,
     ) -> Result<()> {
-        self.gated(actor, "set_agreement_done", async {
-            let mut tx = self.db.begin().await?;
-            let step =
-                case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::EditPlan).await?;
-            let description = tx
-                .set_agreement_done(case_id, agreement_id, done)
-                .await?
-                .ok_or(Error::NotFound)?;
-            let what = CaseEvent::AgreementDone { description, done };
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(())
-        })
+        self.on_case(
+            actor,
+            "set_agreement_done",
+            case_id,
+            Step::EditPlan,
+            async |tx, _| {
+                let description = tx
+                    .set_agreement_done(case_id, agreement_id, done)
+                    .await?
+                    .ok_or(Error::NotFound)?;
+                Ok(CaseEvent::AgreementDone { description, done })
+            },
+        )
         .await
     }
 }

@@ -340,22 +340,17 @@ impl App {
         case_id: CaseId,
         input: &ReferralInput,
     ) -> Result<ReferralId> {
-        self.gated(actor, "create_referral", async {
-            let reason = validate::text("de reden van de verwijzing", &input.reason, 1000, true)?;
-            validate::not_future("De datum van de vraag", input.asked_on)?;
-            let mut tx = self.db.begin().await?;
+        let reason = validate::text("de reden van de verwijzing", &input.reason, 1000, true)?;
+        validate::not_future("De datum van de vraag", input.asked_on)?;
+        let kind = if input.household_member_id.is_some() {
+            Step::Household
+        } else {
+            Step::Refer
+        };
+        self.on_case_with(actor, "create_referral", case_id, kind, async |tx, step| {
             tx.ensure_defaults(&actor.municipality, input.asked_on.year())
                 .await?;
-            let kind = if input.household_member_id.is_some() {
-                Step::Household
-            } else {
-                Step::Refer
-            };
-            let step = case_step::begin(&mut tx, &self.deadlines, actor, case_id, kind).await?;
-            let (id, what) = store_referral(&mut tx, actor, &step, input, &reason).await?;
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(id)
+            store_referral(tx, actor, step, input, &reason).await
         })
         .await
     }

@@ -2,7 +2,7 @@
 //! members see.
 
 use crate::error::invalid;
-use crate::{App, Error, Result, case_step, gate, validate};
+use crate::{App, Error, Result, gate, validate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::events::{CaseEvent, SafetyEvent};
 use nazorg_domain::ids::{CaseId, SafetyItemId};
@@ -19,31 +19,28 @@ impl App {
         put_on: Date,
         reason: &str,
     ) -> Result<SafetyItemId> {
-        self.gated(actor, "add_safety_item", async {
-            let reason = validate::text("de reden", reason, 1000, true)?;
-            let mut tx = self.db.begin().await?;
-            let step = case_step::begin(
-                &mut tx,
-                &self.deadlines,
-                actor,
-                case_id,
-                Step::SafetyChamber,
-            )
-            .await?;
-            let id = tx
-                .insert_safety_item(
-                    &step.core.municipality_code,
-                    case_id,
-                    put_on,
-                    &reason,
-                    &actor.username,
-                )
-                .await?;
-            let what = CaseEvent::Safety(SafetyEvent::PutOnAgenda { on: put_on, reason });
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(id)
-        })
+        let reason = validate::text("de reden", reason, 1000, true)?;
+        self.on_case_with(
+            actor,
+            "add_safety_item",
+            case_id,
+            Step::SafetyChamber,
+            async |tx, step| {
+                let id = tx
+                    .insert_safety_item(
+                        &step.core.municipality_code,
+                        case_id,
+                        put_on,
+                        &reason,
+                        &actor.username,
+                    )
+                    .await?;
+                Ok((
+                    id,
+                    CaseEvent::Safety(SafetyEvent::PutOnAgenda { on: put_on, reason }),
+                ))
+            },
+        )
         .await
     }
 
@@ -57,36 +54,30 @@ impl App {
         outcome: &str,
         follow_up: &str,
     ) -> Result<()> {
-        self.gated(actor, "record_safety_outcome", async {
-            validate::not_future("De datum van bespreking", discussed_on)?;
-            let outcome = validate::text("de uitkomst", outcome, 2000, true)?;
-            let follow_up = validate::text("de vervolgafspraken", follow_up, 2000, false)?;
-            let mut tx = self.db.begin().await?;
-            let step = case_step::begin(
-                &mut tx,
-                &self.deadlines,
-                actor,
-                case_id,
-                Step::SafetyChamber,
-            )
-            .await?;
-            let put_on = tx
-                .undiscussed_safety_item(case_id, item_id)
-                .await?
-                .ok_or(Error::NotFound)?;
-            if discussed_on < put_on {
-                return Err(invalid("De bespreking kan niet vóór de agendering liggen."));
-            }
-            tx.set_safety_outcome(item_id, discussed_on, &outcome, &follow_up)
-                .await?;
-            let what = CaseEvent::Safety(SafetyEvent::Discussed {
-                on: discussed_on,
-                outcome,
-            });
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(())
-        })
+        validate::not_future("De datum van bespreking", discussed_on)?;
+        let outcome = validate::text("de uitkomst", outcome, 2000, true)?;
+        let follow_up = validate::text("de vervolgafspraken", follow_up, 2000, false)?;
+        self.on_case(
+            actor,
+            "record_safety_outcome",
+            case_id,
+            Step::SafetyChamber,
+            async |tx, _| {
+                let put_on = tx
+                    .undiscussed_safety_item(case_id, item_id)
+                    .await?
+                    .ok_or(Error::NotFound)?;
+                if discussed_on < put_on {
+                    return Err(invalid("De bespreking kan niet vóór de agendering liggen."));
+                }
+                tx.set_safety_outcome(item_id, discussed_on, &outcome, &follow_up)
+                    .await?;
+                Ok(CaseEvent::Safety(SafetyEvent::Discussed {
+                    on: discussed_on,
+                    outcome,
+                }))
+            },
+        )
         .await
     }
 

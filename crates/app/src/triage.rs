@@ -1,6 +1,6 @@
 //! Triage: the need and self-reliance in each of the five life domains.
 
-use crate::{App, Result, case_step, error::invalid, validate};
+use crate::{App, Result, error::invalid, validate};
 use nazorg_domain::access::Actor;
 use nazorg_domain::events::CaseEvent;
 use nazorg_domain::ids::CaseId;
@@ -17,36 +17,36 @@ impl App {
         case_id: CaseId,
         input: &TriageInput,
     ) -> Result<()> {
-        self.gated(actor, "record_triage", async {
-            for domain in LifeDomain::ALL {
-                if input.domains.iter().filter(|t| t.domain == *domain).count() != 1 {
-                    return Err(invalid(format!(
-                        "Vul de triage in voor elk leefgebied, ook voor ‘{}’.",
-                        domain.label()
-                    )));
-                }
+        for domain in LifeDomain::ALL {
+            if input.domains.iter().filter(|t| t.domain == *domain).count() != 1 {
+                return Err(invalid(format!(
+                    "Vul de triage in voor elk leefgebied, ook voor ‘{}’.",
+                    domain.label()
+                )));
             }
-            let note = validate::text("de notitie", &input.note, 2000, false)?;
-            let mut tx = self.db.begin().await?;
-            let step =
-                case_step::begin(&mut tx, &self.deadlines, actor, case_id, Step::Triage).await?;
-            tx.set_triage(
-                case_id,
-                &input.domains,
-                &note,
-                input.known_to_skt,
-                input.known_to_safety_chamber,
-            )
-            .await?;
-            let what = CaseEvent::Triage {
-                domains: input.domains.clone(),
-                known_to_skt: input.known_to_skt,
-                known_to_safety_chamber: input.known_to_safety_chamber,
-            };
-            case_step::finish(&mut tx, actor, &step, &what).await?;
-            tx.commit().await?;
-            Ok(())
-        })
+        }
+        let note = validate::text("de notitie", &input.note, 2000, false)?;
+        self.on_case(
+            actor,
+            "record_triage",
+            case_id,
+            Step::Triage,
+            async |tx, _| {
+                tx.set_triage(
+                    case_id,
+                    &input.domains,
+                    &note,
+                    input.known_to_skt,
+                    input.known_to_safety_chamber,
+                )
+                .await?;
+                Ok(CaseEvent::Triage {
+                    domains: input.domains.clone(),
+                    known_to_skt: input.known_to_skt,
+                    known_to_safety_chamber: input.known_to_safety_chamber,
+                })
+            },
+        )
         .await
     }
 }
