@@ -37,7 +37,7 @@ pub struct ActivityRow {
 }
 
 #[derive(Template)]
-#[template(path = "register.html")]
+#[template(path = "partners/register.html")]
 struct RegisterPage {
     base: Base,
     rows: Vec<ActivityRow>,
@@ -138,7 +138,7 @@ struct PartnerRow {
 }
 
 #[derive(Template)]
-#[template(path = "partners.html")]
+#[template(path = "partners/partners.html")]
 struct PartnersPage {
     base: Base,
     rows: Vec<PartnerRow>,
