@@ -59,7 +59,7 @@ pub fn render<T: Template>(status: StatusCode, page: T) -> Response {
 }
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "layout/error.html")]
 struct ErrorPage<'a> {
     base: Base,
     message: &'a str,

@@ -55,7 +55,7 @@ struct PriceRow {
 }
 
 #[derive(Template)]
-#[template(path = "budget.html")]
+#[template(path = "budget/budget.html")]
 struct BudgetPage {
     base: Base,
     year: i32,

@@ -218,7 +218,7 @@ struct CaseOptions {
 }
 
 #[derive(Template)]
-#[template(path = "case.html")]
+#[template(path = "case/case.html")]
 struct CasePage {
     base: Base,
     c: CaseView,

@@ -41,7 +41,7 @@ struct CaseRow {
 }
 
 #[derive(Template)]
-#[template(path = "cases.html")]
+#[template(path = "cases/cases.html")]
 struct CasesPage {
     base: Base,
     lead: String,
@@ -170,7 +170,7 @@ async fn cases_page(
 // --- notification by hand -------------------------------------------------------------
 
 #[derive(Template)]
-#[template(path = "notification_new.html")]
+#[template(path = "cases/notification_new.html")]
 struct NotificationPage {
     base: Base,
     form: NotificationIn,

@@ -38,7 +38,7 @@ pub struct ActivityRow {
 }
 
 #[derive(Template)]
-#[template(path = "register.html")]
+#[template(path = "partners/register.html")]
 struct RegisterPage {
     base: Base,
     rows: Vec<ActivityRow>,
@@ -139,7 +139,7 @@ struct PartnerRow {
 }
 
 #[derive(Template)]
-#[template(path = "partners.html")]
+#[template(path = "partners/partners.html")]
 struct PartnersPage {
     base: Base,
     rows: Vec<PartnerRow>,

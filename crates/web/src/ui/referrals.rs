@@ -98,7 +98,7 @@ pub async fn unseen_feedback(s: &AppState, user: &UiUser) -> Result<Vec<Referral
 }
 
 #[derive(Template)]
-#[template(path = "referrals.html")]
+#[template(path = "referrals/referrals.html")]
 struct ReferralsPage {
     base: Base,
     heading: String,
@@ -184,7 +184,7 @@ struct NoteRow {
 }
 
 #[derive(Template)]
-#[template(path = "referral.html")]
+#[template(path = "referrals/referral.html")]
 struct ReferralPage {
     base: Base,
     r: ReferralRow,
@@ -333,7 +333,7 @@ struct FigureRow {
 }
 
 #[derive(Template)]
-#[template(path = "referral_figures.html")]
+#[template(path = "referrals/referral_figures.html")]
 struct FiguresPage {
     base: Base,
     from: String,
@@ -444,7 +444,7 @@ pub struct DirectedView {
 }
 
 #[derive(Template)]
-#[template(path = "directed_case.html")]
+#[template(path = "referrals/directed_case.html")]
 struct DirectedCasePage {
     base: Base,
     c: DirectedView,

@@ -52,7 +52,7 @@ pub struct AgendaRow {
 }
 
 #[derive(Template)]
-#[template(path = "safety_agenda.html")]
+#[template(path = "reports/safety_agenda.html")]
 struct SafetyAgendaPage {
     base: Base,
     rows: Vec<AgendaRow>,
@@ -185,7 +185,7 @@ fn reach_text(m: &Monitor) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "monitor.html")]
+#[template(path = "reports/monitor.html")]
 struct MonitorPage {
     base: Base,
     from: String,
@@ -294,7 +294,7 @@ pub struct SectionView {
 }
 
 #[derive(Template)]
-#[template(path = "evaluation.html")]
+#[template(path = "reports/evaluation.html")]
 struct EvaluationPage {
     base: Base,
     heading: String,
@@ -404,7 +404,7 @@ pub struct SettingField {
 }
 
 #[derive(Template)]
-#[template(path = "outlook.html")]
+#[template(path = "reports/outlook.html")]
 struct OutlookPage {
     base: Base,
     flash: Option<String>,

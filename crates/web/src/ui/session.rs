@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "session/login.html")]
 struct LoginPage {
     base: Base,
     error: Option<String>,
@@ -141,7 +141,7 @@ fn urlencode_next(next: &str) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "login_code.html")]
+#[template(path = "session/login_code.html")]
 struct CodePage {
     base: Base,
     challenge: String,
@@ -254,7 +254,7 @@ async fn logout(
 }
 
 #[derive(Template)]
-#[template(path = "setup.html")]
+#[template(path = "session/setup.html")]
 struct SetupPage {
     base: Base,
     error: Option<String>,

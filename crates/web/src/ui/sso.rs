@@ -37,7 +37,7 @@ fn state_cookie(value: &str, secure: bool, max_age: u32) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "sso_error.html")]
+#[template(path = "sso/sso_error.html")]
 struct SsoErrorPage {
     base: Base,
     message: String,

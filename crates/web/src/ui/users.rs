@@ -30,7 +30,7 @@ struct UserRow {
 }
 
 #[derive(Template)]
-#[template(path = "users.html")]
+#[template(path = "users/users.html")]
 struct UsersPage {
     base: Base,
     users: Vec<UserRow>,

@@ -63,7 +63,7 @@ struct WorkRow {
 }
 
 #[derive(Template)]
-#[template(path = "work.html")]
+#[template(path = "work/work.html")]
 struct WorkPage {
     base: Base,
     feedback: Vec<super::referrals::ReferralRow>,
@@ -144,7 +144,7 @@ struct AbsenceRow {
 }
 
 #[derive(Template)]
-#[template(path = "absence.html")]
+#[template(path = "work/absence.html")]
 struct AbsencePage {
     base: Base,
     rows: Vec<AbsenceRow>,
@@ -275,7 +275,7 @@ async fn end_absence(
 // --- calendar feed ---------------------------------------------------------------------------
 
 #[derive(Template)]
-#[template(path = "calendar.html")]
+#[template(path = "work/calendar.html")]
 struct CalendarPage {
     base: Base,
     link: Option<String>,
@@ -385,7 +385,7 @@ struct ProcessingRow {
 }
 
 #[derive(Template)]
-#[template(path = "processings.html")]
+#[template(path = "work/processings.html")]
 struct ProcessingsPage {
     base: Base,
     resident_id: ResidentId,
@@ -495,7 +495,7 @@ async fn access_data(
 }
 
 #[derive(Template)]
-#[template(path = "inzage.html")]
+#[template(path = "work/inzage.html")]
 struct AccessPage {
     base: Base,
     resident_id: ResidentId,
