@@ -1,45 +1,10 @@
 //! Working with partners: referrals and their lifecycle, partner users, the budget and its
 //! cap, household members and the safety chamber.
 
-use crate::common::{App, PASSWORD, TestDb, notification};
+use crate::common::{App, PASSWORD, TestDb, budget_line, ids, notification, triage_domains};
 use nazorg_domain::access::Role;
 use nazorg_domain::referral::PartnerKind;
 use serde_json::{Value, json};
-
-/// A case whose resident accepted aftercare, ready for referrals.
-async fn accepted_case(app: &App) -> i64 {
-    let id = app.notify(notification(json!({}))).await;
-    let r = app
-        .put(
-            &format!("/api/v1/cases/{id}/offer"),
-            json!({"outcome": "accepted", "date": "2026-02-12", "kind": "visit_in_prison"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.json);
-    id
-}
-
-async fn partner_id(app: &App, kind: PartnerKind) -> i64 {
-    app.store
-        .list_partners("1783")
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.kind == kind)
-        .unwrap()
-        .id
-}
-
-async fn service_id(app: &App, name: &str) -> i64 {
-    app.store
-        .list_service_kinds("1783")
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|k| k.name == name)
-        .unwrap()
-        .id
-}
 
 /// A bearer token for a new partner user.
 async fn partner_user(app: &App, name: &str, role: Role, partner: i64) -> String {
@@ -47,7 +12,7 @@ async fn partner_user(app: &App, name: &str, role: Role, partner: i64) -> String
         .add_partner_user(name, "", PASSWORD, role, "1783", Some(partner))
         .await
         .unwrap();
-    app.store.create_api_token(name, "test", 1).await.unwrap()
+    app.token_for(name).await
 }
 
 async fn as_user(
@@ -75,14 +40,14 @@ async fn as_user(
 
 async fn a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refused(db: TestDb) {
     let app = App::spawn(db).await;
-    let case = accepted_case(&app).await;
-    let exodus = partner_id(&app, PartnerKind::Exodus).await;
+    let case = app.accepted_case().await;
+    let exodus = app.partner_id(PartnerKind::Exodus).await;
     let r = app
-        .post(&format!("/api/v1/cases/{case}/referrals"), json!({"partner_id": exodus, "domains": ["housing"], "reason": "Woonbegeleiding", "asked_on": "2026-11-01"}))
+        .post_case(case, "referrals", json!({"partner_id": exodus, "domains": ["housing"], "reason": "Woonbegeleiding", "asked_on": "2026-11-01"}))
         .await;
     assert_eq!(r.status, 201, "{}", r.json);
     assert_eq!(r.json["status"], "asked");
-    let id = r.json["id"].as_i64().unwrap();
+    let id = r.id();
     let app_ref = &app;
     let step = |name: &str, date: &str, extra: Value| {
         let mut body = json!({"step": name, "date": date});
@@ -175,11 +140,9 @@ async fn a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refuse
     );
 
     let second = app
-        .post(&format!("/api/v1/cases/{case}/referrals"), json!({"partner_id": exodus, "domains": ["care"], "reason": "Ggz", "asked_on": "2026-11-05"}))
+        .post_case(case, "referrals", json!({"partner_id": exodus, "domains": ["care"], "reason": "Ggz", "asked_on": "2026-11-05"}))
         .await
-        .json["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     let withdraw = app
         .post(
             &format!("/api/v1/referrals/{second}/steps"),
@@ -210,9 +173,9 @@ async fn a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refuse
     );
     assert_eq!(exodus_figures["results"], json!({"partly": 1}));
 
-    let case_view = app.get(&format!("/api/v1/cases/{case}")).await;
-    assert_eq!(case_view.json["referrals"].as_array().unwrap().len(), 2);
-    let history: Vec<&str> = case_view.json["history"]
+    let case_view = app.case(case).await;
+    assert_eq!(case_view["referrals"].as_array().unwrap().len(), 2);
+    let history: Vec<&str> = case_view["history"]
         .as_array()
         .unwrap()
         .iter()
@@ -228,47 +191,27 @@ async fn a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refuse
 
 async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
     let app = App::spawn(db).await;
-    let case = accepted_case(&app).await;
-    let exodus = partner_id(&app, PartnerKind::Exodus).await;
-    let skt = partner_id(&app, PartnerKind::Skt).await;
-    let to_exodus = app
-        .post(
-            &format!("/api/v1/cases/{case}/referrals"),
-            json!({"partner_id": exodus, "domains": ["housing"], "reason": "Wonen"}),
-        )
-        .await
-        .json["id"]
-        .as_i64()
-        .unwrap();
-    let to_skt = app
-        .post(
-            &format!("/api/v1/cases/{case}/referrals"),
-            json!({"partner_id": skt, "domains": ["care"], "reason": "Zorg"}),
-        )
-        .await
-        .json["id"]
-        .as_i64()
-        .unwrap();
+    let case = app.accepted_case().await;
+    let exodus = app.partner_id(PartnerKind::Exodus).await;
+    let skt = app.partner_id(PartnerKind::Skt).await;
+    let refer = |partner: i64, domain: &str, reason: &str| {
+        let body = json!({"partner_id": partner, "domains": [domain], "reason": reason});
+        app.post_case(case, "referrals", body)
+    };
+    let to_exodus = refer(exodus, "housing", "Wonen").await.id();
+    let to_skt = refer(skt, "care", "Zorg").await.id();
     let ellen = partner_user(&app, "ellen", Role::ExodusWorker, exodus).await;
     let sam = partner_user(&app, "sam", Role::SktCareDirector, skt).await;
     use reqwest::Method;
     let (status, list) = as_user(&app, &ellen, Method::GET, "/api/v1/referrals", None).await;
     assert_eq!(status, 200);
-    let ids: Vec<i64> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect();
-    assert_eq!(ids, vec![to_exodus], "Exodus sees only its own referral");
+    assert_eq!(
+        ids(&list["items"], "id"),
+        vec![to_exodus],
+        "Exodus sees only its own referral"
+    );
     let (_, list) = as_user(&app, &sam, Method::GET, "/api/v1/referrals", None).await;
-    let ids: Vec<i64> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect();
-    assert_eq!(ids, vec![to_skt]);
+    assert_eq!(ids(&list["items"], "id"), vec![to_skt]);
     let (status, detail) = as_user(
         &app,
         &ellen,
@@ -386,9 +329,9 @@ async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
 
 async fn the_cap_warning_appears_exactly_when_the_next_commitment_would_pass_the_cap(db: TestDb) {
     let app = App::spawn(db).await;
-    let case = accepted_case(&app).await;
-    let exodus = partner_id(&app, PartnerKind::Exodus).await;
-    let trajectory = service_id(&app, "Exodus ambulant begeleidingstraject").await;
+    let case = app.accepted_case().await;
+    let exodus = app.partner_id(PartnerKind::Exodus).await;
+    let trajectory = app.service_id("Exodus ambulant begeleidingstraject").await;
     let r = app
         .put(
             "/api/v1/budgets/2026/lines/support",
@@ -431,19 +374,13 @@ async fn the_cap_warning_appears_exactly_when_the_next_commitment_would_pass_the
         "Acute woonnood; wethouder akkoord"
     );
     let budget = app.get("/api/v1/budgets/2026").await;
-    let support = budget.json["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["code"] == "support")
-        .unwrap()
-        .clone();
+    let support = budget_line(&budget.json, "support");
     assert_eq!(
         support,
         json!({"code": "support", "name": "Ondersteuning zorgregisseurs SKT en ambulante begeleiding Exodus", "cap": 6400.0, "committed": 9600.0, "spent": 0.0, "remaining": -3200.0})
     );
     let without_service = app
-        .post(&format!("/api/v1/cases/{case}/referrals"), json!({"partner_id": partner_id(&app, PartnerKind::Wmo).await, "domains": ["care"], "reason": "Wmo"}))
+        .post_case(case, "referrals", json!({"partner_id": app.partner_id(PartnerKind::Wmo).await, "domains": ["care"], "reason": "Wmo"}))
         .await;
     assert_eq!(
         without_service.status, 201,
@@ -453,12 +390,14 @@ async fn the_cap_warning_appears_exactly_when_the_next_commitment_would_pass_the
 
 async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: TestDb) {
     let app = App::spawn(db).await;
-    let case = accepted_case(&app).await;
-    let exodus = partner_id(&app, PartnerKind::Exodus).await;
-    let skt = partner_id(&app, PartnerKind::Skt).await;
-    let intake = service_id(&app, "Exodus intakegesprek").await;
-    let trajectory = service_id(&app, "Exodus ambulant begeleidingstraject").await;
-    let skt_support = service_id(&app, "Nazorgondersteuning zorgregisseur SKT").await;
+    let case = app.accepted_case().await;
+    let exodus = app.partner_id(PartnerKind::Exodus).await;
+    let skt = app.partner_id(PartnerKind::Skt).await;
+    let intake = app.service_id("Exodus intakegesprek").await;
+    let trajectory = app.service_id("Exodus ambulant begeleidingstraject").await;
+    let skt_support = app
+        .service_id("Nazorgondersteuning zorgregisseur SKT")
+        .await;
     let r = app
         .put(
             &format!("/api/v1/service-kinds/{intake}"),
@@ -466,7 +405,7 @@ async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: T
         )
         .await;
     assert_eq!(r.status, 204);
-    let mut ids = Vec::new();
+    let mut referrals = Vec::new();
     for (partner, service, asked) in [
         (exodus, intake, "2026-03-02"),
         (exodus, trajectory, "2026-03-20"),
@@ -474,10 +413,10 @@ async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: T
         (exodus, trajectory, "2026-05-01"),
     ] {
         let r = app
-            .post(&format!("/api/v1/cases/{case}/referrals"), json!({"partner_id": partner, "domains": ["income"], "reason": "x", "service_kind_id": service, "asked_on": asked}))
+            .post_case(case, "referrals", json!({"partner_id": partner, "domains": ["income"], "reason": "x", "service_kind_id": service, "asked_on": asked}))
             .await;
         assert_eq!(r.status, 201, "{}", r.json);
-        ids.push(r.json["id"].as_i64().unwrap());
+        referrals.push(r.id());
     }
     let app_ref = &app;
     let step = |id: i64, step: &'static str, date: &'static str| {
@@ -492,21 +431,15 @@ async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: T
         }
     };
     // The intake is delivered (spent), the SKT referral returned (released), two remain committed.
-    step(ids[0], "accept", "2026-03-03").await;
-    step(ids[0], "start", "2026-03-04").await;
-    assert_eq!(step(ids[0], "finish", "2026-06-15").await.status, 200);
+    step(referrals[0], "accept", "2026-03-03").await;
+    step(referrals[0], "start", "2026-03-04").await;
+    assert_eq!(step(referrals[0], "finish", "2026-06-15").await.status, 200);
     assert_eq!(
-        step(ids[2], "return", "2026-04-02").await.json["status"],
+        step(referrals[2], "return", "2026-04-02").await.json["status"],
         "returned"
     );
     let budget = app.get("/api/v1/budgets/2026").await.json;
-    let support = budget["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["code"] == "support")
-        .unwrap()
-        .clone();
+    let support = budget_line(&budget, "support");
     assert_eq!(support["spent"], 475.5);
     assert_eq!(support["committed"], 6400.0);
     assert_eq!(support["remaining"], 28000.0 - 475.5 - 6400.0);
@@ -517,44 +450,14 @@ async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: T
     );
     assert_eq!(months[4]["committed"], 3200.0, "May");
     assert_eq!(months[5]["spent"], 475.5, "June: the intake delivered");
-    let staff = budget["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["code"] == "coordinator_staff")
-        .unwrap()
-        .clone();
+    let staff = budget_line(&budget, "coordinator_staff");
     assert_eq!(
         (staff["cap"].as_f64(), staff["remaining"].as_f64()),
         (Some(48000.0), Some(48000.0))
     );
 
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nazorg"))
-        .args([
-            "--database",
-            &app.db_url(),
-            "budget",
-            "--year",
-            "2026",
-            "--format",
-            "json",
-        ])
-        .env("NAZORG_MUNICIPALITY", "1783")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let cli_support = cli["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["code"] == "support")
-        .unwrap()
-        .clone();
+    let cli = app.cli_json(&["budget", "--year", "2026", "--format", "json"]);
+    let cli_support = budget_line(&cli, "support");
     for key in ["name", "cap", "committed", "spent", "remaining"] {
         assert_eq!(
             cli_support[key], support[key],
@@ -565,35 +468,30 @@ async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: T
 
 async fn household_members_are_referred_where_the_law_says(db: TestDb) {
     let app = App::spawn(db).await;
-    let case = accepted_case(&app).await;
+    let case = app.accepted_case().await;
     let child = app
-        .post(
-            &format!("/api/v1/cases/{case}/household-members"),
+        .post_case(
+            case,
+            "household-members",
             json!({"relation": "child", "is_minor": true, "support_need": "practical"}),
         )
         .await
         .json["household_members"][0]["id"]
         .as_i64()
         .unwrap();
-    let skt = partner_id(&app, PartnerKind::Skt).await;
-    let youth = partner_id(&app, PartnerKind::YouthCare).await;
-    let refused = app
-        .post(
-            &format!("/api/v1/cases/{case}/referrals"),
-            json!({"partner_id": skt, "household_member_id": child, "reason": "Steun"}),
-        )
-        .await;
+    let skt = app.partner_id(PartnerKind::Skt).await;
+    let youth = app.partner_id(PartnerKind::YouthCare).await;
+    let refer = |partner: i64| {
+        let body = json!({"partner_id": partner, "household_member_id": child, "reason": "Steun"});
+        app.post_case(case, "referrals", body)
+    };
+    let refused = refer(skt).await;
     assert_eq!(refused.status, 422);
     assert_eq!(
         refused.json["detail"],
         "Een minderjarig gezinslid wordt verwezen naar de jeugdhulp."
     );
-    let ok = app
-        .post(
-            &format!("/api/v1/cases/{case}/referrals"),
-            json!({"partner_id": youth, "household_member_id": child, "reason": "Steun"}),
-        )
-        .await;
+    let ok = refer(youth).await;
     assert_eq!(
         (ok.status, ok.json["household_member_id"].as_i64()),
         (201, Some(child))
@@ -604,26 +502,22 @@ async fn the_safety_chamber_agenda_and_outcome_show_on_the_case(db: TestDb) {
     let app = App::spawn(db).await;
     let case = app.notify(notification(json!({}))).await;
     let r = app
-        .post(
-            &format!("/api/v1/cases/{case}/safety-agenda-items"),
+        .post_case(
+            case,
+            "safety-agenda-items",
             json!({"put_on": "2026-03-01", "reason": "Dreiging richting ex-partner"}),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.json);
     let item = r.json["safety_agenda"][0]["id"].as_i64().unwrap();
-    let early = app
-        .put(
-            &format!("/api/v1/cases/{case}/safety-agenda-items/{item}"),
-            json!({"discussed_on": "2026-02-01", "outcome": "x"}),
-        )
-        .await;
+    let item_path = format!("safety-agenda-items/{item}");
+    let discussed = |body: Value| app.put_case(case, &item_path, body);
+    let early = discussed(json!({"discussed_on": "2026-02-01", "outcome": "x"})).await;
     assert_eq!(
         early.status, 422,
         "not discussed before it was put on the agenda"
     );
-    let r = app
-        .put(&format!("/api/v1/cases/{case}/safety-agenda-items/{item}"), json!({"discussed_on": "2026-03-01", "outcome": "Gebiedsverbod geadviseerd", "follow_up": "Wijkagent informeren"}))
-        .await;
+    let r = discussed(json!({"discussed_on": "2026-03-01", "outcome": "Gebiedsverbod geadviseerd", "follow_up": "Wijkagent informeren"})).await;
     assert_eq!(
         r.json["safety_agenda"][0]["outcome"],
         "Gebiedsverbod geadviseerd"
@@ -638,19 +532,14 @@ async fn the_safety_chamber_agenda_and_outcome_show_on_the_case(db: TestDb) {
 
 async fn a_direction_handover_is_recorded_with_its_note(db: TestDb) {
     let app = App::spawn(db).await;
-    let case = accepted_case(&app).await;
-    let domains: Vec<Value> = ["id_document", "housing", "income", "care", "social_network"]
-        .iter()
-        .map(|d| json!({"domain": d, "need": "complex", "self_reliance": "low"}))
-        .collect();
-    app.put(
-        &format!("/api/v1/cases/{case}/triage"),
-        json!({"domains": domains}),
-    )
-    .await;
+    let case = app.accepted_case().await;
+    let domains = triage_domains("complex", "low");
+    app.put_case(case, "triage", json!({"domains": domains}))
+        .await;
     let r = app
-        .put(
-            &format!("/api/v1/cases/{case}/direction"),
+        .put_case(
+            case,
+            "direction",
             json!({"direction": "skt", "reason": "Eerst het SKT"}),
         )
         .await;
@@ -662,7 +551,7 @@ async fn a_direction_handover_is_recorded_with_its_note(db: TestDb) {
         (Some("skt"), true)
     );
     let r = app
-        .put(&format!("/api/v1/cases/{case}/direction"), json!({"direction": "exodus", "reason": "Meer specialisme nodig; warme overdracht op 20-11"}))
+        .put_case(case, "direction", json!({"direction": "exodus", "reason": "Meer specialisme nodig; warme overdracht op 20-11"}))
         .await;
     assert_eq!(r.json["direction"], "exodus");
     assert_eq!(
@@ -678,18 +567,17 @@ async fn a_direction_handover_is_recorded_with_its_note(db: TestDb) {
 async fn a_referral_needs_an_accepted_offer(db: TestDb) {
     let app = App::spawn(db).await;
     let case = app.notify(notification(json!({}))).await;
-    let exodus = partner_id(&app, PartnerKind::Exodus).await;
+    let exodus = app.partner_id(PartnerKind::Exodus).await;
     let r = app
-        .post(
-            &format!("/api/v1/cases/{case}/referrals"),
+        .post_case(
+            case,
+            "referrals",
             json!({"partner_id": exodus, "domains": ["housing"], "reason": "x"}),
         )
         .await;
     assert_eq!(r.status, 409);
     assert!(
-        r.json["detail"]
-            .as_str()
-            .unwrap()
+        r.detail()
             .contains("nadat de inwoner het aanbod van nazorg heeft aanvaard")
     );
 }
