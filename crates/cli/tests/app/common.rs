@@ -285,59 +285,40 @@ impl App {
         }
     }
 
+    /// A request to a path of the API with this application's token.
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(&self.token)
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
-        self.send(
-            self.client
-                .get(format!("{}{path}", self.base))
-                .bearer_auth(&self.token),
-        )
-        .await
+        self.send(self.request(reqwest::Method::GET, path)).await
     }
 
     pub async fn get_anonymous(&self, path: &str) -> Reply {
-        self.send(self.client.get(format!("{}{path}", self.base)))
-            .await
+        self.send(self.client.get(self.url(path))).await
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Reply {
-        self.send(
-            self.client
-                .post(format!("{}{path}", self.base))
-                .bearer_auth(&self.token)
-                .json(&body),
-        )
-        .await
+        let request = self.request(reqwest::Method::POST, path);
+        self.send(request.json(&body)).await
     }
 
     pub async fn put(&self, path: &str, body: Value) -> Reply {
-        self.send(
-            self.client
-                .put(format!("{}{path}", self.base))
-                .bearer_auth(&self.token)
-                .json(&body),
-        )
-        .await
+        let request = self.request(reqwest::Method::PUT, path);
+        self.send(request.json(&body)).await
     }
 
     pub async fn patch(&self, path: &str, body: Value) -> Reply {
-        self.send(
-            self.client
-                .patch(format!("{}{path}", self.base))
-                .bearer_auth(&self.token)
-                .json(&body),
-        )
-        .await
+        let request = self.request(reqwest::Method::PATCH, path);
+        self.send(request.json(&body)).await
     }
 
     /// GETs a path with a query string of these (encoded) pairs.
     pub async fn get_with_query(&self, path: &str, query: &[(&str, &str)]) -> Reply {
-        self.send(
-            self.client
-                .get(self.url(path))
-                .query(query)
-                .bearer_auth(&self.token),
-        )
-        .await
+        let request = self.request(reqwest::Method::GET, path);
+        self.send(request.query(query)).await
     }
 
     /// PUTs to one of a case's resources: `/api/v1/cases/{case}/{resource}`.
@@ -437,10 +418,21 @@ impl App {
 
     /// Adds a user of municipality 1783 with the test password and returns its id.
     pub async fn add_user(&self, username: &str, display_name: &str, role: Role) -> i64 {
-        self.store
-            .add_user(username, display_name, PASSWORD, role, "1783")
-            .await
-            .unwrap()
+        self.add_user_in("1783", username, display_name, role).await
+    }
+
+    /// Adds a user of a municipality with the test password and returns its id.
+    pub async fn add_user_in(
+        &self,
+        municipality: &str,
+        username: &str,
+        display_name: &str,
+        role: Role,
+    ) -> i64 {
+        let added = self
+            .store
+            .add_user(username, display_name, PASSWORD, role, municipality);
+        added.await.unwrap()
     }
 
     /// A new API token (valid for a day) of an existing user.
@@ -522,8 +514,13 @@ pub fn browser() -> reqwest::Client {
 
 /// GETs a page as `client`: its status and text.
 pub async fn page(client: &reqwest::Client, url: String) -> (u16, String) {
-    let r = client.get(url).send().await.expect("request");
-    (r.status().as_u16(), r.text().await.expect("body"))
+    read(client.get(url).send().await.expect("request")).await
+}
+
+/// A response's status and text.
+pub async fn read(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
 }
 
 /// Posts a form to a path of the application as `client`, from the application's own
