@@ -1,7 +1,7 @@
 //! A real headless Chromium, driven over WebDriver, walks a notification to a closed
 //! case, and axe-core checks every page it visits for WCAG 2.1 A/AA violations.
 
-use crate::common::{App, PASSWORD, TestDb, skip};
+use crate::common::{App, LIFE_DOMAINS, PASSWORD, TestDb, skip};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::path::PathBuf;
@@ -107,14 +107,15 @@ async fn assert_accessible(client: &Client, axe: &str, page: &str) {
     );
 }
 
+/// The element at `css` on the current page, which must be there.
+async fn element(client: &Client, css: &str, what: &str) -> fantoccini::elements::Element {
+    let found = client.find(Locator::Css(css)).await;
+    found.unwrap_or_else(|_| panic!("no {what} {css}"))
+}
+
 async fn fill(client: &Client, css: &str, text: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("no field {css}"))
-        .send_keys(text)
-        .await
-        .unwrap();
+    let field = element(client, css, "field").await;
+    field.send_keys(text).await.unwrap();
 }
 
 async fn set(client: &Client, id: &str, value: &str) {
@@ -128,23 +129,25 @@ async fn set(client: &Client, id: &str, value: &str) {
 }
 
 async fn choose(client: &Client, css: &str, value: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("no select {css}"))
-        .select_by_value(value)
-        .await
-        .unwrap();
+    let select = element(client, css, "select").await;
+    select.select_by_value(value).await.unwrap();
 }
 
 async fn click(client: &Client, css: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("nothing to click at {css}"))
-        .click()
-        .await
-        .unwrap();
+    let target = element(client, css, "element to click").await;
+    target.click().await.unwrap();
+}
+
+/// Opens a path of the application.
+async fn visit(client: &Client, base: &str, path: &str) {
+    client.goto(&format!("{base}{path}")).await.unwrap();
+}
+
+/// Logs in with the login form on the current page, and waits for the next page.
+async fn log_in(client: &Client, username: &str) {
+    fill(client, "#username", username).await;
+    fill(client, "#password", PASSWORD).await;
+    submit(client, "/inloggen").await;
 }
 
 /// Submits the form that holds `css` and waits for the next page.
@@ -198,7 +201,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
         "axe-core found nothing on a broken page: {found}"
     );
 
-    client.goto(&format!("{base}/casussen")).await.unwrap();
+    visit(&client, &base, "/casussen").await;
     assert!(
         client
             .current_url()
@@ -208,9 +211,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
             .starts_with("/inloggen")
     );
     assert_accessible(&client, &axe, "the login page").await;
-    fill(&client, "#username", "coordinator").await;
-    fill(&client, "#password", PASSWORD).await;
-    submit(&client, "/inloggen").await;
+    log_in(&client, "coordinator").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/casussen");
     assert_accessible(&client, &axe, "the empty worklist").await;
 
@@ -245,7 +246,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
             .contains("Opgeslagen: Contact en aanbod.")
     );
 
-    for domain in ["id_document", "housing", "income", "care", "social_network"] {
+    for domain in LIFE_DOMAINS {
         let complex = domain == "housing" || domain == "income";
         choose(
             &client,
@@ -287,25 +288,13 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     // A referral to Exodus, bought from the budget, that an Exodus worker finishes.
     click(&client, "#verwijzingen summary").await;
     let exodus = app
-        .store
-        .list_partners("1783")
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.kind == nazorg_domain::referral::PartnerKind::Exodus)
-        .unwrap();
-    choose(&client, "#ref-partner", &exodus.id.to_string()).await;
+        .partner_id(nazorg_domain::referral::PartnerKind::Exodus)
+        .await;
+    choose(&client, "#ref-partner", &exodus.to_string()).await;
     click(&client, "#ref-domain-housing").await;
     click(&client, "#ref-domain-income").await;
-    let service = app
-        .store
-        .list_service_kinds("1783")
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|k| k.name == "Exodus ambulant begeleidingstraject")
-        .unwrap();
-    choose(&client, "#ref-service", &service.id.to_string()).await;
+    let service = app.service_id("Exodus ambulant begeleidingstraject").await;
+    choose(&client, "#ref-service", &service.to_string()).await;
     fill(
         &client,
         "#ref-reason",
@@ -326,14 +315,12 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
             PASSWORD,
             nazorg_domain::access::Role::ExodusWorker,
             "1783",
-            Some(exodus.id),
+            Some(exodus),
         )
         .await
         .unwrap();
     submit(&client, "/uitloggen").await;
-    fill(&client, "#username", "ellen").await;
-    fill(&client, "#password", PASSWORD).await;
-    submit(&client, "/inloggen").await;
+    log_in(&client, "ellen").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/verwijzingen");
     assert!(text(&client).await.contains("Selin Öztürk"));
     assert_accessible(&client, &axe, "the Exodus worker's referrals").await;
@@ -365,16 +352,14 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
         page.contains("Afgerond") && page.contains("Doel bereikt"),
         "{page}"
     );
-    client.goto(&format!("{base}{case_path}")).await.unwrap();
+    visit(&client, &base, &case_path).await;
     assert!(
         text(&client).await.contains("geeft geen toegang"),
         "the Exodus worker cannot open the whole case"
     );
-    client.goto(&format!("{base}/verwijzingen")).await.unwrap();
+    visit(&client, &base, "/verwijzingen").await;
     submit(&client, "/uitloggen").await;
-    fill(&client, "#username", "coordinator").await;
-    fill(&client, "#password", PASSWORD).await;
-    submit(&client, "/inloggen").await;
+    log_in(&client, "coordinator").await;
     let page = text(&client).await;
     assert!(
         page.contains("Terugmeldingen van ketenpartners") && page.contains("Doel bereikt"),
@@ -388,7 +373,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
             .await
             .contains("Terugmeldingen van ketenpartners")
     );
-    client.goto(&format!("{base}/budget")).await.unwrap();
+    visit(&client, &base, "/budget").await;
     assert!(
         text(&client).await.contains("€ 3.200,00"),
         "the trajectory is spent on the budget"
@@ -399,10 +384,10 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
         ("/agenda", "the calendar page"),
         ("/mijn-werk?team=1", "the team's work"),
     ] {
-        client.goto(&format!("{base}{path}")).await.unwrap();
+        visit(&client, &base, path).await;
         assert_accessible(&client, &axe, page).await;
     }
-    client.goto(&format!("{base}{case_path}")).await.unwrap();
+    visit(&client, &base, &case_path).await;
 
     for check in ["#ready-housing", "#ready-brp", "#ready-id", "#ready-income"] {
         click(&client, check).await;
@@ -416,7 +401,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     click(&client, "#afsluiten summary").await;
     choose(&client, "#close-reason", "completed").await;
     choose(&client, "#close-overall", "successful").await;
-    for domain in ["id_document", "housing", "income", "care", "social_network"] {
+    for domain in LIFE_DOMAINS {
         choose(&client, &format!("#result-{domain}"), "arranged").await;
     }
     click(&client, "#close-confirm").await;
@@ -432,56 +417,41 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     );
     assert_accessible(&client, &axe, "a closed case").await;
 
-    client
-        .goto(&format!("{base}/casussen?status=closed"))
-        .await
-        .unwrap();
+    visit(&client, &base, "/casussen?status=closed").await;
     assert!(text(&client).await.contains("Selin Öztürk"));
     assert_accessible(&client, &axe, "the worklist with a result").await;
 
     // The closed case shows up in the monitor and the evaluation, charts and all.
-    client
-        .goto(&format!("{base}/monitor?from=2000-01-01&to=2026-12-31"))
-        .await
-        .unwrap();
+    visit(&client, &base, "/monitor?from=2000-01-01&to=2026-12-31").await;
     let page = text(&client).await;
     assert!(
         page.contains("Van melding tot afsluiting") && !page.contains("Selin"),
         "{page}"
     );
     assert_accessible(&client, &axe, "the monitor").await;
-    client
-        .goto(&format!("{base}/evaluatie?from=2000-01-01&to=2026-12-31"))
-        .await
-        .unwrap();
+    visit(&client, &base, "/evaluatie?from=2000-01-01&to=2026-12-31").await;
     assert!(text(&client).await.contains("6. Effect"));
     assert_accessible(&client, &axe, "the evaluation report").await;
-    client.goto(&format!("{base}/prognose")).await.unwrap();
+    visit(&client, &base, "/prognose").await;
     assert_accessible(&client, &axe, "the outflow and forecast").await;
 
     // The right of access as a readable document, and the safety chamber's agenda.
-    client.goto(&format!("{base}{case_path}")).await.unwrap();
-    let processings = client
-        .find(Locator::Css("a[href$='/verwerkingen']"))
-        .await
-        .expect("the link to the processings")
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
-    client
-        .goto(&format!(
-            "{base}{}",
-            processings.replace("/verwerkingen", "/inzage")
-        ))
-        .await
-        .unwrap();
+    visit(&client, &base, &case_path).await;
+    let processings = element(
+        &client,
+        "a[href$='/verwerkingen']",
+        "link to the processings",
+    )
+    .await
+    .attr("href")
+    .await
+    .unwrap()
+    .unwrap();
+    let access = processings.replace("/verwerkingen", "/inzage");
+    visit(&client, &base, &access).await;
     assert!(text(&client).await.contains("Öztürk"));
     assert_accessible(&client, &axe, "the readable access document").await;
-    client
-        .goto(&format!("{base}/veiligheidskamer"))
-        .await
-        .unwrap();
+    visit(&client, &base, "/veiligheidskamer").await;
     assert_accessible(&client, &axe, "the safety chamber's agenda").await;
     client.close().await.unwrap();
 }
