@@ -393,6 +393,18 @@ impl App {
         case
     }
 
+    /// Gives the direction of a case to the coordinator, the SKT or Exodus.
+    pub async fn direct(&self, case: i64, direction: &str, reason: &str) -> Reply {
+        let body = json!({"direction": direction, "reason": reason});
+        self.put_case(case, "direction", body).await
+    }
+
+    /// Puts a case on the safety chamber's agenda.
+    pub async fn put_on_safety_agenda(&self, case: i64, put_on: &str, reason: &str) -> Reply {
+        let body = json!({"put_on": put_on, "reason": reason});
+        self.post_case(case, "safety-agenda-items", body).await
+    }
+
     /// The partner of this kind in a municipality.
     pub async fn partner_in(&self, municipality: &str, kind: PartnerKind) -> i64 {
         let partners = self.store.list_partners(municipality).await.unwrap();

@@ -106,13 +106,7 @@ async fn generate(app: &App, seed: u64, count: u32) -> Vec<Truth> {
                     .await;
                 assert_eq!(r.status, 200, "{}", r.json);
                 let direction = ["coordinator", "skt", "exodus"][rng.usize(0..3)];
-                let r = app
-                    .put_case(
-                        id,
-                        "direction",
-                        json!({"direction": direction, "reason": "Uit de triage"}),
-                    )
-                    .await;
+                let r = app.direct(id, direction, "Uit de triage").await;
                 assert_eq!(r.status, 200, "{}", r.json);
                 truth.direction = Some(direction);
             }

@@ -324,8 +324,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
     let agreement = json!({"domain": "housing", "description": "x", "owner": "y"});
     let r = app.post_case(case, "agreements", agreement).await;
     let agreement = r.json["agreements"][0]["id"].as_i64().unwrap();
-    let item = json!({"put_on": "2026-03-01", "reason": "x"});
-    let r = app.post_case(case, "safety-agenda-items", item).await;
+    let r = app.put_on_safety_agenda(case, "2026-03-01", "x").await;
     let item = r.json["safety_agenda"][0]["id"].as_i64().unwrap();
     let referral = json!({"partner_id": exodus, "domains": ["housing"], "reason": "x"});
     let referral = app.post_case(case, "referrals", referral).await.id();

@@ -6,36 +6,43 @@ use nazorg_domain::access::Role;
 use nazorg_domain::referral::PartnerKind;
 use serde_json::{Value, json};
 
-/// A bearer token for a new partner user.
-async fn partner_user(app: &App, name: &str, role: Role, partner: i64) -> String {
-    app.store
-        .add_partner_user(name, "", PASSWORD, role, "1783", Some(partner))
-        .await
-        .unwrap();
-    app.token_for(name).await
+/// A partner user, using the API with a token of their own.
+struct PartnerUser<'a> {
+    app: &'a App,
+    token: String,
 }
 
-async fn as_user(
-    app: &App,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app
-        .client
-        .request(method, format!("{}{path}", app.base))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
+impl<'a> PartnerUser<'a> {
+    /// Adds a user of a partner organisation, with a token.
+    async fn add(app: &'a App, name: &str, role: Role, partner: i64) -> PartnerUser<'a> {
+        app.store
+            .add_partner_user(name, "", PASSWORD, role, "1783", Some(partner))
+            .await
+            .unwrap();
+        let token = app.token_for(name).await;
+        PartnerUser { app, token }
     }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        self.send(self.app.client.get(self.app.url(path))).await
+    }
+
+    /// Takes a step of a referral.
+    async fn step(&self, referral: i64, body: Value) -> (u16, Value) {
+        let path = format!("/api/v1/referrals/{referral}/steps");
+        self.send(self.app.client.post(self.app.url(&path)).json(&body))
+            .await
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
+        let response = request.bearer_auth(&self.token).send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
 }
 
 async fn a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refused(db: TestDb) {
@@ -200,96 +207,43 @@ async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
     };
     let to_exodus = refer(exodus, "housing", "Wonen").await.id();
     let to_skt = refer(skt, "care", "Zorg").await.id();
-    let ellen = partner_user(&app, "ellen", Role::ExodusWorker, exodus).await;
-    let sam = partner_user(&app, "sam", Role::SktCareDirector, skt).await;
-    use reqwest::Method;
-    let (status, list) = as_user(&app, &ellen, Method::GET, "/api/v1/referrals", None).await;
+    let ellen = PartnerUser::add(&app, "ellen", Role::ExodusWorker, exodus).await;
+    let sam = PartnerUser::add(&app, "sam", Role::SktCareDirector, skt).await;
+    let (status, list) = ellen.get("/api/v1/referrals").await;
     assert_eq!(status, 200);
     assert_eq!(
         ids(&list["items"], "id"),
         vec![to_exodus],
         "Exodus sees only its own referral"
     );
-    let (_, list) = as_user(&app, &sam, Method::GET, "/api/v1/referrals", None).await;
+    let (_, list) = sam.get("/api/v1/referrals").await;
     assert_eq!(ids(&list["items"], "id"), vec![to_skt]);
-    let (status, detail) = as_user(
-        &app,
-        &ellen,
-        Method::GET,
-        &format!("/api/v1/referrals/{to_exodus}"),
-        None,
-    )
-    .await;
+    let (status, detail) = ellen.get(&format!("/api/v1/referrals/{to_exodus}")).await;
     assert_eq!(status, 200);
     assert!(
         detail.get("institution").is_none() && detail.get("bsn").is_none(),
         "no detention details or BSN: {detail}"
     );
     assert_eq!(
-        as_user(
-            &app,
-            &ellen,
-            Method::GET,
-            &format!("/api/v1/referrals/{to_skt}"),
-            None
-        )
-        .await
-        .0,
+        ellen.get(&format!("/api/v1/referrals/{to_skt}")).await.0,
         404,
         "another organisation's referral does not exist for Exodus"
     );
-    let (status, _) = as_user(
-        &app,
-        &ellen,
-        Method::POST,
-        &format!("/api/v1/referrals/{to_skt}/steps"),
-        Some(json!({"step": "accept"})),
-    )
-    .await;
+    let (status, _) = ellen.step(to_skt, json!({"step": "accept"})).await;
     assert_eq!(status, 404, "Exodus cannot act on the SKT's referral");
-    let (status, _) = as_user(
-        &app,
-        &ellen,
-        Method::POST,
-        &format!("/api/v1/referrals/{to_exodus}/steps"),
-        Some(json!({"step": "withdraw", "note": "x"})),
-    )
-    .await;
+    let (status, _) = ellen
+        .step(to_exodus, json!({"step": "withdraw", "note": "x"}))
+        .await;
     assert_eq!(status, 403, "only the coordinator withdraws");
-    let (status, r) = as_user(
-        &app,
-        &ellen,
-        Method::POST,
-        &format!("/api/v1/referrals/{to_exodus}/steps"),
-        Some(json!({"step": "accept"})),
-    )
-    .await;
+    let (status, r) = ellen.step(to_exodus, json!({"step": "accept"})).await;
     assert_eq!((status, r["status"].as_str()), (200, Some("accepted")));
-    assert_eq!(
-        as_user(
-            &app,
-            &ellen,
-            Method::GET,
-            &format!("/api/v1/cases/{case}"),
-            None
-        )
-        .await
-        .0,
-        403,
-        "no whole case"
-    );
-    assert_eq!(
-        as_user(&app, &ellen, Method::GET, "/api/v1/cases", None)
-            .await
-            .0,
-        403
-    );
-    assert_eq!(
-        as_user(&app, &ellen, Method::GET, "/api/v1/budgets/2026", None)
-            .await
-            .0,
-        403
-    );
+    for (path, why) in [
+        (format!("/api/v1/cases/{case}"), "no whole case"),
+        ("/api/v1/cases".to_string(), "no case list"),
+        ("/api/v1/budgets/2026".to_string(), "no budget"),
+    ] {
+        assert_eq!(ellen.get(&path).await.0, 403, "{why}");
+    }
     let admin = nazorg_domain::access::Actor {
         user_id: 0,
         username: "beheer".into(),
@@ -302,14 +256,7 @@ async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
         .set_partner_active(&admin, exodus, false)
         .await
         .unwrap();
-    let (status, _) = as_user(
-        &app,
-        &ellen,
-        Method::GET,
-        &format!("/api/v1/referrals/{to_exodus}"),
-        None,
-    )
-    .await;
+    let (status, _) = ellen.get(&format!("/api/v1/referrals/{to_exodus}")).await;
     assert_eq!(status, 403, "a switched-off partner's users reach nothing");
     app.store
         .set_partner_active(&admin, exodus, true)
@@ -502,11 +449,7 @@ async fn the_safety_chamber_agenda_and_outcome_show_on_the_case(db: TestDb) {
     let app = App::spawn(db).await;
     let case = app.notify(notification(json!({}))).await;
     let r = app
-        .post_case(
-            case,
-            "safety-agenda-items",
-            json!({"put_on": "2026-03-01", "reason": "Dreiging richting ex-partner"}),
-        )
+        .put_on_safety_agenda(case, "2026-03-01", "Dreiging richting ex-partner")
         .await;
     assert_eq!(r.status, 200, "{}", r.json);
     let item = r.json["safety_agenda"][0]["id"].as_i64().unwrap();
@@ -536,13 +479,7 @@ async fn a_direction_handover_is_recorded_with_its_note(db: TestDb) {
     let domains = triage_domains("complex", "low");
     app.put_case(case, "triage", json!({"domains": domains}))
         .await;
-    let r = app
-        .put_case(
-            case,
-            "direction",
-            json!({"direction": "skt", "reason": "Eerst het SKT"}),
-        )
-        .await;
+    let r = app.direct(case, "skt", "Eerst het SKT").await;
     assert_eq!(
         (
             r.json["direction"].as_str(),
@@ -551,7 +488,11 @@ async fn a_direction_handover_is_recorded_with_its_note(db: TestDb) {
         (Some("skt"), true)
     );
     let r = app
-        .put_case(case, "direction", json!({"direction": "exodus", "reason": "Meer specialisme nodig; warme overdracht op 20-11"}))
+        .direct(
+            case,
+            "exodus",
+            "Meer specialisme nodig; warme overdracht op 20-11",
+        )
         .await;
     assert_eq!(r.json["direction"], "exodus");
     assert_eq!(

@@ -316,11 +316,7 @@ async fn a_safety_chamber_member_sees_only_the_cases_on_its_agenda(db: TestDb) {
     let on = app.notify_resident("691967301", "Opdeagenda").await;
     let off = app.notify_resident("481656686", "Nietopdeagenda").await;
     let r = app
-        .post_case(
-            on,
-            "safety-agenda-items",
-            json!({"put_on": "2026-03-02", "reason": "Zorgen om de veiligheid van de partner"}),
-        )
+        .put_on_safety_agenda(on, "2026-03-02", "Zorgen om de veiligheid van de partner")
         .await;
     assert!(r.status == 201 || r.status == 200, "{}", r.json);
     app.add_user("vera", "Vera Veilig", Role::SafetyChamber)
@@ -496,20 +492,9 @@ async fn the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more(db:
         )
         .await;
     }
-    let r = app
-        .put_case(
-            directed,
-            "direction",
-            json!({"direction": "skt", "reason": "Complexe problemen"}),
-        )
-        .await;
+    let r = app.direct(directed, "skt", "Complexe problemen").await;
     assert_eq!(r.status, 200, "{}", r.json);
-    app.put_case(
-        other,
-        "direction",
-        json!({"direction": "exodus", "reason": "Specialistisch"}),
-    )
-    .await;
+    app.direct(other, "exodus", "Specialistisch").await;
     let skt = app.partner_id(PartnerKind::Skt).await;
     app.store
         .add_partner_user(

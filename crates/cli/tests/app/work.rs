@@ -50,12 +50,7 @@ async fn scenario(app: &App) -> Scenario {
     assert_eq!(r.status, 200, "{}", r.json);
     let domains = triage_domains("practical", "high");
     app.put_case(b, "triage", json!({"domains": domains})).await;
-    app.put_case(
-        b,
-        "direction",
-        json!({"direction": "coordinator", "reason": "Licht"}),
-    )
-    .await;
+    app.direct(b, "coordinator", "Licht").await;
     let r = app.post_case(b, "agreements", json!({"domain": "housing", "description": "Woning zoeken", "owner": "Inwoner", "due_date": iso(days(-5))})).await;
     let agreement = r.json["agreements"][0]["id"].as_i64().unwrap();
     app.put_case(b, "readiness", json!({"housing": true})).await;
