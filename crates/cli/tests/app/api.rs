@@ -49,17 +49,12 @@ async fn trailing_slashes_and_unknown_resources_are_404_problems(db: TestDb) {
 
 async fn a_notification_goes_all_the_way_to_a_closed_case(db: TestDb) {
     let app = App::spawn(db).await;
-    let first = app
-        .post("/api/v1/notifications", notification(json!({})))
-        .await;
+    let first = app.post_notification(json!({})).await;
     assert_eq!(first.status, 201, "{}", first.json);
     assert_eq!(first.json["created"], true);
     let id = first.json["case_id"].as_i64().unwrap();
     let again = app
-        .post(
-            "/api/v1/notifications",
-            notification(json!({"source": "casemanager"})),
-        )
+        .post_notification(json!({"source": "casemanager"}))
         .await;
     assert_eq!(
         (
@@ -218,21 +213,13 @@ async fn illegal_steps_are_refused_with_a_dutch_explanation(db: TestDb) {
 
 async fn invalid_input_is_a_422_problem_that_names_the_field(db: TestDb) {
     let app = App::spawn(db).await;
-    let r = app
-        .post(
-            "/api/v1/notifications",
-            notification(json!({"bsn": "443613889"})),
-        )
-        .await;
+    let r = app.post_notification(json!({"bsn": "443613889"})).await;
     assert_eq!(
         (r.status, r.json["detail"].as_str()),
         (422, Some("BSN 443613889 voldoet niet aan de elfproef"))
     );
     let r = app
-        .post(
-            "/api/v1/notifications",
-            notification(json!({"detention_start": "2026-02-30"})),
-        )
+        .post_notification(json!({"detention_start": "2026-02-30"}))
         .await;
     assert_eq!(r.status, 422);
     assert!(r.detail().contains("begindatum detentie"), "{}", r.json);

@@ -170,6 +170,15 @@ async fn text(client: &Client) -> String {
         .unwrap()
 }
 
+/// Asserts that the current page's main content shows each of these texts, and returns it.
+async fn assert_shows(client: &Client, texts: &[&str]) -> String {
+    let page = text(client).await;
+    for expected in texts {
+        assert!(page.contains(expected), "{expected} in {page}");
+    }
+    page
+}
+
 async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_browser(db: TestDb) {
     let axe_file = axe_path();
     if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
@@ -230,21 +239,13 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     let case_url = client.current_url().await.unwrap();
     assert!(case_url.path().starts_with("/casussen/"), "{case_url}");
     let case_path = case_url.path().to_string();
-    let page = text(&client).await;
-    assert!(
-        page.contains("Selin Öztürk") && page.contains("Valt onder de doelgroep"),
-        "{page}"
-    );
+    assert_shows(&client, &["Selin Öztürk", "Valt onder de doelgroep"]).await;
     assert_accessible(&client, &axe, "a new case").await;
 
     choose(&client, "#offer-kind", "visit_in_prison").await;
     click(&client, "#offer-accepted").await;
     submit(&client, &format!("{case_path}/aanbod")).await;
-    assert!(
-        text(&client)
-            .await
-            .contains("Opgeslagen: Contact en aanbod.")
-    );
+    assert_shows(&client, &["Opgeslagen: Contact en aanbod."]).await;
 
     for domain in LIFE_DOMAINS {
         let complex = domain == "housing" || domain == "income";
@@ -262,11 +263,11 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
         .await;
     }
     submit(&client, &format!("{case_path}/triage")).await;
-    let page = text(&client).await;
-    assert!(
-        page.contains("Voorstel van het systeem op grond van de triage: Sociaal Kernteam"),
-        "{page}"
-    );
+    assert_shows(
+        &client,
+        &["Voorstel van het systeem op grond van de triage: Sociaal Kernteam"],
+    )
+    .await;
     assert_accessible(&client, &axe, "a triaged case").await;
 
     choose(&client, "#direction", "skt").await;
@@ -283,7 +284,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     fill(&client, "#ag-description", "Urgentieaanvraag indienen").await;
     fill(&client, "#ag-owner", "Zorgregisseur").await;
     submit(&client, &format!("{case_path}/afspraken")).await;
-    assert!(text(&client).await.contains("Urgentieaanvraag indienen"));
+    assert_shows(&client, &["Urgentieaanvraag indienen"]).await;
 
     // A referral to Exodus, bought from the budget, that an Exodus worker finishes.
     click(&client, "#verwijzingen summary").await;
@@ -302,11 +303,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     )
     .await;
     submit(&client, &format!("{case_path}/verwijzingen")).await;
-    let page = text(&client).await;
-    assert!(
-        page.contains("Opgeslagen: Verwijzingen.") && page.contains("Gevraagd"),
-        "{page}"
-    );
+    assert_shows(&client, &["Opgeslagen: Verwijzingen.", "Gevraagd"]).await;
     assert_accessible(&client, &axe, "a case with a referral").await;
     app.store
         .add_partner_user(
@@ -322,20 +319,20 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     submit(&client, "/uitloggen").await;
     log_in(&client, "ellen").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/verwijzingen");
-    assert!(text(&client).await.contains("Selin Öztürk"));
+    assert_shows(&client, &["Selin Öztürk"]).await;
     assert_accessible(&client, &axe, "the Exodus worker's referrals").await;
     click(&client, "td a[href^='/verwijzingen/']").await;
     let referral_path = client.current_url().await.unwrap().path().to_string();
-    let page = text(&client).await;
-    assert!(
-        page.contains("Specialistische begeleiding bij wonen en schulden.")
-            && !page.contains("PI Haaglanden"),
-        "{page}"
-    );
+    let page = assert_shows(
+        &client,
+        &["Specialistische begeleiding bij wonen en schulden."],
+    )
+    .await;
+    assert!(!page.contains("PI Haaglanden"), "{page}");
     assert_accessible(&client, &axe, "a referral as Exodus sees it").await;
     let step = format!("{referral_path}/stap");
     submit(&client, &step).await; // accept
-    assert!(text(&client).await.contains("Opgeslagen: Accepteren."));
+    assert_shows(&client, &["Opgeslagen: Accepteren."]).await;
     submit(&client, &step).await; // start
     click(&client, "#afronden summary").await;
     choose(&client, "#finish-result", "achieved").await;
@@ -347,11 +344,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     .await;
     click(&client, "#afronden button[type=submit]").await;
     tokio::time::sleep(Duration::from_millis(150)).await;
-    let page = text(&client).await;
-    assert!(
-        page.contains("Afgerond") && page.contains("Doel bereikt"),
-        "{page}"
-    );
+    assert_shows(&client, &["Afgerond", "Doel bereikt"]).await;
     visit(&client, &base, &case_path).await;
     assert!(
         text(&client).await.contains("geeft geen toegang"),
@@ -360,11 +353,11 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     visit(&client, &base, "/verwijzingen").await;
     submit(&client, "/uitloggen").await;
     log_in(&client, "coordinator").await;
-    let page = text(&client).await;
-    assert!(
-        page.contains("Terugmeldingen van ketenpartners") && page.contains("Doel bereikt"),
-        "{page}"
-    );
+    assert_shows(
+        &client,
+        &["Terugmeldingen van ketenpartners", "Doel bereikt"],
+    )
+    .await;
     assert_accessible(&client, &axe, "the worklist with a report back").await;
     click(&client, "form[action$='/gezien'] button").await;
     tokio::time::sleep(Duration::from_millis(150)).await;
@@ -394,8 +387,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     }
     submit(&client, &format!("{case_path}/checklist")).await;
     submit(&client, &format!("{case_path}/vrijlating")).await;
-    let page = text(&client).await;
-    assert!(page.contains("Nazorgperiode"), "{page}");
+    assert_shows(&client, &["Nazorgperiode"]).await;
     assert_accessible(&client, &axe, "a case in its aftercare period").await;
 
     click(&client, "#afsluiten summary").await;
@@ -406,31 +398,29 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     }
     click(&client, "#close-confirm").await;
     submit(&client, &format!("{case_path}/afsluiten")).await;
-    let page = text(&client).await;
-    assert!(
-        page.contains("Afgesloten op") && page.contains("Resultaat: geslaagd."),
-        "{page}"
-    );
-    assert!(
-        page.contains("Afgesloten") && page.contains("Fase: ‘Nazorgperiode’ → ‘Afgesloten’."),
-        "{page}"
-    );
+    assert_shows(
+        &client,
+        &[
+            "Afgesloten op",
+            "Resultaat: geslaagd.",
+            "Afgesloten",
+            "Fase: ‘Nazorgperiode’ → ‘Afgesloten’.",
+        ],
+    )
+    .await;
     assert_accessible(&client, &axe, "a closed case").await;
 
     visit(&client, &base, "/casussen?status=closed").await;
-    assert!(text(&client).await.contains("Selin Öztürk"));
+    assert_shows(&client, &["Selin Öztürk"]).await;
     assert_accessible(&client, &axe, "the worklist with a result").await;
 
     // The closed case shows up in the monitor and the evaluation, charts and all.
     visit(&client, &base, "/monitor?from=2000-01-01&to=2026-12-31").await;
-    let page = text(&client).await;
-    assert!(
-        page.contains("Van melding tot afsluiting") && !page.contains("Selin"),
-        "{page}"
-    );
+    let page = assert_shows(&client, &["Van melding tot afsluiting"]).await;
+    assert!(!page.contains("Selin"), "{page}");
     assert_accessible(&client, &axe, "the monitor").await;
     visit(&client, &base, "/evaluatie?from=2000-01-01&to=2026-12-31").await;
-    assert!(text(&client).await.contains("6. Effect"));
+    assert_shows(&client, &["6. Effect"]).await;
     assert_accessible(&client, &axe, "the evaluation report").await;
     visit(&client, &base, "/prognose").await;
     assert_accessible(&client, &axe, "the outflow and forecast").await;
@@ -449,7 +439,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     .unwrap();
     let access = processings.replace("/verwerkingen", "/inzage");
     visit(&client, &base, &access).await;
-    assert!(text(&client).await.contains("Öztürk"));
+    assert_shows(&client, &["Öztürk"]).await;
     assert_accessible(&client, &axe, "the readable access document").await;
     visit(&client, &base, "/veiligheidskamer").await;
     assert_accessible(&client, &axe, "the safety chamber's agenda").await;

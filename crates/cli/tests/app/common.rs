@@ -365,6 +365,12 @@ impl App {
 
 /// Arranging data: cases walked through the API, users, partners, the binary.
 impl App {
+    /// Posts a valid notification of an eligible resident, with overrides.
+    pub async fn post_notification(&self, overrides: Value) -> Reply {
+        self.post("/api/v1/notifications", notification(overrides))
+            .await
+    }
+
     /// Registers a notification of another resident (this BSN and family name) and returns
     /// the case id.
     pub async fn notify_resident(&self, bsn: &str, family_name: &str) -> i64 {
@@ -376,13 +382,8 @@ impl App {
 
     /// Records that the resident accepted the offer of aftercare (12-02-2026, in prison).
     pub async fn accept_offer(&self, case: i64) {
-        let r = self
-            .put_case(
-                case,
-                "offer",
-                json!({"outcome": "accepted", "date": "2026-02-12", "kind": "visit_in_prison"}),
-            )
-            .await;
+        let offer = json!({"outcome": "accepted", "date": "2026-02-12", "kind": "visit_in_prison"});
+        let r = self.put_case(case, "offer", offer).await;
         assert_eq!(r.status, 200, "{}", r.json);
     }
 

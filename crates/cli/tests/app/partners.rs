@@ -6,6 +6,16 @@ use nazorg_domain::access::Role;
 use nazorg_domain::referral::PartnerKind;
 use serde_json::{Value, json};
 
+/// A running application with a case whose resident accepted aftercare, and the partners
+/// most referrals go to: (the application, the case, Exodus, the SKT).
+async fn referring(db: TestDb) -> (App, i64, i64, i64) {
+    let app = App::spawn(db).await;
+    let case = app.accepted_case().await;
+    let exodus = app.partner_id(PartnerKind::Exodus).await;
+    let skt = app.partner_id(PartnerKind::Skt).await;
+    (app, case, exodus, skt)
+}
+
 /// A partner user, using the API with a token of their own.
 struct PartnerUser<'a> {
     app: &'a App,
@@ -46,9 +56,7 @@ impl<'a> PartnerUser<'a> {
 }
 
 async fn a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refused(db: TestDb) {
-    let app = App::spawn(db).await;
-    let case = app.accepted_case().await;
-    let exodus = app.partner_id(PartnerKind::Exodus).await;
+    let (app, case, exodus, _) = referring(db).await;
     let r = app
         .post_case(case, "referrals", json!({"partner_id": exodus, "domains": ["housing"], "reason": "Woonbegeleiding", "asked_on": "2026-11-01"}))
         .await;
@@ -74,62 +82,92 @@ async fn a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refuse
             )
         )
     );
-    assert_eq!(
-        step("finish", "2026-11-02", json!({"result": "achieved"}))
-            .await
-            .status,
-        409
-    );
-    assert_eq!(
-        step("accept", "2026-10-01", json!({})).await.status,
-        422,
-        "not before it was asked"
-    );
-    assert_eq!(
-        step("accept", "2026-11-03", json!({})).await.json["status"],
-        "accepted"
-    );
-    assert_eq!(step("accept", "2026-11-03", json!({})).await.status, 409);
-    assert_eq!(
-        step("progress", "2026-11-04", json!({"note": "x"}))
-            .await
-            .status,
-        409,
-        "progress needs a start"
-    );
-    assert_eq!(
-        step("start", "2026-11-10", json!({})).await.json["status"],
-        "started"
-    );
-    assert_eq!(
-        step("return", "2026-11-11", json!({"note": "te laat"}))
-            .await
-            .status,
-        409,
-        "no return after the start"
-    );
-    assert_eq!(
-        step("progress", "2026-11-12", json!({"note": ""}))
-            .await
-            .status,
-        422,
-        "progress needs a note"
-    );
-    assert_eq!(
-        step(
+    // Each step in turn, and what it gives: the HTTP status of a refusal (or of a plain
+    // success), or the status the referral comes to.
+    enum Then {
+        Answer(u16),
+        Becomes(&'static str),
+    }
+    use Then::{Answer, Becomes};
+    let steps = [
+        (
+            "finish",
+            "2026-11-02",
+            json!({"result": "achieved"}),
+            Answer(409),
+            "not yet accepted",
+        ),
+        (
+            "accept",
+            "2026-10-01",
+            json!({}),
+            Answer(422),
+            "not before it was asked",
+        ),
+        (
+            "accept",
+            "2026-11-03",
+            json!({}),
+            Becomes("accepted"),
+            "accepted",
+        ),
+        (
+            "accept",
+            "2026-11-03",
+            json!({}),
+            Answer(409),
+            "accepted once",
+        ),
+        (
+            "progress",
+            "2026-11-04",
+            json!({"note": "x"}),
+            Answer(409),
+            "progress needs a start",
+        ),
+        (
+            "start",
+            "2026-11-10",
+            json!({}),
+            Becomes("started"),
+            "started",
+        ),
+        (
+            "return",
+            "2026-11-11",
+            json!({"note": "te laat"}),
+            Answer(409),
+            "no return after the start",
+        ),
+        (
             "progress",
             "2026-11-12",
-            json!({"note": "Woning bezichtigd"})
-        )
-        .await
-        .status,
-        200
-    );
-    assert_eq!(
-        step("finish", "2026-11-20", json!({})).await.status,
-        422,
-        "finishing needs a result"
-    );
+            json!({"note": ""}),
+            Answer(422),
+            "progress needs a note",
+        ),
+        (
+            "progress",
+            "2026-11-12",
+            json!({"note": "Woning bezichtigd"}),
+            Answer(200),
+            "progress",
+        ),
+        (
+            "finish",
+            "2026-11-20",
+            json!({}),
+            Answer(422),
+            "finishing needs a result",
+        ),
+    ];
+    for (name, date, extra, then, why) in steps {
+        let r = step(name, date, extra).await;
+        match then {
+            Answer(status) => assert_eq!(r.status, status, "{name} on {date}: {why}"),
+            Becomes(status) => assert_eq!(r.json["status"], status, "{name} on {date}: {why}"),
+        }
+    }
     let done = step(
         "finish",
         "2026-11-20",
@@ -197,10 +235,7 @@ async fn a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refuse
 }
 
 async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
-    let app = App::spawn(db).await;
-    let case = app.accepted_case().await;
-    let exodus = app.partner_id(PartnerKind::Exodus).await;
-    let skt = app.partner_id(PartnerKind::Skt).await;
+    let (app, case, exodus, skt) = referring(db).await;
     let refer = |partner: i64, domain: &str, reason: &str| {
         let body = json!({"partner_id": partner, "domains": [domain], "reason": reason});
         app.post_case(case, "referrals", body)
@@ -275,9 +310,7 @@ async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
 }
 
 async fn the_cap_warning_appears_exactly_when_the_next_commitment_would_pass_the_cap(db: TestDb) {
-    let app = App::spawn(db).await;
-    let case = app.accepted_case().await;
-    let exodus = app.partner_id(PartnerKind::Exodus).await;
+    let (app, case, exodus, _) = referring(db).await;
     let trajectory = app.service_id("Exodus ambulant begeleidingstraject").await;
     let r = app
         .put(
@@ -336,10 +369,7 @@ async fn the_cap_warning_appears_exactly_when_the_next_commitment_would_pass_the
 }
 
 async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: TestDb) {
-    let app = App::spawn(db).await;
-    let case = app.accepted_case().await;
-    let exodus = app.partner_id(PartnerKind::Exodus).await;
-    let skt = app.partner_id(PartnerKind::Skt).await;
+    let (app, case, exodus, skt) = referring(db).await;
     let intake = app.service_id("Exodus intakegesprek").await;
     let trajectory = app.service_id("Exodus ambulant begeleidingstraject").await;
     let skt_support = app

@@ -31,6 +31,22 @@ async fn some_processings(app: &App) -> i64 {
     id
 }
 
+/// The page that lists the processings of the data of a case's resident.
+async fn processings_page(app: &App, client: &reqwest::Client, case: i64) -> (u16, String) {
+    let resident = app.resident_of(case).await;
+    page(
+        client,
+        app.url(&format!("/inwoners/{resident}/verwerkingen")),
+    )
+    .await
+}
+
+/// Changes a case's family name (the institution stays), and the answer.
+async fn rename(app: &App, case: i64, family_name: &str) -> crate::common::Reply {
+    let facts = json!({"institution": "PI Haaglanden", "family_name": family_name});
+    app.put_case(case, "facts", facts).await
+}
+
 /// What `nazorg audit verify` says after an intruder ran `sql` on the database.
 async fn verify_after(app: &App, sql: &str) -> (Option<i32>, String) {
     app.execute_sql(sql).await;
@@ -95,13 +111,8 @@ async fn audit_verify_finds_the_last_entry_removed_and_a_rehashed_entry(db: Test
 async fn a_coordinator_lists_the_processings_of_a_residents_data(db: TestDb) {
     let app = App::spawn(db).await;
     let case = some_processings(&app).await;
-    let resident = app.resident_of(case).await;
     let client = logged_in(&app, "coordinator").await;
-    let (status, html) = page(
-        &client,
-        app.url(&format!("/inwoners/{resident}/verwerkingen")),
-    )
-    .await;
+    let (status, html) = processings_page(&app, &client, case).await;
     assert_eq!(status, 200);
     assert!(
         html.contains("Casus inzien")
@@ -233,13 +244,7 @@ async fn the_retention_job_anonymises_exactly_what_its_dry_run_announced(db: Tes
     assert_ne!(after["bsn"], "691967301");
     assert_eq!(after["contacts"].as_array().unwrap().len(), 0, "{after}");
     assert_eq!(after["status"], "closed", "the figures stay");
-    let r = app
-        .put_case(
-            old,
-            "facts",
-            json!({"institution": "PI Haaglanden", "family_name": "Oudgesloten"}),
-        )
-        .await;
+    let r = rename(&app, old, "Oudgesloten").await;
     assert_eq!(
         r.status, 422,
         "an anonymised case cannot be filled in again: {}",
@@ -301,13 +306,7 @@ async fn a_correction_keeps_the_old_value_in_the_history(db: TestDb) {
             .contains("er is niets gewijzigd")
     );
     // An empty family name is refused.
-    let r = app
-        .put_case(
-            id,
-            "facts",
-            json!({"institution": "PI Haaglanden", "family_name": " "}),
-        )
-        .await;
+    let r = rename(&app, id, " ").await;
     assert_eq!(r.status, 422, "{}", r.json);
 }
 
@@ -415,13 +414,8 @@ async fn the_register_of_processing_activities_decides_what_the_log_states(db: T
     assert_eq!(r.status(), 303);
     // A read now states the new purpose; the earlier entry keeps its own.
     app.get(&format!("/api/v1/cases/{id}")).await;
-    let resident = app.resident_of(id).await;
     let coordinator = logged_in(&app, "coordinator").await;
-    let (_, html) = page(
-        &coordinator,
-        app.url(&format!("/inwoners/{resident}/verwerkingen")),
-    )
-    .await;
+    let (_, html) = processings_page(&app, &coordinator, id).await;
     assert!(
         html.contains("Nazorg na detentie: Terugkeer na detentie begeleiden (grondslag: Wet straffen en beschermen, art. 10 AVG)"),
         "{html}"
