@@ -50,7 +50,7 @@ async fn rename(app: &App, case: i64, family_name: &str) -> crate::common::Reply
 /// What `nazorg audit verify` says after an intruder ran `sql` on the database.
 async fn verify_after(app: &App, sql: &str) -> (Option<i32>, String) {
     app.execute_sql(sql).await;
-    verify(&app)
+    verify(app)
 }
 
 async fn audit_verify_finds_an_entry_changed_in_the_database(db: TestDb) {
