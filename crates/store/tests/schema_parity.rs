@@ -29,37 +29,56 @@ fn kind(declared: &str) -> &'static str {
     }
 }
 
-async fn sqlite_schema(url: &str) -> Facts {
+/// Migrates a database as the application does, and connects to it.
+async fn migrated<C: Connection>(url: &str) -> C {
     let db = nazorg_store::Database::connect(url)
         .await
-        .expect("migrate SQLite");
+        .unwrap_or_else(|e| panic!("migrate {url}: {e}"));
     drop(db);
-    let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect");
-    let mut facts = Facts::new();
+    C::connect(url).await.expect("connect")
+}
+
+/// A schema's facts, from what either backend tells: its tables, its columns (table,
+/// name, declared type, whether not null) and its indexes (name, table).
+fn facts(
+    tables: &[String],
+    columns: &[(String, String, String, bool)],
+    indexes: &[(String, String)],
+) -> Facts {
+    let tables = tables.iter().map(|table| format!("table {table}"));
+    let columns = columns.iter().map(|(table, name, declared, not_null)| {
+        format!(
+            "column {table}.{name} {} {}",
+            kind(declared),
+            if *not_null { "not null" } else { "null" }
+        )
+    });
+    let indexes = indexes
+        .iter()
+        .map(|(name, table)| format!("index {name} on {table}"));
+    tables.chain(columns).chain(indexes).collect()
+}
+
+async fn sqlite_schema(url: &str) -> Facts {
+    let mut conn: sqlx::SqliteConnection = migrated(url).await;
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
     )
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    for table in tables {
-        facts.insert(format!("table {table}"));
-        let columns = sqlx::query(&format!(
+    let mut columns = Vec::new();
+    for table in &tables {
+        let rows = sqlx::query(&format!(
             "SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}')"
         ))
         .fetch_all(&mut conn)
         .await
         .unwrap();
-        for c in columns {
-            let name: String = c.get(0);
-            let declared: String = c.get(1);
+        for c in rows {
             // SQLite reports a primary key as nullable; it is not.
             let not_null = c.get::<i64, _>(2) == 1 || c.get::<i64, _>(3) > 0;
-            facts.insert(format!(
-                "column {table}.{name} {} {}",
-                kind(&declared),
-                if not_null { "not null" } else { "null" }
-            ));
+            columns.push((table.clone(), c.get(0), c.get(1), not_null));
         }
     }
     let indexes: Vec<(String, String)> = sqlx::query_as(
@@ -68,19 +87,11 @@ async fn sqlite_schema(url: &str) -> Facts {
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    for (name, table) in indexes {
-        facts.insert(format!("index {name} on {table}"));
-    }
-    facts
+    facts(&tables, &columns, &indexes)
 }
 
 async fn postgres_schema(url: &str) -> Facts {
-    let db = nazorg_store::Database::connect(url)
-        .await
-        .expect("migrate PostgreSQL");
-    drop(db);
-    let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
-    let mut facts = Facts::new();
+    let mut conn: sqlx::PgConnection = migrated(url).await;
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' \
          AND table_type = 'BASE TABLE' AND table_name <> '_sqlx_migrations'",
@@ -88,9 +99,6 @@ async fn postgres_schema(url: &str) -> Facts {
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    for table in &tables {
-        facts.insert(format!("table {table}"));
-    }
     let columns: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text FROM information_schema.columns \
          WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'",
@@ -98,13 +106,10 @@ async fn postgres_schema(url: &str) -> Facts {
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    for (table, name, declared, nullable) in columns {
-        facts.insert(format!(
-            "column {table}.{name} {} {}",
-            kind(&declared),
-            if nullable == "NO" { "not null" } else { "null" }
-        ));
-    }
+    let columns: Vec<_> = columns
+        .into_iter()
+        .map(|(table, name, declared, nullable)| (table, name, declared, nullable == "NO"))
+        .collect();
     // Indexes made by CREATE INDEX, not those behind a primary key or unique constraint
     // (SQLite makes those without a name of ours either).
     let indexes: Vec<(String, String)> = sqlx::query_as(
@@ -116,10 +121,14 @@ async fn postgres_schema(url: &str) -> Facts {
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    for (name, table) in indexes {
-        facts.insert(format!("index {name} on {table}"));
+    facts(&tables, &columns, &indexes)
+}
+
+/// Runs statements, in order, on a PostgreSQL connection.
+async fn run_all(conn: &mut sqlx::PgConnection, statements: &[String]) {
+    for sql in statements {
+        sqlx::query(sql).execute(&mut *conn).await.unwrap();
     }
-    facts
 }
 
 /// A fresh PostgreSQL database, or `None` (the test is then skipped, or fails under CI).
@@ -139,14 +148,12 @@ async fn fresh_postgres() -> Option<(String, String, String)> {
         }
     };
     let name = format!("nazorg_schema_{}", std::process::id());
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    // A database left by an earlier run that did not end is replaced.
+    let statements = [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ];
+    run_all(&mut conn, &statements).await;
     let base = admin
         .rsplit_once('/')
         .map(|(b, _)| b.to_string())
@@ -166,10 +173,11 @@ async fn both_backends_migrate_to_the_same_tables_columns_and_indexes() {
     };
     let postgres = postgres_schema(&pg_url).await;
     let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    run_all(
+        &mut conn,
+        &[format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")],
+    )
+    .await;
 
     assert!(
         sqlite.iter().any(|f| f == "table cases"),

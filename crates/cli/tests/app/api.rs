@@ -1,6 +1,7 @@
 //! The JSON API: the whole lifecycle, refusals, filters, paging and the API rules.
 
-use crate::common::{App, TestDb, notification};
+use crate::common::{App, TestDb, notification, triage_domains};
+use nazorg_domain::access::Role;
 use serde_json::json;
 
 async fn the_api_is_closed_without_a_login_but_health_and_openapi_are_public(db: TestDb) {
@@ -48,17 +49,12 @@ async fn trailing_slashes_and_unknown_resources_are_404_problems(db: TestDb) {
 
 async fn a_notification_goes_all_the_way_to_a_closed_case(db: TestDb) {
     let app = App::spawn(db).await;
-    let first = app
-        .post("/api/v1/notifications", notification(json!({})))
-        .await;
+    let first = app.post_notification(json!({})).await;
     assert_eq!(first.status, 201, "{}", first.json);
     assert_eq!(first.json["created"], true);
     let id = first.json["case_id"].as_i64().unwrap();
     let again = app
-        .post(
-            "/api/v1/notifications",
-            notification(json!({"source": "casemanager"})),
-        )
+        .post_notification(json!({"source": "casemanager"}))
         .await;
     assert_eq!(
         (
@@ -178,26 +174,15 @@ async fn a_notification_goes_all_the_way_to_a_closed_case(db: TestDb) {
         )
         .await;
     assert_eq!(after.status, 409);
-    assert!(
-        after.json["detail"]
-            .as_str()
-            .unwrap()
-            .contains("De casus is afgesloten")
-    );
+    assert!(after.detail().contains("De casus is afgesloten"));
 }
 
 async fn illegal_steps_are_refused_with_a_dutch_explanation(db: TestDb) {
     let app = App::spawn(db).await;
     let id = app.notify(notification(json!({}))).await;
-    let domains: Vec<_> = ["id_document", "housing", "income", "care", "social_network"]
-        .iter()
-        .map(|d| json!({"domain": d, "need": "none", "self_reliance": "high"}))
-        .collect();
+    let domains = triage_domains("none", "high");
     let r = app
-        .put(
-            &format!("/api/v1/cases/{id}/triage"),
-            json!({"domains": domains}),
-        )
+        .put_case(id, "triage", json!({"domains": domains}))
         .await;
     assert_eq!(r.status, 409);
     assert_eq!(r.json["code"], "conflict");
@@ -206,17 +191,15 @@ async fn illegal_steps_are_refused_with_a_dutch_explanation(db: TestDb) {
         "‘Triage vastleggen’ kan niet in de fase ‘Gemeld’. Triage volgt nadat de inwoner het aanbod heeft aanvaard."
     );
     let r = app
-        .post(
-            &format!("/api/v1/cases/{id}/closure"),
+        .post_case(
+            id,
+            "closure",
             json!({"reason": "completed", "date": "2026-03-01"}),
         )
         .await;
     assert_eq!(r.status, 409);
     let r = app
-        .put(
-            &format!("/api/v1/cases/{id}/release"),
-            json!({"date": "2026-01-01"}),
-        )
+        .put_case(id, "release", json!({"date": "2026-01-01"}))
         .await;
     assert_eq!(
         r.status, 422,
@@ -230,53 +213,29 @@ async fn illegal_steps_are_refused_with_a_dutch_explanation(db: TestDb) {
 
 async fn invalid_input_is_a_422_problem_that_names_the_field(db: TestDb) {
     let app = App::spawn(db).await;
-    let r = app
-        .post(
-            "/api/v1/notifications",
-            notification(json!({"bsn": "443613889"})),
-        )
-        .await;
+    let r = app.post_notification(json!({"bsn": "443613889"})).await;
     assert_eq!(
         (r.status, r.json["detail"].as_str()),
         (422, Some("BSN 443613889 voldoet niet aan de elfproef"))
     );
     let r = app
-        .post(
-            "/api/v1/notifications",
-            notification(json!({"detention_start": "2026-02-30"})),
-        )
+        .post_notification(json!({"detention_start": "2026-02-30"}))
         .await;
     assert_eq!(r.status, 422);
-    assert!(
-        r.json["detail"]
-            .as_str()
-            .unwrap()
-            .contains("begindatum detentie"),
-        "{}",
-        r.json
-    );
+    assert!(r.detail().contains("begindatum detentie"), "{}", r.json);
     let id = app.notify(notification(json!({}))).await;
-    let r = app
-        .put(
-            &format!("/api/v1/cases/{id}/offer"),
-            json!({"outcome": "maybe", "date": "2026-02-12", "kind": "phone"}),
-        )
-        .await;
+    let offer = |outcome: &str, date: &str| {
+        let body = json!({"outcome": outcome, "date": date, "kind": "phone"});
+        app.put_case(id, "offer", body)
+    };
+    let r = offer("maybe", "2026-02-12").await;
     assert_eq!(r.status, 422);
     assert!(
-        r.json["detail"]
-            .as_str()
-            .unwrap()
-            .contains("accepted, declined, not_reached"),
+        r.detail().contains("accepted, declined, not_reached"),
         "{}",
         r.json
     );
-    let r = app
-        .put(
-            &format!("/api/v1/cases/{id}/offer"),
-            json!({"outcome": "accepted", "date": "2099-01-01", "kind": "phone"}),
-        )
-        .await;
+    let r = offer("accepted", "2099-01-01").await;
     assert_eq!(r.status, 422, "a contact in the future: {}", r.json);
     let raw = app
         .client
@@ -298,35 +257,29 @@ async fn eligibility_is_re_evaluated_and_can_be_overridden_with_a_reason(db: Tes
             json!({"expected_release": "", "sentence": "pretrial"}),
         ))
         .await;
-    let case = app.get(&format!("/api/v1/cases/{id}")).await;
-    assert_eq!(case.json["eligibility"], "undetermined");
+    let case = app.case(id).await;
+    assert_eq!(case["eligibility"], "undetermined");
     assert_eq!(
-        case.json["eligibility_reasons"],
+        case["eligibility_reasons"],
         json!(["sentence_unknown", "release_unknown"])
     );
 
     let facts = json!({"institution": "PI Haaglanden", "expected_release": "2026-02-15", "sentence": "prison_sentence",
                        "brp_status": "registered", "last_residence_code": "GM1783", "birth_date": "1992-02-14"});
-    let r = app.put(&format!("/api/v1/cases/{id}/facts"), facts).await;
+    let r = app.put_case(id, "facts", facts).await;
     assert_eq!(r.json["eligibility"], "not_eligible", "{}", r.json);
     assert_eq!(
         r.json["eligibility_reasons"],
         json!(["detention_under_10_days"])
     );
 
-    let r = app
-        .put(
-            &format!("/api/v1/cases/{id}/eligibility-override"),
-            json!({"outcome": "eligible", "reason": ""}),
-        )
-        .await;
+    let set_override = |body| app.put_case(id, "eligibility-override", body);
+    let r = set_override(json!({"outcome": "eligible", "reason": ""})).await;
     assert_eq!(r.status, 422, "an override needs a reason");
-    let r = app
-        .put(
-            &format!("/api/v1/cases/{id}/eligibility-override"),
-            json!({"outcome": "eligible", "reason": "Verlenging van de detentie is al bekend."}),
-        )
-        .await;
+    let r = set_override(
+        json!({"outcome": "eligible", "reason": "Verlenging van de detentie is al bekend."}),
+    )
+    .await;
     assert_eq!(
         (
             r.json["eligibility"].as_str(),
@@ -341,12 +294,7 @@ async fn eligibility_is_re_evaluated_and_can_be_overridden_with_a_reason(db: Tes
     );
     let listed = app.get("/api/v1/cases").await;
     assert_eq!(listed.json["items"][0]["eligibility"], "eligible");
-    let r = app
-        .put(
-            &format!("/api/v1/cases/{id}/eligibility-override"),
-            json!({"outcome": null, "reason": ""}),
-        )
-        .await;
+    let r = set_override(json!({"outcome": null, "reason": ""})).await;
     assert_eq!(r.json["eligibility"], "not_eligible");
 }
 
@@ -410,9 +358,7 @@ async fn the_worklist_filters_searches_and_pages_without_gaps_or_repeats(db: Tes
         let app = &app;
         let q = q.to_string();
         async move {
-            let r = app
-                .get(&format!("/api/v1/cases?search={}", urlencode(&q)))
-                .await;
+            let r = app.get_with_query("/api/v1/cases", &[("search", &q)]).await;
             r.json["items"]
                 .as_array()
                 .unwrap()
@@ -452,33 +398,11 @@ async fn the_worklist_filters_searches_and_pages_without_gaps_or_repeats(db: Tes
 async fn other_municipalities_and_administrators_see_no_cases(db: TestDb) {
     let app = App::spawn(db).await;
     let id = app.notify(notification(json!({}))).await;
-    use nazorg_domain::access::Role;
-    app.store
-        .add_user(
-            "rijswijk",
-            "",
-            crate::common::PASSWORD,
-            Role::Coordinator,
-            "0603",
-        )
-        .await
-        .unwrap();
-    app.store
-        .add_user(
-            "beheer",
-            "",
-            crate::common::PASSWORD,
-            Role::Administrator,
-            "1783",
-        )
-        .await
-        .unwrap();
-    let other = app
-        .store
-        .create_api_token("rijswijk", "t", 1)
-        .await
-        .unwrap();
-    let admin = app.store.create_api_token("beheer", "t", 1).await.unwrap();
+    app.add_user_in("0603", "rijswijk", "", Role::Coordinator)
+        .await;
+    app.add_user("beheer", "", Role::Administrator).await;
+    let other = app.token_for("rijswijk").await;
+    let admin = app.token_for("beheer").await;
     let get = |token: &str, path: &str| {
         let request = app
             .client
@@ -505,15 +429,16 @@ async fn every_read_and_write_of_a_case_is_in_the_processing_log(db: TestDb) {
     let id = app.notify(notification(json!({}))).await;
     assert_eq!(app.processing_log_count("create_notification", id).await, 1);
     assert_eq!(app.processing_log_count("read_case", id).await, 0);
-    app.get(&format!("/api/v1/cases/{id}")).await;
+    app.case(id).await;
     assert_eq!(
         app.processing_log_count("read_case", id).await,
         1,
         "reading the case is logged"
     );
     let r = app
-        .post(
-            &format!("/api/v1/cases/{id}/contacts"),
+        .post_case(
+            id,
+            "contacts",
             json!({"date": "2026-02-11", "kind": "phone", "note": "Gebeld"}),
         )
         .await;
@@ -528,12 +453,7 @@ async fn every_read_and_write_of_a_case_is_in_the_processing_log(db: TestDb) {
         2,
         "and so is the page it answers with"
     );
-    let refused = app
-        .put(
-            &format!("/api/v1/cases/{id}/triage"),
-            json!({"domains": []}),
-        )
-        .await;
+    let refused = app.put_case(id, "triage", json!({"domains": []})).await;
     assert_eq!(refused.status, 422);
     assert_eq!(
         app.processing_log_count("write_case", id).await,
@@ -568,20 +488,8 @@ async fn concurrent_changes_and_reads_all_succeed(db: TestDb) {
             "no request may fail on a busy database"
         );
     }
-    let case = app.get(&format!("/api/v1/cases/{id}")).await;
-    assert_eq!(case.json["contacts"].as_array().unwrap().len(), 12);
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    let case = app.case(id).await;
+    assert_eq!(case["contacts"].as_array().unwrap().len(), 12);
 }
 
 pub fn random_bsn(rng: &mut fastrand::Rng) -> String {

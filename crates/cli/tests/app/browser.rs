@@ -1,7 +1,7 @@
 //! A real headless Chromium, driven over WebDriver, walks a notification to a closed
 //! case, and axe-core checks every page it visits for WCAG 2.1 A/AA violations.
 
-use crate::common::{App, PASSWORD, TestDb, skip};
+use crate::common::{App, LIFE_DOMAINS, PASSWORD, TestDb, skip};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::path::PathBuf;
@@ -107,14 +107,15 @@ async fn assert_accessible(client: &Client, axe: &str, page: &str) {
     );
 }
 
+/// The element at `css` on the current page, which must be there.
+async fn element(client: &Client, css: &str, what: &str) -> fantoccini::elements::Element {
+    let found = client.find(Locator::Css(css)).await;
+    found.unwrap_or_else(|_| panic!("no {what} {css}"))
+}
+
 async fn fill(client: &Client, css: &str, text: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("no field {css}"))
-        .send_keys(text)
-        .await
-        .unwrap();
+    let field = element(client, css, "field").await;
+    field.send_keys(text).await.unwrap();
 }
 
 async fn set(client: &Client, id: &str, value: &str) {
@@ -128,23 +129,25 @@ async fn set(client: &Client, id: &str, value: &str) {
 }
 
 async fn choose(client: &Client, css: &str, value: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("no select {css}"))
-        .select_by_value(value)
-        .await
-        .unwrap();
+    let select = element(client, css, "select").await;
+    select.select_by_value(value).await.unwrap();
 }
 
 async fn click(client: &Client, css: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("nothing to click at {css}"))
-        .click()
-        .await
-        .unwrap();
+    let target = element(client, css, "element to click").await;
+    target.click().await.unwrap();
+}
+
+/// Opens a path of the application.
+async fn visit(client: &Client, base: &str, path: &str) {
+    client.goto(&format!("{base}{path}")).await.unwrap();
+}
+
+/// Logs in with the login form on the current page, and waits for the next page.
+async fn log_in(client: &Client, username: &str) {
+    fill(client, "#username", username).await;
+    fill(client, "#password", PASSWORD).await;
+    submit(client, "/inloggen").await;
 }
 
 /// Submits the form that holds `css` and waits for the next page.
@@ -165,6 +168,15 @@ async fn text(client: &Client) -> String {
         .text()
         .await
         .unwrap()
+}
+
+/// Asserts that the current page's main content shows each of these texts, and returns it.
+async fn assert_shows(client: &Client, texts: &[&str]) -> String {
+    let page = text(client).await;
+    for expected in texts {
+        assert!(page.contains(expected), "{expected} in {page}");
+    }
+    page
 }
 
 async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_browser(db: TestDb) {
@@ -198,7 +210,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
         "axe-core found nothing on a broken page: {found}"
     );
 
-    client.goto(&format!("{base}/casussen")).await.unwrap();
+    visit(&client, &base, "/casussen").await;
     assert!(
         client
             .current_url()
@@ -208,9 +220,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
             .starts_with("/inloggen")
     );
     assert_accessible(&client, &axe, "the login page").await;
-    fill(&client, "#username", "coordinator").await;
-    fill(&client, "#password", PASSWORD).await;
-    submit(&client, "/inloggen").await;
+    log_in(&client, "coordinator").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/casussen");
     assert_accessible(&client, &axe, "the empty worklist").await;
 
@@ -229,23 +239,15 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     let case_url = client.current_url().await.unwrap();
     assert!(case_url.path().starts_with("/casussen/"), "{case_url}");
     let case_path = case_url.path().to_string();
-    let page = text(&client).await;
-    assert!(
-        page.contains("Selin Öztürk") && page.contains("Valt onder de doelgroep"),
-        "{page}"
-    );
+    assert_shows(&client, &["Selin Öztürk", "Valt onder de doelgroep"]).await;
     assert_accessible(&client, &axe, "a new case").await;
 
     choose(&client, "#offer-kind", "visit_in_prison").await;
     click(&client, "#offer-accepted").await;
     submit(&client, &format!("{case_path}/aanbod")).await;
-    assert!(
-        text(&client)
-            .await
-            .contains("Opgeslagen: Contact en aanbod.")
-    );
+    assert_shows(&client, &["Opgeslagen: Contact en aanbod."]).await;
 
-    for domain in ["id_document", "housing", "income", "care", "social_network"] {
+    for domain in LIFE_DOMAINS {
         let complex = domain == "housing" || domain == "income";
         choose(
             &client,
@@ -261,11 +263,11 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
         .await;
     }
     submit(&client, &format!("{case_path}/triage")).await;
-    let page = text(&client).await;
-    assert!(
-        page.contains("Voorstel van het systeem op grond van de triage: Sociaal Kernteam"),
-        "{page}"
-    );
+    assert_shows(
+        &client,
+        &["Voorstel van het systeem op grond van de triage: Sociaal Kernteam"],
+    )
+    .await;
     assert_accessible(&client, &axe, "a triaged case").await;
 
     choose(&client, "#direction", "skt").await;
@@ -282,30 +284,18 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     fill(&client, "#ag-description", "Urgentieaanvraag indienen").await;
     fill(&client, "#ag-owner", "Zorgregisseur").await;
     submit(&client, &format!("{case_path}/afspraken")).await;
-    assert!(text(&client).await.contains("Urgentieaanvraag indienen"));
+    assert_shows(&client, &["Urgentieaanvraag indienen"]).await;
 
     // A referral to Exodus, bought from the budget, that an Exodus worker finishes.
     click(&client, "#verwijzingen summary").await;
     let exodus = app
-        .store
-        .list_partners("1783")
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.kind == nazorg_domain::referral::PartnerKind::Exodus)
-        .unwrap();
-    choose(&client, "#ref-partner", &exodus.id.to_string()).await;
+        .partner_id(nazorg_domain::referral::PartnerKind::Exodus)
+        .await;
+    choose(&client, "#ref-partner", &exodus.to_string()).await;
     click(&client, "#ref-domain-housing").await;
     click(&client, "#ref-domain-income").await;
-    let service = app
-        .store
-        .list_service_kinds("1783")
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|k| k.name == "Exodus ambulant begeleidingstraject")
-        .unwrap();
-    choose(&client, "#ref-service", &service.id.to_string()).await;
+    let service = app.service_id("Exodus ambulant begeleidingstraject").await;
+    choose(&client, "#ref-service", &service.to_string()).await;
     fill(
         &client,
         "#ref-reason",
@@ -313,11 +303,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     )
     .await;
     submit(&client, &format!("{case_path}/verwijzingen")).await;
-    let page = text(&client).await;
-    assert!(
-        page.contains("Opgeslagen: Verwijzingen.") && page.contains("Gevraagd"),
-        "{page}"
-    );
+    assert_shows(&client, &["Opgeslagen: Verwijzingen.", "Gevraagd"]).await;
     assert_accessible(&client, &axe, "a case with a referral").await;
     app.store
         .add_partner_user(
@@ -326,29 +312,27 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
             PASSWORD,
             nazorg_domain::access::Role::ExodusWorker,
             "1783",
-            Some(exodus.id),
+            Some(exodus),
         )
         .await
         .unwrap();
     submit(&client, "/uitloggen").await;
-    fill(&client, "#username", "ellen").await;
-    fill(&client, "#password", PASSWORD).await;
-    submit(&client, "/inloggen").await;
+    log_in(&client, "ellen").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/verwijzingen");
-    assert!(text(&client).await.contains("Selin Öztürk"));
+    assert_shows(&client, &["Selin Öztürk"]).await;
     assert_accessible(&client, &axe, "the Exodus worker's referrals").await;
     click(&client, "td a[href^='/verwijzingen/']").await;
     let referral_path = client.current_url().await.unwrap().path().to_string();
-    let page = text(&client).await;
-    assert!(
-        page.contains("Specialistische begeleiding bij wonen en schulden.")
-            && !page.contains("PI Haaglanden"),
-        "{page}"
-    );
+    let page = assert_shows(
+        &client,
+        &["Specialistische begeleiding bij wonen en schulden."],
+    )
+    .await;
+    assert!(!page.contains("PI Haaglanden"), "{page}");
     assert_accessible(&client, &axe, "a referral as Exodus sees it").await;
     let step = format!("{referral_path}/stap");
     submit(&client, &step).await; // accept
-    assert!(text(&client).await.contains("Opgeslagen: Accepteren."));
+    assert_shows(&client, &["Opgeslagen: Accepteren."]).await;
     submit(&client, &step).await; // start
     click(&client, "#afronden summary").await;
     choose(&client, "#finish-result", "achieved").await;
@@ -360,26 +344,20 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     .await;
     click(&client, "#afronden button[type=submit]").await;
     tokio::time::sleep(Duration::from_millis(150)).await;
-    let page = text(&client).await;
-    assert!(
-        page.contains("Afgerond") && page.contains("Doel bereikt"),
-        "{page}"
-    );
-    client.goto(&format!("{base}{case_path}")).await.unwrap();
+    assert_shows(&client, &["Afgerond", "Doel bereikt"]).await;
+    visit(&client, &base, &case_path).await;
     assert!(
         text(&client).await.contains("geeft geen toegang"),
         "the Exodus worker cannot open the whole case"
     );
-    client.goto(&format!("{base}/verwijzingen")).await.unwrap();
+    visit(&client, &base, "/verwijzingen").await;
     submit(&client, "/uitloggen").await;
-    fill(&client, "#username", "coordinator").await;
-    fill(&client, "#password", PASSWORD).await;
-    submit(&client, "/inloggen").await;
-    let page = text(&client).await;
-    assert!(
-        page.contains("Terugmeldingen van ketenpartners") && page.contains("Doel bereikt"),
-        "{page}"
-    );
+    log_in(&client, "coordinator").await;
+    assert_shows(
+        &client,
+        &["Terugmeldingen van ketenpartners", "Doel bereikt"],
+    )
+    .await;
     assert_accessible(&client, &axe, "the worklist with a report back").await;
     click(&client, "form[action$='/gezien'] button").await;
     tokio::time::sleep(Duration::from_millis(150)).await;
@@ -388,7 +366,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
             .await
             .contains("Terugmeldingen van ketenpartners")
     );
-    client.goto(&format!("{base}/budget")).await.unwrap();
+    visit(&client, &base, "/budget").await;
     assert!(
         text(&client).await.contains("€ 3.200,00"),
         "the trajectory is spent on the budget"
@@ -399,89 +377,71 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
         ("/agenda", "the calendar page"),
         ("/mijn-werk?team=1", "the team's work"),
     ] {
-        client.goto(&format!("{base}{path}")).await.unwrap();
+        visit(&client, &base, path).await;
         assert_accessible(&client, &axe, page).await;
     }
-    client.goto(&format!("{base}{case_path}")).await.unwrap();
+    visit(&client, &base, &case_path).await;
 
     for check in ["#ready-housing", "#ready-brp", "#ready-id", "#ready-income"] {
         click(&client, check).await;
     }
     submit(&client, &format!("{case_path}/checklist")).await;
     submit(&client, &format!("{case_path}/vrijlating")).await;
-    let page = text(&client).await;
-    assert!(page.contains("Nazorgperiode"), "{page}");
+    assert_shows(&client, &["Nazorgperiode"]).await;
     assert_accessible(&client, &axe, "a case in its aftercare period").await;
 
     click(&client, "#afsluiten summary").await;
     choose(&client, "#close-reason", "completed").await;
     choose(&client, "#close-overall", "successful").await;
-    for domain in ["id_document", "housing", "income", "care", "social_network"] {
+    for domain in LIFE_DOMAINS {
         choose(&client, &format!("#result-{domain}"), "arranged").await;
     }
     click(&client, "#close-confirm").await;
     submit(&client, &format!("{case_path}/afsluiten")).await;
-    let page = text(&client).await;
-    assert!(
-        page.contains("Afgesloten op") && page.contains("Resultaat: geslaagd."),
-        "{page}"
-    );
-    assert!(
-        page.contains("Afgesloten") && page.contains("Fase: ‘Nazorgperiode’ → ‘Afgesloten’."),
-        "{page}"
-    );
+    assert_shows(
+        &client,
+        &[
+            "Afgesloten op",
+            "Resultaat: geslaagd.",
+            "Afgesloten",
+            "Fase: ‘Nazorgperiode’ → ‘Afgesloten’.",
+        ],
+    )
+    .await;
     assert_accessible(&client, &axe, "a closed case").await;
 
-    client
-        .goto(&format!("{base}/casussen?status=closed"))
-        .await
-        .unwrap();
-    assert!(text(&client).await.contains("Selin Öztürk"));
+    visit(&client, &base, "/casussen?status=closed").await;
+    assert_shows(&client, &["Selin Öztürk"]).await;
     assert_accessible(&client, &axe, "the worklist with a result").await;
 
     // The closed case shows up in the monitor and the evaluation, charts and all.
-    client
-        .goto(&format!("{base}/monitor?from=2000-01-01&to=2026-12-31"))
-        .await
-        .unwrap();
-    let page = text(&client).await;
-    assert!(
-        page.contains("Van melding tot afsluiting") && !page.contains("Selin"),
-        "{page}"
-    );
+    visit(&client, &base, "/monitor?from=2000-01-01&to=2026-12-31").await;
+    let page = assert_shows(&client, &["Van melding tot afsluiting"]).await;
+    assert!(!page.contains("Selin"), "{page}");
     assert_accessible(&client, &axe, "the monitor").await;
-    client
-        .goto(&format!("{base}/evaluatie?from=2000-01-01&to=2026-12-31"))
-        .await
-        .unwrap();
-    assert!(text(&client).await.contains("6. Effect"));
+    visit(&client, &base, "/evaluatie?from=2000-01-01&to=2026-12-31").await;
+    assert_shows(&client, &["6. Effect"]).await;
     assert_accessible(&client, &axe, "the evaluation report").await;
-    client.goto(&format!("{base}/prognose")).await.unwrap();
+    visit(&client, &base, "/prognose").await;
     assert_accessible(&client, &axe, "the outflow and forecast").await;
 
     // The right of access as a readable document, and the safety chamber's agenda.
-    client.goto(&format!("{base}{case_path}")).await.unwrap();
-    let processings = client
-        .find(Locator::Css("a[href$='/verwerkingen']"))
-        .await
-        .expect("the link to the processings")
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
-    client
-        .goto(&format!(
-            "{base}{}",
-            processings.replace("/verwerkingen", "/inzage")
-        ))
-        .await
-        .unwrap();
-    assert!(text(&client).await.contains("Öztürk"));
+    visit(&client, &base, &case_path).await;
+    let processings = element(
+        &client,
+        "a[href$='/verwerkingen']",
+        "link to the processings",
+    )
+    .await
+    .attr("href")
+    .await
+    .unwrap()
+    .unwrap();
+    let access = processings.replace("/verwerkingen", "/inzage");
+    visit(&client, &base, &access).await;
+    assert_shows(&client, &["Öztürk"]).await;
     assert_accessible(&client, &axe, "the readable access document").await;
-    client
-        .goto(&format!("{base}/veiligheidskamer"))
-        .await
-        .unwrap();
+    visit(&client, &base, "/veiligheidskamer").await;
     assert_accessible(&client, &axe, "the safety chamber's agenda").await;
     client.close().await.unwrap();
 }

@@ -1,20 +1,16 @@
 //! The command-line contract: import, list, users.
 
-use crate::common::TestDb;
+use crate::common::{TestDb, budget_line, nazorg_command};
 use serde_json::Value;
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 const SAMPLE: &str = include_str!("../../../../docs/examples/notifications-example.csv");
 const HEADER: &str = "bsn,family_name,given_names,birth_date,municipality_code,brp_status,institution,detention_start,expected_release,sentence,source";
 
 fn nazorg(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nazorg"))
-        .arg("--database")
-        .arg(&db.url)
+    let mut child = nazorg_command(&db.url)
         .args(args)
-        .env("NAZORG_MUNICIPALITY", "1783")
-        .env_remove("NAZORG_DATABASE_URL")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -38,13 +34,19 @@ fn write(dir: &tempfile::TempDir, name: &str, content: &str) -> String {
     path.display().to_string()
 }
 
-fn cases(db: &TestDb) -> Vec<Value> {
-    let out = nazorg(db, &["cases", "list", "--format", "json"], None);
-    assert!(
-        out.status.success(),
+/// Asserts how a run of the binary ended, showing what it wrote to stderr.
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+fn cases(db: &TestDb) -> Vec<Value> {
+    let out = nazorg(db, &["cases", "list", "--format", "json"], None);
+    assert_exit(&out, 0);
     serde_json::from_slice::<Vec<Value>>(&out.stdout).expect("cases list prints a JSON array")
 }
 
@@ -181,12 +183,7 @@ async fn a_clean_file_exits_zero_and_edge_cases_are_rejected_one_by_one(db: Test
         &["import", "notifications", &write(&dir, "ok.csv", &clean)],
         None,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let all = cases(&db);
     assert_eq!(all.len(), 1);
     assert_eq!(all[0]["family_name"], "Öztürk");
@@ -218,12 +215,7 @@ async fn a_clean_file_exits_zero_and_edge_cases_are_rejected_one_by_one(db: Test
         ],
         None,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 1);
     let rejected = std::fs::read_to_string(&rejects).unwrap();
     let reasons: Vec<&str> = rejected.lines().skip(1).collect();
     assert_eq!(reasons.len(), 5, "{rejected}");
@@ -280,11 +272,7 @@ async fn users_are_added_with_a_password_from_stdin(db: TestDb) {
         &["user", "add", "cora", "--role", "coordinator"],
         Some("een-heel-lang-wachtwoord\n"),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let short = nazorg(
         &db,
         &["user", "add", "kort", "--role", "coordinator"],
@@ -310,11 +298,7 @@ async fn users_are_added_with_a_password_from_stdin(db: TestDb) {
 
 async fn demo_fills_every_phase(db: TestDb) {
     let out = nazorg(&db, &["demo", "--residents", "60"], None);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let all = cases(&db);
     assert!(all.len() >= 60);
     for status in [
@@ -339,13 +323,7 @@ async fn demo_fills_every_phase(db: TestDb) {
     );
     let budget = nazorg(&db, &["budget", "--format", "json"], None);
     let budget: Value = serde_json::from_slice(&budget.stdout).unwrap();
-    let support = budget["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["code"] == "support")
-        .unwrap()
-        .clone();
+    let support = budget_line(&budget, "support");
     let used = support["committed"].as_f64().unwrap() + support["spent"].as_f64().unwrap();
     assert!(used > 0.0, "demo referrals draw on the budget: {support}");
 }

@@ -3,9 +3,11 @@
 
 use nazorg_app::App as Nazorg;
 use nazorg_domain::access::{Actor, Role};
-use nazorg_domain::ids::UserId;
-use serde_json::Value;
+use nazorg_domain::ids::{PartnerId, ServiceKindId, UserId};
+use nazorg_domain::referral::PartnerKind;
+use serde_json::{Value, json};
 use sqlx::Connection;
+use std::process::{Command, Output};
 
 pub const PASSWORD: &str = "lange-test-wachtwoord-123";
 
@@ -117,6 +119,20 @@ pub fn system_actor() -> Actor {
     }
 }
 
+/// Evaluates `$body` with `$conn` bound to a new connection to the database at `$url`, a
+/// SQLite or a PostgreSQL one (the two connection types have no common type to name).
+macro_rules! on_connection {
+    ($url:expr, |$conn:ident| $body:expr) => {
+        if $url.starts_with("sqlite") {
+            let mut $conn = sqlx::SqliteConnection::connect($url).await.unwrap();
+            $body
+        } else {
+            let mut $conn = sqlx::PgConnection::connect($url).await.unwrap();
+            $body
+        }
+    };
+}
+
 /// The running application.
 pub struct App {
     pub base: String,
@@ -132,6 +148,18 @@ pub struct Reply {
     pub content_type: String,
     pub api_version: Option<String>,
     pub json: Value,
+}
+
+impl Reply {
+    /// The problem's explanation (`detail`); empty when there is none.
+    pub fn detail(&self) -> &str {
+        self.json["detail"].as_str().unwrap_or_default()
+    }
+
+    /// The id of what the request created.
+    pub fn id(&self) -> i64 {
+        self.json["id"].as_i64().expect("an id in the reply")
+    }
 }
 
 impl App {
@@ -211,52 +239,29 @@ impl App {
 
     /// Runs a statement straight on the database, around the application (as an intruder would).
     pub async fn execute_sql(&self, sql: &str) {
-        if self._db.url.starts_with("sqlite") {
-            let mut conn = sqlx::SqliteConnection::connect(&self._db.url)
-                .await
-                .unwrap();
+        on_connection!(&self._db.url, |conn| {
             sqlx::query(sql).execute(&mut conn).await.unwrap();
-        } else {
-            let mut conn = sqlx::PgConnection::connect(&self._db.url).await.unwrap();
-            sqlx::query(sql).execute(&mut conn).await.unwrap();
-        }
+        });
     }
 
     /// The first column of a query's rows as text, straight from the database.
     pub async fn query_texts(&self, sql: &str) -> Vec<String> {
-        if self._db.url.starts_with("sqlite") {
-            let mut conn = sqlx::SqliteConnection::connect(&self._db.url)
-                .await
-                .unwrap();
+        on_connection!(&self._db.url, |conn| {
             sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
-        } else {
-            let mut conn = sqlx::PgConnection::connect(&self._db.url).await.unwrap();
-            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
-        }
+        })
     }
 
     /// Counts rows of the processing log that match a condition, straight from the database.
     pub async fn processing_log_count(&self, action: &str, case_id: i64) -> i64 {
         let sql = "SELECT COUNT(*) FROM processing_log WHERE action = $1 AND case_id = $2";
-        if self._db.url.starts_with("sqlite") {
-            let mut conn = sqlx::SqliteConnection::connect(&self._db.url)
-                .await
-                .unwrap();
+        on_connection!(&self._db.url, |conn| {
             sqlx::query_scalar(sql)
                 .bind(action)
                 .bind(case_id)
                 .fetch_one(&mut conn)
                 .await
                 .unwrap()
-        } else {
-            let mut conn = sqlx::PgConnection::connect(&self._db.url).await.unwrap();
-            sqlx::query_scalar(sql)
-                .bind(action)
-                .bind(case_id)
-                .fetch_one(&mut conn)
-                .await
-                .unwrap()
-        }
+        })
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
@@ -281,48 +286,69 @@ impl App {
         }
     }
 
+    /// A request to a path of the API with this application's token.
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(&self.token)
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
-        self.send(
-            self.client
-                .get(format!("{}{path}", self.base))
-                .bearer_auth(&self.token),
-        )
-        .await
+        self.send(self.request(reqwest::Method::GET, path)).await
     }
 
     pub async fn get_anonymous(&self, path: &str) -> Reply {
-        self.send(self.client.get(format!("{}{path}", self.base)))
-            .await
+        self.send(self.client.get(self.url(path))).await
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Reply {
-        self.send(
-            self.client
-                .post(format!("{}{path}", self.base))
-                .bearer_auth(&self.token)
-                .json(&body),
-        )
-        .await
+        let request = self.request(reqwest::Method::POST, path);
+        self.send(request.json(&body)).await
     }
 
     pub async fn put(&self, path: &str, body: Value) -> Reply {
-        self.send(
-            self.client
-                .put(format!("{}{path}", self.base))
-                .bearer_auth(&self.token)
-                .json(&body),
-        )
-        .await
+        let request = self.request(reqwest::Method::PUT, path);
+        self.send(request.json(&body)).await
     }
 
     pub async fn patch(&self, path: &str, body: Value) -> Reply {
-        self.send(
-            self.client
-                .patch(format!("{}{path}", self.base))
-                .bearer_auth(&self.token)
-                .json(&body),
-        )
-        .await
+        let request = self.request(reqwest::Method::PATCH, path);
+        self.send(request.json(&body)).await
+    }
+
+    /// GETs a path with a query string of these (encoded) pairs.
+    pub async fn get_with_query(&self, path: &str, query: &[(&str, &str)]) -> Reply {
+        let request = self.request(reqwest::Method::GET, path);
+        self.send(request.query(query)).await
+    }
+
+    /// PUTs to one of a case's resources: `/api/v1/cases/{case}/{resource}`.
+    pub async fn put_case(&self, case: i64, resource: &str, body: Value) -> Reply {
+        self.put(&format!("/api/v1/cases/{case}/{resource}"), body)
+            .await
+    }
+
+    /// POSTs to one of a case's resources: `/api/v1/cases/{case}/{resource}`.
+    pub async fn post_case(&self, case: i64, resource: &str, body: Value) -> Reply {
+        self.post(&format!("/api/v1/cases/{case}/{resource}"), body)
+            .await
+    }
+
+    /// The case as the API shows it.
+    pub async fn case(&self, case: i64) -> Value {
+        self.get(&format!("/api/v1/cases/{case}")).await.json
+    }
+
+    /// The resident a case is about.
+    pub async fn resident_of(&self, case: i64) -> i64 {
+        self.case(case).await["resident_id"]
+            .as_i64()
+            .expect("a resident id")
+    }
+
+    /// The address of a path of the running application.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
     }
 
     /// Registers a notification through the API and returns the case id.
@@ -338,22 +364,219 @@ impl App {
     }
 }
 
-/// A browser-like client (a cookie store; redirects are not followed, so tests see them),
-/// logged in as `username` with the test password.
-pub async fn logged_in(app: &App, username: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
+/// Arranging data: cases walked through the API, users, partners, the binary.
+impl App {
+    /// Posts a valid notification of an eligible resident, with overrides.
+    pub async fn post_notification(&self, overrides: Value) -> Reply {
+        self.post("/api/v1/notifications", notification(overrides))
+            .await
+    }
+
+    /// Registers a notification of another resident (this BSN and family name) and returns
+    /// the case id.
+    pub async fn notify_resident(&self, bsn: &str, family_name: &str) -> i64 {
+        self.notify(notification(
+            json!({"bsn": bsn, "family_name": family_name}),
+        ))
+        .await
+    }
+
+    /// Records that the resident accepted the offer of aftercare (12-02-2026, in prison).
+    pub async fn accept_offer(&self, case: i64) {
+        let offer = json!({"outcome": "accepted", "date": "2026-02-12", "kind": "visit_in_prison"});
+        let r = self.put_case(case, "offer", offer).await;
+        assert_eq!(r.status, 200, "{}", r.json);
+    }
+
+    /// A new case whose resident accepted aftercare, ready for triage and referrals.
+    pub async fn accepted_case(&self) -> i64 {
+        let case = self.notify(notification(json!({}))).await;
+        self.accept_offer(case).await;
+        case
+    }
+
+    /// Gives the direction of a case to the coordinator, the SKT or Exodus.
+    pub async fn direct(&self, case: i64, direction: &str, reason: &str) -> Reply {
+        let body = json!({"direction": direction, "reason": reason});
+        self.put_case(case, "direction", body).await
+    }
+
+    /// Puts a case on the safety chamber's agenda.
+    pub async fn put_on_safety_agenda(&self, case: i64, put_on: &str, reason: &str) -> Reply {
+        let body = json!({"put_on": put_on, "reason": reason});
+        self.post_case(case, "safety-agenda-items", body).await
+    }
+
+    /// The partner of this kind in a municipality.
+    pub async fn partner_in(&self, municipality: &str, kind: PartnerKind) -> PartnerId {
+        let partners = self.store.list_partners(municipality).await.unwrap();
+        partners.into_iter().find(|p| p.kind == kind).unwrap().id
+    }
+
+    /// The partner of this kind in municipality 1783.
+    pub async fn partner_id(&self, kind: PartnerKind) -> PartnerId {
+        self.partner_in("1783", kind).await
+    }
+
+    /// The service kind of this name in municipality 1783.
+    pub async fn service_id(&self, name: &str) -> ServiceKindId {
+        let kinds = self.store.list_service_kinds("1783").await.unwrap();
+        kinds.into_iter().find(|k| k.name == name).unwrap().id
+    }
+
+    /// The id of an existing user.
+    pub async fn user_id(&self, username: &str) -> UserId {
+        let id = self.store.user_id_by_name(username).await.unwrap();
+        id.expect("an existing user")
+    }
+
+    /// Adds a user of municipality 1783 with the test password and returns its id.
+    pub async fn add_user(&self, username: &str, display_name: &str, role: Role) -> UserId {
+        self.add_user_in("1783", username, display_name, role).await
+    }
+
+    /// Adds a user of a municipality with the test password and returns its id.
+    pub async fn add_user_in(
+        &self,
+        municipality: &str,
+        username: &str,
+        display_name: &str,
+        role: Role,
+    ) -> UserId {
+        let added = self
+            .store
+            .add_user(username, display_name, PASSWORD, role, municipality);
+        added.await.unwrap()
+    }
+
+    /// A new API token (valid for a day) of an existing user.
+    pub async fn token_for(&self, username: &str) -> String {
+        self.store
+            .create_api_token(username, "test", 1)
+            .await
+            .unwrap()
+    }
+
+    /// Runs the binary against this application's database.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        nazorg_command(&self.db_url())
+            .args(args)
+            .output()
+            .expect("run nazorg")
+    }
+
+    /// Runs the binary against this application's database and asserts that it succeeds.
+    pub fn cli_ok(&self, args: &[&str]) -> Output {
+        let out = self.cli(args);
+        assert!(
+            out.status.success(),
+            "nazorg {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// What a successful run of the binary prints as JSON.
+    pub fn cli_json(&self, args: &[&str]) -> Value {
+        serde_json::from_slice(&self.cli_ok(args).stdout).expect("JSON on stdout")
+    }
+}
+
+/// The binary, against the database at `db_url`, as municipality 1783.
+pub fn nazorg_command(db_url: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_nazorg"));
+    command
+        .args(["--database", db_url])
+        .env("NAZORG_MUNICIPALITY", "1783")
+        .env_remove("NAZORG_DATABASE_URL");
+    command
+}
+
+/// The five life domains of a triage, in the API's spelling.
+pub const LIFE_DOMAINS: [&str; 5] = ["id_document", "housing", "income", "care", "social_network"];
+
+/// A triage's domains, all with the same need and self-reliance.
+pub fn triage_domains(need: &str, self_reliance: &str) -> Vec<Value> {
+    LIFE_DOMAINS
+        .iter()
+        .map(|d| json!({"domain": d, "need": need, "self_reliance": self_reliance}))
+        .collect()
+}
+
+/// One line of a budget (as the API and the CLI give it), by its code.
+pub fn budget_line(budget: &Value, code: &str) -> Value {
+    let lines = budget["lines"].as_array().expect("budget lines");
+    let line = lines.iter().find(|l| l["code"] == code);
+    line.unwrap_or_else(|| panic!("no budget line {code}"))
+        .clone()
+}
+
+/// The ids (under `key`) of a list of items.
+pub fn ids(items: &Value, key: &str) -> Vec<i64> {
+    let items = items.as_array().expect("a list");
+    items.iter().map(|i| i[key].as_i64().unwrap()).collect()
+}
+
+/// A browser-like client: a cookie store, and redirects are not followed, so tests see them.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .expect("client");
-    let r = client
-        .post(format!("{}/inloggen", app.base))
-        .form(&[("username", username), ("password", PASSWORD)])
-        .send()
-        .await
-        .expect("login");
+        .expect("client")
+}
+
+/// GETs a page as `client`: its status and text.
+pub async fn page(client: &reqwest::Client, url: String) -> (u16, String) {
+    read(client.get(url).send().await.expect("request")).await
+}
+
+/// A response's status and text.
+pub async fn read(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+/// Posts a form to a path of the application as `client`, from the application's own
+/// origin (as a browser does).
+pub async fn post_form<T: serde::Serialize>(
+    app: &App,
+    client: &reqwest::Client,
+    path: &str,
+    form: T,
+) -> reqwest::Response {
+    let request = client.post(app.url(path)).header("origin", &app.base);
+    request.form(&form).send().await.expect("request")
+}
+
+/// The CSRF token of the (first) form on a page.
+pub fn csrf_of(html: &str) -> String {
+    let start = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token")
+        + 19;
+    html[start..start + 64].to_string()
+}
+
+/// Where a response redirects to; empty when it does not.
+pub fn location(r: &reqwest::Response) -> String {
+    let location = r.headers().get("location").and_then(|l| l.to_str().ok());
+    location.unwrap_or("").to_string()
+}
+
+/// A browser-like client, logged in as `username` with the test password.
+pub async fn logged_in(app: &App, username: &str) -> reqwest::Client {
+    let client = browser();
+    let form = [("username", username), ("password", PASSWORD)];
+    let r = post_form(app, &client, "/inloggen", form).await;
     assert_eq!(r.status(), 303, "login as {username}");
     client
+}
+
+/// A browser-like client, logged in as a new user (of municipality 1783) with this role.
+pub async fn signed_in(app: &App, username: &str, role: Role) -> reqwest::Client {
+    app.add_user(username, "", role).await;
+    logged_in(app, username).await
 }
 
 /// A valid notification of an eligible resident, with overrides.

@@ -2,7 +2,9 @@
 //! values the test computes on its own, the same figures from the API, the CLI (JSON and
 //! XLSX) and the dashboard; reach without releases; the pseudonymised export; the PDF.
 
-use crate::common::{App, PASSWORD, TestDb, logged_in, notification, skip};
+use crate::common::{
+    App, TestDb, csrf_of, notification, page, post_form, signed_in, skip, triage_domains,
+};
 use nazorg_domain::Bsn;
 use nazorg_domain::access::Role;
 use serde_json::{Value, json};
@@ -84,8 +86,9 @@ async fn generate(app: &App, seed: u64, count: u32) -> Vec<Truth> {
             if let Some(outcome) = outcome {
                 truth.days_to_contact = rng.i64(1..25);
                 let r = app
-                    .put(
-                        &format!("/api/v1/cases/{id}/offer"),
+                    .put_case(
+                        id,
+                        "offer",
                         json!({"outcome": outcome, "date": day(&start, truth.days_to_contact), "kind": "visit_in_prison"}),
                     )
                     .await;
@@ -93,30 +96,17 @@ async fn generate(app: &App, seed: u64, count: u32) -> Vec<Truth> {
                 truth.outcome = Some(outcome);
             }
             if outcome == Some("accepted") && rng.u8(0..4) > 0 {
-                let domains: Vec<Value> = [
-                    "id_document",
-                    "housing",
-                    "income",
-                    "care",
-                    "social_network",
-                ]
-                .iter()
-                .map(|d| json!({"domain": d, "need": "practical", "self_reliance": "moderate"}))
-                .collect();
+                let domains = triage_domains("practical", "moderate");
                 let r = app
-                    .put(
-                        &format!("/api/v1/cases/{id}/triage"),
+                    .put_case(
+                        id,
+                        "triage",
                         json!({"domains": domains, "known_to_skt": rng.bool()}),
                     )
                     .await;
                 assert_eq!(r.status, 200, "{}", r.json);
                 let direction = ["coordinator", "skt", "exodus"][rng.usize(0..3)];
-                let r = app
-                    .put(
-                        &format!("/api/v1/cases/{id}/direction"),
-                        json!({"direction": direction, "reason": "Uit de triage"}),
-                    )
-                    .await;
+                let r = app.direct(id, direction, "Uit de triage").await;
                 assert_eq!(r.status, 200, "{}", r.json);
                 truth.direction = Some(direction);
             }
@@ -179,32 +169,6 @@ fn picked(m: &Value) -> Value {
     })
 }
 
-fn nazorg(app: &App, args: &[&str]) -> std::process::Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_nazorg"))
-        .arg("--database")
-        .arg(app.db_url())
-        .args(args)
-        .env("NAZORG_MUNICIPALITY", "1783")
-        .env_remove("NAZORG_DATABASE_URL")
-        .output()
-        .expect("run nazorg");
-    assert!(
-        out.status.success(),
-        "nazorg {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-/// A browser-like client, logged in as a new user with this role.
-async fn signed_in(app: &App, username: &str, role: Role) -> reqwest::Client {
-    app.store
-        .add_user(username, "", PASSWORD, role, "1783")
-        .await
-        .unwrap();
-    logged_in(app, username).await
-}
-
 async fn fetch(client: &reqwest::Client, url: String) -> (u16, String, Vec<u8>) {
     let r = client.get(url).send().await.unwrap();
     let status = r.status().as_u16();
@@ -260,33 +224,26 @@ async fn the_monitor_agrees_with_the_truth_in_the_api_the_cli_the_xlsx_and_the_d
     assert_eq!(api.status, 200, "{}", api.json);
     assert_eq!(picked(&api.json), truth, "API");
 
-    let out = nazorg(
-        &app,
-        &[
-            "report", "monitor", "--from", FROM, "--to", TO, "--format", "json",
-        ],
-    );
-    let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cli = app.cli_json(&[
+        "report", "monitor", "--from", FROM, "--to", TO, "--format", "json",
+    ]);
     assert_eq!(picked(&cli), truth, "CLI JSON");
     assert_eq!(cli, api.json, "the CLI and the API give the same JSON");
 
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("monitor.xlsx");
-    nazorg(
-        &app,
-        &[
-            "report",
-            "monitor",
-            "--from",
-            FROM,
-            "--to",
-            TO,
-            "--format",
-            "xlsx",
-            "--output",
-            xlsx.to_str().unwrap(),
-        ],
-    );
+    app.cli_ok(&[
+        "report",
+        "monitor",
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--format",
+        "xlsx",
+        "--output",
+        xlsx.to_str().unwrap(),
+    ]);
     let sheet = xlsx_key_figures(&std::fs::read(&xlsx).unwrap());
     for key in [
         "notifications",
@@ -319,12 +276,9 @@ async fn the_monitor_agrees_with_the_truth_in_the_api_the_cli_the_xlsx_and_the_d
         );
     }
 
-    let csv = nazorg(
-        &app,
-        &[
-            "report", "monitor", "--from", FROM, "--to", TO, "--format", "csv",
-        ],
-    );
+    let csv = app.cli_ok(&[
+        "report", "monitor", "--from", FROM, "--to", TO, "--format", "csv",
+    ]);
     let csv = String::from_utf8(csv.stdout).unwrap();
     assert!(
         csv.contains(&format!(
@@ -336,12 +290,7 @@ async fn the_monitor_agrees_with_the_truth_in_the_api_the_cli_the_xlsx_and_the_d
 
     // The dashboard, as the policy advisor sees it.
     let browser = signed_in(&app, "beleid", Role::PolicyAdvisor).await;
-    let (status, _, html) = fetch(
-        &browser,
-        format!("{}/monitor?from={FROM}&to={TO}", app.base),
-    )
-    .await;
-    let html = String::from_utf8(html).unwrap();
+    let (status, html) = page(&browser, app.url(&format!("/monitor?from={FROM}&to={TO}"))).await;
     assert_eq!(status, 200, "{html}");
     for (row, key) in [
         ("Meldingen (detenties)", "notifications"),
@@ -375,7 +324,7 @@ async fn the_monitor_agrees_with_the_truth_in_the_api_the_cli_the_xlsx_and_the_d
     // The dashboard's spreadsheet is the CLI's.
     let (status, content_type, bytes) = fetch(
         &browser,
-        format!("{}/monitor.xlsx?from={FROM}&to={TO}", app.base),
+        app.url(&format!("/monitor.xlsx?from={FROM}&to={TO}")),
     )
     .await;
     assert_eq!(status, 200);
@@ -388,8 +337,9 @@ async fn reach_without_released_residents_is_not_applicable(db: TestDb) {
     let id = app
         .notify(notification(json!({"expected_release": "2027-06-01"})))
         .await;
-    app.put(
-        &format!("/api/v1/cases/{id}/offer"),
+    app.put_case(
+        id,
+        "offer",
         json!({"outcome": "accepted", "date": "2026-02-20", "kind": "visit_in_prison"}),
     )
     .await;
@@ -399,51 +349,30 @@ async fn reach_without_released_residents_is_not_applicable(db: TestDb) {
     assert_eq!(api.status, 200);
     assert_eq!(api.json["released"], 0);
     assert_eq!(api.json["reach"], Value::Null);
-    let out = nazorg(&app, &["report", "monitor", "--from", FROM, "--to", TO]);
-    let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cli = app.cli_json(&["report", "monitor", "--from", FROM, "--to", TO]);
     assert_eq!(cli["reach"], Value::Null);
 
     let browser = signed_in(&app, "coordinator2", Role::Coordinator).await;
-    let (status, _, html) = fetch(
-        &browser,
-        format!("{}/monitor?from={FROM}&to={TO}", app.base),
-    )
-    .await;
-    let html = String::from_utf8(html).unwrap();
+    let get = |path: &str| page(&browser, app.url(path));
+    let (status, html) = get(&format!("/monitor?from={FROM}&to={TO}")).await;
     assert_eq!(status, 200);
     assert!(
         html.contains("<span class=\"kpi__value\" id=\"kpi-bereik\">n.v.t.</span>"),
         "{html}"
     );
     assert_eq!(dashboard_cell(&html, "bereik", "Bereik"), "n.v.t.");
-    let (status, _, html) = fetch(
-        &browser,
-        format!("{}/evaluatie?from={FROM}&to={TO}", app.base),
-    )
-    .await;
+    let (status, html) = get(&format!("/evaluatie?from={FROM}&to={TO}")).await;
     assert_eq!(status, 200);
-    assert!(
-        String::from_utf8(html)
-            .unwrap()
-            .contains("nog niet te bepalen")
-    );
+    assert!(html.contains("nog niet te bepalen"));
 
     // A period that ends before it starts is a Dutch message, not a crash.
     let r = app
         .get("/api/v1/monitor?from=2026-05-01&to=2026-01-01")
         .await;
     assert_eq!(r.status, 422);
-    let (status, _, html) = fetch(
-        &browser,
-        format!("{}/monitor?from=2026-05-01&to=2026-01-01", app.base),
-    )
-    .await;
+    let (status, html) = get("/monitor?from=2026-05-01&to=2026-01-01").await;
     assert_eq!(status, 422);
-    assert!(
-        String::from_utf8(html)
-            .unwrap()
-            .contains("ligt na de einddatum")
-    );
+    assert!(html.contains("ligt na de einddatum"));
 }
 
 async fn the_pseudonymised_export_suppresses_small_groups_and_names_nobody(db: TestDb) {
@@ -508,21 +437,18 @@ async fn the_pseudonymised_export_suppresses_small_groups_and_names_nobody(db: T
     // The policy advisor sees figures, never a case.
     let cases = app.get("/api/v1/cases").await.json;
     let id = cases["items"][0]["case_id"].as_i64().unwrap();
-    let (status, _, _) = fetch(&browser, format!("{}/casussen/{id}", app.base)).await;
+    let (status, _, _) = fetch(&browser, app.url(&format!("/casussen/{id}"))).await;
     assert_eq!(status, 403);
-    let (status, _, _) = fetch(&browser, format!("{}/casussen", app.base)).await;
+    let (status, _, _) = fetch(&browser, app.url("/casussen")).await;
     assert_eq!(
         status, 303,
         "the case list sends the policy advisor to the monitor"
     );
-    let (status, _, _) = fetch(&browser, format!("{}/inwoners/1/verwerkingen", app.base)).await;
+    let (status, _, _) = fetch(&browser, app.url("/inwoners/1/verwerkingen")).await;
     assert!(status == 403 || status == 404);
 
     // The CLI gives the same export.
-    let out = nazorg(
-        &app,
-        &["export", "pseudonymised", "--from", FROM, "--to", TO],
-    );
+    let out = app.cli_ok(&["export", "pseudonymised", "--from", FROM, "--to", TO]);
     let cli = String::from_utf8(out.stdout).unwrap();
     assert_eq!(first_column(&cli), first_column(&text));
 }
@@ -531,11 +457,12 @@ async fn the_evaluation_report_has_one_section_per_question_in_html_pdf_and_xlsx
     let app = App::spawn(db).await;
     generate(&app, 7, 12).await;
     let browser = signed_in(&app, "beleid", Role::PolicyAdvisor).await;
-    let (status, _, html) = fetch(
-        &browser,
-        format!("{}/evaluatie?from={FROM}&to={TO}", app.base),
-    )
-    .await;
+    // The report over the period, as a page or in a format (".pdf", ".xlsx", ".csv").
+    let report = |format: &str| {
+        let url = app.url(&format!("/evaluatie{format}?from={FROM}&to={TO}"));
+        fetch(&browser, url)
+    };
+    let (status, _, html) = report("").await;
     let html = String::from_utf8(html).unwrap();
     assert_eq!(status, 200);
     let questions = nazorg_domain::evaluation::QUESTIONS;
@@ -547,11 +474,7 @@ async fn the_evaluation_report_has_one_section_per_question_in_html_pdf_and_xlsx
         assert!(html.contains(question), "question {title}");
     }
 
-    let (status, content_type, pdf) = fetch(
-        &browser,
-        format!("{}/evaluatie.pdf?from={FROM}&to={TO}", app.base),
-    )
-    .await;
+    let (status, content_type, pdf) = report(".pdf").await;
     assert_eq!(status, 200);
     assert_eq!(content_type, "application/pdf");
     assert!(pdf.starts_with(b"%PDF-"));
@@ -574,11 +497,7 @@ async fn the_evaluation_report_has_one_section_per_question_in_html_pdf_and_xlsx
         _ => skip("pdftotext (poppler-utils) is not installed"),
     }
 
-    let (status, _, xlsx) = fetch(
-        &browser,
-        format!("{}/evaluatie.xlsx?from={FROM}&to={TO}", app.base),
-    )
-    .await;
+    let (status, _, xlsx) = report(".xlsx").await;
     assert_eq!(status, 200);
     let figures = xlsx_key_figures(&xlsx);
     let api = app
@@ -588,11 +507,7 @@ async fn the_evaluation_report_has_one_section_per_question_in_html_pdf_and_xlsx
         figures["eligible"].to_string(),
         api.json["eligible"].to_string()
     );
-    let (status, _, csv) = fetch(
-        &browser,
-        format!("{}/evaluatie.csv?from={FROM}&to={TO}", app.base),
-    )
-    .await;
+    let (status, _, csv) = report(".csv").await;
     assert_eq!(status, 200);
     assert!(
         String::from_utf8(csv)
@@ -602,27 +517,23 @@ async fn the_evaluation_report_has_one_section_per_question_in_html_pdf_and_xlsx
 
     // The CLI writes the same PDF.
     let out = dir.path().join("cli.pdf");
-    nazorg(
-        &app,
-        &[
-            "report",
-            "evaluation",
-            "--from",
-            FROM,
-            "--to",
-            TO,
-            "--output",
-            out.to_str().unwrap(),
-        ],
-    );
+    app.cli_ok(&[
+        "report",
+        "evaluation",
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF-"));
 }
 
 async fn the_outlook_preloads_the_historic_outflow_and_keeps_bad_assumptions_out(db: TestDb) {
     let app = App::spawn(db).await;
     let browser = signed_in(&app, "beleid", Role::PolicyAdvisor).await;
-    let (status, _, html) = fetch(&browser, format!("{}/prognose", app.base)).await;
-    let html = String::from_utf8(html).unwrap();
+    let (status, html) = page(&browser, app.url("/prognose")).await;
     assert_eq!(status, 200);
     assert_eq!(dashboard_cell(&html, "uitstroom", "2015"), "71");
     assert_eq!(dashboard_cell(&html, "uitstroom", "2021"), "44");
@@ -630,12 +541,9 @@ async fn the_outlook_preloads_the_historic_outflow_and_keeps_bad_assumptions_out
         html.contains("Verwachte uitstroom in 2027: 53,3 inwoners"),
         "{html}"
     );
-    let csrf = {
-        let start = html.find("name=\"csrf\" value=\"").unwrap() + 19;
-        html[start..start + 64].to_string()
-    };
-    let form = |skt: &str| {
-        vec![
+    let csrf = csrf_of(&html);
+    let assume = |skt: &str| {
+        let form = vec![
             ("csrf", csrf.clone()),
             ("hours_light", "30".into()),
             ("hours_skt", "8".into()),
@@ -646,15 +554,10 @@ async fn the_outlook_preloads_the_historic_outflow_and_keeps_bad_assumptions_out
             ("uptake", "60".into()),
             ("skt_share", skt.to_string()),
             ("exodus_share", "15".into()),
-        ]
+        ];
+        post_form(&app, &browser, "/prognose/aannames", form)
     };
-    let r = browser
-        .post(format!("{}/prognose/aannames", app.base))
-        .header("origin", &app.base)
-        .form(&form("95"))
-        .send()
-        .await
-        .unwrap();
+    let r = assume("95").await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(
@@ -662,16 +565,9 @@ async fn the_outlook_preloads_the_historic_outflow_and_keeps_bad_assumptions_out
         "{html}"
     );
     assert!(html.contains("value=\"95\""), "what was typed is kept");
-    let r = browser
-        .post(format!("{}/prognose/aannames", app.base))
-        .header("origin", &app.base)
-        .form(&form("25"))
-        .send()
-        .await
-        .unwrap();
+    let r = assume("25").await;
     assert_eq!(r.status(), 303);
-    let (_, _, html) = fetch(&browser, format!("{}/prognose?opgeslagen=1", app.base)).await;
-    let html = String::from_utf8(html).unwrap();
+    let (_, html) = page(&browser, app.url("/prognose?opgeslagen=1")).await;
     assert!(html.contains("value=\"30\"") && html.contains("value=\"90,00\""));
     // 53,3 × 60% = 32 cases; 60% light × 30 h + 25% × 8 h + 15% × 12 h = 21,8 h per case.
     assert_eq!(

@@ -3,8 +3,9 @@
 //! with a cookie store follows the redirects and fills in the provider's login and consent
 //! forms.
 
-use crate::common::{App, TestDb, skip};
+use crate::common::{App, TestDb, browser, skip};
 use nazorg_domain::access::Role;
+use nazorg_domain::referral::PartnerKind;
 use reqwest::Url;
 use serde_json::{Value, json};
 use std::io::BufRead;
@@ -114,15 +115,6 @@ fn accounts(cora_groups: Value) -> Value {
     })
 }
 
-/// A client like a browser: cookies kept, redirects followed by the test itself.
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 fn location(r: &reqwest::Response) -> Option<Url> {
     let l = r.headers().get("location")?.to_str().ok()?;
     r.url().join(l).ok()
@@ -208,12 +200,7 @@ struct Landing {
 async fn open(client: &reqwest::Client, url: Url) -> Landing {
     let r = client.get(url).send().await.unwrap();
     let status = r.status().as_u16();
-    let location = r
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let location = crate::common::location(&r);
     let cookies = r
         .headers()
         .get_all("set-cookie")
@@ -247,6 +234,22 @@ fn token_of(cookie: &str) -> String {
         .to_string()
 }
 
+/// Signs in through the provider as `login`, and lands at Nazorg's callback.
+async fn sign_in(app: &App, client: &reqwest::Client, login: &'static str) -> Landing {
+    let callback = to_callback(app, client, Finish::Login(login)).await;
+    open(client, callback).await
+}
+
+/// Asserts that a landing is a redirect to `to`.
+fn assert_lands_at(landing: &Landing, to: &str) {
+    assert_eq!(
+        (landing.status, landing.location.as_str()),
+        (303, to),
+        "{}",
+        landing.body
+    );
+}
+
 async fn sso_signs_in_with_roles_from_the_claims(db: TestDb) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -273,13 +276,7 @@ async fn sso_signs_in_with_roles_from_the_claims(db: TestDb) {
     let app = App::spawn_on(db, listener, config).await;
 
     // The login page offers the municipality's account.
-    let page = app
-        .client
-        .get(format!("{base}/inloggen"))
-        .send()
-        .await
-        .unwrap();
-    let html = page.text().await.unwrap();
+    let (_, html) = crate::common::page(&app.client, format!("{base}/inloggen")).await;
     assert!(
         html.contains("Inloggen met de gemeentelijke account")
             && html.contains("href=\"/inloggen/sso?next="),
@@ -290,12 +287,7 @@ async fn sso_signs_in_with_roles_from_the_claims(db: TestDb) {
     let client = browser();
     let callback = to_callback(&app, &client, Finish::Login("cora")).await;
     let landing = open(&client, callback.clone()).await;
-    assert_eq!(
-        (landing.status, landing.location.as_str()),
-        (303, "/casussen"),
-        "{}",
-        landing.body
-    );
+    assert_lands_at(&landing, "/casussen");
     let cookie = session_of(&landing).expect("a session cookie");
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
@@ -334,14 +326,8 @@ async fn sso_signs_in_with_roles_from_the_claims(db: TestDb) {
     // The role follows the claims at the next sign-in: the same user, now an administrator;
     // the session id is new, and the old one ended.
     provider.set_accounts(accounts(json!(["nazorg-beheer", "nazorg-coordinatoren"])));
-    let callback = to_callback(&app, &client, Finish::Login("cora")).await;
-    let landing = open(&client, callback).await;
-    assert_eq!(
-        (landing.status, landing.location.as_str()),
-        (303, "/gebruikers"),
-        "{}",
-        landing.body
-    );
+    let landing = sign_in(&app, &client, "cora").await;
+    assert_lands_at(&landing, "/gebruikers");
     let second_token = token_of(&session_of(&landing).unwrap());
     assert_ne!(first_token, second_token);
     assert!(app.store.session(&first_token).await.unwrap().is_none());
@@ -355,17 +341,13 @@ async fn sso_signs_in_with_roles_from_the_claims(db: TestDb) {
         cora.id
     ))
     .await;
-    let client = browser();
-    let callback = to_callback(&app, &client, Finish::Login("cora")).await;
-    let landing = open(&client, callback).await;
+    let landing = sign_in(&app, &browser(), "cora").await;
     assert_eq!(landing.status, 403, "{}", landing.body);
     assert!(landing.body.contains("uitgeschakeld"), "{}", landing.body);
     assert!(session_of(&landing).is_none());
 
     // Groups that map to no role: a Dutch refusal, and no session, no user.
-    let client = browser();
-    let callback = to_callback(&app, &client, Finish::Login("nora")).await;
-    let landing = open(&client, callback).await;
+    let landing = sign_in(&app, &browser(), "nora").await;
     assert_eq!(landing.status, 403, "{}", landing.body);
     assert!(
         landing.body.contains("geen rol in Nazorg") && landing.body.contains("lang=\"nl\""),
@@ -376,15 +358,8 @@ async fn sso_signs_in_with_roles_from_the_claims(db: TestDb) {
     assert!(app.store.user_id_by_name("nora").await.unwrap().is_none());
 
     // A partner role belongs to its organisation.
-    let client = browser();
-    let callback = to_callback(&app, &client, Finish::Login("eddie")).await;
-    let landing = open(&client, callback).await;
-    assert_eq!(
-        (landing.status, landing.location.as_str()),
-        (303, "/verwijzingen"),
-        "{}",
-        landing.body
-    );
+    let landing = sign_in(&app, &browser(), "eddie").await;
+    assert_lands_at(&landing, "/verwijzingen");
     let eddie = app
         .store
         .list_users(None)
@@ -393,24 +368,15 @@ async fn sso_signs_in_with_roles_from_the_claims(db: TestDb) {
         .into_iter()
         .find(|u| u.username == "eddie")
         .unwrap();
-    let exodus = app
-        .store
-        .list_partners("1783")
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.name == "Exodus")
-        .unwrap();
+    let exodus = app.partner_id(PartnerKind::Exodus).await;
     assert_eq!(
         (eddie.role, eddie.partner_id),
-        (Role::ExodusWorker, Some(exodus.id))
+        (Role::ExodusWorker, Some(exodus))
     );
 
     // A local account with the same username, not yet linked, is the same person.
     let local = app.store.user_id_by_name("coordinator").await.unwrap();
-    let client = browser();
-    let callback = to_callback(&app, &client, Finish::Login("coordinator")).await;
-    let landing = open(&client, callback).await;
+    let landing = sign_in(&app, &browser(), "coordinator").await;
     assert_eq!(landing.status, 303, "{}", landing.body);
     let (actor, _) = app
         .store

@@ -1,89 +1,69 @@
 //! Working with partners: referrals and their lifecycle, partner users, the budget and its
 //! cap, household members and the safety chamber.
 
-use crate::common::{App, PASSWORD, TestDb, notification};
+use crate::common::{App, PASSWORD, TestDb, budget_line, ids, notification, triage_domains};
 use nazorg_domain::access::Role;
-use nazorg_domain::ids::{PartnerId, ServiceKindId, UserId};
+use nazorg_domain::ids::{PartnerId, UserId};
 use nazorg_domain::referral::PartnerKind;
 use serde_json::{Value, json};
 
-/// A case whose resident accepted aftercare, ready for referrals.
-async fn accepted_case(app: &App) -> i64 {
-    let id = app.notify(notification(json!({}))).await;
-    let r = app
-        .put(
-            &format!("/api/v1/cases/{id}/offer"),
-            json!({"outcome": "accepted", "date": "2026-02-12", "kind": "visit_in_prison"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.json);
-    id
+/// A running application with a case whose resident accepted aftercare, and the partners
+/// most referrals go to: (the application, the case, Exodus, the SKT).
+async fn referring(db: TestDb) -> (App, i64, PartnerId, PartnerId) {
+    let app = App::spawn(db).await;
+    let case = app.accepted_case().await;
+    let exodus = app.partner_id(PartnerKind::Exodus).await;
+    let skt = app.partner_id(PartnerKind::Skt).await;
+    (app, case, exodus, skt)
 }
 
-async fn partner_id(app: &App, kind: PartnerKind) -> PartnerId {
-    app.store
-        .list_partners("1783")
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.kind == kind)
-        .unwrap()
-        .id
+/// A partner user, using the API with a token of their own.
+struct PartnerUser<'a> {
+    app: &'a App,
+    token: String,
 }
 
-async fn service_id(app: &App, name: &str) -> ServiceKindId {
-    app.store
-        .list_service_kinds("1783")
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|k| k.name == name)
-        .unwrap()
-        .id
-}
-
-/// A bearer token for a new partner user.
-async fn partner_user(app: &App, name: &str, role: Role, partner: PartnerId) -> String {
-    app.store
-        .add_partner_user(name, "", PASSWORD, role, "1783", Some(partner))
-        .await
-        .unwrap();
-    app.store.create_api_token(name, "test", 1).await.unwrap()
-}
-
-async fn as_user(
-    app: &App,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app
-        .client
-        .request(method, format!("{}{path}", app.base))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
+impl<'a> PartnerUser<'a> {
+    /// Adds a user of a partner organisation, with a token.
+    async fn add(app: &'a App, name: &str, role: Role, partner: PartnerId) -> PartnerUser<'a> {
+        app.store
+            .add_partner_user(name, "", PASSWORD, role, "1783", Some(partner))
+            .await
+            .unwrap();
+        let token = app.token_for(name).await;
+        PartnerUser { app, token }
     }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        self.send(self.app.client.get(self.app.url(path))).await
+    }
+
+    /// Takes a step of a referral.
+    async fn step(&self, referral: i64, body: Value) -> (u16, Value) {
+        let path = format!("/api/v1/referrals/{referral}/steps");
+        self.send(self.app.client.post(self.app.url(&path)).json(&body))
+            .await
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
+        let response = request.bearer_auth(&self.token).send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
 }
 
 async fn a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refused(db: TestDb) {
-    let app = App::spawn(db).await;
-    let case = accepted_case(&app).await;
-    let exodus = partner_id(&app, PartnerKind::Exodus).await;
+    let (app, case, exodus, _) = referring(db).await;
     let r = app
-        .post(&format!("/api/v1/cases/{case}/referrals"), json!({"partner_id": exodus, "domains": ["housing"], "reason": "Woonbegeleiding", "asked_on": "2026-11-01"}))
+        .post_case(case, "referrals", json!({"partner_id": exodus, "domains": ["housing"], "reason": "Woonbegeleiding", "asked_on": "2026-11-01"}))
         .await;
     assert_eq!(r.status, 201, "{}", r.json);
     assert_eq!(r.json["status"], "asked");
-    let id = r.json["id"].as_i64().unwrap();
+    let id = r.id();
     let app_ref = &app;
     let step = |name: &str, date: &str, extra: Value| {
         let mut body = json!({"step": name, "date": date});
@@ -103,62 +83,92 @@ async fn a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refuse
             )
         )
     );
-    assert_eq!(
-        step("finish", "2026-11-02", json!({"result": "achieved"}))
-            .await
-            .status,
-        409
-    );
-    assert_eq!(
-        step("accept", "2026-10-01", json!({})).await.status,
-        422,
-        "not before it was asked"
-    );
-    assert_eq!(
-        step("accept", "2026-11-03", json!({})).await.json["status"],
-        "accepted"
-    );
-    assert_eq!(step("accept", "2026-11-03", json!({})).await.status, 409);
-    assert_eq!(
-        step("progress", "2026-11-04", json!({"note": "x"}))
-            .await
-            .status,
-        409,
-        "progress needs a start"
-    );
-    assert_eq!(
-        step("start", "2026-11-10", json!({})).await.json["status"],
-        "started"
-    );
-    assert_eq!(
-        step("return", "2026-11-11", json!({"note": "te laat"}))
-            .await
-            .status,
-        409,
-        "no return after the start"
-    );
-    assert_eq!(
-        step("progress", "2026-11-12", json!({"note": ""}))
-            .await
-            .status,
-        422,
-        "progress needs a note"
-    );
-    assert_eq!(
-        step(
+    // Each step in turn, and what it gives: the HTTP status of a refusal (or of a plain
+    // success), or the status the referral comes to.
+    enum Then {
+        Answer(u16),
+        Becomes(&'static str),
+    }
+    use Then::{Answer, Becomes};
+    let steps = [
+        (
+            "finish",
+            "2026-11-02",
+            json!({"result": "achieved"}),
+            Answer(409),
+            "not yet accepted",
+        ),
+        (
+            "accept",
+            "2026-10-01",
+            json!({}),
+            Answer(422),
+            "not before it was asked",
+        ),
+        (
+            "accept",
+            "2026-11-03",
+            json!({}),
+            Becomes("accepted"),
+            "accepted",
+        ),
+        (
+            "accept",
+            "2026-11-03",
+            json!({}),
+            Answer(409),
+            "accepted once",
+        ),
+        (
+            "progress",
+            "2026-11-04",
+            json!({"note": "x"}),
+            Answer(409),
+            "progress needs a start",
+        ),
+        (
+            "start",
+            "2026-11-10",
+            json!({}),
+            Becomes("started"),
+            "started",
+        ),
+        (
+            "return",
+            "2026-11-11",
+            json!({"note": "te laat"}),
+            Answer(409),
+            "no return after the start",
+        ),
+        (
             "progress",
             "2026-11-12",
-            json!({"note": "Woning bezichtigd"})
-        )
-        .await
-        .status,
-        200
-    );
-    assert_eq!(
-        step("finish", "2026-11-20", json!({})).await.status,
-        422,
-        "finishing needs a result"
-    );
+            json!({"note": ""}),
+            Answer(422),
+            "progress needs a note",
+        ),
+        (
+            "progress",
+            "2026-11-12",
+            json!({"note": "Woning bezichtigd"}),
+            Answer(200),
+            "progress",
+        ),
+        (
+            "finish",
+            "2026-11-20",
+            json!({}),
+            Answer(422),
+            "finishing needs a result",
+        ),
+    ];
+    for (name, date, extra, then, why) in steps {
+        let r = step(name, date, extra).await;
+        match then {
+            Answer(status) => assert_eq!(r.status, status, "{name} on {date}: {why}"),
+            Becomes(status) => assert_eq!(r.json["status"], status, "{name} on {date}: {why}"),
+        }
+    }
     let done = step(
         "finish",
         "2026-11-20",
@@ -176,11 +186,9 @@ async fn a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refuse
     );
 
     let second = app
-        .post(&format!("/api/v1/cases/{case}/referrals"), json!({"partner_id": exodus, "domains": ["care"], "reason": "Ggz", "asked_on": "2026-11-05"}))
+        .post_case(case, "referrals", json!({"partner_id": exodus, "domains": ["care"], "reason": "Ggz", "asked_on": "2026-11-05"}))
         .await
-        .json["id"]
-        .as_i64()
-        .unwrap();
+        .id();
     let withdraw = app
         .post(
             &format!("/api/v1/referrals/{second}/steps"),
@@ -211,9 +219,9 @@ async fn a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refuse
     );
     assert_eq!(exodus_figures["results"], json!({"partly": 1}));
 
-    let case_view = app.get(&format!("/api/v1/cases/{case}")).await;
-    assert_eq!(case_view.json["referrals"].as_array().unwrap().len(), 2);
-    let history: Vec<&str> = case_view.json["history"]
+    let case_view = app.case(case).await;
+    assert_eq!(case_view["referrals"].as_array().unwrap().len(), 2);
+    let history: Vec<&str> = case_view["history"]
         .as_array()
         .unwrap()
         .iter()
@@ -228,126 +236,50 @@ async fn a_referral_goes_from_asked_to_finished_and_every_illegal_step_is_refuse
 }
 
 async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
-    let app = App::spawn(db).await;
-    let case = accepted_case(&app).await;
-    let exodus = partner_id(&app, PartnerKind::Exodus).await;
-    let skt = partner_id(&app, PartnerKind::Skt).await;
-    let to_exodus = app
-        .post(
-            &format!("/api/v1/cases/{case}/referrals"),
-            json!({"partner_id": exodus, "domains": ["housing"], "reason": "Wonen"}),
-        )
-        .await
-        .json["id"]
-        .as_i64()
-        .unwrap();
-    let to_skt = app
-        .post(
-            &format!("/api/v1/cases/{case}/referrals"),
-            json!({"partner_id": skt, "domains": ["care"], "reason": "Zorg"}),
-        )
-        .await
-        .json["id"]
-        .as_i64()
-        .unwrap();
-    let ellen = partner_user(&app, "ellen", Role::ExodusWorker, exodus).await;
-    let sam = partner_user(&app, "sam", Role::SktCareDirector, skt).await;
-    use reqwest::Method;
-    let (status, list) = as_user(&app, &ellen, Method::GET, "/api/v1/referrals", None).await;
+    let (app, case, exodus, skt) = referring(db).await;
+    let refer = |partner: PartnerId, domain: &str, reason: &str| {
+        let body = json!({"partner_id": partner, "domains": [domain], "reason": reason});
+        app.post_case(case, "referrals", body)
+    };
+    let to_exodus = refer(exodus, "housing", "Wonen").await.id();
+    let to_skt = refer(skt, "care", "Zorg").await.id();
+    let ellen = PartnerUser::add(&app, "ellen", Role::ExodusWorker, exodus).await;
+    let sam = PartnerUser::add(&app, "sam", Role::SktCareDirector, skt).await;
+    let (status, list) = ellen.get("/api/v1/referrals").await;
     assert_eq!(status, 200);
-    let ids: Vec<i64> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect();
-    assert_eq!(ids, vec![to_exodus], "Exodus sees only its own referral");
-    let (_, list) = as_user(&app, &sam, Method::GET, "/api/v1/referrals", None).await;
-    let ids: Vec<i64> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect();
-    assert_eq!(ids, vec![to_skt]);
-    let (status, detail) = as_user(
-        &app,
-        &ellen,
-        Method::GET,
-        &format!("/api/v1/referrals/{to_exodus}"),
-        None,
-    )
-    .await;
+    assert_eq!(
+        ids(&list["items"], "id"),
+        vec![to_exodus],
+        "Exodus sees only its own referral"
+    );
+    let (_, list) = sam.get("/api/v1/referrals").await;
+    assert_eq!(ids(&list["items"], "id"), vec![to_skt]);
+    let (status, detail) = ellen.get(&format!("/api/v1/referrals/{to_exodus}")).await;
     assert_eq!(status, 200);
     assert!(
         detail.get("institution").is_none() && detail.get("bsn").is_none(),
         "no detention details or BSN: {detail}"
     );
     assert_eq!(
-        as_user(
-            &app,
-            &ellen,
-            Method::GET,
-            &format!("/api/v1/referrals/{to_skt}"),
-            None
-        )
-        .await
-        .0,
+        ellen.get(&format!("/api/v1/referrals/{to_skt}")).await.0,
         404,
         "another organisation's referral does not exist for Exodus"
     );
-    let (status, _) = as_user(
-        &app,
-        &ellen,
-        Method::POST,
-        &format!("/api/v1/referrals/{to_skt}/steps"),
-        Some(json!({"step": "accept"})),
-    )
-    .await;
+    let (status, _) = ellen.step(to_skt, json!({"step": "accept"})).await;
     assert_eq!(status, 404, "Exodus cannot act on the SKT's referral");
-    let (status, _) = as_user(
-        &app,
-        &ellen,
-        Method::POST,
-        &format!("/api/v1/referrals/{to_exodus}/steps"),
-        Some(json!({"step": "withdraw", "note": "x"})),
-    )
-    .await;
+    let (status, _) = ellen
+        .step(to_exodus, json!({"step": "withdraw", "note": "x"}))
+        .await;
     assert_eq!(status, 403, "only the coordinator withdraws");
-    let (status, r) = as_user(
-        &app,
-        &ellen,
-        Method::POST,
-        &format!("/api/v1/referrals/{to_exodus}/steps"),
-        Some(json!({"step": "accept"})),
-    )
-    .await;
+    let (status, r) = ellen.step(to_exodus, json!({"step": "accept"})).await;
     assert_eq!((status, r["status"].as_str()), (200, Some("accepted")));
-    assert_eq!(
-        as_user(
-            &app,
-            &ellen,
-            Method::GET,
-            &format!("/api/v1/cases/{case}"),
-            None
-        )
-        .await
-        .0,
-        403,
-        "no whole case"
-    );
-    assert_eq!(
-        as_user(&app, &ellen, Method::GET, "/api/v1/cases", None)
-            .await
-            .0,
-        403
-    );
-    assert_eq!(
-        as_user(&app, &ellen, Method::GET, "/api/v1/budgets/2026", None)
-            .await
-            .0,
-        403
-    );
+    for (path, why) in [
+        (format!("/api/v1/cases/{case}"), "no whole case"),
+        ("/api/v1/cases".to_string(), "no case list"),
+        ("/api/v1/budgets/2026".to_string(), "no budget"),
+    ] {
+        assert_eq!(ellen.get(&path).await.0, 403, "{why}");
+    }
     let admin = nazorg_domain::access::Actor {
         user_id: UserId(0),
         username: "beheer".into(),
@@ -360,14 +292,7 @@ async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
         .set_partner_active(&admin, exodus, false)
         .await
         .unwrap();
-    let (status, _) = as_user(
-        &app,
-        &ellen,
-        Method::GET,
-        &format!("/api/v1/referrals/{to_exodus}"),
-        None,
-    )
-    .await;
+    let (status, _) = ellen.get(&format!("/api/v1/referrals/{to_exodus}")).await;
     assert_eq!(status, 403, "a switched-off partner's users reach nothing");
     app.store
         .set_partner_active(&admin, exodus, true)
@@ -386,10 +311,8 @@ async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
 }
 
 async fn the_cap_warning_appears_exactly_when_the_next_commitment_would_pass_the_cap(db: TestDb) {
-    let app = App::spawn(db).await;
-    let case = accepted_case(&app).await;
-    let exodus = partner_id(&app, PartnerKind::Exodus).await;
-    let trajectory = service_id(&app, "Exodus ambulant begeleidingstraject").await;
+    let (app, case, exodus, _) = referring(db).await;
+    let trajectory = app.service_id("Exodus ambulant begeleidingstraject").await;
     let r = app
         .put(
             "/api/v1/budgets/2026/lines/support",
@@ -432,19 +355,13 @@ async fn the_cap_warning_appears_exactly_when_the_next_commitment_would_pass_the
         "Acute woonnood; wethouder akkoord"
     );
     let budget = app.get("/api/v1/budgets/2026").await;
-    let support = budget.json["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["code"] == "support")
-        .unwrap()
-        .clone();
+    let support = budget_line(&budget.json, "support");
     assert_eq!(
         support,
         json!({"code": "support", "name": "Ondersteuning zorgregisseurs SKT en ambulante begeleiding Exodus", "cap": 6400.0, "committed": 9600.0, "spent": 0.0, "remaining": -3200.0})
     );
     let without_service = app
-        .post(&format!("/api/v1/cases/{case}/referrals"), json!({"partner_id": partner_id(&app, PartnerKind::Wmo).await, "domains": ["care"], "reason": "Wmo"}))
+        .post_case(case, "referrals", json!({"partner_id": app.partner_id(PartnerKind::Wmo).await, "domains": ["care"], "reason": "Wmo"}))
         .await;
     assert_eq!(
         without_service.status, 201,
@@ -453,13 +370,12 @@ async fn the_cap_warning_appears_exactly_when_the_next_commitment_would_pass_the
 }
 
 async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: TestDb) {
-    let app = App::spawn(db).await;
-    let case = accepted_case(&app).await;
-    let exodus = partner_id(&app, PartnerKind::Exodus).await;
-    let skt = partner_id(&app, PartnerKind::Skt).await;
-    let intake = service_id(&app, "Exodus intakegesprek").await;
-    let trajectory = service_id(&app, "Exodus ambulant begeleidingstraject").await;
-    let skt_support = service_id(&app, "Nazorgondersteuning zorgregisseur SKT").await;
+    let (app, case, exodus, skt) = referring(db).await;
+    let intake = app.service_id("Exodus intakegesprek").await;
+    let trajectory = app.service_id("Exodus ambulant begeleidingstraject").await;
+    let skt_support = app
+        .service_id("Nazorgondersteuning zorgregisseur SKT")
+        .await;
     let r = app
         .put(
             &format!("/api/v1/service-kinds/{intake}"),
@@ -467,7 +383,7 @@ async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: T
         )
         .await;
     assert_eq!(r.status, 204);
-    let mut ids = Vec::new();
+    let mut referrals = Vec::new();
     for (partner, service, asked) in [
         (exodus, intake, "2026-03-02"),
         (exodus, trajectory, "2026-03-20"),
@@ -475,10 +391,10 @@ async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: T
         (exodus, trajectory, "2026-05-01"),
     ] {
         let r = app
-            .post(&format!("/api/v1/cases/{case}/referrals"), json!({"partner_id": partner, "domains": ["income"], "reason": "x", "service_kind_id": service, "asked_on": asked}))
+            .post_case(case, "referrals", json!({"partner_id": partner, "domains": ["income"], "reason": "x", "service_kind_id": service, "asked_on": asked}))
             .await;
         assert_eq!(r.status, 201, "{}", r.json);
-        ids.push(r.json["id"].as_i64().unwrap());
+        referrals.push(r.id());
     }
     let app_ref = &app;
     let step = |id: i64, step: &'static str, date: &'static str| {
@@ -493,21 +409,15 @@ async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: T
         }
     };
     // The intake is delivered (spent), the SKT referral returned (released), two remain committed.
-    step(ids[0], "accept", "2026-03-03").await;
-    step(ids[0], "start", "2026-03-04").await;
-    assert_eq!(step(ids[0], "finish", "2026-06-15").await.status, 200);
+    step(referrals[0], "accept", "2026-03-03").await;
+    step(referrals[0], "start", "2026-03-04").await;
+    assert_eq!(step(referrals[0], "finish", "2026-06-15").await.status, 200);
     assert_eq!(
-        step(ids[2], "return", "2026-04-02").await.json["status"],
+        step(referrals[2], "return", "2026-04-02").await.json["status"],
         "returned"
     );
     let budget = app.get("/api/v1/budgets/2026").await.json;
-    let support = budget["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["code"] == "support")
-        .unwrap()
-        .clone();
+    let support = budget_line(&budget, "support");
     assert_eq!(support["spent"], 475.5);
     assert_eq!(support["committed"], 6400.0);
     assert_eq!(support["remaining"], 28000.0 - 475.5 - 6400.0);
@@ -518,44 +428,14 @@ async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: T
     );
     assert_eq!(months[4]["committed"], 3200.0, "May");
     assert_eq!(months[5]["spent"], 475.5, "June: the intake delivered");
-    let staff = budget["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["code"] == "coordinator_staff")
-        .unwrap()
-        .clone();
+    let staff = budget_line(&budget, "coordinator_staff");
     assert_eq!(
         (staff["cap"].as_f64(), staff["remaining"].as_f64()),
         (Some(48000.0), Some(48000.0))
     );
 
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nazorg"))
-        .args([
-            "--database",
-            &app.db_url(),
-            "budget",
-            "--year",
-            "2026",
-            "--format",
-            "json",
-        ])
-        .env("NAZORG_MUNICIPALITY", "1783")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let cli_support = cli["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["code"] == "support")
-        .unwrap()
-        .clone();
+    let cli = app.cli_json(&["budget", "--year", "2026", "--format", "json"]);
+    let cli_support = budget_line(&cli, "support");
     for key in ["name", "cap", "committed", "spent", "remaining"] {
         assert_eq!(
             cli_support[key], support[key],
@@ -566,35 +446,30 @@ async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: T
 
 async fn household_members_are_referred_where_the_law_says(db: TestDb) {
     let app = App::spawn(db).await;
-    let case = accepted_case(&app).await;
+    let case = app.accepted_case().await;
     let child = app
-        .post(
-            &format!("/api/v1/cases/{case}/household-members"),
+        .post_case(
+            case,
+            "household-members",
             json!({"relation": "child", "is_minor": true, "support_need": "practical"}),
         )
         .await
         .json["household_members"][0]["id"]
         .as_i64()
         .unwrap();
-    let skt = partner_id(&app, PartnerKind::Skt).await;
-    let youth = partner_id(&app, PartnerKind::YouthCare).await;
-    let refused = app
-        .post(
-            &format!("/api/v1/cases/{case}/referrals"),
-            json!({"partner_id": skt, "household_member_id": child, "reason": "Steun"}),
-        )
-        .await;
+    let skt = app.partner_id(PartnerKind::Skt).await;
+    let youth = app.partner_id(PartnerKind::YouthCare).await;
+    let refer = |partner: PartnerId| {
+        let body = json!({"partner_id": partner, "household_member_id": child, "reason": "Steun"});
+        app.post_case(case, "referrals", body)
+    };
+    let refused = refer(skt).await;
     assert_eq!(refused.status, 422);
     assert_eq!(
         refused.json["detail"],
         "Een minderjarig gezinslid wordt verwezen naar de jeugdhulp."
     );
-    let ok = app
-        .post(
-            &format!("/api/v1/cases/{case}/referrals"),
-            json!({"partner_id": youth, "household_member_id": child, "reason": "Steun"}),
-        )
-        .await;
+    let ok = refer(youth).await;
     assert_eq!(
         (ok.status, ok.json["household_member_id"].as_i64()),
         (201, Some(child))
@@ -605,26 +480,18 @@ async fn the_safety_chamber_agenda_and_outcome_show_on_the_case(db: TestDb) {
     let app = App::spawn(db).await;
     let case = app.notify(notification(json!({}))).await;
     let r = app
-        .post(
-            &format!("/api/v1/cases/{case}/safety-agenda-items"),
-            json!({"put_on": "2026-03-01", "reason": "Dreiging richting ex-partner"}),
-        )
+        .put_on_safety_agenda(case, "2026-03-01", "Dreiging richting ex-partner")
         .await;
     assert_eq!(r.status, 200, "{}", r.json);
     let item = r.json["safety_agenda"][0]["id"].as_i64().unwrap();
-    let early = app
-        .put(
-            &format!("/api/v1/cases/{case}/safety-agenda-items/{item}"),
-            json!({"discussed_on": "2026-02-01", "outcome": "x"}),
-        )
-        .await;
+    let item_path = format!("safety-agenda-items/{item}");
+    let discussed = |body: Value| app.put_case(case, &item_path, body);
+    let early = discussed(json!({"discussed_on": "2026-02-01", "outcome": "x"})).await;
     assert_eq!(
         early.status, 422,
         "not discussed before it was put on the agenda"
     );
-    let r = app
-        .put(&format!("/api/v1/cases/{case}/safety-agenda-items/{item}"), json!({"discussed_on": "2026-03-01", "outcome": "Gebiedsverbod geadviseerd", "follow_up": "Wijkagent informeren"}))
-        .await;
+    let r = discussed(json!({"discussed_on": "2026-03-01", "outcome": "Gebiedsverbod geadviseerd", "follow_up": "Wijkagent informeren"})).await;
     assert_eq!(
         r.json["safety_agenda"][0]["outcome"],
         "Gebiedsverbod geadviseerd"
@@ -639,22 +506,11 @@ async fn the_safety_chamber_agenda_and_outcome_show_on_the_case(db: TestDb) {
 
 async fn a_direction_handover_is_recorded_with_its_note(db: TestDb) {
     let app = App::spawn(db).await;
-    let case = accepted_case(&app).await;
-    let domains: Vec<Value> = ["id_document", "housing", "income", "care", "social_network"]
-        .iter()
-        .map(|d| json!({"domain": d, "need": "complex", "self_reliance": "low"}))
-        .collect();
-    app.put(
-        &format!("/api/v1/cases/{case}/triage"),
-        json!({"domains": domains}),
-    )
-    .await;
-    let r = app
-        .put(
-            &format!("/api/v1/cases/{case}/direction"),
-            json!({"direction": "skt", "reason": "Eerst het SKT"}),
-        )
+    let case = app.accepted_case().await;
+    let domains = triage_domains("complex", "low");
+    app.put_case(case, "triage", json!({"domains": domains}))
         .await;
+    let r = app.direct(case, "skt", "Eerst het SKT").await;
     assert_eq!(
         (
             r.json["direction"].as_str(),
@@ -663,7 +519,11 @@ async fn a_direction_handover_is_recorded_with_its_note(db: TestDb) {
         (Some("skt"), true)
     );
     let r = app
-        .put(&format!("/api/v1/cases/{case}/direction"), json!({"direction": "exodus", "reason": "Meer specialisme nodig; warme overdracht op 20-11"}))
+        .direct(
+            case,
+            "exodus",
+            "Meer specialisme nodig; warme overdracht op 20-11",
+        )
         .await;
     assert_eq!(r.json["direction"], "exodus");
     assert_eq!(
@@ -679,18 +539,17 @@ async fn a_direction_handover_is_recorded_with_its_note(db: TestDb) {
 async fn a_referral_needs_an_accepted_offer(db: TestDb) {
     let app = App::spawn(db).await;
     let case = app.notify(notification(json!({}))).await;
-    let exodus = partner_id(&app, PartnerKind::Exodus).await;
+    let exodus = app.partner_id(PartnerKind::Exodus).await;
     let r = app
-        .post(
-            &format!("/api/v1/cases/{case}/referrals"),
+        .post_case(
+            case,
+            "referrals",
             json!({"partner_id": exodus, "domains": ["housing"], "reason": "x"}),
         )
         .await;
     assert_eq!(r.status, 409);
     assert!(
-        r.json["detail"]
-            .as_str()
-            .unwrap()
+        r.detail()
             .contains("nadat de inwoner het aanbod van nazorg heeft aanvaard")
     );
 }

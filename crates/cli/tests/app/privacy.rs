@@ -1,16 +1,16 @@
 //! The processing log: a hash chain that `nazorg audit verify` checks, and a resident's
 //! list of processings.
 
-use crate::common::{App, PASSWORD, TestDb, logged_in, notification};
+use crate::common::{
+    App, PASSWORD, TestDb, browser, csrf_of, ids, logged_in, notification, page, post_form,
+    signed_in, triage_domains,
+};
+use nazorg_domain::access::Role;
+use nazorg_domain::referral::PartnerKind;
 use serde_json::json;
-use std::process::Command;
 
 fn verify(app: &App) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nazorg"))
-        .args(["--database", &app.db_url(), "audit", "verify"])
-        .env("NAZORG_MUNICIPALITY", "1783")
-        .output()
-        .unwrap();
+    let out = app.cli(&["audit", "verify"]);
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -22,12 +22,35 @@ async fn some_processings(app: &App) -> i64 {
     for _ in 0..3 {
         app.get(&format!("/api/v1/cases/{id}")).await;
     }
-    app.post(
-        &format!("/api/v1/cases/{id}/contacts"),
+    app.post_case(
+        id,
+        "contacts",
         json!({"date": "2026-02-11", "kind": "phone", "note": "Gebeld"}),
     )
     .await;
     id
+}
+
+/// The page that lists the processings of the data of a case's resident.
+async fn processings_page(app: &App, client: &reqwest::Client, case: i64) -> (u16, String) {
+    let resident = app.resident_of(case).await;
+    page(
+        client,
+        app.url(&format!("/inwoners/{resident}/verwerkingen")),
+    )
+    .await
+}
+
+/// Changes a case's family name (the institution stays), and the answer.
+async fn rename(app: &App, case: i64, family_name: &str) -> crate::common::Reply {
+    let facts = json!({"institution": "PI Haaglanden", "family_name": family_name});
+    app.put_case(case, "facts", facts).await
+}
+
+/// What `nazorg audit verify` says after an intruder ran `sql` on the database.
+async fn verify_after(app: &App, sql: &str) -> (Option<i32>, String) {
+    app.execute_sql(sql).await;
+    verify(app)
 }
 
 async fn audit_verify_finds_an_entry_changed_in_the_database(db: TestDb) {
@@ -39,9 +62,11 @@ async fn audit_verify_finds_an_entry_changed_in_the_database(db: TestDb) {
         out.contains("gemeente 1783: 6 regels, keten intact"),
         "{out}"
     );
-    app.execute_sql("UPDATE processing_log SET detail = 'niets aan de hand' WHERE seq = 2")
-        .await;
-    let (code, out) = verify(&app);
+    let (code, out) = verify_after(
+        &app,
+        "UPDATE processing_log SET detail = 'niets aan de hand' WHERE seq = 2",
+    )
+    .await;
     assert_eq!(code, Some(1));
     assert!(out.contains("NIET INTACT: regel 2 is gewijzigd"), "{out}");
 }
@@ -49,58 +74,46 @@ async fn audit_verify_finds_an_entry_changed_in_the_database(db: TestDb) {
 async fn audit_verify_finds_an_entry_removed_from_the_database(db: TestDb) {
     let app = App::spawn(db).await;
     some_processings(&app).await;
-    app.execute_sql("DELETE FROM processing_log WHERE seq = 3")
-        .await;
-    let (code, out) = verify(&app);
+    let (code, out) = verify_after(&app, "DELETE FROM processing_log WHERE seq = 3").await;
     assert_eq!(code, Some(1));
     assert!(out.contains("regel 3 is verwijderd"), "{out}");
 }
 
 async fn audit_verify_finds_the_last_entry_removed_and_a_rehashed_entry(db: TestDb) {
+    let backend = if db.url.starts_with("sqlite") {
+        crate::common::Backend::Sqlite
+    } else {
+        crate::common::Backend::Postgres
+    };
     let app = App::spawn(db).await;
     some_processings(&app).await;
-    app.execute_sql("DELETE FROM processing_log WHERE seq = (SELECT MAX(seq) FROM processing_log)")
-        .await;
-    let (_, out) = verify(&app);
+    let (_, out) = verify_after(
+        &app,
+        "DELETE FROM processing_log WHERE seq = (SELECT MAX(seq) FROM processing_log)",
+    )
+    .await;
     assert!(
         out.contains("regel 6 is verwijderd"),
         "the head remembers the tail: {out}"
     );
-    let app2 = App::spawn(
-        crate::common::TestDb::new(if app.db_url().starts_with("sqlite") {
-            crate::common::Backend::Sqlite
-        } else {
-            crate::common::Backend::Postgres
-        })
-        .await
-        .unwrap(),
-    )
-    .await;
+    let app2 = App::spawn(TestDb::new(backend).await.unwrap()).await;
     some_processings(&app2).await;
     // An intruder who changes an entry and recomputes its own hash still breaks the link
     // to the next entry.
-    app2.execute_sql(
+    let (_, out) = verify_after(
+        &app2,
         "UPDATE processing_log SET actor_name = 'iemand anders', hash = 'ff' WHERE seq = 4",
     )
     .await;
-    let (_, out) = verify(&app2);
     assert!(out.contains("regel 4 is gewijzigd"), "{out}");
 }
 
 async fn a_coordinator_lists_the_processings_of_a_residents_data(db: TestDb) {
     let app = App::spawn(db).await;
     let case = some_processings(&app).await;
-    let resident = app.get(&format!("/api/v1/cases/{case}")).await.json["resident_id"]
-        .as_i64()
-        .unwrap();
     let client = logged_in(&app, "coordinator").await;
-    let page = client
-        .get(format!("{}/inwoners/{resident}/verwerkingen", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
+    let (status, html) = processings_page(&app, &client, case).await;
+    assert_eq!(status, 200);
     assert!(
         html.contains("Casus inzien")
             && html.contains("Casus wijzigen")
@@ -137,89 +150,34 @@ async fn api_tokens_are_scoped_expiring_and_revocable(db: TestDb) {
         .create_scoped_api_token("coordinator", "rapportage", 30, &[TokenScope::Read])
         .await
         .unwrap();
-    let call =
-        |method: reqwest::Method, path: &str, token: &str, body: Option<serde_json::Value>| {
-            let mut request = app
-                .client
-                .request(method, format!("{}{path}", app.base))
-                .bearer_auth(token.to_string());
-            if let Some(body) = body {
-                request = request.json(&body);
-            }
-            async move { request.send().await.unwrap().status().as_u16() }
-        };
-    use reqwest::Method;
+    // The status of a notification delivered, and of the case list read, with a token.
+    let deliver = |token: &str| {
+        let request = app.client.post(app.url("/api/v1/notifications"));
+        let request = request.bearer_auth(token).json(&notification(json!({})));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let read = |token: &str| {
+        let request = app.client.get(app.url("/api/v1/cases")).bearer_auth(token);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(deliver(&feed).await, 201, "the feed delivers");
+    assert_eq!(read(&feed).await, 403, "…but reads nothing");
+    assert_eq!(read(&reader).await, 200);
     assert_eq!(
-        call(
-            Method::POST,
-            "/api/v1/notifications",
-            &feed,
-            Some(notification(json!({})))
-        )
-        .await,
-        201,
-        "the feed delivers"
-    );
-    assert_eq!(
-        call(Method::GET, "/api/v1/cases", &feed, None).await,
-        403,
-        "…but reads nothing"
-    );
-    assert_eq!(call(Method::GET, "/api/v1/cases", &reader, None).await, 200);
-    assert_eq!(
-        call(
-            Method::POST,
-            "/api/v1/notifications",
-            &reader,
-            Some(notification(json!({})))
-        )
-        .await,
+        deliver(&reader).await,
         403,
         "a read-only token changes nothing"
     );
-    let listed = Command::new(env!("CARGO_BIN_EXE_nazorg"))
-        .args(["--database", &app.db_url(), "token", "list", "coordinator"])
-        .output()
-        .unwrap();
+    let listed = app.cli(&["token", "list", "coordinator"]);
     let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
     assert!(
         listed.contains("PI-koppeling\tnotifications") && !listed.contains(&feed),
         "{listed}"
     );
-    let revoked = Command::new(env!("CARGO_BIN_EXE_nazorg"))
-        .args([
-            "--database",
-            &app.db_url(),
-            "token",
-            "revoke",
-            &feed_id.to_string(),
-        ])
-        .output()
-        .unwrap();
+    let revoked = app.cli(&["token", "revoke", &feed_id.to_string()]);
     assert!(revoked.status.success());
-    assert_eq!(
-        call(
-            Method::POST,
-            "/api/v1/notifications",
-            &feed,
-            Some(notification(json!({})))
-        )
-        .await,
-        401,
-        "revoked"
-    );
-    let made = Command::new(env!("CARGO_BIN_EXE_nazorg"))
-        .args([
-            "--database",
-            &app.db_url(),
-            "token",
-            "create",
-            "coordinator",
-            "--scope",
-            "read,admin",
-        ])
-        .output()
-        .unwrap();
+    assert_eq!(deliver(&feed).await, 401, "revoked");
+    let made = app.cli(&["token", "create", "coordinator", "--scope", "read,admin"]);
     assert!(
         !made.status.success()
             && String::from_utf8_lossy(&made.stderr).contains("onbekend bereik 'admin'")
@@ -227,43 +185,23 @@ async fn api_tokens_are_scoped_expiring_and_revocable(db: TestDb) {
 }
 
 fn retention(app: &App, args: &[&str]) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_nazorg"))
-        .args(["--database", &app.db_url(), "retention", "--format", "json"])
-        .args(args)
-        .env("NAZORG_MUNICIPALITY", "1783")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    app.cli_json(&[&["retention", "--format", "json"], args].concat())
 }
 
 /// A case whose resident declined, closed on `closed`, with a contact note.
 async fn closed_case(app: &App, bsn: &str, name: &str, closed: &str) -> i64 {
-    let id = app
-        .notify(notification(json!({"bsn": bsn, "family_name": name})))
-        .await;
-    app.post(
-        &format!("/api/v1/cases/{id}/contacts"),
+    let id = app.notify_resident(bsn, name).await;
+    app.post_case(
+        id,
+        "contacts",
         json!({"date": "2026-02-11", "kind": "phone", "note": "Gebeld over de woning"}),
     )
     .await;
-    let r = app
-        .put(
-            &format!("/api/v1/cases/{id}/offer"),
-            json!({"outcome": "declined", "date": "2026-02-12", "kind": "visit_in_prison"}),
-        )
-        .await;
+    let offer = json!({"outcome": "declined", "date": "2026-02-12", "kind": "visit_in_prison"});
+    let r = app.put_case(id, "offer", offer).await;
     assert_eq!(r.status, 200, "{}", r.json);
-    let r = app
-        .post(
-            &format!("/api/v1/cases/{id}/closure"),
-            json!({"reason": "declined", "date": closed, "note": "Wil geen nazorg"}),
-        )
-        .await;
+    let closure = json!({"reason": "declined", "date": closed, "note": "Wil geen nazorg"});
+    let r = app.post_case(id, "closure", closure).await;
     assert_eq!(r.status, 200, "{}", r.json);
     id
 }
@@ -272,22 +210,14 @@ async fn the_retention_job_anonymises_exactly_what_its_dry_run_announced(db: Tes
     let app = App::spawn(db).await;
     let old = closed_case(&app, "691967301", "Oudgesloten", "2026-03-01").await;
     let recent = closed_case(&app, "481656686", "Recentgesloten", "2026-11-20").await;
-    let open = app
-        .notify(notification(
-            json!({"bsn": "123456782", "family_name": "Nogopen"}),
-        ))
-        .await;
+    let open = app.notify_resident("123456782", "Nogopen").await;
     // Judged on 1 June 2031, five years after 1 June 2026, the case closed in March has
     // passed its period; a preview may look ahead, a real run may not.
     let day = ["--today", "2031-06-01"];
     let dry = retention(&app, &["--dry-run", day[0], day[1]]);
     assert_eq!(dry["dry_run"], true);
     assert_eq!(dry["cutoff"], "2026-06-01");
-    let refused = Command::new(env!("CARGO_BIN_EXE_nazorg"))
-        .args(["--database", &app.db_url(), "retention", day[0], day[1]])
-        .env("NAZORG_MUNICIPALITY", "1783")
-        .output()
-        .unwrap();
+    let refused = app.cli(&["retention", day[0], day[1]]);
     assert!(
         !refused.status.success(),
         "a real run cannot judge by a future day"
@@ -297,24 +227,10 @@ async fn the_retention_job_anonymises_exactly_what_its_dry_run_announced(db: Tes
         "UPDATE cases SET closed_on = '2021-03-01' WHERE id = {old}"
     ))
     .await;
-    let recent_dry = retention(&app, &["--dry-run"]);
-    let dry_ids: Vec<i64> = recent_dry["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["case_id"].as_i64().unwrap())
-        .collect();
-    assert_eq!(dry_ids, vec![old], "{recent_dry}");
-    let dry = recent_dry;
-    let announced: Vec<i64> = dry["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["case_id"].as_i64().unwrap())
-        .collect();
-    assert_eq!(announced, vec![old]);
+    let dry = retention(&app, &["--dry-run"]);
+    assert_eq!(ids(&dry["items"], "case_id"), vec![old], "{dry}");
     // The dry run changed nothing.
-    let before = app.get(&format!("/api/v1/cases/{old}")).await.json;
+    let before = app.case(old).await;
     assert_eq!(before["family_name"], "Oudgesloten", "{before}");
 
     let done = retention(&app, &[]);
@@ -323,17 +239,12 @@ async fn the_retention_job_anonymises_exactly_what_its_dry_run_announced(db: Tes
         done["items"], dry["items"],
         "the run did what the dry run said"
     );
-    let after = app.get(&format!("/api/v1/cases/{old}")).await.json;
+    let after = app.case(old).await;
     assert_eq!(after["family_name"], "(geanonimiseerd)", "{after}");
     assert_ne!(after["bsn"], "691967301");
     assert_eq!(after["contacts"].as_array().unwrap().len(), 0, "{after}");
     assert_eq!(after["status"], "closed", "the figures stay");
-    let r = app
-        .put(
-            &format!("/api/v1/cases/{old}/facts"),
-            json!({"institution": "PI Haaglanden", "family_name": "Oudgesloten"}),
-        )
-        .await;
+    let r = rename(&app, old, "Oudgesloten").await;
     assert_eq!(
         r.status, 422,
         "an anonymised case cannot be filled in again: {}",
@@ -342,10 +253,10 @@ async fn the_retention_job_anonymises_exactly_what_its_dry_run_announced(db: Tes
     let text = after.to_string();
     assert!(!text.contains("Wil geen nazorg") && !text.contains("Gebeld over de woning"));
     for kept in [recent, open] {
-        let c = app.get(&format!("/api/v1/cases/{kept}")).await.json;
+        let c = app.case(kept).await;
         assert_ne!(c["family_name"], "(geanonimiseerd)", "{c}");
     }
-    let c = app.get(&format!("/api/v1/cases/{recent}")).await.json;
+    let c = app.case(recent).await;
     assert!(c.to_string().contains("Gebeld over de woning"), "{c}");
     // The job is logged, the chain is intact, and a second run finds nothing.
     assert_eq!(app.processing_log_count("apply_retention", old).await, 1);
@@ -367,9 +278,7 @@ async fn a_correction_keeps_the_old_value_in_the_history(db: TestDb) {
     let facts = json!({"institution": "PI Haaglanden", "expected_release": "2026-07-01", "sentence": "prison_sentence",
                        "brp_status": "registered", "last_residence_code": "1783", "birth_date": "1992-02-14",
                        "family_name": "Berg-Jansen", "given_names": "Anna Maria"});
-    let r = app
-        .put(&format!("/api/v1/cases/{id}/facts"), facts.clone())
-        .await;
+    let r = app.put_case(id, "facts", facts.clone()).await;
     assert_eq!(r.status, 200, "{}", r.json);
     assert_eq!(r.json["family_name"], "Berg-Jansen");
     let history = r.json["history"].to_string();
@@ -390,198 +299,123 @@ async fn a_correction_keeps_the_old_value_in_the_history(db: TestDb) {
     let found = app.get("/api/v1/cases?search=berg-j").await.json;
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
     // Saving the same again records that nothing changed.
-    let r = app.put(&format!("/api/v1/cases/{id}/facts"), facts).await;
+    let r = app.put_case(id, "facts", facts).await;
     assert!(
         r.json["history"]
             .to_string()
             .contains("er is niets gewijzigd")
     );
     // An empty family name is refused.
-    let r = app
-        .put(
-            &format!("/api/v1/cases/{id}/facts"),
-            json!({"institution": "PI Haaglanden", "family_name": " "}),
-        )
-        .await;
+    let r = rename(&app, id, " ").await;
     assert_eq!(r.status, 422, "{}", r.json);
 }
 
 async fn a_safety_chamber_member_sees_only_the_cases_on_its_agenda(db: TestDb) {
     let app = App::spawn(db).await;
-    let on = app
-        .notify(notification(
-            json!({"bsn": "691967301", "family_name": "Opdeagenda"}),
-        ))
-        .await;
-    let off = app
-        .notify(notification(
-            json!({"bsn": "481656686", "family_name": "Nietopdeagenda"}),
-        ))
-        .await;
+    let on = app.notify_resident("691967301", "Opdeagenda").await;
+    let off = app.notify_resident("481656686", "Nietopdeagenda").await;
     let r = app
-        .post(
-            &format!("/api/v1/cases/{on}/safety-agenda-items"),
-            json!({"put_on": "2026-03-02", "reason": "Zorgen om de veiligheid van de partner"}),
-        )
+        .put_on_safety_agenda(on, "2026-03-02", "Zorgen om de veiligheid van de partner")
         .await;
     assert!(r.status == 201 || r.status == 200, "{}", r.json);
-    app.store
-        .add_user(
-            "vera",
-            "Vera Veilig",
-            PASSWORD,
-            nazorg_domain::access::Role::SafetyChamber,
-            "1783",
-        )
-        .await
-        .unwrap();
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let r = client
-        .post(format!("{}/inloggen", app.base))
-        .form(&[("username", "vera"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    app.add_user("vera", "Vera Veilig", Role::SafetyChamber)
+        .await;
+    let client = browser();
+    let r = post_form(
+        &app,
+        &client,
+        "/inloggen",
+        &[("username", "vera"), ("password", PASSWORD)],
+    )
+    .await;
     assert_eq!(r.headers()["location"], "/veiligheidskamer");
-    let get = |path: String| {
-        let client = client.clone();
-        async move {
-            let r = client.get(path).send().await.unwrap();
-            (r.status().as_u16(), r.text().await.unwrap())
-        }
-    };
-    let (status, html) = get(format!("{}/veiligheidskamer", app.base)).await;
+    let get = |path: &str| page(&client, app.url(path));
+    let (status, html) = get("/veiligheidskamer").await;
     assert_eq!(status, 200);
     assert!(html.contains("Opdeagenda") && html.contains("Zorgen om de veiligheid"));
     assert!(!html.contains("Nietopdeagenda"));
-    let (status, html) = get(format!("{}/casussen/{on}", app.base)).await;
+    let (status, html) = get(&format!("/casussen/{on}")).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("Opdeagenda"));
     assert!(
         !html.contains("Contact vastleggen"),
         "read only: no forms to change it"
     );
-    let (status, html) = get(format!("{}/casussen/{off}", app.base)).await;
+    let (status, html) = get(&format!("/casussen/{off}")).await;
     assert_eq!(status, 403);
     assert!(
         html.contains("staat niet op de agenda van de Veiligheidskamer"),
         "{html}"
     );
-    let (status, _) = get(format!("{}/casussen", app.base)).await;
+    let (status, _) = get("/casussen").await;
     assert_eq!(status, 303, "no case list");
     // Reading is logged; a change is refused.
     assert!(app.processing_log_count("read_case", on).await >= 1);
-    let page = get(format!("{}/casussen/{on}", app.base)).await.1;
-    let start = page.find("name=\"csrf\" value=\"").unwrap() + 19;
-    let csrf = &page[start..start + 64];
-    let item = app.get(&format!("/api/v1/cases/{on}")).await.json["safety_agenda"][0]["id"]
+    let csrf = csrf_of(&get(&format!("/casussen/{on}")).await.1);
+    let item = app.case(on).await["safety_agenda"][0]["id"]
         .as_i64()
         .unwrap();
-    let r = client
-        .post(format!("{}/casussen/{on}/contacten", app.base))
-        .header("origin", &app.base)
-        .form(&[
-            ("csrf", csrf),
-            ("date", "2026-03-03"),
-            ("kind", "phone"),
-            ("note", "x"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let contact = [
+        ("csrf", csrf.as_str()),
+        ("date", "2026-03-03"),
+        ("kind", "phone"),
+        ("note", "x"),
+    ];
+    let r = post_form(
+        &app,
+        &client,
+        &format!("/casussen/{on}/contacten"),
+        &contact,
+    )
+    .await;
     assert_eq!(r.status(), 403);
     // Discussed more than three months ago: the chamber is done with it, access ends.
     let r = app
-        .put(
-            &format!("/api/v1/cases/{on}/safety-agenda-items/{item}"),
+        .put_case(
+            on,
+            &format!("safety-agenda-items/{item}"),
             json!({"discussed_on": "2026-03-05", "outcome": "Afspraken gemaakt", "follow_up": "Geen"}),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.json);
-    let (status, _) = get(format!("{}/casussen/{on}", app.base)).await;
+    let (status, _) = get(&format!("/casussen/{on}")).await;
     assert_eq!(status, 403);
-    let (_, html) = get(format!("{}/veiligheidskamer", app.base)).await;
+    let (_, html) = get("/veiligheidskamer").await;
     assert!(!html.contains("Opdeagenda"));
 }
 
 async fn the_register_of_processing_activities_decides_what_the_log_states(db: TestDb) {
     let app = App::spawn(db).await;
     let id = app.notify(notification(json!({}))).await;
-    app.store
-        .add_user(
-            "beheer",
-            "",
-            PASSWORD,
-            nazorg_domain::access::Role::Administrator,
-            "1783",
-        )
-        .await
-        .unwrap();
-    let client = logged_in(&app, "beheer").await;
-    let page = client
-        .get(format!("{}/verwerkingsregister", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let client = signed_in(&app, "beheer", Role::Administrator).await;
+    let (_, register) = page(&client, app.url("/verwerkingsregister")).await;
     assert!(
-        page.contains("Nazorg ex-gedetineerden: casusregie") && page.contains("standaardtekst")
+        register.contains("Nazorg ex-gedetineerden: casusregie")
+            && register.contains("standaardtekst")
     );
-    let start = page.find("name=\"csrf\" value=\"").unwrap() + 19;
-    let csrf = page[start..start + 64].to_string();
-    let post = |form: Vec<(&'static str, String)>| {
-        let client = client.clone();
-        let url = format!("{}/verwerkingsregister/nazorg_casus", app.base);
-        let origin = app.base.clone();
-        async move {
-            client
-                .post(url)
-                .header("origin", origin)
-                .form(&form)
-                .send()
-                .await
-                .unwrap()
-        }
+    let csrf = csrf_of(&register);
+    let save = |name: &'static str, purpose: &'static str, legal_ground: &'static str| {
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("name", name),
+            ("purpose", purpose),
+            ("legal_ground", legal_ground),
+        ];
+        post_form(&app, &client, "/verwerkingsregister/nazorg_casus", form)
     };
-    let r = post(vec![
-        ("csrf", csrf.clone()),
-        ("name", "Nazorg".into()),
-        ("purpose", " ".into()),
-        ("legal_ground", "x".into()),
-    ])
-    .await;
+    let r = save("Nazorg", " ", "x").await;
     assert_eq!(r.status(), 422, "a purpose is required");
-    let r = post(vec![
-        ("csrf", csrf.clone()),
-        ("name", "Nazorg na detentie".into()),
-        ("purpose", "Terugkeer na detentie begeleiden".into()),
-        (
-            "legal_ground",
-            "Wet straffen en beschermen, art. 10 AVG".into(),
-        ),
-    ])
+    let r = save(
+        "Nazorg na detentie",
+        "Terugkeer na detentie begeleiden",
+        "Wet straffen en beschermen, art. 10 AVG",
+    )
     .await;
     assert_eq!(r.status(), 303);
     // A read now states the new purpose; the earlier entry keeps its own.
     app.get(&format!("/api/v1/cases/{id}")).await;
-    let resident = app.get(&format!("/api/v1/cases/{id}")).await.json["resident_id"]
-        .as_i64()
-        .unwrap();
     let coordinator = logged_in(&app, "coordinator").await;
-    let html = coordinator
-        .get(format!("{}/inwoners/{resident}/verwerkingen", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = processings_page(&app, &coordinator, id).await;
     assert!(
         html.contains("Nazorg na detentie: Terugkeer na detentie begeleiden (grondslag: Wet straffen en beschermen, art. 10 AVG)"),
         "{html}"
@@ -593,35 +427,20 @@ async fn the_register_of_processing_activities_decides_what_the_log_states(db: T
     let (code, out) = verify(&app);
     assert_eq!(code, Some(0), "{out}");
     // Coordinators do not edit the register.
-    let r = coordinator
-        .get(format!("{}/verwerkingsregister", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
+    let (status, _) = page(&coordinator, app.url("/verwerkingsregister")).await;
+    assert_eq!(status, 403);
 }
 
 async fn the_right_of_access_comes_as_a_readable_document_and_as_json(db: TestDb) {
     let app = App::spawn(db).await;
     let case = some_processings(&app).await;
     // A list that showed the resident counts as a processing of their data too.
-    let other = app
-        .notify(notification(
-            json!({"bsn": "481656686", "family_name": "Anders"}),
-        ))
-        .await;
+    let other = app.notify_resident("481656686", "Anders").await;
     assert_eq!(app.get("/api/v1/cases").await.status, 200);
-    let resident = app.get(&format!("/api/v1/cases/{case}")).await.json["resident_id"]
-        .as_i64()
-        .unwrap();
+    let resident = app.resident_of(case).await;
     let client = logged_in(&app, "coordinator").await;
-    let r = client
-        .get(format!("{}/inwoners/{resident}/inzage", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let html = r.text().await.unwrap();
+    let (status, html) = page(&client, app.url(&format!("/inwoners/{resident}/inzage"))).await;
+    assert_eq!(status, 200);
     for expected in [
         "<dt>Achternaam</dt><dd>van den Berg</dd>",
         "<dt>BSN</dt><dd>691967301</dd>",
@@ -633,14 +452,12 @@ async fn the_right_of_access_comes_as_a_readable_document_and_as_json(db: TestDb
     ] {
         assert!(html.contains(expected), "{expected} in {html}");
     }
-    let json: serde_json::Value = client
-        .get(format!("{}/inwoners/{resident}/inzage.json", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, json) = page(
+        &client,
+        app.url(&format!("/inwoners/{resident}/inzage.json")),
+    )
+    .await;
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(json["cases"][0]["family_name"], "van den Berg");
     let lists: Vec<&serde_json::Value> = json["processings"]
         .as_array()
@@ -656,57 +473,23 @@ async fn the_right_of_access_comes_as_a_readable_document_and_as_json(db: TestDb
 }
 
 async fn the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more(db: TestDb) {
-    use nazorg_domain::access::Role;
-    use nazorg_domain::referral::PartnerKind;
     let app = App::spawn(db).await;
-    let directed = app
-        .notify(notification(
-            json!({"bsn": "691967301", "family_name": "Metregie"}),
-        ))
-        .await;
-    let other = app
-        .notify(notification(
-            json!({"bsn": "481656686", "family_name": "Zonderregie"}),
-        ))
-        .await;
+    let directed = app.notify_resident("691967301", "Metregie").await;
+    let other = app.notify_resident("481656686", "Zonderregie").await;
     for id in [directed, other] {
-        app.put(
-            &format!("/api/v1/cases/{id}/offer"),
-            json!({"outcome": "accepted", "date": "2026-02-12", "kind": "visit_in_prison"}),
-        )
-        .await;
-        let domains: Vec<serde_json::Value> =
-            ["id_document", "housing", "income", "care", "social_network"]
-                .iter()
-                .map(|d| json!({"domain": d, "need": "complex", "self_reliance": "low"}))
-                .collect();
-        app.put(
-            &format!("/api/v1/cases/{id}/triage"),
+        app.accept_offer(id).await;
+        let domains = triage_domains("complex", "low");
+        app.put_case(
+            id,
+            "triage",
             json!({"domains": domains, "note": "Schulden en geen woning"}),
         )
         .await;
     }
-    let r = app
-        .put(
-            &format!("/api/v1/cases/{directed}/direction"),
-            json!({"direction": "skt", "reason": "Complexe problemen"}),
-        )
-        .await;
+    let r = app.direct(directed, "skt", "Complexe problemen").await;
     assert_eq!(r.status, 200, "{}", r.json);
-    app.put(
-        &format!("/api/v1/cases/{other}/direction"),
-        json!({"direction": "exodus", "reason": "Specialistisch"}),
-    )
-    .await;
-    let skt = app
-        .store
-        .list_partners("1783")
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.kind == PartnerKind::Skt)
-        .unwrap()
-        .id;
+    app.direct(other, "exodus", "Specialistisch").await;
+    let skt = app.partner_id(PartnerKind::Skt).await;
     app.store
         .add_partner_user(
             "zora",
@@ -719,21 +502,15 @@ async fn the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more(db:
         .await
         .unwrap();
     let client = logged_in(&app, "zora").await;
-    let get = |path: String| {
-        let client = client.clone();
-        async move {
-            let r = client.get(path).send().await.unwrap();
-            (r.status().as_u16(), r.text().await.unwrap())
-        }
-    };
-    let (status, html) = get(format!("{}/verwijzingen", app.base)).await;
+    let get = |path: &str| page(&client, app.url(path));
+    let (status, html) = get("/verwijzingen").await;
     assert_eq!(status, 200);
     assert!(html.contains("Casussen met regie bij uw organisatie") && html.contains("Metregie"));
     assert!(
         !html.contains("Zonderregie"),
         "a case Exodus directs is not listed"
     );
-    let (status, html) = get(format!("{}/regie/{directed}", app.base)).await;
+    let (status, html) = get(&format!("/regie/{directed}")).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("Metregie") && html.contains("Schulden en geen woning"));
     for hidden in [
@@ -744,12 +521,12 @@ async fn the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more(db:
     ] {
         assert!(!html.contains(hidden), "{hidden} is shown to the SKT");
     }
-    let (status, html) = get(format!("{}/regie/{other}", app.base)).await;
+    let (status, html) = get(&format!("/regie/{other}")).await;
     assert_eq!(status, 403);
     assert!(html.contains("niet de casusregie"));
-    let (status, _) = get(format!("{}/casussen/{directed}", app.base)).await;
+    let (status, _) = get(&format!("/casussen/{directed}")).await;
     assert_eq!(status, 403, "never the full case");
-    let (status, _) = get(format!("{}/regie/987654", app.base)).await;
+    let (status, _) = get("/regie/987654").await;
     assert_eq!(status, 403, "whether a case exists is not revealed");
     assert!(
         app.processing_log_count("read_directed_case", directed)
@@ -759,14 +536,9 @@ async fn the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more(db:
 }
 
 async fn second_factor_secrets_are_sealed_with_the_application_key(db: TestDb) {
-    use nazorg_domain::access::Role;
     let app = App::spawn(db).await;
     // A secret stored before the key was configured.
-    let old = app
-        .store
-        .add_user("oud", "", PASSWORD, Role::Coordinator, "1783")
-        .await
-        .unwrap();
+    let old = app.add_user("oud", "", Role::Coordinator).await;
     app.execute_sql(&format!(
         "UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' WHERE id = {old}"
     ))
@@ -786,7 +558,7 @@ async fn second_factor_secrets_are_sealed_with_the_application_key(db: TestDb) {
         "sealed at start: {stored:?}"
     );
 
-    let user = store.user_id_by_name("coordinator").await.unwrap().unwrap();
+    let user = app.user_id("coordinator").await;
     store.set_totp_required(user, true).await.unwrap();
     let token = store.second_factor_challenge(user).await.unwrap().unwrap();
     let (_, pending) = store.challenge(&token).await.unwrap().unwrap();
@@ -826,45 +598,15 @@ async fn second_factor_secrets_are_sealed_with_the_application_key(db: TestDb) {
 }
 
 async fn refused_requests_are_written_to_the_security_log(db: TestDb) {
-    use nazorg_domain::access::Role;
     let app = App::spawn(db).await;
     let case = app.notify(notification(json!({}))).await;
-    app.store
-        .add_user("beleid", "", PASSWORD, Role::PolicyAdvisor, "1783")
-        .await
-        .unwrap();
-    let advisor = logged_in(&app, "beleid").await;
-    let r = advisor
-        .get(format!("{}/casussen/{case}", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
+    let advisor = signed_in(&app, "beleid", Role::PolicyAdvisor).await;
+    let (status, _) = page(&advisor, app.url(&format!("/casussen/{case}"))).await;
+    assert_eq!(status, 403);
     // Pages the policy advisor may use leave nothing there.
-    let r = advisor
-        .get(format!("{}/monitor", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let out = Command::new(env!("CARGO_BIN_EXE_nazorg"))
-        .args([
-            "--database",
-            &app.db_url(),
-            "audit",
-            "refusals",
-            "--format",
-            "json",
-        ])
-        .env("NAZORG_MUNICIPALITY", "1783")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let refusals: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (status, _) = page(&advisor, app.url("/monitor")).await;
+    assert_eq!(status, 200);
+    let refusals = app.cli_json(&["audit", "refusals", "--format", "json"]);
     let list = refusals.as_array().unwrap();
     assert_eq!(list.len(), 1, "{refusals}");
     assert_eq!(list[0]["actor"], "beleid");

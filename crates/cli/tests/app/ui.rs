@@ -1,27 +1,19 @@
 //! The HTML interface over HTTP: login, CSRF, the worklist and the case page.
 
-use crate::common::{App, PASSWORD, TestDb, notification};
+use crate::common::{
+    App, LIFE_DOMAINS, PASSWORD, TestDb, browser, csrf_of, notification, page, post_form, read,
+};
 use serde_json::json;
 
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
+/// The coordinator's login form, to come back to the case list.
+const COORDINATOR_LOGIN: [(&str, &str); 3] = [
+    ("username", "coordinator"),
+    ("password", PASSWORD),
+    ("next", "/casussen"),
+];
 
 async fn login(app: &App, client: &reqwest::Client) {
-    let r = client
-        .post(format!("{}/inloggen", app.base))
-        .form(&[
-            ("username", "coordinator"),
-            ("password", PASSWORD),
-            ("next", "/casussen"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(app, client, "/inloggen", COORDINATOR_LOGIN).await;
     assert_eq!(r.status(), 303);
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(
@@ -30,50 +22,21 @@ async fn login(app: &App, client: &reqwest::Client) {
     );
 }
 
-async fn page(client: &reqwest::Client, url: String) -> (u16, String) {
-    let r = client.get(url).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
-fn csrf_of(html: &str) -> String {
-    let start = html
-        .find("name=\"csrf\" value=\"")
-        .expect("a form with a CSRF token")
-        + 19;
-    html[start..start + 64].to_string()
-}
-
 async fn pages_need_a_login_and_a_wrong_password_is_refused_in_dutch(db: TestDb) {
     let app = App::spawn(db).await;
     let client = browser();
-    let r = client
-        .get(format!("{}/casussen", app.base))
-        .send()
-        .await
-        .unwrap();
+    let r = client.get(app.url("/casussen")).send().await.unwrap();
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/inloggen?next=%2Fcasussen");
-    let r = client
-        .get(format!("{}/casussen/1", app.base))
-        .send()
-        .await
-        .unwrap();
+    let r = client.get(app.url("/casussen/1")).send().await.unwrap();
     assert_eq!(r.headers()["location"], "/inloggen?next=%2Fcasussen%2F1");
-    let r = client
-        .post(format!("{}/inloggen", app.base))
-        .form(&[("username", "coordinator"), ("password", "fout-wachtwoord")])
-        .send()
-        .await
-        .unwrap();
+    let wrong = [("username", "coordinator"), ("password", "fout-wachtwoord")];
+    let r = post_form(&app, &client, "/inloggen", wrong).await;
     assert_eq!(r.status(), 401);
     let body = r.text().await.unwrap();
     assert!(body.contains("lang=\"nl\""));
     assert!(body.contains("Gebruikersnaam of wachtwoord is onjuist."));
-    let headers = client
-        .get(format!("{}/inloggen", app.base))
-        .send()
-        .await
-        .unwrap();
+    let headers = client.get(app.url("/inloggen")).send().await.unwrap();
     let csp = headers.headers()["content-security-policy"]
         .to_str()
         .unwrap();
@@ -85,7 +48,7 @@ async fn a_coordinator_enters_a_notification_and_works_the_case_with_forms(db: T
     let app = App::spawn(db).await;
     let client = browser();
     login(&app, &client).await;
-    let (status, form) = page(&client, format!("{}/meldingen/nieuw", app.base)).await;
+    let (status, form) = page(&client, app.url("/meldingen/nieuw")).await;
     assert_eq!(status, 200);
     let csrf = csrf_of(&form);
     let mut fields: Vec<(String, String)> =
@@ -95,12 +58,7 @@ async fn a_coordinator_enters_a_notification_and_works_the_case_with_forms(db: T
             .iter()
             .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
             .collect();
-    let without_token = client
-        .post(format!("{}/meldingen", app.base))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let without_token = post_form(&app, &client, "/meldingen", &fields).await;
     assert_eq!(
         without_token.status(),
         403,
@@ -117,12 +75,7 @@ async fn a_coordinator_enters_a_notification_and_works_the_case_with_forms(db: T
             }
         })
         .collect();
-    let r = client
-        .post(format!("{}/meldingen", app.base))
-        .form(&bad)
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&app, &client, "/meldingen", &bad).await;
     assert_eq!(r.status(), 422);
     let body = r.text().await.unwrap();
     assert!(
@@ -134,19 +87,14 @@ async fn a_coordinator_enters_a_notification_and_works_the_case_with_forms(db: T
         "and keeps what was typed"
     );
 
-    let r = client
-        .post(format!("{}/meldingen", app.base))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&app, &client, "/meldingen", &fields).await;
     assert_eq!(r.status(), 303);
     let location = r.headers()["location"].to_str().unwrap().to_string();
     assert!(
         location.starts_with("/casussen/") && location.ends_with("?melding=nieuw"),
         "{location}"
     );
-    let (_, case) = page(&client, format!("{}{location}", app.base)).await;
+    let (_, case) = page(&client, app.url(&location)).await;
     assert!(case.contains("Zoë de Wit"));
     assert!(case.contains("De melding is opgeslagen als nieuwe casus."));
     assert!(case.contains("Valt onder de doelgroep"));
@@ -165,33 +113,26 @@ async fn a_coordinator_enters_a_notification_and_works_the_case_with_forms(db: T
         let mut form: Vec<(String, String)> = vec![("csrf".into(), csrf.clone())];
         form.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         client
-            .post(format!("{}/casussen/{id}/{step}", app.base))
+            .post(app.url(&format!("/casussen/{id}/{step}")))
             .form(&form)
             .send()
     };
-    let triage: Vec<(String, String)> =
-        ["id_document", "housing", "income", "care", "social_network"]
-            .iter()
-            .flat_map(|d| {
-                [
-                    (format!("need_{d}"), "practical".to_string()),
-                    (format!("reliance_{d}"), "high".to_string()),
-                ]
-            })
-            .collect();
+    let triage: Vec<(String, String)> = LIFE_DOMAINS
+        .iter()
+        .flat_map(|d| {
+            [
+                (format!("need_{d}"), "practical".to_string()),
+                (format!("reliance_{d}"), "high".to_string()),
+            ]
+        })
+        .collect();
     let triage: Vec<(&str, &str)> = triage
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let refused = post("triage", &triage).await.unwrap();
-    assert_eq!(refused.status(), 409);
-    assert!(
-        refused
-            .text()
-            .await
-            .unwrap()
-            .contains("Triage volgt nadat de inwoner het aanbod heeft aanvaard.")
-    );
+    let (status, refused) = read(post("triage", &triage).await.unwrap()).await;
+    assert_eq!(status, 409);
+    assert!(refused.contains("Triage volgt nadat de inwoner het aanbod heeft aanvaard."));
     let ok = post(
         "aanbod",
         &[
@@ -203,11 +144,11 @@ async fn a_coordinator_enters_a_notification_and_works_the_case_with_forms(db: T
     .await
     .unwrap();
     assert_eq!(ok.status(), 303);
-    let (_, case) = page(&client, format!("{}/casussen/{id}", app.base)).await;
+    let (_, case) = page(&client, app.url(&format!("/casussen/{id}"))).await;
     assert!(case.contains("Aanbod aanvaard op 12-02-2026 (Gesprek in de PI)."));
-    let (_, list) = page(&client, format!("{}/casussen?search=wit", app.base)).await;
+    let (_, list) = page(&client, app.url("/casussen?search=wit")).await;
     assert!(list.contains("Zoë de Wit") && list.contains("Aanbod aanvaard"));
-    let (_, none) = page(&client, format!("{}/casussen?status=closed", app.base)).await;
+    let (_, none) = page(&client, app.url("/casussen?status=closed")).await;
     assert!(none.contains("Geen casussen gevonden"));
 }
 
@@ -224,63 +165,40 @@ async fn the_setup_link_creates_the_first_administrator_once(db: TestDb) {
     drop(store);
     let app = App::spawn_without_users(db).await;
     let client = browser();
-    let (status, html) = page(&client, format!("{}/installatie?token={token}", app.base)).await;
+    let (status, html) = page(&client, app.url(&format!("/installatie?token={token}"))).await;
     assert_eq!(status, 200);
     assert!(html.contains("Eerste beheerder aanmaken"));
-    let form = [
-        ("token", token.as_str()),
-        ("username", "Beheer"),
-        ("display_name", "Bea Heer"),
-        ("password", "kort"),
-    ];
-    let r = client
-        .post(format!("{}/installatie", app.base))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let install = |password: &'static str| {
+        let form = [
+            ("token", token.as_str()),
+            ("username", "Beheer"),
+            ("display_name", "Bea Heer"),
+            ("password", password),
+        ];
+        post_form(&app, &client, "/installatie", form)
+    };
+    let r = install("kort").await;
     assert_eq!(r.status(), 422, "a short password is refused");
-    let form = [
-        ("token", token.as_str()),
-        ("username", "Beheer"),
-        ("display_name", "Bea Heer"),
-        ("password", PASSWORD),
-    ];
-    let r = client
-        .post(format!("{}/installatie", app.base))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let r = install(PASSWORD).await;
     assert_eq!(r.status(), 303);
-    let again = client
-        .post(format!("{}/installatie", app.base))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), 422);
-    assert!(
-        again
-            .text()
-            .await
-            .unwrap()
-            .contains("niet meer geldig: er is al een beheerder")
-    );
-    let r = client
-        .post(format!("{}/inloggen", app.base))
-        .form(&[("username", "beheer"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let (status, again) = read(install(PASSWORD).await).await;
+    assert_eq!(status, 422);
+    assert!(again.contains("niet meer geldig: er is al een beheerder"));
+    let r = post_form(
+        &app,
+        &client,
+        "/inloggen",
+        [("username", "beheer"), ("password", PASSWORD)],
+    )
+    .await;
     assert_eq!(
         r.headers()["location"],
         "/gebruikers",
         "an administrator lands on the user pages"
     );
-    let (_, users) = page(&client, format!("{}/gebruikers", app.base)).await;
+    let (_, users) = page(&client, app.url("/gebruikers")).await;
     assert!(users.contains("Bea Heer") && users.contains("Beheerder"));
-    let (status, _) = page(&client, format!("{}/casussen/{case_id}", app.base)).await;
+    let (status, _) = page(&client, app.url(&format!("/casussen/{case_id}"))).await;
     assert_eq!(status, 403, "and sees no case content");
 }
 
@@ -288,13 +206,9 @@ async fn repeated_wrong_passwords_lock_the_account_for_a_while(db: TestDb) {
     let app = App::spawn(db).await;
     let client = browser();
     let attempt = |password: &'static str| {
-        let request = client
-            .post(format!("{}/inloggen", app.base))
-            .form(&[("username", "coordinator"), ("password", password)]);
-        async move {
-            let r = request.send().await.unwrap();
-            (r.status().as_u16(), r.text().await.unwrap())
-        }
+        let form = [("username", "coordinator"), ("password", password)];
+        let sent = post_form(&app, &client, "/inloggen", form);
+        async move { read(sent.await).await }
     };
     for _ in 0..4 {
         assert_eq!(attempt("fout-wachtwoord").await.0, 401);
@@ -368,7 +282,7 @@ async fn malformed_addresses_get_a_dutch_page(db: TestDb) {
         ("/budget?jaar=1850", 422, "tussen 2000 en 2100"),
         ("/bestaat-niet", 404, "Niet gevonden"),
     ] {
-        let (got, html) = page(&client, format!("{}{path}", app.base)).await;
+        let (got, html) = page(&client, app.url(path)).await;
         assert_eq!(got, status, "{path}");
         assert!(
             html.contains("lang=\"nl\"") && html.contains(text),
@@ -389,46 +303,31 @@ pub fn totp_code(secret: &str) -> String {
 
 async fn a_required_second_factor_is_set_up_once_and_asked_at_every_login(db: TestDb) {
     let app = App::spawn(db).await;
-    let me = app
-        .store
-        .user_id_by_name("coordinator")
-        .await
-        .unwrap()
-        .unwrap();
+    let me = app.user_id("coordinator").await;
     app.store.set_totp_required(me, true).await.unwrap();
     let client = browser();
-    let password_step = || {
-        let request = client.post(format!("{}/inloggen", app.base)).form(&[
-            ("username", "coordinator"),
-            ("password", PASSWORD),
-            ("next", "/casussen"),
-        ]);
-        async move {
-            let r = request.send().await.unwrap();
-            assert_eq!(r.status(), 303);
-            assert!(
-                r.headers().get("set-cookie").is_none(),
-                "no session after the password alone"
-            );
-            let location = r.headers()["location"].to_str().unwrap().to_string();
-            assert!(location.starts_with("/inloggen/code?c="), "{location}");
-            location
-        }
+    // The password's answer: the page that asks for the code, and its challenge.
+    let password_step = || async {
+        let r = post_form(&app, &client, "/inloggen", COORDINATOR_LOGIN).await;
+        assert_eq!(r.status(), 303);
+        assert!(
+            r.headers().get("set-cookie").is_none(),
+            "no session after the password alone"
+        );
+        let location = r.headers()["location"].to_str().unwrap().to_string();
+        assert!(location.starts_with("/inloggen/code?c="), "{location}");
+        let challenge = location.trim_start_matches("/inloggen/code?c=");
+        let challenge = challenge.split('&').next().unwrap().to_string();
+        (location, challenge)
     };
-    let location = password_step().await;
-    let challenge = location
-        .trim_start_matches("/inloggen/code?c=")
-        .split('&')
-        .next()
-        .unwrap()
-        .to_string();
-    let (status, html) = page(&client, format!("{}{location}", app.base)).await;
+    let (location, challenge) = password_step().await;
+    let (status, html) = page(&client, app.url(&location)).await;
     assert_eq!(status, 200);
     let needle = "<code id=\"totp-secret\">";
     let start = html.find(needle).expect("a secret to set up") + needle.len();
     let secret = html[start..start + 32].to_string();
     let answer = |code: String, challenge: String| {
-        let request = client.post(format!("{}/inloggen/code", app.base)).form(&[
+        let request = client.post(app.url("/inloggen/code")).form(&[
             ("c", challenge.as_str()),
             ("code", code.as_str()),
             ("next", "/casussen"),
@@ -457,18 +356,12 @@ async fn a_required_second_factor_is_set_up_once_and_asked_at_every_login(db: Te
         "a challenge is used once"
     );
 
-    let again = password_step().await;
-    let (_, html) = page(&client, format!("{}{again}", app.base)).await;
+    let (again, challenge) = password_step().await;
+    let (_, html) = page(&client, app.url(&again)).await;
     assert!(
         !html.contains("totp-secret"),
         "the secret is shown only when it is set up"
     );
-    let challenge = again
-        .trim_start_matches("/inloggen/code?c=")
-        .split('&')
-        .next()
-        .unwrap()
-        .to_string();
     assert_eq!(
         answer(totp_code(&secret), challenge).await.status(),
         303,

@@ -1,11 +1,12 @@
 //! Deadlines on the worklist (CLI), substitution windows, the digest as an SMTP server
 //! receives it, and the calendar feed read by a real iCalendar parser.
 
-use crate::common::{App, PASSWORD, TestDb, notification, skip};
+use crate::common::{App, TestDb, nazorg_command, notification, skip, triage_domains};
 use nazorg_domain::access::Role;
 use nazorg_domain::dates::{format_iso, today_nl};
 use nazorg_domain::deadlines::add_working_days;
 use nazorg_domain::ids::CaseId;
+use nazorg_domain::referral::PartnerKind;
 use serde_json::{Value, json};
 use std::process::Command;
 use time::{Date, Duration};
@@ -27,16 +28,9 @@ async fn scenario(app: &App) -> Scenario {
     let today = today_nl();
     let days = |n: i64| today + Duration::days(n);
     let kees = app
-        .store
-        .add_user("kees", "Kees Collega", PASSWORD, Role::Coordinator, "1783")
-        .await
-        .unwrap();
-    let me = app
-        .store
-        .user_id_by_name("coordinator")
-        .await
-        .unwrap()
-        .unwrap();
+        .add_user("kees", "Kees Collega", Role::Coordinator)
+        .await;
+    let me = app.user_id("coordinator").await;
 
     // A: a fresh notification, release in 10 days, nobody assigned.
     let a = app
@@ -47,62 +41,47 @@ async fn scenario(app: &App) -> Scenario {
     let b = app
         .notify(notification(json!({"bsn": "341436239", "birth_date": "1990-01-01", "detention_start": iso(days(-60)), "expected_release": iso(days(7))})))
         .await;
-    let path = |case: i64, step: &str| format!("/api/v1/cases/{case}/{step}");
     let r = app
-        .put(
-            &path(b, "offer"),
+        .put_case(
+            b,
+            "offer",
             json!({"outcome": "accepted", "date": iso(days(-50)), "kind": "visit_in_prison"}),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.json);
-    let domains: Vec<Value> = ["id_document", "housing", "income", "care", "social_network"]
-        .iter()
-        .map(|d| json!({"domain": d, "need": "practical", "self_reliance": "high"}))
-        .collect();
-    app.put(&path(b, "triage"), json!({"domains": domains}))
-        .await;
-    app.put(
-        &path(b, "direction"),
-        json!({"direction": "coordinator", "reason": "Licht"}),
-    )
-    .await;
-    let r = app.post(&path(b, "agreements"), json!({"domain": "housing", "description": "Woning zoeken", "owner": "Inwoner", "due_date": iso(days(-5))})).await;
+    let domains = triage_domains("practical", "high");
+    app.put_case(b, "triage", json!({"domains": domains})).await;
+    app.direct(b, "coordinator", "Licht").await;
+    let r = app.post_case(b, "agreements", json!({"domain": "housing", "description": "Woning zoeken", "owner": "Inwoner", "due_date": iso(days(-5))})).await;
     let agreement = r.json["agreements"][0]["id"].as_i64().unwrap();
-    app.put(&path(b, "readiness"), json!({"housing": true}))
-        .await;
-    let wmo = app
-        .store
-        .list_partners("1783")
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.name == "Wmo-consulenten")
-        .unwrap()
-        .id;
-    let r = app.post(&path(b, "referrals"), json!({"partner_id": wmo, "domains": ["care"], "reason": "Huishoudelijke hulp", "asked_on": iso(days(-15))})).await;
-    let referral = r.json["id"].as_i64().unwrap();
-    app.put(&path(b, "coordinator"), json!({"user_id": me}))
-        .await;
+    app.put_case(b, "readiness", json!({"housing": true})).await;
+    // The Wmo-consulenten.
+    let wmo = app.partner_id(PartnerKind::Wmo).await;
+    let r = app.post_case(b, "referrals", json!({"partner_id": wmo, "domains": ["care"], "reason": "Huishoudelijke hulp", "asked_on": iso(days(-15))})).await;
+    let referral = r.id();
+    app.put_case(b, "coordinator", json!({"user_id": me})).await;
 
     // C: released 80 days ago: the aftercare period ends soon; Kees's case.
     let c = app
         .notify(notification(json!({"bsn": "562930036", "municipality_code": "1783", "detention_start": iso(days(-120)), "expected_release": iso(days(-80))})))
         .await;
-    app.put(
-        &path(c, "offer"),
+    app.put_case(
+        c,
+        "offer",
         json!({"outcome": "accepted", "date": iso(days(-110)), "kind": "phone"}),
     )
     .await;
     let r = app
-        .put(&path(c, "release"), json!({"date": iso(days(-80))}))
+        .put_case(c, "release", json!({"date": iso(days(-80))}))
         .await;
     assert_eq!(r.json["status"], "aftercare", "{}", r.json);
-    app.post(
-        &path(c, "contacts"),
+    app.post_case(
+        c,
+        "contacts",
         json!({"date": iso(days(-5)), "kind": "home_visit", "note": "Bezoek"}),
     )
     .await;
-    app.put(&path(c, "coordinator"), json!({"user_id": kees}))
+    app.put_case(c, "coordinator", json!({"user_id": kees}))
         .await;
     let end = nazorg_domain::lifecycle::aftercare_end(days(-80));
     assert!(
@@ -130,18 +109,8 @@ async fn scenario(app: &App) -> Scenario {
 }
 
 fn worklist(app: &App, args: &[&str]) -> Vec<Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_nazorg"))
-        .args(["--database", &app.db_url(), "worklist", "--format", "json"])
-        .args(args)
-        .env("NAZORG_MUNICIPALITY", "1783")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    let list = app.cli_json(&[&["worklist", "--format", "json"], args].concat());
+    serde_json::from_value(list).unwrap()
 }
 
 fn triples(list: &[Value]) -> Vec<(i64, String, String)> {
@@ -203,13 +172,8 @@ async fn every_deadline_kind_is_derived_and_the_list_is_ordered_by_urgency(db: T
 async fn a_substitute_sees_the_absent_colleagues_work_only_during_the_absence(db: TestDb) {
     let app = App::spawn(db).await;
     let s = scenario(&app).await;
-    let kees = app.store.user_id_by_name("kees").await.unwrap().unwrap();
-    let me = app
-        .store
-        .user_id_by_name("coordinator")
-        .await
-        .unwrap()
-        .unwrap();
+    let kees = app.user_id("kees").await;
+    let me = app.user_id("coordinator").await;
     let actor = crate::common::system_actor();
     app.store
         .add_absence(
@@ -246,21 +210,13 @@ async fn a_substitute_sees_the_absent_colleagues_work_only_during_the_absence(db
 
     // A substitute coordinator has a coordinator's rights only while substituting.
     let vera = app
-        .store
-        .add_user(
-            "vera",
-            "Vera Vervanger",
-            PASSWORD,
-            Role::SubstituteCoordinator,
-            "1783",
-        )
-        .await
-        .unwrap();
-    let token = app.store.create_api_token("vera", "t", 1).await.unwrap();
+        .add_user("vera", "Vera Vervanger", Role::SubstituteCoordinator)
+        .await;
+    let token = app.token_for("vera").await;
     let read = |token: String| {
         let request = app
             .client
-            .get(format!("{}/api/v1/cases/{}", app.base, s.c))
+            .get(app.url(&format!("/api/v1/cases/{}", s.c)))
             .bearer_auth(token);
         async move { request.send().await.unwrap().status().as_u16() }
     };
@@ -322,24 +278,13 @@ async fn the_digest_arrives_with_counts_and_a_link_but_no_names(db: TestDb) {
     }
     let app = App::spawn(db).await;
     let s = scenario(&app).await;
-    let me = app
-        .store
-        .user_id_by_name("coordinator")
-        .await
-        .unwrap()
-        .unwrap();
+    let me = app.user_id("coordinator").await;
     app.store
         .set_user_email(me, Some("cora@gemeente.example"))
         .await
         .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_nazorg"))
-        .args([
-            "--database",
-            &app.db_url(),
-            "digest",
-            "--today",
-            &iso(s.today),
-        ])
+    let out = nazorg_command(&app.db_url())
+        .args(["digest", "--today", &iso(s.today)])
         .args([
             "--smtp-url",
             &format!("smtp://127.0.0.1:{port}"),
@@ -347,7 +292,6 @@ async fn the_digest_arrives_with_counts_and_a_link_but_no_names(db: TestDb) {
             "Nazorg <nazorg@gemeente.example>",
         ])
         .args(["--public-url", "https://nazorg.gemeente.example"])
-        .env("NAZORG_MUNICIPALITY", "1783")
         .output()
         .unwrap();
     let _ = server.kill();
@@ -390,25 +334,19 @@ async fn the_calendar_feed_parses_and_names_no_one(db: TestDb) {
     let s = scenario(&app).await;
     let tomorrow = s.today + Duration::days(1);
     let r = app
-        .client
-        .post(format!("{}/api/v1/cases/{}/contacts", app.base, s.b))
-        .bearer_auth(&app.token)
-        .json(&json!({"date": iso(s.today), "kind": "phone", "note": "Belafspraak"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+        .post_case(
+            s.b,
+            "contacts",
+            json!({"date": iso(s.today), "kind": "phone", "note": "Belafspraak"}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
     let at = nazorg_domain::dates::amsterdam_to_utc(time::PrimitiveDateTime::new(
         tomorrow,
         time::macros::time!(10:30),
     ));
     let actor = nazorg_domain::access::Actor {
-        user_id: app
-            .store
-            .user_id_by_name("coordinator")
-            .await
-            .unwrap()
-            .unwrap(),
+        user_id: app.user_id("coordinator").await,
         username: "coordinator".into(),
         role: Role::Coordinator,
         municipality: "1783".into(),
@@ -426,12 +364,8 @@ async fn the_calendar_feed_parses_and_names_no_one(db: TestDb) {
         .await
         .unwrap();
     let token = app.store.create_calendar_token(&actor).await.unwrap();
-    let feed = app
-        .client
-        .get(format!("{}/agenda/{token}.ics", app.base))
-        .send()
-        .await
-        .unwrap();
+    let feed_url = app.url(&format!("/agenda/{token}.ics"));
+    let feed = app.client.get(&feed_url).send().await.unwrap();
     assert_eq!(feed.status(), 200);
     assert!(
         feed.headers()["content-type"]
@@ -481,12 +415,7 @@ async fn the_calendar_feed_parses_and_names_no_one(db: TestDb) {
         );
     }
     app.store.revoke_calendar_token(&actor).await.unwrap();
-    let revoked = app
-        .client
-        .get(format!("{}/agenda/{token}.ics", app.base))
-        .send()
-        .await
-        .unwrap();
+    let revoked = app.client.get(&feed_url).send().await.unwrap();
     assert_eq!(revoked.status(), 404, "a revoked link stops working");
 }
 
