@@ -2,7 +2,7 @@
 
 use crate::error::invalid;
 use crate::{App, Error, Result, gate, validate};
-use nazorg_domain::access::{Action, Actor, Role};
+use nazorg_domain::access::{self, Action, Actor};
 use nazorg_domain::format_nl;
 use nazorg_domain::ids::{AbsenceId, UserId};
 use nazorg_store::{Absence, NewAbsence, Tx};
@@ -11,7 +11,7 @@ use time::{Date, Duration};
 /// The name of an active (substitute) coordinator of the municipality; refuses anyone else.
 async fn coordinator_name(tx: &mut Tx, municipality: &str, user_id: UserId) -> Result<String> {
     match tx.active_user_name_role(municipality, user_id).await? {
-        Some((name, Role::Coordinator | Role::SubstituteCoordinator)) => Ok(name),
+        Some((name, role)) if access::works_cases(role) => Ok(name),
         _ => Err(invalid(
             "Kies een actieve (vervangend) nazorgcoördinator van deze gemeente.",
         )),

@@ -4,7 +4,7 @@
 use crate::error::Error;
 use crate::{App, Result, gate};
 use nazorg_domain::Bsn;
-use nazorg_domain::access::{Action, Actor, Denied, Role, is_partner_role};
+use nazorg_domain::access::{self, Action, Actor, Denied, is_partner_role};
 use nazorg_domain::ids::CaseId;
 use nazorg_domain::search::{prefix_upper_bound, search_key};
 use nazorg_domain::triage::Direction;
@@ -125,10 +125,8 @@ impl App {
     pub async fn directed_cases(&self, actor: &Actor) -> Result<Vec<DirectedCaseRow>> {
         self.gated(actor, "directed_cases", async {
             let permit = gate::check(actor, Action::ReadDirectedCase, &actor.municipality)?;
-            let direction = match actor.role {
-                Role::SktCareDirector => Direction::Skt,
-                Role::ExodusWorker => Direction::Exodus,
-                _ => return Ok(Vec::new()),
+            let Some(direction) = access::directs(actor.role) else {
+                return Ok(Vec::new());
             };
             let mut tx = self.db.begin().await?;
             let rows = tx.directed_cases(&actor.municipality, direction).await?;

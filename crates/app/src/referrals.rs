@@ -4,7 +4,7 @@
 use crate::case_step::{self, FAR_FUTURE, OpenStep};
 use crate::error::invalid;
 use crate::{App, Error, Result, gate, validate};
-use nazorg_domain::access::{Action, Actor, Denied, Role, authorize_referral};
+use nazorg_domain::access::{self, Action, Actor, Denied, authorize_referral};
 use nazorg_domain::events::{CaseEvent, ReferralEvent};
 use nazorg_domain::format_nl;
 use nazorg_domain::ids::{CaseId, PartnerId, ReferralId};
@@ -17,9 +17,9 @@ use nazorg_store::{
 use time::Date;
 
 /// Whether the actor works for the municipality itself (and so sees every referral and
-/// why a cap was passed), not for a partner.
+/// why a cap was passed), not for a partner: the access policy decides.
 fn is_coordinator(actor: &Actor) -> bool {
-    matches!(actor.role, Role::Coordinator | Role::SubstituteCoordinator)
+    access::sees_all_referrals(actor.role)
 }
 
 /// The active partner a new referral goes to: its name and kind.
@@ -453,7 +453,7 @@ impl App {
                 municipality,
                 stored.referral.partner_id,
             )?;
-            if input.step == ReferralStep::Withdraw && !is_coordinator(actor) {
+            if input.step == ReferralStep::Withdraw && !access::may_withdraw_referral(actor.role) {
                 return Err(Denied::Role(actor.role.label()).into());
             }
             let permit = gate::check(actor, Action::WriteReferral, municipality)?;

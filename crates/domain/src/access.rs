@@ -323,9 +323,62 @@ pub fn works_cases(role: Role) -> bool {
     matches!(role, Role::Coordinator | Role::SubstituteCoordinator)
 }
 
+/// Where a role goes after signing in: a coordinator to the page they asked for (`None`),
+/// every other role to its own page.
+pub fn after_sign_in(role: Role) -> Option<Page> {
+    (!works_cases(role)).then(|| landing(role))
+}
+
+/// Whether a role works on every referral of its municipality (a coordinator), rather
+/// than only on those to its own organisation (a partner user).
+pub fn sees_all_referrals(role: Role) -> bool {
+    works_cases(role)
+}
+
+/// Whether a role may withdraw a referral (the partner gives it back instead).
+pub fn may_withdraw_referral(role: Role) -> bool {
+    works_cases(role)
+}
+
+/// The case direction whose cases a partner role directs, if it is one.
+pub fn directs(role: Role) -> Option<crate::triage::Direction> {
+    match role {
+        Role::SktCareDirector => Some(crate::triage::Direction::Skt),
+        Role::ExodusWorker => Some(crate::triage::Direction::Exodus),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_coordinator_returns_to_the_page_asked_for_and_every_other_role_lands_on_its_own() {
+        assert_eq!(after_sign_in(Role::Coordinator), None);
+        assert_eq!(after_sign_in(Role::SubstituteCoordinator), None);
+        assert_eq!(after_sign_in(Role::PolicyAdvisor), Some(Page::Monitor));
+        assert_eq!(after_sign_in(Role::SafetyChamber), Some(Page::SafetyAgenda));
+        assert_eq!(after_sign_in(Role::Administrator), Some(Page::Users));
+        assert_eq!(after_sign_in(Role::ExodusWorker), Some(Page::Referrals));
+    }
+
+    #[test]
+    fn only_the_municipality_withdraws_referrals_and_partners_direct_their_own_cases() {
+        assert!(may_withdraw_referral(Role::Coordinator));
+        assert!(!may_withdraw_referral(Role::SktCareDirector));
+        assert!(sees_all_referrals(Role::SubstituteCoordinator));
+        assert!(!sees_all_referrals(Role::ExodusWorker));
+        assert_eq!(
+            directs(Role::SktCareDirector),
+            Some(crate::triage::Direction::Skt)
+        );
+        assert_eq!(
+            directs(Role::ExodusWorker),
+            Some(crate::triage::Direction::Exodus)
+        );
+        assert_eq!(directs(Role::Coordinator), None);
+    }
 
     fn actor(role: Role) -> Actor {
         Actor {

@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_app::ReferralFilter;
-use nazorg_domain::access::{Action, Page, Role};
+use nazorg_domain::access::{self, Action, Page, Role};
 use nazorg_domain::dates::{format_iso, format_nl};
 use nazorg_domain::ids::{CaseId, ReferralId};
 use nazorg_domain::referral::{
@@ -136,12 +136,12 @@ async fn referrals_page(
     let status_param = status
         .map(|st| format!("status={}&", st.code()))
         .unwrap_or_default();
-    let heading = if user.actor.role == Role::Coordinator {
+    let heading = if access::sees_all_referrals(user.actor.role) {
         "Verwijzingen"
     } else {
         "Mijn verwijzingen"
     };
-    let directed = if nazorg_domain::access::is_partner_role(user.actor.role) {
+    let directed = if access::is_partner_role(user.actor.role) {
         s.app
             .directed_cases(&user.actor)
             .await?
@@ -252,7 +252,7 @@ async fn referral_view(
         can_start: can(ReferralStep::Start),
         can_progress: can(ReferralStep::Progress),
         can_finish: can(ReferralStep::Finish),
-        can_withdraw: is_coordinator && can(ReferralStep::Withdraw),
+        can_withdraw: access::may_withdraw_referral(user.actor.role) && can(ReferralStep::Withdraw),
         result_opts: opts::<ReferralResult>(None),
         today: format_iso(today()),
         r: ReferralRow::from(r),

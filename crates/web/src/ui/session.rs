@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use nazorg_domain::access::Role;
+use nazorg_domain::access::{self};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -98,16 +98,9 @@ async fn login(
     match outcome {
         Some(actor) => {
             let (token, _) = s.app.create_session(actor.user_id).await?;
-            let target = if actor.role == Role::Administrator {
-                "/gebruikers".to_string()
-            } else if actor.role == Role::PolicyAdvisor {
-                "/monitor".to_string()
-            } else if actor.role == Role::SafetyChamber {
-                "/veiligheidskamer".to_string()
-            } else if nazorg_domain::access::is_partner_role(actor.role) {
-                "/verwijzingen".to_string()
-            } else {
-                safe_next(Some(&f.next))
+            let target = match access::after_sign_in(actor.role) {
+                Some(page) => page.path().to_string(),
+                None => safe_next(Some(&f.next)),
             };
             Ok((
                 StatusCode::SEE_OTHER,

@@ -16,7 +16,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use nazorg_app::OidcIdentity;
-use nazorg_domain::access::{Role, is_partner_role};
+use nazorg_domain::access::{self};
 use nazorg_domain::ids::{PartnerId, UserId};
 use openidconnect::core::{CoreAuthenticationFlow, CoreGenderClaim};
 use openidconnect::{
@@ -349,12 +349,9 @@ async fn sign_in(
         role = mapping.role.code(),
         "single sign-on"
     );
-    let target = if mapping.role == Role::Administrator {
-        "/gebruikers".to_string()
-    } else if is_partner_role(mapping.role) {
-        "/verwijzingen".to_string()
-    } else {
-        safe_next(Some(next))
+    let target = match access::after_sign_in(mapping.role) {
+        Some(page) => page.path().to_string(),
+        None => safe_next(Some(next)),
     };
     Ok(start_session(s, headers, user_id, target).await?)
 }

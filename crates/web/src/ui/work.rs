@@ -13,7 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_app::{CalendarItem, Scope};
-use nazorg_domain::access::{Action, Page, Role};
+use nazorg_domain::access::{self, Action, Page, Role};
 use nazorg_domain::dates::{format_iso, format_nl, today_nl};
 use nazorg_domain::deadlines::DeadlineKind;
 use nazorg_domain::ids::{AbsenceId, CaseId, ResidentId, UserId};
@@ -166,7 +166,7 @@ async fn absence_view(
     let users = s.app.list_users(Some(&user.actor.municipality)).await?;
     let coordinators: Vec<&nazorg_app::User> = users
         .iter()
-        .filter(|u| u.active && matches!(u.role, Role::Coordinator | Role::SubstituteCoordinator))
+        .filter(|u| u.active && access::works_cases(u.role))
         .collect();
     let view = AbsencePage {
         base: Base::new("Afwezigheid en vervanging", Some(user), Page::Absence),
