@@ -330,6 +330,33 @@ async fn referral_detail(tx: &mut Tx, stored: StoredReferral) -> Result<Referral
     })
 }
 
+/// Checks that the actor may do `action` on this referral (a partner user only on those
+/// to their own organisation) and logs it.
+async fn enter_referral(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: Action,
+    stored: &StoredReferral,
+    detail: &str,
+) -> Result<()> {
+    let municipality = stored.municipality_code.as_str();
+    authorize_referral(actor, action, municipality, stored.referral.partner_id)?;
+    let permit = gate::check(actor, action, municipality)?;
+    log_referral(tx, permit, stored, detail).await
+}
+
+/// Logs a processing of a referral, as one of its resident and case.
+async fn log_referral(
+    tx: &mut Tx,
+    permit: gate::Permit<'_>,
+    stored: &StoredReferral,
+    detail: &str,
+) -> Result<()> {
+    let (resident, case) = (Some(stored.resident_id), Some(stored.referral.case_id));
+    gate::log(tx, permit, resident, case, detail).await?;
+    Ok(())
+}
+
 impl App {
     /// Refers the resident (or a household member) to a partner. A bought service is
     /// committed on its budget line; passing the cap needs `over_cap_reason`, else the
@@ -405,23 +432,8 @@ impl App {
         self.gated(actor, "get_referral", async {
             let mut tx = self.db.begin().await?;
             let mut stored = tx.referral_by_id(referral_id).await?;
-            let municipality = stored.municipality_code.as_str();
-            authorize_referral(
-                actor,
-                Action::ReadReferral,
-                municipality,
-                stored.referral.partner_id,
-            )?;
-            let permit = gate::check(actor, Action::ReadReferral, municipality)?;
             let detail = format!("verwijzing {referral_id} ingezien");
-            gate::log(
-                &mut tx,
-                permit,
-                Some(stored.resident_id),
-                Some(stored.referral.case_id),
-                &detail,
-            )
-            .await?;
+            enter_referral(&mut tx, actor, Action::ReadReferral, &stored, &detail).await?;
             if !is_coordinator(actor) {
                 // Why the budget cap was passed is the municipality's business, not the partner's.
                 stored.referral.over_cap_reason = None;
@@ -446,26 +458,12 @@ impl App {
             let note = validate::text("de toelichting", &input.note, 2000, false)?;
             let mut tx = self.db.begin().await?;
             let stored = tx.referral_by_id(referral_id).await?;
-            let municipality = stored.municipality_code.as_str();
-            authorize_referral(
-                actor,
-                Action::WriteReferral,
-                municipality,
-                stored.referral.partner_id,
-            )?;
+            let detail = format!("verwijzing {referral_id}: {}", input.step.label());
+            enter_referral(&mut tx, actor, Action::WriteReferral, &stored, &detail).await?;
+            // Refused before anything is committed: the log entry goes with the transaction.
             if input.step == ReferralStep::Withdraw && !access::may_withdraw_referral(actor.role) {
                 return Err(Denied::Role(actor.role.label()).into());
             }
-            let permit = gate::check(actor, Action::WriteReferral, municipality)?;
-            let detail = format!("verwijzing {referral_id}: {}", input.step.label());
-            gate::log(
-                &mut tx,
-                permit,
-                Some(stored.resident_id),
-                Some(stored.referral.case_id),
-                &detail,
-            )
-            .await?;
             apply_step(&mut tx, actor, &stored.referral, input, &note).await?;
             // A started or ended referral changes what the case needs next.
             case_step::refresh_action(&mut tx, stored.referral.case_id, &self.deadlines).await?;
@@ -482,14 +480,7 @@ impl App {
             let stored = tx.referral_by_id(referral_id).await?;
             let permit = gate::check(actor, Action::WriteCase, &stored.municipality_code)?;
             let detail = format!("terugmelding verwijzing {referral_id} gezien");
-            gate::log(
-                &mut tx,
-                permit,
-                Some(stored.resident_id),
-                Some(stored.referral.case_id),
-                &detail,
-            )
-            .await?;
+            log_referral(&mut tx, permit, &stored, &detail).await?;
             if !matches!(
                 stored.referral.status,
                 ReferralStatus::Finished | ReferralStatus::Returned
