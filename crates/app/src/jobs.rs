@@ -8,6 +8,7 @@ use crate::{App, Result};
 use nazorg_domain::access::{Actor, Role};
 use nazorg_domain::dates::{to_amsterdam, years_before};
 use nazorg_domain::ids::UserId;
+use nazorg_domain::notification::MunicipalityCode;
 use nazorg_store::RetentionReport;
 use time::{Date, OffsetDateTime};
 
@@ -26,19 +27,19 @@ pub struct DailyRun {
     /// The digests sent, when this server claimed and sent today's digest.
     pub digest_sent: Option<usize>,
     /// The retention runs this server claimed and did, per municipality.
-    pub retention: Vec<(String, RetentionReport)>,
+    pub retention: Vec<(MunicipalityCode, RetentionReport)>,
     /// How many parts failed (each is in the server log).
     pub failures: usize,
 }
 
 /// Who the retention job acts as in the processing log: an administrator's rights (no
 /// case content to read), for the installation's municipality.
-pub fn retention_actor(municipality: &str) -> Actor {
+pub fn retention_actor(municipality: &MunicipalityCode) -> Actor {
     Actor {
         user_id: UserId(0),
         username: "systeem:bewaartermijn".into(),
         role: Role::Administrator,
-        municipality: municipality.to_string(),
+        municipality: municipality.clone(),
         partner_id: None,
         substituting: false,
     }
@@ -53,7 +54,7 @@ impl App {
 
     /// The municipalities that have cases (for jobs that run per municipality; no
     /// personal data).
-    pub async fn case_municipalities(&self) -> Result<Vec<String>> {
+    pub async fn case_municipalities(&self) -> Result<Vec<MunicipalityCode>> {
         let mut tx = self.db.autocommit().await?;
         Ok(tx.case_municipalities().await?)
     }
@@ -62,7 +63,7 @@ impl App {
     /// closed `years` or more before it.
     pub async fn retention_job(
         &self,
-        municipality: &str,
+        municipality: &MunicipalityCode,
         years: u32,
         today: Date,
         dry_run: bool,

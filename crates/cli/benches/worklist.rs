@@ -76,7 +76,7 @@ async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
         user_id: coordinators[0],
         username: "coordinator0".into(),
         role: Role::Coordinator,
-        municipality: "1783".into(),
+        municipality: "1783".parse().unwrap(),
         partner_id: None,
         substituting: false,
     };

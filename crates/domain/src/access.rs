@@ -6,6 +6,7 @@
 //! aggregated figures and pseudonymised exports, never a case.
 
 use crate::ids::{PartnerId, UserId};
+use crate::notification::MunicipalityCode;
 
 code_enum! {
     /// A user's role.
@@ -49,7 +50,7 @@ pub struct Actor {
     pub username: String,
     pub role: Role,
     /// CBS code of the municipality the user works for.
-    pub municipality: String,
+    pub municipality: MunicipalityCode,
     /// The partner organisation a partner user works for (SKT, Exodus).
     pub partner_id: Option<PartnerId>,
     /// A substitute coordinator with a substitution running today: they then have a
@@ -385,7 +386,7 @@ mod tests {
             user_id: UserId(1),
             username: "x".into(),
             role,
-            municipality: "1783".into(),
+            municipality: "1783".parse().unwrap(),
             partner_id: None,
             substituting: false,
         }

@@ -5,10 +5,60 @@ use crate::bsn::{Bsn, BsnError};
 use crate::dates::{DateError, parse_optional_date};
 use time::Date;
 
-/// A CBS municipality code: four digits, e.g. 1783 for Westland.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+/// A CBS municipality code: four digits, e.g. 1783 for Westland. It reads as the `&str`
+/// of its digits (so it passes where a query binds a code), binds and decodes as text, and
+/// is made only by [`MunicipalityCode::parse`] (also when deserialised).
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
-pub struct MunicipalityCode(String);
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(transparent))]
+pub struct MunicipalityCode(#[serde(deserialize_with = "code_from_text")] String);
+
+fn code_from_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let text = <String as serde::Deserialize>::deserialize(d)?;
+    MunicipalityCode::parse(&text)
+        .map(|c| c.0)
+        .map_err(serde::de::Error::custom)
+}
+
+impl std::ops::Deref for MunicipalityCode {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for MunicipalityCode {
+    type Err = RowError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        MunicipalityCode::parse(s)
+    }
+}
+
+impl PartialEq<str> for MunicipalityCode {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for MunicipalityCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for MunicipalityCode {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
+impl PartialEq<MunicipalityCode> for String {
+    fn eq(&self, other: &MunicipalityCode) -> bool {
+        *self == other.0
+    }
+}
 
 impl MunicipalityCode {
     /// Accepts `1783`, `GM1783`, ` gm1783 `, and codes with their leading zeros dropped.

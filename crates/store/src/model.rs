@@ -10,6 +10,7 @@ use nazorg_domain::ids::{
     AbsenceId, AgreementId, ApiTokenId, AppointmentId, CaseId, ContactId, HouseholdMemberId,
     PartnerId, ReferralId, ResidentId, SafetyItemId, ServiceKindId, UserId,
 };
+use nazorg_domain::notification::MunicipalityCode;
 use nazorg_domain::notification::{BrpStatus, Sentence, Source};
 use nazorg_domain::referral::{
     BudgetLineCode, PartnerKind, ReferralResult, ReferralStatus, ReferralStep,
@@ -41,7 +42,7 @@ pub enum CaseSearch {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CaseCore {
     pub id: CaseId,
-    pub municipality_code: String,
+    pub municipality_code: MunicipalityCode,
     pub resident_id: ResidentId,
     pub status: Status,
     pub detention_start: Date,
@@ -166,7 +167,7 @@ pub struct NotificationRecord {
 #[derive(Debug, Clone)]
 pub struct CaseDetail {
     pub summary: CaseSummary,
-    pub municipality_code: String,
+    pub municipality_code: MunicipalityCode,
     pub last_residence_code: Option<String>,
     pub brp_status: Option<BrpStatus>,
     pub sentence: Option<Sentence>,
@@ -365,7 +366,7 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    pub municipality_code: String,
+    pub municipality_code: MunicipalityCode,
     pub active: bool,
     pub partner_id: Option<PartnerId>,
 }

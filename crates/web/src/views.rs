@@ -237,7 +237,7 @@ impl From<&CaseDetail> for CaseDetailDto {
         let code = |x: Option<&'static str>| x.map(str::to_string);
         CaseDetailDto {
             summary: CaseSummaryDto::from(&d.summary),
-            municipality_code: d.municipality_code.clone(),
+            municipality_code: d.municipality_code.to_string(),
             last_residence_code: d.last_residence_code.clone(),
             brp_status: code(d.brp_status.map(|x| x.code())),
             sentence: code(d.sentence.map(|x| x.code())),

@@ -18,7 +18,7 @@ use time::Date;
 pub struct Installation {
     pub app: App,
     /// The installation's municipality, a checked CBS code.
-    pub municipality: String,
+    pub municipality: MunicipalityCode,
     /// The start of the aftercare programme, when given.
     pub programme_start: Option<Date>,
     pub deadlines: DeadlineArgs,
@@ -54,11 +54,9 @@ impl Installation {
 }
 
 /// Checks --municipality: a CBS code of four digits.
-pub fn municipality(text: &str) -> Result<String> {
-    let code = MunicipalityCode::parse(text).map_err(|_| {
-        anyhow::anyhow!("--municipality '{text}' is geen CBS-code van vier cijfers")
-    })?;
-    Ok(code.to_string())
+pub fn municipality(text: &str) -> Result<MunicipalityCode> {
+    MunicipalityCode::parse(text)
+        .map_err(|_| anyhow::anyhow!("--municipality '{text}' is geen CBS-code van vier cijfers"))
 }
 
 /// Opens the database (running its migrations) and seals the second-factor secrets with

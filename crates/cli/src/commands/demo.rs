@@ -187,7 +187,7 @@ fn detention(
         given_names: person.given.into(),
         birth_date: format_iso(person.birth),
         municipality_code: if eligible_facts || d.chance(50) {
-            actor.municipality.clone()
+            actor.municipality.to_string()
         } else {
             "0603".into()
         },

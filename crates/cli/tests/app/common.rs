@@ -113,7 +113,7 @@ pub fn system_actor() -> Actor {
         user_id: UserId(0),
         username: "test".into(),
         role: Role::Coordinator,
-        municipality: "1783".into(),
+        municipality: "1783".parse().unwrap(),
         partner_id: None,
         substituting: false,
     }

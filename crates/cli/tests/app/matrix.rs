@@ -343,7 +343,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         user_id: UserId(0),
         username: "rijswijk".into(),
         role: Role::Coordinator,
-        municipality: "0603".into(),
+        municipality: "0603".parse().unwrap(),
         partner_id: None,
         substituting: false,
     };
@@ -442,7 +442,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         user_id: coordinator_id,
         username: "coordinator".into(),
         role: Role::Coordinator,
-        municipality: "1783".into(),
+        municipality: "1783".parse().unwrap(),
         partner_id: None,
         substituting: false,
     };

@@ -284,7 +284,7 @@ async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
         user_id: UserId(0),
         username: "beheer".into(),
         role: Role::Administrator,
-        municipality: "1783".into(),
+        municipality: "1783".parse().unwrap(),
         partner_id: None,
         substituting: false,
     };

@@ -349,7 +349,7 @@ async fn the_calendar_feed_parses_and_names_no_one(db: TestDb) {
         user_id: app.user_id("coordinator").await,
         username: "coordinator".into(),
         role: Role::Coordinator,
-        municipality: "1783".into(),
+        municipality: "1783".parse().unwrap(),
         partner_id: None,
         substituting: false,
     };

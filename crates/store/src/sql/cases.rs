@@ -9,6 +9,7 @@ use nazorg_domain::Status;
 use nazorg_domain::case::{ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult};
 use nazorg_domain::eligibility::{self, Eligibility};
 use nazorg_domain::ids::{CaseId, ResidentId, UserId};
+use nazorg_domain::notification::MunicipalityCode;
 use nazorg_domain::notification::{BrpStatus, Sentence};
 use nazorg_domain::triage::{Direction, DomainTriage};
 use sqlx::QueryBuilder;
@@ -54,7 +55,7 @@ impl From<SummaryRow> for CaseSummary {
 /// The fields of a case only its page shows.
 #[derive(sqlx::FromRow)]
 pub struct CaseFields {
-    pub municipality_code: String,
+    pub municipality_code: MunicipalityCode,
     pub last_residence_code: Option<String>,
     pub brp_status: Option<BrpStatus>,
     pub sentence: Option<Sentence>,
@@ -92,7 +93,7 @@ pub struct EligibilityRow {
     pub expected_release: Option<Date>,
     pub actual_release: Option<Date>,
     pub override_eligibility: Option<Eligibility>,
-    pub municipality_code: String,
+    pub municipality_code: MunicipalityCode,
     pub eligibility_in_force: Eligibility,
 }
 
@@ -551,7 +552,7 @@ impl Tx {
     }
 
     /// The municipalities that have cases (for jobs that run per municipality).
-    pub async fn case_municipalities(&mut self) -> Result<Vec<String>> {
+    pub async fn case_municipalities(&mut self) -> Result<Vec<MunicipalityCode>> {
         Ok(scalar_all!(
             self,
             "SELECT DISTINCT municipality_code FROM cases ORDER BY municipality_code"

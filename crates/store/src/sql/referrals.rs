@@ -6,6 +6,7 @@ use crate::{Result, StoreError};
 use nazorg_domain::ids::{
     CaseId, HouseholdMemberId, PartnerId, ReferralId, ResidentId, ServiceKindId,
 };
+use nazorg_domain::notification::MunicipalityCode;
 use nazorg_domain::referral::{
     self, BudgetLineCode, PartnerKind, ReferralResult, ReferralStatus, ReferralStep,
 };
@@ -30,7 +31,7 @@ struct ReferralRow {
     family_name: String,
     domains: String,
     acknowledged_at: Option<OffsetDateTime>,
-    municipality_code: String,
+    municipality_code: MunicipalityCode,
     resident_id: ResidentId,
 }
 
@@ -62,7 +63,7 @@ fn into_referrals(rows: Vec<ReferralRow>) -> Vec<Referral> {
 /// A referral with the municipality and resident it belongs to (what access is judged on).
 pub struct StoredReferral {
     pub referral: Referral,
-    pub municipality_code: String,
+    pub municipality_code: MunicipalityCode,
     pub resident_id: ResidentId,
 }
 

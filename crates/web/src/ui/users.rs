@@ -62,7 +62,7 @@ async fn users_view(
             username: u.username,
             display_name: u.display_name,
             role: u.role.label().into(),
-            municipality: u.municipality_code,
+            municipality: u.municipality_code.to_string(),
             active: if u.active { "ja" } else { "nee" },
         })
         .collect();
