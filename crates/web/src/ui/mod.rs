@@ -4,9 +4,10 @@
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
+use crate::extract::extractor;
 use crate::pages::{Base, UiError};
 use axum::Router;
-use axum::extract::{Form, FromRequest, Path, Query};
+use axum::extract::{Form, Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -61,63 +62,28 @@ async fn css() -> Response {
         .into_response()
 }
 
-/// Path extractor for pages: an id that is not a number is simply not found (a Dutch
-/// page), not axum's English rejection.
-pub struct UiPath<T>(pub T);
+extractor! {
+    /// Path extractor for pages: an id that is not a number is simply not found (a Dutch
+    /// page), not axum's English rejection.
+    UiPath: Path from parts, |_| -> UiError { UiError(AppError::NotFound) }
+}
 
-impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S>
-    for UiPath<T>
-{
-    type Rejection = UiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        match Path::<T>::from_request_parts(parts, state).await {
-            Ok(Path(v)) => Ok(UiPath(v)),
-            Err(_) => Err(UiError(AppError::NotFound)),
-        }
+extractor! {
+    /// Query extractor for pages: malformed parameters give a Dutch page.
+    UiQuery: Query from parts, |_| -> UiError {
+        UiError(AppError::Invalid("De adresregel bevat een ongeldige waarde.".into()))
     }
 }
 
-/// Query extractor for pages: malformed parameters give a Dutch page.
-pub struct UiQuery<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S>
-    for UiQuery<T>
-{
-    type Rejection = UiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(v)) => Ok(UiQuery(v)),
-            Err(_) => Err(UiError(AppError::Invalid(
-                "De adresregel bevat een ongeldige waarde.".into(),
-            ))),
-        }
-    }
-}
-
-/// Form extractor for pages: a body that cannot be read as the form gives a Dutch page.
-/// Every form's fields are optional (`#[serde(default)]`), so this only happens for a
-/// body that was not sent by one of our forms; the handler's own checks come first.
-pub struct UiForm<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for UiForm<T> {
-    type Rejection = UiError;
-
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Form::<T>::from_request(req, state).await {
-            Ok(Form(v)) => Ok(UiForm(v)),
-            Err(_) => Err(UiError(AppError::Invalid(
-                "Het formulier kon niet worden gelezen. Vernieuw de pagina en probeer het opnieuw."
-                    .into(),
-            ))),
-        }
+extractor! {
+    /// Form extractor for pages: a body that cannot be read as the form gives a Dutch page.
+    /// Every form's fields are optional (`#[serde(default)]`), so this only happens for a
+    /// body that was not sent by one of our forms; the handler's own checks come first.
+    UiForm: Form from request, |_| -> UiError {
+        UiError(AppError::Invalid(
+            "Het formulier kon niet worden gelezen. Vernieuw de pagina en probeer het opnieuw."
+                .into(),
+        ))
     }
 }
 
