@@ -1,7 +1,7 @@
 //! The budget of a year: lines with their caps, commitments and spending, and the prices
 //! of bought services.
 
-use super::{UiForm, UiQuery};
+use super::{Posted, Shown, UiForm, UiQuery, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -202,12 +202,13 @@ async fn budget_saved(
     year: i32,
     result: Result<(), AppError>,
 ) -> Result<Response, UiError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/budget?jaar={year}&opgeslagen=1")).into_response()),
-        Err(e @ AppError::Invalid(_)) => {
-            budget_view(s, user, year, e.status(), None, Some(e.to_string())).await
+    match posted(result, Shown::Invalid)? {
+        Posted::Saved(()) => {
+            Ok(Redirect::to(&format!("/budget?jaar={year}&opgeslagen=1")).into_response())
         }
-        Err(e) => Err(UiError(e)),
+        Posted::Refused(status, error) => {
+            budget_view(s, user, year, status, None, Some(error)).await
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! on success back to the page's section, when refused the page again with the reason.
 
 use super::case_page::{OverCapView, case_view_page};
-use super::{UiForm, UiPath};
+use super::{Posted, Shown, UiForm, UiPath, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -41,13 +41,12 @@ async fn run_step(
     anchor: &str,
     result: Result<(), AppError>,
 ) -> Result<Response, UiError> {
-    match result {
-        Ok(()) => Ok(saved(id, anchor)),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let error = Some(format!("{label}: {e}"));
-            case_view_page(s, user, id, e.status(), None, error, None).await
+    match posted(result, Shown::InvalidOrConflict)? {
+        Posted::Saved(()) => Ok(saved(id, anchor)),
+        Posted::Refused(status, error) => {
+            let error = Some(format!("{label}: {error}"));
+            case_view_page(s, user, id, status, None, error, None).await
         }
-        Err(e) => Err(UiError(e)),
     }
 }
 

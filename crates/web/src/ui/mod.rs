@@ -8,7 +8,7 @@ use crate::extract::extractor;
 use crate::pages::{Base, UiError};
 use axum::Router;
 use axum::extract::{Form, Path, Query};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use nazorg_domain::access::{self, Page};
@@ -84,6 +84,38 @@ extractor! {
             "Het formulier kon niet worden gelezen. Vernieuw de pagina en probeer het opnieuw."
                 .into(),
         ))
+    }
+}
+
+/// Which refusals of a posted form its own page shows again, with the reason on top; any
+/// other error is the error page.
+#[derive(Clone, Copy)]
+pub enum Shown {
+    /// Input the user can correct.
+    Invalid,
+    /// That, and a step the case or referral is not in the state for.
+    InvalidOrConflict,
+    /// Whatever went wrong.
+    All,
+}
+
+/// What a posted form came to.
+pub enum Posted<T> {
+    /// Saved, with what the use case gave back.
+    Saved(T),
+    /// Refused: the form's page again, with this status and the reason on top.
+    Refused(StatusCode, String),
+}
+
+/// Sorts out the result of a posted form: saved, refused for a reason its page shows
+/// (`shown`), or the error page for anything else.
+pub fn posted<T>(result: Result<T, AppError>, shown: Shown) -> Result<Posted<T>, UiError> {
+    match (result, shown) {
+        (Ok(value), _) => Ok(Posted::Saved(value)),
+        (Err(e @ AppError::Invalid(_)), _)
+        | (Err(e @ AppError::Conflict(_)), Shown::InvalidOrConflict)
+        | (Err(e), Shown::All) => Ok(Posted::Refused(e.status(), e.to_string())),
+        (Err(e), _) => Err(UiError(e)),
     }
 }
 

@@ -2,7 +2,7 @@
 //! activities.
 
 use super::budget::YearQuery;
-use super::{Opt, UiForm, UiPath, UiQuery, opts};
+use super::{Opt, Posted, Shown, UiForm, UiPath, UiQuery, opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -114,18 +114,13 @@ async fn set_activity(
     s.app
         .permit(&user.actor, Action::ManageRegister, None)
         .await?;
-    match s
+    let result = s
         .app
         .set_processing_activity(&user.actor, &code, &f.name, &f.purpose, &f.legal_ground)
-        .await
-    {
-        Ok(()) => Ok(Redirect::to("/verwerkingsregister?opgeslagen=1").into_response()),
-        Err(e) => match AppError::from(e) {
-            e @ AppError::Invalid(_) => {
-                register_view(&s, &user, e.status(), None, Some(e.to_string())).await
-            }
-            e => Err(UiError(e)),
-        },
+        .await;
+    match posted(result.map_err(AppError::from), Shown::Invalid)? {
+        Posted::Saved(()) => Ok(Redirect::to("/verwerkingsregister?opgeslagen=1").into_response()),
+        Posted::Refused(status, error) => register_view(&s, &user, status, None, Some(error)).await,
     }
 }
 
@@ -197,21 +192,12 @@ async fn add_partner(
         Ok::<_, AppError>(s.app.add_partner(&user.actor, &f.name, kind).await?)
     }
     .await;
-    match result {
-        Ok(_) => {
-            partners_view(
-                &s,
-                &user,
-                StatusCode::OK,
-                Some(format!("Ketenpartner {} is toegevoegd.", f.name.trim())),
-                None,
-            )
-            .await
+    match posted(result, Shown::InvalidOrConflict)? {
+        Posted::Saved(_) => {
+            let flash = format!("Ketenpartner {} is toegevoegd.", f.name.trim());
+            partners_view(&s, &user, StatusCode::OK, Some(flash), None).await
         }
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            partners_view(&s, &user, e.status(), None, Some(e.to_string())).await
-        }
-        Err(e) => Err(UiError(e)),
+        Posted::Refused(status, error) => partners_view(&s, &user, status, None, Some(error)).await,
     }
 }
 

@@ -1,6 +1,6 @@
 //! "Mijn werk": each user's deadlines; absences and substitution; the calendar feed.
 
-use super::{Opt, UiForm, UiPath, UiQuery};
+use super::{Opt, Posted, Shown, UiForm, UiPath, UiQuery, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -245,21 +245,12 @@ async fn add_absence(
         )
     }
     .await;
-    match result {
-        Ok(_) => {
-            absence_view(
-                &s,
-                &user,
-                StatusCode::OK,
-                Some("De afwezigheid is vastgelegd.".into()),
-                None,
-            )
-            .await
+    match posted(result, Shown::Invalid)? {
+        Posted::Saved(_) => {
+            let flash = "De afwezigheid is vastgelegd.".to_string();
+            absence_view(&s, &user, StatusCode::OK, Some(flash), None).await
         }
-        Err(e @ AppError::Invalid(_)) => {
-            absence_view(&s, &user, e.status(), None, Some(e.to_string())).await
-        }
-        Err(e) => Err(UiError(e)),
+        Posted::Refused(status, error) => absence_view(&s, &user, status, None, Some(error)).await,
     }
 }
 
