@@ -1,7 +1,7 @@
 //! The budget of a year: lines with their caps, commitments and spending, and the prices
 //! of bought services.
 
-use super::{Posted, Shown, UiForm, UiQuery, posted};
+use super::{Posted, Shown, UiForm, UiQuery, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -205,11 +205,8 @@ async fn budget_change(
     year: &str,
     change: impl AsyncFnOnce(i32) -> Result<(), AppError>,
 ) -> Result<Response, UiError> {
-    s.app
-        .permit(&user.actor, Action::ManageBudget, None)
-        .await?;
     let year = form_year(year);
-    match posted(change(year).await, Shown::Invalid)? {
+    match post_form(s, user, Action::ManageBudget, Shown::Invalid, change(year)).await? {
         Posted::Saved(()) => {
             Ok(Redirect::to(&format!("/budget?jaar={year}&opgeslagen=1")).into_response())
         }

@@ -11,7 +11,7 @@ use axum::extract::{Form, Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use nazorg_domain::access::{self, Page};
+use nazorg_domain::access::{self, Action, Page};
 use nazorg_domain::ids::UserId;
 use nazorg_domain::{Coded, format_nl};
 
@@ -117,6 +117,19 @@ pub fn posted<T>(result: Result<T, AppError>, shown: Shown) -> Result<Posted<T>,
         | (Err(e), Shown::All) => Ok(Posted::Refused(e.status(), e.to_string())),
         (Err(e), _) => Err(UiError(e)),
     }
+}
+
+/// Runs a posted form's `work` once the user may do `action` (not on one case), and sorts
+/// out its result (`posted`).
+pub async fn post_form<T>(
+    s: &AppState,
+    user: &UiUser,
+    action: Action,
+    shown: Shown,
+    work: impl Future<Output = Result<T, AppError>>,
+) -> Result<Posted<T>, UiError> {
+    s.app.permit(&user.actor, action, None).await?;
+    posted(work.await, shown)
 }
 
 /// The frame of a logged-in user's page. (Defined here, not in `pages`, so that `pages`

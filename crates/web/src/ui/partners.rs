@@ -2,7 +2,7 @@
 //! activities.
 
 use super::budget::YearQuery;
-use super::{Opt, Posted, Shown, UiForm, UiPath, UiQuery, opts, posted};
+use super::{Opt, Posted, Shown, UiForm, UiPath, UiQuery, opts, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -111,14 +111,12 @@ async fn set_activity(
     UiPath(code): UiPath<String>,
     UiForm(f): UiForm<ActivityForm>,
 ) -> Result<Response, UiError> {
-    s.app
-        .permit(&user.actor, Action::ManageRegister, None)
-        .await?;
-    let result = s
-        .app
-        .set_processing_activity(&user.actor, &code, &f.name, &f.purpose, &f.legal_ground)
-        .await;
-    match posted(result.map_err(AppError::from), Shown::Invalid)? {
+    let saved = post_form(&s, &user, Action::ManageRegister, Shown::Invalid, async {
+        Ok(s.app
+            .set_processing_activity(&user.actor, &code, &f.name, &f.purpose, &f.legal_ground)
+            .await?)
+    });
+    match saved.await? {
         Posted::Saved(()) => Ok(Redirect::to("/verwerkingsregister?opgeslagen=1").into_response()),
         Posted::Refused(status, error) => register_view(&s, &user, status, None, Some(error)).await,
     }
@@ -184,15 +182,17 @@ async fn add_partner(
     user: UiUser,
     UiForm(f): UiForm<PartnerIn>,
 ) -> Result<Response, UiError> {
-    s.app
-        .permit(&user.actor, Action::ManagePartners, None)
-        .await?;
-    let result = async {
-        let kind = code::<PartnerKind>("het soort organisatie", &f.kind)?;
-        Ok::<_, AppError>(s.app.add_partner(&user.actor, &f.name, kind).await?)
-    }
-    .await;
-    match posted(result, Shown::InvalidOrConflict)? {
+    let added = post_form(
+        &s,
+        &user,
+        Action::ManagePartners,
+        Shown::InvalidOrConflict,
+        async {
+            let kind = code::<PartnerKind>("het soort organisatie", &f.kind)?;
+            Ok(s.app.add_partner(&user.actor, &f.name, kind).await?)
+        },
+    );
+    match added.await? {
         Posted::Saved(_) => {
             let flash = format!("Ketenpartner {} is toegevoegd.", f.name.trim());
             partners_view(&s, &user, StatusCode::OK, Some(flash), None).await

@@ -2,7 +2,7 @@
 //! (HTML, PDF, XLSX, CSV), outflow and forecast with the capacity assumptions, and the
 //! pseudonymised export. Every figure comes through the store's gate.
 
-use super::{Posted, Shown, UiForm, UiQuery, nl, posted};
+use super::{Posted, Shown, UiForm, UiQuery, nl, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -616,18 +616,17 @@ async fn save_settings(
     user: UiUser,
     UiForm(f): UiForm<SettingsForm>,
 ) -> Result<Response, UiError> {
-    s.app
-        .permit(&user.actor, Action::ManageReportSettings, None)
-        .await?;
-    let result = match f.parse() {
-        Ok(settings) => s
-            .app
-            .set_capacity_settings(&user.actor, &settings)
-            .await
-            .map_err(AppError::from),
-        Err(e) => Err(e),
-    };
-    match posted(result, Shown::Invalid)? {
+    let saved = post_form(
+        &s,
+        &user,
+        Action::ManageReportSettings,
+        Shown::Invalid,
+        async {
+            let settings = f.parse()?;
+            Ok(s.app.set_capacity_settings(&user.actor, &settings).await?)
+        },
+    );
+    match saved.await? {
         Posted::Saved(()) => Ok(Redirect::to("/prognose?opgeslagen=1").into_response()),
         Posted::Refused(status, error) => {
             // Show the form again with what was typed.
