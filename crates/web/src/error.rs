@@ -95,38 +95,56 @@ impl AppError {
     }
 }
 
-/// The error as the API shows it: `application/problem+json` (RFC 9457).
-#[derive(Debug)]
-pub struct ApiError(pub AppError);
+/// Declares the error type of one surface: an `AppError`, made from anything an `AppError`
+/// is made from, that answers by logging the cause of a server error and then showing the
+/// error the surface's way (`$show`).
+macro_rules! surface_error {
+    ($(#[$doc:meta])* $name:ident, shown by $show:ident) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name(pub $crate::error::AppError);
 
-impl<E: Into<AppError>> From<E> for ApiError {
-    fn from(e: E) -> Self {
-        ApiError(e.into())
-    }
+        impl<E: Into<$crate::error::AppError>> From<E> for $name {
+            fn from(e: E) -> Self {
+                $name(e.into())
+            }
+        }
+
+        impl axum::response::IntoResponse for $name {
+            fn into_response(self) -> axum::response::Response {
+                self.0.log();
+                $show(self.0)
+            }
+        }
+    };
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let e = self.0;
-        e.log();
-        let body = serde_json::json!({
-            "type": format!("urn:nazorg:problem:{}", e.code()),
-            "title": e.title(),
-            "status": e.status().as_u16(),
-            "detail": e.to_string(),
-            "code": e.code(),
-        });
-        let mut response = (e.status(), body.to_string()).into_response();
+pub(crate) use surface_error;
+
+surface_error! {
+    /// The error as the API shows it: `application/problem+json` (RFC 9457).
+    ApiError, shown by problem
+}
+
+/// An error as problem+json.
+fn problem(e: AppError) -> Response {
+    let body = serde_json::json!({
+        "type": format!("urn:nazorg:problem:{}", e.code()),
+        "title": e.title(),
+        "status": e.status().as_u16(),
+        "detail": e.to_string(),
+        "code": e.code(),
+    });
+    let mut response = (e.status(), body.to_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/problem+json"),
+    );
+    if matches!(e, AppError::Unauthorized) {
         response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            header::HeaderValue::from_static("application/problem+json"),
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer realm=\"nazorg\""),
         );
-        if matches!(e, AppError::Unauthorized) {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer realm=\"nazorg\""),
-            );
-        }
-        response
     }
+    response
 }

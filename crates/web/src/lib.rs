@@ -5,6 +5,7 @@
 pub mod api;
 mod auth;
 mod error;
+mod extract;
 mod forms;
 pub mod input;
 mod middleware;

@@ -2,7 +2,7 @@
 //! Dutch error page and `UiError`. This module imports only `error`, so the UI, the
 //! session extractor and the middleware can all use it without importing each other.
 
-use crate::error::AppError;
+use crate::error::{AppError, surface_error};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -77,24 +77,16 @@ pub fn error_page(title: &str, message: &str) -> String {
     })
 }
 
-/// The error as the browser shows it: a Dutch page.
-#[derive(Debug)]
-pub struct UiError(pub AppError);
-
-impl<E: Into<AppError>> From<E> for UiError {
-    fn from(e: E) -> Self {
-        UiError(e.into())
-    }
+surface_error! {
+    /// The error as the browser shows it: a Dutch page.
+    UiError, shown by page
 }
 
-impl IntoResponse for UiError {
-    fn into_response(self) -> Response {
-        let e = self.0;
-        e.log();
-        if matches!(e, AppError::Unauthorized) {
-            return Redirect::to("/inloggen").into_response();
-        }
-        let page = error_page(e.title(), &e.to_string());
-        (e.status(), Html(page)).into_response()
+/// An error as a Dutch page; logging in is the login page.
+fn page(e: AppError) -> Response {
+    if matches!(e, AppError::Unauthorized) {
+        return Redirect::to("/inloggen").into_response();
     }
+    let page = error_page(e.title(), &e.to_string());
+    (e.status(), Html(page)).into_response()
 }

@@ -21,8 +21,9 @@ pub use reports::*;
 
 use crate::AppState;
 use crate::error::{ApiError, AppError};
+use crate::extract::extractor;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Path, Query};
+use axum::extract::{Path, Query};
 use axum::{Json, Router};
 
 /// The API's routes, one router per resource.
@@ -42,18 +43,9 @@ async fn not_found() -> ApiError {
     ApiError(AppError::NotFound)
 }
 
-/// JSON body extractor whose rejections are problem+json in Dutch.
-pub struct ApiJson<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(e) => Err(ApiError(AppError::Invalid(json_message(&e)))),
-        }
-    }
+extractor! {
+    /// JSON body extractor whose rejections are problem+json in Dutch.
+    ApiJson: Json from request, |e| -> ApiError { ApiError(AppError::Invalid(json_message(&e))) }
 }
 
 fn json_message(e: &JsonRejection) -> String {
@@ -65,40 +57,22 @@ fn json_message(e: &JsonRejection) -> String {
     }
 }
 
-/// Path extractor whose rejections (an id that is not a number) are problem+json in Dutch.
-pub struct ApiPath<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        match Path::<T>::from_request_parts(parts, state).await {
-            Ok(Path(v)) => Ok(ApiPath(v)),
-            Err(_) => Err(ApiError(AppError::NotFound)),
-        }
-    }
+extractor! {
+    /// Path extractor whose rejections (an id that is not a number) are problem+json in Dutch.
+    ApiPath: Path from parts, |_| -> ApiError { ApiError(AppError::NotFound) }
 }
 
-/// Query-string extractor whose rejections are problem+json in Dutch.
-pub struct ApiQuery<T>(pub T);
+extractor! {
+    /// Query-string extractor whose rejections are problem+json in Dutch.
+    ApiQuery: Query from parts, |e| -> ApiError { ApiError(AppError::Invalid(query_message(&e))) }
+}
 
-impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(v)) => Ok(ApiQuery(v)),
-            Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => Err(ApiError(
-                AppError::Invalid(format!("Ongeldige zoekparameters: {}", e.body_text())),
-            )),
-            Err(e) => Err(ApiError(AppError::Invalid(e.body_text()))),
+fn query_message(e: &QueryRejection) -> String {
+    match e {
+        QueryRejection::FailedToDeserializeQueryString(_) => {
+            format!("Ongeldige zoekparameters: {}", e.body_text())
         }
+        other => other.body_text(),
     }
 }
 

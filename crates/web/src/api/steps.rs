@@ -49,106 +49,44 @@ async fn fresh(
     Ok(Json(CaseDetailDto::from(&s.app.get_case(actor, id).await?)))
 }
 
-macro_rules! step_handler {
-    ($name:ident, $method:ident, $path:literal, $body:ty, |$s:ident, $actor:ident, $id:ident, $b:ident| $call:expr) => {
-        #[utoipa::path($method, path = $path, tag = "casussen", params(("id" = i64, Path)), request_body = $body,
-            responses((status = 200, body = CaseDetailDto), (status = 409, description = "Niet toegestaan in deze fase"),
-                      (status = 422, description = "Ongeldige invoer")))]
-        async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<CaseId>, ApiJson($b): ApiJson<$body>) -> Result<Json<CaseDetailDto>, ApiError> {
-            $s.app.permit(&$actor, Action::WriteCase, Some($id)).await?;
-            $call;
-            fresh(&$s, &$actor, $id).await
-        }
+/// The steps that take a body and answer with the case (routed in `router`): per step its
+/// handler, the method and path under `/api/v1` of its OpenAPI annotation, the body, and the
+/// use case it calls when that is not the use case of the same name with the parsed body.
+/// Each handler checks that the case is writable by the caller.
+macro_rules! case_steps {
+    (|$s:ident, $actor:ident, $id:ident, $b:ident| $($name:ident: $method:ident $path:literal ($body:ty) $(=> $call:expr)?;)*) => {
+        $(
+            #[utoipa::path($method, path = $path, context_path = "/api/v1", tag = "casussen", params(("id" = i64, Path)), request_body = $body,
+                responses((status = 200, body = CaseDetailDto), (status = 409, description = "Niet toegestaan in deze fase"),
+                          (status = 422, description = "Ongeldige invoer")))]
+            async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<CaseId>, ApiJson($b): ApiJson<$body>) -> Result<Json<CaseDetailDto>, ApiError> {
+                $s.app.permit(&$actor, Action::WriteCase, Some($id)).await?;
+                case_steps!(@call $($call)?; $s.app.$name(&$actor, $id, &$b.parse()?).await?);
+                fresh(&$s, &$actor, $id).await
+            }
+        )*
     };
+    (@call ; $default:expr) => { $default };
+    (@call $call:expr; $default:expr) => { $call };
 }
 
-step_handler!(
-    record_offer,
-    put,
-    "/api/v1/cases/{id}/offer",
-    OfferIn,
-    |s, actor, id, b| s.app.record_offer(&actor, id, &b.parse()?).await?
-);
-step_handler!(
-    record_triage,
-    put,
-    "/api/v1/cases/{id}/triage",
-    TriageIn,
-    |s, actor, id, b| s.app.record_triage(&actor, id, &b.parse()?).await?
-);
-step_handler!(
-    decide_direction,
-    put,
-    "/api/v1/cases/{id}/direction",
-    DirectionIn,
-    |s, actor, id, b| s.app.decide_direction(&actor, id, &b.parse()?).await?
-);
-step_handler!(
-    add_agreement,
-    post,
-    "/api/v1/cases/{id}/agreements",
-    AgreementIn,
-    |s, actor, id, b| s.app.add_agreement(&actor, id, &b.parse()?).await?
-);
-step_handler!(
-    set_readiness,
-    put,
-    "/api/v1/cases/{id}/readiness",
-    ReadinessIn,
-    |s, actor, id, b| s.app.set_readiness(&actor, id, &b.parse()).await?
-);
-step_handler!(
-    record_release,
-    put,
-    "/api/v1/cases/{id}/release",
-    ReleaseIn,
-    |s, actor, id, b| s
-        .app
-        .record_release(&actor, id, date("de datum van vrijlating", &b.date)?)
-        .await?
-);
-step_handler!(
-    log_contact,
-    post,
-    "/api/v1/cases/{id}/contacts",
-    ContactIn,
-    |s, actor, id, b| s.app.log_contact(&actor, id, &b.parse()?).await?
-);
-step_handler!(
-    add_household_member,
-    post,
-    "/api/v1/cases/{id}/household-members",
-    HouseholdIn,
-    |s, actor, id, b| s.app.add_household_member(&actor, id, &b.parse()?).await?
-);
-step_handler!(
-    update_facts,
-    put,
-    "/api/v1/cases/{id}/facts",
-    FactsIn,
-    |s, actor, id, b| s.app.update_facts(&actor, id, &b.parse()?).await?
-);
-step_handler!(
-    override_eligibility,
-    put,
-    "/api/v1/cases/{id}/eligibility-override",
-    OverrideIn,
-    |s, actor, id, b| s.app.override_eligibility(&actor, id, &b.parse()?).await?
-);
-step_handler!(
-    assign_coordinator,
-    put,
-    "/api/v1/cases/{id}/coordinator",
-    CoordinatorIn,
-    |s, actor, id, b| s.app.assign_coordinator(&actor, id, b.user_id).await?
-);
-step_handler!(
-    close_case,
-    post,
-    "/api/v1/cases/{id}/closure",
-    CloseIn,
-    |s, actor, id, b| s.app.close_case(&actor, id, &b.parse()?).await?
-);
+case_steps! { |s, actor, id, b|
+    record_offer: put "/cases/{id}/offer" (OfferIn);
+    record_triage: put "/cases/{id}/triage" (TriageIn);
+    decide_direction: put "/cases/{id}/direction" (DirectionIn);
+    add_agreement: post "/cases/{id}/agreements" (AgreementIn);
+    set_readiness: put "/cases/{id}/readiness" (ReadinessIn) =>
+        s.app.set_readiness(&actor, id, &b.parse()).await?;
+    record_release: put "/cases/{id}/release" (ReleaseIn) =>
+        s.app.record_release(&actor, id, date("de datum van vrijlating", &b.date)?).await?;
+    log_contact: post "/cases/{id}/contacts" (ContactIn);
+    add_household_member: post "/cases/{id}/household-members" (HouseholdIn);
+    update_facts: put "/cases/{id}/facts" (FactsIn);
+    override_eligibility: put "/cases/{id}/eligibility-override" (OverrideIn);
+    assign_coordinator: put "/cases/{id}/coordinator" (CoordinatorIn) =>
+        s.app.assign_coordinator(&actor, id, b.user_id).await?;
+    close_case: post "/cases/{id}/closure" (CloseIn);
+}
 
 #[utoipa::path(patch, path = "/api/v1/cases/{id}/agreements/{agreement_id}", tag = "casussen",
     params(("id" = i64, Path), ("agreement_id" = i64, Path)), request_body = AgreementDoneIn,

@@ -1,7 +1,7 @@
 //! The budget of a year: lines with their caps, commitments and spending, and the prices
 //! of bought services.
 
-use super::{UiForm, UiQuery};
+use super::{Posted, Shown, UiForm, UiQuery, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -88,22 +88,27 @@ fn plain(cents: i64) -> String {
     format!("{sign}{},{:02}", cents / 100, cents % 100)
 }
 
-/// Budget years a user may ask for.
-fn year_in_range(year: i32) -> Result<i32, UiError> {
-    if (2000..=2100).contains(&year) {
-        Ok(year)
-    } else {
-        Err(UiError(AppError::Invalid(
-            "Kies een jaar tussen 2000 en 2100.".into(),
-        )))
-    }
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(super) struct YearQuery {
     pub jaar: Option<i32>,
     pub opgeslagen: Option<String>,
+}
+
+impl YearQuery {
+    /// The budget year asked for (default this year), one a user may ask for.
+    fn year(&self) -> Result<i32, UiError> {
+        let year = self
+            .jaar
+            .unwrap_or_else(|| nazorg_domain::dates::today_nl().year());
+        if (2000..=2100).contains(&year) {
+            Ok(year)
+        } else {
+            Err(UiError(AppError::Invalid(
+                "Kies een jaar tussen 2000 en 2100.".into(),
+            )))
+        }
+    }
 }
 
 async fn budget_view(
@@ -163,10 +168,7 @@ async fn budget_page(
     user: UiUser,
     UiQuery(q): UiQuery<YearQuery>,
 ) -> Result<Response, UiError> {
-    let year = year_in_range(
-        q.jaar
-            .unwrap_or_else(|| nazorg_domain::dates::today_nl().year()),
-    )?;
+    let year = q.year()?;
     let flash = q.opgeslagen.is_some().then(|| "Opgeslagen.".to_string());
     budget_view(&s, &user, year, StatusCode::OK, flash, None).await
 }
@@ -195,19 +197,22 @@ struct PriceForm {
     price: String,
 }
 
-/// After a budget change: back to the budget page, or the page again with the reason.
-async fn budget_saved(
+/// A change of the budget from a form: the user must manage the budget; `change` runs for
+/// the form's year; then back to the budget page, or the page again with the reason.
+async fn budget_change(
     s: &AppState,
     user: &UiUser,
-    year: i32,
-    result: Result<(), AppError>,
+    year: &str,
+    change: impl AsyncFnOnce(i32) -> Result<(), AppError>,
 ) -> Result<Response, UiError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/budget?jaar={year}&opgeslagen=1")).into_response()),
-        Err(e @ AppError::Invalid(_)) => {
-            budget_view(s, user, year, e.status(), None, Some(e.to_string())).await
+    let year = form_year(year);
+    match post_form(s, user, Action::ManageBudget, Shown::Invalid, change(year)).await? {
+        Posted::Saved(()) => {
+            Ok(Redirect::to(&format!("/budget?jaar={year}&opgeslagen=1")).into_response())
         }
-        Err(e) => Err(UiError(e)),
+        Posted::Refused(status, error) => {
+            budget_view(s, user, year, status, None, Some(error)).await
+        }
     }
 }
 
@@ -216,19 +221,14 @@ async fn set_cap(
     user: UiUser,
     UiForm(f): UiForm<CapForm>,
 ) -> Result<Response, UiError> {
-    s.app
-        .permit(&user.actor, Action::ManageBudget, None)
-        .await?;
-    let year = form_year(&f.year);
-    let result = async {
+    budget_change(&s, &user, &f.year, async |year| {
         let line = code::<BudgetLineCode>("de budgetregel", &f.line)?;
         let cents = parse_eur(&f.cap).ok_or_else(|| {
             AppError::Invalid("Vul het plafond in als bedrag, bijvoorbeeld 28.000,00.".into())
         })?;
-        Ok::<_, AppError>(s.app.set_budget_cap(&user.actor, year, line, cents).await?)
-    }
-    .await;
-    budget_saved(&s, &user, year, result).await
+        Ok(s.app.set_budget_cap(&user.actor, year, line, cents).await?)
+    })
+    .await
 }
 
 async fn set_price(
@@ -236,21 +236,16 @@ async fn set_price(
     user: UiUser,
     UiForm(f): UiForm<PriceForm>,
 ) -> Result<Response, UiError> {
-    s.app
-        .permit(&user.actor, Action::ManageBudget, None)
-        .await?;
-    let year = form_year(&f.year);
-    let result = async {
+    budget_change(&s, &user, &f.year, async |_| {
         let id = f.id.parse::<ServiceKindId>().map_err(|_| {
             AppError::Invalid("Kies het product waarvan u de prijs wijzigt.".into())
         })?;
         let cents = parse_eur(&f.price).ok_or_else(|| {
             AppError::Invalid("Vul de prijs in als bedrag, bijvoorbeeld 3.200,00.".into())
         })?;
-        Ok::<_, AppError>(s.app.set_service_price(&user.actor, id, cents).await?)
-    }
-    .await;
-    budget_saved(&s, &user, year, result).await
+        Ok(s.app.set_service_price(&user.actor, id, cents).await?)
+    })
+    .await
 }
 
 /// The budget of a year as CSV (semicolons and decimal commas, as Dutch spreadsheets read it).
@@ -259,10 +254,7 @@ async fn budget_csv(
     user: UiUser,
     UiQuery(q): UiQuery<YearQuery>,
 ) -> Result<Response, UiError> {
-    let year = year_in_range(
-        q.jaar
-            .unwrap_or_else(|| nazorg_domain::dates::today_nl().year()),
-    )?;
+    let year = q.year()?;
     let budget = s.app.budget(&user.actor, year).await?;
     let mut out = String::from("\u{feff}soort;naam;plafond;vastgelegd;besteed;resterend\r\n");
     for l in &budget.lines {

@@ -2,7 +2,7 @@
 //! on success back to the page's section, when refused the page again with the reason.
 
 use super::case_page::{OverCapView, case_view_page};
-use super::{UiForm, UiPath};
+use super::{Posted, Shown, UiForm, UiPath, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -59,13 +59,12 @@ async fn run_step(
     anchor: &str,
     result: Result<(), AppError>,
 ) -> Result<Response, UiError> {
-    match result {
-        Ok(()) => Ok(saved(id, anchor)),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let error = Some(format!("{label}: {e}"));
-            case_view_page(s, user, id, e.status(), None, error, None).await
+    match posted(result, Shown::InvalidOrConflict)? {
+        Posted::Saved(()) => Ok(saved(id, anchor)),
+        Posted::Refused(status, error) => {
+            let error = Some(format!("{label}: {error}"));
+            case_view_page(s, user, id, status, None, error, None).await
         }
-        Err(e) => Err(UiError(e)),
     }
 }
 
@@ -73,156 +72,74 @@ fn saved(id: CaseId, anchor: &str) -> Response {
     Redirect::to(&format!("/casussen/{id}?opgeslagen={anchor}#{anchor}")).into_response()
 }
 
-/// One step handler: the case must be writable by the user, then the form is parsed and
-/// the store called (`$call`, with `?` for both), then `run_step` answers with the section
-/// named `$label` at `#$anchor`.
-macro_rules! step {
-    ($name:ident, $form:ty, $label:literal, $anchor:literal,
-     |$s:ident, $actor:ident, $id:ident, $f:ident| $call:expr) => {
-        async fn $name(
-            State($s): State<AppState>,
-            user: UiUser,
-            UiPath($id): UiPath<CaseId>,
-            UiForm($f): UiForm<$form>,
-        ) -> Result<Response, UiError> {
-            $s.app
-                .permit(&user.actor, Action::WriteCase, Some($id))
-                .await?;
-            let $actor = &user.actor;
-            let result = async {
-                $call;
-                Ok::<(), AppError>(())
+/// The steps posted from the case page (routed in `router`): per step its handler, its
+/// form, the section it answers with (its name for the error, its anchor) and the use case
+/// it calls when that is not the use case of the same name with the parsed form. Each
+/// handler checks that the case is writable by the user, then `run_step` answers.
+macro_rules! case_steps {
+    (|$s:ident, $actor:ident, $id:ident, $f:ident|
+     $($name:ident($form:ty) => $label:literal at $anchor:literal $($call:block)?;)*) => {
+        $(
+            async fn $name(
+                State($s): State<AppState>,
+                user: UiUser,
+                UiPath($id): UiPath<CaseId>,
+                UiForm($f): UiForm<$form>,
+            ) -> Result<Response, UiError> {
+                $s.app
+                    .permit(&user.actor, Action::WriteCase, Some($id))
+                    .await?;
+                let $actor = &user.actor;
+                let result = async {
+                    case_steps!(@call $($call)?; $s.app.$name($actor, $id, &$f.parse()?).await?);
+                    Ok::<(), AppError>(())
+                }
+                .await;
+                run_step(&$s, &user, $id, $label, $anchor, result).await
             }
-            .await;
-            run_step(&$s, &user, $id, $label, $anchor, result).await
-        }
+        )*
     };
+    (@call ; $default:expr) => { $default };
+    (@call $call:block; $default:expr) => { $call };
 }
 
-step!(
-    record_offer,
-    OfferIn,
-    "Contact en aanbod",
-    "aanbod",
-    |s, actor, id, f| { s.app.record_offer(actor, id, &f.parse()?).await? }
-);
-step!(
-    record_triage,
-    TriageForm,
-    "Triage",
-    "triage",
-    |s, actor, id, f| { s.app.record_triage(actor, id, &f.parse()?).await? }
-);
-step!(
-    decide_direction,
-    DirectionIn,
-    "Casusregie",
-    "regie",
-    |s, actor, id, f| { s.app.decide_direction(actor, id, &f.parse()?).await? }
-);
-step!(
-    add_agreement,
-    AgreementIn,
-    "Afspraak",
-    "plan",
-    |s, actor, id, f| { s.app.add_agreement(actor, id, &f.parse()?).await? }
-);
-step!(
-    set_readiness,
-    ReadinessIn,
-    "Checklist vrijlating",
-    "checklist",
-    |s, actor, id, f| { s.app.set_readiness(actor, id, &f.parse()).await? }
-);
-step!(
-    record_release,
-    ReleaseIn,
-    "Vrijlating",
-    "vrijlating",
-    |s, actor, id, f| {
-        let day = date("de datum van vrijlating", &f.date)?;
-        s.app.record_release(actor, id, day).await?
-    }
-);
-step!(
-    log_contact,
-    ContactIn,
-    "Contact",
-    "contacten",
-    |s, actor, id, f| { s.app.log_contact(actor, id, &f.parse()?).await? }
-);
-step!(
-    add_household_member,
-    HouseholdIn,
-    "Gezinslid",
-    "gezin",
-    |s, actor, id, f| { s.app.add_household_member(actor, id, &f.parse()?).await? }
-);
-step!(
-    update_facts,
-    FactsIn,
-    "Gegevens van de detentie",
-    "doelgroep",
-    |s, actor, id, f| {
+case_steps! { |s, actor, id, f|
+    record_offer(OfferIn) => "Contact en aanbod" at "aanbod";
+    record_triage(TriageForm) => "Triage" at "triage";
+    decide_direction(DirectionIn) => "Casusregie" at "regie";
+    add_agreement(AgreementIn) => "Afspraak" at "plan";
+    set_readiness(ReadinessIn) => "Checklist vrijlating" at "checklist" {
+        s.app.set_readiness(actor, id, &f.parse()).await?
+    };
+    record_release(ReleaseIn) => "Vrijlating" at "vrijlating" {
+        s.app.record_release(actor, id, date("de datum van vrijlating", &f.date)?).await?
+    };
+    log_contact(ContactIn) => "Contact" at "contacten";
+    add_household_member(HouseholdIn) => "Gezinslid" at "gezin";
+    update_facts(FactsIn) => "Gegevens van de detentie" at "doelgroep" {
         // An empty field of the form means "not known", not an empty code.
         let mut f = f;
         f.last_residence_code = f.last_residence_code.filter(|c| !c.trim().is_empty());
         s.app.update_facts(actor, id, &f.parse()?).await?
-    }
-);
-step!(
-    override_eligibility,
-    OverrideIn,
-    "Doelgroepbepaling",
-    "doelgroep",
-    |s, actor, id, f| { s.app.override_eligibility(actor, id, &f.parse()?).await? }
-);
-step!(
-    assign_coordinator,
-    CoordinatorForm,
-    "Nazorgcoördinator",
-    "coordinator",
-    |s, actor, id, f| { s.app.assign_coordinator(actor, id, f.parse()?).await? }
-);
-step!(
-    add_appointment,
-    AppointmentForm,
-    "Afspraak",
-    "contacten",
-    |s, actor, id, f| {
+    };
+    override_eligibility(OverrideIn) => "Doelgroepbepaling" at "doelgroep";
+    assign_coordinator(CoordinatorForm) => "Nazorgcoördinator" at "coordinator" {
+        s.app.assign_coordinator(actor, id, f.parse()?).await?
+    };
+    add_appointment(AppointmentForm) => "Afspraak" at "contacten" {
         let (at, kind) = f.parse()?;
         s.app.add_appointment(actor, id, at, kind, &f.place).await?
-    }
-);
-step!(
-    add_safety_item,
-    SafetyItemIn,
-    "Veiligheidskamer",
-    "veiligheidskamer",
-    |s, actor, id, f| {
+    };
+    add_safety_item(SafetyItemIn) => "Veiligheidskamer" at "veiligheidskamer" {
         let put_on = date("de datum van de Veiligheidskamer", &f.put_on)?;
         s.app.add_safety_item(actor, id, put_on, &f.reason).await?
-    }
-);
-step!(
-    record_safety_outcome,
-    SafetyOutcomeForm,
-    "Veiligheidskamer",
-    "veiligheidskamer",
-    |s, actor, id, f| {
+    };
+    record_safety_outcome(SafetyOutcomeForm) => "Veiligheidskamer" at "veiligheidskamer" {
         let (item, discussed) = f.parse()?;
-        s.app
-            .record_safety_outcome(actor, id, item, discussed, &f.outcome, &f.follow_up)
-            .await?
-    }
-);
-step!(
-    close_case,
-    CloseForm,
-    "Afsluiten",
-    "afsluiten",
-    |s, actor, id, f| { s.app.close_case(actor, id, &f.parse()?).await? }
-);
+        s.app.record_safety_outcome(actor, id, item, discussed, &f.outcome, &f.follow_up).await?
+    };
+    close_case(CloseForm) => "Afsluiten" at "afsluiten";
+}
 
 /// Marks an agreement of the plan done or open again.
 async fn agreement_done(

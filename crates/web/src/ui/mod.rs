@@ -4,13 +4,14 @@
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
+use crate::extract::extractor;
 use crate::pages::{Base, UiError};
 use axum::Router;
-use axum::extract::{Form, FromRequest, Path, Query};
-use axum::http::header;
+use axum::extract::{Form, Path, Query};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use nazorg_domain::access::{self, Page};
+use nazorg_domain::access::{self, Action, Page};
 use nazorg_domain::ids::UserId;
 use nazorg_domain::{Coded, format_nl};
 
@@ -61,64 +62,74 @@ async fn css() -> Response {
         .into_response()
 }
 
-/// Path extractor for pages: an id that is not a number is simply not found (a Dutch
-/// page), not axum's English rejection.
-pub struct UiPath<T>(pub T);
+extractor! {
+    /// Path extractor for pages: an id that is not a number is simply not found (a Dutch
+    /// page), not axum's English rejection.
+    UiPath: Path from parts, |_| -> UiError { UiError(AppError::NotFound) }
+}
 
-impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S>
-    for UiPath<T>
-{
-    type Rejection = UiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        match Path::<T>::from_request_parts(parts, state).await {
-            Ok(Path(v)) => Ok(UiPath(v)),
-            Err(_) => Err(UiError(AppError::NotFound)),
-        }
+extractor! {
+    /// Query extractor for pages: malformed parameters give a Dutch page.
+    UiQuery: Query from parts, |_| -> UiError {
+        UiError(AppError::Invalid("De adresregel bevat een ongeldige waarde.".into()))
     }
 }
 
-/// Query extractor for pages: malformed parameters give a Dutch page.
-pub struct UiQuery<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S>
-    for UiQuery<T>
-{
-    type Rejection = UiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(v)) => Ok(UiQuery(v)),
-            Err(_) => Err(UiError(AppError::Invalid(
-                "De adresregel bevat een ongeldige waarde.".into(),
-            ))),
-        }
+extractor! {
+    /// Form extractor for pages: a body that cannot be read as the form gives a Dutch page.
+    /// Every form's fields are optional (`#[serde(default)]`), so this only happens for a
+    /// body that was not sent by one of our forms; the handler's own checks come first.
+    UiForm: Form from request, |_| -> UiError {
+        UiError(AppError::Invalid(
+            "Het formulier kon niet worden gelezen. Vernieuw de pagina en probeer het opnieuw."
+                .into(),
+        ))
     }
 }
 
-/// Form extractor for pages: a body that cannot be read as the form gives a Dutch page.
-/// Every form's fields are optional (`#[serde(default)]`), so this only happens for a
-/// body that was not sent by one of our forms; the handler's own checks come first.
-pub struct UiForm<T>(pub T);
+/// Which refusals of a posted form its own page shows again, with the reason on top; any
+/// other error is the error page.
+#[derive(Clone, Copy)]
+pub enum Shown {
+    /// Input the user can correct.
+    Invalid,
+    /// That, and a step the case or referral is not in the state for.
+    InvalidOrConflict,
+    /// Whatever went wrong.
+    All,
+}
 
-impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for UiForm<T> {
-    type Rejection = UiError;
+/// What a posted form came to.
+pub enum Posted<T> {
+    /// Saved, with what the use case gave back.
+    Saved(T),
+    /// Refused: the form's page again, with this status and the reason on top.
+    Refused(StatusCode, String),
+}
 
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Form::<T>::from_request(req, state).await {
-            Ok(Form(v)) => Ok(UiForm(v)),
-            Err(_) => Err(UiError(AppError::Invalid(
-                "Het formulier kon niet worden gelezen. Vernieuw de pagina en probeer het opnieuw."
-                    .into(),
-            ))),
-        }
+/// Sorts out the result of a posted form: saved, refused for a reason its page shows
+/// (`shown`), or the error page for anything else.
+pub fn posted<T>(result: Result<T, AppError>, shown: Shown) -> Result<Posted<T>, UiError> {
+    match (result, shown) {
+        (Ok(value), _) => Ok(Posted::Saved(value)),
+        (Err(e @ AppError::Invalid(_)), _)
+        | (Err(e @ AppError::Conflict(_)), Shown::InvalidOrConflict)
+        | (Err(e), Shown::All) => Ok(Posted::Refused(e.status(), e.to_string())),
+        (Err(e), _) => Err(UiError(e)),
     }
+}
+
+/// Runs a posted form's `work` once the user may do `action` (not on one case), and sorts
+/// out its result (`posted`).
+pub async fn post_form<T>(
+    s: &AppState,
+    user: &UiUser,
+    action: Action,
+    shown: Shown,
+    work: impl Future<Output = Result<T, AppError>>,
+) -> Result<Posted<T>, UiError> {
+    s.app.permit(&user.actor, action, None).await?;
+    posted(work.await, shown)
 }
 
 /// The frame of a logged-in user's page. (Defined here, not in `pages`, so that `pages`

@@ -2,7 +2,7 @@
 //! activities.
 
 use super::budget::YearQuery;
-use super::{Opt, UiForm, UiPath, UiQuery, opts};
+use super::{Opt, Posted, Shown, UiForm, UiPath, UiQuery, opts, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -111,21 +111,14 @@ async fn set_activity(
     UiPath(code): UiPath<String>,
     UiForm(f): UiForm<ActivityForm>,
 ) -> Result<Response, UiError> {
-    s.app
-        .permit(&user.actor, Action::ManageRegister, None)
-        .await?;
-    match s
-        .app
-        .set_processing_activity(&user.actor, &code, &f.name, &f.purpose, &f.legal_ground)
-        .await
-    {
-        Ok(()) => Ok(Redirect::to("/verwerkingsregister?opgeslagen=1").into_response()),
-        Err(e) => match AppError::from(e) {
-            e @ AppError::Invalid(_) => {
-                register_view(&s, &user, e.status(), None, Some(e.to_string())).await
-            }
-            e => Err(UiError(e)),
-        },
+    let saved = post_form(&s, &user, Action::ManageRegister, Shown::Invalid, async {
+        Ok(s.app
+            .set_processing_activity(&user.actor, &code, &f.name, &f.purpose, &f.legal_ground)
+            .await?)
+    });
+    match saved.await? {
+        Posted::Saved(()) => Ok(Redirect::to("/verwerkingsregister?opgeslagen=1").into_response()),
+        Posted::Refused(status, error) => register_view(&s, &user, status, None, Some(error)).await,
     }
 }
 
@@ -189,29 +182,22 @@ async fn add_partner(
     user: UiUser,
     UiForm(f): UiForm<PartnerIn>,
 ) -> Result<Response, UiError> {
-    s.app
-        .permit(&user.actor, Action::ManagePartners, None)
-        .await?;
-    let result = async {
-        let kind = code::<PartnerKind>("het soort organisatie", &f.kind)?;
-        Ok::<_, AppError>(s.app.add_partner(&user.actor, &f.name, kind).await?)
-    }
-    .await;
-    match result {
-        Ok(_) => {
-            partners_view(
-                &s,
-                &user,
-                StatusCode::OK,
-                Some(format!("Ketenpartner {} is toegevoegd.", f.name.trim())),
-                None,
-            )
-            .await
+    let added = post_form(
+        &s,
+        &user,
+        Action::ManagePartners,
+        Shown::InvalidOrConflict,
+        async {
+            let kind = code::<PartnerKind>("het soort organisatie", &f.kind)?;
+            Ok(s.app.add_partner(&user.actor, &f.name, kind).await?)
+        },
+    );
+    match added.await? {
+        Posted::Saved(_) => {
+            let flash = format!("Ketenpartner {} is toegevoegd.", f.name.trim());
+            partners_view(&s, &user, StatusCode::OK, Some(flash), None).await
         }
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            partners_view(&s, &user, e.status(), None, Some(e.to_string())).await
-        }
-        Err(e) => Err(UiError(e)),
+        Posted::Refused(status, error) => partners_view(&s, &user, status, None, Some(error)).await,
     }
 }
 

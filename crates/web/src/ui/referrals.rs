@@ -1,7 +1,7 @@
 //! Referrals, for coordinators and partner users: the list, one referral and its steps,
 //! the figures per partner, and the partner's view of a case it directs.
 
-use super::{Opt, UiForm, UiPath, UiQuery, nl, opts};
+use super::{Opt, Posted, Shown, UiForm, UiPath, UiQuery, nl, opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -299,14 +299,14 @@ async fn referral_step(
             .map_err(AppError::from),
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/verwijzingen/{id}?opgeslagen={}", input.step)).into_response(),
-        ),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            referral_view(&s, &user, id, e.status(), None, Some(e.to_string())).await
+    match posted(result, Shown::InvalidOrConflict)? {
+        Posted::Saved(()) => {
+            let saved = format!("/verwijzingen/{id}?opgeslagen={}", input.step);
+            Ok(Redirect::to(&saved).into_response())
         }
-        Err(e) => Err(UiError(e)),
+        Posted::Refused(status, error) => {
+            referral_view(&s, &user, id, status, None, Some(error)).await
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! (HTML, PDF, XLSX, CSV), outflow and forecast with the capacity assumptions, and the
 //! pseudonymised export. Every figure comes through the store's gate.
 
-use super::{UiForm, UiQuery, nl};
+use super::{Posted, Shown, UiForm, UiQuery, nl, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -616,20 +616,19 @@ async fn save_settings(
     user: UiUser,
     UiForm(f): UiForm<SettingsForm>,
 ) -> Result<Response, UiError> {
-    s.app
-        .permit(&user.actor, Action::ManageReportSettings, None)
-        .await?;
-    let result = match f.parse() {
-        Ok(settings) => s
-            .app
-            .set_capacity_settings(&user.actor, &settings)
-            .await
-            .map_err(AppError::from),
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => Ok(Redirect::to("/prognose?opgeslagen=1").into_response()),
-        Err(e @ AppError::Invalid(_)) => {
+    let saved = post_form(
+        &s,
+        &user,
+        Action::ManageReportSettings,
+        Shown::Invalid,
+        async {
+            let settings = f.parse()?;
+            Ok(s.app.set_capacity_settings(&user.actor, &settings).await?)
+        },
+    );
+    match saved.await? {
+        Posted::Saved(()) => Ok(Redirect::to("/prognose?opgeslagen=1").into_response()),
+        Posted::Refused(status, error) => {
             // Show the form again with what was typed.
             let typed = fields(&CapacitySettings::default())
                 .into_iter()
@@ -638,9 +637,8 @@ async fn save_settings(
                     field
                 })
                 .collect();
-            outlook_view(&s, &user, e.status(), None, Some((e.to_string(), typed))).await
+            outlook_view(&s, &user, status, None, Some((error, typed))).await
         }
-        Err(e) => Err(UiError(e)),
     }
 }
 

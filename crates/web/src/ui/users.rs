@@ -1,6 +1,6 @@
 //! The users of the municipality (administrators).
 
-use super::{Opt, UiForm, opts};
+use super::{Opt, Posted, Shown, UiForm, opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -130,17 +130,11 @@ async fn add_user(
         Ok::<_, AppError>(username)
     }
     .await;
-    match result {
-        Ok(name) => {
-            users_view(
-                &s,
-                &user,
-                StatusCode::OK,
-                Some(format!("Gebruiker {name} is toegevoegd.")),
-                None,
-            )
-            .await
+    match posted(result, Shown::All)? {
+        Posted::Saved(name) => {
+            let flash = format!("Gebruiker {name} is toegevoegd.");
+            users_view(&s, &user, StatusCode::OK, Some(flash), None).await
         }
-        Err(e) => users_view(&s, &user, e.status(), None, Some(e.to_string())).await,
+        Posted::Refused(status, error) => users_view(&s, &user, status, None, Some(error)).await,
     }
 }

@@ -1,6 +1,6 @@
 //! "Mijn werk": each user's deadlines; absences and substitution; the calendar feed.
 
-use super::{Opt, UiForm, UiPath, UiQuery};
+use super::{Opt, Posted, Shown, UiForm, UiPath, UiQuery, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -224,10 +224,7 @@ async fn add_absence(
     user: UiUser,
     UiForm(f): UiForm<AbsenceForm>,
 ) -> Result<Response, UiError> {
-    s.app
-        .permit(&user.actor, Action::ManageAbsences, None)
-        .await?;
-    let result = async {
+    let added = post_form(&s, &user, Action::ManageAbsences, Shown::Invalid, async {
         let absent = f
             .user_id
             .parse::<UserId>()
@@ -238,28 +235,16 @@ async fn add_absence(
             .map_err(|_| AppError::Invalid("Kies een vervanger.".into()))?;
         let from = date("de eerste dag", &f.starts_on)?;
         let to = date("de laatste dag", &f.ends_on)?;
-        Ok::<_, AppError>(
-            s.app
-                .add_absence(&user.actor, absent, substitute, from, to, &f.note)
-                .await?,
-        )
-    }
-    .await;
-    match result {
-        Ok(_) => {
-            absence_view(
-                &s,
-                &user,
-                StatusCode::OK,
-                Some("De afwezigheid is vastgelegd.".into()),
-                None,
-            )
-            .await
+        Ok(s.app
+            .add_absence(&user.actor, absent, substitute, from, to, &f.note)
+            .await?)
+    });
+    match added.await? {
+        Posted::Saved(_) => {
+            let flash = "De afwezigheid is vastgelegd.".to_string();
+            absence_view(&s, &user, StatusCode::OK, Some(flash), None).await
         }
-        Err(e @ AppError::Invalid(_)) => {
-            absence_view(&s, &user, e.status(), None, Some(e.to_string())).await
-        }
-        Err(e) => Err(UiError(e)),
+        Posted::Refused(status, error) => absence_view(&s, &user, status, None, Some(error)).await,
     }
 }
 
