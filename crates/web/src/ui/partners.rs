@@ -5,7 +5,6 @@ use super::budget::YearQuery;
 use super::{Opt, Posted, Shown, UiForm, UiPath, UiQuery, opts, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
-use crate::error::AppError;
 use crate::input::*;
 use crate::pages::{Base, UiError, render};
 use askama::Template;
@@ -148,12 +147,9 @@ async fn partners_view(
     flash: Option<String>,
     error: Option<String>,
 ) -> Result<Response, UiError> {
-    nazorg_domain::access::authorize(
-        &user.actor,
-        Action::ManagePartners,
-        &user.actor.municipality,
-    )
-    .map_err(|d| UiError(AppError::Forbidden(d.to_string())))?;
+    s.app
+        .permit(&user.actor, Action::ManagePartners, None)
+        .await?;
     let partners = s.app.list_partners(&user.actor.municipality).await?;
     let view = PartnersPage {
         base: Base::new("Ketenpartners", Some(user), Page::Partners),

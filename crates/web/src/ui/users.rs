@@ -40,9 +40,9 @@ struct UsersPage {
     error: Option<String>,
 }
 
-fn require_admin(user: &UiUser) -> Result<(), UiError> {
-    nazorg_domain::access::authorize(&user.actor, Action::ManageUsers, &user.actor.municipality)
-        .map_err(|d| UiError(AppError::Forbidden(d.to_string())))
+/// Only an administrator manages users; a refusal goes to the security log.
+async fn require_admin(s: &AppState, user: &UiUser) -> Result<(), UiError> {
+    Ok(s.app.permit(&user.actor, Action::ManageUsers, None).await?)
 }
 
 async fn users_view(
@@ -88,7 +88,7 @@ async fn users_view(
 }
 
 async fn users_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
-    require_admin(&user)?;
+    require_admin(&s, &user).await?;
     users_view(&s, &user, StatusCode::OK, None, None).await
 }
 
@@ -108,7 +108,7 @@ async fn add_user(
     user: UiUser,
     UiForm(f): UiForm<UserForm>,
 ) -> Result<Response, UiError> {
-    require_admin(&user)?;
+    require_admin(&s, &user).await?;
     let result = async {
         let role = code::<Role>("de rol", &f.role)?;
         let username = f.username.trim().to_lowercase();
