@@ -8,20 +8,11 @@ use nazorg_domain::referral::{BudgetLineCode, ReferralStatus};
 use nazorg_store::{Budget, BudgetClaim, BudgetLine, BudgetMonth, PartnerFigures, ReferralTiming};
 use time::Date;
 
-/// Median and 90th percentile (nearest rank) of a list of day counts.
-fn median_p90(mut days: Vec<i64>) -> Option<(f64, f64)> {
-    if days.is_empty() {
-        return None;
-    }
-    days.sort_unstable();
-    let n = days.len();
-    let median = if n % 2 == 1 {
-        days[n / 2] as f64
-    } else {
-        (days[n / 2 - 1] + days[n / 2]) as f64 / 2.0
-    };
-    let rank = ((0.9 * n as f64).ceil() as usize).clamp(1, n);
-    Some((median, days[rank - 1] as f64))
+/// Median and 90th percentile (nearest rank) of a list of day counts, as the monitor
+/// computes them.
+fn median_p90(days: Vec<i64>) -> Option<(f64, f64)> {
+    let spread = nazorg_domain::monitor::Spread::of(days);
+    spread.median.zip(spread.p90)
 }
 
 /// Counts the priced referrals of `year` on their lines and in their months: finished
