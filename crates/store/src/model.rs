@@ -162,15 +162,18 @@ pub struct NotificationRecord {
     pub received_at: OffsetDateTime,
 }
 
-/// Everything about one case.
-#[derive(Debug, Clone)]
+/// Everything about one case. Read from its row as is (the summary's columns with the
+/// page's own), but for the lists marked `skip`, which the store reads after it.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CaseDetail {
+    #[sqlx(flatten)]
     pub summary: CaseSummary,
     pub municipality_code: String,
     pub last_residence_code: Option<String>,
     pub brp_status: Option<BrpStatus>,
     pub sentence: Option<Sentence>,
     /// The rules' own outcome, before any override.
+    #[sqlx(rename = "eligibility")]
     pub computed_eligibility: Eligibility,
     pub override_reason: Option<String>,
     pub override_by: Option<String>,
@@ -179,28 +182,38 @@ pub struct CaseDetail {
     pub offer_outcome: Option<OfferOutcome>,
     pub offer_date: Option<Date>,
     pub offer_contact_kind: Option<ContactKind>,
+    #[sqlx(skip)]
     pub triage: Vec<DomainTriage>,
     pub triage_note: String,
     pub known_to_skt: Option<bool>,
     pub known_to_safety_chamber: Option<bool>,
+    #[sqlx(skip)]
     pub agreements: Vec<Agreement>,
     pub ready_housing: bool,
     pub ready_brp: bool,
     pub ready_id: bool,
     pub ready_income: bool,
     pub aftercare_end: Option<Date>,
+    #[sqlx(skip)]
     pub contacts: Vec<Contact>,
+    #[sqlx(skip)]
     pub household: Vec<HouseholdMember>,
     pub closing_reason: Option<ClosingReason>,
     pub overall_result: Option<OverallResult>,
     pub closing_note: Option<String>,
     pub closed_on: Option<Date>,
+    #[sqlx(skip)]
     pub closure_results: Vec<(LifeDomain, DomainResult)>,
     pub notified_on: Date,
+    #[sqlx(skip)]
     pub notifications: Vec<NotificationRecord>,
+    #[sqlx(skip)]
     pub events: Vec<CaseEvent>,
+    #[sqlx(skip)]
     pub referrals: Vec<Referral>,
+    #[sqlx(skip)]
     pub safety_agenda: Vec<SafetyAgendaItem>,
+    #[sqlx(skip)]
     pub appointments: Vec<Appointment>,
 }
 
