@@ -3,7 +3,7 @@
 
 use crate::Result;
 use crate::audit::{ChainFault, ChainReport, GENESIS, LogEntry, chain_hash, to_micros};
-use crate::db::{Tx, execute, fetch_all, fetch_one, fetch_optional, push_ids, scalar_one, sql};
+use crate::db::{Tx, execute, fetch_all, fetch_one, fetch_optional, push_id_list, scalar_one, sql};
 use crate::model::*;
 use nazorg_domain::ids::{CaseId, LogEntryId, ResidentId};
 use sqlx::QueryBuilder;
@@ -102,9 +102,8 @@ impl Tx {
                 "INSERT INTO processing_log_subjects (log_id, resident_id, case_id) SELECT ",
             );
             q.push_bind(log_id)
-                .push(", resident_id, id FROM cases WHERE id IN (");
-            push_ids(&mut q, case_ids);
-            q.push(")");
+                .push(", resident_id, id FROM cases WHERE id IN ");
+            push_id_list(&mut q, case_ids);
             q.build().execute(&mut *c).await?.rows_affected()
         });
         Ok(())

@@ -2,7 +2,7 @@
 //! cases of a worklist's scope, with whom each is about.
 
 use crate::Result;
-use crate::db::{Tx, fetch_one, push_ids, sql};
+use crate::db::{ID_CHUNK, Tx, fetch_one, push_id_list, sql};
 use crate::model::Scope;
 use nazorg_domain::case::ReadinessItem;
 use nazorg_domain::deadlines::{AgreementFacts, CaseFacts, ReferralFacts};
@@ -12,9 +12,6 @@ use nazorg_domain::referral::ReferralStatus;
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
 use time::Date;
-
-/// At most this many case ids go into one `IN (…)` list.
-const CHUNK: usize = 500;
 
 /// The columns of a [`FactsRow`], of the case (`c`).
 const FACTS_COLUMNS: &str = "c.id, c.status, c.notified_on, c.expected_release, c.actual_release, c.ready_housing, \
@@ -120,7 +117,7 @@ impl Tx {
             .map(|(i, f)| (f.case_id, i))
             .collect();
         let ids: Vec<CaseId> = facts.iter().map(|f| f.case_id).collect();
-        for chunk in ids.chunks(CHUNK) {
+        for chunk in ids.chunks(ID_CHUNK) {
             for (case, last) in self.last_contacts(chunk).await? {
                 if let Some(i) = index.get(&case) {
                     facts[*i].last_contact = last;
@@ -178,10 +175,10 @@ impl Tx {
     async fn last_contacts(&mut self, case_ids: &[CaseId]) -> Result<Vec<(CaseId, Option<Date>)>> {
         Ok(sql!(self, |c| {
             let mut q = QueryBuilder::<DB>::new(
-                "SELECT case_id, MAX(contact_date) FROM contacts WHERE case_id IN (",
+                "SELECT case_id, MAX(contact_date) FROM contacts WHERE case_id IN ",
             );
-            push_ids(&mut q, case_ids);
-            q.push(") GROUP BY case_id");
+            push_id_list(&mut q, case_ids);
+            q.push(" GROUP BY case_id");
             q.build_query_as().fetch_all(&mut *c).await?
         }))
     }
@@ -195,9 +192,9 @@ impl Tx {
             let mut q = QueryBuilder::<DB>::new(
                 "SELECT case_id, id, due_date, done FROM agreements WHERE done = ",
             );
-            q.push_bind(false).push(" AND case_id IN (");
-            push_ids(&mut q, case_ids);
-            q.push(") ORDER BY id");
+            q.push_bind(false).push(" AND case_id IN ");
+            push_id_list(&mut q, case_ids);
+            q.push(" ORDER BY id");
             q.build_query_as().fetch_all(&mut *c).await?
         });
         Ok(rows
@@ -213,10 +210,10 @@ impl Tx {
     ) -> Result<Vec<(CaseId, ReferralFacts)>> {
         let rows: Vec<(CaseId, ReferralId, ReferralStatus, Date)> = sql!(self, |c| {
             let mut q = QueryBuilder::<DB>::new(
-                "SELECT case_id, id, status, asked_on FROM referrals WHERE status IN ('asked', 'accepted') AND case_id IN (",
+                "SELECT case_id, id, status, asked_on FROM referrals WHERE status IN ('asked', 'accepted') AND case_id IN ",
             );
-            push_ids(&mut q, case_ids);
-            q.push(") ORDER BY id");
+            push_id_list(&mut q, case_ids);
+            q.push(" ORDER BY id");
             q.build_query_as().fetch_all(&mut *c).await?
         });
         Ok(rows
