@@ -158,6 +158,25 @@ pub(crate) use {
     scalar_optional,
 };
 
+/// A value both backends bind: what a helper generic over its values may take.
+pub(crate) trait Bind:
+    for<'q> sqlx::Encode<'q, Sqlite>
+    + sqlx::Type<Sqlite>
+    + for<'q> sqlx::Encode<'q, Postgres>
+    + sqlx::Type<Postgres>
+    + Send
+{
+}
+
+impl<T> Bind for T where
+    T: for<'q> sqlx::Encode<'q, Sqlite>
+        + sqlx::Type<Sqlite>
+        + for<'q> sqlx::Encode<'q, Postgres>
+        + sqlx::Type<Postgres>
+        + Send
+{
+}
+
 /// At most this many ids go into one `IN (…)` list: queries about many cases run per chunk.
 pub(crate) const ID_CHUNK: usize = 500;
 
