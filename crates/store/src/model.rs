@@ -237,12 +237,14 @@ pub struct WorkItem {
 }
 
 /// An absence of a coordinator and who stands in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Absence {
     pub id: AbsenceId,
     pub user_id: UserId,
+    #[sqlx(rename = "user_name")]
     pub user: String,
     pub substitute_id: UserId,
+    #[sqlx(rename = "substitute_name")]
     pub substitute: String,
     pub starts_on: Date,
     pub ends_on: Date,
@@ -652,11 +654,13 @@ pub struct RetentionReport {
     pub items: Vec<RetentionItem>,
 }
 
-/// One item on the safety chamber's agenda, as its members see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One item on the safety chamber's agenda, as its members see it. Read from its row as
+/// is, but for the resident's name, which the store joins from the names.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SafetyAgendaEntry {
     pub id: SafetyItemId,
     pub case_id: CaseId,
+    #[sqlx(skip)]
     pub resident: String,
     pub put_on: Date,
     pub reason: String,
@@ -703,10 +707,12 @@ pub struct DirectedCase {
     pub referrals: Vec<(String, Vec<LifeDomain>, ReferralStatus)>,
 }
 
-/// A line of the list of cases a partner organisation directs.
-#[derive(Debug, Clone)]
+/// A line of the list of cases a partner organisation directs. Read from its row as is,
+/// but for the resident's name, which the store joins from the names.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DirectedCaseRow {
     pub case_id: CaseId,
+    #[sqlx(skip)]
     pub resident: String,
     pub status: Status,
     pub direction_since: Option<Date>,

@@ -74,6 +74,31 @@ impl AsMut<CaseSummary> for CaseDetail {
     }
 }
 
+/// A resident's names as stored, for the one name a list shows.
+#[derive(sqlx::FromRow)]
+pub(crate) struct Names {
+    given_names: String,
+    family_name: String,
+}
+
+impl Names {
+    /// Given names and family name, as one.
+    pub(crate) fn full(&self) -> String {
+        format!("{} {}", self.given_names, self.family_name)
+            .trim()
+            .to_string()
+    }
+}
+
+/// A row with a resident's [`Names`]: `T`, whose name the names give.
+#[derive(sqlx::FromRow)]
+pub(crate) struct Named<T> {
+    #[sqlx(flatten)]
+    pub(crate) row: T,
+    #[sqlx(flatten)]
+    pub(crate) names: Names,
+}
+
 /// The facts eligibility is judged on, and the outcome in force now.
 #[derive(sqlx::FromRow)]
 pub struct EligibilityRow {
@@ -507,20 +532,18 @@ impl Tx {
         municipality: &str,
         direction: Direction,
     ) -> Result<Vec<DirectedCaseRow>> {
-        let rows: Vec<(CaseId, String, String, Status, Option<Date>)> = fetch_all!(
+        let rows: Vec<Named<DirectedCaseRow>> = fetch_all!(
             self,
-            "SELECT c.id, r.given_names, r.family_name, c.status, c.direction_since FROM cases c \
+            "SELECT c.id AS case_id, r.given_names, r.family_name, c.status, c.direction_since FROM cases c \
              JOIN residents r ON r.id = c.resident_id \
              WHERE c.municipality_code = $1 AND c.direction = $2 AND c.is_open = $3 ORDER BY c.id DESC LIMIT 200",
             [municipality, direction, true]
         );
         Ok(rows
             .into_iter()
-            .map(|(case_id, given, family, status, since)| DirectedCaseRow {
-                case_id,
-                resident: format!("{given} {family}").trim().to_string(),
-                status,
-                direction_since: since,
+            .map(|r| DirectedCaseRow {
+                resident: r.names.full(),
+                ..r.row
             })
             .collect())
     }
