@@ -10,7 +10,6 @@ use nazorg_domain::search::{prefix_upper_bound, search_key};
 use nazorg_domain::triage::Direction;
 use nazorg_store::{
     CaseDetail, CaseFilter, CaseSearch, CaseSummary, Cursor, DirectedCase, DirectedCaseRow, Page,
-    Tx,
 };
 
 /// What a search text looks for: a number is a BSN (an exact match, never a prefix: a
@@ -27,50 +26,6 @@ fn search_of(text: Option<&str>) -> Option<CaseSearch> {
         let from = search_key(search);
         let below = prefix_upper_bound(&from);
         CaseSearch::NamePrefix { from, below }
-    })
-}
-
-/// Everything about one case, read inside a transaction whose access is already decided.
-async fn load_detail(tx: &mut Tx, case_id: CaseId) -> Result<CaseDetail> {
-    let summary = tx.case_summary(case_id).await?;
-    let d = tx.case_fields(case_id).await?;
-    Ok(CaseDetail {
-        summary,
-        municipality_code: d.municipality_code,
-        last_residence_code: d.last_residence_code,
-        brp_status: d.brp_status,
-        sentence: d.sentence,
-        computed_eligibility: d.eligibility,
-        override_reason: d.override_reason,
-        override_by: d.override_by,
-        direction_reason: d.direction_reason,
-        direction_since: d.direction_since,
-        offer_outcome: d.offer_outcome,
-        offer_date: d.offer_date,
-        offer_contact_kind: d.offer_contact_kind,
-        triage: tx.case_triage(case_id).await?,
-        triage_note: d.triage_note,
-        known_to_skt: d.known_to_skt,
-        known_to_safety_chamber: d.known_to_safety_chamber,
-        agreements: tx.case_agreements(case_id).await?,
-        ready_housing: d.ready_housing,
-        ready_brp: d.ready_brp,
-        ready_id: d.ready_id,
-        ready_income: d.ready_income,
-        aftercare_end: d.aftercare_end,
-        contacts: tx.case_contacts(case_id).await?,
-        household: tx.case_household(case_id).await?,
-        closing_reason: d.closing_reason,
-        overall_result: d.overall_result,
-        closing_note: d.closing_note,
-        closed_on: d.closed_on,
-        closure_results: tx.case_closure_results(case_id).await?,
-        notified_on: d.notified_on,
-        notifications: tx.case_notifications(case_id).await?,
-        events: tx.case_events(case_id).await?,
-        referrals: tx.case_referrals(case_id).await?,
-        safety_agenda: tx.case_safety_agenda(case_id).await?,
-        appointments: tx.case_appointments(case_id).await?,
     })
 }
 
@@ -114,7 +69,7 @@ impl App {
             let mut tx = self.db.begin().await?;
             let core = tx.case_core(case_id).await?;
             gate::enter_case(&mut tx, actor, Action::ReadCase, &core, "casus ingezien").await?;
-            let detail = load_detail(&mut tx, case_id).await?;
+            let detail = tx.case_detail(case_id).await?;
             tx.commit().await?;
             Ok(detail)
         })
@@ -171,7 +126,7 @@ impl App {
                 detail,
             )
             .await?;
-            let d = load_detail(&mut tx, case_id).await?;
+            let d = tx.case_detail(case_id).await?;
             tx.commit().await?;
             Ok(directed_view(d, direction))
         })

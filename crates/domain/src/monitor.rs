@@ -26,8 +26,10 @@ use crate::triage::{Direction, LifeDomain, Need};
 /// The policy's goal for reach.
 pub const REACH_GOAL: f64 = 0.95;
 
-/// What the monitor needs to know about one case.
+/// What the monitor needs to know about one case (the store reads it as a row, but for
+/// the needs and results).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct CaseFacts {
     pub resident_id: ResidentId,
     pub detention_start: Date,
@@ -47,7 +49,9 @@ pub struct CaseFacts {
     pub on_safety_agenda: bool,
     /// A later detention of the same resident is registered.
     pub detained_again: bool,
+    #[cfg_attr(feature = "sqlx", sqlx(skip))]
     pub needs: Vec<(LifeDomain, Need)>,
+    #[cfg_attr(feature = "sqlx", sqlx(skip))]
     pub results: Vec<(LifeDomain, DomainResult)>,
 }
 
@@ -70,6 +74,7 @@ impl CaseFacts {
 
 /// What the monitor needs to know about one referral of a case in the period.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct ReferralFacts {
     pub partner: String,
     pub kind: PartnerKind,

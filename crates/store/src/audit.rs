@@ -8,19 +8,20 @@ use time::OffsetDateTime;
 /// The "previous hash" of the first entry of a chain.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The fields of one processing-log entry that the chain protects.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntryFields<'a> {
-    pub seq: i64,
-    pub at: OffsetDateTime,
+/// What one processing-log entry says: who did what, in which municipality, about whom and
+/// why. `S` is `&str` for an entry to append ([`crate::NewLogEntry`]) and `String` for one
+/// read back; the chain protects these fields with the entry's number and instant.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LogEntry<S> {
     pub actor_id: Option<UserId>,
-    pub actor_name: &'a str,
-    pub action: &'a str,
-    pub municipality: &'a str,
+    pub actor_name: S,
+    pub action: S,
+    #[sqlx(rename = "municipality_code")]
+    pub municipality: S,
     pub resident_id: Option<ResidentId>,
     pub case_id: Option<CaseId>,
-    pub purpose: &'a str,
-    pub detail: &'a str,
+    pub purpose: S,
+    pub detail: S,
 }
 
 /// Instants are kept to the microsecond, the precision both databases store.
@@ -30,25 +31,30 @@ pub fn to_micros(at: OffsetDateTime) -> OffsetDateTime {
         .unwrap_or(at)
 }
 
-/// SHA-256 over the previous hash and the entry's fields, hex encoded.
-pub fn chain_hash(prev: &str, e: &EntryFields<'_>) -> String {
+/// SHA-256 over the previous hash and the entry's number, instant and fields, hex encoded.
+pub fn chain_hash<S: AsRef<str>>(
+    prev: &str,
+    seq: i64,
+    at: OffsetDateTime,
+    e: &LogEntry<S>,
+) -> String {
     fn opt(v: Option<impl std::fmt::Display>) -> String {
         v.map(|v| v.to_string()).unwrap_or_default()
     }
-    let at = to_micros(e.at);
+    let at = to_micros(at);
     let fields = [
         prev.to_string(),
-        e.seq.to_string(),
+        seq.to_string(),
         at.unix_timestamp().to_string(),
         (at.nanosecond() / 1000).to_string(),
         opt(e.actor_id),
-        e.actor_name.to_string(),
-        e.action.to_string(),
-        e.municipality.to_string(),
+        e.actor_name.as_ref().to_string(),
+        e.action.as_ref().to_string(),
+        e.municipality.as_ref().to_string(),
         opt(e.resident_id),
         opt(e.case_id),
-        e.purpose.to_string(),
-        e.detail.to_string(),
+        e.purpose.as_ref().to_string(),
+        e.detail.as_ref().to_string(),
     ];
     // The unit separator cannot occur in any field we write, so fields cannot shift.
     hex::encode(Sha256::digest(fields.join("\u{1f}").as_bytes()))
@@ -85,10 +91,10 @@ mod tests {
     use super::*;
     use time::macros::datetime;
 
-    fn entry(detail: &str) -> EntryFields<'_> {
-        EntryFields {
-            seq: 1,
-            at: datetime!(2026-11-25 10:00:00.123456789 UTC),
+    const AT: OffsetDateTime = datetime!(2026-11-25 10:00:00.123456789 UTC);
+
+    fn entry(detail: &str) -> LogEntry<&str> {
+        LogEntry {
             actor_id: Some(UserId(3)),
             actor_name: "cora",
             action: "read_case",
@@ -100,30 +106,29 @@ mod tests {
         }
     }
 
+    fn hash(prev: &str, e: &LogEntry<&str>) -> String {
+        chain_hash(prev, 1, AT, e)
+    }
+
     #[test]
     fn any_change_to_an_entry_or_its_predecessor_changes_the_hash() {
-        let h = chain_hash(GENESIS, &entry("casus ingezien"));
+        let h = hash(GENESIS, &entry("casus ingezien"));
         assert_eq!(h.len(), 64);
-        assert_eq!(
-            h,
-            chain_hash(GENESIS, &entry("casus ingezien")),
-            "deterministic"
-        );
-        assert_ne!(h, chain_hash(GENESIS, &entry("casus ingezien!")));
-        assert_ne!(h, chain_hash(&"1".repeat(64), &entry("casus ingezien")));
+        assert_eq!(h, hash(GENESIS, &entry("casus ingezien")), "deterministic");
+        assert_ne!(h, hash(GENESIS, &entry("casus ingezien!")));
+        assert_ne!(h, hash(&"1".repeat(64), &entry("casus ingezien")));
+        assert_ne!(h, chain_hash(GENESIS, 2, AT, &entry("casus ingezien")));
         let mut e = entry("casus ingezien");
         e.resident_id = None;
-        assert_ne!(h, chain_hash(GENESIS, &e));
+        assert_ne!(h, hash(GENESIS, &e));
     }
 
     #[test]
     fn instants_hash_at_microsecond_precision() {
-        let mut e = entry("x");
-        let h = chain_hash(GENESIS, &e);
-        e.at = datetime!(2026-11-25 10:00:00.123456 UTC);
+        let e = entry("x");
         assert_eq!(
-            h,
-            chain_hash(GENESIS, &e),
+            hash(GENESIS, &e),
+            chain_hash(GENESIS, 1, datetime!(2026-11-25 10:00:00.123456 UTC), &e),
             "what a database gives back hashes the same"
         );
     }

@@ -158,15 +158,42 @@ pub(crate) use {
     scalar_optional,
 };
 
-/// Binds each id, comma-separated: the inside of an `IN (…)` of a `QueryBuilder`.
-pub(crate) fn push_ids<'a, DB: sqlx::Database, Id>(q: &mut sqlx::QueryBuilder<'a, DB>, ids: &[Id])
-where
+/// A value both backends bind: what a helper generic over its values may take.
+pub(crate) trait Bind:
+    for<'q> sqlx::Encode<'q, Sqlite>
+    + sqlx::Type<Sqlite>
+    + for<'q> sqlx::Encode<'q, Postgres>
+    + sqlx::Type<Postgres>
+    + Send
+{
+}
+
+impl<T> Bind for T where
+    T: for<'q> sqlx::Encode<'q, Sqlite>
+        + sqlx::Type<Sqlite>
+        + for<'q> sqlx::Encode<'q, Postgres>
+        + sqlx::Type<Postgres>
+        + Send
+{
+}
+
+/// At most this many ids go into one `IN (…)` list: queries about many cases run per chunk.
+pub(crate) const ID_CHUNK: usize = 500;
+
+/// Binds each id in a parenthesised, comma-separated list: the `(…)` of an `IN` of a
+/// `QueryBuilder`.
+pub(crate) fn push_id_list<'a, DB: sqlx::Database, Id>(
+    q: &mut sqlx::QueryBuilder<'a, DB>,
+    ids: &[Id],
+) where
     Id: Copy + sqlx::Encode<'a, DB> + sqlx::Type<DB> + 'a,
 {
+    q.push("(");
     let mut list = q.separated(", ");
     for id in ids {
         list.push_bind(*id);
     }
+    q.push(")");
 }
 
 impl Database {

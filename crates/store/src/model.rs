@@ -163,15 +163,18 @@ pub struct NotificationRecord {
     pub received_at: OffsetDateTime,
 }
 
-/// Everything about one case.
-#[derive(Debug, Clone)]
+/// Everything about one case. Read from its row as is (the summary's columns with the
+/// page's own), but for the lists marked `skip`, which the store reads after it.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CaseDetail {
+    #[sqlx(flatten)]
     pub summary: CaseSummary,
     pub municipality_code: MunicipalityCode,
     pub last_residence_code: Option<String>,
     pub brp_status: Option<BrpStatus>,
     pub sentence: Option<Sentence>,
     /// The rules' own outcome, before any override.
+    #[sqlx(rename = "eligibility")]
     pub computed_eligibility: Eligibility,
     pub override_reason: Option<String>,
     pub override_by: Option<String>,
@@ -180,28 +183,38 @@ pub struct CaseDetail {
     pub offer_outcome: Option<OfferOutcome>,
     pub offer_date: Option<Date>,
     pub offer_contact_kind: Option<ContactKind>,
+    #[sqlx(skip)]
     pub triage: Vec<DomainTriage>,
     pub triage_note: String,
     pub known_to_skt: Option<bool>,
     pub known_to_safety_chamber: Option<bool>,
+    #[sqlx(skip)]
     pub agreements: Vec<Agreement>,
     pub ready_housing: bool,
     pub ready_brp: bool,
     pub ready_id: bool,
     pub ready_income: bool,
     pub aftercare_end: Option<Date>,
+    #[sqlx(skip)]
     pub contacts: Vec<Contact>,
+    #[sqlx(skip)]
     pub household: Vec<HouseholdMember>,
     pub closing_reason: Option<ClosingReason>,
     pub overall_result: Option<OverallResult>,
     pub closing_note: Option<String>,
     pub closed_on: Option<Date>,
+    #[sqlx(skip)]
     pub closure_results: Vec<(LifeDomain, DomainResult)>,
     pub notified_on: Date,
+    #[sqlx(skip)]
     pub notifications: Vec<NotificationRecord>,
+    #[sqlx(skip)]
     pub events: Vec<CaseEvent>,
+    #[sqlx(skip)]
     pub referrals: Vec<Referral>,
+    #[sqlx(skip)]
     pub safety_agenda: Vec<SafetyAgendaItem>,
+    #[sqlx(skip)]
     pub appointments: Vec<Appointment>,
 }
 
@@ -225,12 +238,14 @@ pub struct WorkItem {
 }
 
 /// An absence of a coordinator and who stands in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Absence {
     pub id: AbsenceId,
     pub user_id: UserId,
+    #[sqlx(rename = "user_name")]
     pub user: String,
     pub substitute_id: UserId,
+    #[sqlx(rename = "substitute_name")]
     pub substitute: String,
     pub starts_on: Date,
     pub ends_on: Date,
@@ -640,11 +655,13 @@ pub struct RetentionReport {
     pub items: Vec<RetentionItem>,
 }
 
-/// One item on the safety chamber's agenda, as its members see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One item on the safety chamber's agenda, as its members see it. Read from its row as
+/// is, but for the resident's name, which the store joins from the names.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SafetyAgendaEntry {
     pub id: SafetyItemId,
     pub case_id: CaseId,
+    #[sqlx(skip)]
     pub resident: String,
     pub put_on: Date,
     pub reason: String,
@@ -691,10 +708,12 @@ pub struct DirectedCase {
     pub referrals: Vec<(String, Vec<LifeDomain>, ReferralStatus)>,
 }
 
-/// A line of the list of cases a partner organisation directs.
-#[derive(Debug, Clone)]
+/// A line of the list of cases a partner organisation directs. Read from its row as is,
+/// but for the resident's name, which the store joins from the names.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DirectedCaseRow {
     pub case_id: CaseId,
+    #[sqlx(skip)]
     pub resident: String,
     pub status: Status,
     pub direction_since: Option<Date>,

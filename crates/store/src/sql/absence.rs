@@ -53,40 +53,13 @@ impl Tx {
 
     /// The absences of a municipality that end on or after `from`, in order of their start.
     pub async fn absences_from(&mut self, municipality: &str, from: Date) -> Result<Vec<Absence>> {
-        type Row = (
-            AbsenceId,
-            UserId,
-            String,
-            UserId,
-            String,
-            Date,
-            Date,
-            String,
-        );
-        let rows: Vec<Row> = fetch_all!(
+        Ok(fetch_all!(
             self,
-            "SELECT a.id, a.user_id, u.display_name, a.substitute_id, s.display_name, a.starts_on, a.ends_on, a.note \
-             FROM absences a JOIN users u ON u.id = a.user_id JOIN users s ON s.id = a.substitute_id \
+            "SELECT a.id, a.user_id, u.display_name AS user_name, a.substitute_id, s.display_name AS substitute_name, \
+             a.starts_on, a.ends_on, a.note FROM absences a JOIN users u ON u.id = a.user_id JOIN users s ON s.id = a.substitute_id \
              WHERE a.municipality_code = $1 AND a.ends_on >= $2 ORDER BY a.starts_on, a.id",
             [municipality, from]
-        );
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, user_id, user, substitute_id, substitute, starts_on, ends_on, note)| {
-                    Absence {
-                        id,
-                        user_id,
-                        user,
-                        substitute_id,
-                        substitute,
-                        starts_on,
-                        ends_on,
-                        note,
-                    }
-                },
-            )
-            .collect())
+        ))
     }
 
     /// The first day of an absence of the municipality, if it exists.

@@ -36,13 +36,7 @@ impl Tx {
         year: i32,
         line: BudgetLineCode,
     ) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
-        execute!(
-            self,
-            "UPDATE budget_lines SET updated_at = $1 WHERE municipality_code = $2 AND year = $3 AND code = $4",
-            [at, municipality, i64::from(year), line]
-        );
-        Ok(())
+        self.write_budget_line(municipality, year, line, None).await
     }
 
     /// Committed and spent cents on one budget line in one year, from the referrals.
@@ -115,10 +109,23 @@ impl Tx {
         line: BudgetLineCode,
         cap_cents: i64,
     ) -> Result<()> {
+        self.write_budget_line(municipality, year, line, Some(cap_cents))
+            .await
+    }
+
+    /// Stamps one budget line of a year as changed now, with a new cap when given.
+    async fn write_budget_line(
+        &mut self,
+        municipality: &str,
+        year: i32,
+        line: BudgetLineCode,
+        cap_cents: Option<i64>,
+    ) -> Result<()> {
         let at = OffsetDateTime::now_utc();
         execute!(
             self,
-            "UPDATE budget_lines SET cap_cents = $1, updated_at = $2 WHERE municipality_code = $3 AND year = $4 AND code = $5",
+            "UPDATE budget_lines SET cap_cents = COALESCE($1, cap_cents), updated_at = $2 \
+             WHERE municipality_code = $3 AND year = $4 AND code = $5",
             [cap_cents, at, municipality, i64::from(year), line]
         );
         Ok(())

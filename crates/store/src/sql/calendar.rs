@@ -1,7 +1,7 @@
 //! The calendar feed's appointments.
 
 use crate::Result;
-use crate::db::{Tx, push_ids, sql};
+use crate::db::{ID_CHUNK, Tx, push_id_list, sql};
 use nazorg_domain::case::ContactKind;
 use nazorg_domain::ids::{AppointmentId, CaseId};
 use sqlx::QueryBuilder;
@@ -24,14 +24,13 @@ impl Tx {
         since: OffsetDateTime,
     ) -> Result<Vec<FeedAppointment>> {
         let mut out = Vec::new();
-        for chunk in case_ids.chunks(500) {
+        for chunk in case_ids.chunks(ID_CHUNK) {
             let rows: Vec<FeedAppointment> = sql!(self, |c| {
                 let mut q = QueryBuilder::<DB>::new(
                     "SELECT id, case_id, starts_at, kind FROM appointments WHERE starts_at >= ",
                 );
-                q.push_bind(since).push(" AND case_id IN (");
-                push_ids(&mut q, chunk);
-                q.push(")");
+                q.push_bind(since).push(" AND case_id IN ");
+                push_id_list(&mut q, chunk);
                 q.build_query_as().fetch_all(&mut *c).await?
             });
             out.extend(rows);

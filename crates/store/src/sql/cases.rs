@@ -6,7 +6,7 @@ use crate::db::{
 use crate::model::*;
 use crate::{Result, StoreError};
 use nazorg_domain::Status;
-use nazorg_domain::case::{ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult};
+use nazorg_domain::case::DomainResult;
 use nazorg_domain::eligibility::{self, Eligibility};
 use nazorg_domain::ids::{CaseId, ResidentId, UserId};
 use nazorg_domain::notification::MunicipalityCode;
@@ -28,58 +28,76 @@ pub(crate) fn agenda_cutoff() -> Date {
     nazorg_domain::dates::today_nl() - time::Duration::days(AGENDA_ACCESS_DAYS)
 }
 
-const SUMMARY_SELECT: &str = "SELECT c.id AS case_id, c.resident_id, r.bsn, r.family_name, r.given_names, r.birth_date, \
-                              c.institution, c.detention_start, c.expected_release, c.actual_release, c.status, c.eligibility_in_force, \
-                              c.eligibility_reasons, c.override_eligibility, c.direction, c.coordinator_id, u.display_name AS coordinator, c.next_action, c.action_due \
-                              FROM cases c JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id";
+/// The columns of a [`CaseSummary`] and of what its derived fields come from, of the
+/// tables of [`SUMMARY_FROM`].
+const SUMMARY_COLUMNS: &str = "c.id AS case_id, c.resident_id, r.bsn, r.family_name, r.given_names, r.birth_date, \
+                               c.institution, c.detention_start, c.expected_release, c.actual_release, c.status, c.eligibility_in_force, \
+                               c.eligibility_reasons, c.override_eligibility, c.direction, c.coordinator_id, u.display_name AS coordinator, c.next_action, c.action_due";
 
-/// A row of [`SUMMARY_SELECT`]: the summary, and the columns its derived fields come from.
+/// The case (`c`), its resident (`r`) and its coordinator (`u`, if any).
+const SUMMARY_FROM: &str = "FROM cases c JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id";
+
+/// The columns of a [`CaseDetail`] besides the summary's, of the case (`c`).
+const DETAIL_COLUMNS: &str = "c.municipality_code, c.last_residence_code, c.brp_status, c.sentence, c.eligibility, c.override_reason, \
+                              c.override_by, c.direction_reason, c.direction_since, c.offer_outcome, c.offer_date, c.offer_contact_kind, \
+                              c.triage_note, c.known_to_skt, c.known_to_safety_chamber, c.ready_housing, c.ready_brp, c.ready_id, \
+                              c.ready_income, c.aftercare_end, c.closing_reason, c.overall_result, c.closing_note, c.closed_on, c.notified_on";
+
+/// A row with the [`SUMMARY_COLUMNS`]: `T` (the summary, or the detail around it), and the
+/// columns the summary's derived fields come from.
 #[derive(sqlx::FromRow)]
-struct SummaryRow {
+struct SummaryRow<T> {
     #[sqlx(flatten)]
-    summary: CaseSummary,
+    row: T,
     eligibility_reasons: String,
     override_eligibility: Option<Eligibility>,
 }
 
-impl From<SummaryRow> for CaseSummary {
-    fn from(r: SummaryRow) -> Self {
-        CaseSummary {
-            eligibility_reasons: eligibility::decode_reasons(&r.eligibility_reasons),
-            eligibility_overridden: r.override_eligibility.is_some(),
-            ..r.summary
-        }
+impl<T: AsMut<CaseSummary>> SummaryRow<T> {
+    /// The row, its summary's derived fields filled in.
+    fn finish(mut self) -> T {
+        let summary = self.row.as_mut();
+        summary.eligibility_reasons = eligibility::decode_reasons(&self.eligibility_reasons);
+        summary.eligibility_overridden = self.override_eligibility.is_some();
+        self.row
     }
 }
 
-/// The fields of a case only its page shows.
+impl AsMut<CaseSummary> for CaseSummary {
+    fn as_mut(&mut self) -> &mut CaseSummary {
+        self
+    }
+}
+
+impl AsMut<CaseSummary> for CaseDetail {
+    fn as_mut(&mut self) -> &mut CaseSummary {
+        &mut self.summary
+    }
+}
+
+/// A resident's names as stored, for the one name a list shows.
 #[derive(sqlx::FromRow)]
-pub struct CaseFields {
-    pub municipality_code: MunicipalityCode,
-    pub last_residence_code: Option<String>,
-    pub brp_status: Option<BrpStatus>,
-    pub sentence: Option<Sentence>,
-    pub eligibility: Eligibility,
-    pub override_reason: Option<String>,
-    pub override_by: Option<String>,
-    pub direction_reason: Option<String>,
-    pub direction_since: Option<Date>,
-    pub offer_outcome: Option<OfferOutcome>,
-    pub offer_date: Option<Date>,
-    pub offer_contact_kind: Option<ContactKind>,
-    pub triage_note: String,
-    pub known_to_skt: Option<bool>,
-    pub known_to_safety_chamber: Option<bool>,
-    pub ready_housing: bool,
-    pub ready_brp: bool,
-    pub ready_id: bool,
-    pub ready_income: bool,
-    pub aftercare_end: Option<Date>,
-    pub closing_reason: Option<ClosingReason>,
-    pub overall_result: Option<OverallResult>,
-    pub closing_note: Option<String>,
-    pub closed_on: Option<Date>,
-    pub notified_on: Date,
+pub(crate) struct Names {
+    given_names: String,
+    family_name: String,
+}
+
+impl Names {
+    /// Given names and family name, as one.
+    pub(crate) fn full(&self) -> String {
+        format!("{} {}", self.given_names, self.family_name)
+            .trim()
+            .to_string()
+    }
+}
+
+/// A row with a resident's [`Names`]: `T`, whose name the names give.
+#[derive(sqlx::FromRow)]
+pub(crate) struct Named<T> {
+    #[sqlx(flatten)]
+    pub(crate) row: T,
+    #[sqlx(flatten)]
+    pub(crate) names: Names,
 }
 
 /// The facts eligibility is judged on, and the outcome in force now.
@@ -108,16 +126,6 @@ pub struct CorrectableFacts {
     pub birth_date: Option<Date>,
     pub family_name: String,
     pub given_names: String,
-}
-
-/// What the next step of a case is computed from.
-#[derive(sqlx::FromRow)]
-pub struct ActionRow {
-    pub status: Status,
-    pub notified_on: Date,
-    pub last_step_on: Date,
-    pub expected_release: Option<Date>,
-    pub aftercare_end: Option<Date>,
 }
 
 /// A new case, as a first notification opens it.
@@ -171,8 +179,8 @@ impl Tx {
         after: Option<Cursor>,
         limit: u32,
     ) -> Result<Vec<CaseSummary>> {
-        let rows: Vec<SummaryRow> = sql!(self, |c| {
-            let mut q = QueryBuilder::<DB>::new(SUMMARY_SELECT);
+        let rows: Vec<SummaryRow<CaseSummary>> = sql!(self, |c| {
+            let mut q = QueryBuilder::<DB>::new(format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM}"));
             q.push(" WHERE c.municipality_code = ")
                 .push_bind(municipality.to_string());
             if let Some(status) = filter.status {
@@ -211,29 +219,29 @@ impl Tx {
                 .push_bind(i64::from(limit) + 1);
             q.build_query_as().fetch_all(&mut *c).await?
         });
-        Ok(rows.into_iter().map(CaseSummary::from).collect())
+        Ok(rows.into_iter().map(SummaryRow::finish).collect())
     }
 
-    /// The list columns of one case.
-    pub async fn case_summary(&mut self, case_id: CaseId) -> Result<CaseSummary> {
-        let row: SummaryRow = fetch_one!(
+    /// Everything about one case.
+    pub async fn case_detail(&mut self, case_id: CaseId) -> Result<CaseDetail> {
+        let row: SummaryRow<CaseDetail> = fetch_one!(
             self,
-            &format!("{SUMMARY_SELECT} WHERE c.id = $1"),
+            &format!("SELECT {SUMMARY_COLUMNS}, {DETAIL_COLUMNS} {SUMMARY_FROM} WHERE c.id = $1"),
             [case_id]
         );
-        Ok(row.into())
-    }
-
-    /// The columns only the case page shows.
-    pub async fn case_fields(&mut self, case_id: CaseId) -> Result<CaseFields> {
-        Ok(fetch_one!(
-            self,
-            "SELECT municipality_code, last_residence_code, brp_status, sentence, eligibility, override_reason, override_by, \
-             direction_reason, direction_since, offer_outcome, offer_date, offer_contact_kind, triage_note, known_to_skt, \
-             known_to_safety_chamber, ready_housing, ready_brp, ready_id, ready_income, aftercare_end, closing_reason, \
-             overall_result, closing_note, closed_on, notified_on FROM cases WHERE id = $1",
-            [case_id]
-        ))
+        Ok(CaseDetail {
+            triage: self.case_triage(case_id).await?,
+            agreements: self.case_agreements(case_id).await?,
+            contacts: self.case_contacts(case_id).await?,
+            household: self.case_household(case_id).await?,
+            closure_results: self.case_closure_results(case_id).await?,
+            notifications: self.case_notifications(case_id).await?,
+            events: self.case_events(case_id).await?,
+            referrals: self.case_referrals(case_id).await?,
+            safety_agenda: self.case_safety_agenda(case_id).await?,
+            appointments: self.case_appointments(case_id).await?,
+            ..row.finish()
+        })
     }
 
     pub async fn case_triage(&mut self, case_id: CaseId) -> Result<Vec<DomainTriage>> {
@@ -325,14 +333,6 @@ impl Tx {
             [outcome, reasons, in_force, case_id]
         );
         Ok(())
-    }
-
-    pub async fn action_facts(&mut self, case_id: CaseId) -> Result<ActionRow> {
-        Ok(fetch_one!(
-            self,
-            "SELECT status, notified_on, last_step_on, expected_release, aftercare_end FROM cases WHERE id = $1",
-            [case_id]
-        ))
     }
 
     /// Stores what the case needs next, for the order of the case list.
@@ -533,20 +533,18 @@ impl Tx {
         municipality: &str,
         direction: Direction,
     ) -> Result<Vec<DirectedCaseRow>> {
-        let rows: Vec<(CaseId, String, String, Status, Option<Date>)> = fetch_all!(
+        let rows: Vec<Named<DirectedCaseRow>> = fetch_all!(
             self,
-            "SELECT c.id, r.given_names, r.family_name, c.status, c.direction_since FROM cases c \
+            "SELECT c.id AS case_id, r.given_names, r.family_name, c.status, c.direction_since FROM cases c \
              JOIN residents r ON r.id = c.resident_id \
              WHERE c.municipality_code = $1 AND c.direction = $2 AND c.is_open = $3 ORDER BY c.id DESC LIMIT 200",
             [municipality, direction, true]
         );
         Ok(rows
             .into_iter()
-            .map(|(case_id, given, family, status, since)| DirectedCaseRow {
-                case_id,
-                resident: format!("{given} {family}").trim().to_string(),
-                status,
-                direction_since: since,
+            .map(|r| DirectedCaseRow {
+                resident: r.names.full(),
+                ..r.row
             })
             .collect())
     }

@@ -2,24 +2,15 @@
 //! it states, and the security log of refused requests.
 
 use crate::Result;
-use crate::audit::{ChainFault, ChainReport, EntryFields, GENESIS, chain_hash, to_micros};
-use crate::db::{Tx, execute, fetch_all, fetch_one, fetch_optional, push_ids, scalar_one, sql};
+use crate::audit::{ChainFault, ChainReport, GENESIS, LogEntry, chain_hash, to_micros};
+use crate::db::{Tx, execute, fetch_all, fetch_one, fetch_optional, push_id_list, scalar_one, sql};
 use crate::model::*;
-use nazorg_domain::ids::{CaseId, LogEntryId, ResidentId, UserId};
+use nazorg_domain::ids::{CaseId, LogEntryId, ResidentId};
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
 /// One entry to append to the processing log.
-pub struct NewLogEntry<'a> {
-    pub actor_id: Option<UserId>,
-    pub actor_name: &'a str,
-    pub action: &'a str,
-    pub municipality: &'a str,
-    pub resident_id: Option<ResidentId>,
-    pub case_id: Option<CaseId>,
-    pub purpose: &'a str,
-    pub detail: &'a str,
-}
+pub type NewLogEntry<'a> = LogEntry<&'a str>;
 
 /// An activity's texts as the municipality registered them.
 #[derive(sqlx::FromRow)]
@@ -29,18 +20,13 @@ pub struct RegisteredActivity {
     pub legal_ground: String,
 }
 
+/// An entry as stored: its place in the chain, its content and its hashes.
 #[derive(sqlx::FromRow)]
 struct LogRow {
     seq: i64,
     at: OffsetDateTime,
-    actor_id: Option<UserId>,
-    actor_name: String,
-    action: String,
-    municipality_code: String,
-    resident_id: Option<ResidentId>,
-    case_id: Option<CaseId>,
-    purpose: String,
-    detail: String,
+    #[sqlx(flatten)]
+    entry: LogEntry<String>,
     prev_hash: String,
     hash: String,
 }
@@ -74,19 +60,7 @@ impl Tx {
             "UPDATE audit_heads SET last_seq = last_seq + 1 WHERE municipality_code = $1 RETURNING last_seq, last_hash",
             [e.municipality]
         );
-        let fields = EntryFields {
-            seq,
-            at,
-            actor_id: e.actor_id,
-            actor_name: e.actor_name,
-            action: e.action,
-            municipality: e.municipality,
-            resident_id: e.resident_id,
-            case_id: e.case_id,
-            purpose: e.purpose,
-            detail: e.detail,
-        };
-        let hash = chain_hash(&prev, &fields);
+        let hash = chain_hash(&prev, seq, at, e);
         let id: i64 = scalar_one!(
             self,
             "INSERT INTO processing_log (at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, \
@@ -128,9 +102,8 @@ impl Tx {
                 "INSERT INTO processing_log_subjects (log_id, resident_id, case_id) SELECT ",
             );
             q.push_bind(log_id)
-                .push(", resident_id, id FROM cases WHERE id IN (");
-            push_ids(&mut q, case_ids);
-            q.push(")");
+                .push(", resident_id, id FROM cases WHERE id IN ");
+            push_id_list(&mut q, case_ids);
             q.build().execute(&mut *c).await?.rows_affected()
         });
         Ok(())
@@ -200,19 +173,7 @@ impl Tx {
                     fault = Some(ChainFault::Altered(expect - 1));
                     break 'pages;
                 }
-                let fields = EntryFields {
-                    seq: row.seq,
-                    at: row.at,
-                    actor_id: row.actor_id,
-                    actor_name: &row.actor_name,
-                    action: &row.action,
-                    municipality: &row.municipality_code,
-                    resident_id: row.resident_id,
-                    case_id: row.case_id,
-                    purpose: &row.purpose,
-                    detail: &row.detail,
-                };
-                if chain_hash(&row.prev_hash, &fields) != row.hash {
+                if chain_hash(&row.prev_hash, row.seq, row.at, &row.entry) != row.hash {
                     fault = Some(ChainFault::Altered(row.seq));
                     break 'pages;
                 }

@@ -9,7 +9,6 @@ mod case_steps;
 mod cases;
 mod jobs;
 mod log;
-mod next_step;
 mod oidc;
 mod partners;
 mod plan;

@@ -2,7 +2,7 @@
 //! municipality starts with.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_all, fetch_one, scalar_one};
+use crate::db::{Bind, Tx, execute, fetch_all, fetch_one, scalar_one};
 use crate::model::*;
 use nazorg_domain::ids::{PartnerId, ServiceKindId};
 use nazorg_domain::referral::{BudgetLineCode, DEFAULT_PARTNERS, DEFAULT_SERVICES, PartnerKind};
@@ -100,13 +100,8 @@ impl Tx {
         partner_id: PartnerId,
         active: bool,
     ) -> Result<bool> {
-        let at = OffsetDateTime::now_utc();
-        let changed = execute!(
-            self,
-            "UPDATE partners SET active = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4",
-            [active, at, partner_id, municipality]
-        );
-        Ok(changed > 0)
+        self.set_own_column("partners", "active", municipality, partner_id, active)
+            .await
     }
 
     /// The active bought services of a municipality, by name.
@@ -126,11 +121,33 @@ impl Tx {
         service_id: ServiceKindId,
         price_cents: i64,
     ) -> Result<bool> {
+        self.set_own_column(
+            "service_kinds",
+            "price_cents",
+            municipality,
+            service_id,
+            price_cents,
+        )
+        .await
+    }
+
+    /// Sets one column of a row of the municipality's, stamping it as changed now; `false`
+    /// when the municipality has no row of this id in the table.
+    async fn set_own_column(
+        &mut self,
+        table: &str,
+        column: &str,
+        municipality: &str,
+        id: impl Bind,
+        value: impl Bind,
+    ) -> Result<bool> {
         let at = OffsetDateTime::now_utc();
         let changed = execute!(
             self,
-            "UPDATE service_kinds SET price_cents = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4",
-            [price_cents, at, service_id, municipality]
+            &format!(
+                "UPDATE {table} SET {column} = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4"
+            ),
+            [value, at, id, municipality]
         );
         Ok(changed > 0)
     }

@@ -2,47 +2,39 @@
 
 use crate::Result;
 use crate::db::{Tx, execute, fetch_all, fetch_one, fetch_optional, scalar_one, scalar_optional};
-use nazorg_domain::case::{ClosingReason, DomainResult, OfferOutcome, OverallResult};
+use nazorg_domain::case::DomainResult;
 use nazorg_domain::eligibility::Eligibility;
-use nazorg_domain::ids::{CaseId, ResidentId};
+use nazorg_domain::ids::CaseId;
 use nazorg_domain::monitor::{CaseFacts as MonitorCase, ReferralFacts as MonitorReferral};
 use nazorg_domain::outlook::{CapacitySettings, Observed};
-use nazorg_domain::referral::{BudgetLineCode, PartnerKind, ReferralStatus};
-use nazorg_domain::triage::{Direction, LifeDomain, Need};
+use nazorg_domain::referral::BudgetLineCode;
+use nazorg_domain::triage::{LifeDomain, Need};
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 
 /// SQL: the ids of the cases of municipality `$1` whose detention started in [`$2`, `$3`].
 const PERIOD_CASES: &str = "(SELECT c.id FROM cases c WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3)";
 
-/// One case of a period, as the figures read it.
+/// What the pseudonymised export adds to the facts of one case of a period.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MonitorRow {
-    pub id: CaseId,
-    pub resident_id: ResidentId,
-    pub detention_start: Date,
-    pub eligibility_in_force: Eligibility,
-    pub offer_outcome: Option<OfferOutcome>,
-    pub offer_date: Option<Date>,
-    pub expected_release: Option<Date>,
-    pub actual_release: Option<Date>,
-    pub direction: Option<Direction>,
-    pub closed_on: Option<Date>,
-    pub closing_reason: Option<ClosingReason>,
-    pub overall_result: Option<OverallResult>,
-    pub known_to_skt: Option<bool>,
-    pub known_to_safety_chamber: Option<bool>,
-    pub triaged: bool,
-    pub planned: bool,
-    pub on_agenda: bool,
-    pub detained_again: bool,
     pub birth_date: Option<Date>,
     /// The phase's code, as stored (the export leaves out one it does not know).
     pub status: String,
 }
 
-/// The cases of a period: the rows, their facts for the figures (in the same order) and
-/// their referrals.
+/// A row of [`Tx::period_cases`].
+#[derive(sqlx::FromRow)]
+struct PeriodRow {
+    id: CaseId,
+    #[sqlx(flatten)]
+    facts: MonitorCase,
+    #[sqlx(flatten)]
+    export: MonitorRow,
+}
+
+/// The cases of a period: their facts for the figures, what the export adds (in the same
+/// order), and their referrals.
 #[derive(Debug, Clone)]
 pub struct PeriodFacts {
     pub rows: Vec<MonitorRow>,
@@ -60,7 +52,17 @@ impl Tx {
         from: Date,
         to: Date,
     ) -> Result<PeriodFacts> {
-        let rows = self.period_cases(municipality, from, to).await?;
+        let mut index = HashMap::new();
+        let (mut cases, rows): (Vec<MonitorCase>, Vec<MonitorRow>) = self
+            .period_cases(municipality, from, to)
+            .await?
+            .into_iter()
+            .enumerate()
+            .map(|(i, row)| {
+                index.insert(row.id, i);
+                (row.facts, row.export)
+            })
+            .unzip();
         let triage: Vec<(CaseId, LifeDomain, Need)> = fetch_all!(
             self,
             &format!(
@@ -68,6 +70,11 @@ impl Tx {
             ),
             [municipality, from, to]
         );
+        for (case_id, domain, need) in triage {
+            if let Some(&i) = index.get(&case_id) {
+                cases[i].needs.push((domain, need));
+            }
+        }
         let results: Vec<(CaseId, LifeDomain, DomainResult)> = fetch_all!(
             self,
             &format!(
@@ -75,25 +82,19 @@ impl Tx {
             ),
             [municipality, from, to]
         );
-        let referrals = self.period_referrals(municipality, from, to).await?;
-        let mut needs: HashMap<CaseId, Vec<(LifeDomain, Need)>> = HashMap::new();
-        for (case_id, domain, need) in triage {
-            needs.entry(case_id).or_default().push((domain, need));
-        }
-        let mut outcomes: HashMap<CaseId, Vec<(LifeDomain, DomainResult)>> = HashMap::new();
         for (case_id, domain, result) in results {
-            outcomes.entry(case_id).or_default().push((domain, result));
+            if let Some(&i) = index.get(&case_id) {
+                cases[i].results.push((domain, result));
+            }
         }
-        let cases = rows
-            .iter()
-            .map(|r| {
-                monitor_case(
-                    r,
-                    needs.remove(&r.id).unwrap_or_default(),
-                    outcomes.remove(&r.id).unwrap_or_default(),
-                )
-            })
-            .collect();
+        let referrals = fetch_all!(
+            self,
+            &format!(
+                "SELECT p.name AS partner, p.kind, f.asked_on, f.started_on, f.status FROM referrals f \
+                 JOIN partners p ON p.id = f.partner_id WHERE f.case_id IN {PERIOD_CASES}"
+            ),
+            [municipality, from, to]
+        );
         Ok(PeriodFacts {
             rows,
             cases,
@@ -106,50 +107,22 @@ impl Tx {
         municipality: &str,
         from: Date,
         to: Date,
-    ) -> Result<Vec<MonitorRow>> {
+    ) -> Result<Vec<PeriodRow>> {
         Ok(fetch_all!(
             self,
-            "SELECT c.id, c.resident_id, c.detention_start, c.eligibility_in_force, c.offer_outcome, c.offer_date, \
-             c.expected_release, c.actual_release, c.direction, c.closed_on, c.closing_reason, c.overall_result, \
+            "SELECT c.id, c.resident_id, c.detention_start, c.eligibility_in_force = $4 AS eligible, c.offer_outcome, \
+             c.offer_date, c.expected_release, c.actual_release, c.direction, c.closed_on, c.closing_reason, c.overall_result, \
              c.known_to_skt, c.known_to_safety_chamber, c.status, r.birth_date, \
              EXISTS (SELECT 1 FROM triage_domains t WHERE t.case_id = c.id) AS triaged, \
              (EXISTS (SELECT 1 FROM agreements a WHERE a.case_id = c.id) \
              OR (c.direction IS NOT NULL AND EXISTS (SELECT 1 FROM triage_domains t2 WHERE t2.case_id = c.id))) AS planned, \
-             EXISTS (SELECT 1 FROM safety_agenda_items s WHERE s.case_id = c.id) AS on_agenda, \
+             EXISTS (SELECT 1 FROM safety_agenda_items s WHERE s.case_id = c.id) AS on_safety_agenda, \
              EXISTS (SELECT 1 FROM cases l WHERE l.resident_id = c.resident_id AND l.detention_start > c.detention_start \
              AND l.detention_start >= COALESCE(c.actual_release, c.expected_release, c.detention_start)) AS detained_again \
              FROM cases c JOIN residents r ON r.id = c.resident_id \
              WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3 ORDER BY c.id",
-            [municipality, from, to]
+            [municipality, from, to, Eligibility::Eligible]
         ))
-    }
-
-    async fn period_referrals(
-        &mut self,
-        municipality: &str,
-        from: Date,
-        to: Date,
-    ) -> Result<Vec<MonitorReferral>> {
-        let rows: Vec<(String, PartnerKind, Date, Option<Date>, ReferralStatus)> = fetch_all!(
-            self,
-            &format!(
-                "SELECT p.name, p.kind, f.asked_on, f.started_on, f.status FROM referrals f \
-                 JOIN partners p ON p.id = f.partner_id WHERE f.case_id IN {PERIOD_CASES}"
-            ),
-            [municipality, from, to]
-        );
-        Ok(rows
-            .into_iter()
-            .map(
-                |(partner, kind, asked_on, started_on, status)| MonitorReferral {
-                    partner,
-                    kind,
-                    asked_on,
-                    started_on,
-                    status,
-                },
-            )
-            .collect())
     }
 
     /// The first day a case was registered in the municipality.
@@ -285,34 +258,5 @@ impl Tx {
             [municipality]
         );
         Ok(secret.into_bytes())
-    }
-}
-
-/// The facts of one case for the figures.
-fn monitor_case(
-    r: &MonitorRow,
-    needs: Vec<(LifeDomain, Need)>,
-    results: Vec<(LifeDomain, DomainResult)>,
-) -> MonitorCase {
-    MonitorCase {
-        resident_id: r.resident_id,
-        detention_start: r.detention_start,
-        eligible: r.eligibility_in_force == Eligibility::Eligible,
-        offer_outcome: r.offer_outcome,
-        offer_date: r.offer_date,
-        triaged: r.triaged,
-        planned: r.planned,
-        expected_release: r.expected_release,
-        actual_release: r.actual_release,
-        direction: r.direction,
-        closed_on: r.closed_on,
-        closing_reason: r.closing_reason,
-        overall_result: r.overall_result,
-        known_to_skt: r.known_to_skt,
-        known_to_safety_chamber: r.known_to_safety_chamber,
-        on_safety_agenda: r.on_agenda,
-        detained_again: r.detained_again,
-        needs,
-        results,
     }
 }

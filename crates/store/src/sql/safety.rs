@@ -1,23 +1,11 @@
 //! The safety chamber's agenda: cases put on it, and what it discussed.
 
-use super::cases::agenda_cutoff;
+use super::cases::{Named, agenda_cutoff};
 use crate::Result;
 use crate::db::{Tx, execute, fetch_all, scalar_one, scalar_optional};
 use crate::model::*;
 use nazorg_domain::ids::{CaseId, SafetyItemId};
 use time::{Date, OffsetDateTime};
-
-type EntryRow = (
-    SafetyItemId,
-    CaseId,
-    String,
-    String,
-    Date,
-    String,
-    Option<Date>,
-    Option<String>,
-    Option<String>,
-);
 
 impl Tx {
     /// The agenda items of one case, oldest first.
@@ -84,7 +72,7 @@ impl Tx {
     /// not anonymised.
     pub async fn safety_agenda(&mut self, municipality: &str) -> Result<Vec<SafetyAgendaEntry>> {
         let cutoff = agenda_cutoff();
-        let rows: Vec<EntryRow> = fetch_all!(
+        let rows: Vec<Named<SafetyAgendaEntry>> = fetch_all!(
             self,
             "SELECT s.id, s.case_id, r.given_names, r.family_name, s.put_on, s.reason, s.discussed_on, s.outcome, \
              s.follow_up FROM safety_agenda_items s JOIN cases c ON c.id = s.case_id \
@@ -95,20 +83,10 @@ impl Tx {
         );
         Ok(rows
             .into_iter()
-            .map(
-                |(id, case_id, given, family, put_on, reason, discussed_on, outcome, follow_up)| {
-                    SafetyAgendaEntry {
-                        id,
-                        case_id,
-                        resident: format!("{given} {family}").trim().to_string(),
-                        put_on,
-                        reason,
-                        discussed_on,
-                        outcome,
-                        follow_up,
-                    }
-                },
-            )
+            .map(|r| SafetyAgendaEntry {
+                resident: r.names.full(),
+                ..r.row
+            })
             .collect())
     }
 }

@@ -1,7 +1,8 @@
-//! The worklist's facts: the open cases in scope with what their deadlines are derived from.
+//! The facts deadlines are derived from: of one case, for its next step, and of the open
+//! cases of a worklist's scope, with whom each is about.
 
 use crate::Result;
-use crate::db::{Tx, push_ids, sql};
+use crate::db::{ID_CHUNK, Tx, fetch_one, push_id_list, sql};
 use crate::model::Scope;
 use nazorg_domain::case::ReadinessItem;
 use nazorg_domain::deadlines::{AgreementFacts, CaseFacts, ReferralFacts};
@@ -12,31 +13,28 @@ use sqlx::QueryBuilder;
 use std::collections::HashMap;
 use time::Date;
 
-/// At most this many case ids go into one `IN (…)` list.
-const CHUNK: usize = 500;
+/// The columns of a [`FactsRow`], of the case (`c`).
+const FACTS_COLUMNS: &str = "c.id, c.status, c.notified_on, c.expected_release, c.actual_release, c.ready_housing, \
+                             c.ready_brp, c.ready_id, c.ready_income, c.aftercare_end";
 
-/// One open case in a worklist's scope: its facts and whom it is about.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct WorklistRow {
-    pub id: CaseId,
-    pub status: Status,
-    pub notified_on: Date,
-    pub expected_release: Option<Date>,
-    pub actual_release: Option<Date>,
-    pub ready_housing: bool,
-    pub ready_brp: bool,
-    pub ready_id: bool,
-    pub ready_income: bool,
-    pub aftercare_end: Option<Date>,
-    pub coordinator_id: Option<UserId>,
-    pub given_names: String,
-    pub family_name: String,
-    pub coordinator: Option<String>,
+/// The columns of a case its deadline facts come from, before contacts, agreements and
+/// referrals.
+#[derive(sqlx::FromRow)]
+struct FactsRow {
+    id: CaseId,
+    status: Status,
+    notified_on: Date,
+    expected_release: Option<Date>,
+    actual_release: Option<Date>,
+    ready_housing: bool,
+    ready_brp: bool,
+    ready_id: bool,
+    ready_income: bool,
+    aftercare_end: Option<Date>,
 }
 
-impl WorklistRow {
-    /// The deadline facts of the case itself, before contacts, agreements and referrals.
-    fn facts(&self) -> CaseFacts {
+impl FactsRow {
+    fn into_facts(self) -> CaseFacts {
         let ready = [
             (self.ready_housing, ReadinessItem::Housing),
             (self.ready_brp, ReadinessItem::BrpRegistration),
@@ -61,7 +59,38 @@ impl WorklistRow {
     }
 }
 
+/// Whom an open case in a worklist's scope is about, and who coordinates it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WorklistRow {
+    pub coordinator_id: Option<UserId>,
+    pub given_names: String,
+    pub family_name: String,
+    pub coordinator: Option<String>,
+}
+
+/// A row of [`Tx::open_cases_in_scope`].
+#[derive(sqlx::FromRow)]
+struct ScopeRow {
+    #[sqlx(flatten)]
+    case: FactsRow,
+    #[sqlx(flatten)]
+    who: WorklistRow,
+}
+
 impl Tx {
+    /// Everything the deadline rules need of one case.
+    pub async fn deadline_facts(&mut self, case_id: CaseId) -> Result<CaseFacts> {
+        let row: FactsRow = fetch_one!(
+            self,
+            &format!("SELECT {FACTS_COLUMNS} FROM cases c WHERE c.id = $1"),
+            [case_id]
+        );
+        let mut facts = [row.into_facts()];
+        self.add_related_facts(&mut facts).await?;
+        let [facts] = facts;
+        Ok(facts)
+    }
+
     /// Open cases in scope on `day`, with their facts (three more queries for all of them
     /// together, per 500 cases).
     pub async fn case_facts(
@@ -71,32 +100,41 @@ impl Tx {
         day: Date,
     ) -> Result<Vec<(CaseFacts, WorklistRow)>> {
         let rows = self.open_cases_in_scope(municipality, scope, day).await?;
-        let mut facts: Vec<(CaseFacts, WorklistRow)> =
-            rows.into_iter().map(|row| (row.facts(), row)).collect();
+        let (mut facts, who): (Vec<CaseFacts>, Vec<WorklistRow>) = rows
+            .into_iter()
+            .map(|row| (row.case.into_facts(), row.who))
+            .unzip();
+        self.add_related_facts(&mut facts).await?;
+        Ok(facts.into_iter().zip(who).collect())
+    }
+
+    /// Fills in the last contact, the open agreements and the referrals not yet started of
+    /// these cases, per 500 cases.
+    async fn add_related_facts(&mut self, facts: &mut [CaseFacts]) -> Result<()> {
         let index: HashMap<CaseId, usize> = facts
             .iter()
             .enumerate()
-            .map(|(i, (f, _))| (f.case_id, i))
+            .map(|(i, f)| (f.case_id, i))
             .collect();
-        let ids: Vec<CaseId> = facts.iter().map(|(f, _)| f.case_id).collect();
-        for chunk in ids.chunks(CHUNK) {
+        let ids: Vec<CaseId> = facts.iter().map(|f| f.case_id).collect();
+        for chunk in ids.chunks(ID_CHUNK) {
             for (case, last) in self.last_contacts(chunk).await? {
                 if let Some(i) = index.get(&case) {
-                    facts[*i].0.last_contact = last;
+                    facts[*i].last_contact = last;
                 }
             }
             for (case, agreement) in self.open_agreement_facts(chunk).await? {
                 if let Some(i) = index.get(&case) {
-                    facts[*i].0.agreements.push(agreement);
+                    facts[*i].agreements.push(agreement);
                 }
             }
             for (case, referral) in self.running_referral_facts(chunk).await? {
                 if let Some(i) = index.get(&case) {
-                    facts[*i].0.referrals.push(referral);
+                    facts[*i].referrals.push(referral);
                 }
             }
         }
-        Ok(facts)
+        Ok(())
     }
 
     /// The open cases of a municipality; for one user only their own, the unassigned ones
@@ -106,13 +144,12 @@ impl Tx {
         municipality: &str,
         scope: Scope,
         day: Date,
-    ) -> Result<Vec<WorklistRow>> {
+    ) -> Result<Vec<ScopeRow>> {
         Ok(sql!(self, |c| {
-            let mut q = QueryBuilder::<DB>::new(
-                "SELECT c.id, c.status, c.notified_on, c.expected_release, c.actual_release, c.ready_housing, c.ready_brp, c.ready_id, \
-                 c.ready_income, c.aftercare_end, c.coordinator_id, r.given_names, r.family_name, u.display_name AS coordinator \
-                 FROM cases c JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id WHERE c.municipality_code = ",
-            );
+            let mut q = QueryBuilder::<DB>::new(format!(
+                "SELECT {FACTS_COLUMNS}, c.coordinator_id, r.given_names, r.family_name, u.display_name AS coordinator \
+                 FROM cases c JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id WHERE c.municipality_code = "
+            ));
             q.push_bind(municipality.to_string())
                 .push(" AND c.is_open = ")
                 .push_bind(true);
@@ -130,7 +167,7 @@ impl Tx {
                     .push("))");
             }
             q.push(" ORDER BY c.id");
-            q.build_query_as::<WorklistRow>().fetch_all(&mut *c).await?
+            q.build_query_as().fetch_all(&mut *c).await?
         }))
     }
 
@@ -138,10 +175,10 @@ impl Tx {
     async fn last_contacts(&mut self, case_ids: &[CaseId]) -> Result<Vec<(CaseId, Option<Date>)>> {
         Ok(sql!(self, |c| {
             let mut q = QueryBuilder::<DB>::new(
-                "SELECT case_id, MAX(contact_date) FROM contacts WHERE case_id IN (",
+                "SELECT case_id, MAX(contact_date) FROM contacts WHERE case_id IN ",
             );
-            push_ids(&mut q, case_ids);
-            q.push(") GROUP BY case_id");
+            push_id_list(&mut q, case_ids);
+            q.push(" GROUP BY case_id");
             q.build_query_as().fetch_all(&mut *c).await?
         }))
     }
@@ -155,9 +192,9 @@ impl Tx {
             let mut q = QueryBuilder::<DB>::new(
                 "SELECT case_id, id, due_date, done FROM agreements WHERE done = ",
             );
-            q.push_bind(false).push(" AND case_id IN (");
-            push_ids(&mut q, case_ids);
-            q.push(")");
+            q.push_bind(false).push(" AND case_id IN ");
+            push_id_list(&mut q, case_ids);
+            q.push(" ORDER BY id");
             q.build_query_as().fetch_all(&mut *c).await?
         });
         Ok(rows
@@ -173,10 +210,10 @@ impl Tx {
     ) -> Result<Vec<(CaseId, ReferralFacts)>> {
         let rows: Vec<(CaseId, ReferralId, ReferralStatus, Date)> = sql!(self, |c| {
             let mut q = QueryBuilder::<DB>::new(
-                "SELECT case_id, id, status, asked_on FROM referrals WHERE status IN ('asked', 'accepted') AND case_id IN (",
+                "SELECT case_id, id, status, asked_on FROM referrals WHERE status IN ('asked', 'accepted') AND case_id IN ",
             );
-            push_ids(&mut q, case_ids);
-            q.push(")");
+            push_id_list(&mut q, case_ids);
+            q.push(" ORDER BY id");
             q.build_query_as().fetch_all(&mut *c).await?
         });
         Ok(rows
