@@ -6,8 +6,9 @@ use crate::dates::{DateError, parse_optional_date};
 use time::Date;
 
 /// A CBS municipality code: four digits, e.g. 1783 for Westland. It reads as the `&str`
-/// of its digits (so it passes where a query binds a code), binds and decodes as text, and
-/// is made only by [`MunicipalityCode::parse`] (also when deserialised).
+/// of its digits (so it passes where a query binds a code) and binds as text. Made from
+/// input only by [`MunicipalityCode::parse`] (also when deserialised); read back from the
+/// database as stored, where every code was parsed on the way in.
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]

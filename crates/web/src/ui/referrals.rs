@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_app::ReferralFilter;
-use nazorg_domain::access::{self, Action, Page, Role};
+use nazorg_domain::access::{self, Action, Page};
 use nazorg_domain::dates::{format_iso, format_nl};
 use nazorg_domain::ids::{CaseId, ReferralId};
 use nazorg_domain::referral::{
@@ -221,7 +221,7 @@ async fn referral_view(
     let d = s.app.get_referral(&user.actor, id).await?;
     let r = &d.referral;
     let can = |step| nazorg_domain::referral::apply(r.status, step).is_ok();
-    let is_coordinator = user.actor.role == Role::Coordinator;
+    let is_coordinator = access::sees_all_referrals(user.actor.role);
     let view = ReferralPage {
         base: Base::new(format!("Verwijzing {id}"), Some(user), Page::Referrals),
         id,

@@ -202,6 +202,12 @@ async fn login_code(
     match s.app.answer_challenge(&f.c, &f.code).await? {
         Some(user_id) => {
             let (token, _) = s.app.create_session(user_id).await?;
+            // Where the role lands, as after a password without a second factor.
+            let role = s.app.session(&token).await?.map(|(actor, _)| actor.role);
+            let target = match role.and_then(access::after_sign_in) {
+                Some(page) => page.path().to_string(),
+                None => safe_next(Some(&f.next)),
+            };
             Ok((
                 StatusCode::SEE_OTHER,
                 [
@@ -209,7 +215,7 @@ async fn login_code(
                         header::SET_COOKIE,
                         session_cookie(&token, s.config.secure_cookies),
                     ),
-                    (header::LOCATION, safe_next(Some(&f.next))),
+                    (header::LOCATION, target),
                 ],
             )
                 .into_response())
