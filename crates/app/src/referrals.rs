@@ -16,12 +16,6 @@ use nazorg_store::{
 };
 use time::Date;
 
-/// Whether the actor works for the municipality itself (and so sees every referral and
-/// why a cap was passed), not for a partner: the access policy decides.
-fn is_coordinator(actor: &Actor) -> bool {
-    access::sees_all_referrals(actor.role)
-}
-
 /// The active partner a new referral goes to: its name and kind.
 async fn chosen_partner(
     tx: &mut Tx,
@@ -394,15 +388,15 @@ impl App {
         self.gated(actor, "list_referrals", async {
             let permit = gate::check(actor, Action::ListReferrals, &actor.municipality)?;
             // A partner user sees the referrals to their own organisation, nothing else.
-            let partner =
-                (!is_coordinator(actor)).then(|| actor.partner_id.unwrap_or(PartnerId(-1)));
+            let partner = (!access::sees_all_referrals(actor.role))
+                .then(|| actor.partner_id.unwrap_or(PartnerId(-1)));
             let mut tx = self.db.begin().await?;
             let rows = tx
                 .list_referrals(&actor.municipality, partner, filter, before_id, limit)
                 .await?;
             let more = rows.len() > limit as usize;
             let mut items: Vec<Referral> = rows.into_iter().take(limit as usize).collect();
-            if !is_coordinator(actor) {
+            if !access::sees_all_referrals(actor.role) {
                 items.iter_mut().for_each(|r| r.over_cap_reason = None);
             }
             let ids: Vec<String> = items.iter().map(|r| r.id.to_string()).collect();
@@ -434,7 +428,7 @@ impl App {
             let mut stored = tx.referral_by_id(referral_id).await?;
             let detail = format!("verwijzing {referral_id} ingezien");
             enter_referral(&mut tx, actor, Action::ReadReferral, &stored, &detail).await?;
-            if !is_coordinator(actor) {
+            if !access::sees_all_referrals(actor.role) {
                 // Why the budget cap was passed is the municipality's business, not the partner's.
                 stored.referral.over_cap_reason = None;
             }
