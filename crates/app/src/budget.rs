@@ -2,7 +2,7 @@
 //! the referral figures per partner.
 
 use crate::error::invalid;
-use crate::{App, Result, gate};
+use crate::{App, Result};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::referral::{BudgetLineCode, ReferralStatus};
 use nazorg_store::{Budget, BudgetClaim, BudgetLine, BudgetMonth, PartnerFigures, ReferralTiming};
@@ -100,8 +100,7 @@ impl App {
     /// A year's budget of the actor's municipality: per line the cap, what is committed and
     /// what is spent; and per month.
     pub async fn budget(&self, actor: &Actor, year: i32) -> Result<Budget> {
-        self.gated(actor, "budget", async {
-            gate::check(actor, Action::ReadBudget, &actor.municipality)?;
+        self.in_municipality(actor, "budget", Action::ReadBudget, |_| async move {
             let mut tx = self.db.begin().await?;
             tx.ensure_defaults(&actor.municipality, year).await?;
             let mut lines = tx.budget_lines(&actor.municipality, year).await?;
@@ -125,18 +124,22 @@ impl App {
         line: BudgetLineCode,
         cap_cents: i64,
     ) -> Result<()> {
-        self.gated(actor, "set_budget_cap", async {
-            gate::check(actor, Action::ManageBudget, &actor.municipality)?;
-            if !(0..=100_000_000_00).contains(&cap_cents) {
-                return Err(invalid("Vul een plafond in tussen € 0 en € 100.000.000."));
-            }
-            let mut tx = self.db.begin().await?;
-            tx.ensure_defaults(&actor.municipality, year).await?;
-            tx.set_budget_cap(&actor.municipality, year, line, cap_cents)
-                .await?;
-            tx.commit().await?;
-            Ok(())
-        })
+        self.in_municipality(
+            actor,
+            "set_budget_cap",
+            Action::ManageBudget,
+            |_| async move {
+                if !(0..=100_000_000_00).contains(&cap_cents) {
+                    return Err(invalid("Vul een plafond in tussen € 0 en € 100.000.000."));
+                }
+                let mut tx = self.db.begin().await?;
+                tx.ensure_defaults(&actor.municipality, year).await?;
+                tx.set_budget_cap(&actor.municipality, year, line, cap_cents)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            },
+        )
         .await
     }
 
@@ -148,12 +151,16 @@ impl App {
         from: Date,
         to: Date,
     ) -> Result<Vec<PartnerFigures>> {
-        self.gated(actor, "referral_figures", async {
-            gate::check(actor, Action::ReadBudget, &actor.municipality)?;
-            let mut tx = self.db.autocommit().await?;
-            let rows = tx.referral_timings(&actor.municipality, from, to).await?;
-            Ok(partner_figures(rows))
-        })
+        self.in_municipality(
+            actor,
+            "referral_figures",
+            Action::ReadBudget,
+            |_| async move {
+                let mut tx = self.db.autocommit().await?;
+                let rows = tx.referral_timings(&actor.municipality, from, to).await?;
+                Ok(partner_figures(rows))
+            },
+        )
         .await
     }
 }

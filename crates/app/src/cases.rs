@@ -40,26 +40,30 @@ impl App {
         limit: u32,
     ) -> Result<Page<CaseSummary>> {
         let limit = limit.clamp(1, 500);
-        self.gated(actor, "list_cases", async {
-            let permit = gate::check(actor, Action::ListCases, &actor.municipality)?;
-            let search = search_of(filter.search.as_deref());
-            let mut tx = self.db.begin().await?;
-            let mut items = tx
-                .list_cases(&actor.municipality, filter, search.as_ref(), after, limit)
-                .await?;
-            let more = items.len() > limit as usize;
-            items.truncate(limit as usize);
-            let ids: Vec<String> = items.iter().map(|c| c.case_id.to_string()).collect();
-            let case_ids: Vec<CaseId> = items.iter().map(|c| c.case_id).collect();
-            let detail = format!("lijst van casussen: {}", ids.join(","));
-            gate::log_list(&mut tx, permit, &case_ids, &detail).await?;
-            tx.commit().await?;
-            let next = more.then(|| items.last()).flatten().map(|c| Cursor {
-                due: c.action_due,
-                id: c.case_id,
-            });
-            Ok(Page { items, next })
-        })
+        self.in_municipality(
+            actor,
+            "list_cases",
+            Action::ListCases,
+            |permit| async move {
+                let search = search_of(filter.search.as_deref());
+                let mut tx = self.db.begin().await?;
+                let mut items = tx
+                    .list_cases(&actor.municipality, filter, search.as_ref(), after, limit)
+                    .await?;
+                let more = items.len() > limit as usize;
+                items.truncate(limit as usize);
+                let ids: Vec<String> = items.iter().map(|c| c.case_id.to_string()).collect();
+                let case_ids: Vec<CaseId> = items.iter().map(|c| c.case_id).collect();
+                let detail = format!("lijst van casussen: {}", ids.join(","));
+                gate::log_list(&mut tx, permit, &case_ids, &detail).await?;
+                tx.commit().await?;
+                let next = more.then(|| items.last()).flatten().map(|c| Cursor {
+                    due: c.action_due,
+                    id: c.case_id,
+                });
+                Ok(Page { items, next })
+            },
+        )
         .await
     }
 
@@ -78,24 +82,28 @@ impl App {
 
     /// The open cases the actor's organisation directs (SKT or Exodus), newest first.
     pub async fn directed_cases(&self, actor: &Actor) -> Result<Vec<DirectedCaseRow>> {
-        self.gated(actor, "directed_cases", async {
-            let permit = gate::check(actor, Action::ReadDirectedCase, &actor.municipality)?;
-            let Some(direction) = access::directs(actor.role) else {
-                return Ok(Vec::new());
-            };
-            let mut tx = self.db.begin().await?;
-            let rows = tx.directed_cases(&actor.municipality, direction).await?;
-            let ids: Vec<CaseId> = rows.iter().map(|r| r.case_id).collect();
-            let listed: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
-            let detail = format!(
-                "casussen met regie bij {}: {}",
-                direction.label(),
-                listed.join(",")
-            );
-            gate::log_list(&mut tx, permit, &ids, &detail).await?;
-            tx.commit().await?;
-            Ok(rows)
-        })
+        self.in_municipality(
+            actor,
+            "directed_cases",
+            Action::ReadDirectedCase,
+            |permit| async move {
+                let Some(direction) = access::directs(actor.role) else {
+                    return Ok(Vec::new());
+                };
+                let mut tx = self.db.begin().await?;
+                let rows = tx.directed_cases(&actor.municipality, direction).await?;
+                let ids: Vec<CaseId> = rows.iter().map(|r| r.case_id).collect();
+                let listed: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+                let detail = format!(
+                    "casussen met regie bij {}: {}",
+                    direction.label(),
+                    listed.join(",")
+                );
+                gate::log_list(&mut tx, permit, &ids, &detail).await?;
+                tx.commit().await?;
+                Ok(rows)
+            },
+        )
         .await
     }
 

@@ -60,3 +60,12 @@ pub(crate) fn conflict_on_duplicate(e: StoreError, message: &str) -> Error {
         e.into()
     }
 }
+
+/// Whether a change found the row it was meant for: `NotFound` when it did not.
+pub(crate) fn found(changed: bool) -> Result<()> {
+    if changed {
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
+}

@@ -32,6 +32,14 @@ pub struct DailyRun {
     pub failures: usize,
 }
 
+impl DailyRun {
+    /// Counts a failed part, and says in the server log what failed and why.
+    fn failed(&mut self, error: &dyn std::fmt::Display, what: &str) {
+        tracing::error!(error = %error, "{what}");
+        self.failures += 1;
+    }
+}
+
 /// Who the retention job acts as in the processing log: an administrator's rights (no
 /// case content to read), for the installation's municipality.
 pub fn retention_actor(municipality: &MunicipalityCode) -> Actor {
@@ -109,16 +117,10 @@ impl App {
                     tracing::info!(sent = n, "daily digest sent");
                     run.digest_sent = Some(n);
                 }
-                Err(e) => {
-                    tracing::error!(error = %e, "daily digest failed");
-                    run.failures += 1;
-                }
+                Err(e) => run.failed(&e, "daily digest failed"),
             },
             Ok(false) => {}
-            Err(e) => {
-                tracing::error!(error = %e, "could not claim the daily digest");
-                run.failures += 1;
-            }
+            Err(e) => run.failed(&e, "could not claim the daily digest"),
         }
     }
 
@@ -128,8 +130,7 @@ impl App {
         let municipalities = match self.case_municipalities().await {
             Ok(m) => m,
             Err(e) => {
-                tracing::error!(error = %e, "could not list the municipalities");
-                run.failures += 1;
+                run.failed(&e, "could not list the municipalities");
                 Vec::new()
             }
         };
@@ -154,17 +155,11 @@ impl App {
                             );
                             run.retention.push((municipality, r));
                         }
-                        Err(e) => {
-                            tracing::error!(error = %e, "retention job failed");
-                            run.failures += 1;
-                        }
+                        Err(e) => run.failed(&e, "retention job failed"),
                     }
                 }
                 Ok(false) => {}
-                Err(e) => {
-                    tracing::error!(error = %e, "could not claim the retention run");
-                    run.failures += 1;
-                }
+                Err(e) => run.failed(&e, "could not claim the retention run"),
             }
         }
     }

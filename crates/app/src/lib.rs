@@ -47,7 +47,7 @@ pub use nazorg_store::model::*;
 pub use nazorg_store::{Database, StoreError, names};
 pub use settings::{JobSettings, MailConfig};
 
-use nazorg_domain::access::Actor;
+use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::deadlines::DeadlineSettings;
 use nazorg_domain::ids::UserId;
 use std::future::Future;
@@ -128,6 +128,26 @@ impl App {
             self.record_refusal(actor, operation, denied).await;
         }
         result
+    }
+
+    /// Runs a use case on the actor's own municipality once the access policy allows
+    /// `action` there; `work` gets the permit, to spend on its processing-log entry. A
+    /// refusal is written to the security log, as with [`App::gated`].
+    pub(crate) async fn in_municipality<'a, T, F>(
+        &self,
+        actor: &'a Actor,
+        operation: &'static str,
+        action: Action,
+        work: impl FnOnce(gate::Permit<'a>) -> F,
+    ) -> Result<T>
+    where
+        F: Future<Output = Result<T>>,
+    {
+        self.gated(actor, operation, async {
+            let permit = gate::check(actor, action, &actor.municipality)?;
+            work(permit).await
+        })
+        .await
     }
 
     /// Writes a refusal to the security log, outside the refused work's transaction; a

@@ -1,6 +1,6 @@
 //! Partner organisations and the services bought from them, with their prices.
 
-use crate::{App, Error, Result, error, gate, validate};
+use crate::{App, Result, error, validate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::ids::{PartnerId, ServiceKindId};
 use nazorg_domain::referral::PartnerKind;
@@ -14,11 +14,18 @@ impl App {
         Ok(())
     }
 
-    /// The partner organisations of a municipality, by name (inactive ones too).
-    pub async fn list_partners(&self, municipality: &str) -> Result<Vec<Partner>> {
+    /// A connection on which this year's default partners, services and budget lines of a
+    /// municipality are in place.
+    async fn with_defaults(&self, municipality: &str) -> Result<nazorg_store::Tx> {
         let mut tx = self.db.autocommit().await?;
         tx.ensure_defaults(municipality, crate::today().year())
             .await?;
+        Ok(tx)
+    }
+
+    /// The partner organisations of a municipality, by name (inactive ones too).
+    pub async fn list_partners(&self, municipality: &str) -> Result<Vec<Partner>> {
+        let mut tx = self.with_defaults(municipality).await?;
         Ok(tx.partners(municipality).await?)
     }
 
@@ -29,16 +36,23 @@ impl App {
         name: &str,
         kind: PartnerKind,
     ) -> Result<PartnerId> {
-        self.gated(actor, "add_partner", async {
-            gate::check(actor, Action::ManagePartners, &actor.municipality)?;
-            let name = validate::text("de naam", name, 100, true)?;
-            let mut tx = self.db.autocommit().await?;
-            tx.insert_partner(&actor.municipality, kind, &name)
-                .await
-                .map_err(|e| {
-                    error::conflict_on_duplicate(e, &format!("Er is al een ketenpartner ‘{name}’."))
-                })
-        })
+        self.in_municipality(
+            actor,
+            "add_partner",
+            Action::ManagePartners,
+            |_| async move {
+                let name = validate::text("de naam", name, 100, true)?;
+                let mut tx = self.db.autocommit().await?;
+                tx.insert_partner(&actor.municipality, kind, &name)
+                    .await
+                    .map_err(|e| {
+                        error::conflict_on_duplicate(
+                            e,
+                            &format!("Er is al een ketenpartner ‘{name}’."),
+                        )
+                    })
+            },
+        )
         .await
     }
 
@@ -49,26 +63,24 @@ impl App {
         partner_id: PartnerId,
         active: bool,
     ) -> Result<()> {
-        self.gated(actor, "set_partner_active", async {
-            gate::check(actor, Action::ManagePartners, &actor.municipality)?;
-            let mut tx = self.db.autocommit().await?;
-            if tx
-                .set_partner_active(&actor.municipality, partner_id, active)
-                .await?
-            {
-                Ok(())
-            } else {
-                Err(Error::NotFound)
-            }
-        })
+        self.in_municipality(
+            actor,
+            "set_partner_active",
+            Action::ManagePartners,
+            |_| async move {
+                let mut tx = self.db.autocommit().await?;
+                error::found(
+                    tx.set_partner_active(&actor.municipality, partner_id, active)
+                        .await?,
+                )
+            },
+        )
         .await
     }
 
     /// The active bought services of a municipality, by name.
     pub async fn list_service_kinds(&self, municipality: &str) -> Result<Vec<ServiceKind>> {
-        let mut tx = self.db.autocommit().await?;
-        tx.ensure_defaults(municipality, crate::today().year())
-            .await?;
+        let mut tx = self.with_defaults(municipality).await?;
         Ok(tx.service_kinds(municipality).await?)
     }
 
@@ -79,23 +91,23 @@ impl App {
         service_id: ServiceKindId,
         price_cents: i64,
     ) -> Result<()> {
-        self.gated(actor, "set_service_price", async {
-            gate::check(actor, Action::ManageBudget, &actor.municipality)?;
-            if !(0..=100_000_000).contains(&price_cents) {
-                return Err(error::invalid(
-                    "Vul een prijs in tussen € 0 en € 1.000.000.",
-                ));
-            }
-            let mut tx = self.db.autocommit().await?;
-            if tx
-                .set_service_price(&actor.municipality, service_id, price_cents)
-                .await?
-            {
-                Ok(())
-            } else {
-                Err(Error::NotFound)
-            }
-        })
+        self.in_municipality(
+            actor,
+            "set_service_price",
+            Action::ManageBudget,
+            |_| async move {
+                if !(0..=100_000_000).contains(&price_cents) {
+                    return Err(error::invalid(
+                        "Vul een prijs in tussen € 0 en € 1.000.000.",
+                    ));
+                }
+                let mut tx = self.db.autocommit().await?;
+                error::found(
+                    tx.set_service_price(&actor.municipality, service_id, price_cents)
+                        .await?,
+                )
+            },
+        )
         .await
     }
 }

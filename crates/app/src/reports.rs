@@ -44,11 +44,15 @@ impl App {
 
     /// The first registration date (the default start of the evaluation period).
     pub async fn first_notified(&self, actor: &Actor) -> Result<Option<Date>> {
-        self.gated(actor, "first_notified", async {
-            gate::check(actor, Action::ReadReports, &actor.municipality)?;
-            let mut tx = self.db.autocommit().await?;
-            Ok(tx.first_notified_on(&actor.municipality).await?)
-        })
+        self.in_municipality(
+            actor,
+            "first_notified",
+            Action::ReadReports,
+            |_| async move {
+                let mut tx = self.db.autocommit().await?;
+                Ok(tx.first_notified_on(&actor.municipality).await?)
+            },
+        )
         .await
     }
 
@@ -64,14 +68,18 @@ impl App {
         actor: &Actor,
         settings: &CapacitySettings,
     ) -> Result<()> {
-        self.gated(actor, "set_capacity_settings", async {
-            gate::check(actor, Action::ManageReportSettings, &actor.municipality)?;
-            settings.validate().map_err(invalid)?;
-            let mut tx = self.db.autocommit().await?;
-            tx.save_capacity_settings(&actor.municipality, settings, &actor.username)
-                .await?;
-            Ok(())
-        })
+        self.in_municipality(
+            actor,
+            "set_capacity_settings",
+            Action::ManageReportSettings,
+            |_| async move {
+                settings.validate().map_err(invalid)?;
+                let mut tx = self.db.autocommit().await?;
+                tx.save_capacity_settings(&actor.municipality, settings, &actor.username)
+                    .await?;
+                Ok(())
+            },
+        )
         .await
     }
 

@@ -84,20 +84,24 @@ impl App {
     /// The agenda of the safety chamber of the actor's municipality, newest first (at most
     /// 200 items): what its members may see, and the way to the cases on it.
     pub async fn safety_agenda(&self, actor: &Actor) -> Result<Vec<SafetyAgendaEntry>> {
-        self.gated(actor, "safety_agenda", async {
-            let permit = gate::check(actor, Action::ListSafetyAgenda, &actor.municipality)?;
-            let mut tx = self.db.begin().await?;
-            let entries = tx.safety_agenda(&actor.municipality).await?;
-            let case_ids: Vec<CaseId> = entries.iter().map(|e| e.case_id).collect();
-            let ids: Vec<String> = case_ids.iter().map(CaseId::to_string).collect();
-            let detail = format!(
-                "agenda Veiligheidskamer ingezien (casussen {})",
-                ids.join(", ")
-            );
-            gate::log_list(&mut tx, permit, &case_ids, &detail).await?;
-            tx.commit().await?;
-            Ok(entries)
-        })
+        self.in_municipality(
+            actor,
+            "safety_agenda",
+            Action::ListSafetyAgenda,
+            |permit| async move {
+                let mut tx = self.db.begin().await?;
+                let entries = tx.safety_agenda(&actor.municipality).await?;
+                let case_ids: Vec<CaseId> = entries.iter().map(|e| e.case_id).collect();
+                let ids: Vec<String> = case_ids.iter().map(CaseId::to_string).collect();
+                let detail = format!(
+                    "agenda Veiligheidskamer ingezien (casussen {})",
+                    ids.join(", ")
+                );
+                gate::log_list(&mut tx, permit, &case_ids, &detail).await?;
+                tx.commit().await?;
+                Ok(entries)
+            },
+        )
         .await
     }
 }

@@ -17,8 +17,7 @@ impl App {
         day: Date,
         settings: &DeadlineSettings,
     ) -> Result<Vec<WorkItem>> {
-        self.gated(actor, "worklist", async {
-            let permit = gate::check(actor, Action::ListCases, &actor.municipality)?;
+        self.in_municipality(actor, "worklist", Action::ListCases, |permit| async move {
             let mut tx = self.db.begin().await?;
             let facts = tx.case_facts(&actor.municipality, scope, day).await?;
             let items = work_items(&facts, scope, day, settings);
@@ -51,8 +50,7 @@ impl App {
         day: Date,
         settings: &DeadlineSettings,
     ) -> Result<usize> {
-        self.gated(actor, "work_count", async {
-            gate::check(actor, Action::ListCases, &actor.municipality)?;
+        self.in_municipality(actor, "work_count", Action::ListCases, |_| async move {
             let mut tx = self.db.begin().await?;
             let facts = tx
                 .case_facts(&actor.municipality, Scope::Of(actor.user_id), day)

@@ -84,6 +84,17 @@ pub enum RuleState {
     Unknown(Reason),
 }
 
+impl RuleState {
+    /// Met when `met` holds, failed for `reason` when it does not.
+    fn met_or(met: bool, reason: Reason) -> RuleState {
+        if met {
+            RuleState::Met
+        } else {
+            RuleState::Failed(reason)
+        }
+    }
+}
+
 /// One rule's result with a plain Dutch explanation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleResult {
@@ -140,11 +151,7 @@ fn age_rule(facts: &EligibilityFacts) -> Outcome {
         );
     };
     let years = age_on(birth, facts.detention_start);
-    let state = if years >= 18 {
-        RuleState::Met
-    } else {
-        RuleState::Failed(Reason::Under18)
-    };
+    let state = RuleState::met_or(years >= 18, Reason::Under18);
     (
         state,
         format!(
@@ -214,11 +221,7 @@ fn duration_rule(facts: &EligibilityFacts) -> Outcome {
         );
     };
     let days = (release - facts.detention_start).whole_days();
-    let state = if days >= 10 {
-        RuleState::Met
-    } else {
-        RuleState::Failed(Reason::DetentionUnder10Days)
-    };
+    let state = RuleState::met_or(days >= 10, Reason::DetentionUnder10Days);
     (
         state,
         format!(

@@ -4,7 +4,7 @@
 use super::secrets::{new_token, token_hash};
 use super::users::enrich;
 use crate::error::invalid;
-use crate::{ApiTokenInfo, App, Error, Result, validate};
+use crate::{ApiTokenInfo, App, Result, validate};
 use nazorg_domain::access::{Actor, TokenScope};
 use nazorg_domain::ids::ApiTokenId;
 use nazorg_store::NewApiToken;
@@ -84,11 +84,7 @@ impl App {
             .await?
             .revoke_api_token(token_id, OffsetDateTime::now_utc())
             .await?;
-        if revoked {
-            Ok(())
-        } else {
-            Err(Error::NotFound)
-        }
+        crate::error::found(revoked)
     }
 
     /// A new secret calendar link (the token is returned once; the old link stops working).

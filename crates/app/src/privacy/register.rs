@@ -1,6 +1,6 @@
 //! The register of processing activities: the texts every processing-log entry states.
 
-use crate::{App, Error, Result, gate, validate};
+use crate::{App, Error, Result, validate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::register::{ACTIVITIES, default_activity};
 use nazorg_store::{ActivityEntry, ActivityTexts};
@@ -9,24 +9,28 @@ impl App {
     /// The register of processing activities of the actor's municipality: every activity
     /// with its current texts.
     pub async fn processing_register(&self, actor: &Actor) -> Result<Vec<ActivityEntry>> {
-        self.gated(actor, "processing_register", async {
-            gate::check(actor, Action::ManageRegister, &actor.municipality)?;
-            let mut tx = self.db.autocommit().await?;
-            let mut changed = tx.registered_activities(&actor.municipality).await?;
-            Ok(ACTIVITIES
-                .iter()
-                .map(|a| match changed.iter().position(|r| r.code == a.code) {
-                    Some(i) => changed.swap_remove(i),
-                    None => ActivityEntry {
-                        code: a.code.to_string(),
-                        name: a.name.to_string(),
-                        purpose: a.purpose.to_string(),
-                        legal_ground: a.legal_ground.to_string(),
-                        changed: None,
-                    },
-                })
-                .collect())
-        })
+        self.in_municipality(
+            actor,
+            "processing_register",
+            Action::ManageRegister,
+            |_| async move {
+                let mut tx = self.db.autocommit().await?;
+                let mut changed = tx.registered_activities(&actor.municipality).await?;
+                Ok(ACTIVITIES
+                    .iter()
+                    .map(|a| match changed.iter().position(|r| r.code == a.code) {
+                        Some(i) => changed.swap_remove(i),
+                        None => ActivityEntry {
+                            code: a.code.to_string(),
+                            name: a.name.to_string(),
+                            purpose: a.purpose.to_string(),
+                            legal_ground: a.legal_ground.to_string(),
+                            changed: None,
+                        },
+                    })
+                    .collect())
+            },
+        )
         .await
     }
 
@@ -40,28 +44,32 @@ impl App {
         purpose: &str,
         legal_ground: &str,
     ) -> Result<()> {
-        self.gated(actor, "set_processing_activity", async {
-            gate::check(actor, Action::ManageRegister, &actor.municipality)?;
-            if default_activity(code).is_none() {
-                return Err(Error::NotFound);
-            }
-            let name = validate::text("de naam", name, 200, true)?;
-            let purpose = validate::text("het doel", purpose, 1000, true)?;
-            let legal_ground = validate::text("de grondslag", legal_ground, 1000, true)?;
-            let mut tx = self.db.autocommit().await?;
-            tx.save_activity_texts(
-                &actor.municipality,
-                &ActivityTexts {
-                    code,
-                    name: &name,
-                    purpose: &purpose,
-                    legal_ground: &legal_ground,
-                    updated_by: &actor.username,
-                },
-            )
-            .await?;
-            Ok(())
-        })
+        self.in_municipality(
+            actor,
+            "set_processing_activity",
+            Action::ManageRegister,
+            |_| async move {
+                if default_activity(code).is_none() {
+                    return Err(Error::NotFound);
+                }
+                let name = validate::text("de naam", name, 200, true)?;
+                let purpose = validate::text("het doel", purpose, 1000, true)?;
+                let legal_ground = validate::text("de grondslag", legal_ground, 1000, true)?;
+                let mut tx = self.db.autocommit().await?;
+                tx.save_activity_texts(
+                    &actor.municipality,
+                    &ActivityTexts {
+                        code,
+                        name: &name,
+                        purpose: &purpose,
+                        legal_ground: &legal_ground,
+                        updated_by: &actor.username,
+                    },
+                )
+                .await?;
+                Ok(())
+            },
+        )
         .await
     }
 }
