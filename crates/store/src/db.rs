@@ -91,24 +91,25 @@ impl Tx {
 macro_rules! sql {
     ($tx:expr, |$c:ident| $body:expr) => {
         match $tx.raw() {
-            $crate::db::Raw::Sqlite($c) => {
-                #[allow(dead_code)]
-                type DB = sqlx::Sqlite;
-                #[allow(dead_code)]
-                const FOR_UPDATE: &str = "";
-                $body
-            }
+            $crate::db::Raw::Sqlite($c) => $crate::db::on_backend!(sqlx::Sqlite, "", $body),
             $crate::db::Raw::Postgres($c) => {
-                #[allow(dead_code)]
-                type DB = sqlx::Postgres;
-                #[allow(dead_code)]
-                const FOR_UPDATE: &str = " FOR UPDATE";
-                $body
+                $crate::db::on_backend!(sqlx::Postgres, " FOR UPDATE", $body)
             }
         }
     };
 }
-pub(crate) use sql;
+
+/// Helper of `sql!`: `$body` with the `DB` and `FOR_UPDATE` of one backend in scope.
+macro_rules! on_backend {
+    ($db:ty, $for_update:expr, $body:expr) => {{
+        #[allow(dead_code)]
+        type DB = $db;
+        #[allow(dead_code)]
+        const FOR_UPDATE: &str = $for_update;
+        $body
+    }};
+}
+pub(crate) use {on_backend, sql};
 
 /// The single-statement shapes of `sql!`, one macro each, called as `(tx, sql)` or
 /// `(tx, sql, [a, b, …])`: `tx` is the `Tx`, `sql` the SQL text (a `&str`; a
