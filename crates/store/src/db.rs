@@ -13,6 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
+use time::OffsetDateTime;
 
 /// One pool, on either backend.
 #[derive(Clone, Debug)]
@@ -176,6 +177,12 @@ impl<T> Bind for T where
         + sqlx::Type<Postgres>
         + Send
 {
+}
+
+/// The moment a write stamps its rows with (`created_at`, `updated_at`, a claim's
+/// `started_at`, a log's `at`): the one clock of the store.
+pub(crate) fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
 }
 
 /// At most this many ids go into one `IN (…)` list: queries about many cases run per chunk.

@@ -1,7 +1,9 @@
 //! The facts of the monitoring figures, the outlook and the pseudonymised export.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_all, fetch_one, fetch_optional, scalar_one, scalar_optional};
+use crate::db::{
+    Tx, execute, fetch_all, fetch_one, fetch_optional, now, scalar_one, scalar_optional,
+};
 use nazorg_domain::case::DomainResult;
 use nazorg_domain::eligibility::Eligibility;
 use nazorg_domain::ids::CaseId;
@@ -10,7 +12,7 @@ use nazorg_domain::outlook::{CapacitySettings, Observed};
 use nazorg_domain::referral::BudgetLineCode;
 use nazorg_domain::triage::{LifeDomain, Need};
 use std::collections::HashMap;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 /// SQL: the ids of the cases of municipality `$1` whose detention started in [`$2`, `$3`].
 const PERIOD_CASES: &str = "(SELECT c.id FROM cases c WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3)";
@@ -165,7 +167,6 @@ impl Tx {
         s: &CapacitySettings,
         updated_by: &str,
     ) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "INSERT INTO capacity_settings (municipality_code, hours_light, hours_skt, hours_exodus, hourly_cost_cents, \
@@ -186,7 +187,7 @@ impl Tx {
                 s.default_skt_pct,
                 s.default_exodus_pct,
                 updated_by,
-                at
+                now()
             ]
         );
         Ok(())
@@ -245,12 +246,11 @@ impl Tx {
 
     /// The municipality's secret for pseudonyms; `fresh` becomes it on first use.
     pub async fn pseudonym_key(&mut self, municipality: &str, fresh: &str) -> Result<Vec<u8>> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "INSERT INTO pseudonym_keys (municipality_code, secret, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (municipality_code) DO NOTHING",
-            [municipality, fresh, at]
+            [municipality, fresh, now()]
         );
         let secret: String = scalar_one!(
             self,
