@@ -160,24 +160,27 @@ pub(crate) use {
     scalar_optional,
 };
 
-/// A value both backends bind: what a helper generic over its values may take.
-pub(crate) trait Bind:
-    for<'q> sqlx::Encode<'q, Sqlite>
-    + sqlx::Type<Sqlite>
-    + for<'q> sqlx::Encode<'q, Postgres>
-    + sqlx::Type<Postgres>
-    + Send
+/// What one backend binds: a part of [`Bind`].
+pub(crate) trait Encodes<DB: sqlx::Database>:
+    for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>
 {
 }
+impl<DB: sqlx::Database, T: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>> Encodes<DB> for T {}
 
-impl<T> Bind for T where
-    T: for<'q> sqlx::Encode<'q, Sqlite>
-        + sqlx::Type<Sqlite>
-        + for<'q> sqlx::Encode<'q, Postgres>
-        + sqlx::Type<Postgres>
-        + Send
+/// A value both backends bind: what a helper generic over its values may take.
+pub(crate) trait Bind: Encodes<Sqlite> + Encodes<Postgres> + Send {}
+impl<T: Encodes<Sqlite> + Encodes<Postgres> + Send> Bind for T {}
+
+/// What one backend decodes: a part of [`Column`].
+pub(crate) trait Decodes<DB: sqlx::Database>:
+    for<'r> sqlx::Decode<'r, DB> + sqlx::Type<DB>
 {
 }
+impl<DB: sqlx::Database, T: for<'r> sqlx::Decode<'r, DB> + sqlx::Type<DB>> Decodes<DB> for T {}
+
+/// A value both backends decode: what a helper generic over the columns it reads may take.
+pub(crate) trait Column: Decodes<Sqlite> + Decodes<Postgres> + Send + Unpin {}
+impl<T: Decodes<Sqlite> + Decodes<Postgres> + Send + Unpin> Column for T {}
 
 /// The moment a write stamps its rows with (`created_at`, `updated_at`, a claim's
 /// `started_at`, a log's `at`): the one clock of the store.
