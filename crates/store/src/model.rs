@@ -342,20 +342,25 @@ pub struct HouseholdInput {
     pub note: String,
 }
 
-/// Corrected facts of the detention; eligibility is re-evaluated.
-#[derive(Debug, Clone)]
-pub struct FactsInput {
+/// The facts of a detention and its resident that can be corrected: as they are now
+/// ([`CorrectableFacts`], with the names) or as corrected ([`FactsInput`], where a name is
+/// `None` when unchanged).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DetentionFacts<Name> {
     pub institution: String,
     pub expected_release: Option<Date>,
     pub sentence: Option<Sentence>,
     pub brp_status: Option<BrpStatus>,
     pub last_residence_code: Option<String>,
     pub birth_date: Option<Date>,
-    /// A corrected family name (`None`: unchanged).
-    pub family_name: Option<String>,
-    /// Corrected given names (`None`: unchanged).
-    pub given_names: Option<String>,
+    /// The family name (corrected: `None` when unchanged).
+    pub family_name: Name,
+    /// The given names (corrected: `None` when unchanged).
+    pub given_names: Name,
 }
+
+/// Corrected facts of the detention; eligibility is re-evaluated.
+pub type FactsInput = DetentionFacts<Option<String>>;
 
 /// An override of the eligibility outcome; `outcome: None` withdraws it.
 #[derive(Debug, Clone)]

@@ -117,17 +117,7 @@ pub struct EligibilityRow {
 }
 
 /// The facts of a case and its resident that can be corrected, as they are now.
-#[derive(sqlx::FromRow)]
-pub struct CorrectableFacts {
-    pub institution: String,
-    pub expected_release: Option<Date>,
-    pub sentence: Option<Sentence>,
-    pub brp_status: Option<BrpStatus>,
-    pub last_residence_code: Option<String>,
-    pub birth_date: Option<Date>,
-    pub family_name: String,
-    pub given_names: String,
-}
+pub type CorrectableFacts = DetentionFacts<String>;
 
 /// A new case, as a first notification opens it.
 pub struct NewCase<'a> {
