@@ -553,7 +553,7 @@ pub struct Budget {
 }
 
 /// A safety chamber agenda item of a case.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SafetyAgendaItem {
     pub id: SafetyItemId,
     pub put_on: Date,
@@ -660,19 +660,16 @@ pub struct RetentionReport {
     pub items: Vec<RetentionItem>,
 }
 
-/// One item on the safety chamber's agenda, as its members see it. Read from its row as
-/// is, but for the resident's name, which the store joins from the names.
+/// One item on the safety chamber's agenda, as its members see it: the item with its case.
+/// Read from its row as is, but for the resident's name, which the store joins from the
+/// names.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SafetyAgendaEntry {
-    pub id: SafetyItemId,
     pub case_id: CaseId,
     #[sqlx(skip)]
     pub resident: String,
-    pub put_on: Date,
-    pub reason: String,
-    pub discussed_on: Option<Date>,
-    pub outcome: Option<String>,
-    pub follow_up: Option<String>,
+    #[sqlx(flatten)]
+    pub item: SafetyAgendaItem,
 }
 
 /// One activity of the register of processing activities.
