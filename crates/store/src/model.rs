@@ -343,8 +343,8 @@ pub struct HouseholdInput {
 }
 
 /// The facts of a detention and its resident that can be corrected: as they are now
-/// ([`CorrectableFacts`], with the names) or as corrected ([`FactsInput`], where a name is
-/// `None` when unchanged).
+/// ([`crate::CorrectableFacts`], with the names) or as corrected ([`FactsInput`], where a
+/// name is `None` when unchanged).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DetentionFacts<Name> {
     pub institution: String,
