@@ -25,8 +25,7 @@ impl App {
                     "Het contact kan niet vóór de begindatum van de detentie liggen.",
                 ));
             }
-            tx.set_offer(case_id, input.outcome, input.date, input.kind)
-                .await?;
+            tx.set_offer(case_id, input).await?;
             tx.insert_contact(case_id, input.date, input.kind, &note, &actor.username)
                 .await?;
             Ok(CaseEvent::Offer {

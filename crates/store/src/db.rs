@@ -13,6 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
+use time::OffsetDateTime;
 
 /// One pool, on either backend.
 #[derive(Clone, Debug)]
@@ -91,24 +92,25 @@ impl Tx {
 macro_rules! sql {
     ($tx:expr, |$c:ident| $body:expr) => {
         match $tx.raw() {
-            $crate::db::Raw::Sqlite($c) => {
-                #[allow(dead_code)]
-                type DB = sqlx::Sqlite;
-                #[allow(dead_code)]
-                const FOR_UPDATE: &str = "";
-                $body
-            }
+            $crate::db::Raw::Sqlite($c) => $crate::db::on_backend!(sqlx::Sqlite, "", $body),
             $crate::db::Raw::Postgres($c) => {
-                #[allow(dead_code)]
-                type DB = sqlx::Postgres;
-                #[allow(dead_code)]
-                const FOR_UPDATE: &str = " FOR UPDATE";
-                $body
+                $crate::db::on_backend!(sqlx::Postgres, " FOR UPDATE", $body)
             }
         }
     };
 }
-pub(crate) use sql;
+
+/// Helper of `sql!`: `$body` with the `DB` and `FOR_UPDATE` of one backend in scope.
+macro_rules! on_backend {
+    ($db:ty, $for_update:expr, $body:expr) => {{
+        #[allow(dead_code)]
+        type DB = $db;
+        #[allow(dead_code)]
+        const FOR_UPDATE: &str = $for_update;
+        $body
+    }};
+}
+pub(crate) use {on_backend, sql};
 
 /// The single-statement shapes of `sql!`, one macro each, called as `(tx, sql)` or
 /// `(tx, sql, [a, b, …])`: `tx` is the `Tx`, `sql` the SQL text (a `&str`; a
@@ -158,23 +160,32 @@ pub(crate) use {
     scalar_optional,
 };
 
-/// A value both backends bind: what a helper generic over its values may take.
-pub(crate) trait Bind:
-    for<'q> sqlx::Encode<'q, Sqlite>
-    + sqlx::Type<Sqlite>
-    + for<'q> sqlx::Encode<'q, Postgres>
-    + sqlx::Type<Postgres>
-    + Send
+/// What one backend binds: a part of [`Bind`].
+pub(crate) trait Encodes<DB: sqlx::Database>:
+    for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>
 {
 }
+impl<DB: sqlx::Database, T: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>> Encodes<DB> for T {}
 
-impl<T> Bind for T where
-    T: for<'q> sqlx::Encode<'q, Sqlite>
-        + sqlx::Type<Sqlite>
-        + for<'q> sqlx::Encode<'q, Postgres>
-        + sqlx::Type<Postgres>
-        + Send
+/// A value both backends bind: what a helper generic over its values may take.
+pub(crate) trait Bind: Encodes<Sqlite> + Encodes<Postgres> + Send {}
+impl<T: Encodes<Sqlite> + Encodes<Postgres> + Send> Bind for T {}
+
+/// What one backend decodes: a part of [`Column`].
+pub(crate) trait Decodes<DB: sqlx::Database>:
+    for<'r> sqlx::Decode<'r, DB> + sqlx::Type<DB>
 {
+}
+impl<DB: sqlx::Database, T: for<'r> sqlx::Decode<'r, DB> + sqlx::Type<DB>> Decodes<DB> for T {}
+
+/// A value both backends decode: what a helper generic over the columns it reads may take.
+pub(crate) trait Column: Decodes<Sqlite> + Decodes<Postgres> + Send + Unpin {}
+impl<T: Decodes<Sqlite> + Decodes<Postgres> + Send + Unpin> Column for T {}
+
+/// The moment a write stamps its rows with (`created_at`, `updated_at`, a claim's
+/// `started_at`, a log's `at`): the one clock of the store.
+pub(crate) fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
 }
 
 /// At most this many ids go into one `IN (…)` list: queries about many cases run per chunk.

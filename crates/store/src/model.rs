@@ -342,20 +342,25 @@ pub struct HouseholdInput {
     pub note: String,
 }
 
-/// Corrected facts of the detention; eligibility is re-evaluated.
-#[derive(Debug, Clone)]
-pub struct FactsInput {
+/// The facts of a detention and its resident that can be corrected: as they are now
+/// ([`crate::CorrectableFacts`], with the names) or as corrected ([`FactsInput`], where a
+/// name is `None` when unchanged).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DetentionFacts<Name> {
     pub institution: String,
     pub expected_release: Option<Date>,
     pub sentence: Option<Sentence>,
     pub brp_status: Option<BrpStatus>,
     pub last_residence_code: Option<String>,
     pub birth_date: Option<Date>,
-    /// A corrected family name (`None`: unchanged).
-    pub family_name: Option<String>,
-    /// Corrected given names (`None`: unchanged).
-    pub given_names: Option<String>,
+    /// The family name (corrected: `None` when unchanged).
+    pub family_name: Name,
+    /// The given names (corrected: `None` when unchanged).
+    pub given_names: Name,
 }
+
+/// Corrected facts of the detention; eligibility is re-evaluated.
+pub type FactsInput = DetentionFacts<Option<String>>;
 
 /// An override of the eligibility outcome; `outcome: None` withdraws it.
 #[derive(Debug, Clone)]
@@ -548,7 +553,7 @@ pub struct Budget {
 }
 
 /// A safety chamber agenda item of a case.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SafetyAgendaItem {
     pub id: SafetyItemId,
     pub put_on: Date,
@@ -655,19 +660,16 @@ pub struct RetentionReport {
     pub items: Vec<RetentionItem>,
 }
 
-/// One item on the safety chamber's agenda, as its members see it. Read from its row as
-/// is, but for the resident's name, which the store joins from the names.
+/// One item on the safety chamber's agenda, as its members see it: the item with its case.
+/// Read from its row as is, but for the resident's name, which the store joins from the
+/// names.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SafetyAgendaEntry {
-    pub id: SafetyItemId,
     pub case_id: CaseId,
     #[sqlx(skip)]
     pub resident: String,
-    pub put_on: Date,
-    pub reason: String,
-    pub discussed_on: Option<Date>,
-    pub outcome: Option<String>,
-    pub follow_up: Option<String>,
+    #[sqlx(flatten)]
+    pub item: SafetyAgendaItem,
 }
 
 /// One activity of the register of processing activities.

@@ -1,11 +1,11 @@
 //! Absences of coordinators and who stands in for them.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_all, fetch_optional, scalar_one, scalar_optional};
+use crate::db::{Tx, execute, fetch_all, fetch_optional, now, scalar_one, scalar_optional};
 use crate::model::Absence;
 use nazorg_domain::access::Role;
 use nazorg_domain::ids::{AbsenceId, UserId};
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 /// A new absence, as a team lead registers it.
 pub struct NewAbsence<'a> {
@@ -33,7 +33,6 @@ impl Tx {
     }
 
     pub async fn insert_absence(&mut self, a: &NewAbsence<'_>) -> Result<AbsenceId> {
-        let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
             "INSERT INTO absences (municipality_code, user_id, substitute_id, starts_on, ends_on, note, created_by, created_at) \
@@ -46,7 +45,7 @@ impl Tx {
                 a.ends_on,
                 a.note,
                 a.created_by,
-                at
+                now()
             ]
         ))
     }

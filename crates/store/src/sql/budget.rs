@@ -1,10 +1,10 @@
 //! The budget lines of a year and what the referrals commit and spend on them.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_all, fetch_one};
+use crate::db::{Tx, execute, fetch_all, fetch_one, now};
 use crate::model::*;
 use nazorg_domain::referral::{BudgetLineCode, ReferralResult, ReferralStatus};
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 /// A priced referral of a budget year, as the year's overview counts it.
 #[derive(sqlx::FromRow)]
@@ -121,12 +121,11 @@ impl Tx {
         line: BudgetLineCode,
         cap_cents: Option<i64>,
     ) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "UPDATE budget_lines SET cap_cents = COALESCE($1, cap_cents), updated_at = $2 \
              WHERE municipality_code = $3 AND year = $4 AND code = $5",
-            [cap_cents, at, municipality, i64::from(year), line]
+            [cap_cents, now(), municipality, i64::from(year), line]
         );
         Ok(())
     }

@@ -2,26 +2,20 @@
 //! override, coordinator, closure.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_one, scalar_one};
+use crate::db::{Tx, execute, fetch_one, now, scalar_one};
 use crate::model::*;
-use nazorg_domain::case::{ContactKind, OfferOutcome};
 use nazorg_domain::eligibility::Eligibility;
 use nazorg_domain::ids::{CaseId, UserId};
 use nazorg_domain::triage::{Direction, DomainTriage};
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 impl Tx {
-    pub async fn set_offer(
-        &mut self,
-        case_id: CaseId,
-        outcome: OfferOutcome,
-        date: Date,
-        kind: ContactKind,
-    ) -> Result<()> {
+    /// Stores the offer's outcome, date and kind of contact (its note goes to the contacts).
+    pub async fn set_offer(&mut self, case_id: CaseId, offer: &OfferInput) -> Result<()> {
         execute!(
             self,
             "UPDATE cases SET offer_outcome = $1, offer_date = $2, offer_contact_kind = $3 WHERE id = $4",
-            [outcome, date, kind, case_id]
+            [offer.outcome, offer.date, offer.kind, case_id]
         );
         Ok(())
     }
@@ -112,7 +106,7 @@ impl Tx {
         case_id: CaseId,
         outcome: Option<(Eligibility, &str, &str)>,
     ) -> Result<()> {
-        let at = outcome.map(|_| OffsetDateTime::now_utc());
+        let at = outcome.map(|_| now());
         execute!(
             self,
             "UPDATE cases SET override_eligibility = $1, override_reason = $2, override_by = $3, override_at = $4 WHERE id = $5",

@@ -1,7 +1,8 @@
 //! Cases: the core every step checks, the list, and the fields each step writes.
 
 use crate::db::{
-    Tx, execute, fetch_all, fetch_one, fetch_optional, scalar_all, scalar_one, scalar_optional, sql,
+    Tx, execute, fetch_all, fetch_one, fetch_optional, now, scalar_all, scalar_one,
+    scalar_optional, sql,
 };
 use crate::model::*;
 use crate::{Result, StoreError};
@@ -116,17 +117,7 @@ pub struct EligibilityRow {
 }
 
 /// The facts of a case and its resident that can be corrected, as they are now.
-#[derive(sqlx::FromRow)]
-pub struct CorrectableFacts {
-    pub institution: String,
-    pub expected_release: Option<Date>,
-    pub sentence: Option<Sentence>,
-    pub brp_status: Option<BrpStatus>,
-    pub last_residence_code: Option<String>,
-    pub birth_date: Option<Date>,
-    pub family_name: String,
-    pub given_names: String,
-}
+pub type CorrectableFacts = DetentionFacts<String>;
 
 /// A new case, as a first notification opens it.
 pub struct NewCase<'a> {
@@ -300,11 +291,10 @@ impl Tx {
         kind: &str,
         summary: &str,
     ) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "INSERT INTO case_events (case_id, at, actor_id, actor_name, kind, summary) VALUES ($1, $2, $3, $4, $5, $6)",
-            [case_id, at, actor_id, actor_name, kind, summary]
+            [case_id, now(), actor_id, actor_name, kind, summary]
         );
         Ok(())
     }
@@ -353,12 +343,11 @@ impl Tx {
         after: Status,
     ) -> Result<()> {
         let day = nazorg_domain::dates::today_nl();
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "UPDATE cases SET status = $1, is_open = $2, last_step_on = CASE WHEN $3 THEN $4 ELSE last_step_on END, \
              updated_at = $5 WHERE id = $6",
-            [after, after.is_open(), before != after, day, at, case_id]
+            [after, after.is_open(), before != after, day, now(), case_id]
         );
         Ok(())
     }
@@ -459,11 +448,10 @@ impl Tx {
             Option<String>,
         ),
     ) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "UPDATE cases SET expected_release = $1, sentence = $2, brp_status = $3, last_residence_code = $4, updated_at = $5 WHERE id = $6",
-            [release, sentence, brp, residence, at, case_id]
+            [release, sentence, brp, residence, now(), case_id]
         );
         Ok(())
     }

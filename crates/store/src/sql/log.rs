@@ -3,7 +3,9 @@
 
 use crate::Result;
 use crate::audit::{ChainFault, ChainReport, GENESIS, LogEntry, chain_hash, to_micros};
-use crate::db::{Tx, execute, fetch_all, fetch_one, fetch_optional, push_id_list, scalar_one, sql};
+use crate::db::{
+    Tx, execute, fetch_all, fetch_one, fetch_optional, now, push_id_list, scalar_one, sql,
+};
 use crate::model::*;
 use nazorg_domain::ids::{CaseId, LogEntryId, ResidentId};
 use sqlx::QueryBuilder;
@@ -48,7 +50,7 @@ impl Tx {
     /// chain's head locks it: appends in one municipality happen one after the other, so
     /// the chain never forks.
     pub async fn append_log(&mut self, e: &NewLogEntry<'_>) -> Result<LogEntryId> {
-        let at = to_micros(OffsetDateTime::now_utc());
+        let at = to_micros(now());
         execute!(
             self,
             "INSERT INTO audit_heads (municipality_code, last_seq, last_hash) VALUES ($1, 0, $2) \
@@ -203,13 +205,12 @@ impl Tx {
         operation: &str,
         reason: &str,
     ) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "INSERT INTO security_log (at, actor_id, actor_name, role, municipality_code, operation, reason) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
             [
-                at,
+                now(),
                 actor.account(),
                 &actor.username,
                 actor.role,

@@ -2,7 +2,7 @@
 //! accounts.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_optional, scalar_one, sql};
+use crate::db::{Tx, execute, fetch_optional, now, scalar_one, sql};
 use nazorg_domain::access::Role;
 use nazorg_domain::ids::{PartnerId, UserId};
 use sqlx::QueryBuilder;
@@ -121,7 +121,6 @@ impl Tx {
 
     /// Adds an active user who signs in through the provider only (no password).
     pub async fn insert_oidc_user(&mut self, u: &NewOidcUser<'_>) -> Result<UserId> {
-        let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
             "INSERT INTO users (username, display_name, password_hash, role, municipality_code, active, created_at, updated_at, partner_id, oidc_issuer, oidc_subject) \
@@ -134,7 +133,7 @@ impl Tx {
                 u.role,
                 u.municipality,
                 true,
-                at,
+                now(),
                 u.partner_id,
                 u.issuer,
                 u.subject
@@ -149,7 +148,6 @@ impl Tx {
         user_id: UserId,
         u: &OidcUserUpdate<'_>,
     ) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         sql!(self, |c| {
             let mut update = QueryBuilder::<DB>::new("UPDATE users SET role = ");
             update
@@ -159,7 +157,7 @@ impl Tx {
                 .push(", municipality_code = ")
                 .push_bind(u.municipality.to_string())
                 .push(", updated_at = ")
-                .push_bind(at);
+                .push_bind(now());
             if let Some(name) = u.display_name {
                 update.push(", display_name = ").push_bind(name.to_string());
             }

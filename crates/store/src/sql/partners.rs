@@ -2,11 +2,10 @@
 //! municipality starts with.
 
 use crate::Result;
-use crate::db::{Bind, Tx, execute, fetch_all, fetch_one, scalar_one};
+use crate::db::{Bind, Tx, execute, fetch_all, fetch_one, now, scalar_one};
 use crate::model::*;
 use nazorg_domain::ids::{PartnerId, ServiceKindId};
 use nazorg_domain::referral::{BudgetLineCode, DEFAULT_PARTNERS, DEFAULT_SERVICES, PartnerKind};
-use time::OffsetDateTime;
 
 impl Tx {
     /// Makes sure a municipality has its default partners, services and the budget lines of
@@ -23,7 +22,7 @@ impl Tx {
         if partners > 0 && lines >= BudgetLineCode::ALL.len() as i64 {
             return Ok(());
         }
-        let at = OffsetDateTime::now_utc();
+        let at = now();
         for (name, kind) in DEFAULT_PARTNERS {
             execute!(
                 self,
@@ -84,12 +83,11 @@ impl Tx {
         kind: PartnerKind,
         name: &str,
     ) -> Result<PartnerId> {
-        let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
             "INSERT INTO partners (municipality_code, kind, name, active, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-            [municipality, kind, name, true, at]
+            [municipality, kind, name, true, now()]
         ))
     }
 
@@ -141,13 +139,12 @@ impl Tx {
         id: impl Bind,
         value: impl Bind,
     ) -> Result<bool> {
-        let at = OffsetDateTime::now_utc();
         let changed = execute!(
             self,
             &format!(
                 "UPDATE {table} SET {column} = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4"
             ),
-            [value, at, id, municipality]
+            [value, now(), id, municipality]
         );
         Ok(changed > 0)
     }

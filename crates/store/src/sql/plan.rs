@@ -1,7 +1,7 @@
 //! The plan of action, contacts, appointments and the household of a case.
 
 use crate::Result;
-use crate::db::{Tx, fetch_all, fetch_one, scalar_one, scalar_optional};
+use crate::db::{Tx, fetch_all, fetch_one, now, scalar_one, scalar_optional};
 use crate::model::*;
 use nazorg_domain::case::{ContactKind, Relation};
 use nazorg_domain::ids::{AgreementId, AppointmentId, CaseId, ContactId, HouseholdMemberId};
@@ -25,12 +25,11 @@ impl Tx {
         owner: &str,
         due_date: Option<Date>,
     ) -> Result<AgreementId> {
-        let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
             "INSERT INTO agreements (case_id, domain, description, owner, due_date, done, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-            [case_id, domain, description, owner, due_date, false, at]
+            [case_id, domain, description, owner, due_date, false, now()]
         ))
     }
 
@@ -42,11 +41,10 @@ impl Tx {
         done: bool,
     ) -> Result<Option<String>> {
         let done_on = done.then(nazorg_domain::dates::today_nl);
-        let at = OffsetDateTime::now_utc();
         Ok(scalar_optional!(
             self,
             "UPDATE agreements SET done = $1, done_on = $2, updated_at = $3 WHERE id = $4 AND case_id = $5 RETURNING description",
-            [done, done_on, at, agreement_id, case_id]
+            [done, done_on, now(), agreement_id, case_id]
         ))
     }
 
@@ -66,11 +64,10 @@ impl Tx {
         note: &str,
         created_by: &str,
     ) -> Result<ContactId> {
-        let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
             "INSERT INTO contacts (case_id, contact_date, kind, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            [case_id, date, kind, note, created_by, at]
+            [case_id, date, kind, note, created_by, now()]
         ))
     }
 
@@ -88,7 +85,6 @@ impl Tx {
         input: &HouseholdInput,
         note: &str,
     ) -> Result<HouseholdMemberId> {
-        let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
             "INSERT INTO household_members (case_id, relation, is_minor, support_need, note, created_at, updated_at) \
@@ -99,7 +95,7 @@ impl Tx {
                 input.is_minor,
                 input.support_need,
                 note,
-                at
+                now()
             ]
         ))
     }
@@ -145,11 +141,10 @@ impl Tx {
         place: &str,
         created_by: &str,
     ) -> Result<AppointmentId> {
-        let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
             "INSERT INTO appointments (case_id, starts_at, kind, place, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            [case_id, starts_at, kind, place, created_by, at]
+            [case_id, starts_at, kind, place, created_by, now()]
         ))
     }
 }

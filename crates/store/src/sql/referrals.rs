@@ -1,6 +1,6 @@
 //! Referrals to partner organisations: asked, followed step by step, reported back.
 
-use crate::db::{Tx, execute, fetch_all, fetch_optional, scalar_one, sql};
+use crate::db::{Tx, execute, fetch_all, fetch_optional, now, scalar_one, sql};
 use crate::model::*;
 use crate::{Result, StoreError};
 use nazorg_domain::ids::{
@@ -146,7 +146,6 @@ impl Tx {
 
     /// Stores a new referral, with the status ‘asked’.
     pub async fn insert_referral(&mut self, r: &NewReferral<'_>) -> Result<ReferralId> {
-        let at = OffsetDateTime::now_utc();
         let domains = referral::encode_domains(r.domains);
         let year = r.budget_year.map(i64::from);
         Ok(scalar_one!(
@@ -170,7 +169,7 @@ impl Tx {
                 ReferralStatus::Asked,
                 r.asked_on,
                 r.created_by,
-                at
+                now()
             ]
         ))
     }
@@ -261,7 +260,6 @@ impl Tx {
     /// Stores a step on a referral and clears its acknowledgement; `false` when its status
     /// is no longer `from` (someone else changed it meanwhile).
     pub async fn change_referral(&mut self, ch: &ReferralChange<'_>) -> Result<bool> {
-        let at = OffsetDateTime::now_utc();
         let changed = execute!(
             self,
             "UPDATE referrals SET status = $1, accepted_on = $2, started_on = $3, ended_on = $4, \
@@ -276,7 +274,7 @@ impl Tx {
                 ch.return_reason,
                 ch.result,
                 ch.result_note,
-                at,
+                now(),
                 ch.referral_id,
                 ch.from
             ]
@@ -293,23 +291,21 @@ impl Tx {
         note: &str,
         author: &str,
     ) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "INSERT INTO referral_notes (referral_id, note_date, step, note, author, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
-            [referral_id, date, step, note, author, at]
+            [referral_id, date, step, note, author, now()]
         );
         Ok(())
     }
 
     /// Marks a referral's report back as seen.
     pub async fn set_referral_acknowledged(&mut self, referral_id: ReferralId) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "UPDATE referrals SET acknowledged_at = $1 WHERE id = $2",
-            [at, referral_id]
+            [now(), referral_id]
         );
         Ok(())
     }
@@ -322,12 +318,11 @@ impl Tx {
         on: Date,
         reason: &str,
     ) -> Result<u64> {
-        let at = OffsetDateTime::now_utc();
         Ok(execute!(
             self,
             "UPDATE referrals SET status = $1, ended_on = $2, return_reason = $3, updated_at = $4 \
              WHERE case_id = $5 AND status IN ('asked', 'accepted')",
-            [ReferralStatus::Withdrawn, on, reason, at, case_id]
+            [ReferralStatus::Withdrawn, on, reason, now(), case_id]
         ))
     }
 }

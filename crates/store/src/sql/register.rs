@@ -1,7 +1,7 @@
 //! The register of processing activities: the texts a municipality changed.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_all};
+use crate::db::{Tx, execute, fetch_all, now};
 use crate::model::ActivityEntry;
 use time::OffsetDateTime;
 
@@ -45,7 +45,6 @@ impl Tx {
         municipality: &str,
         t: &ActivityTexts<'_>,
     ) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "INSERT INTO processing_activities (municipality_code, code, name, purpose, legal_ground, updated_by, updated_at) \
@@ -58,7 +57,7 @@ impl Tx {
                 t.purpose,
                 t.legal_ground,
                 t.updated_by,
-                at
+                now()
             ]
         );
         Ok(())

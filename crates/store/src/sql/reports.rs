@@ -1,16 +1,17 @@
 //! The facts of the monitoring figures, the outlook and the pseudonymised export.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_all, fetch_one, fetch_optional, scalar_one, scalar_optional};
-use nazorg_domain::case::DomainResult;
+use crate::db::{
+    Column, Tx, execute, fetch_all, fetch_one, fetch_optional, now, scalar_one, scalar_optional,
+};
 use nazorg_domain::eligibility::Eligibility;
 use nazorg_domain::ids::CaseId;
 use nazorg_domain::monitor::{CaseFacts as MonitorCase, ReferralFacts as MonitorReferral};
 use nazorg_domain::outlook::{CapacitySettings, Observed};
 use nazorg_domain::referral::BudgetLineCode;
-use nazorg_domain::triage::{LifeDomain, Need};
+use nazorg_domain::triage::LifeDomain;
 use std::collections::HashMap;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 /// SQL: the ids of the cases of municipality `$1` whose detention started in [`$2`, `$3`].
 const PERIOD_CASES: &str = "(SELECT c.id FROM cases c WHERE c.municipality_code = $1 AND c.detention_start >= $2 AND c.detention_start <= $3)";
@@ -42,6 +43,20 @@ pub struct PeriodFacts {
     pub referrals: Vec<MonitorReferral>,
 }
 
+/// Adds each `(case, domain, value)` row to the list `list` of its case, found by `index`.
+fn add_to_cases<T>(
+    cases: &mut [MonitorCase],
+    index: &HashMap<CaseId, usize>,
+    rows: Vec<(CaseId, LifeDomain, T)>,
+    list: fn(&mut MonitorCase) -> &mut Vec<(LifeDomain, T)>,
+) {
+    for (case_id, domain, value) in rows {
+        if let Some(&i) = index.get(&case_id) {
+            list(&mut cases[i]).push((domain, value));
+        }
+    }
+}
+
 impl Tx {
     /// The cases whose detention started in [from, to], with what the figures need. One
     /// query for the cases and one each for triage, results and referrals: no per-case
@@ -63,30 +78,14 @@ impl Tx {
                 (row.facts, row.export)
             })
             .unzip();
-        let triage: Vec<(CaseId, LifeDomain, Need)> = fetch_all!(
-            self,
-            &format!(
-                "SELECT t.case_id, t.domain, t.need FROM triage_domains t WHERE t.case_id IN {PERIOD_CASES}"
-            ),
-            [municipality, from, to]
-        );
-        for (case_id, domain, need) in triage {
-            if let Some(&i) = index.get(&case_id) {
-                cases[i].needs.push((domain, need));
-            }
-        }
-        let results: Vec<(CaseId, LifeDomain, DomainResult)> = fetch_all!(
-            self,
-            &format!(
-                "SELECT r.case_id, r.domain, r.result FROM closure_results r WHERE r.case_id IN {PERIOD_CASES}"
-            ),
-            [municipality, from, to]
-        );
-        for (case_id, domain, result) in results {
-            if let Some(&i) = index.get(&case_id) {
-                cases[i].results.push((domain, result));
-            }
-        }
+        let needs = self
+            .period_domain_rows("triage_domains", "need", municipality, from, to)
+            .await?;
+        add_to_cases(&mut cases, &index, needs, |c| &mut c.needs);
+        let results = self
+            .period_domain_rows("closure_results", "result", municipality, from, to)
+            .await?;
+        add_to_cases(&mut cases, &index, results, |c| &mut c.results);
         let referrals = fetch_all!(
             self,
             &format!(
@@ -100,6 +99,24 @@ impl Tx {
             cases,
             referrals,
         })
+    }
+
+    /// The `(case, domain, column)` rows of `table` of the cases of a period.
+    async fn period_domain_rows<T: Column>(
+        &mut self,
+        table: &str,
+        column: &str,
+        municipality: &str,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<(CaseId, LifeDomain, T)>> {
+        Ok(fetch_all!(
+            self,
+            &format!(
+                "SELECT x.case_id, x.domain, x.{column} FROM {table} x WHERE x.case_id IN {PERIOD_CASES}"
+            ),
+            [municipality, from, to]
+        ))
     }
 
     async fn period_cases(
@@ -165,7 +182,6 @@ impl Tx {
         s: &CapacitySettings,
         updated_by: &str,
     ) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "INSERT INTO capacity_settings (municipality_code, hours_light, hours_skt, hours_exodus, hourly_cost_cents, \
@@ -186,7 +202,7 @@ impl Tx {
                 s.default_skt_pct,
                 s.default_exodus_pct,
                 updated_by,
-                at
+                now()
             ]
         );
         Ok(())
@@ -245,12 +261,11 @@ impl Tx {
 
     /// The municipality's secret for pseudonyms; `fresh` becomes it on first use.
     pub async fn pseudonym_key(&mut self, municipality: &str, fresh: &str) -> Result<Vec<u8>> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "INSERT INTO pseudonym_keys (municipality_code, secret, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (municipality_code) DO NOTHING",
-            [municipality, fresh, at]
+            [municipality, fresh, now()]
         );
         let secret: String = scalar_one!(
             self,

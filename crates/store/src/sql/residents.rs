@@ -1,10 +1,10 @@
 //! Residents: found by BSN, registered with a first notification, corrected.
 
 use crate::Result;
-use crate::db::{Tx, execute, scalar_all, scalar_one, scalar_optional};
+use crate::db::{Tx, execute, now, scalar_all, scalar_one, scalar_optional};
 use nazorg_domain::ids::{CaseId, ResidentId};
 use nazorg_domain::search::search_key;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 /// A resident as a first notification registers them.
 pub struct NewResident<'a> {
@@ -43,7 +43,6 @@ impl Tx {
     }
 
     pub async fn insert_resident(&mut self, r: &NewResident<'_>) -> Result<ResidentId> {
-        let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
             "INSERT INTO residents (municipality_code, bsn, family_name, given_names, birth_date, search_name, created_at, updated_at) \
@@ -55,7 +54,7 @@ impl Tx {
                 r.given_names,
                 r.birth_date,
                 search_key(r.family_name),
-                at
+                now()
             ]
         ))
     }
@@ -68,7 +67,6 @@ impl Tx {
         family_name: &str,
         given_names: &str,
     ) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "UPDATE residents SET birth_date = $1, family_name = $2, given_names = $3, search_name = $4, updated_at = $5 WHERE id = $6",
@@ -77,7 +75,7 @@ impl Tx {
                 family_name,
                 given_names,
                 search_key(family_name),
-                at,
+                now(),
                 resident_id
             ]
         );

@@ -1,9 +1,9 @@
 //! Retention: the closed cases whose period ended, and removing their personal data.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_all, scalar_one, scalar_optional};
+use crate::db::{Tx, execute, fetch_all, now, scalar_one, scalar_optional};
 use nazorg_domain::ids::{CaseId, ResidentId};
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 /// What goes of an anonymised case: free text, contacts, appointments, notifications,
 /// history and household. The plan, referrals and agenda items stay countable; what they
@@ -76,11 +76,10 @@ impl Tx {
 
     /// Marks a closed case anonymised; false when it already was (another run came first).
     pub async fn claim_anonymisation(&mut self, case_id: CaseId) -> Result<bool> {
-        let at = OffsetDateTime::now_utc();
         let claimed = execute!(
             self,
             "UPDATE cases SET anonymised_at = $1 WHERE id = $2 AND anonymised_at IS NULL AND closed_on IS NOT NULL",
-            [at, case_id]
+            [now(), case_id]
         );
         Ok(claimed > 0)
     }
@@ -108,12 +107,11 @@ impl Tx {
         family_name: &str,
         birth_date: Option<Date>,
     ) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "UPDATE residents SET bsn = $1, family_name = $2, given_names = '', birth_date = $3, \
              search_name = '', updated_at = $4 WHERE id = $5",
-            [bsn, family_name, birth_date, at, resident_id]
+            [bsn, family_name, birth_date, now(), resident_id]
         );
         Ok(())
     }
@@ -121,12 +119,11 @@ impl Tx {
     /// Claims a day's retention run of a municipality; true for the one caller (of any
     /// server) that gets it.
     pub async fn claim_retention_run(&mut self, municipality: &str, day: Date) -> Result<bool> {
-        let at = OffsetDateTime::now_utc();
         let inserted = execute!(
             self,
             "INSERT INTO retention_runs (municipality_code, run_on, started_at) VALUES ($1, $2, $3) \
              ON CONFLICT (municipality_code, run_on) DO NOTHING",
-            [municipality, day, at]
+            [municipality, day, now()]
         );
         Ok(inserted == 1)
     }

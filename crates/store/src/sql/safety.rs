@@ -2,10 +2,10 @@
 
 use super::cases::{Named, agenda_cutoff};
 use crate::Result;
-use crate::db::{Tx, execute, fetch_all, scalar_one, scalar_optional};
+use crate::db::{Tx, execute, fetch_all, now, scalar_one, scalar_optional};
 use crate::model::*;
 use nazorg_domain::ids::{CaseId, SafetyItemId};
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 impl Tx {
     /// The agenda items of one case, oldest first.
@@ -27,12 +27,11 @@ impl Tx {
         reason: &str,
         created_by: &str,
     ) -> Result<SafetyItemId> {
-        let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
             "INSERT INTO safety_agenda_items (municipality_code, case_id, put_on, reason, created_by, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-            [municipality, case_id, put_on, reason, created_by, at]
+            [municipality, case_id, put_on, reason, created_by, now()]
         ))
     }
 
@@ -58,11 +57,10 @@ impl Tx {
         outcome: &str,
         follow_up: &str,
     ) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "UPDATE safety_agenda_items SET discussed_on = $1, outcome = $2, follow_up = $3, updated_at = $4 WHERE id = $5",
-            [discussed_on, outcome, follow_up, at, item_id]
+            [discussed_on, outcome, follow_up, now(), item_id]
         );
         Ok(())
     }

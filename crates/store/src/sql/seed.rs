@@ -2,7 +2,7 @@
 //! past the use cases and the processing log.
 
 use crate::Result;
-use crate::db::{Database, Tx, execute, sql};
+use crate::db::{Database, Tx, execute, now, sql};
 use nazorg_domain::ids::{ResidentId, UserId};
 use nazorg_domain::search::search_key;
 use nazorg_domain::triage::Direction;
@@ -192,7 +192,7 @@ impl Database {
         const BATCH: usize = 500;
         let mut rng = Xorshift(seed | 1);
         let today = nazorg_domain::dates::today_nl();
-        let at = OffsetDateTime::now_utc();
+        let at = now();
         let mut candidate = 10_000_000 + rng.below(50_000_000) as u32;
         let mut made = 0;
         let mut done = 0;

@@ -2,7 +2,9 @@
 //! factor's settings, and the one-time setup of the first administrator.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_all, fetch_one, fetch_optional, scalar_one, scalar_optional};
+use crate::db::{
+    Tx, execute, fetch_all, fetch_one, fetch_optional, now, scalar_one, scalar_optional,
+};
 use crate::model::User;
 use nazorg_domain::access::{Actor, Role};
 use nazorg_domain::ids::{PartnerId, UserId};
@@ -63,7 +65,6 @@ impl Tx {
 
     /// Adds an active user; a username taken already is a unique-key violation.
     pub async fn insert_user(&mut self, u: &NewUser<'_>) -> Result<UserId> {
-        let at = OffsetDateTime::now_utc();
         Ok(scalar_one!(
             self,
             "INSERT INTO users (username, display_name, password_hash, role, municipality_code, active, created_at, updated_at, partner_id) \
@@ -75,7 +76,7 @@ impl Tx {
                 u.role,
                 u.municipality,
                 true,
-                at,
+                now(),
                 u.partner_id
             ]
         ))
@@ -172,11 +173,10 @@ impl Tx {
     }
 
     pub async fn set_user_email(&mut self, user_id: UserId, email: Option<&str>) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "UPDATE users SET email = $1, updated_at = $2 WHERE id = $3",
-            [email, at, user_id]
+            [email, now(), user_id]
         );
         Ok(())
     }
@@ -207,11 +207,10 @@ impl Tx {
     }
 
     pub async fn set_totp_required(&mut self, user_id: UserId, required: bool) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "UPDATE users SET totp_required = $1, updated_at = $2 WHERE id = $3",
-            [required, at, user_id]
+            [required, now(), user_id]
         );
         Ok(())
     }
@@ -234,33 +233,30 @@ impl Tx {
     }
 
     pub async fn set_totp_secret(&mut self, user_id: UserId, secret: &str) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "UPDATE users SET totp_secret = $1, updated_at = $2 WHERE id = $3",
-            [secret, at, user_id]
+            [secret, now(), user_id]
         );
         Ok(())
     }
 
     /// Stores a setup token (hashed).
     pub async fn create_setup_token(&mut self, hash: &str) -> Result<()> {
-        let at = OffsetDateTime::now_utc();
         execute!(
             self,
             "INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)",
-            [hash, at]
+            [hash, now()]
         );
         Ok(())
     }
 
     /// Marks an unused setup token used; whether there was one.
     pub async fn use_setup_token(&mut self, hash: &str) -> Result<bool> {
-        let at = OffsetDateTime::now_utc();
         let used = execute!(
             self,
             "UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
-            [at, hash]
+            [now(), hash]
         );
         Ok(used == 1)
     }

@@ -68,11 +68,11 @@ async fn safety_agenda_page(State(s): State<AppState>, user: UiUser) -> Result<R
             .map(|e| AgendaRow {
                 case_id: e.case_id,
                 resident: e.resident,
-                put_on: format_nl(e.put_on),
-                reason: e.reason,
-                discussed_on: nl(e.discussed_on),
-                outcome: e.outcome.unwrap_or_default(),
-                follow_up: e.follow_up.unwrap_or_default(),
+                put_on: format_nl(e.item.put_on),
+                reason: e.item.reason,
+                discussed_on: nl(e.item.discussed_on),
+                outcome: e.item.outcome.unwrap_or_default(),
+                follow_up: e.item.follow_up.unwrap_or_default(),
             })
             .collect(),
     };
