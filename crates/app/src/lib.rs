@@ -44,12 +44,11 @@ pub use digest::{DigestError, compose};
 pub use error::{Error, Result};
 pub use jobs::{DailyRun, RETENTION_BATCH, retention_actor};
 pub use nazorg_store::model::*;
-pub use nazorg_store::{Database, StoreError, names};
+pub use nazorg_store::{Database, SeedPlan, StoreError, names};
 pub use settings::{JobSettings, MailConfig};
 
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::deadlines::DeadlineSettings;
-use nazorg_domain::ids::UserId;
 use std::future::Future;
 
 /// The application: the database and what the use cases need besides it.
@@ -86,16 +85,10 @@ impl App {
     /// Returns the number of cases made.
     pub async fn seed_bulk(
         &self,
-        municipality: &str,
-        residents: usize,
-        seed: u64,
-        coordinators: &[UserId],
+        plan: &SeedPlan<'_>,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<usize> {
-        Ok(self
-            .db
-            .seed_bulk(municipality, residents, seed, coordinators, progress)
-            .await?)
+        Ok(self.db.seed_bulk(plan, progress).await?)
     }
 
     /// Uses these thresholds for the deadline rules (the default ones otherwise).

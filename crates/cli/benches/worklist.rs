@@ -10,7 +10,7 @@
 // The benchmark is one script of measurements, read from top to bottom.
 #![allow(clippy::too_many_lines)]
 
-use nazorg_app::{App, CaseFilter};
+use nazorg_app::{App, CaseFilter, SeedPlan};
 use nazorg_domain::access::{Actor, Role};
 use nazorg_domain::triage::Direction;
 use sqlx::Connection;
@@ -62,9 +62,15 @@ async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
     let started = Instant::now();
     let bar = indicatif::ProgressBar::new(residents as u64);
     let cases = store
-        .seed_bulk("1783", residents, 42, &coordinators, &|n| {
-            bar.set_position(n as u64)
-        })
+        .seed_bulk(
+            &SeedPlan {
+                municipality: "1783",
+                residents,
+                seed: 42,
+                coordinators: &coordinators,
+            },
+            &|n| bar.set_position(n as u64),
+        )
         .await
         .unwrap();
     bar.finish_and_clear();

@@ -35,6 +35,7 @@ pub use register::*;
 pub use reports::*;
 pub use residents::*;
 pub use retention::*;
+pub use seed::SeedPlan;
 pub use sessions::*;
 pub use tokens::*;
 pub use users::*;

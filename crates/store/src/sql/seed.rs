@@ -177,18 +177,30 @@ async fn insert_cases(
     Ok(())
 }
 
+/// What to generate: how many residents, for which municipality and coordinators, from
+/// which seed (the same seed gives the same data).
+pub struct SeedPlan<'a> {
+    pub municipality: &'a str,
+    pub residents: usize,
+    pub seed: u64,
+    pub coordinators: &'a [UserId],
+}
+
 impl Database {
-    /// Inserts `count` generated residents with one case each (one in ten with a second,
-    /// earlier detention), spread over every phase, for `municipality`; `progress` is told
-    /// the number done. Returns the number of cases made.
+    /// Inserts the plan's generated residents with one case each (one in ten with a second,
+    /// earlier detention), spread over every phase; `progress` is told the number done.
+    /// Returns the number of cases made.
     pub async fn seed_bulk(
         &self,
-        municipality: &str,
-        count: usize,
-        seed: u64,
-        coordinators: &[UserId],
+        plan: &SeedPlan<'_>,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<usize> {
+        let SeedPlan {
+            municipality,
+            residents: count,
+            seed,
+            coordinators,
+        } = *plan;
         const BATCH: usize = 500;
         let mut rng = Xorshift(seed | 1);
         let today = nazorg_domain::dates::today_nl();
