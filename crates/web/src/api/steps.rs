@@ -13,26 +13,11 @@ use nazorg_domain::access::Action;
 use nazorg_domain::ids::{AgreementId, CaseId, SafetyItemId};
 
 pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/cases/{id}/offer", put(record_offer))
-        .route("/cases/{id}/triage", put(record_triage))
-        .route("/cases/{id}/direction", put(decide_direction))
-        .route("/cases/{id}/agreements", post(add_agreement))
+    table_routes()
         .route(
             "/cases/{id}/agreements/{agreement_id}",
             patch(set_agreement_done),
         )
-        .route("/cases/{id}/readiness", put(set_readiness))
-        .route("/cases/{id}/release", put(record_release))
-        .route("/cases/{id}/contacts", post(log_contact))
-        .route("/cases/{id}/household-members", post(add_household_member))
-        .route("/cases/{id}/facts", put(update_facts))
-        .route(
-            "/cases/{id}/eligibility-override",
-            put(override_eligibility),
-        )
-        .route("/cases/{id}/coordinator", put(assign_coordinator))
-        .route("/cases/{id}/closure", post(close_case))
         .route("/cases/{id}/safety-agenda-items", post(add_safety_item))
         .route(
             "/cases/{id}/safety-agenda-items/{item_id}",
@@ -49,10 +34,11 @@ async fn fresh(
     Ok(Json(CaseDetailDto::from(&s.app.get_case(actor, id).await?)))
 }
 
-/// The steps that take a body and answer with the case (routed in `router`): per step its
-/// handler, the method and path under `/api/v1` of its OpenAPI annotation, the body, and the
-/// use case it calls when that is not the use case of the same name with the parsed body.
-/// Each handler checks that the case is writable by the caller.
+/// The steps that take a body and answer with the case: per step its handler, the method
+/// and path under `/api/v1` of both its route (in `table_routes`) and its OpenAPI
+/// annotation, the body, and the use case it calls when that is not the use case of the
+/// same name with the parsed body. Each handler checks that the case is writable by the
+/// caller.
 macro_rules! case_steps {
     (|$s:ident, $actor:ident, $id:ident, $b:ident| $($name:ident: $method:ident $path:literal ($body:ty) $(=> $call:expr)?;)*) => {
         $(
@@ -65,6 +51,11 @@ macro_rules! case_steps {
                 fresh(&$s, &$actor, $id).await
             }
         )*
+
+        /// The routes of the steps of the table.
+        fn table_routes() -> Router<AppState> {
+            Router::new()$(.route($path, $method($name)))*
+        }
     };
     (@call ; $default:expr) => { $default };
     (@call $call:expr; $default:expr) => { $call };
