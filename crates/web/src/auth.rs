@@ -34,6 +34,12 @@ pub fn clear_cookie(secure: bool) -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
+/// Whether a request with this method only reads (and so needs no CSRF token, and a
+/// read-only API token suffices).
+pub fn safe_method(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
 /// An authenticated API caller.
 pub struct ApiActor(pub Actor);
 
@@ -56,7 +62,7 @@ impl FromRequestParts<AppState> for ApiActor {
             let Some((actor, scopes)) = state.app.api_token(token.trim()).await? else {
                 return Err(AppError::Unauthorized.into());
             };
-            let read = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            let read = safe_method(&parts.method);
             // Inside the nested API router the path has lost its /api/v1 prefix.
             let path = parts
                 .extensions
@@ -80,7 +86,7 @@ impl FromRequestParts<AppState> for ApiActor {
             && let Some((actor, csrf)) = state.app.session(&token).await?
         {
             // A browser session may change data through the API only with its CSRF token.
-            let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            let safe = safe_method(&parts.method);
             let header_token = parts
                 .headers
                 .get("x-csrf-token")
