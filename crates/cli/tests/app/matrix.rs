@@ -239,8 +239,8 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
 }
 
 /// The (method, path) of every step in a table of steps: an invocation `case_steps! { … }`
-/// whose lines name a handler, its method and its path (`record_offer: put
-/// "/cases/{id}/offer" (OfferIn);`), each routed by the macro.
+/// (of the API, and of the case page) whose lines start with a handler, its method and its
+/// path (`record_offer: put "/cases/{id}/offer" (OfferIn);`), each routed by the macro.
 fn routes_in_step_tables(text: &str) -> Vec<(String, String)> {
     let mut routes = Vec::new();
     for (start, _) in text.match_indices("case_steps! {") {
