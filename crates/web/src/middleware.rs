@@ -1,6 +1,6 @@
 //! Cross-cutting HTTP concerns: security headers and CSRF protection of forms.
 
-use crate::auth::{SESSION_COOKIE, cookie, safe_method};
+use crate::auth::{safe_method, session_of};
 use crate::pages::error_response;
 use crate::{API_VERSION, AppState};
 use axum::body::Body;
@@ -71,11 +71,9 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
     if path == "/inloggen" || path == "/inloggen/code" || path == "/installatie" {
         return next.run(request).await;
     }
-    let Some(token) = cookie(request.headers(), SESSION_COOKIE) else {
-        return next.run(request).await; // the handler sends the visitor to the login page
-    };
-    let expected = match state.app.session(&token).await {
+    let expected = match session_of(request.headers(), &state).await {
         Ok(Some((_, csrf))) => csrf,
+        // No (live) session: the handler sends the visitor to the login page.
         Ok(None) => return next.run(request).await,
         Err(e) => {
             tracing::error!(error = %e, "session lookup failed during CSRF check");
