@@ -34,6 +34,24 @@ pub fn clear_cookie(secure: bool) -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
+/// The actor and CSRF token of the live session the request's cookie names; `None` without
+/// a cookie, or when its session is unknown or expired.
+pub async fn session_of(
+    headers: &HeaderMap,
+    state: &AppState,
+) -> nazorg_app::Result<Option<(Actor, String)>> {
+    match cookie(headers, SESSION_COOKIE) {
+        Some(token) => state.app.session(&token).await,
+        None => Ok(None),
+    }
+}
+
+/// Whether a request with this method only reads (and so needs no CSRF token, and a
+/// read-only API token suffices).
+pub fn safe_method(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
 /// An authenticated API caller.
 pub struct ApiActor(pub Actor);
 
@@ -56,7 +74,7 @@ impl FromRequestParts<AppState> for ApiActor {
             let Some((actor, scopes)) = state.app.api_token(token.trim()).await? else {
                 return Err(AppError::Unauthorized.into());
             };
-            let read = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            let read = safe_method(&parts.method);
             // Inside the nested API router the path has lost its /api/v1 prefix.
             let path = parts
                 .extensions
@@ -76,11 +94,9 @@ impl FromRequestParts<AppState> for ApiActor {
             }
             return Ok(ApiActor(actor));
         }
-        if let Some(token) = cookie(&parts.headers, SESSION_COOKIE)
-            && let Some((actor, csrf)) = state.app.session(&token).await?
-        {
+        if let Some((actor, csrf)) = session_of(&parts.headers, state).await? {
             // A browser session may change data through the API only with its CSRF token.
-            let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            let safe = safe_method(&parts.method);
             let header_token = parts
                 .headers
                 .get("x-csrf-token")
@@ -111,35 +127,33 @@ impl FromRequestParts<AppState> for UiUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
-            match state.app.session(&token).await {
-                Ok(Some((actor, csrf))) => {
-                    let day = nazorg_domain::dates::today_nl();
-                    // Only for those who have a worklist: asking for others would be a refusal.
-                    let has_worklist = nazorg_domain::access::authorize(
-                        &actor,
-                        nazorg_domain::access::Action::ListCases,
-                        &actor.municipality,
-                    )
-                    .is_ok();
-                    let work_count = if has_worklist {
-                        state
-                            .app
-                            .work_count(&actor, day, &state.config.deadlines)
-                            .await
-                            .ok()
-                    } else {
-                        None
-                    };
-                    return Ok(UiUser {
-                        actor,
-                        csrf,
-                        work_count,
-                    });
-                }
-                Ok(None) => {}
-                Err(e) => return Err(crate::pages::UiError::from(e).into_response()),
+        match session_of(&parts.headers, state).await {
+            Ok(Some((actor, csrf))) => {
+                let day = nazorg_domain::dates::today_nl();
+                // Only for those who have a worklist: asking for others would be a refusal.
+                let has_worklist = nazorg_domain::access::authorize(
+                    &actor,
+                    nazorg_domain::access::Action::ListCases,
+                    &actor.municipality,
+                )
+                .is_ok();
+                let work_count = if has_worklist {
+                    state
+                        .app
+                        .work_count(&actor, day, &state.config.deadlines)
+                        .await
+                        .ok()
+                } else {
+                    None
+                };
+                return Ok(UiUser {
+                    actor,
+                    csrf,
+                    work_count,
+                });
             }
+            Ok(None) => {}
+            Err(e) => return Err(crate::pages::UiError::from(e).into_response()),
         }
         let next = parts
             .uri

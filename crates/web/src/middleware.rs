@@ -1,12 +1,13 @@
 //! Cross-cutting HTTP concerns: security headers and CSRF protection of forms.
 
-use crate::auth::{SESSION_COOKIE, cookie};
+use crate::auth::{safe_method, session_of};
+use crate::pages::error_response;
 use crate::{API_VERSION, AppState};
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 
 /// Security headers on every response, and the API version (NL GOV API Design Rules).
 pub async fn headers(request: Request, next: Next) -> Response {
@@ -48,11 +49,7 @@ const FORM_LIMIT: usize = 1024 * 1024;
 /// checks its own (bearer tokens, or the `X-CSRF-Token` header).
 pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let unsafe_method = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
-    if !unsafe_method || path.starts_with("/api/") {
+    if safe_method(request.method()) || path.starts_with("/api/") {
         return next.run(request).await;
     }
     // Every form must come from this site, the login and setup forms included.
@@ -74,34 +71,26 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
     if path == "/inloggen" || path == "/inloggen/code" || path == "/installatie" {
         return next.run(request).await;
     }
-    let Some(token) = cookie(request.headers(), SESSION_COOKIE) else {
-        return next.run(request).await; // the handler sends the visitor to the login page
-    };
-    let expected = match state.app.session(&token).await {
+    let expected = match session_of(request.headers(), &state).await {
         Ok(Some((_, csrf))) => csrf,
+        // No (live) session: the handler sends the visitor to the login page.
         Ok(None) => return next.run(request).await,
         Err(e) => {
             tracing::error!(error = %e, "session lookup failed during CSRF check");
-            return (
+            return error_response(
                 StatusCode::SERVICE_UNAVAILABLE,
-                Html(crate::pages::error_page(
-                    "Even niet beschikbaar",
-                    "Nazorg kan de database nu niet bereiken. Probeer het zo opnieuw.",
-                )),
-            )
-                .into_response();
+                "Even niet beschikbaar",
+                "Nazorg kan de database nu niet bereiken. Probeer het zo opnieuw.",
+            );
         }
     };
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
-        return (
+        return error_response(
             StatusCode::PAYLOAD_TOO_LARGE,
-            Html(crate::pages::error_page(
-                "Te groot",
-                "Het formulier is te groot.",
-            )),
-        )
-            .into_response();
+            "Te groot",
+            "Het formulier is te groot.",
+        );
     };
     let sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
         .ok()
@@ -114,12 +103,9 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
 }
 
 fn refuse() -> Response {
-    (
+    error_response(
         StatusCode::FORBIDDEN,
-        Html(crate::pages::error_page(
-            "Formulier niet geaccepteerd",
-            "Dit formulier is verlopen of kwam niet van Nazorg zelf. Ga terug, vernieuw de pagina en probeer het opnieuw.",
-        )),
+        "Formulier niet geaccepteerd",
+        "Dit formulier is verlopen of kwam niet van Nazorg zelf. Ga terug, vernieuw de pagina en probeer het opnieuw.",
     )
-        .into_response()
 }

@@ -87,6 +87,10 @@ fn page(e: AppError) -> Response {
     if matches!(e, AppError::Unauthorized) {
         return Redirect::to("/inloggen").into_response();
     }
-    let page = error_page(e.title(), &e.to_string());
-    (e.status(), Html(page)).into_response()
+    error_response(e.status(), e.title(), &e.to_string())
+}
+
+/// The error page, answered with a status.
+pub fn error_response(status: StatusCode, title: &str, message: &str) -> Response {
+    (status, Html(error_page(title, message))).into_response()
 }

@@ -192,8 +192,16 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
             ""
         };
         let text = std::fs::read_to_string(&file).unwrap();
+        for (method, path) in routes_in_step_tables(&text) {
+            routes.insert((method, matrix_line(&format!("{prefix}{path}"))));
+        }
         for (start, _) in text.match_indices(".route(") {
             let rest = &text[start + 7..];
+            // Inside a macro's definition the path is one of its arguments: the macro's
+            // invocations are read above.
+            if rest.trim_start().starts_with('$') {
+                continue;
+            }
             let open = rest.find('"').unwrap();
             let close = open + 1 + rest[open + 1..].find('"').unwrap();
             let path = &rest[open + 1..close];
@@ -225,6 +233,37 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
                     ));
                 }
             }
+        }
+    }
+    routes
+}
+
+/// The (method, path) of every step in a table of steps: an invocation `case_steps! { … }`
+/// (of the API, and of the case page) whose lines start with a handler, its method and its
+/// path (`record_offer: put "/cases/{id}/offer" (OfferIn);`), each routed by the macro.
+fn routes_in_step_tables(text: &str) -> Vec<(String, String)> {
+    let mut routes = Vec::new();
+    for (start, _) in text.match_indices("case_steps! {") {
+        for line in text[start..].lines().skip(1) {
+            if line.trim() == "}" {
+                break;
+            }
+            let Some((handler, step)) = line.trim().split_once(": ") else {
+                continue;
+            };
+            let Some((method, rest)) = step.split_once(' ') else {
+                continue;
+            };
+            let known = ["get", "post", "put", "patch", "delete"].contains(&method);
+            if !known || !handler.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let path = rest
+                .strip_prefix('"')
+                .and_then(|r| r.split_once('"'))
+                .unwrap()
+                .0;
+            routes.push((method.to_uppercase(), path.to_string()));
         }
     }
     routes

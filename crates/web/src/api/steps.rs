@@ -13,27 +13,11 @@ use nazorg_domain::access::Action;
 use nazorg_domain::ids::{AgreementId, CaseId, SafetyItemId};
 
 pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/cases/{id}/offer", put(record_offer))
-        .route("/cases/{id}/triage", put(record_triage))
-        .route("/cases/{id}/direction", put(decide_direction))
-        .route("/cases/{id}/agreements", post(add_agreement))
+    table_routes()
         .route(
             "/cases/{id}/agreements/{agreement_id}",
             patch(set_agreement_done),
         )
-        .route("/cases/{id}/readiness", put(set_readiness))
-        .route("/cases/{id}/release", put(record_release))
-        .route("/cases/{id}/contacts", post(log_contact))
-        .route("/cases/{id}/household-members", post(add_household_member))
-        .route("/cases/{id}/facts", put(update_facts))
-        .route(
-            "/cases/{id}/eligibility-override",
-            put(override_eligibility),
-        )
-        .route("/cases/{id}/coordinator", put(assign_coordinator))
-        .route("/cases/{id}/closure", post(close_case))
-        .route("/cases/{id}/safety-agenda-items", post(add_safety_item))
         .route(
             "/cases/{id}/safety-agenda-items/{item_id}",
             put(record_safety_outcome),
@@ -49,22 +33,34 @@ async fn fresh(
     Ok(Json(CaseDetailDto::from(&s.app.get_case(actor, id).await?)))
 }
 
-/// The steps that take a body and answer with the case (routed in `router`): per step its
-/// handler, the method and path under `/api/v1` of its OpenAPI annotation, the body, and the
-/// use case it calls when that is not the use case of the same name with the parsed body.
-/// Each handler checks that the case is writable by the caller.
+/// The steps that take a body and answer with the case: per step its handler, the method
+/// and path under `/api/v1` of both its route (in `table_routes`) and its OpenAPI
+/// annotation, the body, the responses its annotation lists when not the usual ones, and
+/// the use case it calls when that is not the use case of the same name with the parsed
+/// body. Each handler checks that the case is writable by the caller.
 macro_rules! case_steps {
-    (|$s:ident, $actor:ident, $id:ident, $b:ident| $($name:ident: $method:ident $path:literal ($body:ty) $(=> $call:expr)?;)*) => {
+    (|$s:ident, $actor:ident, $id:ident, $b:ident| $($name:ident: $method:ident $path:literal ($body:ty) $(responses $responses:tt)? $(=> $call:expr)?;)*) => {
         $(
-            #[utoipa::path($method, path = $path, context_path = "/api/v1", tag = "casussen", params(("id" = i64, Path)), request_body = $body,
-                responses((status = 200, body = CaseDetailDto), (status = 409, description = "Niet toegestaan in deze fase"),
-                          (status = 422, description = "Ongeldige invoer")))]
-            async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<CaseId>, ApiJson($b): ApiJson<$body>) -> Result<Json<CaseDetailDto>, ApiError> {
-                $s.app.permit(&$actor, Action::WriteCase, Some($id)).await?;
-                case_steps!(@call $($call)?; $s.app.$name(&$actor, $id, &$b.parse()?).await?);
-                fresh(&$s, &$actor, $id).await
-            }
+            case_steps!(@step |$s, $actor, $id, $b| $name: $method $path ($body)
+                // The first of these is the step's responses.
+                [$($responses)? ((status = 200, body = CaseDetailDto), (status = 409, description = "Niet toegestaan in deze fase"),
+                                 (status = 422, description = "Ongeldige invoer"))]
+                $(=> $call)?);
         )*
+
+        /// The routes of the steps of the table.
+        fn table_routes() -> Router<AppState> {
+            Router::new()$(.route($path, $method($name)))*
+        }
+    };
+    (@step |$s:ident, $actor:ident, $id:ident, $b:ident| $name:ident: $method:ident $path:literal ($body:ty) [$responses:tt $($usual:tt)?] $(=> $call:expr)?) => {
+        #[utoipa::path($method, path = $path, context_path = "/api/v1", tag = "casussen", params(("id" = i64, Path)), request_body = $body,
+            responses $responses)]
+        async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<CaseId>, ApiJson($b): ApiJson<$body>) -> Result<Json<CaseDetailDto>, ApiError> {
+            $s.app.permit(&$actor, Action::WriteCase, Some($id)).await?;
+            case_steps!(@call $($call)?; $s.app.$name(&$actor, $id, &$b.parse()?).await?);
+            fresh(&$s, &$actor, $id).await
+        }
     };
     (@call ; $default:expr) => { $default };
     (@call $call:expr; $default:expr) => { $call };
@@ -86,6 +82,11 @@ case_steps! { |s, actor, id, b|
     assign_coordinator: put "/cases/{id}/coordinator" (CoordinatorIn) =>
         s.app.assign_coordinator(&actor, id, b.user_id).await?;
     close_case: post "/cases/{id}/closure" (CloseIn);
+    add_safety_item: post "/cases/{id}/safety-agenda-items" (SafetyItemIn)
+        responses((status = 200, body = CaseDetailDto)) => {
+            let put_on = date("de datum van de Veiligheidskamer", &b.put_on)?;
+            s.app.add_safety_item(&actor, id, put_on, &b.reason).await?
+        };
 }
 
 #[utoipa::path(patch, path = "/api/v1/cases/{id}/agreements/{agreement_id}", tag = "casussen",
@@ -99,26 +100,6 @@ async fn set_agreement_done(
 ) -> Result<Json<CaseDetailDto>, ApiError> {
     s.app
         .set_agreement_done(&actor, id, agreement_id, b.done)
-        .await?;
-    fresh(&s, &actor, id).await
-}
-
-#[utoipa::path(post, path = "/api/v1/cases/{id}/safety-agenda-items", tag = "casussen", params(("id" = i64, Path)), request_body = SafetyItemIn,
-    responses((status = 200, body = CaseDetailDto)))]
-async fn add_safety_item(
-    State(s): State<AppState>,
-    ApiActor(actor): ApiActor,
-    ApiPath(id): ApiPath<CaseId>,
-    ApiJson(b): ApiJson<SafetyItemIn>,
-) -> Result<Json<CaseDetailDto>, ApiError> {
-    s.app.permit(&actor, Action::WriteCase, Some(id)).await?;
-    s.app
-        .add_safety_item(
-            &actor,
-            id,
-            date("de datum van de Veiligheidskamer", &b.put_on)?,
-            &b.reason,
-        )
         .await?;
     fresh(&s, &actor, id).await
 }

@@ -23,29 +23,11 @@ use nazorg_domain::access::Action;
 use nazorg_domain::ids::{AgreementId, CaseId};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/casussen/{id}/aanbod", post(record_offer))
-        .route("/casussen/{id}/triage", post(record_triage))
-        .route("/casussen/{id}/regie", post(decide_direction))
-        .route("/casussen/{id}/afspraken", post(add_agreement))
+    table_routes()
         .route(
             "/casussen/{id}/afspraken/{agreement_id}",
             post(agreement_done),
         )
-        .route("/casussen/{id}/checklist", post(set_readiness))
-        .route("/casussen/{id}/vrijlating", post(record_release))
-        .route("/casussen/{id}/contacten", post(log_contact))
-        .route("/casussen/{id}/gezinsleden", post(add_household_member))
-        .route("/casussen/{id}/gegevens", post(update_facts))
-        .route("/casussen/{id}/doelgroep", post(override_eligibility))
-        .route("/casussen/{id}/coordinator", post(assign_coordinator))
-        .route("/casussen/{id}/afspraak", post(add_appointment))
-        .route("/casussen/{id}/veiligheidskamer", post(add_safety_item))
-        .route(
-            "/casussen/{id}/veiligheidskamer-uitkomst",
-            post(record_safety_outcome),
-        )
-        .route("/casussen/{id}/afsluiten", post(close_case))
         .route("/casussen/{id}/verwijzingen", post(refer))
 }
 
@@ -72,13 +54,14 @@ fn saved(id: CaseId, anchor: &str) -> Response {
     Redirect::to(&format!("/casussen/{id}?opgeslagen={anchor}#{anchor}")).into_response()
 }
 
-/// The steps posted from the case page (routed in `router`): per step its handler, its
-/// form, the section it answers with (its name for the error, its anchor) and the use case
-/// it calls when that is not the use case of the same name with the parsed form. Each
-/// handler checks that the case is writable by the user, then `run_step` answers.
+/// The steps posted from the case page: per step its handler, the method and path of its
+/// route (in `table_routes`), its form, the section it answers with (its name for the
+/// error, its anchor) and the use case it calls when that is not the use case of the same
+/// name with the parsed form. Each handler checks that the case is writable by the user,
+/// then `run_step` answers.
 macro_rules! case_steps {
     (|$s:ident, $actor:ident, $id:ident, $f:ident|
-     $($name:ident($form:ty) => $label:literal at $anchor:literal $($call:block)?;)*) => {
+     $($name:ident: $method:ident $path:literal ($form:ty) => $label:literal at $anchor:literal $($call:block)?;)*) => {
         $(
             async fn $name(
                 State($s): State<AppState>,
@@ -98,47 +81,58 @@ macro_rules! case_steps {
                 run_step(&$s, &user, $id, $label, $anchor, result).await
             }
         )*
+
+        /// The routes of the steps of the table.
+        fn table_routes() -> Router<AppState> {
+            Router::new()$(.route($path, $method($name)))*
+        }
     };
     (@call ; $default:expr) => { $default };
     (@call $call:block; $default:expr) => { $call };
 }
 
 case_steps! { |s, actor, id, f|
-    record_offer(OfferIn) => "Contact en aanbod" at "aanbod";
-    record_triage(TriageForm) => "Triage" at "triage";
-    decide_direction(DirectionIn) => "Casusregie" at "regie";
-    add_agreement(AgreementIn) => "Afspraak" at "plan";
-    set_readiness(ReadinessIn) => "Checklist vrijlating" at "checklist" {
+    record_offer: post "/casussen/{id}/aanbod" (OfferIn) => "Contact en aanbod" at "aanbod";
+    record_triage: post "/casussen/{id}/triage" (TriageForm) => "Triage" at "triage";
+    decide_direction: post "/casussen/{id}/regie" (DirectionIn) => "Casusregie" at "regie";
+    add_agreement: post "/casussen/{id}/afspraken" (AgreementIn) => "Afspraak" at "plan";
+    set_readiness: post "/casussen/{id}/checklist" (ReadinessIn)
+        => "Checklist vrijlating" at "checklist" {
         s.app.set_readiness(actor, id, &f.parse()).await?
     };
-    record_release(ReleaseIn) => "Vrijlating" at "vrijlating" {
+    record_release: post "/casussen/{id}/vrijlating" (ReleaseIn) => "Vrijlating" at "vrijlating" {
         s.app.record_release(actor, id, date("de datum van vrijlating", &f.date)?).await?
     };
-    log_contact(ContactIn) => "Contact" at "contacten";
-    add_household_member(HouseholdIn) => "Gezinslid" at "gezin";
-    update_facts(FactsIn) => "Gegevens van de detentie" at "doelgroep" {
+    log_contact: post "/casussen/{id}/contacten" (ContactIn) => "Contact" at "contacten";
+    add_household_member: post "/casussen/{id}/gezinsleden" (HouseholdIn) => "Gezinslid" at "gezin";
+    update_facts: post "/casussen/{id}/gegevens" (FactsIn)
+        => "Gegevens van de detentie" at "doelgroep" {
         // An empty field of the form means "not known", not an empty code.
         let mut f = f;
         f.last_residence_code = f.last_residence_code.filter(|c| !c.trim().is_empty());
         s.app.update_facts(actor, id, &f.parse()?).await?
     };
-    override_eligibility(OverrideIn) => "Doelgroepbepaling" at "doelgroep";
-    assign_coordinator(CoordinatorForm) => "Nazorgcoördinator" at "coordinator" {
+    override_eligibility: post "/casussen/{id}/doelgroep" (OverrideIn)
+        => "Doelgroepbepaling" at "doelgroep";
+    assign_coordinator: post "/casussen/{id}/coordinator" (CoordinatorForm)
+        => "Nazorgcoördinator" at "coordinator" {
         s.app.assign_coordinator(actor, id, f.parse()?).await?
     };
-    add_appointment(AppointmentForm) => "Afspraak" at "contacten" {
+    add_appointment: post "/casussen/{id}/afspraak" (AppointmentForm) => "Afspraak" at "contacten" {
         let (at, kind) = f.parse()?;
         s.app.add_appointment(actor, id, at, kind, &f.place).await?
     };
-    add_safety_item(SafetyItemIn) => "Veiligheidskamer" at "veiligheidskamer" {
+    add_safety_item: post "/casussen/{id}/veiligheidskamer" (SafetyItemIn)
+        => "Veiligheidskamer" at "veiligheidskamer" {
         let put_on = date("de datum van de Veiligheidskamer", &f.put_on)?;
         s.app.add_safety_item(actor, id, put_on, &f.reason).await?
     };
-    record_safety_outcome(SafetyOutcomeForm) => "Veiligheidskamer" at "veiligheidskamer" {
+    record_safety_outcome: post "/casussen/{id}/veiligheidskamer-uitkomst" (SafetyOutcomeForm)
+        => "Veiligheidskamer" at "veiligheidskamer" {
         let (item, discussed) = f.parse()?;
         s.app.record_safety_outcome(actor, id, item, discussed, &f.outcome, &f.follow_up).await?
     };
-    close_case(CloseForm) => "Afsluiten" at "afsluiten";
+    close_case: post "/casussen/{id}/afsluiten" (CloseForm) => "Afsluiten" at "afsluiten";
 }
 
 /// Marks an agreement of the plan done or open again.
