@@ -1,7 +1,7 @@
 //! The budget of a year: lines with their caps, commitments and spending, and the prices
 //! of bought services.
 
-use super::{Posted, Shown, UiForm, UiQuery, post_form};
+use super::{Notice, Posted, Shown, UiForm, UiQuery, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -10,7 +10,7 @@ use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_domain::access::Action;
@@ -115,9 +115,7 @@ async fn budget_view(
     s: &AppState,
     user: &UiUser,
     year: i32,
-    status: StatusCode,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 ) -> Result<Response, UiError> {
     let budget = s.app.budget(&user.actor, year).await?;
     let services = s.app.list_service_kinds(&user.actor.municipality).await?;
@@ -157,10 +155,10 @@ async fn budget_view(
                 price_plain: plain(k.price_cents),
             })
             .collect(),
-        flash,
-        error,
+        flash: notice.flash,
+        error: notice.error,
     };
-    Ok(render(status, view))
+    Ok(render(notice.status, view))
 }
 
 async fn budget_page(
@@ -170,7 +168,7 @@ async fn budget_page(
 ) -> Result<Response, UiError> {
     let year = q.year()?;
     let flash = q.opgeslagen.is_some().then(|| "Opgeslagen.".to_string());
-    budget_view(&s, &user, year, StatusCode::OK, flash, None).await
+    budget_view(&s, &user, year, Notice::shown(flash)).await
 }
 
 /// The budget year a form is about (default this year).
@@ -211,7 +209,7 @@ async fn budget_change(
             Ok(Redirect::to(&format!("/budget?jaar={year}&opgeslagen=1")).into_response())
         }
         Posted::Refused(status, error) => {
-            budget_view(s, user, year, status, None, Some(error)).await
+            budget_view(s, user, year, Notice::refused(status, error)).await
         }
     }
 }

@@ -21,6 +21,7 @@ mod budget;
 mod case_page;
 mod case_steps;
 mod cases;
+mod notice;
 mod partners;
 mod readable;
 mod referrals;
@@ -29,6 +30,8 @@ mod session;
 mod sso;
 mod users;
 mod work;
+
+pub use notice::Notice;
 
 pub fn router() -> Router<AppState> {
     Router::new()

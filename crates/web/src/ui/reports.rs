@@ -2,7 +2,7 @@
 //! (HTML, PDF, XLSX, CSV), outflow and forecast with the capacity assumptions, and the
 //! pseudonymised export. Every figure comes through the store's gate.
 
-use super::{Posted, Shown, UiForm, UiQuery, nl, post_form};
+use super::{Notice, Posted, Shown, UiForm, UiQuery, nl, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -479,9 +479,8 @@ fn fields(s: &CapacitySettings) -> Vec<SettingField> {
 async fn outlook_view(
     s: &AppState,
     user: &UiUser,
-    status: StatusCode,
-    flash: Option<String>,
-    error: Option<(String, Vec<SettingField>)>,
+    notice: Notice,
+    typed: Option<Vec<SettingField>>,
 ) -> Result<Response, UiError> {
     let outlook = s.app.outlook(&user.actor).await?;
     let forecast = outlook.forecast.as_ref().map(|f| {
@@ -510,14 +509,10 @@ async fn outlook_view(
             },
         )
     });
-    let (error, fields) = match error {
-        Some((e, f)) => (Some(e), f),
-        None => (None, fields(&outlook.settings)),
-    };
     let page = OutlookPage {
         base: Base::new("Uitstroom en prognose", Some(user), Page::Outlook),
-        flash,
-        error,
+        flash: notice.flash,
+        error: notice.error,
         forecast,
         capacity,
         tables: views(&outlook_tables(
@@ -525,7 +520,7 @@ async fn outlook_view(
             outlook.forecast.as_ref(),
             outlook.capacity.as_ref(),
         )),
-        fields,
+        fields: typed.unwrap_or_else(|| fields(&outlook.settings)),
         can_edit: nazorg_domain::access::authorize(
             &user.actor,
             Action::ManageReportSettings,
@@ -533,7 +528,7 @@ async fn outlook_view(
         )
         .is_ok(),
     };
-    Ok(render(status, page))
+    Ok(render(notice.status, page))
 }
 
 async fn outlook_page(
@@ -546,7 +541,7 @@ async fn outlook_page(
         .opgeslagen
         .is_some()
         .then(|| "De aannames zijn opgeslagen.".to_string());
-    outlook_view(&s, &user, StatusCode::OK, flash, None).await
+    outlook_view(&s, &user, Notice::shown(flash), None).await
 }
 
 /// The assumptions of the outlook, as typed.
@@ -637,7 +632,7 @@ async fn save_settings(
                     field
                 })
                 .collect();
-            outlook_view(&s, &user, status, None, Some((error, typed))).await
+            outlook_view(&s, &user, Notice::refused(status, error), Some(typed)).await
         }
     }
 }
