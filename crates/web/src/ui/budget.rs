@@ -177,6 +177,14 @@ fn form_year(year: &str) -> i32 {
         .unwrap_or_else(|_| nazorg_domain::dates::today_nl().year())
 }
 
+/// An amount typed in a form, in cents; when it is not one, the message names the field
+/// (`what`) and shows an `example`.
+fn amount(typed: &str, what: &str, example: &str) -> Result<i64, AppError> {
+    parse_eur(typed).ok_or_else(|| {
+        AppError::Invalid(format!("Vul {what} in als bedrag, bijvoorbeeld {example}."))
+    })
+}
+
 /// A new cap of a budget line.
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -221,9 +229,7 @@ async fn set_cap(
 ) -> Result<Response, UiError> {
     budget_change(&s, &user, &f.year, async |year| {
         let line = code::<BudgetLineCode>("de budgetregel", &f.line)?;
-        let cents = parse_eur(&f.cap).ok_or_else(|| {
-            AppError::Invalid("Vul het plafond in als bedrag, bijvoorbeeld 28.000,00.".into())
-        })?;
+        let cents = amount(&f.cap, "het plafond", "28.000,00")?;
         Ok(s.app.set_budget_cap(&user.actor, year, line, cents).await?)
     })
     .await
@@ -238,9 +244,7 @@ async fn set_price(
         let id = f.id.parse::<ServiceKindId>().map_err(|_| {
             AppError::Invalid("Kies het product waarvan u de prijs wijzigt.".into())
         })?;
-        let cents = parse_eur(&f.price).ok_or_else(|| {
-            AppError::Invalid("Vul de prijs in als bedrag, bijvoorbeeld 3.200,00.".into())
-        })?;
+        let cents = amount(&f.price, "de prijs", "3.200,00")?;
         Ok(s.app.set_service_price(&user.actor, id, cents).await?)
     })
     .await
