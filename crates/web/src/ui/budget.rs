@@ -1,7 +1,7 @@
 //! The budget of a year: lines with their caps, commitments and spending, and the prices
 //! of bought services.
 
-use super::{Notice, Posted, Shown, UiForm, UiQuery, post_form};
+use super::{Notice, Posted, Shown, UiForm, UiQuery, download, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -10,7 +10,6 @@ use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_domain::access::Action;
@@ -277,15 +276,9 @@ async fn budget_csv(
             plain(m.spent_cents)
         ));
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"budget-{year}.csv\""),
-            ),
-        ],
+    Ok(download(
+        "text/csv; charset=utf-8",
+        &format!("budget-{year}.csv"),
         out,
-    )
-        .into_response())
+    ))
 }

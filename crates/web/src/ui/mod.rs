@@ -21,6 +21,7 @@ mod budget;
 mod case_page;
 mod case_steps;
 mod cases;
+mod files;
 mod notice;
 mod partners;
 mod readable;
@@ -31,6 +32,7 @@ mod sso;
 mod users;
 mod work;
 
+pub use files::download;
 pub use notice::Notice;
 
 pub fn router() -> Router<AppState> {

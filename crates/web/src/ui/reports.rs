@@ -2,7 +2,7 @@
 //! (HTML, PDF, XLSX, CSV), outflow and forecast with the capacity assumptions, and the
 //! pseudonymised export. Every figure comes through the store's gate.
 
-use super::{Notice, Posted, Shown, UiForm, UiQuery, nl, post_form};
+use super::{Notice, Posted, Shown, UiForm, UiQuery, download, nl, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -11,7 +11,7 @@ use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_app::report::{self, EvaluationData};
@@ -208,8 +208,7 @@ async fn monitor_page(
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
     s.app.permit(&user.actor, Action::ReadReports, None).await?;
-    let (from, to) = q.monitor_period()?;
-    let m = s.app.monitor(&user.actor, from, to).await?;
+    let (m, from, to) = monitor_data(&s, &user, &q).await?;
     let page = MonitorPage {
         base: Base::new("Monitor", Some(&user), Page::Monitor),
         from: format_iso(from),
@@ -228,20 +227,6 @@ async fn monitor_page(
     Ok(render(StatusCode::OK, page))
 }
 
-fn download(content_type: &'static str, name: String, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const CSV: &str = "text/csv; charset=utf-8";
 
@@ -249,40 +234,40 @@ fn file_name(stem: &str, from: Date, to: Date, ext: &str) -> String {
     format!("{stem}-{}-{}.{ext}", format_iso(from), format_iso(to))
 }
 
-/// A spreadsheet of the monitor or the evaluation, made from its data.
-type Sheet<T> = fn(&T) -> Result<Vec<u8>, nazorg_report::ReportError>;
-
-async fn monitor_xlsx(
-    State(s): State<AppState>,
-    user: UiUser,
-    UiQuery(q): UiQuery<Period>,
-) -> Result<Response, UiError> {
-    monitor_file(&s, &user, &q, (XLSX, "xlsx"), report::monitor_xlsx).await
-}
-
-async fn monitor_csv(
-    State(s): State<AppState>,
-    user: UiUser,
-    UiQuery(q): UiQuery<Period>,
-) -> Result<Response, UiError> {
-    monitor_file(&s, &user, &q, (CSV, "csv"), report::monitor_csv).await
-}
-
-/// The monitor of the asked period as a download of the given type and extension.
-async fn monitor_file(
+/// The monitor of the asked period, and the period.
+async fn monitor_data(
     s: &AppState,
     user: &UiUser,
     q: &Period,
-    (content_type, ext): (&'static str, &str),
-    sheet: Sheet<Monitor>,
-) -> Result<Response, UiError> {
+) -> Result<(Monitor, Date, Date), AppError> {
     let (from, to) = q.monitor_period()?;
-    let m = s.app.monitor(&user.actor, from, to).await?;
-    Ok(download(
-        content_type,
-        file_name("monitor", from, to, ext),
-        sheet(&m)?,
-    ))
+    Ok((s.app.monitor(&user.actor, from, to).await?, from, to))
+}
+
+/// The spreadsheets of the monitor and the evaluation (routed in `router`): per handler,
+/// what loads the report of the asked period, the stem of the file's name, the file's type
+/// and extension, and what writes the file.
+macro_rules! sheets {
+    ($($name:ident: $load:ident as $stem:literal, ($content_type:expr, $ext:literal) by $sheet:path;)*) => {
+        $(
+            async fn $name(
+                State(s): State<AppState>,
+                user: UiUser,
+                UiQuery(q): UiQuery<Period>,
+            ) -> Result<Response, UiError> {
+                let (data, from, to) = $load(&s, &user, &q).await?;
+                let name = file_name($stem, from, to, $ext);
+                Ok(download($content_type, &name, $sheet(&data)?))
+            }
+        )*
+    };
+}
+
+sheets! {
+    monitor_xlsx: monitor_data as "monitor", (XLSX, "xlsx") by report::monitor_xlsx;
+    monitor_csv: monitor_data as "monitor", (CSV, "csv") by report::monitor_csv;
+    evaluation_xlsx: evaluation_data as "evaluatie", (XLSX, "xlsx") by EvaluationData::xlsx;
+    evaluation_csv: evaluation_data as "evaluatie", (CSV, "csv") by EvaluationData::csv;
 }
 
 pub struct SectionView {
@@ -358,40 +343,8 @@ async fn evaluation_pdf(
     let bytes = data.pdf(&s.config.municipality);
     Ok(download(
         "application/pdf",
-        file_name("evaluatie", from, to, "pdf"),
+        &file_name("evaluatie", from, to, "pdf"),
         bytes,
-    ))
-}
-
-async fn evaluation_xlsx(
-    State(s): State<AppState>,
-    user: UiUser,
-    UiQuery(q): UiQuery<Period>,
-) -> Result<Response, UiError> {
-    evaluation_file(&s, &user, &q, (XLSX, "xlsx"), EvaluationData::xlsx).await
-}
-
-async fn evaluation_csv(
-    State(s): State<AppState>,
-    user: UiUser,
-    UiQuery(q): UiQuery<Period>,
-) -> Result<Response, UiError> {
-    evaluation_file(&s, &user, &q, (CSV, "csv"), EvaluationData::csv).await
-}
-
-/// The evaluation of the asked period as a download of the given type and extension.
-async fn evaluation_file(
-    s: &AppState,
-    user: &UiUser,
-    q: &Period,
-    (content_type, ext): (&'static str, &str),
-    sheet: Sheet<EvaluationData>,
-) -> Result<Response, UiError> {
-    let (data, from, to) = evaluation_data(s, user, q).await?;
-    Ok(download(
-        content_type,
-        file_name("evaluatie", from, to, ext),
-        sheet(&data)?,
     ))
 }
 
@@ -650,7 +603,7 @@ async fn pseudonymised_csv(
     let bytes = nazorg_report::sheet::rows_csv(&export.columns, &export.rows)?;
     Ok(download(
         CSV,
-        file_name("gepseudonimiseerd", from, to, "csv"),
+        &file_name("gepseudonimiseerd", from, to, "csv"),
         bytes,
     ))
 }

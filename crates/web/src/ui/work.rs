@@ -1,6 +1,6 @@
 //! "Mijn werk": each user's deadlines; absences and substitution; the calendar feed.
 
-use super::{Notice, Opt, Shown, UiForm, UiPath, UiQuery, post_form};
+use super::{Notice, Opt, Shown, UiForm, UiPath, UiQuery, download, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -417,20 +417,11 @@ async fn access_export(
     UiPath(id): UiPath<ResidentId>,
 ) -> Result<Response, UiError> {
     let body = access_data(&s, &user, id).await?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/json; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"inzage-inwoner-{id}.json\""),
-            ),
-        ],
+    Ok(download(
+        "application/json; charset=utf-8",
+        &format!("inzage-inwoner-{id}.json"),
         serde_json::to_string_pretty(&body).unwrap_or_default(),
-    )
-        .into_response())
+    ))
 }
 
 /// Everything Nazorg holds about one resident, and every processing of it (right of access).
