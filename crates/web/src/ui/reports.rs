@@ -18,7 +18,7 @@ use nazorg_app::report::{self, EvaluationData};
 use nazorg_domain::access::Action;
 use nazorg_domain::access::Page;
 use nazorg_domain::dates::{format_iso, format_nl, today_nl};
-use nazorg_domain::evaluation::{Table, decimal, monitor_tables, outlook_tables, percent};
+use nazorg_domain::evaluation::{Section, Table, decimal, monitor_tables, outlook_tables, percent};
 use nazorg_domain::ids::CaseId;
 use nazorg_domain::monitor::Monitor;
 use nazorg_domain::outlook::CapacitySettings;
@@ -150,12 +150,9 @@ impl Period {
     }
 }
 
-/// A table as the templates show it: texts in Dutch, and its chart.
+/// A table as the templates show it (its cells as they `display`), with its chart.
 pub struct TableView {
-    pub id: &'static str,
-    pub title: String,
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub table: Table,
     pub svg: Option<String>,
 }
 
@@ -163,14 +160,7 @@ fn views(tables: &[Table]) -> Vec<TableView> {
     tables
         .iter()
         .map(|t| TableView {
-            id: t.id,
-            title: t.title.clone(),
-            columns: t.columns.clone(),
-            rows: t
-                .rows
-                .iter()
-                .map(|r| r.iter().map(|c| c.display()).collect())
-                .collect(),
+            table: t.clone(),
             svg: nazorg_report::svg::bar_chart(t),
         })
         .collect()
@@ -270,24 +260,22 @@ sheets! {
     evaluation_csv: evaluation_data as "evaluatie", (CSV, "csv") by EvaluationData::csv;
 }
 
-pub struct SectionView {
-    pub number: usize,
-    pub title: &'static str,
-    pub question: &'static str,
-    pub answer: Vec<String>,
+/// A question of the evaluation as the page shows it: the section, and its tables' views.
+pub struct SectionView<'a> {
+    pub section: &'a Section,
     pub tables: Vec<TableView>,
 }
 
 #[derive(Template)]
 #[template(path = "reports/evaluation.html")]
-struct EvaluationPage {
+struct EvaluationPage<'a> {
     base: Base,
     heading: String,
     subtitle: Vec<String>,
     from: String,
     to: String,
     query: String,
-    sections: Vec<SectionView>,
+    sections: Vec<SectionView<'a>>,
     definitions: &'static [(&'static str, &'static str)],
 }
 
@@ -321,12 +309,9 @@ async fn evaluation_page(
         sections: data
             .sections
             .iter()
-            .map(|sec| SectionView {
-                number: sec.number,
-                title: sec.title,
-                question: sec.question,
-                answer: sec.answer.clone(),
-                tables: views(&sec.tables),
+            .map(|section| SectionView {
+                section,
+                tables: views(&section.tables),
             })
             .collect(),
         definitions: nazorg_domain::evaluation::DEFINITIONS,
