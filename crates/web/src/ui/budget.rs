@@ -1,7 +1,7 @@
 //! The budget of a year: lines with their caps, commitments and spending, and the prices
 //! of bought services.
 
-use super::{Posted, Shown, UiForm, UiQuery, post_form};
+use super::{Notice, Posted, Shown, UiForm, UiQuery, download, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -10,7 +10,6 @@ use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_domain::access::Action;
@@ -115,9 +114,7 @@ async fn budget_view(
     s: &AppState,
     user: &UiUser,
     year: i32,
-    status: StatusCode,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 ) -> Result<Response, UiError> {
     let budget = s.app.budget(&user.actor, year).await?;
     let services = s.app.list_service_kinds(&user.actor.municipality).await?;
@@ -157,10 +154,10 @@ async fn budget_view(
                 price_plain: plain(k.price_cents),
             })
             .collect(),
-        flash,
-        error,
+        flash: notice.flash,
+        error: notice.error,
     };
-    Ok(render(status, view))
+    Ok(render(notice.status, view))
 }
 
 async fn budget_page(
@@ -170,13 +167,21 @@ async fn budget_page(
 ) -> Result<Response, UiError> {
     let year = q.year()?;
     let flash = q.opgeslagen.is_some().then(|| "Opgeslagen.".to_string());
-    budget_view(&s, &user, year, StatusCode::OK, flash, None).await
+    budget_view(&s, &user, year, Notice::shown(flash)).await
 }
 
 /// The budget year a form is about (default this year).
 fn form_year(year: &str) -> i32 {
     year.parse::<i32>()
         .unwrap_or_else(|_| nazorg_domain::dates::today_nl().year())
+}
+
+/// An amount typed in a form, in cents; when it is not one, the message names the field
+/// (`what`) and shows an `example`.
+fn amount(typed: &str, what: &str, example: &str) -> Result<i64, AppError> {
+    parse_eur(typed).ok_or_else(|| {
+        AppError::Invalid(format!("Vul {what} in als bedrag, bijvoorbeeld {example}."))
+    })
 }
 
 /// A new cap of a budget line.
@@ -211,7 +216,7 @@ async fn budget_change(
             Ok(Redirect::to(&format!("/budget?jaar={year}&opgeslagen=1")).into_response())
         }
         Posted::Refused(status, error) => {
-            budget_view(s, user, year, status, None, Some(error)).await
+            budget_view(s, user, year, Notice::refused(status, error)).await
         }
     }
 }
@@ -223,9 +228,7 @@ async fn set_cap(
 ) -> Result<Response, UiError> {
     budget_change(&s, &user, &f.year, async |year| {
         let line = code::<BudgetLineCode>("de budgetregel", &f.line)?;
-        let cents = parse_eur(&f.cap).ok_or_else(|| {
-            AppError::Invalid("Vul het plafond in als bedrag, bijvoorbeeld 28.000,00.".into())
-        })?;
+        let cents = amount(&f.cap, "het plafond", "28.000,00")?;
         Ok(s.app.set_budget_cap(&user.actor, year, line, cents).await?)
     })
     .await
@@ -240,9 +243,7 @@ async fn set_price(
         let id = f.id.parse::<ServiceKindId>().map_err(|_| {
             AppError::Invalid("Kies het product waarvan u de prijs wijzigt.".into())
         })?;
-        let cents = parse_eur(&f.price).ok_or_else(|| {
-            AppError::Invalid("Vul de prijs in als bedrag, bijvoorbeeld 3.200,00.".into())
-        })?;
+        let cents = amount(&f.price, "de prijs", "3.200,00")?;
         Ok(s.app.set_service_price(&user.actor, id, cents).await?)
     })
     .await
@@ -275,15 +276,9 @@ async fn budget_csv(
             plain(m.spent_cents)
         ));
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"budget-{year}.csv\""),
-            ),
-        ],
+    Ok(download(
+        "text/csv; charset=utf-8",
+        &format!("budget-{year}.csv"),
         out,
-    )
-        .into_response())
+    ))
 }

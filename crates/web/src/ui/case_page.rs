@@ -1,7 +1,7 @@
 //! The case page: everything about one case, with the forms of the steps that are possible
 //! now (posted to `case_steps`).
 
-use super::{Opt, UiPath, UiQuery, full_name, nl, opts, opts_of, referrals, user_opts};
+use super::{Notice, Opt, UiPath, UiQuery, full_name, nl, opts, opts_of, referrals, user_opts};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::pages::{Base, UiError, render};
@@ -9,7 +9,6 @@ use crate::views::{rules_of, suggestion_of};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use nazorg_app::CaseDetail;
@@ -603,9 +602,7 @@ pub async fn case_view_page(
     s: &AppState,
     user: &UiUser,
     id: CaseId,
-    status: StatusCode,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
     over_cap: Option<OverCapView>,
 ) -> Result<Response, UiError> {
     let detail = s.app.get_case(&user.actor, id).await?;
@@ -620,12 +617,12 @@ pub async fn case_view_page(
         &services,
     );
     Ok(render(
-        status,
+        notice.status,
         CasePage {
             base: Base::new(format!("Casus {id}"), Some(user), Page::Cases),
             c: view,
-            flash,
-            error,
+            flash: notice.flash,
+            error: notice.error,
             over_cap,
         },
     ))
@@ -652,7 +649,7 @@ async fn case_page(
         (_, Some(section)) => section_label(section).map(|label| format!("Opgeslagen: {label}.")),
         _ => None,
     };
-    case_view_page(&s, &user, id, StatusCode::OK, flash, None, None).await
+    case_view_page(&s, &user, id, Notice::shown(flash), None).await
 }
 
 /// The name of a section of the case page, for the "saved" message; only known sections

@@ -2,7 +2,7 @@
 //! on success back to the page's section, when refused the page again with the reason.
 
 use super::case_page::{OverCapView, case_view_page};
-use super::{Posted, Shown, UiForm, UiPath, posted};
+use super::{Notice, Posted, Shown, UiForm, UiPath, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -44,8 +44,8 @@ async fn run_step(
     match posted(result, Shown::InvalidOrConflict)? {
         Posted::Saved(()) => Ok(saved(id, anchor)),
         Posted::Refused(status, error) => {
-            let error = Some(format!("{label}: {error}"));
-            case_view_page(s, user, id, status, None, error, None).await
+            let notice = Notice::refused(status, format!("{label}: {error}"));
+            case_view_page(s, user, id, notice, None).await
         }
     }
 }
@@ -187,8 +187,11 @@ async fn refer(
                 service_kind_id: f.service_kind_id,
                 asked_on: f.asked_on,
             };
-            let status = StatusCode::CONFLICT;
-            case_view_page(&s, &user, id, status, None, None, Some(over_cap)).await
+            let notice = Notice {
+                status: StatusCode::CONFLICT,
+                ..Notice::shown(None)
+            };
+            case_view_page(&s, &user, id, notice, Some(over_cap)).await
         }
         Err(e) => run_step(&s, &user, id, "Verwijzing", anchor, Err(e)).await,
     }

@@ -21,6 +21,8 @@ mod budget;
 mod case_page;
 mod case_steps;
 mod cases;
+mod files;
+mod notice;
 mod partners;
 mod readable;
 mod referrals;
@@ -29,6 +31,9 @@ mod session;
 mod sso;
 mod users;
 mod work;
+
+pub use files::download;
+pub use notice::Notice;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -2,7 +2,7 @@
 //! activities.
 
 use super::budget::YearQuery;
-use super::{Opt, Posted, Shown, UiForm, UiPath, UiQuery, opts, post_form};
+use super::{Notice, Opt, Posted, Shown, UiForm, UiPath, UiQuery, opts, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::input::*;
@@ -10,7 +10,6 @@ use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_domain::access::Action;
@@ -45,13 +44,7 @@ struct RegisterPage {
     error: Option<String>,
 }
 
-async fn register_view(
-    s: &AppState,
-    user: &UiUser,
-    status: StatusCode,
-    flash: Option<String>,
-    error: Option<String>,
-) -> Result<Response, UiError> {
+async fn register_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Response, UiError> {
     let rows = s
         .app
         .processing_register(&user.actor)
@@ -78,10 +71,10 @@ async fn register_view(
             Page::Register,
         ),
         rows,
-        flash,
-        error,
+        flash: notice.flash,
+        error: notice.error,
     };
-    Ok(render(status, page))
+    Ok(render(notice.status, page))
 }
 
 async fn register_page(
@@ -92,7 +85,7 @@ async fn register_page(
     let flash = q.opgeslagen.is_some().then(|| {
         "Opgeslagen. Nieuwe regels in het verwerkingenlogboek noemen de nieuwe tekst.".to_string()
     });
-    register_view(&s, &user, StatusCode::OK, flash, None).await
+    register_view(&s, &user, Notice::shown(flash)).await
 }
 
 /// The texts of one processing activity.
@@ -117,7 +110,9 @@ async fn set_activity(
     });
     match saved.await? {
         Posted::Saved(()) => Ok(Redirect::to("/verwerkingsregister?opgeslagen=1").into_response()),
-        Posted::Refused(status, error) => register_view(&s, &user, status, None, Some(error)).await,
+        Posted::Refused(status, error) => {
+            register_view(&s, &user, Notice::refused(status, error)).await
+        }
     }
 }
 
@@ -140,13 +135,7 @@ struct PartnersPage {
     error: Option<String>,
 }
 
-async fn partners_view(
-    s: &AppState,
-    user: &UiUser,
-    status: StatusCode,
-    flash: Option<String>,
-    error: Option<String>,
-) -> Result<Response, UiError> {
+async fn partners_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Response, UiError> {
     s.app
         .permit(&user.actor, Action::ManagePartners, None)
         .await?;
@@ -163,14 +152,14 @@ async fn partners_view(
             })
             .collect(),
         kind_opts: opts::<PartnerKind>(Some(PartnerKind::Other)),
-        flash,
-        error,
+        flash: notice.flash,
+        error: notice.error,
     };
-    Ok(render(status, view))
+    Ok(render(notice.status, view))
 }
 
 async fn partners_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
-    partners_view(&s, &user, StatusCode::OK, None, None).await
+    partners_view(&s, &user, Notice::shown(None)).await
 }
 
 async fn add_partner(
@@ -188,13 +177,10 @@ async fn add_partner(
             Ok(s.app.add_partner(&user.actor, &f.name, kind).await?)
         },
     );
-    match added.await? {
-        Posted::Saved(_) => {
-            let flash = format!("Ketenpartner {} is toegevoegd.", f.name.trim());
-            partners_view(&s, &user, StatusCode::OK, Some(flash), None).await
-        }
-        Posted::Refused(status, error) => partners_view(&s, &user, status, None, Some(error)).await,
-    }
+    let notice = added
+        .await?
+        .notice(|_| format!("Ketenpartner {} is toegevoegd.", f.name.trim()));
+    partners_view(&s, &user, notice).await
 }
 
 /// Switching a partner organisation on ("true") or off.

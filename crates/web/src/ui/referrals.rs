@@ -1,7 +1,7 @@
 //! Referrals, for coordinators and partner users: the list, one referral and its steps,
 //! the figures per partner, and the partner's view of a case it directs.
 
-use super::{Opt, Posted, Shown, UiForm, UiPath, UiQuery, nl, opts, posted};
+use super::{Notice, Opt, Posted, Shown, UiForm, UiPath, UiQuery, nl, opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -214,9 +214,7 @@ async fn referral_view(
     s: &AppState,
     user: &UiUser,
     id: ReferralId,
-    status: StatusCode,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 ) -> Result<Response, UiError> {
     let d = s.app.get_referral(&user.actor, id).await?;
     let r = &d.referral;
@@ -256,10 +254,10 @@ async fn referral_view(
         result_opts: opts::<ReferralResult>(None),
         today: format_iso(today()),
         r: ReferralRow::from(r),
-        flash,
-        error,
+        flash: notice.flash,
+        error: notice.error,
     };
-    Ok(render(status, view))
+    Ok(render(notice.status, view))
 }
 
 #[derive(Deserialize, Default)]
@@ -279,7 +277,7 @@ async fn referral_page(
         .as_deref()
         .and_then(ReferralStep::parse)
         .map(|st| format!("Opgeslagen: {}.", st.label()));
-    referral_view(&s, &user, id, StatusCode::OK, flash, None).await
+    referral_view(&s, &user, id, Notice::shown(flash)).await
 }
 
 async fn referral_step(
@@ -305,7 +303,7 @@ async fn referral_step(
             Ok(Redirect::to(&saved).into_response())
         }
         Posted::Refused(status, error) => {
-            referral_view(&s, &user, id, status, None, Some(error)).await
+            referral_view(&s, &user, id, Notice::refused(status, error)).await
         }
     }
 }

@@ -2,7 +2,7 @@
 //! (HTML, PDF, XLSX, CSV), outflow and forecast with the capacity assumptions, and the
 //! pseudonymised export. Every figure comes through the store's gate.
 
-use super::{Posted, Shown, UiForm, UiQuery, nl, post_form};
+use super::{Notice, Posted, Shown, UiForm, UiQuery, download, nl, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -11,14 +11,14 @@ use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_app::report::{self, EvaluationData};
 use nazorg_domain::access::Action;
 use nazorg_domain::access::Page;
 use nazorg_domain::dates::{format_iso, format_nl, today_nl};
-use nazorg_domain::evaluation::{Table, decimal, monitor_tables, outlook_tables, percent};
+use nazorg_domain::evaluation::{Section, Table, decimal, monitor_tables, outlook_tables, percent};
 use nazorg_domain::ids::CaseId;
 use nazorg_domain::monitor::Monitor;
 use nazorg_domain::outlook::CapacitySettings;
@@ -150,12 +150,9 @@ impl Period {
     }
 }
 
-/// A table as the templates show it: texts in Dutch, and its chart.
+/// A table as the templates show it (its cells as they `display`), with its chart.
 pub struct TableView {
-    pub id: &'static str,
-    pub title: String,
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub table: Table,
     pub svg: Option<String>,
 }
 
@@ -163,14 +160,7 @@ fn views(tables: &[Table]) -> Vec<TableView> {
     tables
         .iter()
         .map(|t| TableView {
-            id: t.id,
-            title: t.title.clone(),
-            columns: t.columns.clone(),
-            rows: t
-                .rows
-                .iter()
-                .map(|r| r.iter().map(|c| c.display()).collect())
-                .collect(),
+            table: t.clone(),
             svg: nazorg_report::svg::bar_chart(t),
         })
         .collect()
@@ -208,8 +198,7 @@ async fn monitor_page(
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
     s.app.permit(&user.actor, Action::ReadReports, None).await?;
-    let (from, to) = q.monitor_period()?;
-    let m = s.app.monitor(&user.actor, from, to).await?;
+    let (m, from, to) = monitor_data(&s, &user, &q).await?;
     let page = MonitorPage {
         base: Base::new("Monitor", Some(&user), Page::Monitor),
         from: format_iso(from),
@@ -228,20 +217,6 @@ async fn monitor_page(
     Ok(render(StatusCode::OK, page))
 }
 
-fn download(content_type: &'static str, name: String, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const CSV: &str = "text/csv; charset=utf-8";
 
@@ -249,60 +224,58 @@ fn file_name(stem: &str, from: Date, to: Date, ext: &str) -> String {
     format!("{stem}-{}-{}.{ext}", format_iso(from), format_iso(to))
 }
 
-/// A spreadsheet of the monitor or the evaluation, made from its data.
-type Sheet<T> = fn(&T) -> Result<Vec<u8>, nazorg_report::ReportError>;
-
-async fn monitor_xlsx(
-    State(s): State<AppState>,
-    user: UiUser,
-    UiQuery(q): UiQuery<Period>,
-) -> Result<Response, UiError> {
-    monitor_file(&s, &user, &q, (XLSX, "xlsx"), report::monitor_xlsx).await
-}
-
-async fn monitor_csv(
-    State(s): State<AppState>,
-    user: UiUser,
-    UiQuery(q): UiQuery<Period>,
-) -> Result<Response, UiError> {
-    monitor_file(&s, &user, &q, (CSV, "csv"), report::monitor_csv).await
-}
-
-/// The monitor of the asked period as a download of the given type and extension.
-async fn monitor_file(
+/// The monitor of the asked period, and the period.
+async fn monitor_data(
     s: &AppState,
     user: &UiUser,
     q: &Period,
-    (content_type, ext): (&'static str, &str),
-    sheet: Sheet<Monitor>,
-) -> Result<Response, UiError> {
+) -> Result<(Monitor, Date, Date), AppError> {
     let (from, to) = q.monitor_period()?;
-    let m = s.app.monitor(&user.actor, from, to).await?;
-    Ok(download(
-        content_type,
-        file_name("monitor", from, to, ext),
-        sheet(&m)?,
-    ))
+    Ok((s.app.monitor(&user.actor, from, to).await?, from, to))
 }
 
-pub struct SectionView {
-    pub number: usize,
-    pub title: &'static str,
-    pub question: &'static str,
-    pub answer: Vec<String>,
+/// The spreadsheets of the monitor and the evaluation (routed in `router`): per handler,
+/// what loads the report of the asked period, the stem of the file's name, the file's type
+/// and extension, and what writes the file.
+macro_rules! sheets {
+    ($($name:ident: $load:ident as $stem:literal, ($content_type:expr, $ext:literal) by $sheet:path;)*) => {
+        $(
+            async fn $name(
+                State(s): State<AppState>,
+                user: UiUser,
+                UiQuery(q): UiQuery<Period>,
+            ) -> Result<Response, UiError> {
+                let (data, from, to) = $load(&s, &user, &q).await?;
+                let name = file_name($stem, from, to, $ext);
+                Ok(download($content_type, &name, $sheet(&data)?))
+            }
+        )*
+    };
+}
+
+sheets! {
+    monitor_xlsx: monitor_data as "monitor", (XLSX, "xlsx") by report::monitor_xlsx;
+    monitor_csv: monitor_data as "monitor", (CSV, "csv") by report::monitor_csv;
+    evaluation_xlsx: evaluation_data as "evaluatie", (XLSX, "xlsx") by EvaluationData::xlsx;
+    evaluation_csv: evaluation_data as "evaluatie", (CSV, "csv") by EvaluationData::csv;
+}
+
+/// A question of the evaluation as the page shows it: the section, and its tables' views.
+pub struct SectionView<'a> {
+    pub section: &'a Section,
     pub tables: Vec<TableView>,
 }
 
 #[derive(Template)]
 #[template(path = "reports/evaluation.html")]
-struct EvaluationPage {
+struct EvaluationPage<'a> {
     base: Base,
     heading: String,
     subtitle: Vec<String>,
     from: String,
     to: String,
     query: String,
-    sections: Vec<SectionView>,
+    sections: Vec<SectionView<'a>>,
     definitions: &'static [(&'static str, &'static str)],
 }
 
@@ -336,12 +309,9 @@ async fn evaluation_page(
         sections: data
             .sections
             .iter()
-            .map(|sec| SectionView {
-                number: sec.number,
-                title: sec.title,
-                question: sec.question,
-                answer: sec.answer.clone(),
-                tables: views(&sec.tables),
+            .map(|section| SectionView {
+                section,
+                tables: views(&section.tables),
             })
             .collect(),
         definitions: nazorg_domain::evaluation::DEFINITIONS,
@@ -358,40 +328,8 @@ async fn evaluation_pdf(
     let bytes = data.pdf(&s.config.municipality);
     Ok(download(
         "application/pdf",
-        file_name("evaluatie", from, to, "pdf"),
+        &file_name("evaluatie", from, to, "pdf"),
         bytes,
-    ))
-}
-
-async fn evaluation_xlsx(
-    State(s): State<AppState>,
-    user: UiUser,
-    UiQuery(q): UiQuery<Period>,
-) -> Result<Response, UiError> {
-    evaluation_file(&s, &user, &q, (XLSX, "xlsx"), EvaluationData::xlsx).await
-}
-
-async fn evaluation_csv(
-    State(s): State<AppState>,
-    user: UiUser,
-    UiQuery(q): UiQuery<Period>,
-) -> Result<Response, UiError> {
-    evaluation_file(&s, &user, &q, (CSV, "csv"), EvaluationData::csv).await
-}
-
-/// The evaluation of the asked period as a download of the given type and extension.
-async fn evaluation_file(
-    s: &AppState,
-    user: &UiUser,
-    q: &Period,
-    (content_type, ext): (&'static str, &str),
-    sheet: Sheet<EvaluationData>,
-) -> Result<Response, UiError> {
-    let (data, from, to) = evaluation_data(s, user, q).await?;
-    Ok(download(
-        content_type,
-        file_name("evaluatie", from, to, ext),
-        sheet(&data)?,
     ))
 }
 
@@ -479,9 +417,8 @@ fn fields(s: &CapacitySettings) -> Vec<SettingField> {
 async fn outlook_view(
     s: &AppState,
     user: &UiUser,
-    status: StatusCode,
-    flash: Option<String>,
-    error: Option<(String, Vec<SettingField>)>,
+    notice: Notice,
+    typed: Option<Vec<SettingField>>,
 ) -> Result<Response, UiError> {
     let outlook = s.app.outlook(&user.actor).await?;
     let forecast = outlook.forecast.as_ref().map(|f| {
@@ -510,14 +447,10 @@ async fn outlook_view(
             },
         )
     });
-    let (error, fields) = match error {
-        Some((e, f)) => (Some(e), f),
-        None => (None, fields(&outlook.settings)),
-    };
     let page = OutlookPage {
         base: Base::new("Uitstroom en prognose", Some(user), Page::Outlook),
-        flash,
-        error,
+        flash: notice.flash,
+        error: notice.error,
         forecast,
         capacity,
         tables: views(&outlook_tables(
@@ -525,7 +458,7 @@ async fn outlook_view(
             outlook.forecast.as_ref(),
             outlook.capacity.as_ref(),
         )),
-        fields,
+        fields: typed.unwrap_or_else(|| fields(&outlook.settings)),
         can_edit: nazorg_domain::access::authorize(
             &user.actor,
             Action::ManageReportSettings,
@@ -533,7 +466,7 @@ async fn outlook_view(
         )
         .is_ok(),
     };
-    Ok(render(status, page))
+    Ok(render(notice.status, page))
 }
 
 async fn outlook_page(
@@ -546,7 +479,7 @@ async fn outlook_page(
         .opgeslagen
         .is_some()
         .then(|| "De aannames zijn opgeslagen.".to_string());
-    outlook_view(&s, &user, StatusCode::OK, flash, None).await
+    outlook_view(&s, &user, Notice::shown(flash), None).await
 }
 
 /// The assumptions of the outlook, as typed.
@@ -637,7 +570,7 @@ async fn save_settings(
                     field
                 })
                 .collect();
-            outlook_view(&s, &user, status, None, Some((error, typed))).await
+            outlook_view(&s, &user, Notice::refused(status, error), Some(typed)).await
         }
     }
 }
@@ -655,7 +588,7 @@ async fn pseudonymised_csv(
     let bytes = nazorg_report::sheet::rows_csv(&export.columns, &export.rows)?;
     Ok(download(
         CSV,
-        file_name("gepseudonimiseerd", from, to, "csv"),
+        &file_name("gepseudonimiseerd", from, to, "csv"),
         bytes,
     ))
 }

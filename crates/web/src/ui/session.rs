@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use nazorg_domain::access::{self};
+use nazorg_domain::access::{self, Role};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -98,21 +98,7 @@ async fn login(
     match outcome {
         Some(actor) => {
             let (token, _) = s.app.create_session(actor.user_id).await?;
-            let target = match access::after_sign_in(actor.role) {
-                Some(page) => page.path().to_string(),
-                None => safe_next(Some(&f.next)),
-            };
-            Ok((
-                StatusCode::SEE_OTHER,
-                [
-                    (
-                        header::SET_COOKIE,
-                        session_cookie(&token, s.config.secure_cookies),
-                    ),
-                    (header::LOCATION, target),
-                ],
-            )
-                .into_response())
+            Ok(signed_in(&s, &token, landing(Some(actor.role), &f.next)))
         }
         None => Ok(render(
             StatusCode::UNAUTHORIZED,
@@ -125,6 +111,30 @@ async fn login(
             },
         )),
     }
+}
+
+/// Where a user lands after signing in: the start page of their role, if it has one, else
+/// where they were going (`next`, if it is a page of ours).
+pub(super) fn landing(role: Option<Role>, next: &str) -> String {
+    match role.and_then(access::after_sign_in) {
+        Some(page) => page.path().to_string(),
+        None => safe_next(Some(next)),
+    }
+}
+
+/// The answer to a sign-in: the browser gets the session's cookie and goes on to `target`.
+pub(super) fn signed_in(s: &AppState, token: &str, target: String) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (
+                header::SET_COOKIE,
+                session_cookie(token, s.config.secure_cookies),
+            ),
+            (header::LOCATION, target),
+        ],
+    )
+        .into_response()
 }
 
 fn urlencode_next(next: &str) -> String {
@@ -204,21 +214,7 @@ async fn login_code(
             let (token, _) = s.app.create_session(user_id).await?;
             // Where the role lands, as after a password without a second factor.
             let role = s.app.session(&token).await?.map(|(actor, _)| actor.role);
-            let target = match role.and_then(access::after_sign_in) {
-                Some(page) => page.path().to_string(),
-                None => safe_next(Some(&f.next)),
-            };
-            Ok((
-                StatusCode::SEE_OTHER,
-                [
-                    (
-                        header::SET_COOKIE,
-                        session_cookie(&token, s.config.secure_cookies),
-                    ),
-                    (header::LOCATION, target),
-                ],
-            )
-                .into_response())
+            Ok(signed_in(&s, &token, landing(role, &f.next)))
         }
         None => {
             code_view(

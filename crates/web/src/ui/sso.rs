@@ -7,7 +7,7 @@
 
 use super::UiQuery;
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, cookie, safe_next, session_cookie};
+use crate::auth::{SESSION_COOKIE, cookie, safe_next};
 use crate::error::AppError;
 use crate::oidc::{ExtraClaims, Sso, claim, error_chain};
 use crate::pages::{Base, UiError, render};
@@ -16,7 +16,6 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use nazorg_app::OidcIdentity;
-use nazorg_domain::access::{self};
 use nazorg_domain::ids::{PartnerId, UserId};
 use openidconnect::core::{CoreAuthenticationFlow, CoreGenderClaim};
 use openidconnect::{
@@ -349,10 +348,7 @@ async fn sign_in(
         role = mapping.role.code(),
         "single sign-on"
     );
-    let target = match access::after_sign_in(mapping.role) {
-        Some(page) => page.path().to_string(),
-        None => safe_next(Some(next)),
-    };
+    let target = super::session::landing(Some(mapping.role), next);
     Ok(start_session(s, headers, user_id, target).await?)
 }
 
@@ -424,17 +420,7 @@ async fn start_session(
         s.app.end_session(&old).await?;
     }
     let (token, _) = s.app.create_session(user_id).await?;
-    let mut response = (
-        StatusCode::SEE_OTHER,
-        [
-            (
-                header::SET_COOKIE,
-                session_cookie(&token, s.config.secure_cookies),
-            ),
-            (header::LOCATION, target),
-        ],
-    )
-        .into_response();
+    let mut response = super::session::signed_in(s, &token, target);
     if let Ok(v) = HeaderValue::from_str(&state_cookie("", s.config.secure_cookies, 0)) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }

@@ -1,6 +1,6 @@
 //! The users of the municipality (administrators).
 
-use super::{Opt, Posted, Shown, UiForm, opts, posted};
+use super::{Notice, Opt, Shown, UiForm, opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -9,7 +9,6 @@ use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use nazorg_domain::access::{Action, Page, Role};
@@ -45,13 +44,7 @@ async fn require_admin(s: &AppState, user: &UiUser) -> Result<(), UiError> {
     Ok(s.app.permit(&user.actor, Action::ManageUsers, None).await?)
 }
 
-async fn users_view(
-    s: &AppState,
-    user: &UiUser,
-    status: StatusCode,
-    flash: Option<String>,
-    error: Option<String>,
-) -> Result<Response, UiError> {
+async fn users_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Response, UiError> {
     let partner_list = s.app.list_partners(&user.actor.municipality).await?;
     let users = s
         .app
@@ -67,7 +60,7 @@ async fn users_view(
         })
         .collect();
     Ok(render(
-        status,
+        notice.status,
         UsersPage {
             base: Base::new("Gebruikers", Some(user), Page::Users),
             users,
@@ -81,15 +74,15 @@ async fn users_view(
                     selected: false,
                 })
                 .collect(),
-            flash,
-            error,
+            flash: notice.flash,
+            error: notice.error,
         },
     ))
 }
 
 async fn users_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
     require_admin(&s, &user).await?;
-    users_view(&s, &user, StatusCode::OK, None, None).await
+    users_view(&s, &user, Notice::shown(None)).await
 }
 
 #[derive(Deserialize, Default)]
@@ -130,11 +123,7 @@ async fn add_user(
         Ok::<_, AppError>(username)
     }
     .await;
-    match posted(result, Shown::All)? {
-        Posted::Saved(name) => {
-            let flash = format!("Gebruiker {name} is toegevoegd.");
-            users_view(&s, &user, StatusCode::OK, Some(flash), None).await
-        }
-        Posted::Refused(status, error) => users_view(&s, &user, status, None, Some(error)).await,
-    }
+    let notice =
+        posted(result, Shown::All)?.notice(|name| format!("Gebruiker {name} is toegevoegd."));
+    users_view(&s, &user, notice).await
 }

@@ -1,6 +1,6 @@
 //! "Mijn werk": each user's deadlines; absences and substitution; the calendar feed.
 
-use super::{Opt, Posted, Shown, UiForm, UiPath, UiQuery, post_form};
+use super::{Notice, Opt, Shown, UiForm, UiPath, UiQuery, download, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -155,13 +155,7 @@ struct AbsencePage {
     error: Option<String>,
 }
 
-async fn absence_view(
-    s: &AppState,
-    user: &UiUser,
-    status: StatusCode,
-    flash: Option<String>,
-    error: Option<String>,
-) -> Result<Response, UiError> {
+async fn absence_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Response, UiError> {
     let absences = s.app.list_absences(&user.actor).await?;
     let users = s.app.list_users(Some(&user.actor.municipality)).await?;
     let coordinators: Vec<&nazorg_app::User> = users
@@ -198,14 +192,14 @@ async fn absence_view(
             })
             .collect(),
         today: format_iso(today_nl()),
-        flash,
-        error,
+        flash: notice.flash,
+        error: notice.error,
     };
-    Ok(render(status, view))
+    Ok(render(notice.status, view))
 }
 
 async fn absence_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
-    absence_view(&s, &user, StatusCode::OK, None, None).await
+    absence_view(&s, &user, Notice::shown(None)).await
 }
 
 /// A colleague's absence and who stands in.
@@ -239,13 +233,10 @@ async fn add_absence(
             .add_absence(&user.actor, absent, substitute, from, to, &f.note)
             .await?)
     });
-    match added.await? {
-        Posted::Saved(_) => {
-            let flash = "De afwezigheid is vastgelegd.".to_string();
-            absence_view(&s, &user, StatusCode::OK, Some(flash), None).await
-        }
-        Posted::Refused(status, error) => absence_view(&s, &user, status, None, Some(error)).await,
-    }
+    let notice = added
+        .await?
+        .notice(|_| "De afwezigheid is vastgelegd.".to_string());
+    absence_view(&s, &user, notice).await
 }
 
 async fn end_absence(
@@ -426,20 +417,11 @@ async fn access_export(
     UiPath(id): UiPath<ResidentId>,
 ) -> Result<Response, UiError> {
     let body = access_data(&s, &user, id).await?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/json; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"inzage-inwoner-{id}.json\""),
-            ),
-        ],
+    Ok(download(
+        "application/json; charset=utf-8",
+        &format!("inzage-inwoner-{id}.json"),
         serde_json::to_string_pretty(&body).unwrap_or_default(),
-    )
-        .into_response())
+    ))
 }
 
 /// Everything Nazorg holds about one resident, and every processing of it (right of access).
