@@ -116,20 +116,31 @@ code_enum! {
     }
 }
 
-/// One notification row as it arrives (CSV, JSON or the web form): text fields.
+// One notification row as it arrives (a CSV row, a JSON body or the web form), as text;
+// `parse` makes a `Notification` of it. The API documents it as `NotificationIn`.
+/// A notification entered by hand or posted by a client; the import format's fields.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = NotificationIn))]
 #[serde(default)]
 pub struct NotificationRow {
+    /// Citizen service number; must pass the eleven-test.
+    #[cfg_attr(feature = "openapi", schema(example = "691967301"))]
     pub bsn: String,
     pub family_name: String,
     pub given_names: String,
+    /// YYYY-MM-DD or DD-MM-YYYY.
     pub birth_date: String,
+    /// CBS code of the last address before detention, e.g. 1783 or GM1783.
     pub municipality_code: String,
+    /// registered | recently_deregistered | not_registered
     pub brp_status: String,
     pub institution: String,
     pub detention_start: String,
+    /// Empty when unknown.
     pub expected_release: String,
+    /// prison_sentence | pretrial | other | empty (unknown)
     pub sentence: String,
+    /// automatic | casemanager | partner | self
     pub source: String,
 }
 

@@ -8,7 +8,7 @@ use nazorg_domain::case::{
 };
 use nazorg_domain::eligibility::Eligibility;
 use nazorg_domain::ids::{HouseholdMemberId, PartnerId, ServiceKindId, UserId};
-use nazorg_domain::notification::{BrpStatus, NotificationRow, Sentence};
+use nazorg_domain::notification::{BrpStatus, Sentence};
 use nazorg_domain::triage::{Direction, LifeDomain, Need};
 use nazorg_domain::{Coded, parse_date};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -73,48 +73,9 @@ pub fn checkbox<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     })
 }
 
-/// A notification entered by hand or posted by a client; the import format's fields.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct NotificationIn {
-    /// Citizen service number; must pass the eleven-test.
-    #[schema(example = "691967301")]
-    pub bsn: String,
-    pub family_name: String,
-    pub given_names: String,
-    /// YYYY-MM-DD or DD-MM-YYYY.
-    pub birth_date: String,
-    /// CBS code of the last address before detention, e.g. 1783 or GM1783.
-    pub municipality_code: String,
-    /// registered | recently_deregistered | not_registered
-    pub brp_status: String,
-    pub institution: String,
-    pub detention_start: String,
-    /// Empty when unknown.
-    pub expected_release: String,
-    /// prison_sentence | pretrial | other | empty (unknown)
-    pub sentence: String,
-    /// automatic | casemanager | partner | self
-    pub source: String,
-}
-
-impl NotificationIn {
-    pub fn to_row(&self) -> NotificationRow {
-        NotificationRow {
-            bsn: self.bsn.clone(),
-            family_name: self.family_name.clone(),
-            given_names: self.given_names.clone(),
-            birth_date: self.birth_date.clone(),
-            municipality_code: self.municipality_code.clone(),
-            brp_status: self.brp_status.clone(),
-            institution: self.institution.clone(),
-            detention_start: self.detention_start.clone(),
-            expected_release: self.expected_release.clone(),
-            sentence: self.sentence.clone(),
-            source: self.source.clone(),
-        }
-    }
-}
+/// A notification entered by hand or posted by a client: the domain's row of text fields,
+/// documented in the OpenAPI document under this name.
+pub use nazorg_domain::notification::NotificationRow as NotificationIn;
 
 /// Contact in detention and the offer of aftercare.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]

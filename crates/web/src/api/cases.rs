@@ -72,10 +72,7 @@ async fn create_notification(
     s.app
         .permit(&actor, Action::CreateNotification, None)
         .await?;
-    let notification = body
-        .to_row()
-        .parse()
-        .map_err(|e| AppError::Invalid(e.to_string()))?;
+    let notification = body.parse().map_err(|e| AppError::Invalid(e.to_string()))?;
     let outcome = s.app.import_notification(&actor, &notification).await?;
     let created = matches!(outcome, ImportOutcome::Created { .. });
     let status = if created {

@@ -214,7 +214,7 @@ async fn create_notification(
     s.app
         .permit(&user.actor, Action::CreateNotification, None)
         .await?;
-    let parsed = match form.to_row().parse() {
+    let parsed = match form.parse() {
         Ok(n) => n,
         Err(e) => {
             return Ok(render(
