@@ -1,7 +1,7 @@
 //! The budget of a year: lines with their caps, commitments and spending, and the prices
 //! of bought services.
 
-use super::{Notice, Posted, Shown, UiForm, UiQuery, download, post_form};
+use super::{Notice, Posted, Shown, Signed, UiForm, UiQuery, download, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -9,7 +9,6 @@ use crate::input::*;
 use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_domain::access::Action;
@@ -161,8 +160,7 @@ async fn budget_view(
 }
 
 async fn budget_page(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiQuery(q): UiQuery<YearQuery>,
 ) -> Result<Response, UiError> {
     let year = q.year()?;
@@ -222,8 +220,7 @@ async fn budget_change(
 }
 
 async fn set_cap(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiForm(f): UiForm<CapForm>,
 ) -> Result<Response, UiError> {
     budget_change(&s, &user, &f.year, async |year| {
@@ -235,8 +232,7 @@ async fn set_cap(
 }
 
 async fn set_price(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiForm(f): UiForm<PriceForm>,
 ) -> Result<Response, UiError> {
     budget_change(&s, &user, &f.year, async |_| {
@@ -251,8 +247,7 @@ async fn set_price(
 
 /// The budget of a year as CSV (semicolons and decimal commas, as Dutch spreadsheets read it).
 async fn budget_csv(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiQuery(q): UiQuery<YearQuery>,
 ) -> Result<Response, UiError> {
     let year = q.year()?;

@@ -1,14 +1,15 @@
 //! The case page: everything about one case, with the forms of the steps that are possible
 //! now (posted to `case_steps`).
 
-use super::{Notice, Opt, UiPath, UiQuery, full_name, nl, opts, opts_of, referrals, user_opts};
+use super::{
+    Notice, Opt, Signed, UiPath, UiQuery, full_name, nl, opts, opts_of, referrals, user_opts,
+};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::pages::{Base, UiError, render};
 use crate::views::{rules_of, suggestion_of};
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use nazorg_app::CaseDetail;
@@ -636,8 +637,7 @@ struct CaseQueryFlash {
 }
 
 async fn case_page(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiPath(id): UiPath<CaseId>,
     UiQuery(q): UiQuery<CaseQueryFlash>,
 ) -> Result<Response, UiError> {

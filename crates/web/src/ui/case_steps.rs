@@ -2,7 +2,7 @@
 //! on success back to the page's section, when refused the page again with the reason.
 
 use super::case_page::{OverCapView, case_view_page};
-use super::{Notice, Posted, Shown, UiForm, UiPath, posted};
+use super::{Notice, Posted, Shown, Signed, UiForm, UiPath, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -15,7 +15,6 @@ use crate::input::{
 };
 use crate::pages::UiError;
 use axum::Router;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
@@ -64,8 +63,7 @@ macro_rules! case_steps {
      $($name:ident: $method:ident $path:literal ($form:ty) => $label:literal at $anchor:literal $($call:block)?;)*) => {
         $(
             async fn $name(
-                State($s): State<AppState>,
-                user: UiUser,
+                Signed { s: $s, user }: Signed,
                 UiPath($id): UiPath<CaseId>,
                 UiForm($f): UiForm<$form>,
             ) -> Result<Response, UiError> {
@@ -137,8 +135,7 @@ case_steps! { |s, actor, id, f|
 
 /// Marks an agreement of the plan done or open again.
 async fn agreement_done(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiPath((id, agreement_id)): UiPath<(CaseId, AgreementId)>,
     UiForm(f): UiForm<AgreementDoneIn>,
 ) -> Result<Response, UiError> {
@@ -153,8 +150,7 @@ async fn agreement_done(
 /// A referral from the case page. Passing the budget cap shows the form again with a
 /// warning that must be confirmed with a reason.
 async fn refer(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiPath(id): UiPath<CaseId>,
     UiForm(f): UiForm<ReferralForm>,
 ) -> Result<Response, UiError> {

@@ -1,6 +1,6 @@
 //! The case list (the coordinator's worklist) and entering a notification by hand.
 
-use super::{Opt, UiForm, full_name, opts, referrals, user_opts};
+use super::{Opt, Signed, UiForm, full_name, opts, referrals, user_opts};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::input::NotificationIn;
@@ -8,7 +8,7 @@ use crate::pages::{Base, UiError, render};
 use crate::query::CaseQuery;
 use askama::Template;
 use axum::Router;
-use axum::extract::{RawQuery, State};
+use axum::extract::RawQuery;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -133,8 +133,7 @@ fn case_row(c: &nazorg_app::CaseSummary, today: time::Date) -> CaseRow {
 }
 
 async fn cases_page(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, UiError> {
     if let Some(start) = elsewhere(user.actor.role) {
@@ -195,7 +194,7 @@ fn notification_view(
     }
 }
 
-async fn notification_page(user: UiUser, State(s): State<AppState>) -> Result<Response, UiError> {
+async fn notification_page(Signed { s, user }: Signed) -> Result<Response, UiError> {
     s.app
         .permit(&user.actor, Action::CreateNotification, None)
         .await?;
@@ -207,8 +206,7 @@ async fn notification_page(user: UiUser, State(s): State<AppState>) -> Result<Re
 }
 
 async fn create_notification(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiForm(form): UiForm<NotificationIn>,
 ) -> Result<Response, UiError> {
     s.app

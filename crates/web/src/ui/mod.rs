@@ -28,12 +28,14 @@ mod readable;
 mod referrals;
 mod reports;
 mod session;
+mod signed;
 mod sso;
 mod users;
 mod work;
 
 pub use files::download;
 pub use notice::Notice;
+pub use signed::Signed;
 
 pub fn router() -> Router<AppState> {
     Router::new()

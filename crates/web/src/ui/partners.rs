@@ -2,14 +2,13 @@
 //! activities.
 
 use super::budget::YearQuery;
-use super::{Notice, Opt, Posted, Shown, UiForm, UiPath, UiQuery, opts, post_form};
+use super::{Notice, Opt, Posted, Shown, Signed, UiForm, UiPath, UiQuery, opts, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::input::*;
 use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nazorg_domain::access::Action;
@@ -78,8 +77,7 @@ async fn register_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Re
 }
 
 async fn register_page(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiQuery(q): UiQuery<YearQuery>,
 ) -> Result<Response, UiError> {
     let flash = q.opgeslagen.is_some().then(|| {
@@ -98,8 +96,7 @@ struct ActivityForm {
 }
 
 async fn set_activity(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiPath(code): UiPath<String>,
     UiForm(f): UiForm<ActivityForm>,
 ) -> Result<Response, UiError> {
@@ -158,13 +155,12 @@ async fn partners_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Re
     Ok(render(notice.status, view))
 }
 
-async fn partners_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
+async fn partners_page(Signed { s, user }: Signed) -> Result<Response, UiError> {
     partners_view(&s, &user, Notice::shown(None)).await
 }
 
 async fn add_partner(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiForm(f): UiForm<PartnerIn>,
 ) -> Result<Response, UiError> {
     let added = post_form(
@@ -191,8 +187,7 @@ struct ActiveForm {
 }
 
 async fn toggle_partner(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiPath(id): UiPath<PartnerId>,
     UiForm(f): UiForm<ActiveForm>,
 ) -> Result<Response, UiError> {

@@ -1,7 +1,7 @@
 //! Referrals, for coordinators and partner users: the list, one referral and its steps,
 //! the figures per partner, and the partner's view of a case it directs.
 
-use super::{Notice, Opt, Posted, Shown, UiForm, UiPath, UiQuery, nl, opts, posted};
+use super::{Notice, Opt, Posted, Shown, Signed, UiForm, UiPath, UiQuery, nl, opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -10,7 +10,6 @@ use crate::pages::{Base, UiError, render};
 use crate::query::PeriodQuery;
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -118,8 +117,7 @@ struct ReferralsQuery {
 }
 
 async fn referrals_page(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiQuery(q): UiQuery<ReferralsQuery>,
 ) -> Result<Response, UiError> {
     let status = optional_code::<ReferralStatus>("de status", q.status.as_deref())?;
@@ -267,8 +265,7 @@ struct SavedQuery {
 }
 
 async fn referral_page(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiPath(id): UiPath<ReferralId>,
     UiQuery(q): UiQuery<SavedQuery>,
 ) -> Result<Response, UiError> {
@@ -281,8 +278,7 @@ async fn referral_page(
 }
 
 async fn referral_step(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiPath(id): UiPath<ReferralId>,
     UiForm(input): UiForm<ReferralStepIn>,
 ) -> Result<Response, UiError> {
@@ -309,8 +305,7 @@ async fn referral_step(
 }
 
 async fn acknowledge(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiPath(id): UiPath<ReferralId>,
 ) -> Result<Response, UiError> {
     s.app.acknowledge_referral(&user.actor, id).await?;
@@ -350,8 +345,7 @@ fn days(d: Option<(f64, f64)>) -> String {
 }
 
 async fn figures_page(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiQuery(q): UiQuery<PeriodQuery>,
 ) -> Result<Response, UiError> {
     let (from, to) = q.period()?;
@@ -450,8 +444,7 @@ struct DirectedCasePage {
 
 /// A case in the view of the SKT care director or Exodus worker who directs it.
 async fn directed_case_page(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiPath(id): UiPath<CaseId>,
 ) -> Result<Response, UiError> {
     let d = s.app.get_directed_case(&user.actor, id).await?;

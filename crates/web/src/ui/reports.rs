@@ -2,7 +2,7 @@
 //! (HTML, PDF, XLSX, CSV), outflow and forecast with the capacity assumptions, and the
 //! pseudonymised export. Every figure comes through the store's gate.
 
-use super::{Notice, Posted, Shown, UiForm, UiQuery, download, nl, post_form};
+use super::{Notice, Posted, Shown, Signed, UiForm, UiQuery, download, nl, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -10,7 +10,6 @@ use crate::input::optional_date;
 use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -59,7 +58,7 @@ struct SafetyAgendaPage {
 }
 
 /// The safety chamber's agenda: its members reach the cases on it from here.
-async fn safety_agenda_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
+async fn safety_agenda_page(Signed { s, user }: Signed) -> Result<Response, UiError> {
     let entries = s.app.safety_agenda(&user.actor).await?;
     let page = SafetyAgendaPage {
         base: Base::new("Agenda Veiligheidskamer", Some(&user), Page::SafetyAgenda),
@@ -193,8 +192,7 @@ struct MonitorPage {
 }
 
 async fn monitor_page(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
     s.app.permit(&user.actor, Action::ReadReports, None).await?;
@@ -241,8 +239,7 @@ macro_rules! sheets {
     ($($name:ident: $load:ident as $stem:literal, ($content_type:expr, $ext:literal) by $sheet:path;)*) => {
         $(
             async fn $name(
-                State(s): State<AppState>,
-                user: UiUser,
+                Signed { s, user }: Signed,
                 UiQuery(q): UiQuery<Period>,
             ) -> Result<Response, UiError> {
                 let (data, from, to) = $load(&s, &user, &q).await?;
@@ -294,8 +291,7 @@ async fn evaluation_data(
 }
 
 async fn evaluation_page(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
     let (data, from, to) = evaluation_data(&s, &user, &q).await?;
@@ -320,8 +316,7 @@ async fn evaluation_page(
 }
 
 async fn evaluation_pdf(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
     let (data, from, to) = evaluation_data(&s, &user, &q).await?;
@@ -470,8 +465,7 @@ async fn outlook_view(
 }
 
 async fn outlook_page(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
     s.app.permit(&user.actor, Action::ReadReports, None).await?;
@@ -545,8 +539,7 @@ impl SettingsForm {
 }
 
 async fn save_settings(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiForm(f): UiForm<SettingsForm>,
 ) -> Result<Response, UiError> {
     let saved = post_form(
@@ -576,8 +569,7 @@ async fn save_settings(
 }
 
 async fn pseudonymised_csv(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
     s.app

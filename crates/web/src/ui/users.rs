@@ -1,6 +1,6 @@
 //! The users of the municipality (administrators).
 
-use super::{Notice, Opt, Shown, UiForm, opts, posted};
+use super::{Notice, Opt, Shown, Signed, UiForm, opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -8,7 +8,6 @@ use crate::input::code;
 use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use nazorg_domain::access::{Action, Page, Role};
@@ -80,7 +79,7 @@ async fn users_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Respo
     ))
 }
 
-async fn users_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
+async fn users_page(Signed { s, user }: Signed) -> Result<Response, UiError> {
     require_admin(&s, &user).await?;
     users_view(&s, &user, Notice::shown(None)).await
 }
@@ -97,8 +96,7 @@ struct UserForm {
 }
 
 async fn add_user(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiForm(f): UiForm<UserForm>,
 ) -> Result<Response, UiError> {
     require_admin(&s, &user).await?;

@@ -1,6 +1,6 @@
 //! "Mijn werk": each user's deadlines; absences and substitution; the calendar feed.
 
-use super::{Notice, Opt, Shown, UiForm, UiPath, UiQuery, download, post_form};
+use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, download, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -79,8 +79,7 @@ struct WorkQuery {
 }
 
 async fn work_page(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiQuery(q): UiQuery<WorkQuery>,
 ) -> Result<Response, UiError> {
     if let Some(start) = super::cases::elsewhere(user.actor.role) {
@@ -198,7 +197,7 @@ async fn absence_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Res
     Ok(render(notice.status, view))
 }
 
-async fn absence_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
+async fn absence_page(Signed { s, user }: Signed) -> Result<Response, UiError> {
     absence_view(&s, &user, Notice::shown(None)).await
 }
 
@@ -214,8 +213,7 @@ struct AbsenceForm {
 }
 
 async fn add_absence(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiForm(f): UiForm<AbsenceForm>,
 ) -> Result<Response, UiError> {
     let added = post_form(&s, &user, Action::ManageAbsences, Shown::Invalid, async {
@@ -240,8 +238,7 @@ async fn add_absence(
 }
 
 async fn end_absence(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiPath(id): UiPath<AbsenceId>,
 ) -> Result<Response, UiError> {
     s.app.end_absence(&user.actor, id).await?;
@@ -258,7 +255,7 @@ struct CalendarPage {
     active: bool,
 }
 
-async fn calendar_page(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
+async fn calendar_page(Signed { s, user }: Signed) -> Result<Response, UiError> {
     let active = s.app.has_calendar_token(&user.actor).await?;
     Ok(render(
         StatusCode::OK,
@@ -270,7 +267,7 @@ async fn calendar_page(State(s): State<AppState>, user: UiUser) -> Result<Respon
     ))
 }
 
-async fn new_calendar_link(State(s): State<AppState>, user: UiUser) -> Result<Response, UiError> {
+async fn new_calendar_link(Signed { s, user }: Signed) -> Result<Response, UiError> {
     let token = s.app.create_calendar_token(&user.actor).await?;
     let link = format!(
         "{}/agenda/{token}.ics",
@@ -286,10 +283,7 @@ async fn new_calendar_link(State(s): State<AppState>, user: UiUser) -> Result<Re
     ))
 }
 
-async fn revoke_calendar_link(
-    State(s): State<AppState>,
-    user: UiUser,
-) -> Result<Response, UiError> {
+async fn revoke_calendar_link(Signed { s, user }: Signed) -> Result<Response, UiError> {
     s.app.revoke_calendar_token(&user.actor).await?;
     Ok(Redirect::to("/agenda").into_response())
 }
@@ -370,8 +364,7 @@ struct ProcessingsPage {
 
 /// Every processing of one resident's data: who, when, what, for which case and why.
 async fn processings_page(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiPath(id): UiPath<ResidentId>,
 ) -> Result<Response, UiError> {
     let entries = s.app.processings_of(&user.actor, id).await?;
@@ -412,8 +405,7 @@ async fn processings_page(
 /// art. 15): every case with all its sections, and every processing of their data. The
 /// readable form is the case pages and the processings page.
 async fn access_export(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiPath(id): UiPath<ResidentId>,
 ) -> Result<Response, UiError> {
     let body = access_data(&s, &user, id).await?;
@@ -471,8 +463,7 @@ struct AccessPage {
 
 /// The readable form of the same: a printable page.
 async fn access_readable(
-    State(s): State<AppState>,
-    user: UiUser,
+    Signed { s, user }: Signed,
     UiPath(id): UiPath<ResidentId>,
 ) -> Result<Response, UiError> {
     let data = access_data(&s, &user, id).await?;
