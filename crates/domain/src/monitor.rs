@@ -294,49 +294,53 @@ fn by_direction(eligible: &[&CaseFacts]) -> ByDirection {
     by_direction
 }
 
-/// How many cases recorded `value` for `domain` in the list that `values` reads.
-fn with_value<T: Copy + PartialEq>(
+/// Per life domain, what `count` makes of a counter of the cases that recorded a value for
+/// that domain in the list `values` reads.
+fn per_domain<T: Copy + PartialEq, R>(
     eligible: &[&CaseFacts],
     values: fn(&CaseFacts) -> &[(LifeDomain, T)],
-    domain: LifeDomain,
-    value: T,
-) -> u64 {
-    count_of(eligible, |c| {
-        values(c).iter().any(|&(d, v)| d == domain && v == value)
-    })
+    count: impl Fn(LifeDomain, &dyn Fn(T) -> u64) -> R,
+) -> Vec<R> {
+    LifeDomain::ALL
+        .iter()
+        .map(|&domain| {
+            let of = |value: T| {
+                count_of(eligible, |c| {
+                    values(c).iter().any(|&(d, v)| d == domain && v == value)
+                })
+            };
+            count(domain, &of)
+        })
+        .collect()
 }
 
 /// Per life domain, how many cases had each need at triage.
 fn needs(eligible: &[&CaseFacts]) -> Vec<DomainNeeds> {
-    LifeDomain::ALL
-        .iter()
-        .map(|&domain| {
-            let of = |need| with_value(eligible, |c| &c.needs, domain, need);
-            DomainNeeds {
-                domain,
-                none: of(Need::None),
-                practical: of(Need::Practical),
-                complex: of(Need::Complex),
-            }
-        })
-        .collect()
+    per_domain(
+        eligible,
+        |c| &c.needs,
+        |domain, of| DomainNeeds {
+            domain,
+            none: of(Need::None),
+            practical: of(Need::Practical),
+            complex: of(Need::Complex),
+        },
+    )
 }
 
 /// Per life domain, how many cases had each result at closure.
 fn results(eligible: &[&CaseFacts]) -> Vec<DomainResults> {
-    LifeDomain::ALL
-        .iter()
-        .map(|&domain| {
-            let of = |result| with_value(eligible, |c| &c.results, domain, result);
-            DomainResults {
-                domain,
-                arranged: of(DomainResult::Arranged),
-                partly: of(DomainResult::Partly),
-                not_arranged: of(DomainResult::NotArranged),
-                not_applicable: of(DomainResult::NotApplicable),
-            }
-        })
-        .collect()
+    per_domain(
+        eligible,
+        |c| &c.results,
+        |domain, of| DomainResults {
+            domain,
+            arranged: of(DomainResult::Arranged),
+            partly: of(DomainResult::Partly),
+            not_arranged: of(DomainResult::NotArranged),
+            not_applicable: of(DomainResult::NotApplicable),
+        },
+    )
 }
 
 /// How many cases closed with each overall result.

@@ -120,10 +120,11 @@ impl Table {
         self
     }
 
-    /// Adds one row per label with its count, in the order given.
-    fn counts(self, rows: &[(&str, u64)]) -> Table {
+    /// A table of counts: one row per label with its count, in the order given, under the
+    /// columns `first_column` and "Aantal", charted by the count.
+    fn counted(id: &'static str, title: &str, first_column: &str, rows: &[(&str, u64)]) -> Table {
         let rows = rows.iter().map(|&(l, n)| (l, Cell::Count(n))).collect();
-        self.values(rows)
+        Table::new(id, title, &[first_column, "Aantal"], Some(1)).values(rows)
     }
 }
 
@@ -271,22 +272,21 @@ pub fn monitor_tables(m: &Monitor) -> Vec<Table> {
 
 /// The number of cases in each stage, from notification to closure.
 pub(crate) fn funnel_table(m: &Monitor) -> Table {
-    Table::new(
+    Table::counted(
         "trechter",
         "Van melding tot afsluiting",
-        &["Fase", "Aantal"],
-        Some(1),
+        "Fase",
+        &[
+            ("Meldingen (detenties)", m.notifications),
+            ("Binnen de doelgroep", m.eligible),
+            ("Bereikt", m.contacted),
+            ("Aanbod aanvaard", m.accepted),
+            ("Triage gedaan", m.triaged),
+            ("Plan van aanpak", m.planned),
+            ("Vrijgelaten", m.released),
+            ("Afgesloten", m.closed),
+        ],
     )
-    .counts(&[
-        ("Meldingen (detenties)", m.notifications),
-        ("Binnen de doelgroep", m.eligible),
-        ("Bereikt", m.contacted),
-        ("Aanbod aanvaard", m.accepted),
-        ("Triage gedaan", m.triaged),
-        ("Plan van aanpak", m.planned),
-        ("Vrijgelaten", m.released),
-        ("Afgesloten", m.closed),
-    ])
 }
 
 /// Reach against the policy's goal.
@@ -304,18 +304,17 @@ pub(crate) fn reach_table(m: &Monitor) -> Table {
 
 /// The split over light support, the SKT and Exodus.
 pub(crate) fn direction_table(d: &ByDirection) -> Table {
-    Table::new(
+    Table::counted(
         "casusregie",
         "Verdeling licht / SKT / Exodus",
-        &["Casusregie", "Aantal"],
-        Some(1),
+        "Casusregie",
+        &[
+            ("Lichte ondersteuning (nazorgcoördinator)", d.coordinator),
+            ("Sociaal Kernteam", d.skt),
+            ("Exodus", d.exodus),
+            ("Nog niet bepaald", d.undecided),
+        ],
     )
-    .counts(&[
-        ("Lichte ondersteuning (nazorgcoördinator)", d.coordinator),
-        ("Sociaal Kernteam", d.skt),
-        ("Exodus", d.exodus),
-        ("Nog niet bepaald", d.undecided),
-    ])
 }
 
 /// The needs per life domain found at triage.
@@ -365,17 +364,16 @@ pub(crate) fn results_table(results: &[DomainResults]) -> Table {
 
 /// The overall results of the closed cases.
 pub(crate) fn overall_table(o: &OverallResults) -> Table {
-    Table::new(
+    Table::counted(
         "eindresultaat",
         "Eindresultaat van afgesloten casussen",
-        &["Resultaat", "Aantal"],
-        Some(1),
+        "Resultaat",
+        &[
+            ("Geslaagd", o.successful),
+            ("Deels geslaagd", o.partly),
+            ("Niet geslaagd", o.not_successful),
+        ],
     )
-    .counts(&[
-        ("Geslaagd", o.successful),
-        ("Deels geslaagd", o.partly),
-        ("Niet geslaagd", o.not_successful),
-    ])
 }
 
 /// The throughput times in days.
@@ -428,23 +426,22 @@ pub(crate) fn referrals_table(referrals: &[PartnerReferrals]) -> Table {
 
 /// The overlap with the SKT and the safety chamber.
 pub(crate) fn known_table(k: &Known) -> Table {
-    Table::new(
+    Table::counted(
         "bekend",
         "Al bekend bij het SKT of de Veiligheidskamer",
-        &["Onderdeel", "Aantal"],
-        Some(1),
+        "Onderdeel",
+        &[
+            ("Al bekend bij het SKT", k.skt),
+            ("Al bekend bij de Veiligheidskamer", k.safety_chamber),
+            ("Bekend bij één van beide", k.either),
+            ("Bij geen van beide bekend", k.neither),
+            ("Niet vastgelegd", k.unrecorded),
+            (
+                "Via nazorg op de agenda van de Veiligheidskamer",
+                k.on_safety_agenda,
+            ),
+        ],
     )
-    .counts(&[
-        ("Al bekend bij het SKT", k.skt),
-        ("Al bekend bij de Veiligheidskamer", k.safety_chamber),
-        ("Bekend bij één van beide", k.either),
-        ("Bij geen van beide bekend", k.neither),
-        ("Niet vastgelegd", k.unrecorded),
-        (
-            "Via nazorg op de agenda van de Veiligheidskamer",
-            k.on_safety_agenda,
-        ),
-    ])
 }
 
 /// The released residents who were detained again.
@@ -455,9 +452,12 @@ pub(crate) fn re_detention_table(m: &Monitor) -> Table {
         &["Onderdeel", "Aantal"],
         None,
     )
-    .counts(&[
-        ("Vrijgelaten inwoners uit de doelgroep", m.released),
-        ("waarvan opnieuw gedetineerd", m.re_detained),
+    .values(vec![
+        (
+            "Vrijgelaten inwoners uit de doelgroep",
+            Cell::Count(m.released),
+        ),
+        ("waarvan opnieuw gedetineerd", Cell::Count(m.re_detained)),
     ])
 }
 
