@@ -77,17 +77,11 @@ impl App {
 
     /// The absences of the actor's municipality that have not ended yet.
     pub async fn list_absences(&self, actor: &Actor) -> Result<Vec<Absence>> {
-        self.in_municipality(
-            actor,
-            "list_absences",
-            Action::ManageAbsences,
-            |_| async move {
-                let mut tx = self.db.autocommit().await?;
-                Ok(tx
-                    .absences_from(&actor.municipality, crate::today())
-                    .await?)
-            },
-        )
+        self.in_municipality_unlogged(actor, "list_absences", Action::ManageAbsences, async |tx| {
+            Ok(tx
+                .absences_from(&actor.municipality, crate::today())
+                .await?)
+        })
         .await
     }
 

@@ -143,6 +143,43 @@ impl App {
         .await
     }
 
+    /// Runs a list view on the actor's own municipality in one transaction, once the access
+    /// policy allows `action` there: `work` reads the list, and the one processing-log
+    /// entry names the cases it showed ([`gate::log_list`]).
+    pub(crate) async fn list_in_municipality<T>(
+        &self,
+        actor: &Actor,
+        operation: &'static str,
+        action: Action,
+        work: impl AsyncFnOnce(&mut nazorg_store::Tx) -> Result<Listed<T>>,
+    ) -> Result<T> {
+        self.in_municipality(actor, operation, action, |permit| async move {
+            let mut tx = self.db.begin().await?;
+            let listed = work(&mut tx).await?;
+            gate::log_list(&mut tx, permit, &listed.cases, &listed.detail).await?;
+            tx.commit().await?;
+            Ok(listed.list)
+        })
+        .await
+    }
+
+    /// As [`App::in_municipality`], for a use case that processes no personal data (the
+    /// municipality's settings and reference data, absences, aggregate figures) and so
+    /// writes no processing-log entry: `work` runs on one connection in autocommit.
+    pub(crate) async fn in_municipality_unlogged<T>(
+        &self,
+        actor: &Actor,
+        operation: &'static str,
+        action: Action,
+        work: impl AsyncFnOnce(&mut nazorg_store::Tx) -> Result<T>,
+    ) -> Result<T> {
+        self.in_municipality(actor, operation, action, |_| async move {
+            let mut tx = self.db.autocommit().await?;
+            work(&mut tx).await
+        })
+        .await
+    }
+
     /// Writes a refusal to the security log, outside the refused work's transaction; a
     /// failure to write it is reported in the server log and does not change the answer.
     pub(crate) async fn record_refusal(
@@ -159,6 +196,13 @@ impl App {
             tracing::error!(error = %e, "could not write the security log");
         }
     }
+}
+
+/// What a list view read: the list, the cases it shows, and the detail of its log entry.
+pub(crate) struct Listed<T> {
+    pub list: T,
+    pub cases: Vec<nazorg_domain::ids::CaseId>,
+    pub detail: String,
 }
 
 /// Today in the Netherlands (not in UTC: at 00:30 Dutch time it is already tomorrow here).
