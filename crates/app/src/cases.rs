@@ -2,7 +2,7 @@
 //! organisation that directs it.
 
 use crate::error::Error;
-use crate::{App, Listed, Result, gate};
+use crate::{App, Logged, Result, gate};
 use nazorg_domain::Bsn;
 use nazorg_domain::access::{self, Action, Actor, Denied, is_partner_role};
 use nazorg_domain::ids::CaseId;
@@ -40,7 +40,7 @@ impl App {
         limit: u32,
     ) -> Result<Page<CaseSummary>> {
         let limit = limit.clamp(1, 500);
-        self.list_in_municipality(actor, "list_cases", Action::ListCases, async |tx| {
+        self.logged_in_municipality(actor, "list_cases", Action::ListCases, async |tx| {
             let search = search_of(filter.search.as_deref());
             let mut items = tx
                 .list_cases(&actor.municipality, filter, search.as_ref(), after, limit)
@@ -54,8 +54,8 @@ impl App {
                 due: c.action_due,
                 id: c.case_id,
             });
-            Ok(Listed {
-                list: Page { items, next },
+            Ok(Logged {
+                answer: Page { items, next },
                 cases,
                 detail,
             })

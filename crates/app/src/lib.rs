@@ -143,22 +143,22 @@ impl App {
         .await
     }
 
-    /// Runs a list view on the actor's own municipality in one transaction, once the access
-    /// policy allows `action` there: `work` reads the list, and the one processing-log
-    /// entry names the cases it showed ([`gate::log_list`]).
-    pub(crate) async fn list_in_municipality<T>(
+    /// Runs a processing on the actor's own municipality in one transaction, once the
+    /// access policy allows `action` there: `work` does it and says what to log, and the
+    /// one processing-log entry names the cases it showed, if any ([`gate::log_list`]).
+    pub(crate) async fn logged_in_municipality<T>(
         &self,
         actor: &Actor,
         operation: &'static str,
         action: Action,
-        work: impl AsyncFnOnce(&mut nazorg_store::Tx) -> Result<Listed<T>>,
+        work: impl AsyncFnOnce(&mut nazorg_store::Tx) -> Result<Logged<T>>,
     ) -> Result<T> {
         self.in_municipality(actor, operation, action, |permit| async move {
             let mut tx = self.db.begin().await?;
-            let listed = work(&mut tx).await?;
-            gate::log_list(&mut tx, permit, &listed.cases, &listed.detail).await?;
+            let logged = work(&mut tx).await?;
+            gate::log_list(&mut tx, permit, &logged.cases, &logged.detail).await?;
             tx.commit().await?;
-            Ok(listed.list)
+            Ok(logged.answer)
         })
         .await
     }
@@ -198,11 +198,23 @@ impl App {
     }
 }
 
-/// What a list view read: the list, the cases it shows, and the detail of its log entry.
-pub(crate) struct Listed<T> {
-    pub list: T,
+/// What a processing on the municipality gives back, and what its log entry says: the
+/// detail, and the cases it showed (none for a processing not about particular cases).
+pub(crate) struct Logged<T> {
+    pub answer: T,
     pub cases: Vec<nazorg_domain::ids::CaseId>,
     pub detail: String,
+}
+
+impl<T> Logged<T> {
+    /// An answer whose log entry names no cases.
+    pub(crate) fn entry(answer: T, detail: String) -> Logged<T> {
+        Logged {
+            answer,
+            cases: Vec::new(),
+            detail,
+        }
+    }
 }
 
 /// Today in the Netherlands (not in UTC: at 00:30 Dutch time it is already tomorrow here).

@@ -3,7 +3,7 @@
 
 use crate::case_step::{self, FAR_FUTURE, OpenStep};
 use crate::error::invalid;
-use crate::{App, Error, Listed, Result, gate, validate};
+use crate::{App, Error, Logged, Result, gate, validate};
 use nazorg_domain::access::{self, Action, Actor, Denied, authorize_referral};
 use nazorg_domain::events::{CaseEvent, ReferralEvent};
 use nazorg_domain::format_nl;
@@ -385,7 +385,7 @@ impl App {
         limit: u32,
     ) -> Result<Page<Referral, ReferralId>> {
         let limit = limit.clamp(1, 200);
-        self.list_in_municipality(actor, "list_referrals", Action::ListReferrals, async |tx| {
+        self.logged_in_municipality(actor, "list_referrals", Action::ListReferrals, async |tx| {
             // A partner user sees the referrals to their own organisation, nothing else.
             let partner = (!access::sees_all_referrals(actor.role))
                 .then(|| actor.partner_id.unwrap_or(PartnerId(-1)));
@@ -408,8 +408,8 @@ impl App {
             } else {
                 None
             };
-            Ok(Listed {
-                list: Page { items, next },
+            Ok(Logged {
+                answer: Page { items, next },
                 cases,
                 detail,
             })

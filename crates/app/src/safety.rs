@@ -2,7 +2,7 @@
 //! members see.
 
 use crate::error::invalid;
-use crate::{App, Error, Listed, Result, validate};
+use crate::{App, Error, Logged, Result, validate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::events::{CaseEvent, SafetyEvent};
 use nazorg_domain::ids::{CaseId, SafetyItemId};
@@ -84,7 +84,7 @@ impl App {
     /// The agenda of the safety chamber of the actor's municipality, newest first (at most
     /// 200 items): what its members may see, and the way to the cases on it.
     pub async fn safety_agenda(&self, actor: &Actor) -> Result<Vec<SafetyAgendaEntry>> {
-        self.list_in_municipality(
+        self.logged_in_municipality(
             actor,
             "safety_agenda",
             Action::ListSafetyAgenda,
@@ -96,8 +96,8 @@ impl App {
                     "agenda Veiligheidskamer ingezien (casussen {})",
                     ids.join(", ")
                 );
-                Ok(Listed {
-                    list: entries,
+                Ok(Logged {
+                    answer: entries,
                     cases,
                     detail,
                 })
