@@ -1,7 +1,7 @@
 //! Absences: while a coordinator is away, a colleague's worklist holds their cases.
 
 use crate::error::invalid;
-use crate::{App, Error, Result, gate, validate};
+use crate::{App, Error, Logged, Result, validate};
 use nazorg_domain::access::{self, Action, Actor};
 use nazorg_domain::format_nl;
 use nazorg_domain::ids::{AbsenceId, UserId};
@@ -30,100 +30,73 @@ impl App {
         ends_on: Date,
         note: &str,
     ) -> Result<AbsenceId> {
-        self.in_municipality(
-            actor,
-            "add_absence",
-            Action::ManageAbsences,
-            |permit| async move {
-                let note = validate::text("de toelichting", note, 500, false)?;
-                if ends_on < starts_on {
-                    return Err(invalid(
-                        "De laatste dag van de afwezigheid ligt vóór de eerste.",
-                    ));
-                }
-                if user_id == substitute_id {
-                    return Err(invalid("Kies als vervanger iemand anders dan de afwezige."));
-                }
-                if ends_on < crate::today() {
-                    return Err(invalid("Deze afwezigheid ligt helemaal in het verleden."));
-                }
-                let mut tx = self.db.begin().await?;
-                let absent = coordinator_name(&mut tx, &actor.municipality, user_id).await?;
-                let substitute =
-                    coordinator_name(&mut tx, &actor.municipality, substitute_id).await?;
-                let id = tx
-                    .insert_absence(&NewAbsence {
-                        municipality: &actor.municipality,
-                        user_id,
-                        substitute_id,
-                        starts_on,
-                        ends_on,
-                        note: &note,
-                        created_by: &actor.username,
-                    })
-                    .await?;
-                let detail = format!(
-                    "afwezigheid {absent} van {} t/m {}, vervanger {substitute}",
-                    format_nl(starts_on),
-                    format_nl(ends_on)
-                );
-                gate::log(&mut tx, permit, None, None, &detail).await?;
-                tx.commit().await?;
-                Ok(id)
-            },
-        )
+        self.logged_in_municipality(actor, "add_absence", Action::ManageAbsences, async |tx| {
+            let note = validate::text("de toelichting", note, 500, false)?;
+            if ends_on < starts_on {
+                return Err(invalid(
+                    "De laatste dag van de afwezigheid ligt vóór de eerste.",
+                ));
+            }
+            if user_id == substitute_id {
+                return Err(invalid("Kies als vervanger iemand anders dan de afwezige."));
+            }
+            if ends_on < crate::today() {
+                return Err(invalid("Deze afwezigheid ligt helemaal in het verleden."));
+            }
+            let absent = coordinator_name(tx, &actor.municipality, user_id).await?;
+            let substitute = coordinator_name(tx, &actor.municipality, substitute_id).await?;
+            let id = tx
+                .insert_absence(&NewAbsence {
+                    municipality: &actor.municipality,
+                    user_id,
+                    substitute_id,
+                    starts_on,
+                    ends_on,
+                    note: &note,
+                    created_by: &actor.username,
+                })
+                .await?;
+            let detail = format!(
+                "afwezigheid {absent} van {} t/m {}, vervanger {substitute}",
+                format_nl(starts_on),
+                format_nl(ends_on)
+            );
+            Ok(Logged::entry(id, detail))
+        })
         .await
     }
 
     /// The absences of the actor's municipality that have not ended yet.
     pub async fn list_absences(&self, actor: &Actor) -> Result<Vec<Absence>> {
-        self.in_municipality(
-            actor,
-            "list_absences",
-            Action::ManageAbsences,
-            |_| async move {
-                let mut tx = self.db.autocommit().await?;
-                Ok(tx
-                    .absences_from(&actor.municipality, crate::today())
-                    .await?)
-            },
-        )
+        self.in_municipality_unlogged(actor, "list_absences", Action::ManageAbsences, async |tx| {
+            Ok(tx
+                .absences_from(&actor.municipality, crate::today())
+                .await?)
+        })
         .await
     }
 
     /// Ends an absence now: from today on the absent colleague's work is theirs again.
     pub async fn end_absence(&self, actor: &Actor, absence_id: AbsenceId) -> Result<()> {
-        self.in_municipality(
-            actor,
-            "end_absence",
-            Action::ManageAbsences,
-            |permit| async move {
-                let mut tx = self.db.begin().await?;
-                let starts = tx
-                    .absence_start(&actor.municipality, absence_id)
-                    .await?
-                    .ok_or(Error::NotFound)?;
-                let day = crate::today();
-                // One that has not begun before today is removed; one that has, ends yesterday.
-                if starts >= day {
-                    tx.delete_absence(absence_id).await?;
-                } else {
-                    let yesterday = day - Duration::days(1);
-                    tx.set_absence_end(absence_id, yesterday.max(starts))
-                        .await?;
-                }
-                gate::log(
-                    &mut tx,
-                    permit,
-                    None,
-                    None,
-                    &format!("afwezigheid {absence_id} beëindigd"),
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            },
-        )
+        self.logged_in_municipality(actor, "end_absence", Action::ManageAbsences, async |tx| {
+            let starts = tx
+                .absence_start(&actor.municipality, absence_id)
+                .await?
+                .ok_or(Error::NotFound)?;
+            let day = crate::today();
+            // One that has not begun before today is removed; one that has, ends yesterday.
+            if starts >= day {
+                tx.delete_absence(absence_id).await?;
+            } else {
+                let yesterday = day - Duration::days(1);
+                tx.set_absence_end(absence_id, yesterday.max(starts))
+                    .await?;
+            }
+            Ok(Logged::entry(
+                (),
+                format!("afwezigheid {absence_id} beëindigd"),
+            ))
+        })
         .await
     }
 }

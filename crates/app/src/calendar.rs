@@ -1,6 +1,6 @@
 //! The calendar feed: the appointments and due agreements of a user's cases.
 
-use crate::{App, Result, gate};
+use crate::{App, Logged, Result};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::deadlines::CaseFacts;
 use nazorg_domain::ids::CaseId;
@@ -14,32 +14,18 @@ impl App {
     /// Appointments and due agreements of the user's cases, for the calendar feed: case
     /// numbers only, no names or case details.
     pub async fn calendar_items(&self, actor: &Actor, day: Date) -> Result<Vec<CalendarItem>> {
-        self.in_municipality(
-            actor,
-            "calendar_items",
-            Action::ListCases,
-            |permit| async move {
-                let mut tx = self.db.begin().await?;
-                let facts = tx
-                    .case_facts(&actor.municipality, Scope::Of(actor.user_id), day)
-                    .await?;
-                let ids: Vec<CaseId> = facts.iter().map(|(f, _)| f.case_id).collect();
-                let since = OffsetDateTime::now_utc() - Duration::days(FEED_HISTORY_DAYS);
-                let appointments = tx.feed_appointments(&ids, since).await?;
-                let cases: Vec<&CaseFacts> = facts.iter().map(|(f, _)| f).collect();
-                let items = feed_items(&appointments, &cases);
-                gate::log(
-                    &mut tx,
-                    permit,
-                    None,
-                    None,
-                    &format!("agenda-abonnement: {} items", items.len()),
-                )
+        self.logged_in_municipality(actor, "calendar_items", Action::ListCases, async |tx| {
+            let facts = tx
+                .case_facts(&actor.municipality, Scope::Of(actor.user_id), day)
                 .await?;
-                tx.commit().await?;
-                Ok(items)
-            },
-        )
+            let ids: Vec<CaseId> = facts.iter().map(|(f, _)| f.case_id).collect();
+            let since = OffsetDateTime::now_utc() - Duration::days(FEED_HISTORY_DAYS);
+            let appointments = tx.feed_appointments(&ids, since).await?;
+            let cases: Vec<&CaseFacts> = facts.iter().map(|(f, _)| f).collect();
+            let items = feed_items(&appointments, &cases);
+            let detail = format!("agenda-abonnement: {} items", items.len());
+            Ok(Logged::entry(items, detail))
+        })
         .await
     }
 }

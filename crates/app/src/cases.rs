@@ -2,7 +2,7 @@
 //! organisation that directs it.
 
 use crate::error::Error;
-use crate::{App, Result, gate};
+use crate::{App, Logged, Result, gate};
 use nazorg_domain::Bsn;
 use nazorg_domain::access::{self, Action, Actor, Denied, is_partner_role};
 use nazorg_domain::ids::CaseId;
@@ -40,30 +40,26 @@ impl App {
         limit: u32,
     ) -> Result<Page<CaseSummary>> {
         let limit = limit.clamp(1, 500);
-        self.in_municipality(
-            actor,
-            "list_cases",
-            Action::ListCases,
-            |permit| async move {
-                let search = search_of(filter.search.as_deref());
-                let mut tx = self.db.begin().await?;
-                let mut items = tx
-                    .list_cases(&actor.municipality, filter, search.as_ref(), after, limit)
-                    .await?;
-                let more = items.len() > limit as usize;
-                items.truncate(limit as usize);
-                let ids: Vec<String> = items.iter().map(|c| c.case_id.to_string()).collect();
-                let case_ids: Vec<CaseId> = items.iter().map(|c| c.case_id).collect();
-                let detail = format!("lijst van casussen: {}", ids.join(","));
-                gate::log_list(&mut tx, permit, &case_ids, &detail).await?;
-                tx.commit().await?;
-                let next = more.then(|| items.last()).flatten().map(|c| Cursor {
-                    due: c.action_due,
-                    id: c.case_id,
-                });
-                Ok(Page { items, next })
-            },
-        )
+        self.logged_in_municipality(actor, "list_cases", Action::ListCases, async |tx| {
+            let search = search_of(filter.search.as_deref());
+            let mut items = tx
+                .list_cases(&actor.municipality, filter, search.as_ref(), after, limit)
+                .await?;
+            let more = items.len() > limit as usize;
+            items.truncate(limit as usize);
+            let ids: Vec<String> = items.iter().map(|c| c.case_id.to_string()).collect();
+            let cases: Vec<CaseId> = items.iter().map(|c| c.case_id).collect();
+            let detail = format!("lijst van casussen: {}", ids.join(","));
+            let next = more.then(|| items.last()).flatten().map(|c| Cursor {
+                due: c.action_due,
+                id: c.case_id,
+            });
+            Ok(Logged {
+                answer: Page { items, next },
+                cases,
+                detail,
+            })
+        })
         .await
     }
 

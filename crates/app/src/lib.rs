@@ -143,6 +143,43 @@ impl App {
         .await
     }
 
+    /// Runs a processing on the actor's own municipality in one transaction, once the
+    /// access policy allows `action` there: `work` does it and says what to log, and the
+    /// one processing-log entry names the cases it showed, if any ([`gate::log_list`]).
+    pub(crate) async fn logged_in_municipality<T>(
+        &self,
+        actor: &Actor,
+        operation: &'static str,
+        action: Action,
+        work: impl AsyncFnOnce(&mut nazorg_store::Tx) -> Result<Logged<T>>,
+    ) -> Result<T> {
+        self.in_municipality(actor, operation, action, |permit| async move {
+            let mut tx = self.db.begin().await?;
+            let logged = work(&mut tx).await?;
+            gate::log_list(&mut tx, permit, &logged.cases, &logged.detail).await?;
+            tx.commit().await?;
+            Ok(logged.answer)
+        })
+        .await
+    }
+
+    /// As [`App::in_municipality`], for a use case that processes no personal data (the
+    /// municipality's settings and reference data, absences, aggregate figures) and so
+    /// writes no processing-log entry: `work` runs on one connection in autocommit.
+    pub(crate) async fn in_municipality_unlogged<T>(
+        &self,
+        actor: &Actor,
+        operation: &'static str,
+        action: Action,
+        work: impl AsyncFnOnce(&mut nazorg_store::Tx) -> Result<T>,
+    ) -> Result<T> {
+        self.in_municipality(actor, operation, action, |_| async move {
+            let mut tx = self.db.autocommit().await?;
+            work(&mut tx).await
+        })
+        .await
+    }
+
     /// Writes a refusal to the security log, outside the refused work's transaction; a
     /// failure to write it is reported in the server log and does not change the answer.
     pub(crate) async fn record_refusal(
@@ -157,6 +194,25 @@ impl App {
         };
         if let Err(e) = written.await {
             tracing::error!(error = %e, "could not write the security log");
+        }
+    }
+}
+
+/// What a processing on the municipality gives back, and what its log entry says: the
+/// detail, and the cases it showed (none for a processing not about particular cases).
+pub(crate) struct Logged<T> {
+    pub answer: T,
+    pub cases: Vec<nazorg_domain::ids::CaseId>,
+    pub detail: String,
+}
+
+impl<T> Logged<T> {
+    /// An answer whose log entry names no cases.
+    pub(crate) fn entry(answer: T, detail: String) -> Logged<T> {
+        Logged {
+            answer,
+            cases: Vec::new(),
+            detail,
         }
     }
 }

@@ -36,23 +36,14 @@ impl App {
         name: &str,
         kind: PartnerKind,
     ) -> Result<PartnerId> {
-        self.in_municipality(
-            actor,
-            "add_partner",
-            Action::ManagePartners,
-            |_| async move {
-                let name = validate::text("de naam", name, 100, true)?;
-                let mut tx = self.db.autocommit().await?;
-                tx.insert_partner(&actor.municipality, kind, &name)
-                    .await
-                    .map_err(|e| {
-                        error::conflict_on_duplicate(
-                            e,
-                            &format!("Er is al een ketenpartner ‘{name}’."),
-                        )
-                    })
-            },
-        )
+        self.in_municipality_unlogged(actor, "add_partner", Action::ManagePartners, async |tx| {
+            let name = validate::text("de naam", name, 100, true)?;
+            tx.insert_partner(&actor.municipality, kind, &name)
+                .await
+                .map_err(|e| {
+                    error::conflict_on_duplicate(e, &format!("Er is al een ketenpartner ‘{name}’."))
+                })
+        })
         .await
     }
 
@@ -63,12 +54,11 @@ impl App {
         partner_id: PartnerId,
         active: bool,
     ) -> Result<()> {
-        self.in_municipality(
+        self.in_municipality_unlogged(
             actor,
             "set_partner_active",
             Action::ManagePartners,
-            |_| async move {
-                let mut tx = self.db.autocommit().await?;
+            async |tx| {
                 error::found(
                     tx.set_partner_active(&actor.municipality, partner_id, active)
                         .await?,
@@ -91,17 +81,16 @@ impl App {
         service_id: ServiceKindId,
         price_cents: i64,
     ) -> Result<()> {
-        self.in_municipality(
+        self.in_municipality_unlogged(
             actor,
             "set_service_price",
             Action::ManageBudget,
-            |_| async move {
+            async |tx| {
                 if !(0..=100_000_000).contains(&price_cents) {
                     return Err(error::invalid(
                         "Vul een prijs in tussen € 0 en € 1.000.000.",
                     ));
                 }
-                let mut tx = self.db.autocommit().await?;
                 error::found(
                     tx.set_service_price(&actor.municipality, service_id, price_cents)
                         .await?,

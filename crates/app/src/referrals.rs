@@ -3,7 +3,7 @@
 
 use crate::case_step::{self, FAR_FUTURE, OpenStep};
 use crate::error::invalid;
-use crate::{App, Error, Result, gate, validate};
+use crate::{App, Error, Logged, Result, gate, validate};
 use nazorg_domain::access::{self, Action, Actor, Denied, authorize_referral};
 use nazorg_domain::events::{CaseEvent, ReferralEvent};
 use nazorg_domain::format_nl;
@@ -385,39 +385,35 @@ impl App {
         limit: u32,
     ) -> Result<Page<Referral, ReferralId>> {
         let limit = limit.clamp(1, 200);
-        self.in_municipality(
-            actor,
-            "list_referrals",
-            Action::ListReferrals,
-            |permit| async move {
-                // A partner user sees the referrals to their own organisation, nothing else.
-                let partner = (!access::sees_all_referrals(actor.role))
-                    .then(|| actor.partner_id.unwrap_or(PartnerId(-1)));
-                let mut tx = self.db.begin().await?;
-                let rows = tx
-                    .list_referrals(&actor.municipality, partner, filter, before_id, limit)
-                    .await?;
-                let more = rows.len() > limit as usize;
-                let mut items: Vec<Referral> = rows.into_iter().take(limit as usize).collect();
-                if !access::sees_all_referrals(actor.role) {
-                    items.iter_mut().for_each(|r| r.over_cap_reason = None);
-                }
-                let ids: Vec<String> = items.iter().map(|r| r.id.to_string()).collect();
-                let case_ids: Vec<CaseId> = items.iter().map(|r| r.case_id).collect();
-                let detail = format!("lijst van verwijzingen: {}", ids.join(","));
-                gate::log_list(&mut tx, permit, &case_ids, &detail).await?;
-                tx.commit().await?;
-                let next = if more {
-                    items.last().map(|r| Cursor {
-                        due: FAR_FUTURE,
-                        id: r.id,
-                    })
-                } else {
-                    None
-                };
-                Ok(Page { items, next })
-            },
-        )
+        self.logged_in_municipality(actor, "list_referrals", Action::ListReferrals, async |tx| {
+            // A partner user sees the referrals to their own organisation, nothing else.
+            let partner = (!access::sees_all_referrals(actor.role))
+                .then(|| actor.partner_id.unwrap_or(PartnerId(-1)));
+            let rows = tx
+                .list_referrals(&actor.municipality, partner, filter, before_id, limit)
+                .await?;
+            let more = rows.len() > limit as usize;
+            let mut items: Vec<Referral> = rows.into_iter().take(limit as usize).collect();
+            if !access::sees_all_referrals(actor.role) {
+                items.iter_mut().for_each(|r| r.over_cap_reason = None);
+            }
+            let ids: Vec<String> = items.iter().map(|r| r.id.to_string()).collect();
+            let cases: Vec<CaseId> = items.iter().map(|r| r.case_id).collect();
+            let detail = format!("lijst van verwijzingen: {}", ids.join(","));
+            let next = if more {
+                items.last().map(|r| Cursor {
+                    due: FAR_FUTURE,
+                    id: r.id,
+                })
+            } else {
+                None
+            };
+            Ok(Logged {
+                answer: Page { items, next },
+                cases,
+                detail,
+            })
+        })
         .await
     }
 

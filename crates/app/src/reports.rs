@@ -44,15 +44,9 @@ impl App {
 
     /// The first registration date (the default start of the evaluation period).
     pub async fn first_notified(&self, actor: &Actor) -> Result<Option<Date>> {
-        self.in_municipality(
-            actor,
-            "first_notified",
-            Action::ReadReports,
-            |_| async move {
-                let mut tx = self.db.autocommit().await?;
-                Ok(tx.first_notified_on(&actor.municipality).await?)
-            },
-        )
+        self.in_municipality_unlogged(actor, "first_notified", Action::ReadReports, async |tx| {
+            Ok(tx.first_notified_on(&actor.municipality).await?)
+        })
         .await
     }
 
@@ -68,13 +62,12 @@ impl App {
         actor: &Actor,
         settings: &CapacitySettings,
     ) -> Result<()> {
-        self.in_municipality(
+        self.in_municipality_unlogged(
             actor,
             "set_capacity_settings",
             Action::ManageReportSettings,
-            |_| async move {
+            async |tx| {
                 settings.validate().map_err(invalid)?;
-                let mut tx = self.db.autocommit().await?;
                 tx.save_capacity_settings(&actor.municipality, settings, &actor.username)
                     .await?;
                 Ok(())

@@ -2,7 +2,7 @@
 //! members see.
 
 use crate::error::invalid;
-use crate::{App, Error, Result, gate, validate};
+use crate::{App, Error, Logged, Result, validate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::events::{CaseEvent, SafetyEvent};
 use nazorg_domain::ids::{CaseId, SafetyItemId};
@@ -84,22 +84,23 @@ impl App {
     /// The agenda of the safety chamber of the actor's municipality, newest first (at most
     /// 200 items): what its members may see, and the way to the cases on it.
     pub async fn safety_agenda(&self, actor: &Actor) -> Result<Vec<SafetyAgendaEntry>> {
-        self.in_municipality(
+        self.logged_in_municipality(
             actor,
             "safety_agenda",
             Action::ListSafetyAgenda,
-            |permit| async move {
-                let mut tx = self.db.begin().await?;
+            async |tx| {
                 let entries = tx.safety_agenda(&actor.municipality).await?;
-                let case_ids: Vec<CaseId> = entries.iter().map(|e| e.case_id).collect();
-                let ids: Vec<String> = case_ids.iter().map(CaseId::to_string).collect();
+                let cases: Vec<CaseId> = entries.iter().map(|e| e.case_id).collect();
+                let ids: Vec<String> = cases.iter().map(CaseId::to_string).collect();
                 let detail = format!(
                     "agenda Veiligheidskamer ingezien (casussen {})",
                     ids.join(", ")
                 );
-                gate::log_list(&mut tx, permit, &case_ids, &detail).await?;
-                tx.commit().await?;
-                Ok(entries)
+                Ok(Logged {
+                    answer: entries,
+                    cases,
+                    detail,
+                })
             },
         )
         .await

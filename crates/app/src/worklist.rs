@@ -1,6 +1,6 @@
 //! The worklist: the open deadlines of a user or of the whole team, most urgent first.
 
-use crate::{App, Result, gate};
+use crate::{App, Logged, Result};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::deadlines::{CaseFacts, DeadlineSettings, deadlines};
 use nazorg_domain::ids::CaseId;
@@ -17,8 +17,7 @@ impl App {
         day: Date,
         settings: &DeadlineSettings,
     ) -> Result<Vec<WorkItem>> {
-        self.in_municipality(actor, "worklist", Action::ListCases, |permit| async move {
-            let mut tx = self.db.begin().await?;
+        self.logged_in_municipality(actor, "worklist", Action::ListCases, async |tx| {
             let facts = tx.case_facts(&actor.municipality, scope, day).await?;
             let items = work_items(&facts, scope, day, settings);
             let mut ids: Vec<String> = Vec::new();
@@ -28,16 +27,12 @@ impl App {
                     ids.push(id);
                 }
             }
-            let case_ids: Vec<CaseId> = items.iter().map(|i| i.deadline.case_id).collect();
-            gate::log_list(
-                &mut tx,
-                permit,
-                &case_ids,
-                &format!("werklijst: casussen {}", ids.join(",")),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(items)
+            let cases: Vec<CaseId> = items.iter().map(|i| i.deadline.case_id).collect();
+            Ok(Logged {
+                answer: items,
+                cases,
+                detail: format!("werklijst: casussen {}", ids.join(",")),
+            })
         })
         .await
     }

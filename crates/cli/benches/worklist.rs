@@ -54,6 +54,7 @@ async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
                     "paars-fietsrek-onweer-42",
                     Role::Coordinator,
                     "1783",
+                    None,
                 )
                 .await
                 .unwrap(),

@@ -113,21 +113,9 @@ impl App {
         Ok(self.db.autocommit().await?.count_users().await?)
     }
 
-    /// Adds a user; the password is hashed with argon2id.
+    /// Adds a user, who may belong to a partner organisation (SKT care director, Exodus
+    /// worker); the password is hashed with argon2id.
     pub async fn add_user(
-        &self,
-        username: &str,
-        display_name: &str,
-        password: &str,
-        role: Role,
-        municipality: &str,
-    ) -> Result<UserId> {
-        self.add_partner_user(username, display_name, password, role, municipality, None)
-            .await
-    }
-
-    /// Adds a user who may belong to a partner organisation (SKT care director, Exodus worker).
-    pub async fn add_partner_user(
         &self,
         username: &str,
         display_name: &str,

@@ -4,7 +4,21 @@
 use crate::{App, Error, Result, gate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::ids::{CaseId, ResidentId};
-use nazorg_store::ProcessingEntry;
+use nazorg_store::{ProcessingEntry, Tx};
+
+/// Asks the access policy to read a resident's data, in the municipality the resident
+/// belongs to (a resident who does not exist is not found).
+async fn read_resident<'a>(
+    tx: &mut Tx,
+    actor: &'a Actor,
+    resident_id: ResidentId,
+) -> Result<gate::Permit<'a>> {
+    let municipality = tx
+        .resident_municipality(resident_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    gate::check(actor, Action::ReadCase, &municipality)
+}
 
 impl App {
     /// Every processing of a resident's data, newest first, for the resident's right of
@@ -16,11 +30,7 @@ impl App {
     ) -> Result<Vec<ProcessingEntry>> {
         self.gated(actor, "processings_of", async {
             let mut tx = self.db.begin().await?;
-            let municipality = tx
-                .resident_municipality(resident_id)
-                .await?
-                .ok_or(Error::NotFound)?;
-            let permit = gate::check(actor, Action::ReadCase, &municipality)?;
+            let permit = read_resident(&mut tx, actor, resident_id).await?;
             let entries = tx.processings_of(resident_id).await?;
             gate::log(
                 &mut tx,
@@ -44,11 +54,7 @@ impl App {
     ) -> Result<Vec<CaseId>> {
         self.gated(actor, "resident_case_ids", async {
             let mut tx = self.db.autocommit().await?;
-            let municipality = tx
-                .resident_municipality(resident_id)
-                .await?
-                .ok_or(Error::NotFound)?;
-            gate::check(actor, Action::ReadCase, &municipality)?;
+            read_resident(&mut tx, actor, resident_id).await?;
             Ok(tx.resident_case_ids(resident_id).await?)
         })
         .await

@@ -9,12 +9,11 @@ impl App {
     /// The register of processing activities of the actor's municipality: every activity
     /// with its current texts.
     pub async fn processing_register(&self, actor: &Actor) -> Result<Vec<ActivityEntry>> {
-        self.in_municipality(
+        self.in_municipality_unlogged(
             actor,
             "processing_register",
             Action::ManageRegister,
-            |_| async move {
-                let mut tx = self.db.autocommit().await?;
+            async |tx| {
                 let mut changed = tx.registered_activities(&actor.municipality).await?;
                 Ok(ACTIVITIES
                     .iter()
@@ -44,18 +43,17 @@ impl App {
         purpose: &str,
         legal_ground: &str,
     ) -> Result<()> {
-        self.in_municipality(
+        self.in_municipality_unlogged(
             actor,
             "set_processing_activity",
             Action::ManageRegister,
-            |_| async move {
+            async |tx| {
                 if default_activity(code).is_none() {
                     return Err(Error::NotFound);
                 }
                 let name = validate::text("de naam", name, 200, true)?;
                 let purpose = validate::text("het doel", purpose, 1000, true)?;
                 let legal_ground = validate::text("de grondslag", legal_ground, 1000, true)?;
-                let mut tx = self.db.autocommit().await?;
                 tx.save_activity_texts(
                     &actor.municipality,
                     &ActivityTexts {

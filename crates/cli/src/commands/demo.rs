@@ -241,6 +241,7 @@ async fn ensure_coordinators(store: &App, actor: &Actor) -> Result<Vec<UserId>> 
                     &password,
                     Role::Coordinator,
                     &actor.municipality,
+                    None,
                 )
                 .await?,
         );
@@ -266,7 +267,7 @@ async fn ensure_coordinators(store: &App, actor: &Actor) -> Result<Vec<UserId>> 
         };
         let password = nazorg_app::new_token()[..20].to_string();
         store
-            .add_partner_user(
+            .add_user(
                 name,
                 display,
                 &password,

@@ -84,7 +84,7 @@ async fn add(inst: &Installation, args: AddArgs) -> Result<()> {
     };
     let id = inst
         .app
-        .add_partner_user(
+        .add_user(
             &username.to_lowercase(),
             &name,
             &password,

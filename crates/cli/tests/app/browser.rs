@@ -306,7 +306,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     assert_shows(&client, &["Opgeslagen: Verwijzingen.", "Gevraagd"]).await;
     assert_accessible(&client, &axe, "a case with a referral").await;
     app.store
-        .add_partner_user(
+        .add_user(
             "ellen",
             "Ellen van Exodus",
             PASSWORD,

@@ -191,6 +191,7 @@ impl App {
                 PASSWORD,
                 Role::Coordinator,
                 "1783",
+                None,
             )
             .await
             .expect("user");
@@ -445,7 +446,7 @@ impl App {
     ) -> UserId {
         let added = self
             .store
-            .add_user(username, display_name, PASSWORD, role, municipality);
+            .add_user(username, display_name, PASSWORD, role, municipality, None);
         added.await.unwrap()
     }
 

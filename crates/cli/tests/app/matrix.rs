@@ -533,7 +533,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
     credentials.insert(Who::Coordinator, (app.token.clone(), cookie, csrf));
     for (who, name, role, partner) in users {
         let id = store
-            .add_partner_user(name, "", PASSWORD, role, "1783", partner)
+            .add_user(name, "", PASSWORD, role, "1783", partner)
             .await
             .unwrap();
         let token = app.token_for(name).await;

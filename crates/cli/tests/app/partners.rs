@@ -27,7 +27,7 @@ impl<'a> PartnerUser<'a> {
     /// Adds a user of a partner organisation, with a token.
     async fn add(app: &'a App, name: &str, role: Role, partner: PartnerId) -> PartnerUser<'a> {
         app.store
-            .add_partner_user(name, "", PASSWORD, role, "1783", Some(partner))
+            .add_user(name, "", PASSWORD, role, "1783", Some(partner))
             .await
             .unwrap();
         let token = app.token_for(name).await;
@@ -300,12 +300,12 @@ async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
         .unwrap();
     let unlinked = app
         .store
-        .add_partner_user("nobody", "", PASSWORD, Role::ExodusWorker, "1783", None)
+        .add_user("nobody", "", PASSWORD, Role::ExodusWorker, "1783", None)
         .await;
     assert!(unlinked.is_err(), "an Exodus worker must belong to Exodus");
     let wrong = app
         .store
-        .add_partner_user("wrong", "", PASSWORD, Role::ExodusWorker, "1783", Some(skt))
+        .add_user("wrong", "", PASSWORD, Role::ExodusWorker, "1783", Some(skt))
         .await;
     assert!(wrong.is_err(), "…and not to the SKT");
 }

@@ -491,7 +491,7 @@ async fn the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more(db:
     app.direct(other, "exodus", "Specialistisch").await;
     let skt = app.partner_id(PartnerKind::Skt).await;
     app.store
-        .add_partner_user(
+        .add_user(
             "zora",
             "Zora Zorgregisseur",
             PASSWORD,

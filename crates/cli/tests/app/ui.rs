@@ -247,6 +247,7 @@ async fn guessable_passwords_are_refused_for_new_accounts(db: TestDb) {
                 weak,
                 nazorg_domain::access::Role::Coordinator,
                 "1783",
+                None,
             )
             .await;
         assert!(
@@ -264,7 +265,8 @@ async fn guessable_passwords_are_refused_for_new_accounts(db: TestDb) {
                 "",
                 "paars-fietsrek-onweer-42",
                 nazorg_domain::access::Role::Coordinator,
-                "1783"
+                "1783",
+                None
             )
             .await
             .is_ok()

@@ -106,7 +106,7 @@ async fn add_user(
         let partner_id = f.partner_id.parse::<PartnerId>().ok();
         let id = s
             .app
-            .add_partner_user(
+            .add_user(
                 &username,
                 &f.display_name,
                 &f.password,
