@@ -60,8 +60,7 @@ struct BudgetPage {
     lines: Vec<LineRow>,
     months: Vec<MonthRow>,
     prices: Vec<PriceRow>,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 }
 
 const MONTHS: [&str; 12] = [
@@ -153,10 +152,9 @@ async fn budget_view(
                 price_plain: plain(k.price_cents),
             })
             .collect(),
-        flash: notice.flash,
-        error: notice.error,
+        notice,
     };
-    Ok(render(notice.status, view))
+    Ok(render(view.notice.status, view))
 }
 
 async fn budget_page(

@@ -222,8 +222,7 @@ struct CaseOptions {
 struct CasePage {
     base: Base,
     c: CaseView,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
     over_cap: Option<OverCapView>,
 }
 
@@ -622,8 +621,7 @@ pub async fn case_view_page(
         CasePage {
             base: Base::new(format!("Casus {id}"), Some(user), Page::Cases),
             c: view,
-            flash: notice.flash,
-            error: notice.error,
+            notice,
             over_cap,
         },
     ))

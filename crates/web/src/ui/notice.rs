@@ -4,7 +4,8 @@ use super::Posted;
 use axum::http::StatusCode;
 
 /// How a page is answered: its status, and the message on top of it, either what was just
-/// saved (`flash`) or why a post was refused (`error`).
+/// saved (`flash`) or why a post was refused (`error`). A page holds it whole, and its
+/// template shows the message on top (most through `forms::alerts`).
 pub struct Notice {
     pub status: StatusCode,
     pub flash: Option<String>,

@@ -39,8 +39,7 @@ pub struct ActivityRow {
 struct RegisterPage {
     base: Base,
     rows: Vec<ActivityRow>,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 }
 
 async fn register_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Response, UiError> {
@@ -70,10 +69,9 @@ async fn register_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Re
             Page::Register,
         ),
         rows,
-        flash: notice.flash,
-        error: notice.error,
+        notice,
     };
-    Ok(render(notice.status, page))
+    Ok(render(page.notice.status, page))
 }
 
 async fn register_page(
@@ -128,8 +126,7 @@ struct PartnersPage {
     base: Base,
     rows: Vec<PartnerRow>,
     kind_opts: Vec<Opt>,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 }
 
 async fn partners_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Response, UiError> {
@@ -149,10 +146,9 @@ async fn partners_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Re
             })
             .collect(),
         kind_opts: opts::<PartnerKind>(Some(PartnerKind::Other)),
-        flash: notice.flash,
-        error: notice.error,
+        notice,
     };
-    Ok(render(notice.status, view))
+    Ok(render(view.notice.status, view))
 }
 
 async fn partners_page(Signed { s, user }: Signed) -> Result<Response, UiError> {

@@ -204,8 +204,7 @@ struct ReferralPage {
     can_withdraw: bool,
     result_opts: Vec<Opt>,
     today: String,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 }
 
 async fn referral_view(
@@ -252,10 +251,9 @@ async fn referral_view(
         result_opts: opts::<ReferralResult>(None),
         today: format_iso(today()),
         r: ReferralRow::from(r),
-        flash: notice.flash,
-        error: notice.error,
+        notice,
     };
-    Ok(render(notice.status, view))
+    Ok(render(view.notice.status, view))
 }
 
 #[derive(Deserialize, Default)]

@@ -340,8 +340,7 @@ pub struct SettingField {
 #[template(path = "reports/outlook.html")]
 struct OutlookPage {
     base: Base,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
     forecast: Option<String>,
     capacity: Option<String>,
     tables: Vec<TableView>,
@@ -444,8 +443,7 @@ async fn outlook_view(
     });
     let page = OutlookPage {
         base: Base::new("Uitstroom en prognose", Some(user), Page::Outlook),
-        flash: notice.flash,
-        error: notice.error,
+        notice,
         forecast,
         capacity,
         tables: views(&outlook_tables(
@@ -461,7 +459,7 @@ async fn outlook_view(
         )
         .is_ok(),
     };
-    Ok(render(notice.status, page))
+    Ok(render(page.notice.status, page))
 }
 
 async fn outlook_page(

@@ -34,8 +34,7 @@ struct UsersPage {
     users: Vec<UserRow>,
     role_opts: Vec<Opt>,
     partner_opts: Vec<Opt>,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 }
 
 /// Only an administrator manages users; a refusal goes to the security log.
@@ -73,8 +72,7 @@ async fn users_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Respo
                     selected: false,
                 })
                 .collect(),
-            flash: notice.flash,
-            error: notice.error,
+            notice,
         },
     ))
 }

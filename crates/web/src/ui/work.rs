@@ -150,8 +150,7 @@ struct AbsencePage {
     people: Vec<Opt>,
     substitutes: Vec<Opt>,
     today: String,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 }
 
 async fn absence_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Response, UiError> {
@@ -191,10 +190,9 @@ async fn absence_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Res
             })
             .collect(),
         today: format_iso(today_nl()),
-        flash: notice.flash,
-        error: notice.error,
+        notice,
     };
-    Ok(render(notice.status, view))
+    Ok(render(view.notice.status, view))
 }
 
 async fn absence_page(Signed { s, user }: Signed) -> Result<Response, UiError> {
