@@ -1,7 +1,7 @@
 //! The budget of a year: lines with their caps, commitments and spending, and the prices
 //! of bought services.
 
-use super::{Notice, Posted, Shown, Signed, UiForm, UiQuery, download, post_form};
+use super::{Notice, Shown, Signed, UiForm, UiQuery, download, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -9,7 +9,7 @@ use crate::input::*;
 use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use nazorg_domain::access::Action;
 use nazorg_domain::access::Page;
@@ -207,14 +207,13 @@ async fn budget_change(
     change: impl AsyncFnOnce(i32) -> Result<(), AppError>,
 ) -> Result<Response, UiError> {
     let year = form_year(year);
-    match post_form(s, user, Action::ManageBudget, Shown::Invalid, change(year)).await? {
-        Posted::Saved(()) => {
-            Ok(Redirect::to(&format!("/budget?jaar={year}&opgeslagen=1")).into_response())
-        }
-        Posted::Refused(status, error) => {
-            budget_view(s, user, year, Notice::refused(status, error)).await
-        }
-    }
+    post_form(s, user, Action::ManageBudget, Shown::Invalid, change(year))
+        .await?
+        .answer(
+            &format!("/budget?jaar={year}&opgeslagen=1"),
+            async |notice| budget_view(s, user, year, notice).await,
+        )
+        .await
 }
 
 async fn set_cap(

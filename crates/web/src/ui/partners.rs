@@ -2,7 +2,7 @@
 //! activities.
 
 use super::budget::YearQuery;
-use super::{Notice, Opt, Posted, Shown, Signed, UiForm, UiPath, UiQuery, opts, post_form};
+use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, opts, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::input::*;
@@ -103,12 +103,12 @@ async fn set_activity(
             .set_processing_activity(&user.actor, &code, &f.name, &f.purpose, &f.legal_ground)
             .await?)
     });
-    match saved.await? {
-        Posted::Saved(()) => Ok(Redirect::to("/verwerkingsregister?opgeslagen=1").into_response()),
-        Posted::Refused(status, error) => {
-            register_view(&s, &user, Notice::refused(status, error)).await
-        }
-    }
+    saved
+        .await?
+        .answer("/verwerkingsregister?opgeslagen=1", async |notice| {
+            register_view(&s, &user, notice).await
+        })
+        .await
 }
 
 // --- partner organisations (administrator) -------------------------------------------------------

@@ -1,7 +1,7 @@
 //! Referrals, for coordinators and partner users: the list, one referral and its steps,
 //! the figures per partner, and the partner's view of a case it directs.
 
-use super::{Notice, Opt, Posted, Shown, Signed, UiForm, UiPath, UiQuery, nl, opts, posted};
+use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, nl, opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -291,15 +291,12 @@ async fn referral_step(
             .map_err(AppError::from),
         Err(e) => Err(e),
     };
-    match posted(result, Shown::InvalidOrConflict)? {
-        Posted::Saved(()) => {
-            let saved = format!("/verwijzingen/{id}?opgeslagen={}", input.step);
-            Ok(Redirect::to(&saved).into_response())
-        }
-        Posted::Refused(status, error) => {
-            referral_view(&s, &user, id, Notice::refused(status, error)).await
-        }
-    }
+    let saved = format!("/verwijzingen/{id}?opgeslagen={}", input.step);
+    posted(result, Shown::InvalidOrConflict)?
+        .answer(&saved, async |notice| {
+            referral_view(&s, &user, id, notice).await
+        })
+        .await
 }
 
 async fn acknowledge(

@@ -2,7 +2,7 @@
 //! (HTML, PDF, XLSX, CSV), outflow and forecast with the capacity assumptions, and the
 //! pseudonymised export. Every figure comes through the store's gate.
 
-use super::{Notice, Posted, Shown, Signed, UiForm, UiQuery, download, nl, post_form};
+use super::{Notice, Shown, Signed, UiForm, UiQuery, download, nl, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -11,7 +11,7 @@ use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use nazorg_app::report::{self, EvaluationData};
 use nazorg_domain::access::Action;
@@ -550,9 +550,9 @@ async fn save_settings(
             Ok(s.app.set_capacity_settings(&user.actor, &settings).await?)
         },
     );
-    match saved.await? {
-        Posted::Saved(()) => Ok(Redirect::to("/prognose?opgeslagen=1").into_response()),
-        Posted::Refused(status, error) => {
+    saved
+        .await?
+        .answer("/prognose?opgeslagen=1", async |notice| {
             // Show the form again with what was typed.
             let typed = fields(&CapacitySettings::default())
                 .into_iter()
@@ -561,9 +561,9 @@ async fn save_settings(
                     field
                 })
                 .collect();
-            outlook_view(&s, &user, Notice::refused(status, error), Some(typed)).await
-        }
-    }
+            outlook_view(&s, &user, notice, Some(typed)).await
+        })
+        .await
 }
 
 async fn pseudonymised_csv(
