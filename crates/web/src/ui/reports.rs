@@ -8,6 +8,7 @@ use crate::auth::UiUser;
 use crate::error::AppError;
 use crate::input::optional_date;
 use crate::pages::{Base, UiError, render};
+use crate::query::{ordered, year_to_date};
 use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
@@ -89,13 +90,8 @@ struct Period {
 
 impl Period {
     fn parse(&self) -> Result<(Option<Date>, Option<Date>), AppError> {
-        let blank = |v: &Option<String>| {
-            v.as_deref()
-                .filter(|s| !s.trim().is_empty())
-                .map(str::to_string)
-        };
-        let from = optional_date("de begindatum", blank(&self.from).as_deref())?;
-        let to = optional_date("de einddatum", blank(&self.to).as_deref())?;
+        let from = optional_date("de begindatum", self.from.as_deref())?;
+        let to = optional_date("de einddatum", self.to.as_deref())?;
         if let (Some(f), Some(t)) = (from, to)
             && f > t
         {
@@ -108,19 +104,11 @@ impl Period {
         Ok((from, to))
     }
 
-    /// The monitor's default: 1 January of this year up to today.
+    /// The monitor's default, as the referral figures': up to today, from 1 January
+    /// (`year_to_date`).
     fn monitor_period(&self) -> Result<(Date, Date), AppError> {
         let (from, to) = self.parse()?;
-        let to = to.unwrap_or_else(today_nl);
-        let from = from.unwrap_or_else(|| {
-            Date::from_calendar_date(to.year(), time::Month::January, 1).unwrap_or(to)
-        });
-        if from > to {
-            return Err(AppError::Invalid(
-                "De begindatum ligt na de einddatum.".into(),
-            ));
-        }
-        Ok((from, to))
+        year_to_date(from, to)
     }
 
     /// The evaluation's default: the eight months after the programme start.
@@ -140,12 +128,7 @@ impl Period {
             nazorg_domain::dates::add_months(from, report::EVALUATION_MONTHS)
                 - time::Duration::days(1)
         });
-        if from > to {
-            return Err(AppError::Invalid(
-                "De begindatum ligt na de einddatum.".into(),
-            ));
-        }
-        Ok((from, to))
+        ordered(from, to)
     }
 }
 
