@@ -98,13 +98,7 @@ impl YearQuery {
         let year = self
             .jaar
             .unwrap_or_else(|| nazorg_domain::dates::today_nl().year());
-        if (2000..=2100).contains(&year) {
-            Ok(year)
-        } else {
-            Err(UiError(AppError::Invalid(
-                "Kies een jaar tussen 2000 en 2100.".into(),
-            )))
-        }
+        Ok(budget_year(year)?)
     }
 }
 
