@@ -1,7 +1,7 @@
 //! Referrals, for coordinators and partner users: the list, one referral and its steps,
 //! the figures per partner, and the partner's view of a case it directs.
 
-use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, nl, opts, posted};
+use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, nl, opts, partner_opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -380,15 +380,9 @@ pub fn referral_partner_opts(
     partners: &[nazorg_app::Partner],
     allowed: impl Fn(PartnerKind) -> bool,
 ) -> Vec<Opt> {
-    partners
-        .iter()
-        .filter(|p| p.active && p.kind != PartnerKind::SafetyChamber && allowed(p.kind))
-        .map(|p| Opt {
-            value: p.id.to_string(),
-            label: p.name.clone(),
-            selected: false,
-        })
-        .collect()
+    partner_opts(partners, |p| {
+        p.kind != PartnerKind::SafetyChamber && allowed(p.kind)
+    })
 }
 
 /// The options of bought services, with their price.

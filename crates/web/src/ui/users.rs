@@ -1,6 +1,6 @@
 //! The users of the municipality (administrators).
 
-use super::{Notice, Opt, Shown, Signed, UiForm, opts, posted};
+use super::{Notice, Opt, Shown, Signed, UiForm, opts, partner_opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -63,15 +63,9 @@ async fn users_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Respo
             base: Base::new("Gebruikers", Some(user), Page::Users),
             users,
             role_opts: opts::<Role>(Some(Role::Coordinator)),
-            partner_opts: partner_list
-                .iter()
-                .filter(|p| p.active && matches!(p.kind, PartnerKind::Skt | PartnerKind::Exodus))
-                .map(|p| Opt {
-                    value: p.id.to_string(),
-                    label: p.name.clone(),
-                    selected: false,
-                })
-                .collect(),
+            partner_opts: partner_opts(&partner_list, |p| {
+                matches!(p.kind, PartnerKind::Skt | PartnerKind::Exodus)
+            }),
             notice,
         },
     ))

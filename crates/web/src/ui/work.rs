@@ -1,6 +1,6 @@
 //! "Mijn werk": each user's deadlines; absences and substitution; the calendar feed.
 
-use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, download, post_form};
+use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, download, post_form, user_opts};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -172,15 +172,13 @@ async fn absence_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Res
                 note: a.note.clone(),
             })
             .collect(),
-        people: coordinators
-            .iter()
-            .filter(|u| u.role == Role::Coordinator)
-            .map(|u| Opt {
-                value: u.id.to_string(),
-                label: u.display_name.clone(),
-                selected: u.id == user.actor.user_id,
-            })
-            .collect(),
+        people: user_opts(
+            coordinators
+                .iter()
+                .copied()
+                .filter(|u| u.role == Role::Coordinator),
+            Some(user.actor.user_id),
+        ),
         substitutes: coordinators
             .iter()
             .map(|u| Opt {
