@@ -251,16 +251,21 @@ struct CalendarPage {
     active: bool,
 }
 
-async fn calendar_page(Signed { s, user }: Signed) -> Result<Response, UiError> {
-    let active = s.app.has_calendar_token(&user.actor).await?;
-    Ok(render(
+/// The calendar page: whether the user has a link, and the new one just made.
+fn calendar_view(user: &UiUser, link: Option<String>, active: bool) -> Response {
+    render(
         StatusCode::OK,
         CalendarPage {
-            base: Base::new("Agenda-abonnement", Some(&user), Page::Work),
-            link: None,
+            base: Base::new("Agenda-abonnement", Some(user), Page::Work),
+            link,
             active,
         },
-    ))
+    )
+}
+
+async fn calendar_page(Signed { s, user }: Signed) -> Result<Response, UiError> {
+    let active = s.app.has_calendar_token(&user.actor).await?;
+    Ok(calendar_view(&user, None, active))
 }
 
 async fn new_calendar_link(Signed { s, user }: Signed) -> Result<Response, UiError> {
@@ -269,14 +274,7 @@ async fn new_calendar_link(Signed { s, user }: Signed) -> Result<Response, UiErr
         "{}/agenda/{token}.ics",
         s.config.public_url.trim_end_matches('/')
     );
-    Ok(render(
-        StatusCode::OK,
-        CalendarPage {
-            base: Base::new("Agenda-abonnement", Some(&user), Page::Work),
-            link: Some(link),
-            active: true,
-        },
-    ))
+    Ok(calendar_view(&user, Some(link), true))
 }
 
 async fn revoke_calendar_link(Signed { s, user }: Signed) -> Result<Response, UiError> {
