@@ -59,6 +59,17 @@ pub fn optional_date(field: &str, value: Option<&str>) -> Result<Option<Date>, A
     }
 }
 
+/// A budget year one may ask for: 2000 to 2100.
+pub fn budget_year(year: i32) -> Result<i32, AppError> {
+    if (2000..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(AppError::Invalid(
+            "Kies een jaar tussen 2000 en 2100.".into(),
+        ))
+    }
+}
+
 /// Accepts a JSON boolean as well as a checkbox's "on" (absent means false).
 pub fn checkbox<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     #[derive(Deserialize)]

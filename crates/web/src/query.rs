@@ -8,6 +8,7 @@ use nazorg_domain::Status;
 use nazorg_domain::ids::UserId;
 use nazorg_domain::triage::Direction;
 use serde::Deserialize;
+use time::Date;
 use utoipa::IntoParams;
 
 /// Filters and paging of the case list.
@@ -64,17 +65,29 @@ pub struct PeriodQuery {
 }
 
 impl PeriodQuery {
-    pub fn period(&self) -> Result<(time::Date, time::Date), AppError> {
-        let to = optional_date("de einddatum", self.to.as_deref())?
-            .unwrap_or_else(nazorg_domain::dates::today_nl);
-        let from = optional_date("de begindatum", self.from.as_deref())?.unwrap_or_else(|| {
-            time::Date::from_calendar_date(to.year(), time::Month::January, 1).unwrap_or(to)
-        });
-        if from > to {
-            return Err(AppError::Invalid(
-                "De begindatum ligt na de einddatum.".into(),
-            ));
-        }
-        Ok((from, to))
+    pub fn period(&self) -> Result<(Date, Date), AppError> {
+        let to = optional_date("de einddatum", self.to.as_deref())?;
+        let from = optional_date("de begindatum", self.from.as_deref())?;
+        year_to_date(from, to)
     }
+}
+
+/// The period of figures asked for, either end left open: by default up to today, and
+/// from 1 January of the year it ends in.
+pub fn year_to_date(from: Option<Date>, to: Option<Date>) -> Result<(Date, Date), AppError> {
+    let to = to.unwrap_or_else(nazorg_domain::dates::today_nl);
+    let from = from.unwrap_or_else(|| {
+        Date::from_calendar_date(to.year(), time::Month::January, 1).unwrap_or(to)
+    });
+    ordered(from, to)
+}
+
+/// A period, once it is sure not to start after it ends.
+pub fn ordered(from: Date, to: Date) -> Result<(Date, Date), AppError> {
+    if from > to {
+        return Err(AppError::Invalid(
+            "De begindatum ligt na de einddatum.".into(),
+        ));
+    }
+    Ok((from, to))
 }

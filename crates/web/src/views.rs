@@ -431,7 +431,7 @@ impl From<&nazorg_app::Referral> for ReferralDto {
             domains: r.domains.iter().map(|d| d.code().to_string()).collect(),
             reason: r.reason.clone(),
             service: r.service.clone(),
-            price: r.price_cents.map(|c| c as f64 / 100.0),
+            price: r.price_cents.map(euros),
             over_cap_reason: r.over_cap_reason.clone(),
             status: r.status.code().into(),
             asked_on: format_iso(r.asked_on),
@@ -455,6 +455,11 @@ pub struct SafetyItemDto {
     pub discussed_on: Option<String>,
     pub outcome: Option<String>,
     pub follow_up: Option<String>,
+}
+
+/// An amount in cents as the API gives it: in euros.
+pub fn euros(cents: i64) -> f64 {
+    cents as f64 / 100.0
 }
 
 /// The day by which an open case's next step is due; `None` for a closed case, or an open

@@ -3,8 +3,9 @@
 use super::{ApiJson, ApiPath};
 use crate::AppState;
 use crate::auth::ApiActor;
-use crate::error::{ApiError, AppError};
+use crate::error::ApiError;
 use crate::input::*;
+use crate::views::euros;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
@@ -61,7 +62,6 @@ pub struct BudgetDto {
 
 impl From<&nazorg_app::Budget> for BudgetDto {
     fn from(b: &nazorg_app::Budget) -> Self {
-        let euros = |c: i64| c as f64 / 100.0;
         BudgetDto {
             year: b.year,
             lines: b
@@ -102,7 +102,7 @@ async fn list_service_kinds(
                 id: k.id,
                 name: k.name,
                 partner_kind: k.partner_kind.code().into(),
-                price: k.price_cents as f64 / 100.0,
+                price: euros(k.price_cents),
                 budget_line: k.budget_line.code().into(),
             })
             .collect(),
@@ -128,9 +128,7 @@ async fn get_budget(
     ApiActor(actor): ApiActor,
     ApiPath(year): ApiPath<i32>,
 ) -> Result<Json<BudgetDto>, ApiError> {
-    if !(2000..=2100).contains(&year) {
-        return Err(AppError::Invalid("Kies een jaar tussen 2000 en 2100.".into()).into());
-    }
+    let year = budget_year(year)?;
     Ok(Json(BudgetDto::from(&s.app.budget(&actor, year).await?)))
 }
 

@@ -1,7 +1,7 @@
 //! The budget of a year: lines with their caps, commitments and spending, and the prices
 //! of bought services.
 
-use super::{Notice, Posted, Shown, Signed, UiForm, UiQuery, download, post_form};
+use super::{Notice, Shown, Signed, UiForm, UiQuery, download, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -9,7 +9,7 @@ use crate::input::*;
 use crate::pages::{Base, UiError, render};
 use askama::Template;
 use axum::Router;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use nazorg_domain::access::Action;
 use nazorg_domain::access::Page;
@@ -60,8 +60,7 @@ struct BudgetPage {
     lines: Vec<LineRow>,
     months: Vec<MonthRow>,
     prices: Vec<PriceRow>,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 }
 
 const MONTHS: [&str; 12] = [
@@ -99,13 +98,7 @@ impl YearQuery {
         let year = self
             .jaar
             .unwrap_or_else(|| nazorg_domain::dates::today_nl().year());
-        if (2000..=2100).contains(&year) {
-            Ok(year)
-        } else {
-            Err(UiError(AppError::Invalid(
-                "Kies een jaar tussen 2000 en 2100.".into(),
-            )))
-        }
+        Ok(budget_year(year)?)
     }
 }
 
@@ -153,10 +146,9 @@ async fn budget_view(
                 price_plain: plain(k.price_cents),
             })
             .collect(),
-        flash: notice.flash,
-        error: notice.error,
+        notice,
     };
-    Ok(render(notice.status, view))
+    Ok(render(view.notice.status, view))
 }
 
 async fn budget_page(
@@ -209,14 +201,13 @@ async fn budget_change(
     change: impl AsyncFnOnce(i32) -> Result<(), AppError>,
 ) -> Result<Response, UiError> {
     let year = form_year(year);
-    match post_form(s, user, Action::ManageBudget, Shown::Invalid, change(year)).await? {
-        Posted::Saved(()) => {
-            Ok(Redirect::to(&format!("/budget?jaar={year}&opgeslagen=1")).into_response())
-        }
-        Posted::Refused(status, error) => {
-            budget_view(s, user, year, Notice::refused(status, error)).await
-        }
-    }
+    post_form(s, user, Action::ManageBudget, Shown::Invalid, change(year))
+        .await?
+        .answer(
+            &format!("/budget?jaar={year}&opgeslagen=1"),
+            async |notice| budget_view(s, user, year, notice).await,
+        )
+        .await
 }
 
 async fn set_cap(

@@ -2,7 +2,8 @@
 //! now (posted to `case_steps`).
 
 use super::{
-    Notice, Opt, Signed, UiPath, UiQuery, full_name, nl, opts, opts_of, referrals, user_opts,
+    Notice, Opt, Signed, UiPath, UiQuery, full_name, moment_nl, nl, opts, opts_of, referrals,
+    user_opts,
 };
 use crate::AppState;
 use crate::auth::UiUser;
@@ -222,8 +223,7 @@ struct CaseOptions {
 struct CasePage {
     base: Base,
     c: CaseView,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
     over_cap: Option<OverCapView>,
 }
 
@@ -530,19 +530,7 @@ fn household_rows(d: &CaseDetail, partner_list: &[nazorg_app::Partner]) -> Vec<H
 fn appointment_rows(d: &CaseDetail) -> Vec<(String, &'static str, String)> {
     d.appointments
         .iter()
-        .map(|a| {
-            let local = nazorg_domain::dates::to_amsterdam(a.starts_at);
-            (
-                format!(
-                    "{} {:02}:{:02}",
-                    format_nl(local.date()),
-                    local.hour(),
-                    local.minute()
-                ),
-                a.kind.label(),
-                a.place.clone(),
-            )
-        })
+        .map(|a| (moment_nl(a.starts_at), a.kind.label(), a.place.clone()))
         .collect()
 }
 
@@ -622,8 +610,7 @@ pub async fn case_view_page(
         CasePage {
             base: Base::new(format!("Casus {id}"), Some(user), Page::Cases),
             c: view,
-            flash: notice.flash,
-            error: notice.error,
+            notice,
             over_cap,
         },
     ))

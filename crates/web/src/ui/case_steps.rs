@@ -2,7 +2,7 @@
 //! on success back to the page's section, when refused the page again with the reason.
 
 use super::case_page::{OverCapView, case_view_page};
-use super::{Notice, Posted, Shown, Signed, UiForm, UiPath, posted};
+use super::{Notice, Shown, Signed, UiForm, UiPath, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -16,7 +16,7 @@ use crate::input::{
 use crate::pages::UiError;
 use axum::Router;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::post;
 use nazorg_domain::access::Action;
 use nazorg_domain::ids::{AgreementId, CaseId};
@@ -40,17 +40,14 @@ async fn run_step(
     anchor: &str,
     result: Result<(), AppError>,
 ) -> Result<Response, UiError> {
-    match posted(result, Shown::InvalidOrConflict)? {
-        Posted::Saved(()) => Ok(saved(id, anchor)),
-        Posted::Refused(status, error) => {
-            let notice = Notice::refused(status, format!("{label}: {error}"));
-            case_view_page(s, user, id, notice, None).await
-        }
-    }
-}
-
-fn saved(id: CaseId, anchor: &str) -> Response {
-    Redirect::to(&format!("/casussen/{id}?opgeslagen={anchor}#{anchor}")).into_response()
+    let saved = format!("/casussen/{id}?opgeslagen={anchor}#{anchor}");
+    posted(result, Shown::InvalidOrConflict)?
+        .answer(&saved, async |notice| {
+            // The reason names the section it is about.
+            let error = notice.error.map(|error| format!("{label}: {error}"));
+            case_view_page(s, user, id, Notice { error, ..notice }, None).await
+        })
+        .await
 }
 
 /// The steps posted from the case page: per step its handler, the method and path of its
@@ -173,7 +170,6 @@ async fn refer(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(saved(id, anchor)),
         Err(AppError::OverCap(message)) => {
             let over_cap = OverCapView {
                 message,
@@ -189,6 +185,6 @@ async fn refer(
             };
             case_view_page(&s, &user, id, notice, Some(over_cap)).await
         }
-        Err(e) => run_step(&s, &user, id, "Verwijzing", anchor, Err(e)).await,
+        result => run_step(&s, &user, id, "Verwijzing", anchor, result).await,
     }
 }

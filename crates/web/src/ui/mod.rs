@@ -179,9 +179,12 @@ pub fn opts_of<T: Coded>(values: &[T], selected: Option<T>) -> Vec<Opt> {
 }
 
 /// The options of a select of users by their display name, one selected.
-pub fn user_opts(users: &[nazorg_app::User], selected: Option<UserId>) -> Vec<Opt> {
+pub fn user_opts<'a>(
+    users: impl IntoIterator<Item = &'a nazorg_app::User>,
+    selected: Option<UserId>,
+) -> Vec<Opt> {
     users
-        .iter()
+        .into_iter()
         .map(|u| Opt {
             value: u.id.to_string(),
             label: u.display_name.clone(),
@@ -190,8 +193,35 @@ pub fn user_opts(users: &[nazorg_app::User], selected: Option<UserId>) -> Vec<Op
         .collect()
 }
 
+/// The options of a select of the active partner organisations `keep` keeps, by name.
+pub fn partner_opts(
+    partners: &[nazorg_app::Partner],
+    keep: impl Fn(&nazorg_app::Partner) -> bool,
+) -> Vec<Opt> {
+    partners
+        .iter()
+        .filter(|p| p.active && keep(p))
+        .map(|p| Opt {
+            value: p.id.to_string(),
+            label: p.name.clone(),
+            selected: false,
+        })
+        .collect()
+}
+
 pub fn nl(date: Option<time::Date>) -> String {
     date.map(format_nl).unwrap_or_else(|| "—".into())
+}
+
+/// A moment as the pages show it: the Dutch local day and time to the minute.
+pub fn moment_nl(at: time::OffsetDateTime) -> String {
+    let local = nazorg_domain::dates::to_amsterdam(at);
+    format!(
+        "{} {:02}:{:02}",
+        format_nl(local.date()),
+        local.hour(),
+        local.minute()
+    )
 }
 
 pub fn full_name(given: &str, family: &str) -> String {

@@ -1,10 +1,13 @@
 //! What a page says on top of itself after a post: what was saved, or why it was refused.
 
 use super::Posted;
+use crate::pages::UiError;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 
 /// How a page is answered: its status, and the message on top of it, either what was just
-/// saved (`flash`) or why a post was refused (`error`).
+/// saved (`flash`) or why a post was refused (`error`). A page holds it whole, and its
+/// template shows the message on top (most through `forms::alerts`).
 pub struct Notice {
     pub status: StatusCode,
     pub flash: Option<String>,
@@ -38,6 +41,22 @@ impl<T> Posted<T> {
         match self {
             Posted::Saved(value) => Notice::shown(Some(flash(value))),
             Posted::Refused(status, error) => Notice::refused(status, error),
+        }
+    }
+}
+
+impl Posted<()> {
+    /// The answer to a form whose saving is shown on another address (post, redirect, get):
+    /// once saved, on to `saved`; when refused, the form's page `again` with the reason on
+    /// top.
+    pub async fn answer(
+        self,
+        saved: &str,
+        again: impl AsyncFnOnce(Notice) -> Result<Response, UiError>,
+    ) -> Result<Response, UiError> {
+        match self {
+            Posted::Saved(()) => Ok(Redirect::to(saved).into_response()),
+            Posted::Refused(status, error) => again(Notice::refused(status, error)).await,
         }
     }
 }

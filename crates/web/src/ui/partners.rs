@@ -2,7 +2,7 @@
 //! activities.
 
 use super::budget::YearQuery;
-use super::{Notice, Opt, Posted, Shown, Signed, UiForm, UiPath, UiQuery, opts, post_form};
+use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, opts, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::input::*;
@@ -39,8 +39,7 @@ pub struct ActivityRow {
 struct RegisterPage {
     base: Base,
     rows: Vec<ActivityRow>,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 }
 
 async fn register_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Response, UiError> {
@@ -70,10 +69,9 @@ async fn register_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Re
             Page::Register,
         ),
         rows,
-        flash: notice.flash,
-        error: notice.error,
+        notice,
     };
-    Ok(render(notice.status, page))
+    Ok(render(page.notice.status, page))
 }
 
 async fn register_page(
@@ -105,12 +103,12 @@ async fn set_activity(
             .set_processing_activity(&user.actor, &code, &f.name, &f.purpose, &f.legal_ground)
             .await?)
     });
-    match saved.await? {
-        Posted::Saved(()) => Ok(Redirect::to("/verwerkingsregister?opgeslagen=1").into_response()),
-        Posted::Refused(status, error) => {
-            register_view(&s, &user, Notice::refused(status, error)).await
-        }
-    }
+    saved
+        .await?
+        .answer("/verwerkingsregister?opgeslagen=1", async |notice| {
+            register_view(&s, &user, notice).await
+        })
+        .await
 }
 
 // --- partner organisations (administrator) -------------------------------------------------------
@@ -128,8 +126,7 @@ struct PartnersPage {
     base: Base,
     rows: Vec<PartnerRow>,
     kind_opts: Vec<Opt>,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 }
 
 async fn partners_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Response, UiError> {
@@ -149,10 +146,9 @@ async fn partners_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Re
             })
             .collect(),
         kind_opts: opts::<PartnerKind>(Some(PartnerKind::Other)),
-        flash: notice.flash,
-        error: notice.error,
+        notice,
     };
-    Ok(render(notice.status, view))
+    Ok(render(view.notice.status, view))
 }
 
 async fn partners_page(Signed { s, user }: Signed) -> Result<Response, UiError> {

@@ -154,13 +154,7 @@ fn dutch_date(value: &str) -> Option<String> {
     }
     let moment =
         time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok()?;
-    let local = nazorg_domain::dates::to_amsterdam(moment);
-    Some(format!(
-        "{} {:02}:{:02}",
-        nazorg_domain::format_nl(local.date()),
-        local.hour(),
-        local.minute()
-    ))
+    Some(super::moment_nl(moment))
 }
 
 fn escape(text: &str) -> String {

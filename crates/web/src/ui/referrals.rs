@@ -1,7 +1,7 @@
 //! Referrals, for coordinators and partner users: the list, one referral and its steps,
 //! the figures per partner, and the partner's view of a case it directs.
 
-use super::{Notice, Opt, Posted, Shown, Signed, UiForm, UiPath, UiQuery, nl, opts, posted};
+use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, nl, opts, partner_opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -204,8 +204,7 @@ struct ReferralPage {
     can_withdraw: bool,
     result_opts: Vec<Opt>,
     today: String,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 }
 
 async fn referral_view(
@@ -252,10 +251,9 @@ async fn referral_view(
         result_opts: opts::<ReferralResult>(None),
         today: format_iso(today()),
         r: ReferralRow::from(r),
-        flash: notice.flash,
-        error: notice.error,
+        notice,
     };
-    Ok(render(notice.status, view))
+    Ok(render(view.notice.status, view))
 }
 
 #[derive(Deserialize, Default)]
@@ -293,15 +291,12 @@ async fn referral_step(
             .map_err(AppError::from),
         Err(e) => Err(e),
     };
-    match posted(result, Shown::InvalidOrConflict)? {
-        Posted::Saved(()) => {
-            let saved = format!("/verwijzingen/{id}?opgeslagen={}", input.step);
-            Ok(Redirect::to(&saved).into_response())
-        }
-        Posted::Refused(status, error) => {
-            referral_view(&s, &user, id, Notice::refused(status, error)).await
-        }
-    }
+    let saved = format!("/verwijzingen/{id}?opgeslagen={}", input.step);
+    posted(result, Shown::InvalidOrConflict)?
+        .answer(&saved, async |notice| {
+            referral_view(&s, &user, id, notice).await
+        })
+        .await
 }
 
 async fn acknowledge(
@@ -385,15 +380,9 @@ pub fn referral_partner_opts(
     partners: &[nazorg_app::Partner],
     allowed: impl Fn(PartnerKind) -> bool,
 ) -> Vec<Opt> {
-    partners
-        .iter()
-        .filter(|p| p.active && p.kind != PartnerKind::SafetyChamber && allowed(p.kind))
-        .map(|p| Opt {
-            value: p.id.to_string(),
-            label: p.name.clone(),
-            selected: false,
-        })
-        .collect()
+    partner_opts(partners, |p| {
+        p.kind != PartnerKind::SafetyChamber && allowed(p.kind)
+    })
 }
 
 /// The options of bought services, with their price.

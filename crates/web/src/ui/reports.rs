@@ -2,16 +2,17 @@
 //! (HTML, PDF, XLSX, CSV), outflow and forecast with the capacity assumptions, and the
 //! pseudonymised export. Every figure comes through the store's gate.
 
-use super::{Notice, Posted, Shown, Signed, UiForm, UiQuery, download, nl, post_form};
+use super::{Notice, Shown, Signed, UiForm, UiQuery, download, nl, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
 use crate::input::optional_date;
 use crate::pages::{Base, UiError, render};
+use crate::query::{ordered, year_to_date};
 use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use nazorg_app::report::{self, EvaluationData};
 use nazorg_domain::access::Action;
@@ -89,13 +90,8 @@ struct Period {
 
 impl Period {
     fn parse(&self) -> Result<(Option<Date>, Option<Date>), AppError> {
-        let blank = |v: &Option<String>| {
-            v.as_deref()
-                .filter(|s| !s.trim().is_empty())
-                .map(str::to_string)
-        };
-        let from = optional_date("de begindatum", blank(&self.from).as_deref())?;
-        let to = optional_date("de einddatum", blank(&self.to).as_deref())?;
+        let from = optional_date("de begindatum", self.from.as_deref())?;
+        let to = optional_date("de einddatum", self.to.as_deref())?;
         if let (Some(f), Some(t)) = (from, to)
             && f > t
         {
@@ -108,19 +104,11 @@ impl Period {
         Ok((from, to))
     }
 
-    /// The monitor's default: 1 January of this year up to today.
+    /// The monitor's default, as the referral figures': up to today, from 1 January
+    /// (`year_to_date`).
     fn monitor_period(&self) -> Result<(Date, Date), AppError> {
         let (from, to) = self.parse()?;
-        let to = to.unwrap_or_else(today_nl);
-        let from = from.unwrap_or_else(|| {
-            Date::from_calendar_date(to.year(), time::Month::January, 1).unwrap_or(to)
-        });
-        if from > to {
-            return Err(AppError::Invalid(
-                "De begindatum ligt na de einddatum.".into(),
-            ));
-        }
-        Ok((from, to))
+        year_to_date(from, to)
     }
 
     /// The evaluation's default: the eight months after the programme start.
@@ -140,12 +128,7 @@ impl Period {
             nazorg_domain::dates::add_months(from, report::EVALUATION_MONTHS)
                 - time::Duration::days(1)
         });
-        if from > to {
-            return Err(AppError::Invalid(
-                "De begindatum ligt na de einddatum.".into(),
-            ));
-        }
-        Ok((from, to))
+        ordered(from, to)
     }
 }
 
@@ -340,8 +323,7 @@ pub struct SettingField {
 #[template(path = "reports/outlook.html")]
 struct OutlookPage {
     base: Base,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
     forecast: Option<String>,
     capacity: Option<String>,
     tables: Vec<TableView>,
@@ -444,8 +426,7 @@ async fn outlook_view(
     });
     let page = OutlookPage {
         base: Base::new("Uitstroom en prognose", Some(user), Page::Outlook),
-        flash: notice.flash,
-        error: notice.error,
+        notice,
         forecast,
         capacity,
         tables: views(&outlook_tables(
@@ -461,7 +442,7 @@ async fn outlook_view(
         )
         .is_ok(),
     };
-    Ok(render(notice.status, page))
+    Ok(render(page.notice.status, page))
 }
 
 async fn outlook_page(
@@ -552,9 +533,9 @@ async fn save_settings(
             Ok(s.app.set_capacity_settings(&user.actor, &settings).await?)
         },
     );
-    match saved.await? {
-        Posted::Saved(()) => Ok(Redirect::to("/prognose?opgeslagen=1").into_response()),
-        Posted::Refused(status, error) => {
+    saved
+        .await?
+        .answer("/prognose?opgeslagen=1", async |notice| {
             // Show the form again with what was typed.
             let typed = fields(&CapacitySettings::default())
                 .into_iter()
@@ -563,9 +544,9 @@ async fn save_settings(
                     field
                 })
                 .collect();
-            outlook_view(&s, &user, Notice::refused(status, error), Some(typed)).await
-        }
-    }
+            outlook_view(&s, &user, notice, Some(typed)).await
+        })
+        .await
 }
 
 async fn pseudonymised_csv(

@@ -1,6 +1,6 @@
 //! The users of the municipality (administrators).
 
-use super::{Notice, Opt, Shown, Signed, UiForm, opts, posted};
+use super::{Notice, Opt, Shown, Signed, UiForm, opts, partner_opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -34,8 +34,7 @@ struct UsersPage {
     users: Vec<UserRow>,
     role_opts: Vec<Opt>,
     partner_opts: Vec<Opt>,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 }
 
 /// Only an administrator manages users; a refusal goes to the security log.
@@ -64,17 +63,10 @@ async fn users_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Respo
             base: Base::new("Gebruikers", Some(user), Page::Users),
             users,
             role_opts: opts::<Role>(Some(Role::Coordinator)),
-            partner_opts: partner_list
-                .iter()
-                .filter(|p| p.active && matches!(p.kind, PartnerKind::Skt | PartnerKind::Exodus))
-                .map(|p| Opt {
-                    value: p.id.to_string(),
-                    label: p.name.clone(),
-                    selected: false,
-                })
-                .collect(),
-            flash: notice.flash,
-            error: notice.error,
+            partner_opts: partner_opts(&partner_list, |p| {
+                matches!(p.kind, PartnerKind::Skt | PartnerKind::Exodus)
+            }),
+            notice,
         },
     ))
 }

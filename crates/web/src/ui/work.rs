@@ -1,6 +1,6 @@
 //! "Mijn werk": each user's deadlines; absences and substitution; the calendar feed.
 
-use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, download, post_form};
+use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, download, post_form, user_opts};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -150,8 +150,7 @@ struct AbsencePage {
     people: Vec<Opt>,
     substitutes: Vec<Opt>,
     today: String,
-    flash: Option<String>,
-    error: Option<String>,
+    notice: Notice,
 }
 
 async fn absence_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Response, UiError> {
@@ -173,15 +172,13 @@ async fn absence_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Res
                 note: a.note.clone(),
             })
             .collect(),
-        people: coordinators
-            .iter()
-            .filter(|u| u.role == Role::Coordinator)
-            .map(|u| Opt {
-                value: u.id.to_string(),
-                label: u.display_name.clone(),
-                selected: u.id == user.actor.user_id,
-            })
-            .collect(),
+        people: user_opts(
+            coordinators
+                .iter()
+                .copied()
+                .filter(|u| u.role == Role::Coordinator),
+            Some(user.actor.user_id),
+        ),
         substitutes: coordinators
             .iter()
             .map(|u| Opt {
@@ -191,10 +188,9 @@ async fn absence_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Res
             })
             .collect(),
         today: format_iso(today_nl()),
-        flash: notice.flash,
-        error: notice.error,
+        notice,
     };
-    Ok(render(notice.status, view))
+    Ok(render(view.notice.status, view))
 }
 
 async fn absence_page(Signed { s, user }: Signed) -> Result<Response, UiError> {
@@ -255,16 +251,21 @@ struct CalendarPage {
     active: bool,
 }
 
-async fn calendar_page(Signed { s, user }: Signed) -> Result<Response, UiError> {
-    let active = s.app.has_calendar_token(&user.actor).await?;
-    Ok(render(
+/// The calendar page: whether the user has a link, and the new one just made.
+fn calendar_view(user: &UiUser, link: Option<String>, active: bool) -> Response {
+    render(
         StatusCode::OK,
         CalendarPage {
-            base: Base::new("Agenda-abonnement", Some(&user), Page::Work),
-            link: None,
+            base: Base::new("Agenda-abonnement", Some(user), Page::Work),
+            link,
             active,
         },
-    ))
+    )
+}
+
+async fn calendar_page(Signed { s, user }: Signed) -> Result<Response, UiError> {
+    let active = s.app.has_calendar_token(&user.actor).await?;
+    Ok(calendar_view(&user, None, active))
 }
 
 async fn new_calendar_link(Signed { s, user }: Signed) -> Result<Response, UiError> {
@@ -273,14 +274,7 @@ async fn new_calendar_link(Signed { s, user }: Signed) -> Result<Response, UiErr
         "{}/agenda/{token}.ics",
         s.config.public_url.trim_end_matches('/')
     );
-    Ok(render(
-        StatusCode::OK,
-        CalendarPage {
-            base: Base::new("Agenda-abonnement", Some(&user), Page::Work),
-            link: Some(link),
-            active: true,
-        },
-    ))
+    Ok(calendar_view(&user, Some(link), true))
 }
 
 async fn revoke_calendar_link(Signed { s, user }: Signed) -> Result<Response, UiError> {
