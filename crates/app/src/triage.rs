@@ -6,7 +6,7 @@ use nazorg_domain::events::CaseEvent;
 use nazorg_domain::ids::CaseId;
 use nazorg_domain::lifecycle::Step;
 use nazorg_domain::triage::LifeDomain;
-use nazorg_store::TriageInput;
+use nazorg_store::Triage;
 
 impl App {
     /// Records the triage of all five life domains, and whether the resident was already
@@ -15,7 +15,7 @@ impl App {
         &self,
         actor: &Actor,
         case_id: CaseId,
-        input: &TriageInput,
+        input: &Triage,
     ) -> Result<()> {
         for domain in LifeDomain::ALL {
             if input.domains.iter().filter(|t| t.domain == *domain).count() != 1 {
@@ -32,14 +32,11 @@ impl App {
             case_id,
             Step::Triage,
             async |tx, _| {
-                tx.set_triage(
-                    case_id,
-                    &input.domains,
-                    &note,
-                    input.known_to_skt,
-                    input.known_to_safety_chamber,
-                )
-                .await?;
+                let triage = Triage {
+                    note,
+                    ..input.clone()
+                };
+                tx.set_triage(case_id, &triage).await?;
                 Ok(CaseEvent::Triage {
                     domains: input.domains.clone(),
                     known_to_skt: input.known_to_skt,

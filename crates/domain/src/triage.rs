@@ -46,6 +46,21 @@ pub struct DomainTriage {
     pub self_reliance: SelfReliance,
 }
 
+/// The triage of a case: per life domain the need and self-reliance, a note, and whether the
+/// resident was already known to the SKT and the safety chamber (`None`: not known whether).
+/// The store reads the note and the two answers from the case's row, the domains from their
+/// own table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct Triage {
+    #[cfg_attr(feature = "sqlx", sqlx(skip))]
+    pub domains: Vec<DomainTriage>,
+    #[cfg_attr(feature = "sqlx", sqlx(rename = "triage_note"))]
+    pub note: String,
+    pub known_to_skt: Option<bool>,
+    pub known_to_safety_chamber: Option<bool>,
+}
+
 /// The system's suggestion for the case direction, with its reason in Dutch. The
 /// coordinator and the SKT care director decide; this only advises.
 pub fn suggest_direction(triage: &[DomainTriage]) -> (Direction, String) {

@@ -15,6 +15,8 @@ use nazorg_domain::notification::{BrpStatus, Sentence, Source};
 use nazorg_domain::referral::{
     BudgetLineCode, PartnerKind, ReferralResult, ReferralStatus, ReferralStep,
 };
+/// The triage a step records and a case's page shows: the domain's value, as it is.
+pub use nazorg_domain::triage::Triage;
 use nazorg_domain::triage::{Direction, DomainTriage, LifeDomain, Need};
 use time::{Date, OffsetDateTime};
 
@@ -183,11 +185,8 @@ pub struct CaseDetail {
     pub offer_outcome: Option<OfferOutcome>,
     pub offer_date: Option<Date>,
     pub offer_contact_kind: Option<ContactKind>,
-    #[sqlx(skip)]
-    pub triage: Vec<DomainTriage>,
-    pub triage_note: String,
-    pub known_to_skt: Option<bool>,
-    pub known_to_safety_chamber: Option<bool>,
+    #[sqlx(flatten)]
+    pub triage: Triage,
     #[sqlx(skip)]
     pub agreements: Vec<Agreement>,
     pub ready_housing: bool,
@@ -287,17 +286,6 @@ pub struct OfferInput {
     pub date: Date,
     pub kind: ContactKind,
     pub note: String,
-}
-
-/// The triage of all five life domains.
-#[derive(Debug, Clone)]
-pub struct TriageInput {
-    pub domains: Vec<DomainTriage>,
-    pub note: String,
-    /// Whether the resident was already known to the SKT (`None`: not known whether).
-    pub known_to_skt: Option<bool>,
-    /// Whether the resident was already known to the safety chamber.
-    pub known_to_safety_chamber: Option<bool>,
 }
 
 /// The case direction decided.

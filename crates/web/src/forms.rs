@@ -60,7 +60,7 @@ impl TriageForm {
         }
     }
 
-    pub fn parse(&self) -> Result<store::TriageInput, AppError> {
+    pub fn parse(&self) -> Result<store::Triage, AppError> {
         let known_to_skt = yes_no("bij het SKT", &self.known_to_skt)?;
         let known_to_safety_chamber =
             yes_no("bij de Veiligheidskamer", &self.known_to_safety_chamber)?;
@@ -71,7 +71,7 @@ impl TriageForm {
                 domain_triage(*d, need, reliance)
             })
             .collect::<Result<Vec<_>, AppError>>()?;
-        Ok(store::TriageInput {
+        Ok(store::Triage {
             domains,
             note: self.note.clone(),
             known_to_skt,

@@ -136,7 +136,7 @@ pub struct TriageIn {
 }
 
 impl TriageIn {
-    pub fn parse(&self) -> Result<store::TriageInput, AppError> {
+    pub fn parse(&self) -> Result<store::Triage, AppError> {
         let domains = self
             .domains
             .iter()
@@ -145,7 +145,7 @@ impl TriageIn {
                 domain_triage(domain, &d.need, &d.self_reliance)
             })
             .collect::<Result<Vec<_>, AppError>>()?;
-        Ok(store::TriageInput {
+        Ok(store::Triage {
             domains,
             note: self.note.clone(),
             known_to_skt: self.known_to_skt,

@@ -228,7 +228,7 @@ pub fn rules_of(d: &CaseDetail) -> Vec<RuleResult> {
 
 /// The system's suggestion for the case direction, once the triage is done.
 pub fn suggestion_of(d: &CaseDetail) -> Option<(Direction, String)> {
-    (d.triage.len() == 5).then(|| suggest_direction(&d.triage))
+    (d.triage.domains.len() == 5).then(|| suggest_direction(&d.triage.domains))
 }
 
 impl From<&CaseDetail> for CaseDetailDto {
@@ -254,10 +254,10 @@ impl From<&CaseDetail> for CaseDetailDto {
             offer_outcome: code(d.offer_outcome.map(|x| x.code())),
             offer_date: iso(d.offer_date),
             offer_contact_kind: code(d.offer_contact_kind.map(|x| x.code())),
-            triage: d.triage.iter().map(TriageDto::from).collect(),
-            triage_note: d.triage_note.clone(),
-            known_to_skt: d.known_to_skt,
-            known_to_safety_chamber: d.known_to_safety_chamber,
+            triage: d.triage.domains.iter().map(TriageDto::from).collect(),
+            triage_note: d.triage.note.clone(),
+            known_to_skt: d.triage.known_to_skt,
+            known_to_safety_chamber: d.triage.known_to_safety_chamber,
             agreements: d.agreements.iter().map(AgreementDto::from).collect(),
             readiness: ReadinessDto {
                 housing: d.ready_housing,

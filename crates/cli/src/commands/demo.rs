@@ -380,7 +380,7 @@ impl Walk<'_> {
             .record_triage(
                 self.actor,
                 self.id,
-                &TriageInput {
+                &Triage {
                     domains: domains.clone(),
                     note: "Triage in de PI met de casemanager.".into(),
                     known_to_skt: Some(d.chance(40)),

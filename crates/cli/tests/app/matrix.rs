@@ -405,7 +405,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         .record_offer(&rijswijk, other_case, &offer)
         .await
         .unwrap();
-    let triage = nazorg_app::TriageInput {
+    let triage = nazorg_app::Triage {
         domains: nazorg_domain::triage::LifeDomain::ALL
             .iter()
             .map(|d| nazorg_domain::triage::DomainTriage {

@@ -6,7 +6,7 @@ use crate::db::{Tx, execute, fetch_one, now, scalar_one};
 use crate::model::*;
 use nazorg_domain::eligibility::Eligibility;
 use nazorg_domain::ids::{CaseId, UserId};
-use nazorg_domain::triage::{Direction, DomainTriage};
+use nazorg_domain::triage::Direction;
 use time::Date;
 
 impl Tx {
@@ -21,20 +21,13 @@ impl Tx {
     }
 
     /// Replaces the triage of a case.
-    pub async fn set_triage(
-        &mut self,
-        case_id: CaseId,
-        domains: &[DomainTriage],
-        note: &str,
-        known_to_skt: Option<bool>,
-        known_to_safety_chamber: Option<bool>,
-    ) -> Result<()> {
+    pub async fn set_triage(&mut self, case_id: CaseId, triage: &Triage) -> Result<()> {
         execute!(
             self,
             "DELETE FROM triage_domains WHERE case_id = $1",
             [case_id]
         );
-        for t in domains {
+        for t in &triage.domains {
             execute!(
                 self,
                 "INSERT INTO triage_domains (case_id, domain, need, self_reliance) VALUES ($1, $2, $3, $4)",
@@ -44,7 +37,12 @@ impl Tx {
         execute!(
             self,
             "UPDATE cases SET triage_note = $1, known_to_skt = $2, known_to_safety_chamber = $3 WHERE id = $4",
-            [note, known_to_skt, known_to_safety_chamber, case_id]
+            [
+                &triage.note,
+                triage.known_to_skt,
+                triage.known_to_safety_chamber,
+                case_id
+            ]
         );
         Ok(())
     }

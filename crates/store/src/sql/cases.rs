@@ -220,8 +220,9 @@ impl Tx {
             &format!("SELECT {SUMMARY_COLUMNS}, {DETAIL_COLUMNS} {SUMMARY_FROM} WHERE c.id = $1"),
             [case_id]
         );
+        let mut detail = row.finish();
+        detail.triage.domains = self.case_triage(case_id).await?;
         Ok(CaseDetail {
-            triage: self.case_triage(case_id).await?,
             agreements: self.case_agreements(case_id).await?,
             contacts: self.case_contacts(case_id).await?,
             household: self.case_household(case_id).await?,
@@ -231,7 +232,7 @@ impl Tx {
             referrals: self.case_referrals(case_id).await?,
             safety_agenda: self.case_safety_agenda(case_id).await?,
             appointments: self.case_appointments(case_id).await?,
-            ..row.finish()
+            ..detail
         })
     }
 

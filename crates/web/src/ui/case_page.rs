@@ -358,13 +358,13 @@ fn offer_text(d: &CaseDetail) -> Option<String> {
 /// The triage card: the rows per life domain and what was already known.
 fn triage_card(d: &CaseDetail) -> TriageCard {
     TriageCard {
-        done: d.triage.len() == 5,
+        done: d.triage.domains.len() == 5,
         rows: triage_rows(d),
-        note: d.triage_note.clone(),
-        known_skt: yes_no_label(d.known_to_skt),
-        known_sc: yes_no_label(d.known_to_safety_chamber),
-        known_skt_opts: yes_no_opts(d.known_to_skt),
-        known_sc_opts: yes_no_opts(d.known_to_safety_chamber),
+        note: d.triage.note.clone(),
+        known_skt: yes_no_label(d.triage.known_to_skt),
+        known_sc: yes_no_label(d.triage.known_to_safety_chamber),
+        known_skt_opts: yes_no_opts(d.triage.known_to_skt),
+        known_sc_opts: yes_no_opts(d.triage.known_to_safety_chamber),
     }
 }
 
@@ -441,7 +441,7 @@ fn triage_rows(d: &CaseDetail) -> Vec<TriageRow> {
     LifeDomain::ALL
         .iter()
         .map(|domain| {
-            let t = d.triage.iter().find(|t| t.domain == *domain);
+            let t = d.triage.domains.iter().find(|t| t.domain == *domain);
             TriageRow {
                 code: domain.code(),
                 domain: domain.label(),
