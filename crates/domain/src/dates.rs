@@ -104,6 +104,17 @@ pub fn to_amsterdam(at: time::OffsetDateTime) -> time::OffsetDateTime {
     )))
 }
 
+/// A moment the Dutch way, in Dutch local time to the minute: 24-11-2026 14:05.
+pub fn format_nl_moment(at: time::OffsetDateTime) -> String {
+    let local = to_amsterdam(at);
+    format!(
+        "{} {:02}:{:02}",
+        format_nl(local.date()),
+        local.hour(),
+        local.minute()
+    )
+}
+
 /// Today in the Netherlands.
 pub fn today_nl() -> Date {
     to_amsterdam(time::OffsetDateTime::now_utc()).date()
@@ -122,6 +133,21 @@ pub fn age_on(birth: Date, day: Date) -> i32 {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_moment_is_shown_in_dutch_local_time() {
+        use time::macros::datetime;
+        assert_eq!(
+            format_nl_moment(datetime!(2026-01-15 13:05 UTC)),
+            "15-01-2026 14:05",
+            "winter time: UTC+1"
+        );
+        assert_eq!(
+            format_nl_moment(datetime!(2026-07-31 22:30 UTC)),
+            "01-08-2026 00:30",
+            "summer time: UTC+2, the next day already"
+        );
+    }
 
     #[test]
     fn both_date_forms_are_accepted() {

@@ -69,12 +69,9 @@ async fn refusals(inst: &Installation, limit: i64, format: Format) -> Result<()>
                 println!("geen geweigerde verzoeken");
             }
             for r in &refusals {
-                let local = nazorg_domain::dates::to_amsterdam(r.at);
                 println!(
-                    "{} {:02}:{:02}  {} ({})  {}  {}",
-                    nazorg_domain::format_nl(local.date()),
-                    local.hour(),
-                    local.minute(),
+                    "{}  {} ({})  {}  {}",
+                    nazorg_domain::dates::format_nl_moment(r.at),
                     r.actor,
                     r.role,
                     r.operation,

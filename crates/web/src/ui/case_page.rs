@@ -2,8 +2,7 @@
 //! now (posted to `case_steps`).
 
 use super::{
-    Notice, Opt, Signed, UiPath, UiQuery, full_name, moment_nl, nl, opts, opts_of, referrals,
-    user_opts,
+    Notice, Opt, Signed, UiPath, UiQuery, full_name, nl, opts, opts_of, referrals, user_opts,
 };
 use crate::AppState;
 use crate::auth::UiUser;
@@ -18,7 +17,7 @@ use nazorg_domain::access::Page;
 use nazorg_domain::case::{
     ClosingReason, ContactKind, DomainResult, OfferOutcome, OverallResult, Relation,
 };
-use nazorg_domain::dates::format_iso;
+use nazorg_domain::dates::{format_iso, format_nl_moment};
 use nazorg_domain::eligibility::{Eligibility, RuleState};
 use nazorg_domain::format_nl;
 use nazorg_domain::ids::{
@@ -530,7 +529,13 @@ fn household_rows(d: &CaseDetail, partner_list: &[nazorg_app::Partner]) -> Vec<H
 fn appointment_rows(d: &CaseDetail) -> Vec<(String, &'static str, String)> {
     d.appointments
         .iter()
-        .map(|a| (moment_nl(a.starts_at), a.kind.label(), a.place.clone()))
+        .map(|a| {
+            (
+                format_nl_moment(a.starts_at),
+                a.kind.label(),
+                a.place.clone(),
+            )
+        })
         .collect()
 }
 

@@ -213,17 +213,6 @@ pub fn nl(date: Option<time::Date>) -> String {
     date.map(format_nl).unwrap_or_else(|| "—".into())
 }
 
-/// A moment as the pages show it: the Dutch local day and time to the minute.
-pub fn moment_nl(at: time::OffsetDateTime) -> String {
-    let local = nazorg_domain::dates::to_amsterdam(at);
-    format!(
-        "{} {:02}:{:02}",
-        format_nl(local.date()),
-        local.hour(),
-        local.minute()
-    )
-}
-
 pub fn full_name(given: &str, family: &str) -> String {
     if given.is_empty() {
         family.to_string()

@@ -154,7 +154,7 @@ fn dutch_date(value: &str) -> Option<String> {
     }
     let moment =
         time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok()?;
-    Some(super::moment_nl(moment))
+    Some(nazorg_domain::dates::format_nl_moment(moment))
 }
 
 fn escape(text: &str) -> String {
