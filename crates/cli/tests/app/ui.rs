@@ -87,8 +87,10 @@ async fn a_coordinator_enters_a_notification_and_works_the_case_with_forms(db: T
         "and keeps what was typed"
     );
 
+    let before = time::OffsetDateTime::now_utc();
     let r = post_form(&app, &client, "/meldingen", &fields).await;
     assert_eq!(r.status(), 303);
+    let after = time::OffsetDateTime::now_utc();
     let location = r.headers()["location"].to_str().unwrap().to_string();
     assert!(
         location.starts_with("/casussen/") && location.ends_with("?melding=nieuw"),
@@ -101,6 +103,18 @@ async fn a_coordinator_enters_a_notification_and_works_the_case_with_forms(db: T
     assert!(
         case.contains("33 jaar op 10-02-2026, de begindatum van de detentie."),
         "rules explained in Dutch"
+    );
+    // The history says when in Dutch local time (CET/CEST), as everywhere else.
+    let when = |at| {
+        format!(
+            "<span class=\"history__when\">{}</span>",
+            nazorg_domain::dates::format_nl_moment(at)
+        )
+    };
+    assert!(
+        case.contains(&when(before)) || case.contains(&when(after)),
+        "the notification's history entry at {} (Dutch time)",
+        nazorg_domain::dates::format_nl_moment(after)
     );
 
     let id = location

@@ -580,12 +580,7 @@ fn event_rows(d: &CaseDetail) -> Vec<EventRow> {
     d.events
         .iter()
         .map(|e| EventRow {
-            at: format!(
-                "{} {:02}:{:02}",
-                format_nl(e.at.date()),
-                e.at.hour(),
-                e.at.minute()
-            ),
+            at: format_nl_moment(e.at),
             actor: e.actor.clone(),
             summary: e.summary.clone(),
         })
