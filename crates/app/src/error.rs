@@ -2,8 +2,7 @@
 //! read them; each surface (the API's problem+json, the UI's Dutch page) shows them its way.
 
 use nazorg_domain::access::Denied;
-use nazorg_domain::lifecycle::TransitionError;
-use nazorg_domain::referral::ReferralError;
+use nazorg_domain::lifecycle::StepRefused;
 use nazorg_store::{OverCap, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -13,12 +12,9 @@ pub enum Error {
     /// The access policy refused.
     #[error(transparent)]
     Denied(#[from] Denied),
-    /// The case's state machine refused the step.
+    /// The state machine of the case or the referral refused the step.
     #[error(transparent)]
-    Transition(#[from] TransitionError),
-    /// The referral's state machine refused the step.
-    #[error(transparent)]
-    ReferralTransition(#[from] ReferralError),
+    Refused(#[from] StepRefused),
     /// The input does not hold; the message says why, in Dutch.
     #[error("{0}")]
     Invalid(String),

@@ -27,7 +27,7 @@ pub use bsn::Bsn;
 pub use dates::{format_nl, parse_date};
 pub use eligibility::{Assessment, Eligibility, EligibilityFacts, Reason};
 pub use ids::*;
-pub use lifecycle::{Status, Step, TransitionError};
+pub use lifecycle::{Status, Step, StepRefused};
 pub use notification::{MunicipalityCode, Notification, RowError};
 
 /// A closed set of values with a stable code and a Dutch label (every `code_enum!`).

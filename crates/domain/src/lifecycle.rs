@@ -95,25 +95,38 @@ pub struct CaseState {
     pub released: bool,
 }
 
-/// A step that is not allowed now, with a Dutch explanation of what to do instead.
+/// A step that is not allowed now (on a case, or on a referral), with a Dutch explanation
+/// of what to do instead: "‘Starten’ kan niet bij een verwijzing met de status ‘Gevraagd’.
+/// Accepteer de verwijzing eerst."
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("‘{step}’ kan niet in de fase ‘{status}’. {hint}")]
-pub struct TransitionError {
+#[error("‘{step}’ kan niet {place} ‘{status}’. {hint}")]
+pub struct StepRefused {
     pub step: &'static str,
+    /// Where the step was tried, before the status: "in de fase", "bij een verwijzing met
+    /// de status".
+    pub place: &'static str,
     pub status: &'static str,
     pub hint: &'static str,
 }
 
-/// Applies a step and returns the new status, or refuses it.
-pub fn apply(state: CaseState, step: Step) -> Result<Status, TransitionError> {
-    use Status::*;
-    let refuse = |hint: &'static str| {
-        Err(TransitionError {
-            step: step.label(),
-            status: state.status.label(),
+impl StepRefused {
+    /// A step on a case, refused in its phase.
+    fn in_phase(step: Step, status: Status, hint: &'static str) -> StepRefused {
+        let (step, status) = (step.label(), status.label());
+        let place = "in de fase";
+        StepRefused {
+            step,
+            place,
+            status,
             hint,
-        })
-    };
+        }
+    }
+}
+
+/// Applies a step and returns the new status, or refuses it.
+pub fn apply(state: CaseState, step: Step) -> Result<Status, StepRefused> {
+    use Status::*;
+    let refuse = |hint| Err(StepRefused::in_phase(step, state.status, hint));
     if state.status == Closed {
         return refuse("De casus is afgesloten.");
     }

@@ -1,5 +1,6 @@
 //! Referrals to partners (SKT, Exodus, Wmo, …) and their lifecycle; the budget they draw on.
 
+use crate::lifecycle::StepRefused;
 use crate::triage::LifeDomain;
 
 code_enum! {
@@ -112,22 +113,16 @@ code_enum! {
     }
 }
 
-/// A referral step that is not possible now.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("‘{step}’ kan niet bij een verwijzing met de status ‘{status}’. {hint}")]
-pub struct ReferralError {
-    pub step: &'static str,
-    pub status: &'static str,
-    pub hint: &'static str,
-}
-
 /// Applies a step to a referral and returns its new status, or refuses it.
-pub fn apply(status: ReferralStatus, step: ReferralStep) -> Result<ReferralStatus, ReferralError> {
+pub fn apply(status: ReferralStatus, step: ReferralStep) -> Result<ReferralStatus, StepRefused> {
     use ReferralStatus::*;
-    let refuse = |hint: &'static str| {
-        Err(ReferralError {
-            step: step.label(),
-            status: status.label(),
+    let refuse = |hint| {
+        let (step, status) = (step.label(), status.label());
+        let place = "bij een verwijzing met de status";
+        Err(StepRefused {
+            step,
+            place,
+            status,
             hint,
         })
     };

@@ -33,8 +33,7 @@ impl From<Error> for AppError {
             // Whether a case of another municipality exists is itself sensitive.
             Error::Denied(Denied::OtherMunicipality | Denied::OtherPartner) => AppError::NotFound,
             Error::Denied(d) => AppError::Forbidden(d.to_string()),
-            Error::Transition(t) => AppError::Conflict(t.to_string()),
-            Error::ReferralTransition(t) => AppError::Conflict(t.to_string()),
+            Error::Refused(t) => AppError::Conflict(t.to_string()),
             Error::OverCap(o) => AppError::OverCap(o.to_string()),
             Error::Invalid(m) => AppError::Invalid(m),
             Error::Conflict(m) => AppError::Conflict(m),

@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
+use nazorg_app::ServiceKind;
 use nazorg_domain::access::Action;
 use nazorg_domain::ids::ServiceKindId;
 use serde::Serialize;
@@ -32,6 +33,18 @@ pub struct ServiceKindDto {
     /// Euros.
     pub price: f64,
     pub budget_line: String,
+}
+
+impl From<ServiceKind> for ServiceKindDto {
+    fn from(k: ServiceKind) -> Self {
+        ServiceKindDto {
+            id: k.id,
+            name: k.name,
+            partner_kind: k.partner_kind.code().into(),
+            price: euros(k.price_cents),
+            budget_line: k.budget_line.code().into(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -95,18 +108,7 @@ async fn list_service_kinds(
     ApiActor(actor): ApiActor,
 ) -> Result<Json<Vec<ServiceKindDto>>, ApiError> {
     let kinds = s.app.list_service_kinds(&actor.municipality).await?;
-    Ok(Json(
-        kinds
-            .into_iter()
-            .map(|k| ServiceKindDto {
-                id: k.id,
-                name: k.name,
-                partner_kind: k.partner_kind.code().into(),
-                price: euros(k.price_cents),
-                budget_line: k.budget_line.code().into(),
-            })
-            .collect(),
-    ))
+    Ok(Json(kinds.into_iter().map(ServiceKindDto::from).collect()))
 }
 
 #[utoipa::path(put, path = "/api/v1/service-kinds/{id}", tag = "budget", params(("id" = i64, Path)), request_body = AmountIn,

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use nazorg_app::Partner;
 use nazorg_domain::access::Action;
 use nazorg_domain::ids::PartnerId;
 use serde::Serialize;
@@ -28,23 +29,24 @@ pub struct PartnerDto {
     pub active: bool,
 }
 
+impl From<Partner> for PartnerDto {
+    fn from(p: Partner) -> Self {
+        PartnerDto {
+            id: p.id,
+            name: p.name,
+            kind: p.kind.code().into(),
+            active: p.active,
+        }
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/partners", tag = "ketenpartners", responses((status = 200, body = [PartnerDto])))]
 async fn list_partners(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> Result<Json<Vec<PartnerDto>>, ApiError> {
     let partners = s.app.list_partners(&actor.municipality).await?;
-    Ok(Json(
-        partners
-            .into_iter()
-            .map(|p| PartnerDto {
-                id: p.id,
-                name: p.name,
-                kind: p.kind.code().into(),
-                active: p.active,
-            })
-            .collect(),
-    ))
+    Ok(Json(partners.into_iter().map(PartnerDto::from).collect()))
 }
 
 #[utoipa::path(post, path = "/api/v1/partners", tag = "ketenpartners", request_body = PartnerIn,
