@@ -15,7 +15,8 @@ use nazorg_store::{
 /// What a search text looks for: a number is a BSN (an exact match, never a prefix: a
 /// partial BSN finds nobody); anything else the start of a family name.
 fn search_of(text: Option<&str>) -> Option<CaseSearch> {
-    let search = text.map(str::trim).filter(|s| !s.is_empty())?;
+    let search = nazorg_domain::text::without_disallowed(text?);
+    let search = Some(search.trim()).filter(|s| !s.is_empty())?;
     let digits: String = search
         .chars()
         .filter(|c| !matches!(c, ' ' | '.' | '-'))

@@ -5,8 +5,12 @@ use crate::error::invalid;
 use nazorg_domain::format_nl;
 use time::Date;
 
-/// Trims a text and checks its length; `required` refuses an empty one.
+/// Trims a text and checks its length and characters (`nazorg_domain::text`); `required`
+/// refuses an empty one.
 pub(crate) fn text(field: &str, value: &str, max: usize, required: bool) -> Result<String> {
+    if let Some(refusal) = nazorg_domain::text::refusal(field, value) {
+        return Err(invalid(refusal));
+    }
     let value = value.trim();
     if required && value.is_empty() {
         return Err(invalid(format!("Vul {field} in.")));

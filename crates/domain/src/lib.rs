@@ -21,6 +21,7 @@ pub mod pseudonym;
 pub mod referral;
 pub mod register;
 pub mod search;
+pub mod text;
 pub mod triage;
 
 pub use bsn::Bsn;

@@ -188,11 +188,19 @@ pub enum RowError {
     },
     #[error("{field} is te lang (hoogstens {max} tekens)")]
     TooLong { field: &'static str, max: usize },
+    #[error("{field} bevat {}", crate::text::describe(*.character))]
+    Disallowed {
+        field: &'static str,
+        character: char,
+    },
 }
 
 const MAX_TEXT: usize = 200;
 
 fn text(field: &'static str, value: &str) -> Result<String, RowError> {
+    if let Some(character) = crate::text::disallowed_char(value) {
+        return Err(RowError::Disallowed { field, character });
+    }
     let value = value.trim();
     if value.chars().count() > MAX_TEXT {
         return Err(RowError::TooLong {
@@ -369,6 +377,22 @@ mod tests {
         assert_eq!(
             (n.sentence, n.expected_release, n.source),
             (None, None, Source::Automatic)
+        );
+    }
+
+    #[test]
+    fn invisible_and_control_characters_in_names_are_refused_with_the_field() {
+        assert_eq!(
+            refusal(|r| r.family_name = "\u{0}".into()),
+            "achternaam bevat een onzichtbaar teken of stuurteken (U+0000)"
+        );
+        assert_eq!(
+            refusal(|r| r.given_names = "Jan\u{202E}".into()),
+            "voornamen bevat een onzichtbaar teken of stuurteken (U+202E)"
+        );
+        assert_eq!(
+            refusal(|r| r.institution = "PI\u{200B}Haaglanden".into()),
+            "inrichting bevat een onzichtbaar teken of stuurteken (U+200B)"
         );
     }
 

@@ -164,9 +164,14 @@ impl App {
     /// further failure up to an hour (`Error::Locked`); a success resets the count.
     pub async fn verify_login(&self, username: &str, password: &str) -> Result<Option<Actor>> {
         // The connection goes back to the pool before the (slow) password check.
-        let found = {
+        let username = username.trim().to_lowercase();
+        // No account has a name with a control or invisible character (`check_username`);
+        // asking the database for one would fail on PostgreSQL (NUL).
+        let found = if nazorg_domain::text::disallowed_char(&username).is_some() {
+            None
+        } else {
             let mut tx = self.db.autocommit().await?;
-            match tx.user_credentials(&username.trim().to_lowercase()).await? {
+            match tx.user_credentials(&username).await? {
                 Some(c) => Some((
                     enrich(&mut tx, c.actor).await?,
                     c.password_hash,

@@ -237,6 +237,43 @@ async fn invalid_input_is_a_422_problem_that_names_the_field(db: TestDb) {
     );
     let r = offer("accepted", "2099-01-01").await;
     assert_eq!(r.status, 422, "a contact in the future: {}", r.json);
+    // Text that cannot be seen or is not text is refused the same on both databases
+    // (PostgreSQL cannot store a NUL; a bidi override would show a name reversed).
+    let r = app.post_notification(json!({"family_name": "\u{0}"})).await;
+    assert_eq!(
+        (r.status, r.detail()),
+        (
+            422,
+            "achternaam bevat een onzichtbaar teken of stuurteken (U+0000)"
+        )
+    );
+    let r = app
+        .post_notification(json!({"given_names": "Jan\u{202E}"}))
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.detail().contains("(U+202E)"), "{}", r.json);
+    let note = json!({"outcome": "accepted", "date": "2026-02-12", "kind": "phone", "note": "bel\u{0}terug"});
+    let r = app.put_case(id, "offer", note).await;
+    assert_eq!(
+        (r.status, r.detail()),
+        (
+            422,
+            "De notitie bevat een onzichtbaar teken of stuurteken (U+0000); haal het weg."
+        )
+    );
+    assert_eq!(
+        app.case(id).await["status"],
+        "notified",
+        "nothing was saved"
+    );
+    let r = app
+        .get_with_query("/api/v1/cases", &[("search", "\u{0}")])
+        .await;
+    assert_eq!(
+        r.status, 200,
+        "a search for a NUL finds, not fails: {}",
+        r.json
+    );
     let raw = app
         .client
         .put(format!("{}/api/v1/cases/{id}/offer", app.base))

@@ -201,6 +201,8 @@ async fn a_clean_file_exits_zero_and_edge_cases_are_rejected_one_by_one(db: Test
          691967301,Onmogelijk,Datum,1990-02-30,1783,registered,PI,2026-03-01,2026-05-01,prison_sentence,automatic\n\
          691967301,Onbekende,Bron,1990-01-01,1783,registered,PI,2026-03-01,2026-05-01,prison_sentence,fax\n\
          691967301,Te,Weinig,1990-01-01,1783\n\
+         691967301,Nul\u{0},Byte,1990-01-01,1783,registered,PI,2026-03-01,2026-05-01,prison_sentence,automatic\n\
+         691967301,Omgekeerd,Jan\u{202E},1990-01-01,1783,registered,PI,2026-03-01,2026-05-01,prison_sentence,automatic\n\
          341436239,Goed,Genoeg,1990-01-01,1783,registered,PI,2026-03-01,2026-05-01,prison_sentence,automatic\n"
     );
     let rejects = dir.path().join("r.csv").display().to_string();
@@ -218,7 +220,7 @@ async fn a_clean_file_exits_zero_and_edge_cases_are_rejected_one_by_one(db: Test
     assert_exit(&out, 1);
     let rejected = std::fs::read_to_string(&rejects).unwrap();
     let reasons: Vec<&str> = rejected.lines().skip(1).collect();
-    assert_eq!(reasons.len(), 5, "{rejected}");
+    assert_eq!(reasons.len(), 7, "{rejected}");
     assert!(reasons[0].starts_with("2,BSN ontbreekt"));
     assert!(reasons[1].starts_with("3,BSN '12345678a' moet uit 9 cijfers bestaan"));
     assert!(reasons[2].starts_with("4,geboortedatum: datum '1990-02-30' bestaat niet"));
@@ -226,6 +228,14 @@ async fn a_clean_file_exits_zero_and_edge_cases_are_rejected_one_by_one(db: Test
         "5,\"bron 'fax' is onbekend; toegestaan: automatic, casemanager, partner of self\""
     ));
     assert!(reasons[4].starts_with("6,\"de regel heeft 5 velden, de kopregel 11\""));
+    assert!(
+        reasons[5].starts_with("7,achternaam bevat een onzichtbaar teken of stuurteken (U+0000)"),
+        "a NUL is refused and the import goes on: {}",
+        reasons[5]
+    );
+    assert!(
+        reasons[6].starts_with("8,voornamen bevat een onzichtbaar teken of stuurteken (U+202E)")
+    );
     assert_eq!(cases(&db).len(), 2, "the one good row was imported");
 
     let missing = write(&dir, "kop.csv", "bsn,family_name\n691967301,X\n");

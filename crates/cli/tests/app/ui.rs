@@ -36,6 +36,13 @@ async fn pages_need_a_login_and_a_wrong_password_is_refused_in_dutch(db: TestDb)
     let body = r.text().await.unwrap();
     assert!(body.contains("lang=\"nl\""));
     assert!(body.contains("Gebruikersnaam of wachtwoord is onjuist."));
+    // A name no account can have (PostgreSQL cannot even look up a NUL) is just wrong.
+    let nul = [
+        ("username", "coordinator\u{0}"),
+        ("password", "fout-wachtwoord"),
+    ];
+    let r = post_form(&app, &client, "/inloggen", nul).await;
+    assert_eq!(r.status(), 401);
     let headers = client.get(app.url("/inloggen")).send().await.unwrap();
     let csp = headers.headers()["content-security-policy"]
         .to_str()
