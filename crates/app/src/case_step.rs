@@ -72,8 +72,7 @@ pub(crate) async fn begin(
     case_id: CaseId,
     step: Step,
 ) -> Result<OpenStep> {
-    let core = tx.case_core(case_id).await?;
-    gate::enter_case(tx, actor, Action::WriteCase, &core, step.label()).await?;
+    let core = gate::enter_case(tx, actor, Action::WriteCase, case_id, step.label()).await?;
     if core.anonymised {
         return Err(invalid(
             "Deze casus is na afloop van de bewaartermijn geanonimiseerd: er kan niets meer aan worden toegevoegd of gewijzigd.",

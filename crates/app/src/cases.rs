@@ -68,8 +68,7 @@ impl App {
     pub async fn get_case(&self, actor: &Actor, case_id: CaseId) -> Result<CaseDetail> {
         self.gated(actor, "get_case", async {
             let mut tx = self.db.begin().await?;
-            let core = tx.case_core(case_id).await?;
-            gate::enter_case(&mut tx, actor, Action::ReadCase, &core, "casus ingezien").await?;
+            gate::enter_case(&mut tx, actor, Action::ReadCase, case_id, "casus ingezien").await?;
             let detail = tx.case_detail(case_id).await?;
             tx.commit().await?;
             Ok(detail)

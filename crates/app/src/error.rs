@@ -12,6 +12,10 @@ pub enum Error {
     /// The access policy refused.
     #[error(transparent)]
     Denied(#[from] Denied),
+    /// The access policy refused one particular record; answered as if it did not exist,
+    /// so that an id does not tell whether it is in use (written to the security log).
+    #[error("Niet gevonden.")]
+    Hidden(Denied),
     /// The state machine of the case or the referral refused the step.
     #[error(transparent)]
     Refused(#[from] StepRefused),

@@ -107,15 +107,38 @@ pub(crate) async fn log_list(
     Ok(())
 }
 
-/// Check and log in one go, for a processing of one known case.
+/// Whether the actor's role may ever do `action` on a case of its own municipality: asked
+/// before a case is looked up, so that this refusal does not depend on whether the case
+/// exists.
+pub(crate) fn may_ever(actor: &Actor, action: Action) -> Result<()> {
+    authorize_case(actor, action, &actor.municipality, true)?;
+    Ok(())
+}
+
+/// A refusal about one particular record, answered as if the record did not exist (an id
+/// of another municipality, a case not on the chamber's agenda): whether it exists is
+/// itself sensitive. It is still written to the security log as a refusal.
+pub(crate) fn hidden(refusal: crate::Error) -> crate::Error {
+    match refusal {
+        crate::Error::Denied(denied) => crate::Error::Hidden(denied),
+        other => other,
+    }
+}
+
+/// Loads one case, checks access and logs, in one go, for a processing of that case. A
+/// role that may never do `action` is refused before the lookup; any other refusal is
+/// [`hidden`], so the answer is the same for a case that exists and one that does not.
 pub(crate) async fn enter_case(
     tx: &mut Tx,
     actor: &Actor,
     action: Action,
-    core: &CaseCore,
+    case_id: CaseId,
     detail: &str,
-) -> Result<()> {
-    let permit = check_case(actor, action, &core.municipality_code, core.on_agenda)?;
+) -> Result<CaseCore> {
+    may_ever(actor, action)?;
+    let core = tx.case_core(case_id).await?;
+    let permit =
+        check_case(actor, action, &core.municipality_code, core.on_agenda).map_err(hidden)?;
     log(tx, permit, Some(core.resident_id), Some(core.id), detail).await?;
-    Ok(())
+    Ok(core)
 }

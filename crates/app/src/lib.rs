@@ -117,7 +117,7 @@ impl App {
         work: impl Future<Output = Result<T>>,
     ) -> Result<T> {
         let result = work.await;
-        if let Err(Error::Denied(denied)) = &result {
+        if let Err(Error::Denied(denied) | Error::Hidden(denied)) = &result {
             self.record_refusal(actor, operation, denied).await;
         }
         result

@@ -29,7 +29,7 @@ pub enum AppError {
 impl From<Error> for AppError {
     fn from(e: Error) -> Self {
         match e {
-            Error::NotFound => AppError::NotFound,
+            Error::NotFound | Error::Hidden(_) => AppError::NotFound,
             // Whether a case of another municipality exists is itself sensitive.
             Error::Denied(Denied::OtherMunicipality | Denied::OtherPartner) => AppError::NotFound,
             Error::Denied(d) => AppError::Forbidden(d.to_string()),

@@ -70,7 +70,7 @@ impl App {
         case_id: Option<CaseId>,
     ) -> Result<()> {
         let result = self.ask_policy(actor, action, case_id).await;
-        if let Err(Error::Denied(denied)) = &result {
+        if let Err(Error::Denied(denied) | Error::Hidden(denied)) = &result {
             let what = match case_id {
                 Some(id) => format!("{} (casus {id})", action.code()),
                 None => action.code().to_string(),
@@ -90,9 +90,12 @@ impl App {
         match case_id {
             None => gate::check(actor, action, &actor.municipality).map(|_| ()),
             Some(id) => {
+                gate::may_ever(actor, action)?;
                 let mut tx = self.db.autocommit().await?;
                 let (municipality, on_agenda) = tx.case_access(id).await?.ok_or(Error::NotFound)?;
-                gate::check_case(actor, action, &municipality, on_agenda).map(|_| ())
+                gate::check_case(actor, action, &municipality, on_agenda)
+                    .map(|_| ())
+                    .map_err(gate::hidden)
             }
         }
     }

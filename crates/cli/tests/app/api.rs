@@ -447,17 +447,25 @@ async fn other_municipalities_and_administrators_see_no_cases(db: TestDb) {
             .bearer_auth(token.to_string());
         async move { request.send().await.unwrap() }
     };
-    assert_eq!(
-        get(&other, &format!("/api/v1/cases/{id}")).await.status(),
-        404,
-        "existence is not revealed"
-    );
+    // An id of another municipality answers exactly like one that is not in use.
+    let answer = |path: String| {
+        let request = get(&other, &path);
+        async move {
+            let r = request.await;
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let existing = answer(format!("/api/v1/cases/{id}")).await;
+    assert_eq!(existing.0, 404, "existence is not revealed");
+    assert_eq!(existing, answer("/api/v1/cases/999999".into()).await);
     let list: serde_json::Value = get(&other, "/api/v1/cases").await.json().await.unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 0);
+    // A role that may read no case at all is refused before the case is looked up.
     assert_eq!(
         get(&admin, &format!("/api/v1/cases/{id}")).await.status(),
         403
     );
+    assert_eq!(get(&admin, "/api/v1/cases/999999").await.status(), 403);
     assert_eq!(get(&admin, "/api/v1/cases").await.status(), 403);
 }
 
