@@ -6,7 +6,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use nazorg_domain::access::Actor;
+use nazorg_domain::access::{Actor, TokenScope};
 
 pub const SESSION_COOKIE: &str = "nazorg_session";
 
@@ -55,6 +55,12 @@ pub fn safe_method(method: &Method) -> bool {
 /// An authenticated API caller.
 pub struct ApiActor(pub Actor);
 
+/// Set on a request by [`ApiActor`] when its token may only deliver notifications: such a
+/// client is told that a notification arrived, not what became of it (a case id, whether
+/// the person or detention was known), which would be reading.
+#[derive(Clone, Copy, Debug)]
+pub struct DeliveryOnly;
+
 impl FromRequestParts<AppState> for ApiActor {
     type Rejection = ApiError;
 
@@ -84,13 +90,16 @@ impl FromRequestParts<AppState> for ApiActor {
                 .as_deref()
                 .unwrap_or(parts.uri.path())
                 .ends_with("/notifications");
-            if !nazorg_domain::access::TokenScope::allows(&scopes, read, notification) {
+            if !TokenScope::allows(&scopes, read, notification) {
                 let granted: Vec<&str> = scopes.iter().map(|s| s.code()).collect();
                 return Err(AppError::Forbidden(format!(
                     "Dit API-token mag dit niet; het mag alleen: {}.",
                     granted.join(", ")
                 ))
                 .into());
+            }
+            if !scopes.contains(&TokenScope::Read) && !scopes.contains(&TokenScope::Write) {
+                parts.extensions.insert(DeliveryOnly);
             }
             return Ok(ApiActor(actor));
         }

@@ -160,7 +160,31 @@ async fn api_tokens_are_scoped_expiring_and_revocable(db: TestDb) {
         let request = app.client.get(app.url("/api/v1/cases")).bearer_auth(token);
         async move { request.send().await.unwrap().status().as_u16() }
     };
-    assert_eq!(deliver(&feed).await, 201, "the feed delivers");
+    assert_eq!(
+        deliver(&feed).await,
+        202,
+        "the feed delivers, and hears only that it arrived"
+    );
+    // …the same for a detention that is known, and without the case id.
+    let again = app
+        .client
+        .post(app.url("/api/v1/notifications"))
+        .bearer_auth(&feed)
+        .json(&notification(json!({})))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 202);
+    let receipt: serde_json::Value = again.json().await.unwrap();
+    assert_eq!(receipt, json!({"status": "received"}));
+    assert_eq!(
+        app.get("/api/v1/cases").await.json["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "the notification was registered once"
+    );
     assert_eq!(read(&feed).await, 403, "…but reads nothing");
     assert_eq!(read(&reader).await, 200);
     assert_eq!(

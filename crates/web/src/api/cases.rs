@@ -2,7 +2,7 @@
 
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
-use crate::auth::ApiActor;
+use crate::auth::{ApiActor, DeliveryOnly};
 use crate::error::{ApiError, AppError};
 use crate::input::*;
 use crate::query::CaseQuery;
@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use nazorg_app::ImportOutcome;
 use nazorg_domain::access::Action;
 use nazorg_domain::ids::CaseId;
@@ -60,13 +60,22 @@ async fn list_cases(
     }))
 }
 
+/// That a notification arrived, for a client that may only deliver them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationReceipt {
+    /// Always `received`.
+    pub status: &'static str,
+}
+
 #[utoipa::path(post, path = "/api/v1/notifications", tag = "meldingen", request_body = NotificationIn,
     responses((status = 201, body = NotificationResult, description = "Nieuwe casus"),
               (status = 200, body = NotificationResult, description = "Detentie was al bekend"),
+              (status = 202, body = NotificationReceipt, description = "Ontvangen (een token dat alleen meldingen aanlevert hoort niet wat ermee gebeurde)"),
               (status = 422, description = "Ongeldige melding")))]
 async fn create_notification(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
+    delivery: Option<Extension<DeliveryOnly>>,
     ApiJson(body): ApiJson<NotificationIn>,
 ) -> Result<Response, ApiError> {
     s.app
@@ -74,6 +83,10 @@ async fn create_notification(
         .await?;
     let notification = body.parse().map_err(|e| AppError::Invalid(e.to_string()))?;
     let outcome = s.app.import_notification(&actor, &notification).await?;
+    if delivery.is_some() {
+        let receipt = NotificationReceipt { status: "received" };
+        return Ok((StatusCode::ACCEPTED, Json(receipt)).into_response());
+    }
     let created = matches!(outcome, ImportOutcome::Created { .. });
     let status = if created {
         StatusCode::CREATED
