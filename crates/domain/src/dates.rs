@@ -12,14 +12,14 @@ pub enum DateError {
     Invalid(String),
 }
 
-/// Parses `YYYY-MM-DD` or `DD-MM-YYYY` (also with slashes); impossible dates such as
-/// 31-02-2026 are refused.
+/// Parses `YYYY-MM-DD` or `DD-MM-YYYY`, the two documented forms (not 12/03/2026, which
+/// could be read either way round); impossible dates such as 31-02-2026 are refused.
 pub fn parse_date(input: &str) -> Result<Date, DateError> {
-    let text = input.trim().replace('/', "-");
+    let text = input.trim();
     let parsed = if text.len() == 10 && text.as_bytes().get(4) == Some(&b'-') {
-        Date::parse(&text, ISO)
+        Date::parse(text, ISO)
     } else if text.len() == 10 && text.as_bytes().get(2) == Some(&b'-') {
-        Date::parse(&text, NL)
+        Date::parse(text, NL)
     } else {
         return Err(DateError::Invalid(input.trim().to_string()));
     };
@@ -153,7 +153,11 @@ mod tests {
     fn both_date_forms_are_accepted() {
         assert_eq!(parse_date("2026-03-12"), Ok(date!(2026 - 03 - 12)));
         assert_eq!(parse_date("12-03-2026"), Ok(date!(2026 - 03 - 12)));
-        assert_eq!(parse_date(" 12/03/2026 "), Ok(date!(2026 - 03 - 12)));
+        // Only the two documented forms: 12/03/2026 could be read either way round.
+        assert_eq!(
+            parse_date(" 12/03/2026 "),
+            Err(DateError::Invalid("12/03/2026".into()))
+        );
     }
 
     #[test]

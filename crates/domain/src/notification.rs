@@ -116,6 +116,11 @@ code_enum! {
     }
 }
 
+/// A text field of a row: JSON `null` means empty, as an absent field does.
+fn text_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(<Option<String> as serde::Deserialize>::deserialize(d)?.unwrap_or_default())
+}
+
 // One notification row as it arrives (a CSV row, a JSON body or the web form), as text;
 // `parse` makes a `Notification` of it. The API documents it as `NotificationIn`.
 /// A notification entered by hand or posted by a client; the import format's fields.
@@ -125,22 +130,33 @@ code_enum! {
 pub struct NotificationRow {
     /// Citizen service number; must pass the eleven-test.
     #[cfg_attr(feature = "openapi", schema(example = "691967301"))]
+    #[serde(deserialize_with = "text_or_null")]
     pub bsn: String,
+    #[serde(deserialize_with = "text_or_null")]
     pub family_name: String,
+    #[serde(deserialize_with = "text_or_null")]
     pub given_names: String,
     /// YYYY-MM-DD or DD-MM-YYYY.
+    #[serde(deserialize_with = "text_or_null")]
     pub birth_date: String,
     /// CBS code of the last address before detention, e.g. 1783 or GM1783.
+    #[serde(deserialize_with = "text_or_null")]
     pub municipality_code: String,
     /// registered | recently_deregistered | not_registered
+    #[serde(deserialize_with = "text_or_null")]
     pub brp_status: String,
+    #[serde(deserialize_with = "text_or_null")]
     pub institution: String,
+    #[serde(deserialize_with = "text_or_null")]
     pub detention_start: String,
     /// Empty when unknown.
+    #[serde(deserialize_with = "text_or_null")]
     pub expected_release: String,
     /// prison_sentence | pretrial | other | empty (unknown)
+    #[serde(deserialize_with = "text_or_null")]
     pub sentence: String,
     /// automatic | casemanager | partner | self
+    #[serde(deserialize_with = "text_or_null")]
     pub source: String,
 }
 

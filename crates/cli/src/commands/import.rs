@@ -83,13 +83,52 @@ struct Input {
     raw: Vec<String>,
 }
 
-/// Reads a CSV file: the header must name every column; blank lines are skipped.
+/// The bytes of a CSV file as UTF-8: a file with a UTF-16 byte-order mark (what Excel's
+/// "Unicode text" writes) is converted; any other is taken as UTF-8, row by row.
+fn utf8_bytes(bytes: Vec<u8>) -> Result<Vec<u8>> {
+    let units = |le: bool| -> Vec<u16> {
+        bytes[2..]
+            .chunks_exact(2)
+            .map(|p| {
+                if le {
+                    u16::from_le_bytes([p[0], p[1]])
+                } else {
+                    u16::from_be_bytes([p[0], p[1]])
+                }
+            })
+            .collect()
+    };
+    let utf16 = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => units(true),
+        Some([0xFE, 0xFF]) => units(false),
+        _ => return Ok(bytes),
+    };
+    String::from_utf16(&utf16)
+        .map(String::into_bytes)
+        .map_err(|_| anyhow::anyhow!("het bestand begint als UTF-16 maar is geen geldige UTF-16-tekst; sla het op als CSV UTF-8"))
+}
+
+/// The field separator of a CSV file: a semicolon when the header has semicolons and no
+/// commas (what Excel writes with Dutch settings), a comma otherwise.
+fn delimiter(bytes: &[u8]) -> u8 {
+    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    if header.contains(&b';') && !header.contains(&b',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// Reads a CSV file, comma- or semicolon-separated, UTF-8 or UTF-16: the header must name
+/// every column; blank lines are skipped.
 fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Input>)> {
+    let bytes = std::fs::read(path).with_context(|| format!("{} openen", path.display()))?;
+    let bytes = utf8_bytes(bytes)?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_path(path)
-        .with_context(|| format!("{} openen", path.display()))?;
+        .delimiter(delimiter(&bytes))
+        .from_reader(bytes.as_slice());
     let headers: Vec<String> = reader
         .byte_headers()
         .context("kopregel lezen")?

@@ -338,9 +338,62 @@ async fn demo_fills_every_phase(db: TestDb) {
     assert!(used > 0.0, "demo referrals draw on the budget: {support}");
 }
 
+/// What Excel writes with Dutch settings (semicolons; "Unicode text" is UTF-16), JSON with
+/// `null` for what is unknown: all read as the documented CSV and JSON are. A date in a form
+/// the format does not document is refused, not guessed.
+async fn semicolons_utf16_and_json_nulls_are_read_and_undocumented_dates_refused(db: TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let import = |file: &str| nazorg(&db, &["import", "notifications", file], None);
+    let semicolons = format!(
+        "{}\n691967301;Jansen;Piet;1990-01-01;1783;registered;PI Haaglanden;2026-03-01;2026-05-01;prison_sentence;automatic\n",
+        HEADER.replace(',', ";")
+    );
+    let out = import(&write(&dir, "excel.csv", &semicolons));
+    assert_exit(&out, 0);
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            format!("{HEADER}\r\n481656686,Öztürk,Ayşe,1991-02-02,1783,registered,PI Haaglanden,2026-03-02,2026-05-02,prison_sentence,automatic\r\n")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let utf16_path = dir.path().join("unicode.csv");
+    std::fs::write(&utf16_path, utf16).unwrap();
+    let out = import(&utf16_path.display().to_string());
+    assert_exit(&out, 0);
+    let json = r#"[{"bsn": "341436239", "family_name": "de Vries", "given_names": null, "birth_date": null,
+        "municipality_code": "1783", "brp_status": null, "institution": "PI Haaglanden",
+        "detention_start": "2026-03-03", "expected_release": null, "sentence": null, "source": null}]"#;
+    let out = import(&write(&dir, "nulls.json", json));
+    assert_exit(&out, 0);
+    let all = cases(&db);
+    let names: Vec<&str> = all
+        .iter()
+        .map(|c| c["family_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(all.len(), 3, "{names:?}");
+    for name in ["Jansen", "Öztürk", "de Vries"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    let slashes = format!(
+        "{HEADER}\n691967301,Slash,Datum,1990-01-01,1783,registered,PI,01/10/2026,,prison_sentence,automatic\n"
+    );
+    let out = import(&write(&dir, "slash.csv", &slashes));
+    assert_exit(&out, 1);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "datum '01/10/2026' bestaat niet of heeft niet de vorm JJJJ-MM-DD of DD-MM-JJJJ"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 crate::on_both_databases!(
     the_sample_file_imports_with_every_outcome_right,
     a_clean_file_exits_zero_and_edge_cases_are_rejected_one_by_one,
+    semicolons_utf16_and_json_nulls_are_read_and_undocumented_dates_refused,
     json_files_import_like_csv,
     users_are_added_with_a_password_from_stdin,
     demo_fills_every_phase,
