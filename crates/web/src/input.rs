@@ -70,7 +70,8 @@ pub fn budget_year(year: i32) -> Result<i32, AppError> {
     }
 }
 
-/// Accepts a JSON boolean as well as a checkbox's "on" (absent means false).
+/// Accepts a JSON boolean as well as a checkbox's "on" (absent means false); any other
+/// text is refused rather than read as false ("yes" is not a no).
 pub fn checkbox<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -78,10 +79,16 @@ pub fn checkbox<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
         Bool(bool),
         Text(String),
     }
-    Ok(match Flag::deserialize(d)? {
-        Flag::Bool(b) => b,
-        Flag::Text(t) => matches!(t.as_str(), "on" | "true" | "1" | "ja"),
-    })
+    match Flag::deserialize(d)? {
+        Flag::Bool(b) => Ok(b),
+        Flag::Text(t) => match t.trim() {
+            "on" | "true" | "1" | "ja" => Ok(true),
+            "off" | "false" | "0" | "nee" | "" => Ok(false),
+            other => Err(serde::de::Error::custom(format!(
+                "'{other}' is geen ja of nee; gebruik true of false"
+            ))),
+        },
+    }
 }
 
 /// A notification entered by hand or posted by a client: the domain's row of text fields,

@@ -116,6 +116,13 @@ async fn a_notification_goes_all_the_way_to_a_closed_case(db: TestDb) {
         r.json["readiness"],
         json!({"housing": true, "brp_registration": true, "id_document": false, "income": true})
     );
+    // "yes" is not a no: refused, and what was recorded stays.
+    let r = app
+        .put(&path("readiness"), json!({"housing": true, "brp_registration": true, "id_document": "yes", "income": true}))
+        .await;
+    assert_eq!(r.status, 422, "{}", r.json);
+    assert!(r.detail().contains("'yes' is geen ja of nee"), "{}", r.json);
+    assert_eq!(app.case(id).await["readiness"]["housing"], true);
 
     let r = app.post(&path("household-members"), json!({"relation": "child", "is_minor": true, "support_need": "practical", "note": "Via jeugdhulp"})).await;
     assert_eq!(
