@@ -392,7 +392,43 @@ async fn a_required_second_factor_is_set_up_once_and_asked_at_every_login(db: Te
     );
 }
 
+/// Signing in on a shared computer after someone else: their session ends then, not only
+/// the browser's cookie.
+async fn a_new_login_ends_the_session_the_browser_held(db: TestDb) {
+    let app = App::spawn(db).await;
+    app.add_user("tweede", "", nazorg_domain::access::Role::Coordinator)
+        .await;
+    let client = browser();
+    let session = |r: &reqwest::Response| {
+        let cookie = r.headers()["set-cookie"].to_str().unwrap();
+        cookie.split(';').next().unwrap().to_string()
+    };
+    let first = post_form(&app, &client, "/inloggen", COORDINATOR_LOGIN).await;
+    let first = session(&first);
+    let other = [
+        ("username", "tweede"),
+        ("password", PASSWORD),
+        ("next", "/casussen"),
+    ];
+    let second = post_form(&app, &client, "/inloggen", other).await;
+    assert_eq!(second.status(), 303);
+    let second = session(&second);
+    assert_ne!(first, second);
+    let with = |cookie: String| {
+        let request = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .get(app.url("/casussen"))
+            .header("cookie", cookie);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(with(second).await, 200, "the new session works");
+    assert_eq!(with(first).await, 303, "the one before it has ended");
+}
+
 crate::on_both_databases!(
+    a_new_login_ends_the_session_the_browser_held,
     a_required_second_factor_is_set_up_once_and_asked_at_every_login,
     malformed_addresses_get_a_dutch_page,
     repeated_wrong_passwords_lock_the_account_for_a_while,

@@ -65,6 +65,7 @@ struct LoginForm {
 
 async fn login(
     State(s): State<AppState>,
+    headers: axum::http::HeaderMap,
     UiForm(f): UiForm<LoginForm>,
 ) -> Result<Response, UiError> {
     let outcome = match s.app.verify_login(&f.username, &f.password).await {
@@ -97,7 +98,7 @@ async fn login(
     }
     match outcome {
         Some(actor) => {
-            let (token, _) = s.app.create_session(actor.user_id).await?;
+            let token = new_session(&s, &headers, actor.user_id).await?;
             Ok(signed_in(&s, &token, landing(Some(actor.role), &f.next)))
         }
         None => Ok(render(
@@ -120,6 +121,19 @@ pub(super) fn landing(role: Option<Role>, next: &str) -> String {
         Some(page) => page.path().to_string(),
         None => safe_next(Some(next)),
     }
+}
+
+/// A new session for a user who signed in (a new id every time); a session this browser
+/// still held, perhaps of someone else, ends.
+pub(super) async fn new_session(
+    s: &AppState,
+    headers: &axum::http::HeaderMap,
+    user_id: nazorg_domain::ids::UserId,
+) -> Result<String, UiError> {
+    if let Some(old) = cookie(headers, SESSION_COOKIE) {
+        s.app.end_session(&old).await?;
+    }
+    Ok(s.app.create_session(user_id).await?.0)
 }
 
 /// The answer to a sign-in: the browser gets the session's cookie and goes on to `target`.
@@ -207,11 +221,12 @@ async fn code_page(
 /// The second step of logging in: the six-digit code of the user's authenticator app.
 async fn login_code(
     State(s): State<AppState>,
+    headers: axum::http::HeaderMap,
     UiForm(f): UiForm<CodeForm>,
 ) -> Result<Response, UiError> {
     match s.app.answer_challenge(&f.c, &f.code).await? {
         Some(user_id) => {
-            let (token, _) = s.app.create_session(user_id).await?;
+            let token = new_session(&s, &headers, user_id).await?;
             // Where the role lands, as after a password without a second factor.
             let role = s.app.session(&token).await?.map(|(actor, _)| actor.role);
             Ok(signed_in(&s, &token, landing(role, &f.next)))

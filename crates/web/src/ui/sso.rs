@@ -7,7 +7,7 @@
 
 use super::UiQuery;
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, cookie, safe_next};
+use crate::auth::{cookie, safe_next};
 use crate::error::AppError;
 use crate::oidc::{ExtraClaims, Sso, claim, error_chain};
 use crate::pages::{Base, UiError, render};
@@ -415,11 +415,7 @@ async fn start_session(
     user_id: UserId,
     target: String,
 ) -> Result<Response, UiError> {
-    // A new session id on every sign-in; a session this browser still had ends.
-    if let Some(old) = cookie(headers, SESSION_COOKIE) {
-        s.app.end_session(&old).await?;
-    }
-    let (token, _) = s.app.create_session(user_id).await?;
+    let token = super::session::new_session(s, headers, user_id).await?;
     let mut response = super::session::signed_in(s, &token, target);
     if let Ok(v) = HeaderValue::from_str(&state_cookie("", s.config.secure_cookies, 0)) {
         response.headers_mut().append(header::SET_COOKIE, v);
