@@ -22,6 +22,24 @@ pub fn hash_password(password: &str) -> Result<String, Error> {
 }
 
 /// Checks a password against a stored PHC string.
+/// At most this many password hashes are computed at once: each takes a core for tens of
+/// milliseconds, and the server has to go on answering everything else meanwhile.
+const PARALLEL_HASHES: usize = 2;
+
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PARALLEL_HASHES);
+
+/// [`verify_password`] on a blocking thread, at most [`PARALLEL_HASHES`] at a time, so
+/// that a burst of logins does not hold up the async workers (and every other request).
+pub(crate) async fn verify_password_off_workers(password: &str, hash: &str) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
+    let (password, hash) = (password.to_string(), hash.to_string());
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|parsed| {

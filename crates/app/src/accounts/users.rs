@@ -1,7 +1,7 @@
 //! Users: adding them (also the first administrator, through the setup link), checking a
 //! login, and what the account alone does not say about an actor.
 
-use super::secrets::{self, check_password, hash_password, new_token, token_hash, verify_password};
+use super::secrets::{self, check_password, hash_password, new_token, token_hash};
 use crate::error::{conflict_on_duplicate, invalid};
 use crate::{App, Error, Result, User, validate};
 use nazorg_domain::access::{Actor, Role};
@@ -172,31 +172,36 @@ impl App {
         } else {
             let mut tx = self.db.autocommit().await?;
             match tx.user_credentials(&username).await? {
-                Some(c) => Some((
-                    enrich(&mut tx, c.actor).await?,
-                    c.password_hash,
-                    c.locked_until,
-                )),
+                Some(c) => Some((enrich(&mut tx, c.actor).await?, c.password_hash)),
                 None => None,
             }
         };
-        let Some((actor, hash, locked_until)) = found else {
+        let Some((actor, hash)) = found else {
             // Spend the same time as for a real account, so timing does not tell which
             // usernames exist.
-            let _ = verify_password(password, secrets::DUMMY_HASH);
+            let _ = secrets::verify_password_off_workers(password, secrets::DUMMY_HASH).await;
             return Ok(None);
         };
-        if let Some(until) = locked_until
-            && until > OffsetDateTime::now_utc()
-        {
-            return Err(Error::Locked(until));
+        // The attempt is counted (and from the fifth on the account made to wait) before
+        // the password is checked, in one locked step: parallel guesses cannot all pass
+        // the check of the same count.
+        let now = OffsetDateTime::now_utc();
+        let mut tx = self.db.begin().await?;
+        let attempt = match tx.claim_login_attempt(actor.user_id, now).await? {
+            Ok(attempt) => attempt,
+            Err(until) => return Err(Error::Locked(until)),
+        };
+        if attempt >= 5 {
+            let minutes = (1i64 << (attempt - 5).min(6)).min(60);
+            tx.lock_user(actor.user_id, now + Duration::minutes(minutes))
+                .await?;
         }
-        let mut tx = self.db.autocommit().await?;
-        if verify_password(password, &hash) {
+        tx.commit().await?;
+        if secrets::verify_password_off_workers(password, &hash).await {
+            let mut tx = self.db.autocommit().await?;
             tx.reset_failed_logins(actor.user_id).await?;
             Ok(Some(actor))
         } else {
-            login_failed(&mut tx, actor.user_id).await?;
             Ok(None)
         }
     }
@@ -298,19 +303,4 @@ impl App {
         tx.commit().await?;
         Ok(id)
     }
-}
-
-/// Counts a failed login; from the fifth in a row the account waits, one minute and
-/// doubling with each further failure, up to an hour.
-async fn login_failed(tx: &mut Tx, user_id: UserId) -> Result<()> {
-    let failures = tx.add_failed_login(user_id).await?;
-    if failures >= 5 {
-        let minutes = 1i64 << (failures - 5).min(6);
-        tx.lock_user(
-            user_id,
-            OffsetDateTime::now_utc() + Duration::minutes(minutes.min(60)),
-        )
-        .await?;
-    }
-    Ok(())
 }

@@ -255,6 +255,38 @@ async fn repeated_wrong_passwords_lock_the_account_for_a_while(db: TestDb) {
         .map(|a| (a.is_none(), ()))
         .unwrap();
     assert!(status, "an unknown name is simply wrong");
+
+    // Fifty guesses at once at another account: each is counted in turn, so at most five
+    // get their password checked (401) and the rest find the account waiting (429).
+    app.add_user("doelwit", "", nazorg_domain::access::Role::Coordinator)
+        .await;
+    let guesses = (0..50).map(|i| {
+        let request = reqwest::Client::new().post(app.url("/inloggen")).form(&[
+            ("username", "doelwit".to_string()),
+            ("password", format!("gok-{i}")),
+        ]);
+        async move { request.send().await.unwrap().status().as_u16() }
+    });
+    let answers = futures_join_all(guesses).await;
+    let checked = answers.iter().filter(|s| **s == 401).count();
+    let waiting = answers.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + waiting, 50, "{answers:?}");
+    assert!(checked <= 5, "{checked} guesses were checked: {answers:?}");
+}
+
+/// Runs the futures at once and gives their outputs in order.
+async fn futures_join_all<F: std::future::Future + Send + 'static>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output>
+where
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
 }
 
 async fn guessable_passwords_are_refused_for_new_accounts(db: TestDb) {

@@ -3,7 +3,7 @@
 
 use crate::Result;
 use crate::db::{
-    Tx, execute, fetch_all, fetch_one, fetch_optional, now, scalar_one, scalar_optional,
+    Tx, execute, fetch_all, fetch_one, fetch_optional, now, scalar_one, scalar_optional, sql,
 };
 use crate::model::User;
 use nazorg_domain::access::{Actor, Role};
@@ -116,13 +116,31 @@ impl Tx {
         }))
     }
 
-    /// Counts a failed login; returns the failures in a row so far.
-    pub async fn add_failed_login(&mut self, user_id: UserId) -> Result<i64> {
-        Ok(scalar_one!(
+    /// Claims one login attempt on an account, in the transaction's lock of its row: the
+    /// time it waits until, if it waits at `now`; else the attempt's number in the current
+    /// run of failures (it counts as failed until the password proves right). Parallel
+    /// attempts are counted one after the other, never from the same count.
+    pub async fn claim_login_attempt(
+        &mut self,
+        user_id: UserId,
+        now: OffsetDateTime,
+    ) -> Result<std::result::Result<i64, OffsetDateTime>> {
+        let locked: Option<OffsetDateTime> = sql!(self, |c| {
+            sqlx::query_scalar(&format!(
+                "SELECT locked_until FROM users WHERE id = $1{FOR_UPDATE}"
+            ))
+            .bind(user_id)
+            .fetch_one(&mut *c)
+            .await?
+        });
+        if let Some(until) = locked.filter(|until| *until > now) {
+            return Ok(Err(until));
+        }
+        Ok(Ok(scalar_one!(
             self,
             "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
             [user_id]
-        ))
+        )))
     }
 
     /// Makes an account wait until `until` before it can log in again.
