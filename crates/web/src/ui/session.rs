@@ -68,24 +68,11 @@ async fn login(
     headers: axum::http::HeaderMap,
     UiForm(f): UiForm<LoginForm>,
 ) -> Result<Response, UiError> {
+    // A locked account answers exactly as a wrong password or an unknown name does, so
+    // that the answer does not tell which usernames exist; the message says that an
+    // account waits after five failures.
     let outcome = match s.app.verify_login(&f.username, &f.password).await {
-        Err(nazorg_app::Error::Locked(until)) => {
-            let local = nazorg_domain::dates::to_amsterdam(until);
-            return Ok(render(
-                StatusCode::TOO_MANY_REQUESTS,
-                LoginPage {
-                    base: Base::anonymous("Inloggen"),
-                    error: Some(format!(
-                        "Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. Probeer het na {:02}:{:02} opnieuw.",
-                        local.hour(),
-                        local.minute()
-                    )),
-                    next: safe_next(Some(&f.next)),
-                    username: f.username,
-                    sso: s.sso.is_some(),
-                },
-            ));
-        }
+        Err(nazorg_app::Error::Locked(_)) => None,
         other => other?,
     };
     if let Some(actor) = &outcome
@@ -105,7 +92,10 @@ async fn login(
             StatusCode::UNAUTHORIZED,
             LoginPage {
                 base: Base::anonymous("Inloggen"),
-                error: Some("Gebruikersnaam of wachtwoord is onjuist.".into()),
+                error: Some(
+                    "Gebruikersnaam of wachtwoord is onjuist. Na vijf mislukte pogingen op rij wacht een account even: probeer het dan over een paar minuten opnieuw."
+                        .into(),
+                ),
                 next: safe_next(Some(&f.next)),
                 username: f.username,
                 sso: s.sso.is_some(),
