@@ -330,13 +330,19 @@ async fn enter_referral(
     tx: &mut Tx,
     actor: &Actor,
     action: Action,
-    stored: &StoredReferral,
+    referral_id: ReferralId,
     detail: &str,
-) -> Result<()> {
+) -> Result<StoredReferral> {
+    // As for a case: a role that may never is refused before the lookup, any other
+    // refusal answers as for an id not in use.
+    gate::may_ever(actor, action)?;
+    let stored = tx.referral_by_id(referral_id).await?;
     let municipality = stored.municipality_code.as_str();
-    authorize_referral(actor, action, municipality, stored.referral.partner_id)?;
-    let permit = gate::check(actor, action, municipality)?;
-    log_referral(tx, permit, stored, detail).await
+    authorize_referral(actor, action, municipality, stored.referral.partner_id)
+        .map_err(Error::Hidden)?;
+    let permit = gate::check(actor, action, municipality).map_err(gate::hidden)?;
+    log_referral(tx, permit, &stored, detail).await?;
+    Ok(stored)
 }
 
 /// Logs a processing of a referral, as one of its resident and case.
@@ -425,9 +431,9 @@ impl App {
     ) -> Result<ReferralDetail> {
         self.gated(actor, "get_referral", async {
             let mut tx = self.db.begin().await?;
-            let mut stored = tx.referral_by_id(referral_id).await?;
             let detail = format!("verwijzing {referral_id} ingezien");
-            enter_referral(&mut tx, actor, Action::ReadReferral, &stored, &detail).await?;
+            let mut stored =
+                enter_referral(&mut tx, actor, Action::ReadReferral, referral_id, &detail).await?;
             if !access::sees_all_referrals(actor.role) {
                 // Why the budget cap was passed is the municipality's business, not the partner's.
                 stored.referral.over_cap_reason = None;
@@ -451,9 +457,9 @@ impl App {
             validate::not_future("De datum", input.date)?;
             let note = validate::text("de toelichting", &input.note, 2000, false)?;
             let mut tx = self.db.begin().await?;
-            let stored = tx.referral_by_id(referral_id).await?;
             let detail = format!("verwijzing {referral_id}: {}", input.step.label());
-            enter_referral(&mut tx, actor, Action::WriteReferral, &stored, &detail).await?;
+            let stored =
+                enter_referral(&mut tx, actor, Action::WriteReferral, referral_id, &detail).await?;
             // Refused before anything is committed: the log entry goes with the transaction.
             if input.step == ReferralStep::Withdraw && !access::may_withdraw_referral(actor.role) {
                 return Err(Denied::Role(actor.role.label()).into());
@@ -471,8 +477,10 @@ impl App {
     pub async fn acknowledge_referral(&self, actor: &Actor, referral_id: ReferralId) -> Result<()> {
         self.gated(actor, "acknowledge_referral", async {
             let mut tx = self.db.begin().await?;
+            gate::may_ever(actor, Action::WriteCase)?;
             let stored = tx.referral_by_id(referral_id).await?;
-            let permit = gate::check(actor, Action::WriteCase, &stored.municipality_code)?;
+            let permit = gate::check(actor, Action::WriteCase, &stored.municipality_code)
+                .map_err(gate::hidden)?;
             let detail = format!("terugmelding verwijzing {referral_id} gezien");
             log_referral(&mut tx, permit, &stored, &detail).await?;
             if !matches!(
@@ -499,6 +507,11 @@ impl App {
         action: Action,
         referral_id: ReferralId,
     ) -> Result<()> {
+        let operation = format!("{} (verwijzing {referral_id})", action.code());
+        if let Err(Error::Denied(denied)) = gate::may_ever(actor, action) {
+            self.record_refusal(actor, &operation, &denied).await;
+            return Err(denied.into());
+        }
         let mut tx = self.db.autocommit().await?;
         let (municipality, partner) = tx
             .referral_owner(referral_id)
@@ -506,9 +519,8 @@ impl App {
             .ok_or(Error::NotFound)?;
         drop(tx);
         if let Err(denied) = authorize_referral(actor, action, &municipality, partner) {
-            let operation = format!("{} (verwijzing {referral_id})", action.code());
             self.record_refusal(actor, &operation, &denied).await;
-            return Err(denied.into());
+            return Err(Error::Hidden(denied));
         }
         Ok(())
     }

@@ -265,6 +265,25 @@ async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
         404,
         "another organisation's referral does not exist for Exodus"
     );
+    let (hidden, unused) = (
+        ellen.get(&format!("/api/v1/referrals/{to_skt}")).await,
+        ellen.get("/api/v1/referrals/999999").await,
+    );
+    assert_eq!(
+        (hidden.0, &hidden.1["title"], &hidden.1["detail"]),
+        (unused.0, &unused.1["title"], &unused.1["detail"]),
+        "…exactly as an id not in use"
+    );
+    // A role that may read no referral at all is refused before the lookup: the same 403
+    // for an id in use and one that is not.
+    app.add_user("beleid", "", Role::PolicyAdvisor).await;
+    let advisor = app.token_for("beleid").await;
+    let status_of = |path: String| {
+        let request = app.client.get(app.url(&path)).bearer_auth(advisor.clone());
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status_of(format!("/api/v1/referrals/{to_skt}")).await, 403);
+    assert_eq!(status_of("/api/v1/referrals/999999".into()).await, 403);
     let (status, _) = ellen.step(to_skt, json!({"step": "accept"})).await;
     assert_eq!(status, 404, "Exodus cannot act on the SKT's referral");
     let (status, _) = ellen
