@@ -163,11 +163,19 @@ fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Input>)> {
         if raw.iter().all(|f| f.trim().is_empty()) {
             continue; // blank lines are not rows
         }
+        // No field of a notification holds a line break: a record that does ran on over
+        // the lines after it, from a quote that was not closed. Those lines are this one
+        // rejected row, said so, not rows that silently disappear.
+        let breaks: usize = raw.iter().map(|f| f.matches('\n').count()).sum();
         let row = match record
             .iter()
             .map(std::str::from_utf8)
             .collect::<Result<Vec<&str>, _>>()
         {
+            _ if breaks > 0 => Err(format!(
+                "een aanhalingsteken is niet gesloten: de regels {line} tot en met {} zijn als één regel gelezen",
+                line + breaks as u64
+            )),
             Err(_) => Err("de regel is geen geldige UTF-8-tekst".to_string()),
             Ok(fields) if fields.len() != headers.len() => Err(format!(
                 "de regel heeft {} velden, de kopregel {}",

@@ -376,6 +376,18 @@ async fn semicolons_utf16_and_json_nulls_are_read_and_undocumented_dates_refused
     for name in ["Jansen", "Öztürk", "de Vries"] {
         assert!(names.contains(&name), "{name} in {names:?}");
     }
+    // A quote left open runs on over the next lines: they are one rejected row, said so.
+    let open_quote = format!(
+        "{HEADER}\n691967301,\"Open,Quote,1990-01-01,1783,registered,PI,2026-03-01,,prison_sentence,automatic\n\
+         341436239,Verdwenen,Niet,1990-01-01,1783,registered,PI,2026-03-04,,prison_sentence,automatic\n"
+    );
+    let out = import(&write(&dir, "quote.csv", &open_quote));
+    assert_exit(&out, 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("een aanhalingsteken is niet gesloten: de regels 2 tot en met 3 zijn als één regel gelezen"),
+        "{stderr}"
+    );
     let slashes = format!(
         "{HEADER}\n691967301,Slash,Datum,1990-01-01,1783,registered,PI,01/10/2026,,prison_sentence,automatic\n"
     );
