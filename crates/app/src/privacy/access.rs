@@ -7,17 +7,19 @@ use nazorg_domain::ids::{CaseId, ResidentId};
 use nazorg_store::{ProcessingEntry, Tx};
 
 /// Asks the access policy to read a resident's data, in the municipality the resident
-/// belongs to (a resident who does not exist is not found).
+/// belongs to. As for a case: a role that may never is refused before the lookup, and a
+/// resident of another municipality is not found, like one who does not exist.
 async fn read_resident<'a>(
     tx: &mut Tx,
     actor: &'a Actor,
     resident_id: ResidentId,
 ) -> Result<gate::Permit<'a>> {
+    gate::may_ever(actor, Action::ReadCase)?;
     let municipality = tx
         .resident_municipality(resident_id)
         .await?
         .ok_or(Error::NotFound)?;
-    gate::check(actor, Action::ReadCase, &municipality)
+    gate::check(actor, Action::ReadCase, &municipality).map_err(gate::hidden)
 }
 
 impl App {

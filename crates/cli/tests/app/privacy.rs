@@ -130,6 +130,17 @@ async fn a_coordinator_lists_the_processings_of_a_residents_data(db: TestDb) {
         5,
         "three reads, the case returned after the contact, and the lookup above"
     );
+    // A role that may read no case data is refused before the resident is looked up: the
+    // same answer for a resident who exists and an id not in use.
+    let admin = signed_in(&app, "beheer", Role::Administrator).await;
+    let resident = app.resident_of(case).await;
+    let existing = page(
+        &admin,
+        app.url(&format!("/inwoners/{resident}/verwerkingen")),
+    )
+    .await;
+    let unused = page(&admin, app.url("/inwoners/999999/verwerkingen")).await;
+    assert_eq!((existing.0, unused.0), (403, 403));
 }
 
 async fn api_tokens_are_scoped_expiring_and_revocable(db: TestDb) {
