@@ -41,6 +41,12 @@ impl TokenScope {
             scopes.contains(&TokenScope::Write)
         }
     }
+
+    /// Whether a token with `scopes` may only deliver notifications: its client hears that
+    /// one arrived, not what became of it (that would be reading).
+    pub fn delivers_only(scopes: &[TokenScope]) -> bool {
+        !scopes.contains(&TokenScope::Read) && !scopes.contains(&TokenScope::Write)
+    }
 }
 
 /// The person (or API client) acting.

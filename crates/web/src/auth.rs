@@ -98,7 +98,7 @@ impl FromRequestParts<AppState> for ApiActor {
                 ))
                 .into());
             }
-            if !scopes.contains(&TokenScope::Read) && !scopes.contains(&TokenScope::Write) {
+            if TokenScope::delivers_only(&scopes) {
                 parts.extensions.insert(DeliveryOnly);
             }
             return Ok(ApiActor(actor));

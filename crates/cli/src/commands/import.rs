@@ -86,24 +86,16 @@ struct Input {
 /// The bytes of a CSV file as UTF-8: a file with a UTF-16 byte-order mark (what Excel's
 /// "Unicode text" writes) is converted; any other is taken as UTF-8, row by row.
 fn utf8_bytes(bytes: Vec<u8>) -> Result<Vec<u8>> {
-    let units = |le: bool| -> Vec<u16> {
-        bytes[2..]
-            .chunks_exact(2)
-            .map(|p| {
-                if le {
-                    u16::from_le_bytes([p[0], p[1]])
-                } else {
-                    u16::from_be_bytes([p[0], p[1]])
-                }
-            })
-            .collect()
-    };
-    let utf16 = match bytes.get(..2) {
-        Some([0xFF, 0xFE]) => units(true),
-        Some([0xFE, 0xFF]) => units(false),
+    let unit: fn([u8; 2]) -> u16 = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => u16::from_le_bytes,
+        Some([0xFE, 0xFF]) => u16::from_be_bytes,
         _ => return Ok(bytes),
     };
-    String::from_utf16(&utf16)
+    let units: Vec<u16> = bytes[2..]
+        .chunks_exact(2)
+        .map(|p| unit([p[0], p[1]]))
+        .collect();
+    String::from_utf16(&units)
         .map(String::into_bytes)
         .map_err(|_| anyhow::anyhow!("het bestand begint als UTF-16 maar is geen geldige UTF-16-tekst; sla het op als CSV UTF-8"))
 }

@@ -22,11 +22,11 @@ pub struct NewUser<'a> {
 }
 
 /// What a login is checked against: the account (as an actor, not yet enriched with its
-/// substitution and partner), its password hash and how long it waits after failures.
+/// substitution and partner) and its password hash. How long it waits after failures is
+/// read when the attempt is claimed ([`Tx::claim_login_attempt`]).
 pub struct UserCredentials {
     pub actor: Actor,
     pub password_hash: String,
-    pub locked_until: Option<OffsetDateTime>,
 }
 
 /// The columns of a [`User`] (table alias `u`); other areas' rows flatten the user in.
@@ -100,19 +100,17 @@ impl Tx {
             #[sqlx(flatten)]
             user: User,
             password_hash: String,
-            locked_until: Option<OffsetDateTime>,
         }
         let row: Option<Row> = fetch_optional!(
             self,
             &format!(
-                "SELECT {USER_COLUMNS}, u.password_hash, u.locked_until FROM users u WHERE u.username = $1 AND u.active = $2"
+                "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1 AND u.active = $2"
             ),
             [username, true]
         );
         Ok(row.map(|r| UserCredentials {
             actor: actor_of(r.user),
             password_hash: r.password_hash,
-            locked_until: r.locked_until,
         }))
     }
 
