@@ -1,7 +1,7 @@
 //! What every step on a case shares: open it (load, check access and log, ask the state
 //! machine), and close it (store the phase, the history entry and the next step).
 
-use crate::error::invalid;
+use crate::error::{Error, Stale, invalid};
 use crate::{App, Result, gate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::deadlines::{self, DeadlineSettings};
@@ -10,6 +10,7 @@ use nazorg_domain::events::CaseEvent;
 use nazorg_domain::ids::CaseId;
 use nazorg_domain::lifecycle::{self, CaseState, Status, Step};
 use nazorg_domain::notification::MunicipalityCode;
+use nazorg_domain::version::{Edit, Part};
 use nazorg_store::{CaseCore, Tx};
 use time::Date;
 
@@ -19,6 +20,8 @@ pub(crate) const FAR_FUTURE: Date = time::macros::date!(9999 - 12 - 31);
 /// A step under way: the case as it was, and the phase before and after.
 pub(crate) struct OpenStep {
     pub core: CaseCore,
+    /// The part of the case the step replaces, if any.
+    pub part: Option<Part>,
     pub before: Status,
     pub after: Status,
     /// The thresholds the case's next step is computed with.
@@ -26,8 +29,8 @@ pub(crate) struct OpenStep {
 }
 
 impl App {
-    /// Runs one step on a case in one transaction: opens it (access and log, the state
-    /// machine), runs `work` (the step's own checks and writes, giving its history event)
+    /// Runs one step on a case in one transaction: opens it (access and log, the version
+    /// its author read, the state machine), runs `work` (the step's own checks and writes, giving its history event)
     /// and closes it (phase, history, next step).
     pub(crate) async fn on_case(
         &self,
@@ -35,9 +38,10 @@ impl App {
         operation: &'static str,
         case_id: CaseId,
         step: Step,
+        edit: Edit,
         work: impl AsyncFnOnce(&mut Tx, &OpenStep) -> Result<CaseEvent>,
     ) -> Result<()> {
-        self.on_case_with(actor, operation, case_id, step, async |tx, open| {
+        self.on_case_with(actor, operation, case_id, step, edit, async |tx, open| {
             Ok(((), work(tx, open).await?))
         })
         .await
@@ -50,11 +54,12 @@ impl App {
         operation: &'static str,
         case_id: CaseId,
         step: Step,
+        edit: Edit,
         work: impl AsyncFnOnce(&mut Tx, &OpenStep) -> Result<(T, CaseEvent)>,
     ) -> Result<T> {
         self.gated(actor, operation, async {
             let mut tx = self.db.begin().await?;
-            let open = begin(&mut tx, &self.deadlines, actor, case_id, step).await?;
+            let open = begin(&mut tx, &self.deadlines, actor, case_id, step, edit).await?;
             let (made, what) = work(&mut tx, &open).await?;
             finish(&mut tx, actor, &open, &what).await?;
             tx.commit().await?;
@@ -64,15 +69,31 @@ impl App {
     }
 }
 
-/// Opens a step: loads the case, checks access (and logs), and asks the state machine.
+/// Opens a step: loads the case, checks access (and logs), checks that the part it
+/// replaces did not change after the version its author read, and asks the state machine.
 pub(crate) async fn begin(
     tx: &mut Tx,
     settings: &DeadlineSettings,
     actor: &Actor,
     case_id: CaseId,
     step: Step,
+    edit: Edit,
 ) -> Result<OpenStep> {
     let core = gate::enter_case(tx, actor, Action::WriteCase, case_id, step.label()).await?;
+    // Steps on one case run one after the other from here: a parallel one waits, then
+    // sees what this one changed.
+    let current = tx.lock_case_version(case_id).await?;
+    if let Edit::Replace(part, Some(seen)) = edit {
+        let changes = tx.part_changes_since(case_id, &part.code(), seen).await?;
+        // A version the case never had is no read of it.
+        if !changes.is_empty() || seen > current {
+            return Err(Error::Stale(Stale {
+                part,
+                current,
+                changes,
+            }));
+        }
+    }
     if core.anonymised {
         return Err(invalid(
             "Deze casus is na afloop van de bewaartermijn geanonimiseerd: er kan niets meer aan worden toegevoegd of gewijzigd.",
@@ -88,6 +109,7 @@ pub(crate) async fn begin(
     )?;
     Ok(OpenStep {
         core,
+        part: edit.part(),
         before,
         after,
         deadlines: *settings,
@@ -107,7 +129,8 @@ pub(crate) async fn finish(
     // phase changes, not with every contact or note.
     tx.set_status(case_id, step.before, step.after).await?;
     let summary = what.summary_with_phase(step.before, step.after);
-    add_event(tx, case_id, actor, what.kind(), &summary).await?;
+    let part = step.part.map(Part::code);
+    add_event(tx, case_id, actor, what.kind(), &summary, part.as_deref()).await?;
     refresh_action(tx, case_id, &step.deadlines).await
 }
 
@@ -118,7 +141,7 @@ pub(crate) async fn record(
     actor: &Actor,
     what: &CaseEvent,
 ) -> Result<()> {
-    add_event(tx, case_id, actor, what.kind(), &what.summary()).await
+    add_event(tx, case_id, actor, what.kind(), &what.summary(), None).await
 }
 
 async fn add_event(
@@ -127,9 +150,10 @@ async fn add_event(
     actor: &Actor,
     kind: &str,
     summary: &str,
+    part: Option<&str>,
 ) -> Result<()> {
     let actor_id = actor.account();
-    tx.add_case_event(case_id, actor_id, &actor.username, kind, summary)
+    tx.add_case_event(case_id, actor_id, &actor.username, kind, summary, part)
         .await?;
     Ok(())
 }

@@ -11,6 +11,7 @@ use nazorg_domain::events::CaseEvent;
 use nazorg_domain::ids::CaseId;
 use nazorg_domain::lifecycle::Step;
 use nazorg_domain::triage::LifeDomain;
+use nazorg_domain::version::Edit;
 use nazorg_store::CloseInput;
 use time::Date;
 
@@ -76,7 +77,7 @@ impl App {
         input: &CloseInput,
     ) -> Result<()> {
         let note = validate::text("de toelichting", &input.note, 2000, false)?;
-        self.on_case(actor, "close_case", case_id, Step::Close(input.reason), async |tx, step| {
+        self.on_case(actor, "close_case", case_id, Step::Close(input.reason), Edit::Add, async |tx, step| {
             validate::not_future("De datum van afsluiten", input.date)?;
             if input.date < step.core.detention_start {
                 return Err(invalid(

@@ -7,6 +7,7 @@ use nazorg_domain::case::ContactKind;
 use nazorg_domain::events::CaseEvent;
 use nazorg_domain::ids::{AppointmentId, CaseId, ContactId};
 use nazorg_domain::lifecycle::Step;
+use nazorg_domain::version::Edit;
 use nazorg_store::ContactInput;
 use time::{Duration, OffsetDateTime};
 
@@ -25,6 +26,7 @@ impl App {
             "log_contact",
             case_id,
             Step::LogContact,
+            Edit::Add,
             async |tx, _| {
                 let id = tx
                     .insert_contact(case_id, input.date, input.kind, &note, &actor.username)
@@ -51,7 +53,7 @@ impl App {
         place: &str,
     ) -> Result<AppointmentId> {
         let place = validate::text("de plaats", place, 200, false)?;
-        self.on_case_with(actor, "add_appointment", case_id, Step::LogContact, async |tx, _| {
+        self.on_case_with(actor, "add_appointment", case_id, Step::LogContact, Edit::Add, async |tx, _| {
             if starts_at < OffsetDateTime::now_utc() - Duration::days(1) {
                 return Err(invalid(
                     "Een afspraak plant u vooruit; leg een gesprek dat al was vast als contact.",

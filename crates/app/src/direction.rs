@@ -7,6 +7,7 @@ use nazorg_domain::access::{Actor, Role};
 use nazorg_domain::events::CaseEvent;
 use nazorg_domain::ids::{CaseId, UserId};
 use nazorg_domain::lifecycle::Step;
+use nazorg_domain::version::{Edit, Part, Version};
 use nazorg_store::DirectionInput;
 
 impl App {
@@ -15,6 +16,7 @@ impl App {
         &self,
         actor: &Actor,
         case_id: CaseId,
+        seen: Option<Version>,
         input: &DirectionInput,
     ) -> Result<()> {
         let reason = validate::text("de reden", &input.reason, 1000, true)?;
@@ -23,6 +25,7 @@ impl App {
             "decide_direction",
             case_id,
             Step::DecideDirection,
+            Edit::Replace(Part::Direction, seen),
             async |tx, _| {
                 let previous = tx.direction_of(case_id).await?;
                 let changed = previous != Some(input.direction);
@@ -45,6 +48,7 @@ impl App {
         &self,
         actor: &Actor,
         case_id: CaseId,
+        seen: Option<Version>,
         user_id: Option<UserId>,
     ) -> Result<()> {
         self.on_case(
@@ -52,6 +56,7 @@ impl App {
             "assign_coordinator",
             case_id,
             Step::AssignCoordinator,
+            Edit::Replace(Part::Coordinator, seen),
             async |tx, step| {
                 let name = match user_id {
                     Some(id) => match tx.active_user_role(id).await? {

@@ -2,8 +2,10 @@
 //! read them; each surface (the API's problem+json, the UI's Dutch page) shows them its way.
 
 use nazorg_domain::access::Denied;
+use nazorg_domain::dates::format_nl_moment;
 use nazorg_domain::lifecycle::StepRefused;
-use nazorg_store::{OverCap, StoreError};
+use nazorg_domain::version::{Part, Version};
+use nazorg_store::{CaseEvent, OverCap, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -25,6 +27,10 @@ pub enum Error {
     /// Someone else came first, or the data does not allow it now.
     #[error("{0}")]
     Conflict(String),
+    /// A step replaced a part of the case that was changed after the version its author
+    /// read: nothing was saved.
+    #[error("{0}")]
+    Stale(Stale),
     /// A referral would pass the budget line's cap: the user must confirm with a reason.
     #[error("{0}")]
     OverCap(OverCap),
@@ -34,6 +40,33 @@ pub enum Error {
     /// The database failed, or holds what cannot be read: a fault, not the user's.
     #[error(transparent)]
     Store(StoreError),
+}
+
+/// A part of a case changed after the version a step was read at: which, and how.
+#[derive(Debug, Clone)]
+pub struct Stale {
+    pub part: Part,
+    /// The case's version now, to save again over what changed.
+    pub current: Version,
+    /// The changes of the part after the version read, oldest first.
+    pub changes: Vec<CaseEvent>,
+}
+
+impl std::fmt::Display for Stale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is intussen gewijzigd", self.part.label())?;
+        for (n, change) in self.changes.iter().enumerate() {
+            let sep = if n == 0 { ":" } else { ";" };
+            write!(
+                f,
+                "{sep} op {} door {} ({})",
+                format_nl_moment(change.at),
+                change.actor,
+                change.summary.trim_end_matches('.')
+            )?;
+        }
+        write!(f, ". Uw wijziging is niet opgeslagen.")
+    }
 }
 
 impl From<StoreError> for Error {

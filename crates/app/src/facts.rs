@@ -10,6 +10,7 @@ use nazorg_domain::format_nl;
 use nazorg_domain::ids::CaseId;
 use nazorg_domain::lifecycle::Step;
 use nazorg_domain::notification::MunicipalityCode;
+use nazorg_domain::version::{Edit, Part, Version};
 use nazorg_store::{CorrectableFacts, FactsInput, OverrideInput};
 use time::Date;
 
@@ -125,10 +126,11 @@ impl App {
         &self,
         actor: &Actor,
         case_id: CaseId,
+        seen: Option<Version>,
         input: &FactsInput,
     ) -> Result<()> {
         let new = check(input)?;
-        self.on_case(actor, "update_facts", case_id, Step::UpdateFacts, async |tx, step| {
+        self.on_case(actor, "update_facts", case_id, Step::UpdateFacts, Edit::Replace(Part::Facts, seen), async |tx, step| {
             // The old values, so that the history keeps what was corrected.
             let old = tx.correctable_facts(case_id).await?;
             let changes = changes(&old, input, &new);
@@ -180,6 +182,7 @@ impl App {
         &self,
         actor: &Actor,
         case_id: CaseId,
+        seen: Option<Version>,
         input: &OverrideInput,
     ) -> Result<()> {
         let reason = validate::text("de reden", &input.reason, 1000, input.outcome.is_some())?;
@@ -188,6 +191,7 @@ impl App {
             "override_eligibility",
             case_id,
             Step::OverrideEligibility,
+            Edit::Replace(Part::EligibilityOverride, seen),
             async |tx, _| {
                 let set = input
                     .outcome

@@ -5,6 +5,7 @@ use nazorg_domain::access::Actor;
 use nazorg_domain::events::CaseEvent;
 use nazorg_domain::ids::{CaseId, HouseholdMemberId};
 use nazorg_domain::lifecycle::Step;
+use nazorg_domain::version::Edit;
 use nazorg_store::HouseholdInput;
 
 impl App {
@@ -21,6 +22,7 @@ impl App {
             "add_household_member",
             case_id,
             Step::Household,
+            Edit::Add,
             async |tx, _| {
                 let id = tx.insert_household_member(case_id, input, &note).await?;
                 Ok((

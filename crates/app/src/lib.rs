@@ -41,10 +41,11 @@ pub use accounts::{
     parse_secret_key, token_hash, totp_matches, totp_uri, verify_password,
 };
 pub use digest::{DigestError, compose};
-pub use error::{Error, Result};
+pub use error::{Error, Result, Stale};
 pub use jobs::{DailyRun, RETENTION_BATCH, retention_actor};
 pub use nazorg_store::model::*;
 pub use nazorg_store::{Database, SeedPlan, StoreError, names};
+pub use safety::SafetyOutcome;
 pub use settings::{JobSettings, MailConfig};
 
 use nazorg_domain::access::{Action, Actor};

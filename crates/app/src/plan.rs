@@ -5,6 +5,7 @@ use nazorg_domain::access::Actor;
 use nazorg_domain::events::CaseEvent;
 use nazorg_domain::ids::{AgreementId, CaseId};
 use nazorg_domain::lifecycle::Step;
+use nazorg_domain::version::{Edit, Part, Version};
 use nazorg_store::AgreementInput;
 
 impl App {
@@ -22,6 +23,7 @@ impl App {
             "add_agreement",
             case_id,
             Step::EditPlan,
+            Edit::Add,
             async |tx, _| {
                 let id = tx
                     .insert_agreement(case_id, input.domain, &description, &owner, input.due_date)
@@ -45,6 +47,7 @@ impl App {
         &self,
         actor: &Actor,
         case_id: CaseId,
+        seen: Option<Version>,
         agreement_id: AgreementId,
         done: bool,
     ) -> Result<()> {
@@ -53,6 +56,7 @@ impl App {
             "set_agreement_done",
             case_id,
             Step::EditPlan,
+            Edit::Replace(Part::Agreement(agreement_id), seen),
             async |tx, _| {
                 let description = tx
                     .set_agreement_done(case_id, agreement_id, done)

@@ -10,6 +10,7 @@ use nazorg_domain::format_nl;
 use nazorg_domain::ids::{CaseId, PartnerId, ReferralId};
 use nazorg_domain::lifecycle::Step;
 use nazorg_domain::referral::{self, PartnerKind, ReferralResult, ReferralStatus, ReferralStep};
+use nazorg_domain::version::Edit;
 use nazorg_store::{
     Cursor, NewReferral, OverCap, Page, Referral, ReferralChange, ReferralDetail, ReferralFilter,
     ReferralInput, ReferralService, ReferralStepInput, StoredReferral, Tx,
@@ -374,11 +375,18 @@ impl App {
         } else {
             Step::Refer
         };
-        self.on_case_with(actor, "create_referral", case_id, kind, async |tx, step| {
-            tx.ensure_defaults(&actor.municipality, input.asked_on.year())
-                .await?;
-            store_referral(tx, actor, step, input, &reason).await
-        })
+        self.on_case_with(
+            actor,
+            "create_referral",
+            case_id,
+            kind,
+            Edit::Add,
+            async |tx, step| {
+                tx.ensure_defaults(&actor.municipality, input.asked_on.year())
+                    .await?;
+                store_referral(tx, actor, step, input, &reason).await
+            },
+        )
         .await
     }
 

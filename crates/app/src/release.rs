@@ -7,6 +7,7 @@ use nazorg_domain::access::Actor;
 use nazorg_domain::events::CaseEvent;
 use nazorg_domain::ids::CaseId;
 use nazorg_domain::lifecycle::{self, Step};
+use nazorg_domain::version::{Edit, Part, Version};
 use nazorg_store::ReadinessInput;
 use time::Date;
 
@@ -16,6 +17,7 @@ impl App {
         &self,
         actor: &Actor,
         case_id: CaseId,
+        seen: Option<Version>,
         input: &ReadinessInput,
     ) -> Result<()> {
         self.on_case(
@@ -23,6 +25,7 @@ impl App {
             "set_readiness",
             case_id,
             Step::Readiness,
+            Edit::Replace(Part::Readiness, seen),
             async |tx, _| {
                 tx.set_readiness(case_id, input).await?;
                 Ok(CaseEvent::Readiness {
@@ -38,13 +41,20 @@ impl App {
 
     /// Records the release; the aftercare period of three months starts, and the real
     /// length of the detention decides the 10-day rule again.
-    pub async fn record_release(&self, actor: &Actor, case_id: CaseId, date: Date) -> Result<()> {
+    pub async fn record_release(
+        &self,
+        actor: &Actor,
+        case_id: CaseId,
+        seen: Option<Version>,
+        date: Date,
+    ) -> Result<()> {
         validate::not_future("De datum van vrijlating", date)?;
         self.on_case(
             actor,
             "record_release",
             case_id,
             Step::RecordRelease,
+            Edit::Replace(Part::Release, seen),
             async |tx, step| {
                 if date < step.core.detention_start {
                     return Err(invalid(

@@ -7,8 +7,18 @@ use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::events::{CaseEvent, SafetyEvent};
 use nazorg_domain::ids::{CaseId, SafetyItemId};
 use nazorg_domain::lifecycle::Step;
+use nazorg_domain::version::{Edit, Part, Version};
 use nazorg_store::SafetyAgendaEntry;
 use time::Date;
+
+/// The chamber's discussion of one item of its agenda.
+#[derive(Debug, Clone, Copy)]
+pub struct SafetyOutcome<'a> {
+    pub item_id: SafetyItemId,
+    pub discussed_on: Date,
+    pub outcome: &'a str,
+    pub follow_up: &'a str,
+}
 
 impl App {
     /// Puts a case on the agenda of the safety chamber (whose members may then read it).
@@ -25,6 +35,7 @@ impl App {
             "add_safety_item",
             case_id,
             Step::SafetyChamber,
+            Edit::Add,
             async |tx, step| {
                 let id = tx
                     .insert_safety_item(
@@ -49,11 +60,15 @@ impl App {
         &self,
         actor: &Actor,
         case_id: CaseId,
-        item_id: SafetyItemId,
-        discussed_on: Date,
-        outcome: &str,
-        follow_up: &str,
+        seen: Option<Version>,
+        discussed: &SafetyOutcome<'_>,
     ) -> Result<()> {
+        let SafetyOutcome {
+            item_id,
+            discussed_on,
+            outcome,
+            follow_up,
+        } = *discussed;
         validate::not_future("De datum van bespreking", discussed_on)?;
         let outcome = validate::text("de uitkomst", outcome, 2000, true)?;
         let follow_up = validate::text("de vervolgafspraken", follow_up, 2000, false)?;
@@ -62,6 +77,7 @@ impl App {
             "record_safety_outcome",
             case_id,
             Step::SafetyChamber,
+            Edit::Replace(Part::SafetyOutcome(item_id), seen),
             async |tx, _| {
                 let put_on = tx
                     .undiscussed_safety_item(case_id, item_id)

@@ -6,6 +6,7 @@ use nazorg_domain::events::CaseEvent;
 use nazorg_domain::ids::CaseId;
 use nazorg_domain::lifecycle::Step;
 use nazorg_domain::triage::LifeDomain;
+use nazorg_domain::version::{Edit, Part, Version};
 use nazorg_store::Triage;
 
 impl App {
@@ -15,6 +16,7 @@ impl App {
         &self,
         actor: &Actor,
         case_id: CaseId,
+        seen: Option<Version>,
         input: &Triage,
     ) -> Result<()> {
         for domain in LifeDomain::ALL {
@@ -31,6 +33,7 @@ impl App {
             "record_triage",
             case_id,
             Step::Triage,
+            Edit::Replace(Part::Triage, seen),
             async |tx, _| {
                 let triage = Triage {
                     note,

@@ -23,6 +23,7 @@ pub mod register;
 pub mod search;
 pub mod text;
 pub mod triage;
+pub mod version;
 
 pub use bsn::Bsn;
 pub use dates::{format_nl, parse_date};

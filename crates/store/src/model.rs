@@ -18,6 +18,7 @@ use nazorg_domain::referral::{
 /// The triage a step records and a case's page shows: the domain's value, as it is.
 pub use nazorg_domain::triage::Triage;
 use nazorg_domain::triage::{Direction, DomainTriage, LifeDomain, Need};
+use nazorg_domain::version::Version;
 use time::{Date, OffsetDateTime};
 
 /// Which cases a list shows.
@@ -156,6 +157,10 @@ pub struct CaseEvent {
     pub actor: String,
     pub kind: String,
     pub summary: String,
+    /// The version of the case this entry made.
+    pub version: Version,
+    /// The part of the case it replaced (a [`nazorg_domain::version::Part`]'s code), if any.
+    pub part: Option<String>,
 }
 
 /// One notification received for a case.
@@ -215,6 +220,8 @@ pub struct CaseDetail {
     pub safety_agenda: Vec<SafetyAgendaItem>,
     #[sqlx(skip)]
     pub appointments: Vec<Appointment>,
+    /// The case's version: the number of changes made to it.
+    pub version: Version,
 }
 
 /// A planned appointment with the resident (in the PI or after release).

@@ -19,6 +19,15 @@ pub enum AppError {
     Invalid(String),
     #[error("{0}")]
     Conflict(String),
+    /// A step replaced a part of the case that changed after the version sent: nothing was
+    /// saved (412).
+    #[error("{0}")]
+    Stale(nazorg_app::Stale),
+    /// A step that replaces values came without the version it was read at (428).
+    #[error(
+        "Stuur de versie van de casus die u las mee, in de kop If-Match (de ETag van de casus), zodat een wijziging van een ander niet ongemerkt wordt overschreven."
+    )]
+    VersionRequired,
     /// The step passes the budget cap: it needs a confirmation with a reason.
     #[error("{0}")]
     OverCap(String),
@@ -37,6 +46,7 @@ impl From<Error> for AppError {
             Error::OverCap(o) => AppError::OverCap(o.to_string()),
             Error::Invalid(m) => AppError::Invalid(m),
             Error::Conflict(m) => AppError::Conflict(m),
+            Error::Stale(stale) => AppError::Stale(stale),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -56,6 +66,8 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) | AppError::OverCap(_) => StatusCode::CONFLICT,
+            AppError::Stale(_) => StatusCode::PRECONDITION_FAILED,
+            AppError::VersionRequired => StatusCode::PRECONDITION_REQUIRED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -68,6 +80,8 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Invalid(_) => "invalid_input",
             AppError::Conflict(_) => "conflict",
+            AppError::Stale(_) => "changed_meanwhile",
+            AppError::VersionRequired => "version_required",
             AppError::OverCap(_) => "budget_cap_exceeded",
             AppError::Internal(_) => "internal",
         }
@@ -81,6 +95,8 @@ impl AppError {
             AppError::NotFound => "Niet gevonden",
             AppError::Invalid(_) => "Ongeldige invoer",
             AppError::Conflict(_) => "Niet mogelijk",
+            AppError::Stale(_) => "Intussen gewijzigd",
+            AppError::VersionRequired => "Versie ontbreekt",
             AppError::OverCap(_) => "Boven het budgetplafond",
             AppError::Internal(_) => "Serverfout",
         }
@@ -127,14 +143,32 @@ surface_error! {
 
 /// An error as problem+json.
 fn problem(e: AppError) -> Response {
-    let body = serde_json::json!({
+    let mut body = serde_json::json!({
         "type": format!("urn:nazorg:problem:{}", e.code()),
         "title": e.title(),
         "status": e.status().as_u16(),
         "detail": e.to_string(),
         "code": e.code(),
     });
+    if let AppError::Stale(stale) = &e {
+        // What changed meanwhile, and the version to send to save over it knowingly.
+        body["part"] = stale.part.code().into();
+        body["currentVersion"] = stale.current.0.into();
+        body["changes"] = stale
+            .changes
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "version": c.version.0,
+                    "at": c.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                    "by": c.actor,
+                    "summary": c.summary,
+                })
+            })
+            .collect();
+    }
     let mut response = (e.status(), body.to_string()).into_response();
+
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         header::HeaderValue::from_static("application/problem+json"),

@@ -7,6 +7,8 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use nazorg_domain::access::{MenuItem, Page};
+use std::borrow::Borrow;
+use std::fmt::Display;
 
 /// What every page needs for its frame.
 pub struct Base {
@@ -22,6 +24,115 @@ pub struct Base {
     pub works_cases: bool,
     /// Items on the user's worklist, shown in the menu.
     pub work_count: Option<usize>,
+    /// What was typed into the form the page is shown again for, if it was refused.
+    pub typed: Typed,
+}
+
+/// What was typed into a refused form, to show it again as it was sent: the form (its
+/// address after the page's, as `forms::case_form` names it), its fields as posted, and
+/// why it was refused. The form macros fill their fields from it when they belong to it.
+#[derive(Debug, Clone, Default)]
+pub struct Typed {
+    form: String,
+    fields: Vec<(String, String)>,
+    /// Why the form was refused, shown in it.
+    pub error: String,
+    /// The version of the case the form was first shown with, kept when it is shown again
+    /// for another reason than a change meanwhile: a save over that change must first
+    /// have shown it.
+    kept_version: Option<i64>,
+}
+
+impl Typed {
+    pub fn new(form: impl Into<String>, fields: Vec<(String, String)>, error: String) -> Typed {
+        Typed {
+            form: form.into(),
+            fields,
+            error,
+            kept_version: None,
+        }
+    }
+
+    /// The same, keeping the version the form was first shown with.
+    pub fn keeping_version(self, version: Option<i64>) -> Typed {
+        Typed {
+            kept_version: version,
+            ..self
+        }
+    }
+
+    // The templates pass names as they make them (a literal, or one joined with `~`), so
+    // these take anything shown as text, and flags and numbers by value or by reference.
+
+    /// The name of a form: its `key` when it has one, else its `path`.
+    pub fn key(&self, path: impl Display, key: impl Display) -> String {
+        let key = key.to_string();
+        if key.is_empty() {
+            path.to_string()
+        } else {
+            key
+        }
+    }
+
+    /// Whether this is the refused form.
+    pub fn is(&self, form: impl Display) -> bool {
+        !self.form.is_empty() && self.form == form.to_string()
+    }
+
+    /// The version a form is to be saved against: the one it was first shown with when
+    /// it is the refused form and that is kept, else the page's.
+    pub fn version(&self, form: impl Display, shown: impl Borrow<i64>) -> i64 {
+        match self.kept_version {
+            Some(v) if self.is(form) => v,
+            _ => *shown.borrow(),
+        }
+    }
+
+    fn field(&self, name: impl Display) -> Option<&str> {
+        let name = name.to_string();
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The text typed into a field of the refused form; else `value`.
+    pub fn text(&self, form: impl Display, name: impl Display, value: impl Display) -> String {
+        match self.field(name).filter(|_| self.is(form)) {
+            Some(typed) => typed.to_string(),
+            None => value.to_string(),
+        }
+    }
+
+    /// Whether an option of a select (or a radio button or a checkbox of a group) is
+    /// chosen: as sent in the refused form; else `default`.
+    pub fn chosen(
+        &self,
+        form: impl Display,
+        name: impl Display,
+        value: impl Display,
+        default: impl Borrow<bool>,
+    ) -> bool {
+        if !self.is(form) {
+            return *default.borrow();
+        }
+        let (name, value) = (name.to_string(), value.to_string());
+        self.fields.iter().any(|(n, v)| *n == name && *v == value)
+    }
+
+    /// Whether a checkbox is ticked: as sent in the refused form; else `default`.
+    pub fn ticked(
+        &self,
+        form: impl Display,
+        name: impl Display,
+        default: impl Borrow<bool>,
+    ) -> bool {
+        if self.is(form) {
+            self.field(name).is_some()
+        } else {
+            *default.borrow()
+        }
+    }
 }
 
 impl Base {
@@ -35,6 +146,7 @@ impl Base {
             menu: &[],
             works_cases: false,
             work_count: None,
+            typed: Typed::default(),
         }
     }
 

@@ -205,6 +205,9 @@ pub struct CaseDetailDto {
     pub referrals: Vec<ReferralDto>,
     pub safety_agenda: Vec<SafetyItemDto>,
     pub history: Vec<EventDto>,
+    /// The case's version, also its `ETag`: send it in `If-Match` with a step that replaces
+    /// values, so that a change by someone else since is not overwritten unnoticed.
+    pub version: i64,
 }
 
 /// The eligibility rules of a case, evaluated for display.
@@ -289,6 +292,7 @@ impl From<&CaseDetail> for CaseDetailDto {
             referrals: d.referrals.iter().map(ReferralDto::from).collect(),
             safety_agenda: d.safety_agenda.iter().map(SafetyItemDto::from).collect(),
             history: d.events.iter().map(EventDto::from).collect(),
+            version: d.version.0,
         }
     }
 }

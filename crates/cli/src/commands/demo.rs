@@ -119,7 +119,7 @@ async fn generate(store: &App, actor: &Actor, residents: usize, seed: u64) -> Re
             cases += 1;
             let coordinator = *d.pick(&coordinators);
             store
-                .assign_coordinator(actor, id, Some(coordinator))
+                .assign_coordinator(actor, id, None, Some(coordinator))
                 .await?;
             let case = Walk {
                 store,
@@ -350,7 +350,9 @@ impl Walk<'_> {
             kind: *d.pick(&kinds),
             note: "Kennismaking en aanbod nazorg.".into(),
         };
-        self.store.record_offer(self.actor, self.id, &offer).await?;
+        self.store
+            .record_offer(self.actor, self.id, None, &offer)
+            .await?;
         Ok(contact_day)
     }
 
@@ -380,6 +382,7 @@ impl Walk<'_> {
             .record_triage(
                 self.actor,
                 self.id,
+                None,
                 &Triage {
                     domains: domains.clone(),
                     note: "Triage in de PI met de casemanager.".into(),
@@ -429,6 +432,7 @@ impl Walk<'_> {
             .decide_direction(
                 self.actor,
                 self.id,
+                None,
                 &DirectionInput {
                     direction,
                     reason: reason.into(),
@@ -531,7 +535,7 @@ impl Walk<'_> {
             id_document: d.chance(60),
             income: d.chance(50),
         };
-        store.set_readiness(actor, id, &ready).await?;
+        store.set_readiness(actor, id, None, &ready).await?;
         Ok(agreement_ids)
     }
 
@@ -546,7 +550,7 @@ impl Walk<'_> {
         let (store, actor, id) = (self.store, self.actor, self.id);
         for agreement in agreements.iter().filter(|_| d.chance(60)) {
             store
-                .set_agreement_done(actor, id, *agreement, true)
+                .set_agreement_done(actor, id, None, *agreement, true)
                 .await?;
         }
         if let Some((referral, asked)) = referral {
@@ -561,7 +565,7 @@ impl Walk<'_> {
             }
         }
         store
-            .record_release(actor, id, self.release.max(self.start))
+            .record_release(actor, id, None, self.release.max(self.start))
             .await?;
         let after_release = (self.release + Duration::days(d.range(1, 20))).min(self.today);
         store
@@ -610,10 +614,13 @@ impl Walk<'_> {
                 .record_safety_outcome(
                     actor,
                     id,
-                    item,
-                    contact_day,
-                    "Casusoverleg met politie en SKT afgesproken.",
-                    "Wijkagent sluit aan.",
+                    None,
+                    &nazorg_app::SafetyOutcome {
+                        item_id: item,
+                        discussed_on: contact_day,
+                        outcome: "Casusoverleg met politie en SKT afgesproken.",
+                        follow_up: "Wijkagent sluit aan.",
+                    },
                 )
                 .await?;
         }

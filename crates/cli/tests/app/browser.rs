@@ -150,11 +150,15 @@ async fn log_in(client: &Client, username: &str) {
     submit(client, "/inloggen").await;
 }
 
-/// Submits the form that holds `css` and waits for the next page.
+/// Submits the form posted to `form_action` (the case page's forms add the version shown,
+/// `?versie=`) and waits for the next page.
 async fn submit(client: &Client, form_action: &str) {
     click(
         client,
-        &format!("form[action='{form_action}'] button[type=submit]"),
+        &format!(
+            "form[action='{form_action}'] button[type=submit], \
+             form[action^='{form_action}?'] button[type=submit]"
+        ),
     )
     .await;
     tokio::time::sleep(Duration::from_millis(150)).await;

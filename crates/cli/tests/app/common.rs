@@ -147,6 +147,8 @@ pub struct Reply {
     pub status: u16,
     pub content_type: String,
     pub api_version: Option<String>,
+    /// The `ETag` header, if any.
+    pub etag: Option<String>,
     pub json: Value,
 }
 
@@ -277,12 +279,14 @@ impl App {
         };
         let content_type = header("content-type").unwrap_or_default();
         let api_version = header("api-version");
+        let etag = header("etag");
         let text = response.text().await.expect("body");
         let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
         Reply {
             status,
             content_type,
             api_version,
+            etag,
             json,
         }
     }
@@ -307,14 +311,46 @@ impl App {
         self.send(request.json(&body)).await
     }
 
+    /// PUTs as a careful client does: to a part of a case, with the case's `ETag` as just
+    /// read in `If-Match` (a made-up one when the case cannot be read).
     pub async fn put(&self, path: &str, body: Value) -> Reply {
-        let request = self.request(reqwest::Method::PUT, path);
-        self.send(request.json(&body)).await
+        let tag = self.fresh_tag(path).await;
+        self.put_if(path, body, tag.as_deref()).await
     }
 
+    /// PATCHes as `put` PUTs.
     pub async fn patch(&self, path: &str, body: Value) -> Reply {
-        let request = self.request(reqwest::Method::PATCH, path);
-        self.send(request.json(&body)).await
+        let tag = self.fresh_tag(path).await;
+        self.send_if(reqwest::Method::PATCH, path, body, tag.as_deref())
+            .await
+    }
+
+    /// PUTs with this `If-Match` (none: without the header).
+    pub async fn put_if(&self, path: &str, body: Value, if_match: Option<&str>) -> Reply {
+        self.send_if(reqwest::Method::PUT, path, body, if_match)
+            .await
+    }
+
+    pub async fn send_if(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+        if_match: Option<&str>,
+    ) -> Reply {
+        let mut request = self.request(method, path).json(&body);
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        self.send(request).await
+    }
+
+    /// The `ETag` of the case a path under `/api/v1/cases/{id}/` belongs to, as it is now.
+    async fn fresh_tag(&self, path: &str) -> Option<String> {
+        let rest = path.strip_prefix("/api/v1/cases/")?;
+        let id = rest.split('/').next()?;
+        let read = self.get(&format!("/api/v1/cases/{id}")).await;
+        Some(read.etag.unwrap_or_else(|| "\"0\"".into()))
     }
 
     /// GETs a path with a query string of these (encoded) pairs.
@@ -557,6 +593,15 @@ pub fn csrf_of(html: &str) -> String {
         .expect("a form with a CSRF token")
         + 19;
     html[start..start + 64].to_string()
+}
+
+/// The version of the case its page's forms are saved against (`?versie=` of the first).
+pub fn version_of(html: &str) -> String {
+    let start = html.find("?versie=").expect("a form of the case page") + 8;
+    html[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
 }
 
 /// Where a response redirects to; empty when it does not.

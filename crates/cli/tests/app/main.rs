@@ -15,4 +15,5 @@ mod oidc;
 mod partners;
 mod privacy;
 mod ui;
+mod versions;
 mod work;

@@ -402,7 +402,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         note: String::new(),
     };
     store
-        .record_offer(&rijswijk, other_case, &offer)
+        .record_offer(&rijswijk, other_case, None, &offer)
         .await
         .unwrap();
     let triage = nazorg_app::Triage {
@@ -419,7 +419,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         note: String::new(),
     };
     store
-        .record_triage(&rijswijk, other_case, &triage)
+        .record_triage(&rijswijk, other_case, None, &triage)
         .await
         .unwrap();
     let other_agreement = store

@@ -2,6 +2,7 @@
 
 use crate::common::{
     App, LIFE_DOMAINS, PASSWORD, TestDb, browser, csrf_of, notification, page, post_form, read,
+    version_of,
 };
 use serde_json::json;
 
@@ -130,11 +131,13 @@ async fn a_coordinator_enters_a_notification_and_works_the_case_with_forms(db: T
         .next()
         .unwrap()
         .to_string();
+    // The forms carry the version of the case the page showed.
+    let version = version_of(&case);
     let post = |step: &str, extra: &[(&str, &str)]| {
         let mut form: Vec<(String, String)> = vec![("csrf".into(), csrf.clone())];
         form.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         client
-            .post(app.url(&format!("/casussen/{id}/{step}")))
+            .post(app.url(&format!("/casussen/{id}/{step}?versie={version}")))
             .form(&form)
             .send()
     };

@@ -13,6 +13,7 @@ use nazorg_domain::ids::{CaseId, ResidentId, UserId};
 use nazorg_domain::notification::MunicipalityCode;
 use nazorg_domain::notification::{BrpStatus, Sentence};
 use nazorg_domain::triage::{Direction, DomainTriage};
+use nazorg_domain::version::Version;
 use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 
@@ -42,7 +43,8 @@ const SUMMARY_FROM: &str = "FROM cases c JOIN residents r ON r.id = c.resident_i
 const DETAIL_COLUMNS: &str = "c.municipality_code, c.last_residence_code, c.brp_status, c.sentence, c.eligibility, c.override_reason, \
                               c.override_by, c.direction_reason, c.direction_since, c.offer_outcome, c.offer_date, c.offer_contact_kind, \
                               c.triage_note, c.known_to_skt, c.known_to_safety_chamber, c.ready_housing, c.ready_brp, c.ready_id, \
-                              c.ready_income, c.aftercare_end, c.closing_reason, c.overall_result, c.closing_note, c.closed_on, c.notified_on";
+                              c.ready_income, c.aftercare_end, c.closing_reason, c.overall_result, c.closing_note, c.closed_on, c.notified_on, \
+                              c.version";
 
 /// A row with the [`SUMMARY_COLUMNS`]: `T` (the summary, or the detail around it), and the
 /// columns the summary's derived fields come from.
@@ -270,7 +272,7 @@ impl Tx {
     pub async fn case_events(&mut self, case_id: CaseId) -> Result<Vec<CaseEvent>> {
         Ok(fetch_all!(
             self,
-            "SELECT at, actor_name, kind, summary FROM case_events WHERE case_id = $1 ORDER BY id DESC",
+            "SELECT at, actor_name, kind, summary, version, part FROM case_events WHERE case_id = $1 ORDER BY id DESC",
             [case_id]
         ))
     }
@@ -283,7 +285,8 @@ impl Tx {
         ))
     }
 
-    /// Adds an entry to the case's history.
+    /// Adds an entry to the case's history, as the case's next version; `part` is the part
+    /// of the case the entry replaced, if it replaced one.
     pub async fn add_case_event(
         &mut self,
         case_id: CaseId,
@@ -291,13 +294,57 @@ impl Tx {
         actor_name: &str,
         kind: &str,
         summary: &str,
-    ) -> Result<()> {
+        part: Option<&str>,
+    ) -> Result<Version> {
+        let version: Version = scalar_one!(
+            self,
+            "UPDATE cases SET version = version + 1 WHERE id = $1 RETURNING version",
+            [case_id]
+        );
         execute!(
             self,
-            "INSERT INTO case_events (case_id, at, actor_id, actor_name, kind, summary) VALUES ($1, $2, $3, $4, $5, $6)",
-            [case_id, now(), actor_id, actor_name, kind, summary]
+            "INSERT INTO case_events (case_id, at, actor_id, actor_name, kind, summary, version, part) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            [
+                case_id,
+                now(),
+                actor_id,
+                actor_name,
+                kind,
+                summary,
+                version,
+                part
+            ]
         );
-        Ok(())
+        Ok(version)
+    }
+
+    /// The case's version, in the transaction's lock of its row: a parallel step on the
+    /// same case waits until this transaction ends, then sees what it wrote.
+    pub async fn lock_case_version(&mut self, case_id: CaseId) -> Result<Version> {
+        Ok(sql!(self, |c| {
+            sqlx::query_scalar(&format!(
+                "SELECT version FROM cases WHERE id = $1{FOR_UPDATE}"
+            ))
+            .bind(case_id)
+            .fetch_one(&mut *c)
+            .await?
+        }))
+    }
+
+    /// The history entries that replaced `part` of a case after version `seen`, oldest first.
+    pub async fn part_changes_since(
+        &mut self,
+        case_id: CaseId,
+        part: &str,
+        seen: Version,
+    ) -> Result<Vec<CaseEvent>> {
+        Ok(fetch_all!(
+            self,
+            "SELECT at, actor_name, kind, summary, version, part FROM case_events \
+             WHERE case_id = $1 AND part = $2 AND version > $3 ORDER BY version",
+            [case_id, part, seen]
+        ))
     }
 
     pub async fn eligibility_facts(&mut self, case_id: CaseId) -> Result<EligibilityRow> {

@@ -1,6 +1,6 @@
 //! Cases: the list, one case with everything about it, and registering a notification.
 
-use super::{ApiJson, ApiPath, ApiQuery};
+use super::{ApiJson, ApiPath, ApiQuery, VersionedCase};
 use crate::AppState;
 use crate::auth::{ApiActor, DeliveryOnly};
 use crate::error::{ApiError, AppError};
@@ -104,12 +104,13 @@ async fn create_notification(
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "casussen", params(("id" = i64, Path)),
-    responses((status = 200, body = CaseDetailDto), (status = 404, description = "Niet gevonden")))]
+    responses((status = 200, body = CaseDetailDto, headers(("ETag" = String, description = "De versie van de casus, voor If-Match"))),
+        (status = 404, description = "Niet gevonden")))]
 async fn get_case(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<CaseId>,
-) -> Result<Json<CaseDetailDto>, ApiError> {
+) -> Result<VersionedCase, ApiError> {
     let detail = s.app.get_case(&actor, id).await?;
-    Ok(Json(CaseDetailDto::from(&detail)))
+    Ok(VersionedCase(CaseDetailDto::from(&detail)))
 }

@@ -24,7 +24,9 @@ use crate::error::{ApiError, AppError};
 use crate::extract::extractor;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query};
+use axum::http::header;
 use axum::{Json, Router};
+use nazorg_domain::version::{Precondition, Version};
 
 /// The API's routes, one router per resource.
 pub fn router() -> Router<AppState> {
@@ -73,6 +75,56 @@ fn query_message(e: &QueryRejection) -> String {
             format!("Ongeldige zoekparameters: {}", e.body_text())
         }
         other => other.body_text(),
+    }
+}
+
+/// The `If-Match` of a step that replaces values, as sent. Its handler asks for
+/// [`IfMatch::seen`] once access is granted, so that who may not write the case learns no
+/// more than that (403, 404) whatever the header says.
+pub struct IfMatch(Option<Precondition>);
+
+impl IfMatch {
+    /// The version of the case its client read (`None` for `*`); without a header, the
+    /// step is refused with 428, so that nobody overwrites someone else's change unseen.
+    pub fn seen(&self) -> Result<Option<Version>, ApiError> {
+        match self.0 {
+            Some(precondition) => Ok(precondition.seen()),
+            None => Err(ApiError(AppError::VersionRequired)),
+        }
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IfMatch {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get_all(header::IF_MATCH)
+            .iter()
+            .map(|v| v.to_str().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join(",");
+        Ok(IfMatch(
+            (!header.trim().is_empty()).then(|| Precondition::parse(&header)),
+        ))
+    }
+}
+
+/// The case as a step or a read answers it, with its version as the `ETag`.
+pub struct VersionedCase(pub CaseDetailDto);
+
+impl axum::response::IntoResponse for VersionedCase {
+    fn into_response(self) -> axum::response::Response {
+        let tag = Version(self.0.version).etag();
+        let mut response = Json(self.0).into_response();
+        if let Ok(value) = header::HeaderValue::from_str(&tag) {
+            response.headers_mut().insert(header::ETAG, value);
+        }
+        response
     }
 }
 

@@ -1,14 +1,15 @@
 //! The steps of a case: each changes one part of it and answers with the case as it now is.
 
-use super::{ApiJson, ApiPath};
+use super::{ApiJson, ApiPath, IfMatch, VersionedCase};
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::ApiError;
 use crate::input::*;
 use crate::views::CaseDetailDto;
+use axum::Router;
 use axum::extract::State;
 use axum::routing::{patch, post, put};
-use axum::{Json, Router};
+use nazorg_app::SafetyOutcome;
 use nazorg_domain::access::Action;
 use nazorg_domain::ids::{AgreementId, CaseId, SafetyItemId};
 
@@ -29,19 +30,22 @@ async fn fresh(
     s: &AppState,
     actor: &nazorg_domain::access::Actor,
     id: CaseId,
-) -> Result<Json<CaseDetailDto>, ApiError> {
-    Ok(Json(CaseDetailDto::from(&s.app.get_case(actor, id).await?)))
+) -> Result<VersionedCase, ApiError> {
+    Ok(VersionedCase(CaseDetailDto::from(
+        &s.app.get_case(actor, id).await?,
+    )))
 }
 
 /// The steps that take a body and answer with the case: per step its handler, the method
 /// and path under `/api/v1` of both its route (in `table_routes`) and its OpenAPI
-/// annotation, the body, the responses its annotation lists when not the usual ones, and
-/// the use case it calls when that is not the use case of the same name with the parsed
-/// body. Each handler checks that the case is writable by the caller.
+/// annotation, the body, whether it `[replaces]` values (then it needs `If-Match`, and the
+/// use case gets the version read as `seen`), the responses its annotation lists when not
+/// the usual ones, and the use case it calls when that is not the use case of the same
+/// name with the parsed body. Each handler checks that the case is writable by the caller.
 macro_rules! case_steps {
-    (|$s:ident, $actor:ident, $id:ident, $b:ident| $($name:ident: $method:ident $path:literal ($body:ty) $(responses $responses:tt)? $(=> $call:expr)?;)*) => {
+    (|$s:ident, $actor:ident, $id:ident, $b:ident, $seen:ident| $($name:ident: $method:ident $path:literal ($body:ty) $([$replaces:ident])? $(responses $responses:tt)? $(=> $call:expr)?;)*) => {
         $(
-            case_steps!(@step |$s, $actor, $id, $b| $name: $method $path ($body)
+            case_steps!(@step [$($replaces)?] |$s, $actor, $id, $b, $seen| $name: $method $path ($body)
                 // The first of these is the step's responses.
                 [$($responses)? ((status = 200, body = CaseDetailDto), (status = 409, description = "Niet toegestaan in deze fase"),
                                  (status = 422, description = "Ongeldige invoer"))]
@@ -53,10 +57,23 @@ macro_rules! case_steps {
             Router::new()$(.route($path, $method($name)))*
         }
     };
-    (@step |$s:ident, $actor:ident, $id:ident, $b:ident| $name:ident: $method:ident $path:literal ($body:ty) [$responses:tt $($usual:tt)?] $(=> $call:expr)?) => {
+    (@step [replaces] |$s:ident, $actor:ident, $id:ident, $b:ident, $seen:ident| $name:ident: $method:ident $path:literal ($body:ty) [($($responses:tt)*) $($usual:tt)?] $(=> $call:expr)?) => {
+        #[utoipa::path($method, path = $path, context_path = "/api/v1", tag = "casussen",
+            params(("id" = i64, Path), ("If-Match" = String, Header, description = "De ETag van de casus zoals u die las")),
+            request_body = $body,
+            responses($($responses)*, (status = 412, description = "Intussen gewijzigd door een ander"),
+                      (status = 428, description = "If-Match ontbreekt")))]
+        async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<CaseId>, if_match: IfMatch, ApiJson($b): ApiJson<$body>) -> Result<VersionedCase, ApiError> {
+            $s.app.permit(&$actor, Action::WriteCase, Some($id)).await?;
+            let $seen = if_match.seen()?;
+            case_steps!(@call $($call)?; $s.app.$name(&$actor, $id, $seen, &$b.parse()?).await?);
+            fresh(&$s, &$actor, $id).await
+        }
+    };
+    (@step [] |$s:ident, $actor:ident, $id:ident, $b:ident, $seen:ident| $name:ident: $method:ident $path:literal ($body:ty) [$responses:tt $($usual:tt)?] $(=> $call:expr)?) => {
         #[utoipa::path($method, path = $path, context_path = "/api/v1", tag = "casussen", params(("id" = i64, Path)), request_body = $body,
             responses $responses)]
-        async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<CaseId>, ApiJson($b): ApiJson<$body>) -> Result<Json<CaseDetailDto>, ApiError> {
+        async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<CaseId>, ApiJson($b): ApiJson<$body>) -> Result<VersionedCase, ApiError> {
             $s.app.permit(&$actor, Action::WriteCase, Some($id)).await?;
             case_steps!(@call $($call)?; $s.app.$name(&$actor, $id, &$b.parse()?).await?);
             fresh(&$s, &$actor, $id).await
@@ -66,21 +83,21 @@ macro_rules! case_steps {
     (@call $call:expr; $default:expr) => { $call };
 }
 
-case_steps! { |s, actor, id, b|
-    record_offer: put "/cases/{id}/offer" (OfferIn);
-    record_triage: put "/cases/{id}/triage" (TriageIn);
-    decide_direction: put "/cases/{id}/direction" (DirectionIn);
+case_steps! { |s, actor, id, b, seen|
+    record_offer: put "/cases/{id}/offer" (OfferIn) [replaces];
+    record_triage: put "/cases/{id}/triage" (TriageIn) [replaces];
+    decide_direction: put "/cases/{id}/direction" (DirectionIn) [replaces];
     add_agreement: post "/cases/{id}/agreements" (AgreementIn);
-    set_readiness: put "/cases/{id}/readiness" (ReadinessIn) =>
-        s.app.set_readiness(&actor, id, &b.parse()).await?;
-    record_release: put "/cases/{id}/release" (ReleaseIn) =>
-        s.app.record_release(&actor, id, date("de datum van vrijlating", &b.date)?).await?;
+    set_readiness: put "/cases/{id}/readiness" (ReadinessIn) [replaces] =>
+        s.app.set_readiness(&actor, id, seen, &b.parse()).await?;
+    record_release: put "/cases/{id}/release" (ReleaseIn) [replaces] =>
+        s.app.record_release(&actor, id, seen, date("de datum van vrijlating", &b.date)?).await?;
     log_contact: post "/cases/{id}/contacts" (ContactIn);
     add_household_member: post "/cases/{id}/household-members" (HouseholdIn);
-    update_facts: put "/cases/{id}/facts" (FactsIn);
-    override_eligibility: put "/cases/{id}/eligibility-override" (OverrideIn);
-    assign_coordinator: put "/cases/{id}/coordinator" (CoordinatorIn) =>
-        s.app.assign_coordinator(&actor, id, b.user_id).await?;
+    update_facts: put "/cases/{id}/facts" (FactsIn) [replaces];
+    override_eligibility: put "/cases/{id}/eligibility-override" (OverrideIn) [replaces];
+    assign_coordinator: put "/cases/{id}/coordinator" (CoordinatorIn) [replaces] =>
+        s.app.assign_coordinator(&actor, id, seen, b.user_id).await?;
     close_case: post "/cases/{id}/closure" (CloseIn);
     add_safety_item: post "/cases/{id}/safety-agenda-items" (SafetyItemIn)
         responses((status = 200, body = CaseDetailDto)) => {
@@ -91,31 +108,48 @@ case_steps! { |s, actor, id, b|
 
 #[utoipa::path(patch, path = "/api/v1/cases/{id}/agreements/{agreement_id}", tag = "casussen",
     params(("id" = i64, Path), ("agreement_id" = i64, Path)), request_body = AgreementDoneIn,
-    responses((status = 200, body = CaseDetailDto), (status = 404, description = "Niet gevonden")))]
+    responses((status = 200, body = CaseDetailDto), (status = 404, description = "Niet gevonden"),
+        (status = 412, description = "Intussen gewijzigd door een ander"), (status = 428, description = "If-Match ontbreekt")))]
 async fn set_agreement_done(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiPath((id, agreement_id)): ApiPath<(CaseId, AgreementId)>,
+    if_match: IfMatch,
     ApiJson(b): ApiJson<AgreementDoneIn>,
-) -> Result<Json<CaseDetailDto>, ApiError> {
+) -> Result<VersionedCase, ApiError> {
+    s.app.permit(&actor, Action::WriteCase, Some(id)).await?;
+    let seen = if_match.seen()?;
     s.app
-        .set_agreement_done(&actor, id, agreement_id, b.done)
+        .set_agreement_done(&actor, id, seen, agreement_id, b.done)
         .await?;
     fresh(&s, &actor, id).await
 }
 
 #[utoipa::path(put, path = "/api/v1/cases/{id}/safety-agenda-items/{item_id}", tag = "casussen", params(("id" = i64, Path), ("item_id" = i64, Path)),
-    request_body = SafetyOutcomeIn, responses((status = 200, body = CaseDetailDto)))]
+    request_body = SafetyOutcomeIn, responses((status = 200, body = CaseDetailDto),
+        (status = 412, description = "Intussen gewijzigd door een ander"), (status = 428, description = "If-Match ontbreekt")))]
 async fn record_safety_outcome(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiPath((id, item_id)): ApiPath<(CaseId, SafetyItemId)>,
+    if_match: IfMatch,
     ApiJson(b): ApiJson<SafetyOutcomeIn>,
-) -> Result<Json<CaseDetailDto>, ApiError> {
+) -> Result<VersionedCase, ApiError> {
     s.app.permit(&actor, Action::WriteCase, Some(id)).await?;
+    let seen = if_match.seen()?;
     let discussed = date("de datum van bespreking", &b.discussed_on)?;
     s.app
-        .record_safety_outcome(&actor, id, item_id, discussed, &b.outcome, &b.follow_up)
+        .record_safety_outcome(
+            &actor,
+            id,
+            seen,
+            &SafetyOutcome {
+                item_id,
+                discussed_on: discussed,
+                outcome: &b.outcome,
+                follow_up: &b.follow_up,
+            },
+        )
         .await?;
     fresh(&s, &actor, id).await
 }

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::AppState;
 use crate::auth::UiUser;
-use crate::pages::{Base, UiError, render};
+use crate::pages::{Base, Typed, UiError, render};
 use crate::views::{rules_of, suggestion_of};
 use askama::Template;
 use axum::Router;
@@ -109,6 +109,8 @@ struct EventRow {
 /// The case as its page shows it, grouped by the cards of the page.
 struct CaseView {
     id: CaseId,
+    /// The version the page shows, which its forms are saved against.
+    version: i64,
     resident_id: ResidentId,
     name: String,
     today: String,
@@ -248,6 +250,7 @@ fn case_view(
     };
     CaseView {
         id: c.case_id,
+        version: d.version.0,
         resident_id: c.resident_id,
         name: full_name(&c.given_names, &c.family_name),
         today: format_iso(today),
@@ -593,6 +596,7 @@ pub async fn case_view_page(
     id: CaseId,
     notice: Notice,
     over_cap: Option<OverCapView>,
+    typed: Typed,
 ) -> Result<Response, UiError> {
     let detail = s.app.get_case(&user.actor, id).await?;
     let coordinators = s.app.coordinators(&user.actor).await?;
@@ -608,7 +612,10 @@ pub async fn case_view_page(
     Ok(render(
         notice.status,
         CasePage {
-            base: Base::new(format!("Casus {id}"), Some(user), Page::Cases),
+            base: Base {
+                typed,
+                ..Base::new(format!("Casus {id}"), Some(user), Page::Cases)
+            },
             c: view,
             notice,
             over_cap,
@@ -636,7 +643,7 @@ async fn case_page(
         (_, Some(section)) => section_label(section).map(|label| format!("Opgeslagen: {label}.")),
         _ => None,
     };
-    case_view_page(&s, &user, id, Notice::shown(flash), None).await
+    case_view_page(&s, &user, id, Notice::shown(flash), None, Typed::default()).await
 }
 
 /// The name of a section of the case page, for the "saved" message; only known sections

@@ -2,7 +2,7 @@
 //! on success back to the page's section, when refused the page again with the reason.
 
 use super::case_page::{OverCapView, case_view_page};
-use super::{Notice, Shown, Signed, UiForm, UiPath, posted};
+use super::{Notice, Shown, ShownVersion, Signed, UiPath, UiQuery, UiTyped, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -13,11 +13,12 @@ use crate::input::{
     AgreementDoneIn, AgreementIn, ContactIn, DirectionIn, FactsIn, HouseholdIn, OfferIn,
     OverrideIn, ReadinessIn, ReleaseIn, SafetyItemIn, date,
 };
-use crate::pages::UiError;
+use crate::pages::{Typed, UiError};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
+use nazorg_app::SafetyOutcome;
 use nazorg_domain::access::Action;
 use nazorg_domain::ids::{AgreementId, CaseId};
 
@@ -30,50 +31,64 @@ pub fn router() -> Router<AppState> {
         .route("/casussen/{id}/verwijzingen", post(refer))
 }
 
-/// Answers a step: redirected to the section on success, the same page with the error on
-/// top when refused.
+/// Answers a step: redirected to the section on success; when refused, the same page
+/// with the reason on top and in the form, which shows what was typed (`typed`).
 async fn run_step(
     s: &AppState,
     user: &UiUser,
     id: CaseId,
     label: &str,
-    anchor: &str,
+    (anchor, typed, shown): (&str, Vec<(String, String)>, Option<i64>),
     result: Result<(), AppError>,
 ) -> Result<Response, UiError> {
     let saved = format!("/casussen/{id}?opgeslagen={anchor}#{anchor}");
+    // Shown again after a change meanwhile, the form is saved over it (it is on the page
+    // now); after any other refusal, still against the version first shown.
+    let kept = shown.filter(|_| !matches!(result, Err(AppError::Stale(_))));
     posted(result, Shown::InvalidOrConflict)?
         .answer(&saved, async |notice| {
             // The reason names the section it is about.
+            let reason = notice.error.clone().unwrap_or_default();
             let error = notice.error.map(|error| format!("{label}: {error}"));
-            case_view_page(s, user, id, Notice { error, ..notice }, None).await
+            // The form says which of the page's forms it is (`forms::case_form`).
+            let form = typed
+                .iter()
+                .find(|(n, _)| n == "formulier")
+                .map_or(anchor.to_string(), |(_, v)| v.clone());
+            let typed = Typed::new(form, typed, reason).keeping_version(kept);
+            case_view_page(s, user, id, Notice { error, ..notice }, None, typed).await
         })
         .await
 }
 
 /// The steps posted from the case page: per step its handler, the method and path of its
-/// route (in `table_routes`), its form, the section it answers with (its name for the
-/// error, its anchor) and the use case it calls when that is not the use case of the same
-/// name with the parsed form. Each handler checks that the case is writable by the user,
-/// then `run_step` answers.
+/// route (in `table_routes`), its form, whether it `[replaces]` values (then it is checked
+/// against the version the page was shown with, `seen`), the section it answers with (its
+/// name for the error, its anchor) and the use case it calls when that is not the use
+/// case of the same name with the parsed form. Each handler checks that the case is
+/// writable by the user, then `run_step` answers.
 macro_rules! case_steps {
-    (|$s:ident, $actor:ident, $id:ident, $f:ident|
-     $($name:ident: $method:ident $path:literal ($form:ty) => $label:literal at $anchor:literal $($call:block)?;)*) => {
+    (|$s:ident, $actor:ident, $id:ident, $f:ident, $seen:ident|
+     $($name:ident: $method:ident $path:literal ($form:ty) $([$replaces:ident])? => $label:literal at $anchor:literal $($call:block)?;)*) => {
         $(
             async fn $name(
                 Signed { s: $s, user }: Signed,
                 UiPath($id): UiPath<CaseId>,
-                UiForm($f): UiForm<$form>,
+                UiQuery(shown): UiQuery<ShownVersion>,
+                UiTyped($f, typed): UiTyped<$form>,
             ) -> Result<Response, UiError> {
                 $s.app
                     .permit(&user.actor, Action::WriteCase, Some($id))
                     .await?;
                 let $actor = &user.actor;
                 let result = async {
-                    case_steps!(@call $($call)?; $s.app.$name($actor, $id, &$f.parse()?).await?);
+                    #[allow(unused_variables)]
+                    let $seen = shown.seen()?;
+                    case_steps!(@call [$($replaces)?] $($call)?; $s.app.$name($actor, $id, $seen, &$f.parse()?).await?; $s.app.$name($actor, $id, &$f.parse()?).await?);
                     Ok::<(), AppError>(())
                 }
                 .await;
-                run_step(&$s, &user, $id, $label, $anchor, result).await
+                run_step(&$s, &user, $id, $label, ($anchor, typed, shown.versie), result).await
             }
         )*
 
@@ -82,36 +97,37 @@ macro_rules! case_steps {
             Router::new()$(.route($path, $method($name)))*
         }
     };
-    (@call ; $default:expr) => { $default };
-    (@call $call:block; $default:expr) => { $call };
+    (@call [$($replaces:ident)?] $call:block; $replacing:expr; $adding:expr) => { $call };
+    (@call [replaces]; $replacing:expr; $adding:expr) => { $replacing };
+    (@call []; $replacing:expr; $adding:expr) => { $adding };
 }
 
-case_steps! { |s, actor, id, f|
-    record_offer: post "/casussen/{id}/aanbod" (OfferIn) => "Contact en aanbod" at "aanbod";
-    record_triage: post "/casussen/{id}/triage" (TriageForm) => "Triage" at "triage";
-    decide_direction: post "/casussen/{id}/regie" (DirectionIn) => "Casusregie" at "regie";
+case_steps! { |s, actor, id, f, seen|
+    record_offer: post "/casussen/{id}/aanbod" (OfferIn) [replaces] => "Contact en aanbod" at "aanbod";
+    record_triage: post "/casussen/{id}/triage" (TriageForm) [replaces] => "Triage" at "triage";
+    decide_direction: post "/casussen/{id}/regie" (DirectionIn) [replaces] => "Casusregie" at "regie";
     add_agreement: post "/casussen/{id}/afspraken" (AgreementIn) => "Afspraak" at "plan";
-    set_readiness: post "/casussen/{id}/checklist" (ReadinessIn)
+    set_readiness: post "/casussen/{id}/checklist" (ReadinessIn) [replaces]
         => "Checklist vrijlating" at "checklist" {
-        s.app.set_readiness(actor, id, &f.parse()).await?
+        s.app.set_readiness(actor, id, seen, &f.parse()).await?
     };
-    record_release: post "/casussen/{id}/vrijlating" (ReleaseIn) => "Vrijlating" at "vrijlating" {
-        s.app.record_release(actor, id, date("de datum van vrijlating", &f.date)?).await?
+    record_release: post "/casussen/{id}/vrijlating" (ReleaseIn) [replaces] => "Vrijlating" at "vrijlating" {
+        s.app.record_release(actor, id, seen, date("de datum van vrijlating", &f.date)?).await?
     };
     log_contact: post "/casussen/{id}/contacten" (ContactIn) => "Contact" at "contacten";
     add_household_member: post "/casussen/{id}/gezinsleden" (HouseholdIn) => "Gezinslid" at "gezin";
-    update_facts: post "/casussen/{id}/gegevens" (FactsIn)
+    update_facts: post "/casussen/{id}/gegevens" (FactsIn) [replaces]
         => "Gegevens van de detentie" at "doelgroep" {
         // An empty field of the form means "not known", not an empty code.
         let mut f = f;
         f.last_residence_code = f.last_residence_code.filter(|c| !c.trim().is_empty());
-        s.app.update_facts(actor, id, &f.parse()?).await?
+        s.app.update_facts(actor, id, seen, &f.parse()?).await?
     };
-    override_eligibility: post "/casussen/{id}/doelgroep" (OverrideIn)
+    override_eligibility: post "/casussen/{id}/doelgroep" (OverrideIn) [replaces]
         => "Doelgroepbepaling" at "doelgroep";
-    assign_coordinator: post "/casussen/{id}/coordinator" (CoordinatorForm)
+    assign_coordinator: post "/casussen/{id}/coordinator" (CoordinatorForm) [replaces]
         => "Nazorgcoördinator" at "coordinator" {
-        s.app.assign_coordinator(actor, id, f.parse()?).await?
+        s.app.assign_coordinator(actor, id, seen, f.parse()?).await?
     };
     add_appointment: post "/casussen/{id}/afspraak" (AppointmentForm) => "Afspraak" at "contacten" {
         let (at, kind) = f.parse()?;
@@ -122,10 +138,11 @@ case_steps! { |s, actor, id, f|
         let put_on = date("de datum van de Veiligheidskamer", &f.put_on)?;
         s.app.add_safety_item(actor, id, put_on, &f.reason).await?
     };
-    record_safety_outcome: post "/casussen/{id}/veiligheidskamer-uitkomst" (SafetyOutcomeForm)
+    record_safety_outcome: post "/casussen/{id}/veiligheidskamer-uitkomst" (SafetyOutcomeForm) [replaces]
         => "Veiligheidskamer" at "veiligheidskamer" {
         let (item, discussed) = f.parse()?;
-        s.app.record_safety_outcome(actor, id, item, discussed, &f.outcome, &f.follow_up).await?
+        let outcome = SafetyOutcome { item_id: item, discussed_on: discussed, outcome: &f.outcome, follow_up: &f.follow_up };
+        s.app.record_safety_outcome(actor, id, seen, &outcome).await?
     };
     close_case: post "/casussen/{id}/afsluiten" (CloseForm) => "Afsluiten" at "afsluiten";
 }
@@ -134,14 +151,29 @@ case_steps! { |s, actor, id, f|
 async fn agreement_done(
     Signed { s, user }: Signed,
     UiPath((id, agreement_id)): UiPath<(CaseId, AgreementId)>,
-    UiForm(f): UiForm<AgreementDoneIn>,
+    UiQuery(shown): UiQuery<ShownVersion>,
+    UiTyped(f, typed): UiTyped<AgreementDoneIn>,
 ) -> Result<Response, UiError> {
-    let result = s
-        .app
-        .set_agreement_done(&user.actor, id, agreement_id, f.done)
-        .await
-        .map_err(AppError::from);
-    run_step(&s, &user, id, "Afspraak", "plan", result).await
+    s.app
+        .permit(&user.actor, Action::WriteCase, Some(id))
+        .await?;
+    let result = async {
+        let seen = shown.seen()?;
+        s.app
+            .set_agreement_done(&user.actor, id, seen, agreement_id, f.done)
+            .await?;
+        Ok(())
+    }
+    .await;
+    run_step(
+        &s,
+        &user,
+        id,
+        "Afspraak",
+        ("plan", typed, shown.versie),
+        result,
+    )
+    .await
 }
 
 /// A referral from the case page. Passing the budget cap shows the form again with a
@@ -149,7 +181,7 @@ async fn agreement_done(
 async fn refer(
     Signed { s, user }: Signed,
     UiPath(id): UiPath<CaseId>,
-    UiForm(f): UiForm<ReferralForm>,
+    UiTyped(f, typed): UiTyped<ReferralForm>,
 ) -> Result<Response, UiError> {
     s.app
         .permit(&user.actor, Action::WriteCase, Some(id))
@@ -183,8 +215,8 @@ async fn refer(
                 status: StatusCode::CONFLICT,
                 ..Notice::shown(None)
             };
-            case_view_page(&s, &user, id, notice, Some(over_cap)).await
+            case_view_page(&s, &user, id, notice, Some(over_cap), Typed::default()).await
         }
-        result => run_step(&s, &user, id, "Verwijzing", anchor, result).await,
+        result => run_step(&s, &user, id, "Verwijzing", (anchor, typed, None), result).await,
     }
 }

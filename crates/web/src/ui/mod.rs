@@ -94,6 +94,55 @@ extractor! {
     }
 }
 
+/// A posted form, read as `T` and kept as typed (its fields in the order sent), so that a
+/// refused form can be shown again filled in (`pages::Typed`).
+pub struct UiTyped<T>(pub T, pub Vec<(String, String)>);
+
+impl<T, S> axum::extract::FromRequest<S> for UiTyped<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = UiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, UiError> {
+        let unreadable = || {
+            UiError(AppError::Invalid(
+                "Het formulier kon niet worden gelezen. Vernieuw de pagina en probeer het opnieuw."
+                    .into(),
+            ))
+        };
+        let bytes = <axum::body::Bytes as axum::extract::FromRequest<S>>::from_request(req, state)
+            .await
+            .map_err(|_| unreadable())?;
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| unreadable())?;
+        let fields: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).map_err(|_| unreadable())?;
+        // The session's token is no part of what the user typed.
+        let fields = fields.into_iter().filter(|(n, _)| n != "csrf").collect();
+        Ok(UiTyped(form, fields))
+    }
+}
+
+/// The version of the case a form of the case page was shown with (`?versie=` on its
+/// address, set by `forms::case_form`): a step that replaces values is checked against it.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ShownVersion {
+    pub versie: Option<i64>,
+}
+
+impl ShownVersion {
+    /// The version read; a form without one (not ours, or from before versions) is
+    /// refused, never saved unchecked.
+    pub fn seen(&self) -> Result<Option<nazorg_domain::version::Version>, AppError> {
+        match self.versie {
+            Some(v) => Ok(Some(nazorg_domain::version::Version(v))),
+            None => Err(AppError::VersionRequired),
+        }
+    }
+}
+
 /// Which refusals of a posted form its own page shows again, with the reason on top; any
 /// other error is the error page.
 #[derive(Clone, Copy)]
@@ -120,6 +169,7 @@ pub fn posted<T>(result: Result<T, AppError>, shown: Shown) -> Result<Posted<T>,
     match (result, shown) {
         (Ok(value), _) => Ok(Posted::Saved(value)),
         (Err(e @ AppError::Invalid(_)), _)
+        | (Err(e @ (AppError::Stale(_) | AppError::VersionRequired)), _)
         | (Err(e @ AppError::Conflict(_)), Shown::InvalidOrConflict)
         | (Err(e), Shown::All) => Ok(Posted::Refused(e.status(), e.to_string())),
         (Err(e), _) => Err(UiError(e)),
@@ -152,6 +202,7 @@ impl Base {
             work_count: user.and_then(|u| u.work_count),
             menu: role.map(access::menu).unwrap_or(&[]),
             works_cases: role.is_some_and(access::works_cases),
+            typed: Default::default(),
         }
     }
 }
