@@ -42,6 +42,7 @@ pub use accounts::{
 };
 pub use digest::{DigestError, compose};
 pub use error::{Error, Result, Stale};
+pub use facts::FactsPatch;
 pub use jobs::{DailyRun, RETENTION_BATCH, retention_actor};
 pub use nazorg_store::model::*;
 pub use nazorg_store::{Database, SeedPlan, StoreError, names};

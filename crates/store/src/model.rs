@@ -337,25 +337,18 @@ pub struct HouseholdInput {
     pub note: String,
 }
 
-/// The facts of a detention and its resident that can be corrected: as they are now
-/// ([`crate::CorrectableFacts`], with the names) or as corrected ([`FactsInput`], where a
-/// name is `None` when unchanged).
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct DetentionFacts<Name> {
+/// The facts of a detention and its resident that can be corrected.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CorrectableFacts {
     pub institution: String,
     pub expected_release: Option<Date>,
     pub sentence: Option<Sentence>,
     pub brp_status: Option<BrpStatus>,
     pub last_residence_code: Option<String>,
     pub birth_date: Option<Date>,
-    /// The family name (corrected: `None` when unchanged).
-    pub family_name: Name,
-    /// The given names (corrected: `None` when unchanged).
-    pub given_names: Name,
+    pub family_name: String,
+    pub given_names: String,
 }
-
-/// Corrected facts of the detention; eligibility is re-evaluated.
-pub type FactsInput = DetentionFacts<Option<String>>;
 
 /// An override of the eligibility outcome; `outcome: None` withdraws it.
 #[derive(Debug, Clone)]

@@ -262,3 +262,35 @@ impl<'de> Deserialize<'de> for ReferralForm {
         d.deserialize_map(Fields)
     }
 }
+
+/// The case page's form "Gegevens corrigeren": every fact, an empty field for one not
+/// known. It replaces the facts as a whole, as a `PUT` of [`crate::input::FactsIn`] does.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FactsForm {
+    institution: String,
+    expected_release: String,
+    sentence: String,
+    brp_status: String,
+    last_residence_code: String,
+    birth_date: String,
+    family_name: String,
+    given_names: String,
+}
+
+impl FactsForm {
+    pub fn parse(&self) -> Result<store::FactsPatch, AppError> {
+        let known = |v: &str| Some(v.to_string()).filter(|v| !v.trim().is_empty());
+        crate::input::FactsIn {
+            institution: self.institution.clone(),
+            expected_release: known(&self.expected_release),
+            sentence: known(&self.sentence),
+            brp_status: known(&self.brp_status),
+            last_residence_code: known(&self.last_residence_code),
+            birth_date: known(&self.birth_date),
+            family_name: self.family_name.clone(),
+            given_names: self.given_names.clone(),
+        }
+        .parse()
+    }
+}

@@ -299,25 +299,51 @@ impl HouseholdIn {
     }
 }
 
-/// Corrected facts of the detention; eligibility is re-evaluated.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
+/// A field that must be there, though it may be `null` (a fact not known).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    Option::<T>::deserialize(d)
+}
+
+/// A field of a merge patch: absent is `None` (unchanged), `null` is `Some(None)` (cleared).
+fn patched<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// The facts of the detention and the resident, as a whole (`PUT`): every field must be
+/// there, `null` where a fact is not known. Eligibility is judged again.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FactsIn {
     pub institution: String,
+    /// yyyy-mm-dd, or null
+    #[serde(deserialize_with = "present")]
+    #[schema(required = true)]
     pub expected_release: Option<String>,
+    /// short | long, or null
+    #[serde(deserialize_with = "present")]
+    #[schema(required = true)]
     pub sentence: Option<String>,
+    /// registered | recently_deregistered | not_registered, or null
+    #[serde(deserialize_with = "present")]
+    #[schema(required = true)]
     pub brp_status: Option<String>,
+    /// The CBS code of the municipality of the last address, or null
+    #[serde(deserialize_with = "present")]
+    #[schema(required = true)]
     pub last_residence_code: Option<String>,
+    /// yyyy-mm-dd, or null
+    #[serde(deserialize_with = "present")]
+    #[schema(required = true)]
     pub birth_date: Option<String>,
-    /// A corrected family name (absent: unchanged).
-    pub family_name: Option<String>,
-    /// Corrected given names (absent: unchanged).
-    pub given_names: Option<String>,
+    pub family_name: String,
+    pub given_names: String,
 }
 
 impl FactsIn {
-    pub fn parse(&self) -> Result<store::FactsInput, AppError> {
-        Ok(store::FactsInput {
+    pub fn parse(&self) -> Result<store::FactsPatch, AppError> {
+        Ok(store::FactsPatch::whole(store::CorrectableFacts {
             institution: self.institution.clone(),
             expected_release: optional_date(
                 "de verwachte vrijlating",
@@ -328,10 +354,83 @@ impl FactsIn {
                 "de inschrijving in de BRP",
                 self.brp_status.as_deref(),
             )?,
-            last_residence_code: self.last_residence_code.clone(),
+            last_residence_code: self
+                .last_residence_code
+                .clone()
+                .filter(|c| !c.trim().is_empty()),
             birth_date: optional_date("de geboortedatum", self.birth_date.as_deref())?,
             family_name: self.family_name.clone(),
             given_names: self.given_names.clone(),
+        }))
+    }
+}
+
+/// A change of some facts (`PATCH`, as a JSON Merge Patch, RFC 7396): a field left out
+/// stays as it is, `null` clears a fact that may be unknown.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FactsPatchIn {
+    #[serde(default, deserialize_with = "patched")]
+    pub institution: Option<Option<String>>,
+    /// yyyy-mm-dd
+    #[serde(default, deserialize_with = "patched")]
+    pub expected_release: Option<Option<String>>,
+    /// short | long
+    #[serde(default, deserialize_with = "patched")]
+    pub sentence: Option<Option<String>>,
+    /// registered | recently_deregistered | not_registered
+    #[serde(default, deserialize_with = "patched")]
+    pub brp_status: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patched")]
+    pub last_residence_code: Option<Option<String>>,
+    /// yyyy-mm-dd
+    #[serde(default, deserialize_with = "patched")]
+    pub birth_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patched")]
+    pub family_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patched")]
+    pub given_names: Option<Option<String>>,
+}
+
+/// A field of a patch that cannot be cleared: its new value, if given.
+fn kept(field: &str, value: &Option<Option<String>>) -> Result<Option<String>, AppError> {
+    match value {
+        None => Ok(None),
+        Some(Some(v)) => Ok(Some(v.clone())),
+        Some(None) => Err(AppError::Invalid(format!(
+            "{field} kan niet leeg worden gemaakt; laat het veld weg om het te houden."
+        ))),
+    }
+}
+
+/// A field of a patch parsed when given: `None` unchanged, `Some(None)` cleared.
+fn patch_of<T>(
+    value: &Option<Option<String>>,
+    parse: impl Fn(Option<&str>) -> Result<Option<T>, AppError>,
+) -> Result<Option<Option<T>>, AppError> {
+    value.as_ref().map(|v| parse(v.as_deref())).transpose()
+}
+
+impl FactsPatchIn {
+    pub fn parse(&self) -> Result<store::FactsPatch, AppError> {
+        Ok(store::FactsPatch {
+            institution: kept("De inrichting", &self.institution)?,
+            expected_release: patch_of(&self.expected_release, |v| {
+                optional_date("de verwachte vrijlating", v)
+            })?,
+            sentence: patch_of(&self.sentence, |v| {
+                optional_code::<Sentence>("het vonnis", v)
+            })?,
+            brp_status: patch_of(&self.brp_status, |v| {
+                optional_code::<BrpStatus>("de inschrijving in de BRP", v)
+            })?,
+            last_residence_code: patch_of(&self.last_residence_code, |v| {
+                Ok(v.map(str::to_string).filter(|c| !c.trim().is_empty()))
+            })?,
+            birth_date: patch_of(&self.birth_date, |v| optional_date("de geboortedatum", v))?,
+            family_name: kept("De achternaam", &self.family_name)?,
+            given_names: patch_of(&self.given_names, |v| Ok(v.map(str::to_string)))?
+                .map(Option::unwrap_or_default),
         })
     }
 }

@@ -310,7 +310,7 @@ async fn eligibility_is_re_evaluated_and_can_be_overridden_with_a_reason(db: Tes
 
     let facts = json!({"institution": "PI Haaglanden", "expected_release": "2026-02-15", "sentence": "prison_sentence",
                        "brp_status": "registered", "last_residence_code": "GM1783", "birth_date": "1992-02-14"});
-    let r = app.put_case(id, "facts", facts).await;
+    let r = app.patch(&format!("/api/v1/cases/{id}/facts"), facts).await;
     assert_eq!(r.json["eligibility"], "not_eligible", "{}", r.json);
     assert_eq!(
         r.json["eligibility_reasons"],

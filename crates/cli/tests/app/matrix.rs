@@ -82,6 +82,7 @@ const MATRIX: &[(Rule, &[(&str, &str)])] = &[
             ("POST", "/api/v1/cases/{id}/contacts"),
             ("POST", "/api/v1/cases/{id}/household-members"),
             ("PUT", "/api/v1/cases/{id}/facts"),
+            ("PATCH", "/api/v1/cases/{id}/facts"),
             ("PUT", "/api/v1/cases/{id}/eligibility-override"),
             ("PUT", "/api/v1/cases/{id}/coordinator"),
             ("POST", "/api/v1/cases/{id}/closure"),

@@ -41,10 +41,11 @@ async fn processings_page(app: &App, client: &reqwest::Client, case: i64) -> (u1
     .await
 }
 
-/// Changes a case's family name (the institution stays), and the answer.
+/// Changes a case's family name (the other facts stay), and the answer.
 async fn rename(app: &App, case: i64, family_name: &str) -> crate::common::Reply {
-    let facts = json!({"institution": "PI Haaglanden", "family_name": family_name});
-    app.put_case(case, "facts", facts).await
+    let facts = json!({"family_name": family_name});
+    app.patch(&format!("/api/v1/cases/{case}/facts"), facts)
+        .await
 }
 
 /// What `nazorg audit verify` says after an intruder ran `sql` on the database.

@@ -1,7 +1,7 @@
 //! Edit conflicts (issue 12): a save over someone else's change is refused, never lost,
 //! in the API (412, 428) and on the case page (the form again, with what was typed).
 
-use crate::common::{App, Reply, TestDb, csrf_of, logged_in, page, read, version_of};
+use crate::common::{App, Reply, TestDb, csrf_of, logged_in, notification, page, read, version_of};
 use nazorg_domain::access::Role;
 use serde_json::{Value, json};
 
@@ -258,7 +258,112 @@ async fn a_refused_form_keeps_what_was_typed(db: TestDb) {
     assert_eq!(again.matches("Lang gesprek over").count(), 1);
 }
 
+async fn a_put_replaces_the_whole_and_a_patch_only_what_it_names(db: TestDb) {
+    let app = App::spawn(db).await;
+    let case = app.notify(notification(json!({}))).await;
+    let before = app.case(case).await;
+    let facts = format!("/api/v1/cases/{case}/facts");
+
+    // A PUT with one field is refused, naming what is missing; nothing is cleared.
+    let partial = app.put(&facts, json!({"family_name": "Smit"})).await;
+    assert_eq!(partial.status, 422, "{}", partial.json);
+    assert!(
+        partial.detail().contains("institution"),
+        "{}",
+        partial.detail()
+    );
+    let now = app.case(case).await;
+    for field in [
+        "birth_date",
+        "institution",
+        "expected_release",
+        "brp_status",
+        "sentence",
+        "family_name",
+    ] {
+        assert_eq!(now[field], before[field], "{field} unchanged");
+    }
+    assert_eq!(now["eligibility"], "eligible");
+    // Nor may a PUT carry a field that does not exist.
+    let mut whole = json!({"institution": "PI Vught", "expected_release": null, "sentence": "prison_sentence",
+        "brp_status": "registered", "last_residence_code": "1783", "birth_date": "1992-02-14",
+        "family_name": "van den Berg", "given_names": "Anna"});
+    whole["nickname"] = json!("Ans");
+    let unknown = app.put(&facts, whole.clone()).await;
+    assert_eq!(unknown.status, 422);
+    assert_eq!(unknown.detail(), "Het veld ‘nickname’ bestaat hier niet.");
+    whole.as_object_mut().unwrap().remove("nickname");
+
+    // A PATCH changes what it names and leaves the rest.
+    let renamed = app.patch(&facts, json!({"family_name": "Smit"})).await;
+    assert_eq!(renamed.status, 200, "{}", renamed.json);
+    assert_eq!(renamed.json["family_name"], "Smit");
+    for field in [
+        "birth_date",
+        "institution",
+        "expected_release",
+        "brp_status",
+        "sentence",
+    ] {
+        assert_eq!(
+            renamed.json[field], before[field],
+            "{field} kept by the patch"
+        );
+    }
+    assert_eq!(renamed.json["eligibility"], "eligible");
+    // null clears a fact that may be unknown, and eligibility follows.
+    let cleared = app.patch(&facts, json!({"expected_release": null})).await;
+    assert_eq!(cleared.status, 200);
+    assert_eq!(cleared.json["expected_release"], Value::Null);
+    assert_eq!(cleared.json["eligibility"], "undetermined");
+    // What cannot be unknown cannot be cleared.
+    let no_name = app.patch(&facts, json!({"family_name": null})).await;
+    assert_eq!(no_name.status, 422);
+    assert!(
+        no_name.detail().contains("achternaam"),
+        "{}",
+        no_name.detail()
+    );
+    // A whole PUT with every field replaces them all.
+    let put = app.put(&facts, whole).await;
+    assert_eq!(put.status, 200, "{}", put.json);
+    assert_eq!(
+        (
+            put.json["institution"].clone(),
+            put.json["family_name"].clone()
+        ),
+        (json!("PI Vught"), json!("van den Berg"))
+    );
+
+    // The document says which fields a PUT requires and that a PATCH is a merge patch.
+    let doc = app.get_anonymous("/api/v1/openapi.json").await.json;
+    let required = doc["components"]["schemas"]["FactsIn"]["required"]
+        .as_array()
+        .unwrap()
+        .clone();
+    for field in [
+        "institution",
+        "expected_release",
+        "birth_date",
+        "family_name",
+        "given_names",
+    ] {
+        assert!(
+            required.contains(&json!(field)),
+            "{field} required in {required:?}"
+        );
+    }
+    let patch = &doc["paths"]["/api/v1/cases/{id}/facts"]["patch"];
+    assert!(
+        patch["requestBody"]["content"]
+            .get("application/merge-patch+json")
+            .is_some(),
+        "{patch}"
+    );
+}
+
 crate::on_both_databases!(
+    a_put_replaces_the_whole_and_a_patch_only_what_it_names,
     two_clients_that_save_the_same_part_never_lose_a_change,
     a_replacing_step_needs_the_version_it_was_read_at,
     a_stale_form_comes_back_with_the_other_change_and_what_was_typed,

@@ -118,9 +118,6 @@ pub struct EligibilityRow {
     pub eligibility_in_force: Eligibility,
 }
 
-/// The facts of a case and its resident that can be corrected, as they are now.
-pub type CorrectableFacts = DetentionFacts<String>;
-
 /// A new case, as a first notification opens it.
 pub struct NewCase<'a> {
     pub municipality: &'a str,

@@ -55,6 +55,22 @@ fn json_message(e: &JsonRejection) -> String {
         JsonRejection::MissingJsonContentType(_) => {
             "Stuur de gegevens als JSON (Content-Type: application/json).".into()
         }
+        JsonRejection::JsonDataError(e) => {
+            // serde's own words, in Dutch where a user can act on them.
+            let cause =
+                std::error::Error::source(e).map_or_else(|| e.body_text(), |c| c.to_string());
+            let field = |words: &str| {
+                let at = cause.find(words)? + words.len();
+                cause[at..].split('`').next().map(str::to_string)
+            };
+            if let Some(name) = field("missing field `") {
+                format!("Het veld ‘{name}’ ontbreekt; stuur het mee (null als het onbekend is).")
+            } else if let Some(name) = field("unknown field `") {
+                format!("Het veld ‘{name}’ bestaat hier niet.")
+            } else {
+                format!("De JSON kon niet worden gelezen: {cause}")
+            }
+        }
         other => format!("De JSON kon niet worden gelezen: {}", other.body_text()),
     }
 }

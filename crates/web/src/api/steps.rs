@@ -15,6 +15,7 @@ use nazorg_domain::ids::{AgreementId, CaseId, SafetyItemId};
 
 pub(super) fn router() -> Router<AppState> {
     table_routes()
+        .route("/cases/{id}/facts", patch(patch_facts))
         .route(
             "/cases/{id}/agreements/{agreement_id}",
             patch(set_agreement_done),
@@ -63,8 +64,10 @@ macro_rules! case_steps {
             request_body = $body,
             responses($($responses)*, (status = 412, description = "Intussen gewijzigd door een ander"),
                       (status = 428, description = "If-Match ontbreekt")))]
-        async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<CaseId>, if_match: IfMatch, ApiJson($b): ApiJson<$body>) -> Result<VersionedCase, ApiError> {
+        async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<CaseId>, if_match: IfMatch, body: Result<ApiJson<$body>, ApiError>) -> Result<VersionedCase, ApiError> {
+            // Who may not write the case learns that first, whatever the body holds.
             $s.app.permit(&$actor, Action::WriteCase, Some($id)).await?;
+            let ApiJson($b) = body?;
             let $seen = if_match.seen()?;
             case_steps!(@call $($call)?; $s.app.$name(&$actor, $id, $seen, &$b.parse()?).await?);
             fresh(&$s, &$actor, $id).await
@@ -73,8 +76,9 @@ macro_rules! case_steps {
     (@step [] |$s:ident, $actor:ident, $id:ident, $b:ident, $seen:ident| $name:ident: $method:ident $path:literal ($body:ty) [$responses:tt $($usual:tt)?] $(=> $call:expr)?) => {
         #[utoipa::path($method, path = $path, context_path = "/api/v1", tag = "casussen", params(("id" = i64, Path)), request_body = $body,
             responses $responses)]
-        async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<CaseId>, ApiJson($b): ApiJson<$body>) -> Result<VersionedCase, ApiError> {
+        async fn $name(State($s): State<AppState>, ApiActor($actor): ApiActor, ApiPath($id): ApiPath<CaseId>, body: Result<ApiJson<$body>, ApiError>) -> Result<VersionedCase, ApiError> {
             $s.app.permit(&$actor, Action::WriteCase, Some($id)).await?;
+            let ApiJson($b) = body?;
             case_steps!(@call $($call)?; $s.app.$name(&$actor, $id, &$b.parse()?).await?);
             fresh(&$s, &$actor, $id).await
         }
@@ -94,7 +98,9 @@ case_steps! { |s, actor, id, b, seen|
         s.app.record_release(&actor, id, seen, date("de datum van vrijlating", &b.date)?).await?;
     log_contact: post "/cases/{id}/contacts" (ContactIn);
     add_household_member: post "/cases/{id}/household-members" (HouseholdIn);
-    update_facts: put "/cases/{id}/facts" (FactsIn) [replaces];
+    update_facts: put "/cases/{id}/facts" (FactsIn) [replaces]
+        responses((status = 200, body = CaseDetailDto), (status = 409, description = "Niet toegestaan in deze fase"),
+                  (status = 422, description = "Ongeldige invoer, of een veld ontbreekt"));
     override_eligibility: put "/cases/{id}/eligibility-override" (OverrideIn) [replaces];
     assign_coordinator: put "/cases/{id}/coordinator" (CoordinatorIn) [replaces] =>
         s.app.assign_coordinator(&actor, id, seen, b.user_id).await?;
@@ -104,6 +110,27 @@ case_steps! { |s, actor, id, b, seen|
             let put_on = date("de datum van de Veiligheidskamer", &b.put_on)?;
             s.app.add_safety_item(&actor, id, put_on, &b.reason).await?
         };
+}
+
+#[utoipa::path(patch, path = "/api/v1/cases/{id}/facts", tag = "casussen",
+    params(("id" = i64, Path), ("If-Match" = String, Header, description = "De ETag van de casus zoals u die las")),
+    request_body(content = FactsPatchIn, content_type = "application/merge-patch+json",
+        description = "Alleen de velden die wijzigen (JSON Merge Patch, RFC 7396); null maakt een onbekend feit leeg"),
+    responses((status = 200, body = CaseDetailDto), (status = 409, description = "Niet toegestaan in deze fase"),
+        (status = 412, description = "Intussen gewijzigd door een ander"), (status = 422, description = "Ongeldige invoer"),
+        (status = 428, description = "If-Match ontbreekt")))]
+async fn patch_facts(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<CaseId>,
+    if_match: IfMatch,
+    body: Result<ApiJson<FactsPatchIn>, ApiError>,
+) -> Result<VersionedCase, ApiError> {
+    s.app.permit(&actor, Action::WriteCase, Some(id)).await?;
+    let ApiJson(b) = body?;
+    let seen = if_match.seen()?;
+    s.app.update_facts(&actor, id, seen, &b.parse()?).await?;
+    fresh(&s, &actor, id).await
 }
 
 #[utoipa::path(patch, path = "/api/v1/cases/{id}/agreements/{agreement_id}", tag = "casussen",

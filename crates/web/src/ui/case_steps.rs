@@ -7,11 +7,12 @@ use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
 use crate::forms::{
-    AppointmentForm, CloseForm, CoordinatorForm, ReferralForm, SafetyOutcomeForm, TriageForm,
+    AppointmentForm, CloseForm, CoordinatorForm, FactsForm, ReferralForm, SafetyOutcomeForm,
+    TriageForm,
 };
 use crate::input::{
-    AgreementDoneIn, AgreementIn, ContactIn, DirectionIn, FactsIn, HouseholdIn, OfferIn,
-    OverrideIn, ReadinessIn, ReleaseIn, SafetyItemIn, date,
+    AgreementDoneIn, AgreementIn, ContactIn, DirectionIn, HouseholdIn, OfferIn, OverrideIn,
+    ReadinessIn, ReleaseIn, SafetyItemIn, date,
 };
 use crate::pages::{Typed, UiError};
 use axum::Router;
@@ -116,13 +117,8 @@ case_steps! { |s, actor, id, f, seen|
     };
     log_contact: post "/casussen/{id}/contacten" (ContactIn) => "Contact" at "contacten";
     add_household_member: post "/casussen/{id}/gezinsleden" (HouseholdIn) => "Gezinslid" at "gezin";
-    update_facts: post "/casussen/{id}/gegevens" (FactsIn) [replaces]
-        => "Gegevens van de detentie" at "doelgroep" {
-        // An empty field of the form means "not known", not an empty code.
-        let mut f = f;
-        f.last_residence_code = f.last_residence_code.filter(|c| !c.trim().is_empty());
-        s.app.update_facts(actor, id, seen, &f.parse()?).await?
-    };
+    update_facts: post "/casussen/{id}/gegevens" (FactsForm) [replaces]
+        => "Gegevens van de detentie" at "doelgroep";
     override_eligibility: post "/casussen/{id}/doelgroep" (OverrideIn) [replaces]
         => "Doelgroepbepaling" at "doelgroep";
     assign_coordinator: post "/casussen/{id}/coordinator" (CoordinatorForm) [replaces]
