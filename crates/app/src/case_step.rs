@@ -144,6 +144,27 @@ pub(crate) async fn record(
     add_event(tx, case_id, actor, what.kind(), &what.summary(), None).await
 }
 
+/// Adds an entry to the case's history that replaced the values of `part`, so that a
+/// step saved from a read before it is refused.
+pub(crate) async fn record_part(
+    tx: &mut Tx,
+    case_id: CaseId,
+    actor: &Actor,
+    what: &CaseEvent,
+    part: Part,
+) -> Result<()> {
+    let part = part.code();
+    add_event(
+        tx,
+        case_id,
+        actor,
+        what.kind(),
+        &what.summary(),
+        Some(&part),
+    )
+    .await
+}
+
 async fn add_event(
     tx: &mut Tx,
     case_id: CaseId,

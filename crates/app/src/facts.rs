@@ -99,7 +99,10 @@ fn check(new: CorrectableFacts) -> Result<CorrectableFacts> {
 }
 
 /// Each changed field as (what, old, new), in the order of the form.
-fn changes(old: &CorrectableFacts, new: &CorrectableFacts) -> Vec<(&'static str, String, String)> {
+pub(crate) fn changes(
+    old: &CorrectableFacts,
+    new: &CorrectableFacts,
+) -> Vec<(&'static str, String, String)> {
     let mut changes = Vec::new();
     let mut change = |what: &'static str, was: String, is: String| {
         if was != is {
@@ -176,15 +179,7 @@ impl App {
                     "De geboortedatum kan niet na de begindatum van de detentie liggen.",
                 ));
             }
-            tx.set_detention_facts(
-                case_id,
-                &new.institution,
-                new.expected_release,
-                new.sentence,
-                new.brp_status,
-                new.last_residence_code.as_deref(),
-            )
-            .await?;
+            tx.set_detention_facts(case_id, &new).await?;
             tx.set_resident_identity(
                 step.core.resident_id,
                 new.birth_date,

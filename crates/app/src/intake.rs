@@ -1,20 +1,23 @@
 //! Intake: a notification of a detention registers the resident (matched by BSN) and opens
 //! a case, or adds to the case of a known detention.
 
-use crate::case_step::{reassess, record, refresh_action};
+use crate::case_step::{reassess, record, record_part, refresh_action};
 use crate::error::{conflict_on_duplicate, invalid};
-use crate::{App, Result, gate};
+use crate::{App, Result, facts, gate, signals};
 use nazorg_domain::access::{Action, Actor};
-use nazorg_domain::deadlines::DeadlineSettings;
 use nazorg_domain::eligibility::{self, EligibilityFacts};
 use nazorg_domain::events::CaseEvent;
+use nazorg_domain::format_nl;
 use nazorg_domain::ids::{CaseId, ResidentId};
 use nazorg_domain::notification::{MunicipalityCode, Notification, Sentence};
-use nazorg_store::{ImportOutcome, NewCase, NewResident, Tx};
-use time::OffsetDateTime;
+use nazorg_domain::signal::{Identity, SignalKind, identity_detail};
+use nazorg_domain::version::Part;
+use nazorg_store::{CorrectableFacts, ImportOutcome, NewCase, NewResident, Tx};
+use time::{Date, OffsetDateTime};
 
 impl App {
-    /// Registers one notification: a new case, or nothing new for a known detention.
+    /// Registers one notification: a new case; for a known detention the chain's newer
+    /// facts, or nothing new.
     pub async fn import_notification(
         &self,
         actor: &Actor,
@@ -26,15 +29,14 @@ impl App {
             let permit = gate::check(actor, Action::CreateNotification, home.as_str())?;
             let mut tx = self.db.begin().await?;
             let at = OffsetDateTime::now_utc();
-            let resident_id = resident_of(&mut tx, home.as_str(), n).await?;
+            let found = resident_of(&mut tx, home.as_str(), n).await?;
+            let resident_id = found.id;
             if let Some(case_id) = tx.case_of_detention(resident_id, n.detention_start).await? {
-                let known = tx.notified_by(case_id, n.source).await?;
-                let detail = "melding van een bekende detentie";
-                gate::log(&mut tx, permit, Some(resident_id), Some(case_id), detail).await?;
-                self.known_detention(&mut tx, actor, case_id, n, !known)
+                let outcome = self
+                    .known_detention(&mut tx, actor, (permit, &found), case_id, n)
                     .await?;
                 tx.commit().await?;
-                return Ok(ImportOutcome::Duplicate { case_id });
+                return Ok(outcome);
             }
             let assessment = eligibility::assess(
                 &EligibilityFacts {
@@ -84,6 +86,7 @@ impl App {
                 eligibility: assessment.outcome,
             };
             record(&mut tx, case_id, actor, &what).await?;
+            note_resident(&mut tx, actor, case_id, &found, n).await?;
             refresh_action(&mut tx, case_id, &self.deadlines).await?;
             tx.commit().await?;
             Ok(ImportOutcome::Created { case_id })
@@ -93,79 +96,186 @@ impl App {
 }
 
 impl App {
-    /// A later notification of a known detention: it fills in what was unknown, and a new
-    /// source is added to the case's history.
+    /// A later notification of a known detention (`found` its resident): a new source is
+    /// added to the case's history, and the chain's newer facts win (see [`chained`]),
+    /// visibly: in the history, old → new with the source, and as a signal to the
+    /// coordinator.
     async fn known_detention(
         &self,
         tx: &mut Tx,
         actor: &Actor,
+        (permit, found): (gate::Permit<'_>, &Found),
         case_id: CaseId,
         n: &Notification,
-        new_source: bool,
-    ) -> Result<()> {
-        fill_unknown_facts(tx, &self.deadlines, actor, case_id, n).await?;
-        if new_source {
+    ) -> Result<ImportOutcome> {
+        let known_source = tx.notified_by(case_id, n.source).await?;
+        let detail = "melding van een bekende detentie";
+        gate::log(tx, permit, Some(found.id), Some(case_id), detail).await?;
+        // An anonymised case takes nothing more.
+        if tx.case_core(case_id).await?.anonymised {
+            return Ok(ImportOutcome::Duplicate { case_id });
+        }
+        // Steps on the case wait for this one, and a stale edit of the facts sees it.
+        tx.lock_case_version(case_id).await?;
+        note_resident(tx, actor, case_id, found, n).await?;
+        if !known_source {
             tx.add_notification(case_id, n.source, OffsetDateTime::now_utc())
                 .await?;
             let what = CaseEvent::NotifiedAgain { source: n.source };
             record(tx, case_id, actor, &what).await?;
         }
-        Ok(())
+        Ok(if self.chain_update(tx, actor, case_id, n).await? {
+            ImportOutcome::Updated { case_id }
+        } else {
+            ImportOutcome::Duplicate { case_id }
+        })
+    }
+
+    /// Takes the facts of a later notification over (see [`chained`]); `true` when they
+    /// changed the case.
+    async fn chain_update(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        case_id: CaseId,
+        n: &Notification,
+    ) -> Result<bool> {
+        let old = tx.correctable_facts(case_id).await?;
+        let new = chained(&old, n);
+        let changes = facts::changes(&old, &new);
+        if changes.is_empty() {
+            return Ok(false);
+        }
+        tx.set_detention_facts(case_id, &new).await?;
+        let what = CaseEvent::ChangedByChain {
+            source: n.source,
+            eligibility: reassess(tx, case_id).await?,
+            changes,
+        };
+        record_part(tx, case_id, actor, &what, Part::Facts).await?;
+        let detail = what.summary();
+        signals::raise(tx, case_id, SignalKind::ChainChanged, &detail, None).await?;
+        refresh_action(tx, case_id, &self.deadlines).await?;
+        Ok(true)
     }
 }
 
-/// The resident of a notification: the one known under its BSN (whose unknown birth date
-/// it fills in), or a new one.
-async fn resident_of(tx: &mut Tx, municipality: &str, n: &Notification) -> Result<ResidentId> {
+/// What a later notification of the same detention makes of its facts: where it gives
+/// them, the chain's institution, expected release and sentence win (a pretrial
+/// detention never replaces a sentence that is known); the BRP status and the last
+/// residence are only filled in when unknown, as the coordinator may have checked them.
+fn chained(old: &CorrectableFacts, n: &Notification) -> CorrectableFacts {
+    let institution = n.institution.trim();
+    CorrectableFacts {
+        institution: if institution.is_empty() {
+            old.institution.clone()
+        } else {
+            institution.to_string()
+        },
+        expected_release: n.expected_release.or(old.expected_release),
+        sentence: match (n.sentence, old.sentence) {
+            (Some(Sentence::Pretrial), Some(known)) => Some(known),
+            (Some(new), _) => Some(new),
+            (None, known) => known,
+        },
+        brp_status: old.brp_status.or(n.brp_status),
+        last_residence_code: old
+            .last_residence_code
+            .clone()
+            .or_else(|| n.municipality_code.as_ref().map(|c| c.to_string())),
+        ..old.clone()
+    }
+}
+
+/// The resident a notification is about, as intake found it.
+struct Found {
+    id: ResidentId,
+    /// The birth date it filled in, where the resident's was unknown.
+    filled_birth_date: Option<Date>,
+    /// Who the notification named, when that is someone other than who is held.
+    mismatch: Option<(Identity, Identity)>,
+}
+
+/// The resident of a notification: the one known under its BSN, or a new one. A known
+/// resident whose birth date was unknown gets the notification's; one whose name or birth
+/// date differs from the notification's is not changed: the difference is for a
+/// coordinator to judge (an identity signal).
+async fn resident_of(tx: &mut Tx, municipality: &str, n: &Notification) -> Result<Found> {
     if let Some(id) = tx.resident_by_bsn(municipality, n.bsn.as_str()).await? {
-        tx.fill_birth_date(id, n.birth_date).await?;
-        return Ok(id);
+        let held = tx.resident_identity(id).await?;
+        let notified = Identity {
+            family_name: n.family_name.clone(),
+            given_names: n.given_names.clone(),
+            birth_date: n.birth_date,
+        };
+        let mismatch = notified
+            .differs_from(&held)
+            .then(|| (notified, held.clone()));
+        let filled_birth_date = match (held.birth_date, n.birth_date) {
+            (None, Some(birth)) if mismatch.is_none() => {
+                tx.fill_birth_date(id, Some(birth)).await?;
+                Some(birth)
+            }
+            _ => None,
+        };
+        return Ok(Found {
+            id,
+            filled_birth_date,
+            mismatch,
+        });
     }
-    tx.insert_resident(&NewResident {
-        municipality,
-        bsn: n.bsn.as_str(),
-        family_name: &n.family_name,
-        given_names: &n.given_names,
-        birth_date: n.birth_date,
-    })
-    .await
-    .map_err(|e| {
-        conflict_on_duplicate(
-            e,
-            "Deze inwoner werd tegelijk door een ander geregistreerd; probeer het opnieuw.",
-        )
+    let id = tx
+        .insert_resident(&NewResident {
+            municipality,
+            bsn: n.bsn.as_str(),
+            family_name: &n.family_name,
+            given_names: &n.given_names,
+            birth_date: n.birth_date,
+        })
+        .await
+        .map_err(|e| {
+            conflict_on_duplicate(
+                e,
+                "Deze inwoner werd tegelijk door een ander geregistreerd; probeer het opnieuw.",
+            )
+        })?;
+    Ok(Found {
+        id,
+        filled_birth_date: None,
+        mismatch: None,
     })
 }
 
-/// A later notification of a known detention may know more (the sentence, the release
-/// date): it fills in what was unknown, never overwrites what was known, and eligibility
-/// is re-evaluated.
-async fn fill_unknown_facts(
+/// Says on the case what intake found of its resident: the birth date it filled in (in
+/// the history), another person named under the BSN (in the history and as a signal).
+async fn note_resident(
     tx: &mut Tx,
-    settings: &DeadlineSettings,
     actor: &Actor,
     case_id: CaseId,
+    found: &Found,
     n: &Notification,
 ) -> Result<()> {
-    let old = tx.fillable_facts(case_id).await?;
-    let (release, sentence, brp, residence) = old.clone();
-    let unknown_sentence = matches!(sentence, None | Some(Sentence::Pretrial));
-    let new = (
-        release.or(n.expected_release),
-        match n.sentence {
-            Some(s) if unknown_sentence && s != Sentence::Pretrial => Some(s),
-            _ => sentence,
-        },
-        brp.or(n.brp_status),
-        residence.or(n.municipality_code.as_ref().map(|c| c.to_string())),
-    );
-    if new == old {
-        return Ok(());
+    if let Some(birth) = found.filled_birth_date {
+        let what = CaseEvent::ChangedByChain {
+            source: n.source,
+            changes: vec![("Geboortedatum", "onbekend".into(), format_nl(birth))],
+            eligibility: reassess(tx, case_id).await?,
+        };
+        record_part(tx, case_id, actor, &what, Part::Facts).await?;
     }
-    tx.set_fillable_facts(case_id, new).await?;
-    let what = CaseEvent::FactsFilledIn {
-        eligibility: reassess(tx, case_id).await?,
-    };
-    record(tx, case_id, actor, &what).await?;
-    refresh_action(tx, case_id, settings).await
+    if let Some((notified, held)) = &found.mismatch {
+        let detail = identity_detail(notified, held);
+        if signals::raise(
+            tx,
+            case_id,
+            SignalKind::IdentityMismatch,
+            &detail,
+            Some(notified),
+        )
+        .await?
+        {
+            record(tx, case_id, actor, &CaseEvent::IdentityMismatch { detail }).await?;
+        }
+    }
+    Ok(())
 }

@@ -33,6 +33,7 @@ pub mod report;
 mod reports;
 mod safety;
 mod settings;
+mod signals;
 mod triage;
 mod worklist;
 

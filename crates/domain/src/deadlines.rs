@@ -8,6 +8,7 @@ use crate::dates::format_nl;
 use crate::ids::{AgreementId, CaseId, ReferralId};
 use crate::lifecycle::Status;
 use crate::referral::ReferralStatus;
+use crate::signal::{OpenSignal, SignalKind};
 use time::{Date, Duration, Month, Weekday};
 
 code_enum! {
@@ -20,6 +21,8 @@ code_enum! {
         AftercareEnding = "aftercare_ending" => "Nazorgperiode loopt af",
         NoRecentContact = "no_recent_contact" => "Lang geen contact",
         ReferralNotStarted = "referral_not_started" => "Verwijzing nog niet gestart",
+        ChainChanged = "chain_changed" => "Gewijzigd door de keten",
+        IdentityMismatch = "identity_mismatch" => "Identiteit wijkt af",
     }
 }
 
@@ -152,6 +155,8 @@ pub struct CaseFacts {
     pub last_contact: Option<Date>,
     pub agreements: Vec<AgreementFacts>,
     pub referrals: Vec<ReferralFacts>,
+    /// The signals not yet handled.
+    pub signals: Vec<OpenSignal>,
 }
 
 /// Something that needs doing by a day.
@@ -211,7 +216,18 @@ pub fn upcoming(f: &CaseFacts, s: &DeadlineSettings) -> Vec<Upcoming> {
     out.extend(aftercare_ending(f, s));
     out.extend(no_recent_contact(f, s));
     out.extend(referrals_not_started(f, s));
+    out.extend(f.signals.iter().map(|signal| signalled(f, signal)));
     out
+}
+
+/// A signal is to be handled from the day it was raised.
+fn signalled(f: &CaseFacts, signal: &OpenSignal) -> Upcoming {
+    let kind = match signal.kind {
+        SignalKind::ChainChanged => DeadlineKind::ChainChanged,
+        SignalKind::IdentityMismatch => DeadlineKind::IdentityMismatch,
+    };
+    let on = signal.raised_on;
+    upcoming_at(f, kind, on, on, Some(signal.id), signal.detail.clone())
 }
 
 fn upcoming_at(
@@ -400,6 +416,7 @@ mod tests {
             last_contact: None,
             agreements: vec![],
             referrals: vec![],
+            signals: vec![],
         }
     }
 
@@ -673,6 +690,37 @@ mod tests {
         sort_by_urgency(&mut list);
         let order: Vec<CaseId> = list.iter().map(|d| d.case_id).collect();
         assert_eq!(order, vec![CaseId(1), CaseId(3), CaseId(2)]);
+    }
+
+    #[test]
+    fn an_open_signal_is_work_from_the_day_it_was_raised() {
+        let s = DeadlineSettings::default();
+        let f = CaseFacts {
+            signals: vec![OpenSignal {
+                id: 7,
+                kind: SignalKind::ChainChanged,
+                raised_on: date!(2026 - 03 - 04),
+                detail: "Verwachte vrijlating: ‘20-12-2026’ → ‘01-02-2027’".into(),
+            }],
+            ..facts(Status::Accepted)
+        };
+        let signalled = |f: &CaseFacts, day| {
+            deadlines(f, &s, day)
+                .into_iter()
+                .filter(|d| d.kind == DeadlineKind::ChainChanged)
+                .map(|d| (d.kind, d.subject_id, d.due))
+                .collect::<Vec<_>>()
+        };
+        assert!(signalled(&f, date!(2026 - 03 - 03)).is_empty());
+        assert_eq!(
+            signalled(&f, date!(2026 - 03 - 04)),
+            vec![(DeadlineKind::ChainChanged, Some(7), date!(2026 - 03 - 04))]
+        );
+        let closed = CaseFacts {
+            status: Status::Closed,
+            ..f
+        };
+        assert!(signalled(&closed, date!(2026 - 03 - 04)).is_empty());
     }
 
     #[test]

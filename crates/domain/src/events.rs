@@ -7,6 +7,7 @@ use crate::eligibility::Eligibility;
 use crate::lifecycle::Status;
 use crate::notification::Source;
 use crate::referral::{ReferralResult, ReferralStep, format_eur};
+use crate::signal::SignalKind;
 use crate::triage::{Direction, DomainTriage, LifeDomain, Need};
 use time::Date;
 
@@ -25,9 +26,21 @@ pub enum CaseEvent {
     NotifiedAgain {
         source: Source,
     },
-    /// A later notification filled in facts that were unknown.
-    FactsFilledIn {
+    /// A later notification of the same detention changed its facts; each change as
+    /// (field, old, new).
+    ChangedByChain {
+        source: Source,
+        changes: Vec<(&'static str, String, String)>,
         eligibility: EligibilityChange,
+    },
+    /// A notification under the resident's BSN named another person (the signal's detail).
+    IdentityMismatch {
+        detail: String,
+    },
+    /// A coordinator handled a signal: how, in Dutch.
+    SignalHandled {
+        kind: SignalKind,
+        how: String,
     },
     /// Facts were corrected; each change as (field, old, new).
     FactsCorrected {
@@ -232,7 +245,8 @@ impl CaseEvent {
         use CaseEvent::*;
         match self {
             Notified { .. } | NotifiedAgain { .. } => "notification",
-            FactsFilledIn { .. } | FactsCorrected { .. } => "facts",
+            FactsCorrected { .. } | ChangedByChain { .. } => "facts",
+            IdentityMismatch { .. } | SignalHandled { .. } => "signal",
             Offer { .. } => "offer",
             Triage { .. } => "triage",
             Direction { .. } => "direction",
@@ -261,11 +275,19 @@ impl CaseEvent {
                 eligibility,
             } => notified(*source, *eligibility),
             NotifiedAgain { source } => notified_again(*source),
-            FactsFilledIn { eligibility } => facts_filled_in(*eligibility),
             FactsCorrected {
                 changes,
                 eligibility,
             } => facts_corrected(changes, *eligibility),
+            ChangedByChain {
+                source,
+                changes,
+                eligibility,
+            } => changed_by_chain(*source, changes, *eligibility),
+            IdentityMismatch { detail } => {
+                format!("Signaal: de identiteit in een melding wijkt af. {detail}")
+            }
+            SignalHandled { kind, how } => format!("Signaal ‘{}’ afgehandeld: {how}", kind.label()),
             Offer {
                 outcome,
                 kind,
@@ -358,10 +380,25 @@ fn notified_again(source: Source) -> String {
     )
 }
 
-/// Unknown facts filled in from a later notification.
-fn facts_filled_in(eligibility: EligibilityChange) -> String {
+/// Changes as "Inrichting: ‘PI Vught’ → ‘PI Haaglanden’; …".
+pub fn listed(changes: &[(&'static str, String, String)]) -> String {
+    let listed: Vec<String> = changes
+        .iter()
+        .map(|(what, was, is)| format!("{what}: ‘{was}’ → ‘{is}’"))
+        .collect();
+    listed.join("; ")
+}
+
+/// Facts a later notification changed, with its source.
+fn changed_by_chain(
+    source: Source,
+    changes: &[(&'static str, String, String)],
+    eligibility: EligibilityChange,
+) -> String {
     format!(
-        "Ontbrekende gegevens aangevuld uit een nieuwe melding.{}",
+        "Gewijzigd door de keten, uit een melding met bron ‘{}’: {}.{}",
+        source.label(),
+        listed(changes),
         eligibility_sentence(eligibility)
     )
 }
@@ -374,11 +411,7 @@ fn facts_corrected(
     let text = if changes.is_empty() {
         "Gegevens opgeslagen; er is niets gewijzigd.".to_string()
     } else {
-        let listed: Vec<String> = changes
-            .iter()
-            .map(|(what, was, is)| format!("{what}: ‘{was}’ → ‘{is}’"))
-            .collect();
-        format!("Gegevens gecorrigeerd. {}.", listed.join("; "))
+        format!("Gegevens gecorrigeerd. {}.", listed(changes))
     };
     format!("{text}{}", eligibility_sentence(eligibility))
 }

@@ -21,6 +21,7 @@ pub mod pseudonym;
 pub mod referral;
 pub mod register;
 pub mod search;
+pub mod signal;
 pub mod text;
 pub mod triage;
 pub mod version;

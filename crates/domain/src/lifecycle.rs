@@ -61,6 +61,8 @@ pub enum Step {
     UpdateFacts,
     /// Overriding the eligibility outcome with a reason.
     OverrideEligibility,
+    /// Handling a signal (the chain changed the case, or named someone else).
+    HandleSignal,
     /// Closing the case.
     Close(ClosingReason),
 }
@@ -82,6 +84,7 @@ impl Step {
             Step::SafetyChamber => "Veiligheidskamer",
             Step::UpdateFacts => "Gegevens van de detentie wijzigen",
             Step::OverrideEligibility => "Doelgroepbepaling overrulen",
+            Step::HandleSignal => "Signaal afhandelen",
             Step::Close(_) => "Casus afsluiten",
         }
     }
@@ -174,7 +177,8 @@ pub fn apply(state: CaseState, step: Step) -> Result<Status, StepRefused> {
         | Step::AssignCoordinator
         | Step::SafetyChamber
         | Step::UpdateFacts
-        | Step::OverrideEligibility => Ok(state.status),
+        | Step::OverrideEligibility
+        | Step::HandleSignal => Ok(state.status),
         Step::Close(reason) => match (reason, state.status) {
             (ClosingReason::Completed, Aftercare) => Ok(Closed),
             (ClosingReason::Completed, _) => {

@@ -15,6 +15,7 @@ use nazorg_domain::notification::{BrpStatus, Sentence, Source};
 use nazorg_domain::referral::{
     BudgetLineCode, PartnerKind, ReferralResult, ReferralStatus, ReferralStep,
 };
+use nazorg_domain::signal::{OpenSignal, SignalKind};
 /// The triage a step records and a case's page shows: the domain's value, as it is.
 pub use nazorg_domain::triage::Triage;
 use nazorg_domain::triage::{Direction, DomainTriage, LifeDomain, Need};
@@ -114,6 +115,9 @@ pub struct CaseSummary {
     pub coordinator: Option<String>,
     pub next_action: String,
     pub action_due: Date,
+    /// The kinds of the case's open signals.
+    #[sqlx(skip)]
+    pub signals: Vec<SignalKind>,
 }
 
 /// An agreement in the plan of action.
@@ -220,6 +224,9 @@ pub struct CaseDetail {
     pub safety_agenda: Vec<SafetyAgendaItem>,
     #[sqlx(skip)]
     pub appointments: Vec<Appointment>,
+    /// The signals not yet handled, oldest first.
+    #[sqlx(skip)]
+    pub signals: Vec<OpenSignal>,
     /// The case's version: the number of changes made to it.
     pub version: Version,
 }
@@ -276,12 +283,16 @@ pub enum ImportOutcome {
     Created { case_id: CaseId },
     /// The detention was already known; at most the source was added to its history.
     Duplicate { case_id: CaseId },
+    /// The detention was known, and the notification changed its facts.
+    Updated { case_id: CaseId },
 }
 
 impl ImportOutcome {
     pub fn case_id(self) -> CaseId {
         match self {
-            ImportOutcome::Created { case_id } | ImportOutcome::Duplicate { case_id } => case_id,
+            ImportOutcome::Created { case_id }
+            | ImportOutcome::Duplicate { case_id }
+            | ImportOutcome::Updated { case_id } => case_id,
         }
     }
 }

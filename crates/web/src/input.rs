@@ -91,20 +91,61 @@ pub fn checkbox<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     }
 }
 
+/// A body that replaces values, from one list of its fields, in the two ways it arrives.
+/// `$api` is how the API takes it: as a whole (`PUT`), so every field must be there
+/// (`null` where a value may be unknown) and no other; absent never means "clear".
+/// `$form` is how an HTML form posts it: a field left out is empty, as an unticked box is
+/// absent. The form derefs to the API's type, so both are parsed by the same code.
+macro_rules! whole_body {
+    ($(#[$meta:meta])* $api:ident / $form:ident { $($(#[$attr:meta])* $field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $api {
+            $($(#[$attr])* #[schema(required = true)] pub $field: $ty,)*
+        }
+
+        #[doc = concat!("[`", stringify!($api), "`] as a form posts it: a field left out is empty.")]
+        #[derive(Debug, Clone)]
+        pub struct $form(pub $api);
+
+        impl std::ops::Deref for $form {
+            type Target = $api;
+            fn deref(&self) -> &$api {
+                &self.0
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $form {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                #[derive(Default, Deserialize)]
+                #[serde(default)]
+                struct Lenient {
+                    $($(#[$attr])* $field: $ty,)*
+                }
+                let l = Lenient::deserialize(d)?;
+                Ok($form($api { $($field: l.$field,)* }))
+            }
+        }
+    };
+}
+
 /// A notification entered by hand or posted by a client: the domain's row of text fields,
 /// documented in the OpenAPI document under this name.
 pub use nazorg_domain::notification::NotificationRow as NotificationIn;
 
-/// Contact in detention and the offer of aftercare.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct OfferIn {
-    /// accepted | declined | not_reached
-    pub outcome: String,
-    pub date: String,
-    /// visit_in_prison | online_in_prison | phone | home_visit | office | letter | via_casemanager
-    pub kind: String,
-    pub note: String,
+whole_body! {
+    /// Contact in detention and the offer of aftercare.
+    OfferIn / OfferForm {
+        /// accepted | declined | not_reached
+        outcome: String,
+        /// yyyy-mm-dd
+        date: String,
+        /// visit_in_prison | online_in_prison | phone | home_visit | office | letter | via_casemanager
+        kind: String,
+        /// May be empty.
+        note: String,
+    }
 }
 
 impl OfferIn {
@@ -119,8 +160,8 @@ impl OfferIn {
 }
 
 /// The triage of one life domain.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TriageDomainIn {
     /// id_document | housing | income | care | social_network
     pub domain: String,
@@ -130,15 +171,20 @@ pub struct TriageDomainIn {
     pub self_reliance: String,
 }
 
-/// The triage of all five life domains.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
+/// The triage of all five life domains, as a whole: every field there.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TriageIn {
     pub domains: Vec<TriageDomainIn>,
+    /// May be empty.
     pub note: String,
-    /// Already known to the SKT before this detention (absent: not known whether).
+    /// Already known to the SKT before this detention (null: not known whether).
+    #[serde(deserialize_with = "present")]
+    #[schema(required = true)]
     pub known_to_skt: Option<bool>,
-    /// Already known to the safety chamber.
+    /// Already known to the safety chamber (null: not known whether).
+    #[serde(deserialize_with = "present")]
+    #[schema(required = true)]
     pub known_to_safety_chamber: Option<bool>,
 }
 
@@ -177,13 +223,13 @@ pub fn domain_triage(
     })
 }
 
-/// The case direction and why.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct DirectionIn {
-    /// coordinator | skt | exodus
-    pub direction: String,
-    pub reason: String,
+whole_body! {
+    /// The case direction and why.
+    DirectionIn / DirectionForm {
+        /// coordinator | skt | exodus
+        direction: String,
+        reason: String,
+    }
 }
 
 impl DirectionIn {
@@ -216,26 +262,26 @@ impl AgreementIn {
     }
 }
 
-/// Marks an agreement done or open.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct AgreementDoneIn {
-    #[serde(deserialize_with = "checkbox")]
-    pub done: bool,
+whole_body! {
+    /// Marks an agreement done or open.
+    AgreementDoneIn / AgreementDoneForm {
+        #[serde(deserialize_with = "checkbox")]
+        done: bool,
+    }
 }
 
-/// The release-readiness checklist.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct ReadinessIn {
-    #[serde(deserialize_with = "checkbox")]
-    pub housing: bool,
-    #[serde(deserialize_with = "checkbox")]
-    pub brp_registration: bool,
-    #[serde(deserialize_with = "checkbox")]
-    pub id_document: bool,
-    #[serde(deserialize_with = "checkbox")]
-    pub income: bool,
+whole_body! {
+    /// The release-readiness checklist, as a whole: all four answers.
+    ReadinessIn / ReadinessForm {
+        #[serde(deserialize_with = "checkbox")]
+        housing: bool,
+        #[serde(deserialize_with = "checkbox")]
+        brp_registration: bool,
+        #[serde(deserialize_with = "checkbox")]
+        id_document: bool,
+        #[serde(deserialize_with = "checkbox")]
+        income: bool,
+    }
 }
 
 impl ReadinessIn {
@@ -249,11 +295,12 @@ impl ReadinessIn {
     }
 }
 
-/// The actual release date.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct ReleaseIn {
-    pub date: String,
+whole_body! {
+    /// The actual release date.
+    ReleaseIn / ReleaseForm {
+        /// yyyy-mm-dd
+        date: String,
+    }
 }
 
 /// A contact log line.
@@ -435,13 +482,14 @@ impl FactsPatchIn {
     }
 }
 
-/// Overrides the eligibility outcome; an empty outcome withdraws the override.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct OverrideIn {
-    /// eligible | not_eligible | undetermined | empty (withdraw)
-    pub outcome: Option<String>,
-    pub reason: String,
+whole_body! {
+    /// Overrides the eligibility outcome; null (or empty) withdraws the override.
+    OverrideIn / OverrideForm {
+        /// eligible | not_eligible | undetermined | null (withdraw)
+        #[serde(deserialize_with = "present")]
+        outcome: Option<String>,
+        reason: String,
+    }
 }
 
 impl OverrideIn {
@@ -453,11 +501,12 @@ impl OverrideIn {
     }
 }
 
-/// Assigns (or unassigns) the case's coordinator.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
+/// Assigns (or, with null, unassigns) the case's coordinator.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CoordinatorIn {
-    #[schema(value_type = Option<i64>)]
+    #[serde(deserialize_with = "present")]
+    #[schema(value_type = Option<i64>, required = true)]
     pub user_id: Option<UserId>,
 }
 
@@ -603,6 +652,20 @@ impl ReferralStepIn {
     }
 }
 
+/// How a signal is handled.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolutionIn {
+    /// seen (chain_changed) | same_person | take_notified (identity_mismatch)
+    pub resolution: String,
+}
+
+impl ResolutionIn {
+    pub fn parse(&self) -> Result<nazorg_domain::signal::Resolution, AppError> {
+        code("hoe het signaal is afgehandeld", &self.resolution)
+    }
+}
+
 /// Putting a case on the safety chamber's agenda.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
@@ -612,18 +675,20 @@ pub struct SafetyItemIn {
     pub reason: String,
 }
 
-/// The safety chamber's outcome for an agenda item.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
+/// The safety chamber's outcome for an agenda item, as a whole.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SafetyOutcomeIn {
+    /// yyyy-mm-dd
     pub discussed_on: String,
     pub outcome: String,
+    /// May be empty.
     pub follow_up: String,
 }
 
 /// A new amount in euros: a number, or Dutch text such as "28.000,00".
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AmountIn {
     #[schema(value_type = f64)]
     pub amount: serde_json::Value,

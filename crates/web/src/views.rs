@@ -13,6 +13,7 @@ use nazorg_domain::ids::{
     SafetyItemId, UserId,
 };
 use nazorg_domain::notification::MunicipalityCode;
+use nazorg_domain::signal::OpenSignal;
 use nazorg_domain::triage::{Direction, DomainTriage, suggest_direction};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -51,6 +52,10 @@ pub struct CaseSummaryDto {
     pub coordinator: Option<String>,
     pub next_action: Option<String>,
     pub action_due: Option<String>,
+    /// The kinds of the case's signals not yet handled: chain_changed (a later notification
+    /// changed its facts), identity_mismatch (a notification under its BSN named another
+    /// name or birth date).
+    pub signals: Vec<String>,
 }
 
 impl From<&CaseSummary> for CaseSummaryDto {
@@ -81,6 +86,41 @@ impl From<&CaseSummary> for CaseSummaryDto {
             coordinator: c.coordinator.clone(),
             next_action: open.then(|| c.next_action.clone()),
             action_due: next_due(c).map(format_iso),
+            signals: c.signals.iter().map(|s| s.code().to_string()).collect(),
+        }
+    }
+}
+
+/// A signal on a case not yet handled.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignalDto {
+    pub id: i64,
+    /// chain_changed | identity_mismatch
+    pub kind: String,
+    pub label: String,
+    /// YYYY-MM-DD
+    pub raised_on: String,
+    /// What happened, in Dutch.
+    pub detail: String,
+    /// How it may be handled (`POST …/signals/{id}/resolution`): seen (chain_changed);
+    /// same_person or take_notified (identity_mismatch).
+    pub resolutions: Vec<String>,
+}
+
+impl From<&OpenSignal> for SignalDto {
+    fn from(s: &OpenSignal) -> Self {
+        SignalDto {
+            id: s.id,
+            kind: s.kind.code().into(),
+            label: s.kind.label().into(),
+            raised_on: format_iso(s.raised_on),
+            detail: s.detail.clone(),
+            resolutions: s
+                .kind
+                .resolutions()
+                .iter()
+                .map(|r| r.code().to_string())
+                .collect(),
         }
     }
 }
@@ -205,6 +245,8 @@ pub struct CaseDetailDto {
     pub referrals: Vec<ReferralDto>,
     pub safety_agenda: Vec<SafetyItemDto>,
     pub history: Vec<EventDto>,
+    /// The signals not yet handled, oldest first.
+    pub open_signals: Vec<SignalDto>,
     /// The case's version, also its `ETag`: send it in `If-Match` with a step that replaces
     /// values, so that a change by someone else since is not overwritten unnoticed.
     pub version: i64,
@@ -292,6 +334,7 @@ impl From<&CaseDetail> for CaseDetailDto {
             referrals: d.referrals.iter().map(ReferralDto::from).collect(),
             safety_agenda: d.safety_agenda.iter().map(SafetyItemDto::from).collect(),
             history: d.events.iter().map(EventDto::from).collect(),
+            open_signals: d.signals.iter().map(SignalDto::from).collect(),
             version: d.version.0,
         }
     }

@@ -59,6 +59,7 @@ pub struct Summary {
     pub rows: usize,
     pub created: usize,
     pub duplicates: usize,
+    pub updated: usize,
     pub rejected: usize,
 }
 
@@ -66,8 +67,8 @@ impl Summary {
     /// One Dutch sentence with the counts.
     pub fn describe(&self) -> String {
         format!(
-            "{} regels gelezen: {} nieuwe casussen, {} al bekend, {} afgewezen.",
-            self.rows, self.created, self.duplicates, self.rejected
+            "{} regels gelezen: {} nieuwe casussen, {} al bekend, {} bijgewerkt met nieuwe gegevens, {} afgewezen.",
+            self.rows, self.created, self.duplicates, self.updated, self.rejected
         )
     }
 }
@@ -268,6 +269,7 @@ pub async fn import_file(
             Ok(notification) => match store.import_notification(actor, &notification).await {
                 Ok(ImportOutcome::Created { .. }) => summary.created += 1,
                 Ok(ImportOutcome::Duplicate { .. }) => summary.duplicates += 1,
+                Ok(ImportOutcome::Updated { .. }) => summary.updated += 1,
                 Err(nazorg_app::Error::Invalid(reason) | nazorg_app::Error::Conflict(reason)) => {
                     summary.rejected += 1;
                     rejected.push((input.line, reason, input.raw));

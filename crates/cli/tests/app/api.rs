@@ -91,7 +91,7 @@ async fn a_notification_goes_all_the_way_to_a_closed_case(db: TestDb) {
     let r = app
         .put(
             &path("triage"),
-            json!({"domains": triage, "note": "Geen woning, schulden."}),
+            json!({"domains": triage, "note": "Geen woning, schulden.", "known_to_skt": null, "known_to_safety_chamber": null}),
         )
         .await;
     assert_eq!(r.json["status"], "triaged", "{}", r.json);
@@ -189,7 +189,7 @@ async fn illegal_steps_are_refused_with_a_dutch_explanation(db: TestDb) {
     let id = app.notify(notification(json!({}))).await;
     let domains = triage_domains("none", "high");
     let r = app
-        .put_case(id, "triage", json!({"domains": domains}))
+        .put_case(id, "triage", json!({"domains": domains, "note": "", "known_to_skt": null, "known_to_safety_chamber": null}))
         .await;
     assert_eq!(r.status, 409);
     assert_eq!(r.json["code"], "conflict");
@@ -232,7 +232,7 @@ async fn invalid_input_is_a_422_problem_that_names_the_field(db: TestDb) {
     assert!(r.detail().contains("begindatum detentie"), "{}", r.json);
     let id = app.notify(notification(json!({}))).await;
     let offer = |outcome: &str, date: &str| {
-        let body = json!({"outcome": outcome, "date": date, "kind": "phone"});
+        let body = json!({"outcome": outcome, "date": date, "kind": "phone", "note": ""});
         app.put_case(id, "offer", body)
     };
     let r = offer("maybe", "2026-02-12").await;
@@ -505,7 +505,7 @@ async fn every_read_and_write_of_a_case_is_in_the_processing_log(db: TestDb) {
         2,
         "and so is the page it answers with"
     );
-    let refused = app.put_case(id, "triage", json!({"domains": []})).await;
+    let refused = app.put_case(id, "triage", json!({"domains": [], "note": "", "known_to_skt": null, "known_to_safety_chamber": null})).await;
     assert_eq!(refused.status, 422);
     assert_eq!(
         app.processing_log_count("write_case", id).await,

@@ -76,7 +76,7 @@ async fn the_sample_file_imports_with_every_outcome_right(db: TestDb) {
     assert_eq!(out.status.code(), Some(1), "two rows are invalid");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("15 regels gelezen: 12 nieuwe casussen, 1 al bekend, 2 afgewezen."),
+        stderr.contains("15 regels gelezen: 12 nieuwe casussen, 1 al bekend, 0 bijgewerkt met nieuwe gegevens, 2 afgewezen."),
         "{stderr}"
     );
     let rejected = std::fs::read_to_string(&rejects).unwrap();

@@ -420,7 +420,7 @@ impl App {
 
     /// Records that the resident accepted the offer of aftercare (12-02-2026, in prison).
     pub async fn accept_offer(&self, case: i64) {
-        let offer = json!({"outcome": "accepted", "date": "2026-02-12", "kind": "visit_in_prison"});
+        let offer = json!({"outcome": "accepted", "date": "2026-02-12", "kind": "visit_in_prison", "note": ""});
         let r = self.put_case(case, "offer", offer).await;
         assert_eq!(r.status, 200, "{}", r.json);
     }

@@ -89,7 +89,7 @@ async fn generate(app: &App, seed: u64, count: u32) -> Vec<Truth> {
                     .put_case(
                         id,
                         "offer",
-                        json!({"outcome": outcome, "date": day(&start, truth.days_to_contact), "kind": "visit_in_prison"}),
+                        json!({"outcome": outcome, "date": day(&start, truth.days_to_contact), "kind": "visit_in_prison", "note": ""}),
                     )
                     .await;
                 assert_eq!(r.status, 200, "{}", r.json);
@@ -101,7 +101,7 @@ async fn generate(app: &App, seed: u64, count: u32) -> Vec<Truth> {
                     .put_case(
                         id,
                         "triage",
-                        json!({"domains": domains, "known_to_skt": rng.bool()}),
+                        json!({"domains": domains, "known_to_skt": rng.bool(), "note": "", "known_to_safety_chamber": null}),
                     )
                     .await;
                 assert_eq!(r.status, 200, "{}", r.json);
@@ -340,7 +340,7 @@ async fn reach_without_released_residents_is_not_applicable(db: TestDb) {
     app.put_case(
         id,
         "offer",
-        json!({"outcome": "accepted", "date": "2026-02-20", "kind": "visit_in_prison"}),
+        json!({"outcome": "accepted", "date": "2026-02-20", "kind": "visit_in_prison", "note": ""}),
     )
     .await;
     let api = app

@@ -14,6 +14,7 @@ mod matrix;
 mod oidc;
 mod partners;
 mod privacy;
+mod signals;
 mod ui;
 mod versions;
 mod work;

@@ -89,6 +89,7 @@ const MATRIX: &[(Rule, &[(&str, &str)])] = &[
             ("POST", "/api/v1/cases/{id}/referrals"),
             ("POST", "/api/v1/cases/{id}/safety-agenda-items"),
             ("PUT", "/api/v1/cases/{id}/safety-agenda-items/{item_id}"),
+            ("POST", "/api/v1/cases/{id}/signals/{signal_id}/resolution"),
             ("POST", "/api/v1/referrals/{id}/acknowledgement"),
             ("GET", "/api/v1/referral-figures"),
             ("PUT", "/api/v1/service-kinds/{id}"),
@@ -99,6 +100,7 @@ const MATRIX: &[(Rule, &[(&str, &str)])] = &[
             ("POST", "/meldingen"),
             ("POST", "/casussen/{id}/{step}"),
             ("POST", "/casussen/{id}/afspraken/{agreement_id}"),
+            ("POST", "/casussen/{id}/signalen/{signal_id}"),
             ("GET", "/verwijzingen/cijfers"),
             ("POST", "/verwijzingen/{id}/gezien"),
             ("GET", "/budget"),
@@ -345,6 +347,8 @@ struct Ids {
     case: CaseId,
     agreement: AgreementId,
     item: SafetyItemId,
+    /// An identity signal of the case.
+    signal: i64,
     referral: ReferralId,
     resident: ResidentId,
 }
@@ -355,12 +359,12 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
     // Our municipality's data: an accepted case with an agreement, a safety item and a
     // referral to Exodus.
     let case = app.notify(notification(json!({}))).await;
-    let offer = json!({"outcome": "accepted", "date": "2026-02-12", "kind": "phone"});
+    let offer = json!({"outcome": "accepted", "date": "2026-02-12", "kind": "phone", "note": ""});
     app.put_case(case, "offer", offer).await;
     let exodus = app.partner_id(PartnerKind::Exodus).await;
     let skt = app.partner_id(PartnerKind::Skt).await;
     let domains = triage_domains("none", "high");
-    app.put_case(case, "triage", json!({"domains": domains}))
+    app.put_case(case, "triage", json!({"domains": domains, "note": "", "known_to_skt": null, "known_to_safety_chamber": null}))
         .await;
     let agreement = json!({"domain": "housing", "description": "x", "owner": "y"});
     let r = app.post_case(case, "agreements", agreement).await;
@@ -370,10 +374,17 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
     let referral = json!({"partner_id": exodus, "domains": ["housing"], "reason": "x"});
     let referral = app.post_case(case, "referrals", referral).await.id();
     let resident = app.resident_of(case).await;
+    // The same BSN and detention with another birth date: an identity signal.
+    app.post_notification(json!({"birth_date": "1980-01-01"}))
+        .await;
+    let signal = app.case(case).await["open_signals"][0]["id"]
+        .as_i64()
+        .unwrap();
     let own = Ids {
         case: CaseId(case),
         agreement: AgreementId(agreement),
         item: SafetyItemId(item),
+        signal,
         referral: ReferralId(referral),
         resident: ResidentId(resident),
     };
@@ -468,10 +479,21 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         .unwrap()
         .summary
         .resident_id;
+    let mismatch: nazorg_domain::notification::NotificationRow =
+        serde_json::from_value(notification(
+            json!({"bsn": "341436239", "municipality_code": "0603", "birth_date": "1980-01-01"}),
+        ))
+        .unwrap();
+    store
+        .import_notification(&rijswijk, &mismatch.parse().unwrap())
+        .await
+        .unwrap();
+    let other_signal = store.get_case(&rijswijk, other_case).await.unwrap().signals[0].id;
     let other = Ids {
         case: other_case,
         agreement: other_agreement,
         item: other_item,
+        signal: other_signal,
         referral: other_referral,
         resident: other_resident,
     };
@@ -560,6 +582,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         path.replace("{id}", &first)
             .replace("{agreement_id}", &ids.agreement.to_string())
             .replace("{item_id}", &ids.item.to_string())
+            .replace("{signal_id}", &ids.signal.to_string())
             .replace("{year}", "2026")
             .replace(
                 "{code}",
@@ -573,7 +596,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
             .replace("{token}", &format!("{calendar}.ics"))
     };
     let has_data_ids = |path: &str| {
-        ["{id}", "{agreement_id}", "{item_id}"]
+        ["{id}", "{agreement_id}", "{item_id}", "{signal_id}"]
             .iter()
             .any(|p| path.contains(p))
             && !path.starts_with("/ketenpartners/")

@@ -505,7 +505,8 @@ async fn the_safety_chamber_agenda_and_outcome_show_on_the_case(db: TestDb) {
     let item = r.json["safety_agenda"][0]["id"].as_i64().unwrap();
     let item_path = format!("safety-agenda-items/{item}");
     let discussed = |body: Value| app.put_case(case, &item_path, body);
-    let early = discussed(json!({"discussed_on": "2026-02-01", "outcome": "x"})).await;
+    let early =
+        discussed(json!({"discussed_on": "2026-02-01", "outcome": "x", "follow_up": ""})).await;
     assert_eq!(
         early.status, 422,
         "not discussed before it was put on the agenda"
@@ -527,7 +528,7 @@ async fn a_direction_handover_is_recorded_with_its_note(db: TestDb) {
     let app = App::spawn(db).await;
     let case = app.accepted_case().await;
     let domains = triage_domains("complex", "low");
-    app.put_case(case, "triage", json!({"domains": domains}))
+    app.put_case(case, "triage", json!({"domains": domains, "note": "", "known_to_skt": null, "known_to_safety_chamber": null}))
         .await;
     let r = app.direct(case, "skt", "Eerst het SKT").await;
     assert_eq!(

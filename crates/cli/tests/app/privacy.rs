@@ -233,7 +233,8 @@ async fn closed_case(app: &App, bsn: &str, name: &str, closed: &str) -> i64 {
         json!({"date": "2026-02-11", "kind": "phone", "note": "Gebeld over de woning"}),
     )
     .await;
-    let offer = json!({"outcome": "declined", "date": "2026-02-12", "kind": "visit_in_prison"});
+    let offer =
+        json!({"outcome": "declined", "date": "2026-02-12", "kind": "visit_in_prison", "note": ""});
     let r = app.put_case(id, "offer", offer).await;
     assert_eq!(r.status, 200, "{}", r.json);
     let closure = json!({"reason": "declined", "date": closed, "note": "Wil geen nazorg"});
@@ -517,7 +518,7 @@ async fn the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more(db:
         app.put_case(
             id,
             "triage",
-            json!({"domains": domains, "note": "Schulden en geen woning"}),
+            json!({"domains": domains, "note": "Schulden en geen woning", "known_to_skt": null, "known_to_safety_chamber": null}),
         )
         .await;
     }

@@ -1,7 +1,9 @@
 //! Edit conflicts (issue 12): a save over someone else's change is refused, never lost,
 //! in the API (412, 428) and on the case page (the form again, with what was typed).
 
-use crate::common::{App, Reply, TestDb, csrf_of, logged_in, notification, page, read, version_of};
+use crate::common::{
+    App, Reply, TestDb, csrf_of, logged_in, notification, page, read, triage_domains, version_of,
+};
 use nazorg_domain::access::Role;
 use serde_json::{Value, json};
 
@@ -362,7 +364,129 @@ async fn a_put_replaces_the_whole_and_a_patch_only_what_it_names(db: TestDb) {
     );
 }
 
+/// Every `PUT` takes its part as a whole: a field left out is named and nothing changes, so
+/// ticking one box of the checklist over the API cannot untick the other three.
+async fn every_put_needs_all_its_fields(db: TestDb) {
+    let app = App::spawn(db).await;
+    let case = app.accepted_case().await;
+    let whole =
+        json!({"housing": true, "brp_registration": true, "id_document": true, "income": false});
+    let r = app.put_case(case, "readiness", whole).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+
+    let one = app
+        .put_case(case, "readiness", json!({"housing": false}))
+        .await;
+    assert_eq!(one.status, 422);
+    assert!(
+        one.detail()
+            .starts_with("Het veld ‘brp_registration’ ontbreekt"),
+        "{}",
+        one.detail()
+    );
+    let now = app.case(case).await;
+    assert_eq!(
+        [
+            &now["readiness"]["brp_registration"],
+            &now["readiness"]["id_document"],
+            &now["readiness"]["housing"]
+        ],
+        [&json!(true), &json!(true), &json!(true)],
+        "{}",
+        now["readiness"]
+    );
+
+    // The same for each part a PUT replaces, and an unknown field is refused too.
+    let domains = triage_domains("practical", "high");
+    for (part, body, missing, value) in [
+        (
+            "offer",
+            json!({"outcome": "accepted", "date": "2026-02-12", "kind": "phone"}),
+            "note",
+            json!(""),
+        ),
+        (
+            "triage",
+            json!({"domains": domains, "note": ""}),
+            "known_to_skt",
+            json!(null),
+        ),
+        (
+            "direction",
+            json!({"direction": "skt"}),
+            "reason",
+            json!("Complex"),
+        ),
+        (
+            "eligibility-override",
+            json!({"reason": "Bekend"}),
+            "outcome",
+            json!(null),
+        ),
+        ("coordinator", json!({}), "user_id", json!(null)),
+        ("release", json!({}), "date", json!("2026-03-01")),
+    ] {
+        let r = app.put_case(case, part, body.clone()).await;
+        assert_eq!(r.status, 422, "{part}");
+        assert!(
+            r.detail()
+                .starts_with(&format!("Het veld ‘{missing}’ ontbreekt")),
+            "{part}: {}",
+            r.detail()
+        );
+        let mut extra = body;
+        extra[missing] = value;
+        extra["extra"] = json!(1);
+        let r = app.put_case(case, part, extra).await;
+        assert_eq!(
+            (r.status, r.detail()),
+            (422, "Het veld ‘extra’ bestaat hier niet."),
+            "{part}"
+        );
+    }
+    assert_eq!(
+        app.case(case).await["version"],
+        now["version"],
+        "nothing saved"
+    );
+    // A value of the wrong kind is named in Dutch too.
+    let null_note =
+        json!({"outcome": "accepted", "date": "2026-02-12", "kind": "phone", "note": null});
+    let r = app.put_case(case, "offer", null_note).await;
+    assert_eq!(
+        (r.status, r.detail()),
+        (422, "Het veld ‘note’ moet tekst zijn, niet null.")
+    );
+
+    // The document says so.
+    let doc = app.get_anonymous("/api/v1/openapi.json").await.json;
+    for (schema, fields) in [
+        (
+            "ReadinessIn",
+            &["housing", "brp_registration", "id_document", "income"][..],
+        ),
+        ("OfferIn", &["outcome", "date", "kind", "note"]),
+        (
+            "TriageIn",
+            &["domains", "note", "known_to_skt", "known_to_safety_chamber"],
+        ),
+        ("OverrideIn", &["outcome", "reason"]),
+        ("CoordinatorIn", &["user_id"]),
+    ] {
+        let required = &doc["components"]["schemas"][schema]["required"];
+        for field in fields {
+            assert!(
+                required
+                    .as_array()
+                    .is_some_and(|r| r.contains(&json!(field))),
+                "{schema}.{field} required: {required}"
+            );
+        }
+    }
+}
+
 crate::on_both_databases!(
+    every_put_needs_all_its_fields,
     a_put_replaces_the_whole_and_a_patch_only_what_it_names,
     two_clients_that_save_the_same_part_never_lose_a_change,
     a_replacing_step_needs_the_version_it_was_read_at,

@@ -45,16 +45,21 @@ async fn scenario(app: &App) -> Scenario {
         .put_case(
             b,
             "offer",
-            json!({"outcome": "accepted", "date": iso(days(-50)), "kind": "visit_in_prison"}),
+            json!({"outcome": "accepted", "date": iso(days(-50)), "kind": "visit_in_prison", "note": ""}),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.json);
     let domains = triage_domains("practical", "high");
-    app.put_case(b, "triage", json!({"domains": domains})).await;
+    app.put_case(b, "triage", json!({"domains": domains, "note": "", "known_to_skt": null, "known_to_safety_chamber": null})).await;
     app.direct(b, "coordinator", "Licht").await;
     let r = app.post_case(b, "agreements", json!({"domain": "housing", "description": "Woning zoeken", "owner": "Inwoner", "due_date": iso(days(-5))})).await;
     let agreement = r.json["agreements"][0]["id"].as_i64().unwrap();
-    app.put_case(b, "readiness", json!({"housing": true})).await;
+    app.put_case(
+        b,
+        "readiness",
+        json!({"housing": true, "brp_registration": false, "id_document": false, "income": false}),
+    )
+    .await;
     // The Wmo-consulenten.
     let wmo = app.partner_id(PartnerKind::Wmo).await;
     let r = app.post_case(b, "referrals", json!({"partner_id": wmo, "domains": ["care"], "reason": "Huishoudelijke hulp", "asked_on": iso(days(-15))})).await;
@@ -68,7 +73,7 @@ async fn scenario(app: &App) -> Scenario {
     app.put_case(
         c,
         "offer",
-        json!({"outcome": "accepted", "date": iso(days(-110)), "kind": "phone"}),
+        json!({"outcome": "accepted", "date": iso(days(-110)), "kind": "phone", "note": ""}),
     )
     .await;
     let r = app

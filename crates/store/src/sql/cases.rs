@@ -12,6 +12,7 @@ use nazorg_domain::eligibility::{self, Eligibility};
 use nazorg_domain::ids::{CaseId, ResidentId, UserId};
 use nazorg_domain::notification::MunicipalityCode;
 use nazorg_domain::notification::{BrpStatus, Sentence};
+use nazorg_domain::signal::OpenSignal;
 use nazorg_domain::triage::{Direction, DomainTriage};
 use nazorg_domain::version::Version;
 use sqlx::QueryBuilder;
@@ -209,7 +210,17 @@ impl Tx {
                 .push_bind(i64::from(limit) + 1);
             q.build_query_as().fetch_all(&mut *c).await?
         });
-        Ok(rows.into_iter().map(SummaryRow::finish).collect())
+        let mut page: Vec<CaseSummary> = rows.into_iter().map(SummaryRow::finish).collect();
+        // The open signals of the page, in one query.
+        let ids: Vec<CaseId> = page.iter().map(|c| c.case_id).collect();
+        for (case, signal) in self.open_signals(&ids).await? {
+            if let Some(summary) = page.iter_mut().find(|c| c.case_id == case)
+                && !summary.signals.contains(&signal.kind)
+            {
+                summary.signals.push(signal.kind);
+            }
+        }
+        Ok(page)
     }
 
     /// Everything about one case.
@@ -221,6 +232,17 @@ impl Tx {
         );
         let mut detail = row.finish();
         detail.triage.domains = self.case_triage(case_id).await?;
+        let signals: Vec<OpenSignal> = self
+            .open_signals(&[case_id])
+            .await?
+            .into_iter()
+            .map(|(_, signal)| signal)
+            .collect();
+        for signal in &signals {
+            if !detail.summary.signals.contains(&signal.kind) {
+                detail.summary.signals.push(signal.kind);
+            }
+        }
         Ok(CaseDetail {
             agreements: self.case_agreements(case_id).await?,
             contacts: self.case_contacts(case_id).await?,
@@ -231,6 +253,7 @@ impl Tx {
             referrals: self.case_referrals(case_id).await?,
             safety_agenda: self.case_safety_agenda(case_id).await?,
             appointments: self.case_appointments(case_id).await?,
+            signals,
             ..detail
         })
     }
@@ -465,42 +488,6 @@ impl Tx {
         Ok(())
     }
 
-    /// The detention facts a later notification may fill in: expected release, sentence,
-    /// BRP status, last residence.
-    pub async fn fillable_facts(
-        &mut self,
-        case_id: CaseId,
-    ) -> Result<(
-        Option<Date>,
-        Option<Sentence>,
-        Option<BrpStatus>,
-        Option<String>,
-    )> {
-        Ok(fetch_one!(
-            self,
-            "SELECT expected_release, sentence, brp_status, last_residence_code FROM cases WHERE id = $1",
-            [case_id]
-        ))
-    }
-
-    pub async fn set_fillable_facts(
-        &mut self,
-        case_id: CaseId,
-        (release, sentence, brp, residence): (
-            Option<Date>,
-            Option<Sentence>,
-            Option<BrpStatus>,
-            Option<String>,
-        ),
-    ) -> Result<()> {
-        execute!(
-            self,
-            "UPDATE cases SET expected_release = $1, sentence = $2, brp_status = $3, last_residence_code = $4, updated_at = $5 WHERE id = $6",
-            [release, sentence, brp, residence, now(), case_id]
-        );
-        Ok(())
-    }
-
     pub async fn correctable_facts(&mut self, case_id: CaseId) -> Result<CorrectableFacts> {
         Ok(fetch_one!(
             self,
@@ -511,24 +498,24 @@ impl Tx {
     }
 
     /// Stores corrected detention facts of a case.
+    /// Stores the detention's facts of `facts` (the resident's name and birth date are
+    /// the resident's: `set_resident_identity`).
     pub async fn set_detention_facts(
         &mut self,
         case_id: CaseId,
-        institution: &str,
-        expected_release: Option<Date>,
-        sentence: Option<Sentence>,
-        brp_status: Option<BrpStatus>,
-        last_residence_code: Option<&str>,
+        facts: &CorrectableFacts,
     ) -> Result<()> {
         execute!(
             self,
-            "UPDATE cases SET institution = $1, expected_release = $2, sentence = $3, brp_status = $4, last_residence_code = $5 WHERE id = $6",
+            "UPDATE cases SET institution = $1, expected_release = $2, sentence = $3, brp_status = $4, last_residence_code = $5, \
+             updated_at = $6 WHERE id = $7",
             [
-                institution,
-                expected_release,
-                sentence,
-                brp_status,
-                last_residence_code,
+                &facts.institution,
+                facts.expected_release,
+                facts.sentence,
+                facts.brp_status,
+                facts.last_residence_code.as_deref(),
+                now(),
                 case_id
             ]
         );

@@ -1,9 +1,10 @@
 //! Residents: found by BSN, registered with a first notification, corrected.
 
 use crate::Result;
-use crate::db::{Tx, execute, now, scalar_all, scalar_one, scalar_optional};
+use crate::db::{Tx, execute, fetch_one, now, scalar_all, scalar_one, scalar_optional};
 use nazorg_domain::ids::{CaseId, ResidentId};
 use nazorg_domain::search::search_key;
+use nazorg_domain::signal::Identity;
 use time::Date;
 
 /// A resident as a first notification registers them.
@@ -88,6 +89,20 @@ impl Tx {
             "SELECT birth_date FROM residents WHERE id = $1",
             [resident_id]
         ))
+    }
+
+    /// Who a resident is held to be.
+    pub async fn resident_identity(&mut self, resident_id: ResidentId) -> Result<Identity> {
+        let (family_name, given_names, birth_date): (String, String, Option<Date>) = fetch_one!(
+            self,
+            "SELECT family_name, given_names, birth_date FROM residents WHERE id = $1",
+            [resident_id]
+        );
+        Ok(Identity {
+            family_name,
+            given_names,
+            birth_date,
+        })
     }
 
     /// The municipality a resident belongs to, if they exist.

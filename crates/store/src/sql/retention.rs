@@ -6,14 +6,15 @@ use nazorg_domain::ids::{CaseId, ResidentId};
 use time::Date;
 
 /// What goes of an anonymised case: free text, contacts, appointments, notifications,
-/// history and household. The plan, referrals and agenda items stay countable; what they
+/// history, signals and household. The plan, referrals and agenda items stay countable; what they
 /// said goes.
-const ERASE_CASE_CONTENT: [&str; 9] = [
+const ERASE_CASE_CONTENT: [&str; 10] = [
     "DELETE FROM contacts WHERE case_id = $1",
     "UPDATE agreements SET description = '', owner = '' WHERE case_id = $1",
     "DELETE FROM appointments WHERE case_id = $1",
     "DELETE FROM notifications WHERE case_id = $1",
     "DELETE FROM case_events WHERE case_id = $1",
+    "DELETE FROM case_signals WHERE case_id = $1",
     "DELETE FROM referral_notes WHERE referral_id IN (SELECT id FROM referrals WHERE case_id = $1)",
     "UPDATE referrals SET reason = '', return_reason = NULL, result_note = NULL, over_cap_reason = NULL, \
      household_member_id = NULL WHERE case_id = $1",

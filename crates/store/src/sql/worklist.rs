@@ -55,6 +55,7 @@ impl FactsRow {
             last_contact: None,
             agreements: Vec::new(),
             referrals: Vec::new(),
+            signals: Vec::new(),
         }
     }
 }
@@ -91,7 +92,7 @@ impl Tx {
         Ok(facts)
     }
 
-    /// Open cases in scope on `day`, with their facts (three more queries for all of them
+    /// Open cases in scope on `day`, with their facts (four more queries for all of them
     /// together, per 500 cases).
     pub async fn case_facts(
         &mut self,
@@ -108,8 +109,8 @@ impl Tx {
         Ok(facts.into_iter().zip(who).collect())
     }
 
-    /// Fills in the last contact, the open agreements and the referrals not yet started of
-    /// these cases, per 500 cases.
+    /// Fills in the last contact, the open agreements, the referrals not yet started and the
+    /// open signals of these cases, per 500 cases.
     async fn add_related_facts(&mut self, facts: &mut [CaseFacts]) -> Result<()> {
         let index: HashMap<CaseId, usize> = facts
             .iter()
@@ -131,6 +132,11 @@ impl Tx {
             for (case, referral) in self.running_referral_facts(chunk).await? {
                 if let Some(i) = index.get(&case) {
                     facts[*i].referrals.push(referral);
+                }
+            }
+            for (case, signal) in self.open_signals(chunk).await? {
+                if let Some(i) = index.get(&case) {
+                    facts[*i].signals.push(signal);
                 }
             }
         }

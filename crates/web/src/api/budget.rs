@@ -117,9 +117,10 @@ async fn set_service_price(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<ServiceKindId>,
-    ApiJson(b): ApiJson<AmountIn>,
+    body: Result<ApiJson<AmountIn>, ApiError>,
 ) -> Result<StatusCode, ApiError> {
     s.app.permit(&actor, Action::ManageBudget, None).await?;
+    let ApiJson(b) = body?;
     s.app.set_service_price(&actor, id, b.cents()?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -140,9 +141,10 @@ async fn set_budget_cap(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiPath((year, line)): ApiPath<(i32, String)>,
-    ApiJson(b): ApiJson<AmountIn>,
+    body: Result<ApiJson<AmountIn>, ApiError>,
 ) -> Result<Json<BudgetDto>, ApiError> {
     s.app.permit(&actor, Action::ManageBudget, None).await?;
+    let ApiJson(b) = body?;
     let line = code::<nazorg_domain::referral::BudgetLineCode>("de budgetregel", &line)?;
     s.app.set_budget_cap(&actor, year, line, b.cents()?).await?;
     Ok(Json(BudgetDto::from(&s.app.budget(&actor, year).await?)))

@@ -40,6 +40,9 @@ pub struct NotificationResult {
     pub case_id: CaseId,
     /// false when the detention was already known (nothing new was created).
     pub created: bool,
+    /// true when the detention was known and the notification changed its facts (the
+    /// case's history says old → new, and a `chain_changed` signal is raised).
+    pub updated: bool,
 }
 
 #[utoipa::path(get, path = "/api/v1/cases", tag = "casussen", params(CaseQuery),
@@ -98,6 +101,7 @@ async fn create_notification(
         Json(NotificationResult {
             case_id: outcome.case_id(),
             created,
+            updated: matches!(outcome, ImportOutcome::Updated { .. }),
         }),
     )
         .into_response())

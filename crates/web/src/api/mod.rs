@@ -67,12 +67,52 @@ fn json_message(e: &JsonRejection) -> String {
                 format!("Het veld ‘{name}’ ontbreekt; stuur het mee (null als het onbekend is).")
             } else if let Some(name) = field("unknown field `") {
                 format!("Het veld ‘{name}’ bestaat hier niet.")
+            } else if let Some(message) = wrong_type(&cause) {
+                message
             } else {
                 format!("De JSON kon niet worden gelezen: {cause}")
             }
         }
         other => format!("De JSON kon niet worden gelezen: {}", other.body_text()),
     }
+}
+
+/// serde's "note: invalid type: null, expected a string at line 1 column 9" in Dutch:
+/// "Het veld ‘note’ moet tekst zijn, niet null."
+fn wrong_type(cause: &str) -> Option<String> {
+    let (path, rest) = cause.split_once(": invalid type: ")?;
+    let (got, want) = rest.split_once(", expected ")?;
+    let want = want.split(" at line ").next().unwrap_or(want);
+    let kind = |serde: &str| -> &'static str {
+        let serde = serde.trim();
+        if serde.contains("string") || serde.starts_with("char") {
+            "tekst"
+        } else if serde.contains("bool") {
+            "true of false"
+        } else if serde.contains("integer") || serde.starts_with('i') || serde.starts_with('u') {
+            "een geheel getal"
+        } else if serde.contains("float") || serde.starts_with('f') {
+            "een getal"
+        } else if serde.contains("sequence") {
+            "een lijst"
+        } else if serde.contains("map") || serde.contains("struct") {
+            "een object"
+        } else if serde == "null" || serde.starts_with("unit") {
+            "null"
+        } else {
+            "iets anders"
+        }
+    };
+    let name = if path == "." || path.is_empty() {
+        "De gegevens".to_string()
+    } else {
+        format!("Het veld ‘{path}’")
+    };
+    Some(format!(
+        "{name} moet {} zijn, niet {}.",
+        kind(want),
+        kind(got)
+    ))
 }
 
 extractor! {

@@ -24,6 +24,10 @@ pub(super) fn router() -> Router<AppState> {
             "/cases/{id}/safety-agenda-items/{item_id}",
             put(record_safety_outcome),
         )
+        .route(
+            "/cases/{id}/signals/{signal_id}/resolution",
+            post(handle_signal),
+        )
 }
 
 /// Answers a step with the case as it now is.
@@ -142,12 +146,31 @@ async fn set_agreement_done(
     ApiActor(actor): ApiActor,
     ApiPath((id, agreement_id)): ApiPath<(CaseId, AgreementId)>,
     if_match: IfMatch,
-    ApiJson(b): ApiJson<AgreementDoneIn>,
+    body: Result<ApiJson<AgreementDoneIn>, ApiError>,
 ) -> Result<VersionedCase, ApiError> {
     s.app.permit(&actor, Action::WriteCase, Some(id)).await?;
+    let ApiJson(b) = body?;
     let seen = if_match.seen()?;
     s.app
         .set_agreement_done(&actor, id, seen, agreement_id, b.done)
+        .await?;
+    fresh(&s, &actor, id).await
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/signals/{signal_id}/resolution", tag = "casussen",
+    params(("id" = i64, Path), ("signal_id" = i64, Path)), request_body = ResolutionIn,
+    responses((status = 200, body = CaseDetailDto), (status = 404, description = "Niet gevonden"),
+        (status = 409, description = "Al afgehandeld"), (status = 422, description = "Ongeldige invoer")))]
+async fn handle_signal(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath((id, signal_id)): ApiPath<(CaseId, i64)>,
+    body: Result<ApiJson<ResolutionIn>, ApiError>,
+) -> Result<VersionedCase, ApiError> {
+    s.app.permit(&actor, Action::WriteCase, Some(id)).await?;
+    let ApiJson(b) = body?;
+    s.app
+        .handle_signal(&actor, id, signal_id, b.parse()?)
         .await?;
     fresh(&s, &actor, id).await
 }
@@ -160,9 +183,10 @@ async fn record_safety_outcome(
     ApiActor(actor): ApiActor,
     ApiPath((id, item_id)): ApiPath<(CaseId, SafetyItemId)>,
     if_match: IfMatch,
-    ApiJson(b): ApiJson<SafetyOutcomeIn>,
+    body: Result<ApiJson<SafetyOutcomeIn>, ApiError>,
 ) -> Result<VersionedCase, ApiError> {
     s.app.permit(&actor, Action::WriteCase, Some(id)).await?;
+    let ApiJson(b) = body?;
     let seen = if_match.seen()?;
     let discussed = date("de datum van bespreking", &b.discussed_on)?;
     s.app

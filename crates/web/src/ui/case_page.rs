@@ -100,6 +100,16 @@ pub struct OverCapView {
     pub asked_on: String,
 }
 
+/// A signal not yet handled, with the ways to handle it (code, label).
+struct SignalRow {
+    /// Where its form posts, after the case's address.
+    path: String,
+    label: &'static str,
+    raised_on: String,
+    detail: String,
+    choices: Vec<(&'static str, &'static str)>,
+}
+
 struct EventRow {
     at: String,
     actor: String,
@@ -132,6 +142,7 @@ struct CaseView {
     closure: Option<String>,
     closure_results: Vec<(&'static str, &'static str)>,
     events: Vec<EventRow>,
+    signals: Vec<SignalRow>,
     can: AllowedSteps,
     opts: CaseOptions,
 }
@@ -197,6 +208,7 @@ struct AllowedSteps {
     facts: bool,
     override_eligibility: bool,
     safety: bool,
+    signal: bool,
 }
 
 /// The choices of the page's forms.
@@ -281,6 +293,7 @@ fn case_view(
             .map(|(dom, res)| (dom.label(), res.label()))
             .collect(),
         events: event_rows(d),
+        signals: signal_rows(d),
         can: allowed_steps(state),
         opts,
     }
@@ -386,6 +399,7 @@ fn allowed_steps(state: CaseState) -> AllowedSteps {
         facts: can(Step::UpdateFacts),
         override_eligibility: can(Step::OverrideEligibility),
         safety: can(Step::SafetyChamber),
+        signal: can(Step::HandleSignal),
     }
 }
 
@@ -578,6 +592,25 @@ fn closure_text(d: &CaseDetail) -> Option<String> {
     })
 }
 
+/// The signals of the case not yet handled.
+fn signal_rows(d: &CaseDetail) -> Vec<SignalRow> {
+    d.signals
+        .iter()
+        .map(|s| SignalRow {
+            path: format!("signalen/{}", s.id),
+            label: s.kind.label(),
+            raised_on: format_nl(s.raised_on),
+            detail: s.detail.clone(),
+            choices: s
+                .kind
+                .resolutions()
+                .iter()
+                .map(|r| (r.code(), r.label()))
+                .collect(),
+        })
+        .collect()
+}
+
 /// The history of the case.
 fn event_rows(d: &CaseDetail) -> Vec<EventRow> {
     d.events
@@ -640,6 +673,9 @@ async fn case_page(
         (Some("bekend"), _) => {
             Some("Deze detentie was al bekend; er is geen nieuwe casus gemaakt.".to_string())
         }
+        (Some("bijgewerkt"), _) => Some(
+            "Deze detentie was al bekend; de nieuwe gegevens uit de melding zijn overgenomen (zie Signalen en Geschiedenis).".to_string(),
+        ),
         (_, Some(section)) => section_label(section).map(|label| format!("Opgeslagen: {label}.")),
         _ => None,
     };
@@ -663,6 +699,7 @@ fn section_label(anchor: &str) -> Option<&'static str> {
         "verwijzingen" => "Verwijzingen",
         "veiligheidskamer" => "Veiligheidskamer",
         "afsluiten" => "Afsluiten",
+        "signalen" => "Signaal afgehandeld",
         _ => return None,
     })
 }

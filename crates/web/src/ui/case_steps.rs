@@ -11,8 +11,8 @@ use crate::forms::{
     TriageForm,
 };
 use crate::input::{
-    AgreementDoneIn, AgreementIn, ContactIn, DirectionIn, HouseholdIn, OfferIn, OverrideIn,
-    ReadinessIn, ReleaseIn, SafetyItemIn, date,
+    AgreementDoneForm, AgreementIn, ContactIn, DirectionForm, HouseholdIn, OfferForm, OverrideForm,
+    ReadinessForm, ReleaseForm, SafetyItemIn, date,
 };
 use crate::pages::{Typed, UiError};
 use axum::Router;
@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
             post(agreement_done),
         )
         .route("/casussen/{id}/verwijzingen", post(refer))
+        .route("/casussen/{id}/signalen/{signal_id}", post(handle_signal))
 }
 
 /// Answers a step: redirected to the section on success; when refused, the same page
@@ -104,22 +105,22 @@ macro_rules! case_steps {
 }
 
 case_steps! { |s, actor, id, f, seen|
-    record_offer: post "/casussen/{id}/aanbod" (OfferIn) [replaces] => "Contact en aanbod" at "aanbod";
+    record_offer: post "/casussen/{id}/aanbod" (OfferForm) [replaces] => "Contact en aanbod" at "aanbod";
     record_triage: post "/casussen/{id}/triage" (TriageForm) [replaces] => "Triage" at "triage";
-    decide_direction: post "/casussen/{id}/regie" (DirectionIn) [replaces] => "Casusregie" at "regie";
+    decide_direction: post "/casussen/{id}/regie" (DirectionForm) [replaces] => "Casusregie" at "regie";
     add_agreement: post "/casussen/{id}/afspraken" (AgreementIn) => "Afspraak" at "plan";
-    set_readiness: post "/casussen/{id}/checklist" (ReadinessIn) [replaces]
+    set_readiness: post "/casussen/{id}/checklist" (ReadinessForm) [replaces]
         => "Checklist vrijlating" at "checklist" {
         s.app.set_readiness(actor, id, seen, &f.parse()).await?
     };
-    record_release: post "/casussen/{id}/vrijlating" (ReleaseIn) [replaces] => "Vrijlating" at "vrijlating" {
+    record_release: post "/casussen/{id}/vrijlating" (ReleaseForm) [replaces] => "Vrijlating" at "vrijlating" {
         s.app.record_release(actor, id, seen, date("de datum van vrijlating", &f.date)?).await?
     };
     log_contact: post "/casussen/{id}/contacten" (ContactIn) => "Contact" at "contacten";
     add_household_member: post "/casussen/{id}/gezinsleden" (HouseholdIn) => "Gezinslid" at "gezin";
     update_facts: post "/casussen/{id}/gegevens" (FactsForm) [replaces]
         => "Gegevens van de detentie" at "doelgroep";
-    override_eligibility: post "/casussen/{id}/doelgroep" (OverrideIn) [replaces]
+    override_eligibility: post "/casussen/{id}/doelgroep" (OverrideForm) [replaces]
         => "Doelgroepbepaling" at "doelgroep";
     assign_coordinator: post "/casussen/{id}/coordinator" (CoordinatorForm) [replaces]
         => "Nazorgcoördinator" at "coordinator" {
@@ -148,7 +149,7 @@ async fn agreement_done(
     Signed { s, user }: Signed,
     UiPath((id, agreement_id)): UiPath<(CaseId, AgreementId)>,
     UiQuery(shown): UiQuery<ShownVersion>,
-    UiTyped(f, typed): UiTyped<AgreementDoneIn>,
+    UiTyped(f, typed): UiTyped<AgreementDoneForm>,
 ) -> Result<Response, UiError> {
     s.app
         .permit(&user.actor, Action::WriteCase, Some(id))
@@ -170,6 +171,33 @@ async fn agreement_done(
         result,
     )
     .await
+}
+
+/// How a signal is handled, as its buttons post it.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct SignalForm {
+    afhandeling: String,
+}
+
+/// Handles a signal of the case page (seen; same person; the notification's identity).
+async fn handle_signal(
+    Signed { s, user }: Signed,
+    UiPath((id, signal_id)): UiPath<(CaseId, i64)>,
+    UiQuery(shown): UiQuery<ShownVersion>,
+    UiTyped(f, typed): UiTyped<SignalForm>,
+) -> Result<Response, UiError> {
+    s.app
+        .permit(&user.actor, Action::WriteCase, Some(id))
+        .await?;
+    let result = async {
+        let how = crate::input::code("hoe het signaal is afgehandeld", &f.afhandeling)?;
+        s.app.handle_signal(&user.actor, id, signal_id, how).await?;
+        Ok(())
+    }
+    .await;
+    let anchor = ("signalen", typed, shown.versie);
+    run_step(&s, &user, id, "Signaal", anchor, result).await
 }
 
 /// A referral from the case page. Passing the budget cap shows the form again with a

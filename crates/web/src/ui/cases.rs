@@ -225,6 +225,7 @@ async fn create_notification(
     let flash = match outcome {
         ImportOutcome::Created { .. } => "nieuw",
         ImportOutcome::Duplicate { .. } => "bekend",
+        ImportOutcome::Updated { .. } => "bijgewerkt",
     };
     Ok(Redirect::to(&format!("/casussen/{}?melding={flash}", outcome.case_id())).into_response())
 }

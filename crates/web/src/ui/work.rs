@@ -41,6 +41,7 @@ pub fn place_to_act(kind: DeadlineKind, case_id: CaseId, subject: Option<i64>) -
         DeadlineKind::AgreementOverdue => "plan",
         DeadlineKind::AftercareEnding => "afsluiten",
         DeadlineKind::NoRecentContact => "contacten",
+        DeadlineKind::ChainChanged | DeadlineKind::IdentityMismatch => "signalen",
         DeadlineKind::ReferralNotStarted => {
             return subject
                 .map(|s| format!("/verwijzingen/{s}"))
