@@ -12,6 +12,7 @@ mod validate;
 
 mod absence;
 mod accounts;
+pub mod backup;
 mod budget;
 mod calendar;
 mod cases;

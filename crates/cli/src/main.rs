@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
 use commands::common::{self, Installation};
 use commands::settings::{DeadlineArgs, MailArgs};
 use commands::{
-    audit, budget, cases, demo, digest, export, import, report, retention, serve, token, user,
-    worklist,
+    audit, backup, budget, cases, demo, digest, export, import, report, retention, serve, token,
+    user, worklist,
 };
 use std::process::ExitCode;
 
@@ -118,6 +118,12 @@ enum Command {
     },
     /// Fill the database with realistic generated residents and cases in every phase.
     Demo(demo::DemoArgs),
+    /// Write a consistent copy of the live database to a file (writers may go on), sealed
+    /// with a key when one is given (docs/operations.md).
+    Backup(backup::BackupArgs),
+    /// Put a copy made by `backup` back into an empty database, then check the processing
+    /// log's chains.
+    Restore(backup::RestoreArgs),
 }
 
 #[tokio::main]
@@ -142,6 +148,10 @@ async fn main() -> ExitCode {
 /// Opens the installation from the global flags and runs the command. Exit codes: 0 done,
 /// 1 done but something was rejected or found broken, 2 an error.
 async fn run(cli: Cli) -> Result<ExitCode> {
+    // A restore goes into an empty database: it must not be opened (and migrated) first.
+    if let Command::Restore(args) = cli.command {
+        return backup::restore(&cli.database, cli.secret_key.as_deref(), args).await;
+    }
     let inst = Installation {
         municipality: common::municipality(&cli.municipality)?,
         programme_start: common::date("programme-start", cli.programme_start.as_deref())?,
@@ -166,6 +176,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report { command } => report::run(&inst, command).await?,
         Command::Export { command } => export::run(&inst, command).await?,
         Command::Demo(args) => demo::run(&inst, args).await?,
+        Command::Backup(args) => backup::run(&inst, &cli.database, args).await?,
+        Command::Restore(_) => unreachable!("restored above"),
     }
     Ok(ExitCode::SUCCESS)
 }

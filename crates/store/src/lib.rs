@@ -6,6 +6,7 @@
 //! `nazorg-app`), which reach personal data only through their privacy gate.
 
 pub mod audit;
+pub mod backup;
 mod db;
 pub mod model;
 pub mod names;
@@ -30,6 +31,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database-adres niet herkend: {0} (gebruik sqlite://PAD of postgres://…)")]
     Url(String),
+    /// Making or restoring a copy of the database failed.
+    #[error("{0}")]
+    Backup(String),
 }
 
 impl StoreError {

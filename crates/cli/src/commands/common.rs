@@ -142,7 +142,7 @@ pub fn read_password() -> Result<String> {
 }
 
 /// Hides a password in a database URL for messages.
-fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let credentials = &url[scheme + 3..at];

@@ -3,6 +3,7 @@
 //! uses another.
 
 pub mod audit;
+pub mod backup;
 pub mod budget;
 pub mod cases;
 pub mod common;

@@ -85,6 +85,20 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Another fresh, empty database on the same backend.
+    pub async fn another(&self) -> TestDb {
+        let backend = if self.pg.is_some() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        TestDb::new(backend)
+            .await
+            .expect("the backend this test runs on")
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((admin, name)) = self.pg.take() {

@@ -7,6 +7,7 @@
 mod common;
 
 mod api;
+mod backup;
 mod browser;
 mod cli;
 mod evaluation;
