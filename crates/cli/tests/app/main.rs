@@ -10,6 +10,7 @@ mod api;
 mod backup;
 mod browser;
 mod cli;
+mod crash;
 mod evaluation;
 mod matrix;
 mod oidc;
