@@ -30,7 +30,20 @@ pub struct CaseQuery {
     /// The `next` value of the previous page.
     pub after: Option<String>,
     /// Page size, 1–500 (default 25).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
+}
+
+/// The page size asked for: 1 to 500, 25 when not given; anything else is refused, not
+/// quietly changed.
+pub fn page_limit(limit: Option<u32>) -> Result<u32, AppError> {
+    match limit {
+        None => Ok(25),
+        Some(n @ 1..=500) => Ok(n),
+        Some(_) => Err(AppError::Invalid(
+            "limit: kies een paginagrootte van 1 tot en met 500.".into(),
+        )),
+    }
 }
 
 impl CaseQuery {

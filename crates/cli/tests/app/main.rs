@@ -16,6 +16,7 @@ mod matrix;
 mod oidc;
 mod partners;
 mod privacy;
+mod schemathesis;
 mod signals;
 mod ui;
 mod versions;

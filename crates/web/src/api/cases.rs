@@ -55,7 +55,7 @@ async fn list_cases(
     let (filter, after) = q.filter()?;
     let page = s
         .app
-        .list_cases(&actor, &filter, after, q.limit.unwrap_or(25))
+        .list_cases(&actor, &filter, after, crate::query::page_limit(q.limit)?)
         .await?;
     Ok(Json(CaseList {
         items: page.items.iter().map(CaseSummaryDto::from).collect(),

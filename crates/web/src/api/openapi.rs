@@ -25,7 +25,7 @@ pub(super) fn router() -> Router<AppState> {
           override_eligibility, assign_coordinator, close_case, create_referral, list_referrals, get_referral, referral_step,
           acknowledge_referral, referral_figures, list_partners, add_partner, list_service_kinds, set_service_price, get_budget,
           set_budget_cap, add_safety_item, record_safety_outcome, handle_signal, monitor),
-    modifiers(&Security),
+    modifiers(&Security, &Problems),
     security(("bearer" = []), ("session" = []))
 )]
 pub struct ApiDoc;
@@ -48,6 +48,72 @@ impl utoipa::Modify for Security {
                 crate::auth::SESSION_COOKIE,
             ))),
         );
+    }
+}
+
+/// The answers every operation may give besides its own: 401 without a valid login, 403
+/// when the role may not, 404 for an id that is not there (or not the caller's to see),
+/// 422 for input that does not parse; each an `application/problem+json` (RFC 9457).
+struct Problems;
+
+impl utoipa::Modify for Problems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let text = || Object::with_type(Type::String);
+        let problem = ObjectBuilder::new()
+            .description(Some("Een fout, als application/problem+json (RFC 9457)"))
+            .property("type", text())
+            .property("title", text())
+            .property("status", Object::with_type(Type::Integer))
+            .property("detail", text())
+            .property("code", text())
+            .required("title")
+            .required("status");
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.schemas.insert("Problem".into(), problem.into());
+        let answer = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let with_ids = path.contains('{');
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let takes_input = operation.request_body.is_some()
+                    || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let mut add = |code: &str, description: &str| {
+                    operation
+                        .responses
+                        .responses
+                        .entry(code.to_string())
+                        .or_insert_with(|| answer(description).into());
+                };
+                add("401", "Niet ingelogd, of het token is ongeldig of verlopen");
+                add("403", "Deze rol mag dit niet");
+                if with_ids {
+                    add("404", "Niet gevonden");
+                }
+                if takes_input {
+                    add("422", "Ongeldige invoer");
+                }
+            }
+        }
     }
 }
 

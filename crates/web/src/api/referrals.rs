@@ -136,6 +136,8 @@ pub struct ReferralQuery {
     /// The `next` value of the previous page.
     #[param(value_type = Option<i64>)]
     pub before: Option<ReferralId>,
+    /// Page size, 1–500 (default 25).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -154,7 +156,12 @@ async fn list_referrals(
     };
     let page = s
         .app
-        .list_referrals(&actor, &filter, q.before, q.limit.unwrap_or(25))
+        .list_referrals(
+            &actor,
+            &filter,
+            q.before,
+            crate::query::page_limit(q.limit)?,
+        )
         .await?;
     Ok(Json(ReferralList {
         items: page.items.iter().map(ReferralDto::from).collect(),

@@ -1,0 +1,95 @@
+//! Schemathesis (PyPI) over the served OpenAPI document, as a coordinator: no server
+//! errors, no answer the document does not declare, no response that breaks its schema,
+//! no schema-invalid input accepted (issue 12). `.ci/run` installs it and names it in
+//! `NAZORG_SCHEMATHESIS`; elsewhere `st` on the `PATH` is used, or the test is skipped.
+
+use crate::common::{App, TestDb, notification, skip, triage_domains};
+use serde_json::json;
+use std::path::Path;
+use std::process::Command;
+
+/// The Schemathesis command, if there is one here.
+fn schemathesis() -> Option<String> {
+    let named = std::env::var("NAZORG_SCHEMATHESIS").ok();
+    let candidate = named.unwrap_or_else(|| "st".into());
+    let works = Command::new(&candidate)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    works.then_some(candidate)
+}
+
+async fn the_api_keeps_to_its_openapi_document_under_schemathesis(db: TestDb) {
+    let Some(st) = schemathesis() else {
+        skip(
+            "Schemathesis is not installed (pip install schemathesis; or set NAZORG_SCHEMATHESIS)",
+        );
+        return;
+    };
+    let app = App::spawn(db).await;
+    // A case with something of every kind a path names: an agreement, an agenda item and
+    // an identity signal.
+    let case = app.accepted_case().await;
+    let domains = triage_domains("practical", "high");
+    let triage = json!({"domains": domains, "note": "", "known_to_skt": null, "known_to_safety_chamber": null});
+    app.put_case(case, "triage", triage).await;
+    let agreement =
+        json!({"domain": "housing", "description": "Woning zoeken", "owner": "Inwoner"});
+    let r = app.post_case(case, "agreements", agreement).await;
+    let agreement = r.json["agreements"][0]["id"].as_i64().unwrap();
+    let r = app.put_on_safety_agenda(case, "2026-03-01", "Zorgen").await;
+    let item = r.json["safety_agenda"][0]["id"].as_i64().unwrap();
+    app.post_notification(json!({"birth_date": "1980-01-01"}))
+        .await;
+    let signal = app.case(case).await["open_signals"][0]["id"]
+        .as_i64()
+        .unwrap();
+    app.notify(notification(
+        json!({"bsn": "562930036", "family_name": "Willems"}),
+    ))
+    .await;
+
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemathesis/schemathesis.toml");
+    let out = tokio::task::spawn_blocking({
+        let (base, token) = (app.base.clone(), app.token.clone());
+        move || {
+            Command::new(st)
+                .arg("--config-file")
+                .arg(config)
+                .args(["run", &format!("{base}/api/v1/openapi.json")])
+                .args(["--header", &format!("Authorization: Bearer {token}")])
+                .args(["--checks", "all", "--phases", "examples,fuzzing,stateful"])
+                .args([
+                    "--max-examples",
+                    "25",
+                    "--workers",
+                    "2",
+                    "--seed",
+                    "20261202",
+                ])
+                .args(["--no-color"])
+                .env("NAZORG_ST_CASE", case.to_string())
+                .env("NAZORG_ST_AGREEMENT", agreement.to_string())
+                .env("NAZORG_ST_ITEM", item.to_string())
+                .env("NAZORG_ST_SIGNAL", signal.to_string())
+                .output()
+                .expect("run schemathesis")
+        }
+    })
+    .await
+    .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "Schemathesis found problems:\n{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = report
+        .lines()
+        .rev()
+        .find(|l| l.contains("passed"))
+        .unwrap_or("");
+    eprintln!("schemathesis: {summary}");
+}
+
+crate::on_both_databases!(the_api_keeps_to_its_openapi_document_under_schemathesis);
