@@ -60,14 +60,27 @@ pub struct Summary {
     pub created: usize,
     pub duplicates: usize,
     pub updated: usize,
+    /// Blank lines, skipped.
+    pub blank: usize,
     pub rejected: usize,
 }
 
 impl Summary {
     /// One Dutch sentence with the counts.
     pub fn describe(&self) -> String {
+        let blank = match self.blank {
+            0 => String::new(),
+            1 => " 1 lege regel overgeslagen.".to_string(),
+            n => format!(" {n} lege regels overgeslagen."),
+        };
+        let rows = if self.rows == 1 { "regel" } else { "regels" };
+        let cases = if self.created == 1 {
+            "nieuwe casus"
+        } else {
+            "nieuwe casussen"
+        };
         format!(
-            "{} regels gelezen: {} nieuwe casussen, {} al bekend, {} bijgewerkt met nieuwe gegevens, {} afgewezen.",
+            "{} {rows} gelezen: {} {cases}, {} al bekend, {} bijgewerkt met nieuwe gegevens, {} afgewezen.{blank}",
             self.rows, self.created, self.duplicates, self.updated, self.rejected
         )
     }
@@ -80,6 +93,8 @@ type Rejected = (u64, String, Vec<String>);
 struct Input {
     /// Line in the file (the header is line 1), or record number for JSON.
     line: u64,
+    /// The last line the row takes (the same line, unless a quote was left open).
+    last_line: u64,
     row: Result<NotificationRow, String>,
     raw: Vec<String>,
 }
@@ -114,14 +129,124 @@ fn delimiter(bytes: &[u8]) -> u8 {
 
 /// Reads a CSV file, comma- or semicolon-separated, UTF-8 or UTF-16: the header must name
 /// every column; blank lines are skipped.
-fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Input>)> {
+fn read_csv(path: &Path) -> Result<Parsed> {
     let bytes = std::fs::read(path).with_context(|| format!("{} openen", path.display()))?;
+    parse_csv(bytes)
+}
+
+/// What a file holds: its columns, its rows, and how many of its lines were blank.
+struct Parsed {
+    headers: Vec<String>,
+    inputs: Vec<Input>,
+    blank: usize,
+}
+
+/// Where the lines of a file start, so that a record's lines are counted from byte
+/// offsets (the CSV reader's own count leaves out the blank lines it skips).
+struct Lines<'a> {
+    bytes: &'a [u8],
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn of(bytes: &'a [u8]) -> Lines<'a> {
+        let breaks = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n');
+        let starts = std::iter::once(0)
+            .chain(breaks.map(|(i, _)| i + 1))
+            .collect();
+        Lines { bytes, starts }
+    }
+
+    /// The line (from 1) that holds a byte.
+    fn at(&self, byte: u64) -> u64 {
+        let at = usize::try_from(byte).unwrap_or(usize::MAX);
+        self.starts.partition_point(|start| *start <= at) as u64
+    }
+
+    /// The line a record starts on: its position may be that of blank lines before it.
+    fn first_of(&self, byte: u64) -> u64 {
+        let mut at = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        while matches!(self.bytes.get(at), Some(b'\n' | b'\r')) {
+            at += 1;
+        }
+        self.at(at as u64)
+    }
+
+    /// How many lines the file has (a last line break ends the last line, no new one).
+    fn count(&self) -> usize {
+        let ended = self.bytes.last() == Some(&b'\n') || self.bytes.is_empty();
+        self.starts.len() - usize::from(ended)
+    }
+}
+
+/// The rows of a CSV file's bytes (see [`read_csv`]).
+fn parse_csv(bytes: Vec<u8>) -> Result<Parsed> {
     let bytes = utf8_bytes(bytes)?;
+    let lines = Lines::of(&bytes);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
         .delimiter(delimiter(&bytes))
         .from_reader(bytes.as_slice());
+    let headers = read_headers(&mut reader)?;
+    let mut inputs = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    while reader.read_byte_record(&mut record).context("CSV lezen")? {
+        let line = record.position().map_or(0, |p| lines.first_of(p.byte()));
+        // The record ends where the reader now is: its last line holds the byte before.
+        let last = lines
+            .at(reader.position().byte().saturating_sub(1))
+            .max(line);
+        let raw: Vec<String> = record
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .collect();
+        if raw.iter().all(|f| f.trim().is_empty()) {
+            continue; // blank lines are not rows
+        }
+        // No field of a notification holds a line break: a record that does ran on over
+        // the lines after it, from a quote that was not closed. Those lines are this one
+        // rejected row, said so, not rows that silently disappear.
+        let breaks = usize::try_from(last - line).unwrap_or(usize::MAX);
+        let row = match record
+            .iter()
+            .map(std::str::from_utf8)
+            .collect::<Result<Vec<&str>, _>>()
+        {
+            _ if breaks > 0 => Err(format!(
+                "een aanhalingsteken is niet gesloten: de regels {line} tot en met {} zijn als één regel gelezen",
+                line + breaks as u64
+            )),
+            Err(_) => Err("de regel is geen geldige UTF-8-tekst".to_string()),
+            Ok(fields) if fields.len() != headers.len() => Err(format!(
+                "de regel heeft {} velden, de kopregel {}",
+                fields.len(),
+                headers.len()
+            )),
+            Ok(fields) => Ok(notification_row(&headers, &fields)),
+        };
+        inputs.push(Input {
+            line,
+            last_line: last,
+            row,
+            raw,
+        });
+    }
+    // The header, and the lines each row takes: the rest is blank.
+    let covered: u64 = 1 + inputs.iter().map(|i| i.last_line - i.line + 1).sum::<u64>();
+    Ok(Parsed {
+        headers,
+        inputs,
+        blank: lines
+            .count()
+            .saturating_sub(usize::try_from(covered).unwrap_or(usize::MAX)),
+    })
+}
+
+/// The header's column names, which must include every column of a notification.
+fn read_headers(reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>> {
     let headers: Vec<String> = reader
         .byte_headers()
         .context("kopregel lezen")?
@@ -145,41 +270,7 @@ fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Input>)> {
             COLUMNS.join(",")
         );
     }
-    let mut inputs = Vec::new();
-    for record in reader.byte_records() {
-        let record = record.context("CSV lezen")?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let raw: Vec<String> = record
-            .iter()
-            .map(|f| String::from_utf8_lossy(f).into_owned())
-            .collect();
-        if raw.iter().all(|f| f.trim().is_empty()) {
-            continue; // blank lines are not rows
-        }
-        // No field of a notification holds a line break: a record that does ran on over
-        // the lines after it, from a quote that was not closed. Those lines are this one
-        // rejected row, said so, not rows that silently disappear.
-        let breaks: usize = raw.iter().map(|f| f.matches('\n').count()).sum();
-        let row = match record
-            .iter()
-            .map(std::str::from_utf8)
-            .collect::<Result<Vec<&str>, _>>()
-        {
-            _ if breaks > 0 => Err(format!(
-                "een aanhalingsteken is niet gesloten: de regels {line} tot en met {} zijn als één regel gelezen",
-                line + breaks as u64
-            )),
-            Err(_) => Err("de regel is geen geldige UTF-8-tekst".to_string()),
-            Ok(fields) if fields.len() != headers.len() => Err(format!(
-                "de regel heeft {} velden, de kopregel {}",
-                fields.len(),
-                headers.len()
-            )),
-            Ok(fields) => Ok(notification_row(&headers, &fields)),
-        };
-        inputs.push(Input { line, row, raw });
-    }
-    Ok((headers, inputs))
+    Ok(headers)
 }
 
 /// The row of a record whose fields match the header, by column name.
@@ -208,7 +299,7 @@ fn notification_row(headers: &[String], fields: &[&str]) -> NotificationRow {
 }
 
 /// Reads a JSON file: an array with one notification object per element.
-fn read_json(path: &Path) -> Result<(Vec<String>, Vec<Input>)> {
+fn read_json(path: &Path) -> Result<Parsed> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("{} lezen", path.display()))?;
     let values: Vec<serde_json::Value> = serde_json::from_str(&text)
@@ -222,12 +313,17 @@ fn read_json(path: &Path) -> Result<(Vec<String>, Vec<Input>)> {
                 .map_err(|e| format!("ongeldige melding: {e}"));
             Input {
                 line: i as u64 + 1,
+                last_line: i as u64 + 1,
                 row,
                 raw,
             }
         })
         .collect();
-    Ok((vec!["json".to_string()], inputs))
+    Ok(Parsed {
+        headers: vec!["json".to_string()],
+        inputs,
+        blank: 0,
+    })
 }
 
 /// Imports every valid row of the file; reports each rejected row on standard error and,
@@ -242,7 +338,11 @@ pub async fn import_file(
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let (headers, inputs) = if is_json {
+    let Parsed {
+        headers,
+        inputs,
+        blank,
+    } = if is_json {
         read_json(path)?
     } else {
         read_csv(path)?
@@ -254,6 +354,7 @@ pub async fn import_file(
     );
     let mut summary = Summary {
         rows: inputs.len(),
+        blank,
         ..Default::default()
     };
     let mut rejected: Vec<Rejected> = Vec::new();
@@ -313,5 +414,78 @@ fn neutralise(field: &str) -> String {
         format!("'{field}")
     } else {
         field.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const HEADER: &str = "bsn,family_name,given_names,birth_date,municipality_code,brp_status,institution,detention_start,expected_release,sentence,source";
+
+    /// A line of a notification file as people make them: a good row, a row with a field
+    /// too few or too many, a stray quote, a semicolon, an empty line, or any text.
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("691967301,van den Berg,Anna,1992-02-14,1783,registered,PI Haaglanden,2026-02-10,2026-06-10,prison_sentence,automatic".to_string()),
+            Just("341436239,Koster,Kevin,2008-07-01,1783,registered,PI Rotterdam,2026-06-01".to_string()),
+            Just("562930036,\"Willems, M.\",Mohamed,1988-12-01,0637,registered,PI,2026-02-15,2026-05-15,prison_sentence,automatic,extra".to_string()),
+            Just("177910586,\"Prins,Dirk,1970-05-30,1783,registered,PI,2026-03-02,2026-07-02,prison_sentence,casemanager".to_string()),
+            Just(String::new()),
+            Just("   ".to_string()),
+            "[a-z0-9,;\" ]{0,40}",
+        ]
+    }
+
+    proptest! {
+        /// Every line after the header is a row (imported or rejected), a blank line, or
+        /// named in the rejection of the unclosed quote it ran on over: none goes missing,
+        /// none counts twice.
+        #[test]
+        fn every_line_of_a_file_is_accounted_for(lines in prop::collection::vec(line(), 0..30)) {
+            let mut text = HEADER.to_string();
+            for l in &lines {
+                text.push('\n');
+                text.push_str(l);
+            }
+            text.push('\n');
+            let parsed = parse_csv(text.into_bytes()).expect("the header is right");
+            let inputs = &parsed.inputs;
+            let mut covered = vec![0u32; lines.len() + 2];
+            for input in inputs {
+                let (first, last) = (input.line as usize, input.last_line as usize);
+                prop_assert!(first >= 2 && last < lines.len() + 2, "lines {}-{} of {}", first, last, lines.len());
+                for count in &mut covered[first..=last] {
+                    *count += 1;
+                }
+                if last > first {
+                    prop_assert!(input.row.is_err(), "a record over several lines is rejected");
+                }
+            }
+            for (i, l) in lines.iter().enumerate() {
+                // A line with text is a row or part of one; one with only separators,
+                // quotes and spaces holds no field and may be skipped as blank.
+                let n = covered[i + 2];
+                if l.chars().any(|c| c.is_ascii_alphanumeric()) {
+                    prop_assert_eq!(n, 1, "line {}: {:?}", i + 2, l);
+                } else {
+                    prop_assert!(n <= 1);
+                }
+            }
+            // The summary's count: rows, lines they ran on over, and blank lines make
+            // every line after the header.
+            let rows_lines: usize = covered.iter().map(|c| *c as usize).sum();
+            prop_assert_eq!(rows_lines + parsed.blank, lines.len());
+        }
+
+        /// Whatever the bytes, reading them answers rows or a Dutch reason, never a panic.
+        #[test]
+        fn any_bytes_are_read_or_refused(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let mut file = HEADER.as_bytes().to_vec();
+            file.push(b'\n');
+            file.extend(bytes);
+            let _ = parse_csv(file);
+        }
     }
 }

@@ -402,7 +402,29 @@ async fn semicolons_utf16_and_json_nulls_are_read_and_undocumented_dates_refused
     );
 }
 
+/// Blank lines are skipped and counted, and a rejected row is named by its line in the
+/// file as an editor shows it, blank lines included.
+async fn blank_lines_are_counted_and_rejections_name_the_right_line(db: TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = format!(
+        "{HEADER}\n\n691967301,van den Berg,Anna,1992-02-14,1783,registered,PI Haaglanden,2026-02-10,2026-06-10,prison_sentence,fax\n\n   \n341436239,Koster,Kevin,1990-07-01,1783,registered,PI Rotterdam,2026-06-01,2026-09-01,prison_sentence,automatic\n"
+    );
+    let out = nazorg(
+        &db,
+        &["import", "notifications", &write(&dir, "blank.csv", &file)],
+        None,
+    );
+    assert_exit(&out, 1);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("regel 3 afgewezen: bron 'fax'"), "{said}");
+    assert!(
+        said.contains("2 regels gelezen: 1 nieuwe casus, 0 al bekend, 0 bijgewerkt met nieuwe gegevens, 1 afgewezen. 3 lege regels overgeslagen."),
+        "{said}"
+    );
+}
+
 crate::on_both_databases!(
+    blank_lines_are_counted_and_rejections_name_the_right_line,
     the_sample_file_imports_with_every_outcome_right,
     a_clean_file_exits_zero_and_edge_cases_are_rejected_one_by_one,
     semicolons_utf16_and_json_nulls_are_read_and_undocumented_dates_refused,
