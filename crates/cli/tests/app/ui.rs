@@ -295,6 +295,42 @@ async fn repeated_wrong_passwords_lock_the_account_for_a_while(db: TestDb) {
     assert_eq!(checked, ["5"], "guesses whose password was checked");
 }
 
+/// A burst of logins with made-up names hashes off the async workers, a few at a time, so
+/// the server goes on answering: `/healthz` stays quick while they are checked.
+async fn a_burst_of_logins_does_not_starve_other_requests(db: TestDb) {
+    let app = App::spawn(db).await;
+    let login = app.url("/inloggen");
+    let burst = (0..30).map(move |i| {
+        let request = reqwest::Client::new().post(&login).form(&[
+            ("username", format!("verzonnen-{i}")),
+            ("password", "lange-gok-123456".to_string()),
+        ]);
+        async move { request.send().await.unwrap().status().as_u16() }
+    });
+    let logins = tokio::spawn(futures_join_all(burst));
+    let client = reqwest::Client::new();
+    let mut waits = Vec::new();
+    for _ in 0..15 {
+        let started = std::time::Instant::now();
+        let r = client.get(app.url("/healthz")).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        waits.push(started.elapsed());
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let answers = logins.await.unwrap();
+    assert!(answers.iter().all(|s| *s == 401), "{answers:?}");
+    waits.sort();
+    let median = waits[waits.len() / 2];
+    eprintln!(
+        "/healthz during 30 logins: median {median:?}, slowest {:?}",
+        waits[waits.len() - 1]
+    );
+    assert!(
+        median < std::time::Duration::from_millis(50),
+        "/healthz slowed to {median:?} by a burst of logins"
+    );
+}
+
 /// Runs the futures at once and gives their outputs in order.
 async fn futures_join_all<F: std::future::Future + Send + 'static>(
     futures: impl Iterator<Item = F>,
@@ -485,6 +521,7 @@ crate::on_both_databases!(
     a_required_second_factor_is_set_up_once_and_asked_at_every_login,
     malformed_addresses_get_a_dutch_page,
     repeated_wrong_passwords_lock_the_account_for_a_while,
+    a_burst_of_logins_does_not_starve_other_requests,
     guessable_passwords_are_refused_for_new_accounts,
     the_setup_link_creates_the_first_administrator_once,
     pages_need_a_login_and_a_wrong_password_is_refused_in_dutch,
