@@ -86,6 +86,9 @@ impl App {
                 eligibility: assessment.outcome,
             };
             record(&mut tx, case_id, actor, &what).await?;
+            if found.provisional {
+                record(&mut tx, case_id, actor, &CaseEvent::ProvisionalIdentity).await?;
+            }
             note_resident(&mut tx, actor, case_id, &found, n).await?;
             refresh_action(&mut tx, case_id, &self.deadlines).await?;
             tx.commit().await?;
@@ -194,14 +197,20 @@ struct Found {
     filled_birth_date: Option<Date>,
     /// Who the notification named, when that is someone other than who is held.
     mismatch: Option<(Identity, Identity)>,
+    /// Without a BSN: a provisional identity.
+    provisional: bool,
 }
 
 /// The resident of a notification: the one known under its BSN, or a new one. A known
 /// resident whose birth date was unknown gets the notification's; one whose name or birth
 /// date differs from the notification's is not changed: the difference is for a
-/// coordinator to judge (an identity signal).
+/// coordinator to judge (an identity signal). Without a BSN: the provisional resident
+/// with the same name and birth date, or a new provisional one.
 async fn resident_of(tx: &mut Tx, municipality: &str, n: &Notification) -> Result<Found> {
-    if let Some(id) = tx.resident_by_bsn(municipality, n.bsn.as_str()).await? {
+    let Some(bsn) = &n.bsn else {
+        return provisional_resident_of(tx, municipality, n).await;
+    };
+    if let Some(id) = tx.resident_by_bsn(municipality, bsn.as_str()).await? {
         let held = tx.resident_identity(id).await?;
         let notified = Identity {
             family_name: n.family_name.clone(),
@@ -222,12 +231,14 @@ async fn resident_of(tx: &mut Tx, municipality: &str, n: &Notification) -> Resul
             id,
             filled_birth_date,
             mismatch,
+            provisional: false,
         });
     }
     let id = tx
         .insert_resident(&NewResident {
             municipality,
-            bsn: n.bsn.as_str(),
+            bsn: bsn.as_str(),
+            provisional: false,
             family_name: &n.family_name,
             given_names: &n.given_names,
             birth_date: n.birth_date,
@@ -243,6 +254,46 @@ async fn resident_of(tx: &mut Tx, municipality: &str, n: &Notification) -> Resul
         id,
         filled_birth_date: None,
         mismatch: None,
+        provisional: false,
+    })
+}
+
+/// The provisional resident of a notification without a BSN. Only a known name and birth
+/// date together find one notified before; anything less makes a new one, for a
+/// coordinator to merge once the BSN is known (a wrong merge would be worse).
+async fn provisional_resident_of(
+    tx: &mut Tx,
+    municipality: &str,
+    n: &Notification,
+) -> Result<Found> {
+    let found = match n.birth_date {
+        Some(birth) => {
+            tx.provisional_resident(municipality, &n.family_name, &n.given_names, birth)
+                .await?
+        }
+        None => None,
+    };
+    let id = match found {
+        Some(id) => id,
+        None => {
+            // A placeholder that is no BSN (it has letters), unique as the column wants.
+            let placeholder = format!("voorlopig-{}", &crate::new_token()[..16]);
+            tx.insert_resident(&NewResident {
+                municipality,
+                bsn: &placeholder,
+                provisional: true,
+                family_name: &n.family_name,
+                given_names: &n.given_names,
+                birth_date: n.birth_date,
+            })
+            .await?
+        }
+    };
+    Ok(Found {
+        id,
+        filled_birth_date: None,
+        mismatch: None,
+        provisional: true,
     })
 }
 

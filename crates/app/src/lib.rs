@@ -22,6 +22,7 @@ mod digest;
 mod direction;
 mod facts;
 mod household;
+mod identity;
 mod intake;
 mod jobs;
 mod offer;

@@ -37,6 +37,14 @@ pub enum CaseEvent {
     IdentityMismatch {
         detail: String,
     },
+    /// The notification had no BSN: the resident's identity is provisional.
+    ProvisionalIdentity,
+    /// A coordinator recorded the BSN of a provisional identity; `merged_with` names the
+    /// resident already known under it, into whom the provisional one was merged.
+    BsnRecorded {
+        bsn: String,
+        merged_with: Option<String>,
+    },
     /// A coordinator handled a signal: how, in Dutch.
     SignalHandled {
         kind: SignalKind,
@@ -247,6 +255,7 @@ impl CaseEvent {
             Notified { .. } | NotifiedAgain { .. } => "notification",
             FactsCorrected { .. } | ChangedByChain { .. } => "facts",
             IdentityMismatch { .. } | SignalHandled { .. } => "signal",
+            ProvisionalIdentity | BsnRecorded { .. } => "identity",
             Offer { .. } => "offer",
             Triage { .. } => "triage",
             Direction { .. } => "direction",
@@ -284,10 +293,9 @@ impl CaseEvent {
                 changes,
                 eligibility,
             } => changed_by_chain(*source, changes, *eligibility),
-            IdentityMismatch { detail } => {
-                format!("Signaal: de identiteit in een melding wijkt af. {detail}")
+            IdentityMismatch { .. } | ProvisionalIdentity | BsnRecorded { .. } | SignalHandled { .. } => {
+                identity(self)
             }
-            SignalHandled { kind, how } => format!("Signaal ‘{}’ afgehandeld: {how}", kind.label()),
             Offer {
                 outcome,
                 kind,
@@ -378,6 +386,26 @@ fn notified_again(source: Source) -> String {
         "Nog een melding van dezelfde detentie ontvangen, bron: {}.",
         source.label()
     )
+}
+
+/// The line of an event about who the resident is, or about a signal.
+fn identity(event: &CaseEvent) -> String {
+    match event {
+        CaseEvent::IdentityMismatch { detail } => {
+            format!("Signaal: de identiteit in een melding wijkt af. {detail}")
+        }
+        CaseEvent::ProvisionalIdentity => "De melding had geen BSN: de inwoner heeft een voorlopige identiteit, tot een coördinator het BSN vastlegt.".to_string(),
+        CaseEvent::BsnRecorded { bsn, merged_with: None } => {
+            format!("BSN vastgelegd: {bsn}. De identiteit is niet langer voorlopig.")
+        }
+        CaseEvent::BsnRecorded { bsn, merged_with: Some(held) } => format!(
+            "BSN vastgelegd: {bsn}. Bij dit BSN was al bekend: {held}. De voorlopige identiteit is daarmee samengevoegd; haar casussen horen nu bij die inwoner."
+        ),
+        CaseEvent::SignalHandled { kind, how } => {
+            format!("Signaal ‘{}’ afgehandeld: {how}", kind.label())
+        }
+        other => other.summary(),
+    }
 }
 
 /// Changes as "Inrichting: ‘PI Vught’ → ‘PI Haaglanden’; …".

@@ -116,6 +116,14 @@ code_enum! {
     }
 }
 
+impl Source {
+    /// Whether a notification from this source may come without a BSN: one from a partner
+    /// or from the person, not one from the justice chain or the PI's casemanager.
+    pub fn may_lack_bsn(self) -> bool {
+        matches!(self, Source::Partner | Source::SelfReported)
+    }
+}
+
 /// A text field of a row: JSON `null` means empty, as an absent field does.
 fn text_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(<Option<String> as serde::Deserialize>::deserialize(d)?.unwrap_or_default())
@@ -128,7 +136,9 @@ fn text_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Err
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = NotificationIn))]
 #[serde(default)]
 pub struct NotificationRow {
-    /// Citizen service number; must pass the eleven-test.
+    /// Citizen service number; must pass the eleven-test. May be empty in a notification
+    /// from a partner or the person (source `partner` or `self`): the resident then gets
+    /// a provisional identity until a coordinator records the BSN.
     #[cfg_attr(feature = "openapi", schema(example = "691967301"))]
     #[serde(deserialize_with = "text_or_null")]
     pub bsn: String,
@@ -163,7 +173,9 @@ pub struct NotificationRow {
 /// A validated notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
-    pub bsn: Bsn,
+    /// `None`: a notification from a partner or the person that did not know it; the
+    /// resident then gets a provisional identity until a coordinator records the BSN.
+    pub bsn: Option<Bsn>,
     pub family_name: String,
     pub given_names: String,
     pub birth_date: Option<Date>,
@@ -251,7 +263,13 @@ impl NotificationRow {
     /// Validates the row. Unknown facts (empty sentence, release, BRP status) stay unknown:
     /// eligibility decides what they mean.
     pub fn parse(&self) -> Result<Notification, RowError> {
-        let bsn = Bsn::parse(&self.bsn)?;
+        let source = optional_code("bron", &self.source, Source::parse, Source::codes_list)?
+            .unwrap_or(Source::Automatic);
+        // The justice chain always knows the BSN; a partner or the person may not.
+        let bsn = match self.bsn.trim() {
+            "" if source.may_lack_bsn() => None,
+            _ => Some(Bsn::parse(&self.bsn)?),
+        };
         let family_name = text("achternaam", &self.family_name)?;
         if family_name.is_empty() {
             return Err(RowError::MissingFamilyName);
@@ -280,8 +298,6 @@ impl NotificationRow {
         } else {
             Some(MunicipalityCode::parse(&self.municipality_code)?)
         };
-        let source = optional_code("bron", &self.source, Source::parse, Source::codes_list)?
-            .unwrap_or(Source::Automatic);
         Ok(Notification {
             bsn,
             family_name,
@@ -417,6 +433,24 @@ mod tests {
         assert_eq!(
             parse_changed(|r| r.bsn = String::new()),
             Err(RowError::Bsn(BsnError::Missing))
+        );
+        assert_eq!(
+            parse_changed(|r| r.source = "casemanager".into()).map(|n| n.bsn.is_some()),
+            Ok(true)
+        );
+        for source in ["partner", "self"] {
+            let n = parse_changed(|r| {
+                r.bsn = " ".into();
+                r.source = source.into();
+            });
+            assert_eq!(n.map(|n| n.bsn), Ok(None), "{source} may not know the BSN");
+        }
+        assert_eq!(
+            parse_changed(|r| {
+                r.bsn = "12345".into();
+                r.source = "partner".into();
+            }),
+            Err(RowError::Bsn(BsnError::Format("12345".into())))
         );
         assert_eq!(
             parse_changed(|r| r.detention_start = String::new()),

@@ -93,7 +93,10 @@ pub struct Page<T, Id = CaseId> {
 pub struct CaseSummary {
     pub case_id: CaseId,
     pub resident_id: ResidentId,
+    /// The BSN; for a provisional identity a placeholder that is none (see `provisional`).
     pub bsn: String,
+    /// No BSN known yet: the identity is provisional.
+    pub provisional: bool,
     pub family_name: String,
     pub given_names: String,
     pub birth_date: Option<Date>,

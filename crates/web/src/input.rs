@@ -652,6 +652,20 @@ impl ReferralStepIn {
     }
 }
 
+whole_body! {
+    /// The BSN of a resident whose identity is provisional.
+    BsnIn / BsnForm {
+        /// Nine digits that pass the eleven-test.
+        bsn: String,
+    }
+}
+
+impl BsnIn {
+    pub fn parse(&self) -> Result<nazorg_domain::Bsn, AppError> {
+        nazorg_domain::Bsn::parse(&self.bsn).map_err(|e| AppError::Invalid(format!("{e}.")))
+    }
+}
+
 /// How a signal is handled.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -25,7 +25,10 @@ pub struct CaseSummaryDto {
     pub case_id: CaseId,
     #[schema(value_type = i64)]
     pub resident_id: ResidentId,
-    pub bsn: String,
+    /// null while the identity is provisional (notified without a BSN).
+    pub bsn: Option<String>,
+    /// Notified without a BSN: record it with `PUT /api/v1/cases/{id}/bsn`.
+    pub provisional_identity: bool,
     pub family_name: String,
     pub given_names: String,
     /// YYYY-MM-DD
@@ -64,7 +67,8 @@ impl From<&CaseSummary> for CaseSummaryDto {
         CaseSummaryDto {
             case_id: c.case_id,
             resident_id: c.resident_id,
-            bsn: c.bsn.clone(),
+            bsn: (!c.provisional).then(|| c.bsn.clone()),
+            provisional_identity: c.provisional,
             family_name: c.family_name.clone(),
             given_names: c.given_names.clone(),
             birth_date: c.birth_date.map(format_iso),
@@ -88,6 +92,15 @@ impl From<&CaseSummary> for CaseSummaryDto {
             action_due: next_due(c).map(format_iso),
             signals: c.signals.iter().map(|s| s.code().to_string()).collect(),
         }
+    }
+}
+
+/// The BSN as a page shows it: a provisional identity has none.
+pub fn shown_bsn(c: &CaseSummary) -> String {
+    if c.provisional {
+        "geen (voorlopige identiteit)".into()
+    } else {
+        c.bsn.clone()
     }
 }
 

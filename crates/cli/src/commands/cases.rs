@@ -105,7 +105,11 @@ fn write_row(out: &mut impl Write, c: &nazorg_app::CaseSummary) -> Result<()> {
         out,
         "{:>7}  {:9}  {:28}  {:10}  {:18}  {}{}",
         c.case_id,
-        c.bsn,
+        if c.provisional {
+            "(geen BSN)"
+        } else {
+            c.bsn.as_str()
+        },
         name,
         nazorg_domain::dates::format_iso(c.detention_start),
         c.status.label(),

@@ -639,6 +639,16 @@ pub async fn signed_in(app: &App, username: &str, role: Role) -> reqwest::Client
     logged_in(app, username).await
 }
 
+/// The history's summaries of a case, as the API gives it.
+pub fn history(case: &Value) -> Vec<String> {
+    case["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["summary"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 /// A valid notification of an eligible resident, with overrides.
 pub fn notification(overrides: Value) -> Value {
     let mut base = serde_json::json!({

@@ -12,6 +12,7 @@ mod browser;
 mod cli;
 mod crash;
 mod evaluation;
+mod identity;
 mod matrix;
 mod oidc;
 mod partners;

@@ -84,6 +84,7 @@ const MATRIX: &[(Rule, &[(&str, &str)])] = &[
             ("PUT", "/api/v1/cases/{id}/facts"),
             ("PATCH", "/api/v1/cases/{id}/facts"),
             ("PUT", "/api/v1/cases/{id}/eligibility-override"),
+            ("PUT", "/api/v1/cases/{id}/bsn"),
             ("PUT", "/api/v1/cases/{id}/coordinator"),
             ("POST", "/api/v1/cases/{id}/closure"),
             ("POST", "/api/v1/cases/{id}/referrals"),

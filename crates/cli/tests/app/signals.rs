@@ -1,18 +1,10 @@
 //! The chain's newer facts win, visibly, and a notification naming someone else under a
 //! known BSN is a signal, not a merge (issue 12, points 3 and 4).
 
-use crate::common::{App, TestDb, csrf_of, logged_in, notification, page, post_form, read};
-use serde_json::{Value, json};
-
-/// The history's summaries of a case.
-fn history(case: &Value) -> Vec<String> {
-    case["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["summary"].as_str().unwrap_or_default().to_string())
-        .collect()
-}
+use crate::common::{
+    App, TestDb, csrf_of, history, logged_in, notification, page, post_form, read,
+};
+use serde_json::json;
 
 async fn a_later_notification_of_the_same_detention_updates_its_facts_visibly(db: TestDb) {
     let app = App::spawn(db).await;

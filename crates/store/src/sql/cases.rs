@@ -33,7 +33,7 @@ pub(crate) fn agenda_cutoff() -> Date {
 
 /// The columns of a [`CaseSummary`] and of what its derived fields come from, of the
 /// tables of [`SUMMARY_FROM`].
-const SUMMARY_COLUMNS: &str = "c.id AS case_id, c.resident_id, r.bsn, r.family_name, r.given_names, r.birth_date, \
+const SUMMARY_COLUMNS: &str = "c.id AS case_id, c.resident_id, r.bsn, r.provisional, r.family_name, r.given_names, r.birth_date, \
                                c.institution, c.detention_start, c.expected_release, c.actual_release, c.status, c.eligibility_in_force, \
                                c.eligibility_reasons, c.override_eligibility, c.direction, c.coordinator_id, u.display_name AS coordinator, c.next_action, c.action_due";
 

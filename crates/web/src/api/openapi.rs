@@ -22,7 +22,7 @@ pub(super) fn router() -> Router<AppState> {
          license(name = "EUPL-1.2")),
     paths(list_cases, create_notification, get_case, record_offer, record_triage, decide_direction, add_agreement,
           set_agreement_done, set_readiness, record_release, log_contact, add_household_member, update_facts, patch_facts,
-          override_eligibility, assign_coordinator, close_case, create_referral, list_referrals, get_referral, referral_step,
+          override_eligibility, record_bsn, assign_coordinator, close_case, create_referral, list_referrals, get_referral, referral_step,
           acknowledge_referral, referral_figures, list_partners, add_partner, list_service_kinds, set_service_price, get_budget,
           set_budget_cap, add_safety_item, record_safety_outcome, handle_signal, monitor),
     modifiers(&Security, &Problems),

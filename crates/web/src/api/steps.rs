@@ -106,6 +106,7 @@ case_steps! { |s, actor, id, b, seen|
         responses((status = 200, body = CaseDetailDto), (status = 409, description = "Niet toegestaan in deze fase"),
                   (status = 422, description = "Ongeldige invoer, of een veld ontbreekt"));
     override_eligibility: put "/cases/{id}/eligibility-override" (OverrideIn) [replaces];
+    record_bsn: put "/cases/{id}/bsn" (BsnIn) [replaces];
     assign_coordinator: put "/cases/{id}/coordinator" (CoordinatorIn) [replaces] =>
         s.app.assign_coordinator(&actor, id, seen, b.user_id).await?;
     close_case: post "/cases/{id}/closure" (CloseIn);

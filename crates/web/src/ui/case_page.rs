@@ -149,6 +149,8 @@ struct CaseView {
 
 /// The facts of the overview card, the correction form and the release card.
 struct FactsCard {
+    /// Notified without a BSN: the page offers to record it.
+    provisional: bool,
     bsn: String,
     birth_date: String,
     birth_date_iso: String,
@@ -304,7 +306,8 @@ fn facts_card(d: &CaseDetail, today: time::Date) -> FactsCard {
     let c = &d.summary;
     let open = c.status.is_open();
     FactsCard {
-        bsn: c.bsn.clone(),
+        bsn: crate::views::shown_bsn(c),
+        provisional: c.provisional,
         birth_date: nl(c.birth_date),
         birth_date_iso: c.birth_date.map(format_iso).unwrap_or_default(),
         family_name: c.family_name.clone(),
@@ -700,6 +703,7 @@ fn section_label(anchor: &str) -> Option<&'static str> {
         "veiligheidskamer" => "Veiligheidskamer",
         "afsluiten" => "Afsluiten",
         "signalen" => "Signaal afgehandeld",
+        "overzicht" => "BSN",
         _ => return None,
     })
 }

@@ -11,8 +11,8 @@ use crate::forms::{
     TriageForm,
 };
 use crate::input::{
-    AgreementDoneForm, AgreementIn, ContactIn, DirectionForm, HouseholdIn, OfferForm, OverrideForm,
-    ReadinessForm, ReleaseForm, SafetyItemIn, date,
+    AgreementDoneForm, AgreementIn, BsnForm, ContactIn, DirectionForm, HouseholdIn, OfferForm,
+    OverrideForm, ReadinessForm, ReleaseForm, SafetyItemIn, date,
 };
 use crate::pages::{Typed, UiError};
 use axum::Router;
@@ -120,6 +120,7 @@ case_steps! { |s, actor, id, f, seen|
     add_household_member: post "/casussen/{id}/gezinsleden" (HouseholdIn) => "Gezinslid" at "gezin";
     update_facts: post "/casussen/{id}/gegevens" (FactsForm) [replaces]
         => "Gegevens van de detentie" at "doelgroep";
+    record_bsn: post "/casussen/{id}/bsn" (BsnForm) [replaces] => "BSN" at "overzicht";
     override_eligibility: post "/casussen/{id}/doelgroep" (OverrideForm) [replaces]
         => "Doelgroepbepaling" at "doelgroep";
     assign_coordinator: post "/casussen/{id}/coordinator" (CoordinatorForm) [replaces]

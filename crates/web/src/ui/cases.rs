@@ -117,7 +117,7 @@ fn case_row(c: &nazorg_app::CaseSummary, today: time::Date) -> CaseRow {
     CaseRow {
         case_id: c.case_id,
         name: full_name(&c.given_names, &c.family_name),
-        bsn: c.bsn.clone(),
+        bsn: crate::views::shown_bsn(c),
         detention_start: format_nl(c.detention_start),
         status: c.status.label().into(),
         eligibility: c.eligibility.label().into(),
