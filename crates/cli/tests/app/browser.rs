@@ -450,6 +450,124 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     client.close().await.unwrap();
 }
 
+/// The value of a form field on the current page, as the browser holds it.
+async fn value_of(client: &Client, css: &str) -> serde_json::Value {
+    client
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e.type === 'checkbox' ? e.checked : e.value;",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap()
+}
+
+async fn refused_forms_keep_what_was_typed_and_a_stale_tab_gets_the_conflict(db: TestDb) {
+    if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
+        return skip(
+            "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver); browser test skipped",
+        );
+    }
+    let app = App::spawn(db).await;
+    let case = app.accepted_case().await;
+    let driver = start_driver().await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    let base = app.base.clone();
+    let case_path = format!("/casussen/{case}");
+    visit(&client, &base, &case_path).await;
+    log_in(&client, "coordinator").await;
+    visit(&client, &base, &case_path).await;
+
+    // The triage, with an invisible character in its note: refused, every answer kept.
+    for domain in LIFE_DOMAINS {
+        choose(&client, &format!("#need-{domain}"), "practical").await;
+        choose(&client, &format!("#reliance-{domain}"), "moderate").await;
+    }
+    choose(&client, "#need-housing", "complex").await;
+    set(&client, "triage-note", "Schulden\u{200B} en geen woning").await;
+    choose(&client, "#known-skt", "ja").await;
+    submit(&client, &format!("{case_path}/triage")).await;
+    assert_shows(&client, &["Niet opgeslagen", "onzichtbaar teken"]).await;
+    assert_eq!(value_of(&client, "#need-housing").await, json!("complex"));
+    assert_eq!(
+        value_of(&client, "#reliance-income").await,
+        json!("moderate")
+    );
+    assert_eq!(value_of(&client, "#known-skt").await, json!("ja"));
+    assert_eq!(
+        value_of(&client, "#triage-note").await,
+        json!("Schulden\u{200B} en geen woning")
+    );
+    set(&client, "triage-note", "Schulden en geen woning").await;
+    submit(&client, &format!("{case_path}/triage")).await;
+    assert_shows(&client, &["Opgeslagen: Triage."]).await;
+
+    // A referral with an invisible character in its reason: refused, partner, domains and
+    // reason kept.
+    click(&client, "#verwijzingen summary").await;
+    let exodus = app
+        .partner_id(nazorg_domain::referral::PartnerKind::Exodus)
+        .await;
+    choose(&client, "#ref-partner", &exodus.to_string()).await;
+    click(&client, "#ref-domain-housing").await;
+    set(&client, "ref-reason", "Woonbegeleiding\u{202E}").await;
+    submit(&client, &format!("{case_path}/verwijzingen")).await;
+    assert_shows(&client, &["Niet opgeslagen", "onzichtbaar teken"]).await;
+    assert_eq!(
+        value_of(&client, "#ref-partner").await,
+        json!(exodus.to_string())
+    );
+    assert_eq!(value_of(&client, "#ref-domain-housing").await, json!(true));
+    assert_eq!(value_of(&client, "#ref-domain-income").await, json!(false));
+    assert_eq!(
+        value_of(&client, "#ref-reason").await,
+        json!("Woonbegeleiding\u{202E}")
+    );
+
+    // A closure whose note hides a character: refused, reason, note and confirmation kept.
+    visit(&client, &base, &case_path).await;
+    click(&client, "#afsluiten summary").await;
+    choose(&client, "#close-reason", "moved_away").await;
+    set(&client, "close-note", "Verhuisd naar Delft\u{200B}").await;
+    click(&client, "#close-confirm").await;
+    submit(&client, &format!("{case_path}/afsluiten")).await;
+    assert_shows(&client, &["Niet opgeslagen", "onzichtbaar teken"]).await;
+    assert_eq!(
+        value_of(&client, "#close-reason").await,
+        json!("moved_away")
+    );
+    assert_eq!(
+        value_of(&client, "#close-note").await,
+        json!("Verhuisd naar Delft\u{200B}")
+    );
+    assert_eq!(value_of(&client, "#close-confirm").await, json!(true));
+
+    // A tab left open while a colleague saves the checklist: the save is refused with the
+    // conflict page, the colleague's change shown and the tick typed kept.
+    visit(&client, &base, &case_path).await;
+    let colleague =
+        json!({"housing": false, "brp_registration": true, "id_document": false, "income": false});
+    assert_eq!(app.put_case(case, "readiness", colleague).await.status, 200);
+    click(&client, "#ready-income").await;
+    submit(&client, &format!("{case_path}/checklist")).await;
+    assert_shows(&client, &["Checklist vrijlating is intussen gewijzigd"]).await;
+    assert_eq!(value_of(&client, "#ready-income").await, json!(true));
+    // Sent again as it stands, it saves what the form now says, knowingly over the change
+    // the page named.
+    submit(&client, &format!("{case_path}/checklist")).await;
+    assert_shows(&client, &["Opgeslagen: Checklist vrijlating."]).await;
+    let readiness = &app.case(case).await["readiness"];
+    assert_eq!(
+        (
+            readiness["income"].clone(),
+            readiness["brp_registration"].clone()
+        ),
+        (json!(true), json!(false))
+    );
+    client.close().await.unwrap();
+}
+
 crate::on_both_databases!(
-    a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_browser
+    a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_browser,
+    refused_forms_keep_what_was_typed_and_a_stale_tab_gets_the_conflict,
 );
