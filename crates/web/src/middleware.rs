@@ -73,8 +73,24 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
     }
     let expected = match session_of(request.headers(), &state).await {
         Ok(Some((_, csrf))) => csrf,
-        // No (live) session: the handler sends the visitor to the login page.
-        Ok(None) => return next.run(request).await,
+        // No (live) session: a form is kept and shown again after logging in (a logout
+        // has nothing to keep).
+        Ok(None) if path == "/uitloggen" => return next.run(request).await,
+        Ok(None) => {
+            let target = request
+                .uri()
+                .path_and_query()
+                .map_or_else(|| path.to_string(), |p| p.as_str().to_string());
+            let Ok(bytes) = axum::body::to_bytes(request.into_body(), FORM_LIMIT).await else {
+                return error_response(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Te groot",
+                    "Het formulier is te groot.",
+                );
+            };
+            let sent = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+            return crate::ui::login_to_resume(&target, sent);
+        }
         Err(e) => {
             tracing::error!(error = %e, "session lookup failed during CSRF check");
             return error_response(

@@ -331,6 +331,168 @@ async fn a_burst_of_logins_does_not_starve_other_requests(db: TestDb) {
     );
 }
 
+/// The text of an HTML attribute value: its character references resolved.
+fn unescape(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let Some(end) = rest[at..].find(';') else {
+            out.push_str(&rest[at..]);
+            return out;
+        };
+        let entity = &rest[at + 1..at + end];
+        let c = match entity {
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            e => e
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| e.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match c {
+            Some(c) => out.push(c),
+            None => out.push_str(&rest[at..=at + end]),
+        }
+        rest = &rest[at + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A save that the end of the session stopped is not lost: the login page keeps it, and
+/// after logging in the form is back, filled in, to send; on the case page and elsewhere.
+async fn a_save_after_the_session_ended_comes_back_after_logging_in(db: TestDb) {
+    let app = App::spawn(db).await;
+    let case = app.accepted_case().await;
+    let client = browser();
+    login(&app, &client).await;
+    let (_, html) = page(&client, app.url(&format!("/casussen/{case}"))).await;
+    let note = "Lang gesprek over de woning; volgende week terugbellen.";
+    // The session ends while the note is being typed.
+    app.execute_sql("DELETE FROM sessions").await;
+    let form = [
+        ("csrf", csrf_of(&html)),
+        ("formulier", "contacten".to_string()),
+        ("date", "2026-02-20".to_string()),
+        ("kind", "phone".to_string()),
+        ("note", note.to_string()),
+    ];
+    let path = format!("/casussen/{case}/contacten?versie={}", version_of(&html));
+    let (status, login_page) = read(post_form(&app, &client, &path, form).await).await;
+    assert_eq!(status, 401);
+    assert!(
+        login_page.contains("Uw sessie was verlopen"),
+        "{login_page}"
+    );
+    assert!(login_page.contains("name=\"bewaard\""));
+    // Logging in from that page brings the case page back with the note in its form.
+    let hidden = |name: &str| {
+        let value = login_page
+            .split(&format!("name=\"{name}\" value=\""))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap();
+        unescape(value)
+    };
+    let (kept, next) = (hidden("bewaard"), hidden("next"));
+    let relog = [
+        ("username", "coordinator".to_string()),
+        ("password", PASSWORD.to_string()),
+        ("next", next),
+        ("bewaard", kept),
+    ];
+    let (status, again) = read(post_form(&app, &client, "/inloggen", relog).await).await;
+    assert_eq!(status, 200);
+    assert!(
+        again.contains("nog niet opgeslagen"),
+        "the reason is on top"
+    );
+    assert!(again.contains(note), "the note is back in the form");
+    assert!(
+        app.case(case).await["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["note"] != note),
+        "nothing was saved unchecked"
+    );
+    // Sent from there, it is saved.
+    let form = [
+        ("csrf", csrf_of(&again)),
+        ("formulier", "contacten".to_string()),
+        ("date", "2026-02-20".to_string()),
+        ("kind", "phone".to_string()),
+        ("note", note.to_string()),
+    ];
+    let path = format!("/casussen/{case}/contacten?versie={}", version_of(&again));
+    let saved = post_form(&app, &client, &path, form).await;
+    assert_eq!(saved.status(), 303);
+    let contacts = app.case(case).await["contacts"].clone();
+    assert!(
+        contacts
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["note"] == note),
+        "{contacts}"
+    );
+    // A form elsewhere comes back as a page of its own that sends it as it was.
+    let me = app.user_id("coordinator").await;
+    let otto = app
+        .add_user(
+            "otto",
+            "Otto Overal",
+            nazorg_domain::access::Role::Coordinator,
+        )
+        .await;
+    let (_, absence_page) = page(&client, app.url("/afwezigheid")).await;
+    app.execute_sql("DELETE FROM sessions").await;
+    let absence = [
+        ("csrf", csrf_of(&absence_page)),
+        ("user_id", me.to_string()),
+        ("substitute_id", otto.to_string()),
+        ("starts_on", "2026-12-21".to_string()),
+        ("ends_on", "2027-01-04".to_string()),
+        ("note", "Kerstvakantie".to_string()),
+    ];
+    let (_, login_page) = read(post_form(&app, &client, "/afwezigheid", absence).await).await;
+    let hidden = |name: &str| {
+        let value = login_page
+            .split(&format!("name=\"{name}\" value=\""))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap();
+        unescape(value)
+    };
+    let relog = [
+        ("username", "coordinator".to_string()),
+        ("password", PASSWORD.to_string()),
+        ("next", hidden("next")),
+        ("bewaard", hidden("bewaard")),
+    ];
+    let (status, resume) = read(post_form(&app, &client, "/inloggen", relog).await).await;
+    assert_eq!(status, 200);
+    assert!(resume.contains("Nog niet opgeslagen") && resume.contains("Kerstvakantie"));
+    let resend: Vec<(String, String)> = resume
+        .split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .filter_map(|rest| {
+            let (name, rest) = rest.split_once('"')?;
+            let value = rest.split("value=\"").nth(1)?.split('"').next()?;
+            Some((unescape(name), unescape(value)))
+        })
+        .collect();
+    let (status, sent) = read(post_form(&app, &client, "/afwezigheid", resend).await).await;
+    assert_eq!(status, 200);
+    assert!(sent.contains("De afwezigheid is vastgelegd."));
+    let (_, listed) = page(&client, app.url("/afwezigheid")).await;
+    assert!(listed.contains("Kerstvakantie"));
+}
+
 /// Runs the futures at once and gives their outputs in order.
 async fn futures_join_all<F: std::future::Future + Send + 'static>(
     futures: impl Iterator<Item = F>,
@@ -522,6 +684,7 @@ crate::on_both_databases!(
     malformed_addresses_get_a_dutch_page,
     repeated_wrong_passwords_lock_the_account_for_a_while,
     a_burst_of_logins_does_not_starve_other_requests,
+    a_save_after_the_session_ended_comes_back_after_logging_in,
     guessable_passwords_are_refused_for_new_accounts,
     the_setup_link_creates_the_first_administrator_once,
     pages_need_a_login_and_a_wrong_password_is_refused_in_dutch,

@@ -27,6 +27,7 @@ mod partners;
 mod readable;
 mod referrals;
 mod reports;
+mod resume;
 mod session;
 mod signed;
 mod sso;
@@ -35,6 +36,7 @@ mod work;
 
 pub use files::download;
 pub use notice::Notice;
+pub(crate) use session::login_to_resume;
 pub use signed::Signed;
 
 pub fn router() -> Router<AppState> {

@@ -32,6 +32,9 @@ struct LoginPage {
     error: Option<String>,
     next: String,
     username: String,
+    /// A form the end of the session stopped, as it was sent (urlencoded), to show again
+    /// after logging in.
+    kept: String,
     /// Offer single sign-on with the municipality's account.
     sso: bool,
 }
@@ -50,7 +53,27 @@ async fn login_page(State(s): State<AppState>, UiQuery(q): UiQuery<NextQuery>) -
             error: None,
             next: safe_next(q.next.as_deref()),
             username: String::new(),
+            kept: String::new(),
             sso: s.sso.is_some(),
+        },
+    )
+}
+
+/// The answer to a form sent after the session ended: the login page, which keeps what
+/// was sent (never saved unchecked), to show it again filled in once logged in.
+pub(crate) fn login_to_resume(next: &str, sent: Vec<(String, String)>) -> Response {
+    let sent: Vec<(String, String)> = sent.into_iter().filter(|(n, _)| n != "csrf").collect();
+    render(
+        StatusCode::UNAUTHORIZED,
+        LoginPage {
+            base: Base::anonymous("Inloggen"),
+            error: Some(
+                "Uw sessie was verlopen, daarom is uw wijziging nog niet opgeslagen. Log opnieuw in: daarna ziet u wat u invulde terug, om te versturen.".into(),
+            ),
+            next: safe_next(Some(next)),
+            username: String::new(),
+            kept: serde_urlencoded::to_string(&sent).unwrap_or_default(),
+            sso: false,
         },
     )
 }
@@ -61,6 +84,8 @@ struct LoginForm {
     username: String,
     password: String,
     next: String,
+    /// What a form sent after the session ended held (see [`login_to_resume`]).
+    bewaard: String,
 }
 
 async fn login(
@@ -84,6 +109,10 @@ async fn login(
         );
     }
     match outcome {
+        Some(actor) if !f.bewaard.is_empty() => {
+            let token = new_session(&s, &headers, actor.user_id).await?;
+            super::resume::resume(&s, &token, &safe_next(Some(&f.next)), &f.bewaard).await
+        }
         Some(actor) => {
             let token = new_session(&s, &headers, actor.user_id).await?;
             Ok(signed_in(&s, &token, landing(Some(actor.role), &f.next)))
@@ -98,6 +127,7 @@ async fn login(
                 ),
                 next: safe_next(Some(&f.next)),
                 username: f.username,
+                kept: f.bewaard,
                 sso: s.sso.is_some(),
             },
         )),
