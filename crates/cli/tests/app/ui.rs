@@ -331,6 +331,16 @@ async fn a_burst_of_logins_does_not_starve_other_requests(db: TestDb) {
     );
 }
 
+/// The value of a page's hidden field `name`.
+fn hidden_field(html: &str, name: &str) -> String {
+    let value = html
+        .split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    unescape(value)
+}
+
 /// The text of an HTML attribute value: its character references resolved.
 fn unescape(html: &str) -> String {
     let mut out = String::new();
@@ -390,14 +400,7 @@ async fn a_save_after_the_session_ended_comes_back_after_logging_in(db: TestDb) 
     );
     assert!(login_page.contains("name=\"bewaard\""));
     // Logging in from that page brings the case page back with the note in its form.
-    let hidden = |name: &str| {
-        let value = login_page
-            .split(&format!("name=\"{name}\" value=\""))
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .unwrap();
-        unescape(value)
-    };
+    let hidden = |name: &str| hidden_field(&login_page, name);
     let (kept, next) = (hidden("bewaard"), hidden("next"));
     let relog = [
         ("username", "coordinator".to_string()),
@@ -460,14 +463,7 @@ async fn a_save_after_the_session_ended_comes_back_after_logging_in(db: TestDb) 
         ("note", "Kerstvakantie".to_string()),
     ];
     let (_, login_page) = read(post_form(&app, &client, "/afwezigheid", absence).await).await;
-    let hidden = |name: &str| {
-        let value = login_page
-            .split(&format!("name=\"{name}\" value=\""))
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .unwrap();
-        unescape(value)
-    };
+    let hidden = |name: &str| hidden_field(&login_page, name);
     let relog = [
         ("username", "coordinator".to_string()),
         ("password", PASSWORD.to_string()),
