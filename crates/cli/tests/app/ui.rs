@@ -489,6 +489,51 @@ async fn a_save_after_the_session_ended_comes_back_after_logging_in(db: TestDb) 
     assert!(listed.contains("Kerstvakantie"));
 }
 
+/// Forms outside the case page come back filled in as typed after a refusal too; a
+/// password never does.
+async fn refused_forms_elsewhere_keep_what_was_typed(db: TestDb) {
+    let app = App::spawn(db).await;
+    let client = browser();
+    login(&app, &client).await;
+    let me = app.user_id("coordinator").await;
+    let (_, html) = page(&client, app.url("/afwezigheid")).await;
+    let absence = [
+        ("csrf", csrf_of(&html)),
+        ("user_id", me.to_string()),
+        ("substitute_id", String::new()),
+        ("starts_on", "2026-12-21".to_string()),
+        ("ends_on", "2027-01-04".to_string()),
+        ("note", "Kerstvakantie".to_string()),
+    ];
+    let (status, again) = read(post_form(&app, &client, "/afwezigheid", absence).await).await;
+    assert_eq!(status, 422);
+    assert!(again.contains("Kies een vervanger."));
+    assert!(again.contains("value=\"Kerstvakantie\"") && again.contains("value=\"2027-01-04\""));
+
+    let admin =
+        crate::common::signed_in(&app, "beheer", nazorg_domain::access::Role::Administrator).await;
+    let (_, users) = page(&admin, app.url("/gebruikers")).await;
+    let weak = [
+        ("csrf", csrf_of(&users)),
+        ("username", "nieuwe".to_string()),
+        ("display_name", "Nina Nieuw".to_string()),
+        ("role", "coordinator".to_string()),
+        ("partner_id", String::new()),
+        ("password", "welkom12345678".to_string()),
+    ];
+    let (status, again) = read(post_form(&app, &admin, "/gebruikers", weak).await).await;
+    assert_eq!(status, 422, "{again}");
+    assert!(again.contains("value=\"Nina Nieuw\"") && again.contains("value=\"nieuwe\""));
+    assert!(
+        !again.contains("welkom12345678"),
+        "a password is not written back"
+    );
+    assert!(
+        !again.contains("id=\"totp\" name=\"totp_required\" checked"),
+        "the unticked box stays unticked"
+    );
+}
+
 /// Runs the futures at once and gives their outputs in order.
 async fn futures_join_all<F: std::future::Future + Send + 'static>(
     futures: impl Iterator<Item = F>,
@@ -681,6 +726,7 @@ crate::on_both_databases!(
     repeated_wrong_passwords_lock_the_account_for_a_while,
     a_burst_of_logins_does_not_starve_other_requests,
     a_save_after_the_session_ended_comes_back_after_logging_in,
+    refused_forms_elsewhere_keep_what_was_typed,
     guessable_passwords_are_refused_for_new_accounts,
     the_setup_link_creates_the_first_administrator_once,
     pages_need_a_login_and_a_wrong_password_is_refused_in_dutch,

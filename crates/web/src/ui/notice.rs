@@ -1,7 +1,7 @@
 //! What a page says on top of itself after a post: what was saved, or why it was refused.
 
 use super::Posted;
-use crate::pages::UiError;
+use crate::pages::{Base, Typed, UiError};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -12,6 +12,8 @@ pub struct Notice {
     pub status: StatusCode,
     pub flash: Option<String>,
     pub error: Option<String>,
+    /// What was typed into the refused form, to show it again as sent.
+    pub typed: Typed,
 }
 
 impl Notice {
@@ -21,6 +23,27 @@ impl Notice {
             status: StatusCode::OK,
             flash,
             error: None,
+            typed: Typed::default(),
+        }
+    }
+
+    /// After a refused post of the form `form`, the page shows `fields` (what was sent,
+    /// `UiTyped`) in it again; after a save, nothing is kept.
+    pub fn keeping(self, form: &str, fields: Vec<(String, String)>) -> Notice {
+        match &self.error {
+            Some(error) => Notice {
+                typed: Typed::new(form, fields, error.clone()),
+                ..self
+            },
+            None => self,
+        }
+    }
+
+    /// The page's frame, its forms filled in as typed when one was refused.
+    pub fn dress(&self, base: Base) -> Base {
+        Base {
+            typed: self.typed.clone(),
+            ..base
         }
     }
 
@@ -30,6 +53,7 @@ impl Notice {
             status,
             flash: None,
             error: Some(error),
+            typed: Typed::default(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! activities.
 
 use super::budget::YearQuery;
-use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, opts, post_form};
+use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, UiTyped, opts, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::input::*;
@@ -135,7 +135,7 @@ async fn partners_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Re
         .await?;
     let partners = s.app.list_partners(&user.actor.municipality).await?;
     let view = PartnersPage {
-        base: Base::new("Ketenpartners", Some(user), Page::Partners),
+        base: notice.dress(Base::new("Ketenpartners", Some(user), Page::Partners)),
         rows: partners
             .iter()
             .map(|p| PartnerRow {
@@ -157,7 +157,7 @@ async fn partners_page(Signed { s, user }: Signed) -> Result<Response, UiError> 
 
 async fn add_partner(
     Signed { s, user }: Signed,
-    UiForm(f): UiForm<PartnerIn>,
+    UiTyped(f, typed): UiTyped<PartnerIn>,
 ) -> Result<Response, UiError> {
     let added = post_form(
         &s,
@@ -171,7 +171,8 @@ async fn add_partner(
     );
     let notice = added
         .await?
-        .notice(|_| format!("Ketenpartner {} is toegevoegd.", f.name.trim()));
+        .notice(|_| format!("Ketenpartner {} is toegevoegd.", f.name.trim()))
+        .keeping("ketenpartner", typed);
     partners_view(&s, &user, notice).await
 }
 

@@ -62,8 +62,7 @@ pub(super) async fn resume(
             let typed = Typed::new(form, fields, REASON.to_string()).keeping_version(versie);
             let notice = Notice {
                 status: StatusCode::OK,
-                flash: None,
-                error: Some(REASON.to_string()),
+                ..Notice::refused(StatusCode::OK, REASON.to_string())
             };
             case_view_page(s, &user, case, notice, None, typed).await?
         }

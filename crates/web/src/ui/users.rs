@@ -1,6 +1,6 @@
 //! The users of the municipality (administrators).
 
-use super::{Notice, Opt, Shown, Signed, UiForm, opts, partner_opts, posted};
+use super::{Notice, Opt, Shown, Signed, UiTyped, opts, partner_opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -60,7 +60,7 @@ async fn users_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Respo
     Ok(render(
         notice.status,
         UsersPage {
-            base: Base::new("Gebruikers", Some(user), Page::Users),
+            base: notice.dress(Base::new("Gebruikers", Some(user), Page::Users)),
             users,
             role_opts: opts::<Role>(Some(Role::Coordinator)),
             partner_opts: partner_opts(&partner_list, |p| {
@@ -89,9 +89,11 @@ struct UserForm {
 
 async fn add_user(
     Signed { s, user }: Signed,
-    UiForm(f): UiForm<UserForm>,
+    UiTyped(f, typed): UiTyped<UserForm>,
 ) -> Result<Response, UiError> {
     require_admin(&s, &user).await?;
+    // A password is never written back into a page.
+    let typed = typed.into_iter().filter(|(n, _)| n != "password").collect();
     let result = async {
         let role = code::<Role>("de rol", &f.role)?;
         let username = f.username.trim().to_lowercase();
@@ -113,7 +115,8 @@ async fn add_user(
         Ok::<_, AppError>(username)
     }
     .await;
-    let notice =
-        posted(result, Shown::All)?.notice(|name| format!("Gebruiker {name} is toegevoegd."));
+    let notice = posted(result, Shown::All)?
+        .notice(|name| format!("Gebruiker {name} is toegevoegd."))
+        .keeping("gebruiker", typed);
     users_view(&s, &user, notice).await
 }

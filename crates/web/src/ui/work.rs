@@ -1,6 +1,6 @@
 //! "Mijn werk": each user's deadlines; absences and substitution; the calendar feed.
 
-use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, download, post_form, user_opts};
+use super::{Notice, Opt, Shown, Signed, UiPath, UiQuery, UiTyped, download, post_form, user_opts};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -162,7 +162,11 @@ async fn absence_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Res
         .filter(|u| u.active && access::works_cases(u.role))
         .collect();
     let view = AbsencePage {
-        base: Base::new("Afwezigheid en vervanging", Some(user), Page::Absence),
+        base: notice.dress(Base::new(
+            "Afwezigheid en vervanging",
+            Some(user),
+            Page::Absence,
+        )),
         rows: absences
             .iter()
             .map(|a| AbsenceRow {
@@ -211,7 +215,7 @@ struct AbsenceForm {
 
 async fn add_absence(
     Signed { s, user }: Signed,
-    UiForm(f): UiForm<AbsenceForm>,
+    UiTyped(f, typed): UiTyped<AbsenceForm>,
 ) -> Result<Response, UiError> {
     let added = post_form(&s, &user, Action::ManageAbsences, Shown::Invalid, async {
         let absent = f
@@ -230,7 +234,8 @@ async fn add_absence(
     });
     let notice = added
         .await?
-        .notice(|_| "De afwezigheid is vastgelegd.".to_string());
+        .notice(|_| "De afwezigheid is vastgelegd.".to_string())
+        .keeping("afwezigheid", typed);
     absence_view(&s, &user, notice).await
 }
 
