@@ -17,6 +17,12 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     Invalid(String),
+    /// Input refused for one field of a form (its name), with why.
+    #[error("{message}")]
+    Field {
+        field: &'static str,
+        message: String,
+    },
     #[error("{0}")]
     Conflict(String),
     /// A step replaced a part of the case that changed after the version sent: nothing was
@@ -64,7 +70,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Invalid(_) | AppError::Field { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) | AppError::OverCap(_) => StatusCode::CONFLICT,
             AppError::Stale(_) => StatusCode::PRECONDITION_FAILED,
             AppError::VersionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -78,7 +84,7 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound => "not_found",
-            AppError::Invalid(_) => "invalid_input",
+            AppError::Invalid(_) | AppError::Field { .. } => "invalid_input",
             AppError::Conflict(_) => "conflict",
             AppError::Stale(_) => "changed_meanwhile",
             AppError::VersionRequired => "version_required",
@@ -93,7 +99,7 @@ impl AppError {
             AppError::Unauthorized => "Niet ingelogd",
             AppError::Forbidden(_) => "Geen toegang",
             AppError::NotFound => "Niet gevonden",
-            AppError::Invalid(_) => "Ongeldige invoer",
+            AppError::Invalid(_) | AppError::Field { .. } => "Ongeldige invoer",
             AppError::Conflict(_) => "Niet mogelijk",
             AppError::Stale(_) => "Intussen gewijzigd",
             AppError::VersionRequired => "Versie ontbreekt",
@@ -150,6 +156,10 @@ fn problem(e: AppError) -> Response {
         "detail": e.to_string(),
         "code": e.code(),
     });
+    if let AppError::Field { field, message } = &e {
+        // The field it is about (NL API Design Rules: invalidParams).
+        body["invalidParams"] = serde_json::json!([{"name": field, "reason": message}]);
+    }
     if let AppError::Stale(stale) = &e {
         // What changed meanwhile, and the version to send to save over it knowingly.
         body["part"] = stale.part.code().into();

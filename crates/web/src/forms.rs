@@ -8,7 +8,9 @@
 //! is wrong. Unknown fields (the `csrf` token) are ignored.
 
 use crate::error::AppError;
-use crate::input::{ReferralIn, checkbox, close_input, code, date, domain_result, domain_triage};
+use crate::input::{
+    ReferralIn, at, checkbox, close_input, code, date, domain_result, domain_triage,
+};
 use nazorg_app as store;
 use nazorg_domain::case::ContactKind;
 use nazorg_domain::ids::{PartnerId, SafetyItemId, UserId};
@@ -161,13 +163,13 @@ pub struct AppointmentForm {
 impl AppointmentForm {
     /// When (in UTC) and what kind of appointment.
     pub fn parse(&self) -> Result<(time::OffsetDateTime, ContactKind), AppError> {
-        let day = date("de datum van de afspraak", &self.date)?;
+        let day = at("date", date("de datum van de afspraak", &self.date))?;
         let time = time::Time::parse(
             self.time.trim(),
             time::macros::format_description!("[hour]:[minute]"),
         )
         .map_err(|_| AppError::Invalid("Vul de tijd in als uu:mm, bijvoorbeeld 10:30.".into()))?;
-        let kind = code::<ContactKind>("de soort afspraak", &self.kind)?;
+        let kind = at("kind", code::<ContactKind>("de soort afspraak", &self.kind))?;
         let at = nazorg_domain::dates::amsterdam_to_utc(time::PrimitiveDateTime::new(day, time));
         Ok((at, kind))
     }
@@ -190,7 +192,10 @@ impl SafetyOutcomeForm {
             .item_id
             .parse::<SafetyItemId>()
             .map_err(|_| AppError::NotFound)?;
-        let discussed = date("de datum van bespreking", &self.discussed_on)?;
+        let discussed = at(
+            "discussed_on",
+            date("de datum van bespreking", &self.discussed_on),
+        )?;
         Ok((item, discussed))
     }
 }

@@ -15,6 +15,15 @@ use serde::{Deserialize, Deserializer, Serialize};
 use time::Date;
 use utoipa::ToSchema;
 
+/// The refusal of input as the refusal of the form field `field`, so that the form can
+/// mark that field and say why next to it.
+pub fn at<T>(field: &'static str, result: Result<T, AppError>) -> Result<T, AppError> {
+    result.map_err(|e| match e {
+        AppError::Invalid(message) => AppError::Field { field, message },
+        other => other,
+    })
+}
+
 /// Parses a code of a closed set, or says in Dutch which values are allowed.
 pub fn code<T: Coded>(field: &str, value: &str) -> Result<T, AppError> {
     let value = value.trim();
@@ -151,9 +160,12 @@ whole_body! {
 impl OfferIn {
     pub fn parse(&self) -> Result<store::OfferInput, AppError> {
         Ok(store::OfferInput {
-            outcome: code::<OfferOutcome>("de uitkomst van het aanbod", &self.outcome)?,
-            date: date("de datum van het contact", &self.date)?,
-            kind: code::<ContactKind>("de soort contact", &self.kind)?,
+            outcome: at(
+                "outcome",
+                code::<OfferOutcome>("de uitkomst van het aanbod", &self.outcome),
+            )?,
+            date: at("date", date("de datum van het contact", &self.date))?,
+            kind: at("kind", code::<ContactKind>("de soort contact", &self.kind))?,
             note: self.note.clone(),
         })
     }
@@ -235,7 +247,10 @@ whole_body! {
 impl DirectionIn {
     pub fn parse(&self) -> Result<store::DirectionInput, AppError> {
         Ok(store::DirectionInput {
-            direction: code::<Direction>("wie de regie heeft", &self.direction)?,
+            direction: at(
+                "direction",
+                code::<Direction>("wie de regie heeft", &self.direction),
+            )?,
             reason: self.reason.clone(),
         })
     }
@@ -254,10 +269,13 @@ pub struct AgreementIn {
 impl AgreementIn {
     pub fn parse(&self) -> Result<store::AgreementInput, AppError> {
         Ok(store::AgreementInput {
-            domain: code::<LifeDomain>("het leefgebied", &self.domain)?,
+            domain: at("domain", code::<LifeDomain>("het leefgebied", &self.domain))?,
             description: self.description.clone(),
             owner: self.owner.clone(),
-            due_date: optional_date("de streefdatum", self.due_date.as_deref())?,
+            due_date: at(
+                "due_date",
+                optional_date("de streefdatum", self.due_date.as_deref()),
+            )?,
         })
     }
 }
@@ -315,8 +333,8 @@ pub struct ContactIn {
 impl ContactIn {
     pub fn parse(&self) -> Result<store::ContactInput, AppError> {
         Ok(store::ContactInput {
-            date: date("de datum", &self.date)?,
-            kind: code::<ContactKind>("de soort contact", &self.kind)?,
+            date: at("date", date("de datum", &self.date))?,
+            kind: at("kind", code::<ContactKind>("de soort contact", &self.kind))?,
             note: self.note.clone(),
         })
     }
@@ -338,9 +356,12 @@ pub struct HouseholdIn {
 impl HouseholdIn {
     pub fn parse(&self) -> Result<store::HouseholdInput, AppError> {
         Ok(store::HouseholdInput {
-            relation: code::<Relation>("de relatie", &self.relation)?,
+            relation: at("relation", code::<Relation>("de relatie", &self.relation))?,
             is_minor: self.is_minor,
-            support_need: code::<Need>("de ondersteuningsbehoefte", &self.support_need)?,
+            support_need: at(
+                "support_need",
+                code::<Need>("de ondersteuningsbehoefte", &self.support_need),
+            )?,
             note: self.note.clone(),
         })
     }
@@ -396,7 +417,10 @@ impl FactsIn {
                 "de verwachte vrijlating",
                 self.expected_release.as_deref(),
             )?,
-            sentence: optional_code::<Sentence>("het vonnis", self.sentence.as_deref())?,
+            sentence: at(
+                "sentence",
+                optional_code::<Sentence>("het vonnis", self.sentence.as_deref()),
+            )?,
             brp_status: optional_code::<BrpStatus>(
                 "de inschrijving in de BRP",
                 self.brp_status.as_deref(),
@@ -405,7 +429,10 @@ impl FactsIn {
                 .last_residence_code
                 .clone()
                 .filter(|c| !c.trim().is_empty()),
-            birth_date: optional_date("de geboortedatum", self.birth_date.as_deref())?,
+            birth_date: at(
+                "birth_date",
+                optional_date("de geboortedatum", self.birth_date.as_deref()),
+            )?,
             family_name: self.family_name.clone(),
             given_names: self.given_names.clone(),
         }))
@@ -495,7 +522,10 @@ whole_body! {
 impl OverrideIn {
     pub fn parse(&self) -> Result<store::OverrideInput, AppError> {
         Ok(store::OverrideInput {
-            outcome: optional_code::<Eligibility>("de uitkomst", self.outcome.as_deref())?,
+            outcome: at(
+                "outcome",
+                optional_code::<Eligibility>("de uitkomst", self.outcome.as_deref()),
+            )?,
             reason: self.reason.clone(),
         })
     }
@@ -619,8 +649,11 @@ impl ReferralIn {
             household_member_id: self
                 .household_member_id
                 .filter(|id| *id > HouseholdMemberId(0)),
-            asked_on: optional_date("de datum van de vraag", self.asked_on.as_deref())?
-                .unwrap_or(today),
+            asked_on: at(
+                "asked_on",
+                optional_date("de datum van de vraag", self.asked_on.as_deref()),
+            )?
+            .unwrap_or(today),
             over_cap_reason: self.over_cap_reason.clone(),
         })
     }
@@ -644,10 +677,13 @@ impl ReferralStepIn {
     pub fn parse(&self, today: Date) -> Result<store::ReferralStepInput, AppError> {
         use nazorg_domain::referral::{ReferralResult, ReferralStep};
         Ok(store::ReferralStepInput {
-            step: code::<ReferralStep>("de stap", &self.step)?,
-            date: optional_date("de datum", self.date.as_deref())?.unwrap_or(today),
+            step: at("step", code::<ReferralStep>("de stap", &self.step))?,
+            date: at("date", optional_date("de datum", self.date.as_deref()))?.unwrap_or(today),
             note: self.note.clone(),
-            result: optional_code::<ReferralResult>("het resultaat", self.result.as_deref())?,
+            result: at(
+                "result",
+                optional_code::<ReferralResult>("het resultaat", self.result.as_deref()),
+            )?,
         })
     }
 }

@@ -41,6 +41,8 @@ pub struct Typed {
     /// for another reason than a change meanwhile: a save over that change must first
     /// have shown it.
     kept_version: Option<i64>,
+    /// The field the refusal is about, when it is about one.
+    field: Option<String>,
 }
 
 impl Typed {
@@ -50,7 +52,27 @@ impl Typed {
             fields,
             error,
             kept_version: None,
+            field: None,
         }
+    }
+
+    /// The same, the refusal being about the field `name` (when it is about one).
+    pub fn on_field(self, name: Option<&str>) -> Typed {
+        Typed {
+            field: name.map(str::to_string),
+            ..self
+        }
+    }
+
+    /// Whether the refusal of the refused form is about its field `name`: the field is
+    /// then marked (`aria-invalid`) and the reason said next to it.
+    pub fn wrong(&self, form: impl Display, name: impl Display) -> bool {
+        self.is(form) && self.field.as_deref() == Some(name.to_string().as_str())
+    }
+
+    /// The field the refusal is about; empty when it is about the form as a whole.
+    pub fn wrong_field(&self) -> &str {
+        self.field.as_deref().unwrap_or_default()
     }
 
     /// The same, keeping the version the form was first shown with.

@@ -489,6 +489,43 @@ async fn a_save_after_the_session_ended_comes_back_after_logging_in(db: TestDb) 
     assert!(listed.contains("Kerstvakantie"));
 }
 
+/// A refusal about one field marks that field (`aria-invalid`), says why next to it (its
+/// `aria-describedby`) and is linked from the summary on top of the form.
+async fn a_refused_field_is_marked_and_named_next_to_it(db: TestDb) {
+    let app = App::spawn(db).await;
+    let case = app.accepted_case().await;
+    let client = browser();
+    login(&app, &client).await;
+    let (_, html) = page(&client, app.url(&format!("/casussen/{case}"))).await;
+    let form = [
+        ("csrf", csrf_of(&html)),
+        ("formulier", "contacten".to_string()),
+        ("date", "31-02-2026".to_string()),
+        ("kind", "phone".to_string()),
+        ("note", "Gebeld".to_string()),
+    ];
+    let path = format!("/casussen/{case}/contacten?versie={}", version_of(&html));
+    let (status, again) = read(post_form(&app, &client, &path, form).await).await;
+    assert_eq!(status, 422);
+    let marked = again
+        .split("id=\"contact-date\"")
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .unwrap_or_default();
+    assert!(
+        marked.contains("aria-invalid=\"true\"")
+            && marked.contains("aria-describedby=\"fout-contacten-date\""),
+        "{marked}"
+    );
+    assert!(again.contains("<p class=\"form-error\" id=\"fout-contacten-date\">"));
+    assert!(
+        again.contains("href=\"#fout-contacten-date\""),
+        "the summary links to it"
+    );
+    // The other fields of the form are not marked.
+    assert_eq!(again.matches("aria-invalid=\"true\"").count(), 1);
+}
+
 /// Forms outside the case page come back filled in as typed after a refusal too; a
 /// password never does.
 async fn refused_forms_elsewhere_keep_what_was_typed(db: TestDb) {
@@ -727,6 +764,7 @@ crate::on_both_databases!(
     a_burst_of_logins_does_not_starve_other_requests,
     a_save_after_the_session_ended_comes_back_after_logging_in,
     refused_forms_elsewhere_keep_what_was_typed,
+    a_refused_field_is_marked_and_named_next_to_it,
     guessable_passwords_are_refused_for_new_accounts,
     the_setup_link_creates_the_first_administrator_once,
     pages_need_a_login_and_a_wrong_password_is_refused_in_dutch,

@@ -449,6 +449,12 @@ async fn every_put_needs_all_its_fields(db: TestDb) {
         now["version"],
         "nothing saved"
     );
+    // A field that does not parse is named as the API design rules do.
+    let bad_date =
+        json!({"outcome": "accepted", "date": "31-02-2026", "kind": "phone", "note": ""});
+    let r = app.put_case(case, "offer", bad_date).await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json["invalidParams"][0]["name"], "date", "{}", r.json);
     // A value of the wrong kind is named in Dutch too.
     let null_note =
         json!({"outcome": "accepted", "date": "2026-02-12", "kind": "phone", "note": null});

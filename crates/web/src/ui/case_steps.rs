@@ -12,7 +12,7 @@ use crate::forms::{
 };
 use crate::input::{
     AgreementDoneForm, AgreementIn, BsnForm, ContactIn, DirectionForm, HouseholdIn, OfferForm,
-    OverrideForm, ReadinessForm, ReleaseForm, SafetyItemIn, date,
+    OverrideForm, ReadinessForm, ReleaseForm, SafetyItemIn, at, date,
 };
 use crate::pages::{Typed, UiError};
 use axum::Router;
@@ -47,6 +47,10 @@ async fn run_step(
     // Shown again after a change meanwhile, the form is saved over it (it is on the page
     // now); after any other refusal, still against the version first shown.
     let kept = shown.filter(|_| !matches!(result, Err(AppError::Stale(_))));
+    let field = match &result {
+        Err(AppError::Field { field, .. }) => Some(*field),
+        _ => None,
+    };
     posted(result, Shown::InvalidOrConflict)?
         .answer(&saved, async |notice| {
             // The reason names the section it is about.
@@ -57,7 +61,9 @@ async fn run_step(
                 .iter()
                 .find(|(n, _)| n == "formulier")
                 .map_or(anchor.to_string(), |(_, v)| v.clone());
-            let typed = Typed::new(form, typed, reason).keeping_version(kept);
+            let typed = Typed::new(form, typed, reason)
+                .keeping_version(kept)
+                .on_field(field);
             case_view_page(s, user, id, Notice { error, ..notice }, None, typed).await
         })
         .await
@@ -114,7 +120,7 @@ case_steps! { |s, actor, id, f, seen|
         s.app.set_readiness(actor, id, seen, &f.parse()).await?
     };
     record_release: post "/casussen/{id}/vrijlating" (ReleaseForm) [replaces] => "Vrijlating" at "vrijlating" {
-        s.app.record_release(actor, id, seen, date("de datum van vrijlating", &f.date)?).await?
+        s.app.record_release(actor, id, seen, at("date", date("de datum van vrijlating", &f.date))?).await?
     };
     log_contact: post "/casussen/{id}/contacten" (ContactIn) => "Contact" at "contacten";
     add_household_member: post "/casussen/{id}/gezinsleden" (HouseholdIn) => "Gezinslid" at "gezin";
@@ -133,7 +139,7 @@ case_steps! { |s, actor, id, f, seen|
     };
     add_safety_item: post "/casussen/{id}/veiligheidskamer" (SafetyItemIn)
         => "Veiligheidskamer" at "veiligheidskamer" {
-        let put_on = date("de datum van de Veiligheidskamer", &f.put_on)?;
+        let put_on = at("put_on", date("de datum van de Veiligheidskamer", &f.put_on))?;
         s.app.add_safety_item(actor, id, put_on, &f.reason).await?
     };
     record_safety_outcome: post "/casussen/{id}/veiligheidskamer-uitkomst" (SafetyOutcomeForm) [replaces]

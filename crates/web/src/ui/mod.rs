@@ -170,7 +170,7 @@ pub enum Posted<T> {
 pub fn posted<T>(result: Result<T, AppError>, shown: Shown) -> Result<Posted<T>, UiError> {
     match (result, shown) {
         (Ok(value), _) => Ok(Posted::Saved(value)),
-        (Err(e @ AppError::Invalid(_)), _)
+        (Err(e @ (AppError::Invalid(_) | AppError::Field { .. })), _)
         | (Err(e @ (AppError::Stale(_) | AppError::VersionRequired)), _)
         | (Err(e @ AppError::Conflict(_)), Shown::InvalidOrConflict)
         | (Err(e), Shown::All) => Ok(Posted::Refused(e.status(), e.to_string())),
