@@ -2,7 +2,7 @@
 //! the referral figures per partner.
 
 use crate::error::invalid;
-use crate::{App, Result};
+use crate::{App, Error, Result};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::referral::{BudgetLineCode, ReferralStatus};
 use nazorg_store::{Budget, BudgetClaim, BudgetLine, BudgetMonth, PartnerFigures, ReferralTiming};
@@ -123,6 +123,7 @@ impl App {
         year: i32,
         line: BudgetLineCode,
         cap_cents: i64,
+        seen: Option<i64>,
     ) -> Result<()> {
         self.in_municipality(
             actor,
@@ -134,8 +135,17 @@ impl App {
                 }
                 let mut tx = self.db.begin().await?;
                 tx.ensure_defaults(&actor.municipality, year).await?;
-                tx.set_budget_cap(&actor.municipality, year, line, cap_cents)
+                let saved = tx
+                    .set_budget_cap(&actor.municipality, year, line, cap_cents, seen)
                     .await?;
+                if let nazorg_store::Saved::Changed(current) = saved {
+                    let (name, cap) = tx.budget_line_cap(&actor.municipality, year, line).await?;
+                    return Err(Error::Changed {
+                        what: format!("Het plafond van {name} in {year}"),
+                        now: nazorg_domain::referral::format_eur(cap),
+                        current,
+                    });
+                }
                 tx.commit().await?;
                 Ok(())
             },

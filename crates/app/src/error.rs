@@ -31,6 +31,16 @@ pub enum Error {
     /// read: nothing was saved.
     #[error("{0}")]
     Stale(Stale),
+    /// A record besides a case (a budget line's cap, a service's price) changed after
+    /// the version the change named: nothing was saved. `what` it is and `now` its value.
+    #[error(
+        "{what} is intussen gewijzigd door een ander: nu {now}. Uw wijziging is niet opgeslagen."
+    )]
+    Changed {
+        what: String,
+        now: String,
+        current: i64,
+    },
     /// A referral would pass the budget line's cap: the user must confirm with a reason.
     #[error("{0}")]
     OverCap(OverCap),

@@ -1,6 +1,6 @@
 //! Partner organisations and the services bought from them, with their prices.
 
-use crate::{App, Result, error, validate};
+use crate::{App, Error, Result, error, validate};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::ids::{PartnerId, ServiceKindId};
 use nazorg_domain::referral::PartnerKind;
@@ -80,6 +80,7 @@ impl App {
         actor: &Actor,
         service_id: ServiceKindId,
         price_cents: i64,
+        seen: Option<i64>,
     ) -> Result<()> {
         self.in_municipality_unlogged(
             actor,
@@ -91,10 +92,24 @@ impl App {
                         "Vul een prijs in tussen € 0 en € 1.000.000.",
                     ));
                 }
-                error::found(
-                    tx.set_service_price(&actor.municipality, service_id, price_cents)
-                        .await?,
-                )
+                let saved = tx
+                    .set_service_price(&actor.municipality, service_id, price_cents, seen)
+                    .await?;
+                match saved {
+                    nazorg_store::Saved::Done => Ok(()),
+                    nazorg_store::Saved::Missing => Err(Error::NotFound),
+                    nazorg_store::Saved::Changed(current) => {
+                        let service = tx
+                            .referral_service(&actor.municipality, service_id)
+                            .await?
+                            .ok_or(Error::NotFound)?;
+                        Err(Error::Changed {
+                            what: format!("De prijs van {}", service.name),
+                            now: nazorg_domain::referral::format_eur(service.price_cents),
+                            current,
+                        })
+                    }
+                }
             },
         )
         .await

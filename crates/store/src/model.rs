@@ -410,6 +410,18 @@ pub struct ServiceKind {
     pub name: String,
     pub price_cents: i64,
     pub budget_line: BudgetLineCode,
+    /// Raised by every change of the price.
+    pub version: i64,
+}
+
+/// What a change of a record with a version came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    Done,
+    /// There is no such record (of the municipality).
+    Missing,
+    /// It changed after the version the change named; this is its version now.
+    Changed(i64),
 }
 
 /// A referral as lists show it, with just enough of the resident for a partner to act.
@@ -526,6 +538,8 @@ pub struct BudgetLine {
     pub code: BudgetLineCode,
     pub name: String,
     pub cap_cents: i64,
+    /// Raised by every change of the cap.
+    pub version: i64,
     #[sqlx(default)]
     pub committed_cents: i64,
     #[sqlx(default)]

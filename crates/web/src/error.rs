@@ -29,6 +29,9 @@ pub enum AppError {
     /// saved (412).
     #[error("{0}")]
     Stale(nazorg_app::Stale),
+    /// A record besides a case changed after the version sent (412): nothing was saved.
+    #[error("{message}")]
+    Changed { message: String, current: i64 },
     /// A step that replaces values came without the version it was read at (428).
     #[error(
         "Stuur de versie van de casus die u las mee, in de kop If-Match (de ETag van de casus), zodat een wijziging van een ander niet ongemerkt wordt overschreven."
@@ -53,6 +56,16 @@ impl From<Error> for AppError {
             Error::Invalid(m) => AppError::Invalid(m),
             Error::Conflict(m) => AppError::Conflict(m),
             Error::Stale(stale) => AppError::Stale(stale),
+            e @ Error::Changed { .. } => {
+                let current = match &e {
+                    Error::Changed { current, .. } => *current,
+                    _ => 0,
+                };
+                AppError::Changed {
+                    message: e.to_string(),
+                    current,
+                }
+            }
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -72,7 +85,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) | AppError::Field { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) | AppError::OverCap(_) => StatusCode::CONFLICT,
-            AppError::Stale(_) => StatusCode::PRECONDITION_FAILED,
+            AppError::Stale(_) | AppError::Changed { .. } => StatusCode::PRECONDITION_FAILED,
             AppError::VersionRequired => StatusCode::PRECONDITION_REQUIRED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -86,7 +99,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Invalid(_) | AppError::Field { .. } => "invalid_input",
             AppError::Conflict(_) => "conflict",
-            AppError::Stale(_) => "changed_meanwhile",
+            AppError::Stale(_) | AppError::Changed { .. } => "changed_meanwhile",
             AppError::VersionRequired => "version_required",
             AppError::OverCap(_) => "budget_cap_exceeded",
             AppError::Internal(_) => "internal",
@@ -101,7 +114,7 @@ impl AppError {
             AppError::NotFound => "Niet gevonden",
             AppError::Invalid(_) | AppError::Field { .. } => "Ongeldige invoer",
             AppError::Conflict(_) => "Niet mogelijk",
-            AppError::Stale(_) => "Intussen gewijzigd",
+            AppError::Stale(_) | AppError::Changed { .. } => "Intussen gewijzigd",
             AppError::VersionRequired => "Versie ontbreekt",
             AppError::OverCap(_) => "Boven het budgetplafond",
             AppError::Internal(_) => "Serverfout",
@@ -156,6 +169,9 @@ fn problem(e: AppError) -> Response {
         "detail": e.to_string(),
         "code": e.code(),
     });
+    if let AppError::Changed { current, .. } = &e {
+        body["currentVersion"] = (*current).into();
+    }
     if let AppError::Field { field, message } = &e {
         // The field it is about (NL API Design Rules: invalidParams).
         body["invalidParams"] = serde_json::json!([{"name": field, "reason": message}]);

@@ -361,6 +361,21 @@ impl App {
 
     /// The `ETag` of the case a path under `/api/v1/cases/{id}/` belongs to, as it is now.
     async fn fresh_tag(&self, path: &str) -> Option<String> {
+        let tag = |v: &Value| Some(format!("\"{}\"", v["version"].as_i64()?));
+        if let Some(rest) = path.strip_prefix("/api/v1/budgets/") {
+            let (year, line) = rest.split_once("/lines/")?;
+            let budget = self.get(&format!("/api/v1/budgets/{year}")).await.json;
+            let lines = budget["lines"].as_array()?.clone();
+            return lines.iter().find(|l| l["code"] == line).and_then(tag);
+        }
+        if let Some(id) = path.strip_prefix("/api/v1/service-kinds/") {
+            let kinds = self.get("/api/v1/service-kinds").await.json;
+            let kinds = kinds.as_array()?.clone();
+            return kinds
+                .iter()
+                .find(|k| k["id"].as_i64().map(|n| n.to_string()).as_deref() == Some(id))
+                .and_then(tag);
+        }
         let rest = path.strip_prefix("/api/v1/cases/")?;
         let id = rest.split('/').next()?;
         let read = self.get(&format!("/api/v1/cases/{id}")).await;

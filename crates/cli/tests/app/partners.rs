@@ -332,6 +332,7 @@ async fn partner_users_see_and_work_only_their_own_referrals(db: TestDb) {
 async fn the_cap_warning_appears_exactly_when_the_next_commitment_would_pass_the_cap(db: TestDb) {
     let (app, case, exodus, _) = referring(db).await;
     let trajectory = app.service_id("Exodus ambulant begeleidingstraject").await;
+    let read = app.get("/api/v1/budgets/2026").await.json;
     let r = app
         .put(
             "/api/v1/budgets/2026/lines/support",
@@ -339,6 +340,43 @@ async fn the_cap_warning_appears_exactly_when_the_next_commitment_would_pass_the
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.json);
+    // A change from the same read, after this one, would overwrite it: refused.
+    let line = |b: &Value| {
+        b["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["code"] == "support")
+            .unwrap()
+            .clone()
+    };
+    let seen = format!("\"{}\"", line(&read)["version"]);
+    let stale = app
+        .put_if(
+            "/api/v1/budgets/2026/lines/support",
+            json!({"amount": 9000}),
+            Some(&seen),
+        )
+        .await;
+    assert_eq!(stale.status, 412, "{}", stale.json);
+    assert!(
+        stale.detail().contains("nu € 6.400,00"),
+        "{}",
+        stale.detail()
+    );
+    assert_eq!(stale.json["currentVersion"], line(&r.json)["version"]);
+    let blind = app
+        .put_if(
+            "/api/v1/budgets/2026/lines/support",
+            json!({"amount": 9000}),
+            None,
+        )
+        .await;
+    assert_eq!(blind.status, 428);
+    assert_eq!(
+        line(&app.get("/api/v1/budgets/2026").await.json)["cap"],
+        json!(6400.0)
+    );
     let app_ref = &app;
     let refer = |extra: Value| {
         let mut body = json!({"partner_id": exodus, "domains": ["housing"], "reason": "Traject", "service_kind_id": trajectory});
@@ -377,7 +415,8 @@ async fn the_cap_warning_appears_exactly_when_the_next_commitment_would_pass_the
     let support = budget_line(&budget.json, "support");
     assert_eq!(
         support,
-        json!({"code": "support", "name": "Ondersteuning zorgregisseurs SKT en ambulante begeleiding Exodus", "cap": 6400.0, "committed": 9600.0, "spent": 0.0, "remaining": -3200.0})
+        json!({"code": "support", "name": "Ondersteuning zorgregisseurs SKT en ambulante begeleiding Exodus", "cap": 6400.0, "committed": 9600.0, "spent": 0.0, "remaining": -3200.0, "version": 1}),
+        "a referral is no change of the cap"
     );
     let without_service = app
         .post_case(case, "referrals", json!({"partner_id": app.partner_id(PartnerKind::Wmo).await, "domains": ["care"], "reason": "Wmo"}))
@@ -402,6 +441,16 @@ async fn budget_sums_equal_the_sum_of_the_referrals_in_the_api_and_the_cli(db: T
         )
         .await;
     assert_eq!(r.status, 204);
+    // The price read before that change is no basis for another.
+    let stale = app
+        .put_if(
+            &format!("/api/v1/service-kinds/{intake}"),
+            json!({"amount": 500}),
+            Some("\"0\""),
+        )
+        .await;
+    assert_eq!(stale.status, 412, "{}", stale.json);
+    assert!(stale.detail().contains("nu € 475,50"), "{}", stale.detail());
     let mut referrals = Vec::new();
     for (partner, service, asked) in [
         (exodus, intake, "2026-03-02"),

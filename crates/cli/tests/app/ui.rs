@@ -526,6 +526,48 @@ async fn a_refused_field_is_marked_and_named_next_to_it(db: TestDb) {
     assert_eq!(again.matches("aria-invalid=\"true\"").count(), 1);
 }
 
+/// Two tabs on the budget page: the second save of a cap, from the page as it was, is
+/// refused with the cap as it is now, not saved over it.
+async fn a_stale_budget_form_is_refused_with_the_cap_as_it_is_now(db: TestDb) {
+    let app = App::spawn(db).await;
+    let client = browser();
+    login(&app, &client).await;
+    let (_, html) = page(&client, app.url("/budget?jaar=2026")).await;
+    let version = html
+        .split("name=\"line\" value=\"support\"><input type=\"hidden\" name=\"versie\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    let cap = |amount: &str| {
+        [
+            ("csrf", csrf_of(&html)),
+            ("year", "2026".to_string()),
+            ("line", "support".to_string()),
+            ("versie", version.clone()),
+            ("cap", amount.to_string()),
+        ]
+    };
+    let first = post_form(&app, &client, "/budget/plafond", cap("30.000,00")).await;
+    assert_eq!(first.status(), 303);
+    let (status, refused) =
+        read(post_form(&app, &client, "/budget/plafond", cap("25.000,00")).await).await;
+    assert_eq!(status, 412);
+    assert!(
+        refused.contains("intussen gewijzigd door een ander: nu € 30.000,00"),
+        "{refused}"
+    );
+    let budget = app.get("/api/v1/budgets/2026").await.json;
+    let support = budget["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "support")
+        .unwrap()
+        .clone();
+    assert_eq!(support["cap"], json!(30000.0));
+}
+
 /// Forms outside the case page come back filled in as typed after a refusal too; a
 /// password never does.
 async fn refused_forms_elsewhere_keep_what_was_typed(db: TestDb) {
@@ -765,6 +807,7 @@ crate::on_both_databases!(
     a_save_after_the_session_ended_comes_back_after_logging_in,
     refused_forms_elsewhere_keep_what_was_typed,
     a_refused_field_is_marked_and_named_next_to_it,
+    a_stale_budget_form_is_refused_with_the_cap_as_it_is_now,
     guessable_passwords_are_refused_for_new_accounts,
     the_setup_link_creates_the_first_administrator_once,
     pages_need_a_login_and_a_wrong_password_is_refused_in_dutch,

@@ -1,7 +1,7 @@
 //! The budget lines of a year and what the referrals commit and spend on them.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_all, fetch_one, now};
+use crate::db::{Tx, execute, fetch_all, fetch_one, now, scalar_optional};
 use crate::model::*;
 use nazorg_domain::referral::{BudgetLineCode, ReferralResult, ReferralStatus};
 use time::Date;
@@ -36,7 +36,7 @@ impl Tx {
         year: i32,
         line: BudgetLineCode,
     ) -> Result<()> {
-        self.write_budget_line(municipality, year, line, None).await
+        self.write_budget_line(municipality, year, line).await
     }
 
     /// Committed and spent cents on one budget line in one year, from the referrals.
@@ -82,7 +82,7 @@ impl Tx {
     pub async fn budget_lines(&mut self, municipality: &str, year: i32) -> Result<Vec<BudgetLine>> {
         Ok(fetch_all!(
             self,
-            "SELECT code, name, cap_cents FROM budget_lines WHERE municipality_code = $1 AND year = $2 ORDER BY id",
+            "SELECT code, name, cap_cents, version FROM budget_lines WHERE municipality_code = $1 AND year = $2 ORDER BY id",
             [municipality, i64::from(year)]
         ))
     }
@@ -101,31 +101,45 @@ impl Tx {
         ))
     }
 
-    /// Sets the cap of one budget line of a year.
+    /// Sets the cap of one budget line of a year, if it is still at version `seen` (any,
+    /// when `None`).
     pub async fn set_budget_cap(
         &mut self,
         municipality: &str,
         year: i32,
         line: BudgetLineCode,
         cap_cents: i64,
-    ) -> Result<()> {
-        self.write_budget_line(municipality, year, line, Some(cap_cents))
-            .await
+        seen: Option<i64>,
+    ) -> Result<Saved> {
+        let changed = execute!(
+            self,
+            "UPDATE budget_lines SET cap_cents = $1, version = version + 1, updated_at = $2 \
+             WHERE municipality_code = $3 AND year = $4 AND code = $5 AND ($6 IS NULL OR version = $6)",
+            [cap_cents, now(), municipality, i64::from(year), line, seen]
+        );
+        if changed > 0 {
+            return Ok(Saved::Done);
+        }
+        let current: Option<i64> = scalar_optional!(
+            self,
+            "SELECT version FROM budget_lines WHERE municipality_code = $1 AND year = $2 AND code = $3",
+            [municipality, i64::from(year), line]
+        );
+        Ok(current.map_or(Saved::Missing, Saved::Changed))
     }
 
-    /// Stamps one budget line of a year as changed now, with a new cap when given.
+    /// Stamps one budget line of a year as changed now (its cap stays, and so does its
+    /// version: a referral is no change of the cap).
     async fn write_budget_line(
         &mut self,
         municipality: &str,
         year: i32,
         line: BudgetLineCode,
-        cap_cents: Option<i64>,
     ) -> Result<()> {
         execute!(
             self,
-            "UPDATE budget_lines SET cap_cents = COALESCE($1, cap_cents), updated_at = $2 \
-             WHERE municipality_code = $3 AND year = $4 AND code = $5",
-            [cap_cents, now(), municipality, i64::from(year), line]
+            "UPDATE budget_lines SET updated_at = $1 WHERE municipality_code = $2 AND year = $3 AND code = $4",
+            [now(), municipality, i64::from(year), line]
         );
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! municipality starts with.
 
 use crate::Result;
-use crate::db::{Bind, Tx, execute, fetch_all, fetch_one, now, scalar_one};
+use crate::db::{Bind, Tx, execute, fetch_all, fetch_one, now, scalar_one, scalar_optional};
 use crate::model::*;
 use nazorg_domain::ids::{PartnerId, ServiceKindId};
 use nazorg_domain::referral::{BudgetLineCode, DEFAULT_PARTNERS, DEFAULT_SERVICES, PartnerKind};
@@ -106,27 +106,35 @@ impl Tx {
     pub async fn service_kinds(&mut self, municipality: &str) -> Result<Vec<ServiceKind>> {
         Ok(fetch_all!(
             self,
-            "SELECT id, partner_kind, name, price_cents, budget_line FROM service_kinds \
+            "SELECT id, partner_kind, name, price_cents, budget_line, version FROM service_kinds \
              WHERE municipality_code = $1 AND active = $2 ORDER BY name",
             [municipality, true]
         ))
     }
 
-    /// Sets the price of a service; `false` when the municipality has no such service.
+    /// Sets the price of a service, if it is still at version `seen` (any, when `None`).
     pub async fn set_service_price(
         &mut self,
         municipality: &str,
         service_id: ServiceKindId,
         price_cents: i64,
-    ) -> Result<bool> {
-        self.set_own_column(
-            "service_kinds",
-            "price_cents",
-            municipality,
-            service_id,
-            price_cents,
-        )
-        .await
+        seen: Option<i64>,
+    ) -> Result<Saved> {
+        let changed = execute!(
+            self,
+            "UPDATE service_kinds SET price_cents = $1, version = version + 1, updated_at = $2 \
+             WHERE id = $3 AND municipality_code = $4 AND ($5 IS NULL OR version = $5)",
+            [price_cents, now(), service_id, municipality, seen]
+        );
+        if changed > 0 {
+            return Ok(Saved::Done);
+        }
+        let current: Option<i64> = scalar_optional!(
+            self,
+            "SELECT version FROM service_kinds WHERE id = $1 AND municipality_code = $2",
+            [service_id, municipality]
+        );
+        Ok(current.map_or(Saved::Missing, Saved::Changed))
     }
 
     /// Sets one column of a row of the municipality's, stamping it as changed now; `false`

@@ -1,6 +1,6 @@
 //! The budget: bought services and their prices, the year's lines and caps.
 
-use super::{ApiJson, ApiPath};
+use super::{ApiJson, ApiPath, IfMatch};
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::ApiError;
@@ -33,6 +33,8 @@ pub struct ServiceKindDto {
     /// Euros.
     pub price: f64,
     pub budget_line: String,
+    /// The version of the price: send it as `If-Match: "N"` with a new price.
+    pub version: i64,
 }
 
 impl From<ServiceKind> for ServiceKindDto {
@@ -43,6 +45,7 @@ impl From<ServiceKind> for ServiceKindDto {
             partner_kind: k.partner_kind.code().into(),
             price: euros(k.price_cents),
             budget_line: k.budget_line.code().into(),
+            version: k.version,
         }
     }
 }
@@ -56,6 +59,8 @@ pub struct BudgetLineDto {
     pub committed: f64,
     pub spent: f64,
     pub remaining: f64,
+    /// The version of the cap: send it as `If-Match: "N"` with a new cap.
+    pub version: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -87,6 +92,7 @@ impl From<&nazorg_app::Budget> for BudgetDto {
                     committed: euros(l.committed_cents),
                     spent: euros(l.spent_cents),
                     remaining: euros(l.remaining_cents()),
+                    version: l.version,
                 })
                 .collect(),
             months: b
@@ -111,17 +117,24 @@ async fn list_service_kinds(
     Ok(Json(kinds.into_iter().map(ServiceKindDto::from).collect()))
 }
 
-#[utoipa::path(put, path = "/api/v1/service-kinds/{id}", tag = "budget", params(("id" = i64, Path)), request_body = AmountIn,
-    responses((status = 204, description = "Prijs gewijzigd")))]
+#[utoipa::path(put, path = "/api/v1/service-kinds/{id}", tag = "budget",
+    params(("id" = i64, Path), ("If-Match" = String, Header, description = "De versie van de prijs zoals u die las, als \"N\"")),
+    request_body = AmountIn,
+    responses((status = 204, description = "Prijs gewijzigd"), (status = 412, description = "Intussen gewijzigd door een ander"),
+        (status = 428, description = "If-Match ontbreekt")))]
 async fn set_service_price(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiPath(id): ApiPath<ServiceKindId>,
+    if_match: IfMatch,
     body: Result<ApiJson<AmountIn>, ApiError>,
 ) -> Result<StatusCode, ApiError> {
     s.app.permit(&actor, Action::ManageBudget, None).await?;
     let ApiJson(b) = body?;
-    s.app.set_service_price(&actor, id, b.cents()?).await?;
+    let seen = if_match.seen()?.map(|v| v.0);
+    s.app
+        .set_service_price(&actor, id, b.cents()?, seen)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -135,17 +148,23 @@ async fn get_budget(
     Ok(Json(BudgetDto::from(&s.app.budget(&actor, year).await?)))
 }
 
-#[utoipa::path(put, path = "/api/v1/budgets/{year}/lines/{code}", tag = "budget", params(("year" = i32, Path), ("code" = String, Path)),
-    request_body = AmountIn, responses((status = 200, body = BudgetDto)))]
+#[utoipa::path(put, path = "/api/v1/budgets/{year}/lines/{code}", tag = "budget",
+    params(("year" = i32, Path), ("code" = String, Path), ("If-Match" = String, Header, description = "De versie van het plafond zoals u die las, als \"N\"")),
+    request_body = AmountIn, responses((status = 200, body = BudgetDto), (status = 412, description = "Intussen gewijzigd door een ander"),
+        (status = 428, description = "If-Match ontbreekt")))]
 async fn set_budget_cap(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiPath((year, line)): ApiPath<(i32, String)>,
+    if_match: IfMatch,
     body: Result<ApiJson<AmountIn>, ApiError>,
 ) -> Result<Json<BudgetDto>, ApiError> {
     s.app.permit(&actor, Action::ManageBudget, None).await?;
     let ApiJson(b) = body?;
     let line = code::<nazorg_domain::referral::BudgetLineCode>("de budgetregel", &line)?;
-    s.app.set_budget_cap(&actor, year, line, b.cents()?).await?;
+    let seen = if_match.seen()?.map(|v| v.0);
+    s.app
+        .set_budget_cap(&actor, year, line, b.cents()?, seen)
+        .await?;
     Ok(Json(BudgetDto::from(&s.app.budget(&actor, year).await?)))
 }

@@ -36,6 +36,7 @@ struct LineRow {
     spent: String,
     remaining: String,
     over: bool,
+    version: i64,
 }
 
 struct MonthRow {
@@ -50,6 +51,7 @@ struct PriceRow {
     partner: &'static str,
     price: String,
     price_plain: String,
+    version: i64,
 }
 
 #[derive(Template)]
@@ -125,6 +127,7 @@ async fn budget_view(
                 spent: format_eur(l.spent_cents),
                 remaining: format_eur(l.remaining_cents()),
                 over: l.remaining_cents() < 0,
+                version: l.version,
             })
             .collect(),
         months: budget
@@ -144,6 +147,7 @@ async fn budget_view(
                 partner: k.partner_kind.label(),
                 price: format_eur(k.price_cents),
                 price_plain: plain(k.price_cents),
+                version: k.version,
             })
             .collect(),
         notice,
@@ -181,6 +185,8 @@ struct CapForm {
     year: String,
     line: String,
     cap: String,
+    /// The version of the cap the page showed.
+    versie: String,
 }
 
 /// A new price of a bought service.
@@ -190,6 +196,16 @@ struct PriceForm {
     year: String,
     id: String,
     price: String,
+    /// The version of the price the page showed.
+    versie: String,
+}
+
+/// The version a budget form was shown with: without one it is not saved unchecked.
+fn shown_version(versie: &str) -> Result<Option<i64>, AppError> {
+    versie
+        .parse::<i64>()
+        .map(Some)
+        .map_err(|_| AppError::VersionRequired)
 }
 
 /// A change of the budget from a form: the user must manage the budget; `change` runs for
@@ -217,7 +233,10 @@ async fn set_cap(
     budget_change(&s, &user, &f.year, async |year| {
         let line = code::<BudgetLineCode>("de budgetregel", &f.line)?;
         let cents = amount(&f.cap, "het plafond", "28.000,00")?;
-        Ok(s.app.set_budget_cap(&user.actor, year, line, cents).await?)
+        let seen = shown_version(&f.versie)?;
+        Ok(s.app
+            .set_budget_cap(&user.actor, year, line, cents, seen)
+            .await?)
     })
     .await
 }
@@ -231,7 +250,10 @@ async fn set_price(
             AppError::Invalid("Kies het product waarvan u de prijs wijzigt.".into())
         })?;
         let cents = amount(&f.price, "de prijs", "3.200,00")?;
-        Ok(s.app.set_service_price(&user.actor, id, cents).await?)
+        let seen = shown_version(&f.versie)?;
+        Ok(s.app
+            .set_service_price(&user.actor, id, cents, seen)
+            .await?)
     })
     .await
 }

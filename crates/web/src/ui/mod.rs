@@ -171,7 +171,10 @@ pub fn posted<T>(result: Result<T, AppError>, shown: Shown) -> Result<Posted<T>,
     match (result, shown) {
         (Ok(value), _) => Ok(Posted::Saved(value)),
         (Err(e @ (AppError::Invalid(_) | AppError::Field { .. })), _)
-        | (Err(e @ (AppError::Stale(_) | AppError::VersionRequired)), _)
+        | (
+            Err(e @ (AppError::Stale(_) | AppError::Changed { .. } | AppError::VersionRequired)),
+            _,
+        )
         | (Err(e @ AppError::Conflict(_)), Shown::InvalidOrConflict)
         | (Err(e), Shown::All) => Ok(Posted::Refused(e.status(), e.to_string())),
         (Err(e), _) => Err(UiError(e)),
