@@ -142,7 +142,7 @@ impl App {
                     let (name, cap) = tx.budget_line_cap(&actor.municipality, year, line).await?;
                     return Err(Error::Changed {
                         what: format!("Het plafond van {name} in {year}"),
-                        now: nazorg_domain::referral::format_eur(cap),
+                        detail: format!(": nu {}", nazorg_domain::referral::format_eur(cap)),
                         current,
                     });
                 }

@@ -34,11 +34,12 @@ pub enum Error {
     /// A record besides a case (a budget line's cap, a service's price) changed after
     /// the version the change named: nothing was saved. `what` it is and `now` its value.
     #[error(
-        "{what} is intussen gewijzigd door een ander: nu {now}. Uw wijziging is niet opgeslagen."
+        "{what} is intussen gewijzigd door een ander{detail}. Uw wijziging is niet opgeslagen."
     )]
     Changed {
         what: String,
-        now: String,
+        /// How it is now, or who changed it when: ": nu € 30.000,00".
+        detail: String,
         current: i64,
     },
     /// A referral would pass the budget line's cap: the user must confirm with a reason.

@@ -105,7 +105,10 @@ impl App {
                             .ok_or(Error::NotFound)?;
                         Err(Error::Changed {
                             what: format!("De prijs van {}", service.name),
-                            now: nazorg_domain::referral::format_eur(service.price_cents),
+                            detail: format!(
+                                ": nu {}",
+                                nazorg_domain::referral::format_eur(service.price_cents)
+                            ),
                             current,
                         })
                     }

@@ -61,6 +61,7 @@ impl App {
         &self,
         actor: &Actor,
         settings: &CapacitySettings,
+        seen: i64,
     ) -> Result<()> {
         self.in_municipality_unlogged(
             actor,
@@ -68,9 +69,27 @@ impl App {
             Action::ManageReportSettings,
             async |tx| {
                 settings.validate().map_err(invalid)?;
-                tx.save_capacity_settings(&actor.municipality, settings, &actor.username)
+                let saved = tx
+                    .save_capacity_settings(&actor.municipality, settings, &actor.username, seen)
                     .await?;
-                Ok(())
+                if saved {
+                    return Ok(());
+                }
+                let stamp = tx.capacity_settings_stamp(&actor.municipality).await?;
+                let (detail, current) = stamp.map_or((String::new(), 0), |(by, at, version)| {
+                    (
+                        format!(
+                            " (door {by}, {})",
+                            nazorg_domain::dates::format_nl_moment(at)
+                        ),
+                        version,
+                    )
+                });
+                Err(crate::Error::Changed {
+                    what: "De capaciteitsraming".into(),
+                    detail,
+                    current,
+                })
             },
         )
         .await
@@ -108,6 +127,10 @@ impl App {
                 "uitstroom en prognose (geaggregeerd)",
             )
             .await?;
+            let settings_version = tx
+                .capacity_settings_stamp(&actor.municipality)
+                .await?
+                .map_or(0, |(_, _, version)| version);
             tx.commit().await?;
             Ok(Outlook {
                 series,
@@ -115,6 +138,7 @@ impl App {
                 capacity,
                 observed,
                 settings,
+                settings_version,
             })
         })
         .await

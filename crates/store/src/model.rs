@@ -638,6 +638,8 @@ pub struct Outlook {
     pub capacity: Option<nazorg_domain::outlook::CapacityEstimate>,
     pub observed: nazorg_domain::outlook::Observed,
     pub settings: nazorg_domain::outlook::CapacitySettings,
+    /// The version of the settings (0 while the defaults stand), which a change names.
+    pub settings_version: i64,
 }
 
 /// Who signed in through the OpenID Connect provider, with what the configuration made of
@@ -697,6 +699,8 @@ pub struct ActivityEntry {
     pub legal_ground: String,
     /// Who changed it last and when; `None` while it has the default texts.
     pub changed: Option<(String, OffsetDateTime)>,
+    /// Raised by every change; 0 while it has the default texts.
+    pub version: i64,
 }
 
 /// A case as the SKT care director or Exodus worker who directs it sees it: what the

@@ -25,6 +25,7 @@ impl App {
                             purpose: a.purpose.to_string(),
                             legal_ground: a.legal_ground.to_string(),
                             changed: None,
+                            version: 0,
                         },
                     })
                     .collect())
@@ -42,6 +43,7 @@ impl App {
         name: &str,
         purpose: &str,
         legal_ground: &str,
+        seen: i64,
     ) -> Result<()> {
         self.in_municipality_unlogged(
             actor,
@@ -54,18 +56,44 @@ impl App {
                 let name = validate::text("de naam", name, 200, true)?;
                 let purpose = validate::text("het doel", purpose, 1000, true)?;
                 let legal_ground = validate::text("de grondslag", legal_ground, 1000, true)?;
-                tx.save_activity_texts(
-                    &actor.municipality,
-                    &ActivityTexts {
-                        code,
-                        name: &name,
-                        purpose: &purpose,
-                        legal_ground: &legal_ground,
-                        updated_by: &actor.username,
-                    },
-                )
-                .await?;
-                Ok(())
+                let texts = ActivityTexts {
+                    code,
+                    name: &name,
+                    purpose: &purpose,
+                    legal_ground: &legal_ground,
+                    updated_by: &actor.username,
+                };
+                if tx
+                    .save_activity_texts(&actor.municipality, &texts, seen)
+                    .await?
+                {
+                    return Ok(());
+                }
+                // Changed after the version the form showed: say by whom and when.
+                let now = tx.registered_activities(&actor.municipality).await?;
+                let entry = now.into_iter().find(|e| e.code == code);
+                let (detail, current) = match entry {
+                    Some(ActivityEntry {
+                        changed: Some((by, at)),
+                        version,
+                        ..
+                    }) => (
+                        format!(
+                            " (door {by}, {})",
+                            nazorg_domain::dates::format_nl_moment(at)
+                        ),
+                        version,
+                    ),
+                    _ => (String::new(), 0),
+                };
+                Err(Error::Changed {
+                    what: format!(
+                        "De tekst van ‘{}’ in het register",
+                        default_activity(code).map_or(code, |a| a.name)
+                    ),
+                    detail,
+                    current,
+                })
             },
         )
         .await

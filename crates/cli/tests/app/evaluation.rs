@@ -545,6 +545,7 @@ async fn the_outlook_preloads_the_historic_outflow_and_keeps_bad_assumptions_out
     let assume = |skt: &str| {
         let form = vec![
             ("csrf", csrf.clone()),
+            ("versie", "0".into()),
             ("hours_light", "30".into()),
             ("hours_skt", "8".into()),
             ("hours_exodus", "12".into()),
@@ -567,6 +568,14 @@ async fn the_outlook_preloads_the_historic_outflow_and_keeps_bad_assumptions_out
     assert!(html.contains("value=\"95\""), "what was typed is kept");
     let r = assume("25").await;
     assert_eq!(r.status(), 303);
+    // The page as first shown, saved again, would undo that: refused, naming who changed it.
+    let r = assume("20").await;
+    assert_eq!(r.status(), 412);
+    let stale = r.text().await.unwrap();
+    assert!(
+        stale.contains("De capaciteitsraming is intussen gewijzigd door een ander (door"),
+        "{stale}"
+    );
     let (_, html) = page(&browser, app.url("/prognose?opgeslagen=1")).await;
     assert!(html.contains("value=\"30\"") && html.contains("value=\"90,00\""));
     // 53,3 × 60% = 32 cases; 60% light × 30 h + 25% × 8 h + 15% × 12 h = 21,8 h per case.

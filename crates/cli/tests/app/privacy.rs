@@ -2,7 +2,7 @@
 //! list of processings.
 
 use crate::common::{
-    App, PASSWORD, TestDb, browser, csrf_of, ids, logged_in, notification, page, post_form,
+    App, PASSWORD, TestDb, browser, csrf_of, ids, logged_in, notification, page, post_form, read,
     signed_in, triage_domains,
 };
 use nazorg_domain::access::Role;
@@ -433,6 +433,7 @@ async fn the_register_of_processing_activities_decides_what_the_log_states(db: T
     let save = |name: &'static str, purpose: &'static str, legal_ground: &'static str| {
         let form = [
             ("csrf", csrf.as_str()),
+            ("versie", "0"),
             ("name", name),
             ("purpose", purpose),
             ("legal_ground", legal_ground),
@@ -448,6 +449,14 @@ async fn the_register_of_processing_activities_decides_what_the_log_states(db: T
     )
     .await;
     assert_eq!(r.status(), 303);
+    // A second tab, still showing the default texts, does not save over that change.
+    let (status, stale) = read(save("Nazorg oud", "Oud doel", "Oude grondslag").await).await;
+    assert_eq!(status, 412);
+    assert!(
+        stale.contains("is intussen gewijzigd door een ander (door beheer,")
+            && stale.contains("Oud doel"),
+        "the change is named and what was typed kept"
+    );
     // A read now states the new purpose; the earlier entry keeps its own.
     app.get(&format!("/api/v1/cases/{id}")).await;
     let coordinator = logged_in(&app, "coordinator").await;

@@ -20,36 +20,42 @@ impl Tx {
         &mut self,
         municipality: &str,
     ) -> Result<Vec<ActivityEntry>> {
-        let rows: Vec<(String, String, String, String, String, OffsetDateTime)> = fetch_all!(
+        type Row = (String, String, String, String, String, OffsetDateTime, i64);
+        let rows: Vec<Row> = fetch_all!(
             self,
-            "SELECT code, name, purpose, legal_ground, updated_by, updated_at FROM processing_activities WHERE municipality_code = $1",
+            "SELECT code, name, purpose, legal_ground, updated_by, updated_at, version FROM processing_activities \
+             WHERE municipality_code = $1",
             [municipality]
         );
         Ok(rows
             .into_iter()
             .map(
-                |(code, name, purpose, legal_ground, by, at)| ActivityEntry {
+                |(code, name, purpose, legal_ground, by, at, version)| ActivityEntry {
                     code,
                     name,
                     purpose,
                     legal_ground,
                     changed: Some((by, at)),
+                    version,
                 },
             )
             .collect())
     }
 
-    /// Stores an activity's texts for the municipality (replacing the ones before).
+    /// Stores an activity's texts for the municipality, replacing the ones before if they
+    /// are still at version `seen` (0: the defaults); `false` when they changed after it.
     pub async fn save_activity_texts(
         &mut self,
         municipality: &str,
         t: &ActivityTexts<'_>,
-    ) -> Result<()> {
-        execute!(
+        seen: i64,
+    ) -> Result<bool> {
+        let saved = execute!(
             self,
-            "INSERT INTO processing_activities (municipality_code, code, name, purpose, legal_ground, updated_by, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (municipality_code, code) DO UPDATE SET name = $3, purpose = $4, \
-             legal_ground = $5, updated_by = $6, updated_at = $7",
+            "INSERT INTO processing_activities (municipality_code, code, name, purpose, legal_ground, updated_by, updated_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1) ON CONFLICT (municipality_code, code) DO UPDATE SET name = $3, purpose = $4, \
+             legal_ground = $5, updated_by = $6, updated_at = $7, version = processing_activities.version + 1 \
+             WHERE processing_activities.version = $8",
             [
                 municipality,
                 t.code,
@@ -57,9 +63,10 @@ impl Tx {
                 t.purpose,
                 t.legal_ground,
                 t.updated_by,
-                now()
+                now(),
+                seen
             ]
         );
-        Ok(())
+        Ok(saved > 0)
     }
 }

@@ -176,20 +176,37 @@ impl Tx {
         }))
     }
 
+    /// Who last changed the municipality's capacity assumptions, when, and their version;
+    /// `None` while the defaults stand.
+    pub async fn capacity_settings_stamp(
+        &mut self,
+        municipality: &str,
+    ) -> Result<Option<(String, time::OffsetDateTime, i64)>> {
+        Ok(fetch_optional!(
+            self,
+            "SELECT updated_by, updated_at, version FROM capacity_settings WHERE municipality_code = $1",
+            [municipality]
+        ))
+    }
+
+    /// Stores the capacity assumptions, replacing the ones before if they are still at
+    /// version `seen` (0: the defaults); `false` when they changed after it.
     pub async fn save_capacity_settings(
         &mut self,
         municipality: &str,
         s: &CapacitySettings,
         updated_by: &str,
-    ) -> Result<()> {
-        execute!(
+        seen: i64,
+    ) -> Result<bool> {
+        let saved = execute!(
             self,
             "INSERT INTO capacity_settings (municipality_code, hours_light, hours_skt, hours_exodus, hourly_cost_cents, \
-             skt_price_cents, exodus_price_cents, default_uptake_pct, default_skt_pct, default_exodus_pct, updated_by, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             skt_price_cents, exodus_price_cents, default_uptake_pct, default_skt_pct, default_exodus_pct, updated_by, updated_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1) \
              ON CONFLICT (municipality_code) DO UPDATE SET hours_light = $2, hours_skt = $3, hours_exodus = $4, \
              hourly_cost_cents = $5, skt_price_cents = $6, exodus_price_cents = $7, default_uptake_pct = $8, \
-             default_skt_pct = $9, default_exodus_pct = $10, updated_by = $11, updated_at = $12",
+             default_skt_pct = $9, default_exodus_pct = $10, updated_by = $11, updated_at = $12, \
+             version = capacity_settings.version + 1 WHERE capacity_settings.version = $13",
             [
                 municipality,
                 s.hours_light,
@@ -202,10 +219,11 @@ impl Tx {
                 s.default_skt_pct,
                 s.default_exodus_pct,
                 updated_by,
-                now()
+                now(),
+                seen
             ]
         );
-        Ok(())
+        Ok(saved > 0)
     }
 
     /// How many cases of the municipality were (or are expected to be) released in [first, last].

@@ -32,6 +32,8 @@ pub struct ActivityRow {
     pub purpose: String,
     pub legal_ground: String,
     pub changed: String,
+    /// The version of the texts shown, which the form is saved against.
+    pub version: i64,
 }
 
 #[derive(Template)]
@@ -56,6 +58,7 @@ async fn register_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Re
                 ),
                 None => "standaardtekst".into(),
             },
+            version: a.version,
             code: a.code,
             name: a.name,
             purpose: a.purpose,
@@ -63,11 +66,11 @@ async fn register_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Re
         })
         .collect();
     let page = RegisterPage {
-        base: Base::new(
+        base: notice.dress(Base::new(
             "Register van verwerkingsactiviteiten",
             Some(user),
             Page::Register,
-        ),
+        )),
         rows,
         notice,
     };
@@ -91,22 +94,29 @@ struct ActivityForm {
     name: String,
     purpose: String,
     legal_ground: String,
+    /// The version of the texts the page showed.
+    versie: String,
 }
 
 async fn set_activity(
     Signed { s, user }: Signed,
     UiPath(code): UiPath<String>,
-    UiForm(f): UiForm<ActivityForm>,
+    UiTyped(f, typed): UiTyped<ActivityForm>,
 ) -> Result<Response, UiError> {
     let saved = post_form(&s, &user, Action::ManageRegister, Shown::Invalid, async {
+        let seen = f
+            .versie
+            .parse()
+            .map_err(|_| crate::error::AppError::VersionRequired)?;
+        let (name, purpose, ground) = (&f.name, &f.purpose, &f.legal_ground);
         Ok(s.app
-            .set_processing_activity(&user.actor, &code, &f.name, &f.purpose, &f.legal_ground)
+            .set_processing_activity(&user.actor, &code, name, purpose, ground, seen)
             .await?)
     });
     saved
         .await?
         .answer("/verwerkingsregister?opgeslagen=1", async |notice| {
-            register_view(&s, &user, notice).await
+            register_view(&s, &user, notice.keeping(&code, typed)).await
         })
         .await
 }

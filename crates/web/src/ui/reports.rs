@@ -328,6 +328,8 @@ struct OutlookPage {
     capacity: Option<String>,
     tables: Vec<TableView>,
     fields: Vec<SettingField>,
+    /// The version of the assumptions shown, which the form is saved against.
+    settings_version: i64,
     can_edit: bool,
 }
 
@@ -435,6 +437,7 @@ async fn outlook_view(
             outlook.capacity.as_ref(),
         )),
         fields: typed.unwrap_or_else(|| fields(&outlook.settings)),
+        settings_version: outlook.settings_version,
         can_edit: nazorg_domain::access::authorize(
             &user.actor,
             Action::ManageReportSettings,
@@ -470,6 +473,8 @@ struct SettingsForm {
     uptake: String,
     skt_share: String,
     exodus_share: String,
+    /// The version of the assumptions the page showed.
+    versie: String,
 }
 
 impl SettingsForm {
@@ -530,7 +535,10 @@ async fn save_settings(
         Shown::Invalid,
         async {
             let settings = f.parse()?;
-            Ok(s.app.set_capacity_settings(&user.actor, &settings).await?)
+            let seen = f.versie.parse().map_err(|_| AppError::VersionRequired)?;
+            Ok(s.app
+                .set_capacity_settings(&user.actor, &settings, seen)
+                .await?)
         },
     );
     saved
