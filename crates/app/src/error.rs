@@ -24,6 +24,13 @@ pub enum Error {
     /// The input does not hold; the message says why, in Dutch.
     #[error("{0}")]
     Invalid(String),
+    /// A text does not hold: the one `validate::text` calls `field` (its Dutch name, "de
+    /// notitie"), so that a form can mark it.
+    #[error("{message}")]
+    InvalidText {
+        field: &'static str,
+        message: String,
+    },
     /// Someone else came first, or the data does not allow it now.
     #[error("{0}")]
     Conflict(String),

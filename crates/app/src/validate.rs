@@ -1,22 +1,23 @@
 //! Checks on free input that many use cases share, with Dutch messages.
 
 use crate::Result;
-use crate::error::invalid;
+use crate::error::{Error, invalid};
 use nazorg_domain::format_nl;
 use time::Date;
 
 /// Trims a text and checks its length and characters (`nazorg_domain::text`); `required`
 /// refuses an empty one.
-pub(crate) fn text(field: &str, value: &str, max: usize, required: bool) -> Result<String> {
+pub(crate) fn text(field: &'static str, value: &str, max: usize, required: bool) -> Result<String> {
+    let refused = |message: String| Error::InvalidText { field, message };
     if let Some(refusal) = nazorg_domain::text::refusal(field, value) {
-        return Err(invalid(refusal));
+        return Err(refused(refusal));
     }
     let value = value.trim();
     if required && value.is_empty() {
-        return Err(invalid(format!("Vul {field} in.")));
+        return Err(refused(format!("Vul {field} in.")));
     }
     if value.chars().count() > max {
-        return Err(invalid(format!(
+        return Err(refused(format!(
             "{field} is te lang (hoogstens {max} tekens)."
         )));
     }

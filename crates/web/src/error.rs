@@ -54,6 +54,10 @@ impl From<Error> for AppError {
             Error::Refused(t) => AppError::Conflict(t.to_string()),
             Error::OverCap(o) => AppError::OverCap(o.to_string()),
             Error::Invalid(m) => AppError::Invalid(m),
+            Error::InvalidText { field, message } => match crate::input::form_field(field) {
+                Some(field) => AppError::Field { field, message },
+                None => AppError::Invalid(message),
+            },
             Error::Conflict(m) => AppError::Conflict(m),
             Error::Stale(stale) => AppError::Stale(stale),
             e @ Error::Changed { .. } => {

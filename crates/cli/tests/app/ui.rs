@@ -524,6 +524,19 @@ async fn a_refused_field_is_marked_and_named_next_to_it(db: TestDb) {
     );
     // The other fields of the form are not marked.
     assert_eq!(again.matches("aria-invalid=\"true\"").count(), 1);
+
+    // A text the use case refuses marks its field too: the note with a hidden character.
+    let form = [
+        ("csrf", csrf_of(&html)),
+        ("formulier", "contacten".to_string()),
+        ("date", "2026-02-20".to_string()),
+        ("kind", "phone".to_string()),
+        ("note", "Gebeld\u{200B}".to_string()),
+    ];
+    let (status, again) = read(post_form(&app, &client, &path, form).await).await;
+    assert_eq!(status, 422);
+    assert!(again.contains("aria-describedby=\"fout-contacten-note\""));
+    assert!(again.contains("<p class=\"form-error\" id=\"fout-contacten-note\">De notitie bevat"));
 }
 
 /// Two tabs on the budget page: the second save of a cap, from the page as it was, is
@@ -556,6 +569,10 @@ async fn a_stale_budget_form_is_refused_with_the_cap_as_it_is_now(db: TestDb) {
     assert!(
         refused.contains("intussen gewijzigd door een ander: nu € 30.000,00"),
         "{refused}"
+    );
+    assert!(
+        refused.contains("value=\"25.000,00\""),
+        "what was typed is kept, to send again"
     );
     let budget = app.get("/api/v1/budgets/2026").await.json;
     let support = budget["lines"]
@@ -611,6 +628,26 @@ async fn refused_forms_elsewhere_keep_what_was_typed(db: TestDb) {
         !again.contains("id=\"totp\" name=\"totp_required\" checked"),
         "the unticked box stays unticked"
     );
+    // A step on a referral, its note refused: the note comes back in its open form.
+    let case = app.accepted_case().await;
+    let exodus = app
+        .partner_id(nazorg_domain::referral::PartnerKind::Exodus)
+        .await;
+    let referral =
+        json!({"partner_id": exodus, "domains": ["housing"], "reason": "Woonbegeleiding"});
+    let referral = app.post_case(case, "referrals", referral).await.id();
+    let (_, html) = page(&client, app.url(&format!("/verwijzingen/{referral}"))).await;
+    let step = [
+        ("csrf", csrf_of(&html)),
+        ("step", "withdraw".to_string()),
+        ("date", "2026-03-01".to_string()),
+        ("note", "Toch niet nodig\u{202E}".to_string()),
+    ];
+    let path = format!("/verwijzingen/{referral}/stap");
+    let (status, again) = read(post_form(&app, &client, &path, step).await).await;
+    assert_eq!(status, 422, "{again}");
+    assert!(again.contains("Toch niet nodig"), "the note is kept");
+    assert!(again.contains("aria-describedby=\"fout-withdraw-note\""));
 }
 
 /// Runs the futures at once and gives their outputs in order.

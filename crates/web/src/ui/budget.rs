@@ -1,7 +1,7 @@
 //! The budget of a year: lines with their caps, commitments and spending, and the prices
 //! of bought services.
 
-use super::{Notice, Shown, Signed, UiForm, UiQuery, download, post_form};
+use super::{Notice, Shown, Signed, UiQuery, UiTyped, download, post_form};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -113,7 +113,11 @@ async fn budget_view(
     let budget = s.app.budget(&user.actor, year).await?;
     let services = s.app.list_service_kinds(&user.actor.municipality).await?;
     let view = BudgetPage {
-        base: Base::new(format!("Budget {year}"), Some(user), Page::Budget),
+        base: notice.dress(Base::new(
+            format!("Budget {year}"),
+            Some(user),
+            Page::Budget,
+        )),
         year,
         lines: budget
             .lines
@@ -213,7 +217,7 @@ fn shown_version(versie: &str) -> Result<Option<i64>, AppError> {
 async fn budget_change(
     s: &AppState,
     user: &UiUser,
-    year: &str,
+    (year, form, typed): (&str, String, Vec<(String, String)>),
     change: impl AsyncFnOnce(i32) -> Result<(), AppError>,
 ) -> Result<Response, UiError> {
     let year = form_year(year);
@@ -221,16 +225,17 @@ async fn budget_change(
         .await?
         .answer(
             &format!("/budget?jaar={year}&opgeslagen=1"),
-            async |notice| budget_view(s, user, year, notice).await,
+            async |notice| budget_view(s, user, year, notice.keeping(&form, typed)).await,
         )
         .await
 }
 
 async fn set_cap(
     Signed { s, user }: Signed,
-    UiForm(f): UiForm<CapForm>,
+    UiTyped(f, typed): UiTyped<CapForm>,
 ) -> Result<Response, UiError> {
-    budget_change(&s, &user, &f.year, async |year| {
+    let form = format!("plafond-{}", f.line);
+    budget_change(&s, &user, (&f.year, form, typed), async |year| {
         let line = code::<BudgetLineCode>("de budgetregel", &f.line)?;
         let cents = amount(&f.cap, "het plafond", "28.000,00")?;
         let seen = shown_version(&f.versie)?;
@@ -243,9 +248,10 @@ async fn set_cap(
 
 async fn set_price(
     Signed { s, user }: Signed,
-    UiForm(f): UiForm<PriceForm>,
+    UiTyped(f, typed): UiTyped<PriceForm>,
 ) -> Result<Response, UiError> {
-    budget_change(&s, &user, &f.year, async |_| {
+    let form = format!("prijs-{}", f.id);
+    budget_change(&s, &user, (&f.year, form, typed), async |_| {
         let id = f.id.parse::<ServiceKindId>().map_err(|_| {
             AppError::Invalid("Kies het product waarvan u de prijs wijzigt.".into())
         })?;

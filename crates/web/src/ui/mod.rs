@@ -161,8 +161,9 @@ pub enum Shown {
 pub enum Posted<T> {
     /// Saved, with what the use case gave back.
     Saved(T),
-    /// Refused: the form's page again, with this status and the reason on top.
-    Refused(StatusCode, String),
+    /// Refused: the form's page again, with this status and the reason on top (and next
+    /// to the field it is about, if it is about one).
+    Refused(StatusCode, String, Option<&'static str>),
 }
 
 /// Sorts out the result of a posted form: saved, refused for a reason its page shows
@@ -176,7 +177,13 @@ pub fn posted<T>(result: Result<T, AppError>, shown: Shown) -> Result<Posted<T>,
             _,
         )
         | (Err(e @ AppError::Conflict(_)), Shown::InvalidOrConflict)
-        | (Err(e), Shown::All) => Ok(Posted::Refused(e.status(), e.to_string())),
+        | (Err(e), Shown::All) => {
+            let field = match &e {
+                AppError::Field { field, .. } => Some(*field),
+                _ => None,
+            };
+            Ok(Posted::Refused(e.status(), e.to_string(), field))
+        }
         (Err(e), _) => Err(UiError(e)),
     }
 }

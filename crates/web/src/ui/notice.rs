@@ -14,6 +14,8 @@ pub struct Notice {
     pub error: Option<String>,
     /// What was typed into the refused form, to show it again as sent.
     pub typed: Typed,
+    /// The field the refusal is about, if it is about one.
+    pub field: Option<&'static str>,
 }
 
 impl Notice {
@@ -24,6 +26,7 @@ impl Notice {
             flash,
             error: None,
             typed: Typed::default(),
+            field: None,
         }
     }
 
@@ -32,7 +35,7 @@ impl Notice {
     pub fn keeping(self, form: &str, fields: Vec<(String, String)>) -> Notice {
         match &self.error {
             Some(error) => Notice {
-                typed: Typed::new(form, fields, error.clone()),
+                typed: Typed::new(form, fields, error.clone()).on_field(self.field),
                 ..self
             },
             None => self,
@@ -54,6 +57,7 @@ impl Notice {
             flash: None,
             error: Some(error),
             typed: Typed::default(),
+            field: None,
         }
     }
 }
@@ -64,7 +68,10 @@ impl<T> Posted<T> {
     pub fn notice(self, flash: impl FnOnce(T) -> String) -> Notice {
         match self {
             Posted::Saved(value) => Notice::shown(Some(flash(value))),
-            Posted::Refused(status, error) => Notice::refused(status, error),
+            Posted::Refused(status, error, field) => Notice {
+                field,
+                ..Notice::refused(status, error)
+            },
         }
     }
 }
@@ -80,7 +87,13 @@ impl Posted<()> {
     ) -> Result<Response, UiError> {
         match self {
             Posted::Saved(()) => Ok(Redirect::to(saved).into_response()),
-            Posted::Refused(status, error) => again(Notice::refused(status, error)).await,
+            Posted::Refused(status, error, field) => {
+                again(Notice {
+                    field,
+                    ..Notice::refused(status, error)
+                })
+                .await
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Referrals, for coordinators and partner users: the list, one referral and its steps,
 //! the figures per partner, and the partner's view of a case it directs.
 
-use super::{Notice, Opt, Shown, Signed, UiForm, UiPath, UiQuery, nl, opts, partner_opts, posted};
+use super::{Notice, Opt, Shown, Signed, UiPath, UiQuery, UiTyped, nl, opts, partner_opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -218,7 +218,11 @@ async fn referral_view(
     let can = |step| nazorg_domain::referral::apply(r.status, step).is_ok();
     let is_coordinator = access::sees_all_referrals(user.actor.role);
     let view = ReferralPage {
-        base: Base::new(format!("Verwijzing {id}"), Some(user), Page::Referrals),
+        base: notice.dress(Base::new(
+            format!("Verwijzing {id}"),
+            Some(user),
+            Page::Referrals,
+        )),
         id,
         case_id: r.case_id,
         is_coordinator,
@@ -278,7 +282,7 @@ async fn referral_page(
 async fn referral_step(
     Signed { s, user }: Signed,
     UiPath(id): UiPath<ReferralId>,
-    UiForm(input): UiForm<ReferralStepIn>,
+    UiTyped(input, typed): UiTyped<ReferralStepIn>,
 ) -> Result<Response, UiError> {
     s.app
         .permit_referral(&user.actor, Action::WriteReferral, id)
@@ -294,6 +298,7 @@ async fn referral_step(
     let saved = format!("/verwijzingen/{id}?opgeslagen={}", input.step);
     posted(result, Shown::InvalidOrConflict)?
         .answer(&saved, async |notice| {
+            let notice = notice.keeping(&input.step, typed);
             referral_view(&s, &user, id, notice).await
         })
         .await

@@ -398,7 +398,11 @@ async fn local_user(s: &AppState, identity: &OidcIdentity) -> Result<UserId, Sto
             NO_ACCESS,
             "Uw account in Nazorg is uitgeschakeld. Neem contact op met uw beheerder.",
         )),
-        Err(e @ (nazorg_app::Error::Invalid(_) | nazorg_app::Error::Conflict(_))) => Err(stop(
+        Err(
+            e @ (nazorg_app::Error::Invalid(_)
+            | nazorg_app::Error::InvalidText { .. }
+            | nazorg_app::Error::Conflict(_)),
+        ) => Err(stop(
             s,
             StatusCode::FORBIDDEN,
             NO_ACCESS,
