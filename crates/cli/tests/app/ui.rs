@@ -487,6 +487,19 @@ async fn a_save_after_the_session_ended_comes_back_after_logging_in(db: TestDb) 
     assert!(sent.contains("De afwezigheid is vastgelegd."));
     let (_, listed) = page(&client, app.url("/afwezigheid")).await;
     assert!(listed.contains("Kerstvakantie"));
+
+    // With a second factor, the code page carries what was kept to the last step.
+    app.store.set_totp_required(me, true).await.unwrap();
+    let relog = [
+        ("username", "coordinator".to_string()),
+        ("password", PASSWORD.to_string()),
+        ("next", "/afwezigheid".to_string()),
+        ("bewaard", "note=Kerstvakantie".to_string()),
+    ];
+    let (status, code_page) = read(post_form(&app, &browser(), "/inloggen", relog).await).await;
+    assert_eq!(status, 200);
+    assert!(code_page.contains("Inlogcode"));
+    assert_eq!(hidden_field(&code_page, "bewaard"), "note=Kerstvakantie");
 }
 
 /// A refusal about one field marks that field (`aria-invalid`), says why next to it (its

@@ -103,6 +103,16 @@ async fn login(
     if let Some(actor) = &outcome
         && let Some(challenge) = s.app.second_factor_challenge(actor.user_id).await?
     {
+        // The code page keeps a form the end of the session stopped.
+        if !f.bewaard.is_empty() {
+            let form = CodeForm {
+                c: challenge,
+                next: f.next.clone(),
+                code: String::new(),
+                bewaard: f.bewaard.clone(),
+            };
+            return code_view(&s, &form, StatusCode::OK, None).await;
+        }
         let next = urlencode_next(&safe_next(Some(&f.next)));
         return Ok(
             Redirect::to(&format!("/inloggen/code?c={challenge}&next={next}")).into_response(),
@@ -183,6 +193,8 @@ struct CodePage {
     base: Base,
     challenge: String,
     next: String,
+    /// A form the end of the session stopped (see [`login_to_resume`]).
+    kept: String,
     setup: Option<(String, String)>,
     error: Option<String>,
 }
@@ -193,6 +205,7 @@ struct CodeForm {
     c: String,
     next: String,
     code: String,
+    bewaard: String,
 }
 
 async fn code_view(
@@ -225,6 +238,7 @@ async fn code_view(
             base: Base::anonymous("Inlogcode"),
             challenge: f.c.clone(),
             next: safe_next(Some(&f.next)),
+            kept: f.bewaard.clone(),
             setup,
             error,
         },
@@ -245,6 +259,10 @@ async fn login_code(
     UiForm(f): UiForm<CodeForm>,
 ) -> Result<Response, UiError> {
     match s.app.answer_challenge(&f.c, &f.code).await? {
+        Some(user_id) if !f.bewaard.is_empty() => {
+            let token = new_session(&s, &headers, user_id).await?;
+            super::resume::resume(&s, &token, &safe_next(Some(&f.next)), &f.bewaard).await
+        }
         Some(user_id) => {
             let token = new_session(&s, &headers, user_id).await?;
             // Where the role lands, as after a password without a second factor.
