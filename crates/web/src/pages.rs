@@ -70,6 +70,11 @@ impl Typed {
         self.is(form) && self.field.as_deref() == Some(name.to_string().as_str())
     }
 
+    /// The name of the refused form (empty when none was refused).
+    pub fn form_name(&self) -> &str {
+        &self.form
+    }
+
     /// The field the refusal is about; empty when it is about the form as a whole.
     pub fn wrong_field(&self) -> &str {
         self.field.as_deref().unwrap_or_default()

@@ -661,6 +661,10 @@ async fn refused_forms_elsewhere_keep_what_was_typed(db: TestDb) {
     assert_eq!(status, 422, "{again}");
     assert!(again.contains("Toch niet nodig"), "the note is kept");
     assert!(again.contains("aria-describedby=\"fout-withdraw-note\""));
+    assert!(
+        again.contains("href=\"#fout-withdraw-note\""),
+        "the summary on top links to it"
+    );
 }
 
 /// Runs the futures at once and gives their outputs in order.
