@@ -46,6 +46,9 @@ pub struct Config {
     pub programme_start: Option<time::Date>,
     /// Single sign-on through the municipality's OpenID Connect provider; `None`: off.
     pub oidc: Option<oidc::OidcConfig>,
+    /// Who answers for the installation, `Name <address>` (the sender of its e-mail): the
+    /// contact of the OpenAPI document.
+    pub contact: String,
 }
 
 impl Config {
@@ -60,6 +63,7 @@ impl Config {
             programme_start: None,
             retention_years: DEFAULT_RETENTION_YEARS,
             oidc: None,
+            contact: "Nazorg <nazorg@localhost.localdomain>".into(),
         }
     }
 }

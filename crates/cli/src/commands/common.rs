@@ -49,6 +49,7 @@ impl Installation {
             config.public_url = url.clone();
         }
         config.mail = self.mail.config();
+        config.contact = self.mail.mail_from.clone();
         config
     }
 }

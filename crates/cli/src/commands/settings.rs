@@ -80,9 +80,9 @@ pub struct MailArgs {
         long,
         global = true,
         env = "NAZORG_MAIL_FROM",
-        default_value = "Nazorg <nazorg@localhost>"
+        default_value = "Nazorg <nazorg@localhost.localdomain>"
     )]
-    mail_from: String,
+    pub mail_from: String,
     /// Dutch local hour from which the daily digest is sent.
     #[arg(long, global = true, env = "NAZORG_DIGEST_HOUR", default_value_t = 7)]
     digest_hour: u8,

@@ -17,11 +17,18 @@ async fn the_api_is_closed_without_a_login_but_health_and_openapi_are_public(db:
     let doc = app.get_anonymous("/api/v1/openapi.json").await;
     assert_eq!(doc.status, 200);
     assert!(doc.json["openapi"].as_str().unwrap().starts_with("3."));
+    // Paths are under the server `/api/v1`: the major version is in the address.
+    assert_eq!(doc.json["servers"][0]["url"], "/api/v1");
+    assert!(
+        doc.json["info"]["contact"]["email"]
+            .as_str()
+            .is_some_and(|e| e.contains('@'))
+    );
     for path in [
-        "/api/v1/cases",
-        "/api/v1/notifications",
-        "/api/v1/cases/{id}/closure",
-        "/api/v1/cases/{id}/triage",
+        "/cases",
+        "/notifications",
+        "/cases/{id}/closure",
+        "/cases/{id}/triage",
     ] {
         assert!(
             doc.json["paths"].get(path).is_some(),

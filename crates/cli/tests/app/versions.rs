@@ -147,7 +147,7 @@ async fn a_replacing_step_needs_the_version_it_was_read_at(db: TestDb) {
 
     // The OpenAPI document declares the header and the answers.
     let doc = app.get_anonymous("/api/v1/openapi.json").await.json;
-    let put = &doc["paths"]["/api/v1/cases/{id}/readiness"]["put"];
+    let put = &doc["paths"]["/cases/{id}/readiness"]["put"];
     assert!(put["responses"].get("412").is_some() && put["responses"].get("428").is_some());
     let params = put["parameters"].as_array().unwrap();
     assert!(
@@ -355,7 +355,7 @@ async fn a_put_replaces_the_whole_and_a_patch_only_what_it_names(db: TestDb) {
             "{field} required in {required:?}"
         );
     }
-    let patch = &doc["paths"]["/api/v1/cases/{id}/facts"]["patch"];
+    let patch = &doc["paths"]["/cases/{id}/facts"]["patch"];
     assert!(
         patch["requestBody"]["content"]
             .get("application/merge-patch+json")

@@ -7,6 +7,7 @@ use super::referrals::*;
 use super::reports::*;
 use super::steps::*;
 use crate::AppState;
+use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -104,6 +105,7 @@ impl utoipa::Modify for Problems {
                         .entry(code.to_string())
                         .or_insert_with(|| answer(description).into());
                 };
+                add("400", "Het verzoek kon niet worden gelezen");
                 add("401", "Niet ingelogd, of het token is ongeldig of verlopen");
                 add("403", "Deze rol mag dit niet");
                 if with_ids {
@@ -112,12 +114,53 @@ impl utoipa::Modify for Problems {
                 if takes_input {
                     add("422", "Ongeldige invoer");
                 }
+                // Every answer says the full version of the API (the middleware sends it).
+                for response in operation.responses.responses.values_mut() {
+                    if let utoipa::openapi::RefOr::T(response) = response {
+                        let header = utoipa::openapi::header::HeaderBuilder::new()
+                            .schema(Object::with_type(Type::String))
+                            .description(Some("De volledige versie van de API, bijvoorbeeld 1.0.0"))
+                            .build();
+                        response
+                            .headers
+                            .entry("API-Version".into())
+                            .or_insert(header);
+                    }
+                }
             }
         }
     }
 }
 
 /// The OpenAPI 3 document, public (NL GOV API Design Rules).
-async fn openapi() -> impl IntoResponse {
-    Json(ApiDoc::openapi())
+async fn openapi(State(s): State<AppState>) -> impl IntoResponse {
+    let mut doc = ApiDoc::openapi();
+    as_served(&mut doc, &s.config);
+    Json(doc)
+}
+
+/// The document as this installation serves it: its paths under the server `/api/v1`
+/// (the major version in the address, NL GOV API Design Rules), and its contact.
+fn as_served(doc: &mut utoipa::openapi::OpenApi, config: &crate::Config) {
+    use utoipa::openapi::info::ContactBuilder;
+    use utoipa::openapi::server::Server;
+    let paths = std::mem::take(&mut doc.paths.paths);
+    doc.paths.paths = paths
+        .into_iter()
+        .map(|(path, item)| {
+            let relative = path.strip_prefix("/api/v1").unwrap_or(&path).to_string();
+            (relative, item)
+        })
+        .collect();
+    doc.servers = Some(vec![Server::new("/api/v1")]);
+    let (name, email) = match config.contact.split_once('<') {
+        Some((name, rest)) => (name.trim(), rest.trim_end_matches('>').trim()),
+        None => ("Nazorg", config.contact.trim()),
+    };
+    let contact = ContactBuilder::new()
+        .name(Some(name))
+        .email(Some(email))
+        .url(Some(config.public_url.clone()))
+        .build();
+    doc.info.contact = Some(contact);
 }
