@@ -148,6 +148,7 @@ pub struct NotificationRow {
     pub given_names: String,
     /// YYYY-MM-DD or DD-MM-YYYY.
     #[serde(deserialize_with = "text_or_null")]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub birth_date: String,
     /// CBS code of the last address before detention, e.g. 1783 or GM1783.
     #[serde(deserialize_with = "text_or_null")]

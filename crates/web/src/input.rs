@@ -128,12 +128,12 @@ pub fn checkbox<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 /// `$form` is how an HTML form posts it: a field left out is empty, as an unticked box is
 /// absent. The form derefs to the API's type, so both are parsed by the same code.
 macro_rules! whole_body {
-    ($(#[$meta:meta])* $api:ident / $form:ident { $($(#[$attr:meta])* $field:ident: $ty:ty,)* }) => {
+    ($(#[$meta:meta])* $api:ident / $form:ident { $($(#[$attr:meta])* $field:ident: $ty:ty $(as $schema:meta)?,)* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
         #[serde(deny_unknown_fields)]
         pub struct $api {
-            $($(#[$attr])* #[schema(required = true)] pub $field: $ty,)*
+            $($(#[$attr])* #[schema(required = true)] $(#[$schema])? pub $field: $ty,)*
         }
 
         #[doc = concat!("[`", stringify!($api), "`] as a form posts it: a field left out is empty.")]
@@ -171,7 +171,7 @@ whole_body! {
         /// accepted | declined | not_reached
         outcome: String,
         /// yyyy-mm-dd
-        date: String,
+        date: String as schema(format = Date),
         /// visit_in_prison | online_in_prison | phone | home_visit | office | letter | via_casemanager
         kind: String,
         /// May be empty.
@@ -285,6 +285,7 @@ pub struct AgreementIn {
     pub domain: String,
     pub description: String,
     pub owner: String,
+    #[schema(format = Date)]
     pub due_date: Option<String>,
 }
 
@@ -339,7 +340,7 @@ whole_body! {
     /// The actual release date.
     ReleaseIn / ReleaseForm {
         /// yyyy-mm-dd
-        date: String,
+        date: String as schema(format = Date),
     }
 }
 
@@ -347,6 +348,7 @@ whole_body! {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ContactIn {
+    #[schema(format = Date)]
     pub date: String,
     pub kind: String,
     pub note: String,
@@ -426,6 +428,7 @@ pub struct FactsIn {
     /// yyyy-mm-dd, or null
     #[serde(deserialize_with = "present")]
     #[schema(required = true)]
+    #[schema(format = Date)]
     pub birth_date: Option<String>,
     pub family_name: String,
     pub given_names: String,
@@ -481,6 +484,7 @@ pub struct FactsPatchIn {
     pub last_residence_code: Option<Option<String>>,
     /// yyyy-mm-dd
     #[serde(default, deserialize_with = "patched")]
+    #[schema(format = Date)]
     pub birth_date: Option<Option<String>>,
     #[serde(default, deserialize_with = "patched")]
     pub family_name: Option<Option<String>>,
@@ -577,6 +581,7 @@ pub struct DomainResultIn {
 pub struct CloseIn {
     /// completed | declined | not_reached | moved_away | re_detained | died | not_eligible
     pub reason: String,
+    #[schema(format = Date)]
     pub date: String,
     /// successful | partly | not_successful
     pub overall_result: Option<String>,
@@ -688,6 +693,7 @@ pub struct ReferralStepIn {
     /// accept | return | start | progress | finish | withdraw
     pub step: String,
     /// YYYY-MM-DD; default today.
+    #[schema(format = Date)]
     pub date: Option<String>,
     /// Required for return, progress and withdraw.
     pub note: String,

@@ -32,6 +32,7 @@ pub struct CaseSummaryDto {
     pub family_name: String,
     pub given_names: String,
     /// YYYY-MM-DD
+    #[schema(format = Date)]
     pub birth_date: Option<String>,
     pub institution: String,
     /// YYYY-MM-DD
@@ -163,6 +164,7 @@ pub struct AgreementDto {
     pub domain: String,
     pub description: String,
     pub owner: String,
+    #[schema(format = Date)]
     pub due_date: Option<String>,
     pub done: bool,
     pub done_on: Option<String>,
@@ -172,6 +174,7 @@ pub struct AgreementDto {
 pub struct ContactDto {
     #[schema(value_type = i64)]
     pub id: ContactId,
+    #[schema(format = Date)]
     pub date: String,
     pub kind: String,
     pub note: String,
@@ -235,6 +238,7 @@ pub struct CaseDetailDto {
     pub direction_since: Option<String>,
     pub suggested_direction: Option<SuggestionDto>,
     pub offer_outcome: Option<String>,
+    #[schema(format = Date)]
     pub offer_date: Option<String>,
     pub offer_contact_kind: Option<String>,
     pub triage: Vec<TriageDto>,

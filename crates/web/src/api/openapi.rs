@@ -153,6 +153,23 @@ fn as_served(doc: &mut utoipa::openapi::OpenApi, config: &crate::Config) {
         })
         .collect();
     doc.servers = Some(vec![Server::new("/api/v1")]);
+    // A form's empty default is no date: the document names none.
+    if let Some(components) = doc.components.as_mut() {
+        for schema in components.schemas.values_mut() {
+            if let utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(object)) =
+                schema
+            {
+                for property in object.properties.values_mut() {
+                    if let utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(field)) =
+                        property
+                        && field.default == Some(serde_json::json!(""))
+                    {
+                        field.default = None;
+                    }
+                }
+            }
+        }
+    }
     let (name, email) = match config.contact.split_once('<') {
         Some((name, rest)) => (name.trim(), rest.trim_end_matches('>').trim()),
         None => ("Nazorg", config.contact.trim()),

@@ -37,6 +37,7 @@ pub(super) fn router() -> Router<AppState> {
 pub struct ReferralDetailDto {
     #[serde(flatten)]
     pub referral: ReferralDto,
+    #[schema(format = Date)]
     pub birth_date: Option<String>,
     /// The triage of the referred life domains only.
     pub triage: Vec<TriageDto>,
@@ -45,6 +46,7 @@ pub struct ReferralDetailDto {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReferralNoteDto {
+    #[schema(format = Date)]
     pub date: String,
     pub step: String,
     pub note: String,
