@@ -6,6 +6,7 @@
 
 mod common;
 
+mod adr;
 mod api;
 mod backup;
 mod browser;
