@@ -50,9 +50,14 @@ async fn the_api_keeps_to_its_openapi_document_under_schemathesis(db: TestDb) {
     .await;
 
     let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemathesis/schemathesis.toml");
-    let out = tokio::task::spawn_blocking({
-        let (base, token) = (app.base.clone(), app.token.clone());
-        move || {
+    let run = || {
+        let (base, token, config, st) = (
+            app.base.clone(),
+            app.token.clone(),
+            config.clone(),
+            st.clone(),
+        );
+        tokio::task::spawn_blocking(move || {
             Command::new(st)
                 .arg("--config-file")
                 .arg(config)
@@ -74,11 +79,23 @@ async fn the_api_keeps_to_its_openapi_document_under_schemathesis(db: TestDb) {
                 .env("NAZORG_ST_SIGNAL", signal.to_string())
                 .output()
                 .expect("run schemathesis")
+        })
+    };
+    // CPython's AST bug (gh-106905 and kin) makes Hypothesis fail now and then while it
+    // describes a strategy: an error of the tool, not a finding about the API. Such a run
+    // (and only such a run) is tried again.
+    let mut attempts = 0;
+    let (out, report) = loop {
+        attempts += 1;
+        let out = run().await.unwrap();
+        let report = String::from_utf8_lossy(&out.stdout).to_string();
+        let tool_fault = report.contains("AST constructor recursion depth mismatch")
+            && !report.contains("Failures:");
+        if out.status.success() || !tool_fault || attempts == 3 {
+            break (out, report);
         }
-    })
-    .await
-    .unwrap();
-    let report = String::from_utf8_lossy(&out.stdout);
+        eprintln!("schemathesis: its own error (CPython AST bug), run {attempts} again");
+    };
     assert!(
         out.status.success(),
         "Schemathesis found problems:\n{report}\n{}",
