@@ -169,11 +169,11 @@ whole_body! {
     /// Contact in detention and the offer of aftercare.
     OfferIn / OfferForm {
         /// accepted | declined | not_reached
-        outcome: String,
+        outcome: String as schema(value_type = nazorg_domain::case::OfferOutcome, inline),
         /// yyyy-mm-dd
         date: String as schema(format = Date),
         /// visit_in_prison | online_in_prison | phone | home_visit | office | letter | via_casemanager
-        kind: String,
+        kind: String as schema(value_type = nazorg_domain::case::ContactKind, inline),
         /// May be empty.
         note: String,
     }
@@ -198,10 +198,13 @@ impl OfferIn {
 #[serde(deny_unknown_fields)]
 pub struct TriageDomainIn {
     /// id_document | housing | income | care | social_network
+    #[schema(value_type = nazorg_domain::triage::LifeDomain, inline)]
     pub domain: String,
     /// none | practical | complex
+    #[schema(value_type = nazorg_domain::triage::Need, inline)]
     pub need: String,
     /// low | moderate | high
+    #[schema(value_type = nazorg_domain::triage::SelfReliance, inline)]
     pub self_reliance: String,
 }
 
@@ -261,7 +264,7 @@ whole_body! {
     /// The case direction and why.
     DirectionIn / DirectionForm {
         /// coordinator | skt | exodus
-        direction: String,
+        direction: String as schema(value_type = nazorg_domain::triage::Direction, inline),
         reason: String,
     }
 }
@@ -282,6 +285,7 @@ impl DirectionIn {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct AgreementIn {
+    #[schema(value_type = nazorg_domain::triage::LifeDomain, inline)]
     pub domain: String,
     pub description: String,
     pub owner: String,
@@ -350,6 +354,7 @@ whole_body! {
 pub struct ContactIn {
     #[schema(format = Date)]
     pub date: String,
+    #[schema(value_type = nazorg_domain::case::ContactKind, inline)]
     pub kind: String,
     pub note: String,
 }
@@ -369,10 +374,12 @@ impl ContactIn {
 #[serde(default)]
 pub struct HouseholdIn {
     /// partner | child | parent | sibling | other
+    #[schema(value_type = nazorg_domain::case::Relation, inline)]
     pub relation: String,
     #[serde(deserialize_with = "checkbox")]
     pub is_minor: bool,
     /// none | practical | complex
+    #[schema(value_type = nazorg_domain::triage::Need, inline)]
     pub support_need: String,
     pub note: String,
 }
@@ -580,6 +587,7 @@ pub struct DomainResultIn {
 #[serde(default)]
 pub struct CloseIn {
     /// completed | declined | not_reached | moved_away | re_detained | died | not_eligible
+    #[schema(value_type = nazorg_domain::case::ClosingReason, inline)]
     pub reason: String,
     #[schema(format = Date)]
     pub date: String,
@@ -691,6 +699,7 @@ impl ReferralIn {
 #[serde(default)]
 pub struct ReferralStepIn {
     /// accept | return | start | progress | finish | withdraw
+    #[schema(value_type = nazorg_domain::referral::ReferralStep, inline)]
     pub step: String,
     /// YYYY-MM-DD; default today.
     #[schema(format = Date)]
@@ -735,6 +744,7 @@ impl BsnIn {
 #[serde(deny_unknown_fields)]
 pub struct ResolutionIn {
     /// seen (chain_changed) | same_person | take_notified (identity_mismatch)
+    #[schema(value_type = nazorg_domain::signal::Resolution, inline)]
     pub resolution: String,
 }
 
@@ -794,5 +804,6 @@ impl AmountIn {
 pub struct PartnerIn {
     pub name: String,
     /// skt | exodus | wmo | debt_counselling | housing | benefits | mental_health | youth_care | central_access | safety_chamber | other
+    #[schema(value_type = nazorg_domain::referral::PartnerKind, inline)]
     pub kind: String,
 }

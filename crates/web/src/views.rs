@@ -40,14 +40,17 @@ pub struct CaseSummaryDto {
     pub expected_release: Option<String>,
     pub actual_release: Option<String>,
     /// notified | not_reached | declined | accepted | triaged | planning | aftercare | closed
+    #[schema(value_type = nazorg_domain::lifecycle::Status, inline)]
     pub status: String,
     pub status_label: String,
     /// The outcome in force, after any override: eligible | not_eligible | undetermined
+    #[schema(value_type = nazorg_domain::eligibility::Eligibility, inline)]
     pub eligibility: String,
     /// Codes of the failed rules or missing facts behind the rules' own outcome.
     pub eligibility_reasons: Vec<String>,
     pub eligibility_overridden: bool,
     /// coordinator | skt | exodus
+    #[schema(value_type = Option<nazorg_domain::triage::Direction>, inline)]
     pub direction: Option<String>,
     /// User id of the case's coordinator.
     #[schema(value_type = Option<i64>)]
@@ -152,8 +155,11 @@ pub struct RuleDto {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TriageDto {
+    #[schema(value_type = nazorg_domain::triage::LifeDomain, inline)]
     pub domain: String,
+    #[schema(value_type = nazorg_domain::triage::Need, inline)]
     pub need: String,
+    #[schema(value_type = nazorg_domain::triage::SelfReliance, inline)]
     pub self_reliance: String,
 }
 
@@ -161,6 +167,7 @@ pub struct TriageDto {
 pub struct AgreementDto {
     #[schema(value_type = i64)]
     pub id: AgreementId,
+    #[schema(value_type = nazorg_domain::triage::LifeDomain, inline)]
     pub domain: String,
     pub description: String,
     pub owner: String,
@@ -176,6 +183,7 @@ pub struct ContactDto {
     pub id: ContactId,
     #[schema(format = Date)]
     pub date: String,
+    #[schema(value_type = nazorg_domain::case::ContactKind, inline)]
     pub kind: String,
     pub note: String,
     pub created_by: String,
@@ -185,8 +193,10 @@ pub struct ContactDto {
 pub struct HouseholdMemberDto {
     #[schema(value_type = i64)]
     pub id: HouseholdMemberId,
+    #[schema(value_type = nazorg_domain::case::Relation, inline)]
     pub relation: String,
     pub is_minor: bool,
+    #[schema(value_type = nazorg_domain::triage::Need, inline)]
     pub support_need: String,
     pub note: String,
 }

@@ -17,6 +17,21 @@ async fn the_api_is_closed_without_a_login_but_health_and_openapi_are_public(db:
     let doc = app.get_anonymous("/api/v1/openapi.json").await;
     assert_eq!(doc.status, 200);
     assert!(doc.json["openapi"].as_str().unwrap().starts_with("3."));
+    // Codes are enumerations, as the domain has them.
+    let schemas = &doc.json["components"]["schemas"];
+    let codes = |schema: &str, field: &str| -> Vec<String> {
+        serde_json::from_value(schemas[schema]["properties"][field]["oneOf"][0]["enum"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        codes("OfferIn", "outcome"),
+        ["accepted", "declined", "not_reached"]
+    );
+    assert!(codes("CaseSummaryDto", "status").contains(&"aftercare".to_string()));
+    assert_eq!(
+        codes("TriageDomainIn", "need"),
+        ["none", "practical", "complex"]
+    );
     // Paths are under the server `/api/v1`: the major version is in the address.
     assert_eq!(doc.json["servers"][0]["url"], "/api/v1");
     assert!(
