@@ -54,7 +54,7 @@ impl From<Error> for AppError {
             Error::Refused(t) => AppError::Conflict(t.to_string()),
             Error::OverCap(o) => AppError::OverCap(o.to_string()),
             Error::Invalid(m) => AppError::Invalid(m),
-            Error::InvalidText { field, message } => match crate::input::form_field(field) {
+            Error::InvalidText { field, message } => match form_field(field) {
                 Some(field) => AppError::Field { field, message },
                 None => AppError::Invalid(message),
             },
@@ -73,6 +73,28 @@ impl From<Error> for AppError {
             other => AppError::Internal(other.to_string()),
         }
     }
+}
+
+/// The form field a text the use cases check under its Dutch name is sent in ("de
+/// notitie" is `note`), so that the form marks it; `None` for a name no form field has.
+fn form_field(dutch: &str) -> Option<&'static str> {
+    Some(match dutch {
+        "de notitie" | "de toelichting" => "note",
+        "de naam" => "name",
+        "de reden" | "de reden van de verwijzing" => "reason",
+        "de reden om boven het plafond te verwijzen" => "over_cap_reason",
+        "wie het doet" => "owner",
+        "wat er is afgesproken" => "description",
+        "het doel" => "purpose",
+        "de grondslag" => "legal_ground",
+        "de voornamen" => "given_names",
+        "de achternaam" => "family_name",
+        "de inrichting" => "institution",
+        "de vervolgafspraken" => "follow_up",
+        "de uitkomst" => "outcome",
+        "de plaats" => "place",
+        _ => return None,
+    })
 }
 
 impl From<nazorg_report::ReportError> for AppError {

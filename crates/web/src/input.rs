@@ -15,28 +15,6 @@ use serde::{Deserialize, Deserializer, Serialize};
 use time::Date;
 use utoipa::ToSchema;
 
-/// The form field a text the use cases check under its Dutch name is sent in ("de
-/// notitie" is `note`), so that the form marks it; `None` for a name no form field has.
-pub fn form_field(dutch: &str) -> Option<&'static str> {
-    Some(match dutch {
-        "de notitie" | "de toelichting" => "note",
-        "de naam" => "name",
-        "de reden" | "de reden van de verwijzing" => "reason",
-        "de reden om boven het plafond te verwijzen" => "over_cap_reason",
-        "wie het doet" => "owner",
-        "wat er is afgesproken" => "description",
-        "het doel" => "purpose",
-        "de grondslag" => "legal_ground",
-        "de voornamen" => "given_names",
-        "de achternaam" => "family_name",
-        "de inrichting" => "institution",
-        "de vervolgafspraken" => "follow_up",
-        "de uitkomst" => "outcome",
-        "de plaats" => "place",
-        _ => return None,
-    })
-}
-
 /// The refusal of input as the refusal of the form field `field`, so that the form can
 /// mark that field and say why next to it.
 pub fn at<T>(field: &'static str, result: Result<T, AppError>) -> Result<T, AppError> {
