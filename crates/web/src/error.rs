@@ -60,16 +60,10 @@ impl From<Error> for AppError {
             },
             Error::Conflict(m) => AppError::Conflict(m),
             Error::Stale(stale) => AppError::Stale(stale),
-            e @ Error::Changed { .. } => {
-                let current = match &e {
-                    Error::Changed { current, .. } => *current,
-                    _ => 0,
-                };
-                AppError::Changed {
-                    message: e.to_string(),
-                    current,
-                }
-            }
+            e @ Error::Changed { current, .. } => AppError::Changed {
+                message: e.to_string(),
+                current,
+            },
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -1,21 +1,12 @@
 //! Backups of a live database, sealed, and restored into an empty one (issue 12, point 8).
 
-use crate::common::{App, TestDb, nazorg_command, notification};
+use crate::common::{App, TestDb, nazorg_command, notification, valid_bsns};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::Mutex;
 
 const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-
-/// The `n`-th valid BSN (eleven-test) from 100000009 on.
-fn bsn(n: u32) -> String {
-    (100_000_000u32..)
-        .map(|b| b.to_string())
-        .filter(|b| nazorg_domain::Bsn::parse(b).is_ok())
-        .nth(n as usize)
-        .unwrap()
-}
 
 async fn a_backup_of_a_live_database_restores_with_every_acknowledged_write(db: TestDb) {
     let target = db.another().await;
@@ -31,18 +22,18 @@ async fn a_backup_of_a_live_database_restores_with_every_acknowledged_write(db: 
     for w in 0..2u32 {
         let (app, stop, acknowledged) = (app.clone(), stop.clone(), acknowledged.clone());
         writers.push(tokio::spawn(async move {
-            let mut n = 0;
-            while !stop.load(Ordering::Relaxed) && n < 400 {
-                let body = notification(
-                    json!({"bsn": bsn(w * 1000 + n), "family_name": format!("Schrijver{w}x{n}")}),
-                );
+            for (n, bsn) in valid_bsns(100_000_000 + w * 100_000).take(400).enumerate() {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let body =
+                    notification(json!({"bsn": bsn, "family_name": format!("Schrijver{w}x{n}")}));
                 let r = app.post("/api/v1/notifications", body).await;
                 assert_eq!(r.status, 201, "{}", r.json);
                 acknowledged
                     .lock()
                     .await
                     .push(r.json["case_id"].as_i64().unwrap());
-                n += 1;
             }
         }));
     }

@@ -291,12 +291,7 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     assert_shows(&client, &["Urgentieaanvraag indienen"]).await;
 
     // A referral to Exodus, bought from the budget, that an Exodus worker finishes.
-    click(&client, "#verwijzingen summary").await;
-    let exodus = app
-        .partner_id(nazorg_domain::referral::PartnerKind::Exodus)
-        .await;
-    choose(&client, "#ref-partner", &exodus.to_string()).await;
-    click(&client, "#ref-domain-housing").await;
+    let exodus = refer_to_exodus_for_housing(&client, &app).await;
     click(&client, "#ref-domain-income").await;
     let service = app.service_id("Exodus ambulant begeleidingstraject").await;
     choose(&client, "#ref-service", &service.to_string()).await;
@@ -450,6 +445,18 @@ async fn a_coordinator_walks_a_case_from_notification_to_closure_in_a_real_brows
     client.close().await.unwrap();
 }
 
+/// Opens the case page's referral form and fills it in for Exodus, for housing; the
+/// partner's id.
+async fn refer_to_exodus_for_housing(client: &Client, app: &App) -> nazorg_domain::ids::PartnerId {
+    click(client, "#verwijzingen summary").await;
+    let exodus = app
+        .partner_id(nazorg_domain::referral::PartnerKind::Exodus)
+        .await;
+    choose(client, "#ref-partner", &exodus.to_string()).await;
+    click(client, "#ref-domain-housing").await;
+    exodus
+}
+
 /// The value of a form field on the current page, as the browser holds it.
 async fn value_of(client: &Client, css: &str) -> serde_json::Value {
     client
@@ -504,12 +511,7 @@ async fn refused_forms_keep_what_was_typed_and_a_stale_tab_gets_the_conflict(db:
 
     // A referral with an invisible character in its reason: refused, partner, domains and
     // reason kept.
-    click(&client, "#verwijzingen summary").await;
-    let exodus = app
-        .partner_id(nazorg_domain::referral::PartnerKind::Exodus)
-        .await;
-    choose(&client, "#ref-partner", &exodus.to_string()).await;
-    click(&client, "#ref-domain-housing").await;
+    let exodus = refer_to_exodus_for_housing(&client, &app).await;
     set(&client, "ref-reason", "Woonbegeleiding\u{202E}").await;
     submit(&client, &format!("{case_path}/verwijzingen")).await;
     assert_shows(&client, &["Niet opgeslagen", "onzichtbaar teken"]).await;

@@ -654,6 +654,14 @@ pub async fn signed_in(app: &App, username: &str, role: Role) -> reqwest::Client
     logged_in(app, username).await
 }
 
+/// Valid BSNs (eleven-test) from `from` on, one after the other: residents of their own
+/// for tests that register many.
+pub fn valid_bsns(from: u32) -> impl Iterator<Item = String> {
+    (from..)
+        .map(|b| b.to_string())
+        .filter(|b| nazorg_domain::Bsn::parse(b).is_ok())
+}
+
 /// The history's summaries of a case, as the API gives it.
 pub fn history(case: &Value) -> Vec<String> {
     case["history"]

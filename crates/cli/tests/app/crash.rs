@@ -1,7 +1,7 @@
 //! The server killed at random moments while clients write: nothing it acknowledged is
 //! lost, the database stays whole and the processing log's chains hold (issue 12).
 
-use crate::common::{PASSWORD, TestDb, nazorg_command, notification};
+use crate::common::{PASSWORD, TestDb, nazorg_command, notification, valid_bsns};
 use nazorg_app::App as Nazorg;
 use nazorg_domain::access::Role;
 use serde_json::json;
@@ -12,14 +12,6 @@ use tokio::sync::Mutex;
 
 const ROUNDS: usize = 20;
 const WRITERS: u32 = 4;
-
-/// Valid BSNs (eleven-test) of a block of numbers of its own, one after the other.
-fn bsns(block: u32) -> impl Iterator<Item = String> {
-    let start = 200_000_000 + block * 10_000;
-    (start..start + 10_000)
-        .map(|b| b.to_string())
-        .filter(|b| nazorg_domain::Bsn::parse(b).is_ok())
-}
 
 /// A port free just now.
 fn free_port() -> u16 {
@@ -107,7 +99,11 @@ async fn acknowledged_writes_survive_the_server_being_killed(db: TestDb) {
             let block = next;
             next += 1;
             writers.push(tokio::spawn(async move {
-                for (n, bsn) in bsns(block).enumerate() {
+                // Each writer a block of BSNs of its own.
+                for (n, bsn) in valid_bsns(200_000_000 + block * 10_000)
+                    .take(900)
+                    .enumerate()
+                {
                     let name = format!("Crash{block}x{n}");
                     let body = notification(json!({"bsn": bsn, "family_name": name}));
                     let sent = client

@@ -47,10 +47,6 @@ async fn run_step(
     // Shown again after a change meanwhile, the form is saved over it (it is on the page
     // now); after any other refusal, still against the version first shown.
     let kept = shown.filter(|_| !matches!(result, Err(AppError::Stale(_))));
-    let field = match &result {
-        Err(AppError::Field { field, .. }) => Some(*field),
-        _ => None,
-    };
     posted(result, Shown::InvalidOrConflict)?
         .answer(&saved, async |notice| {
             // The reason names the section it is about.
@@ -63,7 +59,7 @@ async fn run_step(
                 .map_or(anchor.to_string(), |(_, v)| v.clone());
             let typed = Typed::new(form, typed, reason)
                 .keeping_version(kept)
-                .on_field(field);
+                .on_field(notice.field);
             case_view_page(s, user, id, Notice { error, ..notice }, None, typed).await
         })
         .await

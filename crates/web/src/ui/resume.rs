@@ -60,10 +60,7 @@ pub(super) async fn resume(
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default();
             let typed = Typed::new(form, fields, REASON.to_string()).keeping_version(versie);
-            let notice = Notice {
-                status: StatusCode::OK,
-                ..Notice::refused(StatusCode::OK, REASON.to_string())
-            };
+            let notice = Notice::refused(StatusCode::OK, REASON.to_string());
             case_view_page(s, &user, case, notice, None, typed).await?
         }
         None => render(
