@@ -33,6 +33,9 @@ impl App {
             let municipality = step.core.municipality_code.as_str();
             let Some(known) = tx.resident_by_bsn(municipality, bsn.as_str()).await? else {
                 tx.confirm_bsn(resident, bsn.as_str()).await?;
+                for case in tx.resident_case_ids(resident).await? {
+                    self.enqueue_new_case(tx, case, municipality).await?;
+                }
                 return Ok(CaseEvent::BsnRecorded {
                     bsn: bsn.as_str().to_string(),
                     merged_with: None,
@@ -60,12 +63,15 @@ impl App {
             for moved in tx.merge_resident(resident, known).await? {
                 // Eligibility follows the birth date held for the person.
                 reassess(tx, moved).await?;
+                self.enqueue_new_case(tx, moved, municipality).await?;
                 if moved != case_id {
                     record(tx, moved, actor, &what).await?;
                 }
             }
             Ok(what)
         })
-        .await
+        .await?;
+        self.wake_workers();
+        Ok(())
     }
 }

@@ -91,7 +91,11 @@ impl App {
             }
             note_resident(&mut tx, actor, case_id, &found, n).await?;
             refresh_action(&mut tx, case_id, &self.deadlines).await?;
+            if !found.provisional {
+                self.enqueue_new_case(&mut tx, case_id, home.as_str()).await?;
+            }
             tx.commit().await?;
+            self.wake_workers();
             Ok(ImportOutcome::Created { case_id })
         })
         .await

@@ -13,6 +13,7 @@ mod validate;
 mod absence;
 mod accounts;
 pub mod backup;
+pub mod brp;
 mod budget;
 mod calendar;
 mod cases;
@@ -64,6 +65,10 @@ pub struct App {
     secret_key: Option<accounts::SecretKey>,
     /// The thresholds of the deadline rules, which also give each case its next step.
     deadlines: DeadlineSettings,
+    /// The BRP, when connected: new cases are looked up in it.
+    brp: Option<std::sync::Arc<brp::BrpClient>>,
+    /// Wakes the background workers of the outbox when a call was asked for.
+    wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -73,6 +78,8 @@ impl App {
             db: Database::connect(url).await?,
             secret_key: None,
             deadlines: DeadlineSettings::default(),
+            brp: None,
+            wake: Default::default(),
         })
     }
 
@@ -82,6 +89,8 @@ impl App {
             db,
             secret_key: None,
             deadlines: DeadlineSettings::default(),
+            brp: None,
+            wake: Default::default(),
         }
     }
 

@@ -7,10 +7,10 @@ mod commands;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use commands::common::{self, Installation};
-use commands::settings::{DeadlineArgs, MailArgs};
+use commands::settings::{BrpArgs, DeadlineArgs, MailArgs};
 use commands::{
-    audit, backup, budget, cases, demo, digest, export, import, report, retention, serve, token,
-    user, worklist,
+    audit, backup, brp, budget, cases, demo, digest, export, import, report, retention, serve,
+    token, user, worklist,
 };
 use std::process::ExitCode;
 
@@ -43,6 +43,9 @@ struct Cli {
 
     #[command(flatten)]
     mail: MailArgs,
+
+    #[command(flatten)]
+    brp: BrpArgs,
 
     /// The start of the aftercare programme, YYYY-MM-DD: the evaluation covers the eight
     /// months after it (default: the first registration).
@@ -116,6 +119,11 @@ enum Command {
         #[command(subcommand)]
         command: export::ExportCommand,
     },
+    /// The BRP: look cases up now (`serve` does it in the background when --brp-url is set).
+    Brp {
+        #[command(subcommand)]
+        command: brp::BrpCommand,
+    },
     /// Fill the database with realistic generated residents and cases in every phase.
     Demo(demo::DemoArgs),
     /// Write a consistent copy of the live database to a file (writers may go on), sealed
@@ -152,12 +160,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Restore(args) = cli.command {
         return backup::restore(&cli.database, cli.secret_key.as_deref(), args).await;
     }
+    let brp = cli.brp.client()?;
+    let mut app = common::open_store(&cli.database, cli.secret_key.as_deref())
+        .await?
+        .with_deadlines(cli.deadlines.settings());
+    if let Some(client) = brp {
+        app = app.with_brp(client);
+    }
     let inst = Installation {
         municipality: common::municipality(&cli.municipality)?,
         programme_start: common::date("programme-start", cli.programme_start.as_deref())?,
-        app: common::open_store(&cli.database, cli.secret_key.as_deref())
-            .await?
-            .with_deadlines(cli.deadlines.settings()),
+        app,
         deadlines: cli.deadlines,
         mail: cli.mail,
         retention_years: cli.retention_years,
@@ -165,6 +178,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Import { command } => return import::run(&inst, command).await,
         Command::Audit { command } => return audit::run(&inst, command).await,
+        Command::Brp { command } => return brp::run(&inst, command).await,
         Command::Serve(args) => serve::run(inst, args).await?,
         Command::Worklist(args) => worklist::run(&inst, args).await?,
         Command::Digest(args) => digest::run(&inst, args).await?,

@@ -95,6 +95,7 @@ code_enum! {
         ListSafetyAgenda = "list_safety_agenda" => "Agenda van de Veiligheidskamer inzien",
         ManageRegister = "manage_register" => "Register van verwerkingsactiviteiten beheren",
         ReadDirectedCase = "read_directed_case" => "Casus met eigen casusregie inzien",
+        LookupBrp = "lookup_brp" => "Inschrijving opvragen in de BRP",
     }
 }
 

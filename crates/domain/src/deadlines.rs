@@ -23,6 +23,8 @@ code_enum! {
         ReferralNotStarted = "referral_not_started" => "Verwijzing nog niet gestart",
         ChainChanged = "chain_changed" => "Gewijzigd door de keten",
         IdentityMismatch = "identity_mismatch" => "Identiteit wijkt af",
+        BrpChanged = "brp_changed" => "Gewijzigd door de BRP",
+        Deceased = "deceased" => "Overleden volgens de BRP",
     }
 }
 
@@ -225,6 +227,8 @@ fn signalled(f: &CaseFacts, signal: &OpenSignal) -> Upcoming {
     let kind = match signal.kind {
         SignalKind::ChainChanged => DeadlineKind::ChainChanged,
         SignalKind::IdentityMismatch => DeadlineKind::IdentityMismatch,
+        SignalKind::BrpChanged => DeadlineKind::BrpChanged,
+        SignalKind::Deceased => DeadlineKind::Deceased,
     };
     let on = signal.raised_on;
     upcoming_at(f, kind, on, on, Some(signal.id), signal.detail.clone())

@@ -33,6 +33,13 @@ pub enum CaseEvent {
         changes: Vec<(&'static str, String, String)>,
         eligibility: EligibilityChange,
     },
+    /// The BRP was asked about the resident: what it said (in Dutch, see
+    /// [`crate::brp::Finding::describe`]) and what that changed, as (field, old, new).
+    BrpLookedUp {
+        finding: String,
+        changes: Vec<(&'static str, String, String)>,
+        eligibility: EligibilityChange,
+    },
     /// A notification under the resident's BSN named another person (the signal's detail).
     IdentityMismatch {
         detail: String,
@@ -254,6 +261,7 @@ impl CaseEvent {
         match self {
             Notified { .. } | NotifiedAgain { .. } => "notification",
             FactsCorrected { .. } | ChangedByChain { .. } => "facts",
+            BrpLookedUp { .. } => "brp",
             IdentityMismatch { .. } | SignalHandled { .. } => "signal",
             ProvisionalIdentity | BsnRecorded { .. } => "identity",
             Offer { .. } => "offer",
@@ -284,15 +292,7 @@ impl CaseEvent {
                 eligibility,
             } => notified(*source, *eligibility),
             NotifiedAgain { source } => notified_again(*source),
-            FactsCorrected {
-                changes,
-                eligibility,
-            } => facts_corrected(changes, *eligibility),
-            ChangedByChain {
-                source,
-                changes,
-                eligibility,
-            } => changed_by_chain(*source, changes, *eligibility),
+            FactsCorrected { .. } | ChangedByChain { .. } | BrpLookedUp { .. } => facts(self),
             IdentityMismatch { .. } | ProvisionalIdentity | BsnRecorded { .. } | SignalHandled { .. } => {
                 identity(self)
             }
@@ -415,6 +415,44 @@ pub fn listed(changes: &[(&'static str, String, String)]) -> String {
         .map(|(what, was, is)| format!("{what}: ‘{was}’ → ‘{is}’"))
         .collect();
     listed.join("; ")
+}
+
+/// The line of a change of the facts: corrected, by the chain, or by the BRP.
+fn facts(event: &CaseEvent) -> String {
+    match event {
+        CaseEvent::FactsCorrected {
+            changes,
+            eligibility,
+        } => facts_corrected(changes, *eligibility),
+        CaseEvent::ChangedByChain {
+            source,
+            changes,
+            eligibility,
+        } => changed_by_chain(*source, changes, *eligibility),
+        CaseEvent::BrpLookedUp {
+            finding,
+            changes,
+            eligibility,
+        } => brp_looked_up(finding, changes, *eligibility),
+        other => other.summary(),
+    }
+}
+
+/// What the BRP said, and what it changed: the BRP wins over the notification.
+fn brp_looked_up(
+    finding: &str,
+    changes: &[(&'static str, String, String)],
+    eligibility: EligibilityChange,
+) -> String {
+    let changed = if changes.is_empty() {
+        " Dat verandert niets aan de casus.".to_string()
+    } else {
+        format!(" Gewijzigd volgens de BRP: {}.", listed(changes))
+    };
+    format!(
+        "Opgevraagd in de BRP: {finding}.{changed}{}",
+        eligibility_sentence(eligibility)
+    )
 }
 
 /// Facts a later notification changed, with its source.

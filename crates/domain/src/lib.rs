@@ -5,6 +5,7 @@
 mod macros;
 
 pub mod access;
+pub mod brp;
 pub mod bsn;
 pub mod case;
 pub mod dates;

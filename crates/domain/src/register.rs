@@ -48,6 +48,12 @@ pub const ACTIVITIES: &[Activity] = &[
         legal_ground: "Art. 6 lid 1 sub e en art. 89 AVG (statistiek), art. 24 UAVG",
     },
     Activity {
+        code: "brp_bevraging",
+        name: "Bevraging van de BRP",
+        purpose: "Vaststellen of de inwoner tot de doelgroep hoort: inschrijving, gemeente van inschrijving en overlijden volgens de Basisregistratie Personen",
+        legal_ground: "Wet basisregistratie personen art. 3.3 (verstrekking aan een overheidsorgaan); Wet straffen en beschermen (nazorg); art. 6 lid 1 sub e AVG",
+    },
+    Activity {
         code: "bewaartermijn",
         name: "Bewaren en anonimiseren",
         purpose: "Gesloten casussen na de bewaartermijn anonimiseren",
@@ -72,6 +78,7 @@ pub fn activity_of(action: Action) -> &'static str {
             "verantwoording"
         }
         ApplyRetention => "bewaartermijn",
+        LookupBrp => "brp_bevraging",
         ManageAbsences | ManageUsers | ManagePartners | ManageRegister => "beheer",
     }
 }

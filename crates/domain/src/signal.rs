@@ -14,6 +14,10 @@ code_enum! {
         ChainChanged = "chain_changed" => "Gewijzigd door de keten",
         /// A notification under a known BSN named another name or birth date.
         IdentityMismatch = "identity_mismatch" => "Identiteit wijkt af",
+        /// The BRP said something else than the notification did.
+        BrpChanged = "brp_changed" => "Gewijzigd door de BRP",
+        /// The BRP reports the resident's death.
+        Deceased = "deceased" => "Overleden volgens de BRP",
     }
 }
 
@@ -33,7 +37,9 @@ impl SignalKind {
     /// The ways a signal of this kind is handled.
     pub fn resolutions(self) -> &'static [Resolution] {
         match self {
-            SignalKind::ChainChanged => &[Resolution::Seen],
+            SignalKind::ChainChanged | SignalKind::BrpChanged | SignalKind::Deceased => {
+                &[Resolution::Seen]
+            }
             SignalKind::IdentityMismatch => &[Resolution::SamePerson, Resolution::TakeNotified],
         }
     }

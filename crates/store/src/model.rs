@@ -121,6 +121,10 @@ pub struct CaseSummary {
     /// The kinds of the case's open signals.
     #[sqlx(skip)]
     pub signals: Vec<SignalKind>,
+    /// Registered in the BRP: as notified or corrected, or as the BRP said.
+    pub brp_status: Option<BrpStatus>,
+    /// The day the BRP was last asked successfully (`None`: never).
+    pub brp_checked_on: Option<Date>,
 }
 
 /// An agreement in the plan of action.
@@ -185,7 +189,8 @@ pub struct CaseDetail {
     pub summary: CaseSummary,
     pub municipality_code: MunicipalityCode,
     pub last_residence_code: Option<String>,
-    pub brp_status: Option<BrpStatus>,
+    /// The day the resident's BRP registration ended, where the BRP said so.
+    pub brp_status_since: Option<Date>,
     pub sentence: Option<Sentence>,
     /// The rules' own outcome, before any override.
     #[sqlx(rename = "eligibility")]
@@ -232,6 +237,9 @@ pub struct CaseDetail {
     pub signals: Vec<OpenSignal>,
     /// The case's version: the number of changes made to it.
     pub version: Version,
+    /// The calls to outside systems (the BRP, the zaaksysteem) that still wait.
+    #[sqlx(skip)]
+    pub waiting_calls: Vec<crate::sql::OutboxState>,
 }
 
 /// A planned appointment with the resident (in the PI or after release).

@@ -139,6 +139,9 @@ pub async fn serve(
     config: Config,
 ) -> std::io::Result<()> {
     tokio::spawn(app.clone().daily_jobs(config.job_settings()));
+    if app.brp_connected() {
+        tokio::spawn(app.clone().brp_worker());
+    }
     axum::serve(listener, router(app, config))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

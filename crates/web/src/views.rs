@@ -61,8 +61,17 @@ pub struct CaseSummaryDto {
     pub action_due: Option<String>,
     /// The kinds of the case's signals not yet handled: chain_changed (a later notification
     /// changed its facts), identity_mismatch (a notification under its BSN named another
-    /// name or birth date).
+    /// name or birth date), brp_changed (the BRP contradicted a fact), deceased (the BRP
+    /// reports a death).
     pub signals: Vec<String>,
+    /// Registered in the BRP: as notified or corrected, or as the BRP said (registered |
+    /// recently_deregistered | not_registered); null while unknown.
+    #[schema(value_type = Option<nazorg_domain::notification::BrpStatus>, inline)]
+    pub brp_status: Option<String>,
+    /// YYYY-MM-DD: the day the BRP was last asked successfully; null while no lookup
+    /// succeeded.
+    #[schema(format = Date)]
+    pub brp_checked_on: Option<String>,
 }
 
 impl From<&CaseSummary> for CaseSummaryDto {
@@ -95,6 +104,8 @@ impl From<&CaseSummary> for CaseSummaryDto {
             next_action: open.then(|| c.next_action.clone()),
             action_due: next_due(c).map(format_iso),
             signals: c.signals.iter().map(|s| s.code().to_string()).collect(),
+            brp_status: c.brp_status.map(|s| s.code().to_string()),
+            brp_checked_on: c.brp_checked_on.map(format_iso),
         }
     }
 }
@@ -237,7 +248,9 @@ pub struct CaseDetailDto {
     pub summary: CaseSummaryDto,
     pub municipality_code: String,
     pub last_residence_code: Option<String>,
-    pub brp_status: Option<String>,
+    /// YYYY-MM-DD: the day the registration ended, where the BRP said so.
+    #[schema(format = Date)]
+    pub brp_status_since: Option<String>,
     pub sentence: Option<String>,
     /// The rules' own outcome, before any override.
     pub computed_eligibility: String,
@@ -287,7 +300,7 @@ pub fn rules_of(d: &CaseDetail) -> Vec<RuleResult> {
             .last_residence_code
             .as_deref()
             .and_then(|c| MunicipalityCode::parse(c).ok()),
-        brp_status: d.brp_status,
+        brp_status: d.summary.brp_status,
         sentence: d.sentence,
         detention_start: d.summary.detention_start,
         expected_release: d.summary.actual_release.or(d.summary.expected_release),
@@ -311,7 +324,7 @@ impl From<&CaseDetail> for CaseDetailDto {
             summary: CaseSummaryDto::from(&d.summary),
             municipality_code: d.municipality_code.to_string(),
             last_residence_code: d.last_residence_code.clone(),
-            brp_status: code(d.brp_status.map(|x| x.code())),
+            brp_status_since: iso(d.brp_status_since),
             sentence: code(d.sentence.map(|x| x.code())),
             computed_eligibility: d.computed_eligibility.code().into(),
             eligibility_rules: rules_of(d).into_iter().map(RuleDto::from).collect(),

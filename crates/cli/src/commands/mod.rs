@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod brp;
 pub mod budget;
 pub mod cases;
 pub mod common;

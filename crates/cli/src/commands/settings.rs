@@ -105,3 +105,68 @@ impl MailArgs {
             })
     }
 }
+
+/// The BRP (Haal Centraal BRP Personen), off unless a URL is given: every new case with a
+/// BSN is then looked up in it, in the background of `serve` (or by `nazorg brp lookup`).
+#[derive(clap::Args, Clone)]
+pub struct BrpArgs {
+    /// Base URL of the BRP Personen API; Nazorg posts to URL/personen, e.g.
+    /// https://gateway.gemeente.nl/haalcentraal/api/brp. Off when empty.
+    #[arg(long, global = true, env = "NAZORG_BRP_URL")]
+    brp_url: Option<String>,
+    /// API key of Nazorg at the BRP gateway, sent as X-API-Key (prefer the environment
+    /// variable: a flag shows in the process list).
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_BRP_API_KEY",
+        hide_env_values = true
+    )]
+    brp_api_key: Option<String>,
+    /// Client certificate (PEM) for mutual TLS, where the gateway asks for one; with
+    /// --brp-client-key.
+    #[arg(long, global = true, env = "NAZORG_BRP_CLIENT_CERT")]
+    brp_client_cert: Option<std::path::PathBuf>,
+    /// Private key (PEM) of the client certificate.
+    #[arg(long, global = true, env = "NAZORG_BRP_CLIENT_KEY")]
+    brp_client_key: Option<std::path::PathBuf>,
+    /// A CA certificate (PEM) to trust for the gateway besides the public roots.
+    #[arg(long, global = true, env = "NAZORG_BRP_CA_CERT")]
+    brp_ca_cert: Option<std::path::PathBuf>,
+    /// Seconds one request to the BRP may take before it counts as failed (and is tried
+    /// again later).
+    #[arg(long, global = true, env = "NAZORG_BRP_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    brp_timeout: u64,
+}
+
+impl BrpArgs {
+    /// The BRP client, `None` when no URL is given.
+    pub fn client(&self) -> anyhow::Result<Option<nazorg_app::brp::BrpClient>> {
+        use anyhow::Context;
+        let Some(url) = self.brp_url.as_ref().filter(|u| !u.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let read = |path: &std::path::Path| {
+            std::fs::read(path).with_context(|| format!("{} lezen", path.display()))
+        };
+        let identity = match (&self.brp_client_cert, &self.brp_client_key) {
+            (Some(cert), Some(key)) => {
+                let mut pem = read(cert)?;
+                pem.push(b'\n');
+                pem.extend(read(key)?);
+                Some(pem)
+            }
+            (None, None) => None,
+            _ => anyhow::bail!("--brp-client-cert en --brp-client-key horen samen: geef beide"),
+        };
+        let config = nazorg_app::brp::BrpConfig {
+            url: url.trim().to_string(),
+            api_key: self.brp_api_key.clone(),
+            client_identity_pem: identity,
+            ca_pem: self.brp_ca_cert.as_deref().map(read).transpose()?,
+            timeout: std::time::Duration::from_secs(self.brp_timeout),
+        };
+        Ok(Some(nazorg_app::brp::BrpClient::new(&config)?))
+    }
+}

@@ -199,7 +199,33 @@ impl App {
         listener: tokio::net::TcpListener,
         config: nazorg_web::Config,
     ) -> App {
-        let store = Nazorg::connect(&db.url).await.expect("connect and migrate");
+        App::spawn_with(db, listener, config, |store| store).await
+    }
+
+    /// The application with the BRP at `url` (with the fake's key), its worker running.
+    pub async fn spawn_with_brp(db: TestDb, url: &str) -> App {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let config = nazorg_app::brp::BrpConfig {
+            url: url.to_string(),
+            api_key: Some(crate::fake_brp::API_KEY.to_string()),
+            timeout: std::time::Duration::from_secs(5),
+            ..Default::default()
+        };
+        let client = nazorg_app::brp::BrpClient::new(&config).expect("BRP client");
+        let web = nazorg_web::Config::new("1783");
+        App::spawn_with(db, listener, web, |store| store.with_brp(client)).await
+    }
+
+    /// As [`App::spawn_on`], with the application made as `make` says.
+    pub async fn spawn_with(
+        db: TestDb,
+        listener: tokio::net::TcpListener,
+        config: nazorg_web::Config,
+        make: impl FnOnce(Nazorg) -> Nazorg,
+    ) -> App {
+        let store = make(Nazorg::connect(&db.url).await.expect("connect and migrate"));
         store
             .add_user(
                 "coordinator",

@@ -91,6 +91,7 @@ const MATRIX: &[(Rule, &[(&str, &str)])] = &[
             ("POST", "/api/v1/cases/{id}/safety-agenda-items"),
             ("PUT", "/api/v1/cases/{id}/safety-agenda-items/{item_id}"),
             ("POST", "/api/v1/cases/{id}/signals/{signal_id}/resolution"),
+            ("POST", "/api/v1/cases/{id}/brp-lookups"),
             ("POST", "/api/v1/referrals/{id}/acknowledgement"),
             ("GET", "/api/v1/referral-figures"),
             ("PUT", "/api/v1/service-kinds/{id}"),
@@ -162,7 +163,11 @@ const MATRIX: &[(Rule, &[(&str, &str)])] = &[
     ),
     (
         Rule::CaseRead,
-        &[("GET", "/api/v1/cases/{id}"), ("GET", "/casussen/{id}")],
+        &[
+            ("GET", "/api/v1/cases/{id}"),
+            ("GET", "/api/v1/cases/{id}/brp"),
+            ("GET", "/casussen/{id}"),
+        ],
     ),
     (Rule::SafetyAgenda, &[("GET", "/veiligheidskamer")]),
     (Rule::Logout, &[("POST", "/uitloggen")]),

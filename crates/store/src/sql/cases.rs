@@ -35,13 +35,14 @@ pub(crate) fn agenda_cutoff() -> Date {
 /// tables of [`SUMMARY_FROM`].
 const SUMMARY_COLUMNS: &str = "c.id AS case_id, c.resident_id, r.bsn, r.provisional, r.family_name, r.given_names, r.birth_date, \
                                c.institution, c.detention_start, c.expected_release, c.actual_release, c.status, c.eligibility_in_force, \
-                               c.eligibility_reasons, c.override_eligibility, c.direction, c.coordinator_id, u.display_name AS coordinator, c.next_action, c.action_due";
+                               c.eligibility_reasons, c.override_eligibility, c.direction, c.coordinator_id, u.display_name AS coordinator, c.next_action, c.action_due, \
+                               c.brp_status, c.brp_checked_on";
 
 /// The case (`c`), its resident (`r`) and its coordinator (`u`, if any).
 const SUMMARY_FROM: &str = "FROM cases c JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id";
 
 /// The columns of a [`CaseDetail`] besides the summary's, of the case (`c`).
-const DETAIL_COLUMNS: &str = "c.municipality_code, c.last_residence_code, c.brp_status, c.sentence, c.eligibility, c.override_reason, \
+const DETAIL_COLUMNS: &str = "c.municipality_code, c.last_residence_code, c.brp_status_since, c.sentence, c.eligibility, c.override_reason, \
                               c.override_by, c.direction_reason, c.direction_since, c.offer_outcome, c.offer_date, c.offer_contact_kind, \
                               c.triage_note, c.known_to_skt, c.known_to_safety_chamber, c.ready_housing, c.ready_brp, c.ready_id, \
                               c.ready_income, c.aftercare_end, c.closing_reason, c.overall_result, c.closing_note, c.closed_on, c.notified_on, \
@@ -253,6 +254,7 @@ impl Tx {
             referrals: self.case_referrals(case_id).await?,
             safety_agenda: self.case_safety_agenda(case_id).await?,
             appointments: self.case_appointments(case_id).await?,
+            waiting_calls: self.waiting_calls_of_case(case_id).await?,
             signals,
             ..detail
         })
@@ -567,6 +569,45 @@ impl Tx {
                 ..r.row
             })
             .collect())
+    }
+
+    /// The BSN of a case's resident, for a lookup in the BRP; `None` while the identity
+    /// is provisional (no BSN yet) or after the case was anonymised.
+    pub async fn bsn_of_case(&mut self, case_id: CaseId) -> Result<Option<String>> {
+        let row: Option<(String, bool, bool)> = fetch_optional!(
+            self,
+            "SELECT r.bsn, r.provisional, c.anonymised_at IS NOT NULL FROM cases c JOIN residents r ON r.id = c.resident_id \
+             WHERE c.id = $1",
+            [case_id]
+        );
+        Ok(row.and_then(|(bsn, provisional, anonymised)| {
+            (!provisional && !anonymised).then_some(bsn)
+        }))
+    }
+
+    /// Stores what the BRP said of a case: its status, since when (a registration that
+    /// ended), the last residence, and the day of the lookup.
+    pub async fn set_brp_facts(
+        &mut self,
+        case_id: CaseId,
+        facts: &CorrectableFacts,
+        since: Option<Date>,
+        checked_on: Date,
+    ) -> Result<()> {
+        execute!(
+            self,
+            "UPDATE cases SET brp_status = $1, last_residence_code = $2, brp_status_since = $3, brp_checked_on = $4, \
+             updated_at = $5 WHERE id = $6",
+            [
+                facts.brp_status,
+                facts.last_residence_code.as_deref(),
+                since,
+                checked_on,
+                now(),
+                case_id
+            ]
+        );
+        Ok(())
     }
 
     /// The municipalities that have cases (for jobs that run per municipality).

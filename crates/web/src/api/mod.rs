@@ -4,6 +4,7 @@
 
 mod budget;
 mod cases;
+mod chain;
 mod openapi;
 mod partners;
 mod referrals;
@@ -14,6 +15,7 @@ pub use crate::query::{CaseQuery, PeriodQuery};
 pub use crate::views::*;
 pub use budget::*;
 pub use cases::*;
+pub use chain::*;
 pub use openapi::ApiDoc;
 pub use partners::*;
 pub use referrals::*;
@@ -38,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(partners::router())
         .merge(budget::router())
+        .merge(chain::router())
         .fallback(not_found)
 }
 

@@ -143,8 +143,51 @@ struct CaseView {
     closure_results: Vec<(&'static str, &'static str)>,
     events: Vec<EventRow>,
     signals: Vec<SignalRow>,
+    brp: BrpCard,
     can: AllowedSteps,
     opts: CaseOptions,
+}
+
+/// What the BRP said of the case, and a lookup that still waits.
+struct BrpCard {
+    status: &'static str,
+    /// The day of the last successful lookup ("" while none succeeded).
+    checked_on: String,
+    /// The day the registration ended, where the BRP said so.
+    since: String,
+    /// The BRP is connected: the page offers to ask again.
+    connected: bool,
+    waiting: Option<WaitingCall>,
+}
+
+/// A call to an outside system that waits, as the case page says it.
+struct WaitingCall {
+    since: String,
+    attempts: i64,
+    last_attempt: String,
+    error: String,
+    next_attempt: String,
+}
+
+fn brp_card(d: &CaseDetail, connected: bool) -> BrpCard {
+    let waiting = d
+        .waiting_calls
+        .iter()
+        .find(|c| c.kind == nazorg_app::brp::LOOKUP)
+        .map(|c| WaitingCall {
+            since: format_nl_moment(c.created_at),
+            attempts: c.attempts,
+            last_attempt: c.last_attempt_at.map(format_nl_moment).unwrap_or_default(),
+            error: c.last_error.clone().unwrap_or_default(),
+            next_attempt: format_nl_moment(c.next_attempt_at),
+        });
+    BrpCard {
+        status: d.summary.brp_status.map_or("Onbekend", |s| s.label()),
+        checked_on: nl(d.summary.brp_checked_on),
+        since: nl(d.brp_status_since),
+        connected,
+        waiting,
+    }
 }
 
 /// The facts of the overview card, the correction form and the release card.
@@ -248,6 +291,7 @@ fn case_view(
     coordinator_id: Option<UserId>,
     partner_list: &[nazorg_app::Partner],
     services: &[nazorg_app::ServiceKind],
+    brp_connected: bool,
 ) -> CaseView {
     let c = &d.summary;
     let today = nazorg_domain::dates::today_nl();
@@ -296,6 +340,7 @@ fn case_view(
             .collect(),
         events: event_rows(d),
         signals: signal_rows(d),
+        brp: brp_card(d, brp_connected),
         can: allowed_steps(state),
         opts,
     }
@@ -417,7 +462,7 @@ fn case_options(d: &CaseDetail, state: CaseState, suggested: Option<Direction>) 
         .collect();
     CaseOptions {
         override_opts: opts::<Eligibility>(c.eligibility_overridden.then_some(c.eligibility)),
-        brp_opts: opts::<BrpStatus>(d.brp_status),
+        brp_opts: opts::<BrpStatus>(d.summary.brp_status),
         sentence_opts: opts::<Sentence>(d.sentence),
         contact_kind_opts: opts::<ContactKind>(None),
         offer_opts: opts::<OfferOutcome>(None),
@@ -644,6 +689,7 @@ pub async fn case_view_page(
         detail.summary.coordinator_id,
         &partner_list,
         &services,
+        s.app.brp_connected(),
     );
     Ok(render(
         notice.status,
@@ -704,6 +750,7 @@ fn section_label(anchor: &str) -> Option<&'static str> {
         "afsluiten" => "Afsluiten",
         "signalen" => "Signaal afgehandeld",
         "overzicht" => "BSN",
+        "brp" => "bevraging van de BRP aangevraagd; het antwoord staat hier zodra de BRP antwoordt",
         _ => return None,
     })
 }

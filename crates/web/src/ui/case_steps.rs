@@ -31,6 +31,25 @@ pub fn router() -> Router<AppState> {
         )
         .route("/casussen/{id}/verwijzingen", post(refer))
         .route("/casussen/{id}/signalen/{signal_id}", post(handle_signal))
+        .route("/casussen/{id}/brp", post(brp_lookup))
+}
+
+/// A form that is only a button.
+#[derive(serde::Deserialize)]
+struct Button {}
+
+/// "Opnieuw opvragen in de BRP": the lookup is put in the outbox; the page says it waits.
+async fn brp_lookup(
+    Signed { s, user }: Signed,
+    UiPath(id): UiPath<CaseId>,
+    UiTyped(Button {}, typed): UiTyped<Button>,
+) -> Result<Response, UiError> {
+    let result = s
+        .app
+        .request_brp_lookup(&user.actor, id)
+        .await
+        .map_err(AppError::from);
+    run_step(&s, &user, id, "BRP", ("brp", typed, None), result).await
 }
 
 /// Answers a step: redirected to the section on success; when refused, the same page

@@ -41,7 +41,10 @@ pub fn place_to_act(kind: DeadlineKind, case_id: CaseId, subject: Option<i64>) -
         DeadlineKind::AgreementOverdue => "plan",
         DeadlineKind::AftercareEnding => "afsluiten",
         DeadlineKind::NoRecentContact => "contacten",
-        DeadlineKind::ChainChanged | DeadlineKind::IdentityMismatch => "signalen",
+        DeadlineKind::ChainChanged
+        | DeadlineKind::IdentityMismatch
+        | DeadlineKind::BrpChanged
+        | DeadlineKind::Deceased => "signalen",
         DeadlineKind::ReferralNotStarted => {
             return subject
                 .map(|s| format!("/verwijzingen/{s}"))
