@@ -59,13 +59,26 @@ pub(crate) fn check_case<'a>(
 }
 
 /// Writes the processing-log entry of a permitted processing, in its transaction, with
-/// the purpose and legal ground the register states now.
+/// the purpose and legal ground the register states now, as an operation of the current
+/// trace (Logboek Dataverwerkingen).
 pub(crate) async fn log(
     tx: &mut Tx,
     permit: Permit<'_>,
     resident_id: Option<ResidentId>,
     case_id: Option<CaseId>,
     detail: &str,
+) -> Result<LogEntryId> {
+    log_outcome(tx, permit, (resident_id, case_id), detail, true).await
+}
+
+/// As [`log`], for a processing that failed (`ok` false: status ERROR), such as a call to
+/// the BRP that was not answered.
+pub(crate) async fn log_outcome(
+    tx: &mut Tx,
+    permit: Permit<'_>,
+    (resident_id, case_id): (Option<ResidentId>, Option<CaseId>),
+    detail: &str,
+    ok: bool,
 ) -> Result<LogEntryId> {
     let purpose = match tx
         .registered_activity(&permit.municipality, permit.activity)
@@ -77,17 +90,21 @@ pub(crate) async fn log(
             .unwrap_or_else(|| register::FALLBACK_PURPOSE.to_string()),
     };
     let actor = permit.actor;
+    let trace = crate::trace::Trace::current().operation(permit.activity, ok);
     Ok(tx
-        .append_log(&NewLogEntry {
-            actor_id: actor.account(),
-            actor_name: &actor.username,
-            action: permit.action.code(),
-            municipality: &permit.municipality,
-            resident_id,
-            case_id,
-            purpose: &purpose,
-            detail,
-        })
+        .append_log(
+            &NewLogEntry {
+                actor_id: actor.account(),
+                actor_name: &actor.username,
+                action: permit.action.code(),
+                municipality: &permit.municipality,
+                resident_id,
+                case_id,
+                purpose: &purpose,
+                detail,
+            },
+            &trace,
+        )
         .await?)
 }
 

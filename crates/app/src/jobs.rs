@@ -88,6 +88,12 @@ impl App {
         let now = to_amsterdam(now);
         let hour = settings.mail.as_ref().map_or(DEFAULT_HOUR, |m| m.hour);
         let mut run = DailyRun::default();
+        // The chains' heads of the days that ended are sealed whatever the hour.
+        match self.seal_chain_days(now.date()).await {
+            Ok(0) => {}
+            Ok(days) => tracing::info!(days, "processing log sealed"),
+            Err(e) => run.failed(&e, "could not seal the processing log"),
+        }
         if now.hour() < hour {
             return run;
         }

@@ -30,6 +30,7 @@ mod offer;
 mod partners;
 mod plan;
 mod privacy;
+pub use privacy::LdvSettings;
 mod referrals;
 mod release;
 pub mod report;
@@ -37,6 +38,7 @@ mod reports;
 mod safety;
 mod settings;
 mod signals;
+pub mod trace;
 mod triage;
 mod worklist;
 
@@ -49,7 +51,7 @@ pub use error::{Error, Result, Stale};
 pub use facts::FactsPatch;
 pub use jobs::{DailyRun, RETENTION_BATCH, retention_actor};
 pub use nazorg_store::model::*;
-pub use nazorg_store::{Database, SeedPlan, StoreError, names};
+pub use nazorg_store::{Database, SeedPlan, StoreError, audit, names};
 pub use safety::SafetyOutcome;
 pub use settings::{JobSettings, MailConfig};
 

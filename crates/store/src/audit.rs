@@ -24,6 +24,48 @@ pub struct LogEntry<S> {
     pub detail: S,
 }
 
+/// Where a processing stands in Logboek Dataverwerkingen: its trace, its own operation,
+/// the operation of Nazorg that called it, the caller's trace and operation when another
+/// application called, OK or ERROR, when it ended, and the register's activity. Part of
+/// the chain for the entries that have it (those written since it was kept).
+#[derive(Debug, Clone, PartialEq, Eq, Default, sqlx::FromRow)]
+pub struct LogTrace {
+    pub trace_id: String,
+    pub operation_id: String,
+    pub parent_operation_id: Option<String>,
+    pub foreign_trace_id: Option<String>,
+    pub foreign_operation_id: Option<String>,
+    /// "OK" or "ERROR".
+    pub status_code: String,
+    pub activity: String,
+}
+
+/// [`LogTrace`] as stored: absent on the entries from before it was kept.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct StoredTrace {
+    trace_id: Option<String>,
+    operation_id: Option<String>,
+    parent_operation_id: Option<String>,
+    foreign_trace_id: Option<String>,
+    foreign_operation_id: Option<String>,
+    status_code: Option<String>,
+    activity: Option<String>,
+}
+
+impl StoredTrace {
+    pub(crate) fn trace(self) -> Option<LogTrace> {
+        Some(LogTrace {
+            trace_id: self.trace_id?,
+            operation_id: self.operation_id?,
+            parent_operation_id: self.parent_operation_id,
+            foreign_trace_id: self.foreign_trace_id,
+            foreign_operation_id: self.foreign_operation_id,
+            status_code: self.status_code.unwrap_or_default(),
+            activity: self.activity.unwrap_or_default(),
+        })
+    }
+}
+
 /// Instants are kept to the microsecond, the precision both databases store.
 pub fn to_micros(at: OffsetDateTime) -> OffsetDateTime {
     let at = at.to_offset(time::UtcOffset::UTC);
@@ -37,12 +79,13 @@ pub fn chain_hash<S: AsRef<str>>(
     seq: i64,
     at: OffsetDateTime,
     e: &LogEntry<S>,
+    trace: Option<&LogTrace>,
 ) -> String {
     fn opt(v: Option<impl std::fmt::Display>) -> String {
         v.map(|v| v.to_string()).unwrap_or_default()
     }
     let at = to_micros(at);
-    let fields = [
+    let mut fields = vec![
         prev.to_string(),
         seq.to_string(),
         at.unix_timestamp().to_string(),
@@ -56,6 +99,17 @@ pub fn chain_hash<S: AsRef<str>>(
         e.purpose.as_ref().to_string(),
         e.detail.as_ref().to_string(),
     ];
+    if let Some(t) = trace {
+        fields.extend([
+            t.trace_id.clone(),
+            t.operation_id.clone(),
+            opt(t.parent_operation_id.as_ref()),
+            opt(t.foreign_trace_id.as_ref()),
+            opt(t.foreign_operation_id.as_ref()),
+            t.status_code.clone(),
+            t.activity.clone(),
+        ]);
+    }
     // The unit separator cannot occur in any field we write, so fields cannot shift.
     hex::encode(Sha256::digest(fields.join("\u{1f}").as_bytes()))
 }
@@ -67,6 +121,9 @@ pub enum ChainFault {
     Altered(i64),
     /// The entry with this number is missing.
     Removed(i64),
+    /// The chain no longer holds the head sealed at the end of this day (or the seal
+    /// itself was changed): it was rewritten, hashes and all.
+    SealBroken(time::Date),
 }
 
 impl std::fmt::Display for ChainFault {
@@ -74,6 +131,11 @@ impl std::fmt::Display for ChainFault {
         match self {
             ChainFault::Altered(seq) => write!(f, "regel {seq} is gewijzigd"),
             ChainFault::Removed(seq) => write!(f, "regel {seq} is verwijderd"),
+            ChainFault::SealBroken(day) => write!(
+                f,
+                "de verzegelde stand van {} klopt niet meer: de keten is herschreven",
+                nazorg_domain::dates::format_nl(*day)
+            ),
         }
     }
 }
@@ -84,6 +146,23 @@ pub struct ChainReport {
     pub municipality: String,
     pub entries: i64,
     pub fault: Option<ChainFault>,
+    /// The days whose head is sealed and checked.
+    pub sealed_days: usize,
+}
+
+/// The seal of a chain's head at the end of a day: HMAC-SHA-256 with `key` over the
+/// municipality, the day, and the number and hash of the last entry, hex encoded.
+pub fn seal(key: &[u8], municipality: &str, day: time::Date, seq: i64, hash: &str) -> String {
+    use hmac::Mac;
+    let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(key) else {
+        return String::new();
+    };
+    let text = format!(
+        "{municipality}\u{1f}{}\u{1f}{seq}\u{1f}{hash}",
+        nazorg_domain::dates::format_iso(day)
+    );
+    mac.update(text.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
 }
 
 #[cfg(test)]
@@ -107,7 +186,7 @@ mod tests {
     }
 
     fn hash(prev: &str, e: &LogEntry<&str>) -> String {
-        chain_hash(prev, 1, AT, e)
+        chain_hash(prev, 1, AT, e, None)
     }
 
     #[test]
@@ -117,7 +196,10 @@ mod tests {
         assert_eq!(h, hash(GENESIS, &entry("casus ingezien")), "deterministic");
         assert_ne!(h, hash(GENESIS, &entry("casus ingezien!")));
         assert_ne!(h, hash(&"1".repeat(64), &entry("casus ingezien")));
-        assert_ne!(h, chain_hash(GENESIS, 2, AT, &entry("casus ingezien")));
+        assert_ne!(
+            h,
+            chain_hash(GENESIS, 2, AT, &entry("casus ingezien"), None)
+        );
         let mut e = entry("casus ingezien");
         e.resident_id = None;
         assert_ne!(h, hash(GENESIS, &e));
@@ -128,7 +210,13 @@ mod tests {
         let e = entry("x");
         assert_eq!(
             hash(GENESIS, &e),
-            chain_hash(GENESIS, 1, datetime!(2026-11-25 10:00:00.123456 UTC), &e),
+            chain_hash(
+                GENESIS,
+                1,
+                datetime!(2026-11-25 10:00:00.123456 UTC),
+                &e,
+                None
+            ),
             "what a database gives back hashes the same"
         );
     }

@@ -10,9 +10,16 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 /// Security headers on every response, and the API version (NL GOV API Design Rules).
+/// The request runs in its trace (W3C Trace Context): the caller's `traceparent`, or a new
+/// one; every processing it logs is an operation of that trace.
 pub async fn headers(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
-    let mut response = next.run(request).await;
+    let traceparent = request
+        .headers()
+        .get("traceparent")
+        .and_then(|v| v.to_str().ok());
+    let trace = nazorg_app::trace::Trace::of_request(traceparent);
+    let mut response = trace.scope(next.run(request)).await;
     let h = response.headers_mut();
     h.insert("api-version", HeaderValue::from_static(API_VERSION));
     h.insert(

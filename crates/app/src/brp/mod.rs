@@ -10,6 +10,7 @@ pub use client::{BrpClient, BrpConfig, BrpError, BrpSetupError};
 
 use crate::case_step::{reassess, record, record_part, refresh_action};
 use crate::error::invalid;
+use crate::trace::{Trace, new_operation_id};
 use crate::{App, Result, facts, gate, signals};
 use nazorg_domain::access::{Action, Actor, Role};
 use nazorg_domain::brp::{self, Finding};
@@ -53,15 +54,6 @@ fn lookup_actor(municipality: &MunicipalityCode) -> Actor {
         partner_id: None,
         substituting: false,
     }
-}
-
-/// A W3C `traceparent` for one call: a new trace and operation.
-pub(crate) fn new_traceparent() -> String {
-    let mut bytes = [0u8; 24];
-    // Without randomness the ids are zeros: the call goes out all the same.
-    let _ = getrandom::fill(&mut bytes);
-    let hex = hex::encode(bytes);
-    format!("00-{}-{}-01", &hex[..32], &hex[32..48])
 }
 
 /// Now, to the second (the outbox compares its moments as stored).
@@ -214,33 +206,58 @@ impl App {
             return Ok(());
         }
         let bsns: Vec<String> = asked.iter().map(|(_, b)| b.clone()).collect();
-        match client.lookup(&bsns, &new_traceparent()).await {
-            Ok(persons) => {
-                for (item, bsn) in asked {
-                    let finding = Finding::of(&bsn, &persons);
-                    let outcome = self.take_in(&item, &finding).await;
-                    self.settle(&item, outcome, run).await?;
+        // The call is an operation of the trace; each lookup logged is part of it.
+        let trace = Trace::current();
+        let call = new_operation_id();
+        let answer = client.lookup(&bsns, &trace.traceparent(&call)).await;
+        trace
+            .within(&call)
+            .scope(async {
+                match answer {
+                    Ok(persons) => {
+                        for (item, bsn) in &asked {
+                            let outcome = self.take_in(item, &Finding::of(bsn, &persons)).await;
+                            self.settle(item, outcome, run).await?;
+                        }
+                    }
+                    Err(BrpError::Invalid(_)) if asked.len() > 1 => {
+                        for (item, bsn) in &asked {
+                            self.lookup_one(client, &trace, item, bsn, run).await?;
+                        }
+                    }
+                    Err(e) => {
+                        for (item, _) in &asked {
+                            self.settle(item, Err(e.to_string()), run).await?;
+                        }
+                    }
                 }
-            }
-            Err(BrpError::Invalid(_)) if asked.len() > 1 => {
-                for (item, bsn) in asked {
-                    let answer = client
-                        .lookup(std::slice::from_ref(&bsn), &new_traceparent())
-                        .await;
-                    let outcome = match answer {
-                        Ok(persons) => self.take_in(&item, &Finding::of(&bsn, &persons)).await,
-                        Err(e) => Err(e.to_string()),
-                    };
-                    self.settle(&item, outcome, run).await?;
-                }
-            }
-            Err(e) => {
-                for (item, _) in asked {
-                    self.settle(&item, Err(e.to_string()), run).await?;
-                }
-            }
-        }
-        Ok(())
+                Ok(())
+            })
+            .await
+    }
+
+    /// One case on its own: a call of its own, in the same trace.
+    async fn lookup_one(
+        &self,
+        client: &BrpClient,
+        trace: &Trace,
+        item: &OutboxItem,
+        bsn: &str,
+        run: &mut LookupRun,
+    ) -> Result<()> {
+        let call = new_operation_id();
+        let asked = [bsn.to_string()];
+        let answer = client.lookup(&asked, &trace.traceparent(&call)).await;
+        trace
+            .within(&call)
+            .scope(async {
+                let outcome = match answer {
+                    Ok(persons) => self.take_in(item, &Finding::of(bsn, &persons)).await,
+                    Err(e) => Err(e.to_string()),
+                };
+                self.settle(item, outcome, run).await
+            })
+            .await
     }
 
     /// Ends one lookup: done, or failed and waiting for its next try (and logged as a
@@ -256,7 +273,7 @@ impl App {
             let retry_at = now() + brp::retry_after(item.attempts + 1);
             tx.call_failed(item.id, why, retry_at).await?;
             let detail = format!("bevraging van de BRP mislukt: {why}");
-            log_lookup(&mut tx, item, &detail).await?;
+            log_lookup(&mut tx, item, &detail, false).await?;
             tx.commit().await?;
             tracing::warn!(case = %item.case_id, error = %why, "BRP lookup failed");
         }
@@ -280,7 +297,7 @@ impl App {
                 SYSTEM => format!("inschrijving opgevraagd in de BRP: {said}"),
                 who => format!("inschrijving opgevraagd in de BRP op verzoek van {who}: {said}"),
             };
-            let actor = log_lookup(&mut tx, item, &detail).await?;
+            let actor = log_lookup(&mut tx, item, &detail, true).await?;
             apply(&mut tx, &actor, item.case_id, finding).await?;
             refresh_action(&mut tx, item.case_id, &self.deadlines).await?;
             tx.call_done(item.id, now()).await?;
@@ -295,7 +312,7 @@ impl App {
 }
 
 /// Logs a lookup of the case as a processing of its own activity; gives the actor.
-async fn log_lookup(tx: &mut Tx, item: &OutboxItem, detail: &str) -> Result<Actor> {
+async fn log_lookup(tx: &mut Tx, item: &OutboxItem, detail: &str, ok: bool) -> Result<Actor> {
     let core = tx.case_core(item.case_id).await?;
     let actor = lookup_actor(&core.municipality_code);
     let permit = gate::check_case(
@@ -304,7 +321,8 @@ async fn log_lookup(tx: &mut Tx, item: &OutboxItem, detail: &str) -> Result<Acto
         core.municipality_code.as_str(),
         false,
     )?;
-    gate::log(tx, permit, Some(core.resident_id), Some(core.id), detail).await?;
+    let subject = (Some(core.resident_id), Some(core.id));
+    gate::log_outcome(tx, permit, subject, detail, ok).await?;
     Ok(actor)
 }
 

@@ -3,5 +3,7 @@
 
 mod access;
 mod audit;
+mod ldv;
 mod register;
 mod retention;
+pub use ldv::LdvSettings;

@@ -16,6 +16,7 @@ mod crash;
 mod evaluation;
 mod fake_brp;
 mod identity;
+mod ldv;
 mod matrix;
 mod oidc;
 mod partners;

@@ -2,9 +2,12 @@
 //! it states, and the security log of refused requests.
 
 use crate::Result;
-use crate::audit::{ChainFault, ChainReport, GENESIS, LogEntry, chain_hash, to_micros};
+use crate::audit::{
+    ChainFault, ChainReport, GENESIS, LogEntry, LogTrace, StoredTrace, chain_hash, to_micros,
+};
 use crate::db::{
-    Tx, execute, fetch_all, fetch_one, fetch_optional, now, push_id_list, scalar_one, sql,
+    Tx, execute, fetch_all, fetch_one, fetch_optional, now, push_id_list, scalar_one,
+    scalar_optional, sql,
 };
 use crate::model::*;
 use nazorg_domain::ids::{CaseId, LogEntryId, ResidentId};
@@ -29,9 +32,44 @@ struct LogRow {
     at: OffsetDateTime,
     #[sqlx(flatten)]
     entry: LogEntry<String>,
+    #[sqlx(flatten)]
+    trace: StoredTrace,
     prev_hash: String,
     hash: String,
 }
+
+/// One processing as Logboek Dataverwerkingen exports it, with its data subject.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LdvRow {
+    pub id: i64,
+    pub at: OffsetDateTime,
+    pub end_at: Option<OffsetDateTime>,
+    pub action: String,
+    pub actor_name: String,
+    pub resident_id: Option<ResidentId>,
+    /// The resident's BSN, or what holds its place (provisional: none; anonymised: a placeholder).
+    pub bsn: Option<String>,
+    #[sqlx(flatten)]
+    trace: StoredTrace,
+}
+
+impl LdvRow {
+    /// Its place in the trace; `None` for an entry from before traces were kept.
+    pub fn trace(&self) -> Option<LogTrace> {
+        self.trace.clone().trace()
+    }
+}
+
+/// A data subject of a logged list: the resident shown and their BSN when they have one.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LdvSubject {
+    pub log_id: i64,
+    pub resident_id: ResidentId,
+    pub bsn: Option<String>,
+}
+
+/// The columns of the trace, as [`StoredTrace`] reads them.
+const TRACE_COLUMNS: &str = "trace_id, operation_id, parent_operation_id, foreign_trace_id, foreign_operation_id, status_code, activity";
 
 impl Tx {
     pub async fn registered_activity(
@@ -49,7 +87,7 @@ impl Tx {
     /// Appends an entry to its municipality's chain. Taking the next number from the
     /// chain's head locks it: appends in one municipality happen one after the other, so
     /// the chain never forks.
-    pub async fn append_log(&mut self, e: &NewLogEntry<'_>) -> Result<LogEntryId> {
+    pub async fn append_log(&mut self, e: &NewLogEntry<'_>, t: &LogTrace) -> Result<LogEntryId> {
         let at = to_micros(now());
         execute!(
             self,
@@ -62,11 +100,13 @@ impl Tx {
             "UPDATE audit_heads SET last_seq = last_seq + 1 WHERE municipality_code = $1 RETURNING last_seq, last_hash",
             [e.municipality]
         );
-        let hash = chain_hash(&prev, seq, at, e);
+        let hash = chain_hash(&prev, seq, at, e, Some(t));
         let id: i64 = scalar_one!(
             self,
             "INSERT INTO processing_log (at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, \
-             detail, seq, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+             detail, seq, prev_hash, hash, trace_id, operation_id, parent_operation_id, foreign_trace_id, foreign_operation_id, \
+             status_code, activity, end_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
             [
                 at,
                 e.actor_id,
@@ -79,7 +119,15 @@ impl Tx {
                 e.detail,
                 seq,
                 &prev,
-                &hash
+                &hash,
+                &t.trace_id,
+                &t.operation_id,
+                t.parent_operation_id.as_deref(),
+                t.foreign_trace_id.as_deref(),
+                t.foreign_operation_id.as_deref(),
+                &t.status_code,
+                &t.activity,
+                at
             ]
         );
         execute!(
@@ -158,8 +206,11 @@ impl Tx {
         'pages: loop {
             let rows: Vec<LogRow> = fetch_all!(
                 self,
-                "SELECT seq, at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, detail, prev_hash, hash \
-                 FROM processing_log WHERE municipality_code = $1 AND seq > $2 ORDER BY seq LIMIT 5000",
+                &format!(
+                    "SELECT seq, at, actor_id, actor_name, action, municipality_code, resident_id, case_id, purpose, detail, \
+                          prev_hash, hash, {TRACE_COLUMNS} \
+                          FROM processing_log WHERE municipality_code = $1 AND seq > $2 ORDER BY seq LIMIT 5000"
+                ),
                 [municipality, after]
             );
             if rows.is_empty() {
@@ -175,7 +226,10 @@ impl Tx {
                     fault = Some(ChainFault::Altered(expect - 1));
                     break 'pages;
                 }
-                if chain_hash(&row.prev_hash, row.seq, row.at, &row.entry) != row.hash {
+                let trace = row.trace.clone().trace();
+                if chain_hash(&row.prev_hash, row.seq, row.at, &row.entry, trace.as_ref())
+                    != row.hash
+                {
                     fault = Some(ChainFault::Altered(row.seq));
                     break 'pages;
                 }
@@ -195,7 +249,122 @@ impl Tx {
             municipality: municipality.to_string(),
             entries: expect - 1,
             fault,
+            sealed_days: 0,
         })
+    }
+
+    /// The last entry of a municipality's chain before `before`: its number and hash.
+    pub async fn chain_head_before(
+        &mut self,
+        municipality: &str,
+        before: OffsetDateTime,
+    ) -> Result<Option<(i64, String)>> {
+        Ok(fetch_optional!(
+            self,
+            "SELECT seq, hash FROM processing_log WHERE municipality_code = $1 AND at < $2 AND seq IS NOT NULL \
+             ORDER BY seq DESC LIMIT 1",
+            [municipality, before]
+        ))
+    }
+
+    /// The municipalities with a chain.
+    pub async fn chain_municipalities(&mut self) -> Result<Vec<String>> {
+        Ok(crate::db::scalar_all!(
+            self,
+            "SELECT municipality_code FROM audit_heads ORDER BY municipality_code"
+        ))
+    }
+
+    /// The last day of a municipality whose head is sealed.
+    pub async fn last_sealed_day(&mut self, municipality: &str) -> Result<Option<time::Date>> {
+        Ok(scalar_optional!(
+            self,
+            "SELECT day FROM audit_seals WHERE municipality_code = $1 ORDER BY day DESC LIMIT 1",
+            [municipality]
+        ))
+    }
+
+    /// The first day a municipality's chain has an entry.
+    pub async fn first_log_day_at(&mut self, municipality: &str) -> Result<Option<OffsetDateTime>> {
+        Ok(scalar_optional!(
+            self,
+            "SELECT at FROM processing_log WHERE municipality_code = $1 AND seq IS NOT NULL ORDER BY seq LIMIT 1",
+            [municipality]
+        ))
+    }
+
+    /// Keeps the seal of a day's head (once: a day sealed stays as it was sealed).
+    pub async fn add_seal(
+        &mut self,
+        municipality: &str,
+        day: time::Date,
+        (seq, hash): (i64, &str),
+        seal: &str,
+    ) -> Result<bool> {
+        Ok(execute!(
+            self,
+            "INSERT INTO audit_seals (municipality_code, day, last_seq, last_hash, seal, sealed_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (municipality_code, day) DO NOTHING",
+            [municipality, day, seq, hash, seal, now()]
+        ) == 1)
+    }
+
+    /// Every seal of a municipality, oldest first: (day, number, hash, seal).
+    pub async fn seals(
+        &mut self,
+        municipality: &str,
+    ) -> Result<Vec<(time::Date, i64, String, String)>> {
+        Ok(fetch_all!(
+            self,
+            "SELECT day, last_seq, last_hash, seal FROM audit_seals WHERE municipality_code = $1 ORDER BY day",
+            [municipality]
+        ))
+    }
+
+    /// The hash the chain holds now at entry `seq`.
+    pub async fn hash_at(&mut self, municipality: &str, seq: i64) -> Result<Option<String>> {
+        Ok(scalar_optional!(
+            self,
+            "SELECT hash FROM processing_log WHERE municipality_code = $1 AND seq = $2",
+            [municipality, seq]
+        ))
+    }
+
+    /// The processings of a municipality in `[from, to)`, by id after `after`, at most
+    /// `limit`, with the BSN of their resident where there is one.
+    pub async fn ldv_rows(
+        &mut self,
+        municipality: &str,
+        (from, to): (OffsetDateTime, OffsetDateTime),
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<LdvRow>> {
+        Ok(fetch_all!(
+            self,
+            "SELECT p.id, p.at, p.end_at, p.action, p.actor_name, p.resident_id, \
+                 CASE WHEN r.provisional THEN NULL ELSE r.bsn END AS bsn, \
+                 p.trace_id, p.operation_id, p.parent_operation_id, p.foreign_trace_id, p.foreign_operation_id, p.status_code, p.activity \
+                 FROM processing_log p LEFT JOIN residents r ON r.id = p.resident_id \
+                 WHERE p.municipality_code = $1 AND p.at >= $2 AND p.at < $3 AND p.id > $4 ORDER BY p.id LIMIT $5",
+            [municipality, from, to, after, limit]
+        ))
+    }
+
+    /// The residents the logged lists among `log_ids` showed.
+    pub async fn ldv_subjects(&mut self, log_ids: &[i64]) -> Result<Vec<LdvSubject>> {
+        if log_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(sql!(self, |c| {
+            let mut q: QueryBuilder<DB> = QueryBuilder::new(
+                "SELECT s.log_id, s.resident_id, CASE WHEN r.provisional THEN NULL ELSE r.bsn END AS bsn \
+                 FROM processing_log_subjects s JOIN residents r ON r.id = s.resident_id WHERE s.log_id IN ",
+            );
+            let ids: Vec<LogEntryId> = log_ids.iter().map(|i| LogEntryId(*i)).collect();
+            push_id_list(&mut q, &ids);
+            q.push(" ORDER BY s.log_id, s.resident_id");
+            q.build_query_as().fetch_all(&mut *c).await?
+        }))
     }
 
     /// Writes a refused request to the security log.
