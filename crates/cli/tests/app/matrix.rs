@@ -92,6 +92,8 @@ const MATRIX: &[(Rule, &[(&str, &str)])] = &[
             ("PUT", "/api/v1/cases/{id}/safety-agenda-items/{item_id}"),
             ("POST", "/api/v1/cases/{id}/signals/{signal_id}/resolution"),
             ("POST", "/api/v1/cases/{id}/brp-lookups"),
+            ("GET", "/api/v1/worklist"),
+            ("GET", "/api/v1/absences"),
             ("POST", "/api/v1/referrals/{id}/acknowledgement"),
             ("GET", "/api/v1/referral-figures"),
             ("PUT", "/api/v1/service-kinds/{id}"),

@@ -199,6 +199,25 @@ async fn a_substitute_sees_the_absent_colleagues_work_only_during_the_absence(db
         let outside = worklist(&app, &["--user", "coordinator", "--today", &iso(day)]);
         assert!(outside.iter().all(|d| d["case_id"] != s.c), "not on {day}");
     }
+    // Over the API the same: the worklist with who is stood in for, and the absence.
+    let api = app.get("/api/v1/worklist").await;
+    assert_eq!(api.status, 200, "{}", api.json);
+    let items = api.json["items"].as_array().unwrap();
+    let line = items
+        .iter()
+        .find(|i| i["case_id"] == s.c)
+        .expect("Kees's case on the API's worklist");
+    assert_eq!(line["standing_in_for"], "Kees Collega");
+    assert!(
+        line["kind_label"].is_string() && line["due"].is_string(),
+        "{line}"
+    );
+    let team = app.get("/api/v1/worklist?team=true").await;
+    assert!(team.json["items"].as_array().unwrap().len() >= items.len());
+    let absences = app.get("/api/v1/absences").await;
+    assert_eq!(absences.status, 200);
+    assert_eq!(absences.json[0]["note"], "Vakantie");
+    assert_eq!(absences.json[0]["substitute"], "Cora Coördinator");
     let last_day = worklist(
         &app,
         &[

@@ -10,6 +10,7 @@ mod partners;
 mod referrals;
 mod reports;
 mod steps;
+mod work;
 
 pub use crate::query::{CaseQuery, PeriodQuery};
 pub use crate::views::*;
@@ -20,6 +21,7 @@ pub use openapi::ApiDoc;
 pub use partners::*;
 pub use referrals::*;
 pub use reports::*;
+pub use work::*;
 
 use crate::AppState;
 use crate::error::{ApiError, AppError};
@@ -41,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(partners::router())
         .merge(budget::router())
         .merge(chain::router())
+        .merge(work::router())
         .fallback(not_found)
 }
 
