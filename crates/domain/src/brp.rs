@@ -48,6 +48,9 @@ pub enum Finding {
     },
     /// Deceased (registration suspended with reason O).
     Deceased { on: Option<Date> },
+    /// Registration suspended for a reason Nazorg does not know (or none given): the
+    /// facts stay, for a coordinator to judge.
+    Unclear { reason: String },
     /// Not in the BRP (or suspended for a reason that is no registration at all).
     NotRegistered,
 }
@@ -66,12 +69,17 @@ impl Finding {
                 municipality,
                 why: "vertrokken naar het buitenland",
             },
+            // In the RNI the municipality of registration is no residence (1999).
             Some(("R", since)) => Finding::Deregistered {
                 since,
-                municipality,
+                municipality: None,
                 why: "ingeschreven in de RNI",
             },
-            Some((_, _)) => Finding::NotRegistered,
+            // A ministerial decision: the registration should never have been.
+            Some(("M", _)) => Finding::NotRegistered,
+            Some((reason, _)) => Finding::Unclear {
+                reason: reason.to_string(),
+            },
             None => match p.residence_unknown {
                 Some(since) => Finding::Deregistered {
                     since,
@@ -89,7 +97,7 @@ impl Finding {
             Finding::Registered { .. } => Some(BrpStatus::Registered),
             Finding::Deregistered { .. } => Some(BrpStatus::RecentlyDeregistered),
             Finding::NotRegistered => Some(BrpStatus::NotRegistered),
-            Finding::Deceased { .. } => None,
+            Finding::Deceased { .. } | Finding::Unclear { .. } => None,
         }
     }
 
@@ -107,7 +115,6 @@ impl Finding {
     pub fn since(&self) -> Option<Date> {
         match self {
             Finding::Deregistered { since, .. } => *since,
-            Finding::Deceased { on } => *on,
             _ => None,
         }
     }
@@ -140,6 +147,12 @@ impl Finding {
                 None => "overleden".into(),
             },
             Finding::NotRegistered => "niet gevonden in de BRP".into(),
+            Finding::Unclear { reason } if reason.is_empty() => {
+                "bijhouding opgeschort, zonder reden".into()
+            }
+            Finding::Unclear { reason } => {
+                format!("bijhouding opgeschort om een reden die Nazorg niet kent (‘{reason}’)")
+            }
         }
     }
 }
@@ -209,6 +222,19 @@ mod tests {
         assert_eq!(
             Finding::of("111222333", &[person(None, false)]),
             Finding::NotRegistered
+        );
+        let rni = of(person(Some("R"), false));
+        assert_eq!(rni.municipality(), None, "1999 is no residence");
+        assert_eq!(
+            of(person(Some("O"), false)).since(),
+            None,
+            "a death is no deregistration"
+        );
+        let unclear = of(person(Some(""), false));
+        assert_eq!(
+            unclear.status(),
+            None,
+            "an unknown reason changes nothing by itself"
         );
     }
 

@@ -65,6 +65,14 @@ pub enum BrpSetupError {
     Client(String),
 }
 
+/// What the BRP answered: the persons it knows, and those it sent that could not be read
+/// (by BSN, with why), so that one unreadable person does not hold up the others.
+#[derive(Debug, Clone, Default)]
+pub struct Answered {
+    pub persons: Vec<BrpPerson>,
+    pub unreadable: Vec<(String, BrpError)>,
+}
+
 /// The BRP, as configured.
 #[derive(Debug, Clone)]
 pub struct BrpClient {
@@ -107,11 +115,7 @@ impl BrpClient {
 
     /// Asks the BRP about up to 20 BSNs (`RaadpleegMetBurgerservicenummer`), for only the
     /// [`FIELDS`] the case needs; gives the persons it knows.
-    pub async fn lookup(
-        &self,
-        bsns: &[String],
-        traceparent: &str,
-    ) -> Result<Vec<BrpPerson>, BrpError> {
+    pub async fn lookup(&self, bsns: &[String], traceparent: &str) -> Result<Answered, BrpError> {
         let body = serde_json::json!({
             "type": "RaadpleegMetBurgerservicenummer",
             "burgerservicenummer": bsns,
@@ -141,7 +145,17 @@ impl BrpClient {
                 answer.kind
             )));
         }
-        answer.personen.into_iter().map(WirePerson::read).collect()
+        let mut answered = Answered::default();
+        for person in answer.personen {
+            let bsn = person.burgerservicenummer.clone().ok_or_else(|| {
+                BrpError::Garbage("een persoon zonder burgerservicenummer".into())
+            })?;
+            match person.read(bsn.clone()) {
+                Ok(p) => answered.persons.push(p),
+                Err(e) => answered.unreadable.push((bsn, e)),
+            }
+        }
+        Ok(answered)
     }
 
     fn transport(&self, e: &reqwest::Error) -> BrpError {
@@ -281,10 +295,7 @@ impl WireDate {
 }
 
 impl WirePerson {
-    fn read(self) -> Result<BrpPerson, BrpError> {
-        let bsn = self
-            .burgerservicenummer
-            .ok_or_else(|| BrpError::Garbage("een persoon zonder burgerservicenummer".into()))?;
+    fn read(self, bsn: String) -> Result<BrpPerson, BrpError> {
         let suspension = match self.opschorting_bijhouding {
             Some(s) => {
                 let code = s.reden.and_then(|r| r.code).unwrap_or_default();

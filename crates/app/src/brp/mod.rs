@@ -6,7 +6,7 @@
 
 mod client;
 
-pub use client::{BrpClient, BrpConfig, BrpError, BrpSetupError};
+pub use client::{Answered, BrpClient, BrpConfig, BrpError, BrpSetupError};
 
 use crate::case_step::{reassess, record, record_part, refresh_action};
 use crate::error::invalid;
@@ -140,20 +140,18 @@ impl App {
         };
         let mut run = LookupRun::default();
         // Each waiting lookup once: a failed one is not taken again in this run.
-        let mut budget = {
-            let mut tx = self.db.autocommit().await?;
-            tx.count_waiting_calls(LOOKUP, only_case).await?
-        };
-        while budget > 0 {
+        let mut taken: Vec<i64> = Vec::new();
+        loop {
             let items = {
                 let mut tx = self.db.autocommit().await?;
-                let limit = budget.min(brp::MAX_PER_REQUEST as i64);
-                tx.take_calls(LOOKUP, now(), all, only_case, limit).await?
+                let limit = brp::MAX_PER_REQUEST as i64;
+                tx.take_calls(LOOKUP, now(), (all, only_case), &taken, limit)
+                    .await?
             };
             if items.is_empty() {
                 break;
             }
-            budget -= items.len() as i64;
+            taken.extend(items.iter().map(|i| i.id));
             self.lookup_batch(&client, items, &mut run).await?;
         }
         Ok(run)
@@ -214,13 +212,13 @@ impl App {
             .within(&call)
             .scope(async {
                 match answer {
-                    Ok(persons) => {
+                    Ok(answered) => {
                         for (item, bsn) in &asked {
-                            let outcome = self.take_in(item, &Finding::of(bsn, &persons)).await;
+                            let outcome = self.answer_of(item, bsn, &answered).await;
                             self.settle(item, outcome, run).await?;
                         }
                     }
-                    Err(BrpError::Invalid(_)) if asked.len() > 1 => {
+                    Err(BrpError::Invalid(_) | BrpError::Garbage(_)) if asked.len() > 1 => {
                         for (item, bsn) in &asked {
                             self.lookup_one(client, &trace, item, bsn, run).await?;
                         }
@@ -252,12 +250,28 @@ impl App {
             .within(&call)
             .scope(async {
                 let outcome = match answer {
-                    Ok(persons) => self.take_in(item, &Finding::of(bsn, &persons)).await,
+                    Ok(answered) => self.answer_of(item, bsn, &answered).await,
                     Err(e) => Err(e.to_string()),
                 };
                 self.settle(item, outcome, run).await
             })
             .await
+    }
+
+    /// What the answer says of one case, taken in; or why it cannot be.
+    async fn answer_of(
+        &self,
+        item: &OutboxItem,
+        bsn: &str,
+        answered: &Answered,
+    ) -> std::result::Result<String, String> {
+        match answered.unreadable.iter().find(|(b, _)| b == bsn) {
+            Some((_, why)) => Err(why.to_string()),
+            None => {
+                self.take_in(item, &Finding::of(bsn, &answered.persons))
+                    .await
+            }
+        }
     }
 
     /// Ends one lookup: done, or failed and waiting for its next try (and logged as a
@@ -360,9 +374,12 @@ async fn apply(tx: &mut Tx, actor: &Actor, case_id: CaseId, finding: &Finding) -
         || (old.last_residence_code.is_some()
             && old.last_residence_code != new.last_residence_code);
     if let Finding::Deceased { on } = finding {
-        let detail = brp::deceased_detail(*on);
-        signals::raise(tx, case_id, SignalKind::Deceased, &detail, None).await?;
-    } else if contradicted {
+        // Reported once: a coordinator who handled it is not told again at the next lookup.
+        if !tx.signal_raised(case_id, SignalKind::Deceased).await? {
+            let detail = brp::deceased_detail(*on);
+            signals::raise(tx, case_id, SignalKind::Deceased, &detail, None).await?;
+        }
+    } else if contradicted || matches!(finding, Finding::Unclear { .. }) {
         signals::raise(tx, case_id, SignalKind::BrpChanged, &what.summary(), None).await?;
     }
     Ok(())

@@ -134,9 +134,9 @@ pub struct BrpArgs {
     #[arg(long, global = true, env = "NAZORG_BRP_CA_CERT")]
     brp_ca_cert: Option<std::path::PathBuf>,
     /// Seconds one request to the BRP may take before it counts as failed (and is tried
-    /// again later).
+    /// again later), at most 60.
     #[arg(long, global = true, env = "NAZORG_BRP_TIMEOUT", default_value_t = 10,
-          value_parser = clap::value_parser!(u64).range(1..=300))]
+          value_parser = clap::value_parser!(u64).range(1..=60))]
     brp_timeout: u64,
 }
 

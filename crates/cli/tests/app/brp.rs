@@ -41,7 +41,7 @@ fn brp_line(case: &Value) -> String {
 
 async fn each_answer_of_the_brp_decides_the_case_and_nothing_waits_lost(db: TestDb) {
     let brp = FakeBrp::start().await;
-    let bsns: Vec<String> = valid_bsns(300_000_000).take(6).collect();
+    let bsns: Vec<String> = valid_bsns(300_000_000).take(8).collect();
     brp.add(fake_brp::registered(&bsns[0], ("1783", "Westland")));
     brp.add(fake_brp::registered(&bsns[1], ("0518", "'s-Gravenhage")));
     brp.add(fake_brp::suspended(
@@ -56,6 +56,17 @@ async fn each_answer_of_the_brp_decides_the_case_and_nothing_waits_lost(db: Test
     ));
     // bsns[4] is not in the BRP.
     brp.add(fake_brp::residence_unknown(&bsns[5], "2026-09-01"));
+    // In the RNI, with the RNI's municipality code 1999.
+    let mut rni = fake_brp::suspended(&bsns[6], ("R", "RNI"), "2026-08-01");
+    rni["gemeenteVanInschrijving"] =
+        json!({"code": "1999", "omschrijving": "Registratie Niet Ingezetenen (RNI)"});
+    brp.add(rni);
+    // One person the BRP sends a date of that does not exist: only that case fails.
+    brp.add(fake_brp::suspended(
+        &bsns[7],
+        ("E", "emigratie"),
+        "2026-02-30",
+    ));
     // The BRP is down when the cases come in.
     brp.set_mode(Mode::Down);
     let app = App::spawn_with_brp(db, &brp.url).await;
@@ -86,14 +97,15 @@ async fn each_answer_of_the_brp_decides_the_case_and_nothing_waits_lost(db: Test
         fake_brp::API_KEY,
     ]);
     let printed = String::from_utf8_lossy(&out.stdout);
+    // One person of the answer could not be read: only that case failed.
+    assert_eq!(out.status.code(), Some(1), "{printed}");
+    assert!(printed.contains("7 opgevraagd, 1 mislukt"), "{printed}");
     assert!(
-        out.status.success(),
-        "{printed}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        printed.contains("onleesbaar: datum ‘2026-02-30’"),
+        "{printed}"
     );
-    assert!(printed.contains("6 opgevraagd, 0 mislukt"), "{printed}");
     let last = brp.seen().last().cloned().unwrap();
-    assert_eq!((last.status, last.bsns.len()), (200, 6), "{last:?}");
+    assert_eq!((last.status, last.bsns.len()), (200, 8), "{last:?}");
     // Need-to-know: only these fields, never one the BRP delivers by itself.
     assert_eq!(
         last.fields,
@@ -186,8 +198,50 @@ async fn each_answer_of_the_brp_decides_the_case_and_nothing_waits_lost(db: Test
         (&json!("recently_deregistered"), &json!("2026-09-01"))
     );
 
+    // In the RNI: deregistered, and 1999 is no residence.
+    let g = app.case(cases[6]).await;
+    assert_eq!(
+        (
+            &g["brp_status"],
+            &g["last_residence_code"],
+            &g["eligibility"]
+        ),
+        (
+            &json!("recently_deregistered"),
+            &json!("1783"),
+            &json!("eligible")
+        )
+    );
+    // The unreadable one waits, with why; the others do not.
+    let h = app
+        .get(&format!("/api/v1/cases/{}/brp", cases[7]))
+        .await
+        .json;
+    assert!(failed_with(&h, "onleesbaar"), "{h}");
+    let unreadable = cases[7];
+    let cases = &cases[..7];
+
+    // A death is reported once: handled, a later lookup does not raise it again.
+    let signal = d["open_signals"][0]["id"].as_i64().unwrap();
+    let handled = app
+        .post(
+            &format!("/api/v1/cases/{}/signals/{signal}/resolution", cases[3]),
+            json!({"resolution": "seen"}),
+        )
+        .await;
+    assert_eq!(handled.status, 200, "{}", handled.json);
+    let again = app
+        .post(
+            &format!("/api/v1/cases/{}/brp-lookups", cases[3]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(again.status, 202);
+    brp_state_when(&app, cases[3], |s| s["waiting"].is_null()).await;
+    assert_eq!(app.case(cases[3]).await["signals"], json!([]));
+
     // Nothing waits any more; the list gives the BRP facts.
-    for case in &cases {
+    for case in cases {
         let state = app.get(&format!("/api/v1/cases/{case}/brp")).await.json;
         assert_eq!(state["waiting"], Value::Null, "{state}");
         // The failed try and the answered one are both processings in the log.
@@ -195,6 +249,10 @@ async fn each_answer_of_the_brp_decides_the_case_and_nothing_waits_lost(db: Test
     }
     let listed = app.cli_json(&["cases", "list", "--format", "json"]);
     for item in listed.as_array().unwrap() {
+        if item["case_id"] == json!(unreadable) {
+            assert_eq!(item["brp_checked_on"], Value::Null, "{item}");
+            continue;
+        }
         assert_eq!(item["brp_checked_on"], json!(today), "{item}");
         assert!(item["brp_status"].is_string(), "{item}");
     }

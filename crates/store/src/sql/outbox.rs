@@ -3,13 +3,14 @@
 //! due. A failed call waits longer each time; it is never dropped.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_all, scalar_one, scalar_optional};
+use crate::db::{Tx, execute, fetch_all, scalar_all};
 use nazorg_domain::ids::CaseId;
 use time::OffsetDateTime;
 
-/// How long a worker holds a call it took: if it stops before it is done (a crash), the
-/// call is due again after this.
-pub const LEASE: time::Duration = time::Duration::minutes(2);
+/// How long a worker holds a call it took: longer than a run of 21 requests (a refused
+/// question of 20 asked again per case) at the longest timeout; if the worker stops
+/// before it is done (a crash), the call is due again after this.
+pub const LEASE: time::Duration = time::Duration::minutes(30);
 
 /// One call that waits, as the worker takes it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -41,7 +42,8 @@ const STATE_COLUMNS: &str =
 
 impl Tx {
     /// Puts a call of `kind` for a case in the outbox, due at `at`; a call of that kind that
-    /// still waits is made due at `at` instead (one call per case and kind is enough).
+    /// still waits is made due at `at` instead (one call per case and kind is enough; one
+    /// a worker holds now stays with it).
     pub async fn enqueue_call(
         &mut self,
         case_id: CaseId,
@@ -50,95 +52,70 @@ impl Tx {
         requested_by: &str,
         at: OffsetDateTime,
     ) -> Result<()> {
-        let waiting: Option<i64> = scalar_optional!(
+        execute!(
             self,
-            "SELECT id FROM outbox WHERE case_id = $1 AND kind = $2 AND done_at IS NULL",
-            [case_id, kind]
+            "INSERT INTO outbox (municipality_code, case_id, kind, requested_by, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (case_id, kind) WHERE done_at IS NULL DO UPDATE SET next_attempt_at = $5, requested_by = $4",
+            [municipality, case_id, kind, requested_by, at, at]
         );
-        match waiting {
-            Some(id) => {
-                execute!(
-                    self,
-                    "UPDATE outbox SET next_attempt_at = $1, requested_by = $2 WHERE id = $3",
-                    [at, requested_by, id]
-                );
-            }
-            None => {
-                execute!(
-                    self,
-                    "INSERT INTO outbox (municipality_code, case_id, kind, requested_by, next_attempt_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                    [municipality, case_id, kind, requested_by, at, at]
-                );
-            }
-        }
         Ok(())
     }
 
     /// Takes up to `limit` calls of `kind` that are due at `now` (with `all`, also those
-    /// still waiting out their pause), oldest first, and holds them for [`LEASE`], so that
-    /// another worker does not take them too. `only_case` limits it to one case.
+    /// still waiting out their pause), but none of `taken` (a run takes each once), oldest
+    /// first, never one another worker holds, and holds them for [`LEASE`]. `only_case`
+    /// limits it to one case.
     pub async fn take_calls(
         &mut self,
         kind: &str,
         now: OffsetDateTime,
-        all: bool,
-        only_case: Option<CaseId>,
+        (all, only_case): (bool, Option<CaseId>),
+        taken: &[i64],
         limit: i64,
     ) -> Result<Vec<OutboxItem>> {
-        let due = if all {
-            OffsetDateTime::UNIX_EPOCH + time::Duration::days(365 * 1000)
-        } else {
-            now
-        };
-        let candidates: Vec<(i64, OffsetDateTime)> = fetch_all!(
+        let candidates: Vec<i64> = scalar_all!(
             self,
-            "SELECT id, next_attempt_at FROM outbox WHERE kind = $1 AND done_at IS NULL AND next_attempt_at <= $2 \
-             AND ($3 = 0 OR case_id = $3) ORDER BY next_attempt_at, id LIMIT $4",
-            [kind, due, only_case.map_or(0, |c| c.0), limit]
+            "SELECT id FROM outbox WHERE kind = $1 AND done_at IS NULL AND (leased_until IS NULL OR leased_until <= $2) \
+             AND ($3 OR next_attempt_at <= $2) AND ($4 = 0 OR case_id = $4) ORDER BY next_attempt_at, id LIMIT $5",
+            [
+                kind,
+                now,
+                all,
+                only_case.map_or(0, |c| c.0),
+                limit + taken.len() as i64
+            ]
         );
-        let mut taken = Vec::new();
-        for (id, seen) in candidates {
+        let mut items = Vec::with_capacity(candidates.len());
+        for id in candidates
+            .into_iter()
+            .filter(|id| !taken.contains(id))
+            .take(limit as usize)
+        {
+            // One statement decides: of two workers, the second finds the lease taken.
             let claimed = execute!(
                 self,
-                "UPDATE outbox SET next_attempt_at = $1, last_attempt_at = $2 WHERE id = $3 AND next_attempt_at = $4 \
-                 AND done_at IS NULL",
-                [now + LEASE, now, id, seen]
+                "UPDATE outbox SET leased_until = $1, last_attempt_at = $2 WHERE id = $3 AND done_at IS NULL \
+                 AND (leased_until IS NULL OR leased_until <= $2)",
+                [now + LEASE, now, id]
             );
             if claimed == 1 {
-                taken.push(id);
+                let item: Vec<OutboxItem> = fetch_all!(
+                    self,
+                    "SELECT id, case_id, municipality_code, attempts, requested_by FROM outbox WHERE id = $1",
+                    [id]
+                );
+                items.extend(item);
             }
         }
-        let mut items = Vec::with_capacity(taken.len());
-        for id in taken {
-            let item: Vec<OutboxItem> = fetch_all!(
-                self,
-                "SELECT id, case_id, municipality_code, attempts, requested_by FROM outbox WHERE id = $1",
-                [id]
-            );
-            items.extend(item);
-        }
         Ok(items)
-    }
-
-    /// How many calls of `kind` wait (of one case, with `only_case`).
-    pub async fn count_waiting_calls(
-        &mut self,
-        kind: &str,
-        only_case: Option<CaseId>,
-    ) -> Result<i64> {
-        Ok(scalar_one!(
-            self,
-            "SELECT COUNT(*) FROM outbox WHERE kind = $1 AND done_at IS NULL AND ($2 = 0 OR case_id = $2)",
-            [kind, only_case.map_or(0, |c| c.0)]
-        ))
     }
 
     /// A call succeeded and its answer was taken in.
     pub async fn call_done(&mut self, id: i64, at: OffsetDateTime) -> Result<()> {
         execute!(
             self,
-            "UPDATE outbox SET done_at = $1, last_error = NULL, attempts = attempts + 1 WHERE id = $2",
+            "UPDATE outbox SET done_at = $1, last_error = NULL, leased_until = NULL, attempts = attempts + 1 WHERE id = $2",
             [at, id]
         );
         Ok(())
@@ -153,7 +130,8 @@ impl Tx {
     ) -> Result<()> {
         execute!(
             self,
-            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, leased_until = NULL, \
+             next_attempt_at = CASE WHEN next_attempt_at > last_attempt_at THEN next_attempt_at ELSE $2 END WHERE id = $3",
             [error, retry_at, id]
         );
         Ok(())

@@ -52,6 +52,16 @@ fn record(
 }
 
 impl Tx {
+    /// Whether a signal of `kind` was ever raised on the case, handled or not.
+    pub async fn signal_raised(&mut self, case_id: CaseId, kind: SignalKind) -> Result<bool> {
+        let found: Option<i64> = scalar_optional!(
+            self,
+            "SELECT id FROM case_signals WHERE case_id = $1 AND kind = $2 LIMIT 1",
+            [case_id, kind]
+        );
+        Ok(found.is_some())
+    }
+
     /// Raises a signal on a case, unless the same one is open already; `true` when raised.
     pub async fn raise_signal(
         &mut self,
