@@ -38,17 +38,7 @@ impl App {
                 tx.commit().await?;
                 return Ok(outcome);
             }
-            let assessment = eligibility::assess(
-                &EligibilityFacts {
-                    birth_date: n.birth_date,
-                    residence: n.municipality_code.clone(),
-                    brp_status: n.brp_status,
-                    sentence: n.sentence,
-                    detention_start: n.detention_start,
-                    expected_release: n.expected_release,
-                },
-                &home,
-            );
+            let assessment = assess(n, &home);
             let residence = n.municipality_code.as_ref().map(|c| c.as_str().to_string());
             let case_id = tx
                 .insert_case(&NewCase {
@@ -165,6 +155,21 @@ impl App {
         refresh_action(tx, case_id, &self.deadlines).await?;
         Ok(true)
     }
+}
+
+/// The eligibility of a new case, on the notification's facts.
+fn assess(n: &Notification, home: &MunicipalityCode) -> eligibility::Assessment {
+    eligibility::assess(
+        &EligibilityFacts {
+            birth_date: n.birth_date,
+            residence: n.municipality_code.clone(),
+            brp_status: n.brp_status,
+            sentence: n.sentence,
+            detention_start: n.detention_start,
+            expected_release: n.expected_release,
+        },
+        home,
+    )
 }
 
 /// What a later notification of the same detention makes of its facts: where it gives

@@ -239,7 +239,7 @@ pub struct CaseDetail {
     pub version: Version,
     /// The calls to outside systems (the BRP, the zaaksysteem) that still wait.
     #[sqlx(skip)]
-    pub waiting_calls: Vec<crate::sql::OutboxState>,
+    pub waiting_calls: Vec<OutboxState>,
 }
 
 /// A planned appointment with the resident (in the PI or after release).
@@ -759,4 +759,18 @@ pub struct Refusal {
     pub role: String,
     pub operation: String,
     pub reason: String,
+}
+
+/// One call that waits, as a case page or a status list shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxState {
+    pub id: i64,
+    pub case_id: CaseId,
+    pub kind: String,
+    pub attempts: i64,
+    pub created_at: OffsetDateTime,
+    pub last_attempt_at: Option<OffsetDateTime>,
+    pub next_attempt_at: OffsetDateTime,
+    /// Why the last try failed, in Dutch.
+    pub last_error: Option<String>,
 }

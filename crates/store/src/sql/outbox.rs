@@ -4,6 +4,7 @@
 
 use crate::Result;
 use crate::db::{Tx, execute, fetch_all, scalar_all};
+use crate::model::OutboxState;
 use nazorg_domain::ids::CaseId;
 use time::OffsetDateTime;
 
@@ -21,20 +22,6 @@ pub struct OutboxItem {
     pub attempts: i64,
     /// Who asked for it: a user's name, or the system for an automatic call.
     pub requested_by: String,
-}
-
-/// One call that waits, as a case page or a status list shows it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct OutboxState {
-    pub id: i64,
-    pub case_id: CaseId,
-    pub kind: String,
-    pub attempts: i64,
-    pub created_at: OffsetDateTime,
-    pub last_attempt_at: Option<OffsetDateTime>,
-    pub next_attempt_at: OffsetDateTime,
-    /// Why the last try failed, in Dutch.
-    pub last_error: Option<String>,
 }
 
 const STATE_COLUMNS: &str =
