@@ -21,6 +21,7 @@ pub(super) fn router() -> Router<AppState> {
 
 /// Whose worklist.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WorklistQuery {
     /// true: every open case of the municipality; default: the caller's own cases,
     /// unassigned ones and those of colleagues they stand in for today.
