@@ -554,3 +554,39 @@ pub fn euros(cents: i64) -> f64 {
 pub fn next_due(c: &nazorg_app::CaseSummary) -> Option<time::Date> {
     (c.status.is_open() && c.action_due.year() < 9999).then_some(c.action_due)
 }
+
+/// Everything Nazorg holds about one resident, and every processing of it (right of access).
+pub async fn access_data(
+    app: &nazorg_app::App,
+    actor: &nazorg_domain::access::Actor,
+    id: nazorg_domain::ids::ResidentId,
+) -> Result<serde_json::Value, nazorg_app::Error> {
+    let ids = app.resident_case_ids(actor, id).await?;
+    let mut cases = Vec::new();
+    for case_id in ids {
+        let detail = app.get_case(actor, case_id).await?;
+        cases.push(CaseDetailDto::from(&detail));
+    }
+    let processings: Vec<serde_json::Value> = app
+        .processings_of(actor, id)
+        .await?
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "at": p.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                "by": p.actor,
+                "action": p.action.code(),
+                "action_label": p.action.label(),
+                "case_id": p.case_id,
+                "purpose": p.purpose,
+                "detail": p.detail,
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({
+        "resident_id": id,
+        "exported_at": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        "cases": cases,
+        "processings": processings,
+    }))
+}

@@ -118,6 +118,7 @@ const MATRIX: &[(Rule, &[(&str, &str)])] = &[
             ("GET", "/inwoners/{id}/verwerkingen"),
             ("GET", "/inwoners/{id}/inzage.json"),
             ("GET", "/inwoners/{id}/inzage"),
+            ("GET", "/api/v1/residents/{id}/subject-access"),
             ("GET", "/regie/{id}"),
         ],
     ),
@@ -576,7 +577,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         let first = if path.starts_with("/verwijzingen/") || path.starts_with("/api/v1/referrals/")
         {
             ids.referral.to_string()
-        } else if path.starts_with("/inwoners/") {
+        } else if path.starts_with("/inwoners/") || path.starts_with("/api/v1/residents/") {
             ids.resident.to_string()
         } else if path.starts_with("/ketenpartners/") {
             spare_partner.to_string()

@@ -515,6 +515,16 @@ async fn the_right_of_access_comes_as_a_readable_document_and_as_json(db: TestDb
         assert_eq!(list["case_id"], case, "the list names this resident's case");
         assert_ne!(list["case_id"], other);
     }
+    // A client gets the same over the API.
+    let api = app
+        .get(&format!("/api/v1/residents/{resident}/subject-access"))
+        .await;
+    assert_eq!(api.status, 200, "{}", api.json);
+    assert_eq!(api.json["cases"][0]["family_name"], "van den Berg");
+    assert!(
+        api.json["processings"].as_array().unwrap().len()
+            >= json["processings"].as_array().unwrap().len()
+    );
 }
 
 async fn the_organisation_that_directs_a_case_sees_what_it_needs_and_no_more(db: TestDb) {

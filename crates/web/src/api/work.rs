@@ -1,6 +1,6 @@
 //! The coordinator's day over the API: the worklist and the absences with who stands in.
 
-use super::ApiQuery;
+use super::{ApiPath, ApiQuery};
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::ApiError;
@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use nazorg_app::Scope;
 use nazorg_domain::dates::{format_iso, today_nl};
-use nazorg_domain::ids::CaseId;
+use nazorg_domain::ids::{CaseId, ResidentId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -17,6 +17,7 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/worklist", get(get_worklist))
         .route("/absences", get(list_absences))
+        .route("/residents/{id}/subject-access", get(subject_access))
 }
 
 /// Whose worklist.
@@ -132,4 +133,15 @@ async fn list_absences(
             })
             .collect(),
     ))
+}
+
+#[utoipa::path(get, path = "/api/v1/residents/{id}/subject-access", tag = "werk", params(("id" = i64, Path)),
+    responses((status = 200, description = "Alles wat Nazorg over de inwoner bewaart (zijn casussen, als GET /cases/{id}) en elke verwerking ervan (recht op inzage, art. 15 AVG)", body = Object),
+        (status = 404, description = "Niet gevonden")))]
+async fn subject_access(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<ResidentId>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    Ok(Json(crate::views::access_data(&s.app, &actor, id).await?))
 }

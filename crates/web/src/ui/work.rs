@@ -411,49 +411,12 @@ async fn access_export(
     Signed { s, user }: Signed,
     UiPath(id): UiPath<ResidentId>,
 ) -> Result<Response, UiError> {
-    let body = access_data(&s, &user, id).await?;
+    let body = crate::views::access_data(&s.app, &user.actor, id).await?;
     Ok(download(
         "application/json; charset=utf-8",
         &format!("inzage-inwoner-{id}.json"),
         serde_json::to_string_pretty(&body).unwrap_or_default(),
     ))
-}
-
-/// Everything Nazorg holds about one resident, and every processing of it (right of access).
-async fn access_data(
-    s: &AppState,
-    user: &UiUser,
-    id: ResidentId,
-) -> Result<serde_json::Value, UiError> {
-    let ids = s.app.resident_case_ids(&user.actor, id).await?;
-    let mut cases = Vec::new();
-    for case_id in ids {
-        let detail = s.app.get_case(&user.actor, case_id).await?;
-        cases.push(crate::views::CaseDetailDto::from(&detail));
-    }
-    let processings: Vec<serde_json::Value> = s
-        .app
-        .processings_of(&user.actor, id)
-        .await?
-        .iter()
-        .map(|p| {
-            serde_json::json!({
-                "at": p.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-                "by": p.actor,
-                "action": p.action.code(),
-                "action_label": p.action.label(),
-                "case_id": p.case_id,
-                "purpose": p.purpose,
-                "detail": p.detail,
-            })
-        })
-        .collect();
-    Ok(serde_json::json!({
-        "resident_id": id,
-        "exported_at": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-        "cases": cases,
-        "processings": processings,
-    }))
 }
 
 #[derive(Template)]
@@ -469,7 +432,7 @@ async fn access_readable(
     Signed { s, user }: Signed,
     UiPath(id): UiPath<ResidentId>,
 ) -> Result<Response, UiError> {
-    let data = access_data(&s, &user, id).await?;
+    let data = crate::views::access_data(&s.app, &user.actor, id).await?;
     Ok(render(
         StatusCode::OK,
         AccessPage {
