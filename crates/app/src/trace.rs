@@ -3,6 +3,7 @@
 //! in it is an operation of that trace, and a call Nazorg makes to another system sends a
 //! `traceparent` naming the operation that makes it.
 
+use crate::accounts::random_hex;
 use nazorg_store::audit::LogTrace;
 
 tokio::task_local! {
@@ -18,13 +19,6 @@ pub struct Trace {
     pub parent_operation_id: Option<String>,
     /// The caller's trace and operation, when another application called Nazorg.
     pub foreign: Option<(String, String)>,
-}
-
-fn random_hex<const N: usize>() -> String {
-    let mut bytes = [0u8; N];
-    // Without randomness the ids are zeros; the processing is logged all the same.
-    let _ = getrandom::fill(&mut bytes);
-    hex::encode(bytes)
 }
 
 /// A new operation id: 8 random bytes, hex.

@@ -150,21 +150,6 @@ pub struct ChainReport {
     pub sealed_days: usize,
 }
 
-/// The seal of a chain's head at the end of a day: HMAC-SHA-256 with `key` over the
-/// municipality, the day, and the number and hash of the last entry, hex encoded.
-pub fn seal(key: &[u8], municipality: &str, day: time::Date, seq: i64, hash: &str) -> String {
-    use hmac::Mac;
-    let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(key) else {
-        return String::new();
-    };
-    let text = format!(
-        "{municipality}\u{1f}{}\u{1f}{seq}\u{1f}{hash}",
-        nazorg_domain::dates::format_iso(day)
-    );
-    mac.update(text.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

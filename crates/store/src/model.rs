@@ -761,6 +761,13 @@ pub struct Refusal {
     pub reason: String,
 }
 
+impl CaseDetail {
+    /// The call of `kind` that still waits for this case, if any.
+    pub fn waiting_call(&self, kind: &str) -> Option<&OutboxState> {
+        self.waiting_calls.iter().find(|c| c.kind == kind)
+    }
+}
+
 /// One call that waits, as a case page or a status list shows it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OutboxState {

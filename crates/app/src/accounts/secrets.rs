@@ -127,7 +127,12 @@ pub fn totp_uri(secret: &str, account: &str) -> String {
 
 /// A fresh 256-bit random token, hex encoded.
 pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
+    random_hex::<32>()
+}
+
+/// `N` random bytes, hex encoded.
+pub(crate) fn random_hex<const N: usize>() -> String {
+    let mut bytes = [0u8; N];
     // The OS random source failing is not recoverable; an all-zero token would be worse.
     if getrandom::fill(&mut bytes).is_err() {
         std::process::abort();
@@ -135,18 +140,23 @@ pub fn new_token() -> String {
     hex::encode(bytes)
 }
 
-/// A resident's stable pseudonym: HMAC-SHA256 of municipality and resident number under
-/// the municipality's secret key, so it cannot be recomputed from a BSN or a number
-/// without the key. 16 hex characters (64 bits) after "P-".
-pub(crate) fn pseudonym(key: &[u8], municipality: &str, resident_id: ResidentId) -> String {
+/// HMAC-SHA256 of `text` under `key`, hex encoded.
+pub(crate) fn hmac_hex(key: &[u8], text: &str) -> String {
     use hmac::{Hmac, Mac};
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
         // HMAC takes keys of any length; this cannot happen.
         std::process::abort();
     };
-    mac.update(format!("{municipality}:{resident_id}").as_bytes());
-    let digest = mac.finalize().into_bytes();
-    format!("P-{}", &hex::encode(digest)[..16])
+    mac.update(text.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// A resident's stable pseudonym: HMAC-SHA256 of municipality and resident number under
+/// the municipality's secret key, so it cannot be recomputed from a BSN or a number
+/// without the key. 16 hex characters (64 bits) after "P-".
+pub(crate) fn pseudonym(key: &[u8], municipality: &str, resident_id: ResidentId) -> String {
+    let digest = hmac_hex(key, &format!("{municipality}:{resident_id}"));
+    format!("P-{}", &digest[..16])
 }
 
 /// How a secret sealed with the application key starts in the database.

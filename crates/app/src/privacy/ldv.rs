@@ -2,12 +2,12 @@
 //! ldv`), and the seals of the chains' daily heads, made and checked with a key held
 //! outside the database.
 
-use crate::accounts::SecretKey;
+use crate::accounts::{SecretKey, hmac_hex};
 use crate::error::invalid;
 use crate::{App, Result};
 use nazorg_domain::Bsn;
 use nazorg_domain::dates::to_amsterdam;
-use nazorg_store::audit::{ChainFault, ChainReport, LogTrace, seal};
+use nazorg_store::audit::{ChainFault, ChainReport, LogTrace};
 use nazorg_store::{LdvRow, LdvSubject};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -26,13 +26,14 @@ fn derived(key: &SecretKey, purpose: &str) -> [u8; 32] {
     h.finalize().into()
 }
 
-fn hmac_hex(key: &[u8; 32], text: &str) -> String {
-    use hmac::Mac;
-    let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(key) else {
-        return String::new();
-    };
-    mac.update(text.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+/// The seal of a chain's head at the end of a day: HMAC-SHA-256 with `key` over the
+/// municipality, the day, and the number and hash of the last entry.
+fn seal(key: &[u8; 32], municipality: &str, day: Date, seq: i64, hash: &str) -> String {
+    let day = nazorg_domain::dates::format_iso(day);
+    hmac_hex(
+        key,
+        &format!("{municipality}\u{1f}{day}\u{1f}{seq}\u{1f}{hash}"),
+    )
 }
 
 /// The first `n` hex characters of SHA-256 over `parts`: ids derived for what has none.

@@ -70,9 +70,7 @@ fn brp_state(d: &CaseDetail, connected: bool) -> BrpStateDto {
         status_since: d.brp_status_since.map(format_iso),
         last_residence_code: d.last_residence_code.clone(),
         waiting: d
-            .waiting_calls
-            .iter()
-            .find(|c| c.kind == nazorg_app::brp::LOOKUP)
+            .waiting_call(nazorg_app::brp::LOOKUP)
             .map(|c| WaitingCallDto {
                 requested_at: rfc3339(c.created_at),
                 attempts: c.attempts,

@@ -171,9 +171,7 @@ struct WaitingCall {
 
 fn brp_card(d: &CaseDetail, connected: bool) -> BrpCard {
     let waiting = d
-        .waiting_calls
-        .iter()
-        .find(|c| c.kind == nazorg_app::brp::LOOKUP)
+        .waiting_call(nazorg_app::brp::LOOKUP)
         .map(|c| WaitingCall {
             since: format_nl_moment(c.created_at),
             attempts: c.attempts,
