@@ -26,6 +26,10 @@ pub(crate) struct OpenStep {
     pub after: Status,
     /// The thresholds the case's next step is computed with.
     pub deadlines: DeadlineSettings,
+    /// The step itself.
+    pub step: Step,
+    /// Whether a change of phase goes to the zaaksysteem.
+    pub zgw: bool,
 }
 
 impl App {
@@ -59,10 +63,14 @@ impl App {
     ) -> Result<T> {
         self.gated(actor, operation, async {
             let mut tx = self.db.begin().await?;
-            let open = begin(&mut tx, &self.deadlines, actor, case_id, step, edit).await?;
+            let mut open = begin(&mut tx, &self.deadlines, actor, case_id, step, edit).await?;
+            open.zgw = self.zgw_connected();
             let (made, what) = work(&mut tx, &open).await?;
             finish(&mut tx, actor, &open, &what).await?;
             tx.commit().await?;
+            if open.zgw && open.before != open.after {
+                self.wake_workers();
+            }
             Ok(made)
         })
         .await
@@ -113,6 +121,8 @@ pub(crate) async fn begin(
         before,
         after,
         deadlines: *settings,
+        step,
+        zgw: false,
     })
 }
 
@@ -128,6 +138,12 @@ pub(crate) async fn finish(
     // The phase's clock (what the worklist measures deadlines from) restarts only when the
     // phase changes, not with every contact or note.
     tx.set_status(case_id, step.before, step.after).await?;
+    if step.zgw {
+        let municipality = step.core.municipality_code.as_str();
+        let phases = (step.before, step.after);
+        crate::zgw::note_phase(tx, (case_id, municipality), step.step, phases, &actor.username)
+            .await?;
+    }
     let summary = what.summary_with_phase(step.before, step.after);
     let part = step.part.map(Part::code);
     add_event(tx, case_id, actor, what.kind(), &summary, part.as_deref()).await?;

@@ -8,6 +8,7 @@
 use crate::Result;
 use nazorg_domain::access::{Action, Actor, Role, authorize, authorize_case};
 use nazorg_domain::ids::{CaseId, LogEntryId, ResidentId};
+use nazorg_domain::notification::MunicipalityCode;
 use nazorg_domain::register;
 use nazorg_store::{CaseCore, NewLogEntry, Tx};
 
@@ -106,6 +107,36 @@ pub(crate) async fn log_outcome(
             &trace,
         )
         .await?)
+}
+
+/// The actor of what nobody does by hand (a call to an outside system): the system, as
+/// `name` ("systeem:brp"), for the municipality.
+pub(crate) fn system_actor(name: &str, municipality: &MunicipalityCode) -> Actor {
+    Actor {
+        user_id: nazorg_domain::ids::UserId(0),
+        username: name.to_string(),
+        role: Role::Coordinator,
+        municipality: municipality.clone(),
+        partner_id: None,
+        substituting: false,
+    }
+}
+
+/// Logs a processing of a case by the system as `name` (a call to an outside system), of
+/// `action`'s activity, answered or not; gives the actor it was logged under.
+pub(crate) async fn log_system(
+    tx: &mut Tx,
+    case_id: CaseId,
+    (name, action): (&str, Action),
+    detail: &str,
+    ok: bool,
+) -> Result<Actor> {
+    let core = tx.case_core(case_id).await?;
+    let actor = system_actor(name, &core.municipality_code);
+    let permit = check_case(&actor, action, core.municipality_code.as_str(), false)?;
+    let subject = (Some(core.resident_id), Some(core.id));
+    log_outcome(tx, permit, subject, detail, ok).await?;
+    Ok(actor)
 }
 
 /// Logs a list view: one entry, and the residents and cases it showed, so that every

@@ -81,6 +81,8 @@ impl App {
             }
             note_resident(&mut tx, actor, case_id, &found, n).await?;
             refresh_action(&mut tx, case_id, &self.deadlines).await?;
+            self.zaak_for_new_case(&mut tx, (case_id, home.as_str()), &actor.username)
+                .await?;
             if !found.provisional {
                 self.enqueue_new_case(&mut tx, case_id, home.as_str()).await?;
             }

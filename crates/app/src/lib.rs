@@ -29,6 +29,7 @@ mod jobs;
 mod offer;
 mod partners;
 mod plan;
+mod outside;
 mod privacy;
 pub use privacy::LdvSettings;
 mod referrals;
@@ -39,6 +40,7 @@ mod safety;
 mod settings;
 mod signals;
 pub mod trace;
+pub mod zgw;
 mod triage;
 mod worklist;
 
@@ -69,8 +71,17 @@ pub struct App {
     deadlines: DeadlineSettings,
     /// The BRP, when connected: new cases are looked up in it.
     brp: Option<std::sync::Arc<brp::BrpClient>>,
-    /// Wakes the background workers of the outbox when a call was asked for.
-    wake: std::sync::Arc<tokio::sync::Notify>,
+    /// The zaaksysteem, when connected: cases are registered in it as zaken.
+    zgw: Option<std::sync::Arc<zgw::ZgwClient>>,
+    /// Wake the background workers of the outbox when a call was asked for.
+    wake: std::sync::Arc<Wakers>,
+}
+
+/// One bell per background worker of the outbox.
+#[derive(Debug, Default)]
+pub(crate) struct Wakers {
+    pub brp: tokio::sync::Notify,
+    pub zgw: tokio::sync::Notify,
 }
 
 impl App {
@@ -81,6 +92,7 @@ impl App {
             secret_key: None,
             deadlines: DeadlineSettings::default(),
             brp: None,
+            zgw: None,
             wake: Default::default(),
         })
     }
@@ -92,7 +104,18 @@ impl App {
             secret_key: None,
             deadlines: DeadlineSettings::default(),
             brp: None,
+            zgw: None,
             wake: Default::default(),
+        }
+    }
+
+    /// Wakes the outbox's background workers: a call was asked for.
+    pub(crate) fn wake_workers(&self) {
+        if self.brp.is_some() {
+            self.wake.brp.notify_one();
+        }
+        if self.zgw.is_some() {
+            self.wake.zgw.notify_one();
         }
     }
 

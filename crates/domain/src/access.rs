@@ -96,6 +96,7 @@ code_enum! {
         ManageRegister = "manage_register" => "Register van verwerkingsactiviteiten beheren",
         ReadDirectedCase = "read_directed_case" => "Casus met eigen casusregie inzien",
         LookupBrp = "lookup_brp" => "Inschrijving opvragen in de BRP",
+        SyncZaak = "sync_zaak" => "Zaak bijwerken in het zaaksysteem",
     }
 }
 

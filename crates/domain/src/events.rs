@@ -40,6 +40,11 @@ pub enum CaseEvent {
         changes: Vec<(&'static str, String, String)>,
         eligibility: EligibilityChange,
     },
+    /// The case was registered as a zaak in the zaaksysteem.
+    ZaakRegistered {
+        identificatie: String,
+        url: String,
+    },
     /// A notification under the resident's BSN named another person (the signal's detail).
     IdentityMismatch {
         detail: String,
@@ -262,6 +267,7 @@ impl CaseEvent {
             Notified { .. } | NotifiedAgain { .. } => "notification",
             FactsCorrected { .. } | ChangedByChain { .. } => "facts",
             BrpLookedUp { .. } => "brp",
+            ZaakRegistered { .. } => "zaak",
             IdentityMismatch { .. } | SignalHandled { .. } => "signal",
             ProvisionalIdentity | BsnRecorded { .. } => "identity",
             Offer { .. } => "offer",
@@ -292,6 +298,9 @@ impl CaseEvent {
                 eligibility,
             } => notified(*source, *eligibility),
             NotifiedAgain { source } => notified_again(*source),
+            ZaakRegistered { identificatie, url } => {
+                format!("Geregistreerd als zaak {identificatie} in het zaaksysteem ({url}).")
+            }
             FactsCorrected { .. } | ChangedByChain { .. } | BrpLookedUp { .. } => facts(self),
             IdentityMismatch { .. } | ProvisionalIdentity | BsnRecorded { .. } | SignalHandled { .. } => {
                 identity(self)

@@ -26,6 +26,7 @@ pub mod signal;
 pub mod text;
 pub mod triage;
 pub mod version;
+pub mod zaak;
 
 pub use bsn::Bsn;
 pub use dates::{format_nl, parse_date};

@@ -54,6 +54,12 @@ pub const ACTIVITIES: &[Activity] = &[
         legal_ground: "Wet basisregistratie personen art. 3.3 (verstrekking aan een overheidsorgaan); Wet straffen en beschermen (nazorg); art. 6 lid 1 sub e AVG",
     },
     Activity {
+        code: "zaakregistratie",
+        name: "Registratie in het zaaksysteem",
+        purpose: "De casus als zaak in het zaaksysteem van de gemeente vastleggen (zaaktype, start, fasen en resultaat) voor de archivering en de verantwoording; zonder persoonsgegevens in de zaak",
+        legal_ground: "Archiefwet 1995 art. 3 (archiefbescheiden in goede staat); Wet straffen en beschermen (nazorg); art. 6 lid 1 sub e AVG",
+    },
+    Activity {
         code: "bewaartermijn",
         name: "Bewaren en anonimiseren",
         purpose: "Gesloten casussen na de bewaartermijn anonimiseren",
@@ -79,6 +85,7 @@ pub fn activity_of(action: Action) -> &'static str {
         }
         ApplyRetention => "bewaartermijn",
         LookupBrp => "brp_bevraging",
+        SyncZaak => "zaakregistratie",
         ManageAbsences | ManageUsers | ManagePartners | ManageRegister => "beheer",
     }
 }

@@ -5,6 +5,7 @@
 
 use nazorg_domain::brp::{BrpPerson, FIELDS};
 use nazorg_domain::notification::MunicipalityCode;
+use crate::outside::Problem;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -162,12 +163,7 @@ impl BrpClient {
         if e.is_timeout() {
             BrpError::Timeout(self.timeout.as_secs().max(1))
         } else {
-            // The innermost cause says most ("Connection refused").
-            let mut cause: &dyn std::error::Error = e;
-            while let Some(inner) = cause.source() {
-                cause = inner;
-            }
-            BrpError::Unreachable(cause.to_string())
+            BrpError::Unreachable(crate::outside::innermost_cause(e))
         }
     }
 }
@@ -196,45 +192,6 @@ fn refusal(status: u16, bytes: &[u8]) -> BrpError {
                 format!(": {detail}")
             },
         ),
-    }
-}
-
-/// A problem+json answer (RFC 7807) as the BRP gives it, with `invalidParams` on a 400.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Problem {
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    detail: Option<String>,
-    #[serde(default)]
-    invalid_params: Vec<InvalidParam>,
-}
-
-#[derive(Deserialize)]
-struct InvalidParam {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    reason: String,
-}
-
-impl Problem {
-    /// "burgerservicenummer[0]: Waarde voldoet niet aan patroon ^[0-9]{9}$." or the
-    /// detail or title.
-    fn explain(&self) -> String {
-        if !self.invalid_params.is_empty() {
-            let params: Vec<String> = self
-                .invalid_params
-                .iter()
-                .map(|p| format!("{}: {}", p.name, p.reason))
-                .collect();
-            return params.join("; ");
-        }
-        self.detail
-            .clone()
-            .or_else(|| self.title.clone())
-            .unwrap_or_default()
     }
 }
 

@@ -12,11 +12,10 @@ use crate::case_step::{reassess, record, record_part, refresh_action};
 use crate::error::invalid;
 use crate::trace::{Trace, new_operation_id};
 use crate::{App, Result, facts, gate, signals};
-use nazorg_domain::access::{Action, Actor, Role};
+use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::brp::{self, Finding};
 use nazorg_domain::events::CaseEvent;
-use nazorg_domain::ids::{CaseId, UserId};
-use nazorg_domain::notification::MunicipalityCode;
+use nazorg_domain::ids::CaseId;
 use nazorg_domain::signal::SignalKind;
 use nazorg_domain::version::Part;
 use nazorg_store::{OutboxItem, Tx};
@@ -41,18 +40,6 @@ impl LookupRun {
     /// How many lookups failed (and wait to be tried again).
     pub fn failures(&self) -> usize {
         self.results.iter().filter(|(_, r)| r.is_err()).count()
-    }
-}
-
-/// The actor a lookup is logged under: the system, for the case's municipality.
-fn lookup_actor(municipality: &MunicipalityCode) -> Actor {
-    Actor {
-        user_id: UserId(0),
-        username: "systeem:brp".into(),
-        role: Role::Coordinator,
-        municipality: municipality.clone(),
-        partner_id: None,
-        substituting: false,
     }
 }
 
@@ -84,13 +71,6 @@ impl App {
     /// Whether the BRP is connected.
     pub fn brp_connected(&self) -> bool {
         self.brp.is_some()
-    }
-
-    /// Wakes the outbox's background workers: a call was asked for.
-    pub(crate) fn wake_workers(&self) {
-        if self.brp.is_some() {
-            self.wake.notify_one();
-        }
     }
 
     /// A lookup of a new case, when the BRP is connected and the resident has a BSN.
@@ -125,7 +105,7 @@ impl App {
             }
             enqueue(&mut tx, core.id, core.municipality_code.as_str(), &actor.username).await?;
             tx.commit().await?;
-            self.wake.notify_one();
+            self.wake.brp.notify_one();
             Ok(())
         })
         .await
@@ -172,7 +152,7 @@ impl App {
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "BRP lookups failed"),
             }
-            let _ = tokio::time::timeout(POLL, self.wake.notified()).await;
+            let _ = tokio::time::timeout(POLL, self.wake.brp.notified()).await;
         }
     }
 
@@ -327,17 +307,8 @@ impl App {
 
 /// Logs a lookup of the case as a processing of its own activity; gives the actor.
 async fn log_lookup(tx: &mut Tx, item: &OutboxItem, detail: &str, ok: bool) -> Result<Actor> {
-    let core = tx.case_core(item.case_id).await?;
-    let actor = lookup_actor(&core.municipality_code);
-    let permit = gate::check_case(
-        &actor,
-        Action::LookupBrp,
-        core.municipality_code.as_str(),
-        false,
-    )?;
-    let subject = (Some(core.resident_id), Some(core.id));
-    gate::log_outcome(tx, permit, subject, detail, ok).await?;
-    Ok(actor)
+    let who = ("systeem:brp", Action::LookupBrp);
+    gate::log_system(tx, item.case_id, who, detail, ok).await
 }
 
 /// The BRP's finding on the case's facts: its status, its municipality as the last

@@ -25,6 +25,7 @@ mod signals;
 mod tokens;
 mod users;
 mod worklist;
+mod zaak;
 
 pub use absence::*;
 pub use budget::*;
@@ -44,3 +45,4 @@ pub use signals::*;
 pub use tokens::*;
 pub use users::*;
 pub use worklist::*;
+pub use zaak::*;

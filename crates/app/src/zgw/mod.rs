@@ -1,0 +1,415 @@
+//! The case in the zaaksysteem (ZGW Zaken and Catalogi APIs): each new case is registered
+//! as a zaak, each change of phase posts a status mapped onto the zaaktype's statustypen,
+//! and closure posts the resultaat and then the end status. All of it through the outbox:
+//! the case's updates wait in order until the zaaksysteem has them, one call per case
+//! brings its zaak up to date, and a zaaksysteem that is slow or down delays them without
+//! losing any. Every call is a processing in the log under its own activity.
+
+mod client;
+
+pub use client::{Catalog, OnBehalf, Zaak, ZgwClient, ZgwConfig, ZgwError, ZgwSetupError};
+
+use crate::case_step::record;
+use crate::error::invalid;
+use crate::trace::{Trace, new_operation_id};
+use crate::{App, Result, gate};
+use nazorg_domain::access::{Action, Actor};
+use nazorg_domain::case::ClosingReason;
+use nazorg_domain::events::CaseEvent;
+use nazorg_domain::ids::CaseId;
+use nazorg_domain::lifecycle::{Status, Step};
+use nazorg_domain::notification::MunicipalityCode;
+use nazorg_domain::zaak::{self, MappingError};
+use nazorg_store::{OutboxItem, OutboxState, Tx, ZAAK_RESULTAAT, ZaakState, ZaakUpdate};
+use time::OffsetDateTime;
+
+/// The outbox's kind of the call that brings a case's zaak up to date.
+pub const SYNC: &str = "zgw_sync";
+
+/// Who the calls are logged under.
+const SYSTEM: &str = "systeem:zaaksysteem";
+
+/// How the background worker waits between two rounds when nothing wakes it.
+const POLL: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// How many cases a round takes at a time.
+const BATCH: i64 = 20;
+
+/// What one run did, per case: what the zaaksysteem now has, or why it failed.
+#[derive(Debug, Clone, Default)]
+pub struct SyncRun {
+    pub results: Vec<(CaseId, std::result::Result<String, String>)>,
+}
+
+impl SyncRun {
+    /// How many cases failed (and wait to be tried again).
+    pub fn failures(&self) -> usize {
+        self.results.iter().filter(|(_, r)| r.is_err()).count()
+    }
+}
+
+/// The zaak of a case as the case page and the API show it.
+#[derive(Debug, Clone)]
+pub struct ZaakView {
+    /// Whether the zaaksysteem is connected.
+    pub connected: bool,
+    pub state: ZaakState,
+    /// The call that waits, with why its last try failed.
+    pub waiting: Option<OutboxState>,
+}
+
+/// Why one case could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+enum SyncError {
+    #[error(transparent)]
+    Zgw(#[from] ZgwError),
+    #[error("De koppeling met het zaaktype klopt niet: {0}.")]
+    Mapping(#[from] MappingError),
+    #[error("{0}")]
+    App(#[from] crate::Error),
+}
+
+impl From<nazorg_store::StoreError> for SyncError {
+    fn from(e: nazorg_store::StoreError) -> SyncError {
+        SyncError::App(e.into())
+    }
+}
+
+/// Now, to the second (the zaaksysteem compares a status's moment as sent).
+fn now() -> OffsetDateTime {
+    let t = OffsetDateTime::now_utc();
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
+/// Puts what a step did to the phase in line for the case's zaak: at closure the resultaat
+/// first, then the end status; otherwise the status of the new phase. Nothing when the
+/// phase stayed.
+pub(crate) async fn note_phase(
+    tx: &mut Tx,
+    (case_id, municipality): (CaseId, &str),
+    step: Step,
+    (before, after): (Status, Status),
+    requested_by: &str,
+) -> Result<()> {
+    if before == after {
+        return Ok(());
+    }
+    let at = now();
+    if let (Step::Close(reason), Status::Closed) = (step, after) {
+        tx.add_zaak_update(case_id, (None, Some(reason)), at).await?;
+    }
+    tx.add_zaak_update(case_id, (Some(after), None), at).await?;
+    tx.enqueue_call(case_id, municipality, SYNC, requested_by, at)
+        .await?;
+    Ok(())
+}
+
+impl App {
+    /// Registers cases in this zaaksysteem, from now on (every new case).
+    pub fn with_zgw(mut self, client: ZgwClient) -> App {
+        self.zgw = Some(std::sync::Arc::new(client));
+        self
+    }
+
+    /// Whether the zaaksysteem is connected.
+    pub fn zgw_connected(&self) -> bool {
+        self.zgw.is_some()
+    }
+
+    /// A new case's zaak, when the zaaksysteem is connected: registered with the status of
+    /// its first phase.
+    pub(crate) async fn zaak_for_new_case(
+        &self,
+        tx: &mut Tx,
+        (case_id, municipality): (CaseId, &str),
+        requested_by: &str,
+    ) -> Result<()> {
+        if self.zgw.is_none() {
+            return Ok(());
+        }
+        let at = now();
+        tx.add_zaak_update(case_id, (Some(Status::Notified), None), at)
+            .await?;
+        tx.enqueue_call(case_id, municipality, SYNC, requested_by, at)
+            .await?;
+        Ok(())
+    }
+
+    /// The case's zaak: registered or not, what waits and why.
+    pub async fn zaak_of_case(&self, actor: &Actor, case_id: CaseId) -> Result<ZaakView> {
+        self.gated(actor, "zaak_of_case", async {
+            let mut tx = self.db.begin().await?;
+            let detail = "zaak in het zaaksysteem ingezien";
+            gate::enter_case(&mut tx, actor, Action::ReadCase, case_id, detail).await?;
+            let view = ZaakView {
+                connected: self.zgw.is_some(),
+                state: tx.zaak_state(case_id).await?,
+                waiting: tx
+                    .waiting_calls_of_case(case_id)
+                    .await?
+                    .into_iter()
+                    .find(|c| c.kind == SYNC),
+            };
+            tx.commit().await?;
+            Ok(view)
+        })
+        .await
+    }
+
+    /// What waits for the zaaksysteem in the actor's municipality, oldest first, with
+    /// why it failed where it did (`nazorg zgw status`).
+    pub async fn zgw_waiting(&self, actor: &Actor, limit: i64) -> Result<Vec<OutboxState>> {
+        self.in_municipality(actor, "zgw_waiting", Action::ListCases, |permit| async move {
+            let mut tx = self.db.begin().await?;
+            let municipality = actor.municipality.as_str();
+            let waiting = tx.waiting_calls(municipality, SYNC, limit).await?;
+            let ids: Vec<CaseId> = waiting.iter().map(|c| c.case_id).collect();
+            gate::log_list(&mut tx, permit, &ids, "wachtrij van het zaaksysteem opgevraagd")
+                .await?;
+            tx.commit().await?;
+            Ok(waiting)
+        })
+        .await
+    }
+
+    /// Brings the zaken up to date whose call is due (with `all`, every waiting one,
+    /// pauses or not; with `only_case`, that case's). A case that fails waits longer
+    /// before its next try and says why on the case; the others go on.
+    pub async fn run_zgw_sync(&self, all: bool, only_case: Option<CaseId>) -> Result<SyncRun> {
+        let Some(client) = self.zgw.clone() else {
+            return Err(invalid("Er is geen zaaksysteem ingesteld (--zgw-zaken-url)."));
+        };
+        let mut run = SyncRun::default();
+        let mut taken: Vec<i64> = Vec::new();
+        // The zaaktype is read once a run, when there is something to do.
+        let mut catalog: Option<std::result::Result<Catalog, ZgwError>> = None;
+        loop {
+            let items = {
+                let mut tx = self.db.autocommit().await?;
+                tx.take_calls(SYNC, now(), (all, only_case), &taken, BATCH)
+                    .await?
+            };
+            if items.is_empty() {
+                break;
+            }
+            taken.extend(items.iter().map(|i| i.id));
+            for item in items {
+                let trace = Trace::current();
+                let call = new_operation_id();
+                let on = OnBehalf {
+                    user_id: &item.requested_by,
+                    traceparent: &trace.traceparent(&call),
+                };
+                if catalog.as_ref().is_none_or(|c| c.is_err()) {
+                    catalog = Some(client.catalog(on).await);
+                }
+                let outcome = match catalog.as_ref() {
+                    Some(Ok(catalog)) => {
+                        let work = self.sync_case(&client, catalog, &item, on);
+                        trace.within(&call).scope(work).await
+                    }
+                    Some(Err(e)) => Err(SyncError::Zgw(e.clone())),
+                    None => Err(SyncError::Zgw(ZgwError::Garbage("geen zaaktype".into()))),
+                };
+                let outcome = outcome.map_err(|e| e.to_string());
+                trace
+                    .within(&call)
+                    .scope(self.settle_sync(&item, outcome, &mut run))
+                    .await?;
+            }
+        }
+        Ok(run)
+    }
+
+    /// The background worker of `serve`: a round whenever woken (a step changed a phase)
+    /// and every 15 seconds, for as long as the server runs.
+    pub async fn zgw_worker(self) {
+        loop {
+            match self.run_zgw_sync(false, None).await {
+                Ok(run) if !run.results.is_empty() => {
+                    tracing::info!(
+                        synced = run.results.len(),
+                        failed = run.failures(),
+                        "zaaksysteem"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "zaaksysteem sync failed"),
+            }
+            let _ = tokio::time::timeout(POLL, self.wake.zgw.notified()).await;
+        }
+    }
+
+    /// Ends one call: done, or failed and waiting for its next try (logged: what was sent
+    /// left Nazorg all the same).
+    async fn settle_sync(
+        &self,
+        item: &OutboxItem,
+        outcome: std::result::Result<String, String>,
+        run: &mut SyncRun,
+    ) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        match &outcome {
+            Ok(_) => tx.call_done(item.id, now()).await?,
+            Err(why) => {
+                let retry_at = now() + nazorg_domain::brp::retry_after(item.attempts + 1);
+                tx.call_failed(item.id, why, retry_at).await?;
+                let detail = format!("bijwerken van de zaak in het zaaksysteem mislukt: {why}");
+                log_call(&mut tx, item.case_id, &detail, false).await?;
+                tracing::warn!(case = %item.case_id, error = %why, "zaaksysteem call failed");
+            }
+        }
+        tx.commit().await?;
+        run.results.push((item.case_id, outcome));
+        Ok(())
+    }
+
+    /// Brings one case's zaak up to date: registers it if it is not yet, then posts what
+    /// waits in order. Each update is kept as sent as soon as the zaaksysteem has it, so
+    /// that a failure halfway repeats nothing.
+    async fn sync_case(
+        &self,
+        client: &ZgwClient,
+        catalog: &Catalog,
+        item: &OutboxItem,
+        on: OnBehalf<'_>,
+    ) -> std::result::Result<String, SyncError> {
+        let (state, waiting, mut last_type) = {
+            let mut tx = self.db.autocommit().await?;
+            let state = tx.zaak_state(item.case_id).await?;
+            let waiting = tx.waiting_zaak_updates(item.case_id).await?;
+            (state, waiting, tx.last_zaak_status_type(item.case_id).await?)
+        };
+        let mut said = Vec::new();
+        let zaak = match (&state.zaak_url, &state.zaak_identificatie) {
+            (Some(url), Some(identificatie)) => Zaak {
+                url: url.clone(),
+                identificatie: identificatie.clone(),
+            },
+            _ => {
+                let zaak = self.register(client, &state, on).await?;
+                said.push(format!("geregistreerd als zaak {}", zaak.identificatie));
+                zaak
+            }
+        };
+        for update in waiting {
+            let posted = self
+                .post_update(client, catalog, (&zaak, &update), &mut last_type, on)
+                .await?;
+            said.extend(posted);
+        }
+        if said.is_empty() {
+            said.push(format!("zaak {} is bijgewerkt", zaak.identificatie));
+        }
+        Ok(said.join("; "))
+    }
+
+    /// Registers the case's zaak (or finds the one an earlier call made), and keeps it on
+    /// the case, in its history and in the log.
+    async fn register(
+        &self,
+        client: &ZgwClient,
+        state: &ZaakState,
+        on: OnBehalf<'_>,
+    ) -> std::result::Result<Zaak, SyncError> {
+        let municipality = MunicipalityCode::parse(&state.municipality_code)
+            .map_err(|e| invalid(e.to_string()))?;
+        let identificatie = zaak::identificatie(&municipality, state.case_id);
+        let omschrijving = zaak::omschrijving(state.case_id);
+        let zaak = client
+            .register(&identificatie, &omschrijving, state.notified_on, on)
+            .await?;
+        let mut tx = self.db.begin().await?;
+        tx.set_zaak(state.case_id, &zaak.url, &zaak.identificatie)
+            .await?;
+        let detail = format!("geregistreerd als zaak {} in het zaaksysteem", zaak.identificatie);
+        let actor = log_call(&mut tx, state.case_id, &detail, true).await?;
+        let what = CaseEvent::ZaakRegistered {
+            identificatie: zaak.identificatie.clone(),
+            url: zaak.url.clone(),
+        };
+        record(&mut tx, state.case_id, &actor, &what).await?;
+        tx.commit().await?;
+        Ok(zaak)
+    }
+
+    /// Posts one update (unless the zaaksysteem has it already, or the zaaktype has no
+    /// type for it) and keeps it as sent; gives what was posted.
+    async fn post_update(
+        &self,
+        client: &ZgwClient,
+        catalog: &Catalog,
+        (zaak, update): (&Zaak, &ZaakUpdate),
+        last_type: &mut Option<String>,
+        on: OnBehalf<'_>,
+    ) -> std::result::Result<Option<String>, SyncError> {
+        let mapping = client.mapping();
+        let (remote, said) = if update.kind == ZAAK_RESULTAAT {
+            let reason = update.closing_reason.unwrap_or(ClosingReason::Completed);
+            let rt = mapping.result_type(reason, &catalog.result_types)?;
+            let found = match update.tried_at {
+                Some(_) => client.find_result(&zaak.url, on).await?,
+                None => None,
+            };
+            let url = match found {
+                Some(url) => url,
+                None => {
+                    self.tried(update).await?;
+                    let toelichting = format!("Afgesloten in Nazorg: {}", reason.label());
+                    client.post_result(&zaak.url, &rt.url, &toelichting, on).await?
+                }
+            };
+            let said = format!("resultaat ‘{}’", rt.omschrijving);
+            ((Some(url), Some(rt.url.clone())), Some(said))
+        } else {
+            let phase = update.phase.unwrap_or(Status::Notified);
+            match mapping.status_type(phase, &catalog.status_types)? {
+                // The zaaktype has no status for it, or the zaak has this status already.
+                None => ((None, None), None),
+                Some(st) if phase != Status::Closed && last_type.as_deref() == Some(&st.url) => {
+                    ((None, Some(st.url.clone())), None)
+                }
+                Some(st) => {
+                    let found = match update.tried_at {
+                        Some(_) => client.find_status(&zaak.url, &st.url, update.happened_at, on).await?,
+                        None => None,
+                    };
+                    let url = match found {
+                        Some(url) => url,
+                        None => {
+                            self.tried(update).await?;
+                            let toelichting = format!("Fase in Nazorg: {}", phase.label());
+                            client
+                                .post_status(&zaak.url, &st.url, update.happened_at, &toelichting, on)
+                                .await?
+                        }
+                    };
+                    *last_type = Some(st.url.clone());
+                    let said = format!("status ‘{}’", st.omschrijving);
+                    ((Some(url), Some(st.url.clone())), Some(said))
+                }
+            }
+        };
+        let mut tx = self.db.begin().await?;
+        tx.zaak_update_sent(update.id, now(), (remote.0.as_deref(), remote.1.as_deref()))
+            .await?;
+        if let Some(said) = &said {
+            let detail = format!("{said} gezet bij zaak {} in het zaaksysteem", zaak.identificatie);
+            log_call(&mut tx, update.case_id, &detail, true).await?;
+        }
+        tx.commit().await?;
+        Ok(said)
+    }
+
+    /// An update is about to be sent: if no answer comes, the next try looks for it first.
+    async fn tried(&self, update: &ZaakUpdate) -> Result<()> {
+        let mut tx = self.db.autocommit().await?;
+        tx.zaak_update_tried(update.id, now()).await?;
+        Ok(())
+    }
+}
+
+/// Logs a call to the zaaksysteem for a case as a processing of its own activity.
+async fn log_call(tx: &mut Tx, case_id: CaseId, detail: &str, ok: bool) -> Result<Actor> {
+    gate::log_system(tx, case_id, (SYSTEM, Action::SyncZaak), detail, ok).await
+}
