@@ -7,10 +7,10 @@ mod commands;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use commands::common::{self, Installation};
-use commands::settings::{BrpArgs, DeadlineArgs, MailArgs};
+use commands::settings::{BrpArgs, DeadlineArgs, MailArgs, ZgwArgs};
 use commands::{
     audit, backup, brp, budget, cases, demo, digest, export, import, report, retention, serve,
-    token, user, worklist,
+    token, user, worklist, zgw,
 };
 use std::process::ExitCode;
 
@@ -46,6 +46,9 @@ struct Cli {
 
     #[command(flatten)]
     brp: BrpArgs,
+
+    #[command(flatten)]
+    zgw: ZgwArgs,
 
     /// The start of the aftercare programme, YYYY-MM-DD: the evaluation covers the eight
     /// months after it (default: the first registration).
@@ -124,6 +127,12 @@ enum Command {
         #[command(subcommand)]
         command: brp::BrpCommand,
     },
+    /// The zaaksysteem: bring the zaken up to date now, or see what waits (`serve` does it
+    /// in the background when --zgw-zaken-url is set).
+    Zgw {
+        #[command(subcommand)]
+        command: zgw::ZgwCommand,
+    },
     /// Fill the database with realistic generated residents and cases in every phase.
     Demo(demo::DemoArgs),
     /// Write a consistent copy of the live database to a file (writers may go on), sealed
@@ -161,11 +170,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         return backup::restore(&cli.database, cli.secret_key.as_deref(), args).await;
     }
     let brp = cli.brp.client()?;
+    let zgw = cli.zgw.client()?;
     let mut app = common::open_store(&cli.database, cli.secret_key.as_deref())
         .await?
         .with_deadlines(cli.deadlines.settings());
     if let Some(client) = brp {
         app = app.with_brp(client);
+    }
+    if let Some(client) = zgw {
+        app = app.with_zgw(client);
     }
     let inst = Installation {
         municipality: common::municipality(&cli.municipality)?,
@@ -179,6 +192,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import { command } => return import::run(&inst, command).await,
         Command::Audit { command } => return audit::run(&inst, command).await,
         Command::Brp { command } => return brp::run(&inst, command).await,
+        Command::Zgw { command } => return zgw::run(&inst, command).await,
         Command::Serve(args) => serve::run(inst, args).await?,
         Command::Worklist(args) => worklist::run(&inst, args).await?,
         Command::Digest(args) => digest::run(&inst, args).await?,

@@ -222,6 +222,11 @@ pub struct CaseDetail {
     #[sqlx(skip)]
     pub closure_results: Vec<(LifeDomain, DomainResult)>,
     pub notified_on: Date,
+    /// The case's zaak in the zaaksysteem, once registered.
+    pub zaak_url: Option<String>,
+    pub zaak_identificatie: Option<String>,
+    /// Statuses and the resultaat that wait to be posted to the zaak.
+    pub zaak_waiting_updates: i64,
     #[sqlx(skip)]
     pub notifications: Vec<NotificationRecord>,
     #[sqlx(skip)]

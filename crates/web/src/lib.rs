@@ -142,6 +142,9 @@ pub async fn serve(
     if app.brp_connected() {
         tokio::spawn(app.clone().brp_worker());
     }
+    if app.zgw_connected() {
+        tokio::spawn(app.clone().zgw_worker());
+    }
     axum::serve(listener, router(app, config))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -48,16 +48,6 @@ impl SyncRun {
     }
 }
 
-/// The zaak of a case as the case page and the API show it.
-#[derive(Debug, Clone)]
-pub struct ZaakView {
-    /// Whether the zaaksysteem is connected.
-    pub connected: bool,
-    pub state: ZaakState,
-    /// The call that waits, with why its last try failed.
-    pub waiting: Option<OutboxState>,
-}
-
 /// Why one case could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
 enum SyncError {
@@ -133,27 +123,6 @@ impl App {
         tx.enqueue_call(case_id, municipality, SYNC, requested_by, at)
             .await?;
         Ok(())
-    }
-
-    /// The case's zaak: registered or not, what waits and why.
-    pub async fn zaak_of_case(&self, actor: &Actor, case_id: CaseId) -> Result<ZaakView> {
-        self.gated(actor, "zaak_of_case", async {
-            let mut tx = self.db.begin().await?;
-            let detail = "zaak in het zaaksysteem ingezien";
-            gate::enter_case(&mut tx, actor, Action::ReadCase, case_id, detail).await?;
-            let view = ZaakView {
-                connected: self.zgw.is_some(),
-                state: tx.zaak_state(case_id).await?,
-                waiting: tx
-                    .waiting_calls_of_case(case_id)
-                    .await?
-                    .into_iter()
-                    .find(|c| c.kind == SYNC),
-            };
-            tx.commit().await?;
-            Ok(view)
-        })
-        .await
     }
 
     /// What waits for the zaaksysteem in the actor's municipality, oldest first, with

@@ -19,3 +19,4 @@ pub mod settings;
 pub mod token;
 pub mod user;
 pub mod worklist;
+pub mod zgw;

@@ -170,3 +170,80 @@ impl BrpArgs {
         Ok(Some(nazorg_app::brp::BrpClient::new(&config)?))
     }
 }
+
+/// The zaaksysteem (ZGW Zaken and Catalogi APIs, as Open Zaak serves them), off unless the
+/// Zaken API's URL is given: every new case is then registered as a zaak, and each change
+/// of phase and the closure posted to it, in the background of `serve` (or by
+/// `nazorg zgw sync`).
+#[derive(clap::Args, Clone)]
+pub struct ZgwArgs {
+    /// Base URL of the Zaken API, e.g. https://openzaak.gemeente.nl/zaken/api/v1. Off when
+    /// empty.
+    #[arg(long, global = true, env = "NAZORG_ZGW_ZAKEN_URL")]
+    zgw_zaken_url: Option<String>,
+    /// Base URL of the Catalogi API, e.g. https://openzaak.gemeente.nl/catalogi/api/v1:
+    /// the zaaktype's statustypen and resultaattypen are read from it.
+    #[arg(long, global = true, env = "NAZORG_ZGW_CATALOGI_URL")]
+    zgw_catalogi_url: Option<String>,
+    /// The client ID the zaaksysteem knows Nazorg by (iss and client_id of the JWT).
+    #[arg(long, global = true, env = "NAZORG_ZGW_CLIENT_ID")]
+    zgw_client_id: Option<String>,
+    /// The secret the JWT is signed with (HS256); prefer the environment variable.
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_ZGW_SECRET",
+        hide_env_values = true
+    )]
+    zgw_secret: Option<String>,
+    /// URL of the zaaktype of aftercare cases in the Catalogi API.
+    #[arg(long, global = true, env = "NAZORG_ZGW_ZAAKTYPE")]
+    zgw_zaaktype: Option<String>,
+    /// RSIN of the municipality (9 digits): bronorganisatie and
+    /// verantwoordelijkeOrganisatie of every zaak.
+    #[arg(long, global = true, env = "NAZORG_ZGW_RSIN")]
+    zgw_rsin: Option<String>,
+    /// Which statustype (by volgnummer) a phase is, where the default (docs/chain.md)
+    /// does not fit, e.g. "accepted=2,triaged=3,planning=4,aftercare=5,closed=9". Phases:
+    /// notified, not_reached, declined, accepted, triaged, planning, aftercare, closed.
+    #[arg(long, global = true, env = "NAZORG_ZGW_STATUSTYPEN", default_value = "")]
+    zgw_statustypen: String,
+    /// Which resultaattype (by omschrijving) a closing reason is, where the default does
+    /// not fit, e.g. "completed=Afgerond,died=Overleden". Reasons: completed, declined,
+    /// not_reached, moved_away, re_detained, died, not_eligible.
+    #[arg(long, global = true, env = "NAZORG_ZGW_RESULTAATTYPEN", default_value = "")]
+    zgw_resultaattypen: String,
+    /// Seconds one request to the zaaksysteem may take before it counts as failed (and
+    /// is tried again later), at most 60.
+    #[arg(long, global = true, env = "NAZORG_ZGW_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=60))]
+    zgw_timeout: u64,
+}
+
+impl ZgwArgs {
+    /// The zaaksysteem's client, `None` when no Zaken API URL is given.
+    pub fn client(&self) -> anyhow::Result<Option<nazorg_app::zgw::ZgwClient>> {
+        let Some(zaken) = self.zgw_zaken_url.as_ref().filter(|u| !u.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let need = |value: &Option<String>, flag: &str| {
+            value
+                .clone()
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| anyhow::anyhow!("{flag} ontbreekt: de koppeling met het zaaksysteem (--zgw-zaken-url) heeft het nodig"))
+        };
+        let mapping = nazorg_domain::zaak::Mapping::parse(&self.zgw_statustypen, &self.zgw_resultaattypen)
+            .map_err(|e| anyhow::anyhow!("--zgw-statustypen/--zgw-resultaattypen: {e}"))?;
+        let config = nazorg_app::zgw::ZgwConfig {
+            zaken_url: zaken.trim().to_string(),
+            catalogi_url: need(&self.zgw_catalogi_url, "--zgw-catalogi-url")?,
+            client_id: need(&self.zgw_client_id, "--zgw-client-id")?,
+            secret: need(&self.zgw_secret, "--zgw-secret")?,
+            zaaktype: need(&self.zgw_zaaktype, "--zgw-zaaktype")?,
+            rsin: need(&self.zgw_rsin, "--zgw-rsin")?,
+            mapping,
+            timeout: std::time::Duration::from_secs(self.zgw_timeout),
+        };
+        Ok(Some(nazorg_app::zgw::ZgwClient::new(&config)?))
+    }
+}

@@ -46,7 +46,8 @@ const DETAIL_COLUMNS: &str = "c.municipality_code, c.last_residence_code, c.brp_
                               c.override_by, c.direction_reason, c.direction_since, c.offer_outcome, c.offer_date, c.offer_contact_kind, \
                               c.triage_note, c.known_to_skt, c.known_to_safety_chamber, c.ready_housing, c.ready_brp, c.ready_id, \
                               c.ready_income, c.aftercare_end, c.closing_reason, c.overall_result, c.closing_note, c.closed_on, c.notified_on, \
-                              c.version";
+                              c.version, c.zaak_url, c.zaak_identificatie, \
+                              (SELECT COUNT(*) FROM zaak_updates u WHERE u.case_id = c.id AND u.sent_at IS NULL) AS zaak_waiting_updates";
 
 /// A row with the [`SUMMARY_COLUMNS`]: `T` (the summary, or the detail around it), and the
 /// columns the summary's derived fields come from.

@@ -18,6 +18,7 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/cases/{id}/brp", get(get_brp))
         .route("/cases/{id}/brp-lookups", post(request_brp_lookup))
+        .route("/cases/{id}/zaak", get(get_zaak))
 }
 
 /// A call to an outside system that still waits.
@@ -62,6 +63,32 @@ fn rfc3339(at: time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// The case's zaak in the zaaksysteem, and what still waits to be posted to it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ZaakStateDto {
+    /// The zaaksysteem is connected to this installation.
+    pub connected: bool,
+    /// The zaak's identificatie, once registered ("NAZORG-1783-12").
+    pub identificatie: Option<String>,
+    /// The zaak's URL in the Zaken API, once registered.
+    #[schema(format = "uri")]
+    pub url: Option<String>,
+    /// Statuses and the resultaat not yet in the zaaksysteem.
+    pub waiting_updates: i64,
+    /// The call that still waits, if any.
+    pub waiting: Option<WaitingCallDto>,
+}
+
+fn waiting_dto(d: &CaseDetail, kind: &str) -> Option<WaitingCallDto> {
+    d.waiting_call(kind).map(|c| WaitingCallDto {
+        requested_at: rfc3339(c.created_at),
+        attempts: c.attempts,
+        last_attempt_at: c.last_attempt_at.map(rfc3339),
+        last_error: c.last_error.clone(),
+        next_attempt_at: rfc3339(c.next_attempt_at),
+    })
+}
+
 fn brp_state(d: &CaseDetail, connected: bool) -> BrpStateDto {
     BrpStateDto {
         connected,
@@ -69,16 +96,25 @@ fn brp_state(d: &CaseDetail, connected: bool) -> BrpStateDto {
         checked_on: d.summary.brp_checked_on.map(format_iso),
         status_since: d.brp_status_since.map(format_iso),
         last_residence_code: d.last_residence_code.clone(),
-        waiting: d
-            .waiting_call(nazorg_app::brp::LOOKUP)
-            .map(|c| WaitingCallDto {
-                requested_at: rfc3339(c.created_at),
-                attempts: c.attempts,
-                last_attempt_at: c.last_attempt_at.map(rfc3339),
-                last_error: c.last_error.clone(),
-                next_attempt_at: rfc3339(c.next_attempt_at),
-            }),
+        waiting: waiting_dto(d, nazorg_app::brp::LOOKUP),
     }
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/zaak", tag = "casussen", params(("id" = i64, Path)),
+    responses((status = 200, body = ZaakStateDto), (status = 404, description = "Niet gevonden")))]
+async fn get_zaak(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<CaseId>,
+) -> Result<Json<ZaakStateDto>, ApiError> {
+    let d = s.app.get_case(&actor, id).await?;
+    Ok(Json(ZaakStateDto {
+        connected: s.app.zgw_connected(),
+        identificatie: d.zaak_identificatie.clone(),
+        url: d.zaak_url.clone(),
+        waiting_updates: d.zaak_waiting_updates,
+        waiting: waiting_dto(&d, nazorg_app::zgw::SYNC),
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/brp", tag = "casussen", params(("id" = i64, Path)),

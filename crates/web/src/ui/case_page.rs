@@ -144,6 +144,7 @@ struct CaseView {
     events: Vec<EventRow>,
     signals: Vec<SignalRow>,
     brp: BrpCard,
+    zaak: ZaakCard,
     can: AllowedSteps,
     opts: CaseOptions,
 }
@@ -169,16 +170,40 @@ struct WaitingCall {
     next_attempt: String,
 }
 
+/// The case's zaak in the zaaksysteem, as its card says it.
+struct ZaakCard {
+    /// The zaaksysteem is connected, or the case was registered while it was.
+    shown: bool,
+    identificatie: String,
+    url: String,
+    /// Statuses and the resultaat not yet in the zaaksysteem.
+    waiting_updates: i64,
+    waiting: Option<WaitingCall>,
+}
+
+/// The call of `kind` that waits, as the page says it.
+fn waiting_call(d: &CaseDetail, kind: &str) -> Option<WaitingCall> {
+    d.waiting_call(kind).map(|c| WaitingCall {
+        since: format_nl_moment(c.created_at),
+        attempts: c.attempts,
+        last_attempt: c.last_attempt_at.map(format_nl_moment).unwrap_or_default(),
+        error: c.last_error.clone().unwrap_or_default(),
+        next_attempt: format_nl_moment(c.next_attempt_at),
+    })
+}
+
+fn zaak_card(d: &CaseDetail, connected: bool) -> ZaakCard {
+    ZaakCard {
+        shown: connected || d.zaak_url.is_some(),
+        identificatie: d.zaak_identificatie.clone().unwrap_or_default(),
+        url: d.zaak_url.clone().unwrap_or_default(),
+        waiting_updates: d.zaak_waiting_updates,
+        waiting: waiting_call(d, nazorg_app::zgw::SYNC),
+    }
+}
+
 fn brp_card(d: &CaseDetail, connected: bool) -> BrpCard {
-    let waiting = d
-        .waiting_call(nazorg_app::brp::LOOKUP)
-        .map(|c| WaitingCall {
-            since: format_nl_moment(c.created_at),
-            attempts: c.attempts,
-            last_attempt: c.last_attempt_at.map(format_nl_moment).unwrap_or_default(),
-            error: c.last_error.clone().unwrap_or_default(),
-            next_attempt: format_nl_moment(c.next_attempt_at),
-        });
+    let waiting = waiting_call(d, nazorg_app::brp::LOOKUP);
     BrpCard {
         status: d.summary.brp_status.map_or("Onbekend", |s| s.label()),
         checked_on: nl(d.summary.brp_checked_on),
@@ -289,7 +314,7 @@ fn case_view(
     coordinator_id: Option<UserId>,
     partner_list: &[nazorg_app::Partner],
     services: &[nazorg_app::ServiceKind],
-    brp_connected: bool,
+    (brp_connected, zgw_connected): (bool, bool),
 ) -> CaseView {
     let c = &d.summary;
     let today = nazorg_domain::dates::today_nl();
@@ -339,6 +364,7 @@ fn case_view(
         events: event_rows(d),
         signals: signal_rows(d),
         brp: brp_card(d, brp_connected),
+        zaak: zaak_card(d, zgw_connected),
         can: allowed_steps(state),
         opts,
     }
@@ -687,7 +713,7 @@ pub async fn case_view_page(
         detail.summary.coordinator_id,
         &partner_list,
         &services,
-        s.app.brp_connected(),
+        (s.app.brp_connected(), s.app.zgw_connected()),
     );
     Ok(render(
         notice.status,
