@@ -141,8 +141,14 @@ pub(crate) async fn finish(
     if step.zgw {
         let municipality = step.core.municipality_code.as_str();
         let phases = (step.before, step.after);
-        crate::zgw::note_phase(tx, (case_id, municipality), step.step, phases, &actor.username)
-            .await?;
+        crate::zgw::note_phase(
+            tx,
+            (case_id, municipality),
+            step.step,
+            phases,
+            &actor.username,
+        )
+        .await?;
     }
     let summary = what.summary_with_phase(step.before, step.after);
     let part = step.part.map(Part::code);

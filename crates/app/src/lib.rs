@@ -27,9 +27,9 @@ mod identity;
 mod intake;
 mod jobs;
 mod offer;
+mod outside;
 mod partners;
 mod plan;
-mod outside;
 mod privacy;
 pub use privacy::LdvSettings;
 mod referrals;
@@ -40,9 +40,9 @@ mod safety;
 mod settings;
 mod signals;
 pub mod trace;
-pub mod zgw;
 mod triage;
 mod worklist;
+pub mod zgw;
 
 pub use accounts::{
     MIN_PASSWORD, SEALED, check_password, hash_password, new_token, new_totp_secret,

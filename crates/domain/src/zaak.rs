@@ -129,7 +129,10 @@ impl Mapping {
             return Ok(end.copied());
         }
         let open: Vec<&StatusType> = ordered.into_iter().filter(|t| !t.is_end).collect();
-        if let Some(named) = open.iter().find(|t| names(&t.omschrijving, phase.label(), phase.code())) {
+        if let Some(named) = open
+            .iter()
+            .find(|t| names(&t.omschrijving, phase.label(), phase.code()))
+        {
             return Ok(Some(named));
         }
         let step = match phase {
@@ -230,13 +233,33 @@ mod tests {
             st(4, "Afgesloten", true),
         ];
         let m = Mapping::default();
-        assert_eq!(m.status_type(Status::Planning, &types).unwrap().unwrap().volgnummer, 2);
-        assert_eq!(m.status_type(Status::Aftercare, &types).unwrap().unwrap().volgnummer, 3);
+        assert_eq!(
+            m.status_type(Status::Planning, &types)
+                .unwrap()
+                .unwrap()
+                .volgnummer,
+            2
+        );
+        assert_eq!(
+            m.status_type(Status::Aftercare, &types)
+                .unwrap()
+                .unwrap()
+                .volgnummer,
+            3
+        );
         let m = Mapping::parse("aftercare=2, closed = 4", "").unwrap();
-        assert_eq!(m.status_type(Status::Aftercare, &types).unwrap().unwrap().volgnummer, 2);
+        assert_eq!(
+            m.status_type(Status::Aftercare, &types)
+                .unwrap()
+                .unwrap()
+                .volgnummer,
+            2
+        );
         let m = Mapping::parse("aftercare=7", "").unwrap();
         assert_eq!(
-            m.status_type(Status::Aftercare, &types).unwrap_err().to_string(),
+            m.status_type(Status::Aftercare, &types)
+                .unwrap_err()
+                .to_string(),
             "het zaaktype heeft geen statustype met volgnummer 7 (ingesteld voor ‘Nazorgperiode’)"
         );
     }
@@ -246,19 +269,48 @@ mod tests {
         let types = [st(1, "Afgehandeld", true)];
         let m = Mapping::default();
         assert_eq!(m.status_type(Status::Triaged, &types).unwrap(), None);
-        assert_eq!(m.status_type(Status::Closed, &types).unwrap().unwrap().volgnummer, 1);
-        assert_eq!(m.status_type(Status::Closed, &[]), Err(MappingError::NoStatusTypes));
+        assert_eq!(
+            m.status_type(Status::Closed, &types)
+                .unwrap()
+                .unwrap()
+                .volgnummer,
+            1
+        );
+        assert_eq!(
+            m.status_type(Status::Closed, &[]),
+            Err(MappingError::NoStatusTypes)
+        );
     }
 
     #[test]
     fn the_resultaattype_is_named_after_the_reason_or_configured_or_else_the_first() {
         let types = [rt("Toegekend"), rt("Afgerond"), rt("Overleden")];
         let m = Mapping::default();
-        assert_eq!(m.result_type(ClosingReason::Completed, &types).unwrap().omschrijving, "Afgerond");
-        assert_eq!(m.result_type(ClosingReason::Died, &types).unwrap().omschrijving, "Overleden");
-        assert_eq!(m.result_type(ClosingReason::Declined, &types).unwrap().omschrijving, "Toegekend");
+        assert_eq!(
+            m.result_type(ClosingReason::Completed, &types)
+                .unwrap()
+                .omschrijving,
+            "Afgerond"
+        );
+        assert_eq!(
+            m.result_type(ClosingReason::Died, &types)
+                .unwrap()
+                .omschrijving,
+            "Overleden"
+        );
+        assert_eq!(
+            m.result_type(ClosingReason::Declined, &types)
+                .unwrap()
+                .omschrijving,
+            "Toegekend"
+        );
         let m = Mapping::parse("", "declined=afgerond").unwrap();
-        assert_eq!(m.result_type(ClosingReason::Declined, &types).unwrap().omschrijving, "Afgerond");
+        assert_eq!(
+            m.result_type(ClosingReason::Declined, &types)
+                .unwrap()
+                .omschrijving,
+            "Afgerond"
+        );
         let m = Mapping::parse("", "declined=Geweigerd").unwrap();
         assert!(m.result_type(ClosingReason::Declined, &types).is_err());
         assert_eq!(
@@ -269,10 +321,22 @@ mod tests {
 
     #[test]
     fn settings_that_cannot_be_used_are_refused_with_what_to_choose() {
-        assert!(matches!(Mapping::parse("ontvangen=1", ""), Err(MappingError::Phase(..))));
-        assert!(matches!(Mapping::parse("triaged=0", ""), Err(MappingError::Volgnummer(_))));
-        assert!(matches!(Mapping::parse("triaged", ""), Err(MappingError::Pair(_))));
-        assert!(matches!(Mapping::parse("", "klaar=Afgerond"), Err(MappingError::Reason(..))));
+        assert!(matches!(
+            Mapping::parse("ontvangen=1", ""),
+            Err(MappingError::Phase(..))
+        ));
+        assert!(matches!(
+            Mapping::parse("triaged=0", ""),
+            Err(MappingError::Volgnummer(_))
+        ));
+        assert!(matches!(
+            Mapping::parse("triaged", ""),
+            Err(MappingError::Pair(_))
+        ));
+        assert!(matches!(
+            Mapping::parse("", "klaar=Afgerond"),
+            Err(MappingError::Reason(..))
+        ));
         assert_eq!(Mapping::parse(" , ", ""), Ok(Mapping::default()));
     }
 

@@ -3,9 +3,9 @@
 //! client certificate where the gateway asks for one. Every way it can fail is an
 //! [`BrpError`] with a Dutch message for the case page.
 
+use crate::outside::Problem;
 use nazorg_domain::brp::{BrpPerson, FIELDS};
 use nazorg_domain::notification::MunicipalityCode;
-use crate::outside::Problem;
 use serde::Deserialize;
 use std::time::Duration;
 

@@ -121,6 +121,7 @@ impl App {
         let mut run = LookupRun::default();
         // Each waiting lookup once: a failed one is not taken again in this run.
         let mut taken: Vec<i64> = Vec::new();
+        let mut patience = crate::outside::HELD_PATIENCE;
         loop {
             let items = {
                 let mut tx = self.db.autocommit().await?;
@@ -129,6 +130,12 @@ impl App {
                     .await?
             };
             if items.is_empty() {
+                // A drain now waits for what the background worker holds at this moment.
+                if all
+                    && crate::outside::held_a_while(self, LOOKUP, only_case, &mut patience).await?
+                {
+                    continue;
+                }
                 break;
             }
             taken.extend(items.iter().map(|i| i.id));

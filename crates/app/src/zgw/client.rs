@@ -360,8 +360,11 @@ impl ZgwClient {
         Ok(statuses
             .into_iter()
             .find(|s| {
-                time::OffsetDateTime::parse(&s.datum_status_gezet, &time::format_description::well_known::Rfc3339)
-                    .is_ok_and(|t| t == at)
+                time::OffsetDateTime::parse(
+                    &s.datum_status_gezet,
+                    &time::format_description::well_known::Rfc3339,
+                )
+                .is_ok_and(|t| t == at)
             })
             .map(|s| s.url))
     }

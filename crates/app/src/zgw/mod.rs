@@ -86,7 +86,8 @@ pub(crate) async fn note_phase(
     }
     let at = now();
     if let (Step::Close(reason), Status::Closed) = (step, after) {
-        tx.add_zaak_update(case_id, (None, Some(reason)), at).await?;
+        tx.add_zaak_update(case_id, (None, Some(reason)), at)
+            .await?;
     }
     tx.add_zaak_update(case_id, (Some(after), None), at).await?;
     tx.enqueue_call(case_id, municipality, SYNC, requested_by, at)
@@ -128,16 +129,26 @@ impl App {
     /// What waits for the zaaksysteem in the actor's municipality, oldest first, with
     /// why it failed where it did (`nazorg zgw status`).
     pub async fn zgw_waiting(&self, actor: &Actor, limit: i64) -> Result<Vec<OutboxState>> {
-        self.in_municipality(actor, "zgw_waiting", Action::ListCases, |permit| async move {
-            let mut tx = self.db.begin().await?;
-            let municipality = actor.municipality.as_str();
-            let waiting = tx.waiting_calls(municipality, SYNC, limit).await?;
-            let ids: Vec<CaseId> = waiting.iter().map(|c| c.case_id).collect();
-            gate::log_list(&mut tx, permit, &ids, "wachtrij van het zaaksysteem opgevraagd")
+        self.in_municipality(
+            actor,
+            "zgw_waiting",
+            Action::ListCases,
+            |permit| async move {
+                let mut tx = self.db.begin().await?;
+                let municipality = actor.municipality.as_str();
+                let waiting = tx.waiting_calls(municipality, SYNC, limit).await?;
+                let ids: Vec<CaseId> = waiting.iter().map(|c| c.case_id).collect();
+                gate::log_list(
+                    &mut tx,
+                    permit,
+                    &ids,
+                    "wachtrij van het zaaksysteem opgevraagd",
+                )
                 .await?;
-            tx.commit().await?;
-            Ok(waiting)
-        })
+                tx.commit().await?;
+                Ok(waiting)
+            },
+        )
         .await
     }
 
@@ -146,12 +157,15 @@ impl App {
     /// before its next try and says why on the case; the others go on.
     pub async fn run_zgw_sync(&self, all: bool, only_case: Option<CaseId>) -> Result<SyncRun> {
         let Some(client) = self.zgw.clone() else {
-            return Err(invalid("Er is geen zaaksysteem ingesteld (--zgw-zaken-url)."));
+            return Err(invalid(
+                "Er is geen zaaksysteem ingesteld (--zgw-zaken-url).",
+            ));
         };
         let mut run = SyncRun::default();
         let mut taken: Vec<i64> = Vec::new();
         // The zaaktype is read once a run, when there is something to do.
         let mut catalog: Option<std::result::Result<Catalog, ZgwError>> = None;
+        let mut patience = crate::outside::HELD_PATIENCE;
         loop {
             let items = {
                 let mut tx = self.db.autocommit().await?;
@@ -159,6 +173,12 @@ impl App {
                     .await?
             };
             if items.is_empty() {
+                // A drain now waits for what the background worker holds at this moment,
+                // then takes it if it is left waiting.
+                if all && crate::outside::held_a_while(self, SYNC, only_case, &mut patience).await?
+                {
+                    continue;
+                }
                 break;
             }
             taken.extend(items.iter().map(|i| i.id));
@@ -247,7 +267,11 @@ impl App {
             let mut tx = self.db.autocommit().await?;
             let state = tx.zaak_state(item.case_id).await?;
             let waiting = tx.waiting_zaak_updates(item.case_id).await?;
-            (state, waiting, tx.last_zaak_status_type(item.case_id).await?)
+            (
+                state,
+                waiting,
+                tx.last_zaak_status_type(item.case_id).await?,
+            )
         };
         let mut said = Vec::new();
         let zaak = match (&state.zaak_url, &state.zaak_identificatie) {
@@ -291,7 +315,10 @@ impl App {
         let mut tx = self.db.begin().await?;
         tx.set_zaak(state.case_id, &zaak.url, &zaak.identificatie)
             .await?;
-        let detail = format!("geregistreerd als zaak {} in het zaaksysteem", zaak.identificatie);
+        let detail = format!(
+            "geregistreerd als zaak {} in het zaaksysteem",
+            zaak.identificatie
+        );
         let actor = log_call(&mut tx, state.case_id, &detail, true).await?;
         let what = CaseEvent::ZaakRegistered {
             identificatie: zaak.identificatie.clone(),
@@ -325,7 +352,9 @@ impl App {
                 None => {
                     self.tried(update).await?;
                     let toelichting = format!("Afgesloten in Nazorg: {}", reason.label());
-                    client.post_result(&zaak.url, &rt.url, &toelichting, on).await?
+                    client
+                        .post_result(&zaak.url, &rt.url, &toelichting, on)
+                        .await?
                 }
             };
             let said = format!("resultaat ‘{}’", rt.omschrijving);
@@ -340,7 +369,11 @@ impl App {
                 }
                 Some(st) => {
                     let found = match update.tried_at {
-                        Some(_) => client.find_status(&zaak.url, &st.url, update.happened_at, on).await?,
+                        Some(_) => {
+                            client
+                                .find_status(&zaak.url, &st.url, update.happened_at, on)
+                                .await?
+                        }
                         None => None,
                     };
                     let url = match found {
@@ -349,7 +382,13 @@ impl App {
                             self.tried(update).await?;
                             let toelichting = format!("Fase in Nazorg: {}", phase.label());
                             client
-                                .post_status(&zaak.url, &st.url, update.happened_at, &toelichting, on)
+                                .post_status(
+                                    &zaak.url,
+                                    &st.url,
+                                    update.happened_at,
+                                    &toelichting,
+                                    on,
+                                )
                                 .await?
                         }
                     };
@@ -363,7 +402,10 @@ impl App {
         tx.zaak_update_sent(update.id, now(), (remote.0.as_deref(), remote.1.as_deref()))
             .await?;
         if let Some(said) = &said {
-            let detail = format!("{said} gezet bij zaak {} in het zaaksysteem", zaak.identificatie);
+            let detail = format!(
+                "{said} gezet bij zaak {} in het zaaksysteem",
+                zaak.identificatie
+            );
             log_call(&mut tx, update.case_id, &detail, true).await?;
         }
         tx.commit().await?;

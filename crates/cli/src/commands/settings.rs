@@ -189,12 +189,7 @@ pub struct ZgwArgs {
     #[arg(long, global = true, env = "NAZORG_ZGW_CLIENT_ID")]
     zgw_client_id: Option<String>,
     /// The secret the JWT is signed with (HS256); prefer the environment variable.
-    #[arg(
-        long,
-        global = true,
-        env = "NAZORG_ZGW_SECRET",
-        hide_env_values = true
-    )]
+    #[arg(long, global = true, env = "NAZORG_ZGW_SECRET", hide_env_values = true)]
     zgw_secret: Option<String>,
     /// URL of the zaaktype of aftercare cases in the Catalogi API.
     #[arg(long, global = true, env = "NAZORG_ZGW_ZAAKTYPE")]
@@ -206,12 +201,22 @@ pub struct ZgwArgs {
     /// Which statustype (by volgnummer) a phase is, where the default (docs/chain.md)
     /// does not fit, e.g. "accepted=2,triaged=3,planning=4,aftercare=5,closed=9". Phases:
     /// notified, not_reached, declined, accepted, triaged, planning, aftercare, closed.
-    #[arg(long, global = true, env = "NAZORG_ZGW_STATUSTYPEN", default_value = "")]
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_ZGW_STATUSTYPEN",
+        default_value = ""
+    )]
     zgw_statustypen: String,
     /// Which resultaattype (by omschrijving) a closing reason is, where the default does
     /// not fit, e.g. "completed=Afgerond,died=Overleden". Reasons: completed, declined,
     /// not_reached, moved_away, re_detained, died, not_eligible.
-    #[arg(long, global = true, env = "NAZORG_ZGW_RESULTAATTYPEN", default_value = "")]
+    #[arg(
+        long,
+        global = true,
+        env = "NAZORG_ZGW_RESULTAATTYPEN",
+        default_value = ""
+    )]
     zgw_resultaattypen: String,
     /// Seconds one request to the zaaksysteem may take before it counts as failed (and
     /// is tried again later), at most 60.
@@ -232,8 +237,9 @@ impl ZgwArgs {
                 .filter(|v| !v.trim().is_empty())
                 .ok_or_else(|| anyhow::anyhow!("{flag} ontbreekt: de koppeling met het zaaksysteem (--zgw-zaken-url) heeft het nodig"))
         };
-        let mapping = nazorg_domain::zaak::Mapping::parse(&self.zgw_statustypen, &self.zgw_resultaattypen)
-            .map_err(|e| anyhow::anyhow!("--zgw-statustypen/--zgw-resultaattypen: {e}"))?;
+        let mapping =
+            nazorg_domain::zaak::Mapping::parse(&self.zgw_statustypen, &self.zgw_resultaattypen)
+                .map_err(|e| anyhow::anyhow!("--zgw-statustypen/--zgw-resultaattypen: {e}"))?;
         let config = nazorg_app::zgw::ZgwConfig {
             zaken_url: zaken.trim().to_string(),
             catalogi_url: need(&self.zgw_catalogi_url, "--zgw-catalogi-url")?,

@@ -28,7 +28,9 @@ pub enum ZgwCommand {
 /// Runs a `zgw` subcommand.
 pub async fn run(inst: &Installation, command: ZgwCommand) -> Result<ExitCode> {
     if !inst.app.zgw_connected() {
-        bail!("er is geen zaaksysteem ingesteld: geef --zgw-zaken-url (NAZORG_ZGW_ZAKEN_URL) en de andere --zgw-instellingen");
+        bail!(
+            "er is geen zaaksysteem ingesteld: geef --zgw-zaken-url (NAZORG_ZGW_ZAKEN_URL) en de andere --zgw-instellingen"
+        );
     }
     match command {
         ZgwCommand::Sync { case } => sync(inst, case.map(CaseId)).await,

@@ -218,6 +218,16 @@ impl App {
         App::spawn_with(db, listener, web, |store| store.with_brp(client)).await
     }
 
+    /// The application with the zaaksysteem of `config`, its worker running.
+    pub async fn spawn_with_zgw(db: TestDb, config: nazorg_app::zgw::ZgwConfig) -> App {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let client = nazorg_app::zgw::ZgwClient::new(&config).expect("ZGW client");
+        let web = nazorg_web::Config::new("1783");
+        App::spawn_with(db, listener, web, |store| store.with_zgw(client)).await
+    }
+
     /// As [`App::spawn_on`], with the application made as `make` says.
     pub async fn spawn_with(
         db: TestDb,

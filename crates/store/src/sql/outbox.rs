@@ -3,7 +3,7 @@
 //! due. A failed call waits longer each time; it is never dropped.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_all, scalar_all};
+use crate::db::{Tx, execute, fetch_all, scalar_all, scalar_one};
 use crate::model::OutboxState;
 use nazorg_domain::ids::CaseId;
 use time::OffsetDateTime;
@@ -96,6 +96,21 @@ impl Tx {
             }
         }
         Ok(items)
+    }
+
+    /// How many calls of `kind` (of `only_case`, when given) another worker holds now.
+    pub async fn held_calls(
+        &mut self,
+        kind: &str,
+        now: OffsetDateTime,
+        only_case: Option<CaseId>,
+    ) -> Result<i64> {
+        Ok(scalar_one!(
+            self,
+            "SELECT COUNT(*) FROM outbox WHERE kind = $1 AND done_at IS NULL AND leased_until > $2 \
+             AND ($3 = 0 OR case_id = $3)",
+            [kind, now, only_case.map_or(0, |c| c.0)]
+        ))
     }
 
     /// A call succeeded and its answer was taken in.

@@ -3,8 +3,8 @@
 //! happened. The outbox holds the call that brings the zaak up to date.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_all, fetch_optional};
 use crate::StoreError;
+use crate::db::{Tx, execute, fetch_all, fetch_optional};
 use nazorg_domain::case::ClosingReason;
 use nazorg_domain::ids::CaseId;
 use nazorg_domain::lifecycle::Status;
@@ -97,7 +97,12 @@ impl Tx {
     }
 
     /// The case's zaak was registered (or found) in the zaaksysteem.
-    pub async fn set_zaak(&mut self, case_id: CaseId, url: &str, identificatie: &str) -> Result<()> {
+    pub async fn set_zaak(
+        &mut self,
+        case_id: CaseId,
+        url: &str,
+        identificatie: &str,
+    ) -> Result<()> {
         execute!(
             self,
             "UPDATE cases SET zaak_url = $1, zaak_identificatie = $2 WHERE id = $3",
@@ -109,7 +114,11 @@ impl Tx {
     /// An update is about to be sent: from now on its outcome is uncertain until it is
     /// marked sent.
     pub async fn zaak_update_tried(&mut self, id: i64, at: OffsetDateTime) -> Result<()> {
-        execute!(self, "UPDATE zaak_updates SET tried_at = $1 WHERE id = $2", [at, id]);
+        execute!(
+            self,
+            "UPDATE zaak_updates SET tried_at = $1 WHERE id = $2",
+            [at, id]
+        );
         Ok(())
     }
 
