@@ -169,6 +169,7 @@ const MATRIX: &[(Rule, &[(&str, &str)])] = &[
         &[
             ("GET", "/api/v1/cases/{id}"),
             ("GET", "/api/v1/cases/{id}/brp"),
+            ("GET", "/api/v1/cases/{id}/zaak"),
             ("GET", "/casussen/{id}"),
         ],
     ),
