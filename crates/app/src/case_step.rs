@@ -87,10 +87,11 @@ pub(crate) async fn begin(
     step: Step,
     edit: Edit,
 ) -> Result<OpenStep> {
-    let core = gate::enter_case(tx, actor, Action::WriteCase, case_id, step.label()).await?;
+    gate::enter_case(tx, actor, Action::WriteCase, case_id, step.label()).await?;
     // Steps on one case run one after the other from here: a parallel one waits, then
-    // sees what this one changed.
+    // sees what this one changed, its phase too (read again after the lock).
     let current = tx.lock_case_version(case_id).await?;
+    let core = tx.case_core(case_id).await?;
     if let Edit::Replace(part, Some(seen)) = edit {
         let changes = tx.part_changes_since(case_id, &part.code(), seen).await?;
         // A version the case never had is no read of it.

@@ -24,6 +24,8 @@ pub(crate) struct InvalidParam {
     #[serde(default)]
     pub name: String,
     #[serde(default)]
+    pub code: String,
+    #[serde(default)]
     pub reason: String,
 }
 

@@ -36,6 +36,28 @@ pub async fn evaluation_period(
     Ok((start, end))
 }
 
+/// The evaluation period asked for: `from` by default the default period's start (see
+/// [`evaluation_period`]), `to` by default eight months after `from`, less a day. The
+/// caller checks that `from` is not after `to`.
+pub async fn evaluation_period_asked(
+    app: &App,
+    actor: &Actor,
+    programme_start: Option<Date>,
+    (from, to): (Option<Date>, Option<Date>),
+) -> Result<(Date, Date)> {
+    let from = match from {
+        Some(f) => f,
+        None => {
+            let today = nazorg_domain::dates::today_nl();
+            evaluation_period(app, actor, programme_start, today)
+                .await?
+                .0
+        }
+    };
+    let to = to.unwrap_or_else(|| add_months(from, EVALUATION_MONTHS) - Duration::days(1));
+    Ok((from, to))
+}
+
 /// Everything the evaluation report shows.
 pub struct EvaluationData {
     pub monitor: Monitor,
@@ -73,6 +95,23 @@ impl EvaluationData {
 
     pub fn title(&self) -> String {
         period_title("Evaluatie nazorg ex-gedetineerden", &self.monitor)
+    }
+
+    /// The report as JSON for the API: its period and title, the key figures by their
+    /// machine names, each question with its answer and tables, and the monitor's figures.
+    pub fn json(&self) -> serde_json::Value {
+        let figures: serde_json::Map<String, serde_json::Value> = key_figures(&self.monitor)
+            .into_iter()
+            .map(|(name, _, value)| (name.to_string(), serde_json::json!(value)))
+            .collect();
+        serde_json::json!({
+            "from": nazorg_domain::dates::format_iso(self.monitor.from),
+            "to": nazorg_domain::dates::format_iso(self.monitor.to),
+            "title": self.title(),
+            "key_figures": figures,
+            "sections": self.sections,
+            "monitor": monitor_json(&self.monitor),
+        })
     }
 
     pub fn pdf(&self, municipality: &str) -> Vec<u8> {

@@ -174,10 +174,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     let mut app = common::open_store(&cli.database, cli.secret_key.as_deref())
         .await?
         .with_deadlines(cli.deadlines.settings());
-    if let Some(client) = brp {
+    // Generated residents are never sent to the chain's real systems.
+    let chain = !matches!(cli.command, Command::Demo(_));
+    if let Some(client) = brp.filter(|_| chain) {
         app = app.with_brp(client);
     }
-    if let Some(client) = zgw {
+    if let Some(client) = zgw.filter(|_| chain) {
         app = app.with_zgw(client);
     }
     let inst = Installation {

@@ -51,6 +51,10 @@ pub enum MappingError {
     NoSuchStatus(i64, &'static str),
     #[error("het zaaktype heeft geen resultaattype ‘{0}’ (ingesteld voor ‘{1}’)")]
     NoSuchResult(String, &'static str),
+    #[error(
+        "volgnummer {0} (ingesteld voor ‘{1}’) past niet: alleen ‘Afgesloten’ is de eindstatus van het zaaktype, en ‘Afgesloten’ alleen die"
+    )]
+    EndStatus(i64, &'static str),
     #[error("het zaaktype heeft geen resultaattypen: een casus kan er niet mee worden afgesloten")]
     NoResultTypes,
     #[error("het zaaktype heeft geen statustypen")]
@@ -116,11 +120,15 @@ impl Mapping {
             return Err(MappingError::NoStatusTypes);
         }
         if let Some(n) = self.statuses.get(&phase) {
-            return types
+            let t = types
                 .iter()
                 .find(|t| t.volgnummer == *n)
-                .map(Some)
-                .ok_or(MappingError::NoSuchStatus(*n, phase.label()));
+                .ok_or(MappingError::NoSuchStatus(*n, phase.label()))?;
+            // The end status closes the zaak, and only closure may (after the resultaat).
+            if t.is_end != (phase == Status::Closed) {
+                return Err(MappingError::EndStatus(*n, phase.label()));
+            }
+            return Ok(Some(t));
         }
         let mut ordered: Vec<&StatusType> = types.iter().collect();
         ordered.sort_by_key(|t| t.volgnummer);
@@ -145,23 +153,30 @@ impl Mapping {
         Ok(open.get(step.min(open.len().saturating_sub(1))).copied())
     }
 
-    /// The resultaattype of a closure for `reason`.
+    /// The resultaattype of a closure for `reason`, and whether it was configured or named
+    /// after the reason (false: the first one, for want of a better).
     pub fn result_type<'a>(
         &self,
         reason: ClosingReason,
         types: &'a [ResultType],
-    ) -> Result<&'a ResultType, MappingError> {
+    ) -> Result<(&'a ResultType, bool), MappingError> {
         if let Some(omschrijving) = self.results.get(&reason) {
             return types
                 .iter()
                 .find(|t| t.omschrijving.trim().eq_ignore_ascii_case(omschrijving))
+                .map(|t| (t, true))
                 .ok_or_else(|| MappingError::NoSuchResult(omschrijving.clone(), reason.label()));
         }
-        types
+        match types
             .iter()
             .find(|t| names(&t.omschrijving, reason.label(), reason.code()))
-            .or(types.first())
-            .ok_or(MappingError::NoResultTypes)
+        {
+            Some(named) => Ok((named, true)),
+            None => types
+                .first()
+                .map(|t| (t, false))
+                .ok_or(MappingError::NoResultTypes),
+        }
     }
 }
 
@@ -255,6 +270,16 @@ mod tests {
                 .volgnummer,
             2
         );
+        // An open phase cannot be the end status, nor closure an open one.
+        let m = Mapping::parse("aftercare=4, closed=3", "").unwrap();
+        assert_eq!(
+            m.status_type(Status::Aftercare, &types),
+            Err(MappingError::EndStatus(4, "Nazorgperiode"))
+        );
+        assert_eq!(
+            m.status_type(Status::Closed, &types),
+            Err(MappingError::EndStatus(3, "Afgesloten"))
+        );
         let m = Mapping::parse("aftercare=7", "").unwrap();
         assert_eq!(
             m.status_type(Status::Aftercare, &types)
@@ -285,32 +310,17 @@ mod tests {
     #[test]
     fn the_resultaattype_is_named_after_the_reason_or_configured_or_else_the_first() {
         let types = [rt("Toegekend"), rt("Afgerond"), rt("Overleden")];
+        let of = |m: &Mapping, r| {
+            let (t, named) = m.result_type(r, &types).unwrap();
+            (t.omschrijving.clone(), named)
+        };
         let m = Mapping::default();
-        assert_eq!(
-            m.result_type(ClosingReason::Completed, &types)
-                .unwrap()
-                .omschrijving,
-            "Afgerond"
-        );
-        assert_eq!(
-            m.result_type(ClosingReason::Died, &types)
-                .unwrap()
-                .omschrijving,
-            "Overleden"
-        );
-        assert_eq!(
-            m.result_type(ClosingReason::Declined, &types)
-                .unwrap()
-                .omschrijving,
-            "Toegekend"
-        );
+        assert_eq!(of(&m, ClosingReason::Completed), ("Afgerond".into(), true));
+        assert_eq!(of(&m, ClosingReason::Died), ("Overleden".into(), true));
+        // For want of a better, the first, and said so.
+        assert_eq!(of(&m, ClosingReason::Declined), ("Toegekend".into(), false));
         let m = Mapping::parse("", "declined=afgerond").unwrap();
-        assert_eq!(
-            m.result_type(ClosingReason::Declined, &types)
-                .unwrap()
-                .omschrijving,
-            "Afgerond"
-        );
+        assert_eq!(of(&m, ClosingReason::Declined), ("Afgerond".into(), true));
         let m = Mapping::parse("", "declined=Geweigerd").unwrap();
         assert!(m.result_type(ClosingReason::Declined, &types).is_err());
         assert_eq!(

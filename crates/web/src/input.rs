@@ -347,6 +347,36 @@ impl ContactIn {
     }
 }
 
+/// An appointment with the resident, planned ahead.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct AppointmentIn {
+    /// When it starts: RFC 3339 with its offset, e.g. 2026-12-10T10:30:00+01:00.
+    #[schema(format = DateTime, example = "2026-12-10T10:30:00+01:00")]
+    pub starts_at: String,
+    #[schema(value_type = nazorg_domain::case::ContactKind, inline)]
+    pub kind: String,
+    /// Where, in a few words (at most 200 characters).
+    pub place: String,
+}
+
+impl AppointmentIn {
+    /// When (in UTC) and what kind of appointment.
+    pub fn parse(&self) -> Result<(time::OffsetDateTime, ContactKind), AppError> {
+        let starts_at = time::OffsetDateTime::parse(
+            self.starts_at.trim(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map_err(|_| {
+            AppError::Invalid(
+                "starts_at: geef het tijdstip als RFC 3339 met de tijdzone, bijvoorbeeld 2026-12-10T10:30:00+01:00.".into(),
+            )
+        })?;
+        let kind = at("kind", code::<ContactKind>("de soort afspraak", &self.kind))?;
+        Ok((starts_at.to_offset(time::UtcOffset::UTC), kind))
+    }
+}
+
 /// A household member left behind.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]

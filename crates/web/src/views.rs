@@ -3,14 +3,15 @@
 //! computed for display. Shared here so neither surface imports the other.
 
 use nazorg_app::{
-    Agreement, CaseDetail, CaseEvent, CaseSummary, Contact, HouseholdMember, SafetyAgendaItem,
+    Agreement, Appointment, CaseDetail, CaseEvent, CaseSummary, Contact, HouseholdMember,
+    SafetyAgendaItem,
 };
 use nazorg_domain::EligibilityFacts;
 use nazorg_domain::dates::format_iso;
 use nazorg_domain::eligibility::{RuleResult, RuleState, rule_results};
 use nazorg_domain::ids::{
-    AgreementId, CaseId, ContactId, HouseholdMemberId, PartnerId, ReferralId, ResidentId,
-    SafetyItemId, UserId,
+    AgreementId, AppointmentId, CaseId, ContactId, HouseholdMemberId, PartnerId, ReferralId,
+    ResidentId, SafetyItemId, UserId,
 };
 use nazorg_domain::notification::MunicipalityCode;
 use nazorg_domain::signal::OpenSignal;
@@ -200,6 +201,19 @@ pub struct ContactDto {
     pub created_by: String,
 }
 
+/// An appointment with the resident, planned ahead.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppointmentDto {
+    #[schema(value_type = i64)]
+    pub id: AppointmentId,
+    /// When it starts (RFC 3339, UTC).
+    #[schema(format = DateTime)]
+    pub starts_at: String,
+    #[schema(value_type = nazorg_domain::case::ContactKind, inline)]
+    pub kind: String,
+    pub place: String,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HouseholdMemberDto {
     #[schema(value_type = i64)]
@@ -274,6 +288,8 @@ pub struct CaseDetailDto {
     pub readiness: ReadinessDto,
     pub aftercare_end: Option<String>,
     pub contacts: Vec<ContactDto>,
+    /// The appointments planned, soonest first.
+    pub appointments: Vec<AppointmentDto>,
     pub household_members: Vec<HouseholdMemberDto>,
     pub closing_reason: Option<String>,
     pub overall_result: Option<String>,
@@ -352,6 +368,7 @@ impl From<&CaseDetail> for CaseDetailDto {
             },
             aftercare_end: iso(d.aftercare_end),
             contacts: d.contacts.iter().map(ContactDto::from).collect(),
+            appointments: d.appointments.iter().map(AppointmentDto::from).collect(),
             household_members: d.household.iter().map(HouseholdMemberDto::from).collect(),
             closing_reason: code(d.closing_reason.map(|x| x.code())),
             overall_result: code(d.overall_result.map(|x| x.code())),
@@ -429,6 +446,20 @@ impl From<&Contact> for ContactDto {
             kind: c.kind.code().into(),
             note: c.note.clone(),
             created_by: c.created_by.clone(),
+        }
+    }
+}
+
+impl From<&Appointment> for AppointmentDto {
+    fn from(a: &Appointment) -> Self {
+        AppointmentDto {
+            id: a.id,
+            starts_at: a
+                .starts_at
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            kind: a.kind.code().into(),
+            place: a.place.clone(),
         }
     }
 }

@@ -64,6 +64,8 @@ pub enum ZgwError {
     Failed(u16, String),
     #[error("Het antwoord van het zaaksysteem is onleesbaar: {0}.")]
     Garbage(String),
+    #[error("Het zaaksysteem heeft al een zaak met deze identificatie: {0}")]
+    Taken(String),
     #[error("Het zaaktype is onbruikbaar: {0}.")]
     Zaaktype(String),
 }
@@ -213,7 +215,11 @@ impl ZgwClient {
         if status != expect {
             return Err(refusal(status, &bytes));
         }
-        serde_json::from_slice(&bytes).map_err(|e| ZgwError::Garbage(e.to_string()))
+        serde_json::from_slice(&bytes).map_err(|e| {
+            ZgwError::Garbage(format!(
+                "geen JSON van de vorm die de API-standaard beschrijft ({e})"
+            ))
+        })
     }
 
     fn transport(&self, e: &reqwest::Error) -> ZgwError {
@@ -233,12 +239,19 @@ impl ZgwClient {
         let mut items = Vec::new();
         let mut next = Some(url);
         for _ in 0..MAX_PAGES {
-            let Some(url) = next.take() else { break };
+            let Some(url) = next.take() else {
+                return Ok(items);
+            };
             let page: Page<T> = self.call(&url, None, 200, on).await?;
             items.extend(page.results);
             next = page.next;
         }
-        Ok(items)
+        match next {
+            None => Ok(items),
+            Some(_) => Err(ZgwError::Garbage(format!(
+                "een lijst van meer dan {MAX_PAGES} pagina's"
+            ))),
+        }
     }
 
     /// The zaaktype's statustypen and resultaattypen, from the Catalogi API.
@@ -300,7 +313,7 @@ impl ZgwClient {
                 url: z.url,
                 identificatie: z.identificatie,
             }),
-            Err(ZgwError::Invalid(why)) if why.starts_with("identificatie:") => {
+            Err(ZgwError::Taken(why)) => {
                 let query = format!(
                     "{url}?identificatie={}&bronorganisatie={}",
                     encode(identificatie),
@@ -315,7 +328,7 @@ impl ZgwClient {
                         url: z.url,
                         identificatie: z.identificatie,
                     })
-                    .ok_or(ZgwError::Invalid(why))
+                    .ok_or(ZgwError::Taken(why))
             }
             Err(e) => Err(e),
         }
@@ -429,7 +442,13 @@ fn refusal(status: u16, bytes: &[u8]) -> ZgwError {
     } else {
         format!(": {detail}")
     };
+    let taken = problem.as_ref().is_some_and(|p| {
+        p.invalid_params
+            .iter()
+            .any(|i| i.name == "identificatie" && i.code == "identificatie-niet-uniek")
+    });
     match status {
+        400 if taken => ZgwError::Taken(detail),
         400 => ZgwError::Invalid(if detail.is_empty() {
             "zonder toelichting".into()
         } else {

@@ -32,13 +32,19 @@ const SYSTEM: &str = "systeem:zaaksysteem";
 /// How the background worker waits between two rounds when nothing wakes it.
 const POLL: std::time::Duration = std::time::Duration::from_secs(15);
 
-/// How many cases a round takes at a time.
-const BATCH: i64 = 20;
+/// How many cases a round takes at a time: one, so that the lease covers the calls of
+/// that one case only, however slow the zaaksysteem answers.
+const BATCH: i64 = 1;
+
+/// How often a run takes a case again whose updates came in while it ran.
+const AGAIN: usize = 3;
 
 /// What one run did, per case: what the zaaksysteem now has, or why it failed.
 #[derive(Debug, Clone, Default)]
 pub struct SyncRun {
     pub results: Vec<(CaseId, std::result::Result<String, String>)>,
+    /// Calls another process (the background worker of `serve`) still held at the end.
+    pub held: i64,
 }
 
 impl SyncRun {
@@ -84,7 +90,12 @@ pub(crate) async fn note_phase(
     if before == after {
         return Ok(());
     }
-    let at = now();
+    // A zaak's statuses each have their own moment (the Zaken API keeps one status per
+    // zaak and moment): a phase changed within the second of the last one is a second on.
+    let at = match tx.last_zaak_status_at(case_id).await? {
+        Some(last) if last >= now() => last + time::Duration::seconds(1),
+        _ => now(),
+    };
     if let (Step::Close(reason), Status::Closed) = (step, after) {
         tx.add_zaak_update(case_id, (None, Some(reason)), at)
             .await?;
@@ -201,11 +212,24 @@ impl App {
                     None => Err(SyncError::Zgw(ZgwError::Garbage("geen zaaktype".into()))),
                 };
                 let outcome = outcome.map_err(|e| e.to_string());
-                trace
+                let again = trace
                     .within(&call)
                     .scope(self.settle_sync(&item, outcome, &mut run))
                     .await?;
+                // Updates came in while it ran: a drain takes the case again at once.
+                let times = run
+                    .results
+                    .iter()
+                    .filter(|(c, _)| *c == item.case_id)
+                    .count();
+                if again && all && times < AGAIN {
+                    taken.retain(|t| *t != item.id);
+                }
             }
+        }
+        if all {
+            let mut tx = self.db.autocommit().await?;
+            run.held = tx.held_calls(SYNC, now(), only_case).await?;
         }
         Ok(run)
     }
@@ -230,16 +254,27 @@ impl App {
     }
 
     /// Ends one call: done, or failed and waiting for its next try (logged: what was sent
-    /// left Nazorg all the same).
+    /// left Nazorg all the same). A call whose case got updates while it ran is due again
+    /// at once (gives true): the case is locked first, so that a step either committed
+    /// its update before (and it is counted here) or finds this call done and asks anew.
     async fn settle_sync(
         &self,
         item: &OutboxItem,
         outcome: std::result::Result<String, String>,
         run: &mut SyncRun,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let mut tx = self.db.begin().await?;
+        let mut again = false;
         match &outcome {
-            Ok(_) => tx.call_done(item.id, now()).await?,
+            Ok(_) => {
+                tx.lock_case_version(item.case_id).await?;
+                if tx.zaak_state(item.case_id).await?.waiting_updates > 0 {
+                    tx.call_again(item.id, now()).await?;
+                    again = true;
+                } else {
+                    tx.call_done(item.id, now()).await?;
+                }
+            }
             Err(why) => {
                 let retry_at = now() + nazorg_domain::brp::retry_after(item.attempts + 1);
                 tx.call_failed(item.id, why, retry_at).await?;
@@ -249,8 +284,11 @@ impl App {
             }
         }
         tx.commit().await?;
+        if again {
+            self.wake.zgw.notify_one();
+        }
         run.results.push((item.case_id, outcome));
-        Ok(())
+        Ok(again)
     }
 
     /// Brings one case's zaak up to date: registers it if it is not yet, then posts what
@@ -339,56 +377,33 @@ impl App {
         last_type: &mut Option<String>,
         on: OnBehalf<'_>,
     ) -> std::result::Result<Option<String>, SyncError> {
-        let mapping = client.mapping();
         let (remote, said) = if update.kind == ZAAK_RESULTAAT {
-            let reason = update.closing_reason.unwrap_or(ClosingReason::Completed);
-            let rt = mapping.result_type(reason, &catalog.result_types)?;
-            let found = match update.tried_at {
-                Some(_) => client.find_result(&zaak.url, on).await?,
-                None => None,
-            };
-            let url = match found {
-                Some(url) => url,
-                None => {
-                    self.tried(update).await?;
-                    let toelichting = format!("Afgesloten in Nazorg: {}", reason.label());
-                    client
-                        .post_result(&zaak.url, &rt.url, &toelichting, on)
-                        .await?
-                }
-            };
-            let said = format!("resultaat ‘{}’", rt.omschrijving);
-            ((Some(url), Some(rt.url.clone())), Some(said))
+            let (url, rt, said) = self
+                .post_result(client, catalog, (zaak, update), on)
+                .await?;
+            ((Some(url), Some(rt)), Some(said))
         } else {
             let phase = update.phase.unwrap_or(Status::Notified);
-            match mapping.status_type(phase, &catalog.status_types)? {
+            match client.mapping().status_type(phase, &catalog.status_types)? {
                 // The zaaktype has no status for it, or the zaak has this status already.
                 None => ((None, None), None),
                 Some(st) if phase != Status::Closed && last_type.as_deref() == Some(&st.url) => {
                     ((None, Some(st.url.clone())), None)
                 }
                 Some(st) => {
-                    let found = match update.tried_at {
-                        Some(_) => {
-                            client
-                                .find_status(&zaak.url, &st.url, update.happened_at, on)
-                                .await?
-                        }
-                        None => None,
-                    };
+                    // Looked for first: an earlier try whose answer was lost, or a copy of
+                    // the database from before it was sent, may have put it there already.
+                    let found = client
+                        .find_status(&zaak.url, &st.url, update.happened_at, on)
+                        .await?;
                     let url = match found {
                         Some(url) => url,
                         None => {
                             self.tried(update).await?;
                             let toelichting = format!("Fase in Nazorg: {}", phase.label());
+                            let at = update.happened_at;
                             client
-                                .post_status(
-                                    &zaak.url,
-                                    &st.url,
-                                    update.happened_at,
-                                    &toelichting,
-                                    on,
-                                )
+                                .post_status(&zaak.url, &st.url, at, &toelichting, on)
                                 .await?
                         }
                     };
@@ -399,17 +414,51 @@ impl App {
             }
         };
         let mut tx = self.db.begin().await?;
-        tx.zaak_update_sent(update.id, now(), (remote.0.as_deref(), remote.1.as_deref()))
-            .await?;
+        let remote = (remote.0.as_deref(), remote.1.as_deref());
+        tx.zaak_update_sent(update.id, now(), remote).await?;
         if let Some(said) = &said {
-            let detail = format!(
-                "{said} gezet bij zaak {} in het zaaksysteem",
-                zaak.identificatie
-            );
+            let zaak = &zaak.identificatie;
+            let detail = format!("{said} gezet bij zaak {zaak} in het zaaksysteem");
             log_call(&mut tx, update.case_id, &detail, true).await?;
         }
         tx.commit().await?;
         Ok(said)
+    }
+
+    /// Posts the zaak's resultaat, unless it has one; gives its URL, its type and what
+    /// was posted (saying so when the zaaktype had no resultaattype of the reason's name).
+    async fn post_result(
+        &self,
+        client: &ZgwClient,
+        catalog: &Catalog,
+        (zaak, update): (&Zaak, &ZaakUpdate),
+        on: OnBehalf<'_>,
+    ) -> std::result::Result<(String, String, String), SyncError> {
+        let reason = update.closing_reason.unwrap_or(ClosingReason::Completed);
+        let (rt, named) = client
+            .mapping()
+            .result_type(reason, &catalog.result_types)?;
+        let url = match client.find_result(&zaak.url, on).await? {
+            Some(url) => url,
+            None => {
+                self.tried(update).await?;
+                let toelichting = format!("Afgesloten in Nazorg: {}", reason.label());
+                client
+                    .post_result(&zaak.url, &rt.url, &toelichting, on)
+                    .await?
+            }
+        };
+        let said = if named {
+            format!("resultaat ‘{}’", rt.omschrijving)
+        } else {
+            tracing::warn!(reason = reason.code(), resultaattype = %rt.omschrijving, "no resultaattype of the closing reason's name: the first one taken");
+            format!(
+                "resultaat ‘{}’ (het zaaktype heeft geen resultaattype ‘{}’: het eerste genomen; stel --zgw-resultaattypen in)",
+                rt.omschrijving,
+                reason.label()
+            )
+        };
+        Ok((url, rt.url.clone(), said))
     }
 
     /// An update is about to be sent: if no answer comes, the next try looks for it first.

@@ -7,7 +7,7 @@ use clap::{Subcommand, ValueEnum};
 use nazorg_app::App;
 use nazorg_app::report::{self, EvaluationData};
 use nazorg_domain::access::Actor;
-use nazorg_domain::dates::{format_iso, today_nl};
+use nazorg_domain::dates::format_iso;
 use std::path::{Path, PathBuf};
 use time::Date;
 
@@ -126,16 +126,9 @@ async fn evaluation_period(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<(Date, Date)> {
-    let (default_from, _) =
-        report::evaluation_period(&inst.app, actor, inst.programme_start, today_nl()).await?;
-    let from = date("from", from.as_deref())?.unwrap_or(default_from);
-    let to = match date("to", to.as_deref())? {
-        Some(t) => t,
-        None => {
-            nazorg_domain::dates::add_months(from, report::EVALUATION_MONTHS)
-                - time::Duration::days(1)
-        }
-    };
+    let asked = (date("from", from.as_deref())?, date("to", to.as_deref())?);
+    let (from, to) =
+        report::evaluation_period_asked(&inst.app, actor, inst.programme_start, asked).await?;
     if from > to {
         bail!("--from ligt na --to");
     }

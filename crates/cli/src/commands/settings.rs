@@ -198,7 +198,7 @@ pub struct ZgwArgs {
     /// verantwoordelijkeOrganisatie of every zaak.
     #[arg(long, global = true, env = "NAZORG_ZGW_RSIN")]
     zgw_rsin: Option<String>,
-    /// Which statustype (by volgnummer) a phase is, where the default (docs/chain.md)
+    /// Which statustype (by volgnummer) a phase is, where the default (docs/operations.md)
     /// does not fit, e.g. "accepted=2,triaged=3,planning=4,aftercare=5,closed=9". Phases:
     /// notified, not_reached, declined, accepted, triaged, planning, aftercare, closed.
     #[arg(

@@ -40,6 +40,10 @@ pub async fn run(inst: &Installation, command: ZgwCommand) -> Result<ExitCode> {
 
 async fn sync(inst: &Installation, case: Option<CaseId>) -> Result<ExitCode> {
     let run = inst.app.run_zgw_sync(true, case).await?;
+    if run.results.is_empty() && run.held == 0 {
+        println!("Niets wachtte op het zaaksysteem.");
+        return Ok(ExitCode::SUCCESS);
+    }
     for (case_id, result) in &run.results {
         match result {
             Ok(said) => println!("casus {case_id}: {said}"),
@@ -51,7 +55,13 @@ async fn sync(inst: &Installation, case: Option<CaseId>) -> Result<ExitCode> {
         run.results.len() - run.failures(),
         run.failures()
     );
-    Ok(if run.failures() > 0 {
+    if run.held > 0 {
+        println!(
+            "{} nog in behandeling bij een ander proces (de achtergrondtaak van `serve`, of een die stopte: dan na 30 minuten weer vrij); probeer het zo opnieuw",
+            run.held
+        );
+    }
+    Ok(if run.failures() > 0 || run.held > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

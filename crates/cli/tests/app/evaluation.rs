@@ -507,6 +507,42 @@ async fn the_evaluation_report_has_one_section_per_question_in_html_pdf_and_xlsx
         figures["eligible"].to_string(),
         api.json["eligible"].to_string()
     );
+    // A client gets the same report over the API: the questions with their answers, the
+    // same key figures.
+    let r = app
+        .get(&format!("/api/v1/evaluation?from={FROM}&to={TO}"))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(
+        (r.json["from"].as_str(), r.json["to"].as_str()),
+        (Some(FROM), Some(TO))
+    );
+    let sections = r.json["sections"].as_array().unwrap();
+    assert_eq!(sections.len(), questions.len());
+    for (section, (title, question)) in sections.iter().zip(questions.iter()) {
+        assert_eq!(
+            (&section["title"], &section["question"]),
+            (&json!(title), &json!(question))
+        );
+        assert!(
+            !section["answer"].as_array().unwrap().is_empty(),
+            "{section}"
+        );
+    }
+    assert_eq!(
+        r.json["key_figures"]["eligible"].as_f64(),
+        api.json["eligible"].as_f64()
+    );
+    assert_eq!(r.json["monitor"]["eligible"], api.json["eligible"]);
+    let r = app
+        .get("/api/v1/evaluation?from=2026-09-01&to=2026-01-01")
+        .await;
+    assert_eq!(r.status, 422, "{}", r.json);
+    assert!(
+        r.detail().contains("De begindatum ligt na de einddatum"),
+        "{}",
+        r.json
+    );
     let (status, _, csv) = report(".csv").await;
     assert_eq!(status, 200);
     assert!(

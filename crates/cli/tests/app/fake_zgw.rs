@@ -33,6 +33,10 @@ pub enum Mode {
     /// Does what a POST asks, then answers 504 (a gateway that timed out): the client
     /// never hears that it happened.
     LoseAnswers,
+    /// Registers a zaak only after this long (every other call as usual).
+    SlowZaak(std::time::Duration),
+    /// Answers every call with 200 and an HTML page (a proxy's error page).
+    Garbage,
 }
 
 /// What the fake saw of one call.
@@ -56,6 +60,8 @@ struct Inner {
     statussen: Vec<Value>,
     resultaten: Vec<Value>,
     seen: Vec<Seen>,
+    /// The calls begun, before any answer (method and path).
+    begun: Vec<String>,
     next_id: u64,
 }
 
@@ -117,6 +123,7 @@ impl FakeZgw {
             statussen: Vec::new(),
             resultaten: Vec::new(),
             seen: Vec::new(),
+            begun: Vec::new(),
             next_id: 1,
         }));
         let app = Router::new().fallback(handle).with_state(inner.clone());
@@ -136,6 +143,11 @@ impl FakeZgw {
     /// From now on, only JWTs signed with this secret are accepted.
     pub fn set_secret(&self, secret: &str) {
         self.inner.lock().unwrap().secret = secret.into();
+    }
+
+    /// The calls begun so far, answered or not ("POST /zaken/api/v1/zaken").
+    pub fn begun(&self) -> Vec<String> {
+        self.inner.lock().unwrap().begun.clone()
     }
 
     pub fn seen(&self) -> Vec<Seen> {
@@ -346,7 +358,21 @@ async fn handle(
         (i.mode, i.secret.clone())
     };
     let user = authenticate(&headers, &secret);
-    let response = if mode == Mode::Down {
+    inner.lock().unwrap().begun.push(format!("{method} {path}"));
+    if let Mode::SlowZaak(d) = mode
+        && method == Method::POST
+        && path == "/zaken/api/v1/zaken"
+    {
+        tokio::time::sleep(d).await;
+    }
+    let response = if mode == Mode::Garbage {
+        (
+            StatusCode::OK,
+            [("content-type", "text/html")],
+            "<html><body>Bad gateway</body></html>",
+        )
+            .into_response()
+    } else if mode == Mode::Down {
         problem(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
@@ -424,6 +450,16 @@ fn route(
             page(of_zaaktype(&i.result_types), &url, query)
         }
         ("POST", "/zaken/api/v1/zaken") => create_zaak(i, headers, body),
+        ("GET", "/zaken/api/v1/zaken")
+            if headers.get("accept-crs").and_then(|v| v.to_str().ok()) != Some("EPSG:4326") =>
+        {
+            problem(
+                StatusCode::PRECONDITION_FAILED,
+                "missing-accept-crs-header",
+                "'Accept-Crs' header ontbreekt",
+                vec![],
+            )
+        }
         ("GET", "/zaken/api/v1/zaken") => {
             let ident = query_value(query, "identificatie");
             let bron = query_value(query, "bronorganisatie");
@@ -574,11 +610,29 @@ fn create_status(i: &mut Inner, body: &Value) -> Response {
         )]);
     };
     let at = body["datumStatusGezet"].as_str().unwrap_or_default();
-    if time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).is_err() {
-        wrong.push(invalid(
+    let moment = time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339);
+    let Ok(moment) = moment else {
+        return bad_request(vec![invalid(
             "datumStatusGezet",
             "invalid",
             "Datetime heeft een verkeerd formaat.",
+        )]);
+    };
+    // Kept as Open Zaak writes it back: UTC with an explicit offset.
+    let stored = moment
+        .to_offset(time::UtcOffset::UTC)
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second]+00:00"
+        ))
+        .unwrap();
+    if i.statussen
+        .iter()
+        .any(|s| s["zaak"] == body["zaak"] && s["datumStatusGezet"] == stored.as_str())
+    {
+        wrong.push(invalid(
+            "nonFieldErrors",
+            "unique",
+            "De velden zaak, datum_status_gezet moeten een unieke set zijn.",
         ));
     }
     let zaak_url = body["zaak"].as_str().unwrap().to_string();
@@ -601,13 +655,14 @@ fn create_status(i: &mut Inner, body: &Value) -> Response {
     }
     let (url, uuid) = new_url(i, "statussen");
     let mut status = body.clone();
+    status["datumStatusGezet"] = json!(stored);
     status["url"] = json!(url);
     status["uuid"] = json!(uuid);
     status["indicatieLaatstGezetteStatus"] = json!(true);
     status["zaakinformatieobjecten"] = json!([]);
     i.zaken[zaak_index]["status"] = json!(url);
     if st["isEindstatus"] == true {
-        i.zaken[zaak_index]["einddatum"] = json!(&at[..10]);
+        i.zaken[zaak_index]["einddatum"] = json!(&stored[..10]);
     }
     i.statussen.push(status.clone());
     (StatusCode::CREATED, axum::Json(status)).into_response()

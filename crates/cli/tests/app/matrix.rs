@@ -80,6 +80,7 @@ const MATRIX: &[(Rule, &[(&str, &str)])] = &[
             ("PUT", "/api/v1/cases/{id}/readiness"),
             ("PUT", "/api/v1/cases/{id}/release"),
             ("POST", "/api/v1/cases/{id}/contacts"),
+            ("POST", "/api/v1/cases/{id}/appointments"),
             ("POST", "/api/v1/cases/{id}/household-members"),
             ("PUT", "/api/v1/cases/{id}/facts"),
             ("PATCH", "/api/v1/cases/{id}/facts"),
@@ -152,6 +153,7 @@ const MATRIX: &[(Rule, &[(&str, &str)])] = &[
         Rule::Reports,
         &[
             ("GET", "/api/v1/monitor"),
+            ("GET", "/api/v1/evaluation"),
             ("GET", "/monitor"),
             ("GET", "/monitor.xlsx"),
             ("GET", "/monitor.csv"),

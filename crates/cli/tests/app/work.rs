@@ -387,6 +387,38 @@ async fn the_calendar_feed_parses_and_names_no_one(db: TestDb) {
         )
         .await
         .unwrap();
+    // A client plans one over the API, as the offset it has; the case then lists both.
+    let day_after = iso(tomorrow + Duration::days(1));
+    let r = app
+        .post_case(s.b, "appointments", json!({"starts_at": format!("{day_after}T14:00:00+01:00"), "kind": "phone", "place": "Telefonisch"}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let planned = r.json["appointments"].as_array().unwrap();
+    assert_eq!(planned.len(), 2, "{planned:?}");
+    assert!(
+        planned
+            .iter()
+            .any(|a| a["starts_at"] == format!("{day_after}T13:00:00Z") && a["kind"] == "phone"),
+        "{planned:?}"
+    );
+    for (body, field) in [
+        (
+            json!({"starts_at": format!("{day_after} 14:00"), "kind": "phone", "place": ""}),
+            "RFC 3339",
+        ),
+        (
+            json!({"starts_at": format!("{day_after}T14:00:00+01:00"), "kind": "brief", "place": ""}),
+            "soort afspraak",
+        ),
+        (
+            json!({"starts_at": "2020-01-01T10:00:00Z", "kind": "phone", "place": ""}),
+            "plant u vooruit",
+        ),
+    ] {
+        let r = app.post_case(s.b, "appointments", body).await;
+        assert_eq!(r.status, 422, "{}", r.json);
+        assert!(r.detail().contains(field), "{}", r.json);
+    }
     let token = app.store.create_calendar_token(&actor).await.unwrap();
     let feed_url = app.url(&format!("/agenda/{token}.ics"));
     let feed = app.client.get(&feed_url).send().await.unwrap();
@@ -407,8 +439,8 @@ async fn the_calendar_feed_parses_and_names_no_one(db: TestDb) {
         .collect();
     assert_eq!(
         events.len(),
-        2,
-        "the appointment and the agreement's due date: {text}"
+        3,
+        "the two appointments and the agreement's due date: {text}"
     );
     let summaries: Vec<&str> = events.iter().filter_map(|e| e.get_summary()).collect();
     assert!(

@@ -115,11 +115,14 @@ async fn every_phase_reaches_the_zaak_in_order_and_nothing_is_lost_while_it_was_
     let out = app.cli(&argv);
     let printed = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{printed}");
-    assert!(printed.contains("1 bijgewerkt, 0 mislukt"), "{printed}");
-    assert!(
-        printed.contains(&format!("geregistreerd als zaak NAZORG-1783-{case}")),
-        "{printed}"
-    );
+    // Unless the background worker's next try came first (on a busy machine), it did it.
+    if !printed.contains("Niets wachtte") {
+        assert!(printed.contains("1 bijgewerkt, 0 mislukt"), "{printed}");
+        assert!(
+            printed.contains(&format!("geregistreerd als zaak NAZORG-1783-{case}")),
+            "{printed}"
+        );
+    }
 
     // One zaak, of the zaaktype, for the municipality, without personal data.
     let zaken = zgw.zaken();
@@ -285,7 +288,87 @@ async fn a_lost_answer_is_found_again_and_a_refusal_is_shown_in_dutch(db: TestDb
     assert!(String::from_utf8_lossy(&out.stderr).contains("--zgw-zaken-url"));
 }
 
+async fn a_step_during_a_slow_call_is_not_lost_and_timeouts_and_garbage_are_said(db: TestDb) {
+    let zgw = zaaksysteem().await;
+    let config = nazorg_app::zgw::ZgwConfig {
+        timeout: Duration::from_secs(1),
+        ..zgw.config()
+    };
+    // The zaaksysteem takes 0.8 s to register a zaak: a coordinator's step lands while the
+    // worker waits for it.
+    zgw.set_mode(Mode::SlowZaak(Duration::from_millis(800)));
+    let app = App::spawn_with_zgw(db, config).await;
+    let case = app.notify(notification(json!({}))).await;
+    for _ in 0..100 {
+        if zgw.begun().iter().any(|c| c == "POST /zaken/api/v1/zaken") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let started = std::time::Instant::now();
+    app.accept_offer(case).await;
+    assert!(
+        started.elapsed() < Duration::from_millis(700),
+        "the step did not wait for the zaaksysteem"
+    );
+    assert!(
+        zgw.zaken().is_empty(),
+        "the step landed while the zaak was being registered"
+    );
+    let state = zaak_when(&app, case, up_to_date).await;
+    let url = state["url"].as_str().unwrap();
+    assert_eq!(
+        zgw.statuses_of(url),
+        ["Ontvangen", "Intake"],
+        "nothing lost"
+    );
+
+    // Slower than the timeout: said in Dutch, tried again, and registered once.
+    zgw.set_mode(Mode::SlowZaak(Duration::from_millis(1500)));
+    let slow = app
+        .notify(notification(
+            json!({"bsn": "111222333", "detention_start": "2026-03-01"}),
+        ))
+        .await;
+    let state = zaak_when(&app, slow, |s| failed_with(s, "antwoordde niet binnen 1 s")).await;
+    assert_eq!(state["url"], Value::Null);
+    // An answer that is no JSON (a proxy's error page): said, and waiting.
+    zgw.set_mode(Mode::Garbage);
+    let garbage = app
+        .notify(notification(
+            json!({"bsn": "123456782", "detention_start": "2026-03-02"}),
+        ))
+        .await;
+    zaak_when(&app, garbage, |s| failed_with(s, "onleesbaar")).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    zgw.set_mode(Mode::Normal);
+    let mut args: Vec<String> = vec!["zgw".into(), "sync".into()];
+    args.extend(zgw.cli_args());
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = app.cli(&argv);
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{printed}");
+    assert!(
+        printed.contains("bijgewerkt, 0 mislukt") || printed.contains("Niets wachtte"),
+        "{printed}"
+    );
+    for c in [slow, garbage] {
+        zaak_when(&app, c, up_to_date).await;
+    }
+    let idents: Vec<String> = zgw
+        .zaken()
+        .iter()
+        .map(|z| z["identificatie"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        idents,
+        [case, slow, garbage].map(|c| format!("NAZORG-1783-{c}")),
+        "each case one zaak, the slow one too"
+    );
+}
+
 crate::on_both_databases!(
+    a_step_during_a_slow_call_is_not_lost_and_timeouts_and_garbage_are_said,
     every_phase_reaches_the_zaak_in_order_and_nothing_is_lost_while_it_was_down,
     a_lost_answer_is_found_again_and_a_refusal_is_shown_in_dutch,
 );

@@ -123,6 +123,16 @@ impl Tx {
         Ok(())
     }
 
+    /// A call succeeded, but more came in for it while it ran: it is due again at `at`.
+    pub async fn call_again(&mut self, id: i64, at: OffsetDateTime) -> Result<()> {
+        execute!(
+            self,
+            "UPDATE outbox SET last_error = NULL, leased_until = NULL, attempts = 0, next_attempt_at = $1 WHERE id = $2",
+            [at, id]
+        );
+        Ok(())
+    }
+
     /// A call failed: why (in Dutch), and when it is tried again.
     pub async fn call_failed(
         &mut self,

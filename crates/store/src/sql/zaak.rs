@@ -63,6 +63,16 @@ impl Tx {
         Ok(())
     }
 
+    /// The moment of the case's last status update, sent or not.
+    pub async fn last_zaak_status_at(&mut self, case_id: CaseId) -> Result<Option<OffsetDateTime>> {
+        let last: Option<(OffsetDateTime,)> = fetch_optional!(
+            self,
+            "SELECT happened_at FROM zaak_updates WHERE case_id = $1 AND kind = 'status' ORDER BY id DESC LIMIT 1",
+            [case_id]
+        );
+        Ok(last.map(|(t,)| t))
+    }
+
     /// The case's zaak as Nazorg holds it.
     pub async fn zaak_state(&mut self, case_id: CaseId) -> Result<ZaakState> {
         let state: Option<ZaakState> = fetch_optional!(

@@ -24,10 +24,10 @@ pub(super) fn router() -> Router<AppState> {
     info(title = "Nazorg API", version = "1.0.0", description = "Casusregistratie nazorg ex-gedetineerden. Fouten als application/problem+json.",
          license(name = "EUPL-1.2")),
     paths(list_cases, create_notification, get_case, record_offer, record_triage, decide_direction, add_agreement,
-          set_agreement_done, set_readiness, record_release, log_contact, add_household_member, update_facts, patch_facts,
+          set_agreement_done, set_readiness, record_release, log_contact, add_appointment, add_household_member, update_facts, patch_facts,
           override_eligibility, record_bsn, assign_coordinator, close_case, create_referral, list_referrals, get_referral, referral_step,
           acknowledge_referral, referral_figures, list_partners, add_partner, list_service_kinds, set_service_price, get_budget,
-          set_budget_cap, add_safety_item, record_safety_outcome, handle_signal, monitor, get_brp, request_brp_lookup, get_zaak, get_worklist, list_absences, subject_access),
+          set_budget_cap, add_safety_item, record_safety_outcome, handle_signal, monitor, evaluation, get_brp, request_brp_lookup, get_zaak, get_worklist, list_absences, subject_access),
     modifiers(&Security, &Problems),
     security(("bearer" = []), ("session" = []))
 )]

@@ -101,6 +101,10 @@ case_steps! { |s, actor, id, b, seen|
     record_release: put "/cases/{id}/release" (ReleaseIn) [replaces] =>
         s.app.record_release(&actor, id, seen, date("de datum van vrijlating", &b.date)?).await?;
     log_contact: post "/cases/{id}/contacts" (ContactIn);
+    add_appointment: post "/cases/{id}/appointments" (AppointmentIn) => {
+        let (starts_at, kind) = b.parse()?;
+        s.app.add_appointment(&actor, id, starts_at, kind, &b.place).await?
+    };
     add_household_member: post "/cases/{id}/household-members" (HouseholdIn);
     update_facts: put "/cases/{id}/facts" (FactsIn) [replaces]
         responses((status = 200, body = CaseDetailDto), (status = 409, description = "Niet toegestaan in deze fase"),

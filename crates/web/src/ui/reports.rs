@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use nazorg_app::report::{self, EvaluationData};
 use nazorg_domain::access::Action;
 use nazorg_domain::access::Page;
-use nazorg_domain::dates::{format_iso, format_nl, today_nl};
+use nazorg_domain::dates::{format_iso, format_nl};
 use nazorg_domain::evaluation::{Section, Table, decimal, monitor_tables, outlook_tables, percent};
 use nazorg_domain::ids::CaseId;
 use nazorg_domain::monitor::Monitor;
@@ -117,17 +117,9 @@ impl Period {
         s: &AppState,
         user: &UiUser,
     ) -> Result<(Date, Date), AppError> {
-        let (from, to) = self.parse()?;
-        let (default_from, default_to) =
-            report::evaluation_period(&s.app, &user.actor, s.config.programme_start, today_nl())
-                .await?;
-        let from = from.unwrap_or(default_from);
-        let to = to.unwrap_or(if from == default_from {
-            default_to
-        } else {
-            nazorg_domain::dates::add_months(from, report::EVALUATION_MONTHS)
-                - time::Duration::days(1)
-        });
+        let asked = self.parse()?;
+        let start = s.config.programme_start;
+        let (from, to) = report::evaluation_period_asked(&s.app, &user.actor, start, asked).await?;
         ordered(from, to)
     }
 }
