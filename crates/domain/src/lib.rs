@@ -42,5 +42,16 @@ pub trait Coded: Copy + PartialEq + 'static {
     fn label(self) -> &'static str;
 }
 
+/// The OpenAPI schema of one of the codes of `T`, or "" for unknown (an optional code of a
+/// notification, which a CSV file cannot make null).
+#[cfg(feature = "openapi")]
+pub fn or_empty_schema<T: Coded>() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    let codes = T::all().iter().map(|v| v.code()).chain([""]);
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(codes))
+        .into()
+}
+
 /// Westland, the municipality this system was first built for (CBS code).
 pub const DEFAULT_MUNICIPALITY: &str = "1783";

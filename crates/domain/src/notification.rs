@@ -153,21 +153,27 @@ pub struct NotificationRow {
     /// CBS code of the last address before detention, e.g. 1783 or GM1783.
     #[serde(deserialize_with = "text_or_null")]
     pub municipality_code: String,
-    /// registered | recently_deregistered | not_registered
+    /// registered | recently_deregistered | not_registered | empty (unknown)
     #[serde(deserialize_with = "text_or_null")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::or_empty_schema::<BrpStatus>))]
     pub brp_status: String,
     #[serde(deserialize_with = "text_or_null")]
     pub institution: String,
+    /// YYYY-MM-DD or DD-MM-YYYY.
     #[serde(deserialize_with = "text_or_null")]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub detention_start: String,
-    /// Empty when unknown.
+    /// YYYY-MM-DD or DD-MM-YYYY; empty when unknown.
     #[serde(deserialize_with = "text_or_null")]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub expected_release: String,
     /// prison_sentence | pretrial | other | empty (unknown)
     #[serde(deserialize_with = "text_or_null")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::or_empty_schema::<Sentence>))]
     pub sentence: String,
-    /// automatic | casemanager | partner | self
+    /// automatic | casemanager | partner | self; empty is automatic
     #[serde(deserialize_with = "text_or_null")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::or_empty_schema::<Source>))]
     pub source: String,
 }
 

@@ -428,13 +428,13 @@ pub struct FactsIn {
     #[serde(deserialize_with = "present")]
     #[schema(required = true)]
     pub expected_release: Option<String>,
-    /// short | long, or null
+    /// prison_sentence | pretrial | other, or null
     #[serde(deserialize_with = "present")]
-    #[schema(required = true)]
+    #[schema(required = true, value_type = Option<nazorg_domain::notification::Sentence>, inline)]
     pub sentence: Option<String>,
     /// registered | recently_deregistered | not_registered, or null
     #[serde(deserialize_with = "present")]
-    #[schema(required = true)]
+    #[schema(required = true, value_type = Option<nazorg_domain::notification::BrpStatus>, inline)]
     pub brp_status: Option<String>,
     /// The CBS code of the municipality of the last address, or null
     #[serde(deserialize_with = "present")]
@@ -489,11 +489,13 @@ pub struct FactsPatchIn {
     /// yyyy-mm-dd
     #[serde(default, deserialize_with = "patched")]
     pub expected_release: Option<Option<String>>,
-    /// short | long
+    /// prison_sentence | pretrial | other; null: unknown
     #[serde(default, deserialize_with = "patched")]
+    #[schema(value_type = Option<nazorg_domain::notification::Sentence>, inline)]
     pub sentence: Option<Option<String>>,
-    /// registered | recently_deregistered | not_registered
+    /// registered | recently_deregistered | not_registered; null: unknown
     #[serde(default, deserialize_with = "patched")]
+    #[schema(value_type = Option<nazorg_domain::notification::BrpStatus>, inline)]
     pub brp_status: Option<Option<String>>,
     #[serde(default, deserialize_with = "patched")]
     pub last_residence_code: Option<Option<String>>,
@@ -555,7 +557,7 @@ whole_body! {
     OverrideIn / OverrideForm {
         /// eligible | not_eligible | undetermined | null (withdraw)
         #[serde(deserialize_with = "present")]
-        outcome: Option<String>,
+        outcome: Option<String> as schema(value_type = Option<nazorg_domain::eligibility::Eligibility>, inline),
         reason: String,
     }
 }
@@ -585,8 +587,11 @@ pub struct CoordinatorIn {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct DomainResultIn {
+    /// id_document | housing | income | care | social_network
+    #[schema(value_type = nazorg_domain::triage::LifeDomain, inline)]
     pub domain: String,
     /// arranged | partly | not_arranged | not_applicable
+    #[schema(value_type = nazorg_domain::case::DomainResult, inline)]
     pub result: String,
 }
 
@@ -600,6 +605,7 @@ pub struct CloseIn {
     #[schema(format = Date)]
     pub date: String,
     /// successful | partly | not_successful
+    #[schema(value_type = Option<nazorg_domain::case::OverallResult>, inline)]
     pub overall_result: Option<String>,
     pub results: Vec<DomainResultIn>,
     pub note: String,
@@ -715,6 +721,7 @@ pub struct ReferralStepIn {
     /// Required for return, progress and withdraw.
     pub note: String,
     /// For finish: achieved | partly | not_achieved | stopped
+    #[schema(value_type = Option<nazorg_domain::referral::ReferralResult>, inline)]
     pub result: Option<String>,
 }
 

@@ -16,9 +16,12 @@ use utoipa::IntoParams;
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct CaseQuery {
-    /// notified | not_reached | declined | accepted | triaged | planning | aftercare | closed
+    /// notified | not_reached | declined | accepted | triaged | planning | aftercare | closed;
+    /// empty: every phase
+    #[param(schema_with = nazorg_domain::or_empty_schema::<nazorg_domain::lifecycle::Status>)]
     pub status: Option<String>,
-    /// coordinator | skt | exodus
+    /// coordinator | skt | exodus; empty: every direction
+    #[param(schema_with = nazorg_domain::or_empty_schema::<nazorg_domain::triage::Direction>)]
     pub direction: Option<String>,
     /// User id of the coordinator.
     #[param(value_type = Option<i64>)]

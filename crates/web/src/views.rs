@@ -124,7 +124,8 @@ pub fn shown_bsn(c: &CaseSummary) -> String {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SignalDto {
     pub id: i64,
-    /// chain_changed | identity_mismatch
+    /// What the signal is about.
+    #[schema(value_type = nazorg_domain::signal::SignalKind, inline)]
     pub kind: String,
     pub label: String,
     /// YYYY-MM-DD
@@ -160,6 +161,7 @@ pub struct RuleDto {
     pub rule: String,
     pub label: String,
     /// met | failed | unknown
+    #[schema(pattern = "^(met|failed|unknown)$")]
     pub state: String,
     pub reason: Option<String>,
     pub explanation: String,
@@ -524,6 +526,7 @@ pub struct ReferralDto {
     pub price: Option<f64>,
     pub over_cap_reason: Option<String>,
     /// asked | accepted | started | finished | returned | withdrawn
+    #[schema(value_type = nazorg_domain::referral::ReferralStatus, inline)]
     pub status: String,
     pub asked_on: String,
     pub accepted_on: Option<String>,
@@ -531,6 +534,7 @@ pub struct ReferralDto {
     pub ended_on: Option<String>,
     pub return_reason: Option<String>,
     /// achieved | partly | not_achieved | stopped
+    #[schema(value_type = Option<nazorg_domain::referral::ReferralResult>, inline)]
     pub result: Option<String>,
     pub result_note: Option<String>,
     pub acknowledged: bool,

@@ -32,6 +32,23 @@ async fn the_api_is_closed_without_a_login_but_health_and_openapi_are_public(db:
         codes("TriageDomainIn", "need"),
         ["none", "practical", "complex"]
     );
+    // Every field or parameter whose description lists codes ("a | b") is an enumeration
+    // (or a pattern): a client can validate what it sends.
+    let mut loose = Vec::new();
+    unenumerated(&doc.json, "", &mut loose);
+    assert!(loose.is_empty(), "codes without an enum: {loose:?}");
+    // A default or example of a code is one of its codes.
+    let mut invalid = Vec::new();
+    default_outside_enum(&doc.json, "", &mut invalid);
+    assert!(
+        invalid.is_empty(),
+        "defaults and examples outside their enum: {invalid:?}"
+    );
+    // An optional code of a notification is one of the codes, or "" for unknown.
+    assert_eq!(
+        schemas["NotificationIn"]["properties"]["sentence"]["enum"],
+        serde_json::json!(["prison_sentence", "pretrial", "other", ""])
+    );
     // Paths are under the server `/api/v1`: the major version is in the address.
     assert_eq!(doc.json["servers"][0]["url"], "/api/v1");
     assert!(
@@ -58,6 +75,96 @@ async fn the_api_is_closed_without_a_login_but_health_and_openapi_are_public(db:
         .await
         .unwrap();
     assert_eq!(wrong_token.status(), 401);
+}
+
+/// The places in an OpenAPI document where a string's description lists codes
+/// ("a | b") but its schema has no `enum` (itself or in a `oneOf`) and no `pattern`.
+fn unenumerated(v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+    use serde_json::Value;
+    let lists_codes = |d: &str| {
+        d.split(" | ").count() > 1
+            && d.split(" | ").take(2).all(|w| {
+                let w = w.rsplit(' ').next().unwrap_or_default();
+                !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            })
+    };
+    let enumerated = |s: &Value| {
+        s.get("enum").is_some()
+            || s.get("pattern").is_some()
+            || s["oneOf"]
+                .as_array()
+                .is_some_and(|o| o.iter().any(|x| x.get("enum").is_some()))
+    };
+    match v {
+        Value::Object(map) => {
+            let description = map.get("description").and_then(Value::as_str).unwrap_or("");
+            // A parameter carries its description beside its schema.
+            let schema = map
+                .get("schema")
+                .filter(|_| map.contains_key("in"))
+                .unwrap_or(v);
+            let is_schema =
+                map.contains_key("type") || map.contains_key("oneOf") || map.contains_key("in");
+            if is_schema && lists_codes(description) && !enumerated(schema) {
+                out.push(path.to_string());
+            }
+            for (k, x) in map {
+                unenumerated(x, &format!("{path}/{k}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                unenumerated(x, &format!("{path}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The places where a default or example is not one of the codes its schema enumerates.
+fn default_outside_enum(v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            let mut codes: Vec<&Value> = Vec::new();
+            if let Some(e) = map.get("enum").and_then(Value::as_array) {
+                codes.extend(e);
+            }
+            for o in map
+                .get("oneOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                codes.extend(
+                    o.get("enum")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten(),
+                );
+                if o["type"] == "null" {
+                    codes.push(&Value::Null);
+                }
+            }
+            for key in ["default", "example"] {
+                if let Some(value) = map.get(key)
+                    && !codes.is_empty()
+                    && !codes.contains(&value)
+                {
+                    out.push(format!("{path}/{key}"));
+                }
+            }
+            for (k, x) in map {
+                default_outside_enum(x, &format!("{path}/{k}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                default_outside_enum(x, &format!("{path}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 async fn trailing_slashes_and_unknown_resources_are_404_problems(db: TestDb) {

@@ -155,18 +155,28 @@ fn as_served(doc: &mut utoipa::openapi::OpenApi, config: &crate::Config) {
         })
         .collect();
     doc.servers = Some(vec![Server::new("/api/v1")]);
-    // A form's empty default is no date: the document names none.
+    // A form's empty default is no date and no code: the document names none.
     if let Some(components) = doc.components.as_mut() {
         for schema in components.schemas.values_mut() {
             if let utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(object)) =
                 schema
             {
                 for property in object.properties.values_mut() {
-                    if let utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(field)) =
-                        property
-                        && field.default == Some(serde_json::json!(""))
-                    {
-                        field.default = None;
+                    use utoipa::openapi::schema::Schema;
+                    let empty = Some(serde_json::json!(""));
+                    match property {
+                        utoipa::openapi::RefOr::T(Schema::Object(field))
+                            if field.default == empty =>
+                        {
+                            field.default = None;
+                        }
+                        // A code (an enumeration) whose form default is empty: no code.
+                        utoipa::openapi::RefOr::T(Schema::OneOf(field))
+                            if field.default == empty =>
+                        {
+                            field.default = None;
+                        }
+                        _ => {}
                     }
                 }
             }

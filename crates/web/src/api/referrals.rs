@@ -129,7 +129,8 @@ async fn create_referral(
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct ReferralQuery {
-    /// asked | accepted | started | finished | returned | withdrawn
+    /// asked | accepted | started | finished | returned | withdrawn; empty: every status
+    #[param(schema_with = nazorg_domain::or_empty_schema::<nazorg_domain::referral::ReferralStatus>)]
     pub status: Option<String>,
     /// Only referrals still running.
     pub open: Option<bool>,

@@ -4,7 +4,7 @@ use super::ApiQuery;
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::ApiError;
-use crate::input::optional_date;
+use crate::input::date;
 use crate::query::{PeriodQuery, ordered};
 use axum::extract::State;
 use axum::routing::get;
@@ -59,9 +59,10 @@ async fn evaluation(
     ApiQuery(q): ApiQuery<EvaluationQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     s.app.permit(&actor, Action::ReadReports, None).await?;
+    // A parameter given is a date; left out, the default.
     let asked = (
-        optional_date("de begindatum", q.from.as_deref())?,
-        optional_date("de einddatum", q.to.as_deref())?,
+        q.from.as_deref().map(|d| date("from", d)).transpose()?,
+        q.to.as_deref().map(|d| date("to", d)).transpose()?,
     );
     let start = s.config.programme_start;
     let (from, to) = report::evaluation_period_asked(&s.app, &actor, start, asked).await?;

@@ -115,7 +115,8 @@ case_steps! { |s, actor, id, b, seen|
         s.app.assign_coordinator(&actor, id, seen, b.user_id).await?;
     close_case: post "/cases/{id}/closure" (CloseIn);
     add_safety_item: post "/cases/{id}/safety-agenda-items" (SafetyItemIn)
-        responses((status = 200, body = CaseDetailDto)) => {
+        responses((status = 200, body = CaseDetailDto), (status = 409, description = "Niet toegestaan in deze fase"),
+                  (status = 422, description = "Ongeldige invoer")) => {
             let put_on = date("de datum van de Veiligheidskamer", &b.put_on)?;
             s.app.add_safety_item(&actor, id, put_on, &b.reason).await?
         };
