@@ -95,6 +95,8 @@ const MATRIX: &[(Rule, &[(&str, &str)])] = &[
             ("POST", "/api/v1/cases/{id}/brp-lookups"),
             ("GET", "/api/v1/worklist"),
             ("GET", "/api/v1/absences"),
+            ("POST", "/api/v1/absences"),
+            ("DELETE", "/api/v1/absences/{id}"),
             ("POST", "/api/v1/referrals/{id}/acknowledgement"),
             ("GET", "/api/v1/referral-figures"),
             ("PUT", "/api/v1/service-kinds/{id}"),
@@ -532,6 +534,18 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         )
         .await
         .unwrap();
+    // A second one, for the API to end (the page ends the first).
+    let api_absence = store
+        .add_absence(
+            &coordinator,
+            kees,
+            coordinator_id,
+            time::OffsetDateTime::now_utc().date() + time::Duration::days(40),
+            time::OffsetDateTime::now_utc().date() + time::Duration::days(41),
+            "",
+        )
+        .await
+        .unwrap();
     let calendar = store.create_calendar_token(&coordinator).await.unwrap();
     let spare_partner = store
         .add_partner(
@@ -586,6 +600,8 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
             spare_partner.to_string()
         } else if path.starts_with("/afwezigheid/") {
             absence.to_string()
+        } else if path.starts_with("/api/v1/absences/") {
+            api_absence.to_string()
         } else if path.starts_with("/api/v1/service-kinds/") {
             service.to_string()
         } else {
@@ -613,6 +629,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
             .any(|p| path.contains(p))
             && !path.starts_with("/ketenpartners/")
             && !path.starts_with("/afwezigheid/")
+            && !path.starts_with("/api/v1/absences/")
             && !path.starts_with("/api/v1/service-kinds/")
     };
 

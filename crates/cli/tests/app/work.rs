@@ -245,14 +245,57 @@ async fn a_substitute_sees_the_absent_colleagues_work_only_during_the_absence(db
         async move { request.send().await.unwrap().status().as_u16() }
     };
     assert_eq!(read(token.clone()).await, 403, "no substitution yet");
-    let absence = app
-        .store
-        .add_absence(&actor, kees, vera, s.today, s.today, "Ziek")
-        .await
-        .unwrap();
+    // A client registers the substitution over the API, and ends it there.
+    let r = app
+        .post(
+            "/api/v1/absences",
+            json!({"user_id": kees.0, "substitute_id": vera.0, "starts_on": iso(s.today), "ends_on": iso(s.today), "note": "Ziek"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.json);
+    assert_eq!(
+        (r.json["substitute"].as_str(), r.json["note"].as_str()),
+        (Some("Vera Vervanger"), Some("Ziek"))
+    );
+    let absence = r.json["id"].as_i64().unwrap();
     assert_eq!(read(token.clone()).await, 200, "substituting today");
-    app.store.end_absence(&actor, absence).await.unwrap();
+    let ended = app
+        .send_if(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/absences/{absence}"),
+            json!(null),
+            None,
+        )
+        .await;
+    assert_eq!(ended.status, 204);
     assert_eq!(read(token).await, 403, "the substitution has ended");
+    let again = app
+        .send_if(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/absences/{absence}"),
+            json!(null),
+            None,
+        )
+        .await;
+    assert_eq!(again.status, 404, "{}", again.json);
+    for (body, says) in [
+        (
+            json!({"user_id": kees.0, "substitute_id": kees.0, "starts_on": iso(s.today), "ends_on": iso(s.today)}),
+            "iemand anders",
+        ),
+        (
+            json!({"user_id": kees.0, "substitute_id": vera.0, "starts_on": iso(s.today), "ends_on": iso(s.today - Duration::days(1))}),
+            "vóór de eerste",
+        ),
+        (
+            json!({"user_id": kees.0, "substitute_id": vera.0, "starts_on": "morgen", "ends_on": iso(s.today)}),
+            "starts_on",
+        ),
+    ] {
+        let r = app.post("/api/v1/absences", body).await;
+        assert_eq!(r.status, 422, "{}", r.json);
+        assert!(r.detail().contains(says), "{}", r.json);
+    }
     let refused = app
         .store
         .add_absence(&actor, kees, kees, s.today, s.today, "")

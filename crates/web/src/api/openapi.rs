@@ -27,7 +27,7 @@ pub(super) fn router() -> Router<AppState> {
           set_agreement_done, set_readiness, record_release, log_contact, add_appointment, add_household_member, update_facts, patch_facts,
           override_eligibility, record_bsn, assign_coordinator, close_case, create_referral, list_referrals, get_referral, referral_step,
           acknowledge_referral, referral_figures, list_partners, add_partner, list_service_kinds, set_service_price, get_budget,
-          set_budget_cap, add_safety_item, record_safety_outcome, handle_signal, monitor, evaluation, get_brp, request_brp_lookup, get_zaak, get_worklist, list_absences, subject_access),
+          set_budget_cap, add_safety_item, record_safety_outcome, handle_signal, monitor, evaluation, get_brp, request_brp_lookup, get_zaak, get_worklist, list_absences, add_absence, end_absence, subject_access),
     modifiers(&Security, &Problems),
     security(("bearer" = []), ("session" = []))
 )]

@@ -1,22 +1,26 @@
 //! The coordinator's day over the API: the worklist and the absences with who stands in.
 
-use super::{ApiPath, ApiQuery};
+use super::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::ApiError;
+use crate::input::date;
 use axum::extract::State;
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::routing::{delete, get};
 use axum::{Json, Router};
 use nazorg_app::Scope;
+use nazorg_domain::access::Action;
 use nazorg_domain::dates::{format_iso, today_nl};
-use nazorg_domain::ids::{CaseId, ResidentId};
+use nazorg_domain::ids::{AbsenceId, CaseId, ResidentId, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/worklist", get(get_worklist))
-        .route("/absences", get(list_absences))
+        .route("/absences", get(list_absences).post(add_absence))
+        .route("/absences/{id}", delete(end_absence))
         .route("/residents/{id}/subject-access", get(subject_access))
 }
 
@@ -111,6 +115,82 @@ pub struct AbsenceDto {
     pub note: String,
 }
 
+/// An absence of a coordinator to register, and who stands in.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AbsenceIn {
+    /// The user id of the coordinator who is away.
+    pub user_id: i64,
+    /// The user id of the coordinator who stands in.
+    pub substitute_id: i64,
+    /// YYYY-MM-DD: the first day away.
+    #[schema(format = Date)]
+    pub starts_on: String,
+    /// YYYY-MM-DD: the last day away (included).
+    #[schema(format = Date)]
+    pub ends_on: String,
+    /// May be empty (at most 500 characters).
+    #[serde(default)]
+    pub note: String,
+}
+
+fn absence_dto(a: nazorg_app::Absence) -> AbsenceDto {
+    AbsenceDto {
+        id: a.id.0,
+        user_id: a.user_id.0,
+        user: a.user,
+        substitute_id: a.substitute_id.0,
+        substitute: a.substitute,
+        starts_on: format_iso(a.starts_on),
+        ends_on: format_iso(a.ends_on),
+        note: a.note,
+    }
+}
+
+/// Registers an absence: from its first day the substitute has a coordinator's rights and
+/// sees the absent colleague's work, until its last.
+#[utoipa::path(post, path = "/api/v1/absences", tag = "werk", request_body = AbsenceIn,
+    responses((status = 201, body = AbsenceDto), (status = 403, description = "Geen toegang"),
+        (status = 422, description = "Ongeldige invoer (een vervanger die de afwezige zelf is, een einde vóór het begin, een periode in het verleden)")))]
+async fn add_absence(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    body: Result<ApiJson<AbsenceIn>, ApiError>,
+) -> Result<(StatusCode, Json<AbsenceDto>), ApiError> {
+    // Who may not manage absences learns that first, whatever the body holds.
+    s.app.permit(&actor, Action::ManageAbsences, None).await?;
+    let ApiJson(b) = body?;
+    let starts_on = date("starts_on", &b.starts_on)?;
+    let ends_on = date("ends_on", &b.ends_on)?;
+    let (absent, substitute) = (UserId(b.user_id), UserId(b.substitute_id));
+    let id = s
+        .app
+        .add_absence(&actor, absent, substitute, starts_on, ends_on, &b.note)
+        .await?;
+    let made = s
+        .app
+        .list_absences(&actor)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or(ApiError(crate::error::AppError::NotFound))?;
+    Ok((StatusCode::CREATED, Json(absence_dto(made))))
+}
+
+/// Ends an absence today: one that has not begun is removed, a running one ends yesterday,
+/// so that from today the colleague's work is theirs again.
+#[utoipa::path(delete, path = "/api/v1/absences/{id}", tag = "werk", params(("id" = i64, Path)),
+    responses((status = 204, description = "De afwezigheid is beëindigd"), (status = 403, description = "Geen toegang"),
+        (status = 404, description = "Niet gevonden")))]
+async fn end_absence(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<AbsenceId>,
+) -> Result<StatusCode, ApiError> {
+    s.app.end_absence(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(get, path = "/api/v1/absences", tag = "werk",
     responses((status = 200, body = [AbsenceDto]), (status = 403, description = "Geen toegang")))]
 async fn list_absences(
@@ -118,21 +198,7 @@ async fn list_absences(
     ApiActor(actor): ApiActor,
 ) -> Result<Json<Vec<AbsenceDto>>, ApiError> {
     let absences = s.app.list_absences(&actor).await?;
-    Ok(Json(
-        absences
-            .into_iter()
-            .map(|a| AbsenceDto {
-                id: a.id.0,
-                user_id: a.user_id.0,
-                user: a.user,
-                substitute_id: a.substitute_id.0,
-                substitute: a.substitute,
-                starts_on: format_iso(a.starts_on),
-                ends_on: format_iso(a.ends_on),
-                note: a.note,
-            })
-            .collect(),
-    ))
+    Ok(Json(absences.into_iter().map(absence_dto).collect()))
 }
 
 #[utoipa::path(get, path = "/api/v1/residents/{id}/subject-access", tag = "werk", params(("id" = i64, Path)),
