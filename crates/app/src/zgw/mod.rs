@@ -9,7 +9,6 @@ mod client;
 
 pub use client::{Catalog, OnBehalf, Zaak, ZgwClient, ZgwConfig, ZgwError, ZgwSetupError};
 
-use crate::case_step::record;
 use crate::error::invalid;
 use crate::trace::{Trace, new_operation_id};
 use crate::{App, Result, gate};
@@ -362,7 +361,10 @@ impl App {
             identificatie: zaak.identificatie.clone(),
             url: zaak.url.clone(),
         };
-        record(&mut tx, state.case_id, &actor, &what).await?;
+        // In the case's history (not through a step: the phase does not change).
+        let (kind, summary) = (what.kind(), what.summary());
+        tx.add_case_event(state.case_id, None, &actor.username, kind, &summary, None)
+            .await?;
         tx.commit().await?;
         Ok(zaak)
     }

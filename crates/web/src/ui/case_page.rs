@@ -1,6 +1,7 @@
 //! The case page: everything about one case, with the forms of the steps that are possible
 //! now (posted to `case_steps`).
 
+use super::chain_cards::{BrpCard, ZaakCard, brp_card, zaak_card};
 use super::{
     Notice, Opt, Signed, UiPath, UiQuery, full_name, nl, opts, opts_of, referrals, user_opts,
 };
@@ -147,70 +148,6 @@ struct CaseView {
     zaak: ZaakCard,
     can: AllowedSteps,
     opts: CaseOptions,
-}
-
-/// What the BRP said of the case, and a lookup that still waits.
-struct BrpCard {
-    status: &'static str,
-    /// The day of the last successful lookup ("" while none succeeded).
-    checked_on: String,
-    /// The day the registration ended, where the BRP said so.
-    since: String,
-    /// The BRP is connected: the page offers to ask again.
-    connected: bool,
-    waiting: Option<WaitingCall>,
-}
-
-/// A call to an outside system that waits, as the case page says it.
-struct WaitingCall {
-    since: String,
-    attempts: i64,
-    last_attempt: String,
-    error: String,
-    next_attempt: String,
-}
-
-/// The case's zaak in the zaaksysteem, as its card says it.
-struct ZaakCard {
-    /// The zaaksysteem is connected, or the case was registered while it was.
-    shown: bool,
-    identificatie: String,
-    url: String,
-    /// Statuses and the resultaat not yet in the zaaksysteem.
-    waiting_updates: i64,
-    waiting: Option<WaitingCall>,
-}
-
-/// The call of `kind` that waits, as the page says it.
-fn waiting_call(d: &CaseDetail, kind: &str) -> Option<WaitingCall> {
-    d.waiting_call(kind).map(|c| WaitingCall {
-        since: format_nl_moment(c.created_at),
-        attempts: c.attempts,
-        last_attempt: c.last_attempt_at.map(format_nl_moment).unwrap_or_default(),
-        error: c.last_error.clone().unwrap_or_default(),
-        next_attempt: format_nl_moment(c.next_attempt_at),
-    })
-}
-
-fn zaak_card(d: &CaseDetail, connected: bool) -> ZaakCard {
-    ZaakCard {
-        shown: connected || d.zaak_url.is_some(),
-        identificatie: d.zaak_identificatie.clone().unwrap_or_default(),
-        url: d.zaak_url.clone().unwrap_or_default(),
-        waiting_updates: d.zaak_waiting_updates,
-        waiting: waiting_call(d, nazorg_app::zgw::SYNC),
-    }
-}
-
-fn brp_card(d: &CaseDetail, connected: bool) -> BrpCard {
-    let waiting = waiting_call(d, nazorg_app::brp::LOOKUP);
-    BrpCard {
-        status: d.summary.brp_status.map_or("Onbekend", |s| s.label()),
-        checked_on: nl(d.summary.brp_checked_on),
-        since: nl(d.brp_status_since),
-        connected,
-        waiting,
-    }
 }
 
 /// The facts of the overview card, the correction form and the release card.

@@ -21,6 +21,7 @@ mod budget;
 mod case_page;
 mod case_steps;
 mod cases;
+mod chain_cards;
 mod files;
 mod notice;
 mod partners;
