@@ -100,8 +100,14 @@ async fn generate(store: &App, actor: &Actor, residents: usize, seed: u64) -> Re
     let coordinators = ensure_coordinators(store, actor).await?;
     let bar = indicatif::ProgressBar::new(residents as u64);
     let mut cases = 0;
+    // Each generated person has a BSN of their own: two people under one BSN would be an
+    // identity signal, not demo data.
+    let mut bsns = std::collections::HashSet::new();
     for _ in 0..residents {
-        let person = Person::generate(&mut d, today);
+        let mut person = Person::generate(&mut d, today);
+        while !bsns.insert(person.bsn.clone()) {
+            person.bsn = random_bsn(&mut d.0);
+        }
         // One in eight residents has an earlier, closed detention too.
         let detentions = if d.chance(12) { 2 } else { 1 };
         for n in 0..detentions {
@@ -112,10 +118,13 @@ async fn generate(store: &App, actor: &Actor, residents: usize, seed: u64) -> Re
             };
             let (row, start, expected) = detention(&mut d, actor, &person, target, today);
             let notification = row.parse()?;
-            let id = store
-                .import_notification(actor, &notification)
-                .await?
-                .case_id();
+            // A BSN given out before this run (a database already filled) is that
+            // person's: their known detention is left as it is.
+            let nazorg_app::ImportOutcome::Created { case_id: id } =
+                store.import_notification(actor, &notification).await?
+            else {
+                continue;
+            };
             cases += 1;
             let coordinator = *d.pick(&coordinators);
             store
