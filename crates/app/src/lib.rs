@@ -127,7 +127,11 @@ impl App {
         plan: &SeedPlan<'_>,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<usize> {
-        Ok(self.db.seed_bulk(plan, progress).await?)
+        let made = self.db.seed_bulk(plan, progress).await?;
+        // Made around the use cases: their stored deadlines are made at the next start.
+        let mut tx = self.db.autocommit().await?;
+        tx.forget_deadline_rules().await?;
+        Ok(made)
     }
 
     /// Uses these thresholds for the deadline rules (the default ones otherwise).

@@ -2,7 +2,7 @@
 
 use crate::{App, Logged, Result};
 use nazorg_domain::access::{Action, Actor};
-use nazorg_domain::deadlines::{CaseFacts, DeadlineSettings, deadlines};
+use nazorg_domain::deadlines::{CaseFacts, DeadlineSettings, deadlines, upcoming};
 use nazorg_domain::ids::CaseId;
 use nazorg_store::{Scope, WorkItem, WorklistRow};
 use time::Date;
@@ -39,24 +39,47 @@ impl App {
 
     /// How many deadlines are on a user's worklist, for the menu. Counts only: nothing
     /// about a person leaves the store, so nothing is logged.
-    pub async fn work_count(
-        &self,
-        actor: &Actor,
-        day: Date,
-        settings: &DeadlineSettings,
-    ) -> Result<usize> {
+    pub async fn work_count(&self, actor: &Actor, day: Date) -> Result<usize> {
         self.in_municipality(actor, "work_count", Action::ListCases, |_| async move {
-            let mut tx = self.db.begin().await?;
-            let facts = tx
-                .case_facts(&actor.municipality, Scope::Of(actor.user_id), day)
+            let mut tx = self.db.autocommit().await?;
+            let scope = Scope::Of(actor.user_id);
+            let n = tx
+                .count_due(actor.municipality.as_str(), scope, day)
                 .await?;
-            tx.commit().await?;
-            Ok(facts
-                .iter()
-                .map(|(f, _)| deadlines(f, settings, day).len())
-                .sum())
+            Ok(usize::try_from(n).unwrap_or(0))
         })
         .await
+    }
+
+    /// Makes every open case's stored deadlines again when they were made with other
+    /// thresholds than this installation's (or never): at the start of `serve`, so that
+    /// the menu's count follows a changed setting. Gives how many cases were done.
+    pub async fn refresh_stored_deadlines(&self) -> Result<usize> {
+        let thresholds = format!("{:?}", self.deadlines);
+        {
+            let mut tx = self.db.autocommit().await?;
+            if tx.deadline_rules().await?.as_deref() == Some(thresholds.as_str()) {
+                return Ok(0);
+            }
+        }
+        let mut after = CaseId(0);
+        let mut done = 0;
+        loop {
+            let mut tx = self.db.begin().await?;
+            let facts = tx.open_case_facts_after(after, 500).await?;
+            let Some(last) = facts.last().map(|f| f.case_id) else {
+                tx.set_deadline_rules(&thresholds).await?;
+                tx.commit().await?;
+                return Ok(done);
+            };
+            for f in &facts {
+                tx.replace_deadlines(f.case_id, &upcoming(f, &self.deadlines))
+                    .await?;
+            }
+            tx.commit().await?;
+            done += facts.len();
+            after = last;
+        }
     }
 }
 

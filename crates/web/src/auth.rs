@@ -147,11 +147,7 @@ impl FromRequestParts<AppState> for UiUser {
                 )
                 .is_ok();
                 let work_count = if has_worklist {
-                    state
-                        .app
-                        .work_count(&actor, day, &state.config.deadlines)
-                        .await
-                        .ok()
+                    state.app.work_count(&actor, day).await.ok()
                 } else {
                     None
                 };

@@ -138,6 +138,15 @@ pub async fn serve(
     app: App,
     config: Config,
 ) -> std::io::Result<()> {
+    // What is due, stored with this installation's thresholds (again if they changed).
+    match app.refresh_stored_deadlines().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            cases = n,
+            "stored deadlines made with the current thresholds"
+        ),
+        Err(e) => tracing::error!(error = %e, "could not store the deadlines"),
+    }
     tokio::spawn(app.clone().daily_jobs(config.job_settings()));
     if app.brp_connected() {
         tokio::spawn(app.clone().brp_worker());

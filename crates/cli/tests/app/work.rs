@@ -165,6 +165,37 @@ async fn every_deadline_kind_is_derived_and_the_list_is_ordered_by_urgency(db: T
         "own and unassigned cases, not Kees's"
     );
 
+    // The menu counts what is stored as due: the same as the worklist's lines today.
+    let badge = |html: &str| -> usize {
+        let (_, rest) = html
+            .split_once("<span class=\"badge\">")
+            .expect("a count in the menu");
+        rest.split('<').next().unwrap().parse().unwrap()
+    };
+    let coordinator = crate::common::logged_in(&app, "coordinator").await;
+    let (_, html) = crate::common::page(&coordinator, app.url("/casussen")).await;
+    assert_eq!(
+        badge(&html),
+        mine.len(),
+        "the menu's count is the worklist's"
+    );
+    // Stored deadlines lost or made with other thresholds are made again when serve starts.
+    app.execute_sql("DELETE FROM case_deadlines").await;
+    app.execute_sql("UPDATE deadline_rules SET thresholds = 'other'")
+        .await;
+    let (_, html) = crate::common::page(&coordinator, app.url("/casussen")).await;
+    assert_eq!(badge(&html), 0, "nothing stored, nothing counted");
+    // What `serve` does when it starts.
+    let redone = app.store.refresh_stored_deadlines().await.unwrap();
+    assert_eq!(redone, 3, "every open case");
+    assert_eq!(
+        app.store.refresh_stored_deadlines().await.unwrap(),
+        0,
+        "once"
+    );
+    let (_, html) = crate::common::page(&coordinator, app.url("/casussen")).await;
+    assert_eq!(badge(&html), mine.len(), "made again at the start");
+
     // A month later the fresh notification is overdue and the referral still waits.
     let later = worklist(&app, &["--today", &iso(s.today + Duration::days(30))]);
     assert!(

@@ -7,6 +7,7 @@ mod budget;
 mod calendar;
 mod case_steps;
 mod cases;
+mod due;
 mod jobs;
 mod log;
 mod oidc;

@@ -2,7 +2,7 @@
 //! cases of a worklist's scope, with whom each is about.
 
 use crate::Result;
-use crate::db::{ID_CHUNK, Tx, fetch_one, push_id_list, sql};
+use crate::db::{ID_CHUNK, Tx, fetch_all, fetch_one, push_id_list, sql};
 use crate::model::Scope;
 use nazorg_domain::case::ReadinessItem;
 use nazorg_domain::deadlines::{AgreementFacts, CaseFacts, ReferralFacts};
@@ -89,6 +89,25 @@ impl Tx {
         let mut facts = [row.into_facts()];
         self.add_related_facts(&mut facts).await?;
         let [facts] = facts;
+        Ok(facts)
+    }
+
+    /// The deadline facts of the open cases after `after` (by id, every municipality), at
+    /// most `limit` of them: for doing every case's stored deadlines again.
+    pub async fn open_case_facts_after(
+        &mut self,
+        after: CaseId,
+        limit: i64,
+    ) -> Result<Vec<CaseFacts>> {
+        let rows: Vec<FactsRow> = fetch_all!(
+            self,
+            &format!(
+                "SELECT {FACTS_COLUMNS} FROM cases c WHERE c.id > $1 AND c.is_open ORDER BY c.id LIMIT $2"
+            ),
+            [after, limit]
+        );
+        let mut facts: Vec<CaseFacts> = rows.into_iter().map(FactsRow::into_facts).collect();
+        self.add_related_facts(&mut facts).await?;
         Ok(facts)
     }
 
