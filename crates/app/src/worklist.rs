@@ -18,15 +18,26 @@ impl App {
         settings: &DeadlineSettings,
     ) -> Result<Vec<WorkItem>> {
         self.logged_in_municipality(actor, "worklist", Action::ListCases, async |tx| {
-            let facts = tx.case_facts(&actor.municipality, scope, day).await?;
-            let items = work_items(&facts, scope, day, settings);
-            let mut ids: Vec<String> = Vec::new();
-            for item in &items {
-                let id = item.deadline.case_id.to_string();
-                if !ids.contains(&id) {
-                    ids.push(id);
-                }
-            }
+            // Stored with these thresholds: one query; with others (a command given
+            // other flags), the rules are run over the scope's cases.
+            let items = if stored_with(tx, settings).await? {
+                let rows = tx
+                    .due_items(actor.municipality.as_str(), scope, day)
+                    .await?;
+                rows.into_iter()
+                    .map(|row| stored_item(row, scope))
+                    .collect()
+            } else {
+                let facts = tx.case_facts(&actor.municipality, scope, day).await?;
+                work_items(&facts, scope, day, settings)
+            };
+            // Each case once, in the order of the list.
+            let mut seen = std::collections::HashSet::new();
+            let ids: Vec<String> = items
+                .iter()
+                .filter(|i| seen.insert(i.deadline.case_id))
+                .map(|i| i.deadline.case_id.to_string())
+                .collect();
             let cases: Vec<CaseId> = items.iter().map(|i| i.deadline.case_id).collect();
             Ok(Logged {
                 answer: items,
@@ -83,6 +94,40 @@ impl App {
     }
 }
 
+/// Whether the stored deadlines were made with these thresholds.
+async fn stored_with(tx: &mut nazorg_store::Tx, settings: &DeadlineSettings) -> Result<bool> {
+    Ok(tx.deadline_rules().await?.as_deref() == Some(format!("{settings:?}").as_str()))
+}
+
+/// A stored deadline as a line of the worklist of `scope`.
+fn stored_item(row: nazorg_store::DueRow, scope: Scope) -> WorkItem {
+    let who = row.who;
+    let standing_in_for = match (scope, who.coordinator_id) {
+        (Scope::Of(user), Some(owner)) if owner != user => who.coordinator.clone(),
+        _ => None,
+    };
+    WorkItem {
+        resident: full_name(&who.given_names, &who.family_name),
+        coordinator: who.coordinator,
+        standing_in_for,
+        deadline: nazorg_domain::deadlines::Deadline {
+            case_id: row.case_id,
+            kind: row.kind,
+            due: row.due,
+            subject_id: row.subject_id,
+            reason: row.reason,
+        },
+    }
+}
+
+fn full_name(given: &str, family: &str) -> String {
+    if given.is_empty() {
+        family.to_string()
+    } else {
+        format!("{given} {family}")
+    }
+}
+
 /// Every deadline of the cases on `day`, with whom it is about, most urgent first.
 fn work_items(
     facts: &[(CaseFacts, WorklistRow)],
@@ -98,11 +143,7 @@ fn work_items(
                 _ => None,
             };
             items.push(WorkItem {
-                resident: if row.given_names.is_empty() {
-                    row.family_name.clone()
-                } else {
-                    format!("{} {}", row.given_names, row.family_name)
-                },
+                resident: full_name(&row.given_names, &row.family_name),
                 coordinator: row.coordinator.clone(),
                 standing_in_for,
                 deadline,

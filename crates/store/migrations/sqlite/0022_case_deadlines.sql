@@ -10,7 +10,11 @@ CREATE TABLE case_deadlines (
     kind TEXT NOT NULL,
     due DATE NOT NULL,
     shows_from DATE NOT NULL,
-    subject_id INTEGER
+    subject_id INTEGER,
+    -- The kind's place among the kinds (the worklist's order within a day), and why it is
+    -- due, in Dutch.
+    kind_rank INTEGER NOT NULL,
+    reason TEXT NOT NULL
 );
 CREATE INDEX case_deadlines_case ON case_deadlines(case_id);
 CREATE INDEX case_deadlines_shown ON case_deadlines(municipality_code, shows_from);

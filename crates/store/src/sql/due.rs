@@ -4,7 +4,8 @@
 use crate::Result;
 use crate::db::{Tx, execute, fetch_optional, now, sql};
 use crate::model::Scope;
-use nazorg_domain::deadlines::Upcoming;
+use crate::sql::WorklistRow;
+use nazorg_domain::deadlines::{DeadlineKind, Upcoming};
 use nazorg_domain::ids::CaseId;
 use sqlx::QueryBuilder;
 use time::Date;
@@ -25,9 +26,17 @@ impl Tx {
             let d = &u.deadline;
             execute!(
                 self,
-                "INSERT INTO case_deadlines (case_id, municipality_code, kind, due, shows_from, subject_id) \
-                 SELECT id, municipality_code, $2, $3, $4, $5 FROM cases WHERE id = $1",
-                [case_id, d.kind.code(), d.due, u.shows_from, d.subject_id]
+                "INSERT INTO case_deadlines (case_id, municipality_code, kind, due, shows_from, subject_id, kind_rank, reason) \
+                 SELECT id, municipality_code, $2, $3, $4, $5, $6, $7 FROM cases WHERE id = $1",
+                [
+                    case_id,
+                    d.kind.code(),
+                    d.due,
+                    u.shows_from,
+                    d.subject_id,
+                    kind_rank(d.kind),
+                    &d.reason
+                ]
             );
         }
         Ok(())
@@ -40,24 +49,30 @@ impl Tx {
             let mut q = QueryBuilder::<DB>::new(
                 "SELECT COUNT(*) FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.municipality_code = ",
             );
-            q.push_bind(municipality.to_string())
-                .push(" AND d.shows_from <= ")
-                .push_bind(day)
-                .push(" AND c.is_open = ")
-                .push_bind(true);
-            if let Scope::Of(user) = scope {
-                q.push(" AND (c.coordinator_id IS NULL OR c.coordinator_id = ")
-                    .push_bind(user)
-                    .push(" OR c.coordinator_id IN (SELECT user_id FROM absences WHERE substitute_id = ")
-                    .push_bind(user)
-                    .push(" AND starts_on <= ")
-                    .push_bind(day)
-                    .push(" AND ends_on >= ")
-                    .push_bind(day)
-                    .push("))");
-            }
+            push_scope(&mut q, municipality, scope, day);
             let (n,): (i64,) = q.build_query_as().fetch_one(&mut *c).await?;
             n
+        }))
+    }
+
+    /// The deadlines that show on `day` on the worklist of `scope`, most urgent first (by
+    /// due date, kind, case and subject), with whom each is about.
+    pub async fn due_items(
+        &mut self,
+        municipality: &str,
+        scope: Scope,
+        day: Date,
+    ) -> Result<Vec<DueRow>> {
+        Ok(sql!(self, |c| {
+            let mut q = QueryBuilder::<DB>::new(
+                "SELECT d.case_id, d.kind, d.due, d.subject_id, d.reason, c.coordinator_id, r.given_names, r.family_name, \
+                 u.display_name AS coordinator FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
+                 JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id \
+                 WHERE d.municipality_code = ",
+            );
+            push_scope(&mut q, municipality, scope, day);
+            q.push(" ORDER BY d.due, d.kind_rank, d.case_id, COALESCE(d.subject_id, -1)");
+            q.build_query_as().fetch_all(&mut *c).await?
         }))
     }
 
@@ -84,5 +99,55 @@ impl Tx {
     pub async fn forget_deadline_rules(&mut self) -> Result<()> {
         execute!(self, "DELETE FROM deadline_rules");
         Ok(())
+    }
+}
+
+/// A stored deadline as a worklist shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DueRow {
+    pub case_id: CaseId,
+    pub kind: DeadlineKind,
+    pub due: Date,
+    pub subject_id: Option<i64>,
+    pub reason: String,
+    #[sqlx(flatten)]
+    pub who: WorklistRow,
+}
+
+/// The kind's place among the kinds: the order of the rules within a day.
+fn kind_rank(kind: DeadlineKind) -> i64 {
+    DeadlineKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(0) as i64
+}
+
+/// `municipality`, shown by `day`, open, in `scope`: the conditions of a worklist.
+fn push_scope<DB: sqlx::Database>(
+    q: &mut QueryBuilder<'_, DB>,
+    municipality: &str,
+    scope: Scope,
+    day: Date,
+) where
+    String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Date: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    bool: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    nazorg_domain::ids::UserId: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    q.push_bind(municipality.to_string())
+        .push(" AND d.shows_from <= ")
+        .push_bind(day)
+        .push(" AND c.is_open = ")
+        .push_bind(true);
+    if let Scope::Of(user) = scope {
+        q.push(" AND (c.coordinator_id IS NULL OR c.coordinator_id = ")
+            .push_bind(user)
+            .push(" OR c.coordinator_id IN (SELECT user_id FROM absences WHERE substitute_id = ")
+            .push_bind(user)
+            .push(" AND starts_on <= ")
+            .push_bind(day)
+            .push(" AND ends_on >= ")
+            .push_bind(day)
+            .push("))");
     }
 }

@@ -32,6 +32,7 @@ pub use absence::*;
 pub use budget::*;
 pub use calendar::*;
 pub use cases::*;
+pub use due::*;
 pub use log::*;
 pub use oidc::*;
 pub use outbox::*;
