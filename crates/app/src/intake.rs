@@ -123,7 +123,10 @@ impl App {
             let what = CaseEvent::NotifiedAgain { source: n.source };
             record(tx, case_id, actor, &what).await?;
         }
-        Ok(if self.chain_update(tx, actor, case_id, n).await? {
+        let updated = self.chain_update(tx, actor, case_id, n).await?;
+        // A signal raised, or facts changed: what is due follows.
+        refresh_action(tx, case_id, &self.deadlines).await?;
+        Ok(if updated {
             ImportOutcome::Updated { case_id }
         } else {
             ImportOutcome::Duplicate { case_id }
@@ -154,7 +157,6 @@ impl App {
         record_part(tx, case_id, actor, &what, Part::Facts).await?;
         let detail = what.summary();
         signals::raise(tx, case_id, SignalKind::ChainChanged, &detail, None).await?;
-        refresh_action(tx, case_id, &self.deadlines).await?;
         Ok(true)
     }
 }

@@ -52,10 +52,12 @@ pub use digest::{DigestError, compose};
 pub use error::{Error, Result, Stale};
 pub use facts::FactsPatch;
 pub use jobs::{DailyRun, RETENTION_BATCH, retention_actor};
+pub use nazorg_store::DueKey;
 pub use nazorg_store::model::*;
 pub use nazorg_store::{Database, SeedPlan, StoreError, audit, names};
 pub use safety::SafetyOutcome;
 pub use settings::{JobSettings, MailConfig};
+pub use worklist::WorkPage;
 
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::deadlines::DeadlineSettings;

@@ -4,7 +4,7 @@ use crate::{App, Logged, Result};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::deadlines::{CaseFacts, DeadlineSettings, deadlines, upcoming};
 use nazorg_domain::ids::CaseId;
-use nazorg_store::{Scope, WorkItem, WorklistRow};
+use nazorg_store::{DueKey, Scope, WorkItem, WorklistRow, due_key};
 use time::Date;
 
 impl App {
@@ -21,9 +21,8 @@ impl App {
             // Stored with these thresholds: one query; with others (a command given
             // other flags), the rules are run over the scope's cases.
             let items = if stored_with(tx, settings).await? {
-                let rows = tx
-                    .due_items(actor.municipality.as_str(), scope, day)
-                    .await?;
+                let at = (actor.municipality.as_str(), scope, day);
+                let rows = tx.due_items(at, None, None).await?;
                 rows.into_iter()
                     .map(|row| stored_item(row, scope))
                     .collect()
@@ -43,6 +42,60 @@ impl App {
                 answer: items,
                 cases,
                 detail: format!("werklijst: casussen {}", ids.join(",")),
+            })
+        })
+        .await
+    }
+
+    /// One page of the worklist: up to `limit` lines after `after`, the key of the next
+    /// page's first line (if there is one), and how many lines there are in all and how
+    /// many are overdue. Logged as a list of the cases on this page.
+    pub async fn worklist_page(
+        &self,
+        actor: &Actor,
+        (scope, day): (Scope, Date),
+        (after, limit): (Option<DueKey>, usize),
+        settings: &DeadlineSettings,
+    ) -> Result<WorkPage> {
+        self.logged_in_municipality(actor, "worklist", Action::ListCases, async |tx| {
+            let municipality = actor.municipality.as_str();
+            let (mut items, total, overdue) = if stored_with(tx, settings).await? {
+                let rows = tx
+                    .due_items((municipality, scope, day), after, Some(limit as i64 + 1))
+                    .await?;
+                let (total, overdue) = tx.count_due_overdue(municipality, scope, day).await?;
+                let items: Vec<WorkItem> =
+                    rows.into_iter().map(|r| stored_item(r, scope)).collect();
+                (items, total as usize, overdue as usize)
+            } else {
+                let facts = tx.case_facts(&actor.municipality, scope, day).await?;
+                let all = work_items(&facts, scope, day, settings);
+                let overdue = all.iter().filter(|i| i.deadline.due < day).count();
+                let total = all.len();
+                let from = |i: &WorkItem| after.is_none_or(|a| due_key(&i.deadline) > a);
+                let page: Vec<WorkItem> = all.into_iter().filter(from).take(limit + 1).collect();
+                (page, total, overdue)
+            };
+            let next = (items.len() > limit).then(|| {
+                items.truncate(limit);
+                items.last().map(|i| due_key(&i.deadline))
+            });
+            let mut seen = std::collections::HashSet::new();
+            let cases: Vec<CaseId> = items
+                .iter()
+                .map(|i| i.deadline.case_id)
+                .filter(|c| seen.insert(*c))
+                .collect();
+            let listed: Vec<String> = cases.iter().map(ToString::to_string).collect();
+            Ok(Logged {
+                answer: WorkPage {
+                    items,
+                    next: next.flatten(),
+                    total,
+                    overdue,
+                },
+                cases,
+                detail: format!("werklijst: casussen {}", listed.join(",")),
             })
         })
         .await
@@ -92,6 +145,17 @@ impl App {
             after = last;
         }
     }
+}
+
+/// One page of a worklist.
+#[derive(Debug, Clone)]
+pub struct WorkPage {
+    pub items: Vec<WorkItem>,
+    /// Where the next page starts, if there is one.
+    pub next: Option<DueKey>,
+    /// Lines on the whole worklist, and of those overdue.
+    pub total: usize,
+    pub overdue: usize,
 }
 
 /// Whether the stored deadlines were made with these thresholds.

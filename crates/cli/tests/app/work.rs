@@ -557,9 +557,59 @@ async fn the_calendar_feed_parses_and_names_no_one(db: TestDb) {
     assert_eq!(revoked.status(), 404, "a revoked link stops working");
 }
 
+async fn mijn_werk_pages_through_a_long_list_without_gaps_or_repeats(db: TestDb) {
+    let app = App::spawn(db).await;
+    // 110 fresh notifications, unassigned: each is on the coordinator's list.
+    let bsns: Vec<String> = crate::common::valid_bsns(400_000_000).take(110).collect();
+    for (i, bsn) in bsns.iter().enumerate() {
+        let start = iso(today_nl() - Duration::days(10 + (i as i64 % 40)));
+        app.notify(notification(json!({"bsn": bsn, "detention_start": start, "expected_release": iso(today_nl() + Duration::days(90))})))
+            .await;
+    }
+    let all = worklist(&app, &["--user", "coordinator"]);
+    assert!(all.len() > 100, "{}", all.len());
+    let coordinator = crate::common::logged_in(&app, "coordinator").await;
+    let mut url = app.url("/mijn-werk");
+    let mut shown: Vec<i64> = Vec::new();
+    let mut pages = 0;
+    loop {
+        let (status, html) = crate::common::page(&coordinator, url.clone()).await;
+        assert_eq!(status, 200);
+        pages += 1;
+        assert!(
+            html.contains(&format!("{} punten, waarvan", all.len())),
+            "the count is of the whole list"
+        );
+        let rows = html.matches("(casus ").count();
+        assert!(rows <= 100, "{rows} lines on a page");
+        for part in html.split("(casus ").skip(1) {
+            shown.push(part.split(')').next().unwrap().parse().unwrap());
+        }
+        let next = html
+            .split("rel=\"next\"")
+            .next()
+            .filter(|_| html.contains("rel=\"next\""))
+            .and_then(|before| before.rsplit("href=\"").next())
+            .map(|rest| rest.split('"').next().unwrap().replace("&amp;", "&"));
+        match next {
+            Some(path) => url = app.url(&path),
+            None => break,
+        }
+        assert!(html.contains("Naar het begin van de lijst") || pages == 1);
+    }
+    assert_eq!(pages, 2, "two pages of at most 100");
+    let want: Vec<i64> = all.iter().map(|d| d["case_id"].as_i64().unwrap()).collect();
+    assert_eq!(shown, want, "every line once, in the list's order");
+    // A page address that does not exist is said, not a crash.
+    let (status, html) = crate::common::page(&coordinator, app.url("/mijn-werk?after=kapot")).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("begin bovenaan"), "{html}");
+}
+
 crate::on_both_databases!(
     every_deadline_kind_is_derived_and_the_list_is_ordered_by_urgency,
     a_substitute_sees_the_absent_colleagues_work_only_during_the_absence,
     the_digest_arrives_with_counts_and_a_link_but_no_names,
     the_calendar_feed_parses_and_names_no_one,
+    mijn_werk_pages_through_a_long_list_without_gaps_or_repeats,
 );

@@ -13,7 +13,7 @@ CREATE TABLE case_deadlines (
     subject_id BIGINT,
     -- The kind's place among the kinds (the worklist's order within a day), and why it is
     -- due, in Dutch.
-    kind_rank INTEGER NOT NULL,
+    kind_rank BIGINT NOT NULL,
     reason TEXT NOT NULL
 );
 CREATE INDEX case_deadlines_case ON case_deadlines(case_id);

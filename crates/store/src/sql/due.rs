@@ -56,23 +56,57 @@ impl Tx {
     }
 
     /// The deadlines that show on `day` on the worklist of `scope`, most urgent first (by
-    /// due date, kind, case and subject), with whom each is about.
+    /// due date, kind, case and subject), with whom each is about: after `after`, at most
+    /// `limit` (every one without a limit).
     pub async fn due_items(
         &mut self,
-        municipality: &str,
-        scope: Scope,
-        day: Date,
+        (municipality, scope, day): (&str, Scope, Date),
+        after: Option<DueKey>,
+        limit: Option<i64>,
     ) -> Result<Vec<DueRow>> {
         Ok(sql!(self, |c| {
             let mut q = QueryBuilder::<DB>::new(
-                "SELECT d.case_id, d.kind, d.due, d.subject_id, d.reason, c.coordinator_id, r.given_names, r.family_name, \
-                 u.display_name AS coordinator FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
+                "SELECT d.case_id, d.kind, d.kind_rank, d.due, d.subject_id, d.reason, c.coordinator_id, r.given_names, \
+                 r.family_name, u.display_name AS coordinator FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
                  JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id \
                  WHERE d.municipality_code = ",
             );
             push_scope(&mut q, municipality, scope, day);
+            if let Some(k) = after {
+                q.push(" AND (d.due, d.kind_rank, d.case_id, COALESCE(d.subject_id, -1)) > (")
+                    .push_bind(k.due)
+                    .push(", ")
+                    .push_bind(k.kind_rank)
+                    .push(", ")
+                    .push_bind(k.case_id)
+                    .push(", ")
+                    .push_bind(k.subject_id.unwrap_or(-1))
+                    .push(")");
+            }
             q.push(" ORDER BY d.due, d.kind_rank, d.case_id, COALESCE(d.subject_id, -1)");
+            if let Some(n) = limit {
+                q.push(" LIMIT ").push_bind(n);
+            }
             q.build_query_as().fetch_all(&mut *c).await?
+        }))
+    }
+
+    /// How many deadlines show on `day` on the worklist of `scope`, and how many of them
+    /// are overdue.
+    pub async fn count_due_overdue(
+        &mut self,
+        municipality: &str,
+        scope: Scope,
+        day: Date,
+    ) -> Result<(i64, i64)> {
+        Ok(sql!(self, |c| {
+            let mut q = QueryBuilder::<DB>::new("SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.due < ");
+            q.push_bind(day).push(
+                " THEN 1 ELSE 0 END), 0) FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.municipality_code = ",
+            );
+            push_scope(&mut q, municipality, scope, day);
+            let row: (i64, i64) = q.build_query_as().fetch_one(&mut *c).await?;
+            row
         }))
     }
 
@@ -102,11 +136,59 @@ impl Tx {
     }
 }
 
+/// Where a page of the worklist starts: after this line (its order's key; compared field
+/// by field, as the query orders).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DueKey {
+    pub due: Date,
+    pub kind_rank: i64,
+    pub case_id: CaseId,
+    pub subject_id: Option<i64>,
+}
+
+impl DueKey {
+    /// Encodes as `2026-03-01_2_123_45`, safe in a URL.
+    pub fn encode(&self) -> String {
+        format!(
+            "{}_{}_{}_{}",
+            nazorg_domain::dates::format_iso(self.due),
+            self.kind_rank,
+            self.case_id,
+            self.subject_id.unwrap_or(-1)
+        )
+    }
+
+    pub fn decode(s: &str) -> Option<DueKey> {
+        let mut parts = s.split('_');
+        let due = nazorg_domain::dates::parse_date(parts.next()?).ok()?;
+        let kind_rank = parts.next()?.parse().ok()?;
+        let case_id = CaseId(parts.next()?.parse().ok()?);
+        let subject: i64 = parts.next()?.parse().ok()?;
+        parts.next().is_none().then_some(DueKey {
+            due,
+            kind_rank,
+            case_id,
+            subject_id: (subject >= 0).then_some(subject),
+        })
+    }
+}
+
+/// The key of a deadline in the worklist's order.
+pub fn due_key(d: &nazorg_domain::deadlines::Deadline) -> DueKey {
+    DueKey {
+        due: d.due,
+        kind_rank: kind_rank(d.kind),
+        case_id: d.case_id,
+        subject_id: d.subject_id,
+    }
+}
+
 /// A stored deadline as a worklist shows it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DueRow {
     pub case_id: CaseId,
     pub kind: DeadlineKind,
+    pub kind_rank: i64,
     pub due: Date,
     pub subject_id: Option<i64>,
     pub reason: String,

@@ -73,14 +73,23 @@ struct WorkPage {
     feedback: Vec<super::referrals::ReferralRow>,
     team: bool,
     rows: Vec<WorkRow>,
+    /// Lines on the whole list, and of those overdue.
+    total: usize,
     overdue: usize,
+    next_url: Option<String>,
+    first_url: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct WorkQuery {
     team: Option<String>,
+    /// Where the page starts: after this line of the list.
+    after: Option<String>,
 }
+
+/// Lines on one page of Mijn werk.
+const WORK_PAGE: usize = 100;
 
 async fn work_page(
     Signed { s, user }: Signed,
@@ -96,11 +105,25 @@ async fn work_page(
         Scope::Of(user.actor.user_id)
     };
     let day = today_nl();
-    let items = s
+    let after = match q.after.as_deref().filter(|a| !a.is_empty()) {
+        Some(a) => Some(nazorg_app::DueKey::decode(a).ok_or_else(|| {
+            AppError::Invalid(
+                "Deze pagina van de werklijst bestaat niet (meer); begin bovenaan.".into(),
+            )
+        })?),
+        None => None,
+    };
+    let page = s
         .app
-        .worklist(&user.actor, scope, day, &s.config.deadlines)
+        .worklist_page(
+            &user.actor,
+            (scope, day),
+            (after, WORK_PAGE),
+            &s.config.deadlines,
+        )
         .await?;
-    let rows: Vec<WorkRow> = items
+    let rows: Vec<WorkRow> = page
+        .items
         .iter()
         .map(|i| WorkRow {
             kind: i.deadline.kind.label(),
@@ -117,7 +140,7 @@ async fn work_page(
             standing_in_for: i.standing_in_for.clone(),
         })
         .collect();
-    let overdue = rows.iter().filter(|r| r.overdue).count();
+    let team_param = if team { "team=1&" } else { "" };
     let title = if team {
         "Werk van het team"
     } else {
@@ -131,7 +154,16 @@ async fn work_page(
             feedback,
             team,
             rows,
-            overdue,
+            total: page.total,
+            overdue: page.overdue,
+            next_url: page
+                .next
+                .map(|k| format!("/mijn-werk?{team_param}after={}", k.encode())),
+            first_url: after.map(|_| {
+                format!("/mijn-werk?{team_param}")
+                    .trim_end_matches(['?', '&'])
+                    .to_string()
+            }),
         },
     ))
 }
