@@ -600,6 +600,29 @@ async fn mijn_werk_pages_through_a_long_list_without_gaps_or_repeats(db: TestDb)
     assert_eq!(pages, 2, "two pages of at most 100");
     let want: Vec<i64> = all.iter().map(|d| d["case_id"].as_i64().unwrap()).collect();
     assert_eq!(shown, want, "every line once, in the list's order");
+    // The API pages the same list.
+    let first = app.get("/api/v1/worklist?limit=60").await;
+    assert_eq!(first.status, 200, "{}", first.json);
+    assert_eq!(first.json["total"], all.len());
+    let next = first.json["next"].as_str().unwrap().to_string();
+    let rest = app
+        .get_with_query("/api/v1/worklist", &[("limit", "60"), ("after", &next)])
+        .await;
+    let mut api: Vec<i64> = Vec::new();
+    for page in [&first.json, &rest.json] {
+        api.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["case_id"].as_i64().unwrap()),
+        );
+    }
+    assert_eq!(api, want, "the API's pages are the list");
+    assert!(rest.json["next"].is_null());
+    for bad in ["/api/v1/worklist?limit=0", "/api/v1/worklist?after=kapot"] {
+        assert_eq!(app.get(bad).await.status, 422, "{bad}");
+    }
     // A page address that does not exist is said, not a crash.
     let (status, html) = crate::common::page(&coordinator, app.url("/mijn-werk?after=kapot")).await;
     assert_eq!(status, 422, "{html}");

@@ -3,7 +3,7 @@
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use crate::auth::ApiActor;
-use crate::error::ApiError;
+use crate::error::{ApiError, AppError};
 use crate::input::date;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -31,6 +31,11 @@ pub struct WorklistQuery {
     /// true: every open case of the municipality; default: the caller's own cases,
     /// unassigned ones and those of colleagues they stand in for today.
     pub team: Option<bool>,
+    /// The `next` value of the previous page.
+    pub after: Option<String>,
+    /// Page size, 1–500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u32>,
 }
 
 /// One deadline on the worklist.
@@ -60,10 +65,16 @@ pub struct WorkItemDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WorklistDto {
     pub items: Vec<WorkItemDto>,
+    /// Pass as `after` for the next page; null on the last.
+    pub next: Option<String>,
+    /// Lines on the whole worklist, and of those overdue.
+    pub total: usize,
+    pub overdue: usize,
 }
 
 #[utoipa::path(get, path = "/api/v1/worklist", tag = "werk", params(WorklistQuery),
-    responses((status = 200, body = WorklistDto), (status = 403, description = "Geen toegang")))]
+    responses((status = 200, body = WorklistDto), (status = 403, description = "Geen toegang"),
+        (status = 422, description = "Ongeldige paginagrootte of vervolgwaarde")))]
 async fn get_worklist(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -75,12 +86,31 @@ async fn get_worklist(
         Scope::Of(actor.user_id)
     };
     let day = today_nl();
-    let items = s
+    let limit = match q.limit {
+        None => 100,
+        Some(n @ 1..=500) => n as usize,
+        Some(_) => {
+            let why = "limit: kies een paginagrootte van 1 tot en met 500.";
+            return Err(ApiError(AppError::Invalid(why.into())));
+        }
+    };
+    let after =
+        match q.after.as_deref() {
+            None => None,
+            Some(a) => Some(nazorg_app::DueKey::decode(a).ok_or_else(|| {
+                ApiError(AppError::Invalid("Ongeldige waarde voor 'after'.".into()))
+            })?),
+        };
+    let page = s
         .app
-        .worklist(&actor, scope, day, &s.config.deadlines)
+        .worklist_page(&actor, (scope, day), (after, limit), &s.config.deadlines)
         .await?;
     Ok(Json(WorklistDto {
-        items: items
+        next: page.next.map(|k| k.encode()),
+        total: page.total,
+        overdue: page.overdue,
+        items: page
+            .items
             .into_iter()
             .map(|i| WorkItemDto {
                 case_id: i.deadline.case_id,
