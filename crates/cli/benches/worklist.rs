@@ -103,6 +103,7 @@ async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
             .unwrap()
             .next;
     }
+    let today = nazorg_domain::dates::today_nl();
     let checks: Vec<(&str, CaseFilter, Option<nazorg_app::Cursor>)> = vec![
         (
             "worklist, first page (open cases, most urgent first)",
@@ -178,9 +179,45 @@ async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
         "  {:<55} {median:>7.2} {p95:>7.2}",
         "case page data (one case, all sections)"
     );
+    // What is due, stored: made once for every open case (as `serve` does at its start
+    // after generated data), then the menu's count and the first page of Mijn werk.
+    let started = Instant::now();
+    let stored = store.refresh_stored_deadlines().await.unwrap();
+    println!(
+        "  {:<55} {:>7.0} s",
+        format!("storing what is due ({stored} open cases, once)"),
+        started.elapsed().as_secs_f64()
+    );
+    let settings = nazorg_domain::deadlines::DeadlineSettings::default();
+    let (median, p95) = time(iterations, |_| {
+        let store = &store;
+        let actor = &actor;
+        async move {
+            store.work_count(actor, today).await.unwrap();
+        }
+    })
+    .await;
+    let count = store.work_count(&actor, today).await.unwrap();
+    let label = format!("menu: Mijn werk count ({count} lines)");
+    println!("  {label:<55} {median:>7.2} {p95:>7.2}");
+    let mine = (nazorg_app::Scope::Of(actor.user_id), today);
+    let (median, p95) = time(iterations, |_| {
+        let store = &store;
+        let actor = &actor;
+        async move {
+            store
+                .worklist_page(actor, mine, (None, 100), &settings)
+                .await
+                .unwrap();
+        }
+    })
+    .await;
+    println!(
+        "  {:<55} {median:>7.2} {p95:>7.2}",
+        "Mijn werk, first page of 100 (with its counts)"
+    );
     // The monitor counts a period's cases: its cost grows with the cases in the period,
     // not with the table. A month and a quarter of detentions.
-    let today = nazorg_domain::dates::today_nl();
     for (name, days) in [
         ("monitor, one month of detentions", 30),
         ("monitor, one quarter of detentions", 91),
