@@ -7,6 +7,9 @@
 CREATE TABLE case_deadlines (
     case_id INTEGER NOT NULL REFERENCES cases(id),
     municipality_code TEXT NOT NULL,
+    -- The case's coordinator when the row was made (every assignment makes them again):
+    -- a worklist's scope is then a range of this index, not a join over every case.
+    coordinator_id INTEGER,
     kind TEXT NOT NULL,
     due DATE NOT NULL,
     shows_from DATE NOT NULL,
@@ -17,7 +20,8 @@ CREATE TABLE case_deadlines (
     reason TEXT NOT NULL
 );
 CREATE INDEX case_deadlines_case ON case_deadlines(case_id);
-CREATE INDEX case_deadlines_shown ON case_deadlines(municipality_code, shows_from);
+CREATE INDEX case_deadlines_scope ON case_deadlines(municipality_code, coordinator_id, due, kind_rank, case_id);
+CREATE INDEX case_deadlines_team ON case_deadlines(municipality_code, due, kind_rank, case_id);
 
 CREATE TABLE deadline_rules (
     id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -26,8 +26,8 @@ impl Tx {
             let d = &u.deadline;
             execute!(
                 self,
-                "INSERT INTO case_deadlines (case_id, municipality_code, kind, due, shows_from, subject_id, kind_rank, reason) \
-                 SELECT id, municipality_code, $2, $3, $4, $5, $6, $7 FROM cases WHERE id = $1",
+                "INSERT INTO case_deadlines (case_id, municipality_code, coordinator_id, kind, due, shows_from, subject_id, kind_rank, reason) \
+                 SELECT id, municipality_code, coordinator_id, $2, $3, $4, $5, $6, $7 FROM cases WHERE id = $1",
                 [
                     case_id,
                     d.kind.code(),
@@ -45,19 +45,13 @@ impl Tx {
     /// How many deadlines show on `day` on the worklist of `scope`: a user's own cases, the
     /// unassigned ones and those of colleagues they stand in for that day; or the team's.
     pub async fn count_due(&mut self, municipality: &str, scope: Scope, day: Date) -> Result<i64> {
-        Ok(sql!(self, |c| {
-            let mut q = QueryBuilder::<DB>::new(
-                "SELECT COUNT(*) FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.municipality_code = ",
-            );
-            push_scope(&mut q, municipality, scope, day);
-            let (n,): (i64,) = q.build_query_as().fetch_one(&mut *c).await?;
-            n
-        }))
+        Ok(self.count_due_overdue(municipality, scope, day).await?.0)
     }
 
     /// The deadlines that show on `day` on the worklist of `scope`, most urgent first (by
     /// due date, kind, case and subject), with whom each is about: after `after`, at most
-    /// `limit` (every one without a limit).
+    /// `limit` (every one without a limit). Each part of the scope (unassigned, the user's
+    /// and stood-in-for colleagues', or the team's) is a range of an index, read in order.
     pub async fn due_items(
         &mut self,
         (municipality, scope, day): (&str, Scope, Date),
@@ -67,23 +61,43 @@ impl Tx {
         Ok(sql!(self, |c| {
             let mut q = QueryBuilder::<DB>::new(
                 "SELECT d.case_id, d.kind, d.kind_rank, d.due, d.subject_id, d.reason, c.coordinator_id, r.given_names, \
-                 r.family_name, u.display_name AS coordinator FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
-                 JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id \
-                 WHERE d.municipality_code = ",
+                 r.family_name, u.display_name AS coordinator FROM (",
             );
-            push_scope(&mut q, municipality, scope, day);
-            if let Some(k) = after {
-                q.push(" AND (d.due, d.kind_rank, d.case_id, COALESCE(d.subject_id, -1)) > (")
-                    .push_bind(k.due)
-                    .push(", ")
-                    .push_bind(k.kind_rank)
-                    .push(", ")
-                    .push_bind(k.case_id)
-                    .push(", ")
-                    .push_bind(k.subject_id.unwrap_or(-1))
-                    .push(")");
+            let parts = parts_of(scope);
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    q.push(" UNION ALL ");
+                }
+                q.push(
+                    "SELECT * FROM (SELECT * FROM case_deadlines d WHERE d.municipality_code = ",
+                )
+                .push_bind(municipality.to_string())
+                .push(" AND d.shows_from <= ")
+                .push_bind(day);
+                push_part(&mut q, *part, day);
+                if let Some(k) = after {
+                    q.push(" AND (d.due, d.kind_rank, d.case_id, COALESCE(d.subject_id, -1)) > (")
+                        .push_bind(k.due)
+                        .push(", ")
+                        .push_bind(k.kind_rank)
+                        .push(", ")
+                        .push_bind(k.case_id)
+                        .push(", ")
+                        .push_bind(k.subject_id.unwrap_or(-1))
+                        .push(")");
+                }
+                q.push(" ORDER BY d.due, d.kind_rank, d.case_id, COALESCE(d.subject_id, -1)");
+                if let Some(n) = limit {
+                    q.push(" LIMIT ").push_bind(n);
+                }
+                q.push(") p");
+                q.push(i.to_string());
             }
-            q.push(" ORDER BY d.due, d.kind_rank, d.case_id, COALESCE(d.subject_id, -1)");
+            q.push(
+                ") d JOIN cases c ON c.id = d.case_id JOIN residents r ON r.id = c.resident_id \
+                 LEFT JOIN users u ON u.id = c.coordinator_id \
+                 ORDER BY d.due, d.kind_rank, d.case_id, COALESCE(d.subject_id, -1)",
+            );
             if let Some(n) = limit {
                 q.push(" LIMIT ").push_bind(n);
             }
@@ -92,22 +106,29 @@ impl Tx {
     }
 
     /// How many deadlines show on `day` on the worklist of `scope`, and how many of them
-    /// are overdue.
+    /// are overdue: a count over a range of an index per part of the scope.
     pub async fn count_due_overdue(
         &mut self,
         municipality: &str,
         scope: Scope,
         day: Date,
     ) -> Result<(i64, i64)> {
-        Ok(sql!(self, |c| {
-            let mut q = QueryBuilder::<DB>::new("SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.due < ");
-            q.push_bind(day).push(
-                " THEN 1 ELSE 0 END), 0) FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.municipality_code = ",
-            );
-            push_scope(&mut q, municipality, scope, day);
-            let row: (i64, i64) = q.build_query_as().fetch_one(&mut *c).await?;
-            row
-        }))
+        let mut total = (0, 0);
+        for part in parts_of(scope) {
+            let (n, late): (i64, i64) = sql!(self, |c| {
+                let mut q =
+                    QueryBuilder::<DB>::new("SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.due < ");
+                q.push_bind(day)
+                    .push(" THEN 1 ELSE 0 END), 0) FROM case_deadlines d WHERE d.municipality_code = ")
+                    .push_bind(municipality.to_string())
+                    .push(" AND d.shows_from <= ")
+                    .push_bind(day);
+                push_part(&mut q, part, day);
+                q.build_query_as().fetch_one(&mut *c).await?
+            });
+            total = (total.0 + n, total.1 + late);
+        }
+        Ok(total)
     }
 
     /// The thresholds the stored deadlines were made with, if any were.
@@ -204,32 +225,45 @@ fn kind_rank(kind: DeadlineKind) -> i64 {
         .unwrap_or(0) as i64
 }
 
-/// `municipality`, shown by `day`, open, in `scope`: the conditions of a worklist.
-fn push_scope<DB: sqlx::Database>(
-    q: &mut QueryBuilder<'_, DB>,
-    municipality: &str,
-    scope: Scope,
-    day: Date,
-) where
-    String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+/// One part of a worklist's scope, each a range of an index.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    /// Every case of the municipality (the team's list).
+    All,
+    /// The cases nobody coordinates.
+    Unassigned,
+    /// The user's own cases and those of colleagues they stand in for that day.
+    OwnAndStoodIn(nazorg_domain::ids::UserId),
+}
+
+fn parts_of(scope: Scope) -> Vec<Part> {
+    match scope {
+        Scope::Team => vec![Part::All],
+        Scope::Of(user) => vec![Part::Unassigned, Part::OwnAndStoodIn(user)],
+    }
+}
+
+/// The condition of one part of the scope.
+fn push_part<DB: sqlx::Database>(q: &mut QueryBuilder<'_, DB>, part: Part, day: Date)
+where
     Date: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    bool: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     nazorg_domain::ids::UserId: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
-    q.push_bind(municipality.to_string())
-        .push(" AND d.shows_from <= ")
-        .push_bind(day)
-        .push(" AND c.is_open = ")
-        .push_bind(true);
-    if let Scope::Of(user) = scope {
-        q.push(" AND (c.coordinator_id IS NULL OR c.coordinator_id = ")
-            .push_bind(user)
-            .push(" OR c.coordinator_id IN (SELECT user_id FROM absences WHERE substitute_id = ")
-            .push_bind(user)
-            .push(" AND starts_on <= ")
-            .push_bind(day)
-            .push(" AND ends_on >= ")
-            .push_bind(day)
-            .push("))");
+    match part {
+        Part::All => {}
+        Part::Unassigned => {
+            q.push(" AND d.coordinator_id IS NULL");
+        }
+        Part::OwnAndStoodIn(user) => {
+            q.push(" AND d.coordinator_id IN (SELECT ")
+                .push_bind(user)
+                .push(" UNION SELECT user_id FROM absences WHERE substitute_id = ")
+                .push_bind(user)
+                .push(" AND starts_on <= ")
+                .push_bind(day)
+                .push(" AND ends_on >= ")
+                .push_bind(day)
+                .push(")");
+        }
     }
 }
