@@ -40,8 +40,13 @@ pub struct CaseQuery {
 /// The page size asked for: 1 to 500, 25 when not given; anything else is refused, not
 /// quietly changed.
 pub fn page_limit(limit: Option<u32>) -> Result<u32, AppError> {
+    page_limit_or(limit, 25)
+}
+
+/// As [`page_limit`], with another page size when none is asked for.
+pub fn page_limit_or(limit: Option<u32>, default: u32) -> Result<u32, AppError> {
     match limit {
-        None => Ok(25),
+        None => Ok(default),
         Some(n @ 1..=500) => Ok(n),
         Some(_) => Err(AppError::Invalid(
             "limit: kies een paginagrootte van 1 tot en met 500.".into(),

@@ -298,23 +298,14 @@ async fn a_substitute_sees_the_absent_colleagues_work_only_during_the_absence(db
     );
     let absence = r.json["id"].as_i64().unwrap();
     assert_eq!(read(token.clone()).await, 200, "substituting today");
+    let path = format!("/api/v1/absences/{absence}");
     let ended = app
-        .send_if(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/absences/{absence}"),
-            json!(null),
-            None,
-        )
+        .send_if(reqwest::Method::DELETE, &path, json!(null), None)
         .await;
     assert_eq!(ended.status, 204);
     assert_eq!(read(token).await, 403, "the substitution has ended");
     let again = app
-        .send_if(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/absences/{absence}"),
-            json!(null),
-            None,
-        )
+        .send_if(reqwest::Method::DELETE, &path, json!(null), None)
         .await;
     assert_eq!(again.status, 404, "{}", again.json);
     for (body, says) in [

@@ -49,6 +49,14 @@ fn up_to_date(state: &Value) -> bool {
     state["waiting"].is_null() && state["waiting_updates"] == 0 && state["url"].is_string()
 }
 
+/// `nazorg zgw SUBCOMMAND` with the fake's settings.
+fn zgw_cli(app: &App, zgw: &FakeZgw, subcommand: &str) -> std::process::Output {
+    let mut args: Vec<String> = vec!["zgw".into(), subcommand.into()];
+    args.extend(zgw.cli_args());
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    app.cli(&argv)
+}
+
 /// Takes a case from notification through release to closure.
 async fn release_and_close(app: &App, case: i64) {
     app.accept_offer(case).await;
@@ -92,10 +100,7 @@ async fn every_phase_reaches_the_zaak_in_order_and_nothing_is_lost_while_it_was_
     assert_eq!(state["waiting_updates"], 5, "{state}");
 
     // `nazorg zgw status` says what waits and why; exit code 1: something failed.
-    let mut args: Vec<String> = vec!["zgw".into(), "status".into()];
-    args.extend(zgw.cli_args());
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = app.cli(&argv);
+    let out = zgw_cli(&app, &zgw, "status");
     let printed = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{printed}");
     assert!(
@@ -109,10 +114,7 @@ async fn every_phase_reaches_the_zaak_in_order_and_nothing_is_lost_while_it_was_
 
     // Back up: `nazorg zgw sync` brings the zaak up to date now.
     zgw.set_mode(Mode::Normal);
-    let mut args: Vec<String> = vec!["zgw".into(), "sync".into()];
-    args.extend(zgw.cli_args());
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = app.cli(&argv);
+    let out = zgw_cli(&app, &zgw, "sync");
     let printed = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{printed}");
     // Unless the background worker's next try came first (on a busy machine), it did it.
@@ -220,10 +222,7 @@ async fn a_lost_answer_is_found_again_and_a_refusal_is_shown_in_dutch(db: TestDb
     // Answers come again: the zaak is found by its identificatie, not registered twice,
     // and its first status is posted once.
     zgw.set_mode(Mode::Normal);
-    let mut args: Vec<String> = vec!["zgw".into(), "sync".into()];
-    args.extend(zgw.cli_args());
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = app.cli(&argv);
+    let out = zgw_cli(&app, &zgw, "sync");
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -241,7 +240,7 @@ async fn a_lost_answer_is_found_again_and_a_refusal_is_shown_in_dutch(db: TestDb
     zaak_when(&app, case, |s| failed_with(s, "(504)")).await;
     assert_eq!(zgw.statuses_of(&url), ["Ontvangen", "Intake"]);
     zgw.set_mode(Mode::Normal);
-    let out = app.cli(&argv);
+    let out = zgw_cli(&app, &zgw, "sync");
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -270,12 +269,12 @@ async fn a_lost_answer_is_found_again_and_a_refusal_is_shown_in_dutch(db: TestDb
         "{state}"
     );
     assert_eq!(state["waiting_updates"], 1);
-    let out = app.cli(&argv);
+    let out = zgw_cli(&app, &zgw, "sync");
     let printed = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{printed}");
     assert!(printed.contains("0 bijgewerkt, 1 mislukt"), "{printed}");
     zgw.set_secret(crate::fake_zgw::SECRET);
-    app.cli(&argv);
+    zgw_cli(&app, &zgw, "sync");
     zaak_when(&app, case, up_to_date).await;
     assert_eq!(
         zgw.statuses_of(&url),
@@ -342,10 +341,7 @@ async fn a_step_during_a_slow_call_is_not_lost_and_timeouts_and_garbage_are_said
     zaak_when(&app, garbage, |s| failed_with(s, "onleesbaar")).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     zgw.set_mode(Mode::Normal);
-    let mut args: Vec<String> = vec!["zgw".into(), "sync".into()];
-    args.extend(zgw.cli_args());
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = app.cli(&argv);
+    let out = zgw_cli(&app, &zgw, "sync");
     let printed = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{printed}");
     assert!(

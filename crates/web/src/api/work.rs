@@ -86,14 +86,7 @@ async fn get_worklist(
         Scope::Of(actor.user_id)
     };
     let day = today_nl();
-    let limit = match q.limit {
-        None => 100,
-        Some(n @ 1..=500) => n as usize,
-        Some(_) => {
-            let why = "limit: kies een paginagrootte van 1 tot en met 500.";
-            return Err(ApiError(AppError::Invalid(why.into())));
-        }
-    };
+    let limit = crate::query::page_limit_or(q.limit, 100)? as usize;
     let after =
         match q.after.as_deref() {
             None => None,
