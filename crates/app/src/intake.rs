@@ -9,6 +9,7 @@ use nazorg_domain::eligibility::{self, EligibilityFacts};
 use nazorg_domain::events::CaseEvent;
 use nazorg_domain::format_nl;
 use nazorg_domain::ids::{CaseId, ResidentId};
+use nazorg_domain::municipality::{Destination, destination, listed};
 use nazorg_domain::notification::{MunicipalityCode, Notification, Sentence};
 use nazorg_domain::signal::{Identity, SignalKind, identity_detail};
 use nazorg_domain::version::Part;
@@ -23,8 +24,8 @@ impl App {
         actor: &Actor,
         n: &Notification,
     ) -> Result<ImportOutcome> {
-        let home = MunicipalityCode::parse(&actor.municipality)
-            .map_err(|_| invalid(format!("ongeldige gemeentecode {}", actor.municipality)))?;
+        let (home, routed) = self.route(actor, n).await?;
+        let actor = &routed;
         self.gated(actor, "import_notification", async {
             let permit = gate::check(actor, Action::CreateNotification, home.as_str())?;
             let mut tx = self.db.begin().await?;
@@ -91,6 +92,40 @@ impl App {
             Ok(ImportOutcome::Created { case_id })
         })
         .await
+    }
+}
+
+impl App {
+    /// Where a notification goes (see [`destination`]) and who registers it there: the
+    /// system (an import on the command line) delivers to every municipality of the
+    /// installation, acting for it; a user or API client only to their own.
+    async fn route(&self, actor: &Actor, n: &Notification) -> Result<(MunicipalityCode, Actor)> {
+        let sender = MunicipalityCode::parse(&actor.municipality)
+            .map_err(|_| invalid(format!("ongeldige gemeentecode {}", actor.municipality)))?;
+        let installation = self.installation_codes().await?;
+        let home = match destination(n.municipality_code.as_ref(), &sender, &installation) {
+            Destination::To(home) => home,
+            Destination::Outside(code) => {
+                let name = listed(&code).map_or(String::new(), |m| format!(" ({})", m.name));
+                return Err(invalid(format!(
+                    "gemeente {code}{name} hoort niet bij deze installatie"
+                )));
+            }
+        };
+        if home == sender {
+            return Ok((home, actor.clone()));
+        }
+        if actor.account().is_some() {
+            let name = listed(&home).map_or(String::new(), |m| format!(" ({})", m.name));
+            return Err(invalid(format!(
+                "deze melding is voor gemeente {home}{name}; u levert alleen meldingen voor uw eigen gemeente ({sender}) aan"
+            )));
+        }
+        let routed = Actor {
+            municipality: home.clone(),
+            ..actor.clone()
+        };
+        Ok((home, routed))
     }
 }
 

@@ -60,13 +60,6 @@ impl App {
         Ok(tx.claim_digest_run(day).await?)
     }
 
-    /// The municipalities that have cases (for jobs that run per municipality; no
-    /// personal data).
-    pub async fn case_municipalities(&self) -> Result<Vec<MunicipalityCode>> {
-        let mut tx = self.db.autocommit().await?;
-        Ok(tx.case_municipalities().await?)
-    }
-
     /// Runs (or previews) the retention job of a municipality for the day `today`: cases
     /// closed `years` or more before it.
     pub async fn retention_job(
@@ -100,9 +93,7 @@ impl App {
         if settings.mail.is_some() {
             self.run_digest(settings, now.date(), &mut run).await;
         }
-        if settings.retention_years > 0 {
-            self.run_retention(settings, now.date(), &mut run).await;
-        }
+        self.run_retention(settings, now.date(), &mut run).await;
         run
     }
 
@@ -130,10 +121,10 @@ impl App {
         }
     }
 
-    /// Today's retention run of every municipality with cases (one installation may serve
-    /// several), each if this server claims it.
+    /// Today's retention run of every municipality of the installation whose retention
+    /// period is on, each if this server claims it.
     async fn run_retention(&self, settings: &JobSettings, day: Date, run: &mut DailyRun) {
-        let municipalities = match self.case_municipalities().await {
+        let municipalities = match self.installation_codes().await {
             Ok(m) => m,
             Err(e) => {
                 run.failed(&e, "could not list the municipalities");
@@ -141,16 +132,21 @@ impl App {
             }
         };
         for municipality in municipalities {
+            let years = match self
+                .retention_years_of(&municipality, settings.retention_years)
+                .await
+            {
+                Ok(0) => continue,
+                Ok(years) => years,
+                Err(e) => {
+                    run.failed(&e, "could not read the retention period");
+                    continue;
+                }
+            };
             match self.claim_retention(&municipality, day).await {
                 Ok(true) => {
                     let result = self
-                        .retention_job(
-                            &municipality,
-                            settings.retention_years,
-                            day,
-                            false,
-                            RETENTION_BATCH,
-                        )
+                        .retention_job(&municipality, years, day, false, RETENTION_BATCH)
                         .await;
                     match result {
                         Ok(r) => {

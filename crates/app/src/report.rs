@@ -15,15 +15,17 @@ use time::{Date, Duration};
 /// How long the evaluation period lasts after the start (the policy: eight months).
 pub const EVALUATION_MONTHS: u32 = 8;
 
-/// The default evaluation period: eight months from the programme start (a setting),
-/// or from the first registration when it is not set, or from 1 January of this year.
+/// The default evaluation period: eight months from the programme start (the actor's
+/// municipality's own, else the installation's `programme_start`), or from the first
+/// registration when neither is set, or from 1 January of this year.
 pub async fn evaluation_period(
     app: &App,
     actor: &Actor,
     programme_start: Option<Date>,
     today: Date,
 ) -> Result<(Date, Date)> {
-    let start = match programme_start {
+    let own = app.municipality_settings(&actor.municipality).await?;
+    let start = match own.programme_start.or(programme_start) {
         Some(d) => d,
         None => match app.first_notified(actor).await? {
             Some(d) => d,
@@ -60,6 +62,8 @@ pub async fn evaluation_period_asked(
 
 /// Everything the evaluation report shows.
 pub struct EvaluationData {
+    /// The municipality reported on: its name, and "Westland (CBS-code 1783)".
+    pub municipality: (String, String),
     pub monitor: Monitor,
     pub outlook: Outlook,
     pub sections: Vec<Section>,
@@ -69,6 +73,7 @@ impl EvaluationData {
     pub async fn load(app: &App, actor: &Actor, from: Date, to: Date) -> Result<EvaluationData> {
         let monitor = app.monitor(actor, from, to).await?;
         let outlook = app.outlook(actor).await?;
+        let municipality = app.municipality_label(&actor.municipality).await?;
         let sections = evaluation(
             &monitor,
             &outlook.series,
@@ -76,6 +81,7 @@ impl EvaluationData {
             outlook.capacity.as_ref(),
         );
         Ok(EvaluationData {
+            municipality,
             monitor,
             outlook,
             sections,
@@ -94,7 +100,15 @@ impl EvaluationData {
     }
 
     pub fn title(&self) -> String {
-        period_title("Evaluatie nazorg ex-gedetineerden", &self.monitor)
+        period_title(
+            &format!("Evaluatie nazorg ex-gedetineerden {}", self.municipality.0),
+            &self.monitor,
+        )
+    }
+
+    /// The lines under the title.
+    pub fn subtitle(&self) -> Vec<String> {
+        subtitle(&self.monitor, &self.municipality.1)
     }
 
     /// The report as JSON for the API: its period and title, the key figures by their
@@ -108,18 +122,15 @@ impl EvaluationData {
             "from": nazorg_domain::dates::format_iso(self.monitor.from),
             "to": nazorg_domain::dates::format_iso(self.monitor.to),
             "title": self.title(),
+            "municipality": self.municipality.0,
             "key_figures": figures,
             "sections": self.sections,
             "monitor": monitor_json(&self.monitor),
         })
     }
 
-    pub fn pdf(&self, municipality: &str) -> Vec<u8> {
-        nazorg_report::pdf::evaluation(
-            &self.title(),
-            &subtitle(&self.monitor, municipality),
-            &self.sections,
-        )
+    pub fn pdf(&self) -> Vec<u8> {
+        nazorg_report::pdf::evaluation(&self.title(), &self.subtitle(), &self.sections)
     }
 
     pub fn xlsx(&self) -> Result<Vec<u8>, ReportError> {
@@ -136,11 +147,11 @@ pub fn period_title(title: &str, m: &Monitor) -> String {
     format!("{title}, {} t/m {}", format_nl(m.from), format_nl(m.to))
 }
 
-/// The lines under the title: what is counted and on which day.
+/// The lines under the title: for which municipality, what is counted and on which day.
 pub fn subtitle(m: &Monitor, municipality: &str) -> Vec<String> {
     vec![
         format!(
-            "Gemeente (CBS-code) {municipality}. Casussen waarvan de detentie begon van {} tot en met {}.",
+            "Gemeente {municipality}. Casussen waarvan de detentie begon van {} tot en met {}.",
             format_nl(m.from),
             format_nl(m.to)
         ),

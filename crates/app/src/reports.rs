@@ -8,7 +8,7 @@ use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::format_nl;
 use nazorg_domain::lifecycle::Status;
 use nazorg_domain::monitor::Monitor;
-use nazorg_domain::outlook::{CapacitySettings, HISTORIC_OUTFLOW, forecast, outflow_series};
+use nazorg_domain::outlook::{CapacitySettings, forecast, outflow_series};
 use nazorg_domain::pseudonym::{PseudoRecord, PseudonymisedExport};
 use nazorg_domain::referral::BudgetLineCode;
 use nazorg_store::{Outlook, Tx};
@@ -102,9 +102,13 @@ impl App {
             let permit = gate::check(actor, Action::ReadReports, &actor.municipality)?;
             let mut tx = self.db.begin().await?;
             let current = crate::today().year();
-            let registered = registered_outflow(&mut tx, &actor.municipality, current).await?;
+            let historic = crate::municipalities::historic(&mut tx, &actor.municipality).await?;
+            // Without historic figures, the registration of the last ten years.
+            let last_historic = historic.last().map_or(current - 11, |(y, _)| *y);
+            let registered =
+                registered_outflow(&mut tx, &actor.municipality, last_historic, current).await?;
             let observed = tx.observed_counts(&actor.municipality).await?;
-            let series = outflow_series(&registered, current);
+            let series = outflow_series(&historic, &registered, current);
             let forecast = forecast(&series, current + 1);
             let mut caps = Vec::new();
             for code in [BudgetLineCode::CoordinatorStaff, BudgetLineCode::Support] {
@@ -206,9 +210,9 @@ impl App {
 async fn registered_outflow(
     tx: &mut Tx,
     municipality: &str,
+    last_historic: i32,
     current: i32,
 ) -> Result<Vec<(i32, u64)>> {
-    let last_historic = HISTORIC_OUTFLOW.last().map_or(current, |(y, _)| *y);
     let mut registered = Vec::new();
     for year in (last_historic + 1)..=current {
         let (Ok(first), Ok(last)) = (

@@ -44,6 +44,11 @@ where
 
 async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
     let store = App::connect(url).await.expect("connect");
+    let westland = "1783".parse().expect("code");
+    store
+        .register_installation(&westland)
+        .await
+        .expect("register");
     let mut coordinators = Vec::new();
     for i in 0..20 {
         coordinators.push(

@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
 use commands::common::{self, Installation};
 use commands::settings::{BrpArgs, DeadlineArgs, MailArgs, ZgwArgs};
 use commands::{
-    audit, backup, brp, budget, cases, demo, digest, export, import, report, retention, serve,
-    token, user, worklist, zgw,
+    audit, backup, brp, budget, cases, demo, digest, export, import, municipality, report,
+    retention, serve, token, user, worklist, zgw,
 };
 use std::process::ExitCode;
 
@@ -28,8 +28,10 @@ struct Cli {
     )]
     database: String,
 
-    /// CBS code of the installation's municipality: eligibility is judged against it
-    /// (default Westland, 1783).
+    /// CBS code of the municipality the command works for (default Westland, 1783): the
+    /// installation's first municipality on a new database, the one `user add` adds to,
+    /// and the one the command line acts for. An installation may hold several
+    /// (`nazorg municipality add`); an import sends each row to the municipality it names.
     #[arg(
         long,
         global = true,
@@ -82,6 +84,12 @@ enum Command {
     /// Send the daily digest e-mail now (it is sent automatically by `serve` when
     /// --smtp-url is set).
     Digest(digest::DigestArgs),
+    /// The municipalities of the installation: add, list, their own settings and
+    /// historic outflow.
+    Municipality {
+        #[command(subcommand)]
+        command: municipality::MunicipalityCommand,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -182,8 +190,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(client) = zgw.filter(|_| chain) {
         app = app.with_zgw(client);
     }
+    let municipality = common::municipality(&cli.municipality)?;
+    app.register_installation(&municipality).await?;
     let inst = Installation {
-        municipality: common::municipality(&cli.municipality)?,
+        municipality,
         programme_start: common::date("programme-start", cli.programme_start.as_deref())?,
         app,
         deadlines: cli.deadlines,
@@ -198,6 +208,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve::run(inst, args).await?,
         Command::Worklist(args) => worklist::run(&inst, args).await?,
         Command::Digest(args) => digest::run(&inst, args).await?,
+        Command::Municipality { command } => municipality::run(&inst, command).await?,
         Command::User { command } => user::run(&inst, command).await?,
         Command::Token { command } => token::run(&inst, command).await?,
         Command::Cases { command } => cases::run(&inst, command).await?,
@@ -210,4 +221,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Restore(_) => unreachable!("restored above"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Clap's own check of the command line: no flag of a command clashes with a global one.
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

@@ -18,6 +18,7 @@ code_enum! {
         SafetyChamber = "safety_chamber" => "Lid Veiligheidskamer",
         PolicyAdvisor = "policy_advisor" => "Beleidsadviseur",
         Administrator = "administrator" => "Beheerder",
+        RegionAdministrator = "region_administrator" => "Regiobeheerder",
     }
 }
 
@@ -97,6 +98,7 @@ code_enum! {
         ReadDirectedCase = "read_directed_case" => "Casus met eigen casusregie inzien",
         LookupBrp = "lookup_brp" => "Inschrijving opvragen in de BRP",
         SyncZaak = "sync_zaak" => "Zaak bijwerken in het zaaksysteem",
+        ManageMunicipalities = "manage_municipalities" => "Gemeenten van de installatie beheren",
     }
 }
 
@@ -113,6 +115,12 @@ pub enum Denied {
     NotOnAgenda,
     #[error("Uw organisatie heeft niet de casusregie over deze casus.")]
     NotDirected,
+    #[error(
+        "Een regiobeheerder voegt alleen beheerders toe; de beheerder van de gemeente voegt haar medewerkers toe."
+    )]
+    RegionAddsAdministrators,
+    #[error("Alleen een regiobeheerder voegt een regiobeheerder toe.")]
+    OnlyRegionAddsRegion,
 }
 
 /// Decides whether `actor` may perform `action` on data of `municipality`. Fails closed:
@@ -122,11 +130,11 @@ pub fn authorize(actor: &Actor, action: Action, municipality: &str) -> Result<()
     let granted = match actor.role {
         Role::Coordinator => !matches!(
             action,
-            ManageUsers | ManagePartners | ApplyRetention | ManageRegister
+            ManageUsers | ManagePartners | ApplyRetention | ManageRegister | ManageMunicipalities
         ),
         Role::SubstituteCoordinator if actor.substituting => !matches!(
             action,
-            ManageUsers | ManagePartners | ApplyRetention | ManageRegister
+            ManageUsers | ManagePartners | ApplyRetention | ManageRegister | ManageMunicipalities
         ),
         // Users, partners and the retention job: no case content.
         Role::Administrator => matches!(
@@ -140,6 +148,8 @@ pub fn authorize(actor: &Actor, action: Action, municipality: &str) -> Result<()
             action,
             ReadReports | ManageReportSettings | ExportPseudonymised
         ),
+        // The installation's municipalities and their administrators; no case content.
+        Role::RegionAdministrator => matches!(action, ManageMunicipalities),
         Role::SktCareDirector | Role::ExodusWorker => {
             actor.partner_id.is_some()
                 && matches!(
@@ -152,10 +162,29 @@ pub fn authorize(actor: &Actor, action: Action, municipality: &str) -> Result<()
     if !granted {
         return Err(Denied::Role(actor.role.label()));
     }
-    if !matches!(action, ManageUsers | ManagePartners) && actor.municipality != municipality {
+    // The municipalities are the installation's, not one municipality's.
+    if action != ManageMunicipalities && actor.municipality != municipality {
         return Err(Denied::OtherMunicipality);
     }
     Ok(())
+}
+
+/// Decides on adding an account with `role` to `municipality`: a municipality's
+/// administrator adds its own users (not a region administrator); a region administrator
+/// adds administrators (of a municipality or of the region) to any municipality of the
+/// installation, and no one who works on cases.
+pub fn authorize_account(actor: &Actor, role: Role, municipality: &str) -> Result<(), Denied> {
+    if actor.role == Role::RegionAdministrator {
+        authorize(actor, Action::ManageMunicipalities, municipality)?;
+    } else {
+        authorize(actor, Action::ManageUsers, municipality)?;
+    }
+    match (actor.role, role) {
+        (Role::RegionAdministrator, Role::Administrator | Role::RegionAdministrator) => Ok(()),
+        (Role::RegionAdministrator, _) => Err(Denied::RegionAddsAdministrators),
+        (_, Role::RegionAdministrator) => Err(Denied::OnlyRegionAddsRegion),
+        _ => Ok(()),
+    }
 }
 
 /// Decides on one case: as `authorize`, and a safety-chamber member may read a case of
@@ -234,6 +263,7 @@ pub enum Page {
     Users,
     Partners,
     Register,
+    Municipalities,
 }
 
 impl Page {
@@ -253,6 +283,7 @@ impl Page {
             Page::Users => "/gebruikers",
             Page::Partners => "/ketenpartners",
             Page::Register => "/verwerkingsregister",
+            Page::Municipalities => "/gemeenten",
         }
     }
 }
@@ -295,6 +326,8 @@ const ADMINISTRATOR_MENU: &[MenuItem] = &[
     item(Page::Register, "Verwerkingsregister"),
 ];
 
+const REGION_MENU: &[MenuItem] = &[item(Page::Municipalities, "Gemeenten")];
+
 const POLICY_MENU: &[MenuItem] = &[
     item(Page::Monitor, "Monitor"),
     item(Page::Evaluation, "Evaluatie"),
@@ -309,6 +342,7 @@ const PARTNER_MENU: &[MenuItem] = &[item(Page::Referrals, "Mijn verwijzingen")];
 pub fn menu(role: Role) -> &'static [MenuItem] {
     match role {
         Role::Administrator => ADMINISTRATOR_MENU,
+        Role::RegionAdministrator => REGION_MENU,
         Role::PolicyAdvisor => POLICY_MENU,
         Role::SafetyChamber => SAFETY_MENU,
         Role::SktCareDirector | Role::ExodusWorker => PARTNER_MENU,
@@ -320,6 +354,7 @@ pub fn menu(role: Role) -> &'static [MenuItem] {
 pub fn landing(role: Role) -> Page {
     match role {
         Role::Administrator => Page::Users,
+        Role::RegionAdministrator => Page::Municipalities,
         Role::PolicyAdvisor => Page::Monitor,
         Role::SafetyChamber => Page::SafetyAgenda,
         Role::SktCareDirector | Role::ExodusWorker => Page::Referrals,
@@ -564,6 +599,38 @@ mod tests {
             );
         }
         assert!(authorize(&p, Action::ReadReports, "0603").is_err());
+    }
+
+    #[test]
+    fn a_region_administrator_adds_municipalities_and_their_administrators_only() {
+        let r = actor(Role::RegionAdministrator);
+        for action in Action::ALL {
+            let region = matches!(action, Action::ManageMunicipalities);
+            assert_eq!(authorize(&r, *action, "0503").is_ok(), region, "{action:?}");
+        }
+        assert_eq!(authorize_account(&r, Role::Administrator, "0503"), Ok(()));
+        assert_eq!(
+            authorize_account(&r, Role::RegionAdministrator, "1783"),
+            Ok(())
+        );
+        assert_eq!(
+            authorize_account(&r, Role::Coordinator, "0503"),
+            Err(Denied::RegionAddsAdministrators)
+        );
+        let a = actor(Role::Administrator);
+        assert_eq!(authorize_account(&a, Role::Coordinator, "1783"), Ok(()));
+        assert_eq!(
+            authorize_account(&a, Role::Coordinator, "0503"),
+            Err(Denied::OtherMunicipality)
+        );
+        assert_eq!(
+            authorize_account(&a, Role::RegionAdministrator, "1783"),
+            Err(Denied::OnlyRegionAddsRegion)
+        );
+        for role in Role::ALL {
+            let may = authorize(&actor(*role), Action::ManageMunicipalities, "1783").is_ok();
+            assert_eq!(may, *role == Role::RegionAdministrator, "{role:?}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod events;
 pub mod ids;
 pub mod lifecycle;
 pub mod monitor;
+pub mod municipality;
 pub mod notification;
 pub mod outlook;
 pub mod pseudonym;

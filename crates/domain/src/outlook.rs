@@ -9,22 +9,11 @@
 
 use serde::Serialize;
 
-/// The DJI outflow of Westland residents from detention (DESIGN.md, policy note).
-pub const HISTORIC_OUTFLOW: &[(i32, u64)] = &[
-    (2015, 71),
-    (2016, 75),
-    (2017, 74),
-    (2018, 55),
-    (2019, 68),
-    (2020, 48),
-    (2021, 44),
-];
-
 code_enum! {
     /// Where a year's figure comes from.
     Source {
-        /// The DJI figures in the policy note.
-        Historic = "historic" => "DJI (beleidsnotitie)",
+        /// The DJI figures known of the municipality (for Westland, the policy note's).
+        Historic = "historic" => "DJI-cijfers",
         /// Detentions registered in Nazorg, a complete year.
         Registered = "registered" => "Nazorg-registratie",
         /// Detentions registered in Nazorg in an incomplete year: the first year of the
@@ -40,11 +29,15 @@ pub struct OutflowYear {
     pub source: Source,
 }
 
-/// The historic series continued by the registration. `registered` holds releases per
-/// year; years before the first registered one (and not historic) are unknown and left
-/// out; the current year is marked as running.
-pub fn outflow_series(registered: &[(i32, u64)], current_year: i32) -> Vec<OutflowYear> {
-    let mut series: Vec<OutflowYear> = HISTORIC_OUTFLOW
+/// The municipality's historic series (`historic`, in year order) continued by the
+/// registration. `registered` holds releases per year; years before the first registered
+/// one (and not historic) are unknown and left out; the current year is marked as running.
+pub fn outflow_series(
+    historic: &[(i32, u64)],
+    registered: &[(i32, u64)],
+    current_year: i32,
+) -> Vec<OutflowYear> {
+    let mut series: Vec<OutflowYear> = historic
         .iter()
         .map(|&(year, count)| OutflowYear {
             year,
@@ -57,7 +50,7 @@ pub fn outflow_series(registered: &[(i32, u64)], current_year: i32) -> Vec<Outfl
         .filter(|(_, n)| *n > 0)
         .map(|(y, _)| *y)
         .min();
-    let last_historic = HISTORIC_OUTFLOW.last().map_or(0, |(y, _)| *y);
+    let last_historic = historic.last().map_or(0, |(y, _)| *y);
     if let Some(first) = first {
         for year in first.max(last_historic + 1)..=current_year {
             let count = registered
@@ -286,6 +279,11 @@ pub fn capacity(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::municipality::published_outflow;
+
+    fn outflow_series(registered: &[(i32, u64)], current: i32) -> Vec<OutflowYear> {
+        super::outflow_series(published_outflow("1783"), registered, current)
+    }
 
     #[test]
     fn the_historic_series_is_continued_by_the_registration() {

@@ -86,7 +86,9 @@ pub fn activity_of(action: Action) -> &'static str {
         ApplyRetention => "bewaartermijn",
         LookupBrp => "brp_bevraging",
         SyncZaak => "zaakregistratie",
-        ManageAbsences | ManageUsers | ManagePartners | ManageRegister => "beheer",
+        ManageAbsences | ManageUsers | ManagePartners | ManageRegister | ManageMunicipalities => {
+            "beheer"
+        }
     }
 }
 

@@ -63,11 +63,15 @@ impl App {
         let municipality = MunicipalityCode::parse(&who.municipality)
             .map_err(|e| invalid(e.to_string()))?
             .to_string();
-        self.db
-            .autocommit()
-            .await?
-            .ensure_defaults(&municipality, crate::today().year())
+        let mut tx = self.db.autocommit().await?;
+        if tx.municipality(&municipality).await?.is_none() {
+            return Err(invalid(format!(
+                "Gemeente {municipality} hoort niet bij deze installatie."
+            )));
+        }
+        tx.ensure_defaults(&municipality, crate::today().year())
             .await?;
+        drop(tx);
         let display_name: String = who.display_name.trim().chars().take(100).collect();
         let wanted = who.username.trim().to_lowercase();
         let mut tx = self.db.begin().await?;

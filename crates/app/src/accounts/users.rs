@@ -80,6 +80,12 @@ async fn insert_user(
         &display_name
     };
     let municipality = MunicipalityCode::parse(municipality).map_err(|e| invalid(e.to_string()))?;
+    if tx.municipality(&municipality).await?.is_none() {
+        return Err(invalid(format!(
+            "Gemeente {municipality} hoort niet bij deze installatie; een regiobeheerder voegt haar toe \
+             (of: nazorg municipality add {municipality})."
+        )));
+    }
     tx.insert_user(&NewUser {
         username,
         display_name,

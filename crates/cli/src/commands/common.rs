@@ -41,6 +41,15 @@ impl Installation {
         }
     }
 
+    /// The actor for managing the installation's municipalities on the command line:
+    /// the operator, as a region administrator.
+    pub fn region_operator(&self) -> Actor {
+        Actor {
+            role: Role::RegionAdministrator,
+            ..self.actor()
+        }
+    }
+
     /// The web configuration for this installation's municipality, deadlines and mail.
     pub fn web_config(&self) -> nazorg_web::Config {
         let mut config = nazorg_web::Config::new(&self.municipality);

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod digest;
 pub mod export;
 pub mod import;
+pub mod municipality;
 pub mod report;
 pub mod retention;
 pub mod serve;

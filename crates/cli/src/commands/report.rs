@@ -81,7 +81,7 @@ pub async fn run(inst: &Installation, command: ReportCommand) -> Result<()> {
             let (from, to) = evaluation_period(inst, &actor, from, to).await?;
             let data = EvaluationData::load(&inst.app, &actor, from, to).await?;
             let bytes = match format {
-                EvaluationFormat::Pdf => data.pdf(&inst.municipality),
+                EvaluationFormat::Pdf => data.pdf(),
                 EvaluationFormat::Xlsx => data.xlsx()?,
                 EvaluationFormat::Csv => data.csv()?,
             };

@@ -22,8 +22,12 @@ pub struct RetentionArgs {
 
 /// Anonymises (or lists) the cases whose retention period ended by --today.
 pub async fn run(inst: &Installation, args: RetentionArgs) -> Result<()> {
-    if inst.retention_years == 0 {
-        bail!("de bewaartermijn staat uit (--retention-years 0)");
+    let years = inst
+        .app
+        .retention_years_of(&inst.municipality, inst.retention_years)
+        .await?;
+    if years == 0 {
+        bail!("de bewaartermijn staat uit (--retention-years 0, of 0 voor deze gemeente)");
     }
     let today = parse_day(args.today.as_deref())?;
     if !args.dry_run && today > nazorg_domain::dates::today_nl() {
@@ -33,13 +37,7 @@ pub async fn run(inst: &Installation, args: RetentionArgs) -> Result<()> {
     }
     let report = inst
         .app
-        .retention_job(
-            &inst.municipality,
-            inst.retention_years,
-            today,
-            args.dry_run,
-            args.limit,
-        )
+        .retention_job(&inst.municipality, years, today, args.dry_run, args.limit)
         .await?;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),

@@ -18,7 +18,7 @@ pub enum UserCommand {
 pub struct AddArgs {
     username: String,
     /// coordinator, substitute_coordinator, skt_care_director, exodus_worker,
-    /// safety_chamber, policy_advisor or administrator.
+    /// safety_chamber, policy_advisor, administrator or region_administrator.
     #[arg(long)]
     role: String,
     /// Full name as shown in the interface (default: the username).
@@ -63,13 +63,16 @@ async fn add(inst: &Installation, args: AddArgs) -> Result<()> {
         partner,
         require_2fa,
     } = args;
+    // The global --municipality names the one the user works for (`nazorg user add NAME
+    // --role … --municipality 0503`); it must be one of the installation's.
+    let municipality = inst.municipality.clone();
     let role = Role::parse(&role)
         .with_context(|| format!("onbekende rol '{role}'; kies uit {}", Role::codes_list()))?;
     let password = read_password()?;
     let partner_id = match partner {
         None => None,
         Some(wanted) => {
-            let partners = inst.app.list_partners(&inst.municipality).await?;
+            let partners = inst.app.list_partners(&municipality).await?;
             let found = partners
                 .iter()
                 .find(|p| p.name.eq_ignore_ascii_case(wanted.trim()));
@@ -89,7 +92,7 @@ async fn add(inst: &Installation, args: AddArgs) -> Result<()> {
             &name,
             &password,
             role,
-            &inst.municipality,
+            &municipality,
             partner_id,
         )
         .await?;

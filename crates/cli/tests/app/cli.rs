@@ -1,47 +1,15 @@
 //! The command-line contract: import, list, users.
 
-use crate::common::{TestDb, budget_line, nazorg_command};
+use crate::common::{TestDb, assert_exit, budget_line, nazorg_with_input as nazorg};
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Output, Stdio};
 
 const SAMPLE: &str = include_str!("../../../../docs/examples/notifications-example.csv");
 const HEADER: &str = "bsn,family_name,given_names,birth_date,municipality_code,brp_status,institution,detention_start,expected_release,sentence,source";
-
-fn nazorg(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = nazorg_command(&db.url)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run nazorg");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("wait for nazorg")
-}
 
 fn write(dir: &tempfile::TempDir, name: &str, content: &str) -> String {
     let path = dir.path().join(name);
     std::fs::write(&path, content).unwrap();
     path.display().to_string()
-}
-
-/// Asserts how a run of the binary ended, showing what it wrote to stderr.
-fn assert_exit(out: &Output, code: i32) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn cases(db: &TestDb) -> Vec<Value> {

@@ -121,6 +121,18 @@ impl Drop for TestDb {
     }
 }
 
+/// The application on the database at `url`, migrated, with Westland (1783) as its
+/// municipality (as `nazorg` registers it at its first start).
+pub async fn installation(url: &str) -> Nazorg {
+    let store = Nazorg::connect(url).await.expect("connect and migrate");
+    let westland = "1783".parse().unwrap();
+    store
+        .register_installation(&westland)
+        .await
+        .expect("register");
+    store
+}
+
 /// The actor the CLI uses; handy for arranging data directly through the store.
 pub fn system_actor() -> Actor {
     Actor {
@@ -188,7 +200,7 @@ impl App {
 
     /// The application on a database without any user yet.
     pub async fn spawn_without_users(db: TestDb) -> App {
-        let store = Nazorg::connect(&db.url).await.expect("connect and migrate");
+        let store = installation(&db.url).await;
         App::serve(db, store, String::new()).await
     }
 
@@ -235,7 +247,7 @@ impl App {
         config: nazorg_web::Config,
         make: impl FnOnce(Nazorg) -> Nazorg,
     ) -> App {
-        let store = make(Nazorg::connect(&db.url).await.expect("connect and migrate"));
+        let store = make(installation(&db.url).await);
         store
             .add_user(
                 "coordinator",
@@ -545,6 +557,18 @@ impl App {
         display_name: &str,
         role: Role,
     ) -> UserId {
+        if self.store.municipality(municipality).await.is_err() {
+            let asked = nazorg_app::AddMunicipality {
+                code: municipality,
+                name: None,
+                safety_region: None,
+            };
+            let region = Actor {
+                role: Role::RegionAdministrator,
+                ..system_actor()
+            };
+            self.store.add_municipality(&region, &asked).await.unwrap();
+        }
         let added = self
             .store
             .add_user(username, display_name, PASSWORD, role, municipality, None);
@@ -592,6 +616,35 @@ pub fn nazorg_command(db_url: &str) -> Command {
         .env("NAZORG_MUNICIPALITY", "1783")
         .env_remove("NAZORG_DATABASE_URL");
     command
+}
+
+/// Runs the binary against `db` with these arguments and, when given, this standard input.
+pub fn nazorg_with_input(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = nazorg_command(&db.url)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run nazorg");
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin");
+        pipe.write_all(input.as_bytes()).expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait for nazorg")
+}
+
+/// Asserts how a run of the binary ended, showing what it wrote to stderr.
+pub fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The five life domains of a triage, in the API's spelling.

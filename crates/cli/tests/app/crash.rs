@@ -50,7 +50,7 @@ async fn start(url: &str, port: u16, client: &reqwest::Client) -> Child {
 async fn acknowledged_writes_survive_the_server_being_killed(db: TestDb) {
     let url = db.url.clone();
     let token = {
-        let store = Nazorg::connect(&url).await.expect("connect and migrate");
+        let store = crate::common::installation(&url).await;
         store
             .add_user(
                 "coordinator",

@@ -22,6 +22,7 @@ mod matrix;
 mod oidc;
 mod partners;
 mod privacy;
+mod region;
 mod schemathesis;
 mod signals;
 mod ui;

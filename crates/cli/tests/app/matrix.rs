@@ -25,6 +25,8 @@ enum Rule {
     ReferralList,
     /// Administrators.
     Admin,
+    /// Region administrators: the installation's municipalities.
+    Region,
     /// Aggregated figures and pseudonymised exports: coordinators and the policy advisor.
     Reports,
     /// Reading one case: coordinators, and safety-chamber members while the case is on the
@@ -149,6 +151,14 @@ const MATRIX: &[(Rule, &[(&str, &str)])] = &[
             ("POST", "/ketenpartners/{id}"),
             ("GET", "/verwerkingsregister"),
             ("POST", "/verwerkingsregister/{code}"),
+        ],
+    ),
+    (
+        Rule::Region,
+        &[
+            ("GET", "/gemeenten"),
+            ("POST", "/gemeenten"),
+            ("POST", "/gemeenten/beheerders"),
         ],
     ),
     (
@@ -337,6 +347,7 @@ enum Who {
     SafetyChamber,
     PolicyAdvisor,
     Administrator,
+    RegionAdministrator,
 }
 
 fn allowed(rule: Rule, who: Who, own: bool) -> bool {
@@ -351,6 +362,7 @@ fn allowed(rule: Rule, who: Who, own: bool) -> bool {
         Rule::Referral => matches!(who, Coordinator | ExodusWorker),
         Rule::ReferralList => matches!(who, Coordinator | ExodusWorker | SktCareDirector),
         Rule::Admin => who == Administrator,
+        Rule::Region => who == RegionAdministrator,
         Rule::Reports => matches!(who, Coordinator | PolicyAdvisor),
         Rule::CaseRead | Rule::SafetyAgenda => matches!(who, Coordinator | SafetyChamber),
     }
@@ -576,6 +588,12 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         (Who::SafetyChamber, "veilig", Role::SafetyChamber, None),
         (Who::PolicyAdvisor, "beleid", Role::PolicyAdvisor, None),
         (Who::Administrator, "beheer", Role::Administrator, None),
+        (
+            Who::RegionAdministrator,
+            "regio",
+            Role::RegionAdministrator,
+            None,
+        ),
     ];
     let mut credentials: BTreeMap<Who, (String, String, String)> = BTreeMap::new();
     let (cookie, csrf) = store.create_session(coordinator_id).await.unwrap();
@@ -653,6 +671,7 @@ async fn matrix_holds_for_every_route_role_and_municipality(db: TestDb) {
         Who::SafetyChamber,
         Who::PolicyAdvisor,
         Who::Administrator,
+        Who::RegionAdministrator,
     ];
     for (method, template, rule) in order {
         let variants: Vec<(bool, &Ids)> = if has_data_ids(template) {

@@ -562,7 +562,7 @@ mod tests {
             &[],
             &[],
         );
-        let series = outflow_series(&[], 2026);
+        let series = outflow_series(crate::municipality::published_outflow("1783"), &[], 2026);
         let f = forecast(&series, 2027);
         let sections = evaluation(&m, &series, f.as_ref(), None);
         assert_eq!(sections.len(), 6);

@@ -611,14 +611,6 @@ impl Tx {
         Ok(())
     }
 
-    /// The municipalities that have cases (for jobs that run per municipality).
-    pub async fn case_municipalities(&mut self) -> Result<Vec<MunicipalityCode>> {
-        Ok(scalar_all!(
-            self,
-            "SELECT DISTINCT municipality_code FROM cases ORDER BY municipality_code"
-        ))
-    }
-
     /// Name, role and municipality of an active user, for assigning a case to them.
     pub async fn active_user_role(
         &mut self,

@@ -47,7 +47,7 @@ pub struct EvaluationQuery {
 }
 
 /// The evaluation report's figures (what `/evaluatie` shows and `nazorg report
-/// evaluation` writes): the period and title, `key_figures` by machine name, the policy's
+/// evaluation` writes): the period, title and `municipality`, `key_figures` by machine name, the policy's
 /// questions as `sections` (each with `answer` paragraphs and `tables`), and the
 /// `monitor` figures of the period.
 #[utoipa::path(get, path = "/api/v1/evaluation", tag = "monitor", params(EvaluationQuery),

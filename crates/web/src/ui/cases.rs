@@ -199,7 +199,7 @@ async fn notification_page(Signed { s, user }: Signed) -> Result<Response, UiErr
         .permit(&user.actor, Action::CreateNotification, None)
         .await?;
     let form = NotificationIn {
-        municipality_code: s.config.municipality.clone(),
+        municipality_code: user.actor.municipality.to_string(),
         ..Default::default()
     };
     Ok(render(StatusCode::OK, notification_view(&user, form, None)))

@@ -23,6 +23,7 @@ mod case_steps;
 mod cases;
 mod chain_cards;
 mod files;
+mod municipalities;
 mod notice;
 mod partners;
 mod readable;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(session::router())
         .merge(users::router())
+        .merge(municipalities::router())
         .merge(cases::router())
         .merge(case_page::router())
         .merge(case_steps::router())

@@ -273,7 +273,7 @@ async fn evaluation_page(
     let page = EvaluationPage {
         base: Base::new("Evaluatie", Some(&user), Page::Evaluation),
         heading: data.title(),
-        subtitle: report::subtitle(&data.monitor, &s.config.municipality),
+        subtitle: data.subtitle(),
         from: format_iso(from),
         to: format_iso(to),
         query: query(from, to),
@@ -295,7 +295,7 @@ async fn evaluation_pdf(
     UiQuery(q): UiQuery<Period>,
 ) -> Result<Response, UiError> {
     let (data, from, to) = evaluation_data(&s, &user, &q).await?;
-    let bytes = data.pdf(&s.config.municipality);
+    let bytes = data.pdf();
     Ok(download(
         "application/pdf",
         &file_name("evaluatie", from, to, "pdf"),

@@ -1,6 +1,6 @@
 //! The users of the municipality (administrators).
 
-use super::{Notice, Opt, Shown, Signed, UiTyped, opts, partner_opts, posted};
+use super::{Notice, Opt, Shown, Signed, UiTyped, opts_of, partner_opts, posted};
 use crate::AppState;
 use crate::auth::UiUser;
 use crate::error::AppError;
@@ -10,6 +10,7 @@ use askama::Template;
 use axum::Router;
 use axum::response::Response;
 use axum::routing::get;
+use nazorg_app::NewAccount;
 use nazorg_domain::access::{Action, Page, Role};
 use nazorg_domain::ids::PartnerId;
 use nazorg_domain::referral::PartnerKind;
@@ -18,6 +19,18 @@ use serde::Deserialize;
 pub fn router() -> Router<AppState> {
     Router::new().route("/gebruikers", get(users_page).post(add_user))
 }
+
+/// The roles a municipality's administrator gives (a region administrator is added by
+/// another, on the page of the municipalities).
+const MUNICIPAL_ROLES: [Role; 7] = [
+    Role::Coordinator,
+    Role::SubstituteCoordinator,
+    Role::SktCareDirector,
+    Role::ExodusWorker,
+    Role::SafetyChamber,
+    Role::PolicyAdvisor,
+    Role::Administrator,
+];
 
 struct UserRow {
     username: String,
@@ -62,7 +75,7 @@ async fn users_view(s: &AppState, user: &UiUser, notice: Notice) -> Result<Respo
         UsersPage {
             base: notice.dress(Base::new("Gebruikers", Some(user), Page::Users)),
             users,
-            role_opts: opts::<Role>(Some(Role::Coordinator)),
+            role_opts: opts_of(&MUNICIPAL_ROLES, Some(Role::Coordinator)),
             partner_opts: partner_opts(&partner_list, |p| {
                 matches!(p.kind, PartnerKind::Skt | PartnerKind::Exodus)
             }),
@@ -98,17 +111,15 @@ async fn add_user(
         let role = code::<Role>("de rol", &f.role)?;
         let username = f.username.trim().to_lowercase();
         let partner_id = f.partner_id.parse::<PartnerId>().ok();
-        let id = s
-            .app
-            .add_user(
-                &username,
-                &f.display_name,
-                &f.password,
-                role,
-                &user.actor.municipality,
-                partner_id,
-            )
-            .await?;
+        let account = NewAccount {
+            username: &username,
+            display_name: &f.display_name,
+            password: &f.password,
+            role,
+            municipality: &user.actor.municipality,
+            partner_id,
+        };
+        let id = s.app.add_account(&user.actor, &account).await?;
         if f.totp_required.is_some() {
             s.app.set_totp_required(id, true).await?;
         }
