@@ -74,6 +74,7 @@ async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
                 residents,
                 seed: 42,
                 coordinators: &coordinators,
+                span_days: 900,
             },
             &|n| bar.set_position(n as u64),
         )

@@ -351,7 +351,41 @@ fn csrf(html: &str) -> String {
     crate::common::csrf_of(html)
 }
 
+async fn the_demo_makes_the_region_with_users_per_municipality(db: TestDb) {
+    let demo = ["demo", "--scale", "region", "--residents", "90"];
+    says(&db, &demo, 0, "9 gemeenten, 90 inwoners");
+    let listed = json_of(&nazorg(
+        &db,
+        &["municipality", "list", "--format", "json"],
+        None,
+    ));
+    let listed = listed.as_array().unwrap();
+    assert_eq!(
+        listed.len(),
+        9,
+        "Haaglanden, Westland among them: {listed:?}"
+    );
+    assert!(listed.iter().all(|m| m["safety_region"] == "VR15"));
+    assert!(listed.iter().any(|m| m["name"] == "'s-Gravenhage"));
+    for code in ["1783", "0503", "1926"] {
+        let list = ["--municipality", code, "cases", "list", "--format", "json"];
+        let cases = json_of(&nazorg(&db, &list, None));
+        assert!(!cases.as_array().unwrap().is_empty(), "cases in {code}");
+    }
+    let users = nazorg(&db, &["user", "list"], None);
+    let users = String::from_utf8_lossy(&users.stdout).into_owned();
+    assert!(
+        users.contains("coordinator-0503\tcoordinator\t0503"),
+        "{users}"
+    );
+    assert!(
+        users.contains("beheer-0518\tadministrator\t0518"),
+        "{users}"
+    );
+}
+
 crate::on_both_databases!(
+    the_demo_makes_the_region_with_users_per_municipality,
     a_region_installation_routes_each_notification_to_its_municipality,
     a_region_administrator_adds_municipalities_and_their_administrators,
 );

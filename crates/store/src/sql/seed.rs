@@ -55,13 +55,13 @@ type SeedCase = (
 fn cases_of(
     rng: &mut Xorshift,
     ids: Vec<ResidentId>,
-    today: Date,
+    (today, span_days): (Date, u64),
     coordinators: &[UserId],
 ) -> Vec<SeedCase> {
     let mut cases = Vec::with_capacity(ids.len() + ids.len() / 10);
     for id in ids {
         let detentions = if rng.below(10) == 0 { 2 } else { 1 };
-        let latest = today - Duration::days(rng.below(900) as i64);
+        let latest = today - Duration::days(rng.below(span_days) as i64);
         for k in 0..detentions {
             let mut roll = rng.below(100) as i64;
             let earlier = k + 1 < detentions;
@@ -184,6 +184,8 @@ pub struct SeedPlan<'a> {
     pub residents: usize,
     pub seed: u64,
     pub coordinators: &'a [UserId],
+    /// How many days back the latest detentions began (spread evenly).
+    pub span_days: u64,
 }
 
 impl Database {
@@ -200,6 +202,7 @@ impl Database {
             residents: count,
             seed,
             coordinators,
+            span_days,
         } = *plan;
         const BATCH: usize = 500;
         let mut rng = Xorshift(seed | 1);
@@ -229,7 +232,7 @@ impl Database {
                 q.push(" RETURNING id");
                 q.build_query_scalar().fetch_all(&mut *c).await?
             });
-            let cases = cases_of(&mut rng, ids, today, coordinators);
+            let cases = cases_of(&mut rng, ids, (today, span_days.max(1)), coordinators);
             insert_cases(&mut tx, municipality, &cases, at).await?;
             tx.commit().await?;
             made += cases.len();

@@ -1,6 +1,8 @@
 //! `nazorg demo`: realistic generated residents and cases in every phase, made through
 //! the same use cases a coordinator uses, so the data obeys every rule.
 
+mod scale;
+
 use super::common::Installation;
 use anyhow::Result;
 use nazorg_app::*;
@@ -79,9 +81,15 @@ fn stage(d: &mut Dice) -> Stage {
 /// The flags of `nazorg demo`.
 #[derive(clap::Args)]
 pub struct DemoArgs {
-    /// How many residents to generate.
-    #[arg(long, default_value_t = 60)]
-    residents: usize,
+    /// How many residents to generate (default: 60 for one municipality, 16,000 for the
+    /// region, 270,000 for the country).
+    #[arg(long)]
+    residents: Option<usize>,
+    /// One municipality (every case made through the use cases), the nine municipalities
+    /// of Haaglanden, or the 342 of the country (cases generated straight into the
+    /// tables over ten years, each municipality with its own users).
+    #[arg(long, value_enum, default_value = "municipality")]
+    scale: scale::Scale,
     /// Seed for the generator, for a reproducible set.
     #[arg(long, default_value_t = 1783)]
     seed: u64,
@@ -90,7 +98,13 @@ pub struct DemoArgs {
 /// Generates --residents residents from --seed, with their cases, as the command-line actor.
 pub async fn run(inst: &Installation, args: DemoArgs) -> Result<()> {
     let actor = inst.actor();
-    generate(&inst.app, &actor, args.residents, args.seed).await
+    let residents = args
+        .residents
+        .unwrap_or_else(|| args.scale.default_residents());
+    match args.scale {
+        scale::Scale::Municipality => generate(&inst.app, &actor, residents, args.seed).await,
+        wider => scale::generate(&inst.app, &actor, wider, residents, args.seed).await,
+    }
 }
 
 /// Makes the coordinators if there are none, then the residents and their cases.
