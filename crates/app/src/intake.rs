@@ -95,6 +95,11 @@ impl App {
     }
 }
 
+/// A municipality's name from the CBS list, as " (Delft)"; empty when it is not listed.
+fn named(code: &str) -> String {
+    listed(code).map_or(String::new(), |m| format!(" ({})", m.name))
+}
+
 impl App {
     /// Where a notification goes (see [`destination`]) and who registers it there: the
     /// system (an import on the command line) delivers to every municipality of the
@@ -106,7 +111,7 @@ impl App {
         let home = match destination(n.municipality_code.as_ref(), &sender, &installation) {
             Destination::To(home) => home,
             Destination::Outside(code) => {
-                let name = listed(&code).map_or(String::new(), |m| format!(" ({})", m.name));
+                let name = named(&code);
                 return Err(invalid(format!(
                     "gemeente {code}{name} hoort niet bij deze installatie"
                 )));
@@ -116,7 +121,7 @@ impl App {
             return Ok((home, actor.clone()));
         }
         if actor.account().is_some() {
-            let name = listed(&home).map_or(String::new(), |m| format!(" ({})", m.name));
+            let name = named(&home);
             return Err(invalid(format!(
                 "deze melding is voor gemeente {home}{name}; u levert alleen meldingen voor uw eigen gemeente ({sender}) aan"
             )));

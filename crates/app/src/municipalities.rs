@@ -109,8 +109,9 @@ impl App {
         codes.sort();
         codes.dedup();
         for code in codes {
-            let name = listed(&code).map_or_else(|| format!("Gemeente {code}"), |m| m.name.clone());
-            let region = listed(&code).map(|m| m.safety_region.as_str());
+            let known = listed(&code);
+            let name = known.map_or_else(|| format!("Gemeente {code}"), |m| m.name.clone());
+            let region = known.map(|m| m.safety_region.as_str());
             register(&mut tx, &code, &name, region, "installatie").await?;
         }
         tx.commit().await?;
