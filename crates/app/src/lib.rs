@@ -46,7 +46,7 @@ mod worklist;
 pub mod zgw;
 
 pub use accounts::{
-    MIN_PASSWORD, SEALED, check_password, hash_password, new_token, new_totp_secret,
+    DemoUser, MIN_PASSWORD, SEALED, check_password, hash_password, new_token, new_totp_secret,
     parse_secret_key, token_hash, totp_matches, totp_uri, verify_password,
 };
 pub use digest::{DigestError, compose};
@@ -132,10 +132,19 @@ impl App {
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<usize> {
         let made = self.db.seed_bulk(plan, progress).await?;
-        // Made around the use cases: their stored deadlines are made at the next start.
+        // Made around the use cases: their stored deadlines are made by `finish_seeding`
+        // (or else at the next start).
         let mut tx = self.db.autocommit().await?;
         tx.forget_deadline_rules().await?;
         Ok(made)
+    }
+
+    /// After every `seed_bulk` of a run, once: stores what is due of the generated cases
+    /// and gives the planner its statistics. Returns the number of open cases done.
+    pub async fn finish_seeding(&self) -> Result<usize> {
+        let done = self.refresh_stored_deadlines().await?;
+        self.db.refresh_statistics().await?;
+        Ok(done)
     }
 
     /// Uses these thresholds for the deadline rules (the default ones otherwise).

@@ -136,10 +136,11 @@ impl App {
                 tx.commit().await?;
                 return Ok(done);
             };
-            for f in &facts {
-                tx.replace_deadlines(f.case_id, &upcoming(f, &self.deadlines))
-                    .await?;
-            }
+            let batch: Vec<_> = facts
+                .iter()
+                .map(|f| (f.case_id, upcoming(f, &self.deadlines)))
+                .collect();
+            tx.replace_deadlines_of(&batch).await?;
             tx.commit().await?;
             done += facts.len();
             after = last;

@@ -81,9 +81,14 @@ async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
         .await
         .unwrap();
     bar.finish_and_clear();
+    let seeded = started.elapsed().as_secs_f64();
+    // What is due, stored for every open case (as `serve` does at its start after
+    // generated data), and the planner's statistics.
+    let stored = store.finish_seeding().await.unwrap();
     eprintln!(
-        "{label}: {residents} residents, {cases} cases generated in {:.0} s",
-        started.elapsed().as_secs_f64()
+        "{label}: {residents} residents, {cases} cases generated in {seeded:.0} s, what is due of \
+         {stored} open cases stored and statistics made in {:.0} s",
+        started.elapsed().as_secs_f64() - seeded
     );
     let actor = Actor {
         user_id: coordinators[0],
@@ -185,15 +190,7 @@ async fn run(label: &str, url: &str, residents: usize, iterations: usize) {
         "  {:<55} {median:>7.2} {p95:>7.2}",
         "case page data (one case, all sections)"
     );
-    // What is due, stored: made once for every open case (as `serve` does at its start
-    // after generated data), then the menu's count and the first page of Mijn werk.
-    let started = Instant::now();
-    let stored = store.refresh_stored_deadlines().await.unwrap();
-    println!(
-        "  {:<55} {:>7.0} s",
-        format!("storing what is due ({stored} open cases, once)"),
-        started.elapsed().as_secs_f64()
-    );
+    // What is due: the menu's count and the first page of Mijn werk.
     let settings = nazorg_domain::deadlines::DeadlineSettings::default();
     let (median, p95) = time(iterations, |_| {
         let store = &store;

@@ -12,3 +12,4 @@ pub use secrets::{
     parse_secret_key, token_hash, totp_matches, totp_uri, verify_password,
 };
 pub(crate) use secrets::{SecretKey, hmac_hex, random_hex};
+pub use users::DemoUser;

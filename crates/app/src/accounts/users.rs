@@ -114,6 +114,14 @@ pub(crate) async fn enrich(tx: &mut Tx, mut actor: Actor) -> Result<Actor> {
     Ok(actor)
 }
 
+/// One generated account of [`App::add_users_sharing`].
+pub struct DemoUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub municipality: &'a str,
+}
+
 impl App {
     pub async fn count_users(&self) -> Result<i64> {
         Ok(self.db.autocommit().await?.count_users().await?)
@@ -147,6 +155,38 @@ impl App {
             partner_id,
         )
         .await
+    }
+
+    /// Adds generated accounts that share one password (demo and benchmark users, never
+    /// real people): it is checked against each and hashed once, so that the hundreds of
+    /// users of a national demo do not cost an argon2 hash each (they share its salt).
+    pub async fn add_users_sharing(
+        &self,
+        password: &str,
+        users: &[DemoUser<'_>],
+    ) -> Result<Vec<UserId>> {
+        for u in users {
+            check_password(password, &[u.username, u.display_name])?;
+        }
+        let hash = hash_password(password)?;
+        let mut ids = Vec::with_capacity(users.len());
+        let mut tx = self.db.autocommit().await?;
+        for u in users {
+            tx.ensure_defaults(u.municipality, crate::today().year())
+                .await?;
+            let id = insert_user(
+                &mut tx,
+                u.username,
+                u.display_name,
+                &hash,
+                u.role,
+                u.municipality,
+                None,
+            )
+            .await?;
+            ids.push(id);
+        }
+        Ok(ids)
     }
 
     /// All users, or those of one municipality.

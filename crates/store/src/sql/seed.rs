@@ -239,9 +239,14 @@ impl Database {
             done += n;
             progress(done);
         }
-        // Statistics for the planner; on PostgreSQL also the visibility map, so that index-only
-        // scans work from the first request on, not only once autovacuum has come by (the
-        // benchmark's figures then do not depend on when it did).
+        Ok(made)
+    }
+
+    /// Statistics for the planner after a bulk load (once, after every `seed_bulk`); on
+    /// PostgreSQL also the visibility map, so that index-only scans work from the first
+    /// request on, not only once autovacuum has come by (a benchmark's figures then do not
+    /// depend on when it did).
+    pub async fn refresh_statistics(&self) -> Result<()> {
         let refresh = if self.backend_name() == "PostgreSQL" {
             "VACUUM ANALYZE"
         } else {
@@ -249,6 +254,6 @@ impl Database {
         };
         let mut conn = self.autocommit().await?;
         execute!(conn, refresh);
-        Ok(made)
+        Ok(())
     }
 }

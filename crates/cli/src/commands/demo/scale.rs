@@ -4,7 +4,7 @@
 //! benchmarks, load tests and a regional demonstration.
 
 use anyhow::Result;
-use nazorg_app::{AddMunicipality, App, SeedPlan};
+use nazorg_app::{AddMunicipality, App, DemoUser, SeedPlan};
 use nazorg_domain::access::{Actor, Role};
 use nazorg_domain::ids::UserId;
 use nazorg_domain::municipality::{HAAGLANDEN, ListedMunicipality, cbs_list, in_safety_region};
@@ -60,11 +60,11 @@ pub async fn generate(
         ..operator.clone()
     };
     let started = std::time::Instant::now();
+    let coordinators = prepare(app, &region, &municipalities, &password).await?;
     let bar = indicatif::ProgressBar::new(residents as u64);
     let share = residents / municipalities.len().max(1);
     let mut made = 0;
-    for (i, m) in municipalities.iter().enumerate() {
-        let coordinators = prepare(app, &region, m, &password).await?;
+    for (i, (m, coordinator)) in municipalities.iter().zip(&coordinators).enumerate() {
         // The first municipalities take what does not divide evenly.
         let extra = usize::from(i < residents % municipalities.len().max(1));
         let offset = bar.position();
@@ -72,13 +72,15 @@ pub async fn generate(
             municipality: &m.code,
             residents: share + extra,
             seed: seed.wrapping_add(i as u64 * 7_919),
-            coordinators: &coordinators,
+            coordinators: std::slice::from_ref(coordinator),
             span_days: TEN_YEARS,
         };
         made += app
             .seed_bulk(&plan, &|n| bar.set_position(offset + n as u64))
             .await?;
     }
+    bar.set_message("termijnen en statistieken");
+    app.finish_seeding().await?;
     bar.finish_and_clear();
     eprintln!(
         "{} gemeenten, {residents} inwoners, {made} casussen in {:.0} s. Gebruikers per gemeente: \
@@ -90,42 +92,54 @@ pub async fn generate(
     Ok(())
 }
 
-/// Registers a municipality if needed and gives it its demo users; the coordinators' ids.
+/// Registers the municipalities that are not yet and gives each its demo users (one
+/// password, hashed once); the coordinator of each, in the same order.
 async fn prepare(
     app: &App,
     region: &Actor,
-    m: &ListedMunicipality,
+    municipalities: &[&ListedMunicipality],
     password: &str,
 ) -> Result<Vec<UserId>> {
-    if app.municipality(&m.code).await.is_err() {
-        let asked = AddMunicipality {
-            code: &m.code,
-            name: None,
-            safety_region: None,
-        };
-        app.add_municipality(region, &asked).await?;
-    }
-    let coordinator = format!("coordinator-{}", m.code);
-    let id = match app.user_id_by_name(&coordinator).await? {
-        Some(id) => id,
-        None => {
-            let name = format!("Coördinator {}", m.name);
-            let id = app
-                .add_user(
-                    &coordinator,
-                    &name,
-                    password,
-                    Role::Coordinator,
-                    &m.code,
-                    None,
-                )
-                .await?;
-            let admin = format!("beheer-{}", m.code);
-            let name = format!("Beheerder {}", m.name);
-            app.add_user(&admin, &name, password, Role::Administrator, &m.code, None)
-                .await?;
-            id
+    let mut names = Vec::new();
+    for m in municipalities {
+        if app.municipality(&m.code).await.is_err() {
+            let asked = AddMunicipality {
+                code: &m.code,
+                name: None,
+                safety_region: None,
+            };
+            app.add_municipality(region, &asked).await?;
         }
-    };
-    Ok(vec![id])
+        for (role, prefix, title) in [
+            (Role::Coordinator, "coordinator", "Coördinator"),
+            (Role::Administrator, "beheer", "Beheerder"),
+        ] {
+            let username = format!("{prefix}-{}", m.code);
+            if app.user_id_by_name(&username).await?.is_none() {
+                names.push((
+                    username,
+                    format!("{title} {}", m.name),
+                    role,
+                    m.code.as_str(),
+                ));
+            }
+        }
+    }
+    let new: Vec<DemoUser> = names
+        .iter()
+        .map(|(username, display_name, role, municipality)| DemoUser {
+            username,
+            display_name,
+            role: *role,
+            municipality,
+        })
+        .collect();
+    app.add_users_sharing(password, &new).await?;
+    let mut coordinators = Vec::with_capacity(municipalities.len());
+    for m in municipalities {
+        let username = format!("coordinator-{}", m.code);
+        let id = app.user_id_by_name(&username).await?;
+        coordinators.push(id.ok_or_else(|| anyhow::anyhow!("{username} ontbreekt"))?);
+    }
+    Ok(coordinators)
 }
