@@ -150,11 +150,17 @@ impl App {
                         .await;
                     match result {
                         Ok(r) => {
-                            tracing::info!(
-                                municipality = %municipality,
-                                cases = r.items.len(),
-                                "retention job ran"
-                            );
+                            // One line a day per municipality would bury the log of a
+                            // national installation: only a run that did something.
+                            if r.items.is_empty() {
+                                tracing::debug!(municipality = %municipality, "retention job ran");
+                            } else {
+                                tracing::info!(
+                                    municipality = %municipality,
+                                    cases = r.items.len(),
+                                    "retention job ran"
+                                );
+                            }
                             run.retention.push((municipality, r));
                         }
                         Err(e) => run.failed(&e, "retention job failed"),

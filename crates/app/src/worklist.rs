@@ -4,7 +4,7 @@ use crate::{App, Logged, Result};
 use nazorg_domain::access::{Action, Actor};
 use nazorg_domain::deadlines::{CaseFacts, DeadlineSettings, deadlines, upcoming};
 use nazorg_domain::ids::CaseId;
-use nazorg_store::{DueKey, Scope, WorkItem, WorklistRow, due_key};
+use nazorg_store::{Counted, DueKey, Scope, WorkItem, WorklistRow, due_key};
 use time::Date;
 
 impl App {
@@ -66,12 +66,12 @@ impl App {
                 let (total, overdue) = tx.count_due_overdue(municipality, scope, day).await?;
                 let items: Vec<WorkItem> =
                     rows.into_iter().map(|r| stored_item(r, scope)).collect();
-                (items, total as usize, overdue as usize)
+                (items, total, overdue)
             } else {
                 let facts = tx.case_facts(&actor.municipality, scope, day).await?;
                 let all = work_items(&facts, scope, day, settings);
-                let overdue = all.iter().filter(|i| i.deadline.due < day).count();
-                let total = all.len();
+                let overdue = Counted::exact(all.iter().filter(|i| i.deadline.due < day).count());
+                let total = Counted::exact(all.len());
                 let from = |i: &WorkItem| after.is_none_or(|a| due_key(&i.deadline) > a);
                 let page: Vec<WorkItem> = all.into_iter().filter(from).take(limit + 1).collect();
                 (page, total, overdue)
@@ -103,14 +103,13 @@ impl App {
 
     /// How many deadlines are on a user's worklist, for the menu. Counts only: nothing
     /// about a person leaves the store, so nothing is logged.
-    pub async fn work_count(&self, actor: &Actor, day: Date) -> Result<usize> {
+    pub async fn work_count(&self, actor: &Actor, day: Date) -> Result<Counted> {
         self.in_municipality(actor, "work_count", Action::ListCases, |_| async move {
             let mut tx = self.db.autocommit().await?;
             let scope = Scope::Of(actor.user_id);
-            let n = tx
+            Ok(tx
                 .count_due(actor.municipality.as_str(), scope, day)
-                .await?;
-            Ok(usize::try_from(n).unwrap_or(0))
+                .await?)
         })
         .await
     }
@@ -154,9 +153,9 @@ pub struct WorkPage {
     pub items: Vec<WorkItem>,
     /// Where the next page starts, if there is one.
     pub next: Option<DueKey>,
-    /// Lines on the whole worklist, and of those overdue.
-    pub total: usize,
-    pub overdue: usize,
+    /// Lines on the whole worklist, and of those overdue (each counted up to a cap).
+    pub total: Counted,
+    pub overdue: Counted,
 }
 
 /// Whether the stored deadlines were made with these thresholds.

@@ -126,7 +126,7 @@ pub struct UiUser {
     pub actor: Actor,
     pub csrf: String,
     /// The number of things on their worklist, for the menu (coordinators).
-    pub work_count: Option<usize>,
+    pub work_count: Option<nazorg_app::Counted>,
 }
 
 impl FromRequestParts<AppState> for UiUser {

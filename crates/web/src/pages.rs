@@ -23,7 +23,7 @@ pub struct Base {
     /// only they follow.
     pub works_cases: bool,
     /// Items on the user's worklist, shown in the menu.
-    pub work_count: Option<usize>,
+    pub work_count: Option<nazorg_app::Counted>,
     /// What was typed into the form the page is shown again for, if it was refused.
     pub typed: Typed,
 }
@@ -184,8 +184,10 @@ impl Base {
     }
 
     /// The count shown beside a menu item: the worklist's, beside "Mijn werk".
-    pub fn badge(&self, item: &MenuItem) -> Option<usize> {
-        self.work_count.filter(|_| item.page == Page::Work)
+    pub fn badge(&self, item: &MenuItem) -> Option<String> {
+        self.work_count
+            .filter(|_| item.page == Page::Work)
+            .map(|n| n.short())
     }
 }
 

@@ -620,7 +620,49 @@ async fn mijn_werk_pages_through_a_long_list_without_gaps_or_repeats(db: TestDb)
     assert!(html.contains("begin bovenaan"), "{html}");
 }
 
+/// A worklist longer than anyone works through is counted up to 500 (so that the count
+/// costs the same at any size), and says so: in the menu, on the page and in the API.
+async fn a_very_long_worklist_is_counted_up_to_a_cap_and_says_so(db: TestDb) {
+    let app = App::spawn(db).await;
+    let busy = app.add_user("drukbezet", "", Role::Coordinator).await;
+    let plan = nazorg_app::SeedPlan {
+        municipality: "1783",
+        residents: 1_500,
+        seed: 7,
+        coordinators: &[busy],
+        span_days: 900,
+    };
+    app.store.seed_bulk(&plan, &|_| {}).await.unwrap();
+    let open = app.store.finish_seeding().await.unwrap();
+    assert!(open > 700, "{open} open cases");
+    let coordinator = crate::common::logged_in(&app, "drukbezet").await;
+    let (status, html) = crate::common::page(&coordinator, app.url("/mijn-werk")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("meer dan 500 punten, waarvan"), "{html}");
+    assert!(
+        html.contains("<span class=\"badge\">500+<span class=\"visually-hidden\">"),
+        "the menu's count: {html}"
+    );
+    assert!(
+        html.contains("rel=\"next\""),
+        "the rest is on the next pages"
+    );
+    // Someone with a short list still sees the exact count.
+    let other = crate::common::logged_in(&app, "coordinator").await;
+    let (_, html) = crate::common::page(&other, app.url("/mijn-werk")).await;
+    assert!(!html.contains("meer dan"), "{html}");
+    let token = app.token_for("drukbezet").await;
+    let api = app
+        .client
+        .get(app.url("/api/v1/worklist"))
+        .bearer_auth(&token);
+    let api: Value = api.send().await.unwrap().json().await.unwrap();
+    assert_eq!(api["total"], 500, "{api}");
+    assert_eq!(api["total_is_lower_bound"], true);
+}
+
 crate::on_both_databases!(
+    a_very_long_worklist_is_counted_up_to_a_cap_and_says_so,
     every_deadline_kind_is_derived_and_the_list_is_ordered_by_urgency,
     a_substitute_sees_the_absent_colleagues_work_only_during_the_absence,
     the_digest_arrives_with_counts_and_a_link_but_no_names,

@@ -88,7 +88,13 @@ impl Tx {
 
     /// How many deadlines show on `day` on the worklist of `scope`: a user's own cases, the
     /// unassigned ones and those of colleagues they stand in for that day; or the team's.
-    pub async fn count_due(&mut self, municipality: &str, scope: Scope, day: Date) -> Result<i64> {
+    /// Counted up to [`COUNT_CAP`], so that it costs the same however long the list is.
+    pub async fn count_due(
+        &mut self,
+        municipality: &str,
+        scope: Scope,
+        day: Date,
+    ) -> Result<Counted> {
         Ok(self.count_due_overdue(municipality, scope, day).await?.0)
     }
 
@@ -150,27 +156,35 @@ impl Tx {
     }
 
     /// How many deadlines show on `day` on the worklist of `scope`, and how many of them
-    /// are overdue: a count over a range of an index per part of the scope.
+    /// are overdue, each counted up to [`COUNT_CAP`]: per part of the scope, a walk over
+    /// at most that many entries of an index range, however many there are.
     pub async fn count_due_overdue(
         &mut self,
         municipality: &str,
         scope: Scope,
         day: Date,
-    ) -> Result<(i64, i64)> {
-        let mut total = (0, 0);
+    ) -> Result<(Counted, Counted)> {
+        let mut total = (Counted::default(), Counted::default());
         for part in parts_of(scope) {
             let (n, late): (i64, i64) = sql!(self, |c| {
-                let mut q =
-                    QueryBuilder::<DB>::new("SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.due < ");
-                q.push_bind(day)
-                    .push(" THEN 1 ELSE 0 END), 0) FROM case_deadlines d WHERE d.municipality_code = ")
-                    .push_bind(municipality.to_string())
-                    .push(" AND d.shows_from <= ")
-                    .push_bind(day);
-                push_part(&mut q, part, day);
+                let mut q = QueryBuilder::<DB>::new("SELECT ");
+                for (i, overdue) in [false, true].into_iter().enumerate() {
+                    if i > 0 {
+                        q.push(", ");
+                    }
+                    q.push("(SELECT COUNT(*) FROM (SELECT 1 FROM case_deadlines d WHERE d.municipality_code = ")
+                        .push_bind(municipality.to_string())
+                        .push(" AND d.shows_from <= ")
+                        .push_bind(day);
+                    if overdue {
+                        q.push(" AND d.due < ").push_bind(day);
+                    }
+                    push_part(&mut q, part, day);
+                    q.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") n)");
+                }
                 q.build_query_as().fetch_one(&mut *c).await?
             });
-            total = (total.0 + n, total.1 + late);
+            total = (total.0.plus(n), total.1.plus(late));
         }
         Ok(total)
     }
@@ -198,6 +212,53 @@ impl Tx {
     pub async fn forget_deadline_rules(&mut self) -> Result<()> {
         execute!(self, "DELETE FROM deadline_rules");
         Ok(())
+    }
+}
+
+/// How far a worklist is counted: beyond this it says "meer dan 500".
+pub const COUNT_CAP: i64 = 500;
+
+/// A count that stops at [`COUNT_CAP`], so that it costs the same however many there are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counted {
+    /// How many were counted (at most the cap).
+    pub n: usize,
+    /// Whether there are more than `n`.
+    pub more: bool,
+}
+
+impl Counted {
+    /// Adds a part counted up to the cap plus one (which says there are more).
+    fn plus(self, counted: i64) -> Counted {
+        Counted {
+            n: self.n + usize::try_from(counted.min(COUNT_CAP)).unwrap_or(0),
+            more: self.more || counted > COUNT_CAP,
+        }
+    }
+
+    /// A count that was not capped.
+    pub fn exact(n: usize) -> Counted {
+        Counted { n, more: false }
+    }
+
+    /// Short, for the menu: "12", or "500+".
+    pub fn short(&self) -> String {
+        if self.more {
+            format!("{}+", self.n)
+        } else {
+            self.n.to_string()
+        }
+    }
+}
+
+impl std::fmt::Display for Counted {
+    /// "12", or "meer dan 500".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.more {
+            write!(f, "meer dan {}", self.n)
+        } else {
+            write!(f, "{}", self.n)
+        }
     }
 }
 

@@ -67,9 +67,14 @@ pub struct WorklistDto {
     pub items: Vec<WorkItemDto>,
     /// Pass as `after` for the next page; null on the last.
     pub next: Option<String>,
-    /// Lines on the whole worklist, and of those overdue.
+    /// Lines on the whole worklist, and of those overdue; each counted up to 500, so that
+    /// counting costs the same however long the list is.
     pub total: usize,
     pub overdue: usize,
+    /// Whether there are more lines than `total` (it stopped counting).
+    pub total_is_lower_bound: bool,
+    /// Whether there are more overdue lines than `overdue`.
+    pub overdue_is_lower_bound: bool,
 }
 
 #[utoipa::path(get, path = "/api/v1/worklist", tag = "werk", params(WorklistQuery),
@@ -100,8 +105,10 @@ async fn get_worklist(
         .await?;
     Ok(Json(WorklistDto {
         next: page.next.map(|k| k.encode()),
-        total: page.total,
-        overdue: page.overdue,
+        total: page.total.n,
+        overdue: page.overdue.n,
+        total_is_lower_bound: page.total.more,
+        overdue_is_lower_bound: page.overdue.more,
         items: page
             .items
             .into_iter()

@@ -74,8 +74,8 @@ struct WorkPage {
     team: bool,
     rows: Vec<WorkRow>,
     /// Lines on the whole list, and of those overdue.
-    total: usize,
-    overdue: usize,
+    total: nazorg_app::Counted,
+    overdue: nazorg_app::Counted,
     next_url: Option<String>,
     first_url: Option<String>,
 }
