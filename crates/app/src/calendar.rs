@@ -14,7 +14,7 @@ impl App {
     /// Appointments and due agreements of the user's cases, for the calendar feed: case
     /// numbers only, no names or case details.
     pub async fn calendar_items(&self, actor: &Actor, day: Date) -> Result<Vec<CalendarItem>> {
-        self.logged_in_municipality(actor, "calendar_items", Action::ListCases, async |tx| {
+        self.read_in_municipality(actor, "calendar_items", Action::ListCases, async |tx| {
             let facts = tx
                 .case_facts(&actor.municipality, Scope::Of(actor.user_id), day)
                 .await?;

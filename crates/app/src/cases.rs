@@ -41,7 +41,7 @@ impl App {
         limit: u32,
     ) -> Result<Page<CaseSummary>> {
         let limit = limit.clamp(1, 500);
-        self.logged_in_municipality(actor, "list_cases", Action::ListCases, async |tx| {
+        self.read_in_municipality(actor, "list_cases", Action::ListCases, async |tx| {
             let search = search_of(filter.search.as_deref());
             let mut items = tx
                 .list_cases(&actor.municipality, filter, search.as_ref(), after, limit)
@@ -67,7 +67,7 @@ impl App {
     /// Everything about one case.
     pub async fn get_case(&self, actor: &Actor, case_id: CaseId) -> Result<CaseDetail> {
         self.gated(actor, "get_case", async {
-            let mut tx = self.db.begin().await?;
+            let mut tx = self.db.read().await?;
             gate::enter_case(&mut tx, actor, Action::ReadCase, case_id, "casus ingezien").await?;
             let detail = tx.case_detail(case_id).await?;
             tx.commit().await?;
@@ -86,7 +86,7 @@ impl App {
                 let Some(direction) = access::directs(actor.role) else {
                     return Ok(Vec::new());
                 };
-                let mut tx = self.db.begin().await?;
+                let mut tx = self.db.read().await?;
                 let rows = tx.directed_cases(&actor.municipality, direction).await?;
                 let ids: Vec<CaseId> = rows.iter().map(|r| r.case_id).collect();
                 let listed: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
@@ -106,7 +106,7 @@ impl App {
     /// One case in the limited view of the organisation that directs it.
     pub async fn get_directed_case(&self, actor: &Actor, case_id: CaseId) -> Result<DirectedCase> {
         self.gated(actor, "get_directed_case", async {
-            let mut tx = self.db.begin().await?;
+            let mut tx = self.db.read().await?;
             let partner = is_partner_role(actor.role);
             // A partner user learns nothing about cases they do not direct, not even
             // whether they exist.

@@ -7,7 +7,7 @@
 
 use crate::Result;
 use nazorg_domain::access::{Action, Actor, Role, authorize, authorize_case};
-use nazorg_domain::ids::{CaseId, LogEntryId, ResidentId};
+use nazorg_domain::ids::{CaseId, ResidentId};
 use nazorg_domain::notification::MunicipalityCode;
 use nazorg_domain::register;
 use nazorg_store::{CaseCore, NewLogEntry, Tx};
@@ -68,8 +68,8 @@ pub(crate) async fn log(
     resident_id: Option<ResidentId>,
     case_id: Option<CaseId>,
     detail: &str,
-) -> Result<LogEntryId> {
-    log_outcome(tx, permit, (resident_id, case_id), detail, true).await
+) -> Result<()> {
+    append(tx, permit, (resident_id, case_id), detail, (true, &[])).await
 }
 
 /// As [`log`], for a processing that failed (`ok` false: status ERROR), such as a call to
@@ -80,7 +80,19 @@ pub(crate) async fn log_outcome(
     (resident_id, case_id): (Option<ResidentId>, Option<CaseId>),
     detail: &str,
     ok: bool,
-) -> Result<LogEntryId> {
+) -> Result<()> {
+    append(tx, permit, (resident_id, case_id), detail, (ok, &[])).await
+}
+
+/// The one writer of processing-log entries: `ok` is the outcome, `listed` the cases a
+/// list showed.
+async fn append(
+    tx: &mut Tx,
+    permit: Permit<'_>,
+    (resident_id, case_id): (Option<ResidentId>, Option<CaseId>),
+    detail: &str,
+    (ok, listed): (bool, &[CaseId]),
+) -> Result<()> {
     let purpose = match tx
         .registered_activity(&permit.municipality, permit.activity)
         .await?
@@ -92,21 +104,22 @@ pub(crate) async fn log_outcome(
     };
     let actor = permit.actor;
     let trace = crate::trace::Trace::current().operation(permit.activity, ok);
-    Ok(tx
-        .append_log(
-            &NewLogEntry {
-                actor_id: actor.account(),
-                actor_name: &actor.username,
-                action: permit.action.code(),
-                municipality: &permit.municipality,
-                resident_id,
-                case_id,
-                purpose: &purpose,
-                detail,
-            },
-            &trace,
-        )
-        .await?)
+    tx.append_log(
+        &NewLogEntry {
+            actor_id: actor.account(),
+            actor_name: &actor.username,
+            action: permit.action.code(),
+            municipality: &permit.municipality,
+            resident_id,
+            case_id,
+            purpose: &purpose,
+            detail,
+        },
+        &trace,
+        listed,
+    )
+    .await?;
+    Ok(())
 }
 
 /// The actor of what nobody does by hand (a call to an outside system): the system, as
@@ -147,12 +160,10 @@ pub(crate) async fn log_list(
     case_ids: &[CaseId],
     detail: &str,
 ) -> Result<()> {
-    let id = log(tx, permit, None, None, detail).await?;
     let mut ids = case_ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    tx.add_log_subjects(id, &ids).await?;
-    Ok(())
+    append(tx, permit, (None, None), detail, (true, &ids)).await
 }
 
 /// Whether the actor's role may ever do `action` on a case of its own municipality: asked

@@ -209,8 +209,36 @@ impl App {
         action: Action,
         work: impl AsyncFnOnce(&mut nazorg_store::Tx) -> Result<Logged<T>>,
     ) -> Result<T> {
+        self.logged_in(actor, (operation, action), false, work)
+            .await
+    }
+
+    /// As [`App::logged_in_municipality`], for a processing that only reads: it runs in a
+    /// read ([`nazorg_store::Database::read`]), whose log entry shares a commit with other
+    /// requests' and is written before the answer is given.
+    pub(crate) async fn read_in_municipality<T>(
+        &self,
+        actor: &Actor,
+        operation: &'static str,
+        action: Action,
+        work: impl AsyncFnOnce(&mut nazorg_store::Tx) -> Result<Logged<T>>,
+    ) -> Result<T> {
+        self.logged_in(actor, (operation, action), true, work).await
+    }
+
+    async fn logged_in<T>(
+        &self,
+        actor: &Actor,
+        (operation, action): (&'static str, Action),
+        read_only: bool,
+        work: impl AsyncFnOnce(&mut nazorg_store::Tx) -> Result<Logged<T>>,
+    ) -> Result<T> {
         self.in_municipality(actor, operation, action, |permit| async move {
-            let mut tx = self.db.begin().await?;
+            let mut tx = if read_only {
+                self.db.read().await?
+            } else {
+                self.db.begin().await?
+            };
             let logged = work(&mut tx).await?;
             gate::log_list(&mut tx, permit, &logged.cases, &logged.detail).await?;
             tx.commit().await?;

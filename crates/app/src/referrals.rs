@@ -399,7 +399,7 @@ impl App {
         limit: u32,
     ) -> Result<Page<Referral, ReferralId>> {
         let limit = limit.clamp(1, 200);
-        self.logged_in_municipality(actor, "list_referrals", Action::ListReferrals, async |tx| {
+        self.read_in_municipality(actor, "list_referrals", Action::ListReferrals, async |tx| {
             // A partner user sees the referrals to their own organisation, nothing else.
             let partner = (!access::sees_all_referrals(actor.role))
                 .then(|| actor.partner_id.unwrap_or(PartnerId(-1)));
@@ -438,7 +438,7 @@ impl App {
         referral_id: ReferralId,
     ) -> Result<ReferralDetail> {
         self.gated(actor, "get_referral", async {
-            let mut tx = self.db.begin().await?;
+            let mut tx = self.db.read().await?;
             let detail = format!("verwijzing {referral_id} ingezien");
             let mut stored =
                 enter_referral(&mut tx, actor, Action::ReadReferral, referral_id, &detail).await?;

@@ -20,7 +20,7 @@ impl App {
         self.gated(actor, "monitor", async {
             validate::period(from, to)?;
             let permit = gate::check(actor, Action::ReadReports, &actor.municipality)?;
-            let mut tx = self.db.begin().await?;
+            let mut tx = self.db.read().await?;
             let period = tx.period_facts(&actor.municipality, from, to).await?;
             let m = nazorg_domain::monitor::compute(
                 from,
@@ -100,7 +100,7 @@ impl App {
         self.gated(actor, "outlook", async {
             let settings = self.capacity_settings_of(actor).await?;
             let permit = gate::check(actor, Action::ReadReports, &actor.municipality)?;
-            let mut tx = self.db.begin().await?;
+            let mut tx = self.db.read().await?;
             let current = crate::today().year();
             let historic = crate::municipalities::historic(&mut tx, &actor.municipality).await?;
             // Without historic figures, the registration of the last ten years.

@@ -100,7 +100,7 @@ impl App {
     /// The agenda of the safety chamber of the actor's municipality, newest first (at most
     /// 200 items): what its members may see, and the way to the cases on it.
     pub async fn safety_agenda(&self, actor: &Actor) -> Result<Vec<SafetyAgendaEntry>> {
-        self.logged_in_municipality(
+        self.read_in_municipality(
             actor,
             "safety_agenda",
             Action::ListSafetyAgenda,

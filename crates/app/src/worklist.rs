@@ -17,7 +17,7 @@ impl App {
         day: Date,
         settings: &DeadlineSettings,
     ) -> Result<Vec<WorkItem>> {
-        self.logged_in_municipality(actor, "worklist", Action::ListCases, async |tx| {
+        self.read_in_municipality(actor, "worklist", Action::ListCases, async |tx| {
             // Stored with these thresholds: one query; with others (a command given
             // other flags), the rules are run over the scope's cases.
             let items = if stored_with(tx, settings).await? {
@@ -57,7 +57,7 @@ impl App {
         (after, limit): (Option<DueKey>, usize),
         settings: &DeadlineSettings,
     ) -> Result<WorkPage> {
-        self.logged_in_municipality(actor, "worklist", Action::ListCases, async |tx| {
+        self.read_in_municipality(actor, "worklist", Action::ListCases, async |tx| {
             let municipality = actor.municipality.as_str();
             let (mut items, total, overdue) = if stored_with(tx, settings).await? {
                 let rows = tx

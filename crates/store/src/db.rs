@@ -26,6 +26,8 @@ pub(crate) enum Pools {
 #[derive(Clone, Debug)]
 pub struct Database {
     pub(crate) pools: Pools,
+    /// Writes the processing-log entries of reads, many requests' in one commit.
+    writer: Option<crate::log_writer::LogWriter>,
 }
 
 /// A connection of one backend: in a transaction, or plain for single statements.
@@ -56,6 +58,8 @@ impl<DB: sqlx::Database> Conn<DB> {
 /// must not take SQLite's write lock).
 pub struct Tx {
     pub(crate) conn: Backend,
+    /// In a read ([`Database::read`]): the writer and the log entries waiting for it.
+    pub(crate) queue: Option<(crate::log_writer::LogWriter, Vec<crate::log_writer::Queued>)>,
 }
 
 pub(crate) enum Backend {
@@ -77,11 +81,16 @@ impl Tx {
         }
     }
 
-    /// Keeps what was done (a no-op outside a transaction).
+    /// Keeps what was done (a no-op outside a transaction). A read ends its transaction
+    /// and then waits until its log entries are written.
     pub async fn commit(self) -> Result<()> {
         match self.conn {
-            Backend::Sqlite(c) => c.commit().await,
-            Backend::Postgres(c) => c.commit().await,
+            Backend::Sqlite(c) => c.commit().await?,
+            Backend::Postgres(c) => c.commit().await?,
+        }
+        match self.queue {
+            Some((writer, entries)) if !entries.is_empty() => writer.write(entries).await,
+            _ => Ok(()),
         }
     }
 }
@@ -247,7 +256,14 @@ impl Database {
         } else {
             return Err(StoreError::Url(url.to_string()));
         };
-        Ok(Database { pools })
+        let writer = crate::log_writer::LogWriter::start(Database {
+            pools: pools.clone(),
+            writer: None,
+        });
+        Ok(Database {
+            pools,
+            writer: Some(writer),
+        })
     }
 
     /// Starts a transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE):
@@ -259,7 +275,27 @@ impl Database {
             Pools::Sqlite(p) => Backend::Sqlite(Conn::Tx(p.begin_with("BEGIN IMMEDIATE").await?)),
             Pools::Postgres(p) => Backend::Postgres(Conn::Tx(p.begin().await?)),
         };
-        Ok(Tx { conn })
+        Ok(Tx { conn, queue: None })
+    }
+
+    /// A transaction that only reads, apart from its processing-log entries: those are
+    /// written at its commit by the log writer, many requests' in one commit, so that
+    /// readers do not queue for the write lock (on SQLite they read side by side; on
+    /// PostgreSQL the transaction is READ ONLY, so a write in it fails loudly).
+    pub async fn read(&self) -> Result<Tx> {
+        let Some(writer) = &self.writer else {
+            return self.begin().await;
+        };
+        let conn = match &self.pools {
+            Pools::Sqlite(p) => Backend::Sqlite(Conn::Tx(p.begin_with("BEGIN").await?)),
+            Pools::Postgres(p) => {
+                Backend::Postgres(Conn::Tx(p.begin_with("BEGIN READ ONLY").await?))
+            }
+        };
+        Ok(Tx {
+            conn,
+            queue: Some((writer.clone(), Vec::new())),
+        })
     }
 
     /// A plain connection: each statement commits on its own. For reads that log nothing
@@ -269,7 +305,7 @@ impl Database {
             Pools::Sqlite(p) => Backend::Sqlite(Conn::Plain(p.acquire().await?)),
             Pools::Postgres(p) => Backend::Postgres(Conn::Plain(p.acquire().await?)),
         };
-        Ok(Tx { conn })
+        Ok(Tx { conn, queue: None })
     }
 
     /// Checks that the database answers.

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod backup;
 mod db;
+mod log_writer;
 pub mod model;
 pub mod names;
 pub mod sql;
@@ -34,6 +35,9 @@ pub enum StoreError {
     /// Making or restoring a copy of the database failed.
     #[error("{0}")]
     Backup(String),
+    /// The processing log could not be written: the request that needed it fails.
+    #[error("verwerkingslog: {0}")]
+    LogWriter(String),
 }
 
 impl StoreError {

@@ -31,7 +31,7 @@ impl App {
         resident_id: ResidentId,
     ) -> Result<Vec<ProcessingEntry>> {
         self.gated(actor, "processings_of", async {
-            let mut tx = self.db.begin().await?;
+            let mut tx = self.db.read().await?;
             let permit = read_resident(&mut tx, actor, resident_id).await?;
             let entries = tx.processings_of(resident_id).await?;
             gate::log(

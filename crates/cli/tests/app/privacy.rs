@@ -677,7 +677,55 @@ async fn refused_requests_are_written_to_the_security_log(db: TestDb) {
     assert_eq!(app.processing_log_count("read_case", case).await, 0);
 }
 
+/// Concurrent reads share the processing log's commits (group commit), and still each
+/// read is in the log by the time its answer arrives, in one unbroken chain.
+async fn concurrent_reads_are_each_logged_before_they_answer(db: TestDb) {
+    let app = std::sync::Arc::new(App::spawn(db).await);
+    let case = app.notify(notification(json!({}))).await;
+    let client = logged_in(&app, "coordinator").await;
+    let before = app.processing_log_count("read_case", case).await;
+    let answered = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
+    let mut reads = Vec::new();
+    for i in 0..24 {
+        let (app, client, answered) = (app.clone(), client.clone(), answered.clone());
+        reads.push(tokio::spawn(async move {
+            let path = if i % 2 == 0 {
+                format!("/casussen/{case}")
+            } else {
+                "/casussen".into()
+            };
+            let (status, _) = page(&client, app.url(&path)).await;
+            assert_eq!(status, 200, "{path}");
+            if i % 2 == 0 {
+                let done = answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                let logged = app.processing_log_count("read_case", case).await - before;
+                assert!(logged >= done, "{done} answered, {logged} logged");
+            }
+        }));
+    }
+    for read in reads {
+        read.await.unwrap();
+    }
+    assert_eq!(
+        app.processing_log_count("read_case", case).await - before,
+        12
+    );
+    let resident = app.resident_of(case).await;
+    let (_, html) = page(
+        &client,
+        app.url(&format!("/inwoners/{resident}/verwerkingen")),
+    )
+    .await;
+    assert!(
+        html.matches("in een lijst getoond").count() >= 12,
+        "each list that showed the case names it"
+    );
+    let (code, out) = verify(&app);
+    assert_eq!(code, Some(0), "{out}");
+}
+
 crate::on_both_databases!(
+    concurrent_reads_are_each_logged_before_they_answer,
     api_tokens_are_scoped_expiring_and_revocable,
     audit_verify_finds_an_entry_changed_in_the_database,
     audit_verify_finds_an_entry_removed_from_the_database,

@@ -84,10 +84,31 @@ impl Tx {
         ))
     }
 
-    /// Appends an entry to its municipality's chain. Taking the next number from the
+    /// Appends an entry to its municipality's chain, with the cases a logged list showed
+    /// (its subjects). In a read ([`crate::Database::read`]) the entry waits for the
+    /// commit, which hands it to the log writer; otherwise it is written now.
+    pub async fn append_log(
+        &mut self,
+        e: &NewLogEntry<'_>,
+        t: &LogTrace,
+        subjects: &[CaseId],
+    ) -> Result<()> {
+        if let Some((_, queue)) = &mut self.queue {
+            queue.push(crate::log_writer::Queued::new(e, t, subjects));
+            return Ok(());
+        }
+        self.append_log_now(e, t, subjects).await
+    }
+
+    /// Appends an entry to its municipality's chain now. Taking the next number from the
     /// chain's head locks it: appends in one municipality happen one after the other, so
     /// the chain never forks.
-    pub async fn append_log(&mut self, e: &NewLogEntry<'_>, t: &LogTrace) -> Result<LogEntryId> {
+    pub(crate) async fn append_log_now(
+        &mut self,
+        e: &NewLogEntry<'_>,
+        t: &LogTrace,
+        subjects: &[CaseId],
+    ) -> Result<()> {
         let at = to_micros(now());
         execute!(
             self,
@@ -135,15 +156,11 @@ impl Tx {
             "UPDATE audit_heads SET last_hash = $1 WHERE municipality_code = $2",
             [&hash, e.municipality]
         );
-        Ok(LogEntryId(id))
+        self.add_log_subjects(LogEntryId(id), subjects).await
     }
 
     /// Records the residents and cases a logged list showed.
-    pub async fn add_log_subjects(
-        &mut self,
-        log_id: LogEntryId,
-        case_ids: &[CaseId],
-    ) -> Result<()> {
+    async fn add_log_subjects(&mut self, log_id: LogEntryId, case_ids: &[CaseId]) -> Result<()> {
         if case_ids.is_empty() {
             return Ok(());
         }
