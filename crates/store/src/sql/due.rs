@@ -2,11 +2,11 @@
 //! what is due today in a worklist's scope is counted by one indexed query.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_optional, now, sql};
+use crate::db::{Tx, execute, fetch_all, fetch_optional, now, sql};
 use crate::model::Scope;
 use crate::sql::WorklistRow;
 use nazorg_domain::deadlines::{DeadlineKind, Upcoming};
-use nazorg_domain::ids::CaseId;
+use nazorg_domain::ids::{CaseId, UserId};
 use sqlx::QueryBuilder;
 use time::Date;
 
@@ -108,12 +108,12 @@ impl Tx {
         after: Option<DueKey>,
         limit: Option<i64>,
     ) -> Result<Vec<DueRow>> {
+        let parts = self.parts_of(scope, day).await?;
         Ok(sql!(self, |c| {
             let mut q = QueryBuilder::<DB>::new(
                 "SELECT d.case_id, d.kind, d.kind_rank, d.due, d.subject_id, d.reason, c.coordinator_id, r.given_names, \
                  r.family_name, u.display_name AS coordinator FROM (",
             );
-            let parts = parts_of(scope);
             for (i, part) in parts.iter().enumerate() {
                 if i > 0 {
                     q.push(" UNION ALL ");
@@ -124,7 +124,7 @@ impl Tx {
                 .push_bind(municipality.to_string())
                 .push(" AND d.shows_from <= ")
                 .push_bind(day);
-                push_part(&mut q, *part, day);
+                push_part(&mut q, *part);
                 if let Some(k) = after {
                     q.push(" AND (d.due, d.kind_rank, d.case_id, COALESCE(d.subject_id, -1)) > (")
                         .push_bind(k.due)
@@ -165,7 +165,7 @@ impl Tx {
         day: Date,
     ) -> Result<(Counted, Counted)> {
         let mut total = (Counted::default(), Counted::default());
-        for part in parts_of(scope) {
+        for part in self.parts_of(scope, day).await? {
             let (n, late): (i64, i64) = sql!(self, |c| {
                 let mut q = QueryBuilder::<DB>::new("SELECT ");
                 for (i, overdue) in [false, true].into_iter().enumerate() {
@@ -179,7 +179,7 @@ impl Tx {
                     if overdue {
                         q.push(" AND d.due < ").push_bind(day);
                     }
-                    push_part(&mut q, part, day);
+                    push_part(&mut q, part);
                     q.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") n)");
                 }
                 q.build_query_as().fetch_one(&mut *c).await?
@@ -337,38 +337,46 @@ enum Part {
     All,
     /// The cases nobody coordinates.
     Unassigned,
-    /// The user's own cases and those of colleagues they stand in for that day.
-    OwnAndStoodIn(nazorg_domain::ids::UserId),
+    /// The cases of one coordinator (the user's own, or a colleague's they stand in for).
+    Of(UserId),
 }
 
-fn parts_of(scope: Scope) -> Vec<Part> {
-    match scope {
-        Scope::Team => vec![Part::All],
-        Scope::Of(user) => vec![Part::Unassigned, Part::OwnAndStoodIn(user)],
+impl Tx {
+    /// The parts of a scope on `day`, each one range of an index read in order: the
+    /// unassigned cases, the user's own and those of each colleague they stand in for.
+    async fn parts_of(&mut self, scope: Scope, day: Date) -> Result<Vec<Part>> {
+        let user = match scope {
+            Scope::Team => return Ok(vec![Part::All]),
+            Scope::Of(user) => user,
+        };
+        let stood_in: Vec<(UserId,)> = fetch_all!(
+            self,
+            "SELECT DISTINCT user_id FROM absences WHERE substitute_id = $1 AND starts_on <= $2 AND ends_on >= $2",
+            [user, day]
+        );
+        let mut parts = vec![Part::Unassigned, Part::Of(user)];
+        parts.extend(
+            stood_in
+                .into_iter()
+                .filter(|(colleague,)| *colleague != user)
+                .map(|(colleague,)| Part::Of(colleague)),
+        );
+        Ok(parts)
     }
 }
 
 /// The condition of one part of the scope.
-fn push_part<DB: sqlx::Database>(q: &mut QueryBuilder<'_, DB>, part: Part, day: Date)
+fn push_part<DB: sqlx::Database>(q: &mut QueryBuilder<'_, DB>, part: Part)
 where
-    Date: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    nazorg_domain::ids::UserId: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    UserId: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     match part {
         Part::All => {}
         Part::Unassigned => {
             q.push(" AND d.coordinator_id IS NULL");
         }
-        Part::OwnAndStoodIn(user) => {
-            q.push(" AND d.coordinator_id IN (SELECT ")
-                .push_bind(user)
-                .push(" UNION SELECT user_id FROM absences WHERE substitute_id = ")
-                .push_bind(user)
-                .push(" AND starts_on <= ")
-                .push_bind(day)
-                .push(" AND ends_on >= ")
-                .push_bind(day)
-                .push(")");
+        Part::Of(user) => {
+            q.push(" AND d.coordinator_id = ").push_bind(user);
         }
     }
 }
