@@ -54,10 +54,11 @@ pub fn retention_actor(municipality: &MunicipalityCode) -> Actor {
 }
 
 impl App {
-    /// Claims the digest of a day; only the first caller (of any server) gets true.
-    pub async fn claim_digest(&self, day: Date) -> Result<bool> {
+    /// Claims the digest of a day at `now`; only one caller (of any server) gets true,
+    /// unless its claim ran out before it was finished (its server died).
+    pub async fn claim_digest(&self, day: Date, now: OffsetDateTime) -> Result<bool> {
         let mut tx = self.db.autocommit().await?;
-        Ok(tx.claim_digest_run(day).await?)
+        Ok(tx.claim_digest_run(day, now).await?)
     }
 
     /// Runs (or previews) the retention job of a municipality for the day `today`: cases
@@ -90,10 +91,12 @@ impl App {
         if now.hour() < hour {
             return run;
         }
+        let day = now.date();
+        let now = now.to_offset(time::UtcOffset::UTC);
         if settings.mail.is_some() {
-            self.run_digest(settings, now.date(), &mut run).await;
+            self.run_digest(settings, (day, now), &mut run).await;
         }
-        self.run_retention(settings, now.date(), &mut run).await;
+        self.run_retention(settings, (day, now), &mut run).await;
         run
     }
 
@@ -107,12 +110,24 @@ impl App {
     }
 
     /// Today's digest, if this server claims it.
-    async fn run_digest(&self, settings: &JobSettings, day: Date, run: &mut DailyRun) {
-        match self.claim_digest(day).await {
+    async fn run_digest(
+        &self,
+        settings: &JobSettings,
+        (day, now): (Date, OffsetDateTime),
+        run: &mut DailyRun,
+    ) {
+        match self.claim_digest(day, now).await {
             Ok(true) => match self.send_digest(settings, day).await {
                 Ok(n) => {
                     tracing::info!(sent = n, "daily digest sent");
                     run.digest_sent = Some(n);
+                    let finished = async {
+                        let mut tx = self.db.autocommit().await?;
+                        tx.finish_digest_run(day, now).await
+                    };
+                    if let Err(e) = finished.await {
+                        run.failed(&e, "could not mark the digest as sent");
+                    }
                 }
                 Err(e) => run.failed(&e, "daily digest failed"),
             },
@@ -123,7 +138,12 @@ impl App {
 
     /// Today's retention run of every municipality of the installation whose retention
     /// period is on, each if this server claims it.
-    async fn run_retention(&self, settings: &JobSettings, day: Date, run: &mut DailyRun) {
+    async fn run_retention(
+        &self,
+        settings: &JobSettings,
+        (day, now): (Date, OffsetDateTime),
+        run: &mut DailyRun,
+    ) {
         let municipalities = match self.installation_codes().await {
             Ok(m) => m,
             Err(e) => {
@@ -143,7 +163,7 @@ impl App {
                     continue;
                 }
             };
-            match self.claim_retention(&municipality, day).await {
+            match self.claim_retention(&municipality, day, now).await {
                 Ok(true) => {
                     let result = self
                         .retention_job(&municipality, years, day, false, RETENTION_BATCH)
@@ -160,6 +180,14 @@ impl App {
                                     cases = r.items.len(),
                                     "retention job ran"
                                 );
+                            }
+                            let done = (now, r.items.len() as i64);
+                            let finished = async {
+                                let mut tx = self.db.autocommit().await?;
+                                tx.finish_retention_run(&municipality, day, done).await
+                            };
+                            if let Err(e) = finished.await {
+                                run.failed(&e, "could not mark the retention run as done");
                             }
                             run.retention.push((municipality, r));
                         }

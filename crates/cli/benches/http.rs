@@ -164,6 +164,8 @@ struct Session {
     cookie: String,
     csrf: String,
     cases: Vec<i64>,
+    /// The version of each case, as its forms are saved against.
+    versions: Vec<i64>,
 }
 
 async fn sign_in(base: &str) -> Session {
@@ -194,23 +196,45 @@ async fn sign_in(base: &str) -> Session {
             .header("cookie", &cookie);
         async move { request.send().await.unwrap().text().await.unwrap() }
     };
-    let list = get("/casussen".to_string()).await;
-    let mut cases: Vec<i64> = list
-        .split("href=\"/casussen/")
-        .skip(1)
-        .filter_map(|rest| {
+    // The cases of the first page of the list and of six searches: enough that no two
+    // of the 16 users write to one case at once.
+    let mut cases: Vec<i64> = Vec::new();
+    for q in [
+        "",
+        "?q=Jansen",
+        "?q=Bakker",
+        "?q=Visser",
+        "?q=Smit",
+        "?q=Meijer",
+        "?q=de+Boer",
+    ] {
+        let list = get(format!("/casussen{q}")).await;
+        cases.extend(list.split("href=\"/casussen/").skip(1).filter_map(|rest| {
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            digits.parse().ok()
-        })
-        .collect();
+            digits.parse::<i64>().ok()
+        }));
+    }
+    cases.sort_unstable();
     cases.dedup();
-    assert!(!cases.is_empty(), "the coordinator's list shows cases");
-    let page = get(format!("/casussen/{}", cases[0])).await;
-    let at = page.find("name=\"csrf\" value=\"").expect("a form") + 19;
+    assert!(cases.len() > 32, "the coordinator's lists show cases");
+    let mut versions = Vec::with_capacity(cases.len());
+    let mut csrf = String::new();
+    for id in &cases {
+        let page = get(format!("/casussen/{id}")).await;
+        let at = page.find("name=\"csrf\" value=\"").expect("a form") + 19;
+        csrf = page[at..at + 64].to_string();
+        let at = page.find("/contacten?versie=").expect("the contact form") + 18;
+        let version: String = page[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        versions.push(version.parse().unwrap());
+    }
     Session {
         cookie,
-        csrf: page[at..at + 64].to_string(),
+        csrf,
         cases,
+        versions,
     }
 }
 
@@ -224,22 +248,59 @@ struct Figures {
     failed: u64,
 }
 
-/// The Lua script that gives wrk its requests: `paths` in turn, with the session and, for
-/// a form, its body.
-fn script(session: &Session, base: &str, (method, paths, body): (&str, &[String], &str)) -> String {
-    let paths: Vec<String> = paths.iter().map(|p| format!("{p:?}")).collect();
-    format!(
-        r#"wrk.method = "{method}"
-wrk.body = {body:?}
-wrk.headers["Cookie"] = {cookie:?}
-wrk.headers["Origin"] = {base:?}
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-local paths = {{ {paths} }}
+/// What a page's load asks: each path in turn, or a contact written on each case in turn
+/// against the version the case then has (each wrk thread its own cases, so that no two
+/// users save one case at once).
+enum Asked {
+    Paths(Vec<String>),
+    Contacts,
+}
+
+/// The Lua script that gives wrk its requests, with the session's cookie.
+fn script(session: &Session, base: &str, asked: &Asked) -> String {
+    let request = match asked {
+        Asked::Paths(paths) => {
+            let paths: Vec<String> = paths.iter().map(|p| format!("{p:?}")).collect();
+            format!(
+                r#"local paths = {{ {} }}
 local i = math.random(#paths)
 request = function()
   i = i % #paths + 1
-  return wrk.format(nil, paths[i])
+  return wrk.format("GET", paths[i])
+end"#,
+                paths.join(", ")
+            )
+        }
+        Asked::Contacts => {
+            let list = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+            let today = nazorg_domain::dates::today_nl();
+            format!(
+                r#"local cases = {{ {cases} }}
+local versions = {{ {versions} }}
+local body = "csrf={csrf}&date={today}&kind=phone&note=Gebeld+over+de+afspraak"
+local threads = 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
 end
+local i = 0
+request = function()
+  repeat i = i % #cases + 1 until i % 2 == id
+  local path = "/casussen/" .. cases[i] .. "/contacten?versie=" .. versions[i]
+  versions[i] = versions[i] + 1
+  return wrk.format("POST", path, nil, body)
+end"#,
+                cases = list(&session.cases),
+                versions = list(&session.versions),
+                csrf = session.csrf,
+            )
+        }
+    };
+    format!(
+        r#"wrk.headers["Cookie"] = {cookie:?}
+wrk.headers["Origin"] = {base:?}
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+{request}
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("FIGURES %d %d %d %d %d %d\n", summary.requests, summary.duration,
@@ -248,7 +309,6 @@ done = function(summary, latency, requests)
 end
 "#,
         cookie = session.cookie,
-        paths = paths.join(", "),
     )
 }
 
@@ -307,43 +367,22 @@ async fn measure(label: &str, url: &str, dir: &Path) {
         first.as_secs_f64()
     );
     let session = sign_in(&server.base).await;
-    let each = |f: &dyn Fn(&i64) -> String| session.cases.iter().map(f).collect::<Vec<_>>();
-    let today = nazorg_domain::dates::today_nl();
-    let contact = format!(
-        "csrf={}&date={today}&kind=phone&note=Gebeld+over+de+afspraak",
-        session.csrf
-    );
     let searches: Vec<String> = ["Jansen", "de Vries", "Bakker", "Visser", "Smit", "Meijer"]
         .iter()
         .map(|q| format!("/casussen?q={}", q.replace(' ', "+")))
         .collect();
-    let pages: Vec<(&str, &str, Vec<String>, String)> = vec![
-        (
-            "/healthz (the limit)",
-            "GET",
-            vec!["/healthz".into()],
-            String::new(),
-        ),
-        ("Mijn werk", "GET", vec!["/mijn-werk".into()], String::new()),
-        ("case list", "GET", vec!["/casussen".into()], String::new()),
-        ("search by family name", "GET", searches, String::new()),
-        (
-            "case page",
-            "GET",
-            each(&|id| format!("/casussen/{id}")),
-            String::new(),
-        ),
-        (
-            "a contact recorded (write)",
-            "POST",
-            each(&|id| format!("/casussen/{id}/contacten")),
-            contact,
-        ),
+    let one = |p: &str| Asked::Paths(vec![p.to_string()]);
+    let case_pages = session.cases.iter().map(|id| format!("/casussen/{id}"));
+    let pages: Vec<(&str, Asked)> = vec![
+        ("/healthz (the limit)", one("/healthz")),
+        ("Mijn werk", one("/mijn-werk")),
+        ("case list", one("/casussen")),
+        ("search by family name", Asked::Paths(searches)),
+        ("case page", Asked::Paths(case_pages.collect())),
+        ("a contact recorded (write)", Asked::Contacts),
         (
             "monitor of a quarter",
-            "GET",
-            vec![format!("/monitor{}", last_quarter())],
-            String::new(),
+            one(&format!("/monitor{}", last_quarter())),
         ),
     ];
     println!(
@@ -351,8 +390,7 @@ async fn measure(label: &str, url: &str, dir: &Path) {
         "page", "req/s", "p50 ms", "p95 ms", "p99 ms", "failed"
     );
     let mut limit = 0.0;
-    for (name, method, paths, body) in &pages {
-        let asked = (*method, paths.as_slice(), body.as_str());
+    for (name, asked) in &pages {
         let f = load(&server.base, &script(&session, &server.base, asked), dir);
         if limit == 0.0 {
             limit = f.rps;

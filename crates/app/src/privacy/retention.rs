@@ -58,10 +58,16 @@ impl App {
         .await
     }
 
-    /// Claims a day's retention run (true for the one server that gets it).
-    pub async fn claim_retention(&self, municipality: &str, day: Date) -> Result<bool> {
+    /// Claims a day's retention run at `now` (true for the one server that gets it, or
+    /// for the next one once the claim of a server that did not finish ran out).
+    pub async fn claim_retention(
+        &self,
+        municipality: &str,
+        day: Date,
+        now: time::OffsetDateTime,
+    ) -> Result<bool> {
         let mut tx = self.db.autocommit().await?;
-        Ok(tx.claim_retention_run(municipality, day).await?)
+        Ok(tx.claim_retention_run(municipality, day, now).await?)
     }
 
     /// The cases whose retention period ended, and whether their resident goes too.

@@ -14,7 +14,7 @@ const ROUNDS: usize = 20;
 const WRITERS: u32 = 4;
 
 /// A port free just now.
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -23,7 +23,7 @@ fn free_port() -> u16 {
 }
 
 /// Starts `nazorg serve` on the database and waits until it answers.
-async fn start(url: &str, port: u16, client: &reqwest::Client) -> Child {
+pub(crate) async fn start(url: &str, port: u16, client: &reqwest::Client) -> Child {
     let mut child = nazorg_command(url)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .env("NAZORG_LOG", "warn")

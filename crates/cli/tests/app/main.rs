@@ -24,6 +24,7 @@ mod partners;
 mod privacy;
 mod region;
 mod schemathesis;
+mod servers;
 mod signals;
 mod ui;
 mod versions;

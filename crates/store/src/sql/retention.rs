@@ -116,16 +116,4 @@ impl Tx {
         );
         Ok(())
     }
-
-    /// Claims a day's retention run of a municipality; true for the one caller (of any
-    /// server) that gets it.
-    pub async fn claim_retention_run(&mut self, municipality: &str, day: Date) -> Result<bool> {
-        let inserted = execute!(
-            self,
-            "INSERT INTO retention_runs (municipality_code, run_on, started_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (municipality_code, run_on) DO NOTHING",
-            [municipality, day, now()]
-        );
-        Ok(inserted == 1)
-    }
 }
