@@ -51,11 +51,7 @@ async fn a_session_works_on_every_server_and_each_daily_job_runs_once(db: TestDb
     let at = |minutes: i64| noon + Duration::minutes(minutes);
     // A server claims today's run and dies before doing it.
     let died = installation(&app.db_url()).await;
-    assert!(
-        died.claim_retention("1783", day, at(0))
-            .await
-            .unwrap()
-    );
+    assert!(died.claim_retention("1783", day, at(0)).await.unwrap());
     drop(died);
     // While its claim holds, no other server runs it.
     let first = app.store.run_daily_jobs(&settings, at(5)).await;

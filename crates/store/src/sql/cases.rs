@@ -41,6 +41,14 @@ const SUMMARY_COLUMNS: &str = "c.id AS case_id, c.resident_id, r.bsn, r.provisio
 /// The case (`c`), its resident (`r`) and its coordinator (`u`, if any).
 const SUMMARY_FROM: &str = "FROM cases c JOIN residents r ON r.id = c.resident_id LEFT JOIN users u ON u.id = c.coordinator_id";
 
+/// [`SUMMARY_FROM`] with the cases read first, in the list's order (the join's condition
+/// goes in the WHERE clause): for a search on a name many residents share.
+const SUMMARY_FROM_LIST_FIRST: &str =
+    "FROM cases c CROSS JOIN residents r LEFT JOIN users u ON u.id = c.coordinator_id";
+
+/// From this many residents with a name on, a search walks the list instead.
+const COMMON_NAME: i64 = 2_000;
+
 /// The columns of a [`CaseDetail`] besides the summary's, of the case (`c`).
 const DETAIL_COLUMNS: &str = "c.municipality_code, c.last_residence_code, c.brp_status_since, c.sentence, c.eligibility, c.override_reason, \
                               c.override_by, c.direction_reason, c.direction_since, c.offer_outcome, c.offer_date, c.offer_contact_kind, \
@@ -172,10 +180,27 @@ impl Tx {
         after: Option<Cursor>,
         limit: u32,
     ) -> Result<Vec<CaseSummary>> {
+        // A name many residents share (one in 500 or more here) is found faster by walking
+        // the list in its order and checking the name (the first page is near), than by
+        // taking every resident of that name and sorting their cases; a rarer one the other
+        // way round. SQLite's planner cannot tell them apart, so the query says which
+        // (CROSS JOIN keeps the cases as the outer loop there; PostgreSQL plans either by
+        // its statistics).
+        let common_name = match search {
+            Some(CaseSearch::NamePrefix { from, below }) => {
+                self.residents_named(municipality, (from, below)).await? > COMMON_NAME
+            }
+            _ => false,
+        };
         let rows: Vec<SummaryRow<CaseSummary>> = sql!(self, |c| {
-            let mut q = QueryBuilder::<DB>::new(format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM}"));
-            q.push(" WHERE c.municipality_code = ")
-                .push_bind(municipality.to_string());
+            let mut q = QueryBuilder::<DB>::new(format!("SELECT {SUMMARY_COLUMNS} "));
+            if common_name {
+                q.push(SUMMARY_FROM_LIST_FIRST)
+                    .push(" WHERE r.id = c.resident_id AND c.municipality_code = ");
+            } else {
+                q.push(SUMMARY_FROM).push(" WHERE c.municipality_code = ");
+            }
+            q.push_bind(municipality.to_string());
             if let Some(status) = filter.status {
                 q.push(" AND c.status = ").push_bind(status);
             } else if filter.open_only {
@@ -223,6 +248,21 @@ impl Tx {
             }
         }
         Ok(page)
+    }
+
+    /// How many residents of the municipality have a name in this key range, counted up
+    /// to [`COMMON_NAME`] and one more (from the index alone).
+    async fn residents_named(
+        &mut self,
+        municipality: &str,
+        (from, below): (&str, &str),
+    ) -> Result<i64> {
+        Ok(scalar_one!(
+            self,
+            "SELECT COUNT(*) FROM (SELECT 1 FROM residents r WHERE r.municipality_code = $1 \
+             AND r.search_name >= $2 AND r.search_name < $3 LIMIT $4) n",
+            [municipality, from, below, COMMON_NAME + 1]
+        ))
     }
 
     /// Everything about one case.
