@@ -290,8 +290,8 @@ request = function()
   versions[i] = versions[i] + 1
   return wrk.format("POST", path, nil, body)
 end"#,
-                cases = list(&session.cases),
-                versions = list(&session.versions),
+                cases = list(&session.cases[session.cases.len() / 2..]),
+                versions = list(&session.versions[session.cases.len() / 2..]),
                 csrf = session.csrf,
             )
         }
@@ -369,7 +369,10 @@ async fn measure(label: &str, url: &str, dir: &Path) {
     let session = sign_in(&server.base).await;
     let searches: Vec<String> = searches().map(|q| format!("/casussen{q}")).collect();
     let one = |p: &str| Asked::Paths(vec![p.to_string()]);
-    let case_pages = session.cases.iter().map(|id| format!("/casussen/{id}"));
+    // The case pages read the first half of the cases, the contacts go to the other half:
+    // a kept database's case pages do not grow with every run's contacts.
+    let read = &session.cases[..session.cases.len() / 2];
+    let case_pages = read.iter().map(|id| format!("/casussen/{id}"));
     let pages: Vec<(&str, Asked)> = vec![
         ("/healthz (the limit)", one("/healthz")),
         ("Mijn werk", one("/mijn-werk")),
