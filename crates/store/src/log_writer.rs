@@ -6,7 +6,6 @@
 //! commit instead of queueing for a lock each (issue 14, point 6).
 
 use crate::audit::{LogEntry, LogTrace};
-use crate::db::Database;
 use crate::{Result, StoreError};
 use nazorg_domain::ids::CaseId;
 use tokio::sync::{mpsc, oneshot};
@@ -37,7 +36,7 @@ impl Queued {
         }
     }
 
-    fn entry(&self) -> LogEntry<&str> {
+    pub(crate) fn entry(&self) -> LogEntry<&str> {
         let e = &self.entry;
         LogEntry {
             actor_id: e.actor_id,
@@ -53,9 +52,15 @@ impl Queued {
 }
 
 /// One request's entries, and where to say they are written.
-struct Batch {
-    entries: Vec<Queued>,
+pub(crate) struct Batch {
+    pub entries: Vec<Queued>,
     done: oneshot::Sender<std::result::Result<(), String>>,
+}
+
+/// What the writer writes with: a database handle without a writer of its own (so that
+/// the task does not keep itself alive), which appends batches in one transaction.
+pub(crate) trait Appender: Send + Sync + 'static {
+    fn append(&self, batches: &[Batch]) -> impl Future<Output = Result<()>> + Send;
 }
 
 /// At most this many requests share one commit (a bound on the transaction's size).
@@ -68,9 +73,8 @@ pub(crate) struct LogWriter {
 }
 
 impl LogWriter {
-    /// Starts the writer on `db` (a handle without a writer of its own, so that the task
-    /// does not keep itself alive).
-    pub(crate) fn start(db: Database) -> LogWriter {
+    /// Starts the writer on `db`.
+    pub(crate) fn start(db: impl Appender) -> LogWriter {
         let (to_writer, from_readers) = mpsc::channel(4 * REQUESTS_PER_COMMIT);
         tokio::spawn(run(db, from_readers));
         LogWriter { to_writer }
@@ -95,7 +99,7 @@ impl LogWriter {
 /// Takes what is waiting, writes it in one transaction, and answers each request; when
 /// that transaction fails, each request is written on its own, so that one bad entry fails
 /// only its own request.
-async fn run(db: Database, mut from_readers: mpsc::Receiver<Batch>) {
+async fn run(db: impl Appender, mut from_readers: mpsc::Receiver<Batch>) {
     while let Some(first) = from_readers.recv().await {
         let mut batches = vec![first];
         while batches.len() < REQUESTS_PER_COMMIT {
@@ -104,7 +108,7 @@ async fn run(db: Database, mut from_readers: mpsc::Receiver<Batch>) {
                 Err(_) => break,
             }
         }
-        if write_all(&db, &batches).await.is_ok() {
+        if db.append(&batches).await.is_ok() {
             for b in batches {
                 let _ = b.done.send(Ok(()));
             }
@@ -112,18 +116,8 @@ async fn run(db: Database, mut from_readers: mpsc::Receiver<Batch>) {
         }
         for b in batches {
             // The request that fails reports the error it is given.
-            let written = write_all(&db, std::slice::from_ref(&b)).await;
+            let written = db.append(std::slice::from_ref(&b)).await;
             let _ = b.done.send(written.map_err(|e| e.to_string()));
         }
     }
-}
-
-async fn write_all(db: &Database, batches: &[Batch]) -> Result<()> {
-    let mut tx = db.begin().await?;
-    for b in batches {
-        for q in &b.entries {
-            tx.append_log_now(&q.entry(), &q.trace, &q.subjects).await?;
-        }
-    }
-    tx.commit().await
 }

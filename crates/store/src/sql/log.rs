@@ -418,3 +418,16 @@ impl Tx {
         ))
     }
 }
+
+impl crate::log_writer::Appender for crate::Database {
+    /// Appends the entries of these requests to their chains, in one transaction.
+    async fn append(&self, batches: &[crate::log_writer::Batch]) -> Result<()> {
+        let mut tx = self.begin().await?;
+        for b in batches {
+            for q in &b.entries {
+                tx.append_log_now(&q.entry(), &q.trace, &q.subjects).await?;
+            }
+        }
+        tx.commit().await
+    }
+}
