@@ -117,20 +117,25 @@ impl App {
         run: &mut DailyRun,
     ) {
         match self.claim_digest(day, now).await {
-            Ok(true) => match self.send_digest(settings, day).await {
-                Ok(n) => {
-                    tracing::info!(sent = n, "daily digest sent");
-                    run.digest_sent = Some(n);
-                    let finished = async {
-                        let mut tx = self.db.autocommit().await?;
-                        tx.finish_digest_run(day, now).await
-                    };
-                    if let Err(e) = finished.await {
-                        run.failed(&e, "could not mark the digest as sent");
+            Ok(true) => {
+                match self.send_digest(settings, day).await {
+                    Ok(n) => {
+                        tracing::info!(sent = n, "daily digest sent");
+                        run.digest_sent = Some(n);
                     }
+                    Err(e) => run.failed(&e, "daily digest failed"),
                 }
-                Err(e) => run.failed(&e, "daily digest failed"),
-            },
+                // Done even when sending failed halfway: a second try would mail again
+                // those who had theirs. Only a server that died before this line leaves
+                // the run to be picked up (docs/operations.md).
+                let finished = async {
+                    let mut tx = self.db.autocommit().await?;
+                    tx.finish_digest_run(day, now).await
+                };
+                if let Err(e) = finished.await {
+                    run.failed(&e, "could not mark the digest as sent");
+                }
+            }
             Ok(false) => {}
             Err(e) => run.failed(&e, "could not claim the daily digest"),
         }

@@ -59,7 +59,7 @@ pub(crate) struct Batch {
 
 /// What the writer writes with: a database handle without a writer of its own (so that
 /// the task does not keep itself alive), which appends batches in one transaction.
-pub(crate) trait Appender: Send + Sync + 'static {
+pub(crate) trait Appender: Clone + Send + Sync + 'static {
     fn append(&self, batches: &[Batch]) -> impl Future<Output = Result<()>> + Send;
 }
 
@@ -98,7 +98,8 @@ impl LogWriter {
 
 /// Takes what is waiting, writes it in one transaction, and answers each request; when
 /// that transaction fails, each request is written on its own, so that one bad entry fails
-/// only its own request.
+/// only its own request. Each commit runs as a task of its own: should one panic, its
+/// requests fail (their answer channels close) and the writer goes on.
 async fn run(db: impl Appender, mut from_readers: mpsc::Receiver<Batch>) {
     while let Some(first) = from_readers.recv().await {
         let mut batches = vec![first];
@@ -108,16 +109,21 @@ async fn run(db: impl Appender, mut from_readers: mpsc::Receiver<Batch>) {
                 Err(_) => break,
             }
         }
-        if db.append(&batches).await.is_ok() {
-            for b in batches {
-                let _ = b.done.send(Ok(()));
-            }
-            continue;
-        }
+        let db = db.clone();
+        let _ = tokio::spawn(async move { commit(&db, batches).await }).await;
+    }
+}
+
+async fn commit(db: &impl Appender, batches: Vec<Batch>) {
+    if db.append(&batches).await.is_ok() {
         for b in batches {
-            // The request that fails reports the error it is given.
-            let written = db.append(std::slice::from_ref(&b)).await;
-            let _ = b.done.send(written.map_err(|e| e.to_string()));
+            let _ = b.done.send(Ok(()));
         }
+        return;
+    }
+    for b in batches {
+        // The request that fails reports the error it is given.
+        let written = db.append(std::slice::from_ref(&b)).await;
+        let _ = b.done.send(written.map_err(|e| e.to_string()));
     }
 }

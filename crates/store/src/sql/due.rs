@@ -230,9 +230,11 @@ pub struct Counted {
 impl Counted {
     /// Adds a part counted up to the cap plus one (which says there are more).
     fn plus(self, counted: i64) -> Counted {
+        let cap = usize::try_from(COUNT_CAP).unwrap_or(usize::MAX);
+        let n = self.n + usize::try_from(counted.min(COUNT_CAP)).unwrap_or(0);
         Counted {
-            n: self.n + usize::try_from(counted.min(COUNT_CAP)).unwrap_or(0),
-            more: self.more || counted > COUNT_CAP,
+            n: n.min(cap),
+            more: self.more || counted > COUNT_CAP || n > cap,
         }
     }
 

@@ -8,7 +8,7 @@ use crate::db::{Tx, execute};
 use time::{Date, Duration, OffsetDateTime};
 
 /// How long a claim on a daily job holds without the run being finished.
-pub const JOB_LEASE: Duration = Duration::minutes(15);
+pub const JOB_LEASE: Duration = Duration::minutes(30);
 
 /// The instant and the end of a lease taken at `now`, as stored.
 fn lease(now: OffsetDateTime) -> (OffsetDateTime, OffsetDateTime) {

@@ -100,6 +100,23 @@ impl Tx {
         self.append_log_now(e, t, subjects).await
     }
 
+    /// Takes the lock on a municipality's chain head (made if it has none yet) for the rest
+    /// of the transaction.
+    async fn lock_chain_head(&mut self, municipality: &str) -> Result<()> {
+        execute!(
+            self,
+            "INSERT INTO audit_heads (municipality_code, last_seq, last_hash) VALUES ($1, 0, $2) \
+             ON CONFLICT (municipality_code) DO NOTHING",
+            [municipality, GENESIS]
+        );
+        execute!(
+            self,
+            "UPDATE audit_heads SET last_seq = last_seq WHERE municipality_code = $1",
+            [municipality]
+        );
+        Ok(())
+    }
+
     /// Appends an entry to its municipality's chain now. Taking the next number from the
     /// chain's head locks it: appends in one municipality happen one after the other, so
     /// the chain never forks.
@@ -423,6 +440,18 @@ impl crate::log_writer::Appender for crate::Database {
     /// Appends the entries of these requests to their chains, in one transaction.
     async fn append(&self, batches: &[crate::log_writer::Batch]) -> Result<()> {
         let mut tx = self.begin().await?;
+        // The chains' heads first, in one order: another server's writer, or a write that
+        // logs in two municipalities, cannot then hold one head while waiting for another
+        // that this transaction holds.
+        let mut heads: Vec<&str> = batches
+            .iter()
+            .flat_map(|b| b.entries.iter().map(|q| q.entry.municipality.as_str()))
+            .collect();
+        heads.sort_unstable();
+        heads.dedup();
+        for municipality in heads {
+            tx.lock_chain_head(municipality).await?;
+        }
         for b in batches {
             for q in &b.entries {
                 tx.append_log_now(&q.entry(), &q.trace, &q.subjects).await?;
