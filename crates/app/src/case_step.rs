@@ -246,7 +246,7 @@ pub(crate) async fn refresh_action(
     };
     tx.set_next_action(case_id, label, due).await?;
     // What is due, stored with the day each shows from (the menu counts it).
-    tx.replace_deadlines(case_id, &deadlines::upcoming(&facts, settings))
+    tx.replace_deadlines_of(&[(case_id, deadlines::upcoming(&facts, settings))])
         .await?;
     Ok(())
 }

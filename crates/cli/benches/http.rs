@@ -15,9 +15,10 @@
 //! that a second run measures without generating again.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use nazorg_app::{App, DemoUser, SeedPlan};
 use nazorg_domain::access::Role;
-use sqlx::Connection;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -440,33 +441,11 @@ async fn main() {
         return;
     };
     let name = "nazorg_bench_http";
-    let mut conn = sqlx::PgConnection::connect(&admin)
-        .await
-        .expect("PostgreSQL admin connection");
-    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
-        .bind(name)
-        .fetch_optional(&mut conn)
-        .await
-        .unwrap();
-    if exists.is_none() || !keep {
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    }
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-    let url = format!("{base}/{name}");
+    let (mut conn, url) = common::postgres_database(&admin, name, keep).await;
     eprintln!("PostgreSQL: {url}");
     generate(&url, residents).await;
     measure("PostgreSQL", &url, temp.path()).await;
     if !keep {
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
+        common::drop_database(&mut conn, name).await;
     }
 }

@@ -10,10 +10,11 @@
 // The benchmark is one script of measurements, read from top to bottom.
 #![allow(clippy::too_many_lines)]
 
+mod common;
+
 use nazorg_app::{App, CaseFilter, SeedPlan};
 use nazorg_domain::access::{Actor, Role};
 use nazorg_domain::triage::Direction;
-use sqlx::Connection;
 use std::time::{Duration, Instant};
 
 fn env(name: &str, default: &str) -> String {
@@ -259,32 +260,9 @@ async fn main() {
         .await;
         if let Some(admin) = &postgres {
             let name = format!("nazorg_bench_{residents}");
-            let mut conn = sqlx::PgConnection::connect(admin)
-                .await
-                .expect("PostgreSQL admin connection");
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
-            let base = admin
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_string())
-                .unwrap_or(admin.clone());
-            run(
-                "PostgreSQL",
-                &format!("{base}/{name}"),
-                residents,
-                iterations,
-            )
-            .await;
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
+            let (mut conn, url) = common::postgres_database(admin, &name, false).await;
+            run("PostgreSQL", &url, residents, iterations).await;
+            common::drop_database(&mut conn, &name).await;
         }
     }
 }

@@ -2,7 +2,7 @@
 //! what is due today in a worklist's scope is counted by one indexed query.
 
 use crate::Result;
-use crate::db::{Tx, execute, fetch_all, fetch_optional, now, sql};
+use crate::db::{Tx, execute, fetch_all, fetch_optional, now, push_id_list, sql};
 use crate::model::Scope;
 use crate::sql::WorklistRow;
 use nazorg_domain::deadlines::{DeadlineKind, Upcoming};
@@ -11,51 +11,16 @@ use sqlx::QueryBuilder;
 use time::Date;
 
 impl Tx {
-    /// Replaces the stored deadlines of a case by these (none for a closed case).
-    pub async fn replace_deadlines(
-        &mut self,
-        case_id: CaseId,
-        upcoming: &[Upcoming],
-    ) -> Result<()> {
-        execute!(
-            self,
-            "DELETE FROM case_deadlines WHERE case_id = $1",
-            [case_id]
-        );
-        for u in upcoming {
-            let d = &u.deadline;
-            execute!(
-                self,
-                "INSERT INTO case_deadlines (case_id, municipality_code, coordinator_id, kind, due, shows_from, subject_id, kind_rank, reason) \
-                 SELECT id, municipality_code, coordinator_id, $2, $3, $4, $5, $6, $7 FROM cases WHERE id = $1",
-                [
-                    case_id,
-                    d.kind.code(),
-                    d.due,
-                    u.shows_from,
-                    d.subject_id,
-                    kind_rank(d.kind),
-                    &d.reason
-                ]
-            );
-        }
-        Ok(())
-    }
-
-    /// Replaces the stored deadlines of many cases at once (one delete and a few multi-row
-    /// inserts instead of statements per case): for making them all again.
+    /// Replaces the stored deadlines of each of these cases by its own (none for a closed
+    /// case): one delete and a few multi-row inserts, however many cases.
     pub async fn replace_deadlines_of(&mut self, batch: &[(CaseId, Vec<Upcoming>)]) -> Result<()> {
         // Seven parameters a row; both databases take far more than 7 × 2,000 per statement.
         const ROWS: usize = 2_000;
         for cases in batch.chunks(ROWS) {
+            let ids: Vec<CaseId> = cases.iter().map(|(id, _)| *id).collect();
             sql!(self, |c| {
-                let mut q =
-                    QueryBuilder::<DB>::new("DELETE FROM case_deadlines WHERE case_id IN (");
-                let mut ids = q.separated(", ");
-                for (id, _) in cases {
-                    ids.push_bind(*id);
-                }
-                q.push(")");
+                let mut q = QueryBuilder::<DB>::new("DELETE FROM case_deadlines WHERE case_id IN ");
+                push_id_list(&mut q, &ids);
                 q.build().execute(&mut *c).await?.rows_affected()
             });
         }
